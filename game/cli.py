@@ -1,0 +1,290 @@
+"""The command line: argument parsing and printing only; the work is in engine/,
+saves.py and simulate.py. A bad flag or value exits 2 with one line saying what is
+wrong."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+
+from game.catalog import Catalog, CatalogError, default_catalog
+from game.engine.compute import training_rate
+from game.saves import SaveError, load_scenario
+
+PROG = "agi-race"
+
+
+class UsageError(Exception):
+    """A problem with what the user typed; the message is shown as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+# ------------------------------------------------------------------ value checkers
+def _number(text: str, what: str, lo: float, hi: float, integer: bool = False) -> float:
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise argparse.ArgumentTypeError(f"must be {kind}, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"must be between {lo:g} and {hi:g}, got {text}")
+    return value
+
+
+def _checker(what: str, lo: float, hi: float, integer: bool = False) -> Any:
+    def check(text: str) -> float:
+        return _number(text, what, lo, hi, integer)
+
+    check.__name__ = what
+    return check
+
+
+RUNS = _checker("--runs", 1, 10_000_000, integer=True)
+WEEKS = _checker("--weeks", 1, 5_000, integer=True)
+SEED = _checker("--seed", 0, 2**63 - 1, integer=True)
+OFFSET = _checker("--offset", 0, 2**40, integer=True)
+CHUNK = _checker("--chunk", 1, 1_000_000, integer=True)
+COUNT = _checker("--count", 1, 100_000_000, integer=True)
+FLOP = _checker("--flop", 1, 1e40)
+MFU = _checker("--mfu", 0.01, 1.0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="AGI Race: the AI compute race, in your terminal.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sim = sub.add_parser("simulate", help="play many games headless and summarise them")
+    sim.add_argument("--scenario", required=True, help="short name (file stem in saves/) or path")
+    sim.add_argument("--runs", type=RUNS, required=True, help="number of games")
+    sim.add_argument("--weeks", type=WEEKS, help="weeks to play (default: to the end of the game)")
+    sim.add_argument("--seed", type=SEED, required=True)
+    sim.add_argument("--offset", type=OFFSET, default=0, help="number games from K (for shards)")
+    sim.add_argument("--policy", action="append", default=[], metavar="LAB=STYLE",
+                     help="AI style for a lab (builder, partner, incumbent); repeatable")
+    sim.add_argument("--difficulty", help="AI difficulty (easy, normal, hard); default: the scenario's")
+    sim.add_argument("--chunk", type=CHUNK, default=10_000, help="games per batch (bounds memory)")
+    sim.add_argument("--json", metavar="FILE", help="write summary and per-game records as JSON (- for stdout)")
+
+    calc = sub.add_parser("calc", help="what-if calculators")
+    calc_sub = calc.add_subparsers(dest="calc", parser_class=_Parser)
+    train = calc_sub.add_parser("train", help="how long a training run takes")
+    train.add_argument("--gpu", required=True)
+    train.add_argument("--count", type=COUNT, required=True)
+    train.add_argument("--flop", type=FLOP, required=True, help="compute budget C in FLOP")
+    train.add_argument("--mfu", type=MFU, help="model FLOP utilisation (default: the GPU's)")
+    train.add_argument("--json", action="store_true")
+    power = calc_sub.add_parser("power", help="site power a fleet needs")
+    power.add_argument("--gpu", required=True)
+    power.add_argument("--count", type=COUNT, required=True)
+    power.add_argument("--json", action="store_true")
+    return parser
+
+
+# ----------------------------------------------------------------------- commands
+def _gpu(catalog: Catalog, gpu_id: str) -> Any:
+    for g in catalog.gpus:
+        if g.id == gpu_id:
+            return g
+    raise UsageError(f"unknown GPU {gpu_id!r} (known: {', '.join(catalog.gpu_ids)})")
+
+
+def _policies(catalog: Catalog, items: list[str], lab_ids: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        lab, sep, style = item.partition("=")
+        if not sep:
+            raise UsageError(f"--policy must look like LAB=STYLE, got {item!r}")
+        if lab not in lab_ids:
+            raise UsageError(f"--policy: lab {lab!r} is not in this scenario (labs: {', '.join(lab_ids)})")
+        if style not in catalog.style_ids:
+            raise UsageError(f"--policy: unknown style {style!r} (known: {', '.join(catalog.style_ids)})")
+        out[lab] = style
+    return out
+
+
+def cmd_calc_train(args: argparse.Namespace, catalog: Catalog) -> int:
+    gpu = _gpu(catalog, args.gpu)
+    mfu = args.mfu if args.mfu is not None else gpu.default_mfu
+    rate, hours_lost = training_rate(args.count * gpu.flops * mfu, args.count, catalog.rules.training)
+    weeks = args.flop / float(rate)
+    days = weeks * 7.0
+    gpu_hours = args.count * days * 24.0
+    mwh = gpu_hours * gpu.kw_all_in / 1000.0
+    power_price = catalog.rules.finance.reference_power_usd_per_mwh
+    result = {
+        "gpu": gpu.id,
+        "count": args.count,
+        "flop": args.flop,
+        "mfu": mfu,
+        "availability": 1.0 - float(hours_lost) / 168.0,
+        "days": days,
+        "gpu_hours": gpu_hours,
+        "energy_mwh": mwh,
+        "energy_cost_usd": mwh * power_price,
+        "rent_cost_usd": gpu_hours * gpu.rent_usd_hour,
+        "capability_at_gpt4_software": float(np.log10(args.flop)),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{args.flop:.3g} FLOP on {args.count:,} {gpu.id} at MFU {mfu:.0%}")
+    print(f"  wall-clock      {days:,.1f} days ({weeks:,.1f} weeks)")
+    print(f"  availability    {result['availability']:.1%} (hardware faults)")
+    print(f"  GPU-hours       {gpu_hours:,.0f}")
+    print(f"  energy          {mwh:,.0f} MWh (${result['energy_cost_usd'] / 1e6:,.1f}M at ${power_price:g}/MWh)")
+    print(f"  rented cost     ${result['rent_cost_usd'] / 1e6:,.1f}M at ${gpu.rent_usd_hour:g}/GPU-hour")
+    return 0
+
+
+def cmd_calc_power(args: argparse.Namespace, catalog: Catalog) -> int:
+    gpu = _gpu(catalog, args.gpu)
+    mw = args.count * gpu.kw_all_in / 1000.0
+    sites = [
+        {
+            "site": s.id,
+            "grid_mw": s.grid_mw,
+            "grid_max_mw": s.grid_max_mw,
+            "fits_grid_today": s.grid_mw >= mw,
+            "hall_cost_usd": mw * s.build_usd_per_mw,
+            "hall_weeks": math.ceil(mw / s.build_mw_per_week),
+        }
+        for s in catalog.sites
+    ]
+    result = {"gpu": gpu.id, "count": args.count, "kw_per_gpu": gpu.kw_all_in, "mw": mw, "sites": sites}
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{args.count:,} {gpu.id} need {mw:,.1f} MW all-in ({gpu.kw_all_in:g} kW per GPU)")
+    print(f"  {'site':<10} {'grid MW':>8} {'max MW':>8} {'halls':>10} {'build':>8}")
+    for s in sites:
+        mark = "" if s["fits_grid_today"] else "  (grid short)"
+        print(
+            f"  {s['site']:<10} {s['grid_mw']:>8,.0f} {s['grid_max_mw']:>8,.0f}"
+            f" {'$' + format(s['hall_cost_usd'] / 1e9, ',.2f') + 'B':>10} {s['hall_weeks']:>5} wk{mark}"
+        )
+    return 0
+
+
+def _fmt_money(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"${x / 1e9:,.1f}B"
+
+
+def _fmt_flops(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x / 1e18:,.0f} EF/s"
+
+
+def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = sys.stdout) -> None:
+    n = summary["games"]
+    w = out.write
+    w(f"{n:,} games\n\n")
+    w(f"{'lab':<10} {'wins':>7} {'bankrupt':>9} {'capability p50':>15} {'compute p50':>14} {'cash p10':>10} {'cash p50':>10} {'cash p90':>10}\n")
+    for lab in lab_ids:
+        cash = summary["cash"][lab]
+        w(
+            f"{lab:<10} {summary['win_rate'][lab]:>7.1%} {summary['bankruptcies'][lab]:>9,}"
+            f" {summary['capability'][lab]['p50']:>15.2f} {_fmt_flops(summary['compute'][lab]['p50']):>14}"
+            f" {_fmt_money(cash['p10']):>10} {_fmt_money(cash['p50']):>10} {_fmt_money(cash['p90']):>10}\n"
+        )
+    w(f"{'no winner':<10} {summary['win_rate']['none']:>7.1%}\n\n")
+    ends = ", ".join(f"{k} {v:,}" for k, v in summary["ends"].items())
+    w(f"ends: {ends}\n")
+    d = summary["agi_date"]
+    wk = summary["agi_week"]
+    if wk["p50"] is None:
+        w("AGI: never reached\n")
+    else:
+        w(
+            f"AGI in {summary['agi_share']:.1%} of games: p10 {d['p10']} (week {wk['p10']:.0f}),"
+            f" median {d['p50']} (week {wk['p50']:.0f}), p90 {d['p90']} (week {wk['p90']:.0f})\n"
+        )
+
+
+def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.simulate import simulate
+
+    scn = load_scenario(args.scenario, catalog)
+    styles = _policies(catalog, args.policy, scn.lab_ids)
+    if args.difficulty is not None and args.difficulty not in catalog.difficulty_ids:
+        raise UsageError(
+            f"--difficulty: unknown level {args.difficulty!r} (known: {', '.join(catalog.difficulty_ids)})"
+        )
+    show = args.runs >= 1000 or args.runs > args.chunk
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            print(f"simulated {done:,} / {total:,} games", file=sys.stderr)
+
+    result = simulate(
+        scn,
+        catalog,
+        runs=args.runs,
+        seed=args.seed,
+        offset=args.offset,
+        weeks=args.weeks,
+        styles=styles,
+        difficulty=args.difficulty,
+        chunk=args.chunk,
+        progress=progress,
+    )
+    doc = {
+        "scenario": scn.name,
+        "seed": args.seed,
+        "offset": args.offset,
+        "runs": args.runs,
+        "summary": result.summary,
+        "games": result.games,
+    }
+    if args.json == "-":
+        json.dump(doc, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{scn.meta.title}: seed {args.seed}, games {args.offset:,}..{args.offset + args.runs - 1:,}")
+    print_summary(result.summary, scn.lab_ids)
+    if args.json:
+        try:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, indent=1)
+        except OSError as err:
+            raise UsageError(f"--json: cannot write {args.json}: {err.strerror or err}") from None
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        catalog = default_catalog()
+        if args.command == "simulate":
+            return cmd_simulate(args, catalog)
+        if args.command == "calc":
+            if args.calc == "train":
+                return cmd_calc_train(args, catalog)
+            if args.calc == "power":
+                return cmd_calc_power(args, catalog)
+            raise UsageError("calc needs a calculator: train or power")
+        raise UsageError(f"unknown command {args.command!r}")
+    except (UsageError, SaveError, CatalogError) as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,69 @@
+"""Actions: what every lab of every game decides for one week, as arrays.
+
+`Actions.idle(world)` is "do nothing new": runs continue, the split and staff spend stay.
+Fields that keep the current setting use a negative value (`split`, `staff_usd_week`) or
+-1 for "none" (`rent_partner`). Everything is clipped and checked by the step; an action
+that cannot be carried out changes nothing and is reported (see turn.Report.refused).
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from game.engine.state import World
+
+
+@attrs.frozen(eq=False)
+class Actions:
+    order_count: np.ndarray  # (B, L, G) int64: GPUs to buy from NVIDIA this week
+    order_vendor: np.ndarray  # (B, L) int64: integrator index that builds the servers
+    build_mw: np.ndarray  # (B, L, S) float64: hall MW to start building
+    turbine_mw: np.ndarray  # (B, L, S) float64: gas turbine MW to order
+    substation: np.ndarray  # (B, L, S) bool: pay for a substation upgrade
+    split: np.ndarray  # (B, L, 3) float64: training/inference/research; negative = keep
+    start_flop: np.ndarray  # (B, L) float64: start a pretraining run of C FLOP; 0 = none
+    rent_partner: np.ndarray  # (B, L) int64: partner index, -1 = none
+    rent_gpu: np.ndarray  # (B, L) int64
+    rent_count: np.ndarray  # (B, L) int64
+    rent_weeks: np.ndarray  # (B, L) int64
+    raise_usd: np.ndarray  # (B, L) float64: ask investors for this much; 0 = none
+    borrow_usd: np.ndarray  # (B, L) float64
+    repay_usd: np.ndarray  # (B, L) float64
+    staff_usd_week: np.ndarray  # (B, L) float64: new weekly people budget; negative = keep
+
+    @classmethod
+    def idle(cls, world: World) -> Actions:
+        B, L = world.cash.shape
+        G, S = world.warehouse.shape[2], world.hall_mw.shape[2]
+        f, i = np.float64, np.int64
+        return cls(
+            order_count=np.zeros((B, L, G), i),
+            order_vendor=np.zeros((B, L), i),
+            build_mw=np.zeros((B, L, S), f),
+            turbine_mw=np.zeros((B, L, S), f),
+            substation=np.zeros((B, L, S), bool),
+            split=np.full((B, L, 3), -1.0),
+            start_flop=np.zeros((B, L), f),
+            rent_partner=np.full((B, L), -1, i),
+            rent_gpu=np.zeros((B, L), i),
+            rent_count=np.zeros((B, L), i),
+            rent_weeks=np.zeros((B, L), i),
+            raise_usd=np.zeros((B, L), f),
+            borrow_usd=np.zeros((B, L), f),
+            repay_usd=np.zeros((B, L), f),
+            staff_usd_week=np.full((B, L), -1.0),
+        )
+
+    def replace(self, **changes: np.ndarray) -> Actions:
+        return attrs.evolve(self, **changes)
+
+
+def merge(mask: np.ndarray, chosen: Actions, other: Actions) -> Actions:
+    """Per lab: `chosen` where mask (B, L) is true, else `other`."""
+    changes = {}
+    for f in attrs.fields(Actions):
+        a, b = getattr(chosen, f.name), getattr(other, f.name)
+        m = mask.reshape(mask.shape + (1,) * (a.ndim - 2))
+        changes[f.name] = np.where(m, a, b)
+    return Actions(**changes)

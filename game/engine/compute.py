@@ -1,0 +1,297 @@
+"""Fleets: GPU orders, deliveries, installs, halls and power, and the FLOP/s they give.
+
+Functions take `s`, the World or the step's working copy of it (same attribute names),
+and never change an array in place: they return new arrays or assign new ones to `s`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from game.engine import codes
+from game.engine.params import SECONDS_PER_WEEK, Params
+
+State = Any  # World, or the step's working namespace with the same attributes
+
+
+def week_row(p: Params, s: State) -> np.ndarray:
+    """Row index into the weekly tables for each game (B,)."""
+    return np.clip(s.week, 0, p.last_week)
+
+
+def unit_price(p: Params, s: State) -> np.ndarray:
+    """NVIDIA's price per GPU this week (B, G): list x demand x older-generation factor."""
+    return p.gpu_price[None, :] * s.price_mult * p.older_gen_factor[week_row(p, s)]
+
+
+def power_mw(s: State) -> np.ndarray:
+    """Power each lab can draw at each site (B, L, S): its grid share plus turbines."""
+    return s.grid_alloc + s.turbine_mw
+
+
+def usable_mw(s: State) -> np.ndarray:
+    """MW of GPUs each lab can run at each site (B, L, S): halls and power both needed."""
+    return np.minimum(s.hall_mw, power_mw(s))
+
+
+def installed_mw(p: Params, s: State) -> np.ndarray:
+    """All-in MW of the GPUs installed at each site (B, L, S)."""
+    return (s.installed * p.gpu_kw).sum(-1) / 1000.0
+
+
+def powered_fraction(p: Params, s: State) -> np.ndarray:
+    """Share of installed GPUs that have power (B, L, S); below 1 after a power loss."""
+    need = installed_mw(p, s)
+    return np.where(need > 0, np.minimum(1.0, usable_mw(s) / np.maximum(need, 1e-12)), 0.0)
+
+
+def contract_active(s: State) -> np.ndarray:
+    """(B, L, K) contracts delivering GPUs this week."""
+    return (s.contract_partner >= 0) & (s.contract_start <= s.week[:, None, None]) & (
+        s.week[:, None, None] < s.contract_end
+    )
+
+
+def rented_gpus(p: Params, s: State) -> np.ndarray:
+    """GPUs each lab rents this week, by type (B, L, G)."""
+    B, L, _ = s.contract_partner.shape
+    G = len(p.gpu_ids)
+    count = np.where(contract_active(s), s.contract_count, 0)
+    idx = (np.arange(B * L).reshape(B, L, 1) * G + s.contract_gpu).ravel()
+    return np.bincount(idx, weights=count.ravel(), minlength=B * L * G).reshape(B, L, G)
+
+
+def partner_rented(p: Params, s: State) -> np.ndarray:
+    """GPUs each partner has out on contracts that hold capacity (B, P, G).
+
+    A signed contract holds capacity from signing until it ends, including before it
+    starts delivering."""
+    B = s.contract_partner.shape[0]
+    P, G = len(p.partner_ids), len(p.gpu_ids)
+    holds = (s.contract_partner >= 0) & (s.week[:, None, None] < s.contract_end)
+    count = np.where(holds, s.contract_count, 0)
+    partner = np.maximum(s.contract_partner, 0)
+    idx = ((np.arange(B)[:, None, None] * P + partner) * G + s.contract_gpu).ravel()
+    return np.bincount(idx, weights=count.ravel(), minlength=B * P * G).reshape(B, P, G)
+
+
+def partner_free(p: Params, s: State) -> np.ndarray:
+    """GPUs each partner can still rent out (B, P, G)."""
+    cap = p.partner_capacity[week_row(p, s)]
+    return np.maximum(cap - partner_rented(p, s), 0.0)
+
+
+def fleet(p: Params, s: State) -> np.ndarray:
+    """Working GPUs of each lab by type (B, L, G): powered owned GPUs plus rented ones."""
+    owned = (s.installed * powered_fraction(p, s)[..., None]).sum(2)
+    alive = ~s.bankrupt
+    return (owned + rented_gpus(p, s)) * alive[..., None]
+
+
+def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per lab (B, L): peak FLOP/s, MFU-weighted FLOP/s, and the number of GPUs."""
+    gpus = fleet(p, s)
+    peak = (gpus * p.gpu_flops).sum(-1)
+    useful = (gpus * (p.gpu_flops * p.gpu_mfu)).sum(-1)
+    return peak, useful, gpus.sum(-1)
+
+
+def training_rate(
+    useful_flops: np.ndarray | float,
+    n_gpus: np.ndarray | float,
+    p_training: Any,
+    fault_draw: np.ndarray | float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """FLOP a training cluster adds in one week, and the cluster-hours lost to faults.
+
+    `useful_flops` already includes MFU. MFU falls by `mfu_drop_per_doubling` for each
+    doubling beyond `mfu_ref_gpus`. Hardware faults arrive at `fault_rate_per_gpu_day`
+    per GPU; each stalls the whole cluster for `hours_lost_per_fault` at the reference
+    size, less in larger clusters (recovery time shrinks as the square root of their
+    size: they checkpoint faster). The stalled share x of the week leaves an availability
+    of 1 / (1 + x). `fault_draw` scales this week's faults (1 = the expected week)."""
+    t = p_training
+    n = np.maximum(np.asarray(n_gpus, dtype=np.float64), 0.0)
+    scale = np.maximum(n, t.mfu_ref_gpus) / t.mfu_ref_gpus
+    size = np.clip(1.0 - t.mfu_drop_per_doubling * np.log2(scale), 0.5, 1.0)
+    faults_per_hour = n * t.fault_rate_per_gpu_day / 24.0
+    stalled = faults_per_hour * t.hours_lost_per_fault / np.sqrt(scale) * np.asarray(fault_draw)
+    availability = 1.0 / (1.0 + stalled)
+    hours_lost = (1.0 - availability) * 168.0
+    return np.asarray(useful_flops) * size * availability * SECONDS_PER_WEEK, hours_lost
+
+
+# ----------------------------------------------------------------------- decisions
+def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the first free slot on the last axis, and whether there is one."""
+    return np.argmax(free, axis=-1), free.any(axis=-1)
+
+
+def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
+    """Buy GPUs from NVIDIA through an integrator. Returns GPUs ordered (B, L, G)."""
+    G = len(p.gpu_ids)
+    V = len(p.integrator_ids)
+    row = week_row(p, s)
+    req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None]
+    on_sale = s.week[:, None] >= p.gpu_available_week[None, :]  # (B, G)
+    refuse(((req > 0) & ~on_sale[:, None, :]).any(-1), codes.ORDER_NOT_ON_SALE)
+    req = np.where(on_sale[:, None, :], req, 0)
+
+    requested = s.nvidia_requested + req.sum(1)
+    remaining = np.maximum(p.supply_per_quarter[row] - s.nvidia_ordered, 0.0)
+    total = req.sum(1).astype(np.float64)
+    share = np.where(total > 0, np.minimum(1.0, remaining / np.maximum(total, 1.0)), 0.0)
+    granted = np.floor(req * share[:, None, :]).astype(np.int64)
+    refuse((granted < req).any(-1), codes.ORDER_NO_SUPPLY)
+
+    vendor = np.clip(a.order_vendor, 0, V - 1)
+    unit = unit_price(p, s)[:, None, :] * p.integrator_markup[vendor][..., None]  # (B, L, G)
+    cost = (granted * unit).sum(-1)
+    cash = np.maximum(s.cash, 0.0)
+    afford = np.where(cost > cash, cash / np.maximum(cost, 1e-9), 1.0)
+    cut = np.floor(granted * afford[..., None]).astype(np.int64)
+    refuse((cut < granted).any(-1), codes.ORDER_NO_CASH)
+    granted = cut
+
+    queue = s.integrator_backlog[np.arange(s.week.shape[0])[:, None], vendor]  # (B, L)
+    lab_total = granted.sum(-1)
+    wait = np.ceil((queue + lab_total) / p.integrator_capacity[vendor])
+    arrive = s.week[:, None] + p.integrator_lead[vendor] + wait.astype(np.int64)
+
+    order_gpu, order_count, order_arrive = s.order_gpu, s.order_count, s.order_arrive
+    O = order_count.shape[-1]
+    for g in range(G):
+        want = granted[..., g] > 0
+        slot, has = first_free_slot(order_count == 0)
+        put = want & has
+        onehot = (np.arange(O) == slot[..., None]) & put[..., None]
+        order_gpu = np.where(onehot, g, order_gpu)
+        order_count = np.where(onehot, granted[..., g : g + 1], order_count)
+        order_arrive = np.where(onehot, arrive[..., None], order_arrive)
+        refuse(want & ~has, codes.ORDER_NO_SLOT)
+        granted[..., g] = np.where(put, granted[..., g], 0)
+    s.order_gpu, s.order_count, s.order_arrive = order_gpu, order_count, order_arrive
+
+    pay("gpus", (granted * unit).sum(-1))
+    s.nvidia_ordered = s.nvidia_ordered + granted.sum(1)
+    s.nvidia_requested = requested
+    onehot_vendor = vendor[..., None] == np.arange(V)  # (B, L, V)
+    s.integrator_backlog = s.integrator_backlog + (granted.sum(-1)[..., None] * onehot_vendor).sum(1)
+    return granted
+
+
+def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:
+    """Start halls, order turbines, pay for substation upgrades."""
+    build = np.clip(a.build_mw, 0.0, 10_000.0) * alive[..., None]
+    s.hall_building = s.hall_building + build
+
+    turbines = np.clip(a.turbine_mw, 0.0, None) * alive[..., None]
+    site_turbines = (s.turbine_mw + s.turbine_pending).sum(1)  # (B, S)
+    room = np.maximum(p.site_turbine_max - site_turbines, 0.0)
+    before = np.cumsum(turbines, axis=1) - turbines
+    granted = np.clip(room[:, None, :] - before, 0.0, turbines)
+    refuse((granted < turbines - 1e-9).any(-1), codes.TURBINE_LIMIT)
+    cost = granted * p.site_turbine_usd_per_mw
+    cash = np.maximum(s.cash, 0.0)
+    total = cost.sum(-1)
+    afford = np.where(total > cash, cash / np.maximum(total, 1e-9), 1.0)
+    refuse(afford < 1.0, codes.NO_CASH)
+    granted = granted * afford[..., None]
+    pay("power_equipment", (granted * p.site_turbine_usd_per_mw).sum(-1))
+    s.turbine_pending = s.turbine_pending + granted
+    s.turbine_left = np.where(granted > 0, np.maximum(s.turbine_left, p.site_turbine_weeks), s.turbine_left)
+
+    want = a.substation & alive[..., None]  # (B, L, S)
+    idle = (s.substation_left == 0) & (s.grid_mw < p.site_grid_max - 1e-9)  # (B, S)
+    first = want & (np.cumsum(want, axis=1) == 1) & idle[:, None, :]
+    step_cost = p.site_substation_mw * p.site_substation_usd_per_mw  # (S,)
+    can_pay = s.cash[..., None] >= step_cost
+    refuse((want & ~first).any(-1), codes.SUBSTATION_BUSY)
+    refuse((first & ~can_pay).any(-1), codes.NO_CASH)
+    start = first & can_pay
+    pay("power_equipment", (start * step_cost).sum(-1))
+    started = start.any(1)  # (B, S)
+    payer = np.argmax(start, axis=1)
+    s.substation_left = np.where(started, p.site_substation_weeks, s.substation_left)
+    s.substation_payer = np.where(started, payer, s.substation_payer)
+
+
+# ------------------------------------------------------------------- weekly order
+def deliver(p: Params, s: State) -> np.ndarray:
+    """Orders due this week land in the warehouse. Returns GPUs delivered (B, L, G)."""
+    G = len(p.gpu_ids)
+    due = (s.order_count > 0) & (s.order_arrive <= s.week[:, None, None])
+    count = np.where(due, s.order_count, 0)
+    delivered = np.stack([(count * (s.order_gpu == g)).sum(-1) for g in range(G)], axis=-1)
+    s.warehouse = s.warehouse + delivered
+    s.order_count = np.where(due, 0, s.order_count)
+    return delivered
+
+
+def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
+    """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
+    Returns GPUs installed (B, L, G)."""
+    S = s.hall_mw.shape[2]
+    room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
+    warehouse = s.warehouse.copy()
+    installed = s.installed.copy()
+    newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
+    for site in range(S):
+        for g in newest_first:
+            fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
+            n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
+            installed[..., site, g] += n
+            warehouse[..., g] -= n
+            room_kw[..., site] -= n * p.gpu_kw[g]
+    moved = s.warehouse - warehouse
+    s.warehouse, s.installed = warehouse, installed
+    return moved
+
+
+def build_out(p: Params, s: State, pay: Any) -> None:
+    """A week of construction: halls, turbines, substations, then grid claims."""
+    done = np.minimum(s.hall_building, p.site_build_mw_per_week)
+    pay("halls", (done * p.site_build_usd_per_mw).sum(-1))
+    s.hall_mw = s.hall_mw + done
+    s.hall_building = s.hall_building - done
+
+    waiting = s.turbine_pending > 0
+    left = np.where(waiting, s.turbine_left - 1, s.turbine_left)
+    ready = waiting & (left <= 0)
+    s.turbine_mw = s.turbine_mw + np.where(ready, s.turbine_pending, 0.0)
+    s.turbine_pending = np.where(ready, 0.0, s.turbine_pending)
+    s.turbine_left = np.maximum(left, 0)
+
+    busy = s.substation_left > 0
+    left = np.where(busy, s.substation_left - 1, 0)
+    lands = busy & (left == 0)
+    added = np.where(lands, np.minimum(p.site_substation_mw, p.site_grid_max - s.grid_mw), 0.0)
+    s.grid_mw = s.grid_mw + added
+    L = s.grid_alloc.shape[1]
+    to_payer = (s.substation_payer[:, None, :] == np.arange(L)[None, :, None]) & lands[:, None, :]
+    s.grid_alloc = s.grid_alloc + to_payer * added[:, None, :]
+    s.substation_left = left
+    s.substation_payer = np.where(lands, -1, s.substation_payer)
+
+    # Halls claim grid power not yet claimed, labs in order.
+    want = np.maximum(s.hall_mw - s.turbine_mw - s.grid_alloc, 0.0)
+    free = np.maximum(s.grid_mw - s.grid_alloc.sum(1), 0.0)  # (B, S)
+    before = np.cumsum(want, axis=1) - want
+    s.grid_alloc = s.grid_alloc + np.clip(free[:, None, :] - before, 0.0, want)
+
+    s.integrator_backlog = np.maximum(s.integrator_backlog - p.integrator_capacity, 0.0)
+
+
+def book_value(p: Params, s: State) -> np.ndarray:
+    """What the GPUs a lab owns would fetch (B, L): today's price of each."""
+    owned = s.installed.sum(2) + s.warehouse
+    return (owned * unit_price(p, s)[:, None, :]).sum(-1)
+
+
+def power_draw(p: Params, s: State) -> tuple[np.ndarray, np.ndarray]:
+    """MW drawn (B, L, S) from the grid and from turbines by the powered GPUs."""
+    drawn = installed_mw(p, s) * powered_fraction(p, s) * (~s.bankrupt)[..., None]
+    grid = np.minimum(drawn, s.grid_alloc)
+    return grid, drawn - grid

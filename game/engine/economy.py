@@ -1,0 +1,196 @@
+"""Money: users and revenue, running costs, funding rounds, debt, valuation, bankruptcy.
+
+Cash only moves through `Ledger.pay` / `Ledger.receive`, which record each amount under
+its flow name, so every week's change in cash equals the sum of its itemised flows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from game.engine import codes, rng
+from game.engine.compute import book_value, contract_active, power_draw
+from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
+
+State = Any
+
+FLOWS = (
+    "subscriptions",
+    "api",
+    "equity",
+    "borrowed",
+    "gpus",
+    "halls",
+    "power_equipment",
+    "electricity",
+    "rent",
+    "staff",
+    "interest",
+    "repaid",
+)
+FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
+
+
+class Ledger:
+    """Itemised cash flows of one week, (B, L, len(FLOWS)), signed (+ in, - out)."""
+
+    def __init__(self, s: State) -> None:
+        self.s = s
+        self.flows = np.zeros((*s.cash.shape, len(FLOWS)))
+
+    def receive(self, kind: str, amount: np.ndarray) -> None:
+        self.s.cash = self.s.cash + amount
+        self.flows[..., FLOW_INDEX[kind]] += amount
+
+    def pay(self, kind: str, amount: np.ndarray) -> None:
+        self.s.cash = self.s.cash - amount
+        self.flows[..., FLOW_INDEX[kind]] -= amount
+
+
+def credit_headroom(p: Params, s: State) -> np.ndarray:
+    """How much more a lab can borrow against its GPUs (B, L)."""
+    limit = p.rules.finance.loan_to_value * book_value(p, s)
+    return np.maximum(limit - s.debt, 0.0) * (~s.bankrupt)
+
+
+def rent_per_week(s: State) -> np.ndarray:
+    """USD a week of GPU rent (B, L)."""
+    hours = np.where(contract_active(s), s.contract_count * s.contract_price, 0.0)
+    return hours.sum(-1) * HOURS_PER_WEEK
+
+
+def electricity_per_week(p: Params, s: State) -> np.ndarray:
+    grid, turbine = power_draw(p, s)
+    usd = grid * p.site_power_usd_per_mwh + turbine * p.rules.finance.turbine_usd_per_mwh
+    return usd.sum(-1) * HOURS_PER_WEEK
+
+
+def running_costs(p: Params, s: State) -> np.ndarray:
+    """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
+    interest. Halls under construction add to this while they are built."""
+    interest = s.debt * p.rules.finance.interest_rate / WEEKS_PER_YEAR
+    building = (
+        np.minimum(s.hall_building, p.site_build_mw_per_week) * p.site_build_usd_per_mw
+    ).sum(-1)
+    total = electricity_per_week(p, s) + rent_per_week(s) + s.staff_usd_week + interest + building
+    return total * (~s.bankrupt)
+
+
+def runway_weeks(p: Params, s: State) -> np.ndarray:
+    """Weeks until cash (and credit) run out at this week's burn (B, L); inf if none."""
+    burn = running_costs(p, s) - s.revenue_fast
+    money = np.maximum(s.cash, 0.0) + credit_headroom(p, s)
+    return np.where(burn > 0, money / np.maximum(burn, 1e-9), np.inf)
+
+
+# ----------------------------------------------------------------------- decisions
+def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> None:
+    want = np.clip(np.nan_to_num(a.borrow_usd), 0.0, None) * alive
+    room = credit_headroom(p, s)
+    refuse(want > room + 1e-6, codes.BORROW_LIMIT)
+    got = np.minimum(want, room)
+    ledger.receive("borrowed", got)
+    s.debt = s.debt + got
+    back = np.clip(np.nan_to_num(a.repay_usd), 0.0, None) * alive
+    back = np.minimum(back, np.minimum(s.debt, np.maximum(s.cash, 0.0)))
+    ledger.pay("repaid", back)
+    s.debt = s.debt - back
+
+
+def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> np.ndarray:
+    """Funding rounds. Investors set the pre-money near the lab's valuation (a draw
+    spreads it); a round is capped at `raise_max_fraction` of it and dilutes the
+    founders. Returns the amount raised (B, L)."""
+    f = p.rules.finance
+    ask = np.clip(np.nan_to_num(a.raise_usd), 0.0, None) * alive
+    asked = ask > 0
+    ready = (s.week[:, None] - s.last_raise_week) >= f.raise_cooldown_weeks
+    refuse(asked & ~ready, codes.RAISE_TOO_SOON)
+    go = asked & ready
+    z = rng.normal(s.seed, s.game, s.week, rng.FUNDING, (s.cash.shape[1],))
+    pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
+    amount = np.where(go, np.minimum(ask, f.raise_max_fraction * pre), 0.0)
+    ledger.receive("equity", amount)
+    s.founder_share = np.where(go, s.founder_share * pre / (pre + amount), s.founder_share)
+    s.valuation = np.where(go, pre + amount, s.valuation)
+    s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
+    return amount
+
+
+# ------------------------------------------------------------------- weekly order
+def market(p: Params, s: State, inference_flops: np.ndarray) -> np.ndarray:
+    """Grow the market and move users toward the labs with the best models and enough
+    inference to serve them. Returns the served share of each lab's users (B, L)."""
+    m = p.rules.market
+    rate = np.log(m.users_growth_per_year) / WEEKS_PER_YEAR
+    s.market_users = s.market_users * (1.0 + rate * (1.0 - s.market_users / m.users_max))
+
+    need = s.users * m.inference_flops_per_user
+    served = np.where(need > 0, np.clip(inference_flops / np.maximum(need, 1e-9), 0.0, 1.0), 1.0)
+    has_model = (s.best_model > 0) & ~s.bankrupt
+    top = np.where(has_model, s.best_model, -np.inf).max(-1, keepdims=True)
+    gap = np.where(has_model, s.best_model - np.where(np.isfinite(top), top, 0.0), 0.0)
+    pull = p.lab_brand * np.exp(m.share_per_oom * gap) * served**m.service_exponent * has_model
+    total = pull.sum(-1, keepdims=True)
+    target = np.where(total > 0, s.market_users[:, None] * pull / np.maximum(total, 1e-300), 0.0)
+    s.users = s.users + m.share_speed_per_week * (target - s.users)
+    return served
+
+
+def operate(p: Params, s: State, served: np.ndarray, ledger: Ledger) -> np.ndarray:
+    """A week of revenue and running costs. Returns revenue (B, L)."""
+    f = p.rules.finance
+    alive = ~s.bankrupt
+    subs = s.users * p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month * alive
+    api = s.users * served * p.lab_api_rate * alive
+    ledger.receive("subscriptions", subs)
+    ledger.receive("api", api)
+    ledger.pay("electricity", electricity_per_week(p, s) * alive)
+    ledger.pay("rent", rent_per_week(s) * alive)
+    ledger.pay("staff", np.maximum(s.staff_usd_week, 0.0) * alive)
+    ledger.pay("interest", s.debt * f.interest_rate / WEEKS_PER_YEAR * alive)
+    revenue = subs + api
+    s.revenue_fast = s.revenue_fast + (revenue - s.revenue_fast) / 4.0
+    s.revenue_slow = s.revenue_slow + (revenue - s.revenue_slow) / 26.0
+    return revenue
+
+
+def mark_valuation(p: Params, s: State) -> None:
+    """What investors think each lab is worth: revenue x a growth-adjusted multiple, plus
+    the value of its best model (more for the leader), plus net assets; times mood."""
+    f = p.rules.finance
+    L = s.best_model.shape[1]
+    has_model = s.best_model > 0
+    best = np.where(has_model, s.best_model, -np.inf)
+    if L > 1:
+        others = np.stack(
+            [np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1
+        )
+    else:
+        others = np.full_like(best, -np.inf)
+    lead = np.clip(np.where(np.isfinite(others), best - others, 1.0), 0.0, 1.0)
+    model_value = np.where(
+        has_model,
+        f.capability_value_usd
+        * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref)
+        * (1.0 + f.lead_premium * lead),
+        0.0,
+    )
+    growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
+    revenue_value = f.revenue_multiple * growth * s.revenue_fast * WEEKS_PER_YEAR
+    value = s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
+    s.valuation = np.where(s.bankrupt, 0.0, np.maximum(value, 1e6))
+
+
+def settle(p: Params, s: State, ledger: Ledger) -> np.ndarray:
+    """Cover a negative balance from the credit line; a lab still short is bankrupt.
+    Returns the labs that went bankrupt this week (B, L)."""
+    short = np.maximum(-s.cash, 0.0) * (~s.bankrupt)
+    draw = np.minimum(short, credit_headroom(p, s))
+    ledger.receive("borrowed", draw)
+    s.debt = s.debt + draw
+    broke = ~s.bankrupt & (s.cash < 0)
+    s.bankrupt = s.bankrupt | broke
+    return broke

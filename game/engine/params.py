@@ -1,0 +1,203 @@
+"""Params: what is fixed for a whole batch, as arrays the weekly step indexes.
+
+Built once from the catalog and a scenario's settings (start date, last week, labs, AGI
+threshold). Time-varying data (NVIDIA supply, partner capacity, prices) is expanded into
+tables with one row per week of the game, so a step looks them up with `table[week]`.
+No batch axis: every game of a batch plays the same scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import attrs
+import numpy as np
+
+from game.catalog import Catalog
+
+SECONDS_PER_WEEK = 7 * 24 * 3600
+HOURS_PER_WEEK = 7 * 24
+WEEKS_PER_YEAR = 365.25 / 7
+RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date rules.research.ref_research_flops is for
+
+# How the compute of a lab is split each week (last axis of World.split).
+TRAIN, INFER, RESEARCH = 0, 1, 2
+
+
+def _step_value(table: tuple[tuple[dt.date, float], ...], day: dt.date) -> float:
+    value = 0.0
+    for start, amount in table:
+        if start <= day:
+            value = amount
+    return value
+
+
+def quarter_index(day: dt.date) -> int:
+    return day.year * 4 + (day.month - 1) // 3
+
+
+@attrs.frozen(eq=False)
+class Params:
+    """Static, batch-wide data. Shapes: L labs, G GPU types, S sites, P partners,
+    V integrators, W+1 weeks (0 .. last_week)."""
+
+    catalog: Catalog
+    lab_ids: tuple[str, ...]
+    human: np.ndarray  # (L,) bool: labs whose actions come from a person
+    start_date: dt.date
+    last_week: int
+    agi_capability: float  # log10 effective FLOP of a released model that is AGI
+
+    # GPUs (G,)
+    gpu_flops: np.ndarray
+    gpu_kw: np.ndarray
+    gpu_price: np.ndarray
+    gpu_mfu: np.ndarray
+    gpu_available_week: np.ndarray  # int: first week it can be ordered (may be < 0)
+    # weekly tables
+    supply_per_quarter: np.ndarray  # (W+1, G) NVIDIA supply for the week's quarter
+    quarter: np.ndarray  # (W+1,) int: calendar quarter of each week
+    older_gen_factor: np.ndarray  # (W+1, G) price factor once a newer generation ships
+    partner_capacity: np.ndarray  # (W+1, P, G) GPUs each partner owns for rent
+    research_ref_flops: np.ndarray  # (W+1,) the frontier's research compute that week
+
+    # partners (P, G)
+    partner_price: np.ndarray  # list price per GPU-hour (0 where not offered)
+    partner_cost: np.ndarray
+
+    # integrators (V,)
+    integrator_lead: np.ndarray
+    integrator_markup: np.ndarray
+    integrator_capacity: np.ndarray
+
+    # sites (S,)
+    site_grid_max: np.ndarray
+    site_substation_mw: np.ndarray
+    site_substation_weeks: np.ndarray
+    site_substation_usd_per_mw: np.ndarray
+    site_turbine_max: np.ndarray
+    site_turbine_weeks: np.ndarray
+    site_turbine_usd_per_mw: np.ndarray
+    site_build_usd_per_mw: np.ndarray
+    site_build_mw_per_week: np.ndarray
+    site_power_usd_per_mwh: np.ndarray
+
+    # labs (L,)
+    lab_sub_price: np.ndarray
+    lab_paying_frac: np.ndarray
+    lab_api_rate: np.ndarray
+    lab_brand: np.ndarray
+
+    @property
+    def rules(self):  # noqa: ANN201 - the catalog's Rules record
+        return self.catalog.rules
+
+    @property
+    def n_labs(self) -> int:
+        return len(self.lab_ids)
+
+    @property
+    def gpu_ids(self) -> tuple[str, ...]:
+        return self.catalog.gpu_ids
+
+    @property
+    def site_ids(self) -> tuple[str, ...]:
+        return self.catalog.site_ids
+
+    @property
+    def partner_ids(self) -> tuple[str, ...]:
+        return self.catalog.partner_ids
+
+    @property
+    def integrator_ids(self) -> tuple[str, ...]:
+        return self.catalog.integrator_ids
+
+    def date_of(self, week: int) -> dt.date:
+        return self.start_date + dt.timedelta(weeks=int(week))
+
+    def week_of(self, day: dt.date) -> int:
+        return math.floor((day - self.start_date).days / 7)
+
+
+def make_params(
+    catalog: Catalog,
+    lab_ids: tuple[str, ...],
+    start_date: dt.date,
+    last_week: int,
+    agi_capability: float,
+    human: tuple[str, ...] = (),
+) -> Params:
+    """Expand the catalog into the arrays a batch of this scenario needs."""
+    gpus, sites, partners = catalog.gpus, catalog.sites, catalog.partners
+    labs = [catalog.lab(lab_id) for lab_id in lab_ids]
+    weeks = [start_date + dt.timedelta(weeks=w) for w in range(last_week + 1)]
+
+    def week_of(day: dt.date) -> int:
+        return math.floor((day - start_date).days / 7)
+
+    supply = np.array([[_step_value(g.supply, d) for g in gpus] for d in weeks], dtype=np.float64)
+    avail = np.array([g.available for g in gpus])
+    older = np.ones((len(weeks), len(gpus)))
+    factor = catalog.nvidia.older_gen_price_factor
+    for gi, g in enumerate(gpus):
+        newer = [other.available for other in gpus if other.available > g.available]
+        if newer:
+            first_newer = min(newer)
+            older[:, gi] = [factor if d >= first_newer else 1.0 for d in weeks]
+    del avail
+
+    capacity = np.zeros((len(weeks), len(partners), len(gpus)))
+    price = np.zeros((len(partners), len(gpus)))
+    cost = np.zeros((len(partners), len(gpus)))
+    for pi, p in enumerate(partners):
+        for gi, g in enumerate(gpus):
+            if g.id in p.capacity:
+                capacity[:, pi, gi] = [_step_value(p.capacity[g.id], d) for d in weeks]
+                cost[pi, gi] = p.cost_usd_hour[g.id]
+                price[pi, gi] = p.cost_usd_hour[g.id] * (1.0 + p.target_margin)
+
+    research = catalog.rules.research
+    years = np.array([(d - RESEARCH_REF_DATE).days / 365.25 for d in weeks])
+    ref_flops = research.ref_research_flops * research.frontier_compute_growth_per_year**years
+
+    def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
+        return np.array(values, dtype=dtype)
+
+    return Params(
+        catalog=catalog,
+        lab_ids=tuple(lab_ids),
+        human=np.array([lab_id in human for lab_id in lab_ids], dtype=bool),
+        start_date=start_date,
+        last_week=last_week,
+        agi_capability=float(agi_capability),
+        gpu_flops=arr([g.flops for g in gpus]),
+        gpu_kw=arr([g.kw_all_in for g in gpus]),
+        gpu_price=arr([g.price_usd for g in gpus]),
+        gpu_mfu=arr([g.default_mfu for g in gpus]),
+        gpu_available_week=arr([week_of(g.available) for g in gpus], np.int64),
+        supply_per_quarter=supply,
+        quarter=arr([quarter_index(d) for d in weeks], np.int64),
+        older_gen_factor=older,
+        partner_capacity=capacity,
+        research_ref_flops=ref_flops,
+        partner_price=price,
+        partner_cost=cost,
+        integrator_lead=arr([v.lead_weeks for v in catalog.integrators], np.int64),
+        integrator_markup=arr([v.server_markup for v in catalog.integrators]),
+        integrator_capacity=arr([v.capacity_gpus_per_week for v in catalog.integrators]),
+        site_grid_max=arr([s.grid_max_mw for s in sites]),
+        site_substation_mw=arr([s.substation_mw for s in sites]),
+        site_substation_weeks=arr([s.substation_weeks for s in sites], np.int64),
+        site_substation_usd_per_mw=arr([s.substation_usd_per_mw for s in sites]),
+        site_turbine_max=arr([s.turbine_max_mw for s in sites]),
+        site_turbine_weeks=arr([s.turbine_weeks for s in sites], np.int64),
+        site_turbine_usd_per_mw=arr([s.turbine_usd_per_mw for s in sites]),
+        site_build_usd_per_mw=arr([s.build_usd_per_mw for s in sites]),
+        site_build_mw_per_week=arr([s.build_mw_per_week for s in sites]),
+        site_power_usd_per_mwh=arr([s.power_usd_per_mwh for s in sites]),
+        lab_sub_price=arr([lab.sub_price_usd_month for lab in labs]),
+        lab_paying_frac=arr([lab.paying_frac for lab in labs]),
+        lab_api_rate=arr([lab.api_usd_per_user_week for lab in labs]),
+        lab_brand=arr([lab.brand for lab in labs]),
+    )

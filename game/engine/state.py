@@ -1,0 +1,188 @@
+"""World: the state of B games as a frozen struct of arrays, batch axis first.
+
+Shapes: B games, L labs, G GPU types, S sites, V integrators, K contract slots,
+R training-run slots, O order slots. Slot arrays mark empty slots (`order_count == 0`,
+`contract_partner == -1`, `run_phase == 0`). Money is USD, power MW, compute FLOP/s,
+capability and software efficiency log10.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from game.engine.params import Params
+
+ORDER_SLOTS = 8
+CONTRACT_SLOTS = 6
+RUN_SLOTS = 3
+
+# run_phase
+RUN_EMPTY, RUN_PRETRAIN, RUN_POST = 0, 1, 2
+
+# end_reason
+RUNNING, END_AGI, END_BANKRUPT, END_TIME = 0, 1, 2, 3
+END_REASONS = ("running", "agi", "bankrupt", "time")
+
+
+@attrs.frozen(eq=False)
+class World:
+    params: Params = attrs.field(repr=False)
+
+    # per game (B,)
+    seed: np.ndarray  # uint64
+    game: np.ndarray  # int64: index of the game in its run (keys the RNG)
+    week: np.ndarray  # int64: weeks since the scenario's start
+    done: np.ndarray  # bool
+    winner: np.ndarray  # int64: lab index, -1 for none yet
+    end_reason: np.ndarray  # int64: RUNNING, END_AGI, END_BANKRUPT, END_TIME
+    agi_week: np.ndarray  # int64: -1 until AGI
+    market_users: np.ndarray  # float64: weekly users of AI assistants, all labs
+    mood: np.ndarray  # float64: investors' mood, 1 = neutral
+
+    # NVIDIA and integrators
+    nvidia_ordered: np.ndarray  # (B, G) float64: GPUs shipped this quarter
+    nvidia_requested: np.ndarray  # (B, G) float64: GPUs asked for this quarter
+    price_mult: np.ndarray  # (B, G) float64: demand factor on NVIDIA's list price
+    integrator_backlog: np.ndarray  # (B, V) float64: GPUs queued at each integrator
+
+    # per lab (B, L)
+    cash: np.ndarray
+    debt: np.ndarray
+    valuation: np.ndarray
+    founder_share: np.ndarray
+    users: np.ndarray
+    software: np.ndarray  # log10 software efficiency (GPT-4's = 0)
+    best_model: np.ndarray  # log10 effective compute of the best released model; 0 = none
+    bankrupt: np.ndarray  # bool
+    last_raise_week: np.ndarray  # int64
+    revenue_fast: np.ndarray  # weekly revenue, moving average over ~4 weeks
+    revenue_slow: np.ndarray  # weekly revenue, moving average over ~26 weeks
+    staff_usd_week: np.ndarray
+    split: np.ndarray  # (B, L, 3) float64: training, inference, research shares
+
+    # fleet
+    warehouse: np.ndarray  # (B, L, G) int64: delivered, not installed
+    installed: np.ndarray  # (B, L, S, G) int64
+    order_gpu: np.ndarray  # (B, L, O) int64
+    order_count: np.ndarray  # (B, L, O) int64, 0 = empty slot
+    order_arrive: np.ndarray  # (B, L, O) int64: week of delivery
+
+    # sites
+    grid_mw: np.ndarray  # (B, S): grid power the site can draw today
+    substation_left: np.ndarray  # (B, S) int64: weeks until an upgrade lands, 0 = none
+    substation_payer: np.ndarray  # (B, S) int64: lab that paid for it, -1 = none
+    grid_alloc: np.ndarray  # (B, L, S): each lab's share of the site's grid
+    turbine_mw: np.ndarray  # (B, L, S)
+    turbine_pending: np.ndarray  # (B, L, S): MW of turbines on their way
+    turbine_left: np.ndarray  # (B, L, S) int64: weeks until they run
+    hall_mw: np.ndarray  # (B, L, S): built hall capacity (all-in MW)
+    hall_building: np.ndarray  # (B, L, S): MW under construction
+
+    # rental contracts (B, L, K)
+    contract_partner: np.ndarray  # int64, -1 = empty
+    contract_gpu: np.ndarray  # int64
+    contract_count: np.ndarray  # int64
+    contract_price: np.ndarray  # float64 USD per GPU-hour
+    contract_start: np.ndarray  # int64 week
+    contract_end: np.ndarray  # int64 week (exclusive)
+
+    # training runs (B, L, R)
+    run_phase: np.ndarray  # int64: RUN_EMPTY, RUN_PRETRAIN, RUN_POST
+    run_flop: np.ndarray  # float64: compute budget C
+    run_done: np.ndarray  # float64: FLOP done so far
+    run_software: np.ndarray  # float64: log10 software efficiency when it started
+    run_post_left: np.ndarray  # int64: weeks of post-training left
+
+    @property
+    def batch(self) -> int:
+        return int(self.week.shape[0])
+
+
+def array_fields() -> tuple[str, ...]:
+    """Names of World's array fields (everything but params)."""
+    return tuple(f.name for f in attrs.fields(World) if f.name != "params")
+
+
+def take(world: World, index: np.ndarray) -> World:
+    """The games at `index` (a selection or repetition along the batch axis)."""
+    return attrs.evolve(world, **{n: getattr(world, n)[index] for n in array_fields()})
+
+
+def concat(worlds: list[World]) -> World:
+    """Join batches of the same scenario along the batch axis."""
+    first = worlds[0]
+    return attrs.evolve(
+        first, **{n: np.concatenate([getattr(w, n) for w in worlds]) for n in array_fields()}
+    )
+
+
+def keep_where(mask: np.ndarray, old: World, new: World) -> World:
+    """`new`, except games where `mask` (B,) is true keep `old`'s state."""
+    changes = {}
+    for name in array_fields():
+        a, b = getattr(old, name), getattr(new, name)
+        m = mask.reshape(mask.shape + (1,) * (a.ndim - 1))
+        changes[name] = np.where(m, a, b)
+    return attrs.evolve(new, **changes)
+
+
+def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
+    """Zeroed arrays of every field for `batch` games: the base a scenario fills in."""
+    p = world_params
+    B, L, G, S = batch, p.n_labs, len(p.gpu_ids), len(p.site_ids)
+    V, K, R, O = len(p.integrator_ids), CONTRACT_SLOTS, RUN_SLOTS, ORDER_SLOTS
+    f, i = np.float64, np.int64
+    return {
+        "seed": np.zeros(B, np.uint64),
+        "game": np.arange(B, dtype=i),
+        "week": np.zeros(B, i),
+        "done": np.zeros(B, bool),
+        "winner": np.full(B, -1, i),
+        "end_reason": np.zeros(B, i),
+        "agi_week": np.full(B, -1, i),
+        "market_users": np.zeros(B, f),
+        "mood": np.ones(B, f),
+        "nvidia_ordered": np.zeros((B, G), f),
+        "nvidia_requested": np.zeros((B, G), f),
+        "price_mult": np.ones((B, G), f),
+        "integrator_backlog": np.zeros((B, V), f),
+        "cash": np.zeros((B, L), f),
+        "debt": np.zeros((B, L), f),
+        "valuation": np.zeros((B, L), f),
+        "founder_share": np.ones((B, L), f),
+        "users": np.zeros((B, L), f),
+        "software": np.zeros((B, L), f),
+        "best_model": np.zeros((B, L), f),
+        "bankrupt": np.zeros((B, L), bool),
+        "last_raise_week": np.full((B, L), -1000, i),
+        "revenue_fast": np.zeros((B, L), f),
+        "revenue_slow": np.zeros((B, L), f),
+        "staff_usd_week": np.zeros((B, L), f),
+        "split": np.tile(np.array([0.5, 0.4, 0.1]), (B, L, 1)),
+        "warehouse": np.zeros((B, L, G), i),
+        "installed": np.zeros((B, L, S, G), i),
+        "order_gpu": np.zeros((B, L, O), i),
+        "order_count": np.zeros((B, L, O), i),
+        "order_arrive": np.zeros((B, L, O), i),
+        "grid_mw": np.zeros((B, S), f),
+        "substation_left": np.zeros((B, S), i),
+        "substation_payer": np.full((B, S), -1, i),
+        "grid_alloc": np.zeros((B, L, S), f),
+        "turbine_mw": np.zeros((B, L, S), f),
+        "turbine_pending": np.zeros((B, L, S), f),
+        "turbine_left": np.zeros((B, L, S), i),
+        "hall_mw": np.zeros((B, L, S), f),
+        "hall_building": np.zeros((B, L, S), f),
+        "contract_partner": np.full((B, L, K), -1, i),
+        "contract_gpu": np.zeros((B, L, K), i),
+        "contract_count": np.zeros((B, L, K), i),
+        "contract_price": np.zeros((B, L, K), f),
+        "contract_start": np.zeros((B, L, K), i),
+        "contract_end": np.zeros((B, L, K), i),
+        "run_phase": np.zeros((B, L, R), i),
+        "run_flop": np.zeros((B, L, R), f),
+        "run_done": np.zeros((B, L, R), f),
+        "run_software": np.zeros((B, L, R), f),
+        "run_post_left": np.zeros((B, L, R), i),
+    }

@@ -1,0 +1,89 @@
+"""Training runs: start, progress, post-training, release; capability and AGI.
+
+A run has a compute budget C (FLOP; C = 6ND for N parameters on D tokens). It takes the
+lab's training share of compute each week (split evenly between its active runs). When
+C is done it spends `post_training_weeks` in post-training, then is released as a model
+whose capability is log10(C) + the lab's software efficiency when the run started.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from game.engine import codes
+from game.engine.compute import first_free_slot, training_rate
+from game.engine.params import Params
+from game.engine.state import RUN_EMPTY, RUN_POST, RUN_PRETRAIN
+
+State = Any
+
+
+def chinchilla_flop(params_n: np.ndarray | float, p: Params) -> np.ndarray:
+    """Compute budget of a compute-optimal run of N parameters (D = tokens_per_param x N)."""
+    t = p.rules.training
+    n = np.asarray(params_n, dtype=np.float64)
+    return t.flop_per_param_token * n * (t.tokens_per_param * n)
+
+
+def capability(flop: np.ndarray | float, software: np.ndarray | float) -> np.ndarray:
+    """log10 effective compute of a model (the capability players see)."""
+    return np.log10(np.maximum(np.asarray(flop, dtype=np.float64), 1.0)) + software
+
+
+def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> None:
+    flop = np.clip(np.nan_to_num(a.start_flop, nan=0.0), 0.0, 1e40)
+    asked = (flop > 0) & alive
+    big_enough = flop >= p.rules.training.min_run_flop
+    refuse(asked & ~big_enough, codes.RUN_TOO_SMALL)
+    slot, has = first_free_slot(s.run_phase == RUN_EMPTY)
+    refuse(asked & big_enough & ~has, codes.RUN_NO_SLOT)
+    start = asked & big_enough & has
+    R = s.run_phase.shape[-1]
+    onehot = (np.arange(R) == slot[..., None]) & start[..., None]
+    s.run_phase = np.where(onehot, RUN_PRETRAIN, s.run_phase)
+    s.run_flop = np.where(onehot, flop[..., None], s.run_flop)
+    s.run_done = np.where(onehot, 0.0, s.run_done)
+    s.run_software = np.where(onehot, s.software[..., None], s.run_software)
+    s.run_post_left = np.where(onehot, 0, s.run_post_left)
+
+
+def advance(
+    p: Params,
+    s: State,
+    train_useful_flops: np.ndarray,
+    train_gpus: np.ndarray,
+    fault_draw: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One week of pretraining and post-training. Returns (released (B, L) bool,
+    capability released (B, L), hours lost to faults (B, L))."""
+    # Post-training first, so a run that finishes pretraining this week gets its full
+    # post-training time.
+    post = s.run_phase == RUN_POST
+    left = np.where(post, s.run_post_left - 1, s.run_post_left)
+    ship = post & (left <= 0)
+
+    pre = s.run_phase == RUN_PRETRAIN
+    n_active = pre.sum(-1)
+    rate, hours_lost = training_rate(train_useful_flops, train_gpus, p.rules.training, fault_draw)
+    share = rate / np.maximum(n_active, 1)
+    done = np.where(pre, np.minimum(s.run_done + share[..., None], s.run_flop), s.run_done)
+    finished = pre & (done >= s.run_flop)
+
+    post_weeks = p.rules.training.post_training_weeks
+    if post_weeks == 0:
+        ship = ship | finished
+    cap = capability(s.run_flop, s.run_software)
+    released_cap = np.where(ship, cap, -np.inf).max(-1)
+    released = ship.any(-1)
+    s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)
+
+    phase = np.where(finished, RUN_POST, s.run_phase)
+    phase = np.where(ship, RUN_EMPTY, phase)
+    s.run_phase = phase
+    s.run_done = np.where(ship, 0.0, done)
+    s.run_flop = np.where(ship, 0.0, s.run_flop)
+    s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
+    hours = np.where(n_active > 0, hours_lost, 0.0)
+    return released, np.where(released, released_cap, 0.0), hours

@@ -1,0 +1,198 @@
+"""One week: `step(world, actions) -> (world, report)`, in a fixed order.
+
+0. decisions: the week's actions (orders, halls and power, rentals, money, runs, split)
+1. deliveries   2. installs   3. power and construction   4. compute allocation
+5. training progress and releases   6. research   7. users, revenue and costs
+8. contracts end   9. events (their own module, when present)
+10. valuation, AGI and bankruptcy checks, the end of the game   11. week += 1
+
+Games already over are returned unchanged. The step is pure: it never changes its
+inputs, prints or reads files.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import attrs
+import numpy as np
+
+from game.engine import codes, compute, economy, research, rng, training
+from game.engine.actions import Actions
+from game.engine.params import INFER, RESEARCH, TRAIN, Params
+from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where
+
+
+@attrs.frozen(eq=False)
+class Report:
+    """What happened in the week, as arrays (shapes as in World)."""
+
+    week: np.ndarray  # (B,) the week that was played
+    flows: np.ndarray  # (B, L, F) cash flows by economy.FLOWS, signed
+    compute: np.ndarray  # (B, L, 3) peak FLOP/s by use: training, inference, research
+    ordered: np.ndarray  # (B, L, G) GPUs ordered
+    delivered: np.ndarray  # (B, L, G)
+    installed: np.ndarray  # (B, L, G)
+    rented: np.ndarray  # (B, L) GPUs in contracts signed this week
+    raised: np.ndarray  # (B, L) USD raised in a round
+    released: np.ndarray  # (B, L) bool: a model shipped
+    released_capability: np.ndarray  # (B, L)
+    fault_hours: np.ndarray  # (B, L) cluster hours lost to hardware faults
+    refused: np.ndarray  # (B, L) int: codes.* bits of actions that were refused
+    went_bankrupt: np.ndarray  # (B, L) bool
+    agi: np.ndarray  # (B, L) bool: reached AGI this week
+    ended: np.ndarray  # (B,) bool: the game ended this week
+
+
+def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
+    keep = (asked < 0).any(-1, keepdims=True) | ~np.isfinite(asked).all(-1, keepdims=True)
+    clean = np.clip(np.nan_to_num(asked, nan=0.0, posinf=0.0), 0.0, None)
+    total = clean.sum(-1, keepdims=True)
+    keep = keep | (total <= 0)
+    return np.where(keep, current, clean / np.where(total > 0, total, 1.0))
+
+
+def _rent(p: Params, s: SimpleNamespace, a: Actions, refuse, alive: np.ndarray) -> np.ndarray:
+    """Sign rental contracts at the partner's list price. Returns GPUs rented (B, L)."""
+    B, L = s.cash.shape
+    P, G = len(p.partner_ids), len(p.gpu_ids)
+    partner = np.clip(a.rent_partner, 0, P - 1)
+    gpu = np.clip(a.rent_gpu, 0, G - 1)
+    count = np.clip(a.rent_count, 0, 10_000_000)
+    weeks = np.clip(a.rent_weeks, 0, 520)
+    asked = (a.rent_partner >= 0) & (count > 0) & (weeks > 0) & alive
+    price = p.partner_price[partner, gpu]  # (B, L)
+    free = compute.partner_free(p, s)[np.arange(B)[:, None], partner, gpu]  # (B, L)
+    same = (partner[:, :, None] == partner[:, None, :]) & (gpu[:, :, None] == gpu[:, None, :])
+    earlier = np.tril(np.ones((L, L), bool), -1)  # [l, m]: m comes before l
+    taken_before = ((same & earlier[None]) * (np.where(asked, count, 0))[:, None, :]).sum(-1)
+    grant = np.where(asked & (price > 0), np.clip(free - taken_before, 0, count), 0).astype(np.int64)
+    refuse(asked & (grant < count), codes.RENT_NO_CAPACITY)
+    weekly = grant * price * 168.0
+    credit_ok = s.cash >= 4.0 * weekly
+    refuse(asked & (grant > 0) & ~credit_ok, codes.RENT_NO_CREDIT)
+    slot, has = compute.first_free_slot(s.contract_partner < 0)
+    refuse(asked & (grant > 0) & credit_ok & ~has, codes.RENT_NO_SLOT)
+    sign = asked & (grant > 0) & credit_ok & has
+    K = s.contract_partner.shape[-1]
+    onehot = (np.arange(K) == slot[..., None]) & sign[..., None]
+    s.contract_partner = np.where(onehot, partner[..., None], s.contract_partner)
+    s.contract_gpu = np.where(onehot, gpu[..., None], s.contract_gpu)
+    s.contract_count = np.where(onehot, grant[..., None], s.contract_count)
+    s.contract_price = np.where(onehot, price[..., None], s.contract_price)
+    s.contract_start = np.where(onehot, s.week[:, None, None], s.contract_start)
+    s.contract_end = np.where(onehot, (s.week[:, None] + weeks)[..., None], s.contract_end)
+    return np.where(sign, grant, 0)
+
+
+def step(world: World, actions: Actions) -> tuple[World, Report]:
+    """Play one week of every game in the batch."""
+    p = world.params
+    s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
+    B, L = s.cash.shape
+    refused = np.zeros((B, L), np.int64)
+
+    def refuse(mask: np.ndarray, code: int) -> None:
+        nonlocal refused
+        refused = refused | np.where(mask, code, 0)
+
+    alive = ~s.bankrupt & ~s.done[:, None]
+    ledger = economy.Ledger(s)
+
+    # New quarter: NVIDIA's allocation renews and its price follows last quarter's demand.
+    row = compute.week_row(p, s)
+    prev = np.clip(s.week - 1, 0, p.last_week)
+    new_quarter = (p.quarter[row] != p.quarter[prev])[:, None]
+    supply_prev = p.supply_per_quarter[prev]
+    pressure = np.where(supply_prev > 0, s.nvidia_requested / np.maximum(supply_prev, 1.0), 1.0)
+    nv = p.catalog.nvidia
+    target_mult = np.clip(1.0 + nv.price_demand_slope * (pressure - 1.0), 1.0, nv.max_price_factor)
+    s.price_mult = np.where(new_quarter, target_mult, s.price_mult)
+    s.nvidia_ordered = np.where(new_quarter, 0.0, s.nvidia_ordered)
+    s.nvidia_requested = np.where(new_quarter, 0.0, s.nvidia_requested)
+
+    # 0. decisions
+    s.split = np.where(alive[..., None], _normalised_split(s.split, actions.split), s.split)
+    s.staff_usd_week = np.where(
+        alive & (actions.staff_usd_week >= 0),
+        np.clip(np.nan_to_num(actions.staff_usd_week), 0.0, 1e11),
+        s.staff_usd_week,
+    )
+    economy.borrow_and_repay(p, s, actions, ledger, refuse, alive)
+    raised = economy.raise_rounds(p, s, actions, ledger, refuse, alive)
+    ordered = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
+    compute.order_power(p, s, actions, ledger.pay, refuse, alive)
+    rented = _rent(p, s, actions, refuse, alive)
+    training.start_runs(p, s, actions, refuse, alive)
+
+    # 1-3. deliveries, installs, power and construction
+    delivered = compute.deliver(p, s)
+    installed = compute.install(p, s, alive)
+    compute.build_out(p, s, ledger.pay)
+
+    # 4. allocation
+    peak, useful, n_gpus = compute.lab_flops(p, s)
+    use = s.split * peak[..., None]  # (B, L, 3)
+
+    # 5. training
+    fault_draw = 0.5 + rng.uniform(s.seed, s.game, s.week, rng.FAULTS, (L,))
+    released, released_cap, fault_hours = training.advance(
+        p, s, s.split[..., TRAIN] * useful, s.split[..., TRAIN] * n_gpus, fault_draw
+    )
+
+    # 6. research
+    s.software = s.software + research.growth_per_week(p, s, use[..., RESEARCH])
+
+    # 7. users, revenue, costs
+    served = economy.market(p, s, use[..., INFER])
+    economy.operate(p, s, served, ledger)
+
+    # 8. contracts that end this week stop holding capacity
+    over = (s.contract_partner >= 0) & (s.contract_end <= s.week[:, None, None] + 1)
+    s.contract_partner = np.where(over, -1, s.contract_partner)
+    s.contract_count = np.where(over, 0, s.contract_count)
+
+    # 10. money settles, then the end of the game
+    went_bankrupt = economy.settle(p, s, ledger) & alive
+    economy.mark_valuation(p, s)
+
+    agi = alive & ~s.bankrupt & (s.best_model >= p.agi_capability)
+    any_agi = agi.any(-1)
+    agi_winner = np.argmax(np.where(agi, s.best_model, -np.inf), axis=-1)
+
+    standing = ~s.bankrupt & (s.best_model > 0)
+    leader = np.where(standing.any(-1), np.argmax(np.where(standing, s.best_model, -np.inf), -1), -1)
+    human_broke = (s.bankrupt & p.human[None, :]).any(-1)
+    all_broke = s.bankrupt.all(-1)
+    out_of_time = s.week >= p.last_week
+    ended = ~s.done & (any_agi | human_broke | all_broke | out_of_time)
+    reason = np.select(
+        [any_agi, human_broke | all_broke, out_of_time], [END_AGI, END_BANKRUPT, END_TIME], 0
+    )
+    s.end_reason = np.where(ended, reason, s.end_reason)
+    s.winner = np.where(ended, np.where(any_agi, agi_winner, leader), s.winner)
+    s.agi_week = np.where(ended & any_agi, s.week, s.agi_week)
+    s.done = s.done | ended
+
+    # 11.
+    s.week = s.week + 1
+    new = attrs.evolve(world, **vars(s))
+    new = keep_where(world.done, world, new)
+    report = Report(
+        week=world.week,
+        flows=ledger.flows,
+        compute=use,
+        ordered=ordered,
+        delivered=delivered,
+        installed=installed,
+        rented=rented,
+        raised=raised,
+        released=released,
+        released_capability=released_cap,
+        fault_hours=fault_hours,
+        refused=refused,
+        went_bankrupt=went_bankrupt,
+        agi=agi,
+        ended=ended,
+    )
+    return new, report

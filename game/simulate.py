@@ -1,0 +1,139 @@
+"""Headless simulation: many games of one scenario, played by the AI, in chunks.
+
+Game i (numbered from `offset`) is the same game whatever the chunk size or shard it is
+played in: the engine's randomness is keyed by (seed, game index, week, stream). The
+summary and records hold only game results, nothing that varies between identical runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+
+from game.catalog import Catalog
+from game.engine import compute, policies, turn
+from game.engine.params import Params
+from game.engine.state import END_REASONS, World
+from game.saves import Scenario, initial_world, scenario_params
+
+DEFAULT_CHUNK = 10_000
+
+
+@attrs.frozen
+class SimResult:
+    params: Params = attrs.field(repr=False)
+    games: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+def play(
+    world: World,
+    ctl: policies.Controllers,
+    weeks: int | None = None,
+    on_week: Callable[[World, turn.Report], None] | None = None,
+) -> World:
+    """Advance every game until it ends (or for `weeks` weeks), AI on every lab it plays."""
+    limit = world.params.last_week + 1 if weeks is None else weeks
+    for _ in range(limit):
+        if world.done.all():
+            break
+        world, report = turn.step(world, policies.decide(world, ctl))
+        if on_week is not None:
+            on_week(world, report)
+    return world
+
+
+def game_records(world: World) -> list[dict[str, Any]]:
+    """One JSON-ready record per game: result and each lab's final state."""
+    p = world.params
+    peak, _, _ = compute.lab_flops(p, world)
+    out = []
+    for b in range(world.batch):
+        winner = int(world.winner[b])
+        agi = int(world.agi_week[b])
+        out.append(
+            {
+                "index": int(world.game[b]),
+                "winner": p.lab_ids[winner] if winner >= 0 else None,
+                "end": END_REASONS[int(world.end_reason[b])],
+                "agi_week": agi if agi >= 0 else None,
+                "weeks": int(world.week[b]),
+                "labs": {
+                    lab: {
+                        "cash": float(world.cash[b, li]),
+                        "debt": float(world.debt[b, li]),
+                        "valuation": float(world.valuation[b, li]),
+                        "compute": float(peak[b, li]),
+                        "capability": float(world.best_model[b, li]),
+                        "software": float(world.software[b, li]),
+                        "users": float(world.users[b, li]),
+                        "bankrupt": bool(world.bankrupt[b, li]),
+                    }
+                    for li, lab in enumerate(p.lab_ids)
+                },
+            }
+        )
+    return out
+
+
+def _percentiles(values: np.ndarray) -> dict[str, float | None]:
+    if values.size == 0:
+        return {"p10": None, "p50": None, "p90": None}
+    q = np.percentile(values, [10, 50, 90])
+    return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
+
+
+def summarise(params: Params, games: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(games)
+    labs = params.lab_ids
+    winners = [g["winner"] for g in games]
+    agi_weeks = np.array([g["agi_week"] for g in games if g["agi_week"] is not None], dtype=float)
+    agi_dates = {
+        k: (params.date_of(int(round(v))).isoformat() if v is not None else None)
+        for k, v in _percentiles(agi_weeks).items()
+    }
+    return {
+        "games": n,
+        "win_rate": {lab: winners.count(lab) / n for lab in labs} | {"none": winners.count(None) / n},
+        "ends": {reason: sum(g["end"] == reason for g in games) for reason in END_REASONS},
+        "agi_share": agi_weeks.size / n,
+        "agi_week": _percentiles(agi_weeks),
+        "agi_date": agi_dates,
+        "bankruptcies": {lab: sum(g["labs"][lab]["bankrupt"] for g in games) for lab in labs},
+        "compute": {
+            lab: _percentiles(np.array([g["labs"][lab]["compute"] for g in games])) for lab in labs
+        },
+        "cash": {lab: _percentiles(np.array([g["labs"][lab]["cash"] for g in games])) for lab in labs},
+        "capability": {
+            lab: _percentiles(np.array([g["labs"][lab]["capability"] for g in games])) for lab in labs
+        },
+    }
+
+
+def simulate(
+    scn: Scenario,
+    catalog: Catalog,
+    runs: int,
+    seed: int,
+    offset: int = 0,
+    weeks: int | None = None,
+    styles: dict[str, str] | None = None,
+    difficulty: str | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimResult:
+    """Play games offset .. offset+runs-1 of the scenario with the AI on every lab."""
+    params = scenario_params(scn, catalog, humans=())
+    ctl = policies.make_controllers(catalog, params, styles, difficulty or scn.meta.difficulty)
+    games: list[dict[str, Any]] = []
+    for start in range(0, runs, chunk):
+        n = min(chunk, runs - start)
+        world = initial_world(scn, params, n, seed=seed, offset=offset + start)
+        world = play(world, ctl, weeks)
+        games.extend(game_records(world))
+        if progress is not None:
+            progress(start + n, runs)
+    return SimResult(params, games, summarise(params, games))
