@@ -40,9 +40,7 @@ class Num:
         if self.integer and value != int(value):
             raise ValueError(f"must be a whole number ({self.unit}), got {value!r}")
         if not self.lo <= value <= self.hi:
-            raise ValueError(
-                f"must be between {self.lo:g} and {self.hi:g} {self.unit}, got {value:g}"
-            )
+            raise ValueError(f"must be between {self.lo:g} and {self.hi:g} {self.unit}, got {value:g}")
         return int(value) if self.integer else float(value)
 
 
@@ -130,9 +128,7 @@ def _field(spec: Any, optional: bool = False, default: Any = None) -> Any:
     return attrs.field(kw_only=True, metadata={"spec": spec})
 
 
-def num(
-    lo: float, hi: float, unit: str, integer: bool = False, default: float | None = None
-) -> Any:
+def num(lo: float, hi: float, unit: str, integer: bool = False, default: float | None = None) -> Any:
     """A number field; with a default it may be left out."""
     return _field(Num(lo, hi, unit, integer), optional=default is not None, default=default)
 
@@ -239,9 +235,7 @@ class Partner:
     id: str
     name: str = text()
     target_margin: float = num(0, 5, "fraction")
-    capacity: dict[str, tuple[tuple[dt.date, float], ...]] = per_gpu(
-        Steps(Num(0, 1e8, "GPUs"))
-    )
+    capacity: dict[str, tuple[tuple[dt.date, float], ...]] = per_gpu(Steps(Num(0, 1e8, "GPUs")))
     cost_usd_hour: dict[str, float] = per_gpu(Num(0.01, 100, "USD per GPU-hour"))
 
     def __attrs_post_init__(self) -> None:
@@ -434,9 +428,7 @@ def build_record(
         if key in nested or (sourced and key == "source"):
             continue
         if key not in known:
-            raise error(
-                f"{where} [{entry_id}] {key}: unknown field (known: {', '.join(sorted(known))})"
-            )
+            raise error(f"{where} [{entry_id}] {key}: unknown field (known: {', '.join(sorted(known))})")
     for key in sources:
         if key not in known:
             raise error(f"{where} [{entry_id}] source.{key}: names no field")
@@ -521,8 +513,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         build_record(PolicyStyle, key, table, str(policies_path)) for key, table in policies.items()
     )
     difficulties = tuple(
-        build_record(Difficulty, key, table, f"{policies_path} difficulty")
-        for key, table in levels.items()
+        build_record(Difficulty, key, table, f"{policies_path} difficulty") for key, table in levels.items()
     )
 
     catalog = Catalog(gpus, sites, labs, nvidia, integrators, partners, rules, styles, difficulties)

@@ -71,11 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--weeks", type=WEEKS, help="weeks to play (default: to the end of the game)")
     sim.add_argument("--seed", type=SEED, required=True)
     sim.add_argument("--offset", type=OFFSET, default=0, help="number games from K (for shards)")
-    sim.add_argument("--policy", action="append", default=[], metavar="LAB=STYLE",
-                     help="AI style for a lab (builder, partner, incumbent); repeatable")
+    sim.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="LAB=STYLE",
+        help="AI style for a lab (builder, partner, incumbent); repeatable",
+    )
     sim.add_argument("--difficulty", help="AI difficulty (easy, normal, hard); default: the scenario's")
     sim.add_argument("--chunk", type=CHUNK, default=10_000, help="games per batch (bounds memory)")
-    sim.add_argument("--json", metavar="FILE", help="write summary and per-game records as JSON (- for stdout)")
+    sim.add_argument(
+        "--json", metavar="FILE", help="write summary and per-game records as JSON (- for stdout)"
+    )
 
     calc = sub.add_parser("calc", help="what-if calculators")
     calc_sub = calc.add_subparsers(dest="calc", parser_class=_Parser)
@@ -143,7 +150,9 @@ def cmd_calc_train(args: argparse.Namespace, catalog: Catalog) -> int:
     print(f"  wall-clock      {days:,.1f} days ({weeks:,.1f} weeks)")
     print(f"  availability    {result['availability']:.1%} (hardware faults)")
     print(f"  GPU-hours       {gpu_hours:,.0f}")
-    print(f"  energy          {mwh:,.0f} MWh (${result['energy_cost_usd'] / 1e6:,.1f}M at ${power_price:g}/MWh)")
+    print(
+        f"  energy          {mwh:,.0f} MWh (${result['energy_cost_usd'] / 1e6:,.1f}M at ${power_price:g}/MWh)"
+    )
     print(f"  rented cost     ${result['rent_cost_usd'] / 1e6:,.1f}M at ${gpu.rent_usd_hour:g}/GPU-hour")
     return 0
 
@@ -189,11 +198,13 @@ def _fmt_flops(x: float | None) -> str:
     return f"{x / 1e18:,.0f} EF/s"
 
 
-def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = sys.stdout) -> None:
+def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = None) -> None:
     n = summary["games"]
-    w = out.write
+    w = (out or sys.stdout).write
     w(f"{n:,} games\n\n")
-    w(f"{'lab':<10} {'wins':>7} {'bankrupt':>9} {'capability p50':>15} {'compute p50':>14} {'cash p10':>10} {'cash p50':>10} {'cash p90':>10}\n")
+    w(
+        f"{'lab':<10} {'wins':>7} {'bankrupt':>9} {'capability p50':>15} {'compute p50':>14} {'cash p10':>10} {'cash p50':>10} {'cash p90':>10}\n"
+    )
     for lab in lab_ids:
         cash = summary["cash"][lab]
         w(

@@ -225,7 +225,9 @@ def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
     for site_id, table in sites_table.items():
         if site_id not in catalog.site_ids:
             raise fail(f"[sites.{site_id}]: unknown site (known: {', '.join(catalog.site_ids)})")
-        sites[site_id] = build_record(SiteStart, f"sites.{site_id}", table, where, sourced=False, error=SaveError)
+        sites[site_id] = build_record(
+            SiteStart, f"sites.{site_id}", table, where, sourced=False, error=SaveError
+        )
 
     labs_table = data.get("labs")
     if not isinstance(labs_table, dict):
@@ -279,7 +281,9 @@ def _parse_lab(lab_id: str, table: Any, catalog: Catalog, where: str, fail: Any)
         or not all(math.isfinite(x) and x >= 0 for x in split)
         or sum(split) <= 0
     ):
-        raise fail(f"[{place}] split: must be three shares >= 0 (training, inference, research), got {split!r}")
+        raise fail(
+            f"[{place}] split: must be three shares >= 0 (training, inference, research), got {split!r}"
+        )
     warehouse = _gpu_counts(table.get("warehouse", {}), catalog, fail, f"[{place}] warehouse")
 
     sites_table = table.get("sites", {})
@@ -290,9 +294,17 @@ def _parse_lab(lab_id: str, table: Any, catalog: Catalog, where: str, fail: Any)
         if site_id not in catalog.site_ids:
             raise fail(f"[{place}.sites.{site_id}]: unknown site (known: {', '.join(catalog.site_ids)})")
         rec = build_record(
-            LabSite, f"{place}.sites.{site_id}", site, where, sourced=False, nested=("installed",), error=SaveError
+            LabSite,
+            f"{place}.sites.{site_id}",
+            site,
+            where,
+            sourced=False,
+            nested=("installed",),
+            error=SaveError,
         )
-        installed = _gpu_counts(site.get("installed", {}), catalog, fail, f"[{place}.sites.{site_id}] installed")
+        installed = _gpu_counts(
+            site.get("installed", {}), catalog, fail, f"[{place}.sites.{site_id}] installed"
+        )
         sites[site_id] = (rec, installed)
 
     def records(key: str, cls: type, limit: int) -> list[Any]:
@@ -301,18 +313,25 @@ def _parse_lab(lab_id: str, table: Any, catalog: Catalog, where: str, fail: Any)
             raise fail(f"[{place}] {key}: must be a list of tables ([[{place}.{key}]])")
         if len(items) > limit:
             raise fail(f"[{place}] {key}: at most {limit}, got {len(items)}")
-        return [build_record(cls, f"{place}.{key}[{i}]", item, where, sourced=False, error=SaveError) for i, item in enumerate(items)]
+        return [
+            build_record(cls, f"{place}.{key}[{i}]", item, where, sourced=False, error=SaveError)
+            for i, item in enumerate(items)
+        ]
 
     orders = records("orders", OrderStart, ORDER_SLOTS)
     for i, o in enumerate(orders):
         if o.gpu not in catalog.gpu_ids:
             raise fail(f"[{place}.orders[{i}]] gpu: unknown GPU {o.gpu!r}")
         if o.vendor not in catalog.integrator_ids:
-            raise fail(f"[{place}.orders[{i}]] vendor: unknown integrator {o.vendor!r} (known: {', '.join(catalog.integrator_ids)})")
+            raise fail(
+                f"[{place}.orders[{i}]] vendor: unknown integrator {o.vendor!r} (known: {', '.join(catalog.integrator_ids)})"
+            )
     contracts = records("contracts", ContractStart, CONTRACT_SLOTS)
     for i, c in enumerate(contracts):
         if c.partner not in catalog.partner_ids:
-            raise fail(f"[{place}.contracts[{i}]] partner: unknown partner {c.partner!r} (known: {', '.join(catalog.partner_ids)})")
+            raise fail(
+                f"[{place}.contracts[{i}]] partner: unknown partner {c.partner!r} (known: {', '.join(catalog.partner_ids)})"
+            )
         if c.gpu not in catalog.gpu_ids:
             raise fail(f"[{place}.contracts[{i}]] gpu: unknown GPU {c.gpu!r}")
         if c.end_week <= c.start_week:
@@ -359,7 +378,8 @@ def initial_world(
     a["market_users"][:] = scn.world.market_users
     a["mood"][:] = scn.world.mood
     a["grid_mw"][0] = [
-        scn.sites[s].grid_mw if s in scn.sites else site.grid_mw for s, site in zip(cat.site_ids, cat.sites)
+        scn.sites[s].grid_mw if s in scn.sites else site.grid_mw
+        for s, site in zip(cat.site_ids, cat.sites, strict=True)
     ]
     for li, lab_id in enumerate(scn.lab_ids):
         lab = scn.labs[lab_id]

@@ -103,9 +103,7 @@ def summarise(params: Params, games: list[dict[str, Any]]) -> dict[str, Any]:
         "agi_week": _percentiles(agi_weeks),
         "agi_date": agi_dates,
         "bankruptcies": {lab: sum(g["labs"][lab]["bankrupt"] for g in games) for lab in labs},
-        "compute": {
-            lab: _percentiles(np.array([g["labs"][lab]["compute"] for g in games])) for lab in labs
-        },
+        "compute": {lab: _percentiles(np.array([g["labs"][lab]["compute"] for g in games])) for lab in labs},
         "cash": {lab: _percentiles(np.array([g["labs"][lab]["cash"] for g in games])) for lab in labs},
         "capability": {
             lab: _percentiles(np.array([g["labs"][lab]["capability"] for g in games])) for lab in labs

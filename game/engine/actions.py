@@ -59,6 +59,11 @@ class Actions:
         return attrs.evolve(self, **changes)
 
 
+def amount(x: np.ndarray, hi: float) -> np.ndarray:
+    """An action's quantity made safe: NaN and negatives become 0, inf and huge become hi."""
+    return np.clip(np.nan_to_num(x, nan=0.0, posinf=hi, neginf=0.0), 0.0, hi)
+
+
 def merge(mask: np.ndarray, chosen: Actions, other: Actions) -> Actions:
     """Per lab: `chosen` where mask (B, L) is true, else `other`."""
     changes = {}

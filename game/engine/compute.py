@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from game.engine import codes
+from game.engine.actions import amount
 from game.engine.params import SECONDS_PER_WEEK, Params
 
 State = Any  # World, or the step's working namespace with the same attributes
@@ -49,8 +50,10 @@ def powered_fraction(p: Params, s: State) -> np.ndarray:
 
 def contract_active(s: State) -> np.ndarray:
     """(B, L, K) contracts delivering GPUs this week."""
-    return (s.contract_partner >= 0) & (s.contract_start <= s.week[:, None, None]) & (
-        s.week[:, None, None] < s.contract_end
+    return (
+        (s.contract_partner >= 0)
+        & (s.contract_start <= s.week[:, None, None])
+        & (s.week[:, None, None] < s.contract_end)
     )
 
 
@@ -157,7 +160,8 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
 
     queue = s.integrator_backlog[np.arange(s.week.shape[0])[:, None], vendor]  # (B, L)
     lab_total = granted.sum(-1)
-    wait = np.ceil((queue + lab_total) / p.integrator_capacity[vendor])
+    # Weeks waiting behind the integrator's queue (0 when the order fits this week).
+    wait = np.maximum(np.ceil((queue + lab_total) / p.integrator_capacity[vendor]) - 1, 0)
     arrive = s.week[:, None] + p.integrator_lead[vendor] + wait.astype(np.int64)
 
     order_gpu, order_count, order_arrive = s.order_gpu, s.order_count, s.order_arrive
@@ -184,10 +188,10 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:
     """Start halls, order turbines, pay for substation upgrades."""
-    build = np.clip(a.build_mw, 0.0, 10_000.0) * alive[..., None]
+    build = amount(a.build_mw, 10_000.0) * alive[..., None]
     s.hall_building = s.hall_building + build
 
-    turbines = np.clip(a.turbine_mw, 0.0, None) * alive[..., None]
+    turbines = amount(a.turbine_mw, 100_000.0) * alive[..., None]
     site_turbines = (s.turbine_mw + s.turbine_pending).sum(1)  # (B, S)
     room = np.maximum(p.site_turbine_max - site_turbines, 0.0)
     before = np.cumsum(turbines, axis=1) - turbines

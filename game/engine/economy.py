@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from game.engine import codes, rng
+from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
 
@@ -71,9 +72,7 @@ def running_costs(p: Params, s: State) -> np.ndarray:
     """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
     interest. Halls under construction add to this while they are built."""
     interest = s.debt * p.rules.finance.interest_rate / WEEKS_PER_YEAR
-    building = (
-        np.minimum(s.hall_building, p.site_build_mw_per_week) * p.site_build_usd_per_mw
-    ).sum(-1)
+    building = (np.minimum(s.hall_building, p.site_build_mw_per_week) * p.site_build_usd_per_mw).sum(-1)
     total = electricity_per_week(p, s) + rent_per_week(s) + s.staff_usd_week + interest + building
     return total * (~s.bankrupt)
 
@@ -87,13 +86,13 @@ def runway_weeks(p: Params, s: State) -> np.ndarray:
 
 # ----------------------------------------------------------------------- decisions
 def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> None:
-    want = np.clip(np.nan_to_num(a.borrow_usd), 0.0, None) * alive
+    want = amount(a.borrow_usd, 1e15) * alive
     room = credit_headroom(p, s)
     refuse(want > room + 1e-6, codes.BORROW_LIMIT)
     got = np.minimum(want, room)
     ledger.receive("borrowed", got)
     s.debt = s.debt + got
-    back = np.clip(np.nan_to_num(a.repay_usd), 0.0, None) * alive
+    back = amount(a.repay_usd, 1e15) * alive
     back = np.minimum(back, np.minimum(s.debt, np.maximum(s.cash, 0.0)))
     ledger.pay("repaid", back)
     s.debt = s.debt - back
@@ -104,19 +103,19 @@ def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive
     spreads it); a round is capped at `raise_max_fraction` of it and dilutes the
     founders. Returns the amount raised (B, L)."""
     f = p.rules.finance
-    ask = np.clip(np.nan_to_num(a.raise_usd), 0.0, None) * alive
+    ask = amount(a.raise_usd, 1e15) * alive
     asked = ask > 0
     ready = (s.week[:, None] - s.last_raise_week) >= f.raise_cooldown_weeks
     refuse(asked & ~ready, codes.RAISE_TOO_SOON)
     go = asked & ready
     z = rng.normal(s.seed, s.game, s.week, rng.FUNDING, (s.cash.shape[1],))
     pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
-    amount = np.where(go, np.minimum(ask, f.raise_max_fraction * pre), 0.0)
-    ledger.receive("equity", amount)
-    s.founder_share = np.where(go, s.founder_share * pre / (pre + amount), s.founder_share)
-    s.valuation = np.where(go, pre + amount, s.valuation)
+    raised = np.where(go, np.minimum(ask, f.raise_max_fraction * pre), 0.0)
+    ledger.receive("equity", raised)
+    s.founder_share = np.where(go, s.founder_share * pre / (pre + raised), s.founder_share)
+    s.valuation = np.where(go, pre + raised, s.valuation)
     s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
-    return amount
+    return raised
 
 
 # ------------------------------------------------------------------- weekly order
@@ -165,12 +164,11 @@ def mark_valuation(p: Params, s: State) -> None:
     has_model = s.best_model > 0
     best = np.where(has_model, s.best_model, -np.inf)
     if L > 1:
-        others = np.stack(
-            [np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1
-        )
+        others = np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
     else:
         others = np.full_like(best, -np.inf)
-    lead = np.clip(np.where(np.isfinite(others), best - others, 1.0), 0.0, 1.0)
+    rival = np.where(np.isfinite(others), others, s.best_model - 1.0)
+    lead = np.clip(s.best_model - rival, 0.0, 1.0)
     model_value = np.where(
         has_model,
         f.capability_value_usd

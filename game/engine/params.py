@@ -37,7 +37,7 @@ def quarter_index(day: dt.date) -> int:
     return day.year * 4 + (day.month - 1) // 3
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Params:
     """Static, batch-wide data. Shapes: L labs, G GPU types, S sites, P partners,
     V integrators, W+1 weeks (0 .. last_week)."""
@@ -112,6 +112,9 @@ class Params:
     @property
     def integrator_ids(self) -> tuple[str, ...]:
         return self.catalog.integrator_ids
+
+    def __repr__(self) -> str:
+        return f"Params(labs={self.lab_ids}, start={self.start_date}, last_week={self.last_week})"
 
     def date_of(self, week: int) -> dt.date:
         return self.start_date + dt.timedelta(weeks=int(week))

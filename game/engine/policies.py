@@ -30,7 +30,7 @@ _STYLE_FIELDS = (
     "use_turbines",
 )
 _DIFFICULTY_FIELDS = ("act_probability", "plan_error", "caution_weeks")
-MIN_RENTAL = 1000  # GPUs: smaller rentals are not worth a contract slot
+MIN_RENTAL = 10_000  # GPUs: smaller rentals are not worth a contract slot
 
 
 @attrs.frozen(eq=False)
@@ -104,9 +104,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
 
     # Training: when no run is going, start one sized for the style's run length on the
     # compute it has now, if it would beat the lab's best model.
-    rate, _ = compute.training_rate(
-        split[..., TRAIN] * useful, split[..., TRAIN] * n_gpus, p.rules.training
-    )
+    rate, _ = compute.training_rate(split[..., TRAIN] * useful, split[..., TRAIN] * n_gpus, p.rules.training)
     planned = rate * k["run_weeks"] * error[..., 0]
     running = (s.run_phase == RUN_PRETRAIN).any(-1)
     beats = np.log10(np.maximum(planned, 1.0)) + s.software > s.best_model + 0.1
@@ -120,9 +118,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     markup = p.integrator_markup[vendor]  # (B,)
     unit = compute.unit_price(p, s) * markup[:, None]  # (B, G)
     row = compute.week_row(p, s)
-    on_sale = (s.week[:, None] >= p.gpu_available_week) & (
-        p.supply_per_quarter[row] - s.nvidia_ordered > 0
-    )
+    on_sale = (s.week[:, None] >= p.gpu_available_week) & (p.supply_per_quarter[row] - s.nvidia_ordered > 0)
     value = np.where(on_sale, p.gpu_flops * p.gpu_mfu / unit, -1.0)
     best_gpu = np.argmax(value, axis=-1)  # (B,)
     any_on_sale = on_sale.any(-1)
@@ -190,11 +186,9 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     net_burn = np.maximum(costs - s.revenue_fast, 1.0)
     runway = (s.cash + headroom) / net_burn
     ready = (s.week[:, None] - s.last_raise_week) >= p.rules.finance.raise_cooldown_weeks
-    raising = acts & ready & (
-        (runway < k["runway_floor_weeks"] + k["caution_weeks"]) | (s.cash < reserve)
-    )
+    raising = acts & ready & ((runway < k["runway_floor_weeks"] + k["caution_weeks"]) | (s.cash < reserve))
     raise_usd = np.where(raising, s.valuation * p.rules.finance.raise_max_fraction, 0.0)
-    borrow = np.where(alive & (s.cash < 0.5 * reserve), np.minimum(headroom, reserve - s.cash), 0.0)
+    borrow = np.where(alive & (s.cash < 0.5 * reserve), np.minimum(0.95 * headroom, reserve - s.cash), 0.0)
 
     chosen = Actions(
         order_count=order,

@@ -26,9 +26,7 @@ def ai_speedup(p: Params, best_model: np.ndarray) -> np.ndarray:
     return 1.0 + (r.ai_rnd_max_speedup - 1.0) * progress**2
 
 
-def growth_per_week(
-    p: Params, s: State, research_flops: np.ndarray
-) -> np.ndarray:
+def growth_per_week(p: Params, s: State, research_flops: np.ndarray) -> np.ndarray:
     """log10 software gain this week (B, L)."""
     r = p.rules.research
     ref = p.research_ref_flops[week_row(p, s)][:, None]

@@ -14,7 +14,7 @@ import numpy as np
 from game.engine.params import Params
 
 ORDER_SLOTS = 8
-CONTRACT_SLOTS = 6
+CONTRACT_SLOTS = 8
 RUN_SLOTS = 3
 
 # run_phase
@@ -25,7 +25,7 @@ RUNNING, END_AGI, END_BANKRUPT, END_TIME = 0, 1, 2, 3
 END_REASONS = ("running", "agi", "bankrupt", "time")
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class World:
     params: Params = attrs.field(repr=False)
 
@@ -98,6 +98,10 @@ class World:
     def batch(self) -> int:
         return int(self.week.shape[0])
 
+    def __repr__(self) -> str:
+        weeks = np.unique(self.week)
+        return f"World(games={self.batch}, labs={self.params.lab_ids}, weeks={weeks.tolist()[:5]})"
+
 
 def array_fields() -> tuple[str, ...]:
     """Names of World's array fields (everything but params)."""
@@ -112,9 +116,7 @@ def take(world: World, index: np.ndarray) -> World:
 def concat(worlds: list[World]) -> World:
     """Join batches of the same scenario along the batch axis."""
     first = worlds[0]
-    return attrs.evolve(
-        first, **{n: np.concatenate([getattr(w, n) for w in worlds]) for n in array_fields()}
-    )
+    return attrs.evolve(first, **{n: np.concatenate([getattr(w, n) for w in worlds]) for n in array_fields()})
 
 
 def keep_where(mask: np.ndarray, old: World, new: World) -> World:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from game.engine import codes
+from game.engine.actions import amount
 from game.engine.compute import first_free_slot, training_rate
 from game.engine.params import Params
 from game.engine.state import RUN_EMPTY, RUN_POST, RUN_PRETRAIN
@@ -33,7 +34,7 @@ def capability(flop: np.ndarray | float, software: np.ndarray | float) -> np.nda
 
 
 def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> None:
-    flop = np.clip(np.nan_to_num(a.start_flop, nan=0.0), 0.0, 1e40)
+    flop = amount(a.start_flop, 1e40)
     asked = (flop > 0) & alive
     big_enough = flop >= p.rules.training.min_run_flop
     refuse(asked & ~big_enough, codes.RUN_TOO_SMALL)

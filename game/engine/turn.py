@@ -12,13 +12,14 @@ inputs, prints or reads files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import attrs
 import numpy as np
 
 from game.engine import codes, compute, economy, research, rng, training
-from game.engine.actions import Actions
+from game.engine.actions import Actions, amount
 from game.engine.params import INFER, RESEARCH, TRAIN, Params
 from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where
 
@@ -52,7 +53,9 @@ def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
     return np.where(keep, current, clean / np.where(total > 0, total, 1.0))
 
 
-def _rent(p: Params, s: SimpleNamespace, a: Actions, refuse, alive: np.ndarray) -> np.ndarray:
+def _rent(
+    p: Params, s: SimpleNamespace, a: Actions, refuse: Callable[[np.ndarray, int], None], alive: np.ndarray
+) -> np.ndarray:
     """Sign rental contracts at the partner's list price. Returns GPUs rented (B, L)."""
     B, L = s.cash.shape
     P, G = len(p.partner_ids), len(p.gpu_ids)
@@ -115,7 +118,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     s.split = np.where(alive[..., None], _normalised_split(s.split, actions.split), s.split)
     s.staff_usd_week = np.where(
         alive & (actions.staff_usd_week >= 0),
-        np.clip(np.nan_to_num(actions.staff_usd_week), 0.0, 1e11),
+        amount(actions.staff_usd_week, 1e11),
         s.staff_usd_week,
     )
     economy.borrow_and_repay(p, s, actions, ledger, refuse, alive)
@@ -166,9 +169,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     all_broke = s.bankrupt.all(-1)
     out_of_time = s.week >= p.last_week
     ended = ~s.done & (any_agi | human_broke | all_broke | out_of_time)
-    reason = np.select(
-        [any_agi, human_broke | all_broke, out_of_time], [END_AGI, END_BANKRUPT, END_TIME], 0
-    )
+    reason = np.select([any_agi, human_broke | all_broke, out_of_time], [END_AGI, END_BANKRUPT, END_TIME], 0)
     s.end_reason = np.where(ended, reason, s.end_reason)
     s.winner = np.where(ended, np.where(any_agi, agi_winner, leader), s.winner)
     s.agi_week = np.where(ended & any_agi, s.week, s.agi_week)

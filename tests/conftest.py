@@ -1,0 +1,68 @@
+"""Shared fixtures: the real catalog and the July-2024 scenario, and a helper that builds
+small worlds with chosen state for rule tests."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pytest
+
+from game.catalog import Catalog, default_catalog
+from game.engine.actions import Actions
+from game.engine.params import Params
+from game.engine.state import World
+from game.saves import Scenario, initial_world, load_scenario, scenario_params
+
+COLOSSUS = "2024-07-colossus"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def colossus(catalog: Catalog) -> Scenario:
+    return load_scenario(COLOSSUS, catalog)
+
+
+@pytest.fixture(scope="session")
+def params(colossus: Scenario, catalog: Catalog) -> Params:
+    return scenario_params(colossus, catalog, humans=())
+
+
+@pytest.fixture
+def world(colossus: Scenario, params: Params) -> World:
+    return initial_world(colossus, params, 4, seed=7)
+
+
+def blank(world: World, **changes: np.ndarray) -> World:
+    """The world with every lab emptied (no GPUs, sites, contracts, runs, orders) and
+    `changes` applied: a clean slate for one rule."""
+    empty = {
+        "warehouse": np.zeros_like(world.warehouse),
+        "installed": np.zeros_like(world.installed),
+        "order_count": np.zeros_like(world.order_count),
+        "hall_mw": np.zeros_like(world.hall_mw),
+        "hall_building": np.zeros_like(world.hall_building),
+        "grid_alloc": np.zeros_like(world.grid_alloc),
+        "turbine_mw": np.zeros_like(world.turbine_mw),
+        "turbine_pending": np.zeros_like(world.turbine_pending),
+        "turbine_left": np.zeros_like(world.turbine_left),
+        "substation_left": np.zeros_like(world.substation_left),
+        "substation_payer": np.full_like(world.substation_payer, -1),
+        "contract_partner": np.full_like(world.contract_partner, -1),
+        "contract_count": np.zeros_like(world.contract_count),
+        "run_phase": np.zeros_like(world.run_phase),
+        "integrator_backlog": np.zeros_like(world.integrator_backlog),
+    }
+    empty.update(changes)
+    return attrs.evolve(world, **empty)
+
+
+def idle(world: World, **changes: np.ndarray) -> Actions:
+    return Actions.idle(world).replace(**changes)
+
+
+def index(ids: tuple[str, ...], name: str) -> int:
+    return ids.index(name)

@@ -1,0 +1,415 @@
+"""The rules of DESIGN 3.1-3.5 and 3.7, one at a time, on small worlds."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pytest
+
+from game.engine import codes, compute, economy, research
+from game.engine.params import WEEKS_PER_YEAR
+from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, RUN_POST, RUN_PRETRAIN
+from game.engine.turn import step
+from tests.conftest import blank, idle, index
+
+XAI, OPENAI, GOOGLE = 0, 1, 2
+
+
+def gpu(params, name):
+    return index(params.gpu_ids, name)
+
+
+def site(params, name):
+    return index(params.site_ids, name)
+
+
+def weeks(world, n, actions=None):
+    reports = []
+    for _ in range(n):
+        world, report = step(world, actions(world) if actions else idle(world))
+        reports.append(report)
+    return world, reports
+
+
+# ------------------------------------------------------------------ calibration
+def test_gpt4_on_25k_a100_takes_about_90_days(catalog):
+    a100 = next(g for g in catalog.gpus if g.id == "A100")
+    rate, _ = compute.training_rate(25_000 * a100.flops * a100.default_mfu, 25_000, catalog.rules.training)
+    days = 2.1e25 / float(rate) * 7
+    assert 90 * 0.75 <= days <= 90 * 1.25
+
+
+def test_gpt4_on_100k_gb200_takes_under_4_days(catalog):
+    gb200 = next(g for g in catalog.gpus if g.id == "GB200")
+    rate, _ = compute.training_rate(
+        100_000 * gb200.flops * gb200.default_mfu, 100_000, catalog.rules.training
+    )
+    assert 2.1e25 / float(rate) * 7 < 4
+
+
+def test_faults_and_size_make_big_clusters_less_efficient_per_gpu(catalog):
+    t = catalog.rules.training
+    small, lost_small = compute.training_rate(1e4 * 1e15, 1e4, t)
+    big, lost_big = compute.training_rate(1e6 * 1e15, 1e6, t)
+    assert big / 1e6 < small / 1e4
+    assert lost_big > lost_small > 0
+
+
+# ------------------------------------------------------------------------ orders
+def test_ordered_gpus_arrive_after_the_integrator_lead_time(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e10))
+    h100, dell = gpu(params, "H100"), index(params.integrator_ids, "dell")
+    order = np.zeros_like(w.warehouse)
+    order[:, XAI, h100] = 1000
+    w2, r = step(w, idle(w, order_count=order, order_vendor=np.full(w.cash.shape, dell)))
+    assert (r.ordered[:, XAI, h100] == 1000).all()
+    lead = int(params.integrator_lead[dell])
+    w3, reports = weeks(w2, lead)
+    arrived = [int(rep.delivered[0, XAI, h100]) for rep in reports]
+    assert sum(arrived) == 1000
+    assert arrived.index(1000) >= lead - 1  # not before the lead time
+    assert w3.warehouse[0, XAI, h100] == 1000  # no halls: they wait in the warehouse
+
+
+def test_an_order_is_paid_at_nvidia_price_times_the_integrator_markup(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e10))
+    h100, sm = gpu(params, "H100"), index(params.integrator_ids, "supermicro")
+    order = np.zeros_like(w.warehouse)
+    order[:, XAI, h100] = 100
+    w2, r = step(w, idle(w, order_count=order, order_vendor=np.full(w.cash.shape, sm)))
+    unit = compute.unit_price(params, w)[0, h100] * params.integrator_markup[sm]
+    assert r.flows[0, XAI, economy.FLOW_INDEX["gpus"]] == pytest.approx(-100 * unit)
+
+
+def test_orders_beyond_cash_are_cut_and_reported(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e6))
+    order = np.zeros_like(w.warehouse)
+    order[:, XAI, gpu(params, "H100")] = 1000
+    w2, r = step(w, idle(w, order_count=order))
+    assert 0 < r.ordered[0, XAI].sum() < 1000
+    assert r.refused[0, XAI] & codes.ORDER_NO_CASH
+    assert -r.flows[0, XAI, economy.FLOW_INDEX["gpus"]] <= 1e6
+
+
+def test_nvidia_never_ships_more_than_its_quarterly_supply(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e13))
+    h100 = gpu(params, "H100")
+    order = np.zeros_like(w.warehouse)
+    order[:, :, h100] = 10_000_000
+    supply = params.supply_per_quarter[0, h100]
+    w2, r = step(w, idle(w, order_count=order))
+    assert r.ordered[:, :, h100].sum(1).max() <= supply
+    w3, r2 = step(w2, idle(w2, order_count=order))
+    assert r.ordered[:, :, h100].sum(1).max() + r2.ordered[:, :, h100].sum(1).max() <= supply
+    assert r2.refused[0, XAI] & codes.ORDER_NO_SUPPLY
+
+
+def test_a_gpu_cannot_be_ordered_before_it_ships(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e12))
+    order = np.zeros_like(w.warehouse)
+    order[:, XAI, gpu(params, "GB200")] = 1000
+    _, r = step(w, idle(w, order_count=order))
+    assert r.ordered.sum() == 0
+    assert r.refused[0, XAI] & codes.ORDER_NOT_ON_SALE
+
+
+# ------------------------------------------------------------------ power, sites
+def test_installs_never_exceed_the_power_a_lab_has_at_the_site(world, params):
+    memphis, h100 = site(params, "memphis"), gpu(params, "H100")
+    hall = np.zeros_like(world.hall_mw)
+    hall[:, XAI, memphis] = 300
+    alloc = np.zeros_like(world.grid_alloc)
+    alloc[:, XAI, memphis] = 30  # 30 MW of power: 20,000 H100 at 1.5 kW
+    warehouse = np.zeros_like(world.warehouse)
+    warehouse[:, XAI, h100] = 50_000
+    w = blank(
+        world, hall_mw=hall, grid_alloc=alloc, warehouse=warehouse, grid_mw=np.full_like(world.grid_mw, 30.0)
+    )
+    w2, r = step(w, idle(w))
+    assert r.installed[0, XAI, h100] == 20_000
+    assert w2.warehouse[0, XAI, h100] == 30_000
+    assert compute.installed_mw(params, w2)[0, XAI, memphis] <= 30 + 1e-9
+
+
+def test_halls_are_built_at_the_site_speed_and_paid_as_built(world, params):
+    memphis = site(params, "memphis")
+    w = blank(world, cash=np.full_like(world.cash, 1e11))
+    build = np.zeros_like(w.hall_mw)
+    build[:, XAI, memphis] = 100
+    w2, r = step(w, idle(w, build_mw=build))
+    rate = params.site_build_mw_per_week[memphis]
+    assert w2.hall_mw[0, XAI, memphis] == pytest.approx(rate)
+    assert r.flows[0, XAI, economy.FLOW_INDEX["halls"]] == pytest.approx(
+        -rate * params.site_build_usd_per_mw[memphis]
+    )
+    w3, _ = weeks(w2, 30)
+    assert w3.hall_mw[0, XAI, memphis] == pytest.approx(100)
+
+
+def test_turbines_run_after_their_lead_time_and_respect_the_site_limit(world, params):
+    memphis = site(params, "memphis")
+    w = blank(world, cash=np.full_like(world.cash, 1e11))
+    order = np.zeros_like(w.turbine_mw)
+    order[:, XAI, memphis] = 10_000  # far more than the site allows
+    w2, r = step(w, idle(w, turbine_mw=order))
+    assert r.refused[0, XAI] & codes.TURBINE_LIMIT
+    assert w2.turbine_pending[0, XAI, memphis] == pytest.approx(params.site_turbine_max[memphis])
+    w3, _ = weeks(w2, int(params.site_turbine_weeks[memphis]))
+    assert w3.turbine_mw[0, XAI, memphis] == pytest.approx(params.site_turbine_max[memphis])
+
+
+def test_a_substation_upgrade_adds_grid_power_to_the_lab_that_paid(world, params):
+    dallas = site(params, "dallas")
+    w = blank(world, cash=np.full_like(world.cash, 1e11))
+    want = np.zeros(w.hall_mw.shape, bool)
+    want[:, OPENAI, dallas] = True
+    before = w.grid_mw[0, dallas]
+    w2, _ = step(w, idle(w, substation=want))
+    w3, _ = weeks(w2, int(params.site_substation_weeks[dallas]))
+    gained = w3.grid_mw[0, dallas] - before
+    assert gained == pytest.approx(
+        min(params.site_substation_mw[dallas], params.site_grid_max[dallas] - before)
+    )
+    assert w3.grid_alloc[0, OPENAI, dallas] == pytest.approx(gained)
+
+
+# ---------------------------------------------------------------------- training
+def test_a_run_trains_posttrains_and_releases_at_its_capability(world, params):
+    h100, memphis = gpu(params, "H100"), site(params, "memphis")
+    installed = np.zeros_like(world.installed)
+    installed[:, XAI, memphis, h100] = 50_000
+    hall = np.zeros_like(world.hall_mw)
+    hall[:, XAI, memphis] = 100
+    alloc = np.zeros_like(world.grid_alloc)
+    alloc[:, XAI, memphis] = 100
+    split = world.split.copy()
+    split[:, XAI] = [1.0, 0.0, 0.0]
+    w = blank(
+        world,
+        installed=installed,
+        hall_mw=hall,
+        grid_alloc=alloc,
+        split=split,
+        best_model=np.zeros_like(world.best_model),
+    )
+    flop = 1e25
+    start = np.zeros_like(w.cash)
+    start[:, XAI] = flop
+    w, _ = step(w, idle(w, start_flop=start))
+    assert (w.run_phase[:, XAI] == RUN_PRETRAIN).any()
+    software_at_start = world.software[0, XAI]
+    weeks_in_post = 0
+    released = False
+    for _ in range(60):
+        if (w.run_phase[0, XAI] == RUN_POST).any():
+            weeks_in_post += 1
+            assert (w.run_done[0, XAI] <= w.run_flop[0, XAI]).all()
+        w, r = step(w, idle(w))
+        if r.released[0, XAI]:
+            released = True
+            assert r.released_capability[0, XAI] == pytest.approx(np.log10(flop) + software_at_start)
+            break
+    assert released
+    assert weeks_in_post == params.rules.training.post_training_weeks
+    assert w.best_model[0, XAI] == pytest.approx(np.log10(flop) + software_at_start)
+
+
+def test_grok2_is_released_from_post_training_within_weeks(world):
+    best = world.best_model[0, XAI]
+    w, reports = weeks(world, 6)
+    assert any(r.released[0, XAI] for r in reports)
+    assert w.best_model[0, XAI] > best
+
+
+def test_too_small_a_run_is_refused(world):
+    start = np.zeros_like(world.cash)
+    start[:, XAI] = 1e10
+    _, r = step(world, idle(world, start_flop=start))
+    assert r.refused[0, XAI] & codes.RUN_TOO_SMALL
+
+
+# ---------------------------------------------------------------------- research
+def test_software_grows_at_the_baseline_rate_at_reference_inputs(world, params):
+    r = params.rules.research
+    ref = params.research_ref_flops[0]
+    w = blank(
+        world,
+        staff_usd_week=np.full_like(world.staff_usd_week, r.ref_staff_usd_week),
+        best_model=np.full_like(world.best_model, r.ai_rnd_start_capability),
+    )
+    gain = research.growth_per_week(params, w, np.full_like(w.cash, ref))
+    assert gain * WEEKS_PER_YEAR == pytest.approx(np.log10(r.baseline_growth_per_year))
+
+
+def test_research_speeds_up_with_compute_and_a_stronger_model(world, params):
+    r = params.rules.research
+    ref = params.research_ref_flops[0]
+    w = blank(world, best_model=np.full_like(world.best_model, r.ai_rnd_start_capability))
+    base = research.growth_per_week(params, w, np.full_like(w.cash, ref))
+    more = research.growth_per_week(params, w, np.full_like(w.cash, 4 * ref))
+    smart = attrs.evolve(w, best_model=np.full_like(w.best_model, params.agi_capability - 0.5))
+    faster = research.growth_per_week(params, smart, np.full_like(w.cash, ref))
+    assert (more > base).all() and (faster > base).all()
+
+
+# -------------------------------------------------------------------------- money
+def test_subscription_revenue_is_payers_times_price(world, params):
+    w = blank(world)
+    w2, r = step(w, idle(w))
+    users = w2.users[0]
+    expected = users * params.lab_paying_frac * params.lab_sub_price / params.rules.finance.weeks_per_month
+    assert r.flows[0, :, economy.FLOW_INDEX["subscriptions"]] == pytest.approx(expected)
+
+
+def test_users_move_toward_the_better_model(world):
+    best = world.best_model.copy()
+    best[:, XAI] = best[:, OPENAI] + 1.0
+    w = attrs.evolve(world, best_model=best)
+    share_before = world.users[0, XAI] / world.users[0].sum()
+    w2, _ = weeks(w, 20)
+    assert w2.users[0, XAI] / w2.users[0].sum() > share_before * 2
+
+
+def test_a_round_dilutes_the_founders_and_cannot_repeat_at_once(world, params):
+    ask = np.zeros_like(world.cash)
+    ask[:, XAI] = 5e9
+    w2, r = step(world, idle(world, raise_usd=ask))
+    got = r.raised[0, XAI]
+    assert 0 < got <= 5e9
+    kept = w2.founder_share[0, XAI] / world.founder_share[0, XAI]
+    pre = got * kept / (1 - kept)  # the founders keep pre / (pre + raised)
+    noise = params.rules.finance.raise_noise
+    assert world.valuation[0, XAI] * (1 - 2.5 * noise) <= pre <= world.valuation[0, XAI] * (1 + 2.5 * noise)
+    w3, r3 = step(w2, idle(w2, raise_usd=ask))
+    assert r3.raised[0, XAI] == 0
+    assert r3.refused[0, XAI] & codes.RAISE_TOO_SOON
+
+
+def test_a_round_is_capped_at_a_fraction_of_the_pre_money(world, params):
+    ask = np.zeros_like(world.cash)
+    ask[:, XAI] = 1e13
+    w2, r = step(world, idle(world, raise_usd=ask))
+    got = r.raised[0, XAI]
+    kept = w2.founder_share[0, XAI] / world.founder_share[0, XAI]
+    assert got == pytest.approx(params.rules.finance.raise_max_fraction * got * kept / (1 - kept))
+
+
+def test_interest_is_charged_on_debt(world, params):
+    debt = np.full_like(world.debt, 1e9)
+    w = attrs.evolve(world, debt=debt)
+    _, r = step(w, idle(w))
+    weekly = 1e9 * params.rules.finance.interest_rate / WEEKS_PER_YEAR
+    assert r.flows[0, 0, economy.FLOW_INDEX["interest"]] == pytest.approx(-weekly)
+
+
+def test_borrowing_is_limited_by_gpus_as_collateral(world, params):
+    ask = np.full_like(world.cash, 1e13)
+    w2, r = step(world, idle(world, borrow_usd=ask))
+    assert r.refused[0, XAI] & codes.BORROW_LIMIT
+    limit = params.rules.finance.loan_to_value * compute.book_value(params, world)[0, XAI]
+    assert w2.debt[0, XAI] == pytest.approx(limit, rel=1e-6)
+
+
+def test_a_lab_without_cash_or_credit_goes_bankrupt_and_stops(world, params):
+    cash = world.cash.copy()
+    cash[:, OPENAI] = -1.0
+    w = attrs.evolve(world, cash=cash)
+    w2, r = step(w, idle(w))
+    assert r.went_bankrupt[0, OPENAI]
+    assert w2.bankrupt[0, OPENAI] and not w2.done[0]
+    w3, r3 = step(w2, idle(w2))
+    assert (r3.flows[0, OPENAI] == 0).all()
+    assert r3.compute[0, OPENAI].sum() == 0
+
+
+def test_the_game_ends_when_a_human_lab_goes_bankrupt(colossus, catalog):
+    from game.saves import initial_world, scenario_params
+
+    p = scenario_params(colossus, catalog, humans=("xai",))
+    w = initial_world(colossus, p, 2, seed=1)
+    cash = w.cash.copy()
+    cash[:, XAI] = -1.0
+    w = attrs.evolve(w, cash=cash, debt=np.full_like(w.debt, 1e15))
+    w2, r = step(w, idle(w))
+    assert w2.done.all() and (w2.end_reason == END_BANKRUPT).all()
+    assert (w2.winner != XAI).all()
+
+
+# ------------------------------------------------------------------------- ending
+def test_the_first_lab_to_release_an_agi_model_wins(world, params):
+    best = world.best_model.copy()
+    best[:, GOOGLE] = params.agi_capability + 0.1
+    w = attrs.evolve(world, best_model=best)
+    w2, r = step(w, idle(w))
+    assert w2.done.all() and (w2.winner == GOOGLE).all() and (w2.end_reason == END_AGI).all()
+    assert (w2.agi_week == world.week).all()
+
+
+def test_same_week_agi_goes_to_the_higher_effective_compute(world, params):
+    best = world.best_model.copy()
+    best[:, XAI] = params.agi_capability + 0.1
+    best[:, OPENAI] = params.agi_capability + 0.3
+    w2, _ = step(attrs.evolve(world, best_model=best), idle(world))
+    assert (w2.winner == OPENAI).all()
+
+
+def test_at_the_last_week_the_strongest_model_wins_on_points(world, params):
+    best = world.best_model.copy()
+    best[:, XAI] = 29.0
+    w = attrs.evolve(world, best_model=best, week=np.full_like(world.week, params.last_week))
+    w2, _ = step(w, idle(w))
+    assert w2.done.all() and (w2.end_reason == END_TIME).all() and (w2.winner == XAI).all()
+
+
+def test_a_finished_game_does_not_change(world, params):
+    best = world.best_model.copy()
+    best[:, XAI] = params.agi_capability + 1
+    w, _ = step(attrs.evolve(world, best_model=best), idle(world))
+    w2, r = step(w, idle(w))
+    assert (w2.week == w.week).all() and (w2.cash == w.cash).all()
+
+
+# ------------------------------------------------------------------------- rentals
+def test_renting_signs_a_contract_billed_weekly_at_the_partner_price(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e11))
+    coreweave, h100 = index(params.partner_ids, "coreweave"), gpu(params, "H100")
+    partner = np.full(w.cash.shape, -1)
+    partner[:, OPENAI] = coreweave
+    g = np.full_like(partner, h100)
+    count = np.zeros_like(partner)
+    count[:, OPENAI] = 10_000
+    term = np.full_like(partner, 10)
+    w2, r = step(w, idle(w, rent_partner=partner, rent_gpu=g, rent_count=count, rent_weeks=term))
+    assert r.rented[0, OPENAI] == 10_000
+    price = params.partner_price[coreweave, h100]
+    assert r.flows[0, OPENAI, economy.FLOW_INDEX["rent"]] == pytest.approx(-10_000 * price * 168)
+    w3, reports = weeks(w2, 12)
+    billed = [rep.flows[0, OPENAI, economy.FLOW_INDEX["rent"]] for rep in reports]
+    assert sum(b != 0 for b in billed) == 9  # 10 weeks in all, then the contract ends
+    assert (w3.contract_partner[0, OPENAI] == -1).all()
+
+
+def test_a_partner_never_rents_beyond_its_capacity(world, params):
+    w = blank(world, cash=np.full_like(world.cash, 1e12))
+    oracle, h100 = index(params.partner_ids, "oracle"), gpu(params, "H100")
+    partner = np.full(w.cash.shape, oracle)
+    count = np.full(w.cash.shape, 10_000_000)
+    w2, r = step(
+        w,
+        idle(
+            w,
+            rent_partner=partner,
+            rent_gpu=np.full_like(partner, h100),
+            rent_count=count,
+            rent_weeks=np.full_like(partner, 52),
+        ),
+    )
+    assert r.rented[0].sum() == params.partner_capacity[0, oracle, h100]
+    assert r.refused[0, OPENAI] & codes.RENT_NO_CAPACITY
+
+
+def test_rented_gpus_add_compute(world, params):
+    peak_before, _, _ = compute.lab_flops(params, world)
+    w = attrs.evolve(world, contract_partner=np.full_like(world.contract_partner, -1))
+    peak_after, _, _ = compute.lab_flops(params, w)
+    assert peak_before[0, OPENAI] > 0 and peak_after[0, OPENAI] == 0
