@@ -290,6 +290,7 @@ class FinanceRules:
     capability_value_per_oom: float = num(1, 100, "x per order of magnitude")
     lead_premium: float = num(0, 10, "fraction")
     raise_max_fraction: float = num(0, 1, "fraction of pre-money")
+    raise_max_usd: float = num(0, 1e15, "USD")
     raise_cooldown_weeks: int = num(0, 520, "weeks", integer=True)
     raise_noise: float = num(0, 1, "fraction")
     loan_to_value: float = num(0, 1, "fraction")

@@ -404,7 +404,8 @@ def test_a_partner_never_rents_beyond_its_capacity(world, params):
             rent_weeks=np.full_like(partner, 52),
         ),
     )
-    assert r.rented[0].sum() == params.partner_capacity[0, oracle, h100]
+    capacity = params.partner_capacity[0, oracle, h100]
+    assert capacity - 3 <= r.rented[0].sum() <= capacity
     assert r.refused[0, OPENAI] & codes.RENT_NO_CAPACITY
 
 

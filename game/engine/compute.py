@@ -127,6 +127,11 @@ def training_rate(
 
 
 # ----------------------------------------------------------------------- decisions
+def _share(available: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The fraction of each claim that can be met when claims share what is available."""
+    return np.where(wanted > available, available / np.maximum(wanted, 1e-12), 1.0)
+
+
 def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of the first free slot on the last axis, and whether there is one."""
     return np.argmax(free, axis=-1), free.any(axis=-1)
@@ -194,8 +199,7 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
     turbines = amount(a.turbine_mw, 100_000.0) * alive[..., None]
     site_turbines = (s.turbine_mw + s.turbine_pending).sum(1)  # (B, S)
     room = np.maximum(p.site_turbine_max - site_turbines, 0.0)
-    before = np.cumsum(turbines, axis=1) - turbines
-    granted = np.clip(room[:, None, :] - before, 0.0, turbines)
+    granted = turbines * _share(room, turbines.sum(1))[:, None, :]
     refuse((granted < turbines - 1e-9).any(-1), codes.TURBINE_LIMIT)
     cost = granted * p.site_turbine_usd_per_mw
     cash = np.maximum(s.cash, 0.0)
@@ -279,11 +283,11 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     s.substation_left = left
     s.substation_payer = np.where(lands, -1, s.substation_payer)
 
-    # Halls claim grid power not yet claimed, labs in order.
+    # Halls claim grid power not yet claimed; labs short at the same site share it in
+    # proportion to their claims.
     want = np.maximum(s.hall_mw - s.turbine_mw - s.grid_alloc, 0.0)
     free = np.maximum(s.grid_mw - s.grid_alloc.sum(1), 0.0)  # (B, S)
-    before = np.cumsum(want, axis=1) - want
-    s.grid_alloc = s.grid_alloc + np.clip(free[:, None, :] - before, 0.0, want)
+    s.grid_alloc = s.grid_alloc + want * _share(free, want.sum(1))[:, None, :]
 
     s.integrator_backlog = np.maximum(s.integrator_backlog - p.integrator_capacity, 0.0)
 

@@ -100,8 +100,8 @@ def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, a
 
 def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> np.ndarray:
     """Funding rounds. Investors set the pre-money near the lab's valuation (a draw
-    spreads it); a round is capped at `raise_max_fraction` of it and dilutes the
-    founders. Returns the amount raised (B, L)."""
+    spreads it); a round is capped at `raise_max_fraction` of it and at what the
+    market can fund (`raise_max_usd` x mood), and dilutes the founders. Returns the amount raised (B, L)."""
     f = p.rules.finance
     ask = amount(a.raise_usd, 1e15) * alive
     asked = ask > 0
@@ -110,7 +110,8 @@ def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive
     go = asked & ready
     z = rng.normal(s.seed, s.game, s.week, rng.FUNDING, (s.cash.shape[1],))
     pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
-    raised = np.where(go, np.minimum(ask, f.raise_max_fraction * pre), 0.0)
+    cap = np.minimum(f.raise_max_fraction * pre, f.raise_max_usd * s.mood[:, None])
+    raised = np.where(go, np.minimum(ask, cap), 0.0)
     ledger.receive("equity", raised)
     s.founder_share = np.where(go, s.founder_share * pre / (pre + raised), s.founder_share)
     s.valuation = np.where(go, pre + raised, s.valuation)

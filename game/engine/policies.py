@@ -177,7 +177,8 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     rent_partner, rent_gpu = pick // G, pick % G
     price = p.partner_price[rent_partner, rent_gpu][:, None]
     rent_budget = capex * k["rent_share"]
-    rent_count = rent_budget / np.maximum(price * 168.0 * k["rent_weeks"], 1e-9) * error[..., 2]
+    # The budget pays for a year of rent, whatever the term.
+    rent_count = rent_budget / np.maximum(price * 168.0 * 52.0, 1e-9) * error[..., 2]
     rent_count = np.minimum(rent_count, free[np.arange(B), rent_partner, rent_gpu][:, None])
     renting = acts & (rent_value.max(-1)[:, None] > 0) & (rent_count >= MIN_RENTAL)
 
@@ -187,7 +188,10 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     runway = (s.cash + headroom) / net_burn
     ready = (s.week[:, None] - s.last_raise_week) >= p.rules.finance.raise_cooldown_weeks
     raising = acts & ready & ((runway < k["runway_floor_weeks"] + k["caution_weeks"]) | (s.cash < reserve))
-    raise_usd = np.where(raising, s.valuation * p.rules.finance.raise_max_fraction, 0.0)
+    f = p.rules.finance
+    raise_usd = np.where(
+        raising, np.minimum(s.valuation * f.raise_max_fraction, f.raise_max_usd * s.mood[:, None]), 0.0
+    )
     borrow = np.where(alive & (s.cash < 0.5 * reserve), np.minimum(0.95 * headroom, reserve - s.cash), 0.0)
 
     chosen = Actions(

@@ -14,7 +14,7 @@ import numpy as np
 from game.engine.params import Params
 
 ORDER_SLOTS = 8
-CONTRACT_SLOTS = 8
+CONTRACT_SLOTS = 12
 RUN_SLOTS = 3
 
 # run_phase

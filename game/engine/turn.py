@@ -67,9 +67,11 @@ def _rent(
     price = p.partner_price[partner, gpu]  # (B, L)
     free = compute.partner_free(p, s)[np.arange(B)[:, None], partner, gpu]  # (B, L)
     same = (partner[:, :, None] == partner[:, None, :]) & (gpu[:, :, None] == gpu[:, None, :])
-    earlier = np.tril(np.ones((L, L), bool), -1)  # [l, m]: m comes before l
-    taken_before = ((same & earlier[None]) * (np.where(asked, count, 0))[:, None, :]).sum(-1)
-    grant = np.where(asked & (price > 0), np.clip(free - taken_before, 0, count), 0).astype(np.int64)
+    # Labs asking the same partner for the same GPU in the same week share what is free
+    # in proportion to what they asked.
+    wanted = (same * np.where(asked, count, 0)[:, None, :]).sum(-1)
+    share = np.where(wanted > 0, np.minimum(1.0, free / np.maximum(wanted, 1)), 0.0)
+    grant = np.where(asked & (price > 0), np.floor(count * share), 0).astype(np.int64)
     refuse(asked & (grant < count), codes.RENT_NO_CAPACITY)
     weekly = grant * price * 168.0
     credit_ok = s.cash >= 4.0 * weekly

@@ -1,0 +1,66 @@
+"""The AI players: each style plays as its name says; difficulty changes skill."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine import policies
+from game.engine.turn import step
+from game.saves import initial_world
+from game.simulate import play
+
+XAI, OPENAI = 0, 1
+
+
+def run_weeks(world, ctl, n):
+    ordered = np.zeros(world.cash.shape)
+    rented = np.zeros(world.cash.shape)
+    built = np.zeros(world.cash.shape)
+    for _ in range(n):
+        actions = policies.decide(world, ctl)
+        built += actions.build_mw.sum(-1)
+        world, report = step(world, actions)
+        ordered += report.ordered.sum(-1)
+        rented += report.rented
+    return world, ordered, rented, built
+
+
+def test_the_builder_buys_and_builds_and_the_partner_rents(colossus, params, catalog):
+    world = initial_world(colossus, params, 20, seed=2)
+    ctl = policies.make_controllers(catalog, params, styles={"xai": "builder", "openai": "partner"})
+    _, ordered, rented, built = run_weeks(world, ctl, 40)
+    assert ordered[:, XAI].mean() > 1.5 * ordered[:, OPENAI].mean()
+    assert built[:, XAI].mean() > 1.5 * built[:, OPENAI].mean()
+    assert rented[:, OPENAI].mean() > 1.2 * rented[:, XAI].mean()
+
+
+def test_ai_labs_train_release_and_raise_money(colossus, params, catalog):
+    world = initial_world(colossus, params, 10, seed=4)
+    ctl = policies.make_controllers(catalog, params)
+    after, *_ = run_weeks(world, ctl, 60)
+    assert (after.best_model > world.best_model + 0.5).all()
+    assert (after.founder_share < world.founder_share).any(axis=1).all()
+
+
+def test_a_human_lab_is_left_alone_by_the_ai(colossus, catalog):
+    from game.saves import scenario_params
+
+    params = scenario_params(colossus, catalog, humans=("xai",))
+    world = initial_world(colossus, params, 5, seed=1)
+    ctl = policies.make_controllers(catalog, params)
+    actions = policies.decide(world, ctl)
+    assert (actions.order_count[:, XAI] == 0).all() and (actions.rent_partner[:, XAI] == -1).all()
+    assert (actions.split[:, XAI] < 0).all() and (actions.raise_usd[:, XAI] == 0).all()
+
+
+def test_a_harder_ai_beats_an_easier_one(colossus, params, catalog):
+    wins = {}
+    for name, levels in (
+        ("xai hard", {"xai": "hard", "openai": "easy"}),
+        ("openai hard", {"xai": "easy", "openai": "hard"}),
+    ):
+        ctl = policies.make_controllers(catalog, params, difficulty=levels)
+        world = play(initial_world(colossus, params, 60, seed=8), ctl)
+        wins[name] = ((world.winner == XAI).mean(), (world.winner == OPENAI).mean())
+    assert wins["xai hard"][0] > 0.8
+    assert wins["openai hard"][1] > 0.8
