@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import compute, policies, turn
+from game.engine import compute, economy, policies, turn
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World
 from game.saves import Scenario, initial_world, scenario_params
@@ -50,6 +50,7 @@ def game_records(world: World) -> list[dict[str, Any]]:
     """One JSON-ready record per game: result and each lab's final state."""
     p = world.params
     peak, _, _ = compute.lab_flops(p, world)
+    points = economy.score(p, world)
     out = []
     for b in range(world.batch):
         winner = int(world.winner[b])
@@ -71,6 +72,8 @@ def game_records(world: World) -> list[dict[str, Any]]:
                         "software": float(world.software[b, li]),
                         "users": float(world.users[b, li]),
                         "bankrupt": bool(world.bankrupt[b, li]),
+                        "founder_share": float(world.founder_share[b, li]),
+                        "score": float(points[b, li]),
                     }
                     for li, lab in enumerate(p.lab_ids)
                 },

@@ -361,6 +361,18 @@ def test_at_the_last_week_the_strongest_model_wins_on_points(world, params):
     assert w2.done.all() and (w2.end_reason == END_TIME).all() and (w2.winner == XAI).all()
 
 
+def test_the_score_rewards_an_early_agi_win_and_the_founders_stake(world, params):
+    best = world.best_model.copy()
+    best[:, XAI] = params.agi_capability + 0.1
+    w, _ = step(attrs.evolve(world, best_model=best), idle(world))
+    points = economy.score(params, w)
+    r = params.rules.score
+    stake = w.founder_share * w.valuation / 1e9 * r.points_per_billion_owned
+    early = params.last_week - int(world.week[0])
+    assert points[0, XAI] == pytest.approx(r.agi_win_points + r.points_per_week_early * early + stake[0, XAI])
+    assert points[0, OPENAI] == pytest.approx(stake[0, OPENAI])
+
+
 def test_a_finished_game_does_not_change(world, params):
     best = world.best_model.copy()
     best[:, XAI] = params.agi_capability + 1

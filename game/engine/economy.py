@@ -14,6 +14,7 @@ from game.engine import codes, rng
 from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
+from game.engine.state import END_AGI
 
 State = Any
 
@@ -193,3 +194,16 @@ def settle(p: Params, s: State, ledger: Ledger) -> np.ndarray:
     broke = ~s.bankrupt & (s.cash < 0)
     s.bankrupt = s.bankrupt | broke
     return broke
+
+
+def score(p: Params, s: State) -> np.ndarray:
+    """Points per lab (B, L) (DESIGN 3.1): a win by AGI scores `agi_win_points` plus
+    `points_per_week_early` for every week it came before the last week; every lab adds
+    `points_per_billion_owned` per $1B of its founders' stake (share x valuation)."""
+    r = p.rules.score
+    L = s.cash.shape[1]
+    won_by_agi = (s.end_reason[:, None] == END_AGI) & (s.winner[:, None] == np.arange(L))
+    early = np.maximum(p.last_week - s.agi_week, 0)[:, None]
+    agi_points = np.where(won_by_agi, r.agi_win_points + r.points_per_week_early * early, 0.0)
+    stake = s.founder_share * s.valuation / 1e9 * r.points_per_billion_owned
+    return agi_points + np.where(s.bankrupt, 0.0, stake)
