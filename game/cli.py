@@ -10,6 +10,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
@@ -70,8 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--scenario", required=True, help="short name (file stem in saves/) or path")
     sim.add_argument("--runs", type=RUNS, required=True, help="number of games")
     sim.add_argument("--weeks", type=WEEKS, help="weeks to play (default: to the end of the game)")
-    sim.add_argument("--seed", type=SEED, required=True)
-    sim.add_argument("--offset", type=OFFSET, default=0, help="number games from K (for shards)")
+    sim.add_argument("--seed", type=SEED, help="default: the scenario's seed")
+    sim.add_argument(
+        "--offset", type=OFFSET, help="number games from K (for shards; default: the file's game)"
+    )
     sim.add_argument(
         "--policy",
         action="append",
@@ -84,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--json", metavar="FILE", help="write summary and per-game records as JSON (- for stdout)"
     )
+    sim.add_argument("--save-to", metavar="FILE", help="save the final state (with --runs 1) as a scenario")
+
+    sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
+    check = sub.add_parser("check-save", help="validate a scenario or save file")
+    check.add_argument("file")
+    rep = sub.add_parser("replay", help="replay a save's log and check it reaches the saved state")
+    rep.add_argument("file")
 
     calc = sub.add_parser("calc", help="what-if calculators")
     calc_sub = calc.add_subparsers(dest="calc", parser_class=_Parser)
@@ -228,6 +238,7 @@ def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = 
 
 
 def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.saves import save_doc, write_save
     from game.simulate import simulate
 
     scn = load_scenario(args.scenario, catalog)
@@ -236,6 +247,8 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
         raise UsageError(
             f"--difficulty: unknown level {args.difficulty!r} (known: {', '.join(catalog.difficulty_ids)})"
         )
+    if args.save_to and args.runs != 1:
+        raise UsageError(f"--save-to saves one game: use it with --runs 1 (got --runs {args.runs})")
     show = args.runs >= 1000 or args.runs > args.chunk
 
     def progress(done: int, total: int) -> None:
@@ -254,10 +267,24 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
         chunk=args.chunk,
         progress=progress,
     )
+    seed = scn.meta.seed if args.seed is None else args.seed
+    first = scn.meta.game if args.offset is None else args.offset
+    if args.save_to:
+        ctl = result.controllers
+        doc = save_doc(
+            scn,
+            result.last,
+            0,
+            log=scn.log,
+            humans=(),
+            ai=dict(zip(scn.lab_ids, ctl.style, strict=True)),
+            difficulty=ctl.difficulty[0],
+        )
+        write_save(Path(args.save_to), doc)
     doc = {
         "scenario": scn.name,
-        "seed": args.seed,
-        "offset": args.offset,
+        "seed": seed,
+        "offset": first,
         "runs": args.runs,
         "summary": result.summary,
         "games": result.games,
@@ -266,8 +293,10 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
         json.dump(doc, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0
-    print(f"{scn.meta.title}: seed {args.seed}, games {args.offset:,}..{args.offset + args.runs - 1:,}")
+    print(f"{scn.meta.title}: seed {seed}, games {first:,}..{first + args.runs - 1:,}")
     print_summary(result.summary, scn.lab_ids)
+    if args.save_to:
+        print(f"saved the final state to {args.save_to}")
     if args.json:
         try:
             with open(args.json, "w", encoding="utf-8") as fh:
@@ -275,6 +304,50 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
         except OSError as err:
             raise UsageError(f"--json: cannot write {args.json}: {err.strerror or err}") from None
     return 0
+
+
+def _describe(scn: Any) -> str:
+    state = f"week {scn.meta.week} ({scn.date.isoformat()})"
+    if scn.result is not None:
+        state += f", over: {scn.result.end}" + (f", {scn.result.winner} won" if scn.result.winner else "")
+    humans = f"; you: {', '.join(scn.humans)}" if scn.humans else ""
+    return f"{scn.meta.title} - {state}, labs {', '.join(scn.lab_ids)}{humans}"
+
+
+def cmd_scenarios(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.paths import scenarios_dir
+    from game.saves import user_dir
+
+    groups = [("shipped scenarios", scenarios_dir(), "*.toml"), ("your saves", user_dir(), "*.toml"),
+              ("autosaves", user_dir() / "autosave", "*.toml")]  # fmt: skip
+    for label, folder, pattern in groups:
+        files = sorted(folder.glob(pattern)) if folder.is_dir() else []
+        print(f"{label} ({folder}):")
+        if not files:
+            print("  (none)")
+        for path in files:
+            try:
+                scn = load_scenario(path, catalog)
+            except SaveError as err:
+                print(f"  {path.stem:<24} unreadable: {str(err).removeprefix(str(path)).strip()}")
+                continue
+            print(f"  {path.stem:<24} {_describe(scn)}")
+    return 0
+
+
+def cmd_check_save(args: argparse.Namespace, catalog: Catalog) -> int:
+    scn = load_scenario(Path(args.file), catalog)
+    print(f"{args.file}: valid. {_describe(scn)}; {len(scn.log)} logged actions")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.simulate import replay
+
+    scn = load_scenario(Path(args.file), catalog)
+    ok, message = replay(scn, catalog)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,6 +360,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalog = default_catalog()
         if args.command == "simulate":
             return cmd_simulate(args, catalog)
+        if args.command == "scenarios":
+            return cmd_scenarios(args, catalog)
+        if args.command == "check-save":
+            return cmd_check_save(args, catalog)
+        if args.command == "replay":
+            return cmd_replay(args, catalog)
         if args.command == "calc":
             if args.calc == "train":
                 return cmd_calc_train(args, catalog)

@@ -1,28 +1,40 @@
-"""Scenario files: read, validate, and turn into the engine's Params and World.
+"""Scenario and save files: one TOML format for both.
 
-A scenario is TOML: `format`, `version`, `[meta]` (title, description, dates, week,
-seed, labs, humans, difficulty), `[world]` (AGI threshold, market), `[sites.<id>]`
-overrides, and `[labs.<id>]` with the lab's money, users, models, GPUs, sites, orders,
-contracts and runs. Every problem raises one `SaveError` naming the file, the place in
-it and what is wrong.
+A file holds `format`, `version`, `[meta]` (title, description, dates, current week,
+seed, game index, labs, humans, AI styles, difficulty, the scenario it started from),
+`[world]` (the AGI threshold), `[market]`, `[sites.<id>]`, `[labs.<id>]` (money, users,
+models, GPUs, sites, orders, contracts, runs), `[result]` once the game is over, and
+`[[log]]`: what the human labs did each week, for replay. Hand-written scenarios leave
+out what starts at zero; a save written by the game has everything, so a save is a
+scenario and any save can start a game.
+
+Reading validates everything and raises one `SaveError` naming the file, the place in
+it and the problem. Older versions are migrated (MIGRATIONS); newer ones are refused.
+Writing is atomic: a temporary file in the same folder, fsync, rename.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
+import tomli_w
 
-from game.catalog import Catalog, Choice, build_record, date, num, text
+from game.catalog import Catalog, Choice, Flag, Num, Text, build_record, date, num, text
+from game.engine.actions import Actions
 from game.engine.params import Params, make_params
 from game.engine.state import (
     CONTRACT_SLOTS,
+    END_REASONS,
     ORDER_SLOTS,
+    RUN_EMPTY,
     RUN_POST,
     RUN_PRETRAIN,
     RUN_SLOTS,
@@ -32,15 +44,21 @@ from game.engine.state import (
 from game.paths import scenarios_dir
 
 FORMAT = "agi-race"
-VERSION = 1
+VERSION = 2
 MAX_FILE_BYTES = 5_000_000
 USD = 1e13  # the largest amount of money a file may hold
+DIFFICULTIES = ("easy", "normal", "hard")
 
 
 class SaveError(ValueError):
     """A scenario or save file is wrong; the message says where and what."""
 
 
+def _opt(spec: Any, default: Any) -> Any:
+    return attrs.field(default=default, kw_only=True, metadata={"spec": spec, "optional": True})
+
+
+# --------------------------------------------------------------------- records
 @attrs.frozen
 class Meta:
     id: str
@@ -50,21 +68,38 @@ class Meta:
     last_date: dt.date = date()
     week: int = num(0, 10_000, "weeks", integer=True)
     seed: int = num(0, 2**63 - 1, "", integer=True)
-    difficulty: str = attrs.field(kw_only=True, metadata={"spec": Choice(("easy", "normal", "hard"))})
+    game: int = num(0, 2**40, "", integer=True, default=0)
+    difficulty: str = attrs.field(kw_only=True, metadata={"spec": Choice(DIFFICULTIES)})
+    origin: str = _opt(Text(), "")
 
 
 @attrs.frozen
 class WorldStart:
     id: str
     agi_capability: float = num(20, 60, "log10 FLOP")
-    market_users: float = num(0, 1e11, "weekly users")
+
+
+@attrs.frozen
+class MarketStart:
+    id: str
+    users: float = num(0, 1e11, "weekly users")
     mood: float = num(0.05, 20, "multiplier", default=1.0)
+
+
+@attrs.frozen
+class ResultStart:
+    id: str
+    end: str = attrs.field(kw_only=True, metadata={"spec": Choice(END_REASONS[1:])})
+    winner: str = _opt(Text(), "")
+    agi_week: int = num(-1, 10_000, "week", integer=True, default=-1)
 
 
 @attrs.frozen
 class SiteStart:
     id: str
-    grid_mw: float = num(0, 1e5, "MW")
+    grid_mw: float = num(0, 1e5, "MW", default=-1.0)
+    substation_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
+    substation_payer: str = _opt(Text(), "")
 
 
 @attrs.frozen
@@ -77,7 +112,11 @@ class LabStart:
     users: float = num(0, 1e11, "weekly users")
     software: float = num(-5, 30, "log10 multiplier")
     best_model: float = num(0, 60, "log10 FLOP")
-    staff_usd_week: float = num(0, 1e11, "USD per week", default=-1.0)
+    staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)
+    bankrupt: bool = _opt(Flag(), False)
+    last_raise_week: int = num(-10_000, 10_000, "week", integer=True, default=-1000)
+    revenue_fast: float = num(0, USD, "USD per week", default=0.0)
+    revenue_slow: float = num(0, USD, "USD per week", default=0.0)
 
 
 @attrs.frozen
@@ -89,21 +128,22 @@ class LabSite:
     turbine_mw: float = num(0, 1e5, "MW", default=0.0)
     turbine_pending_mw: float = num(0, 1e5, "MW", default=0.0)
     turbine_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
-    substation_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
 
 
 @attrs.frozen
 class OrderStart:
     id: str
+    slot: int = num(-1, 99, "slot", integer=True, default=-1)
     gpu: str = text()
     count: int = num(1, 1e8, "GPUs", integer=True)
     arrive_week: int = num(-10_000, 10_000, "week", integer=True)
-    vendor: str = text()
+    vendor: str = _opt(Text(), "")
 
 
 @attrs.frozen
 class ContractStart:
     id: str
+    slot: int = num(-1, 99, "slot", integer=True, default=-1)
     partner: str = text()
     gpu: str = text()
     count: int = num(1, 1e8, "GPUs", integer=True)
@@ -115,45 +155,86 @@ class ContractStart:
 @attrs.frozen
 class RunStart:
     id: str
-    name: str = text()
+    slot: int = num(-1, 99, "slot", integer=True, default=-1)
+    name: str = _opt(Text(), "")
     flop: float = num(1, 1e40, "FLOP")
     done_flop: float = num(0, 1e40, "FLOP", default=0.0)
     software: float = num(-5, 30, "log10 multiplier")
     post_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
 
 
+@attrs.frozen
+class LogEntry:
+    id: str
+    week: int = num(-10_000, 10_000, "week", integer=True)
+    lab: str = text()
+    vendor: str = _opt(Text(), "")
+    train_flop: float = num(0, 1e40, "FLOP", default=0.0)
+    raise_usd: float = num(0, 1e15, "USD", default=0.0)
+    borrow_usd: float = num(0, 1e15, "USD", default=0.0)
+    repay_usd: float = num(0, 1e15, "USD", default=0.0)
+    staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)
+
+
 @attrs.frozen(eq=False)
 class Scenario:
-    """A validated scenario: its settings and the starting state of one game."""
+    """A validated scenario or save: its settings, the state of one game, and its log."""
 
     path: Path
     name: str
     meta: Meta
     lab_ids: tuple[str, ...]
     humans: tuple[str, ...]
+    ai: dict[str, str]  # AI style per lab, where the file names one
     world: WorldStart
+    market: MarketStart
+    market_tables: dict[str, dict[str, float]]  # nvidia_shipped, ... keyed by id
+    result: ResultStart | None
     sites: dict[str, SiteStart]
-    labs: dict[str, dict[str, Any]]  # lab id -> {"start", "split", "warehouse", ...}
+    labs: dict[str, dict[str, Any]]
+    log: tuple[dict[str, Any], ...]
 
     @property
     def last_week(self) -> int:
         return (self.meta.last_date - self.meta.start_date).days // 7
 
+    @property
+    def origin(self) -> str:
+        """The scenario this game started from (for replay)."""
+        return self.meta.origin or self.name
 
-# ----------------------------------------------------------------------------- find
+    @property
+    def date(self) -> dt.date:
+        return self.meta.start_date + dt.timedelta(weeks=self.meta.week)
+
+
+# ----------------------------------------------------------------------- files
+def user_dir() -> Path:
+    """Where the player's saves live: $AGI_RACE_HOME, else the platform's data folder."""
+    home = os.environ.get("AGI_RACE_HOME")
+    if home:
+        return Path(home).expanduser() / "saves"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("agi-race", appauthor=False)) / "saves"
+
+
 def resolve(name: str | Path) -> Path:
-    """A scenario's path from its short name (file stem in saves/) or a path."""
+    """A scenario's path from its short name (file stem in saves/ or the user's saves)
+    or a path."""
     candidate = Path(name)
-    if candidate.suffix == ".toml" or candidate.exists() or "/" in str(name):
+    if candidate.suffix == ".toml" or candidate.exists() or os.sep in str(name):
         return candidate
-    shipped = scenarios_dir() / f"{name}.toml"
-    if shipped.exists():
-        return shipped
+    for folder in (scenarios_dir(), user_dir()):
+        found = folder / f"{name}.toml"
+        if found.exists():
+            return found
     known = ", ".join(sorted(p.stem for p in scenarios_dir().glob("*.toml")))
     raise SaveError(f"unknown scenario {name!r} (shipped: {known})")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML of a file, or one SaveError saying why it cannot be read."""
     try:
         if path.is_dir():
             raise SaveError(f"{path}: is a folder, not a file")
@@ -179,100 +260,301 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SaveError(f"{path}: not valid TOML: {err}") from None
 
 
-# ---------------------------------------------------------------------------- parse
-def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
-    """Read and validate a scenario (or save) file."""
-    path = resolve(name)
-    data = _read_toml(path)
-    where = str(path)
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that a crash leaves either the old file or the new one, whole."""
+    path = Path(path)
+    try:
+        if path.resolve().is_relative_to(scenarios_dir().resolve()):
+            raise SaveError(f"{path}: shipped scenarios are read-only; save under another name")
+    except OSError:
+        pass
+    folder = path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        raise SaveError(f"{path}: cannot write: {err.strerror or err}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
-    def fail(msg: str) -> SaveError:
-        return SaveError(f"{where} {msg}")
 
-    if data.get("format") != FORMAT:
-        raise fail(f"format: must be {FORMAT!r}, got {data.get('format')!r}")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise fail(f"version: must be a whole number, got {version!r}")
-    if version > VERSION:
-        raise fail(f"version: {version} is newer than this game reads ({VERSION}); update the game")
-    if version < 1:
-        raise fail(f"version: must be 1 or more, got {version}")
-    for key in data:
-        if key not in ("format", "version", "meta", "world", "sites", "labs"):
-            raise fail(f"{key}: unknown section")
+def write_save(path: Path, doc: dict[str, Any]) -> None:
+    write_atomic(path, tomli_w.dumps(doc).encode("utf-8"))
 
-    meta_table = data.get("meta")
-    meta = build_record(
-        Meta, "meta", meta_table, where, sourced=False, nested=("labs", "humans"), error=SaveError
+
+def autosave(doc: dict[str, Any], folder: Path | None = None, keep: int = 5) -> Path:
+    """Write an autosave named by its week and keep only the newest `keep` of them."""
+    folder = Path(folder) if folder is not None else user_dir() / "autosave"
+    week = int(doc["meta"]["week"])
+    path = folder / f"autosave-week-{week:04d}.toml"
+    write_save(path, doc)
+    saves = sorted(folder.glob("autosave-week-*.toml"))
+    for old in saves[:-keep]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------ migrations
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 moved the market out of [world] into [market] and substation upgrades
+    from a lab's site to the site itself (with the paying lab), and added the log."""
+    out = dict(doc)
+    world = dict(out.get("world", {}))
+    market = {}
+    if "market_users" in world:
+        market["users"] = world.pop("market_users")
+    if "mood" in world:
+        market["mood"] = world.pop("mood")
+    out["world"] = world
+    if market:
+        out["market"] = market
+    labs = out.get("labs", {})
+    sites = (
+        {k: dict(v) for k, v in out.get("sites", {}).items()} if isinstance(out.get("sites"), dict) else {}
     )
-    if meta.last_date <= meta.start_date:
-        raise fail("[meta] last_date: must come after start_date")
-    lab_ids = _id_list(meta_table.get("labs"), catalog.lab_ids, "lab", fail, "[meta] labs")
-    if not lab_ids:
-        raise fail("[meta] labs: name at least one lab")
-    humans = _id_list(meta_table.get("humans", []), lab_ids, "lab in [meta] labs", fail, "[meta] humans")
-    for lab in humans:
-        if not catalog.lab(lab).playable:
-            raise fail(f"[meta] humans: {lab} is not a playable lab")
-
-    world = build_record(WorldStart, "world", data.get("world"), where, sourced=False, error=SaveError)
-
-    sites_table = data.get("sites", {})
-    if not isinstance(sites_table, dict):
-        raise fail("[sites]: must be a table of site ids")
-    sites = {}
-    for site_id, table in sites_table.items():
-        if site_id not in catalog.site_ids:
-            raise fail(f"[sites.{site_id}]: unknown site (known: {', '.join(catalog.site_ids)})")
-        sites[site_id] = build_record(
-            SiteStart, f"sites.{site_id}", table, where, sourced=False, error=SaveError
-        )
-
-    labs_table = data.get("labs")
-    if not isinstance(labs_table, dict):
-        raise fail("[labs]: missing")
-    for lab_id in labs_table:
-        if lab_id not in lab_ids:
-            raise fail(f"[labs.{lab_id}]: not in [meta] labs ({', '.join(lab_ids)})")
-    labs = {}
-    for lab_id in lab_ids:
-        if lab_id not in labs_table:
-            raise fail(f"[labs.{lab_id}]: missing (every lab in [meta] labs needs one)")
-        labs[lab_id] = _parse_lab(lab_id, labs_table[lab_id], catalog, where, fail)
-
-    stem = path.stem
-    return Scenario(path, stem, meta, lab_ids, humans, world, sites, labs)
-
-
-def _id_list(value: Any, known: tuple[str, ...], what: str, fail: Any, place: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise fail(f"{place}: must be a list of ids, got {value!r}")
-    for v in value:
-        if v not in known:
-            raise fail(f"{place}: unknown {what} {v!r} (known: {', '.join(known)})")
-    if len(set(value)) != len(value):
-        raise fail(f"{place}: an id appears twice")
-    return tuple(value)
-
-
-def _gpu_counts(value: Any, catalog: Catalog, fail: Any, place: str) -> dict[str, int]:
-    if not isinstance(value, dict):
-        raise fail(f"{place}: must be a table of GPU counts, like {{ H100 = 1000 }}")
-    out = {}
-    for gpu, count in value.items():
-        if gpu not in catalog.gpu_ids:
-            raise fail(f"{place}.{gpu}: unknown GPU (known: {', '.join(catalog.gpu_ids)})")
-        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100_000_000:
-            raise fail(f"{place}.{gpu}: must be a whole number of GPUs from 0 to 1e8, got {count!r}")
-        out[gpu] = count
+    if isinstance(labs, dict):
+        new_labs = {}
+        for lab_id, lab in labs.items():
+            if isinstance(lab, dict) and isinstance(lab.get("sites"), dict):
+                lab = dict(lab)
+                lab_sites = {}
+                for site_id, site in lab["sites"].items():
+                    if isinstance(site, dict) and "substation_weeks_left" in site:
+                        site = dict(site)
+                        weeks = site.pop("substation_weeks_left")
+                        sites.setdefault(site_id, {})
+                        sites[site_id]["substation_weeks_left"] = weeks
+                        sites[site_id]["substation_payer"] = lab_id
+                    lab_sites[site_id] = site
+                lab["sites"] = lab_sites
+            new_labs[lab_id] = lab
+        out["labs"] = new_labs
+    if sites:
+        out["sites"] = sites
+    out["version"] = 2
     return out
 
 
-def _parse_lab(lab_id: str, table: Any, catalog: Catalog, where: str, fail: Any) -> dict[str, Any]:
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SaveError(f"{where} version: must be a whole number, got {version!r}")
+    if version > VERSION:
+        raise SaveError(
+            f"{where} version: {version} is newer than this game reads ({VERSION}); update the game"
+        )
+    if version < 1:
+        raise SaveError(f"{where} version: must be 1 or more, got {version}")
+    while doc["version"] < VERSION:
+        doc = MIGRATIONS[doc["version"]](doc)
+    return doc
+
+
+# ----------------------------------------------------------------------- parse
+class _Reader:
+    """Validation helpers that know the catalog and the file name."""
+
+    def __init__(self, catalog: Catalog, where: str) -> None:
+        self.catalog = catalog
+        self.where = where
+
+    def fail(self, msg: str) -> SaveError:
+        return SaveError(f"{self.where} {msg}")
+
+    def record(self, cls: type, place: str, table: Any, nested: tuple[str, ...] = ()) -> Any:
+        return build_record(cls, place, table, self.where, sourced=False, nested=nested, error=SaveError)
+
+    def ids(self, value: Any, known: tuple[str, ...], what: str, place: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{place}: must be a list of ids, got {value!r}")
+        for v in value:
+            if v not in known:
+                raise self.fail(f"{place}: unknown {what} {v!r} (known: {', '.join(known)})")
+        if len(set(value)) != len(value):
+            raise self.fail(f"{place}: an id appears twice")
+        return tuple(value)
+
+    def one_id(self, value: str, known: tuple[str, ...], what: str, place: str) -> str:
+        if value not in known:
+            raise self.fail(f"{place}: unknown {what} {value!r} (known: {', '.join(known)})")
+        return value
+
+    def table(self, value: Any, known: tuple[str, ...], what: str, place: str, spec: Num) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise self.fail(f"{place}: must be a table keyed by {what} id, like {{ {known[0]} = 1 }}")
+        out = {}
+        for key, item in value.items():
+            self.one_id(key, known, what, f"{place}.{key}")
+            try:
+                out[key] = spec.parse(item)
+            except ValueError as err:
+                raise self.fail(f"{place}.{key}: {err}") from None
+        return out
+
+    def items(self, table: dict[str, Any], key: str, place: str, cls: type, limit: int) -> list[Any]:
+        """Slot records (orders, contracts, runs); each lands in its `slot`, else the
+        first free one."""
+        items = table.get(key, [])
+        if not isinstance(items, list):
+            raise self.fail(f"[{place}] {key}: must be a list of tables ([[{place}.{key}]])")
+        if len(items) > limit:
+            raise self.fail(f"[{place}] {key}: at most {limit}, got {len(items)}")
+        records = [self.record(cls, f"{place}.{key}[{i}]", item) for i, item in enumerate(items)]
+        taken = [rec.slot for rec in records if rec.slot >= 0]
+        for i, rec in enumerate(records):
+            if rec.slot >= limit:
+                raise self.fail(f"[{place}.{key}[{i}]] slot: must be below {limit}, got {rec.slot}")
+        if len(set(taken)) != len(taken):
+            raise self.fail(f"[{place}] {key}: two items name the same slot")
+        free = iter(k for k in range(limit) if k not in taken)
+        return [rec if rec.slot >= 0 else attrs.evolve(rec, slot=next(free)) for rec in records]
+
+
+GPU_COUNT = Num(0, 1e8, "GPUs", integer=True)
+NONNEG = Num(0, 1e12, "")
+MW = Num(0, 1e5, "MW")
+FACTOR = Num(0.01, 100, "multiplier")
+
+
+def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
+    """Read, migrate and validate a scenario or save file."""
+    path = resolve(name)
+    where = str(path)
+    doc = read_toml(path)
+    if doc.get("format") != FORMAT:
+        raise SaveError(f"{where} format: must be {FORMAT!r}, got {doc.get('format')!r}")
+    doc = migrate(doc, where)
+    return parse(doc, catalog, path)
+
+
+def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
+    """Validate a (current-version) document into a Scenario."""
+    r = _Reader(catalog, str(path))
+    for key in doc:
+        if key not in ("format", "version", "meta", "world", "market", "result", "sites", "labs", "log"):
+            raise r.fail(f"{key}: unknown section")
+
+    meta_table = doc.get("meta")
+    meta = r.record(Meta, "meta", meta_table, nested=("labs", "humans", "ai"))
+    if meta.last_date <= meta.start_date:
+        raise r.fail("[meta] last_date: must come after start_date")
+    last_week = (meta.last_date - meta.start_date).days // 7
+    if meta.week > last_week + 1:
+        raise r.fail(f"[meta] week: {meta.week} is past the last week ({last_week})")
+    lab_ids = r.ids(meta_table.get("labs"), catalog.lab_ids, "lab", "[meta] labs")
+    if not lab_ids:
+        raise r.fail("[meta] labs: name at least one lab")
+    humans = r.ids(meta_table.get("humans", []), lab_ids, "lab in [meta] labs", "[meta] humans")
+    for lab in humans:
+        if not catalog.lab(lab).playable:
+            raise r.fail(f"[meta] humans: {lab} is not a playable lab")
+    ai_table = meta_table.get("ai", {})
+    if not isinstance(ai_table, dict):
+        raise r.fail("[meta.ai]: must be a table of lab = style")
+    ai = {}
+    for lab, style in ai_table.items():
+        r.one_id(lab, lab_ids, "lab in [meta] labs", f"[meta.ai] {lab}")
+        r.one_id(style, catalog.style_ids, "AI style", f"[meta.ai] {lab}")
+        ai[lab] = style
+
+    world = r.record(WorldStart, "world", doc.get("world"))
+    market_table = doc.get("market")
+    tables = ("nvidia_shipped", "nvidia_requested", "price_factor", "integrator_backlog")
+    market = r.record(MarketStart, "market", market_table, nested=tables)
+    market_tables = {
+        "nvidia_shipped": r.table(
+            market_table.get("nvidia_shipped", {}), catalog.gpu_ids, "GPU", "[market] nvidia_shipped", NONNEG
+        ),
+        "nvidia_requested": r.table(
+            market_table.get("nvidia_requested", {}),
+            catalog.gpu_ids,
+            "GPU",
+            "[market] nvidia_requested",
+            NONNEG,
+        ),
+        "price_factor": r.table(
+            market_table.get("price_factor", {}), catalog.gpu_ids, "GPU", "[market] price_factor", FACTOR
+        ),
+    }
+    if "integrator_backlog" in market_table:
+        market_tables["integrator_backlog"] = r.table(
+            market_table["integrator_backlog"],
+            catalog.integrator_ids,
+            "integrator",
+            "[market] integrator_backlog",
+            NONNEG,
+        )
+
+    result = None
+    if "result" in doc:
+        result = r.record(ResultStart, "result", doc["result"])
+        if result.winner:
+            r.one_id(result.winner, lab_ids, "lab in [meta] labs", "[result] winner")
+        if result.end == "agi" and (result.agi_week < 0 or not result.winner):
+            raise r.fail("[result]: an AGI ending needs a winner and agi_week")
+
+    sites_table = doc.get("sites", {})
+    if not isinstance(sites_table, dict):
+        raise r.fail("[sites]: must be a table of site ids")
+    sites = {}
+    for site_id, table in sites_table.items():
+        r.one_id(site_id, catalog.site_ids, "site", f"[sites.{site_id}]")
+        site = r.record(SiteStart, f"sites.{site_id}", table)
+        if site.substation_payer:
+            r.one_id(
+                site.substation_payer, lab_ids, "lab in [meta] labs", f"[sites.{site_id}] substation_payer"
+            )
+        grid_max = catalog.sites[catalog.site_ids.index(site_id)].grid_max_mw
+        if site.grid_mw > grid_max:
+            raise r.fail(
+                f"[sites.{site_id}] grid_mw: {site.grid_mw:g} is above the site's maximum {grid_max:g} MW"
+            )
+        sites[site_id] = site
+
+    labs_table = doc.get("labs")
+    if not isinstance(labs_table, dict):
+        raise r.fail("[labs]: missing")
+    for lab_id in labs_table:
+        if lab_id not in lab_ids:
+            raise r.fail(f"[labs.{lab_id}]: not in [meta] labs ({', '.join(lab_ids)})")
+    labs = {}
+    for lab_id in lab_ids:
+        if lab_id not in labs_table:
+            raise r.fail(f"[labs.{lab_id}]: missing (every lab in [meta] labs needs one)")
+        labs[lab_id] = _parse_lab(r, lab_id, labs_table[lab_id])
+    _check_power(r, catalog, labs, sites)
+
+    log_items = doc.get("log", [])
+    if not isinstance(log_items, list):
+        raise r.fail("log: must be a list of tables ([[log]])")
+    log = tuple(_parse_log(r, i, item, lab_ids, meta.week) for i, item in enumerate(log_items))
+    return Scenario(
+        path, path.stem, meta, lab_ids, humans, ai, world, market, market_tables, result, sites, labs, log
+    )
+
+
+def _parse_lab(r: _Reader, lab_id: str, table: Any) -> dict[str, Any]:
+    cat = r.catalog
     place = f"labs.{lab_id}"
     nested = ("split", "warehouse", "sites", "orders", "contracts", "runs")
-    start = build_record(LabStart, place, table, where, sourced=False, nested=nested, error=SaveError)
+    start = r.record(LabStart, place, table, nested=nested)
     split = table.get("split", [0.5, 0.4, 0.1])
     if (
         not isinstance(split, list)
@@ -281,65 +563,38 @@ def _parse_lab(lab_id: str, table: Any, catalog: Catalog, where: str, fail: Any)
         or not all(math.isfinite(x) and x >= 0 for x in split)
         or sum(split) <= 0
     ):
-        raise fail(
+        raise r.fail(
             f"[{place}] split: must be three shares >= 0 (training, inference, research), got {split!r}"
         )
-    warehouse = _gpu_counts(table.get("warehouse", {}), catalog, fail, f"[{place}] warehouse")
+    warehouse = r.table(table.get("warehouse", {}), cat.gpu_ids, "GPU", f"[{place}] warehouse", GPU_COUNT)
 
     sites_table = table.get("sites", {})
     if not isinstance(sites_table, dict):
-        raise fail(f"[{place}.sites]: must be a table of site ids")
+        raise r.fail(f"[{place}.sites]: must be a table of site ids")
     sites = {}
     for site_id, site in sites_table.items():
-        if site_id not in catalog.site_ids:
-            raise fail(f"[{place}.sites.{site_id}]: unknown site (known: {', '.join(catalog.site_ids)})")
-        rec = build_record(
-            LabSite,
-            f"{place}.sites.{site_id}",
-            site,
-            where,
-            sourced=False,
-            nested=("installed",),
-            error=SaveError,
-        )
-        installed = _gpu_counts(
-            site.get("installed", {}), catalog, fail, f"[{place}.sites.{site_id}] installed"
+        r.one_id(site_id, cat.site_ids, "site", f"[{place}.sites.{site_id}]")
+        rec = r.record(LabSite, f"{place}.sites.{site_id}", site, nested=("installed",))
+        installed = r.table(
+            site.get("installed", {}), cat.gpu_ids, "GPU", f"[{place}.sites.{site_id}] installed", GPU_COUNT
         )
         sites[site_id] = (rec, installed)
 
-    def records(key: str, cls: type, limit: int) -> list[Any]:
-        items = table.get(key, [])
-        if not isinstance(items, list):
-            raise fail(f"[{place}] {key}: must be a list of tables ([[{place}.{key}]])")
-        if len(items) > limit:
-            raise fail(f"[{place}] {key}: at most {limit}, got {len(items)}")
-        return [
-            build_record(cls, f"{place}.{key}[{i}]", item, where, sourced=False, error=SaveError)
-            for i, item in enumerate(items)
-        ]
-
-    orders = records("orders", OrderStart, ORDER_SLOTS)
+    orders = r.items(table, "orders", place, OrderStart, ORDER_SLOTS)
     for i, o in enumerate(orders):
-        if o.gpu not in catalog.gpu_ids:
-            raise fail(f"[{place}.orders[{i}]] gpu: unknown GPU {o.gpu!r}")
-        if o.vendor not in catalog.integrator_ids:
-            raise fail(
-                f"[{place}.orders[{i}]] vendor: unknown integrator {o.vendor!r} (known: {', '.join(catalog.integrator_ids)})"
-            )
-    contracts = records("contracts", ContractStart, CONTRACT_SLOTS)
+        r.one_id(o.gpu, cat.gpu_ids, "GPU", f"[{place}.orders[{i}]] gpu")
+        if o.vendor:
+            r.one_id(o.vendor, cat.integrator_ids, "integrator", f"[{place}.orders[{i}]] vendor")
+    contracts = r.items(table, "contracts", place, ContractStart, CONTRACT_SLOTS)
     for i, c in enumerate(contracts):
-        if c.partner not in catalog.partner_ids:
-            raise fail(
-                f"[{place}.contracts[{i}]] partner: unknown partner {c.partner!r} (known: {', '.join(catalog.partner_ids)})"
-            )
-        if c.gpu not in catalog.gpu_ids:
-            raise fail(f"[{place}.contracts[{i}]] gpu: unknown GPU {c.gpu!r}")
+        r.one_id(c.partner, cat.partner_ids, "partner", f"[{place}.contracts[{i}]] partner")
+        r.one_id(c.gpu, cat.gpu_ids, "GPU", f"[{place}.contracts[{i}]] gpu")
         if c.end_week <= c.start_week:
-            raise fail(f"[{place}.contracts[{i}]] end_week: must come after start_week")
-    runs = records("runs", RunStart, RUN_SLOTS)
-    for i, r in enumerate(runs):
-        if r.done_flop > r.flop:
-            raise fail(f"[{place}.runs[{i}]] done_flop: more than the run's flop")
+            raise r.fail(f"[{place}.contracts[{i}]] end_week: must come after start_week")
+    runs = r.items(table, "runs", place, RunStart, RUN_SLOTS)
+    for i, run in enumerate(runs):
+        if run.done_flop > run.flop:
+            raise r.fail(f"[{place}.runs[{i}]] done_flop: more than the run's flop")
     return {
         "start": start,
         "split": split,
@@ -351,7 +606,71 @@ def _parse_lab(lab_id: str, table: Any, catalog: Catalog, where: str, fail: Any)
     }
 
 
-# ------------------------------------------------------------------------ to engine
+def _check_power(r: _Reader, catalog: Catalog, labs: dict[str, Any], sites: dict[str, SiteStart]) -> None:
+    kw = {g.id: g.kw_all_in for g in catalog.gpus}
+    for lab_id, lab in labs.items():
+        for site_id, (rec, installed) in lab["sites"].items():
+            need = sum(n * kw[g] for g, n in installed.items()) / 1000.0
+            have = min(rec.hall_mw, rec.grid_alloc_mw + rec.turbine_mw)
+            if need > have + 1e-6:
+                raise r.fail(
+                    f"[labs.{lab_id}.sites.{site_id}] installed: {need:,.1f} MW of GPUs but only "
+                    f"{have:,.1f} MW of powered halls"
+                )
+    for site_id, site in zip(catalog.site_ids, catalog.sites, strict=True):
+        alloc = sum(
+            lab["sites"][site_id][0].grid_alloc_mw for lab in labs.values() if site_id in lab["sites"]
+        )
+        grid = sites[site_id].grid_mw if site_id in sites and sites[site_id].grid_mw >= 0 else site.grid_mw
+        if alloc > grid + 1e-6:
+            raise r.fail(f"[sites.{site_id}]: labs hold {alloc:g} MW of grid but the site has {grid:g} MW")
+
+
+ACTION_KEYS = ("order", "build", "turbines", "substation", "split", "rent")
+
+
+def _parse_log(r: _Reader, i: int, item: Any, lab_ids: tuple[str, ...], week: int) -> dict[str, Any]:
+    cat = r.catalog
+    place = f"log[{i}]"
+    entry = r.record(LogEntry, place, item, nested=ACTION_KEYS)
+    r.one_id(entry.lab, lab_ids, "lab in [meta] labs", f"[{place}] lab")
+    if entry.week >= week:
+        raise r.fail(f"[{place}] week: {entry.week} is not before the file's week {week}")
+    if entry.vendor:
+        r.one_id(entry.vendor, cat.integrator_ids, "integrator", f"[{place}] vendor")
+    out = attrs.asdict(entry)
+    out.pop("id")
+    out["order"] = r.table(item.get("order", {}), cat.gpu_ids, "GPU", f"[{place}] order", GPU_COUNT)
+    out["build"] = r.table(item.get("build", {}), cat.site_ids, "site", f"[{place}] build", MW)
+    out["turbines"] = r.table(item.get("turbines", {}), cat.site_ids, "site", f"[{place}] turbines", MW)
+    out["substation"] = r.ids(item.get("substation", []), cat.site_ids, "site", f"[{place}] substation")
+    split = item.get("split")
+    if split is not None and (
+        not isinstance(split, list)
+        or len(split) != 3
+        or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and x >= 0
+            for x in split
+        )
+    ):
+        raise r.fail(f"[{place}] split: must be three shares >= 0, got {split!r}")
+    out["split"] = split
+    rent = item.get("rent")
+    if rent is not None:
+        if not isinstance(rent, dict) or set(rent) != {"partner", "gpu", "count", "weeks"}:
+            raise r.fail(f"[{place}] rent: must be {{ partner, gpu, count, weeks }}")
+        r.one_id(rent["partner"], cat.partner_ids, "partner", f"[{place}] rent.partner")
+        r.one_id(rent["gpu"], cat.gpu_ids, "GPU", f"[{place}] rent.gpu")
+        for key, hi in (("count", 1e8), ("weeks", 520)):
+            try:
+                Num(0, hi, "", integer=True).parse(rent[key])
+            except ValueError as err:
+                raise r.fail(f"[{place}] rent.{key}: {err}") from None
+    out["rent"] = rent
+    return out
+
+
+# ------------------------------------------------------------------- to engine
 def scenario_params(scn: Scenario, catalog: Catalog, humans: tuple[str, ...] | None = None) -> Params:
     return make_params(
         catalog,
@@ -364,27 +683,45 @@ def scenario_params(scn: Scenario, catalog: Catalog, humans: tuple[str, ...] | N
 
 
 def initial_world(
-    scn: Scenario, params: Params, batch: int, seed: int | None = None, offset: int = 0
+    scn: Scenario, params: Params, batch: int, seed: int | None = None, offset: int | None = None
 ) -> World:
-    """`batch` copies of the scenario's game, numbered offset .. offset+batch-1."""
+    """`batch` copies of the file's game, numbered offset .. offset+batch-1 (default: the
+    file's own game index)."""
     cat = params.catalog
     a = allocate(params, 1)
     gi = {g: i for i, g in enumerate(cat.gpu_ids)}
     si = {s: i for i, s in enumerate(cat.site_ids)}
     pi = {p: i for i, p in enumerate(cat.partner_ids)}
     vi = {v: i for i, v in enumerate(cat.integrator_ids)}
-    week = scn.meta.week
-    a["week"][:] = week
-    a["market_users"][:] = scn.world.market_users
-    a["mood"][:] = scn.world.mood
-    a["grid_mw"][0] = [
-        scn.sites[s].grid_mw if s in scn.sites else site.grid_mw
-        for s, site in zip(cat.site_ids, cat.sites, strict=True)
-    ]
+    li_of = {lab: i for i, lab in enumerate(scn.lab_ids)}
+    a["week"][:] = scn.meta.week
+    a["market_users"][:] = scn.market.users
+    a["mood"][:] = scn.market.mood
+    for g, v in scn.market_tables["nvidia_shipped"].items():
+        a["nvidia_ordered"][0, gi[g]] = v
+    for g, v in scn.market_tables["nvidia_requested"].items():
+        a["nvidia_requested"][0, gi[g]] = v
+    for g, v in scn.market_tables["price_factor"].items():
+        a["price_mult"][0, gi[g]] = v
+    for s_id, site in zip(cat.site_ids, cat.sites, strict=True):
+        given = scn.sites.get(s_id)
+        s = si[s_id]
+        a["grid_mw"][0, s] = given.grid_mw if given is not None and given.grid_mw >= 0 else site.grid_mw
+        if given is not None and given.substation_weeks_left > 0:
+            a["substation_left"][0, s] = given.substation_weeks_left
+            a["substation_payer"][0, s] = li_of.get(given.substation_payer, 0)
+    if scn.result is not None:
+        a["done"][:] = True
+        a["end_reason"][:] = END_REASONS.index(scn.result.end)
+        a["winner"][:] = li_of.get(scn.result.winner, -1)
+        a["agi_week"][:] = scn.result.agi_week
     for li, lab_id in enumerate(scn.lab_ids):
         lab = scn.labs[lab_id]
         st: LabStart = lab["start"]
-        for field in ("cash", "debt", "valuation", "founder_share", "users", "software", "best_model"):
+        for field in (
+            "cash", "debt", "valuation", "founder_share", "users", "software", "best_model",
+            "bankrupt", "last_raise_week", "revenue_fast", "revenue_slow",
+        ):  # fmt: skip
             a[field][0, li] = getattr(st, field)
         staff = st.staff_usd_week if st.staff_usd_week >= 0 else cat.lab(lab_id).staff_usd_week
         a["staff_usd_week"][0, li] = staff
@@ -400,31 +737,259 @@ def initial_world(
             a["turbine_mw"][0, li, s] = rec.turbine_mw
             a["turbine_pending"][0, li, s] = rec.turbine_pending_mw
             a["turbine_left"][0, li, s] = rec.turbine_weeks_left
-            if rec.substation_weeks_left > 0:
-                a["substation_left"][0, s] = rec.substation_weeks_left
-                a["substation_payer"][0, s] = li
             for g, n in installed.items():
                 a["installed"][0, li, s, gi[g]] = n
-        for k, o in enumerate(lab["orders"]):
+        for o in lab["orders"]:
+            k = o.slot
             a["order_gpu"][0, li, k] = gi[o.gpu]
             a["order_count"][0, li, k] = o.count
             a["order_arrive"][0, li, k] = o.arrive_week
-            a["integrator_backlog"][0, vi[o.vendor]] += o.count
-        for k, c in enumerate(lab["contracts"]):
+            if o.vendor and "integrator_backlog" not in scn.market_tables:
+                a["integrator_backlog"][0, vi[o.vendor]] += o.count
+        for c in lab["contracts"]:
+            k = c.slot
             a["contract_partner"][0, li, k] = pi[c.partner]
             a["contract_gpu"][0, li, k] = gi[c.gpu]
             a["contract_count"][0, li, k] = c.count
             a["contract_price"][0, li, k] = c.price_usd_hour
             a["contract_start"][0, li, k] = c.start_week
             a["contract_end"][0, li, k] = c.end_week
-        for k, r in enumerate(lab["runs"]):
-            finished = r.done_flop >= r.flop
+        for run in lab["runs"]:
+            k = run.slot
+            finished = run.done_flop >= run.flop
             a["run_phase"][0, li, k] = RUN_POST if finished else RUN_PRETRAIN
-            a["run_flop"][0, li, k] = r.flop
-            a["run_done"][0, li, k] = r.done_flop
-            a["run_software"][0, li, k] = r.software
-            a["run_post_left"][0, li, k] = r.post_weeks_left if finished else 0
+            a["run_flop"][0, li, k] = run.flop
+            a["run_done"][0, li, k] = run.done_flop
+            a["run_software"][0, li, k] = run.software
+            a["run_post_left"][0, li, k] = run.post_weeks_left if finished else 0
+    for v, n in scn.market_tables.get("integrator_backlog", {}).items():
+        a["integrator_backlog"][0, vi[v]] = n
     arrays = {name: np.repeat(value, batch, axis=0) for name, value in a.items()}
     arrays["seed"][:] = np.uint64(scn.meta.seed if seed is None else seed)
-    arrays["game"] = np.arange(offset, offset + batch, dtype=np.int64)
+    first = scn.meta.game if offset is None else offset
+    arrays["game"] = np.arange(first, first + batch, dtype=np.int64)
     return World(params=params, **arrays)
+
+
+# ------------------------------------------------------------------ from engine
+def _nonzero(values: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if v != 0}
+
+
+def save_doc(
+    scn: Scenario,
+    world: World,
+    index: int = 0,
+    log: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
+    humans: tuple[str, ...] | None = None,
+    ai: dict[str, str] | None = None,
+    difficulty: str | None = None,
+) -> dict[str, Any]:
+    """The TOML document of game `index` of `world`: a scenario that starts exactly
+    there. `scn` is the file the game came from (title, description, origin)."""
+    p = world.params
+    cat = p.catalog
+    b = index
+    labs = scn.lab_ids
+    meta: dict[str, Any] = {
+        "title": scn.meta.title,
+        "description": scn.meta.description,
+        "start_date": scn.meta.start_date,
+        "last_date": scn.meta.last_date,
+        "week": int(world.week[b]),
+        "seed": int(world.seed[b]),
+        "game": int(world.game[b]),
+        "difficulty": difficulty or scn.meta.difficulty,
+        "origin": scn.origin,
+        "labs": list(labs),
+        "humans": list(scn.humans if humans is None else humans),
+    }
+    styles = scn.ai if ai is None else ai
+    if styles:
+        meta["ai"] = dict(styles)
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "meta": meta}
+    doc["world"] = {"agi_capability": float(p.agi_capability)}
+    doc["market"] = {
+        "users": float(world.market_users[b]),
+        "mood": float(world.mood[b]),
+        "nvidia_shipped": _nonzero({g: float(world.nvidia_ordered[b, i]) for i, g in enumerate(cat.gpu_ids)}),
+        "nvidia_requested": _nonzero(
+            {g: float(world.nvidia_requested[b, i]) for i, g in enumerate(cat.gpu_ids)}
+        ),
+        "price_factor": {
+            g: float(world.price_mult[b, i])
+            for i, g in enumerate(cat.gpu_ids)
+            if world.price_mult[b, i] != 1.0
+        },
+        "integrator_backlog": {
+            v: float(world.integrator_backlog[b, i]) for i, v in enumerate(cat.integrator_ids)
+        },
+    }
+    if world.done[b]:
+        winner = int(world.winner[b])
+        doc["result"] = {
+            "end": END_REASONS[int(world.end_reason[b])],
+            "winner": labs[winner] if winner >= 0 else "",
+            "agi_week": int(world.agi_week[b]),
+        }
+    doc["sites"] = {}
+    for s, site_id in enumerate(cat.site_ids):
+        site: dict[str, Any] = {"grid_mw": float(world.grid_mw[b, s])}
+        if world.substation_left[b, s] > 0:
+            site["substation_weeks_left"] = int(world.substation_left[b, s])
+            site["substation_payer"] = labs[int(world.substation_payer[b, s])]
+        doc["sites"][site_id] = site
+    doc["labs"] = {}
+    for li, lab_id in enumerate(labs):
+        lab: dict[str, Any] = {
+            "cash": float(world.cash[b, li]),
+            "debt": float(world.debt[b, li]),
+            "valuation": float(world.valuation[b, li]),
+            "founder_share": float(world.founder_share[b, li]),
+            "users": float(world.users[b, li]),
+            "software": float(world.software[b, li]),
+            "best_model": float(world.best_model[b, li]),
+            "staff_usd_week": float(world.staff_usd_week[b, li]),
+            "bankrupt": bool(world.bankrupt[b, li]),
+            "last_raise_week": int(world.last_raise_week[b, li]),
+            "revenue_fast": float(world.revenue_fast[b, li]),
+            "revenue_slow": float(world.revenue_slow[b, li]),
+            "split": [float(x) for x in world.split[b, li]],
+            "warehouse": _nonzero({g: int(world.warehouse[b, li, i]) for i, g in enumerate(cat.gpu_ids)}),
+        }
+        sites = {}
+        for s, site_id in enumerate(cat.site_ids):
+            row = {
+                "hall_mw": float(world.hall_mw[b, li, s]),
+                "hall_building_mw": float(world.hall_building[b, li, s]),
+                "grid_alloc_mw": float(world.grid_alloc[b, li, s]),
+                "turbine_mw": float(world.turbine_mw[b, li, s]),
+                "turbine_pending_mw": float(world.turbine_pending[b, li, s]),
+                "turbine_weeks_left": int(world.turbine_left[b, li, s]),
+            }
+            installed = _nonzero({g: int(world.installed[b, li, s, i]) for i, g in enumerate(cat.gpu_ids)})
+            if any(row.values()) or installed:
+                row["installed"] = installed
+                sites[site_id] = row
+        lab["sites"] = sites
+        lab["orders"] = [
+            {"slot": k, "gpu": cat.gpu_ids[int(world.order_gpu[b, li, k])], "count": int(world.order_count[b, li, k]),
+             "arrive_week": int(world.order_arrive[b, li, k])}
+            for k in range(world.order_count.shape[-1])
+            if world.order_count[b, li, k] > 0
+        ]  # fmt: skip
+        lab["contracts"] = [
+            {"slot": k, "partner": cat.partner_ids[int(world.contract_partner[b, li, k])],
+             "gpu": cat.gpu_ids[int(world.contract_gpu[b, li, k])],
+             "count": int(world.contract_count[b, li, k]),
+             "price_usd_hour": float(world.contract_price[b, li, k]),
+             "start_week": int(world.contract_start[b, li, k]),
+             "end_week": int(world.contract_end[b, li, k])}
+            for k in range(world.contract_partner.shape[-1])
+            if world.contract_partner[b, li, k] >= 0
+        ]  # fmt: skip
+        lab["runs"] = [
+            {"slot": k, "flop": float(world.run_flop[b, li, k]), "done_flop": float(world.run_done[b, li, k]),
+             "software": float(world.run_software[b, li, k]), "post_weeks_left": int(world.run_post_left[b, li, k])}
+            for k in range(world.run_phase.shape[-1])
+            if world.run_phase[b, li, k] != RUN_EMPTY
+        ]  # fmt: skip
+        doc["labs"][lab_id] = lab
+    doc["log"] = [_clean_entry(e) for e in log]
+    return doc
+
+
+def _clean_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A log entry without its empty fields (TOML has no null)."""
+    defaults = {
+        "vendor": "",
+        "train_flop": 0.0,
+        "raise_usd": 0.0,
+        "borrow_usd": 0.0,
+        "repay_usd": 0.0,
+        "staff_usd_week": -1.0,
+    }
+    out = {}
+    for key, value in entry.items():
+        if value is None or value == {} or value == [] or value == () or defaults.get(key, object()) == value:
+            continue
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+# ------------------------------------------------------------------ action log
+def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> dict[str, Any]:
+    """What lab `lab` of game `b` decided this week, as a log entry."""
+    cat = params.catalog
+    entry: dict[str, Any] = {"week": int(week), "lab": params.lab_ids[lab]}
+    order = {
+        g: int(actions.order_count[b, lab, i])
+        for i, g in enumerate(cat.gpu_ids)
+        if actions.order_count[b, lab, i] > 0
+    }
+    if order:
+        entry["order"] = order
+        entry["vendor"] = cat.integrator_ids[
+            int(np.clip(actions.order_vendor[b, lab], 0, len(cat.integrator_ids) - 1))
+        ]
+    for key, array in (("build", actions.build_mw), ("turbines", actions.turbine_mw)):
+        values = {s: float(array[b, lab, i]) for i, s in enumerate(cat.site_ids) if array[b, lab, i] > 0}
+        if values:
+            entry[key] = values
+    subs = [s for i, s in enumerate(cat.site_ids) if actions.substation[b, lab, i]]
+    if subs:
+        entry["substation"] = subs
+    if (actions.split[b, lab] >= 0).all():
+        entry["split"] = [float(x) for x in actions.split[b, lab]]
+    if actions.start_flop[b, lab] > 0:
+        entry["train_flop"] = float(actions.start_flop[b, lab])
+    if actions.rent_partner[b, lab] >= 0 and actions.rent_count[b, lab] > 0:
+        entry["rent"] = {
+            "partner": cat.partner_ids[int(actions.rent_partner[b, lab])],
+            "gpu": cat.gpu_ids[int(actions.rent_gpu[b, lab])],
+            "count": int(actions.rent_count[b, lab]),
+            "weeks": int(actions.rent_weeks[b, lab]),
+        }
+    for key in ("raise_usd", "borrow_usd", "repay_usd"):
+        value = float(getattr(actions, key)[b, lab])
+        if value > 0:
+            entry[key] = value
+    if actions.staff_usd_week[b, lab] >= 0:
+        entry["staff_usd_week"] = float(actions.staff_usd_week[b, lab])
+    return entry
+
+
+def log_actions(world: World, entries: list[dict[str, Any]]) -> tuple[Actions, np.ndarray]:
+    """The logged actions for this week (applied to every game of the batch), and which
+    labs they cover (L,) bool."""
+    p = world.params
+    cat = p.catalog
+    a = Actions.idle(world)
+    fields = {f: getattr(a, f).copy() for f in attrs.fields_dict(Actions)}
+    covered = np.zeros(p.n_labs, bool)
+    for e in entries:
+        li = p.lab_ids.index(e["lab"])
+        covered[li] = True
+        for g, n in e.get("order", {}).items():
+            fields["order_count"][:, li, cat.gpu_ids.index(g)] = n
+        if e.get("vendor"):
+            fields["order_vendor"][:, li] = cat.integrator_ids.index(e["vendor"])
+        for s, mw in e.get("build", {}).items():
+            fields["build_mw"][:, li, cat.site_ids.index(s)] = mw
+        for s, mw in e.get("turbines", {}).items():
+            fields["turbine_mw"][:, li, cat.site_ids.index(s)] = mw
+        for s in e.get("substation", []):
+            fields["substation"][:, li, cat.site_ids.index(s)] = True
+        if e.get("split") is not None:
+            fields["split"][:, li] = e["split"]
+        fields["start_flop"][:, li] = e.get("train_flop", 0.0)
+        rent = e.get("rent")
+        if rent:
+            fields["rent_partner"][:, li] = cat.partner_ids.index(rent["partner"])
+            fields["rent_gpu"][:, li] = cat.gpu_ids.index(rent["gpu"])
+            fields["rent_count"][:, li] = rent["count"]
+            fields["rent_weeks"][:, li] = rent["weeks"]
+        for key in ("raise_usd", "borrow_usd", "repay_usd"):
+            fields[key][:, li] = e.get(key, 0.0)
+        fields["staff_usd_week"][:, li] = e.get("staff_usd_week", -1.0)
+    return Actions(**fields), covered

@@ -15,9 +15,10 @@ import numpy as np
 
 from game.catalog import Catalog
 from game.engine import compute, economy, policies, turn
+from game.engine.actions import merge
 from game.engine.params import Params
-from game.engine.state import END_REASONS, World
-from game.saves import Scenario, initial_world, scenario_params
+from game.engine.state import END_REASONS, World, array_fields
+from game.saves import Scenario, initial_world, load_scenario, log_actions, scenario_params
 
 DEFAULT_CHUNK = 10_000
 
@@ -27,6 +28,8 @@ class SimResult:
     params: Params = attrs.field(repr=False)
     games: list[dict[str, Any]]
     summary: dict[str, Any]
+    last: World | None = attrs.field(repr=False)  # the last chunk's final state
+    controllers: policies.Controllers = attrs.field(repr=False)
 
 
 def play(
@@ -114,27 +117,75 @@ def summarise(params: Params, games: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def controllers(
+    scn: Scenario,
+    catalog: Catalog,
+    params: Params,
+    styles: dict[str, str] | None = None,
+    difficulty: str | None = None,
+) -> policies.Controllers:
+    """The AI for every lab of a headless game: the file's styles, then `styles`."""
+    chosen = dict(scn.ai) | dict(styles or {})
+    return policies.make_controllers(
+        catalog, params, chosen, difficulty or scn.meta.difficulty, ai_labs=params.lab_ids
+    )
+
+
 def simulate(
     scn: Scenario,
     catalog: Catalog,
     runs: int,
-    seed: int,
-    offset: int = 0,
+    seed: int | None = None,
+    offset: int | None = None,
     weeks: int | None = None,
     styles: dict[str, str] | None = None,
     difficulty: str | None = None,
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimResult:
-    """Play games offset .. offset+runs-1 of the scenario with the AI on every lab."""
+    """Play games offset .. offset+runs-1 of the scenario with the AI on every lab.
+    `seed` and `offset` default to the file's own seed and game index."""
     params = scenario_params(scn, catalog, humans=())
-    ctl = policies.make_controllers(catalog, params, styles, difficulty or scn.meta.difficulty)
+    ctl = controllers(scn, catalog, params, styles, difficulty)
+    first = scn.meta.game if offset is None else offset
     games: list[dict[str, Any]] = []
+    last: World | None = None
     for start in range(0, runs, chunk):
         n = min(chunk, runs - start)
-        world = initial_world(scn, params, n, seed=seed, offset=offset + start)
+        world = initial_world(scn, params, n, seed=seed, offset=first + start)
         world = play(world, ctl, weeks)
         games.extend(game_records(world))
+        last = world
         if progress is not None:
             progress(start + n, runs)
-    return SimResult(params, games, summarise(params, games))
+    return SimResult(params, games, summarise(params, games), last, ctl)
+
+
+def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
+    """Replay a save's log from the scenario it started from; True if the result is
+    exactly the saved state. The AI plays every lab-week the log does not cover."""
+    origin = load_scenario(save.origin, catalog)
+    params = scenario_params(save, catalog)
+    if origin.lab_ids != save.lab_ids or origin.meta.start_date != save.meta.start_date:
+        return False, f"{save.path}: its origin {save.origin!r} has other labs or another start date"
+    world = initial_world(origin, params, 1, seed=save.meta.seed, offset=save.meta.game)
+    if int(world.week[0]) > save.meta.week:
+        return False, f"{save.path}: its origin {save.origin!r} starts after the save's week"
+    ctl = policies.make_controllers(catalog, params, save.ai, save.meta.difficulty, ai_labs=params.lab_ids)
+    by_week: dict[int, list[dict[str, Any]]] = {}
+    for entry in save.log:
+        by_week.setdefault(entry["week"], []).append(entry)
+    weeks = 0
+    while int(world.week[0]) < save.meta.week and not world.done[0]:
+        logged, covered = log_actions(world, by_week.get(int(world.week[0]), []))
+        chosen = merge(np.broadcast_to(covered, world.cash.shape), logged, policies.decide(world, ctl))
+        world, _ = turn.step(world, chosen)
+        weeks += 1
+    saved = initial_world(save, params, 1)
+    differ = [n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(saved, n))]
+    if differ:
+        return (
+            False,
+            f"replayed {weeks} weeks from {save.origin}: differs from the save in {', '.join(differ)}",
+        )
+    return True, f"replayed {weeks} weeks from {save.origin}: identical to the save"

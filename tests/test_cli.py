@@ -151,7 +151,7 @@ def test_calc_power_gives_the_megawatts(capsys):
         (["simulate", "--scenario", "nope", "--runs", "1", "--seed", "1"], "unknown scenario"),
         (["simulate", "--scenario", "2024-07-colossus", "--runs", "0", "--seed", "1"], "--runs"),
         (["simulate", "--scenario", "2024-07-colossus", "--runs", "ten", "--seed", "1"], "--runs"),
-        (["simulate", "--scenario", "2024-07-colossus", "--runs", "1"], "--seed"),
+        (["simulate", "--scenario", "2024-07-colossus", "--runs", "2", "--save-to", "x.toml"], "--runs 1"),
         (["simulate", "--scenario", "2024-07-colossus", "--runs", "1", "--seed", "-3"], "--seed"),
         (
             ["simulate", "--scenario", "2024-07-colossus", "--runs", "1", "--seed", "1", "--policy", "xai"],

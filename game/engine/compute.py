@@ -235,6 +235,8 @@ def deliver(p: Params, s: State) -> np.ndarray:
     delivered = np.stack([(count * (s.order_gpu == g)).sum(-1) for g in range(G)], axis=-1)
     s.warehouse = s.warehouse + delivered
     s.order_count = np.where(due, 0, s.order_count)
+    s.order_gpu = np.where(due, 0, s.order_gpu)  # an empty slot is all zeros
+    s.order_arrive = np.where(due, 0, s.order_arrive)
     return delivered
 
 

@@ -85,6 +85,7 @@ def advance(
     s.run_phase = phase
     s.run_done = np.where(ship, 0.0, done)
     s.run_flop = np.where(ship, 0.0, s.run_flop)
+    s.run_software = np.where(ship, 0.0, s.run_software)  # an empty slot is all zeros
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
     hours = np.where(n_active > 0, hours_lost, 0.0)
     return released, np.where(released, released_cap, 0.0), hours

@@ -155,7 +155,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     # 8. contracts that end this week stop holding capacity
     over = (s.contract_partner >= 0) & (s.contract_end <= s.week[:, None, None] + 1)
     s.contract_partner = np.where(over, -1, s.contract_partner)
-    s.contract_count = np.where(over, 0, s.contract_count)
+    for name in ("contract_gpu", "contract_count", "contract_price", "contract_start", "contract_end"):
+        setattr(s, name, np.where(over, 0, getattr(s, name)))  # an empty slot is all zeros
 
     # 10. money settles, then the end of the game
     went_bankrupt = economy.settle(p, s, ledger) & alive
