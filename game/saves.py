@@ -726,7 +726,9 @@ def initial_world(
         staff = st.staff_usd_week if st.staff_usd_week >= 0 else cat.lab(lab_id).staff_usd_week
         a["staff_usd_week"][0, li] = staff
         split = np.array(lab["split"], dtype=np.float64)
-        a["split"][0, li] = split / split.sum()
+        if abs(split.sum() - 1.0) > 1e-9:  # hand-written shares; a save's are exact
+            split = split / split.sum()
+        a["split"][0, li] = split
         for g, n in lab["warehouse"].items():
             a["warehouse"][0, li, gi[g]] = n
         for site_id, (rec, installed) in lab["sites"].items():

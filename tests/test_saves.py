@@ -1,0 +1,291 @@
+"""Scenario and save files (DESIGN 5): round trips, continuation, replay, atomic
+writes, autosave, migrations, and bad files that never crash or destroy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import attrs
+import numpy as np
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game import saves
+from game.cli import main
+from game.engine import policies
+from game.engine.state import array_fields
+from game.engine.turn import step
+from game.paths import scenarios_dir
+from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
+from game.simulate import replay
+
+DATA = Path(__file__).resolve().parent / "data"
+SHIPPED = sorted(scenarios_dir().glob("*.toml"))
+
+
+def same_world(a, b) -> list[str]:
+    return [n for n in array_fields() if not np.array_equal(getattr(a, n), getattr(b, n))]
+
+
+def same_report(a, b) -> bool:
+    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in attrs.fields(type(a)))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_scenario_round_trips(path, catalog, tmp_path):
+    scn = load_scenario(path, catalog)
+    params = scenario_params(scn, catalog)
+    world = initial_world(scn, params, 1)
+    first = tmp_path / "first.toml"
+    write_save(first, save_doc(scn, world))
+    again = load_scenario(first, catalog)
+    assert same_world(world, initial_world(again, params, 1)) == []
+    second = tmp_path / "second.toml"
+    write_save(second, save_doc(again, initial_world(again, params, 1)))
+    assert first.read_text() == second.read_text()
+
+
+@pytest.mark.parametrize("at", [1, 10, 37, 110])
+def test_save_load_continue_is_the_game_that_never_stopped(colossus, catalog, tmp_path, at):
+    params = scenario_params(colossus, catalog, humans=())
+    ctl = policies.make_controllers(catalog, params, dict(colossus.ai), ai_labs=params.lab_ids)
+    world = initial_world(colossus, params, 1, seed=21)
+    for _ in range(at):
+        world, _ = step(world, policies.decide(world, ctl))
+    path = tmp_path / "mid.toml"
+    write_save(path, save_doc(colossus, world, humans=()))
+    loaded = initial_world(load_scenario(path, catalog), params, 1)
+    assert same_world(world, loaded) == []
+    for _ in range(40):
+        world, r1 = step(world, policies.decide(world, ctl))
+        loaded, r2 = step(loaded, policies.decide(loaded, ctl))
+        assert same_report(r1, r2)
+    assert same_world(world, loaded) == []
+    assert (world.contract_partner >= 0).any()  # rentals were signed along the way
+
+
+def play_with_a_scripted_human(colossus, catalog, weeks):
+    """xAI is 'human': its moves come from the partner AI style, logged each week."""
+    params = scenario_params(colossus, catalog)
+    ai = policies.make_controllers(catalog, params, dict(colossus.ai))
+    person = policies.make_controllers(catalog, params, {"xai": "partner"}, "hard", ai_labs=("xai",))
+    world = initial_world(colossus, params, 1)
+    log = []
+    for _ in range(weeks):
+        if world.done[0]:
+            break
+        mine = policies.decide(world, person)
+        log.append(saves.log_entry(mine, 0, 0, int(world.week[0]), params))
+        world, _ = step(world, policies.decide(world, ai, base=mine))
+    return params, world, log
+
+
+def test_replay_of_a_long_game_reaches_the_saved_state(colossus, catalog, tmp_path, capsys):
+    params, world, log = play_with_a_scripted_human(colossus, catalog, 150)
+    assert any("order" in e or "rent" in e for e in log)
+    path = tmp_path / "long.toml"
+    write_save(path, save_doc(colossus, world, log=log))
+    ok, message = replay(load_scenario(path, catalog), catalog)
+    assert ok, message
+    assert main(["replay", str(path)]) == 0
+
+    text = path.read_text()
+    path.write_text(text.replace("[labs.xai]\ncash = ", "[labs.xai]\ncash = 1", 1))
+    assert main(["replay", str(path)]) == 1
+    assert "differs from the save in cash" in capsys.readouterr().err
+
+
+def test_simulate_save_then_continue_equals_one_run(tmp_path, capsys):
+    a, b, c = tmp_path / "a.toml", tmp_path / "b.toml", tmp_path / "c.toml"
+    base = ["simulate", "--runs", "1", "--seed", "3"]
+    assert main([*base, "--scenario", "2024-07-colossus", "--weeks", "10", "--save-to", str(a)]) == 0
+    assert main([*base, "--scenario", str(a), "--weeks", "10", "--save-to", str(b)]) == 0
+    assert main([*base, "--scenario", "2024-07-colossus", "--weeks", "20", "--save-to", str(c)]) == 0
+    assert b.read_text() == c.read_text()
+    assert main(["replay", str(b)]) == 0
+
+
+def test_a_write_interrupted_leaves_the_old_save_whole(colossus, world, tmp_path, monkeypatch):
+    path = tmp_path / "game.toml"
+    write_save(path, save_doc(colossus, world))
+    before = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(SaveError, match="No space left"):
+        write_save(path, save_doc(colossus, world, humans=()))
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_shipped_scenarios_are_read_only(colossus, world):
+    with pytest.raises(SaveError, match="read-only"):
+        write_save(scenarios_dir() / "2024-07-colossus.toml", save_doc(colossus, world))
+
+
+def test_autosave_keeps_the_newest_five(colossus, params, tmp_path):
+    world = initial_world(colossus, params, 1)
+    for week in range(0, 40, 4):
+        w = attrs.evolve(world, week=np.array([week]))
+        saves.autosave(save_doc(colossus, w), tmp_path, keep=5)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == [f"autosave-week-{w:04d}.toml" for w in range(20, 40, 4)]
+
+
+def test_user_saves_live_under_agi_race_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
+    assert saves.user_dir() == tmp_path / "saves"
+    monkeypatch.delenv("AGI_RACE_HOME")
+    assert "agi-race" in str(saves.user_dir())
+
+
+def test_a_version_1_file_migrates_to_the_same_game(catalog, colossus, params):
+    old = load_scenario(DATA / "migrations" / "v1-colossus.toml", catalog)
+    assert same_world(initial_world(old, params, 1), initial_world(colossus, params, 1)) == []
+
+
+def test_every_migration_step_is_registered():
+    assert sorted(saves.MIGRATIONS) == list(range(1, saves.VERSION))
+
+
+# ------------------------------------------------------------------------- bad files
+EXPECTED = dict(
+    line.split("\t", 1) for line in (DATA / "bad_saves_expected.txt").read_text().splitlines() if line
+)
+
+
+def test_the_bad_save_corpus_is_complete():
+    files = {p.name for p in (DATA / "bad_saves").iterdir()}
+    assert files == set(EXPECTED) and len(files) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_bad_file_gets_exit_2_and_one_line(name, capsys, tmp_path):
+    target = tmp_path / name
+    target.write_bytes((DATA / "bad_saves" / name).read_bytes())
+    before = target.read_bytes()
+    assert main(["check-save", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and EXPECTED[name] in err and "Traceback" not in err
+    assert target.read_bytes() == before  # nothing overwritten
+
+
+def test_files_that_cannot_be_in_git(tmp_path, capsys, monkeypatch):
+    huge = tmp_path / "huge.toml"
+    with open(huge, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    locked = tmp_path / "locked.toml"
+    locked.write_text("format = 'agi-race'\n")
+    cases = [(huge, "too large"), (folder, "is a folder"), (tmp_path / "missing.toml", "no such file")]
+    for path, phrase in cases:
+        assert main(["check-save", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert phrase in err and err.count("\n") == 1
+
+    real = Path.read_bytes
+
+    def denied(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads anything; act as a user
+    assert main(["check-save", str(locked)]) == 2
+    assert "permission denied" in capsys.readouterr().err
+
+
+def test_check_save_accepts_a_good_file(capsys):
+    assert main(["check-save", str(SHIPPED[0])]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+# -------------------------------------------------------------- mutation property
+def _paths(doc, prefix=()):
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(doc, list):
+        for i, value in enumerate(doc):
+            yield (*prefix, i)
+            yield from _paths(value, (*prefix, i))
+
+
+GOOD_DOC = saves.read_toml(scenarios_dir() / "2024-07-colossus.toml")
+ALL_PATHS = list(_paths(GOOD_DOC))
+VALUES = st.one_of(
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.booleans(),
+    st.lists(st.integers(-5, 5), max_size=4),
+    st.just({}),
+    st.just({"H100": -1}),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["set", "delete", "add"]), VALUES),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_mutated_save_loads_or_fails_with_the_loaders_error(catalog, tmp_path, edits):
+    import copy
+
+    doc = copy.deepcopy(GOOD_DOC)
+    for path, how, value in edits:
+        parent = doc
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            last = path[-1]
+            if how == "delete" and isinstance(parent, dict):
+                parent.pop(last, None)
+            elif how == "add" and isinstance(parent, dict):
+                parent[f"extra_{last}"] = value
+            else:
+                parent[last] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    path = tmp_path / "mutant.toml"
+    try:
+        path.write_text(tomli_w.dumps(doc))
+    except (TypeError, ValueError):
+        return
+    try:
+        scn = load_scenario(path, catalog)
+    except SaveError:
+        return
+    world = initial_world(scn, scenario_params(scn, catalog), 1)
+    assert np.isfinite(world.cash).all()
+
+
+def test_scenarios_lists_shipped_files_and_user_saves(capsys, monkeypatch, tmp_path, colossus, world):
+    monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
+    write_save(tmp_path / "saves" / "my-game.toml", save_doc(colossus, world))
+    (tmp_path / "saves" / "broken.toml").write_text("nope = [")
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name in ("2024-07-colossus", "2025-01-stargate", "sandbox", "2026-01-gigawatt-wall", "my-game"):
+        assert name in out
+    assert "Stargate (January 2025)" in out and "unreadable: not valid TOML" in out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_scenario_has_a_story_and_plays(path, catalog):
+    from game.simulate import simulate
+
+    scn = load_scenario(path, catalog)
+    assert len(scn.meta.description) > 200 and scn.humans
+    result = simulate(scn, catalog, runs=8, seed=1, weeks=30)
+    assert all(not g["labs"][lab]["bankrupt"] for g in result.games for lab in scn.lab_ids)
