@@ -329,7 +329,7 @@ def cmd_scenarios(args: argparse.Namespace, catalog: Catalog) -> int:
             try:
                 scn = load_scenario(path, catalog)
             except SaveError as err:
-                print(f"  {path.stem:<24} unreadable: {str(err).removeprefix(str(path)).strip()}")
+                print(f"  {path.stem:<24} unreadable: {str(err).removeprefix(str(path)).lstrip(': ')}")
                 continue
             print(f"  {path.stem:<24} {_describe(scn)}")
     return 0
