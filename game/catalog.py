@@ -122,6 +122,34 @@ class PerGpu:
         return out
 
 
+@attrs.frozen
+class Weights:
+    """A table of numbers keyed by ids of another file (checked once all are loaded)."""
+
+    value: Num
+
+    def parse(self, value: Any) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ValueError("must be a table like { openai = 0.5 }")
+        out = {}
+        for key, item in value.items():
+            try:
+                out[key] = self.value.parse(item)
+            except ValueError as err:
+                raise ValueError(f"{key}: {err}") from None
+        return out
+
+
+@attrs.frozen
+class Ids:
+    """A list of ids of another file (checked once all are loaded)."""
+
+    def parse(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"must be a list of ids, got {value!r}")
+        return tuple(value)
+
+
 def _field(spec: Any, optional: bool = False, default: Any = None) -> Any:
     if optional:
         return attrs.field(default=default, kw_only=True, metadata={"spec": spec, "optional": True})
@@ -153,7 +181,7 @@ def per_gpu(inner: Num | Steps) -> Any:
     return _field(PerGpu(inner))
 
 
-_SOURCED = (Num, Date, Steps, PerGpu)
+_SOURCED = (Num, Date, Steps, PerGpu, Weights, Ids)
 
 
 # ------------------------------------------------------------------------- records
@@ -237,6 +265,16 @@ class Partner:
     target_margin: float = num(0, 5, "fraction")
     capacity: dict[str, tuple[tuple[dt.date, float], ...]] = per_gpu(Steps(Num(0, 1e8, "GPUs")))
     cost_usd_hour: dict[str, float] = per_gpu(Num(0.01, 100, "USD per GPU-hour"))
+    risk_appetite: float = num(0.01, 100, "multiplier")
+    build_gpus_per_week: float = num(0, 1e7, "GPUs per week")
+    power_margin: float = num(1, 10, "multiplier")
+    patience_rounds: int = num(1, 100, "offers", integer=True)
+    exit_penalty: float = num(0, 1, "fraction of the remaining value")
+    ties: dict[str, float] = _field(Weights(Num(-1, 1, "closeness")))
+    sources: tuple[str, ...] = _field(Ids())
+    invests_in: tuple[str, ...] = _field(Ids())
+    invest_max_usd: float = num(0, 1e13, "USD")
+    invest_share_factor: float = num(0, 100, "multiplier")
 
     def __attrs_post_init__(self) -> None:
         missing = sorted(set(self.capacity) - set(self.cost_usd_hour))
@@ -302,6 +340,24 @@ class FinanceRules:
 
 
 @attrs.frozen
+class DealRules:
+    id: str
+    relationship_discount: float = num(0, 1, "fraction")
+    price_noise: float = num(0, 1, "fraction")
+    lowball_penalty: float = num(0, 1, "relationship")
+    push_penalty: float = num(0, 1, "relationship")
+    push_threshold: float = num(0, 1, "fraction of the asking price")
+    accept_bonus: float = num(0, 1, "relationship")
+    exit_relationship_penalty: float = num(0, 1, "relationship")
+    worst_relationship: float = num(-1, 1, "relationship")
+    relationship_recovery_per_week: float = num(0, 1, "relationship per week")
+    means_valuation_share: float = num(0, 1, "fraction")
+    min_counter_share: float = num(0, 1, "fraction")
+    slip_probability_per_week: float = num(0, 1, "probability")
+    slip_weeks: int = num(0, 52, "weeks", integer=True)
+
+
+@attrs.frozen
 class ScoreRules:
     id: str
     agi_win_points: float = num(0, 1e9, "points")
@@ -315,6 +371,7 @@ class Rules:
     research: ResearchRules
     market: MarketRules
     finance: FinanceRules
+    deals: DealRules
     score: ScoreRules
 
 
@@ -338,6 +395,7 @@ class Difficulty:
     act_probability: float = num(0.01, 1, "probability per week")
     plan_error: float = num(0, 1, "fraction")
     caution_weeks: float = num(0, 520, "weeks")
+    price_premium: float = num(0.5, 2, "multiplier of a partner's list price")
 
 
 @attrs.frozen
@@ -493,6 +551,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         "research": ResearchRules,
         "market": MarketRules,
         "finance": FinanceRules,
+        "deals": DealRules,
         "score": ScoreRules,
     }
     for key in rules_data:
@@ -518,6 +577,17 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     )
 
     catalog = Catalog(gpus, sites, labs, nvidia, integrators, partners, rules, styles, difficulties)
+    lab_ids, partner_ids = catalog.lab_ids, catalog.partner_ids
+    for partner in partners:
+        where = f"{root / 'partners.toml'} [{partner.id}]"
+        for lab in (*partner.ties, *partner.invests_in):
+            if lab not in lab_ids:
+                raise CatalogError(
+                    f"{where} ties/invests_in: unknown lab {lab!r} (known: {', '.join(lab_ids)})"
+                )
+        for other in partner.sources:
+            if other not in partner_ids or other == partner.id:
+                raise CatalogError(f"{where} sources: {other!r} is not another partner")
     for lab in labs:
         if lab.policy not in catalog.style_ids:
             raise CatalogError(f"{root / 'labs.toml'} [{lab.id}] policy: no style {lab.policy!r}")

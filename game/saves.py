@@ -117,6 +117,15 @@ class LabStart:
     last_raise_week: int = num(-10_000, 10_000, "week", integer=True, default=-1000)
     revenue_fast: float = num(0, USD, "USD per week", default=0.0)
     revenue_slow: float = num(0, USD, "USD per week", default=0.0)
+    revenue_share: float = num(0, 0.9, "fraction", default=0.0)
+
+
+@attrs.frozen
+class LabPartner:
+    id: str
+    relationship: float = num(-1, 1, "closeness", default=0.0)
+    patience: float = num(-1, 100, "offers", default=-1.0)
+    last_counter: float = num(0, 100, "multiple of the list price", default=0.0)
 
 
 @attrs.frozen
@@ -150,6 +159,8 @@ class ContractStart:
     price_usd_hour: float = num(0, 1000, "USD per GPU-hour")
     start_week: int = num(-10_000, 10_000, "week", integer=True)
     end_week: int = num(-10_000, 10_000, "week", integer=True)
+    source: str = _opt(Text(), "")
+    site: str = _opt(Text(), "")
 
 
 @attrs.frozen
@@ -174,6 +185,7 @@ class LogEntry:
     borrow_usd: float = num(0, 1e15, "USD", default=0.0)
     repay_usd: float = num(0, 1e15, "USD", default=0.0)
     staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)
+    exit_slot: int = num(-1, 99, "slot", integer=True, default=-1)
 
 
 @attrs.frozen(eq=False)
@@ -553,8 +565,15 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
 def _parse_lab(r: _Reader, lab_id: str, table: Any) -> dict[str, Any]:
     cat = r.catalog
     place = f"labs.{lab_id}"
-    nested = ("split", "warehouse", "sites", "orders", "contracts", "runs")
+    nested = ("split", "warehouse", "sites", "orders", "contracts", "runs", "partners")
     start = r.record(LabStart, place, table, nested=nested)
+    partners_table = table.get("partners", {})
+    if not isinstance(partners_table, dict):
+        raise r.fail(f"[{place}.partners]: must be a table of partner ids")
+    partners = {}
+    for partner_id, rel in partners_table.items():
+        r.one_id(partner_id, cat.partner_ids, "partner", f"[{place}.partners.{partner_id}]")
+        partners[partner_id] = r.record(LabPartner, f"{place}.partners.{partner_id}", rel)
     split = table.get("split", [0.5, 0.4, 0.1])
     if (
         not isinstance(split, list)
@@ -591,6 +610,10 @@ def _parse_lab(r: _Reader, lab_id: str, table: Any) -> dict[str, Any]:
         r.one_id(c.gpu, cat.gpu_ids, "GPU", f"[{place}.contracts[{i}]] gpu")
         if c.end_week <= c.start_week:
             raise r.fail(f"[{place}.contracts[{i}]] end_week: must come after start_week")
+        if c.source:
+            r.one_id(c.source, cat.partner_ids, "partner", f"[{place}.contracts[{i}]] source")
+        if c.site:
+            r.one_id(c.site, cat.site_ids, "site", f"[{place}.contracts[{i}]] site")
     runs = r.items(table, "runs", place, RunStart, RUN_SLOTS)
     for i, run in enumerate(runs):
         if run.done_flop > run.flop:
@@ -603,6 +626,7 @@ def _parse_lab(r: _Reader, lab_id: str, table: Any) -> dict[str, Any]:
         "orders": orders,
         "contracts": contracts,
         "runs": runs,
+        "partners": partners,
     }
 
 
@@ -626,7 +650,8 @@ def _check_power(r: _Reader, catalog: Catalog, labs: dict[str, Any], sites: dict
             raise r.fail(f"[sites.{site_id}]: labs hold {alloc:g} MW of grid but the site has {grid:g} MW")
 
 
-ACTION_KEYS = ("order", "build", "turbines", "substation", "split", "rent")
+ACTION_KEYS = ("order", "build", "turbines", "substation", "split", "offer", "offers")
+OFFER_KEYS = {"partner", "gpu", "count", "start", "weeks", "price", "site", "invest", "share"}
 
 
 def _parse_log(r: _Reader, i: int, item: Any, lab_ids: tuple[str, ...], week: int) -> dict[str, Any]:
@@ -655,19 +680,40 @@ def _parse_log(r: _Reader, i: int, item: Any, lab_ids: tuple[str, ...], week: in
     ):
         raise r.fail(f"[{place}] split: must be three shares >= 0, got {split!r}")
     out["split"] = split
-    rent = item.get("rent")
-    if rent is not None:
-        if not isinstance(rent, dict) or set(rent) != {"partner", "gpu", "count", "weeks"}:
-            raise r.fail(f"[{place}] rent: must be {{ partner, gpu, count, weeks }}")
-        r.one_id(rent["partner"], cat.partner_ids, "partner", f"[{place}] rent.partner")
-        r.one_id(rent["gpu"], cat.gpu_ids, "GPU", f"[{place}] rent.gpu")
-        for key, hi in (("count", 1e8), ("weeks", 520)):
-            try:
-                Num(0, hi, "", integer=True).parse(rent[key])
-            except ValueError as err:
-                raise r.fail(f"[{place}] rent.{key}: {err}") from None
-    out["rent"] = rent
+    offer = item.get("offer")
+    out["offer"] = None if offer is None else _parse_offer(r, offer, f"[{place}] offer")
+    offers = item.get("offers", [])
+    if not isinstance(offers, list):
+        raise r.fail(f"[{place}] offers: must be a list of offers")
+    out["offers"] = [_parse_offer(r, o, f"[{place}] offers[{k}]") for k, o in enumerate(offers)]
     return out
+
+
+def _parse_offer(r: _Reader, offer: Any, place: str) -> dict[str, Any]:
+    cat = r.catalog
+    if not isinstance(offer, dict) or "partner" not in offer or not set(offer) <= OFFER_KEYS:
+        raise r.fail(
+            f"{place}: must be a table with partner and some of {', '.join(sorted(OFFER_KEYS - {'partner'}))}"
+        )
+    r.one_id(offer["partner"], cat.partner_ids, "partner", f"{place}.partner")
+    if "gpu" in offer:
+        r.one_id(offer["gpu"], cat.gpu_ids, "GPU", f"{place}.gpu")
+    if offer.get("site"):
+        r.one_id(offer["site"], cat.site_ids, "site", f"{place}.site")
+    for key, spec in (
+        ("count", Num(0, 1e8, "GPUs", integer=True)),
+        ("start", Num(-10_000, 10_000, "week", integer=True)),
+        ("weeks", Num(0, 520, "weeks", integer=True)),
+        ("price", Num(0, 1000, "USD per GPU-hour")),
+        ("invest", Num(0, 1e13, "USD")),
+        ("share", Num(0, 1, "fraction")),
+    ):
+        if key in offer:
+            try:
+                spec.parse(offer[key])
+            except ValueError as err:
+                raise r.fail(f"{place}.{key}: {err}") from None
+    return dict(offer)
 
 
 # ------------------------------------------------------------------- to engine
@@ -720,11 +766,17 @@ def initial_world(
         st: LabStart = lab["start"]
         for field in (
             "cash", "debt", "valuation", "founder_share", "users", "software", "best_model",
-            "bankrupt", "last_raise_week", "revenue_fast", "revenue_slow",
+            "bankrupt", "last_raise_week", "revenue_fast", "revenue_slow", "revenue_share",
         ):  # fmt: skip
             a[field][0, li] = getattr(st, field)
         staff = st.staff_usd_week if st.staff_usd_week >= 0 else cat.lab(lab_id).staff_usd_week
         a["staff_usd_week"][0, li] = staff
+        for partner_id, rel in lab["partners"].items():
+            k = pi[partner_id]
+            a["relationship"][0, li, k] = rel.relationship
+            if rel.patience >= 0:  # -1: the partner's full patience
+                a["patience"][0, li, k] = rel.patience
+            a["last_counter"][0, li, k] = rel.last_counter
         split = np.array(lab["split"], dtype=np.float64)
         if abs(split.sum() - 1.0) > 1e-9:  # hand-written shares; a save's are exact
             split = split / split.sum()
@@ -756,6 +808,8 @@ def initial_world(
             a["contract_price"][0, li, k] = c.price_usd_hour
             a["contract_start"][0, li, k] = c.start_week
             a["contract_end"][0, li, k] = c.end_week
+            a["contract_site"][0, li, k] = si[c.site] if c.site else -1
+            a["contract_source"][0, li, k] = -1 if c.site else pi[c.source or c.partner]
         for run in lab["runs"]:
             k = run.slot
             finished = run.done_flop >= run.flop
@@ -856,6 +910,7 @@ def save_doc(
             "last_raise_week": int(world.last_raise_week[b, li]),
             "revenue_fast": float(world.revenue_fast[b, li]),
             "revenue_slow": float(world.revenue_slow[b, li]),
+            "revenue_share": float(world.revenue_share[b, li]),
             "split": [float(x) for x in world.split[b, li]],
             "warehouse": _nonzero({g: int(world.warehouse[b, li, i]) for i, g in enumerate(cat.gpu_ids)}),
         }
@@ -874,6 +929,14 @@ def save_doc(
                 row["installed"] = installed
                 sites[site_id] = row
         lab["sites"] = sites
+        lab["partners"] = {
+            q: {
+                "relationship": float(world.relationship[b, li, k]),
+                "patience": float(world.patience[b, li, k]),
+                "last_counter": float(world.last_counter[b, li, k]),
+            }
+            for k, q in enumerate(cat.partner_ids)
+        }
         lab["orders"] = [
             {"slot": k, "gpu": cat.gpu_ids[int(world.order_gpu[b, li, k])], "count": int(world.order_count[b, li, k]),
              "arrive_week": int(world.order_arrive[b, li, k])}
@@ -887,6 +950,8 @@ def save_doc(
              "price_usd_hour": float(world.contract_price[b, li, k]),
              "start_week": int(world.contract_start[b, li, k]),
              "end_week": int(world.contract_end[b, li, k])}
+            | ({"site": cat.site_ids[int(world.contract_site[b, li, k])]} if world.contract_site[b, li, k] >= 0
+               else {"source": cat.partner_ids[int(world.contract_source[b, li, k])]})
             for k in range(world.contract_partner.shape[-1])
             if world.contract_partner[b, li, k] >= 0
         ]  # fmt: skip
@@ -945,13 +1010,10 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
         entry["split"] = [float(x) for x in actions.split[b, lab]]
     if actions.start_flop[b, lab] > 0:
         entry["train_flop"] = float(actions.start_flop[b, lab])
-    if actions.rent_partner[b, lab] >= 0 and actions.rent_count[b, lab] > 0:
-        entry["rent"] = {
-            "partner": cat.partner_ids[int(actions.rent_partner[b, lab])],
-            "gpu": cat.gpu_ids[int(actions.rent_gpu[b, lab])],
-            "count": int(actions.rent_count[b, lab]),
-            "weeks": int(actions.rent_weeks[b, lab]),
-        }
+    if actions.offer_partner[b, lab] >= 0:
+        entry["offer"] = offer_entry(actions, b, lab, params)
+    if actions.exit_slot[b, lab] >= 0:
+        entry["exit_slot"] = int(actions.exit_slot[b, lab])
     for key in ("raise_usd", "borrow_usd", "repay_usd"):
         value = float(getattr(actions, key)[b, lab])
         if value > 0:
@@ -959,6 +1021,46 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
     if actions.staff_usd_week[b, lab] >= 0:
         entry["staff_usd_week"] = float(actions.staff_usd_week[b, lab])
     return entry
+
+
+def offer_entry(actions: Actions, b: int, lab: int, params: Params) -> dict[str, Any]:
+    """Lab `lab`'s offer in game `b` of `actions`, as a log table."""
+    cat = params.catalog
+    offer: dict[str, Any] = {"partner": cat.partner_ids[int(actions.offer_partner[b, lab])]}
+    if actions.offer_invest[b, lab] > 0:
+        offer["invest"] = float(actions.offer_invest[b, lab])
+        offer["share"] = float(actions.offer_share[b, lab])
+        return offer
+    offer |= {
+        "gpu": cat.gpu_ids[int(np.clip(actions.offer_gpu[b, lab], 0, len(cat.gpu_ids) - 1))],
+        "count": int(actions.offer_count[b, lab]),
+        "start": int(actions.offer_start[b, lab]),
+        "weeks": int(actions.offer_weeks[b, lab]),
+        "price": float(actions.offer_price[b, lab]),
+    }
+    if actions.offer_site[b, lab] >= 0:
+        offer["site"] = cat.site_ids[int(actions.offer_site[b, lab])]
+    return offer
+
+
+def _put_offer(fields: dict[str, np.ndarray], li: int, offer: dict[str, Any], cat: Catalog) -> None:
+    fields["offer_partner"][:, li] = cat.partner_ids.index(offer["partner"])
+    fields["offer_gpu"][:, li] = cat.gpu_ids.index(offer["gpu"]) if "gpu" in offer else 0
+    fields["offer_count"][:, li] = offer.get("count", 0)
+    fields["offer_start"][:, li] = offer.get("start", 0)
+    fields["offer_weeks"][:, li] = offer.get("weeks", 0)
+    fields["offer_price"][:, li] = offer.get("price", 0.0)
+    fields["offer_site"][:, li] = cat.site_ids.index(offer["site"]) if offer.get("site") else -1
+    fields["offer_invest"][:, li] = offer.get("invest", 0.0)
+    fields["offer_share"][:, li] = offer.get("share", 0.0)
+
+
+def offer_actions(world: World, lab: int, offer: dict[str, Any]) -> Actions:
+    """Idle actions but for one lab's offer (a negotiation round between weeks)."""
+    a = Actions.idle(world)
+    fields = {f: getattr(a, f).copy() for f in attrs.fields_dict(Actions)}
+    _put_offer(fields, lab, offer, world.params.catalog)
+    return Actions(**fields)
 
 
 def log_actions(world: World, entries: list[dict[str, Any]]) -> tuple[Actions, np.ndarray]:
@@ -985,12 +1087,9 @@ def log_actions(world: World, entries: list[dict[str, Any]]) -> tuple[Actions, n
         if e.get("split") is not None:
             fields["split"][:, li] = e["split"]
         fields["start_flop"][:, li] = e.get("train_flop", 0.0)
-        rent = e.get("rent")
-        if rent:
-            fields["rent_partner"][:, li] = cat.partner_ids.index(rent["partner"])
-            fields["rent_gpu"][:, li] = cat.gpu_ids.index(rent["gpu"])
-            fields["rent_count"][:, li] = rent["count"]
-            fields["rent_weeks"][:, li] = rent["weeks"]
+        if e.get("offer"):
+            _put_offer(fields, li, e["offer"], cat)
+        fields["exit_slot"][:, li] = e.get("exit_slot", -1)
         for key in ("raise_usd", "borrow_usd", "repay_usd"):
             fields[key][:, li] = e.get(key, 0.0)
         fields["staff_usd_week"][:, li] = e.get("staff_usd_week", -1.0)

@@ -18,7 +18,7 @@ from game.engine import compute, economy, policies, turn
 from game.engine.actions import merge
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World, array_fields
-from game.saves import Scenario, initial_world, load_scenario, log_actions, scenario_params
+from game.saves import Scenario, initial_world, load_scenario, log_actions, offer_actions, scenario_params
 
 DEFAULT_CHUNK = 10_000
 
@@ -177,7 +177,12 @@ def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
         by_week.setdefault(entry["week"], []).append(entry)
     weeks = 0
     while int(world.week[0]) < save.meta.week and not world.done[0]:
-        logged, covered = log_actions(world, by_week.get(int(world.week[0]), []))
+        entries = by_week.get(int(world.week[0]), [])
+        for entry in entries:
+            lab = params.lab_ids.index(entry["lab"])
+            for offer in entry.get("offers", []):
+                world, _, _ = turn.negotiate_now(world, offer_actions(world, lab, offer))
+        logged, covered = log_actions(world, entries)
         chosen = merge(np.broadcast_to(covered, world.cash.shape), logged, policies.decide(world, ctl))
         world, _ = turn.step(world, chosen)
         weeks += 1

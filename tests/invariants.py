@@ -61,9 +61,16 @@ def check_week(before: World, after: World, report: Report) -> None:
     # Power: installed GPUs never draw more than the lab's halls and power at a site;
     # the site's grid is never over-allocated; turbines stay within the permit limit.
     assert (compute.installed_mw(p, after) <= compute.usable_mw(after) + 1e-6).all()
-    assert (after.grid_alloc.sum(1) <= after.grid_mw + 1e-6).all()
+    assert (after.grid_alloc.sum(1) + compute.partner_site_mw(p, after) <= after.grid_mw + 1e-6).all()
     assert ((after.turbine_mw + after.turbine_pending).sum(1) <= p.site_turbine_max + 1e-6).all()
     assert (after.grid_mw <= p.site_grid_max + 1e-6).all()
+
+    # Deals: patience and relationships stay in range; a partner is never paid less than
+    # its cost for a contract signed this week.
+    assert (after.patience >= 0).all() and (np.abs(after.relationship) <= 1 + 1e-12).all()
+    new = (after.contract_partner >= 0) & (before.contract_partner < 0)
+    cost = p.partner_cost[np.maximum(after.contract_partner, 0), after.contract_gpu]
+    assert (after.contract_price[new] >= cost[new] - 1e-12).all()
 
     # Supply: NVIDIA never ships more than a quarter's supply; partners never have more
     # GPUs out on active contracts than they own.
@@ -73,9 +80,10 @@ def check_week(before: World, after: World, report: Report) -> None:
     active = compute.contract_active(after)
     B, L, K = active.shape
     P, G = len(p.partner_ids), len(p.gpu_ids)
+    pooled = active & (after.contract_source >= 0)
     idx = (
-        (np.arange(B)[:, None, None] * P + np.maximum(after.contract_partner, 0)) * G + after.contract_gpu
+        (np.arange(B)[:, None, None] * P + np.maximum(after.contract_source, 0)) * G + after.contract_gpu
     ).ravel()
-    out = np.bincount(idx, weights=np.where(active, after.contract_count, 0).ravel(), minlength=B * P * G)
+    out = np.bincount(idx, weights=np.where(pooled, after.contract_count, 0).ravel(), minlength=B * P * G)
     cap = p.partner_capacity[compute.week_row(p, after)]
     assert (out.reshape(B, P, G) <= cap + 1e-6).all()

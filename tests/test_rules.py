@@ -382,18 +382,36 @@ def test_a_finished_game_does_not_change(world, params):
 
 
 # ------------------------------------------------------------------------- rentals
-def test_renting_signs_a_contract_billed_weekly_at_the_partner_price(world, params):
+def offer(world, lab, partner, gpu, count, weeks=10, price=None, params=None, start=None, site=-1):
+    B, L = world.cash.shape
+    shape = (B, L)
+    fields = {
+        "offer_partner": np.full(shape, -1),
+        "offer_gpu": np.zeros(shape, np.int64),
+        "offer_count": np.zeros(shape, np.int64),
+        "offer_start": np.zeros(shape, np.int64),
+        "offer_weeks": np.zeros(shape, np.int64),
+        "offer_price": np.zeros(shape),
+        "offer_site": np.full(shape, -1),
+    }
+    labs = [lab] if isinstance(lab, int) else lab
+    for li in labs:
+        fields["offer_partner"][:, li] = partner
+        fields["offer_gpu"][:, li] = gpu
+        fields["offer_count"][:, li] = count
+        fields["offer_weeks"][:, li] = weeks
+        fields["offer_start"][:, li] = world.week if start is None else start
+        fields["offer_price"][:, li] = params.partner_price[partner, gpu] * 1.2 if price is None else price
+        fields["offer_site"][:, li] = site
+    return idle(world, **fields)
+
+
+def test_an_accepted_offer_is_a_contract_billed_weekly(world, params):
     w = blank(world, cash=np.full_like(world.cash, 1e11))
     coreweave, h100 = index(params.partner_ids, "coreweave"), gpu(params, "H100")
-    partner = np.full(w.cash.shape, -1)
-    partner[:, OPENAI] = coreweave
-    g = np.full_like(partner, h100)
-    count = np.zeros_like(partner)
-    count[:, OPENAI] = 10_000
-    term = np.full_like(partner, 10)
-    w2, r = step(w, idle(w, rent_partner=partner, rent_gpu=g, rent_count=count, rent_weeks=term))
+    price = params.partner_price[coreweave, h100] * 1.2
+    w2, r = step(w, offer(w, OPENAI, coreweave, h100, 10_000, price=price, params=params))
     assert r.rented[0, OPENAI] == 10_000
-    price = params.partner_price[coreweave, h100]
     assert r.flows[0, OPENAI, economy.FLOW_INDEX["rent"]] == pytest.approx(-10_000 * price * 168)
     w3, reports = weeks(w2, 12)
     billed = [rep.flows[0, OPENAI, economy.FLOW_INDEX["rent"]] for rep in reports]
@@ -402,23 +420,12 @@ def test_renting_signs_a_contract_billed_weekly_at_the_partner_price(world, para
 
 
 def test_a_partner_never_rents_beyond_its_capacity(world, params):
-    w = blank(world, cash=np.full_like(world.cash, 1e12))
+    w = blank(world, cash=np.full_like(world.cash, 1e13), valuation=np.full_like(world.valuation, 1e13))
     oracle, h100 = index(params.partner_ids, "oracle"), gpu(params, "H100")
-    partner = np.full(w.cash.shape, oracle)
-    count = np.full(w.cash.shape, 10_000_000)
-    w2, r = step(
-        w,
-        idle(
-            w,
-            rent_partner=partner,
-            rent_gpu=np.full_like(partner, h100),
-            rent_count=count,
-            rent_weeks=np.full_like(partner, 52),
-        ),
-    )
+    w2, r = step(w, offer(w, [XAI, OPENAI, GOOGLE], oracle, h100, 10_000_000, weeks=52, params=params))
+    assert (r.offer_answer[0] != 0).all()  # nobody gets ten million
     capacity = params.partner_capacity[0, oracle, h100]
-    assert capacity - 3 <= r.rented[0].sum() <= capacity
-    assert r.refused[0, OPENAI] & codes.RENT_NO_CAPACITY
+    assert compute.partner_rented(params, w2)[0, oracle, h100] <= capacity
 
 
 def test_rented_gpus_add_compute(world, params):

@@ -2,7 +2,7 @@
 
 `Actions.idle(world)` is "do nothing new": runs continue, the split and staff spend stay.
 Fields that keep the current setting use a negative value (`split`, `staff_usd_week`) or
--1 for "none" (`rent_partner`). Everything is clipped and checked by the step; an action
+-1 for "none" (`offer_partner`, `offer_site`, `exit_slot`). Everything is clipped and checked by the step; an action
 that cannot be carried out changes nothing and is reported (see turn.Report.refused).
 """
 
@@ -23,10 +23,16 @@ class Actions:
     substation: np.ndarray  # (B, L, S) bool: pay for a substation upgrade
     split: np.ndarray  # (B, L, 3) float64: training/inference/research; negative = keep
     start_flop: np.ndarray  # (B, L) float64: start a pretraining run of C FLOP; 0 = none
-    rent_partner: np.ndarray  # (B, L) int64: partner index, -1 = none
-    rent_gpu: np.ndarray  # (B, L) int64
-    rent_count: np.ndarray  # (B, L) int64
-    rent_weeks: np.ndarray  # (B, L) int64
+    offer_partner: np.ndarray  # (B, L) int64: partner to make an offer to, -1 = none
+    offer_gpu: np.ndarray  # (B, L) int64
+    offer_count: np.ndarray  # (B, L) int64: GPUs
+    offer_start: np.ndarray  # (B, L) int64: first week (now or later)
+    offer_weeks: np.ndarray  # (B, L) int64: term
+    offer_price: np.ndarray  # (B, L) float64: USD per GPU-hour
+    offer_site: np.ndarray  # (B, L) int64: site to build at for the lab, -1 = the partner's own
+    offer_invest: np.ndarray  # (B, L) float64: > 0 asks the partner to invest this much instead
+    offer_share: np.ndarray  # (B, L) float64: share of revenue offered for the investment
+    exit_slot: np.ndarray  # (B, L) int64: contract slot to leave early, -1 = none
     raise_usd: np.ndarray  # (B, L) float64: ask investors for this much; 0 = none
     borrow_usd: np.ndarray  # (B, L) float64
     repay_usd: np.ndarray  # (B, L) float64
@@ -45,10 +51,16 @@ class Actions:
             substation=np.zeros((B, L, S), bool),
             split=np.full((B, L, 3), -1.0),
             start_flop=np.zeros((B, L), f),
-            rent_partner=np.full((B, L), -1, i),
-            rent_gpu=np.zeros((B, L), i),
-            rent_count=np.zeros((B, L), i),
-            rent_weeks=np.zeros((B, L), i),
+            offer_partner=np.full((B, L), -1, i),
+            offer_gpu=np.zeros((B, L), i),
+            offer_count=np.zeros((B, L), i),
+            offer_start=np.zeros((B, L), i),
+            offer_weeks=np.zeros((B, L), i),
+            offer_price=np.zeros((B, L), f),
+            offer_site=np.full((B, L), -1, i),
+            offer_invest=np.zeros((B, L), f),
+            offer_share=np.zeros((B, L), f),
+            exit_slot=np.full((B, L), -1, i),
             raise_usd=np.zeros((B, L), f),
             borrow_usd=np.zeros((B, L), f),
             repay_usd=np.zeros((B, L), f),

@@ -67,17 +67,25 @@ def rented_gpus(p: Params, s: State) -> np.ndarray:
 
 
 def partner_rented(p: Params, s: State) -> np.ndarray:
-    """GPUs each partner has out on contracts that hold capacity (B, P, G).
-
-    A signed contract holds capacity from signing until it ends, including before it
-    starts delivering."""
+    """GPUs of each partner's free pool held by contracts (B, P, G), by the pool they draw
+    on (`contract_source`). A contract holds capacity from signing until it ends, even
+    before it starts delivering; deals built to order at a lab's site hold none."""
     B = s.contract_partner.shape[0]
     P, G = len(p.partner_ids), len(p.gpu_ids)
-    holds = (s.contract_partner >= 0) & (s.week[:, None, None] < s.contract_end)
+    holds = (s.contract_partner >= 0) & (s.contract_source >= 0) & (s.week[:, None, None] < s.contract_end)
     count = np.where(holds, s.contract_count, 0)
-    partner = np.maximum(s.contract_partner, 0)
-    idx = ((np.arange(B)[:, None, None] * P + partner) * G + s.contract_gpu).ravel()
+    source = np.maximum(s.contract_source, 0)
+    idx = ((np.arange(B)[:, None, None] * P + source) * G + s.contract_gpu).ravel()
     return np.bincount(idx, weights=count.ravel(), minlength=B * P * G).reshape(B, P, G)
+
+
+def partner_site_mw(p: Params, s: State) -> np.ndarray:
+    """Grid MW that partners' buildings hold at each site for labs' contracts (B, S)."""
+    built = (s.contract_partner >= 0) & (s.contract_site >= 0)
+    mw = np.where(built, s.contract_count * p.gpu_kw[s.contract_gpu] / 1000.0, 0.0)  # (B, L, K)
+    B, S = s.grid_mw.shape
+    idx = (np.arange(B)[:, None, None] * S + np.maximum(s.contract_site, 0)).ravel()
+    return np.bincount(idx, weights=mw.ravel(), minlength=B * S).reshape(B, S)
 
 
 def partner_free(p: Params, s: State) -> np.ndarray:
@@ -288,7 +296,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     # Halls claim grid power not yet claimed; labs short at the same site share it in
     # proportion to their claims.
     want = np.maximum(s.hall_mw - s.turbine_mw - s.grid_alloc, 0.0)
-    free = np.maximum(s.grid_mw - s.grid_alloc.sum(1), 0.0)  # (B, S)
+    free = np.maximum(s.grid_mw - s.grid_alloc.sum(1) - partner_site_mw(p, s), 0.0)  # (B, S)
     s.grid_alloc = s.grid_alloc + want * _share(free, want.sum(1))[:, None, :]
 
     s.integrator_backlog = np.maximum(s.integrator_backlog - p.integrator_capacity, 0.0)

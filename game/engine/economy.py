@@ -22,6 +22,7 @@ FLOWS = (
     "subscriptions",
     "api",
     "equity",
+    "investment",
     "borrowed",
     "gpus",
     "halls",
@@ -30,6 +31,8 @@ FLOWS = (
     "rent",
     "staff",
     "interest",
+    "partner_share",
+    "exit_penalty",
     "repaid",
 )
 FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
@@ -153,6 +156,7 @@ def operate(p: Params, s: State, served: np.ndarray, ledger: Ledger) -> np.ndarr
     ledger.pay("staff", np.maximum(s.staff_usd_week, 0.0) * alive)
     ledger.pay("interest", s.debt * f.interest_rate / WEEKS_PER_YEAR * alive)
     revenue = subs + api
+    ledger.pay("partner_share", revenue * s.revenue_share)
     s.revenue_fast = s.revenue_fast + (revenue - s.revenue_fast) / 4.0
     s.revenue_slow = s.revenue_slow + (revenue - s.revenue_slow) / 26.0
     return revenue

@@ -62,9 +62,19 @@ class Params:
     partner_capacity: np.ndarray  # (W+1, P, G) GPUs each partner owns for rent
     research_ref_flops: np.ndarray  # (W+1,) the frontier's research compute that week
 
-    # partners (P, G)
+    # partners (P, G) and (P,)
     partner_price: np.ndarray  # list price per GPU-hour (0 where not offered)
     partner_cost: np.ndarray
+    partner_risk: np.ndarray  # (P,) risk appetite
+    partner_build: np.ndarray  # (P,) GPUs a week it can build for a deal at a named site
+    partner_power_margin: np.ndarray  # (P,)
+    partner_patience: np.ndarray  # (P,) offers before it breaks off talks
+    partner_exit_penalty: np.ndarray  # (P,)
+    partner_ties: np.ndarray  # (P, L) closeness to each lab
+    partner_sources: np.ndarray  # (P, P) bool: p may resell q's free capacity
+    partner_invests: np.ndarray  # (P, L) bool
+    partner_invest_max: np.ndarray  # (P,)
+    partner_invest_factor: np.ndarray  # (P,)
 
     # integrators (V,)
     integrator_lead: np.ndarray
@@ -186,6 +196,20 @@ def make_params(
         research_ref_flops=ref_flops,
         partner_price=price,
         partner_cost=cost,
+        partner_risk=arr([q.risk_appetite for q in partners]),
+        partner_build=arr([q.build_gpus_per_week for q in partners]),
+        partner_power_margin=arr([q.power_margin for q in partners]),
+        partner_patience=arr([q.patience_rounds for q in partners]),
+        partner_exit_penalty=arr([q.exit_penalty for q in partners]),
+        partner_ties=np.array([[q.ties.get(lab, 0.0) for lab in lab_ids] for q in partners]).reshape(
+            len(partners), len(lab_ids)
+        ),
+        partner_sources=np.array([[o.id in q.sources for o in partners] for q in partners], dtype=bool),
+        partner_invests=np.array(
+            [[lab in q.invests_in for lab in lab_ids] for q in partners], dtype=bool
+        ).reshape(len(partners), len(lab_ids)),
+        partner_invest_max=arr([q.invest_max_usd for q in partners]),
+        partner_invest_factor=arr([q.invest_share_factor for q in partners]),
         integrator_lead=arr([v.lead_weeks for v in catalog.integrators], np.int64),
         integrator_markup=arr([v.server_markup for v in catalog.integrators]),
         integrator_capacity=arr([v.capacity_gpus_per_week for v in catalog.integrators]),

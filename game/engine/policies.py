@@ -29,7 +29,7 @@ _STYLE_FIELDS = (
     "power_headroom",
     "use_turbines",
 )
-_DIFFICULTY_FIELDS = ("act_probability", "plan_error", "caution_weeks")
+_DIFFICULTY_FIELDS = ("act_probability", "plan_error", "caution_weeks", "price_premium")
 MIN_RENTAL = 10_000  # GPUs: smaller rentals are not worth a contract slot
 
 
@@ -181,6 +181,11 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     rent_count = rent_budget / np.maximum(price * 168.0 * 52.0, 1e-9) * error[..., 2]
     rent_count = np.minimum(rent_count, free[np.arange(B), rent_partner, rent_gpu][:, None])
     renting = acts & (rent_value.max(-1)[:, None] > 0) & (rent_count >= MIN_RENTAL)
+    # The offer: the partner's last counter if it made one, else its list price times
+    # the difficulty's premium (an easy AI overpays, a hard one haggles).
+    countered = s.last_counter[np.arange(B)[:, None], np.arange(L)[None, :], rent_partner[:, None]]
+    offer_price = price * np.where(countered > 0, countered, k["price_premium"])
+    renting = renting & (s.contract_partner < 0).any(-1)
 
     # Money: raise when runway runs short (or cash is below the reserve), borrow a
     # little against GPUs when cash dips.
@@ -202,10 +207,16 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
         substation=substation,
         split=np.where(alive[..., None], split, -1.0),
         start_flop=start_flop,
-        rent_partner=np.where(renting, rent_partner[:, None], -1),
-        rent_gpu=np.broadcast_to(rent_gpu[:, None], (B, L)).copy(),
-        rent_count=np.where(renting, np.floor(rent_count), 0).astype(np.int64),
-        rent_weeks=np.broadcast_to(k["rent_weeks"].astype(np.int64), (B, L)).copy(),
+        offer_partner=np.where(renting, rent_partner[:, None], -1),
+        offer_gpu=np.broadcast_to(rent_gpu[:, None], (B, L)).copy(),
+        offer_count=np.where(renting, np.floor(rent_count), 0).astype(np.int64),
+        offer_start=np.broadcast_to(s.week[:, None], (B, L)).copy(),
+        offer_weeks=np.broadcast_to(k["rent_weeks"].astype(np.int64), (B, L)).copy(),
+        offer_price=offer_price,
+        offer_site=np.full((B, L), -1),
+        offer_invest=np.zeros((B, L)),
+        offer_share=np.zeros((B, L)),
+        exit_slot=np.full((B, L), -1),
         raise_usd=raise_usd,
         borrow_usd=np.maximum(borrow, 0.0),
         repay_usd=np.zeros((B, L)),

@@ -79,8 +79,16 @@ class World:
     hall_mw: np.ndarray  # (B, L, S): built hall capacity (all-in MW)
     hall_building: np.ndarray  # (B, L, S): MW under construction
 
+    # partners (B, L, P)
+    relationship: np.ndarray  # float64 -1..1, 0 = neutral
+    patience: np.ndarray  # float64: offers the partner will still hear
+    last_counter: np.ndarray  # float64: the partner's last counter as a multiple of its list price, 0 = none
+    revenue_share: np.ndarray  # (B, L) float64: share of revenue owed to investors
+
     # rental contracts (B, L, K)
     contract_partner: np.ndarray  # int64, -1 = empty
+    contract_source: np.ndarray  # int64: partner whose free capacity it holds; -1 = built to order
+    contract_site: np.ndarray  # int64: site it was built at for the lab, -1 = the partner's own
     contract_gpu: np.ndarray  # int64
     contract_count: np.ndarray  # int64
     contract_price: np.ndarray  # float64 USD per GPU-hour
@@ -134,6 +142,7 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
     p = world_params
     B, L, G, S = batch, p.n_labs, len(p.gpu_ids), len(p.site_ids)
     V, K, R, O = len(p.integrator_ids), CONTRACT_SLOTS, RUN_SLOTS, ORDER_SLOTS
+    P = len(p.partner_ids)
     f, i = np.float64, np.int64
     return {
         "seed": np.zeros(B, np.uint64),
@@ -176,7 +185,13 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
         "turbine_left": np.zeros((B, L, S), i),
         "hall_mw": np.zeros((B, L, S), f),
         "hall_building": np.zeros((B, L, S), f),
+        "relationship": np.zeros((B, L, P), f),
+        "patience": np.tile(p.partner_patience.astype(f), (B, L, 1)),
+        "last_counter": np.zeros((B, L, P), f),
+        "revenue_share": np.zeros((B, L), f),
         "contract_partner": np.full((B, L, K), -1, i),
+        "contract_source": np.full((B, L, K), -1, i),
+        "contract_site": np.full((B, L, K), -1, i),
         "contract_gpu": np.zeros((B, L, K), i),
         "contract_count": np.zeros((B, L, K), i),
         "contract_price": np.zeros((B, L, K), f),

@@ -1,6 +1,7 @@
 """One week: `step(world, actions) -> (world, report)`, in a fixed order.
 
-0. decisions: the week's actions (orders, halls and power, rentals, money, runs, split)
+0. decisions: the week's actions (money, orders, halls and power, offers to partners,
+   contract exits, runs, split); partners' builds may slip
 1. deliveries   2. installs   3. power and construction   4. compute allocation
 5. training progress and releases   6. research   7. users, revenue and costs
 8. contracts end   9. events (their own module, when present)
@@ -12,15 +13,14 @@ inputs, prints or reads files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import SimpleNamespace
 
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, economy, research, rng, training
+from game.engine import compute, deals, economy, research, rng, training
 from game.engine.actions import Actions, amount
-from game.engine.params import INFER, RESEARCH, TRAIN, Params
+from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where
 
 
@@ -34,6 +34,9 @@ class Report:
     ordered: np.ndarray  # (B, L, G) GPUs ordered
     delivered: np.ndarray  # (B, L, G)
     installed: np.ndarray  # (B, L, G)
+    offer_answer: np.ndarray  # (B, L) deals.ACCEPT ... REJECT, deals.NONE if no offer
+    offer_reason: np.ndarray  # (B, L) deals.REASONS index
+    offer_partner: np.ndarray  # (B, L) the partner asked, -1 if none
     rented: np.ndarray  # (B, L) GPUs in contracts signed this week
     raised: np.ndarray  # (B, L) USD raised in a round
     released: np.ndarray  # (B, L) bool: a model shipped
@@ -51,43 +54,6 @@ def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
     total = clean.sum(-1, keepdims=True)
     keep = keep | (total <= 0)
     return np.where(keep, current, clean / np.where(total > 0, total, 1.0))
-
-
-def _rent(
-    p: Params, s: SimpleNamespace, a: Actions, refuse: Callable[[np.ndarray, int], None], alive: np.ndarray
-) -> np.ndarray:
-    """Sign rental contracts at the partner's list price. Returns GPUs rented (B, L)."""
-    B, L = s.cash.shape
-    P, G = len(p.partner_ids), len(p.gpu_ids)
-    partner = np.clip(a.rent_partner, 0, P - 1)
-    gpu = np.clip(a.rent_gpu, 0, G - 1)
-    count = np.clip(a.rent_count, 0, 10_000_000)
-    weeks = np.clip(a.rent_weeks, 0, 520)
-    asked = (a.rent_partner >= 0) & (count > 0) & (weeks > 0) & alive
-    price = p.partner_price[partner, gpu]  # (B, L)
-    free = compute.partner_free(p, s)[np.arange(B)[:, None], partner, gpu]  # (B, L)
-    same = (partner[:, :, None] == partner[:, None, :]) & (gpu[:, :, None] == gpu[:, None, :])
-    # Labs asking the same partner for the same GPU in the same week share what is free
-    # in proportion to what they asked.
-    wanted = (same * np.where(asked, count, 0)[:, None, :]).sum(-1)
-    share = np.where(wanted > 0, np.minimum(1.0, free / np.maximum(wanted, 1)), 0.0)
-    grant = np.where(asked & (price > 0), np.floor(count * share), 0).astype(np.int64)
-    refuse(asked & (grant < count), codes.RENT_NO_CAPACITY)
-    weekly = grant * price * 168.0
-    credit_ok = s.cash >= 4.0 * weekly
-    refuse(asked & (grant > 0) & ~credit_ok, codes.RENT_NO_CREDIT)
-    slot, has = compute.first_free_slot(s.contract_partner < 0)
-    refuse(asked & (grant > 0) & credit_ok & ~has, codes.RENT_NO_SLOT)
-    sign = asked & (grant > 0) & credit_ok & has
-    K = s.contract_partner.shape[-1]
-    onehot = (np.arange(K) == slot[..., None]) & sign[..., None]
-    s.contract_partner = np.where(onehot, partner[..., None], s.contract_partner)
-    s.contract_gpu = np.where(onehot, gpu[..., None], s.contract_gpu)
-    s.contract_count = np.where(onehot, grant[..., None], s.contract_count)
-    s.contract_price = np.where(onehot, price[..., None], s.contract_price)
-    s.contract_start = np.where(onehot, s.week[:, None, None], s.contract_start)
-    s.contract_end = np.where(onehot, (s.week[:, None] + weeks)[..., None], s.contract_end)
-    return np.where(sign, grant, 0)
 
 
 def step(world: World, actions: Actions) -> tuple[World, Report]:
@@ -127,7 +93,12 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     raised = economy.raise_rounds(p, s, actions, ledger, refuse, alive)
     ordered = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
     compute.order_power(p, s, actions, ledger.pay, refuse, alive)
-    rented = _rent(p, s, actions, refuse, alive)
+    deals.recover(p, s)
+    answers = deals.negotiate(p, s, actions, ledger)
+    signed = (answers.answer == deals.ACCEPT) & (np.nan_to_num(actions.offer_invest) <= 0)
+    rented = np.where(signed, answers.count, 0)
+    deals.exit_contracts(p, s, actions.exit_slot, ledger)
+    deals.slip_builds(p, s)
     training.start_runs(p, s, actions, refuse, alive)
 
     # 1-3. deliveries, installs, power and construction
@@ -157,6 +128,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     s.contract_partner = np.where(over, -1, s.contract_partner)
     for name in ("contract_gpu", "contract_count", "contract_price", "contract_start", "contract_end"):
         setattr(s, name, np.where(over, 0, getattr(s, name)))  # an empty slot is all zeros
+    s.contract_source = np.where(over, -1, s.contract_source)
+    s.contract_site = np.where(over, -1, s.contract_site)
 
     # 10. money settles, then the end of the game
     went_bankrupt = economy.settle(p, s, ledger) & alive
@@ -189,6 +162,9 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         ordered=ordered,
         delivered=delivered,
         installed=installed,
+        offer_answer=answers.answer,
+        offer_reason=answers.reason,
+        offer_partner=np.where(answers.answer != deals.NONE, actions.offer_partner, -1),
         rented=rented,
         raised=raised,
         released=released,
@@ -200,3 +176,15 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         ended=ended,
     )
     return new, report
+
+
+def negotiate_now(world: World, actions: Actions) -> tuple[World, deals.Answers, np.ndarray]:
+    """One round of talks between weeks: the partners answer `actions`' offers at once
+    (the week does not advance). Returns the world, the answers and the cash flows
+    (B, L, F) of accepted investments."""
+    p = world.params
+    s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
+    ledger = economy.Ledger(s)
+    answers = deals.negotiate(p, s, actions, ledger)
+    new = keep_where(world.done, world, attrs.evolve(world, **vars(s)))
+    return new, answers, ledger.flows

@@ -1,0 +1,345 @@
+"""Partners and negotiation: one evaluation of offers for humans and AI players alike.
+
+An offer (per lab, as arrays): partner, GPU type, count, start week, term, price per
+GPU-hour, and optionally a site the lab wants the partner to build at; or, for a partner
+that invests in labs, an investment for a share of revenue. The partner answers from its
+own interest: its price (cost, margin, closeness to the lab, a little weekly noise), its
+free capacity or how fast it can build, power at the named site, the lab's means against
+its exposure, its patience, and the relationship. Answers: accept, counter (the terms it
+would take), stall (a reason: not now) or reject.
+
+`negotiate` applies the answers: accepted deals become contracts, patience and the
+relationship move. The weekly step calls it with the AI's offers; the game calls it
+between weeks for a person's offers (each is logged for replay).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from game.engine import compute, economy, rng
+from game.engine.params import HOURS_PER_WEEK, Params
+
+State = Any
+
+# answers
+NONE, ACCEPT, COUNTER, STALL, REJECT = -1, 0, 1, 2, 3
+ANSWERS = ("accept", "counter", "stall", "reject")
+
+# reasons
+OK = 0
+NOT_OFFERED = 1
+PATIENCE = 2
+RELATIONSHIP = 3
+BELOW_COST = 4
+NO_POWER = 5
+TOO_FAST = 6
+NO_CAPACITY = 7
+CREDIT = 8
+PRICE = 9
+NO_SLOT = 10
+NOT_INVESTOR = 11
+NO_MODEL = 12
+SHARE = 13
+REASONS = (
+    "ok",
+    "not_offered",
+    "patience",
+    "relationship",
+    "below_cost",
+    "no_power",
+    "too_fast",
+    "no_capacity",
+    "credit",
+    "price",
+    "no_slot",
+    "not_investor",
+    "no_model",
+    "share",
+)
+
+
+@attrs.frozen(eq=False)
+class Answers:
+    """Per lab (B, L): the answer and reason codes, and the terms a counter names."""
+
+    answer: np.ndarray  # int: NONE where no offer was made
+    reason: np.ndarray  # int
+    count: np.ndarray  # countered (or accepted) terms
+    start: np.ndarray
+    weeks: np.ndarray
+    price: np.ndarray
+    share: np.ndarray  # for investment offers
+    required_price: np.ndarray  # what the partner asks per GPU-hour
+    earliest_start: np.ndarray  # when it could deliver the count asked (-1 if never)
+
+
+def asking_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
+    """What each partner asks a lab per GPU-hour this week (B, L): list price, less a
+    discount for a close partner, moved by a small weekly draw; never below cost."""
+    d = p.rules.deals
+    B, L = s.cash.shape
+    close = _closeness(p, s, partner)
+    noise = rng.uniform(s.seed, s.game, s.week, rng.DEALS, (L, len(p.partner_ids)))
+    draw = np.take_along_axis(noise, partner[..., None], axis=-1)[..., 0]
+    ask = (
+        p.partner_price[partner, gpu]
+        * (1 - d.relationship_discount * close)
+        * (1 + d.price_noise * (2 * draw - 1))
+    )
+    return np.maximum(ask, p.partner_cost[partner, gpu] * 1.01)
+
+
+def _closeness(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
+    rel = np.take_along_axis(s.relationship, partner[..., None], axis=-1)[..., 0]
+    ties = p.partner_ties[partner, np.arange(s.cash.shape[1])[None, :]]
+    return np.clip(rel + ties, -1.0, 1.0)
+
+
+def site_free_mw(p: Params, s: State) -> np.ndarray:
+    """Grid power at each site not held by labs or by partners' buildings (B, S)."""
+    return np.maximum(s.grid_mw - s.grid_alloc.sum(1) - compute.partner_site_mw(p, s), 0.0)
+
+
+def evaluate(p: Params, s: State, a: Any) -> Answers:
+    """The partners' answers to every lab's offer this week, without changing anything."""
+    d = p.rules.deals
+    B, L = s.cash.shape
+    P, G = len(p.partner_ids), len(p.gpu_ids)
+    made = (a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]
+    partner = np.clip(a.offer_partner, 0, P - 1)
+    gpu = np.clip(a.offer_gpu, 0, G - 1)
+    count = np.clip(a.offer_count, 0, 100_000_000).astype(np.int64)
+    weeks = np.clip(a.offer_weeks, 1, 520).astype(np.int64)
+    start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + 520).astype(np.int64)
+    price = np.nan_to_num(a.offer_price, nan=0.0, posinf=1e3, neginf=0.0).clip(0.0, 1e3)
+    site = np.where(a.offer_site >= 0, np.clip(a.offer_site, 0, len(p.site_ids) - 1), -1)
+    invest = np.nan_to_num(a.offer_invest, nan=0.0, posinf=0.0).clip(0.0, 1e13)
+    is_invest = made & (invest > 0)
+    rental = made & ~is_invest
+
+    patience = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0]
+    close = _closeness(p, s, partner)
+    cost = p.partner_cost[partner, gpu]
+    ask = asking_price(p, s, partner, gpu)
+    lead = start - s.week[:, None]
+
+    # Capacity: the partner's free pool at the start week (plus what it resells from its
+    # sources for a tied lab) and what it can build by then; or, at a named site, only
+    # what it can build there, on the power the site has free.
+    row = np.clip(start, 0, p.last_week)
+    held = compute.partner_rented(p, s)  # (B, P, G)
+    cap = p.partner_capacity[row]  # (B, L, P, G)
+    free_all = np.maximum(cap - held[:, None], 0.0)  # (B, L, P, G)
+    own_free = np.take_along_axis(
+        np.take_along_axis(free_all, partner[..., None, None], axis=2)[:, :, 0], gpu[..., None], axis=-1
+    )[..., 0]
+    tied = p.partner_ties[partner, np.arange(L)[None, :]] > 0
+    resold = (p.partner_sources[partner][..., :, None] * free_all).sum(2)  # (B, L, G)
+    source_free = np.take_along_axis(resold, gpu[..., None], axis=-1)[..., 0] * tied
+    # Labs asking for the same pool in the same week share it in proportion to their
+    # asks (a tied lab's ask to a reseller counts against the pool it resells too).
+    at_site = site >= 0
+    pooled = rental & ~at_site
+    asks = np.where(pooled, count, 0).astype(np.float64)
+    key = (np.arange(B)[:, None] * P + partner) * G + gpu
+    demand = np.bincount(key.ravel(), weights=asks.ravel(), minlength=B * P * G).reshape(B, P, G)
+    resale = np.where(pooled & tied, count, 0).astype(np.float64)
+    resold_demand = np.bincount(key.ravel(), weights=resale.ravel(), minlength=B * P * G).reshape(B, P, G)
+    demand_on_pool = demand + np.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
+    own_demand = demand[np.arange(B)[:, None], partner, gpu]
+    src = np.argmax(p.partner_sources[partner], axis=-1)
+    src_demand = demand_on_pool[np.arange(B)[:, None], src, gpu]
+    own_free = own_free * np.minimum(1.0, count / np.maximum(own_demand, np.maximum(own_free, 1.0)))
+    source_free = source_free * np.minimum(1.0, count / np.maximum(src_demand, np.maximum(source_free, 1.0)))
+
+    # A contract draws on one pool: the partner's own, or the one it resells.
+    build = p.partner_build[partner] * lead
+    available = np.where(at_site, build, np.maximum(own_free, source_free))
+    rate = np.maximum(p.partner_build[partner], 1e-9)
+    earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
+    need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
+    free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
+    power_short = at_site & (need_mw > free_mw)
+
+    # Credit: the partner's exposure (its own cost of the deal) against the lab's means.
+    means = np.maximum(s.cash, 0) + economy.credit_headroom(p, s) + d.means_valuation_share * s.valuation
+    limit = p.partner_risk[partner] * means * (1.0 + np.maximum(close, 0.0))
+    per_gpu = np.maximum(cost, 1e-9) * HOURS_PER_WEEK * weeks
+    credit_count = np.floor(limit / per_gpu)
+
+    slot_free = (s.contract_partner < 0).any(-1)
+    offered = cost > 0
+    counter_count = np.minimum(count, np.minimum(np.floor(available), credit_count)).astype(np.int64)
+    enough = counter_count >= np.maximum(d.min_counter_share * count, 1)
+    cut_by_credit = credit_count < np.minimum(count, available)
+
+    answer = np.full((B, L), NONE, np.int64)
+    reason = np.full((B, L), OK, np.int64)
+
+    def decide(mask: np.ndarray, ans: int, why: int | np.ndarray) -> None:
+        pending = mask & (answer == NONE) & rental
+        answer[pending] = ans
+        reason[pending] = np.broadcast_to(why, reason.shape)[pending]
+
+    decide(~offered, REJECT, NOT_OFFERED)
+    decide(patience <= 0, REJECT, PATIENCE)
+    decide(close < d.worst_relationship, REJECT, RELATIONSHIP)
+    decide(price < cost, REJECT, BELOW_COST)
+    decide(~slot_free, STALL, NO_SLOT)
+    decide(power_short, STALL, NO_POWER)
+    decide(at_site & (count > available), STALL, TOO_FAST)
+    decide(~enough & cut_by_credit, STALL, CREDIT)
+    decide(~enough, STALL, NO_CAPACITY)
+    short = counter_count < count
+    decide(
+        (price < ask) | short, COUNTER, np.where(short, np.where(cut_by_credit, CREDIT, NO_CAPACITY), PRICE)
+    )
+    decide(rental, ACCEPT, OK)
+
+    # Investment offers: the partner must invest in this lab, the lab must have a model,
+    # and the share of revenue must pay for the money.
+    has_model = s.best_model > 0
+    investor = p.partner_invests[partner, np.arange(L)[None, :]]
+    amount = np.minimum(invest, p.partner_invest_max[partner] * s.mood[:, None])
+    need_share = np.clip(
+        p.partner_invest_factor[partner] * amount / np.maximum(s.valuation + amount, 1.0), 0, 0.9
+    )
+    offered_share = np.nan_to_num(a.offer_share, nan=0.0).clip(0.0, 1.0)
+    inv = np.full((B, L), NONE, np.int64)
+    inv_reason = np.full((B, L), OK, np.int64)
+    for mask, ans, why in (
+        (~investor, REJECT, NOT_INVESTOR),
+        (patience <= 0, REJECT, PATIENCE),
+        (close < d.worst_relationship, REJECT, RELATIONSHIP),
+        (~has_model, STALL, NO_MODEL),
+        ((offered_share < need_share - 1e-12) | (amount < invest), COUNTER, SHARE),
+        (np.ones_like(made), ACCEPT, OK),
+    ):
+        pending = mask & (inv == NONE) & is_invest
+        inv[pending] = ans
+        inv_reason[pending] = why
+    answer = np.where(is_invest, inv, answer)
+    reason = np.where(is_invest, inv_reason, reason)
+
+    return Answers(
+        answer=answer,
+        reason=reason,
+        count=np.where(is_invest, 0, np.where(answer == COUNTER, counter_count, count)),
+        start=start,
+        weeks=weeks,
+        price=np.where(is_invest, 0.0, np.maximum(price, ask)),
+        share=np.where(is_invest, np.maximum(offered_share, need_share), 0.0),
+        required_price=ask,
+        earliest_start=earliest.astype(np.int64),
+    )
+
+
+def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
+    """Answer every offer and apply the answers: sign accepted rentals, take accepted
+    investments, spend patience, move relationships."""
+    d = p.rules.deals
+    B, L = s.cash.shape
+    P = len(p.partner_ids)
+    ans = evaluate(p, s, a)
+    made = ans.answer != NONE
+    partner = np.clip(a.offer_partner, 0, P - 1)
+    onehot = (np.arange(P) == partner[..., None]) & made[..., None]  # (B, L, P)
+    is_invest = made & (np.nan_to_num(a.offer_invest) > 0)
+
+    # Patience and relationship.
+    spent = made & (ans.answer != ACCEPT)
+    s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
+    price = np.nan_to_num(a.offer_price, nan=0.0, posinf=0.0)
+    lowball = made & ~is_invest & (ans.reason == BELOW_COST)
+    pushing = made & ~is_invest & ~lowball & (price < d.push_threshold * ans.required_price)
+    accepted = ans.answer == ACCEPT
+    delta = np.where(lowball, -d.lowball_penalty, 0.0) + np.where(pushing, -d.push_penalty, 0.0)
+    delta = delta + np.where(accepted, d.accept_bonus, 0.0) + np.where(accepted & is_invest, 0.1, 0.0)
+    s.relationship = np.clip(s.relationship + onehot * delta[..., None], -1.0, 1.0)
+    countered = made & (ans.answer == COUNTER) & ~is_invest
+    gpu_list = p.partner_price[partner, np.clip(a.offer_gpu, 0, len(p.gpu_ids) - 1)]
+    ratio = ans.price / np.maximum(gpu_list, 1e-9)
+    s.last_counter = np.where(onehot & countered[..., None], ratio[..., None], s.last_counter)
+    s.last_counter = np.where(onehot & accepted[..., None], 0.0, s.last_counter)
+
+    # Accepted investments.
+    money = np.where(accepted & is_invest, np.nan_to_num(a.offer_invest).clip(0, None), 0.0)
+    ledger.receive("investment", money)
+    s.revenue_share = np.clip(s.revenue_share + np.where(accepted & is_invest, ans.share, 0.0), 0.0, 0.9)
+
+    # Accepted rentals become contracts.
+    sign = accepted & ~is_invest
+    gpu = np.clip(a.offer_gpu, 0, len(p.gpu_ids) - 1)
+    site = np.where(a.offer_site >= 0, a.offer_site, -1)
+    held = compute.partner_rented(p, s)
+    row = np.clip(ans.start, 0, p.last_week)
+    own_cap = p.partner_capacity[row, partner, gpu]  # (B, L)
+    own_free = np.maximum(own_cap - held[np.arange(B)[:, None], partner, gpu], 0.0)
+    first_source = np.argmax(p.partner_sources[partner], axis=-1)  # (B, L)
+    has_source = p.partner_sources[partner].any(-1)
+    source = np.where(site >= 0, -1, np.where((own_free >= ans.count) | ~has_source, partner, first_source))
+    slot, has = compute.first_free_slot(s.contract_partner < 0)
+    sign = sign & has
+    K = s.contract_partner.shape[-1]
+    put = (np.arange(K) == slot[..., None]) & sign[..., None]
+    for name, value in (
+        ("contract_partner", partner),
+        ("contract_source", source),
+        ("contract_site", site),
+        ("contract_gpu", gpu),
+        ("contract_count", ans.count),
+        ("contract_price", ans.price),
+        ("contract_start", ans.start),
+        ("contract_end", ans.start + ans.weeks),
+    ):
+        setattr(s, name, np.where(put, value[..., None], getattr(s, name)))
+    return ans
+
+
+def exit_contracts(p: Params, s: State, slot: np.ndarray, ledger: economy.Ledger) -> np.ndarray:
+    """Leave contracts early (slot per lab, -1 = none), paying the partner's penalty on
+    the value left. Returns the penalty paid (B, L)."""
+    K = s.contract_partner.shape[-1]
+    want = (slot >= 0) & (slot < K) & ~s.bankrupt
+    pick = (np.arange(K) == np.clip(slot, 0, K - 1)[..., None]) & want[..., None] & (s.contract_partner >= 0)
+    left = np.maximum(s.contract_end - np.maximum(s.contract_start, s.week[:, None, None]), 0)
+    partner = np.maximum(s.contract_partner, 0)
+    penalty = p.partner_exit_penalty[partner] * s.contract_count * s.contract_price * HOURS_PER_WEEK * left
+    paid = (penalty * pick).sum(-1)
+    ledger.pay("exit_penalty", paid)
+    P = len(p.partner_ids)
+    hurt = (np.arange(P) == partner[..., None]) & pick[..., None]  # (B, L, K, P)
+    s.relationship = np.clip(
+        s.relationship - p.rules.deals.exit_relationship_penalty * hurt.any(2), -1.0, 1.0
+    )
+    s.contract_partner = np.where(pick, -1, s.contract_partner)
+    for name in ("contract_gpu", "contract_count", "contract_price", "contract_start", "contract_end"):
+        setattr(s, name, np.where(pick, 0, getattr(s, name)))
+    s.contract_source = np.where(pick, -1, s.contract_source)
+    s.contract_site = np.where(pick, -1, s.contract_site)
+    return paid
+
+
+def slip_builds(p: Params, s: State) -> np.ndarray:
+    """Deals built to order at a site slip now and then before they start. Returns the
+    slipped contracts (B, L, K)."""
+    d = p.rules.deals
+    K = s.contract_partner.shape[-1]
+    L = s.cash.shape[1]
+    u = rng.uniform(s.seed, s.game, s.week, rng.DEALS + 100, (L, K))
+    waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
+    slip = waiting & (u < d.slip_probability_per_week)
+    s.contract_start = s.contract_start + slip * d.slip_weeks
+    s.contract_end = s.contract_end + slip * d.slip_weeks
+    return slip
+
+
+def recover(p: Params, s: State) -> None:
+    """A week passes: each partner hears one more offer, and old grudges fade."""
+    s.patience = np.minimum(s.patience + 1.0, p.partner_patience)
+    heal = p.rules.deals.relationship_recovery_per_week
+    s.relationship = np.where(s.relationship < 0, np.minimum(s.relationship + heal, 0.0), s.relationship)
