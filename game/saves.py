@@ -100,6 +100,7 @@ class SiteStart:
     grid_mw: float = num(0, 1e5, "MW", default=-1.0)
     substation_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
     substation_payer: str = _opt(Text(), "")
+    outage_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
 
 
 @attrs.frozen
@@ -488,7 +489,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
 
     world = r.record(WorldStart, "world", doc.get("world"))
     market_table = doc.get("market")
-    tables = ("nvidia_shipped", "nvidia_requested", "price_factor", "integrator_backlog")
+    tables = ("nvidia_shipped", "nvidia_requested", "price_factor", "integrator_backlog", "gpu_delay_weeks")
     market = r.record(MarketStart, "market", market_table, nested=tables)
     market_tables = {
         "nvidia_shipped": r.table(
@@ -503,6 +504,13 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
         ),
         "price_factor": r.table(
             market_table.get("price_factor", {}), catalog.gpu_ids, "GPU", "[market] price_factor", FACTOR
+        ),
+        "gpu_delay_weeks": r.table(
+            market_table.get("gpu_delay_weeks", {}),
+            catalog.gpu_ids,
+            "GPU",
+            "[market] gpu_delay_weeks",
+            Num(0, 520, "weeks", integer=True),
         ),
     }
     if "integrator_backlog" in market_table:
@@ -565,8 +573,16 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
 def _parse_lab(r: _Reader, lab_id: str, table: Any) -> dict[str, Any]:
     cat = r.catalog
     place = f"labs.{lab_id}"
-    nested = ("split", "warehouse", "sites", "orders", "contracts", "runs", "partners")
+    nested = ("split", "warehouse", "sites", "orders", "contracts", "runs", "partners", "events")
     start = r.record(LabStart, place, table, nested=nested)
+    card_ids = tuple(c.id for c in cat.events)
+    fired = r.table(
+        table.get("events", {}),
+        card_ids,
+        "event card",
+        f"[{place}] events",
+        Num(-10_000, 10_000, "week", integer=True),
+    )
     partners_table = table.get("partners", {})
     if not isinstance(partners_table, dict):
         raise r.fail(f"[{place}.partners]: must be a table of partner ids")
@@ -627,6 +643,7 @@ def _parse_lab(r: _Reader, lab_id: str, table: Any) -> dict[str, Any]:
         "contracts": contracts,
         "runs": runs,
         "partners": partners,
+        "events": fired,
     }
 
 
@@ -749,10 +766,14 @@ def initial_world(
         a["nvidia_requested"][0, gi[g]] = v
     for g, v in scn.market_tables["price_factor"].items():
         a["price_mult"][0, gi[g]] = v
+    for g, v in scn.market_tables["gpu_delay_weeks"].items():
+        a["gpu_delay"][0, gi[g]] = v
     for s_id, site in zip(cat.site_ids, cat.sites, strict=True):
         given = scn.sites.get(s_id)
         s = si[s_id]
         a["grid_mw"][0, s] = given.grid_mw if given is not None and given.grid_mw >= 0 else site.grid_mw
+        if given is not None:
+            a["outage_left"][0, s] = given.outage_weeks_left
         if given is not None and given.substation_weeks_left > 0:
             a["substation_left"][0, s] = given.substation_weeks_left
             a["substation_payer"][0, s] = li_of.get(given.substation_payer, 0)
@@ -771,6 +792,9 @@ def initial_world(
             a[field][0, li] = getattr(st, field)
         staff = st.staff_usd_week if st.staff_usd_week >= 0 else cat.lab(lab_id).staff_usd_week
         a["staff_usd_week"][0, li] = staff
+        card_index = {c.id: k for k, c in enumerate(cat.events)}
+        for card_id, week in lab["events"].items():
+            a["event_last"][0, li, card_index[card_id]] = week
         for partner_id, rel in lab["partners"].items():
             k = pi[partner_id]
             a["relationship"][0, li, k] = rel.relationship
@@ -891,6 +915,8 @@ def save_doc(
     doc["sites"] = {}
     for s, site_id in enumerate(cat.site_ids):
         site: dict[str, Any] = {"grid_mw": float(world.grid_mw[b, s])}
+        if world.outage_left[b, s] > 0:
+            site["outage_weeks_left"] = int(world.outage_left[b, s])
         if world.substation_left[b, s] > 0:
             site["substation_weeks_left"] = int(world.substation_left[b, s])
             site["substation_payer"] = labs[int(world.substation_payer[b, s])]
@@ -929,6 +955,11 @@ def save_doc(
                 row["installed"] = installed
                 sites[site_id] = row
         lab["sites"] = sites
+        lab["events"] = {
+            c.id: int(world.event_last[b, li, k])
+            for k, c in enumerate(cat.events)
+            if world.event_last[b, li, k] > -1_000_000
+        }
         lab["partners"] = {
             q: {
                 "relationship": float(world.relationship[b, li, k]),

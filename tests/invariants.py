@@ -56,11 +56,13 @@ def check_week(before: World, after: World, report: Report) -> None:
     )
 
     # GPUs: what was owned or on order, plus this week's orders, is still there.
-    assert (gpus_accounted(after) == gpus_accounted(before) + report.ordered.sum(-1)).all()
+    lost = report.gpus_lost.sum(-1)
+    assert (gpus_accounted(after) == gpus_accounted(before) + report.ordered.sum(-1) - lost).all()
 
     # Power: installed GPUs never draw more than the lab's halls and power at a site;
     # the site's grid is never over-allocated; turbines stay within the permit limit.
-    assert (compute.installed_mw(p, after) <= compute.usable_mw(after) + 1e-6).all()
+    drawn = compute.installed_mw(p, after) * compute.powered_fraction(p, after)
+    assert (drawn <= compute.usable_mw(after) + 1e-6).all()
     assert (after.grid_alloc.sum(1) + compute.partner_site_mw(p, after) <= after.grid_mw + 1e-6).all()
     assert ((after.turbine_mw + after.turbine_pending).sum(1) <= p.site_turbine_max + 1e-6).all()
     assert (after.grid_mw <= p.site_grid_max + 1e-6).all()

@@ -28,8 +28,10 @@ def unit_price(p: Params, s: State) -> np.ndarray:
 
 
 def power_mw(s: State) -> np.ndarray:
-    """Power each lab can draw at each site (B, L, S): its grid share plus turbines."""
-    return s.grid_alloc + s.turbine_mw
+    """Power each lab can draw at each site (B, L, S): its grid share (none while the
+    site's grid is down) plus turbines."""
+    grid_up = (s.outage_left == 0)[:, None, :]
+    return s.grid_alloc * grid_up + s.turbine_mw
 
 
 def usable_mw(s: State) -> np.ndarray:
@@ -151,7 +153,7 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     V = len(p.integrator_ids)
     row = week_row(p, s)
     req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None]
-    on_sale = s.week[:, None] >= p.gpu_available_week[None, :]  # (B, G)
+    on_sale = s.week[:, None] >= p.gpu_available_week[None, :] + s.gpu_delay  # (B, G)
     refuse(((req > 0) & ~on_sale[:, None, :]).any(-1), codes.ORDER_NOT_ON_SALE)
     req = np.where(on_sale[:, None, :], req, 0)
 
@@ -300,6 +302,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     s.grid_alloc = s.grid_alloc + want * _share(free, want.sum(1))[:, None, :]
 
     s.integrator_backlog = np.maximum(s.integrator_backlog - p.integrator_capacity, 0.0)
+    s.outage_left = np.maximum(s.outage_left - 1, 0)
 
 
 def book_value(p: Params, s: State) -> np.ndarray:
@@ -311,5 +314,5 @@ def book_value(p: Params, s: State) -> np.ndarray:
 def power_draw(p: Params, s: State) -> tuple[np.ndarray, np.ndarray]:
     """MW drawn (B, L, S) from the grid and from turbines by the powered GPUs."""
     drawn = installed_mw(p, s) * powered_fraction(p, s) * (~s.bankrupt)[..., None]
-    grid = np.minimum(drawn, s.grid_alloc)
+    grid = np.minimum(drawn, s.grid_alloc * (s.outage_left == 0)[:, None, :])
     return grid, drawn - grid

@@ -33,6 +33,7 @@ FLOWS = (
     "interest",
     "partner_share",
     "exit_penalty",
+    "events",
     "repaid",
 )
 FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}

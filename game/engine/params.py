@@ -93,6 +93,12 @@ class Params:
     site_build_mw_per_week: np.ndarray
     site_power_usd_per_mwh: np.ndarray
 
+    # events (C,)
+    event_start: np.ndarray  # int: first week a card may fire
+    event_until: np.ndarray  # int: last week
+    event_cooldown: np.ndarray  # int: weeks before it may fire again (once: forever)
+    event_labs: np.ndarray  # (C, L) bool: labs a card may hit
+
     # labs (L,)
     lab_sub_price: np.ndarray
     lab_paying_frac: np.ndarray
@@ -223,6 +229,12 @@ def make_params(
         site_build_usd_per_mw=arr([s.build_usd_per_mw for s in sites]),
         site_build_mw_per_week=arr([s.build_mw_per_week for s in sites]),
         site_power_usd_per_mwh=arr([s.power_usd_per_mwh for s in sites]),
+        event_start=arr([week_of(c.start) if c.start else -(10**6) for c in catalog.events], np.int64),
+        event_until=arr([week_of(c.until) if c.until else 10**6 for c in catalog.events], np.int64),
+        event_cooldown=arr([10**7 if c.once else max(c.cooldown_weeks, 1) for c in catalog.events], np.int64),
+        event_labs=np.array(
+            [[(not c.labs) or lab in c.labs for lab in lab_ids] for c in catalog.events], dtype=bool
+        ).reshape(len(catalog.events), len(lab_ids)),
         lab_sub_price=arr([lab.sub_price_usd_month for lab in labs]),
         lab_paying_frac=arr([lab.paying_frac for lab in labs]),
         lab_api_rate=arr([lab.api_usd_per_user_week for lab in labs]),

@@ -118,7 +118,9 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     markup = p.integrator_markup[vendor]  # (B,)
     unit = compute.unit_price(p, s) * markup[:, None]  # (B, G)
     row = compute.week_row(p, s)
-    on_sale = (s.week[:, None] >= p.gpu_available_week) & (p.supply_per_quarter[row] - s.nvidia_ordered > 0)
+    on_sale = (s.week[:, None] >= p.gpu_available_week + s.gpu_delay) & (
+        p.supply_per_quarter[row] - s.nvidia_ordered > 0
+    )
     value = np.where(on_sale, p.gpu_flops * p.gpu_mfu / unit, -1.0)
     best_gpu = np.argmax(value, axis=-1)  # (B,)
     any_on_sale = on_sale.any(-1)

@@ -45,6 +45,9 @@ class World:
     nvidia_requested: np.ndarray  # (B, G) float64: GPUs asked for this quarter
     price_mult: np.ndarray  # (B, G) float64: demand factor on NVIDIA's list price
     integrator_backlog: np.ndarray  # (B, V) float64: GPUs queued at each integrator
+    gpu_delay: np.ndarray  # (B, G) int64: weeks a GPU's first shipments slipped (events)
+    outage_left: np.ndarray  # (B, S) int64: weeks a site's grid is down (events)
+    event_last: np.ndarray  # (B, L, C) int64: week each card last fired for each lab
 
     # per lab (B, L)
     cash: np.ndarray
@@ -158,6 +161,9 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
         "nvidia_requested": np.zeros((B, G), f),
         "price_mult": np.ones((B, G), f),
         "integrator_backlog": np.zeros((B, V), f),
+        "gpu_delay": np.zeros((B, G), i),
+        "outage_left": np.zeros((B, S), i),
+        "event_last": np.full((B, L, len(p.catalog.events)), -1_000_000, i),
         "cash": np.zeros((B, L), f),
         "debt": np.zeros((B, L), f),
         "valuation": np.zeros((B, L), f),

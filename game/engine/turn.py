@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import attrs
 import numpy as np
 
-from game.engine import compute, deals, economy, research, rng, training
+from game.engine import compute, deals, economy, events, research, rng, training
 from game.engine.actions import Actions, amount
 from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where
@@ -42,6 +42,9 @@ class Report:
     released: np.ndarray  # (B, L) bool: a model shipped
     released_capability: np.ndarray  # (B, L)
     fault_hours: np.ndarray  # (B, L) cluster hours lost to hardware faults
+    events: np.ndarray  # (B, L, C) bool: cards of the events deck that fired (game cards: every lab)
+    event_values: np.ndarray  # (B, L, C) the size of each fired card's first effect
+    gpus_lost: np.ndarray  # (B, L, G) GPUs destroyed by events
     refused: np.ndarray  # (B, L) int: codes.* bits of actions that were refused
     went_bankrupt: np.ndarray  # (B, L) bool
     agi: np.ndarray  # (B, L) bool: reached AGI this week
@@ -131,6 +134,10 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     s.contract_source = np.where(over, -1, s.contract_source)
     s.contract_site = np.where(over, -1, s.contract_site)
 
+    # 9. events
+    fired, event_values, gpus_lost = events.apply(p, s, alive, ledger)
+    s.mood = s.mood + (1.0 - s.mood) * p.rules.finance.mood_reversion_per_week
+
     # 10. money settles, then the end of the game
     went_bankrupt = economy.settle(p, s, ledger) & alive
     economy.mark_valuation(p, s)
@@ -170,6 +177,9 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         released=released,
         released_capability=released_cap,
         fault_hours=fault_hours,
+        events=fired,
+        event_values=event_values,
+        gpus_lost=gpus_lost,
         refused=refused,
         went_bankrupt=went_bankrupt,
         agi=agi,
