@@ -89,6 +89,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--save-to", metavar="FILE", help="save the final state (with --runs 1) as a scenario")
 
+    off = sub.add_parser(
+        "offer", help="make a partner an offer in a scenario's first week and hear the answer"
+    )
+    off.add_argument("--scenario", required=True)
+    off.add_argument("--lab", required=True)
+    off.add_argument("--partner", required=True)
+    off.add_argument("--gpu", help="GPU type (not for --invest)")
+    off.add_argument("--count", type=_checker("--count", 1, 100_000_000, integer=True))
+    off.add_argument("--term", type=_checker("--term", 1, 520, integer=True), help="weeks")
+    off.add_argument("--price", type=_checker("--price", 0, 1000), help="USD per GPU-hour")
+    off.add_argument("--site", help="a site for the partner to build at (default: its own datacenters)")
+    off.add_argument(
+        "--start-week", type=_checker("--start-week", 0, 5000, integer=True), help="weeks from now"
+    )
+    off.add_argument(
+        "--invest", type=_checker("--invest", 1, 1e13), help="ask the partner to invest USD instead"
+    )
+    off.add_argument("--share", type=_checker("--share", 0, 1), help="share of revenue offered for --invest")
+    off.add_argument("--seed", type=SEED)
+    off.add_argument("--json", action="store_true")
+
     sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
     check = sub.add_parser("check-save", help="validate a scenario or save file")
     check.add_argument("file")
@@ -224,6 +245,18 @@ def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = 
             f" {_fmt_money(cash['p10']):>10} {_fmt_money(cash['p50']):>10} {_fmt_money(cash['p90']):>10}\n"
         )
     w(f"{'no winner':<10} {summary['win_rate']['none']:>7.1%}\n\n")
+    w("\ndeals signed (lab: partner count):\n")
+    for lab in lab_ids:
+        per = summary["deals_signed"].get(lab, {})
+        w(f"  {lab:<10} " + (", ".join(f"{q} {k:,}" for q, k in per.items()) or "none") + "\n")
+    answers = summary["answers"]
+    if answers:
+        w("partners' answers (answer:reason): " + ", ".join(f"{k} {v:,}" for k, v in answers.items()) + "\n")
+    fired = summary["events_fired"]
+    if fired:
+        top = list(fired.items())[:8]
+        w(f"events fired (times, top {len(top)}): " + ", ".join(f"{k} {v:,}" for k, v in top) + "\n")
+    w("\n")
     ends = ", ".join(f"{k} {v:,}" for k, v in summary["ends"].items())
     w(f"ends: {ends}\n")
     d = summary["agi_date"]
@@ -306,6 +339,65 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def cmd_offer(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.engine import deals
+    from game.engine.actions import Actions
+    from game.saves import initial_world, scenario_params
+    from game.words import offer_message
+
+    scn = load_scenario(args.scenario, catalog)
+    if args.lab not in scn.lab_ids:
+        raise UsageError(f"--lab: {args.lab!r} is not in this scenario (labs: {', '.join(scn.lab_ids)})")
+    if args.partner not in catalog.partner_ids:
+        raise UsageError(
+            f"--partner: unknown partner {args.partner!r} (known: {', '.join(catalog.partner_ids)})"
+        )
+    if args.invest is None:
+        missing = [f for f in ("gpu", "count", "term", "price") if getattr(args, f) is None]
+        if missing:
+            raise UsageError("a rental offer needs " + ", ".join(f"--{m}" for m in missing))
+        _gpu(catalog, args.gpu)
+    if args.site is not None and args.site not in catalog.site_ids:
+        raise UsageError(f"--site: unknown site {args.site!r} (known: {', '.join(catalog.site_ids)})")
+    params = scenario_params(scn, catalog)
+    world = initial_world(scn, params, 1, seed=args.seed)
+    lab = scn.lab_ids.index(args.lab)
+    a = Actions.idle(world)
+    week = int(world.week[0])
+    a.offer_partner[0, lab] = catalog.partner_ids.index(args.partner)
+    a.offer_gpu[0, lab] = catalog.gpu_ids.index(args.gpu) if args.gpu else 0
+    a.offer_count[0, lab] = args.count or 0
+    a.offer_weeks[0, lab] = args.term or 0
+    a.offer_price[0, lab] = args.price or 0.0
+    a.offer_start[0, lab] = week + (args.start_week or 0)
+    a.offer_site[0, lab] = catalog.site_ids.index(args.site) if args.site else -1
+    a.offer_invest[0, lab] = args.invest or 0.0
+    a.offer_share[0, lab] = args.share or 0.0
+    ans = deals.evaluate(params, world, a)
+    answer = deals.ANSWERS[int(ans.answer[0, lab])]
+    result: dict[str, Any] = {
+        "answer": answer,
+        "reason": deals.REASONS[int(ans.reason[0, lab])],
+        "message": offer_message(params, a, ans, 0, lab),
+        "asking_price": float(ans.required_price[0, lab]),
+    }
+    if answer == "counter":
+        if args.invest:
+            result["terms"] = {"invest": args.invest, "share": float(ans.share[0, lab])}
+        else:
+            result["terms"] = {
+                "count": int(ans.count[0, lab]),
+                "start_week": int(ans.start[0, lab]) - week,
+                "term": int(ans.weeks[0, lab]),
+                "price": float(ans.price[0, lab]),
+            }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(result["message"])
+    return 0
+
+
 def _describe(scn: Any) -> str:
     state = f"week {scn.meta.week} ({scn.date.isoformat()})"
     if scn.result is not None:
@@ -360,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalog = default_catalog()
         if args.command == "simulate":
             return cmd_simulate(args, catalog)
+        if args.command == "offer":
+            return cmd_offer(args, catalog)
         if args.command == "scenarios":
             return cmd_scenarios(args, catalog)
         if args.command == "check-save":

@@ -29,7 +29,7 @@ import tomli_w
 
 from game.catalog import Catalog, Choice, Flag, Num, Text, build_record, date, num, text
 from game.engine.actions import Actions
-from game.engine.params import Params, make_params
+from game.engine.params import NEVER, Params, make_params
 from game.engine.state import (
     CONTRACT_SLOTS,
     END_REASONS,
@@ -904,6 +904,7 @@ def save_doc(
         "integrator_backlog": {
             v: float(world.integrator_backlog[b, i]) for i, v in enumerate(cat.integrator_ids)
         },
+        "gpu_delay_weeks": _nonzero({g: int(world.gpu_delay[b, i]) for i, g in enumerate(cat.gpu_ids)}),
     }
     if world.done[b]:
         winner = int(world.winner[b])
@@ -958,7 +959,7 @@ def save_doc(
         lab["events"] = {
             c.id: int(world.event_last[b, li, k])
             for k, c in enumerate(cat.events)
-            if world.event_last[b, li, k] > -1_000_000
+            if world.event_last[b, li, k] > NEVER
         }
         lab["partners"] = {
             q: {

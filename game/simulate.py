@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import compute, economy, policies, turn
+from game.engine import compute, deals, economy, policies, turn
 from game.engine.actions import merge
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World, array_fields
@@ -49,8 +49,34 @@ def play(
     return world
 
 
-def game_records(world: World) -> list[dict[str, Any]]:
-    """One JSON-ready record per game: result and each lab's final state."""
+class Tally:
+    """What happened along the way in each game of a batch: deals signed per lab and
+    partner, partners' answers by kind and reason, events fired per card."""
+
+    def __init__(self, world: World) -> None:
+        p = world.params
+        B, L = world.cash.shape
+        self.signed = np.zeros((B, L, len(p.partner_ids)), np.int64)
+        self.answers = np.zeros((B, len(deals.ANSWERS), len(deals.REASONS)), np.int64)
+        self.events = np.zeros((B, len(p.catalog.events)), np.int64)
+
+    def __call__(self, world: World, report: turn.Report) -> None:
+        made = report.offer_answer >= 0
+        accepted = report.offer_answer == deals.ACCEPT
+        P = self.signed.shape[-1]
+        self.signed += (accepted[..., None] & (report.offer_partner[..., None] == np.arange(P))).astype(
+            np.int64
+        )
+        for a in range(len(deals.ANSWERS)):
+            hit = made & (report.offer_answer == a)
+            for r in np.unique(report.offer_reason[hit]):
+                self.answers[:, a, r] += (hit & (report.offer_reason == r)).sum(1)
+        self.events += report.events.any(1)
+
+
+def game_records(world: World, tally: Tally | None = None) -> list[dict[str, Any]]:
+    """One JSON-ready record per game: result, each lab's final state, and (with a
+    tally) the deals it signed and the events that fired."""
     p = world.params
     peak, _, _ = compute.lab_flops(p, world)
     points = economy.score(p, world)
@@ -82,6 +108,24 @@ def game_records(world: World) -> list[dict[str, Any]]:
                 },
             }
         )
+        if tally is not None:
+            out[-1]["deals"] = {
+                lab: {
+                    q: int(tally.signed[b, li, k])
+                    for k, q in enumerate(p.partner_ids)
+                    if tally.signed[b, li, k]
+                }
+                for li, lab in enumerate(p.lab_ids)
+            }
+            out[-1]["answers"] = {
+                f"{deals.ANSWERS[a]}:{deals.REASONS[r]}": int(tally.answers[b, a, r])
+                for a, r in zip(*np.nonzero(tally.answers[b]), strict=True)
+            }
+            out[-1]["events"] = {
+                card.id: int(tally.events[b, c])
+                for c, card in enumerate(p.catalog.events)
+                if tally.events[b, c]
+            }
     return out
 
 
@@ -101,7 +145,21 @@ def summarise(params: Params, games: list[dict[str, Any]]) -> dict[str, Any]:
         k: (params.date_of(int(round(v))).isoformat() if v is not None else None)
         for k, v in _percentiles(agi_weeks).items()
     }
+    deal_totals = {lab: {} for lab in labs}
+    answer_totals: dict[str, int] = {}
+    event_totals: dict[str, int] = {}
+    for g in games:
+        for lab, per in g.get("deals", {}).items():
+            for partner, k in per.items():
+                deal_totals[lab][partner] = deal_totals[lab].get(partner, 0) + k
+        for key, k in g.get("answers", {}).items():
+            answer_totals[key] = answer_totals.get(key, 0) + k
+        for card, k in g.get("events", {}).items():
+            event_totals[card] = event_totals.get(card, 0) + k
     return {
+        "deals_signed": deal_totals,
+        "answers": dict(sorted(answer_totals.items())),
+        "events_fired": dict(sorted(event_totals.items(), key=lambda kv: -kv[1])),
         "games": n,
         "win_rate": {lab: winners.count(lab) / n for lab in labs} | {"none": winners.count(None) / n},
         "ends": {reason: sum(g["end"] == reason for g in games) for reason in END_REASONS},
@@ -153,8 +211,9 @@ def simulate(
     for start in range(0, runs, chunk):
         n = min(chunk, runs - start)
         world = initial_world(scn, params, n, seed=seed, offset=first + start)
-        world = play(world, ctl, weeks)
-        games.extend(game_records(world))
+        tally = Tally(world)
+        world = play(world, ctl, weeks, on_week=tally)
+        games.extend(game_records(world, tally))
         last = world
         if progress is not None:
             progress(start + n, runs)

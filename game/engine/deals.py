@@ -74,7 +74,10 @@ class Answers:
     price: np.ndarray
     share: np.ndarray  # for investment offers
     required_price: np.ndarray  # what the partner asks per GPU-hour
-    earliest_start: np.ndarray  # when it could deliver the count asked (-1 if never)
+    earliest_start: np.ndarray  # week it could deliver a build at a site (-1: not a site build)
+    need_mw: np.ndarray  # MW the partner wants free at the named site (0 without one)
+    free_mw: np.ndarray  # MW free at that site
+    cost: np.ndarray  # the partner's cost per GPU-hour
 
 
 def asking_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
@@ -125,6 +128,11 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     close = _closeness(p, s, partner)
     cost = p.partner_cost[partner, gpu]
     ask = asking_price(p, s, partner, gpu)
+    # A partner stands by its last counter (kept as a multiple of its list price).
+    standing = np.take_along_axis(s.last_counter, partner[..., None], axis=-1)[..., 0]
+    ask = np.where(
+        standing > 0, np.minimum(ask, np.maximum(standing * p.partner_price[partner, gpu], cost)), ask
+    )
     lead = start - s.week[:, None]
 
     # Capacity: the partner's free pool at the start week (plus what it resells from its
@@ -235,6 +243,9 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         share=np.where(is_invest, np.maximum(offered_share, need_share), 0.0),
         required_price=ask,
         earliest_start=earliest.astype(np.int64),
+        need_mw=np.where(at_site, need_mw, 0.0),
+        free_mw=np.where(at_site, free_mw, 0.0),
+        cost=cost,
     )
 
 

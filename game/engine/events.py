@@ -18,7 +18,6 @@ from game.engine import compute, economy, rng
 from game.engine.params import Params
 
 State = Any
-NEVER = -1_000_000
 
 
 def lab_fields(p: Params, s: State) -> dict[str, np.ndarray]:
@@ -64,11 +63,22 @@ def _eligible(p: Params, s: State, card: EventCard, c: int, fields: dict[str, np
     return ok
 
 
+def eligible(p: Params, s: State) -> np.ndarray:
+    """Where each card's window, labs and conditions hold (B, L, C), judged on the state
+    the week starts from (what the players saw)."""
+    fields = lab_fields(p, s)
+    cards = p.catalog.events
+    if not cards:
+        return np.zeros((*s.cash.shape, 0), bool)
+    return np.stack([_eligible(p, s, card, c, fields) for c, card in enumerate(cards)], axis=-1)
+
+
 def apply(
-    p: Params, s: State, alive: np.ndarray, ledger: economy.Ledger
+    p: Params, s: State, alive: np.ndarray, ledger: economy.Ledger, ok_at_start: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Draw and apply every card. Returns fired (B, L, C) bool, the first effect's
-    value (B, L, C), and GPUs destroyed (B, L, G)."""
+    """Draw and apply every card where `ok_at_start` (from `eligible`) holds. Returns
+    fired (B, L, C) bool, the first effect's value (B, L, C), and GPUs destroyed
+    (B, L, G)."""
     B, L = s.cash.shape
     cards = p.catalog.events
     C = len(cards)
@@ -77,13 +87,12 @@ def apply(
     lost = np.zeros(s.warehouse.shape, np.int64)
     if C == 0:
         return fired, values, lost
-    fields = lab_fields(p, s)
     draw = rng.uniform(s.seed, s.game, s.week, rng.EVENTS, (L, C))
     size = rng.uniform(s.seed, s.game, s.week, rng.EVENTS + 1, (L, C, 4))
     last = s.event_last
     running = ~s.done[:, None]
     for c, card in enumerate(cards):
-        ok = _eligible(p, s, card, c, fields)
+        ok = ok_at_start[..., c]
         ready = (s.week[:, None] - last[..., c]) >= p.event_cooldown[c]
         if card.scope == "game":  # one draw per game (lab 0's lane), for every lab
             fire = np.broadcast_to(

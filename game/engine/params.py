@@ -21,6 +21,11 @@ HOURS_PER_WEEK = 7 * 24
 WEEKS_PER_YEAR = 365.25 / 7
 RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date rules.research.ref_research_flops is for
 
+# Event cards: the week a card "last fired" before it ever has, and the cooldown of a
+# card that fires once (longer than any game, shorter than the distance from NEVER).
+NEVER = -(10**9)
+ONCE = 10**8
+
 # How the compute of a lab is split each week (last axis of World.split).
 TRAIN, INFER, RESEARCH = 0, 1, 2
 
@@ -231,7 +236,7 @@ def make_params(
         site_power_usd_per_mwh=arr([s.power_usd_per_mwh for s in sites]),
         event_start=arr([week_of(c.start) if c.start else -(10**6) for c in catalog.events], np.int64),
         event_until=arr([week_of(c.until) if c.until else 10**6 for c in catalog.events], np.int64),
-        event_cooldown=arr([10**7 if c.once else max(c.cooldown_weeks, 1) for c in catalog.events], np.int64),
+        event_cooldown=arr([ONCE if c.once else max(c.cooldown_weeks, 1) for c in catalog.events], np.int64),
         event_labs=np.array(
             [[(not c.labs) or lab in c.labs for lab in lab_ids] for c in catalog.events], dtype=bool
         ).reshape(len(catalog.events), len(lab_ids)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from game.engine.params import Params
+from game.engine.params import NEVER, Params
 
 ORDER_SLOTS = 8
 CONTRACT_SLOTS = 12
@@ -163,7 +163,7 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
         "integrator_backlog": np.zeros((B, V), f),
         "gpu_delay": np.zeros((B, G), i),
         "outage_left": np.zeros((B, S), i),
-        "event_last": np.full((B, L, len(p.catalog.events)), -1_000_000, i),
+        "event_last": np.full((B, L, len(p.catalog.events)), NEVER, i),
         "cash": np.zeros((B, L), f),
         "debt": np.zeros((B, L), f),
         "valuation": np.zeros((B, L), f),

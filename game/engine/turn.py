@@ -72,6 +72,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     alive = ~s.bankrupt & ~s.done[:, None]
     ledger = economy.Ledger(s)
+    news_possible = events.eligible(p, s)
 
     # New quarter: NVIDIA's allocation renews and its price follows last quarter's demand.
     row = compute.week_row(p, s)
@@ -135,7 +136,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     s.contract_site = np.where(over, -1, s.contract_site)
 
     # 9. events
-    fired, event_values, gpus_lost = events.apply(p, s, alive, ledger)
+    fired, event_values, gpus_lost = events.apply(p, s, alive, ledger, news_possible)
     s.mood = s.mood + (1.0 - s.mood) * p.rules.finance.mood_reversion_per_week
 
     # 10. money settles, then the end of the game

@@ -1,0 +1,83 @@
+"""What partners say: the answer to an offer in words, with its numbers. Shared by the
+command line and the terminal game; the engine only gives codes and figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.engine import deals
+from game.engine.params import HOURS_PER_WEEK, Params
+
+
+def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> str:
+    """One partner's answer to lab `lab` in game `b`, in its own words."""
+    cat = p.catalog
+    partner = cat.partners[int(a.offer_partner[b, lab])]
+    who = partner.name
+    gpu = cat.gpu_ids[int(a.offer_gpu[b, lab])]
+    answer, reason = int(ans.answer[b, lab]), int(ans.reason[b, lab])
+    count = int(ans.count[b, lab])
+    asked = int(a.offer_count[b, lab])
+    start, weeks = int(ans.start[b, lab]), int(ans.weeks[b, lab])
+    price, offered = float(ans.price[b, lab]), float(a.offer_price[b, lab])
+    site = int(a.offer_site[b, lab])
+    site_name = cat.sites[site].name if site >= 0 else ""
+    when = p.date_of(start).isoformat()
+    total = count * price * HOURS_PER_WEEK * weeks
+    if a.offer_invest[b, lab] > 0:
+        invest = float(a.offer_invest[b, lab])
+        share = float(ans.share[b, lab])
+        texts = {
+            (
+                deals.ACCEPT,
+                deals.OK,
+            ): f"{who}: Agreed. ${invest / 1e9:,.1f}B for {share:.1%} of your revenue.",
+            (deals.COUNTER, deals.SHARE): f"{who}: For that money we need {share:.1%} of your revenue.",
+            (deals.REJECT, deals.NOT_INVESTOR): f"{who} does not invest in your lab.",
+            (deals.STALL, deals.NO_MODEL): f"{who}: Ship a model first; then we can talk about money.",
+        }
+        return texts.get((answer, reason), _common(who, answer, reason))
+    texts = {
+        (deals.ACCEPT, deals.OK): (
+            f"{who}: Deal. {count:,} {gpu} from week {start} ({when}) for {weeks} weeks at "
+            f"${price:.2f} per GPU-hour: ${total / 1e9:,.2f}B in all."
+        ),
+        (
+            deals.COUNTER,
+            deals.PRICE,
+        ): f"{who}: We can do it at ${price:.2f} per GPU-hour, not ${offered:.2f}.",
+        (deals.COUNTER, deals.NO_CAPACITY): (
+            f"{who}: We can free up {count:,} {gpu} from week {start}, not {asked:,}, at ${price:.2f} per GPU-hour."
+        ),
+        (deals.COUNTER, deals.CREDIT): (
+            f"{who}: For a company of your means we can commit {count:,} {gpu}, not {asked:,}, at ${price:.2f}."
+        ),
+        (deals.STALL, deals.NO_POWER): (
+            f"{who}: {site_name} does not have the power. We would need {ans.need_mw[b, lab]:,.0f} MW "
+            f"with our margin; {ans.free_mw[b, lab]:,.0f} MW is free there."
+        ),
+        (deals.STALL, deals.TOO_FAST): (
+            f"{who}: We cannot build {asked:,} {gpu} that fast. At {partner.build_gpus_per_week:,.0f} a week the "
+            f"earliest start is week {int(ans.earliest_start[b, lab])} "
+            f"({p.date_of(int(ans.earliest_start[b, lab])).isoformat()})."
+        ),
+        (deals.STALL, deals.NO_CAPACITY): f"{who}: Our {gpu} capacity is promised elsewhere for now.",
+        (
+            deals.STALL,
+            deals.CREDIT,
+        ): f"{who}: Your balance sheet cannot carry a deal this size. Come back after you raise.",
+        (deals.STALL, deals.NO_SLOT): f"{who}: You already run too many contracts; let one end first.",
+        (deals.REJECT, deals.BELOW_COST): (
+            f"{who}: ${offered:.2f} per GPU-hour is below what the GPUs cost us (${float(ans.cost[b, lab]):.2f})."
+        ),
+        (deals.REJECT, deals.NOT_OFFERED): f"{who} does not rent out {gpu}.",
+    }
+    return texts.get((answer, reason), _common(who, answer, reason))
+
+
+def _common(who: str, answer: int, reason: int) -> str:
+    if reason == deals.PATIENCE:
+        return f"{who}: We are done talking for now. Try again in a few weeks."
+    if reason == deals.RELATIONSHIP:
+        return f"{who}: After how things have gone between us, we are not interested."
+    return f"{who}: {deals.ANSWERS[answer]} ({deals.REASONS[reason]})."
