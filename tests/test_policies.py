@@ -64,3 +64,20 @@ def test_a_harder_ai_beats_an_easier_one(colossus, params, catalog):
     even = xai_wins("normal")
     weak = xai_wins({"xai": "easy", "openai": "hard"})
     assert strong > even + 0.15 and even > weak + 0.15
+
+
+def test_the_builder_rents_when_nvidia_is_sold_out(colossus, params, catalog):
+    import attrs
+
+    from game.engine import compute
+
+    world = initial_world(colossus, params, 50, seed=6)
+    building = world.hall_building.copy()
+    building[:, XAI, params.site_ids.index("memphis")] += 500  # room for more GPUs
+    world = attrs.evolve(world, cash=world.cash + 8e9, hall_building=building)
+    ctl = policies.make_controllers(catalog, params, {"xai": "builder"}, "hard")
+    row = compute.week_row(params, world)
+    sold_out = attrs.evolve(world, nvidia_ordered=params.supply_per_quarter[row].copy())
+    normal = policies.decide(world, ctl)
+    short = policies.decide(sold_out, ctl)
+    assert short.offer_count[:, XAI].sum() > normal.offer_count[:, XAI].sum()

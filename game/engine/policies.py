@@ -178,7 +178,15 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     G = len(p.gpu_ids)
     rent_partner, rent_gpu = pick // G, pick % G
     price = p.partner_price[rent_partner, rent_gpu][:, None]
-    rent_budget = capex * k["rent_share"]
+    # When NVIDIA's quarter is spoken for, the money that could not buy GPUs rents them.
+    shipping = s.week[:, None] >= p.gpu_available_week + s.gpu_delay  # (B, G)
+    newest = np.argmax(np.where(shipping, p.gpu_flops * p.gpu_mfu / unit, -1.0), axis=-1)  # (B,)
+    wanted = np.minimum(
+        buy_budget / unit[np.arange(B), newest][:, None], room_mw * 1000.0 / p.gpu_kw[newest][:, None]
+    )
+    remaining = np.maximum(p.supply_per_quarter[row] - s.nvidia_ordered, 0.0)[np.arange(B), newest][:, None]
+    unmet = np.where(wanted >= 1.0, np.clip(1.0 - remaining / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
+    rent_budget = capex * (k["rent_share"] + k["buy_share"] * unmet)
     # The budget pays for a year of rent, whatever the term.
     rent_count = rent_budget / np.maximum(price * 168.0 * 52.0, 1e-9) * error[..., 2]
     rent_count = np.minimum(rent_count, free[np.arange(B), rent_partner, rent_gpu][:, None])
