@@ -110,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     off.add_argument("--seed", type=SEED)
     off.add_argument("--json", action="store_true")
 
+    play = sub.add_parser("play", help="play in the terminal (the default with no command)")
+    play.add_argument("--scenario", help="start a new game from a scenario")
+    play.add_argument("--load", metavar="FILE", help="continue a saved game")
+    play.add_argument("--lab", help="your lab (xai, openai, or both for two players)")
+    play.add_argument("--difficulty", help="the rival's difficulty (easy, normal, hard)")
+    play.add_argument("--seed", type=SEED)
+
     sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
     check = sub.add_parser("check-save", help="validate a scenario or save file")
     check.add_argument("file")
@@ -398,6 +405,30 @@ def cmd_offer(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def cmd_play(args: argparse.Namespace | None, catalog: Catalog) -> int:
+    from game.session import Refused, Session
+
+    session = None
+    if args is not None and args.load:
+        if args.scenario:
+            raise UsageError("use --scenario or --load, not both")
+        session = Session.load(Path(args.load), catalog)
+    elif args is not None and args.scenario:
+        if args.difficulty is not None and args.difficulty not in catalog.difficulty_ids:
+            raise UsageError(f"--difficulty: unknown level {args.difficulty!r} (known: {', '.join(catalog.difficulty_ids)})")
+        humans = None
+        if args.lab:
+            humans = ("xai", "openai") if args.lab == "both" else (args.lab,)
+        try:
+            session = Session.new(args.scenario, humans=humans, difficulty=args.difficulty, seed=args.seed, catalog=catalog)
+        except Refused as err:
+            raise UsageError(f"--lab: {err}") from None
+    from game.tui.app import AgiRaceApp
+
+    AgiRaceApp(session=session, catalog=catalog).run()
+    return 0
+
+
 def _describe(scn: Any) -> str:
     state = f"week {scn.meta.week} ({scn.date.isoformat()})"
     if scn.result is not None:
@@ -446,10 +477,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return 0
         catalog = default_catalog()
+        if args.command is None:
+            return cmd_play(None, catalog)
+        if args.command == "play":
+            return cmd_play(args, catalog)
         if args.command == "simulate":
             return cmd_simulate(args, catalog)
         if args.command == "offer":
