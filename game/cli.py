@@ -415,12 +415,16 @@ def cmd_play(args: argparse.Namespace | None, catalog: Catalog) -> int:
         session = Session.load(Path(args.load), catalog)
     elif args is not None and args.scenario:
         if args.difficulty is not None and args.difficulty not in catalog.difficulty_ids:
-            raise UsageError(f"--difficulty: unknown level {args.difficulty!r} (known: {', '.join(catalog.difficulty_ids)})")
+            raise UsageError(
+                f"--difficulty: unknown level {args.difficulty!r} (known: {', '.join(catalog.difficulty_ids)})"
+            )
         humans = None
         if args.lab:
             humans = ("xai", "openai") if args.lab == "both" else (args.lab,)
         try:
-            session = Session.new(args.scenario, humans=humans, difficulty=args.difficulty, seed=args.seed, catalog=catalog)
+            session = Session.new(
+                args.scenario, humans=humans, difficulty=args.difficulty, seed=args.seed, catalog=catalog
+            )
         except Refused as err:
             raise UsageError(f"--lab: {err}") from None
     from game.tui.app import AgiRaceApp

@@ -155,7 +155,10 @@ class Session:
             "valuation": float(w.valuation[0, lab]),
             "share": float(w.founder_share[0, lab]),
             "users": float(w.users[0, lab]),
-            "compute": {name: float(peak[0, lab] * split[i]) for i, name in enumerate(("training", "inference", "research"))},
+            "compute": {
+                name: float(peak[0, lab] * split[i])
+                for i, name in enumerate(("training", "inference", "research"))
+            },
             "gpus": float(n[0, lab]),
             "best_model": float(w.best_model[0, lab]),
             "software": float(w.software[0, lab]),
@@ -208,7 +211,9 @@ class Session:
         self.pending[lab] = a.replace(**fields)
 
     def unit_price(self, gpu: int, vendor: int) -> float:
-        return float(compute.unit_price(self.params, self.world)[0, gpu] * self.params.integrator_markup[vendor])
+        return float(
+            compute.unit_price(self.params, self.world)[0, gpu] * self.params.integrator_markup[vendor]
+        )
 
     def order_gpus(self, lab: int, gpu: str, count: int, vendor: str) -> str:
         """Queue an order for this week; refuse what cannot be done, changing nothing."""
@@ -285,7 +290,9 @@ class Session:
             raise Refused("shares must be numbers >= 0, not all zero")
         shares = shares / shares.sum()
         self._set(lab, split=((), shares))
-        return "Compute split: " + ", ".join(f"{n} {x:.0%}" for n, x in zip(("training", "inference", "research"), shares, strict=True))
+        return "Compute split: " + ", ".join(
+            f"{n} {x:.0%}" for n, x in zip(("training", "inference", "research"), shares, strict=True)
+        )
 
     def raise_round(self, lab: int, usd: float) -> str:
         p, w = self.params, self.world
@@ -319,6 +326,15 @@ class Session:
 
         if self.over:
             raise Refused("the game is over")
+        p = self.params
+        known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
+        for key, ids in known.items():
+            if key in offer and offer[key] not in ids:
+                raise Refused(f"unknown {key} {offer[key]!r}")
+        for key, hi in (("count", 1e8), ("weeks", 520), ("price", 1e3), ("invest", 1e13), ("share", 1.0)):
+            value = offer.get(key, 0)
+            if not isinstance(value, int | float) or not math.isfinite(value) or not 0 <= value <= hi:
+                raise Refused(f"{key} must be between 0 and {hi:g}")
         a = offer_actions(self.world, lab, offer)
         self.world, ans, _ = turn.negotiate_now(self.world, a)
         self.rounds.setdefault(lab, []).append(dict(offer))
@@ -376,7 +392,9 @@ class Session:
         for lab in range(p.n_labs):
             name = self.lab_name(lab)
             if r.released[0, lab]:
-                self.news.append((week, f"{name} releases a model at capability {r.released_capability[0, lab]:.2f}."))
+                self.news.append(
+                    (week, f"{name} releases a model at capability {r.released_capability[0, lab]:.2f}.")
+                )
             if r.delivered[0, lab].sum() and p.lab_ids[lab] in self.humans:
                 self.news.append((week, f"{name}: {int(r.delivered[0, lab].sum()):,} GPUs delivered."))
             if r.installed[0, lab].sum() and p.lab_ids[lab] in self.humans:
@@ -384,7 +402,9 @@ class Session:
             if r.raised[0, lab] > 0:
                 self.news.append((week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B."))
             if r.refused[0, lab] and p.lab_ids[lab] in self.humans:
-                self.news.append((week, f"{name}: refused: {'; '.join(codes.describe(int(r.refused[0, lab])))}."))
+                self.news.append(
+                    (week, f"{name}: refused: {'; '.join(codes.describe(int(r.refused[0, lab])))}.")
+                )
             if r.went_bankrupt[0, lab]:
                 self.news.append((week, f"{name} is bankrupt."))
             if r.rented[0, lab] and p.lab_ids[lab] not in self.humans:
@@ -396,7 +416,12 @@ class Session:
                 continue
             targets = labs[:1] if card.scope == "game" else labs
             for lab in targets:
-                self.news.append((week, card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c]))))
+                self.news.append(
+                    (
+                        week,
+                        card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c])),
+                    )
+                )
         if self.over:
             self.news.append((week, self.result()))
 
@@ -449,4 +474,3 @@ def event_text(card: Any, p: Any, lab: int, value: float) -> str:
         return card.text.format(**fields)
     except (KeyError, IndexError, ValueError):
         return card.text
-

@@ -247,4 +247,3 @@ def record_score(session: Session, scores: dict[str, float]) -> list[dict]:
     except SaveError:
         pass  # a read-only home folder must not end the game
     return board
-

@@ -44,9 +44,14 @@ def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = Fal
 class TitleScreen(Screen):
     """New game (scenario, lab, rival difficulty, seed) or load a save."""
 
-    BINDINGS = [Binding("ctrl+n", "new", "New game", id="new-game"), Binding("ctrl+q", "app.quit", "Quit", id="quit")]
+    BINDINGS = [
+        Binding("ctrl+n", "new", "New game", id="new-game"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
+    ]
 
-    def __init__(self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]
+    ) -> None:
         super().__init__()
         self.catalog = catalog
         self.scenarios = scenarios  # (name, title, description)
@@ -55,9 +60,17 @@ class TitleScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="title"):
-            yield Static("[b]AGI RACE[/b]  buy GPUs, build power, strike deals, train models, reach AGI first", id="banner")
+            yield Static(
+                "[b]AGI RACE[/b]  buy GPUs, build power, strike deals, train models, reach AGI first",
+                id="banner",
+            )
             yield Label("Scenario")
-            yield Select([(title, name) for name, title, _ in self.scenarios], value=self.scenarios[0][0], id="scenario", allow_blank=False)
+            yield Select(
+                [(title, name) for name, title, _ in self.scenarios],
+                value=self.scenarios[0][0],
+                id="scenario",
+                allow_blank=False,
+            )
             yield Static(self.scenarios[0][2], id="description")
             yield Label("Your lab")
             yield Select(
@@ -67,7 +80,12 @@ class TitleScreen(Screen):
                 allow_blank=False,
             )
             yield Label("Rival difficulty")
-            yield Select([(d.title(), d) for d in self.catalog.difficulty_ids], value="normal", id="difficulty", allow_blank=False)
+            yield Select(
+                [(d.title(), d) for d in self.catalog.difficulty_ids],
+                value="normal",
+                id="difficulty",
+                allow_blank=False,
+            )
             yield Label("Seed (optional)")
             yield Input(placeholder="the scenario's own", id="seed", type="integer")
             yield Static("", id="title-error", classes="error")
@@ -76,7 +94,9 @@ class TitleScreen(Screen):
                 yield Button("Quit", id="quit")
             yield Label("Load a save")
             if self.saves:
-                yield Select([(label, path) for label, path in self.saves], id="load-choice", prompt="choose a save")
+                yield Select(
+                    [(label, path) for label, path in self.saves], id="load-choice", prompt="choose a save"
+                )
                 yield Button("Load", id="load")
             else:
                 yield Static("(no saves yet)")
@@ -103,7 +123,9 @@ class TitleScreen(Screen):
         try:
             seed = parse_number(seed_text, "seed", 0, 2**63 - 1, integer=True) if seed_text else None
             humans = ("xai", "openai") if lab == "both" else (lab,)
-            session = Session.new(str(scenario), humans=humans, difficulty=str(difficulty), seed=seed, catalog=self.catalog)
+            session = Session.new(
+                str(scenario), humans=humans, difficulty=str(difficulty), seed=seed, catalog=self.catalog
+            )
         except (Refused, ValueError) as err:
             self.query_one("#title-error", Static).update(str(err))
             return
@@ -112,7 +134,7 @@ class TitleScreen(Screen):
     @on(Button.Pressed, "#load")
     def _load(self) -> None:
         choice = self.query_one("#load-choice", Select).value
-        if choice is Select.BLANK:
+        if choice is Select.NULL:
             self.query_one("#title-error", Static).update("choose a save to load")
             return
         self.app.load_game(Path(str(choice)), self.query_one("#title-error", Static))
@@ -188,13 +210,19 @@ class HQScreen(Screen):
         rivals = [i for i in range(session.params.n_labs) if i != lab]
         best_rival = max(rivals, key=lambda i: session.world.best_model[0, i])
         rival_cap = float(session.world.best_model[0, best_rival])
-        self.query_one("#rival-label", Label).update(f"Rival's best: {session.lab_name(best_rival)} (estimate)")
+        self.query_one("#rival-label", Label).update(
+            f"Rival's best: {session.lab_name(best_rival)} (estimate)"
+        )
         self.query_one("#agi-rival", ProgressBar).update(progress=100 * session.agi_progress(rival_cap))
         runs = ["[b]Training runs[/b]"]
         for run in snap["runs"]:
             eta = f", ~{run['eta_weeks']:,.0f} weeks left" if run["eta_weeks"] is not None else ""
-            post = f", {run['post_weeks_left']} weeks to release" if run["post_weeks_left"] is not None else ""
-            runs.append(f"{run['phase']} {run['flop']:.1e} FLOP -> {run['capability']:.2f}: {run['progress']:.0%}{eta}{post}")
+            post = (
+                f", {run['post_weeks_left']} weeks to release" if run["post_weeks_left"] is not None else ""
+            )
+            runs.append(
+                f"{run['phase']} {run['flop']:.1e} FLOP -> {run['capability']:.2f}: {run['progress']:.0%}{eta}{post}"
+            )
         if len(runs) == 1:
             runs.append("none (press t to plan one)")
         self.query_one("#runs-panel", Static).update("\n".join(runs))
@@ -224,7 +252,10 @@ class HQScreen(Screen):
 class DecisionScreen(Screen):
     """A form that hands one kind of decision to the session."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"), Binding("ctrl+s", "app.save", "Save", id="save")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("ctrl+s", "app.save", "Save", id="save"),
+    ]
     TITLE_TEXT = ""
 
     @property
@@ -304,7 +335,12 @@ class MarketScreen(DecisionScreen):
         yield Label("Count")
         yield Input(value="10000", id="count")
         yield Label("Integrator")
-        yield Select([(v.name, v.id) for v in p.catalog.integrators], value=p.integrator_ids[0], id="vendor", allow_blank=False)
+        yield Select(
+            [(v.name, v.id) for v in p.catalog.integrators],
+            value=p.integrator_ids[0],
+            id="vendor",
+            allow_blank=False,
+        )
 
     def preview(self) -> str:
         from game.engine import compute
@@ -324,7 +360,9 @@ class MarketScreen(DecisionScreen):
 
     def decide(self) -> str:
         count = parse_number(self.value("count"), "count", 1, 10_000_000, integer=True)
-        return self.session.order_gpus(self.lab, str(self.value("gpu")), int(count), str(self.value("vendor")))
+        return self.session.order_gpus(
+            self.lab, str(self.value("gpu")), int(count), str(self.value("vendor"))
+        )
 
 
 class SitesScreen(DecisionScreen):
@@ -333,9 +371,16 @@ class SitesScreen(DecisionScreen):
     def fields(self) -> ComposeResult:
         p = self.session.params
         yield Label("Site")
-        yield Select([(s.name, s.id) for s in p.catalog.sites], value=p.site_ids[0], id="site", allow_blank=False)
+        yield Select(
+            [(s.name, s.id) for s in p.catalog.sites], value=p.site_ids[0], id="site", allow_blank=False
+        )
         yield Label("What")
-        yield Select([("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines")], value="halls", id="what", allow_blank=False)
+        yield Select(
+            [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines")],
+            value="halls",
+            id="what",
+            allow_blank=False,
+        )
         yield Label("Megawatts")
         yield Input(value="50", id="mw")
 
@@ -344,7 +389,9 @@ class SitesScreen(DecisionScreen):
         site = p.site_ids.index(str(self.value("site")))
         w = s.world
         free = w.grid_mw[0, site] - w.grid_alloc[0, :, site].sum()
-        turb_room = p.site_turbine_max[site] - (w.turbine_mw[0, :, site] + w.turbine_pending[0, :, site]).sum()
+        turb_room = (
+            p.site_turbine_max[site] - (w.turbine_mw[0, :, site] + w.turbine_pending[0, :, site]).sum()
+        )
         return (
             f"Grid {w.grid_mw[0, site]:,.0f} MW ({free:,.0f} unclaimed, up to {p.site_grid_max[site]:,.0f} with substations). "
             f"Halls ${p.site_build_usd_per_mw[site] / 1e6:,.1f}M/MW at {p.site_build_mw_per_week[site]:g} MW a week. "
@@ -414,7 +461,12 @@ class FinanceScreen(DecisionScreen):
 
     def fields(self) -> ComposeResult:
         yield Label("What")
-        yield Select([("Equity round", "raise"), ("Loan against GPUs", "borrow")], value="raise", id="what", allow_blank=False)
+        yield Select(
+            [("Equity round", "raise"), ("Loan against GPUs", "borrow")],
+            value="raise",
+            id="what",
+            allow_blank=False,
+        )
         yield Label("Amount (USD)")
         yield Input(value="5e9", id="amount")
 
@@ -445,7 +497,12 @@ class DealsScreen(DecisionScreen):
         p = self.session.params
         yield Static(id="partners")
         yield Label("Partner")
-        yield Select([(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0], id="partner", allow_blank=False)
+        yield Select(
+            [(q.name, q.id) for q in p.catalog.partners],
+            value=p.partner_ids[0],
+            id="partner",
+            allow_blank=False,
+        )
         yield Label("GPU")
         yield Select([(g.id, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
         yield Label("Count")
@@ -485,12 +542,13 @@ class DealsScreen(DecisionScreen):
             "partner": str(self.value("partner")),
             "gpu": str(self.value("gpu")),
             "count": int(parse_number(self.value("count"), "count", 1, 10_000_000, integer=True)),
-            "start": self.session.week + int(parse_number(self.value("start"), "start", 0, 520, integer=True)),
+            "start": self.session.week
+            + int(parse_number(self.value("start"), "start", 0, 520, integer=True)),
             "weeks": int(parse_number(self.value("weeks"), "term", 1, 520, integer=True)),
             "price": parse_number(self.value("price"), "price", 0.01, 1000),
         }
         site = self.value("site")
-        if site is not Select.BLANK and site is not None:
+        if site is not Select.NULL and site is not None:
             offer["site"] = str(site)
         return offer
 
@@ -509,7 +567,7 @@ class DealsScreen(DecisionScreen):
         if answer == "counter":
             lab = self.lab
             self.query_one("#count", Input).value = str(int(ans.count[0, lab]))
-            self.query_one("#price", Input).value = f"{float(ans.price[0, lab]):.2f}"
+            self.query_one("#price", Input).value = f"{math.ceil(float(ans.price[0, lab]) * 100) / 100:.2f}"
             words += "  (their terms are filled in: confirm to accept)"
         return words
 
@@ -540,7 +598,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class GameOverScreen(Screen):
-    BINDINGS = [Binding("n", "app.new_game", "New game", id="new-game"), Binding("q", "app.exit_now", "Quit", id="quit")]
+    BINDINGS = [
+        Binding("n", "app.new_game", "New game", id="new-game"),
+        Binding("q", "app.exit_now", "Quit", id="quit"),
+    ]
 
     def __init__(self, text: str) -> None:
         super().__init__()
