@@ -18,7 +18,7 @@ import numpy as np
 from game.catalog import Catalog, default_catalog
 from game.engine import codes, compute, deals, economy, policies, turn
 from game.engine.actions import Actions, merge
-from game.engine.params import TRAIN
+from game.engine.params import HOURS_PER_WEEK, TRAIN
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
 from game.saves import (
     Scenario,
@@ -272,6 +272,36 @@ class Session:
             raise Refused(f"{mw:,.0f} MW of turbines cost ${cost / 1e9:,.2f}B")
         self._set(lab, turbine_mw=((s,), mw))
         return f"Ordered {mw:,.0f} MW of turbines for ${cost / 1e9:,.2f}B: running in {p.site_turbine_weeks[s]} weeks"
+
+    def upgrade_substation(self, lab: int, site: str) -> str:
+        p, w = self.params, self.world
+        if site not in p.site_ids:
+            raise Refused(f"unknown site {site!r}")
+        s = p.site_ids.index(site)
+        name = self.catalog.sites[s].name
+        if w.substation_left[0, s] > 0:
+            raise Refused(
+                f"an upgrade at {name} is already under way ({int(w.substation_left[0, s])} weeks left)"
+            )
+        if w.grid_mw[0, s] >= p.site_grid_max[s]:
+            raise Refused(f"{name}'s grid is at its maximum ({p.site_grid_max[s]:,.0f} MW)")
+        cost = p.site_substation_mw[s] * p.site_substation_usd_per_mw[s]
+        if cost > w.cash[0, lab]:
+            raise Refused(f"the upgrade costs ${cost / 1e9:,.2f}B")
+        self._set(lab, substation=((s,), True))
+        add = min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])
+        return f"Substation at {name}: +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, ${cost / 1e6:,.0f}M"
+
+    def leave_contract(self, lab: int, slot: int) -> str:
+        w, p = self.world, self.params
+        if not 0 <= slot < w.contract_partner.shape[-1] or w.contract_partner[0, lab, slot] < 0:
+            raise Refused(f"there is no contract number {slot}")
+        partner = int(w.contract_partner[0, lab, slot])
+        left = max(int(w.contract_end[0, lab, slot]) - max(int(w.contract_start[0, lab, slot]), self.week), 0)
+        value = w.contract_count[0, lab, slot] * w.contract_price[0, lab, slot] * HOURS_PER_WEEK * left
+        penalty = p.partner_exit_penalty[partner] * value
+        self._set(lab, exit_slot=((), slot))
+        return f"Leaving contract {slot} with {self.catalog.partners[partner].name} this week: penalty ${penalty / 1e9:,.2f}B"
 
     def start_run(self, lab: int, flop: float) -> str:
         p = self.params

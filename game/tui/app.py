@@ -22,8 +22,10 @@ from game.tui.screens import (
     DealsScreen,
     FinanceScreen,
     GameOverScreen,
+    HelpScreen,
     HQScreen,
     MarketScreen,
+    RivalsScreen,
     SitesScreen,
     TitleScreen,
     TrainingScreen,
@@ -35,6 +37,8 @@ DECISIONS = {
     "deals": DealsScreen,
     "training": TrainingScreen,
     "finance": FinanceScreen,
+    "rivals": RivalsScreen,
+    "help": HelpScreen,
 }
 FAST_FORWARD_LIMIT = 26
 
@@ -138,10 +142,13 @@ class AgiRaceApp(App):
             self.refresh_hq()
 
     def action_fast_forward(self) -> None:
-        if self.session is None or self.session.over or self.fast_forwarding:
+        if self.fast_forwarding:  # pressed again: stop after this week
+            self.fast_forwarding = False
+            return
+        if self.session is None or self.session.over:
             return
         self.fast_forwarding = True
-        self.notify("Fast-forwarding until something needs you (n stops)...", timeout=2)
+        self.notify("Fast-forwarding until something needs you (f stops)...", timeout=2)
         self._fast_forward()
 
     @work(thread=True, exclusive=True, group="turns")

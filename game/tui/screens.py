@@ -12,9 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+)
 
 from game.catalog import Catalog
+from game.engine import economy
 from game.session import Refused, Session
 
 
@@ -22,6 +33,19 @@ def money(x: float) -> str:
     if abs(x) >= 1e9:
         return f"${x / 1e9:,.1f}B"
     return f"${x / 1e6:,.0f}M"
+
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def bars(values: list[float], lo: float, hi: float) -> str:
+    """A one-line bar chart of `values` on the scale lo..hi (shared between series)."""
+    span = hi - lo
+    out = []
+    for v in values:
+        level = 8 if span <= 0 else int(round((v - lo) / span * 8))
+        out.append(BLOCKS[max(0, min(8, level))])
+    return "".join(out)
 
 
 def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = False) -> float:
@@ -156,6 +180,8 @@ class HQScreen(Screen):
         Binding("d", "app.open('deals')", "Deals", id="deals"),
         Binding("t", "app.open('training')", "Training", id="training"),
         Binding("c", "app.open('finance')", "Finance", id="finance"),
+        Binding("r", "app.open('rivals')", "Rivals", id="rivals"),
+        Binding("question_mark,h", "app.open('help')", "Help", id="help"),
         Binding("tab", "app.next_player", "Next player", id="next-player", show=False),
         Binding("ctrl+s", "app.save", "Save", id="save"),
         Binding("q", "app.request_quit", "Quit", id="quit"),
@@ -173,6 +199,7 @@ class HQScreen(Screen):
                 yield Static(id="runs-panel")
             with Vertical(id="hq-right"):
                 yield DataTable(id="race", cursor_type="none", zebra_stripes=True)
+                yield Static(id="charts")
                 yield Static(id="news")
         yield Footer()
 
@@ -241,6 +268,19 @@ class HQScreen(Screen):
                 money(float(w.cash[0, i])),
                 money(float(w.valuation[0, i])),
             )
+        history = session.history[-40:]
+        charts = ["[b]The race, week by week[/b] (shared scale)"]
+        for title, key, fmt in (
+            ("capability", "capability", "{:.2f}"),
+            ("compute", "compute", "{:.2e}"),
+            ("cash", "cash", "{:.2e}"),
+        ):
+            mine = [h[key][lab] for h in history]
+            theirs = [h[key][best_rival] for h in history]
+            lo, hi = min(mine + theirs), max(mine + theirs)
+            charts.append(f"{title:<10} you   {bars(mine, lo, hi)} {fmt.format(mine[-1])}")
+            charts.append(f"{'':<10} rival {bars(theirs, lo, hi)} {fmt.format(theirs[-1])}")
+        self.query_one("#charts", Static).update("\n".join(charts))
         news = [f"w{week}: {text}" for week, text in session.news[-8:]]
         self.query_one("#news", Static).update("[b]News[/b]\n" + ("\n".join(reversed(news)) or "quiet week"))
 
@@ -400,8 +440,10 @@ class SitesScreen(DecisionScreen):
         )
 
     def decide(self) -> str:
-        mw = parse_number(self.value("mw"), "megawatts", 1, 5000)
         site = str(self.value("site"))
+        if self.value("what") == "substation":
+            return self.session.upgrade_substation(self.lab, site)
+        mw = parse_number(self.value("mw"), "megawatts", 1, 5000)
         if self.value("what") == "turbines":
             return self.session.order_turbines(self.lab, site, mw)
         return self.session.build_halls(self.lab, site, mw)
@@ -471,17 +513,28 @@ class FinanceScreen(DecisionScreen):
         yield Input(value="5e9", id="amount")
 
     def preview(self) -> str:
-        from game.engine import economy
 
         s = self.session
         w, lab = s.world, self.lab
         f = s.params.rules.finance
         cap = min(f.raise_max_fraction * w.valuation[0, lab], f.raise_max_usd * w.mood[0])
         room = float(economy.credit_headroom(s.params, w)[0, lab])
-        return (
+        text = (
             f"Valuation {money(float(w.valuation[0, lab]))}, your share {w.founder_share[0, lab]:.1%}. "
             f"A round can raise up to {money(cap)}; lenders offer {money(room)} at {f.interest_rate:.0%}."
         )
+        report = s.last_report
+        if report is not None:
+            flows = report.flows[0, lab]
+            items = [
+                f"{name} {money(float(v))}"
+                for name, v in zip(economy.FLOWS, flows, strict=True)
+                if abs(v) >= 1e5
+            ]
+            text += (
+                "\nLast week: " + (", ".join(items) or "nothing moved") + f"; net {money(float(flows.sum()))}"
+            )
+        return text
 
     def decide(self) -> str:
         amount = parse_number(self.value("amount"), "amount", 1, 1e13)
@@ -515,6 +568,10 @@ class DealsScreen(DecisionScreen):
         yield Input(value="2.8", id="price")
         yield Label("Build at your site (optional)")
         yield Select([(s.name, s.id) for s in p.catalog.sites], id="site", prompt="their own datacenters")
+        yield Label("Or leave a contract early (its number; the partner's penalty applies)")
+        with Horizontal(classes="buttons"):
+            yield Input(placeholder="contract number", id="exit-slot")
+            yield Button("Leave contract", id="exit", variant="error")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -570,6 +627,78 @@ class DealsScreen(DecisionScreen):
             self.query_one("#price", Input).value = f"{math.ceil(float(ans.price[0, lab]) * 100) / 100:.2f}"
             words += "  (their terms are filled in: confirm to accept)"
         return words
+
+    @on(Button.Pressed, "#exit")
+    def _exit(self) -> None:
+        message = self.query_one("#message", Static)
+        try:
+            slot = int(parse_number(self.value("exit-slot"), "contract number", 0, 99, integer=True))
+            text = self.session.leave_contract(self.lab, slot)
+        except Refused as err:
+            message.update(f"[red]{err}[/red]")
+            return
+        message.update(text)
+        self.app.notify(text)
+
+
+class RivalsScreen(DecisionScreen):
+    """What the news lets you know about the other labs (estimates)."""
+
+    TITLE_TEXT = "Rival intel (from the news: estimates, rounded)"
+
+    def fields(self) -> ComposeResult:
+        yield Static(id="intel")
+
+    def on_mount(self) -> None:
+        from game.engine import compute
+
+        s = self.session
+        w, p = s.world, s.params
+        peak, _, n = compute.lab_flops(p, w)
+        lines = []
+        for i in range(p.n_labs):
+            if i == self.lab:
+                continue
+            rough = lambda x: float(f"{x:.1g}")  # noqa: E731 - the press rounds to one figure
+            running = [k for k in range(w.run_phase.shape[-1]) if w.run_phase[0, i, k] != 0]
+            lines += [
+                f"[b]{s.lab_name(i)}[/b]",
+                f"  best model about {w.best_model[0, i]:.1f}; {len(running)} run(s) under way",
+                f"  about {rough(n[0, i]):,.0f} GPUs, {rough(peak[0, i] / 1e18):,.0f} EFLOP/s",
+                f"  valued near {money(rough(float(w.valuation[0, i])))}; about {rough(w.users[0, i] / 1e6):,.0f}M users",
+            ]
+        self.query_one("#intel", Static).update("\n".join(lines))
+        self.query_one("#confirm").display = False
+
+
+class HelpScreen(DecisionScreen):
+    TITLE_TEXT = "How to play"
+
+    def fields(self) -> ComposeResult:
+        yield Static(HELP_TEXT)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm").display = False
+
+
+HELP_TEXT = """\
+Each turn is a week. Make your decisions on the screens below, then press n to end the week
+(f fast-forwards until something needs you; f again stops). The first lab to release a model
+at the AGI capability wins; run out of cash and credit and you are out.
+
+  m  Market     buy GPUs from NVIDIA via Dell or Supermicro; they arrive after the lead time
+  s  Sites      build halls (MW), order gas turbines, upgrade substations: GPUs only run in
+                halls that have power
+  d  Deals      offer Oracle, Microsoft or CoreWeave a rental; they accept, counter, stall
+                (with a reason) or reject. A counter's terms are filled in: confirm to accept.
+  t  Training   start a run (C FLOP, or N parameters with D = 20N) and set the compute split
+  c  Finance    raise a round (dilutes you) or borrow against your GPUs; last week's P&L
+  r  Rivals     what the news says about the others
+  ctrl+s save, ctrl+p the command palette (every action, and themes), q quit.
+
+Capability is log10 of a model's effective compute (GPT-4 is 25.3). Effective compute is the
+run's FLOP times your software efficiency when it started; research raises that ~3x a year,
+faster with research compute and a stronger model."""
 
 
 class ConfirmScreen(ModalScreen[bool]):
