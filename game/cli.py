@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--lab", help="your lab (xai, openai, or both for two players)")
     play.add_argument("--difficulty", help="the rival's difficulty (easy, normal, hard)")
     play.add_argument("--seed", type=SEED)
+    play.add_argument(
+        "--autosave-every",
+        type=_checker("--autosave-every", 0, 520, integer=True),
+        help="weeks between autosaves (default 4; 0 turns autosave off)",
+    )
 
     sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
     check = sub.add_parser("check-save", help="validate a scenario or save file")
@@ -429,7 +434,10 @@ def cmd_play(args: argparse.Namespace | None, catalog: Catalog) -> int:
             raise UsageError(f"--lab: {err}") from None
     from game.tui.app import AgiRaceApp
 
-    AgiRaceApp(session=session, catalog=catalog).run()
+    app = AgiRaceApp(session=session, catalog=catalog)
+    if args is not None and args.autosave_every is not None:
+        app.autosave_every = int(args.autosave_every)
+    app.run()
     return 0
 
 

@@ -191,3 +191,36 @@ def test_play_load_refuses_a_bad_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not valid TOML" in err and err.count("\n") == 1
     assert main(["play", "--scenario", "2024-07-colossus", "--lab", "google"]) == 2
+
+
+async def test_play_to_the_end_without_a_crash():
+    app = AgiRaceApp(session=Session.new(seed=11))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(400):
+            if isinstance(app.screen, GameOverScreen):
+                break
+            await pilot.press("n")
+        assert isinstance(app.screen, GameOverScreen)
+        assert app.session.over and app.session.world.winner[0] >= 0
+
+
+async def test_the_load_list_survives_a_damaged_save(home):
+    session = Session.new()
+    session.end_week()
+    good = session.save(home / "saves" / "good.toml")
+    (home / "saves" / "broken.toml").write_text("[meta\n")
+    app = AgiRaceApp()
+    async with app.run_test(size=(120, 50)) as pilot:
+        assert isinstance(app.screen, TitleScreen)
+        choice = app.screen.query_one("#load-choice")
+        labels = [str(label) for label, _ in app.screen.saves]
+        assert any("damaged" in label for label in labels) and any("week 1" in label for label in labels)
+        choice.value = str(home / "saves" / "broken.toml")
+        app.screen.query_one("#load").press()
+        await pilot.pause()
+        assert "not valid TOML" in str(app.screen.query_one("#title-error").content)
+        assert isinstance(app.screen, TitleScreen)  # still usable
+        choice.value = str(good)
+        app.screen.query_one("#load").press()
+        await pilot.pause()
+        assert isinstance(app.screen, HQScreen) and app.session.week == 1

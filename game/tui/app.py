@@ -56,6 +56,7 @@ class AgiRaceApp(App):
         self.session: Session | None = session
         self.player = 0
         self.fast_forwarding = False
+        self.autosave_every: int | None = None  # None: the session's default
 
     # --------------------------------------------------------------- screens
     def on_mount(self) -> None:
@@ -74,12 +75,29 @@ class AgiRaceApp(App):
             scenarios.append((path.stem, scn.meta.title, scn.meta.description))
         saves = []
         for folder in (user_dir(), user_dir() / "autosave"):
-            for path in sorted(folder.glob("*.toml"), reverse=True) if folder.is_dir() else []:
-                saves.append((f"{path.parent.name}/{path.stem}", str(path)))
+            files = (
+                sorted(folder.glob("*.toml"), key=lambda f: f.stat().st_mtime, reverse=True)
+                if folder.is_dir()
+                else []
+            )
+            for path in files[:20]:
+                saves.append((self._describe_save(path), str(path)))
         return TitleScreen(self.catalog, scenarios, saves)
+
+    def _describe_save(self, path: Path) -> str:
+        """A save's line in the load list: date, week, lab, cash (or that it is damaged)."""
+        try:
+            scn = load_scenario(path, self.catalog)
+        except SaveError:
+            return f"{path.stem} (damaged: load it to see why)"
+        lab = scn.humans[0] if scn.humans else scn.lab_ids[0]
+        cash = scn.labs[lab]["start"].cash
+        return f"{path.stem}: {scn.date.isoformat()} (week {scn.meta.week}), {self.catalog.lab(lab).name}, cash ${cash / 1e9:,.1f}B"
 
     def start(self, session: Session) -> None:
         self.session = session
+        if self.autosave_every is not None:
+            session.autosave_every = self.autosave_every
         humans = [session.params.lab_ids.index(h) for h in session.humans]
         self.player = humans[0] if humans else 0
         while len(self.screen_stack) > 2:
