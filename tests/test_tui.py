@@ -224,3 +224,13 @@ async def test_the_load_list_survives_a_damaged_save(home):
         app.screen.query_one("#load").press()
         await pilot.pause()
         assert isinstance(app.screen, HQScreen) and app.session.week == 1
+
+
+async def test_how_to_play_from_the_title():
+    app = AgiRaceApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.screen.query_one("#how").press()
+        await pilot.pause()
+        assert any("Each turn is a week" in str(w.content) for w in app.screen.query("Static"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, TitleScreen)

@@ -35,6 +35,11 @@ def money(x: float) -> str:
     return f"${x / 1e6:,.0f}M"
 
 
+def row(label: str, widget: Any) -> Horizontal:
+    """A form row: a label, then its field."""
+    return Horizontal(Label(label, classes="row-label"), widget, classes="row")
+
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
@@ -115,6 +120,7 @@ class TitleScreen(Screen):
             yield Static("", id="title-error", classes="error")
             with Horizontal(id="title-buttons"):
                 yield Button("New game", id="new", variant="primary")
+                yield Button("How to play", id="how")
                 yield Button("Quit", id="quit")
             yield Label("Load a save")
             if self.saves:
@@ -154,6 +160,10 @@ class TitleScreen(Screen):
             self.query_one("#title-error", Static).update(str(err))
             return
         self.app.start(session)
+
+    @on(Button.Pressed, "#how")
+    def _how(self) -> None:
+        self.app.push_screen(HelpScreen())
 
     @on(Button.Pressed, "#load")
     def _load(self) -> None:
@@ -370,16 +380,18 @@ class MarketScreen(DecisionScreen):
 
     def fields(self) -> ComposeResult:
         p = self.session.params
-        yield Label("GPU")
-        yield Select([(g.name, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
-        yield Label("Count")
-        yield Input(value="10000", id="count")
-        yield Label("Integrator")
-        yield Select(
-            [(v.name, v.id) for v in p.catalog.integrators],
-            value=p.integrator_ids[0],
-            id="vendor",
-            allow_blank=False,
+        yield row(
+            "GPU", Select([(g.name, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
+        )
+        yield row("Count", Input(value="10000", id="count"))
+        yield row(
+            "Integrator",
+            Select(
+                [(v.name, v.id) for v in p.catalog.integrators],
+                value=p.integrator_ids[0],
+                id="vendor",
+                allow_blank=False,
+            ),
         )
 
     def preview(self) -> str:
@@ -410,19 +422,22 @@ class SitesScreen(DecisionScreen):
 
     def fields(self) -> ComposeResult:
         p = self.session.params
-        yield Label("Site")
-        yield Select(
-            [(s.name, s.id) for s in p.catalog.sites], value=p.site_ids[0], id="site", allow_blank=False
+        yield row(
+            "Site",
+            Select(
+                [(s.name, s.id) for s in p.catalog.sites], value=p.site_ids[0], id="site", allow_blank=False
+            ),
         )
-        yield Label("What")
-        yield Select(
-            [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines")],
-            value="halls",
-            id="what",
-            allow_blank=False,
+        yield row(
+            "What",
+            Select(
+                [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines")],
+                value="halls",
+                id="what",
+                allow_blank=False,
+            ),
         )
-        yield Label("Megawatts")
-        yield Input(value="50", id="mw")
+        yield row("Megawatts", Input(value="50", id="mw"))
 
     def preview(self) -> str:
         s, p = self.session, self.session.params
@@ -453,11 +468,19 @@ class TrainingScreen(DecisionScreen):
     TITLE_TEXT = "Training: plan a run (by compute budget, or by model size with D = 20N)"
 
     def fields(self) -> ComposeResult:
-        yield Label("Plan by")
-        yield Select([("Compute budget C (FLOP)", "flop"), ("Parameters N (Chinchilla: D = 20N, C = 6ND)", "params")],
-                     value="flop", id="mode", allow_blank=False)  # fmt: skip
-        yield Label("Amount")
-        yield Input(value="1e26", id="amount")
+        yield row(
+            "Plan by",
+            Select(
+                [
+                    ("Compute budget C (FLOP)", "flop"),
+                    ("Parameters N (Chinchilla: D = 20N, C = 6ND)", "params"),
+                ],
+                value="flop",
+                id="mode",
+                allow_blank=False,
+            ),
+        )
+        yield row("Amount", Input(value="1e26", id="amount"))
         yield Label("Compute split: training / inference / research (%)")
         with Horizontal():
             split = self.session.world.split[0, self.lab]
@@ -502,15 +525,16 @@ class FinanceScreen(DecisionScreen):
     TITLE_TEXT = "Finance: raise a round or borrow against your GPUs"
 
     def fields(self) -> ComposeResult:
-        yield Label("What")
-        yield Select(
-            [("Equity round", "raise"), ("Loan against GPUs", "borrow")],
-            value="raise",
-            id="what",
-            allow_blank=False,
+        yield row(
+            "What",
+            Select(
+                [("Equity round", "raise"), ("Loan against GPUs", "borrow")],
+                value="raise",
+                id="what",
+                allow_blank=False,
+            ),
         )
-        yield Label("Amount (USD)")
-        yield Input(value="5e9", id="amount")
+        yield row("Amount (USD)", Input(value="5e9", id="amount"))
 
     def preview(self) -> str:
 
@@ -549,25 +573,26 @@ class DealsScreen(DecisionScreen):
     def fields(self) -> ComposeResult:
         p = self.session.params
         yield Static(id="partners")
-        yield Label("Partner")
-        yield Select(
-            [(q.name, q.id) for q in p.catalog.partners],
-            value=p.partner_ids[0],
-            id="partner",
-            allow_blank=False,
+        yield row(
+            "Partner",
+            Select(
+                [(q.name, q.id) for q in p.catalog.partners],
+                value=p.partner_ids[0],
+                id="partner",
+                allow_blank=False,
+            ),
         )
-        yield Label("GPU")
-        yield Select([(g.id, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
-        yield Label("Count")
-        yield Input(value="20000", id="count")
-        yield Label("Start (weeks from now)")
-        yield Input(value="0", id="start")
-        yield Label("Term (weeks)")
-        yield Input(value="52", id="weeks")
-        yield Label("Price (USD per GPU-hour)")
-        yield Input(value="2.8", id="price")
-        yield Label("Build at your site (optional)")
-        yield Select([(s.name, s.id) for s in p.catalog.sites], id="site", prompt="their own datacenters")
+        yield row(
+            "GPU", Select([(g.id, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
+        )
+        yield row("Count", Input(value="20000", id="count"))
+        yield row("Start (weeks from now)", Input(value="0", id="start"))
+        yield row("Term (weeks)", Input(value="52", id="weeks"))
+        yield row("Price (USD per GPU-hour)", Input(value="2.8", id="price"))
+        yield row(
+            "Build at your site (optional)",
+            Select([(s.name, s.id) for s in p.catalog.sites], id="site", prompt="their own datacenters"),
+        )
         yield Label("Or leave a contract early (its number; the partner's penalty applies)")
         with Horizontal(classes="buttons"):
             yield Input(placeholder="contract number", id="exit-slot")
