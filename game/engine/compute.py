@@ -39,9 +39,23 @@ def usable_mw(s: State) -> np.ndarray:
     return np.minimum(s.hall_mw, power_mw(s))
 
 
+_installed_mw_last: tuple[Any, Any, np.ndarray] | None = None
+
+
 def installed_mw(p: Params, s: State) -> np.ndarray:
-    """All-in MW of the GPUs installed at each site (B, L, S)."""
-    return (s.installed * p.gpu_kw).sum(-1) / 1000.0
+    """All-in MW of the GPUs installed at each site (B, L, S).
+
+    Many rules ask this of the same (immutable) array within one step, so the last
+    answer is kept, keyed by the array's identity (the tuple holds the array, so the
+    identity cannot be reused while it is kept)."""
+    global _installed_mw_last
+    last = _installed_mw_last
+    if last is not None and last[0] is s.installed and last[1] is p:
+        return last[2]
+    value = (s.installed * p.gpu_kw).sum(-1) / 1000.0
+    value.flags.writeable = False
+    _installed_mw_last = (s.installed, p, value)
+    return value
 
 
 def powered_fraction(p: Params, s: State) -> np.ndarray:

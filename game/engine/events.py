@@ -20,31 +20,36 @@ from game.engine.params import Params
 State = Any
 
 
-def lab_fields(p: Params, s: State) -> dict[str, np.ndarray]:
-    """The quantities card conditions read, per lab (B, L)."""
+def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str, np.ndarray]:
+    """The quantities card conditions read, per lab (B, L); only the `needed` ones are
+    computed (all of them by default)."""
     B, L = s.cash.shape
-    best = np.where(s.best_model > 0, s.best_model, -np.inf)
-    if L > 1:
-        rival = np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
-    else:
-        rival = np.full_like(best, -np.inf)
-    lead = np.where(np.isfinite(rival) & np.isfinite(best), np.nan_to_num(best) - np.nan_to_num(rival), 0.0)
-    total_users = np.maximum(s.users.sum(1, keepdims=True), 1.0)
-    return {
-        "best_model": s.best_model,
-        "software": s.software,
-        "cash": s.cash,
-        "users": s.users,
-        "valuation": s.valuation,
-        "debt": s.debt,
-        "gpus": compute.fleet(p, s).sum(-1),
-        "turbine_mw": s.turbine_mw.sum(-1),
+
+    def lead() -> np.ndarray:
+        best = np.where(s.best_model > 0, s.best_model, -np.inf)
+        if L > 1:
+            rival = np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
+        else:
+            rival = np.full_like(best, -np.inf)
+        both = np.isfinite(rival) & np.isfinite(best)
+        return np.where(both, np.nan_to_num(best) - np.nan_to_num(rival), 0.0)
+
+    fields = {
+        "best_model": lambda: s.best_model,
+        "software": lambda: s.software,
+        "cash": lambda: s.cash,
+        "users": lambda: s.users,
+        "valuation": lambda: s.valuation,
+        "debt": lambda: s.debt,
+        "gpus": lambda: compute.fleet(p, s).sum(-1),
+        "turbine_mw": lambda: s.turbine_mw.sum(-1),
         "lead": lead,
-        "share": s.users / total_users,
-        "runway_weeks": np.minimum(economy.runway_weeks(p, s), 1e6),
-        "mood": np.broadcast_to(s.mood[:, None], (B, L)),
-        "market_users": np.broadcast_to(s.market_users[:, None], (B, L)),
+        "share": lambda: s.users / np.maximum(s.users.sum(1, keepdims=True), 1.0),
+        "runway_weeks": lambda: np.minimum(economy.runway_weeks(p, s), 1e6),
+        "mood": lambda: np.broadcast_to(s.mood[:, None], (B, L)),
+        "market_users": lambda: np.broadcast_to(s.market_users[:, None], (B, L)),
     }
+    return {name: make() for name, make in fields.items() if needed is None or name in needed}
 
 
 def _eligible(p: Params, s: State, card: EventCard, c: int, fields: dict[str, np.ndarray]) -> np.ndarray:
@@ -66,10 +71,13 @@ def _eligible(p: Params, s: State, card: EventCard, c: int, fields: dict[str, np
 def eligible(p: Params, s: State) -> np.ndarray:
     """Where each card's window, labs and conditions hold (B, L, C), judged on the state
     the week starts from (what the players saw)."""
-    fields = lab_fields(p, s)
     cards = p.catalog.events
     if not cards:
         return np.zeros((*s.cash.shape, 0), bool)
+    needed = {
+        cond.field for card in cards for cond in card.when if not (cond.field == "turbine_mw" and cond.site)
+    }
+    fields = lab_fields(p, s, needed)
     return np.stack([_eligible(p, s, card, c, fields) for c, card in enumerate(cards)], axis=-1)
 
 
@@ -88,8 +96,7 @@ def apply(
     if C == 0:
         return fired, values, lost
     draw = rng.uniform(s.seed, s.game, s.week, rng.EVENTS, (L, C))
-    size = rng.uniform(s.seed, s.game, s.week, rng.EVENTS + 1, (L, C, 4))
-    last = s.event_last
+    last = s.event_last.copy()
     running = ~s.done[:, None]
     for c, card in enumerate(cards):
         ok = ok_at_start[..., c]
@@ -103,9 +110,12 @@ def apply(
         if not fire.any():
             continue
         fired[..., c] = fire
-        last = np.where(fire[..., None] & (np.arange(C) == c), s.week[:, None, None], last)
+        last[..., c] = np.where(fire, s.week[:, None], last[..., c])
+        # Sizes are drawn only for cards that fired somewhere; each card has its own
+        # stream, so a game's draws never depend on the rest of the batch.
+        size = rng.uniform(s.seed, s.game, s.week, rng.EVENT_SIZES + c, (L, len(card.effects)))
         for e, effect in enumerate(card.effects):
-            value = effect.low + (effect.high - effect.low) * size[:, :, c, min(e, 3)]
+            value = effect.low + (effect.high - effect.low) * size[:, :, e]
             if effect.what in ("gpu_delay", "outage", "substation_delay"):
                 value = np.round(value)
             if e == 0:

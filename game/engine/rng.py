@@ -18,6 +18,7 @@ POLICY_SIZE = 4
 EVENTS = 5
 DEALS = 6
 MARKET = 7
+EVENT_SIZES = 1000  # + card index: one stream per card of the events deck
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
