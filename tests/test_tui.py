@@ -234,3 +234,43 @@ async def test_how_to_play_from_the_title():
         assert any("Each turn is a week" in str(w.content) for w in app.screen.query("Static"))
         await pilot.press("escape")
         assert isinstance(app.screen, TitleScreen)
+
+
+async def test_sites_build_halls_turbines_and_a_substation():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        screen = app.screen
+        screen.query_one("#site").value = "memphis"
+        screen.query_one("#what").value = "turbines"
+        screen.query_one("#mw").value = "50"
+        await confirm(pilot)
+        assert "MW of turbines" in str(screen.query_one("#message").content)
+        screen.query_one("#site").value = "dallas"
+        screen.query_one("#what").value = "substation"
+        await confirm(pilot)
+        assert "Substation at" in str(screen.query_one("#message").content)
+        screen.query_one("#what").value = "halls"
+        screen.query_one("#mw").value = "100"
+        await confirm(pilot)
+        assert "Building 100 MW" in str(screen.query_one("#message").content)
+        await pilot.press("escape")
+        await pilot.press("n")
+        w = app.session.world
+        dallas = app.session.params.site_ids.index("dallas")
+        assert w.substation_left[0, dallas] > 0 and w.hall_building[0, XAI, dallas] > 0
+
+
+async def test_leave_a_contract_and_read_rival_intel():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        app.screen.query_one("#exit-slot").value = "0"
+        app.screen.query_one("#exit").press()
+        await pilot.pause()
+        assert "Leaving contract 0 with Oracle" in str(app.screen.query_one("#message").content)
+        await pilot.press("escape")
+        await pilot.press("n")
+        assert app.session.world.contract_partner[0, XAI, 0] == -1
+        await pilot.press("r")
+        assert any("best model about" in str(w.content) for w in app.screen.query("Static"))

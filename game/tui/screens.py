@@ -431,7 +431,11 @@ class SitesScreen(DecisionScreen):
         yield row(
             "What",
             Select(
-                [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines")],
+                [
+                    ("Halls (MW)", "halls"),
+                    ("Gas turbines (MW)", "turbines"),
+                    ("Substation upgrade (one step)", "substation"),
+                ],
                 value="halls",
                 id="what",
                 allow_blank=False,
