@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="weeks between autosaves (default 4; 0 turns autosave off)",
     )
 
+    fc = sub.add_parser("forecast", help="the odds from a save: thousands of futures played by the AI")
+    fc.add_argument("file")
+    fc.add_argument("--futures", type=_checker("--futures", 1, 1_000_000, integer=True), default=2000)
+    fc.add_argument("--weeks", type=WEEKS, help="how far ahead (default: to the end of the game)")
+    fc.add_argument("--json", action="store_true")
+
     sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
     check = sub.add_parser("check-save", help="validate a scenario or save file")
     check.add_argument("file")
@@ -441,6 +447,52 @@ def cmd_play(args: argparse.Namespace | None, catalog: Catalog) -> int:
     return 0
 
 
+def cmd_forecast(args: argparse.Namespace, catalog: Catalog) -> int:
+    import time
+
+    from game.session import Session
+
+    session = Session.load(Path(args.file), catalog)
+    t0 = time.perf_counter()
+    fc = session.forecast(futures=args.futures, weeks=args.weeks)
+    seconds = time.perf_counter() - t0
+    labs = session.params.lab_ids
+    pct = fc.agi_percentiles()
+    dates = {
+        k: (session.params.date_of(round(v)).isoformat() if v is not None else None) for k, v in pct.items()
+    }
+    doc = {
+        "file": args.file,
+        "week": session.week,
+        "futures": fc.futures,
+        "weeks_played": fc.weeks_played,
+        "win": {lab: float(fc.win[i]) for i, lab in enumerate(labs)},
+        "no_winner": fc.no_winner,
+        "bankrupt": {lab: float(fc.bankrupt[i]) for i, lab in enumerate(labs)},
+        "agi_share": fc.agi_share,
+        "agi_week": pct,
+        "agi_date": dates,
+    }
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(
+        f"{fc.futures:,} futures from week {session.week} ({session.date.isoformat()}), {fc.weeks_played} weeks ahead"
+    )
+    for i, lab in enumerate(labs):
+        print(f"  {catalog.lab(lab).name:<16} wins {fc.win[i]:6.1%}   bankrupt {fc.bankrupt[i]:6.1%}")
+    if fc.no_winner:
+        print(f"  {'undecided':<16}      {fc.no_winner:6.1%}")
+    if pct["p50"] is None:
+        print("AGI: not within the horizon")
+    else:
+        print(
+            f"AGI in {fc.agi_share:.0%} of futures: p10 {dates['p10']}, median {dates['p50']}, p90 {dates['p90']}"
+        )
+    print(f"({seconds:.1f} s)", file=sys.stderr)
+    return 0
+
+
 def _describe(scn: Any) -> str:
     state = f"week {scn.meta.week} ({scn.date.isoformat()})"
     if scn.result is not None:
@@ -498,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_simulate(args, catalog)
         if args.command == "offer":
             return cmd_offer(args, catalog)
+        if args.command == "forecast":
+            return cmd_forecast(args, catalog)
         if args.command == "scenarios":
             return cmd_scenarios(args, catalog)
         if args.command == "check-save":

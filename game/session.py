@@ -470,6 +470,42 @@ class Session:
         s = economy.score(self.params, self.world)[0]
         return {lab: float(s[i]) for i, lab in enumerate(self.params.lab_ids)}
 
+    # --------------------------------------------------------------- forecast
+    def guessed_styles(self, recent: int = 26) -> dict[str, str]:
+        """The AI style closest to how each human lab has played lately: a builder if it
+        bought more GPUs than it rented, a partner if it rented more."""
+        styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
+        for lab in self.humans:
+            bought = rented = 0
+            for entry in self.log:
+                if entry["lab"] != lab or entry["week"] < self.week - recent:
+                    continue
+                bought += sum(entry.get("order", {}).values())
+                offers = [entry.get("offer")] + list(entry.get("offers", []))
+                rented += sum(o.get("count", 0) for o in offers if o)
+            if bought or rented:
+                styles[lab] = "builder" if bought >= rented else "partner"
+            else:
+                styles[lab] = self.catalog.lab(lab).policy
+        return styles
+
+    def forecast(
+        self,
+        futures: int = 2000,
+        weeks: int | None = None,
+        styles: dict[str, str] | None = None,
+        should_stop: Any = None,
+    ) -> Any:
+        """Monte Carlo futures from this week, every lab played by the AI (the humans'
+        labs by the style that matches their recent play, or `styles`)."""
+        from game.engine import forecast
+
+        chosen = self.guessed_styles() | dict(styles or {})
+        ctl = policies.make_controllers(
+            self.catalog, self.params, chosen, self.scenario.meta.difficulty, ai_labs=self.params.lab_ids
+        )
+        return forecast.run(self.world, ctl, futures, weeks, should_stop=should_stop)
+
     # ------------------------------------------------------------------ saves
     def document(self) -> dict[str, Any]:
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))

@@ -274,3 +274,19 @@ async def test_leave_a_contract_and_read_rival_intel():
         assert app.session.world.contract_partner[0, XAI, 0] == -1
         await pilot.press("r")
         assert any("best model about" in str(w.content) for w in app.screen.query("Static"))
+
+
+async def test_the_odds_screen_computes_in_a_worker():
+    from game.tui.screens import ForecastScreen
+
+    ForecastScreen.FUTURES, ForecastScreen.HORIZON = 40, 20
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, ForecastScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#odds").content)
+        assert "40 futures, 20 weeks ahead" in text and "<- you" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, HQScreen)

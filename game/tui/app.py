@@ -21,6 +21,7 @@ from game.tui.screens import (
     ConfirmScreen,
     DealsScreen,
     FinanceScreen,
+    ForecastScreen,
     GameOverScreen,
     HelpScreen,
     HQScreen,
@@ -38,6 +39,7 @@ DECISIONS = {
     "training": TrainingScreen,
     "finance": FinanceScreen,
     "rivals": RivalsScreen,
+    "forecast": ForecastScreen,
     "help": HelpScreen,
 }
 FAST_FORWARD_LIMIT = 26

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -191,6 +191,7 @@ class HQScreen(Screen):
         Binding("t", "app.open('training')", "Training", id="training"),
         Binding("c", "app.open('finance')", "Finance", id="finance"),
         Binding("r", "app.open('rivals')", "Rivals", id="rivals"),
+        Binding("o", "app.open('forecast')", "Odds", id="forecast"),
         Binding("question_mark,h", "app.open('help')", "Help", id="help"),
         Binding("tab", "app.next_player", "Next player", id="next-player", show=False),
         Binding("ctrl+s", "app.save", "Save", id="save"),
@@ -700,6 +701,65 @@ class RivalsScreen(DecisionScreen):
         self.query_one("#confirm").display = False
 
 
+class ForecastScreen(DecisionScreen):
+    """Your odds: futures played by the AI from this week, computed in a worker."""
+
+    TITLE_TEXT = "Forecast: the odds from here (the AI plays every lab in the futures)"
+    FUTURES = 400
+    HORIZON = 156
+    BINDINGS = [*DecisionScreen.BINDINGS, Binding("r", "run", "Run again", id="forecast-run")]
+
+    def fields(self) -> ComposeResult:
+        yield Static("", id="odds")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm").display = False
+        self.cancelled = False
+        self.action_run()
+
+    def action_run(self) -> None:
+        self.cancelled = False
+        self.query_one("#odds", Static).update(
+            f"Playing {self.FUTURES} futures up to {self.HORIZON} weeks ahead... (esc cancels)"
+        )
+        self._compute()
+
+    def action_cancel(self) -> None:
+        self.cancelled = True
+
+    @work(thread=True, exclusive=True, group="forecast")
+    def _compute(self) -> None:
+        fc = self.session.forecast(
+            futures=self.FUTURES, weeks=self.HORIZON, should_stop=lambda: self.cancelled
+        )
+        self.app.call_from_thread(self._show, fc)
+
+    def _show(self, fc: Any) -> None:
+        s = self.session
+        p = s.params
+        lines = [
+            f"{fc.futures} futures, {fc.weeks_played} weeks ahead"
+            + (" (cancelled early)" if self.cancelled else "")
+        ]
+        for i in range(p.n_labs):
+            you = "  <- you" if i == self.lab else ""
+            lines.append(f"{s.lab_name(i):<16} wins {fc.win[i]:6.1%} {'█' * round(fc.win[i] * 40)}{you}")
+        lines.append(f"{'undecided':<16}      {fc.no_winner:6.1%}")
+        lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%}")
+        if fc.agi_weeks.size:
+            lines.append("")
+            lines.append(f"When AGI lands ({fc.agi_share:.0%} of futures), by quarter:")
+            quarters: dict[str, int] = {}
+            for week in fc.agi_weeks:
+                d = p.date_of(int(week))
+                key = f"{d.year} Q{(d.month - 1) // 3 + 1}"
+                quarters[key] = quarters.get(key, 0) + 1
+            top = max(quarters.values())
+            for key, n in quarters.items():
+                lines.append(f"  {key}  {'█' * max(1, round(n / top * 40))} {n / fc.futures:.0%}")
+        self.query_one("#odds", Static).update("\n".join(lines))
+
+
 class HelpScreen(DecisionScreen):
     TITLE_TEXT = "How to play"
 
@@ -723,6 +783,7 @@ at the AGI capability wins; run out of cash and credit and you are out.
   t  Training   start a run (C FLOP, or N parameters with D = 20N) and set the compute split
   c  Finance    raise a round (dilutes you) or borrow against your GPUs; last week's P&L
   r  Rivals     what the news says about the others
+  o  Odds       a forecast: hundreds of futures played from this week
   ctrl+s save, ctrl+p the command palette (every action, and themes), q quit.
 
 Capability is log10 of a model's effective compute (GPT-4 is 25.3). Effective compute is the

@@ -1,0 +1,68 @@
+"""Monte Carlo futures from one game's state: the odds of winning, when AGI lands, and
+the chance of bankruptcy.
+
+The futures are copies of the game numbered `FUTURE_BASE + k`: each draws its own
+random numbers (the RNG is keyed by the game index), the same ones for the same seed,
+so a forecast is deterministic. Every lab is played by an AI policy in the futures.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from game.engine import policies, turn
+from game.engine.state import END_AGI, World, take
+
+FUTURE_BASE = 1_000_000_000
+
+
+@attrs.frozen(eq=False)
+class Forecast:
+    futures: int
+    weeks_played: int
+    win: np.ndarray  # (L,) share of futures each lab wins
+    no_winner: float  # share of futures still undecided after the horizon
+    bankrupt: np.ndarray  # (L,) share of futures in which each lab goes bankrupt
+    agi_share: float  # share of futures that end in AGI
+    agi_weeks: np.ndarray  # AGI week of each future that reached it (sorted)
+
+    def agi_percentiles(self) -> dict[str, float | None]:
+        if self.agi_weeks.size == 0:
+            return {"p10": None, "p50": None, "p90": None}
+        q = np.percentile(self.agi_weeks, [10, 50, 90])
+        return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
+
+
+def run(
+    world: World,
+    controllers: policies.Controllers,
+    futures: int = 2000,
+    weeks: int | None = None,
+    seed: int | None = None,
+    should_stop: object = None,
+) -> Forecast:
+    """Play `futures` copies of game 0 of `world` forward (to the end, or `weeks`).
+    `should_stop`, if given, is called each week; a true answer stops early."""
+    batch = take(world, np.zeros(futures, dtype=np.int64))
+    seeds = batch.seed if seed is None else np.full(futures, np.uint64(seed))
+    batch = attrs.evolve(batch, seed=seeds, game=FUTURE_BASE + np.arange(futures, dtype=np.int64))
+    limit = world.params.last_week + 1 - int(world.week[0]) if weeks is None else weeks
+    played = 0
+    for _ in range(max(limit, 0)):
+        if batch.done.all() or (callable(should_stop) and should_stop()):
+            break
+        batch, _ = turn.step(batch, policies.decide(batch, controllers))
+        played += 1
+    L = world.cash.shape[1]
+    win = np.array([(batch.winner == lab).mean() for lab in range(L)])
+    agi = batch.done & (batch.end_reason == END_AGI)
+    return Forecast(
+        futures=futures,
+        weeks_played=played,
+        win=win,
+        no_winner=float((batch.winner < 0).mean()),
+        bankrupt=batch.bankrupt.mean(0),
+        agi_share=float(agi.mean()),
+        agi_weeks=np.sort(batch.agi_week[agi]),
+    )
