@@ -544,20 +544,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalog = default_catalog()
         if args.command is None:
             return cmd_play(None, catalog)
-        if args.command == "play":
-            return cmd_play(args, catalog)
-        if args.command == "simulate":
-            return cmd_simulate(args, catalog)
-        if args.command == "offer":
-            return cmd_offer(args, catalog)
-        if args.command == "forecast":
-            return cmd_forecast(args, catalog)
-        if args.command == "scenarios":
-            return cmd_scenarios(args, catalog)
-        if args.command == "check-save":
-            return cmd_check_save(args, catalog)
-        if args.command == "replay":
-            return cmd_replay(args, catalog)
+        commands = {
+            "play": cmd_play,
+            "simulate": cmd_simulate,
+            "offer": cmd_offer,
+            "forecast": cmd_forecast,
+            "scenarios": cmd_scenarios,
+            "check-save": cmd_check_save,
+            "replay": cmd_replay,
+        }
+        if args.command in commands:
+            return commands[args.command](args, catalog)
         if args.command == "calc":
             if args.calc == "train":
                 return cmd_calc_train(args, catalog)

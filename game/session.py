@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog, default_catalog
-from game.engine import codes, compute, deals, economy, policies, turn
+from game.engine import compute, deals, economy, policies, turn
 from game.engine.actions import Actions, merge
 from game.engine.params import HOURS_PER_WEEK, TRAIN
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
@@ -31,7 +31,7 @@ from game.saves import (
     user_dir,
     write_save,
 )
-from game.words import offer_message
+from game.words import offer_message, refusals
 
 AUTOSAVE_EVERY = 4
 
@@ -432,9 +432,7 @@ class Session:
             if r.raised[0, lab] > 0:
                 self.news.append((week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B."))
             if r.refused[0, lab] and p.lab_ids[lab] in self.humans:
-                self.news.append(
-                    (week, f"{name}: refused: {'; '.join(codes.describe(int(r.refused[0, lab])))}.")
-                )
+                self.news.append((week, f"{name}: refused: {'; '.join(refusals(int(r.refused[0, lab])))}."))
             if r.went_bankrupt[0, lab]:
                 self.news.append((week, f"{name} is bankrupt."))
             if r.rented[0, lab] and p.lab_ids[lab] not in self.humans:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.engine import deals
+from game.engine import codes, deals
 from game.engine.params import HOURS_PER_WEEK, Params
 
 
@@ -81,3 +81,23 @@ def _common(who: str, answer: int, reason: int) -> str:
     if reason == deals.RELATIONSHIP:
         return f"{who}: After how things have gone between us, we are not interested."
     return f"{who}: {deals.ANSWERS[answer]} ({deals.REASONS[reason]})."
+
+
+REFUSAL_TEXT = {
+    codes.ORDER_NOT_ON_SALE: "that GPU is not on sale yet",
+    codes.ORDER_NO_SUPPLY: "NVIDIA's supply for the quarter is spoken for",
+    codes.ORDER_NO_CASH: "not enough cash for the whole order",
+    codes.ORDER_NO_SLOT: "too many orders already in flight",
+    codes.RAISE_TOO_SOON: "investors will not hear a new round so soon",
+    codes.RUN_NO_SLOT: "too many training runs at once",
+    codes.RUN_TOO_SMALL: "that run is too small to be worth a release",
+    codes.TURBINE_LIMIT: "the site's turbine permit limit is reached",
+    codes.SUBSTATION_BUSY: "a substation upgrade is already under way there",
+    codes.BORROW_LIMIT: "lenders will not lend more against your GPUs",
+    codes.NO_CASH: "not enough cash",
+}
+
+
+def refusals(mask: int) -> list[str]:
+    """The reasons in a refusal mask, in code order."""
+    return [text for bit, text in REFUSAL_TEXT.items() if mask & bit]

@@ -124,12 +124,6 @@ def take(world: World, index: np.ndarray) -> World:
     return attrs.evolve(world, **{n: getattr(world, n)[index] for n in array_fields()})
 
 
-def concat(worlds: list[World]) -> World:
-    """Join batches of the same scenario along the batch axis."""
-    first = worlds[0]
-    return attrs.evolve(first, **{n: np.concatenate([getattr(w, n) for w in worlds]) for n in array_fields()})
-
-
 def keep_where(mask: np.ndarray, old: World, new: World) -> World:
     """`new`, except games where `mask` (B,) is true keep `old`'s state."""
     changes = {}
