@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--difficulty", help="AI difficulty (easy, normal, hard); default: the scenario's")
     sim.add_argument("--chunk", type=CHUNK, default=10_000, help="games per batch (bounds memory)")
     sim.add_argument(
+        "--workers",
+        type=_checker("--workers", 1, 256, integer=True),
+        default=1,
+        help="processes to share the chunks (results are identical to one process)",
+    )
+    sim.add_argument(
         "--json", metavar="FILE", help="write summary and per-game records as JSON (- for stdout)"
     )
     sim.add_argument("--save-to", metavar="FILE", help="save the final state (with --runs 1) as a scenario")
@@ -317,6 +323,8 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
         difficulty=args.difficulty,
         chunk=args.chunk,
         progress=progress,
+        workers=args.workers,
+        keep_last=bool(args.save_to),
     )
     seed = scn.meta.seed if args.seed is None else args.seed
     first = scn.meta.game if args.offset is None else args.offset

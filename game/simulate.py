@@ -200,24 +200,77 @@ def simulate(
     difficulty: str | None = None,
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    keep_last: bool = False,
 ) -> SimResult:
-    """Play games offset .. offset+runs-1 of the scenario with the AI on every lab.
-    `seed` and `offset` default to the file's own seed and game index."""
+    """Play games offset .. offset+runs-1 of the scenario with the AI on every lab, in
+    chunks, on `workers` processes. Game i is the same game whatever the chunking or the
+    number of processes (its random numbers are keyed by its index). `seed` and `offset`
+    default to the file's own. With several workers the final World is rebuilt only if
+    `keep_last` asks for it."""
     params = scenario_params(scn, catalog, humans=())
     ctl = controllers(scn, catalog, params, styles, difficulty)
     first = scn.meta.game if offset is None else offset
+    starts = list(range(0, runs, chunk))
+    if workers > 1 and len(starts) < workers:  # give every process something to do
+        chunk = max(1, -(-runs // workers))
+        starts = list(range(0, runs, chunk))
+    jobs = [
+        (scn, catalog, min(chunk, runs - start), seed, first + start, weeks, styles, difficulty)
+        for start in starts
+    ]
     games: list[dict[str, Any]] = []
     last: World | None = None
-    for start in range(0, runs, chunk):
-        n = min(chunk, runs - start)
-        world = initial_world(scn, params, n, seed=seed, offset=first + start)
-        tally = Tally(world)
-        world = play(world, ctl, weeks, on_week=tally)
-        games.extend(game_records(world, tally))
-        last = world
-        if progress is not None:
-            progress(start + n, runs)
+    done = 0
+    if workers > 1:
+        import concurrent.futures as cf
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # no inherited state: each process starts clean
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for records in pool.map(_play_chunk, jobs):  # results come back in order
+                games.extend(records)
+                done += len(records)
+                if progress is not None:
+                    progress(done, runs)
+        if keep_last:
+            last = _final_world(*jobs[-1])
+    else:
+        for job in jobs:
+            world, tally = _play(*job)
+            games.extend(game_records(world, tally))
+            last = world
+            done += job[2]
+            if progress is not None:
+                progress(done, runs)
     return SimResult(params, games, summarise(params, games), last, ctl)
+
+
+def _play(
+    scn: Scenario,
+    catalog: Catalog,
+    n: int,
+    seed: int | None,
+    offset: int,
+    weeks: int | None,
+    styles: dict[str, str] | None,
+    difficulty: str | None,
+) -> tuple[World, Tally]:
+    params = scenario_params(scn, catalog, humans=())
+    ctl = controllers(scn, catalog, params, styles, difficulty)
+    world = initial_world(scn, params, n, seed=seed, offset=offset)
+    tally = Tally(world)
+    return play(world, ctl, weeks, on_week=tally), tally
+
+
+def _play_chunk(job: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """One chunk in a worker process: its per-game records."""
+    world, tally = _play(*job)
+    return game_records(world, tally)
+
+
+def _final_world(*job: Any) -> World:
+    return _play(*job)[0]
 
 
 def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:

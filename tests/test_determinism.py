@@ -62,3 +62,9 @@ def test_random_draws_are_uniform_enough():
     assert abs((u < 0.1).mean() - 0.1) < 0.005
     z = rng.normal(np.zeros(n, np.uint64), np.arange(n), np.zeros(n, np.int64), rng.EVENTS)
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+
+
+def test_workers_give_the_same_records_as_one_process(capsys):
+    one = run_json(capsys, "--runs", "40", "--seed", "4", "--weeks", "30", "--chunk", "10")
+    two = run_json(capsys, "--runs", "40", "--seed", "4", "--weeks", "30", "--chunk", "10", "--workers", "2")
+    assert one["games"] == two["games"] and one["summary"] == two["summary"]
