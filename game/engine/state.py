@@ -126,6 +126,8 @@ def take(world: World, index: np.ndarray) -> World:
 
 def keep_where(mask: np.ndarray, old: World, new: World) -> World:
     """`new`, except games where `mask` (B,) is true keep `old`'s state."""
+    if not mask.any():
+        return new
     changes = {}
     for name in array_fields():
         a, b = getattr(old, name), getattr(new, name)
