@@ -706,7 +706,7 @@ class ForecastScreen(DecisionScreen):
 
     TITLE_TEXT = "Forecast: the odds from here (the AI plays every lab in the futures)"
     FUTURES = 400
-    HORIZON = 156
+    HORIZON: int | None = None  # to the end of the game (futures stop when someone wins)
     BINDINGS = [*DecisionScreen.BINDINGS, Binding("r", "run", "Run again", id="forecast-run")]
 
     def fields(self) -> ComposeResult:
