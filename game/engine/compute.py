@@ -39,23 +39,36 @@ def usable_mw(s: State) -> np.ndarray:
     return np.minimum(s.hall_mw, power_mw(s))
 
 
-_installed_mw_last: tuple[Any, Any, np.ndarray] | None = None
+_MEMO: dict[str, tuple[tuple[Any, ...], np.ndarray]] = {}
+
+
+def _memo(name: str, keys: tuple[Any, ...], make: Any) -> np.ndarray:
+    """The last value `make()` gave for these exact (immutable) arrays.
+
+    Several rules ask the same derived array of the same state within a step; the last
+    answer is kept per name, keyed by the identity of its inputs (the tuple holds them,
+    so an identity cannot be reused while it is kept). The value is read-only."""
+    hit = _MEMO.get(name)
+    if (
+        hit is not None
+        and len(hit[0]) == len(keys)
+        and all(a is b for a, b in zip(hit[0], keys, strict=True))
+    ):
+        return hit[1]
+    value = make()
+    value.flags.writeable = False
+    _MEMO[name] = (keys, value)
+    return value
 
 
 def installed_mw(p: Params, s: State) -> np.ndarray:
-    """All-in MW of the GPUs installed at each site (B, L, S).
+    """All-in MW of the GPUs installed at each site (B, L, S)."""
+    return _memo("installed_mw", (s.installed, p), lambda: (s.installed * p.gpu_kw).sum(-1) / 1000.0)
 
-    Many rules ask this of the same (immutable) array within one step, so the last
-    answer is kept, keyed by the array's identity (the tuple holds the array, so the
-    identity cannot be reused while it is kept)."""
-    global _installed_mw_last
-    last = _installed_mw_last
-    if last is not None and last[0] is s.installed and last[1] is p:
-        return last[2]
-    value = (s.installed * p.gpu_kw).sum(-1) / 1000.0
-    value.flags.writeable = False
-    _installed_mw_last = (s.installed, p, value)
-    return value
+
+def owned_gpus(s: State) -> np.ndarray:
+    """GPUs each lab owns, installed or waiting in its warehouse, by type (B, L, G)."""
+    return _memo("owned", (s.installed, s.warehouse), lambda: s.installed.sum(2) + s.warehouse)
 
 
 def powered_fraction(p: Params, s: State) -> np.ndarray:
@@ -112,9 +125,16 @@ def partner_free(p: Params, s: State) -> np.ndarray:
 
 def fleet(p: Params, s: State) -> np.ndarray:
     """Working GPUs of each lab by type (B, L, G): powered owned GPUs plus rented ones."""
-    owned = (s.installed * powered_fraction(p, s)[..., None]).sum(2)
-    alive = ~s.bankrupt
-    return (owned + rented_gpus(p, s)) * alive[..., None]
+    keys = (
+        p, s.installed, s.hall_mw, s.grid_alloc, s.turbine_mw, s.outage_left, s.bankrupt, s.week,
+        s.contract_partner, s.contract_gpu, s.contract_count, s.contract_start, s.contract_end,
+    )  # fmt: skip
+
+    def make() -> np.ndarray:
+        owned = (s.installed * powered_fraction(p, s)[..., None]).sum(2)
+        return (owned + rented_gpus(p, s)) * (~s.bankrupt)[..., None]
+
+    return _memo("fleet", keys, make)
 
 
 def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -321,8 +341,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
 
 def book_value(p: Params, s: State) -> np.ndarray:
     """What the GPUs a lab owns would fetch (B, L): today's price of each."""
-    owned = s.installed.sum(2) + s.warehouse
-    return (owned * unit_price(p, s)[:, None, :]).sum(-1)
+    return (owned_gpus(s) * unit_price(p, s)[:, None, :]).sum(-1)
 
 
 def power_draw(p: Params, s: State) -> tuple[np.ndarray, np.ndarray]:
