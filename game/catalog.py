@@ -102,6 +102,21 @@ class Steps:
         return tuple(out)
 
 
+def _keyed(value: Any, inner: Any, known: tuple[str, ...], what: str, shape: str) -> dict[str, Any]:
+    """A table of `inner` values keyed by ids (checked against `known` when given)."""
+    if not isinstance(value, dict):
+        raise ValueError(shape)
+    out = {}
+    for key, item in value.items():
+        if known and key not in known:
+            raise ValueError(f"unknown {what} {key!r} (known: {', '.join(known)})")
+        try:
+            out[key] = inner.parse(item)
+        except ValueError as err:
+            raise ValueError(f"{key}: {err}") from None
+    return out
+
+
 @attrs.frozen
 class PerGpu:
     """A table keyed by GPU id (only ids from gpus.toml)."""
@@ -109,17 +124,7 @@ class PerGpu:
     inner: Num | Steps
 
     def parse(self, value: Any, gpu_ids: tuple[str, ...] = ()) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise ValueError("must be a table keyed by GPU id")
-        out = {}
-        for key, item in value.items():
-            if gpu_ids and key not in gpu_ids:
-                raise ValueError(f"unknown GPU {key!r} (known: {', '.join(gpu_ids)})")
-            try:
-                out[key] = self.inner.parse(item)
-            except ValueError as err:
-                raise ValueError(f"{key}: {err}") from None
-        return out
+        return _keyed(value, self.inner, gpu_ids, "GPU", "must be a table keyed by GPU id")
 
 
 @attrs.frozen
@@ -129,15 +134,7 @@ class Weights:
     value: Num
 
     def parse(self, value: Any) -> dict[str, float]:
-        if not isinstance(value, dict):
-            raise ValueError("must be a table like { openai = 0.5 }")
-        out = {}
-        for key, item in value.items():
-            try:
-                out[key] = self.value.parse(item)
-            except ValueError as err:
-                raise ValueError(f"{key}: {err}") from None
-        return out
+        return _keyed(value, self.value, (), "id", "must be a table like { openai = 0.5 }")
 
 
 @attrs.frozen

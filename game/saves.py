@@ -491,27 +491,15 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
     market_table = doc.get("market")
     tables = ("nvidia_shipped", "nvidia_requested", "price_factor", "integrator_backlog", "gpu_delay_weeks")
     market = r.record(MarketStart, "market", market_table, nested=tables)
+    gpu_tables = {
+        "nvidia_shipped": NONNEG,
+        "nvidia_requested": NONNEG,
+        "price_factor": FACTOR,
+        "gpu_delay_weeks": Num(0, 520, "weeks", integer=True),
+    }
     market_tables = {
-        "nvidia_shipped": r.table(
-            market_table.get("nvidia_shipped", {}), catalog.gpu_ids, "GPU", "[market] nvidia_shipped", NONNEG
-        ),
-        "nvidia_requested": r.table(
-            market_table.get("nvidia_requested", {}),
-            catalog.gpu_ids,
-            "GPU",
-            "[market] nvidia_requested",
-            NONNEG,
-        ),
-        "price_factor": r.table(
-            market_table.get("price_factor", {}), catalog.gpu_ids, "GPU", "[market] price_factor", FACTOR
-        ),
-        "gpu_delay_weeks": r.table(
-            market_table.get("gpu_delay_weeks", {}),
-            catalog.gpu_ids,
-            "GPU",
-            "[market] gpu_delay_weeks",
-            Num(0, 520, "weeks", integer=True),
-        ),
+        name: r.table(market_table.get(name, {}), catalog.gpu_ids, "GPU", f"[market] {name}", spec)
+        for name, spec in gpu_tables.items()
     }
     if "integrator_backlog" in market_table:
         market_tables["integrator_backlog"] = r.table(

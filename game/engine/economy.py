@@ -163,17 +163,21 @@ def operate(p: Params, s: State, served: np.ndarray, ledger: Ledger) -> np.ndarr
     return revenue
 
 
+def best_rival(best_model: np.ndarray) -> np.ndarray:
+    """For each lab (B, L), the best released model of the other labs; -inf if none."""
+    L = best_model.shape[1]
+    best = np.where(best_model > 0, best_model, -np.inf)
+    if L == 1:
+        return np.full_like(best, -np.inf)
+    return np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
+
+
 def mark_valuation(p: Params, s: State) -> None:
     """What investors think each lab is worth: revenue x a growth-adjusted multiple, plus
     the value of its best model (more for the leader), plus net assets; times mood."""
     f = p.rules.finance
-    L = s.best_model.shape[1]
     has_model = s.best_model > 0
-    best = np.where(has_model, s.best_model, -np.inf)
-    if L > 1:
-        others = np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
-    else:
-        others = np.full_like(best, -np.inf)
+    others = best_rival(s.best_model)
     rival = np.where(np.isfinite(others), others, s.best_model - 1.0)
     lead = np.clip(s.best_model - rival, 0.0, 1.0)
     model_value = np.where(

@@ -27,10 +27,7 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
 
     def lead() -> np.ndarray:
         best = np.where(s.best_model > 0, s.best_model, -np.inf)
-        if L > 1:
-            rival = np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
-        else:
-            rival = np.full_like(best, -np.inf)
+        rival = economy.best_rival(s.best_model)
         both = np.isfinite(rival) & np.isfinite(best)
         return np.where(both, np.nan_to_num(best) - np.nan_to_num(rival), 0.0)
 
