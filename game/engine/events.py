@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from game.catalog import EventCard
 from game.engine import compute, economy, rng
 from game.engine.params import Params
 
@@ -49,33 +48,24 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
     return {name: make() for name, make in fields.items() if needed is None or name in needed}
 
 
-def _eligible(p: Params, s: State, card: EventCard, c: int, fields: dict[str, np.ndarray]) -> np.ndarray:
-    B, L = s.cash.shape
-    ok = np.ones((B, L), bool)
-    week = s.week[:, None]
-    ok &= week >= p.event_start[c]
-    ok &= week <= p.event_until[c]
-    ok &= p.event_labs[c][None, :]
-    for cond in card.when:
-        if cond.field == "turbine_mw" and cond.site:
-            value = s.turbine_mw[..., p.site_ids.index(cond.site)]
-        else:
-            value = fields[cond.field]
-        ok &= (value >= cond.value) if cond.op == ">=" else (value <= cond.value)
-    return ok
-
-
 def eligible(p: Params, s: State) -> np.ndarray:
     """Where each card's window, labs and conditions hold (B, L, C), judged on the state
-    the week starts from (what the players saw)."""
-    cards = p.catalog.events
-    if not cards:
-        return np.zeros((*s.cash.shape, 0), bool)
-    needed = {
-        cond.field for card in cards for cond in card.when if not (cond.field == "turbine_mw" and cond.site)
-    }
+    the week starts from (what the players saw). One comparison over the whole deck per
+    bound of each field the cards read."""
+    B, L = s.cash.shape
+    week = s.week[:, None, None]
+    ok = (week >= p.event_start) & (week <= p.event_until) & p.event_labs.T[None]
+    if ok.shape[-1] == 0:
+        return ok
+    needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
-    return np.stack([_eligible(p, s, card, c, fields) for c, card in enumerate(cards)], axis=-1)
+    for field, site, low, high in p.event_bounds:
+        value = (s.turbine_mw[..., site] if site >= 0 else fields[field])[..., None]
+        if low is not None:
+            ok &= value >= low
+        if high is not None:
+            ok &= value <= high
+    return ok
 
 
 def apply(
@@ -83,7 +73,10 @@ def apply(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw and apply every card where `ok_at_start` (from `eligible`) holds. Returns
     fired (B, L, C) bool, the first effect's value (B, L, C), and GPUs destroyed
-    (B, L, G)."""
+    (B, L, G).
+
+    Only the draws a card could act on are computed (rng.uniform_at gives the same
+    numbers as the full table), and effects touch only the games where a card fired."""
     B, L = s.cash.shape
     cards = p.catalog.events
     C = len(cards)
@@ -92,116 +85,143 @@ def apply(
     lost = np.zeros(s.warehouse.shape, np.int64)
     if C == 0:
         return fired, values, lost
-    draw = rng.uniform(s.seed, s.game, s.week, rng.EVENTS, (L, C))
-    last = s.event_last.copy()
-    running = ~s.done[:, None]
-    for c, card in enumerate(cards):
-        ok = ok_at_start[..., c]
-        ready = (s.week[:, None] - last[..., c]) >= p.event_cooldown[c]
-        if card.scope == "game":  # one draw per game (lab 0's lane), for every lab
-            fire = np.broadcast_to(
-                ok[:, :1] & ready[:, :1] & (draw[:, :1, c] < card.probability) & running, (B, L)
-            )
-        else:
-            fire = ok & ready & alive & (draw[..., c] < card.probability)
-        if not fire.any():
-            continue
-        fired[..., c] = fire
-        last[..., c] = np.where(fire, s.week[:, None], last[..., c])
-        # Sizes are drawn only for cards that fired somewhere; each card has its own
-        # stream, so a game's draws never depend on the rest of the batch.
-        size = rng.uniform(s.seed, s.game, s.week, rng.EVENT_SIZES + c, (L, len(card.effects)))
+    could = ok_at_start & ((s.week[:, None, None] - s.event_last) >= p.event_cooldown)
+    # A lab card draws on its lab's lane; a game card once per game, on lab 0's lane.
+    b, lab, c = np.nonzero(could & alive[..., None] & ~p.event_game)
+    gb, gc = np.nonzero(could[:, 0, :] & ~s.done[:, None] & p.event_game)
+    if len(b) + len(gb):
+        u = rng.uniform_at(
+            s.seed, s.game, s.week, rng.EVENTS, np.concatenate([b, gb]), np.concatenate([lab * C + c, gc])
+        )
+        hit = u < p.event_probability[np.concatenate([c, gc])]
+        n = len(b)
+        fired[b[hit[:n]], lab[hit[:n]], c[hit[:n]]] = True
+        fired[gb[hit[n:]], :, gc[hit[n:]]] = True
+    s.event_last = np.where(fired, s.week[:, None, None], s.event_last)
+    for c in np.flatnonzero(fired.any((0, 1))):
+        card = cards[c]
+        rows = np.flatnonzero(fired[:, :, c].any(1))
+        fire = fired[rows, :, c]  # (n, L)
+        # Sizes only for the games where the card fired; each card has its own stream,
+        # so a game's draws never depend on the rest of the batch.
+        E = len(card.effects)
+        size = rng.uniform_at(
+            s.seed,
+            s.game,
+            s.week,
+            rng.EVENT_SIZES + c,
+            np.repeat(rows, L * E),
+            np.tile(np.arange(L * E), len(rows)),
+        ).reshape(len(rows), L, E)
         for e, effect in enumerate(card.effects):
             value = effect.low + (effect.high - effect.low) * size[:, :, e]
             if effect.what in ("gpu_delay", "outage", "substation_delay"):
                 value = np.round(value)
+            if card.scope == "game":  # one value for the game, lab 0's draw
+                value = np.broadcast_to(value[:, :1], value.shape)
             if e == 0:
-                values[..., c] = np.where(fire, value, 0.0)
+                values[rows, :, c] = np.where(fire, value, 0.0)
             if card.scope == "game":
-                _apply_game(p, s, effect, fire[:, 0], value[:, 0])
+                _apply_game(p, s, effect, rows, value[:, 0])
             else:
-                lost += _apply_lab(p, s, effect, fire, value, ledger)
-    s.event_last = last
+                _apply_lab(p, s, effect, rows, fire, value, ledger, lost)
     return fired, values, lost
 
 
+def _scatter(full: np.ndarray, rows: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """A copy of `full` with `part` in place of `full[rows]` (the state is never changed
+    in place)."""
+    out = full.copy()
+    out[rows] = part
+    return out
+
+
 def _apply_lab(
-    p: Params, s: State, effect: Any, fire: np.ndarray, value: np.ndarray, ledger: economy.Ledger
-) -> np.ndarray:
-    lost = np.zeros(s.warehouse.shape, np.int64)
+    p: Params,
+    s: State,
+    effect: Any,
+    rows: np.ndarray,
+    fire: np.ndarray,
+    value: np.ndarray,
+    ledger: economy.Ledger,
+    lost: np.ndarray,
+) -> None:
+    """One effect of a lab card on the games `rows`, for the labs where `fire` (n, L)."""
     what = effect.what
     if what == "cash":
-        ledger.receive("events", np.where(fire, value, 0.0))
+        cash = np.zeros(s.cash.shape)
+        cash[rows] = np.where(fire, value, 0.0)
+        ledger.receive("events", cash)
     elif what == "users":
-        s.users = np.where(fire, s.users * value, s.users)
+        s.users = _scatter(s.users, rows, np.where(fire, s.users[rows] * value, s.users[rows]))
     elif what == "software":
-        s.software = np.where(fire, s.software + value, s.software)
+        s.software = _scatter(s.software, rows, np.where(fire, s.software[rows] + value, s.software[rows]))
     elif what == "staff":
-        s.staff_usd_week = np.where(fire, s.staff_usd_week * value, s.staff_usd_week)
+        staff = s.staff_usd_week[rows]
+        s.staff_usd_week = _scatter(s.staff_usd_week, rows, np.where(fire, staff * value, staff))
     elif what == "runs":
         from game.engine.state import RUN_PRETRAIN
 
-        hit = fire[..., None] & (s.run_phase == RUN_PRETRAIN)
-        s.run_done = np.where(hit, s.run_done * value[..., None], s.run_done)
+        done = s.run_done[rows]
+        hit = fire[..., None] & (s.run_phase[rows] == RUN_PRETRAIN)
+        s.run_done = _scatter(s.run_done, rows, np.where(hit, done * value[..., None], done))
     elif what == "installed":
-        keep = np.floor(s.installed * value[..., None, None]).astype(np.int64)
+        before = s.installed[rows]
+        keep = np.floor(before * value[..., None, None]).astype(before.dtype)
         if effect.site:
-            at = np.arange(s.installed.shape[2]) == p.site_ids.index(effect.site)
-            keep = np.where(at[None, None, :, None], keep, s.installed)
-        keep = np.where(fire[..., None, None], keep, s.installed)
-        lost = (s.installed - keep).sum(2)
-        s.installed = keep
+            at = np.arange(before.shape[2]) == p.site_ids.index(effect.site)
+            keep = np.where(at[None, None, :, None], keep, before)
+        keep = np.where(fire[..., None, None], keep, before)
+        lost[rows] += (before - keep).sum(2)
+        s.installed = _scatter(s.installed, rows, keep)
     elif what == "turbines":
         site = p.site_ids.index(effect.site)
-        scale = np.where(fire, value, 1.0)
-        s.turbine_mw = s.turbine_mw.copy()
-        s.turbine_mw[..., site] = s.turbine_mw[..., site] * scale
+        turbine = s.turbine_mw.copy()
+        turbine[rows, :, site] = turbine[rows, :, site] * np.where(fire, value, 1.0)
+        s.turbine_mw = turbine
     elif what == "relationship":
         k = p.partner_ids.index(effect.partner)
         rel = s.relationship.copy()
-        rel[..., k] = np.clip(np.where(fire, rel[..., k] + value, rel[..., k]), -1.0, 1.0)
+        rel[rows, :, k] = np.clip(np.where(fire, rel[rows, :, k] + value, rel[rows, :, k]), -1.0, 1.0)
         s.relationship = rel
-    return lost
 
 
-def _apply_game(p: Params, s: State, effect: Any, fire: np.ndarray, value: np.ndarray) -> None:
+def _apply_game(p: Params, s: State, effect: Any, rows: np.ndarray, value: np.ndarray) -> None:
+    """One effect of a game card on the games `rows` (n,), where it fired."""
     what = effect.what
     if what == "mood":
-        s.mood = np.where(fire, s.mood * value, s.mood)
+        s.mood = _scatter(s.mood, rows, s.mood[rows] * value)
     elif what == "market_users":
-        s.market_users = np.where(fire, s.market_users * value, s.market_users)
+        s.market_users = _scatter(s.market_users, rows, s.market_users[rows] * value)
     elif what == "price":
         g = p.gpu_ids.index(effect.gpu)
-        nv = p.catalog.nvidia
         mult = s.price_mult.copy()
-        mult[:, g] = np.where(fire, np.clip(mult[:, g] * value, 0.1, nv.max_price_factor * 2), mult[:, g])
+        mult[rows, g] = np.clip(mult[rows, g] * value, 0.1, p.catalog.nvidia.max_price_factor * 2)
         s.price_mult = mult
     elif what == "supply":
         g = p.gpu_ids.index(effect.gpu)
-        supply = p.supply_per_quarter[compute.week_row(p, s), g]
+        supply = p.supply_per_quarter[compute.week_row(p, s)[rows], g]
         taken = s.nvidia_ordered.copy()
-        taken[:, g] = np.where(fire, np.minimum(taken[:, g] + value * supply, supply), taken[:, g])
+        taken[rows, g] = np.minimum(taken[rows, g] + value * supply, supply)
         s.nvidia_ordered = taken
     elif what == "gpu_delay":
         g = p.gpu_ids.index(effect.gpu)
         delay = s.gpu_delay.copy()
-        delay[:, g] = np.where(fire, delay[:, g] + value.astype(np.int64), delay[:, g])
+        delay[rows, g] = delay[rows, g] + value.astype(delay.dtype)
         s.gpu_delay = delay
     elif what == "outage":
         site = p.site_ids.index(effect.site)
         out = s.outage_left.copy()
-        out[:, site] = np.where(fire, np.maximum(out[:, site], value.astype(np.int64)), out[:, site])
+        out[rows, site] = np.maximum(out[rows, site], value.astype(out.dtype))
         s.outage_left = out
     elif what == "grid":
         site = p.site_ids.index(effect.site)
         grid = s.grid_mw.copy()
-        grid[:, site] = np.where(
-            fire, np.clip(grid[:, site] + value, 0.0, p.site_grid_max[site]), grid[:, site]
-        )
+        grid[rows, site] = np.clip(grid[rows, site] + value, 0.0, p.site_grid_max[site])
         s.grid_mw = grid
     elif what == "substation_delay":
         site = p.site_ids.index(effect.site)
         left = s.substation_left.copy()
-        busy = left[:, site] > 0
-        left[:, site] = np.where(fire & busy, left[:, site] + value.astype(np.int64), left[:, site])
+        busy = left[rows, site] > 0
+        left[rows, site] = np.where(busy, left[rows, site] + value.astype(left.dtype), left[rows, site])
         s.substation_left = left

@@ -103,6 +103,12 @@ class Params:
     event_until: np.ndarray  # int: last week
     event_cooldown: np.ndarray  # int: weeks before it may fire again (once: forever)
     event_labs: np.ndarray  # (C, L) bool: labs a card may hit
+    event_probability: np.ndarray  # (C,) weekly chance where it may fire
+    event_game: np.ndarray  # (C,) bool: one draw per game (else one per lab)
+    # The cards' conditions by field: (field, site index or -1, low (C,), high (C,));
+    # a card holds where low <= value <= high for every field (unbounded: -inf, inf;
+    # None where no card bounds the field on that side).
+    event_bounds: tuple[tuple[str, int, np.ndarray | None, np.ndarray | None], ...]
 
     # labs (L,)
     lab_sub_price: np.ndarray
@@ -240,8 +246,32 @@ def make_params(
         event_labs=np.array(
             [[(not c.labs) or lab in c.labs for lab in lab_ids] for c in catalog.events], dtype=bool
         ).reshape(len(catalog.events), len(lab_ids)),
+        event_probability=arr([c.probability for c in catalog.events]),
+        event_game=np.array([c.scope == "game" for c in catalog.events], dtype=bool),
+        event_bounds=_event_bounds(catalog),
         lab_sub_price=arr([lab.sub_price_usd_month for lab in labs]),
         lab_paying_frac=arr([lab.paying_frac for lab in labs]),
         lab_api_rate=arr([lab.api_usd_per_user_week for lab in labs]),
         lab_brand=arr([lab.brand for lab in labs]),
+    )
+
+
+def _event_bounds(catalog: Catalog) -> tuple[tuple[str, int, np.ndarray | None, np.ndarray | None], ...]:
+    """The events deck's conditions gathered by field, so a week checks every card's
+    condition on a field with one comparison over the deck."""
+    cards = catalog.events
+    bounds: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+    for c, card in enumerate(cards):
+        for cond in card.when:
+            site = catalog.site_ids.index(cond.site) if cond.site else -1
+            low, high = bounds.setdefault(
+                (cond.field, site), (np.full(len(cards), -np.inf), np.full(len(cards), np.inf))
+            )
+            if cond.op == ">=":
+                low[c] = max(low[c], cond.value)
+            else:
+                high[c] = min(high[c], cond.value)
+    return tuple(
+        (field, site, None if np.isneginf(low).all() else low, None if np.isposinf(high).all() else high)
+        for (field, site), (low, high) in bounds.items()
     )

@@ -54,6 +54,23 @@ def bits(
     return words.reshape((key.shape[0], *shape))
 
 
+def uniform_at(
+    seed: np.ndarray,
+    game: np.ndarray,
+    week: np.ndarray,
+    stream: int,
+    rows: np.ndarray,
+    lanes: np.ndarray,
+) -> np.ndarray:
+    """The draws `uniform(seed, game, week, stream, shape)[rows, ...]` would give at the
+    flat lane indices `lanes` (C order over `shape`), computed only there: a rule that
+    needs a few draws out of a big table pays for those alone, and gets the same numbers."""
+    key = _key(seed[rows], game[rows], week[rows], stream)
+    with np.errstate(over="ignore"):
+        words = _mix(key + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
+    return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
 def uniform(
     seed: np.ndarray, game: np.ndarray, week: np.ndarray, stream: int, shape: tuple[int, ...] = ()
 ) -> np.ndarray:
