@@ -183,7 +183,6 @@ def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
     """Buy GPUs from NVIDIA through an integrator. Returns GPUs ordered (B, L, G)."""
-    G = len(p.gpu_ids)
     V = len(p.integrator_ids)
     row = week_row(p, s)
     req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None]
@@ -215,7 +214,7 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
 
     order_gpu, order_count, order_arrive = s.order_gpu, s.order_count, s.order_arrive
     O = order_count.shape[-1]
-    for g in range(G):
+    for g in np.flatnonzero(granted.any((0, 1))):
         want = granted[..., g] > 0
         slot, has = first_free_slot(order_count == 0)
         put = want & has
@@ -241,6 +240,14 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
     s.hall_building = s.hall_building + build
 
     turbines = amount(a.turbine_mw, 100_000.0) * alive[..., None]
+    if turbines.any():
+        _order_turbines(p, s, turbines, pay, refuse)
+    want = a.substation & alive[..., None]  # (B, L, S)
+    if want.any():
+        _order_substations(p, s, want, pay, refuse)
+
+
+def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse: Any) -> None:
     site_turbines = (s.turbine_mw + s.turbine_pending).sum(1)  # (B, S)
     room = np.maximum(p.site_turbine_max - site_turbines, 0.0)
     granted = turbines * _share(room, turbines.sum(1))[:, None, :]
@@ -255,7 +262,9 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
     s.turbine_pending = s.turbine_pending + granted
     s.turbine_left = np.where(granted > 0, np.maximum(s.turbine_left, p.site_turbine_weeks), s.turbine_left)
 
-    want = a.substation & alive[..., None]  # (B, L, S)
+
+def _order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: Any) -> None:
+    """The first lab asking at an idle site pays for its upgrade."""
     idle = (s.substation_left == 0) & (s.grid_mw < p.site_grid_max - 1e-9)  # (B, S)
     first = want & (np.cumsum(want, axis=1) == 1) & idle[:, None, :]
     step_cost = p.site_substation_mw * p.site_substation_usd_per_mw  # (S,)
@@ -273,10 +282,11 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
 # ------------------------------------------------------------------- weekly order
 def deliver(p: Params, s: State) -> np.ndarray:
     """Orders due this week land in the warehouse. Returns GPUs delivered (B, L, G)."""
-    G = len(p.gpu_ids)
     due = (s.order_count > 0) & (s.order_arrive <= s.week[:, None, None])
     count = np.where(due, s.order_count, 0)
-    delivered = np.stack([(count * (s.order_gpu == g)).sum(-1) for g in range(G)], axis=-1)
+    delivered = np.zeros(s.warehouse.shape, count.dtype)
+    for g in np.unique(s.order_gpu[due]):
+        delivered[..., g] = (count * (s.order_gpu == g)).sum(-1)
     s.warehouse = s.warehouse + delivered
     s.order_count = np.where(due, 0, s.order_count)
     s.order_gpu = np.where(due, 0, s.order_gpu)  # an empty slot is all zeros
@@ -287,13 +297,13 @@ def deliver(p: Params, s: State) -> np.ndarray:
 def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
     Returns GPUs installed (B, L, G)."""
-    S = s.hall_mw.shape[2]
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
     warehouse = s.warehouse.copy()
     installed = s.installed.copy()
     newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
-    for site in range(S):
-        for g in newest_first:
+    stocked = newest_first[warehouse.any((0, 1))[newest_first]]
+    for site in np.flatnonzero(room_kw.any((0, 1))) if len(stocked) else ():
+        for g in stocked:
             fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
             n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
             installed[..., site, g] += n

@@ -317,6 +317,8 @@ def exit_contracts(p: Params, s: State, slot: np.ndarray, ledger: economy.Ledger
     K = s.contract_partner.shape[-1]
     want = (slot >= 0) & (slot < K) & ~s.bankrupt
     pick = (np.arange(K) == np.clip(slot, 0, K - 1)[..., None]) & want[..., None] & (s.contract_partner >= 0)
+    if not pick.any():
+        return np.zeros(s.cash.shape)
     left = np.maximum(s.contract_end - np.maximum(s.contract_start, s.week[:, None, None]), 0)
     partner = np.maximum(s.contract_partner, 0)
     penalty = p.partner_exit_penalty[partner] * s.contract_count * s.contract_price * HOURS_PER_WEEK * left
@@ -341,8 +343,10 @@ def slip_builds(p: Params, s: State) -> np.ndarray:
     d = p.rules.deals
     K = s.contract_partner.shape[-1]
     L = s.cash.shape[1]
-    u = rng.uniform(s.seed, s.game, s.week, rng.DEALS + 100, (L, K))
     waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
+    if not waiting.any():
+        return waiting
+    u = rng.uniform(s.seed, s.game, s.week, rng.DEALS + 100, (L, K))
     slip = waiting & (u < d.slip_probability_per_week)
     s.contract_start = s.contract_start + slip * d.slip_weeks
     s.contract_end = s.contract_end + slip * d.slip_weeks
