@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes
+from game.engine import codes, memo
 from game.engine.actions import amount
 from game.engine.params import SECONDS_PER_WEEK, Params
 
@@ -39,36 +39,14 @@ def usable_mw(s: State) -> np.ndarray:
     return np.minimum(s.hall_mw, power_mw(s))
 
 
-_MEMO: dict[str, tuple[tuple[Any, ...], np.ndarray]] = {}
-
-
-def _memo(name: str, keys: tuple[Any, ...], make: Any) -> np.ndarray:
-    """The last value `make()` gave for these exact (immutable) arrays.
-
-    Several rules ask the same derived array of the same state within a step; the last
-    answer is kept per name, keyed by the identity of its inputs (the tuple holds them,
-    so an identity cannot be reused while it is kept). The value is read-only."""
-    hit = _MEMO.get(name)
-    if (
-        hit is not None
-        and len(hit[0]) == len(keys)
-        and all(a is b for a, b in zip(hit[0], keys, strict=True))
-    ):
-        return hit[1]
-    value = make()
-    value.flags.writeable = False
-    _MEMO[name] = (keys, value)
-    return value
-
-
 def installed_mw(p: Params, s: State) -> np.ndarray:
     """All-in MW of the GPUs installed at each site (B, L, S)."""
-    return _memo("installed_mw", (s.installed, p), lambda: (s.installed * p.gpu_kw).sum(-1) / 1000.0)
+    return memo.last("installed_mw", (s.installed, p), lambda: (s.installed * p.gpu_kw).sum(-1) / 1000.0)
 
 
 def owned_gpus(s: State) -> np.ndarray:
     """GPUs each lab owns, installed or waiting in its warehouse, by type (B, L, G)."""
-    return _memo("owned", (s.installed, s.warehouse), lambda: s.installed.sum(2) + s.warehouse)
+    return memo.last("owned", (s.installed, s.warehouse), lambda: s.installed.sum(2) + s.warehouse)
 
 
 def powered_fraction(p: Params, s: State) -> np.ndarray:
@@ -134,7 +112,7 @@ def fleet(p: Params, s: State) -> np.ndarray:
         owned = (s.installed * powered_fraction(p, s)[..., None]).sum(2)
         return (owned + rented_gpus(p, s)) * (~s.bankrupt)[..., None]
 
-    return _memo("fleet", keys, make)
+    return memo.last("fleet", keys, make)
 
 
 def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

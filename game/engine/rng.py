@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine import memo
+
 # Streams: one per kind of draw, so adding a draw never shifts another.
 FAULTS = 1
 FUNDING = 2
@@ -34,12 +36,22 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def _base(seed: np.ndarray, game: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """The key of each game-week (B,), before the stream: the same for every draw of a
+    step, so it is kept while the step's seed, game and week arrays are."""
+
+    def make() -> np.ndarray:
+        with np.errstate(over="ignore"):
+            k = _mix(np.asarray(seed, dtype=np.uint64) + _GOLDEN)
+            k = _mix(k ^ (np.asarray(game, dtype=np.int64).astype(np.uint64) + _GOLDEN))
+            return _mix(k ^ (np.asarray(week, dtype=np.int64).astype(np.uint64) * _M2 + _GOLDEN))
+
+    return memo.last("rng.base", (seed, game, week), make)
+
+
 def _key(seed: np.ndarray, game: np.ndarray, week: np.ndarray, stream: int) -> np.ndarray:
     with np.errstate(over="ignore"):
-        k = _mix(np.asarray(seed, dtype=np.uint64) + _GOLDEN)
-        k = _mix(k ^ (np.asarray(game, dtype=np.int64).astype(np.uint64) + _GOLDEN))
-        k = _mix(k ^ (np.asarray(week, dtype=np.int64).astype(np.uint64) * _M2 + _GOLDEN))
-        return _mix(k ^ np.uint64(stream) * _M1)
+        return _mix(_base(seed, game, week) ^ np.uint64(stream) * _M1)
 
 
 def bits(
@@ -65,8 +77,8 @@ def uniform_at(
     """The draws `uniform(seed, game, week, stream, shape)[rows, ...]` would give at the
     flat lane indices `lanes` (C order over `shape`), computed only there: a rule that
     needs a few draws out of a big table pays for those alone, and gets the same numbers."""
-    key = _key(seed[rows], game[rows], week[rows], stream)
     with np.errstate(over="ignore"):
+        key = _mix(_base(seed, game, week)[rows] ^ np.uint64(stream) * _M1)
         words = _mix(key + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
     return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
