@@ -22,9 +22,10 @@ WEEKS_PER_YEAR = 365.25 / 7
 RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date rules.research.ref_research_flops is for
 
 # Event cards: the week a card "last fired" before it ever has, and the cooldown of a
-# card that fires once (longer than any game, shorter than the distance from NEVER).
-NEVER = -(10**9)
-ONCE = 10**8
+# card that fires once (longer than any game, shorter than the distance from NEVER; both
+# fit the int16 the state keeps weeks in).
+NEVER = -32_000
+ONCE = 30_000
 
 # How the compute of a lab is split each week (last axis of World.split).
 TRAIN, INFER, RESEARCH = 0, 1, 2

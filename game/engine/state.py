@@ -3,7 +3,7 @@
 Shapes: B games, L labs, G GPU types, S sites, V integrators, K contract slots,
 R training-run slots, O order slots. Slot arrays mark empty slots (`order_count == 0`,
 `contract_partner == -1`, `run_phase == 0`). Money is USD, power MW, compute FLOP/s,
-capability and software efficiency log10.
+capability and software efficiency log10. Storage types: STORED_AS below.
 """
 
 from __future__ import annotations
@@ -30,24 +30,24 @@ class World:
     params: Params = attrs.field(repr=False)
 
     # per game (B,)
-    seed: np.ndarray  # uint64
-    game: np.ndarray  # int64: index of the game in its run (keys the RNG)
-    week: np.ndarray  # int64: weeks since the scenario's start
+    seed: np.ndarray  # uint
+    game: np.ndarray  # int: index of the game in its run (keys the RNG)
+    week: np.ndarray  # int: weeks since the scenario's start
     done: np.ndarray  # bool
-    winner: np.ndarray  # int64: lab index, -1 for none yet
-    end_reason: np.ndarray  # int64: RUNNING, END_AGI, END_BANKRUPT, END_TIME
-    agi_week: np.ndarray  # int64: -1 until AGI
-    market_users: np.ndarray  # float64: weekly users of AI assistants, all labs
-    mood: np.ndarray  # float64: investors' mood, 1 = neutral
+    winner: np.ndarray  # int: lab index, -1 for none yet
+    end_reason: np.ndarray  # int: RUNNING, END_AGI, END_BANKRUPT, END_TIME
+    agi_week: np.ndarray  # int: -1 until AGI
+    market_users: np.ndarray  # float: weekly users of AI assistants, all labs
+    mood: np.ndarray  # float: investors' mood, 1 = neutral
 
     # NVIDIA and integrators
-    nvidia_ordered: np.ndarray  # (B, G) float64: GPUs shipped this quarter
-    nvidia_requested: np.ndarray  # (B, G) float64: GPUs asked for this quarter
-    price_mult: np.ndarray  # (B, G) float64: demand factor on NVIDIA's list price
-    integrator_backlog: np.ndarray  # (B, V) float64: GPUs queued at each integrator
-    gpu_delay: np.ndarray  # (B, G) int64: weeks a GPU's first shipments slipped (events)
-    outage_left: np.ndarray  # (B, S) int64: weeks a site's grid is down (events)
-    event_last: np.ndarray  # (B, L, C) int64: week each card last fired for each lab
+    nvidia_ordered: np.ndarray  # (B, G) float: GPUs shipped this quarter
+    nvidia_requested: np.ndarray  # (B, G) float: GPUs asked for this quarter
+    price_mult: np.ndarray  # (B, G) float: demand factor on NVIDIA's list price
+    integrator_backlog: np.ndarray  # (B, V) float: GPUs queued at each integrator
+    gpu_delay: np.ndarray  # (B, G) int: weeks a GPU's first shipments slipped (events)
+    outage_left: np.ndarray  # (B, S) int: weeks a site's grid is down (events)
+    event_last: np.ndarray  # (B, L, C) int: week each card last fired for each lab
 
     # per lab (B, L)
     cash: np.ndarray
@@ -58,52 +58,52 @@ class World:
     software: np.ndarray  # log10 software efficiency (GPT-4's = 0)
     best_model: np.ndarray  # log10 effective compute of the best released model; 0 = none
     bankrupt: np.ndarray  # bool
-    last_raise_week: np.ndarray  # int64
+    last_raise_week: np.ndarray  # int
     revenue_fast: np.ndarray  # weekly revenue, moving average over ~4 weeks
     revenue_slow: np.ndarray  # weekly revenue, moving average over ~26 weeks
     staff_usd_week: np.ndarray
-    split: np.ndarray  # (B, L, 3) float64: training, inference, research shares
+    split: np.ndarray  # (B, L, 3) float: training, inference, research shares
 
     # fleet
-    warehouse: np.ndarray  # (B, L, G) int64: delivered, not installed
-    installed: np.ndarray  # (B, L, S, G) int64
-    order_gpu: np.ndarray  # (B, L, O) int64
-    order_count: np.ndarray  # (B, L, O) int64, 0 = empty slot
-    order_arrive: np.ndarray  # (B, L, O) int64: week of delivery
+    warehouse: np.ndarray  # (B, L, G) int: delivered, not installed
+    installed: np.ndarray  # (B, L, S, G) int
+    order_gpu: np.ndarray  # (B, L, O) int
+    order_count: np.ndarray  # (B, L, O) int, 0 = empty slot
+    order_arrive: np.ndarray  # (B, L, O) int: week of delivery
 
     # sites
     grid_mw: np.ndarray  # (B, S): grid power the site can draw today
-    substation_left: np.ndarray  # (B, S) int64: weeks until an upgrade lands, 0 = none
-    substation_payer: np.ndarray  # (B, S) int64: lab that paid for it, -1 = none
+    substation_left: np.ndarray  # (B, S) int: weeks until an upgrade lands, 0 = none
+    substation_payer: np.ndarray  # (B, S) int: lab that paid for it, -1 = none
     grid_alloc: np.ndarray  # (B, L, S): each lab's share of the site's grid
     turbine_mw: np.ndarray  # (B, L, S)
     turbine_pending: np.ndarray  # (B, L, S): MW of turbines on their way
-    turbine_left: np.ndarray  # (B, L, S) int64: weeks until they run
+    turbine_left: np.ndarray  # (B, L, S) int: weeks until they run
     hall_mw: np.ndarray  # (B, L, S): built hall capacity (all-in MW)
     hall_building: np.ndarray  # (B, L, S): MW under construction
 
     # partners (B, L, P)
-    relationship: np.ndarray  # float64 -1..1, 0 = neutral
-    patience: np.ndarray  # float64: offers the partner will still hear
-    last_counter: np.ndarray  # float64: the partner's last counter as a multiple of its list price, 0 = none
-    revenue_share: np.ndarray  # (B, L) float64: share of revenue owed to investors
+    relationship: np.ndarray  # float -1..1, 0 = neutral
+    patience: np.ndarray  # float: offers the partner will still hear
+    last_counter: np.ndarray  # float: the partner's last counter as a multiple of its list price, 0 = none
+    revenue_share: np.ndarray  # (B, L) float: share of revenue owed to investors
 
     # rental contracts (B, L, K)
-    contract_partner: np.ndarray  # int64, -1 = empty
-    contract_source: np.ndarray  # int64: partner whose free capacity it holds; -1 = built to order
-    contract_site: np.ndarray  # int64: site it was built at for the lab, -1 = the partner's own
-    contract_gpu: np.ndarray  # int64
-    contract_count: np.ndarray  # int64
-    contract_price: np.ndarray  # float64 USD per GPU-hour
-    contract_start: np.ndarray  # int64 week
-    contract_end: np.ndarray  # int64 week (exclusive)
+    contract_partner: np.ndarray  # int, -1 = empty
+    contract_source: np.ndarray  # int: partner whose free capacity it holds; -1 = built to order
+    contract_site: np.ndarray  # int: site it was built at for the lab, -1 = the partner's own
+    contract_gpu: np.ndarray  # int
+    contract_count: np.ndarray  # int
+    contract_price: np.ndarray  # float USD per GPU-hour
+    contract_start: np.ndarray  # int week
+    contract_end: np.ndarray  # int week (exclusive)
 
     # training runs (B, L, R)
-    run_phase: np.ndarray  # int64: RUN_EMPTY, RUN_PRETRAIN, RUN_POST
-    run_flop: np.ndarray  # float64: compute budget C
-    run_done: np.ndarray  # float64: FLOP done so far
-    run_software: np.ndarray  # float64: log10 software efficiency when it started
-    run_post_left: np.ndarray  # int64: weeks of post-training left
+    run_phase: np.ndarray  # int: RUN_EMPTY, RUN_PRETRAIN, RUN_POST
+    run_flop: np.ndarray  # float: compute budget C
+    run_done: np.ndarray  # float: FLOP done so far
+    run_software: np.ndarray  # float: log10 software efficiency when it started
+    run_post_left: np.ndarray  # int: weeks of post-training left
 
     @property
     def batch(self) -> int:
@@ -112,6 +112,50 @@ class World:
     def __repr__(self) -> str:
         weeks = np.unique(self.week)
         return f"World(games={self.batch}, labs={self.params.lab_ids}, weeks={weeks.tolist()[:5]})"
+
+
+# How each field is stored between steps: counts, slots and weeks in the smallest integer
+# type their ranges need (a save's limits: 1e8 GPUs, weeks within +-10,000), and factors
+# that need no more in float32; money, power, compute and a partner's standing counter
+# (a player who offers exactly the countered price must get a yes) stay float64. A step computes
+# in whatever numpy promotes to and `stored` casts its results back, so a game's state
+# takes ~2.5x fewer bytes (benchmarks/engine.py prints it).
+_I8, _I16, _I32, _F32 = np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.float32)
+STORED_AS: dict[str, np.dtype] = {
+    "winner": _I8,
+    "end_reason": _I8,
+    "gpu_delay": _I16,
+    "outage_left": _I16,
+    "event_last": _I16,
+    "last_raise_week": _I16,
+    "price_mult": _F32,
+    "split": _F32,
+    "warehouse": _I32,
+    "installed": _I32,
+    "order_gpu": _I8,
+    "order_count": _I32,
+    "order_arrive": _I16,
+    "substation_left": _I16,
+    "substation_payer": _I8,
+    "turbine_left": _I16,
+    "relationship": _F32,
+    "patience": _F32,
+    "contract_partner": _I8,
+    "contract_source": _I8,
+    "contract_site": _I8,
+    "contract_gpu": _I8,
+    "contract_count": _I32,
+    "contract_price": _F32,
+    "contract_start": _I16,
+    "contract_end": _I16,
+    "run_phase": _I8,
+    "run_post_left": _I16,
+}
+
+
+def stored(fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`fields` cast to the types the World keeps them in (no copy where they already are)."""
+    return {n: v.astype(STORED_AS[n], copy=False) if n in STORED_AS else v for n, v in fields.items()}
 
 
 def array_fields() -> tuple[str, ...]:
@@ -143,65 +187,67 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
     V, K, R, O = len(p.integrator_ids), CONTRACT_SLOTS, RUN_SLOTS, ORDER_SLOTS
     P = len(p.partner_ids)
     f, i = np.float64, np.int64
-    return {
-        "seed": np.zeros(B, np.uint64),
-        "game": np.arange(B, dtype=i),
-        "week": np.zeros(B, i),
-        "done": np.zeros(B, bool),
-        "winner": np.full(B, -1, i),
-        "end_reason": np.zeros(B, i),
-        "agi_week": np.full(B, -1, i),
-        "market_users": np.zeros(B, f),
-        "mood": np.ones(B, f),
-        "nvidia_ordered": np.zeros((B, G), f),
-        "nvidia_requested": np.zeros((B, G), f),
-        "price_mult": np.ones((B, G), f),
-        "integrator_backlog": np.zeros((B, V), f),
-        "gpu_delay": np.zeros((B, G), i),
-        "outage_left": np.zeros((B, S), i),
-        "event_last": np.full((B, L, len(p.catalog.events)), NEVER, i),
-        "cash": np.zeros((B, L), f),
-        "debt": np.zeros((B, L), f),
-        "valuation": np.zeros((B, L), f),
-        "founder_share": np.ones((B, L), f),
-        "users": np.zeros((B, L), f),
-        "software": np.zeros((B, L), f),
-        "best_model": np.zeros((B, L), f),
-        "bankrupt": np.zeros((B, L), bool),
-        "last_raise_week": np.full((B, L), -1000, i),
-        "revenue_fast": np.zeros((B, L), f),
-        "revenue_slow": np.zeros((B, L), f),
-        "staff_usd_week": np.zeros((B, L), f),
-        "split": np.tile(np.array([0.5, 0.4, 0.1]), (B, L, 1)),
-        "warehouse": np.zeros((B, L, G), i),
-        "installed": np.zeros((B, L, S, G), i),
-        "order_gpu": np.zeros((B, L, O), i),
-        "order_count": np.zeros((B, L, O), i),
-        "order_arrive": np.zeros((B, L, O), i),
-        "grid_mw": np.zeros((B, S), f),
-        "substation_left": np.zeros((B, S), i),
-        "substation_payer": np.full((B, S), -1, i),
-        "grid_alloc": np.zeros((B, L, S), f),
-        "turbine_mw": np.zeros((B, L, S), f),
-        "turbine_pending": np.zeros((B, L, S), f),
-        "turbine_left": np.zeros((B, L, S), i),
-        "hall_mw": np.zeros((B, L, S), f),
-        "hall_building": np.zeros((B, L, S), f),
-        "relationship": np.zeros((B, L, P), f),
-        "patience": np.tile(p.partner_patience.astype(f), (B, L, 1)),
-        "last_counter": np.zeros((B, L, P), f),
-        "revenue_share": np.zeros((B, L), f),
-        "contract_partner": np.full((B, L, K), -1, i),
-        "contract_source": np.full((B, L, K), -1, i),
-        "contract_site": np.full((B, L, K), -1, i),
-        "contract_gpu": np.zeros((B, L, K), i),
-        "contract_count": np.zeros((B, L, K), i),
-        "contract_price": np.zeros((B, L, K), f),
-        "contract_start": np.zeros((B, L, K), i),
-        "contract_end": np.zeros((B, L, K), i),
-        "run_phase": np.zeros((B, L, R), i),
-        "run_flop": np.zeros((B, L, R), f),
-        "run_done": np.zeros((B, L, R), f),
-        "run_software": np.zeros((B, L, R), f),
-        "run_post_left": np.zeros((B, L, R), i),
-    }
+    return stored(
+        {
+            "seed": np.zeros(B, np.uint64),
+            "game": np.arange(B, dtype=i),
+            "week": np.zeros(B, i),
+            "done": np.zeros(B, bool),
+            "winner": np.full(B, -1, i),
+            "end_reason": np.zeros(B, i),
+            "agi_week": np.full(B, -1, i),
+            "market_users": np.zeros(B, f),
+            "mood": np.ones(B, f),
+            "nvidia_ordered": np.zeros((B, G), f),
+            "nvidia_requested": np.zeros((B, G), f),
+            "price_mult": np.ones((B, G), f),
+            "integrator_backlog": np.zeros((B, V), f),
+            "gpu_delay": np.zeros((B, G), i),
+            "outage_left": np.zeros((B, S), i),
+            "event_last": np.full((B, L, len(p.catalog.events)), NEVER, i),
+            "cash": np.zeros((B, L), f),
+            "debt": np.zeros((B, L), f),
+            "valuation": np.zeros((B, L), f),
+            "founder_share": np.ones((B, L), f),
+            "users": np.zeros((B, L), f),
+            "software": np.zeros((B, L), f),
+            "best_model": np.zeros((B, L), f),
+            "bankrupt": np.zeros((B, L), bool),
+            "last_raise_week": np.full((B, L), -1000, i),
+            "revenue_fast": np.zeros((B, L), f),
+            "revenue_slow": np.zeros((B, L), f),
+            "staff_usd_week": np.zeros((B, L), f),
+            "split": np.tile(np.array([0.5, 0.4, 0.1]), (B, L, 1)),
+            "warehouse": np.zeros((B, L, G), i),
+            "installed": np.zeros((B, L, S, G), i),
+            "order_gpu": np.zeros((B, L, O), i),
+            "order_count": np.zeros((B, L, O), i),
+            "order_arrive": np.zeros((B, L, O), i),
+            "grid_mw": np.zeros((B, S), f),
+            "substation_left": np.zeros((B, S), i),
+            "substation_payer": np.full((B, S), -1, i),
+            "grid_alloc": np.zeros((B, L, S), f),
+            "turbine_mw": np.zeros((B, L, S), f),
+            "turbine_pending": np.zeros((B, L, S), f),
+            "turbine_left": np.zeros((B, L, S), i),
+            "hall_mw": np.zeros((B, L, S), f),
+            "hall_building": np.zeros((B, L, S), f),
+            "relationship": np.zeros((B, L, P), f),
+            "patience": np.tile(p.partner_patience.astype(f), (B, L, 1)),
+            "last_counter": np.zeros((B, L, P), f),
+            "revenue_share": np.zeros((B, L), f),
+            "contract_partner": np.full((B, L, K), -1, i),
+            "contract_source": np.full((B, L, K), -1, i),
+            "contract_site": np.full((B, L, K), -1, i),
+            "contract_gpu": np.zeros((B, L, K), i),
+            "contract_count": np.zeros((B, L, K), i),
+            "contract_price": np.zeros((B, L, K), f),
+            "contract_start": np.zeros((B, L, K), i),
+            "contract_end": np.zeros((B, L, K), i),
+            "run_phase": np.zeros((B, L, R), i),
+            "run_flop": np.zeros((B, L, R), f),
+            "run_done": np.zeros((B, L, R), f),
+            "run_software": np.zeros((B, L, R), f),
+            "run_post_left": np.zeros((B, L, R), i),
+        }
+    )

@@ -21,7 +21,7 @@ import numpy as np
 from game.engine import compute, deals, economy, events, research, rng, training
 from game.engine.actions import Actions, amount
 from game.engine.params import INFER, RESEARCH, TRAIN
-from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where
+from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where, stored
 
 
 @attrs.frozen(eq=False)
@@ -161,7 +161,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     # 11.
     s.week = s.week + 1
-    new = attrs.evolve(world, **vars(s))
+    new = attrs.evolve(world, **stored(vars(s)))
     new = keep_where(world.done, world, new)
     report = Report(
         week=world.week,
@@ -197,5 +197,5 @@ def negotiate_now(world: World, actions: Actions) -> tuple[World, deals.Answers,
     s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
     ledger = economy.Ledger(s)
     answers = deals.negotiate(p, s, actions, ledger)
-    new = keep_where(world.done, world, attrs.evolve(world, **vars(s)))
+    new = keep_where(world.done, world, attrs.evolve(world, **stored(vars(s))))
     return new, answers, ledger.flows
