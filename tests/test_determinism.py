@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
+import attrs
 import numpy as np
+import pytest
 
 from game.cli import main
-from game.engine import rng
+from game.engine import compute, memo, policies, rng, turn
+from game.engine.state import World, array_fields
+from game.saves import initial_world
 from game.simulate import simulate
 
 WEEKS = 90
@@ -53,6 +58,60 @@ def test_random_draws_depend_only_on_their_key():
     assert (again[0] == u[1]).all()
     other_stream = rng.uniform(seed, game, week, rng.FUNDING, (3,))
     assert not (other_stream == u).any()
+
+
+def test_sparse_draws_are_the_full_tables_draws():
+    seed = np.full(6, 11, dtype=np.uint64)
+    game, week = np.arange(6), np.array([3, 3, 4, 4, 5, 5])
+    table = rng.uniform(seed, game, week, rng.EVENTS, (3, 34)).reshape(6, -1)
+    rows, lanes = np.array([5, 0, 0, 3]), np.array([101, 0, 33, 50])
+    assert (rng.uniform_at(seed, game, week, rng.EVENTS, rows, lanes) == table[rows, lanes]).all()
+
+
+MEMOISED = (
+    compute.installed_mw,
+    compute.owned_gpus,
+    compute.powered_fraction,
+    compute.contract_active,
+    compute.partner_rented,
+    compute.partner_site_mw,
+    compute.fleet,
+    compute.book_value,
+)
+
+
+def _other_values(a: np.ndarray) -> np.ndarray:
+    """The same field with other valid values: another game's (integers, slots), halved
+    amounts, flipped flags."""
+    if a.dtype == bool:
+        return ~a
+    if np.issubdtype(a.dtype, np.floating):
+        return a * 0.5
+    return np.roll(a, 1, axis=0)
+
+
+@pytest.mark.parametrize("rule", MEMOISED, ids=lambda f: f.__name__)
+def test_a_memoised_rule_sees_every_state_field_it_reads(catalog, colossus, params, rule, monkeypatch):
+    """The memo keeps a derived array (fleet, book value, ...) by the state fields its rule
+    names; a field read but not named would serve a stale value. Changing any one field
+    gives what the rule computes with the memo off."""
+    ctl = policies.make_controllers(catalog, params)
+    world = initial_world(colossus, params, 16, seed=4)
+    for _ in range(45):
+        world, _ = turn.step(world, policies.decide(world, ctl))
+    takes_params = len(inspect.signature(rule).parameters) == 2
+
+    def call(w: World) -> np.ndarray:
+        return rule(params, w) if takes_params else rule(w)
+
+    for name in array_fields():
+        call(world)  # the memo now holds `world`'s value
+        changed = attrs.evolve(world, **{name: _other_values(getattr(world, name))})
+        seen = call(changed)
+        monkeypatch.setattr(memo, "ENABLED", False)
+        fresh = call(changed)
+        monkeypatch.setattr(memo, "ENABLED", True)
+        assert np.array_equal(seen, fresh), f"{rule.__name__} reads {name}"
 
 
 def test_random_draws_are_uniform_enough():

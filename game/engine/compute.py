@@ -64,12 +64,14 @@ def owned_gpus(s: State) -> np.ndarray:
     )
 
 
+@memo.derived("installed", "hall_mw", "grid_alloc", "turbine_mw", "outage_left")
 def powered_fraction(p: Params, s: State) -> np.ndarray:
     """Share of installed GPUs that have power (B, L, S); below 1 after a power loss."""
     need = installed_mw(p, s)
     return np.where(need > 0, np.minimum(1.0, usable_mw(s) / np.maximum(need, 1e-12)), 0.0)
 
 
+@memo.derived("contract_partner", "contract_start", "contract_end", "week")
 def contract_active(s: State) -> np.ndarray:
     """(B, L, K) contracts delivering GPUs this week."""
     return (
@@ -88,6 +90,7 @@ def rented_gpus(p: Params, s: State) -> np.ndarray:
     return np.bincount(idx, weights=count.ravel(), minlength=B * L * G).reshape(B, L, G)
 
 
+@memo.derived("contract_partner", "contract_source", "contract_end", "contract_count", "contract_gpu", "week")
 def partner_rented(p: Params, s: State) -> np.ndarray:
     """GPUs of each partner's free pool held by contracts (B, P, G), by the pool they draw
     on (`contract_source`). A contract holds capacity from signing until it ends, even
@@ -101,6 +104,7 @@ def partner_rented(p: Params, s: State) -> np.ndarray:
     return np.bincount(idx, weights=count.ravel(), minlength=B * P * G).reshape(B, P, G)
 
 
+@memo.derived("contract_partner", "contract_site", "contract_count", "contract_gpu", "grid_mw")
 def partner_site_mw(p: Params, s: State) -> np.ndarray:
     """Grid MW that partners' buildings hold at each site for labs' contracts (B, S)."""
     built = (s.contract_partner >= 0) & (s.contract_site >= 0)
@@ -116,18 +120,14 @@ def partner_free(p: Params, s: State) -> np.ndarray:
     return np.maximum(cap - partner_rented(p, s), 0.0)
 
 
+@memo.derived(
+    "installed", "hall_mw", "grid_alloc", "turbine_mw", "outage_left", "bankrupt", "week",
+    "contract_partner", "contract_gpu", "contract_count", "contract_start", "contract_end",
+)  # fmt: skip
 def fleet(p: Params, s: State) -> np.ndarray:
     """Working GPUs of each lab by type (B, L, G): powered owned GPUs plus rented ones."""
-    keys = (
-        p, s.installed, s.hall_mw, s.grid_alloc, s.turbine_mw, s.outage_left, s.bankrupt, s.week,
-        s.contract_partner, s.contract_gpu, s.contract_count, s.contract_start, s.contract_end,
-    )  # fmt: skip
-
-    def make() -> np.ndarray:
-        owned = np.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
-        return (owned + rented_gpus(p, s)) * (~s.bankrupt)[..., None]
-
-    return memo.last("fleet", keys, make)
+    owned = np.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
+    return (owned + rented_gpus(p, s)) * (~s.bankrupt)[..., None]
 
 
 def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -342,6 +342,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     s.outage_left = np.maximum(s.outage_left - 1, 0)
 
 
+@memo.derived("installed", "warehouse", "price_mult", "week")
 def book_value(p: Params, s: State) -> np.ndarray:
     """What the GPUs a lab owns would fetch (B, L): today's price of each."""
     return np.einsum("blg,bg->bl", owned_gpus(s).astype(np.float64), unit_price(p, s))

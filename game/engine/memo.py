@@ -1,25 +1,29 @@
 """An identity memo for arrays derived from the (immutable) state.
 
 Several rules ask the same derived array of the same state within a step (the working
-fleet, installed MW, the random key of a game-week); the last answer is kept per name,
-keyed by the identity of its inputs. The tuple of inputs is kept with the answer, so an
-identity cannot be reused while it is kept. The state is never changed in place, so an
-input that is the same object holds the same values.
+fleet, installed MW, book value, the random key of a game-week); the last answer is kept
+per name, keyed by the identity of its inputs. The tuple of inputs is kept with the
+answer, so an identity cannot be reused while it is kept. The state is never changed in
+place, so an input that is the same object holds the same values.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 _LAST: dict[str, tuple[tuple[Any, ...], np.ndarray]] = {}
+ENABLED = True  # tests turn it off to check that memoised rules list all they read
 
 
 def last(name: str, keys: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
     """`make()` for these exact inputs, computed once while they stay the last asked for
     under `name`. The value is read-only."""
+    if not ENABLED:
+        return make()
     hit = _LAST.get(name)
     if (
         hit is not None
@@ -31,3 +35,22 @@ def last(name: str, keys: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np
     value.flags.writeable = False
     _LAST[name] = (keys, value)
     return value
+
+
+def derived(*fields: str) -> Callable[[Callable[..., np.ndarray]], Callable[..., np.ndarray]]:
+    """Memoise a rule `f(p, s)` or `f(s)` by the identity of its other arguments and of
+    the state `fields` it reads, directly or through what it calls. Every one of them
+    must be listed: tests/test_determinism.py plays games with the memo off and on."""
+
+    def wrap(f: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+        name = f"{f.__module__}.{f.__qualname__}"
+
+        @functools.wraps(f)
+        def memoised(*args: Any) -> np.ndarray:
+            s = args[-1]
+            keys = args[:-1] + tuple(getattr(s, field) for field in fields)
+            return last(name, keys, lambda: f(*args))
+
+        return memoised
+
+    return wrap
