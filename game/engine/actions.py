@@ -78,6 +78,10 @@ def amount(x: np.ndarray, hi: float) -> np.ndarray:
 
 def merge(mask: np.ndarray, chosen: Actions, other: Actions) -> Actions:
     """Per lab: `chosen` where mask (B, L) is true, else `other`."""
+    if mask.all():
+        return chosen
+    if not mask.any():
+        return other
     changes = {}
     for f in attrs.fields(Actions):
         a, b = getattr(chosen, f.name), getattr(other, f.name)

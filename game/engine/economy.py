@@ -169,7 +169,9 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     best = np.where(best_model > 0, best_model, -np.inf)
     if L == 1:
         return np.full_like(best, -np.inf)
-    return np.stack([np.delete(best, lab, axis=1).max(1) for lab in range(L)], axis=1)
+    top2 = np.sort(best, axis=1)[:, -2:]  # (B, 2): second best, best
+    leader = np.argmax(best, axis=1)[:, None] == np.arange(L)
+    return np.where(leader, top2[:, :1], top2[:, 1:])
 
 
 def mark_valuation(p: Params, s: State) -> None:

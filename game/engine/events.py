@@ -61,10 +61,9 @@ def eligible(p: Params, s: State) -> np.ndarray:
     fields = lab_fields(p, s, needed)
     for field, site, low, high in p.event_bounds:
         value = (s.turbine_mw[..., site] if site >= 0 else fields[field])[..., None]
-        if low is not None:
-            ok &= value >= low
-        if high is not None:
-            ok &= value <= high
+        for (cards, limit), holds in ((low, np.greater_equal), (high, np.less_equal)):
+            if len(cards):
+                ok[..., cards] &= holds(value, limit)
     return ok
 
 

@@ -106,10 +106,9 @@ class Params:
     event_labs: np.ndarray  # (C, L) bool: labs a card may hit
     event_probability: np.ndarray  # (C,) weekly chance where it may fire
     event_game: np.ndarray  # (C,) bool: one draw per game (else one per lab)
-    # The cards' conditions by field: (field, site index or -1, low (C,), high (C,));
-    # a card holds where low <= value <= high for every field (unbounded: -inf, inf;
-    # None where no card bounds the field on that side).
-    event_bounds: tuple[tuple[str, int, np.ndarray | None, np.ndarray | None], ...]
+    # The cards' conditions by field: (field, site index or -1, (cards, lows), (cards,
+    # highs)); a card holds where low <= value <= high for every field it bounds.
+    event_bounds: tuple[tuple[str, int, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]
 
     # labs (L,)
     lab_sub_price: np.ndarray
@@ -257,9 +256,11 @@ def make_params(
     )
 
 
-def _event_bounds(catalog: Catalog) -> tuple[tuple[str, int, np.ndarray | None, np.ndarray | None], ...]:
-    """The events deck's conditions gathered by field, so a week checks every card's
-    condition on a field with one comparison over the deck."""
+def _event_bounds(
+    catalog: Catalog,
+) -> tuple[tuple[str, int, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]:
+    """The events deck's conditions gathered by field, so a week checks each field's
+    bounds with one comparison over the cards that have one."""
     cards = catalog.events
     bounds: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
     for c, card in enumerate(cards):
@@ -272,7 +273,9 @@ def _event_bounds(catalog: Catalog) -> tuple[tuple[str, int, np.ndarray | None, 
                 low[c] = max(low[c], cond.value)
             else:
                 high[c] = min(high[c], cond.value)
-    return tuple(
-        (field, site, None if np.isneginf(low).all() else low, None if np.isposinf(high).all() else high)
-        for (field, site), (low, high) in bounds.items()
-    )
+
+    def bounded(limits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cards = np.flatnonzero(np.isfinite(limits))
+        return cards, limits[cards]
+
+    return tuple((field, site, bounded(low), bounded(high)) for (field, site), (low, high) in bounds.items())

@@ -127,9 +127,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     gpu_unit = unit[np.arange(B), best_gpu][:, None]  # (B, 1)
     gpu_kw = p.gpu_kw[best_gpu][:, None]
 
-    on_order_kw = np.zeros((B, L))
-    for g in range(len(p.gpu_ids)):
-        on_order_kw += (np.where(s.order_gpu == g, s.order_count, 0)).sum(-1) * p.gpu_kw[g]
+    on_order_kw = np.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
     committed_mw = (
         compute.installed_mw(p, s).sum(-1) + (s.warehouse * p.gpu_kw).sum(-1) / 1000 + on_order_kw / 1000
     )
