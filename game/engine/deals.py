@@ -140,14 +140,11 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # what it can build there, on the power the site has free.
     row = np.clip(start, 0, p.last_week)
     held = compute.partner_rented(p, s)  # (B, P, G)
-    cap = p.partner_capacity[row]  # (B, L, P, G)
-    free_all = np.maximum(cap - held[:, None], 0.0)  # (B, L, P, G)
-    own_free = np.take_along_axis(
-        np.take_along_axis(free_all, partner[..., None, None], axis=2)[:, :, 0], gpu[..., None], axis=-1
-    )[..., 0]
+    # Every partner's free pool of the offered GPU at the start week (B, L, P).
+    free_all = np.maximum(p.partner_capacity[row, :, gpu] - held[np.arange(B)[:, None], :, gpu], 0.0)
+    own_free = np.take_along_axis(free_all, partner[..., None], axis=-1)[..., 0]
     tied = p.partner_ties[partner, np.arange(L)[None, :]] > 0
-    resold = (p.partner_sources[partner][..., :, None] * free_all).sum(2)  # (B, L, G)
-    source_free = np.take_along_axis(resold, gpu[..., None], axis=-1)[..., 0] * tied
+    source_free = (p.partner_sources[partner] * free_all).sum(-1) * tied
     # Labs asking for the same pool in the same week share it in proportion to their
     # asks (a tied lab's ask to a reseller counts against the pool it resells too).
     at_site = site >= 0
@@ -170,7 +167,10 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     rate = np.maximum(p.partner_build[partner], 1e-9)
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
-    free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
+    if at_site.any():
+        free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
+    else:
+        free_mw = np.zeros((B, L))
     power_short = at_site & (need_mw > free_mw)
 
     # Credit: the partner's exposure (its own cost of the deal) against the lab's means.
@@ -284,6 +284,8 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
 
     # Accepted rentals become contracts.
     sign = accepted & ~is_invest
+    if not sign.any():
+        return ans
     gpu = np.clip(a.offer_gpu, 0, len(p.gpu_ids) - 1)
     site = np.where(a.offer_site >= 0, a.offer_site, -1)
     held = compute.partner_rented(p, s)
@@ -296,6 +298,8 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     slot, has = compute.first_free_slot(s.contract_partner < 0)
     sign = sign & has
     K = s.contract_partner.shape[-1]
+    if not sign.any():
+        return ans
     put = (np.arange(K) == slot[..., None]) & sign[..., None]
     for name, value in (
         ("contract_partner", partner),

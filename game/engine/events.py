@@ -97,21 +97,29 @@ def apply(
         fired[b[hit[:n]], lab[hit[:n]], c[hit[:n]]] = True
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
     s.event_last = np.where(fired, s.week[:, None, None], s.event_last)
-    for c in np.flatnonzero(fired.any((0, 1))):
+    # Effect sizes only for the games where a card fired, all in one draw: (card, game)
+    # pairs grouped by card, each with its L x E lanes on the card's own stream, so a
+    # game's draws never depend on the rest of the batch.
+    card_of, game_of = np.nonzero(fired.any(1).T)
+    lanes_of = L * p.event_effects[card_of]
+    first = np.cumsum(lanes_of) - lanes_of
+    pair = np.repeat(np.arange(len(card_of)), lanes_of)
+    sizes = rng.uniform_at(
+        s.seed,
+        s.game,
+        s.week,
+        rng.EVENT_SIZES + card_of[pair],
+        game_of[pair],
+        np.arange(len(pair)) - first[pair],
+    )
+    bounds = np.searchsorted(card_of, np.arange(C + 1))
+    for c in np.unique(card_of):
         card = cards[c]
-        rows = np.flatnonzero(fired[:, :, c].any(1))
+        lo, hi = bounds[c], bounds[c + 1]
+        rows = game_of[lo:hi]
         fire = fired[rows, :, c]  # (n, L)
-        # Sizes only for the games where the card fired; each card has its own stream,
-        # so a game's draws never depend on the rest of the batch.
         E = len(card.effects)
-        size = rng.uniform_at(
-            s.seed,
-            s.game,
-            s.week,
-            rng.EVENT_SIZES + c,
-            np.repeat(rows, L * E),
-            np.tile(np.arange(L * E), len(rows)),
-        ).reshape(len(rows), L, E)
+        size = sizes[first[lo] : first[lo] + (hi - lo) * L * E].reshape(hi - lo, L, E)
         for e, effect in enumerate(card.effects):
             value = effect.low + (effect.high - effect.low) * size[:, :, e]
             if effect.what in ("gpu_delay", "outage", "substation_delay"):

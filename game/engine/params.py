@@ -106,6 +106,7 @@ class Params:
     event_labs: np.ndarray  # (C, L) bool: labs a card may hit
     event_probability: np.ndarray  # (C,) weekly chance where it may fire
     event_game: np.ndarray  # (C,) bool: one draw per game (else one per lab)
+    event_effects: np.ndarray  # (C,) int: number of effects
     # The cards' conditions by field: (field, site index or -1, (cards, lows), (cards,
     # highs)); a card holds where low <= value <= high for every field it bounds.
     event_bounds: tuple[tuple[str, int, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]
@@ -248,6 +249,7 @@ def make_params(
         ).reshape(len(catalog.events), len(lab_ids)),
         event_probability=arr([c.probability for c in catalog.events]),
         event_game=np.array([c.scope == "game" for c in catalog.events], dtype=bool),
+        event_effects=arr([len(c.effects) for c in catalog.events], np.int64),
         event_bounds=_event_bounds(catalog),
         lab_sub_price=arr([lab.sub_price_usd_month for lab in labs]),
         lab_paying_frac=arr([lab.paying_frac for lab in labs]),

@@ -70,15 +70,16 @@ def uniform_at(
     seed: np.ndarray,
     game: np.ndarray,
     week: np.ndarray,
-    stream: int,
+    stream: int | np.ndarray,
     rows: np.ndarray,
     lanes: np.ndarray,
 ) -> np.ndarray:
     """The draws `uniform(seed, game, week, stream, shape)[rows, ...]` would give at the
     flat lane indices `lanes` (C order over `shape`), computed only there: a rule that
-    needs a few draws out of a big table pays for those alone, and gets the same numbers."""
+    needs a few draws out of a big table pays for those alone, and gets the same numbers.
+    `stream` may vary per draw (an array like `rows`)."""
     with np.errstate(over="ignore"):
-        key = _mix(_base(seed, game, week)[rows] ^ np.uint64(stream) * _M1)
+        key = _mix(_base(seed, game, week)[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
         words = _mix(key + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
     return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
