@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("file")
     fc.add_argument("--futures", type=_checker("--futures", 1, 1_000_000, integer=True), default=2000)
     fc.add_argument("--weeks", type=WEEKS, help="how far ahead (default: to the end of the game)")
+    fc.add_argument(
+        "--workers",
+        type=_checker("--workers", 1, 256, integer=True),
+        default=1,
+        help="processes to share the futures (the forecast is the same as with one)",
+    )
     fc.add_argument("--json", action="store_true")
 
     sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
@@ -462,7 +468,7 @@ def cmd_forecast(args: argparse.Namespace, catalog: Catalog) -> int:
 
     session = Session.load(Path(args.file), catalog)
     t0 = time.perf_counter()
-    fc = session.forecast(futures=args.futures, weeks=args.weeks)
+    fc = session.forecast(futures=args.futures, weeks=args.weeks, workers=args.workers)
     seconds = time.perf_counter() - t0
     labs = session.params.lab_ids
     pct = fc.agi_percentiles()

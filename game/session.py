@@ -493,16 +493,18 @@ class Session:
         weeks: int | None = None,
         styles: dict[str, str] | None = None,
         should_stop: Any = None,
+        workers: int = 1,
     ) -> Any:
         """Monte Carlo futures from this week, every lab played by the AI (the humans'
-        labs by the style that matches their recent play, or `styles`)."""
-        from game.engine import forecast
+        labs by the style that matches their recent play, or `styles`), on `workers`
+        processes (the same forecast whatever their number)."""
+        from game.simulate import forecast_futures
 
         chosen = self.guessed_styles() | dict(styles or {})
         ctl = policies.make_controllers(
             self.catalog, self.params, chosen, self.scenario.meta.difficulty, ai_labs=self.params.lab_ids
         )
-        return forecast.run(self.world, ctl, futures, weeks, should_stop=should_stop)
+        return forecast_futures(self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop)
 
     # ------------------------------------------------------------------ saves
     def document(self) -> dict[str, Any]:

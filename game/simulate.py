@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import compute, deals, economy, policies, turn
+from game.engine import compute, deals, economy, forecast, policies, turn
 from game.engine.actions import merge
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World, array_fields
@@ -261,6 +261,36 @@ def _play(
     world = initial_world(scn, params, n, seed=seed, offset=offset)
     tally = Tally(world)
     return play(world, ctl, weeks, on_week=tally), tally
+
+
+def forecast_futures(
+    world: World,
+    ctl: policies.Controllers,
+    futures: int,
+    weeks: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    should_stop: Callable[[], bool] | None = None,
+) -> forecast.Forecast:
+    """engine.forecast.run over `workers` processes, each playing a contiguous range of
+    the futures: the same forecast as one process (futures are numbered, and their random
+    numbers keyed by their number). `should_stop` is heard only with one worker."""
+    if workers <= 1 or futures < 2 * workers:
+        return forecast.run(world, ctl, futures, weeks, seed=seed, should_stop=should_stop)
+    import concurrent.futures as cf
+    import multiprocessing
+
+    edges = np.linspace(0, futures, workers + 1).round().astype(int)
+    jobs = [(world, ctl, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(_forecast_part, jobs))
+    return forecast.Forecast.combine(parts)
+
+
+def _forecast_part(job: tuple[Any, ...]) -> forecast.Forecast:
+    world, ctl, futures, weeks, seed, first = job
+    return forecast.run(world, ctl, futures, weeks, seed=seed, first=first)
 
 
 def _play_chunk(job: tuple[Any, ...]) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ import attrs
 import numpy as np
 
 from game.cli import main
+from game.engine import forecast, policies, turn
+from game.saves import initial_world
 from game.session import Session
 
 
@@ -65,3 +67,30 @@ def test_forecast_command(tmp_path, capsys):
     assert (
         doc["futures"] == 40 and doc["weeks_played"] == 20 and set(doc["win"]) == {"xai", "openai", "google"}
     )
+
+
+def test_futures_played_in_parts_combine_into_the_same_forecast(catalog, colossus, params):
+    """Ranges of futures played apart (as workers do) give the one-run forecast exactly."""
+    ctl = policies.make_controllers(catalog, params)
+    world = initial_world(colossus, params, 1, seed=1)
+    for _ in range(120):  # close enough to the end that futures reach AGI
+        world, _ = turn.step(world, policies.decide(world, ctl))
+    whole = forecast.run(world, ctl, 300, seed=2)
+    parts = forecast.Forecast.combine(
+        [
+            forecast.run(world, ctl, 100, seed=2),
+            forecast.run(world, ctl, 150, seed=2, first=100),
+            forecast.run(world, ctl, 50, seed=2, first=250),
+        ]
+    )
+    assert whole.agi_weeks.size > 0
+    for name in ("futures", "weeks_played", "win", "no_winner", "bankrupt", "agi_share", "agi_weeks"):
+        assert np.array_equal(getattr(whole, name), getattr(parts, name)), name
+
+
+def test_forecast_on_two_processes_is_the_forecast_on_one():
+    session = Session.new(seed=5)
+    one = session.forecast(futures=24, weeks=12)
+    two = session.forecast(futures=24, weeks=12, workers=2)
+    assert np.array_equal(one.win, two.win) and np.array_equal(one.bankrupt, two.bankrupt)
+    assert one.weeks_played == two.weeks_played == 12

@@ -27,6 +27,30 @@ class Forecast:
     agi_share: float  # share of futures that end in AGI
     agi_weeks: np.ndarray  # AGI week of each future that reached it (sorted)
 
+    @classmethod
+    def combine(cls, parts: list[Forecast]) -> Forecast:
+        """One forecast from forecasts of disjoint ranges of futures (see `run`'s `first`):
+        the same as playing them all at once."""
+        n = np.array([f.futures for f in parts], dtype=np.float64)
+        total = int(n.sum())
+
+        def mean(values: list[np.ndarray] | list[float]) -> np.ndarray:
+            # Every share is a count of futures over their number: add the counts.
+            counts = np.round(
+                n.reshape((-1,) + (1,) * np.ndim(values[0])) * np.array(values, dtype=np.float64)
+            )
+            return counts.sum(0) / max(total, 1)
+
+        return cls(
+            futures=total,
+            weeks_played=max(f.weeks_played for f in parts),
+            win=mean([f.win for f in parts]),
+            no_winner=float(mean([f.no_winner for f in parts])),
+            bankrupt=mean([f.bankrupt for f in parts]),
+            agi_share=float(mean([f.agi_share for f in parts])),
+            agi_weeks=np.sort(np.concatenate([f.agi_weeks for f in parts])),
+        )
+
     def agi_percentiles(self) -> dict[str, float | None]:
         if self.agi_weeks.size == 0:
             return {"p10": None, "p50": None, "p90": None}
@@ -41,12 +65,16 @@ def run(
     weeks: int | None = None,
     seed: int | None = None,
     should_stop: object = None,
+    first: int = 0,
 ) -> Forecast:
-    """Play `futures` copies of game 0 of `world` forward (to the end, or `weeks`).
+    """Play `futures` copies of game 0 of `world` forward (to the end, or `weeks`): the
+    futures numbered `first` .. `first + futures - 1`, so disjoint ranges played apart
+    (in other processes, say) combine into the same forecast as one run.
     `should_stop`, if given, is called each week; a true answer stops early."""
     batch = take(world, np.zeros(futures, dtype=np.int64))
     seeds = batch.seed if seed is None else np.full(futures, np.uint64(seed))
-    batch = attrs.evolve(batch, seed=seeds, game=FUTURE_BASE + np.arange(futures, dtype=np.int64))
+    numbers = FUTURE_BASE + first + np.arange(futures, dtype=np.int64)
+    batch = attrs.evolve(batch, seed=seeds, game=numbers)
     limit = world.params.last_week + 1 - int(world.week[0]) if weeks is None else weeks
     played = 0
     for _ in range(max(limit, 0)):
