@@ -10,12 +10,13 @@ place, so an input that is the same object holds the same values.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-_LAST: dict[str, tuple[tuple[Any, ...], np.ndarray]] = {}
+_LOCAL = threading.local()  # one memo per thread: batches stepped on threads keep their own
 ENABLED = True  # tests turn it off to check that memoised rules list all they read
 
 
@@ -24,7 +25,10 @@ def last(name: str, keys: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np
     under `name`. The value is read-only."""
     if not ENABLED:
         return make()
-    hit = _LAST.get(name)
+    memo: dict[str, tuple[tuple[Any, ...], np.ndarray]] | None = getattr(_LOCAL, "last", None)
+    if memo is None:
+        memo = _LOCAL.last = {}
+    hit = memo.get(name)
     if (
         hit is not None
         and len(hit[0]) == len(keys)
@@ -33,7 +37,7 @@ def last(name: str, keys: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np
         return hit[1]
     value = make()
     value.flags.writeable = False
-    _LAST[name] = (keys, value)
+    memo[name] = (keys, value)
     return value
 
 
