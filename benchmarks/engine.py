@@ -7,6 +7,9 @@ a warm-up, all in this process so the ratios between batch sizes are fair.
     python benchmarks/engine.py            # B = 1, 1,000, 10,000, 100,000
     python benchmarks/engine.py --quick    # smaller batches, fewer repeats
     python benchmarks/engine.py --json
+
+Then the forecast: 2,000 futures of one game from week 20, three years (156 weeks)
+ahead, on one process and on two (the same forecast; see simulate.forecast_futures).
 """
 
 from __future__ import annotations
@@ -24,16 +27,17 @@ from game.catalog import default_catalog
 from game.engine import policies, turn
 from game.engine.state import array_fields
 from game.saves import initial_world, load_scenario, scenario_params
+from game.simulate import forecast_futures
 
 
-def setup(batch: int):
+def setup(batch: int, start_week: int = 40):
     catalog = default_catalog()
     scn = load_scenario("2024-07-colossus", catalog)
     params = scenario_params(scn, catalog, humans=())
     world = initial_world(scn, params, batch, seed=1)
     ctl = policies.make_controllers(catalog, params)
     # Start mid-game (week 40) so the fleets, contracts and runs are realistic.
-    for _ in range(40):
+    for _ in range(start_week):
         world, _ = turn.step(world, policies.decide(world, ctl))
     return world, ctl
 
@@ -79,6 +83,20 @@ def measure(batch: int, weeks: int, repeats: int) -> dict:
     return out
 
 
+def measure_forecast(futures: int, weeks: int, workers: int) -> dict:
+    world, ctl = setup(1, start_week=20)
+    start = time.perf_counter()
+    fc = forecast_futures(world, ctl, futures, weeks, workers=workers)
+    seconds = time.perf_counter() - start
+    return {
+        "futures": futures,
+        "weeks": fc.weeks_played,
+        "workers": workers,
+        "seconds": seconds,
+        "game_weeks_per_second": futures * fc.weeks_played / seconds,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
@@ -104,16 +122,25 @@ def main() -> int:
                 flush=True,
             )
     speedup = rows[-1]["game_weeks_per_second"] / rows[0]["game_weeks_per_second"]
+    if not args.json:
+        print(f"per-game speed-up of B={rows[-1]['batch']:,} over B=1: {speedup:,.0f}x", flush=True)
+    futures = 500 if args.quick else 2000
+    forecasts = [measure_forecast(futures, 156, workers) for workers in (1, 2)]
+    if not args.json:
+        for f in forecasts:
+            print(
+                f"forecast: {f['futures']:,} futures x {f['weeks']} weeks on {f['workers']} process(es):"
+                f" {f['seconds']:.1f} s ({f['game_weeks_per_second']:,.0f} game-weeks/s)"
+            )
     result = {
         "numpy": np.__version__,
         "python": sys.version.split()[0],
         "rows": rows,
         "batching_speedup": speedup,
+        "forecast": forecasts,
     }
     if args.json:
         print(json.dumps(result, indent=2))
-    else:
-        print(f"per-game speed-up of B={rows[-1]['batch']:,} over B=1: {speedup:,.0f}x")
     return 0
 
 
