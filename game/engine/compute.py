@@ -179,6 +179,8 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     V = len(p.integrator_ids)
     row = week_row(p, s)
     req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None]
+    if not req.any():
+        return np.zeros(req.shape, np.int64)
     on_sale = s.week[:, None] >= p.gpu_available_week[None, :] + s.gpu_delay  # (B, G)
     refuse(((req > 0) & ~on_sale[:, None, :]).any(-1), codes.ORDER_NOT_ON_SALE)
     req = np.where(on_sale[:, None, :], req, 0)

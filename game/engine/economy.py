@@ -92,12 +92,14 @@ def runway_weeks(p: Params, s: State) -> np.ndarray:
 # ----------------------------------------------------------------------- decisions
 def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> None:
     want = amount(a.borrow_usd, 1e15) * alive
+    back = amount(a.repay_usd, 1e15) * alive
+    if not (want > 0).any() and not (back > 0).any():
+        return
     room = credit_headroom(p, s)
     refuse(want > room + 1e-6, codes.BORROW_LIMIT)
     got = np.minimum(want, room)
     ledger.receive("borrowed", got)
     s.debt = s.debt + got
-    back = amount(a.repay_usd, 1e15) * alive
     back = np.minimum(back, np.minimum(s.debt, np.maximum(s.cash, 0.0)))
     ledger.pay("repaid", back)
     s.debt = s.debt - back
@@ -110,6 +112,8 @@ def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive
     f = p.rules.finance
     ask = amount(a.raise_usd, 1e15) * alive
     asked = ask > 0
+    if not asked.any():
+        return np.zeros(s.cash.shape)
     ready = (s.week[:, None] - s.last_raise_week) >= f.raise_cooldown_weeks
     refuse(asked & ~ready, codes.RAISE_TOO_SOON)
     go = asked & ready

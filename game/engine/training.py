@@ -36,6 +36,8 @@ def capability(flop: np.ndarray | float, software: np.ndarray | float) -> np.nda
 def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> None:
     flop = amount(a.start_flop, 1e40)
     asked = (flop > 0) & alive
+    if not asked.any():
+        return
     big_enough = flop >= p.rules.training.min_run_flop
     refuse(asked & ~big_enough, codes.RUN_TOO_SMALL)
     slot, has = first_free_slot(s.run_phase == RUN_EMPTY)
