@@ -73,7 +73,7 @@ class Actions:
 
 def amount(x: np.ndarray, hi: float) -> np.ndarray:
     """An action's quantity made safe: NaN and negatives become 0, inf and huge become hi."""
-    return np.clip(np.nan_to_num(x, nan=0.0, posinf=hi, neginf=0.0), 0.0, hi)
+    return np.fmin(np.fmax(x, 0.0), hi)  # fmax drops NaN for 0
 
 
 def merge(mask: np.ndarray, chosen: Actions, other: Actions) -> Actions:

@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 
 from game.engine import compute, economy, rng
+from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
 
 State = Any
@@ -80,6 +81,11 @@ class Answers:
     cost: np.ndarray  # the partner's cost per GPU-hour
 
 
+def offered_investment(a: Any) -> np.ndarray:
+    """The investment each lab asks for (B, L): NaN, negative or infinite asks are none."""
+    return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, 1e13))
+
+
 def asking_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
     """What each partner asks a lab per GPU-hour this week (B, L): list price, less a
     discount for a close partner, moved by a small weekly draw; never below cost."""
@@ -118,9 +124,9 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     count = np.clip(a.offer_count, 0, 100_000_000).astype(np.int64)
     weeks = np.clip(a.offer_weeks, 1, 520).astype(np.int64)
     start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + 520).astype(np.int64)
-    price = np.nan_to_num(a.offer_price, nan=0.0, posinf=1e3, neginf=0.0).clip(0.0, 1e3)
+    price = amount(a.offer_price, 1e3)
     site = np.where(a.offer_site >= 0, np.clip(a.offer_site, 0, len(p.site_ids) - 1), -1)
-    invest = np.nan_to_num(a.offer_invest, nan=0.0, posinf=0.0).clip(0.0, 1e13)
+    invest = offered_investment(a)
     is_invest = made & (invest > 0)
     rental = made & ~is_invest
 
@@ -212,11 +218,11 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # and the share of revenue must pay for the money.
     has_model = s.best_model > 0
     investor = p.partner_invests[partner, np.arange(L)[None, :]]
-    amount = np.minimum(invest, p.partner_invest_max[partner] * s.mood[:, None])
+    granted = np.minimum(invest, p.partner_invest_max[partner] * s.mood[:, None])
     need_share = np.clip(
-        p.partner_invest_factor[partner] * amount / np.maximum(s.valuation + amount, 1.0), 0, 0.9
+        p.partner_invest_factor[partner] * granted / np.maximum(s.valuation + granted, 1.0), 0, 0.9
     )
-    offered_share = np.nan_to_num(a.offer_share, nan=0.0).clip(0.0, 1.0)
+    offered_share = amount(a.offer_share, 1.0)
     inv = np.full((B, L), NONE, np.int64)
     inv_reason = np.full((B, L), OK, np.int64)
     for mask, ans, why in (
@@ -224,7 +230,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         (patience <= 0, REJECT, PATIENCE),
         (close < d.worst_relationship, REJECT, RELATIONSHIP),
         (~has_model, STALL, NO_MODEL),
-        ((offered_share < need_share - 1e-12) | (amount < invest), COUNTER, SHARE),
+        ((offered_share < need_share - 1e-12) | (granted < invest), COUNTER, SHARE),
         (np.ones_like(made), ACCEPT, OK),
     ):
         pending = mask & (inv == NONE) & is_invest
@@ -259,12 +265,12 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     made = ans.answer != NONE
     partner = np.clip(a.offer_partner, 0, P - 1)
     onehot = (np.arange(P) == partner[..., None]) & made[..., None]  # (B, L, P)
-    is_invest = made & (np.nan_to_num(a.offer_invest) > 0)
+    is_invest = made & (offered_investment(a) > 0)
 
     # Patience and relationship.
     spent = made & (ans.answer != ACCEPT)
     s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
-    price = np.nan_to_num(a.offer_price, nan=0.0, posinf=0.0)
+    price = np.where(np.isfinite(a.offer_price), a.offer_price, 0.0)
     lowball = made & ~is_invest & (ans.reason == BELOW_COST)
     pushing = made & ~is_invest & ~lowball & (price < d.push_threshold * ans.required_price)
     accepted = ans.answer == ACCEPT
@@ -278,7 +284,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     s.last_counter = np.where(onehot & accepted[..., None], 0.0, s.last_counter)
 
     # Accepted investments.
-    money = np.where(accepted & is_invest, np.nan_to_num(a.offer_invest).clip(0, None), 0.0)
+    money = np.where(accepted & is_invest, offered_investment(a), 0.0)
     ledger.receive("investment", money)
     s.revenue_share = np.clip(s.revenue_share + np.where(accepted & is_invest, ans.share, 0.0), 0.0, 0.9)
 

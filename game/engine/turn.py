@@ -53,7 +53,7 @@ class Report:
 
 def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
     keep = (asked < 0).any(-1, keepdims=True) | ~np.isfinite(asked).all(-1, keepdims=True)
-    clean = np.clip(np.nan_to_num(asked, nan=0.0, posinf=0.0), 0.0, None)
+    clean = np.where(np.isfinite(asked), np.maximum(asked, 0.0), 0.0)
     total = clean.sum(-1, keepdims=True)
     keep = keep | (total <= 0)
     return np.where(keep, current, clean / np.where(total > 0, total, 1.0))
@@ -99,7 +99,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     compute.order_power(p, s, actions, ledger.pay, refuse, alive)
     deals.recover(p, s)
     answers = deals.negotiate(p, s, actions, ledger)
-    signed = (answers.answer == deals.ACCEPT) & (np.nan_to_num(actions.offer_invest) <= 0)
+    signed = (answers.answer == deals.ACCEPT) & ~(deals.offered_investment(actions) > 0)
     rented = np.where(signed, answers.count, 0)
     deals.exit_contracts(p, s, actions.exit_slot, ledger)
     deals.slip_builds(p, s)
