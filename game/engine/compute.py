@@ -207,16 +207,19 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     wait = np.maximum(np.ceil((queue + lab_total) / p.integrator_capacity[vendor]) - 1, 0)
     arrive = s.week[:, None] + p.integrator_lead[vendor] + wait.astype(np.int64)
 
-    order_gpu, order_count, order_arrive = s.order_gpu, s.order_count, s.order_arrive
-    O = order_count.shape[-1]
+    # Copies the loop fills in place (the state's own arrays are never changed).
+    order_gpu = s.order_gpu.copy()
+    order_count = s.order_count.astype(np.int64)
+    order_arrive = s.order_arrive.astype(np.int64)
     for g in np.flatnonzero(granted.any((0, 1))):
         want = granted[..., g] > 0
         slot, has = first_free_slot(order_count == 0)
         put = want & has
-        onehot = (np.arange(O) == slot[..., None]) & put[..., None]
-        order_gpu = np.where(onehot, g, order_gpu)
-        order_count = np.where(onehot, granted[..., g : g + 1], order_count)
-        order_arrive = np.where(onehot, arrive[..., None], order_arrive)
+        games, labs = np.nonzero(put)
+        slots = slot[games, labs]
+        order_gpu[games, labs, slots] = g
+        order_count[games, labs, slots] = granted[games, labs, g]
+        order_arrive[games, labs, slots] = arrive[games, labs]
         refuse(want & ~has, codes.ORDER_NO_SLOT)
         granted[..., g] = np.where(put, granted[..., g], 0)
     s.order_gpu, s.order_count, s.order_arrive = order_gpu, order_count, order_arrive

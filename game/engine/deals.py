@@ -23,6 +23,7 @@ import numpy as np
 from game.engine import compute, economy, rng
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
+from game.engine.state import EMPTY_CONTRACT
 
 State = Any
 
@@ -302,11 +303,10 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     has_source = p.partner_sources[partner].any(-1)
     source = np.where(site >= 0, -1, np.where((own_free >= ans.count) | ~has_source, partner, first_source))
     slot, has = compute.first_free_slot(s.contract_partner < 0)
-    sign = sign & has
-    K = s.contract_partner.shape[-1]
-    if not sign.any():
+    games, labs = np.nonzero(sign & has)
+    if not len(games):
         return ans
-    put = (np.arange(K) == slot[..., None]) & sign[..., None]
+    slots = slot[games, labs]
     for name, value in (
         ("contract_partner", partner),
         ("contract_source", source),
@@ -317,7 +317,10 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
         ("contract_start", ans.start),
         ("contract_end", ans.start + ans.weeks),
     ):
-        setattr(s, name, np.where(put, value[..., None], getattr(s, name)))
+        field = getattr(s, name)
+        field = field.astype(np.result_type(field, value))  # a copy: the state is never changed in place
+        field[games, labs, slots] = value[games, labs]
+        setattr(s, name, field)
     return ans
 
 
@@ -339,11 +342,8 @@ def exit_contracts(p: Params, s: State, slot: np.ndarray, ledger: economy.Ledger
     s.relationship = np.clip(
         s.relationship - p.rules.deals.exit_relationship_penalty * hurt.any(2), -1.0, 1.0
     )
-    s.contract_partner = np.where(pick, -1, s.contract_partner)
-    for name in ("contract_gpu", "contract_count", "contract_price", "contract_start", "contract_end"):
-        setattr(s, name, np.where(pick, 0, getattr(s, name)))
-    s.contract_source = np.where(pick, -1, s.contract_source)
-    s.contract_site = np.where(pick, -1, s.contract_site)
+    for name, empty in EMPTY_CONTRACT.items():
+        setattr(s, name, np.where(pick, empty, getattr(s, name)))
     return paid
 
 

@@ -20,6 +20,18 @@ RUN_SLOTS = 3
 # run_phase
 RUN_EMPTY, RUN_PRETRAIN, RUN_POST = 0, 1, 2
 
+# What an empty contract slot holds (an empty slot is all zeros, its indices -1).
+EMPTY_CONTRACT = {
+    "contract_partner": -1,
+    "contract_source": -1,
+    "contract_site": -1,
+    "contract_gpu": 0,
+    "contract_count": 0,
+    "contract_price": 0,
+    "contract_start": 0,
+    "contract_end": 0,
+}
+
 # end_reason
 RUNNING, END_AGI, END_BANKRUPT, END_TIME = 0, 1, 2, 3
 END_REASONS = ("running", "agi", "bankrupt", "time")

@@ -21,7 +21,16 @@ import numpy as np
 from game.engine import compute, deals, economy, events, research, rng, training
 from game.engine.actions import Actions, amount
 from game.engine.params import INFER, RESEARCH, TRAIN
-from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, World, array_fields, keep_where, stored
+from game.engine.state import (
+    EMPTY_CONTRACT,
+    END_AGI,
+    END_BANKRUPT,
+    END_TIME,
+    World,
+    array_fields,
+    keep_where,
+    stored,
+)
 
 
 @attrs.frozen(eq=False)
@@ -128,12 +137,12 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     economy.operate(p, s, served, ledger)
 
     # 8. contracts that end this week stop holding capacity
-    over = (s.contract_partner >= 0) & (s.contract_end <= s.week[:, None, None] + 1)
-    s.contract_partner = np.where(over, -1, s.contract_partner)
-    for name in ("contract_gpu", "contract_count", "contract_price", "contract_start", "contract_end"):
-        setattr(s, name, np.where(over, 0, getattr(s, name)))  # an empty slot is all zeros
-    s.contract_source = np.where(over, -1, s.contract_source)
-    s.contract_site = np.where(over, -1, s.contract_site)
+    over = np.nonzero((s.contract_partner >= 0) & (s.contract_end <= s.week[:, None, None] + 1))
+    if len(over[0]):
+        for name, empty in EMPTY_CONTRACT.items():  # an empty slot is all zeros, its indices -1
+            field = getattr(s, name).copy()
+            field[over] = empty
+            setattr(s, name, field)
 
     # 9. events
     fired, event_values, gpus_lost = events.apply(p, s, alive, ledger, news_possible)
