@@ -84,7 +84,7 @@ def apply(
     lost = np.zeros(s.warehouse.shape, np.int64)
     if C == 0:
         return fired, values, lost
-    could = ok_at_start & ((s.week[:, None, None] - s.event_last) >= p.event_cooldown)
+    could = ok_at_start & (s.event_last <= s.week[:, None, None] - p.event_cooldown)
     # A lab card draws on its lab's lane; a game card once per game, on lab 0's lane.
     b, lab, c = np.nonzero(could & alive[..., None] & ~p.event_game)
     gb, gc = np.nonzero(could[:, 0, :] & ~s.done[:, None] & p.event_game)
@@ -96,7 +96,10 @@ def apply(
         n = len(b)
         fired[b[hit[:n]], lab[hit[:n]], c[hit[:n]]] = True
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
-    s.event_last = np.where(fired, s.week[:, None, None], s.event_last)
+    at = np.nonzero(fired)
+    last = s.event_last.copy()
+    last[at] = s.week[at[0]]
+    s.event_last = last
     # Effect sizes only for the games where a card fired, all in one draw: (card, game)
     # pairs grouped by card, each with its L x E lanes on the card's own stream, so a
     # game's draws never depend on the rest of the batch.
