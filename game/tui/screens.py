@@ -719,9 +719,8 @@ class ForecastScreen(DecisionScreen):
 
     def action_run(self) -> None:
         self.cancelled = False
-        self.query_one("#odds", Static).update(
-            f"Playing {self.FUTURES} futures up to {self.HORIZON} weeks ahead... (esc cancels)"
-        )
+        ahead = "to the end of the game" if self.HORIZON is None else f"up to {self.HORIZON} weeks ahead"
+        self.query_one("#odds", Static).update(f"Playing {self.FUTURES} futures {ahead}... (esc cancels)")
         self._compute()
 
     def action_cancel(self) -> None:
