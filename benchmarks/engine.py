@@ -61,7 +61,7 @@ def measure(batch: int, weeks: int, repeats: int) -> dict:
     median = statistics.median(times)
     step_latency = []
     if batch == 1:
-        for _ in range(200):
+        for _ in range(500):
             t0 = time.perf_counter()
             turn.step(world, policies.decide(world, ctl))
             step_latency.append(time.perf_counter() - t0)
@@ -102,7 +102,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true", help="B up to 10,000, fewer repeats")
     args = parser.parse_args()
-    plan = [(1, 100, 5), (1_000, 20, 5), (10_000, 5, 3), (100_000, 2, 3)]
+    plan = [(1, 100, 9), (1_000, 20, 5), (10_000, 5, 3), (100_000, 2, 3)]
     if args.quick:
         plan = [(1, 50, 3), (1_000, 10, 3), (10_000, 3, 3)]
     rows = []

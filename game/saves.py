@@ -790,7 +790,7 @@ def initial_world(
                 a["patience"][0, li, k] = rel.patience
             a["last_counter"][0, li, k] = rel.last_counter
         split = np.array(lab["split"], dtype=np.float64)
-        if abs(split.sum() - 1.0) > 1e-9:  # hand-written shares; a save's are exact
+        if abs(split.sum() - 1.0) > 1e-6:  # hand-written shares; a save's sum to 1 in float32
             split = split / split.sum()
         a["split"][0, li] = split
         for g, n in lab["warehouse"].items():
@@ -840,6 +840,12 @@ def initial_world(
 
 
 # ------------------------------------------------------------------ from engine
+def _short(x: np.floating) -> float:
+    """A number for the file: a float32 (see state.STORED_AS) as its shortest decimal
+    (0.28, not 0.2800000011920929), which reads back to the same float32."""
+    return float(str(x)) if isinstance(x, np.float32) else float(x)
+
+
 def _nonzero(values: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in values.items() if v != 0}
 
@@ -885,7 +891,7 @@ def save_doc(
             {g: float(world.nvidia_requested[b, i]) for i, g in enumerate(cat.gpu_ids)}
         ),
         "price_factor": {
-            g: float(world.price_mult[b, i])
+            g: _short(world.price_mult[b, i])
             for i, g in enumerate(cat.gpu_ids)
             if world.price_mult[b, i] != 1.0
         },
@@ -926,7 +932,7 @@ def save_doc(
             "revenue_fast": float(world.revenue_fast[b, li]),
             "revenue_slow": float(world.revenue_slow[b, li]),
             "revenue_share": float(world.revenue_share[b, li]),
-            "split": [float(x) for x in world.split[b, li]],
+            "split": [_short(x) for x in world.split[b, li]],
             "warehouse": _nonzero({g: int(world.warehouse[b, li, i]) for i, g in enumerate(cat.gpu_ids)}),
         }
         sites = {}
@@ -951,8 +957,8 @@ def save_doc(
         }
         lab["partners"] = {
             q: {
-                "relationship": float(world.relationship[b, li, k]),
-                "patience": float(world.patience[b, li, k]),
+                "relationship": _short(world.relationship[b, li, k]),
+                "patience": _short(world.patience[b, li, k]),
                 "last_counter": float(world.last_counter[b, li, k]),
             }
             for k, q in enumerate(cat.partner_ids)
@@ -967,7 +973,7 @@ def save_doc(
             {"slot": k, "partner": cat.partner_ids[int(world.contract_partner[b, li, k])],
              "gpu": cat.gpu_ids[int(world.contract_gpu[b, li, k])],
              "count": int(world.contract_count[b, li, k]),
-             "price_usd_hour": float(world.contract_price[b, li, k]),
+             "price_usd_hour": _short(world.contract_price[b, li, k]),
              "start_week": int(world.contract_start[b, li, k]),
              "end_week": int(world.contract_end[b, li, k])}
             | ({"site": cat.site_ids[int(world.contract_site[b, li, k])]} if world.contract_site[b, li, k] >= 0
