@@ -81,6 +81,16 @@ class Answers:
     free_mw: np.ndarray  # MW free at that site
     cost: np.ndarray  # the partner's cost per GPU-hour
 
+    @classmethod
+    def none(cls, shape: tuple[int, ...]) -> Answers:
+        """The answers of a week nobody made an offer."""
+        zeros = np.zeros(shape)
+        return cls(
+            answer=np.full(shape, NONE, np.int64),
+            reason=np.full(shape, OK, np.int64),
+            **{f.name: zeros for f in attrs.fields(cls) if f.name not in ("answer", "reason")},
+        )
+
 
 def offered_investment(a: Any) -> np.ndarray:
     """The investment each lab asks for (B, L): NaN, negative or infinite asks are none."""
@@ -262,6 +272,8 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     d = p.rules.deals
     B, L = s.cash.shape
     P = len(p.partner_ids)
+    if not ((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]).any():
+        return Answers.none((B, L))
     ans = evaluate(p, s, a)
     made = ans.answer != NONE
     partner = np.clip(a.offer_partner, 0, P - 1)
