@@ -10,6 +10,7 @@ place, so an input that is the same object holds the same values.
 from __future__ import annotations
 
 import functools
+import operator
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,11 +30,7 @@ def last(name: str, keys: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np
     if memo is None:
         memo = _LOCAL.last = {}
     hit = memo.get(name)
-    if (
-        hit is not None
-        and len(hit[0]) == len(keys)
-        and all(a is b for a, b in zip(hit[0], keys, strict=True))
-    ):
+    if hit is not None and len(hit[0]) == len(keys) and all(map(operator.is_, hit[0], keys)):
         return hit[1]
     value = make()
     value.flags.writeable = False
@@ -48,11 +45,11 @@ def derived(*fields: str) -> Callable[[Callable[..., np.ndarray]], Callable[...,
 
     def wrap(f: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
         name = f"{f.__module__}.{f.__qualname__}"
+        read = operator.attrgetter(*fields) if len(fields) > 1 else lambda s: (getattr(s, fields[0]),)
 
         @functools.wraps(f)
         def memoised(*args: Any) -> np.ndarray:
-            s = args[-1]
-            keys = args[:-1] + tuple(getattr(s, field) for field in fields)
+            keys = args[:-1] + read(args[-1])
             return last(name, keys, lambda: f(*args))
 
         return memoised
