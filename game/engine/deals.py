@@ -83,12 +83,16 @@ class Answers:
 
     @classmethod
     def none(cls, shape: tuple[int, ...]) -> Answers:
-        """The answers of a week nobody made an offer."""
-        zeros = np.zeros(shape)
+        """The answers of a week nobody made an offer (the types `evaluate` gives)."""
+        whole = ("count", "start", "weeks", "earliest_start")
         return cls(
             answer=np.full(shape, NONE, np.int64),
             reason=np.full(shape, OK, np.int64),
-            **{f.name: zeros for f in attrs.fields(cls) if f.name not in ("answer", "reason")},
+            **{
+                f.name: np.zeros(shape, np.int64 if f.name in whole else np.float64)
+                for f in attrs.fields(cls)
+                if f.name not in ("answer", "reason")
+            },
         )
 
 
