@@ -38,7 +38,8 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def _base(seed: np.ndarray, game: np.ndarray, week: np.ndarray) -> np.ndarray:
     """The key of each game-week (B,), before the stream: the same for every draw of a
-    step, so it is kept while the step's seed, game and week arrays are."""
+    step, so it is kept while the step's seed, game and week arrays are (memo.last, by
+    identity: pass arrays that are not changed in place afterwards, as the state's are)."""
 
     def make() -> np.ndarray:
         with np.errstate(over="ignore"):
