@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import numpy as np
 import pytest
 
@@ -289,4 +291,24 @@ async def test_the_odds_screen_computes_in_a_worker():
         text = str(app.screen.query_one("#odds").content)
         assert "40 futures, 20 weeks ahead" in text and "<- you" in text
         await pilot.press("escape")
+        assert isinstance(app.screen, HQScreen)
+
+
+async def test_leaving_the_odds_screen_stops_its_futures(monkeypatch):
+    from game.tui.screens import ForecastScreen
+
+    monkeypatch.setattr(ForecastScreen, "FUTURES", 300)
+    monkeypatch.setattr(ForecastScreen, "HORIZON", None)  # to the end: ~190 weeks of futures
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 40)):
+        # Opened and left at once (a key press in a Pilot test waits until the app is
+        # idle, which it is not while the futures report their progress).
+        screen = ForecastScreen()
+        await app.push_screen(screen)
+        screen.action_leave()
+        for _ in range(100):
+            if screen.result is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert screen.cancelled and screen.result.weeks_played < 150
         assert isinstance(app.screen, HQScreen)

@@ -707,7 +707,11 @@ class ForecastScreen(DecisionScreen):
     TITLE_TEXT = "Forecast: the odds from here (the AI plays every lab in the futures)"
     FUTURES = 400
     HORIZON: int | None = None  # to the end of the game (futures stop when someone wins)
-    BINDINGS = [*DecisionScreen.BINDINGS, Binding("r", "run", "Run again", id="forecast-run")]
+    BINDINGS = [
+        *(b for b in DecisionScreen.BINDINGS if b.key != "escape"),
+        Binding("escape", "leave", "Back", id="back"),
+        Binding("r", "run", "Run again", id="forecast-run"),
+    ]
 
     def fields(self) -> ComposeResult:
         yield Static("", id="odds")
@@ -715,23 +719,47 @@ class ForecastScreen(DecisionScreen):
     def on_mount(self) -> None:
         self.query_one("#confirm").display = False
         self.cancelled = False
+        self.result: Any = None  # the last forecast played, even if cut short
         self.action_run()
 
     def action_run(self) -> None:
         self.cancelled = False
-        ahead = "to the end of the game" if self.HORIZON is None else f"up to {self.HORIZON} weeks ahead"
-        self.query_one("#odds", Static).update(f"Playing {self.FUTURES} futures {ahead}... (esc cancels)")
+        self._progress(0)
         self._compute()
 
     def action_cancel(self) -> None:
         self.cancelled = True
 
+    def action_leave(self) -> None:
+        self.cancelled = True  # leaving the screen stops its futures
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        self.cancelled = True
+
+    def _progress(self, played: int) -> None:
+        s = self.session
+        weeks = self.HORIZON if self.HORIZON is not None else s.params.last_week + 1 - s.week
+        ahead = "to the end of the game" if self.HORIZON is None else f"up to {self.HORIZON} weeks ahead"
+        self.query_one("#odds", Static).update(
+            f"Playing {self.FUTURES} futures {ahead}: week {played} of at most {weeks}... (esc cancels)"
+        )
+
     @work(thread=True, exclusive=True, group="forecast")
     def _compute(self) -> None:
-        fc = self.session.forecast(
-            futures=self.FUTURES, weeks=self.HORIZON, should_stop=lambda: self.cancelled
-        )
-        self.app.call_from_thread(self._show, fc)
+        played = 0
+
+        def week_done() -> bool:  # asked once a week of the futures: stop now?
+            nonlocal played
+            played += 1
+            if played % 10 == 0:
+                self.app.call_from_thread(self._progress, played)
+            return self.cancelled
+
+        fc = self.session.forecast(futures=self.FUTURES, weeks=self.HORIZON, should_stop=week_done)
+        self.result = fc
+        if not self.cancelled:
+            self.app.call_from_thread(self._show, fc)
 
     def _show(self, fc: Any) -> None:
         s = self.session
