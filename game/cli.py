@@ -138,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="processes to share the futures (the forecast is the same as with one)",
     )
+    fc.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="LAB=STYLE",
+        help="AI style to play a lab in the futures (default: a human's lab as it has played lately)",
+    )
     fc.add_argument("--json", action="store_true")
 
     sub.add_parser("scenarios", help="list the shipped scenarios and your saves")
@@ -467,8 +474,10 @@ def cmd_forecast(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.session import Session
 
     session = Session.load(Path(args.file), catalog)
+    styles = _policies(catalog, args.policy, session.params.lab_ids)
+    played_as = session.guessed_styles() | styles
     t0 = time.perf_counter()
-    fc = session.forecast(futures=args.futures, weeks=args.weeks, workers=args.workers)
+    fc = session.forecast(futures=args.futures, weeks=args.weeks, styles=styles, workers=args.workers)
     seconds = time.perf_counter() - t0
     labs = session.params.lab_ids
     pct = fc.agi_percentiles()
@@ -486,6 +495,7 @@ def cmd_forecast(args: argparse.Namespace, catalog: Catalog) -> int:
         "agi_share": fc.agi_share,
         "agi_week": pct,
         "agi_date": dates,
+        "played_as": played_as,
     }
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -494,7 +504,10 @@ def cmd_forecast(args: argparse.Namespace, catalog: Catalog) -> int:
         f"{fc.futures:,} futures from week {session.week} ({session.date.isoformat()}), {fc.weeks_played} weeks ahead"
     )
     for i, lab in enumerate(labs):
-        print(f"  {catalog.lab(lab).name:<16} wins {fc.win[i]:6.1%}   bankrupt {fc.bankrupt[i]:6.1%}")
+        print(
+            f"  {catalog.lab(lab).name:<16} wins {fc.win[i]:6.1%}   bankrupt {fc.bankrupt[i]:6.1%}"
+            f"   played as {played_as[lab]}"
+        )
     if fc.no_winner:
         print(f"  {'undecided':<16}      {fc.no_winner:6.1%}")
     if pct["p50"] is None:

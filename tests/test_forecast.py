@@ -94,3 +94,28 @@ def test_forecast_on_two_processes_is_the_forecast_on_one():
     two = session.forecast(futures=24, weeks=12, workers=2)
     assert np.array_equal(one.win, two.win) and np.array_equal(one.bankrupt, two.bankrupt)
     assert one.weeks_played == two.weeks_played == 12
+
+
+def test_forecast_command_plays_a_lab_in_the_style_asked(tmp_path, capsys):
+    save = tmp_path / "g.toml"
+    args = [
+        "simulate",
+        "--scenario",
+        "2024-07-colossus",
+        "--runs",
+        "1",
+        "--weeks",
+        "3",
+        "--save-to",
+        str(save),
+    ]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert (
+        main(["forecast", str(save), "--futures", "8", "--weeks", "2", "--policy", "xai=partner", "--json"])
+        == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["played_as"] == {"xai": "partner", "openai": "partner", "google": "incumbent"}
+    assert main(["forecast", str(save), "--futures", "8", "--policy", "xai=ninja"]) == 2
+    assert "unknown style 'ninja'" in capsys.readouterr().err

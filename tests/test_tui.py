@@ -290,6 +290,7 @@ async def test_the_odds_screen_computes_in_a_worker():
         await pilot.pause()
         text = str(app.screen.query_one("#odds").content)
         assert "40 futures, 20 weeks ahead" in text and "<- you" in text
+        assert "played as: xAI builder" in text
         await pilot.press("escape")
         assert isinstance(app.screen, HQScreen)
 

@@ -23,6 +23,7 @@ from textual.widgets import (
     Select,
     Static,
 )
+from textual.worker import get_current_worker
 
 from game.catalog import Catalog
 from game.engine import economy
@@ -702,7 +703,9 @@ class RivalsScreen(DecisionScreen):
 
 
 class ForecastScreen(DecisionScreen):
-    """Your odds: futures played by the AI from this week, computed in a worker."""
+    """Your odds: futures played by the AI from this week, computed in a worker. Your
+    lab is played in the futures by the AI style closest to your recent moves, or by the
+    style you pick."""
 
     TITLE_TEXT = "Forecast: the odds from here (the AI plays every lab in the futures)"
     FUTURES = 400
@@ -714,6 +717,11 @@ class ForecastScreen(DecisionScreen):
     ]
 
     def fields(self) -> ComposeResult:
+        s = self.session
+        guessed = s.guessed_styles()[s.params.lab_ids[self.lab]]
+        options = [(f"as you have played lately (a {guessed})", "")]
+        options += [(f"as a {style}", style) for style in s.catalog.style_ids]
+        yield Select(options, value="", allow_blank=False, id="as", prompt="Your lab in the futures")
         yield Static("", id="odds")
 
     def on_mount(self) -> None:
@@ -722,13 +730,17 @@ class ForecastScreen(DecisionScreen):
         self.result: Any = None  # the last forecast played, even if cut short
         self.action_run()
 
+    @on(Select.Changed, "#as")
+    def _restyle(self) -> None:
+        self.action_run()
+
     def action_run(self) -> None:
         self.cancelled = False
+        style = self.query_one("#as", Select).value
+        lab = self.session.params.lab_ids[self.lab]
+        self.futures_styles = {lab: str(style)} if style else {}
         self._progress(0)
-        self._compute()
-
-    def action_cancel(self) -> None:
-        self.cancelled = True
+        self._compute(dict(self.futures_styles))
 
     def action_leave(self) -> None:
         self.cancelled = True  # leaving the screen stops its futures
@@ -746,27 +758,35 @@ class ForecastScreen(DecisionScreen):
         )
 
     @work(thread=True, exclusive=True, group="forecast")
-    def _compute(self) -> None:
+    def _compute(self, styles: dict[str, str]) -> None:
+        worker = get_current_worker()  # a newer run (another style) cancels this one
         played = 0
+
+        def stop() -> bool:
+            return self.cancelled or worker.is_cancelled
 
         def week_done() -> bool:  # asked once a week of the futures: stop now?
             nonlocal played
             played += 1
-            if played % 10 == 0:
+            if played % 10 == 0 and not stop():
                 self.app.call_from_thread(self._progress, played)
-            return self.cancelled
+            return stop()
 
-        fc = self.session.forecast(futures=self.FUTURES, weeks=self.HORIZON, should_stop=week_done)
+        fc = self.session.forecast(
+            futures=self.FUTURES, weeks=self.HORIZON, styles=styles, should_stop=week_done
+        )
         self.result = fc
-        if not self.cancelled:
+        if not stop():
             self.app.call_from_thread(self._show, fc)
 
     def _show(self, fc: Any) -> None:
         s = self.session
         p = s.params
+        played_as = s.guessed_styles() | self.futures_styles
         lines = [
             f"{fc.futures} futures, {fc.weeks_played} weeks ahead"
-            + (" (cancelled early)" if self.cancelled else "")
+            + (" (cancelled early)" if self.cancelled else ""),
+            "played as: " + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids)),
         ]
         for i in range(p.n_labs):
             you = "  <- you" if i == self.lab else ""
