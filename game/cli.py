@@ -58,6 +58,7 @@ WEEKS = _checker("--weeks", 1, 5_000, integer=True)
 SEED = _checker("--seed", 0, 2**63 - 1, integer=True)
 OFFSET = _checker("--offset", 0, 2**40, integer=True)
 CHUNK = _checker("--chunk", 1, 1_000_000, integer=True)
+WORKERS = _checker("--workers", 1, 256, integer=True)
 COUNT = _checker("--count", 1, 100_000_000, integer=True)
 FLOP = _checker("--flop", 1, 1e40)
 MFU = _checker("--mfu", 0.01, 1.0)
@@ -75,18 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--offset", type=OFFSET, help="number games from K (for shards; default: the file's game)"
     )
-    sim.add_argument(
-        "--policy",
-        action="append",
-        default=[],
-        metavar="LAB=STYLE",
-        help="AI style for a lab (builder, partner, incumbent); repeatable",
-    )
+    _policy_option(sim, "AI style for a lab (builder, partner, incumbent); repeatable")
     sim.add_argument("--difficulty", help="AI difficulty (easy, normal, hard); default: the scenario's")
     sim.add_argument("--chunk", type=CHUNK, default=10_000, help="games per batch (bounds memory)")
     sim.add_argument(
         "--workers",
-        type=_checker("--workers", 1, 256, integer=True),
+        type=WORKERS,
         default=1,
         help="processes to share the chunks (results are identical to one process)",
     )
@@ -134,16 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--weeks", type=WEEKS, help="how far ahead (default: to the end of the game)")
     fc.add_argument(
         "--workers",
-        type=_checker("--workers", 1, 256, integer=True),
+        type=WORKERS,
         default=1,
         help="processes to share the futures (the forecast is the same as with one)",
     )
-    fc.add_argument(
-        "--policy",
-        action="append",
-        default=[],
-        metavar="LAB=STYLE",
-        help="AI style to play a lab in the futures (default: a human's lab as it has played lately)",
+    _policy_option(
+        fc, "AI style to play a lab in the futures (default: a human's lab as it has played lately)"
     )
     fc.add_argument("--json", action="store_true")
 
@@ -174,6 +165,10 @@ def _gpu(catalog: Catalog, gpu_id: str) -> Any:
         if g.id == gpu_id:
             return g
     raise UsageError(f"unknown GPU {gpu_id!r} (known: {', '.join(catalog.gpu_ids)})")
+
+
+def _policy_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--policy", action="append", default=[], metavar="LAB=STYLE", help=help)
 
 
 def _policies(catalog: Catalog, items: list[str], lab_ids: tuple[str, ...]) -> dict[str, str]:
