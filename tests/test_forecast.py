@@ -43,26 +43,18 @@ def test_a_human_who_rents_is_forecast_as_a_partner():
     assert session.guessed_styles()["xai"] == "partner"
 
 
-def test_forecast_command(tmp_path, capsys):
+def a_saved_game(tmp_path, weeks: int) -> str:
+    """A save of an AI-played colossus game after `weeks` weeks, made on the command line."""
     save = tmp_path / "g.toml"
-    assert (
-        main(
-            [
-                "simulate",
-                "--scenario",
-                "2024-07-colossus",
-                "--runs",
-                "1",
-                "--weeks",
-                "5",
-                "--save-to",
-                str(save),
-            ]
-        )
-        == 0
-    )
+    args = ["simulate", "--scenario", "2024-07-colossus", "--runs", "1", "--weeks", str(weeks)]
+    assert main([*args, "--save-to", str(save)]) == 0
+    return str(save)
+
+
+def test_forecast_command(tmp_path, capsys):
+    save = a_saved_game(tmp_path, 5)
     capsys.readouterr()
-    assert main(["forecast", str(save), "--futures", "40", "--weeks", "20", "--json"]) == 0
+    assert main(["forecast", save, "--futures", "40", "--weeks", "20", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert (
         doc["futures"] == 40 and doc["weeks_played"] == 20 and set(doc["win"]) == {"xai", "openai", "google"}
@@ -97,25 +89,12 @@ def test_forecast_on_two_processes_is_the_forecast_on_one():
 
 
 def test_forecast_command_plays_a_lab_in_the_style_asked(tmp_path, capsys):
-    save = tmp_path / "g.toml"
-    args = [
-        "simulate",
-        "--scenario",
-        "2024-07-colossus",
-        "--runs",
-        "1",
-        "--weeks",
-        "3",
-        "--save-to",
-        str(save),
-    ]
-    assert main(args) == 0
+    save = a_saved_game(tmp_path, 3)
     capsys.readouterr()
     assert (
-        main(["forecast", str(save), "--futures", "8", "--weeks", "2", "--policy", "xai=partner", "--json"])
-        == 0
+        main(["forecast", save, "--futures", "8", "--weeks", "2", "--policy", "xai=partner", "--json"]) == 0
     )
     doc = json.loads(capsys.readouterr().out)
     assert doc["played_as"] == {"xai": "partner", "openai": "partner", "google": "incumbent"}
-    assert main(["forecast", str(save), "--futures", "8", "--policy", "xai=ninja"]) == 2
+    assert main(["forecast", save, "--futures", "8", "--policy", "xai=ninja"]) == 2
     assert "unknown style 'ninja'" in capsys.readouterr().err
