@@ -27,7 +27,7 @@ from game.catalog import default_catalog
 from game.engine import policies, turn
 from game.engine.state import array_fields
 from game.saves import initial_world, load_scenario, scenario_params
-from game.simulate import forecast_futures
+from game.play.simulate import forecast_futures
 
 
 def setup(batch: int, start_week: int = 40):

@@ -45,7 +45,7 @@ async def first_screen_seconds() -> float:
 
 
 def end_week_ms() -> float:
-    from game.session import Session
+    from game.play.session import Session
 
     session = Session.new()
     session.autosave_every = 0

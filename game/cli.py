@@ -304,7 +304,7 @@ def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = 
 
 def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.saves import save_doc, write_save
-    from game.simulate import simulate
+    from game.play.simulate import simulate
 
     scn = load_scenario(args.scenario, catalog)
     styles = _policies(catalog, args.policy, scn.lab_ids)
@@ -377,7 +377,7 @@ def cmd_offer(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.engine import deals
     from game.engine.actions import Actions
     from game.saves import initial_world, scenario_params
-    from game.words import offer_message
+    from game.play.words import offer_message
 
     scn = load_scenario(args.scenario, catalog)
     if args.lab not in scn.lab_ids:
@@ -433,7 +433,7 @@ def cmd_offer(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def cmd_play(args: argparse.Namespace | None, catalog: Catalog) -> int:
-    from game.session import Refused, Session
+    from game.play.session import Refused, Session
 
     session = None
     if args is not None and args.load:
@@ -466,7 +466,7 @@ def cmd_play(args: argparse.Namespace | None, catalog: Catalog) -> int:
 def cmd_forecast(args: argparse.Namespace, catalog: Catalog) -> int:
     import time
 
-    from game.session import Session
+    from game.play.session import Session
 
     session = Session.load(Path(args.file), catalog)
     styles = _policies(catalog, args.policy, session.params.lab_ids)
@@ -551,7 +551,7 @@ def cmd_check_save(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, catalog: Catalog) -> int:
-    from game.simulate import replay
+    from game.play.replay import replay
 
     scn = load_scenario(Path(args.file), catalog)
     ok, message = replay(scn, catalog)

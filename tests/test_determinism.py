@@ -13,7 +13,7 @@ from game.cli import main
 from game.engine import compute, memo, policies, rng, turn
 from game.engine.state import World, array_fields
 from game.saves import initial_world
-from game.simulate import simulate
+from game.play.simulate import simulate
 
 WEEKS = 90
 

@@ -11,7 +11,7 @@ import numpy as np
 from game.cli import main
 from game.engine import forecast, policies, turn
 from game.saves import initial_world
-from game.session import Session
+from game.play.session import Session
 
 
 def test_a_won_game_forecasts_certainty():

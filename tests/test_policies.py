@@ -7,7 +7,7 @@ import numpy as np
 from game.engine import policies
 from game.engine.turn import step
 from game.saves import initial_world
-from game.simulate import play
+from game.play.simulate import play
 
 XAI, OPENAI = 0, 1
 

@@ -20,7 +20,7 @@ from game.engine.state import array_fields
 from game.engine.turn import step
 from game.paths import scenarios_dir
 from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
-from game.simulate import replay
+from game.play.replay import replay
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = sorted(scenarios_dir().glob("*.toml"))
@@ -283,7 +283,7 @@ def test_scenarios_lists_shipped_files_and_user_saves(capsys, monkeypatch, tmp_p
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_shipped_scenario_has_a_story_and_plays(path, catalog):
-    from game.simulate import simulate
+    from game.play.simulate import simulate
 
     scn = load_scenario(path, catalog)
     assert len(scn.meta.description) > 200 and scn.humans

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from game.session import Session
+from game.play.session import Session
 from game.tui.app import AgiRaceApp
 
 SIZES = [(80, 24), (120, 40)]

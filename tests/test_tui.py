@@ -9,7 +9,7 @@ import pytest
 
 from game.cli import main
 from game.engine.state import array_fields
-from game.session import Session
+from game.play.session import Session
 from game.tui.app import AgiRaceApp
 from game.tui.screens import DealsScreen, GameOverScreen, HQScreen, MarketScreen, TitleScreen
 

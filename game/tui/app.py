@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
+from game.play.session import Session
 from game.saves import SaveError, load_scenario, user_dir, write_atomic
-from game.session import Session
 from game.tui.screens import (
     ConfirmScreen,
     DealsScreen,

@@ -15,10 +15,9 @@ import numpy as np
 
 from game.catalog import Catalog
 from game.engine import compute, deals, economy, forecast, policies, turn
-from game.engine.actions import merge
 from game.engine.params import Params
-from game.engine.state import END_REASONS, World, array_fields
-from game.saves import Scenario, initial_world, load_scenario, log_actions, offer_actions, scenario_params
+from game.engine.state import END_REASONS, World
+from game.saves import Scenario, initial_world, scenario_params
 
 DEFAULT_CHUNK = 10_000
 
@@ -301,38 +300,3 @@ def _play_chunk(job: tuple[Any, ...]) -> list[dict[str, Any]]:
 
 def _final_world(*job: Any) -> World:
     return _play(*job)[0]
-
-
-def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
-    """Replay a save's log from the scenario it started from; True if the result is
-    exactly the saved state. The AI plays every lab-week the log does not cover."""
-    origin = load_scenario(save.origin, catalog)
-    params = scenario_params(save, catalog)
-    if origin.lab_ids != save.lab_ids or origin.meta.start_date != save.meta.start_date:
-        return False, f"{save.path}: its origin {save.origin!r} has other labs or another start date"
-    world = initial_world(origin, params, 1, seed=save.meta.seed, offset=save.meta.game)
-    if int(world.week[0]) > save.meta.week:
-        return False, f"{save.path}: its origin {save.origin!r} starts after the save's week"
-    ctl = policies.make_controllers(catalog, params, save.ai, save.meta.difficulty, ai_labs=params.lab_ids)
-    by_week: dict[int, list[dict[str, Any]]] = {}
-    for entry in save.log:
-        by_week.setdefault(entry["week"], []).append(entry)
-    weeks = 0
-    while int(world.week[0]) < save.meta.week and not world.done[0]:
-        entries = by_week.get(int(world.week[0]), [])
-        for entry in entries:
-            lab = params.lab_ids.index(entry["lab"])
-            for offer in entry.get("offers", []):
-                world, _, _ = turn.negotiate_now(world, offer_actions(world, lab, offer))
-        logged, covered = log_actions(world, entries)
-        chosen = merge(np.broadcast_to(covered, world.cash.shape), logged, policies.decide(world, ctl))
-        world, _ = turn.step(world, chosen)
-        weeks += 1
-    saved = initial_world(save, params, 1)
-    differ = [n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(saved, n))]
-    if differ:
-        return (
-            False,
-            f"replayed {weeks} weeks from {save.origin}: differs from the save in {', '.join(differ)}",
-        )
-    return True, f"replayed {weeks} weeks from {save.origin}: identical to the save"

@@ -20,6 +20,7 @@ from game.engine import compute, deals, economy, policies, turn
 from game.engine.actions import Actions, merge
 from game.engine.params import HOURS_PER_WEEK, TRAIN
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
+from game.play.words import offer_message, refusals
 from game.saves import (
     Scenario,
     autosave,
@@ -31,7 +32,6 @@ from game.saves import (
     user_dir,
     write_save,
 )
-from game.words import offer_message, refusals
 
 AUTOSAVE_EVERY = 4
 
@@ -498,7 +498,7 @@ class Session:
         """Monte Carlo futures from this week, every lab played by the AI (the humans'
         labs by the style that matches their recent play, or `styles`), on `workers`
         processes (the same forecast whatever their number)."""
-        from game.simulate import forecast_futures
+        from game.play.simulate import forecast_futures
 
         chosen = self.guessed_styles() | dict(styles or {})
         ctl = policies.make_controllers(

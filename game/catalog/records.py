@@ -1,0 +1,280 @@
+"""The catalog's records: GPUs, sites, labs, vendors, partners, the rules and the AI's
+styles and difficulties, each a frozen attrs class whose fields say what they accept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from game.catalog.specs import Choice, Ids, Num, Steps, Weights, _field, date, flag, num, per_gpu, steps, text
+
+if TYPE_CHECKING:
+    from game.catalog.events import EventCard
+
+
+# ------------------------------------------------------------------------- records
+@attrs.frozen
+class Gpu:
+    id: str
+    name: str = text()
+    bf16_tflops: float = num(1, 1e5, "TFLOP/s")
+    hbm_gb: float = num(1, 1e4, "GB")
+    tdp_w: float = num(50, 1e4, "W")
+    kw_all_in: float = num(0.05, 20, "kW per GPU")
+    price_usd: float = num(100, 1e6, "USD")
+    available: dt.date = date()
+    default_mfu: float = num(0.05, 0.8, "fraction")
+    rent_usd_hour: float = num(0.01, 100, "USD per GPU-hour")
+    supply: tuple[tuple[dt.date, float], ...] = steps(0, 1e8, "GPUs per quarter")
+
+    @property
+    def flops(self) -> float:
+        return self.bf16_tflops * 1e12
+
+
+@attrs.frozen
+class Site:
+    id: str
+    name: str = text()
+    grid_mw: float = num(0, 1e5, "MW")
+    grid_max_mw: float = num(0, 1e5, "MW")
+    substation_mw: float = num(0, 1e5, "MW")
+    substation_weeks: int = num(1, 520, "weeks", integer=True)
+    substation_usd_per_mw: float = num(0, 1e9, "USD per MW")
+    turbine_max_mw: float = num(0, 1e5, "MW")
+    turbine_weeks: int = num(1, 520, "weeks", integer=True)
+    turbine_usd_per_mw: float = num(0, 1e9, "USD per MW")
+    build_usd_per_mw: float = num(1e5, 1e9, "USD per MW")
+    build_mw_per_week: float = num(0.1, 1e4, "MW per week")
+    power_usd_per_mwh: float = num(1, 1e4, "USD per MWh")
+
+    def __attrs_post_init__(self) -> None:
+        if self.grid_max_mw < self.grid_mw:
+            raise ValueError("grid_max_mw: must be at least grid_mw")
+
+
+@attrs.frozen
+class Lab:
+    id: str
+    name: str = text()
+    playable: bool = flag()
+    policy: str = _field(Choice(("builder", "partner", "incumbent")))
+    sub_price_usd_month: float = num(0, 1e4, "USD per month")
+    paying_frac: float = num(0, 1, "fraction")
+    api_usd_per_user_week: float = num(0, 100, "USD per user-week")
+    brand: float = num(0.01, 100, "multiplier")
+    staff_usd_week: float = num(0, 1e10, "USD per week")
+
+
+@attrs.frozen
+class Nvidia:
+    id: str
+    name: str = text()
+    kind: str = _field(Choice(("chips",)))
+    price_demand_slope: float = num(0, 10, "fraction per unit of excess demand")
+    max_price_factor: float = num(1, 10, "multiplier")
+    older_gen_price_factor: float = num(0.05, 1, "multiplier")
+
+
+@attrs.frozen
+class Integrator:
+    id: str
+    name: str = text()
+    kind: str = _field(Choice(("integrator",)))
+    lead_weeks: int = num(1, 104, "weeks", integer=True)
+    server_markup: float = num(1, 5, "multiplier")
+    capacity_gpus_per_week: float = num(1, 1e7, "GPUs per week")
+
+
+@attrs.frozen
+class Partner:
+    id: str
+    name: str = text()
+    target_margin: float = num(0, 5, "fraction")
+    capacity: dict[str, tuple[tuple[dt.date, float], ...]] = per_gpu(Steps(Num(0, 1e8, "GPUs")))
+    cost_usd_hour: dict[str, float] = per_gpu(Num(0.01, 100, "USD per GPU-hour"))
+    risk_appetite: float = num(0.01, 100, "multiplier")
+    build_gpus_per_week: float = num(0, 1e7, "GPUs per week")
+    power_margin: float = num(1, 10, "multiplier")
+    patience_rounds: int = num(1, 100, "offers", integer=True)
+    exit_penalty: float = num(0, 1, "fraction of the remaining value")
+    ties: dict[str, float] = _field(Weights(Num(-1, 1, "closeness")))
+    sources: tuple[str, ...] = _field(Ids())
+    invests_in: tuple[str, ...] = _field(Ids())
+    invest_max_usd: float = num(0, 1e13, "USD")
+    invest_share_factor: float = num(0, 100, "multiplier")
+
+    def __attrs_post_init__(self) -> None:
+        missing = sorted(set(self.capacity) - set(self.cost_usd_hour))
+        if missing:
+            raise ValueError(f"cost_usd_hour: no cost for {', '.join(missing)}")
+
+
+@attrs.frozen
+class TrainingRules:
+    id: str
+    flop_per_param_token: float = num(1, 100, "FLOP per parameter-token")
+    tokens_per_param: float = num(1, 1000, "tokens per parameter")
+    fault_rate_per_gpu_day: float = num(0, 1, "faults per GPU-day")
+    hours_lost_per_fault: float = num(0, 100, "hours")
+    mfu_ref_gpus: float = num(1, 1e8, "GPUs")
+    mfu_drop_per_doubling: float = num(0, 0.5, "fraction")
+    post_training_weeks: int = num(0, 104, "weeks", integer=True)
+    min_run_flop: float = num(1, 1e40, "FLOP")
+
+
+@attrs.frozen
+class ResearchRules:
+    id: str
+    baseline_growth_per_year: float = num(1, 100, "x per year")
+    frontier_compute_growth_per_year: float = num(1, 100, "x per year")
+    ref_research_flops: float = num(1, 1e40, "FLOP/s")
+    research_exponent: float = num(0, 2, "exponent")
+    ref_staff_usd_week: float = num(1, 1e12, "USD per week")
+    staff_exponent: float = num(0, 2, "exponent")
+    ai_rnd_start_capability: float = num(0, 60, "log10 FLOP")
+    ai_rnd_max_speedup: float = num(0, 1000, "multiplier")
+
+
+@attrs.frozen
+class MarketRules:
+    id: str
+    users_max: float = num(1, 1e11, "weekly users")
+    users_growth_per_year: float = num(1, 100, "x per year")
+    share_per_oom: float = num(0, 20, "log-pull per order of magnitude")
+    share_speed_per_week: float = num(0, 1, "fraction per week")
+    inference_flops_per_user: float = num(0, 1e20, "FLOP/s per weekly user")
+    service_exponent: float = num(0, 10, "exponent")
+
+
+@attrs.frozen
+class FinanceRules:
+    id: str
+    revenue_multiple: float = num(0, 1000, "x annual revenue")
+    capability_value_usd: float = num(0, 1e15, "USD")
+    capability_value_ref: float = num(0, 60, "log10 FLOP")
+    capability_value_per_oom: float = num(1, 100, "x per order of magnitude")
+    lead_premium: float = num(0, 10, "fraction")
+    raise_max_fraction: float = num(0, 1, "fraction of pre-money")
+    raise_max_usd: float = num(0, 1e15, "USD")
+    raise_cooldown_weeks: int = num(0, 520, "weeks", integer=True)
+    raise_noise: float = num(0, 1, "fraction")
+    loan_to_value: float = num(0, 1, "fraction")
+    interest_rate: float = num(0, 1, "fraction per year")
+    gpu_depreciation_per_year: float = num(0, 1, "fraction per year")
+    turbine_usd_per_mwh: float = num(0, 1e4, "USD per MWh")
+    weeks_per_month: float = num(4, 5, "weeks")
+    reference_power_usd_per_mwh: float = num(1, 1e4, "USD per MWh")
+    mood_reversion_per_week: float = num(0, 1, "fraction per week")
+
+
+@attrs.frozen
+class DealRules:
+    id: str
+    relationship_discount: float = num(0, 1, "fraction")
+    price_noise: float = num(0, 1, "fraction")
+    lowball_penalty: float = num(0, 1, "relationship")
+    push_penalty: float = num(0, 1, "relationship")
+    push_threshold: float = num(0, 1, "fraction of the asking price")
+    accept_bonus: float = num(0, 1, "relationship")
+    exit_relationship_penalty: float = num(0, 1, "relationship")
+    worst_relationship: float = num(-1, 1, "relationship")
+    relationship_recovery_per_week: float = num(0, 1, "relationship per week")
+    means_valuation_share: float = num(0, 1, "fraction")
+    min_counter_share: float = num(0, 1, "fraction")
+    slip_probability_per_week: float = num(0, 1, "probability")
+    slip_weeks: int = num(0, 52, "weeks", integer=True)
+
+
+@attrs.frozen
+class ScoreRules:
+    id: str
+    agi_win_points: float = num(0, 1e9, "points")
+    points_per_week_early: float = num(0, 1e6, "points per week")
+    points_per_billion_owned: float = num(0, 1e6, "points per $B")
+
+
+@attrs.frozen
+class Rules:
+    training: TrainingRules
+    research: ResearchRules
+    market: MarketRules
+    finance: FinanceRules
+    deals: DealRules
+    score: ScoreRules
+
+
+@attrs.frozen
+class PolicyStyle:
+    id: str
+    buy_share: float = num(0, 1, "fraction")
+    rent_share: float = num(0, 1, "fraction")
+    rent_weeks: int = num(1, 520, "weeks", integer=True)
+    run_weeks: float = num(1, 104, "weeks")
+    research_share: float = num(0, 1, "fraction")
+    runway_floor_weeks: float = num(0, 520, "weeks")
+    capex_share_of_cash: float = num(0, 1, "fraction")
+    power_headroom: float = num(1, 10, "multiplier")
+    use_turbines: bool = flag()
+
+
+@attrs.frozen
+class Difficulty:
+    id: str
+    act_probability: float = num(0.01, 1, "probability per week")
+    plan_error: float = num(0, 1, "fraction")
+    caution_weeks: float = num(0, 520, "weeks")
+    price_premium: float = num(0.5, 2, "multiplier of a partner's list price")
+
+
+@attrs.frozen
+class Catalog:
+    gpus: tuple[Gpu, ...]
+    sites: tuple[Site, ...]
+    labs: tuple[Lab, ...]
+    nvidia: Nvidia
+    integrators: tuple[Integrator, ...]
+    partners: tuple[Partner, ...]
+    rules: Rules
+    styles: tuple[PolicyStyle, ...]
+    difficulties: tuple[Difficulty, ...]
+    events: tuple[EventCard, ...] = ()
+
+    @property
+    def gpu_ids(self) -> tuple[str, ...]:
+        return tuple(g.id for g in self.gpus)
+
+    @property
+    def site_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.sites)
+
+    @property
+    def lab_ids(self) -> tuple[str, ...]:
+        return tuple(lab.id for lab in self.labs)
+
+    @property
+    def partner_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.partners)
+
+    @property
+    def integrator_ids(self) -> tuple[str, ...]:
+        return tuple(v.id for v in self.integrators)
+
+    @property
+    def style_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.styles)
+
+    @property
+    def difficulty_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.difficulties)
+
+    def lab(self, lab_id: str) -> Lab:
+        return self.labs[self.lab_ids.index(lab_id)]
+
+    def style(self, style_id: str) -> PolicyStyle:
+        return self.styles[self.style_ids.index(style_id)]
+
+    def difficulty(self, difficulty_id: str) -> Difficulty:
+        return self.difficulties[self.difficulty_ids.index(difficulty_id)]

@@ -1,0 +1,37 @@
+"""Scenario and save files: one TOML format for both.
+
+A file holds `format`, `version`, `[meta]` (title, description, dates, current week,
+seed, game index, labs, humans, AI styles, difficulty, the scenario it started from),
+`[world]` (the AGI threshold), `[market]`, `[sites.<id>]`, `[labs.<id>]` (money, users,
+models, GPUs, sites, orders, contracts, runs), `[result]` once the game is over, and
+`[[log]]`: what the human labs did each week, for replay. Hand-written scenarios leave
+out what starts at zero; a save written by the game has everything, so a save is a
+scenario and any save can start a game.
+
+Reading validates everything and raises one `SaveError` naming the file, the place in
+it and the problem. Older versions are migrated (MIGRATIONS); newer ones are refused.
+Writing is atomic: a temporary file in the same folder, fsync, rename.
+"""
+
+from game.saves.files import (
+    MAX_FILE_BYTES,
+    SaveError,
+    autosave,
+    read_toml,
+    resolve,
+    user_dir,
+    write_atomic,
+    write_save,
+)
+from game.saves.log import log_actions, log_entry, offer_actions, offer_entry
+from game.saves.migrations import MIGRATIONS, migrate
+from game.saves.parse import load_scenario, parse
+from game.saves.records import DIFFICULTIES, FORMAT, USD, VERSION, Scenario
+from game.saves.world import initial_world, save_doc, scenario_params
+
+__all__ = [
+    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "SaveError", "Scenario",
+    "autosave", "initial_world", "load_scenario", "log_actions", "log_entry", "migrate", "offer_actions",
+    "offer_entry", "parse", "read_toml", "resolve", "save_doc", "scenario_params", "user_dir",
+    "write_atomic", "write_save",
+]  # fmt: skip

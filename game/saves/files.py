@@ -1,0 +1,119 @@
+"""Save files on disk: where they live, reading them safely, writing them atomically,
+autosaves."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from game.paths import scenarios_dir
+
+MAX_FILE_BYTES = 5_000_000
+
+
+class SaveError(ValueError):
+    """A scenario or save file is wrong; the message says where and what."""
+
+
+# ----------------------------------------------------------------------- files
+def user_dir() -> Path:
+    """Where the player's saves live: $AGI_RACE_HOME, else the platform's data folder."""
+    home = os.environ.get("AGI_RACE_HOME")
+    if home:
+        return Path(home).expanduser() / "saves"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("agi-race", appauthor=False)) / "saves"
+
+
+def resolve(name: str | Path) -> Path:
+    """A scenario's path from its short name (file stem in saves/ or the user's saves)
+    or a path."""
+    candidate = Path(name)
+    if candidate.suffix == ".toml" or candidate.exists() or os.sep in str(name):
+        return candidate
+    for folder in (scenarios_dir(), user_dir()):
+        found = folder / f"{name}.toml"
+        if found.exists():
+            return found
+    known = ", ".join(sorted(p.stem for p in scenarios_dir().glob("*.toml")))
+    raise SaveError(f"unknown scenario {name!r} (shipped: {known})")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML of a file, or one SaveError saying why it cannot be read."""
+    try:
+        if path.is_dir():
+            raise SaveError(f"{path}: is a folder, not a file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SaveError(f"{path}: {size:,} bytes is too large for a save (limit {MAX_FILE_BYTES:,})")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError(f"{path}: no such file") from None
+    except PermissionError:
+        raise SaveError(f"{path}: permission denied") from None
+    except OSError as err:
+        raise SaveError(f"{path}: cannot read: {err.strerror or err}") from None
+    if not raw.strip():
+        raise SaveError(f"{path}: the file is empty")
+    try:
+        text_ = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SaveError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    try:
+        return tomllib.loads(text_)
+    except tomllib.TOMLDecodeError as err:
+        raise SaveError(f"{path}: not valid TOML: {err}") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that a crash leaves either the old file or the new one, whole."""
+    path = Path(path)
+    try:
+        if path.resolve().is_relative_to(scenarios_dir().resolve()):
+            raise SaveError(f"{path}: shipped scenarios are read-only; save under another name")
+    except OSError:
+        pass
+    folder = path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        raise SaveError(f"{path}: cannot write: {err.strerror or err}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_save(path: Path, doc: dict[str, Any]) -> None:
+    write_atomic(path, tomli_w.dumps(doc).encode("utf-8"))
+
+
+def autosave(doc: dict[str, Any], folder: Path | None = None, keep: int = 5) -> Path:
+    """Write an autosave named by its week and keep only the newest `keep` of them."""
+    folder = Path(folder) if folder is not None else user_dir() / "autosave"
+    week = int(doc["meta"]["week"])
+    path = folder / f"autosave-week-{week:04d}.toml"
+    write_save(path, doc)
+    saves = sorted(folder.glob("autosave-week-*.toml"))
+    for old in saves[:-keep]:
+        old.unlink(missing_ok=True)
+    return path
