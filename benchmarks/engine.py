@@ -26,8 +26,8 @@ import numpy as np
 from game.catalog import default_catalog
 from game.engine import policies, turn
 from game.engine.state import array_fields
-from game.saves import initial_world, load_scenario, scenario_params
 from game.play.simulate import forecast_futures
+from game.saves import initial_world, load_scenario, scenario_params
 
 
 def setup(batch: int, start_week: int = 40):

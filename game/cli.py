@@ -303,8 +303,8 @@ def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...], out: Any = 
 
 
 def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
-    from game.saves import save_doc, write_save
     from game.play.simulate import simulate
+    from game.saves import save_doc, write_save
 
     scn = load_scenario(args.scenario, catalog)
     styles = _policies(catalog, args.policy, scn.lab_ids)
@@ -376,8 +376,8 @@ def cmd_simulate(args: argparse.Namespace, catalog: Catalog) -> int:
 def cmd_offer(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.engine import deals
     from game.engine.actions import Actions
-    from game.saves import initial_world, scenario_params
     from game.play.words import offer_message
+    from game.saves import initial_world, scenario_params
 
     scn = load_scenario(args.scenario, catalog)
     if args.lab not in scn.lab_ids:

@@ -12,8 +12,8 @@ import pytest
 from game.cli import main
 from game.engine import compute, memo, policies, rng, turn
 from game.engine.state import World, array_fields
-from game.saves import initial_world
 from game.play.simulate import simulate
+from game.saves import initial_world
 
 WEEKS = 90
 

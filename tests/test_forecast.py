@@ -10,8 +10,8 @@ import numpy as np
 
 from game.cli import main
 from game.engine import forecast, policies, turn
-from game.saves import initial_world
 from game.play.session import Session
+from game.saves import initial_world
 
 
 def test_a_won_game_forecasts_certainty():

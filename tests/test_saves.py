@@ -19,8 +19,8 @@ from game.engine import policies
 from game.engine.state import array_fields
 from game.engine.turn import step
 from game.paths import scenarios_dir
-from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
 from game.play.replay import replay
+from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = sorted(scenarios_dir().glob("*.toml"))
