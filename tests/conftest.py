@@ -66,3 +66,19 @@ def idle(world: World, **changes: np.ndarray) -> Actions:
 
 def index(ids: tuple[str, ...], name: str) -> int:
     return ids.index(name)
+
+
+def orders(world: World, lab: int | slice, gpu: int, count: int, vendor: int = 0) -> np.ndarray:
+    """An order_count action (B, L, V, G): `count` GPUs of one type through one integrator."""
+    B, L, G = world.warehouse.shape
+    V = len(world.params.integrator_ids)
+    out = np.zeros((B, L, V, G), np.int64)
+    out[:, lab, vendor, gpu] = count
+    return out
+
+
+def runs(world: World, lab: int, flop: float) -> np.ndarray:
+    """A start_flop action (B, L, R): one new run of `flop` for `lab`."""
+    out = np.zeros(world.run_phase.shape)
+    out[:, lab, 0] = flop
+    return out

@@ -208,7 +208,7 @@ def test_leaving_a_contract_early_costs_the_penalty(colossus, params):
     world = initial_world(colossus, params, 1, seed=3)
     slot = int(np.argmax(world.contract_partner[0, XAI] >= 0))
     a = Actions.idle(world)
-    a.exit_slot[:, XAI] = slot
+    a.exit[:, XAI, slot] = True
     after, report = step(world, a)
     left = world.contract_end[0, XAI, slot] - world.week[0]
     partner = world.contract_partner[0, XAI, slot]

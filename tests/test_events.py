@@ -112,6 +112,6 @@ def test_a_gpu_delay_holds_back_orders(colossus, catalog):
     assert world.gpu_delay[0, gb200] >= 4
     late = attrs.evolve(world, week=np.array([int(params.gpu_available_week[gb200]) + 1]))
     a = Actions.idle(late)
-    a.order_count[0, 0, gb200] = 100
+    a.order_count[0, 0, 0, gb200] = 100
     _, report = step(late, a)
     assert report.ordered[0, 0, gb200] == 0

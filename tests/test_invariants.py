@@ -54,13 +54,12 @@ def actions_for(draw, world):
         return _ints(rng, draw(modes), shape, lo, hi)
 
     return Actions(
-        order_count=i((B_, L, G), 0, 2_000_000),
-        order_vendor=i((B_, L), -1, V),
+        order_count=i((B_, L, V, G), 0, 2_000_000),
         build_mw=f((B_, L, S), 2000),
         turbine_mw=f((B_, L, S), 1000),
         substation=rng.random((B_, L, S)) < draw(st.sampled_from([0.0, 0.3, 1.0])),
         split=f((B_, L, 3), 1.0),
-        start_flop=f((B_, L), 1e28),
+        start_flop=f((B_, L, world.run_phase.shape[2]), 1e28),
         offer_partner=i((B_, L), -2, P + 1),
         offer_gpu=i((B_, L), -2, G + 1),
         offer_count=i((B_, L), 0, 2_000_000),
@@ -70,7 +69,7 @@ def actions_for(draw, world):
         offer_site=i((B_, L), -2, S + 1),
         offer_invest=f((B_, L), 2e10),
         offer_share=f((B_, L), 1.0),
-        exit_slot=i((B_, L), -2, 14),
+        exit=rng.random(world.contract_partner.shape) < draw(st.sampled_from([0.0, 0.1, 1.0])),
         raise_usd=f((B_, L), 1e11),
         borrow_usd=f((B_, L), 1e11),
         repay_usd=f((B_, L), 1e11),

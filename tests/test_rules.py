@@ -10,7 +10,7 @@ from game.engine import codes, compute, economy, research
 from game.engine.params import WEEKS_PER_YEAR
 from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, RUN_POST, RUN_PRETRAIN
 from game.engine.turn import step
-from tests.conftest import blank, idle, index
+from tests.conftest import blank, idle, index, orders, runs
 
 XAI, OPENAI, GOOGLE = 0, 1, 2
 
@@ -59,9 +59,7 @@ def test_faults_and_size_make_big_clusters_less_efficient_per_gpu(catalog):
 def test_ordered_gpus_arrive_after_the_integrator_lead_time(world, params):
     w = blank(world, cash=np.full_like(world.cash, 1e10))
     h100, dell = gpu(params, "H100"), index(params.integrator_ids, "dell")
-    order = np.zeros_like(w.warehouse)
-    order[:, XAI, h100] = 1000
-    w2, r = step(w, idle(w, order_count=order, order_vendor=np.full(w.cash.shape, dell)))
+    w2, r = step(w, idle(w, order_count=orders(w, XAI, h100, 1000, dell)))
     assert (r.ordered[:, XAI, h100] == 1000).all()
     lead = int(params.integrator_lead[dell])
     w3, reports = weeks(w2, lead)
@@ -74,18 +72,14 @@ def test_ordered_gpus_arrive_after_the_integrator_lead_time(world, params):
 def test_an_order_is_paid_at_nvidia_price_times_the_integrator_markup(world, params):
     w = blank(world, cash=np.full_like(world.cash, 1e10))
     h100, sm = gpu(params, "H100"), index(params.integrator_ids, "supermicro")
-    order = np.zeros_like(w.warehouse)
-    order[:, XAI, h100] = 100
-    w2, r = step(w, idle(w, order_count=order, order_vendor=np.full(w.cash.shape, sm)))
+    w2, r = step(w, idle(w, order_count=orders(w, XAI, h100, 100, sm)))
     unit = compute.unit_price(params, w)[0, h100] * params.integrator_markup[sm]
     assert r.flows[0, XAI, economy.FLOW_INDEX["gpus"]] == pytest.approx(-100 * unit)
 
 
 def test_orders_beyond_cash_are_cut_and_reported(world, params):
     w = blank(world, cash=np.full_like(world.cash, 1e6))
-    order = np.zeros_like(w.warehouse)
-    order[:, XAI, gpu(params, "H100")] = 1000
-    w2, r = step(w, idle(w, order_count=order))
+    w2, r = step(w, idle(w, order_count=orders(w, XAI, gpu(params, "H100"), 1000)))
     assert 0 < r.ordered[0, XAI].sum() < 1000
     assert r.refused[0, XAI] & codes.ORDER_NO_CASH
     assert -r.flows[0, XAI, economy.FLOW_INDEX["gpus"]] <= 1e6
@@ -94,8 +88,7 @@ def test_orders_beyond_cash_are_cut_and_reported(world, params):
 def test_nvidia_never_ships_more_than_its_quarterly_supply(world, params):
     w = blank(world, cash=np.full_like(world.cash, 1e13))
     h100 = gpu(params, "H100")
-    order = np.zeros_like(w.warehouse)
-    order[:, :, h100] = 10_000_000
+    order = orders(w, slice(None), h100, 10_000_000)
     supply = params.supply_per_quarter[0, h100]
     w2, r = step(w, idle(w, order_count=order))
     assert r.ordered[:, :, h100].sum(1).max() <= supply
@@ -106,9 +99,7 @@ def test_nvidia_never_ships_more_than_its_quarterly_supply(world, params):
 
 def test_a_gpu_cannot_be_ordered_before_it_ships(world, params):
     w = blank(world, cash=np.full_like(world.cash, 1e12))
-    order = np.zeros_like(w.warehouse)
-    order[:, XAI, gpu(params, "GB200")] = 1000
-    _, r = step(w, idle(w, order_count=order))
+    _, r = step(w, idle(w, order_count=orders(w, XAI, gpu(params, "GB200"), 1000)))
     assert r.ordered.sum() == 0
     assert r.refused[0, XAI] & codes.ORDER_NOT_ON_SALE
 
@@ -193,9 +184,7 @@ def test_a_run_trains_posttrains_and_releases_at_its_capability(world, params):
         best_model=np.zeros_like(world.best_model),
     )
     flop = 1e25
-    start = np.zeros_like(w.cash)
-    start[:, XAI] = flop
-    w, _ = step(w, idle(w, start_flop=start))
+    w, _ = step(w, idle(w, start_flop=runs(w, XAI, flop)))
     assert (w.run_phase[:, XAI] == RUN_PRETRAIN).any()
     software_at_start = world.software[0, XAI]
     weeks_in_post = 0
@@ -222,9 +211,7 @@ def test_grok2_is_released_from_post_training_within_weeks(world):
 
 
 def test_too_small_a_run_is_refused(world):
-    start = np.zeros_like(world.cash)
-    start[:, XAI] = 1e10
-    _, r = step(world, idle(world, start_flop=start))
+    _, r = step(world, idle(world, start_flop=runs(world, XAI, 1e10)))
     assert r.refused[0, XAI] & codes.RUN_TOO_SMALL
 
 

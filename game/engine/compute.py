@@ -175,61 +175,62 @@ def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
-    """Buy GPUs from NVIDIA through an integrator. Returns GPUs ordered (B, L, G)."""
-    V = len(p.integrator_ids)
-    row = week_row(p, s)
-    req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None]
+    """Buy GPUs from NVIDIA through the integrators: every lab's orders of the week, one
+    per integrator and GPU type. NVIDIA's quarter is shared in proportion to what the labs
+    ask; a lab short of cash gets the same share of each of its orders. Each order waits
+    behind its integrator's queue. Returns GPUs ordered (B, L, G)."""
+    req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None, None]  # (B, L, V, G)
     if not req.any():
-        return np.zeros(req.shape, np.int64)
+        return np.zeros(s.warehouse.shape, np.int64)
+    row = week_row(p, s)
     on_sale = s.week[:, None] >= p.gpu_available_week[None, :] + s.gpu_delay  # (B, G)
-    refuse(((req > 0) & ~on_sale[:, None, :]).any(-1), codes.ORDER_NOT_ON_SALE)
-    req = np.where(on_sale[:, None, :], req, 0)
+    refuse(((req > 0) & ~on_sale[:, None, None, :]).any((-2, -1)), codes.ORDER_NOT_ON_SALE)
+    req = np.where(on_sale[:, None, None, :], req, 0)
 
-    requested = s.nvidia_requested + req.sum(1)
+    asked = req.sum((1, 2))  # (B, G)
+    requested = s.nvidia_requested + asked
     remaining = np.maximum(p.supply_per_quarter[row] - s.nvidia_ordered, 0.0)
-    total = req.sum(1).astype(np.float64)
-    share = np.where(total > 0, np.minimum(1.0, remaining / np.maximum(total, 1.0)), 0.0)
-    granted = np.floor(req * share[:, None, :]).astype(np.int64)
-    refuse((granted < req).any(-1), codes.ORDER_NO_SUPPLY)
+    share = np.where(asked > 0, np.minimum(1.0, remaining / np.maximum(asked, 1.0)), 0.0)
+    granted = np.floor(req * share[:, None, None, :]).astype(np.int64)
+    refuse((granted < req).any((-2, -1)), codes.ORDER_NO_SUPPLY)
 
-    vendor = np.clip(a.order_vendor, 0, V - 1)
-    unit = unit_price(p, s)[:, None, :] * p.integrator_markup[vendor][..., None]  # (B, L, G)
-    cost = (granted * unit).sum(-1)
+    unit = unit_price(p, s)[:, None, None, :] * p.integrator_markup[:, None]  # (B, 1, V, G)
+    cost = (granted * unit).sum((-2, -1))
     cash = np.maximum(s.cash, 0.0)
     afford = np.where(cost > cash, cash / np.maximum(cost, 1e-9), 1.0)
-    cut = np.floor(granted * afford[..., None]).astype(np.int64)
-    refuse((cut < granted).any(-1), codes.ORDER_NO_CASH)
+    cut = np.floor(granted * afford[..., None, None]).astype(np.int64)
+    refuse((cut < granted).any((-2, -1)), codes.ORDER_NO_CASH)
     granted = cut
 
-    queue = s.integrator_backlog[np.arange(s.week.shape[0])[:, None], vendor]  # (B, L)
-    lab_total = granted.sum(-1)
+    lab_total = granted.sum(-1)  # (B, L, V)
     # Weeks waiting behind the integrator's queue (0 when the order fits this week).
-    wait = np.maximum(np.ceil((queue + lab_total) / p.integrator_capacity[vendor]) - 1, 0)
-    arrive = s.week[:, None] + p.integrator_lead[vendor] + wait.astype(np.int64)
+    wait = np.maximum(np.ceil((s.integrator_backlog[:, None, :] + lab_total) / p.integrator_capacity) - 1, 0)
+    arrive = s.week[:, None, None] + p.integrator_lead + wait.astype(np.int64)  # (B, L, V)
 
     # Copies the loop fills in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()
     order_count = s.order_count.astype(np.int64)
     order_arrive = s.order_arrive.astype(np.int64)
-    for g in np.flatnonzero(granted.any((0, 1))):
-        want = granted[..., g] > 0
+    order_vendor = s.order_vendor.copy()
+    for v, g in zip(*np.nonzero(granted.any((0, 1))), strict=True):
+        want = granted[..., v, g] > 0
         slot, has = first_free_slot(order_count == 0)
         put = want & has
         games, labs = np.nonzero(put)
         slots = slot[games, labs]
         order_gpu[games, labs, slots] = g
-        order_count[games, labs, slots] = granted[games, labs, g]
-        order_arrive[games, labs, slots] = arrive[games, labs]
+        order_vendor[games, labs, slots] = v
+        order_count[games, labs, slots] = granted[games, labs, v, g]
+        order_arrive[games, labs, slots] = arrive[games, labs, v]
         refuse(want & ~has, codes.ORDER_NO_SLOT)
-        granted[..., g] = np.where(put, granted[..., g], 0)
-    s.order_gpu, s.order_count, s.order_arrive = order_gpu, order_count, order_arrive
+        granted[..., v, g] = np.where(put, granted[..., v, g], 0)
+    s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
 
-    pay("gpus", (granted * unit).sum(-1))
-    s.nvidia_ordered = s.nvidia_ordered + granted.sum(1)
+    pay("gpus", (granted * unit).sum((-2, -1)))
+    s.nvidia_ordered = s.nvidia_ordered + granted.sum((1, 2))
     s.nvidia_requested = requested
-    onehot_vendor = vendor[..., None] == np.arange(V)  # (B, L, V)
-    s.integrator_backlog = s.integrator_backlog + (granted.sum(-1)[..., None] * onehot_vendor).sum(1)
-    return granted
+    s.integrator_backlog = s.integrator_backlog + granted.sum((1, 3))
+    return granted.sum(2)
 
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:
@@ -289,6 +290,7 @@ def deliver(p: Params, s: State) -> np.ndarray:
     s.order_count = np.where(due, 0, s.order_count)
     s.order_gpu = np.where(due, 0, s.order_gpu)  # an empty slot is all zeros
     s.order_arrive = np.where(due, 0, s.order_arrive)
+    s.order_vendor = np.where(due, 0, s.order_vendor)
     return delivered
 
 
@@ -314,7 +316,7 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
 
 def build_out(p: Params, s: State, pay: Any) -> None:
     """A week of construction: halls, turbines, substations, then grid claims."""
-    done = np.minimum(s.hall_building, p.site_build_mw_per_week)
+    done = np.minimum(s.hall_building, p.site_build_mw_per_week) * (~s.bankrupt)[..., None]  # a bankrupt lab builds nothing
     pay("halls", (done * p.site_build_usd_per_mw).sum(-1))
     s.hall_mw = s.hall_mw + done
     s.hall_building = s.hall_building - done

@@ -340,12 +340,10 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     return ans
 
 
-def exit_contracts(p: Params, s: State, slot: np.ndarray, ledger: economy.Ledger) -> np.ndarray:
-    """Leave contracts early (slot per lab, -1 = none), paying the partner's penalty on
-    the value left. Returns the penalty paid (B, L)."""
-    K = s.contract_partner.shape[-1]
-    want = (slot >= 0) & (slot < K) & ~s.bankrupt
-    pick = (np.arange(K) == np.clip(slot, 0, K - 1)[..., None]) & want[..., None] & (s.contract_partner >= 0)
+def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledger) -> np.ndarray:
+    """Leave contracts early (`leave` (B, L, K): the slots to leave), paying the
+    partner's penalty on the value left. Returns the penalty paid (B, L)."""
+    pick = leave & (s.contract_partner >= 0) & ~s.bankrupt[..., None]
     if not pick.any():
         return np.zeros(s.cash.shape)
     left = np.maximum(s.contract_end - np.maximum(s.contract_start, s.week[:, None, None]), 0)

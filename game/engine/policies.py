@@ -208,13 +208,12 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     borrow = np.where(alive & (s.cash < 0.5 * reserve), np.minimum(0.95 * headroom, reserve - s.cash), 0.0)
 
     chosen = Actions(
-        order_count=order,
-        order_vendor=np.broadcast_to(vendor[:, None], (B, L)).copy(),
+        order_count=order[:, :, None, :] * (np.arange(len(p.integrator_ids)) == vendor[:, None])[:, None, :, None],
         build_mw=build,
         turbine_mw=turbines,
         substation=substation,
         split=np.where(alive[..., None], split, -1.0),
-        start_flop=start_flop,
+        start_flop=np.concatenate([start_flop[..., None], np.zeros((B, L, s.run_phase.shape[-1] - 1))], -1),
         offer_partner=np.where(renting, rent_partner[:, None], -1),
         offer_gpu=np.broadcast_to(rent_gpu[:, None], (B, L)).copy(),
         offer_count=np.where(renting, np.floor(rent_count), 0).astype(np.int64),
@@ -224,7 +223,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
         offer_site=np.full((B, L), -1),
         offer_invest=np.zeros((B, L)),
         offer_share=np.zeros((B, L)),
-        exit_slot=np.full((B, L), -1),
+        exit=np.zeros(s.contract_partner.shape, bool),
         raise_usd=raise_usd,
         borrow_usd=np.maximum(borrow, 0.0),
         repay_usd=np.zeros((B, L)),

@@ -82,6 +82,7 @@ class World:
     order_gpu: np.ndarray  # (B, L, O) int
     order_count: np.ndarray  # (B, L, O) int, 0 = empty slot
     order_arrive: np.ndarray  # (B, L, O) int: week of delivery
+    order_vendor: np.ndarray  # (B, L, O) int: the integrator building the servers
 
     # sites
     grid_mw: np.ndarray  # (B, S): grid power the site can draw today
@@ -147,6 +148,7 @@ STORED_AS: dict[str, np.dtype] = {
     "order_gpu": _I8,
     "order_count": _I32,
     "order_arrive": _I16,
+    "order_vendor": _I8,
     "substation_left": _I16,
     "substation_payer": _I8,
     "turbine_left": _I16,
@@ -235,6 +237,7 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "order_gpu": np.zeros((B, L, O), i),
             "order_count": np.zeros((B, L, O), i),
             "order_arrive": np.zeros((B, L, O), i),
+            "order_vendor": np.zeros((B, L, O), i),
             "grid_mw": np.zeros((B, S), f),
             "substation_left": np.zeros((B, S), i),
             "substation_payer": np.full((B, S), -1, i),

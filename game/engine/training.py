@@ -34,22 +34,25 @@ def capability(flop: np.ndarray | float, software: np.ndarray | float) -> np.nda
 
 
 def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> None:
+    """Start the week's new runs (B, L, R budgets; 0 = none), each in a free run slot."""
     flop = amount(a.start_flop, 1e40)
-    asked = (flop > 0) & alive
+    asked = (flop > 0) & alive[..., None]
     if not asked.any():
         return
     big_enough = flop >= p.rules.training.min_run_flop
-    refuse(asked & ~big_enough, codes.RUN_TOO_SMALL)
-    slot, has = first_free_slot(s.run_phase == RUN_EMPTY)
-    refuse(asked & big_enough & ~has, codes.RUN_NO_SLOT)
-    start = asked & big_enough & has
+    refuse((asked & ~big_enough).any(-1), codes.RUN_TOO_SMALL)
     R = s.run_phase.shape[-1]
-    onehot = (np.arange(R) == slot[..., None]) & start[..., None]
-    s.run_phase = np.where(onehot, RUN_PRETRAIN, s.run_phase)
-    s.run_flop = np.where(onehot, flop[..., None], s.run_flop)
-    s.run_done = np.where(onehot, 0.0, s.run_done)
-    s.run_software = np.where(onehot, s.software[..., None], s.run_software)
-    s.run_post_left = np.where(onehot, 0, s.run_post_left)
+    for k in np.flatnonzero((asked & big_enough).any((0, 1))):
+        want = asked[..., k] & big_enough[..., k]
+        slot, has = first_free_slot(s.run_phase == RUN_EMPTY)
+        refuse(want & ~has, codes.RUN_NO_SLOT)
+        start = want & has
+        onehot = (np.arange(R) == slot[..., None]) & start[..., None]
+        s.run_phase = np.where(onehot, RUN_PRETRAIN, s.run_phase)
+        s.run_flop = np.where(onehot, flop[..., k, None], s.run_flop)
+        s.run_done = np.where(onehot, 0.0, s.run_done)
+        s.run_software = np.where(onehot, s.software[..., None], s.run_software)
+        s.run_post_left = np.where(onehot, 0, s.run_post_left)
 
 
 def advance(

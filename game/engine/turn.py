@@ -18,8 +18,8 @@ from types import SimpleNamespace
 import attrs
 import numpy as np
 
-from game.engine import compute, deals, economy, events, research, rng, training
-from game.engine.actions import Actions, amount
+from game.engine import codes, compute, deals, economy, events, research, rng, training
+from game.engine.actions import Actions, amount, checked
 from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import (
     EMPTY_CONTRACT,
@@ -80,6 +80,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         refused = refused | np.where(mask, code, 0)
 
     alive = ~s.bankrupt & ~s.done[:, None]
+    actions, bad_index = checked(actions, len(p.partner_ids), len(p.gpu_ids), len(p.site_ids))
+    refuse(bad_index & alive, codes.BAD_INDEX)
     ledger = economy.Ledger(s)
     news_possible = events.eligible(p, s)
 
@@ -110,7 +112,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     answers = deals.negotiate(p, s, actions, ledger)
     signed = (answers.answer == deals.ACCEPT) & ~(deals.offered_investment(actions) > 0)
     rented = np.where(signed, answers.count, 0)
-    deals.exit_contracts(p, s, actions.exit_slot, ledger)
+    deals.exit_contracts(p, s, actions.exit, ledger)
     deals.slip_builds(p, s)
     training.start_runs(p, s, actions, refuse, alive)
 
@@ -205,6 +207,7 @@ def negotiate_now(world: World, actions: Actions) -> tuple[World, deals.Answers,
     p = world.params
     s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
     ledger = economy.Ledger(s)
+    actions, _ = checked(actions, len(p.partner_ids), len(p.gpu_ids), len(p.site_ids))
     answers = deals.negotiate(p, s, actions, ledger)
     new = keep_where(world.done, world, attrs.evolve(world, **stored(vars(s))))
     return new, answers, ledger.flows

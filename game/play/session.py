@@ -210,6 +210,13 @@ class Session:
             fields[name] = array
         self.pending[lab] = a.replace(**fields)
 
+    def _add(self, lab: int, name: str, index: tuple[int, ...], value: float) -> None:
+        """Add to this week's amount of a decision (two orders of the same kind add up)."""
+        a = self.actions(lab)
+        array = getattr(a, name).copy()
+        array[(0, lab, *index)] += value
+        self.pending[lab] = a.replace(**{name: array})
+
     def unit_price(self, gpu: int, vendor: int) -> float:
         return float(
             compute.unit_price(self.params, self.world)[0, gpu] * self.params.integrator_markup[vendor]
@@ -236,7 +243,7 @@ class Session:
             raise Refused(f"{count:,} {gpu} cost ${cost / 1e9:,.2f}B; you have ${w.cash[0, lab] / 1e9:,.2f}B")
         if (w.order_count[0, lab] > 0).sum() >= w.order_count.shape[-1]:
             raise Refused("too many orders in flight; wait for a delivery")
-        self._set(lab, order_count=((g,), count), order_vendor=((), v))
+        self._add(lab, "order_count", (v, g), count)
         note = f"Ordered {count:,} {gpu} via {self.catalog.integrators[v].name} for ${cost / 1e9:,.2f}B"
         if count > left:
             note += f" (NVIDIA has {left:,.0f} left this quarter: you may get fewer)"
@@ -250,7 +257,7 @@ class Session:
             raise Refused("build between 1 and 5,000 MW at a time")
         s = p.site_ids.index(site)
         weekly = min(mw, p.site_build_mw_per_week[s]) * p.site_build_usd_per_mw[s]
-        self._set(lab, build_mw=((s,), mw))
+        self._add(lab, "build_mw", (s,), mw)
         weeks = math.ceil(mw / p.site_build_mw_per_week[s])
         return (
             f"Building {mw:,.0f} MW of halls at {self.catalog.sites[s].name}: ~{weeks} weeks, "
@@ -270,7 +277,7 @@ class Session:
         cost = mw * p.site_turbine_usd_per_mw[s]
         if cost > w.cash[0, lab]:
             raise Refused(f"{mw:,.0f} MW of turbines cost ${cost / 1e9:,.2f}B")
-        self._set(lab, turbine_mw=((s,), mw))
+        self._add(lab, "turbine_mw", (s,), mw)
         return f"Ordered {mw:,.0f} MW of turbines for ${cost / 1e9:,.2f}B: running in {p.site_turbine_weeks[s]} weeks"
 
     def upgrade_substation(self, lab: int, site: str) -> str:
@@ -300,17 +307,18 @@ class Session:
         left = max(int(w.contract_end[0, lab, slot]) - max(int(w.contract_start[0, lab, slot]), self.week), 0)
         value = w.contract_count[0, lab, slot] * w.contract_price[0, lab, slot] * HOURS_PER_WEEK * left
         penalty = p.partner_exit_penalty[partner] * value
-        self._set(lab, exit_slot=((), slot))
+        self._set(lab, exit=((slot,), True))
         return f"Leaving contract {slot} with {self.catalog.partners[partner].name} this week: penalty ${penalty / 1e9:,.2f}B"
 
     def start_run(self, lab: int, flop: float) -> str:
         p = self.params
         if not math.isfinite(flop) or flop < p.rules.training.min_run_flop:
             raise Refused(f"a run needs at least {p.rules.training.min_run_flop:.0e} FLOP")
-        if not (self.world.run_phase[0, lab] == 0).any():
+        planned = self.actions(lab).start_flop[0, lab]
+        if (self.world.run_phase[0, lab] == 0).sum() <= (planned > 0).sum():
             raise Refused("all run slots are busy; wait for a release")
         eta = self._eta(lab, flop)
-        self._set(lab, start_flop=((), flop))
+        self._set(lab, start_flop=((int(np.argmin(planned > 0)),), flop))
         cap = math.log10(flop) + float(self.world.software[0, lab])
         return f"Starting a {flop:.2e} FLOP run: ~{eta:,.0f} weeks at today's compute, capability {cap:.2f}"
 
@@ -478,7 +486,7 @@ class Session:
             for entry in self.log:
                 if entry["lab"] != lab or entry["week"] < self.week - recent:
                     continue
-                bought += sum(entry.get("order", {}).values())
+                bought += sum(o["count"] for o in entry.get("orders", []))
                 offers = [entry.get("offer")] + list(entry.get("offers", []))
                 rented += sum(o.get("count", 0) for o in offers if o)
             if bought or rented:

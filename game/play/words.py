@@ -95,6 +95,7 @@ REFUSAL_TEXT = {
     codes.SUBSTATION_BUSY: "a substation upgrade is already under way there",
     codes.BORROW_LIMIT: "lenders will not lend more against your GPUs",
     codes.NO_CASH: "not enough cash",
+    codes.BAD_INDEX: "a partner, GPU, site or slot that does not exist",
 }
 
 

@@ -20,16 +20,12 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
     """What lab `lab` of game `b` decided this week, as a log entry."""
     cat = params.catalog
     entry: dict[str, Any] = {"week": int(week), "lab": params.lab_ids[lab]}
-    order = {
-        g: int(actions.order_count[b, lab, i])
-        for i, g in enumerate(cat.gpu_ids)
-        if actions.order_count[b, lab, i] > 0
-    }
-    if order:
-        entry["order"] = order
-        entry["vendor"] = cat.integrator_ids[
-            int(np.clip(actions.order_vendor[b, lab], 0, len(cat.integrator_ids) - 1))
-        ]
+    orders = [
+        {"gpu": cat.gpu_ids[g], "vendor": cat.integrator_ids[v], "count": int(actions.order_count[b, lab, v, g])}
+        for v, g in zip(*np.nonzero(actions.order_count[b, lab] > 0), strict=True)
+    ]
+    if orders:
+        entry["orders"] = orders
     for key, array in (("build", actions.build_mw), ("turbines", actions.turbine_mw)):
         values = {s: float(array[b, lab, i]) for i, s in enumerate(cat.site_ids) if array[b, lab, i] > 0}
         if values:
@@ -39,12 +35,14 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
         entry["substation"] = subs
     if (actions.split[b, lab] >= 0).all():
         entry["split"] = [float(x) for x in actions.split[b, lab]]
-    if actions.start_flop[b, lab] > 0:
-        entry["train_flop"] = float(actions.start_flop[b, lab])
+    runs = [float(x) for x in actions.start_flop[b, lab] if x > 0]
+    if runs:
+        entry["runs"] = runs
     if actions.offer_partner[b, lab] >= 0:
         entry["offer"] = offer_entry(actions, b, lab, params)
-    if actions.exit_slot[b, lab] >= 0:
-        entry["exit_slot"] = int(actions.exit_slot[b, lab])
+    exits = [int(k) for k in np.flatnonzero(actions.exit[b, lab])]
+    if exits:
+        entry["exits"] = exits
     for key in ("raise_usd", "borrow_usd", "repay_usd"):
         value = float(getattr(actions, key)[b, lab])
         if value > 0:
@@ -105,10 +103,9 @@ def log_actions(world: World, entries: list[dict[str, Any]]) -> tuple[Actions, n
     for e in entries:
         li = p.lab_ids.index(e["lab"])
         covered[li] = True
-        for g, n in e.get("order", {}).items():
-            fields["order_count"][:, li, cat.gpu_ids.index(g)] = n
-        if e.get("vendor"):
-            fields["order_vendor"][:, li] = cat.integrator_ids.index(e["vendor"])
+        for o in e.get("orders", []):
+            v, g = cat.integrator_ids.index(o["vendor"]), cat.gpu_ids.index(o["gpu"])
+            fields["order_count"][:, li, v, g] += o["count"]
         for s, mw in e.get("build", {}).items():
             fields["build_mw"][:, li, cat.site_ids.index(s)] = mw
         for s, mw in e.get("turbines", {}).items():
@@ -117,10 +114,12 @@ def log_actions(world: World, entries: list[dict[str, Any]]) -> tuple[Actions, n
             fields["substation"][:, li, cat.site_ids.index(s)] = True
         if e.get("split") is not None:
             fields["split"][:, li] = e["split"]
-        fields["start_flop"][:, li] = e.get("train_flop", 0.0)
+        for k, flop in enumerate(e.get("runs", [])):
+            fields["start_flop"][:, li, k] = flop
         if e.get("offer"):
             _put_offer(fields, li, e["offer"], cat)
-        fields["exit_slot"][:, li] = e.get("exit_slot", -1)
+        for k in e.get("exits", []):
+            fields["exit"][:, li, k] = True
         for key in ("raise_usd", "borrow_usd", "repay_usd"):
             fields[key][:, li] = e.get(key, 0.0)
         fields["staff_usd_week"][:, li] = e.get("staff_usd_week", -1.0)

@@ -50,7 +50,36 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 logs several decisions of a kind a week: `orders` (GPU, vendor, count)
+    instead of one vendor's `order` table, `runs` (budgets) instead of `train_flop`, and
+    `exits` (contract slots) instead of `exit_slot`. Version 2 did not store which
+    integrator builds an order in flight; those orders read as the first integrator's."""
+    out = dict(doc)
+    log = out.get("log", [])
+    if isinstance(log, list):
+        entries = []
+        for entry in log:
+            if isinstance(entry, dict):
+                entry = dict(entry)
+                order, vendor = entry.pop("order", None), entry.pop("vendor", None)
+                if order is not None:
+                    if not isinstance(order, dict) or not isinstance(vendor, str | None):
+                        raise SaveError("log: a version-2 order must be a table of GPU = count with a vendor")
+                    entry["orders"] = [{"gpu": g, "vendor": vendor or "dell", "count": n} for g, n in order.items()]
+                flop = entry.pop("train_flop", None)
+                if flop:
+                    entry["runs"] = [flop]
+                slot = entry.pop("exit_slot", None)
+                if slot is not None and slot != -1:
+                    entry["exits"] = [slot]
+            entries.append(entry)
+        out["log"] = entries
+    out["version"] = 3
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:

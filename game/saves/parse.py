@@ -98,6 +98,7 @@ class _Reader:
 GPU_COUNT = Num(0, 1e8, "GPUs", integer=True)
 NONNEG = Num(0, 1e12, "")
 MW = Num(0, 1e5, "MW")
+RUN_FLOP = Num(1, 1e40, "FLOP")
 FACTOR = Num(0.01, 100, "multiplier")
 
 
@@ -310,7 +311,7 @@ def _check_power(r: _Reader, catalog: Catalog, labs: dict[str, Any], sites: dict
             raise r.fail(f"[sites.{site_id}]: labs hold {alloc:g} MW of grid but the site has {grid:g} MW")
 
 
-ACTION_KEYS = ("order", "build", "turbines", "substation", "split", "offer", "offers")
+ACTION_KEYS = ("orders", "runs", "exits", "build", "turbines", "substation", "split", "offer", "offers")
 OFFER_KEYS = {"partner", "gpu", "count", "start", "weeks", "price", "site", "invest", "share"}
 
 
@@ -321,11 +322,37 @@ def _parse_log(r: _Reader, i: int, item: Any, lab_ids: tuple[str, ...], week: in
     r.one_id(entry.lab, lab_ids, "lab in [meta] labs", f"[{place}] lab")
     if entry.week >= week:
         raise r.fail(f"[{place}] week: {entry.week} is not before the file's week {week}")
-    if entry.vendor:
-        r.one_id(entry.vendor, cat.integrator_ids, "integrator", f"[{place}] vendor")
     out = attrs.asdict(entry)
     out.pop("id")
-    out["order"] = r.table(item.get("order", {}), cat.gpu_ids, "GPU", f"[{place}] order", GPU_COUNT)
+    orders = item.get("orders", [])
+    if not isinstance(orders, list):
+        raise r.fail(f"[{place}] orders: must be a list of {{gpu, vendor, count}} tables")
+    out["orders"] = []
+    for k, o in enumerate(orders):
+        where = f"[{place}] orders[{k}]"
+        if not isinstance(o, dict) or set(o) != {"gpu", "vendor", "count"}:
+            raise r.fail(f"{where}: must be a table with gpu, vendor and count")
+        r.one_id(o["gpu"], cat.gpu_ids, "GPU", f"{where}.gpu")
+        r.one_id(o["vendor"], cat.integrator_ids, "integrator", f"{where}.vendor")
+        try:
+            count = GPU_COUNT.parse(o["count"])
+        except ValueError as err:
+            raise r.fail(f"{where}.count: {err}") from None
+        out["orders"].append({"gpu": o["gpu"], "vendor": o["vendor"], "count": count})
+    runs = item.get("runs", [])
+    if not isinstance(runs, list) or len(runs) > RUN_SLOTS:
+        raise r.fail(f"[{place}] runs: must be a list of at most {RUN_SLOTS} compute budgets (FLOP)")
+    try:
+        out["runs"] = [RUN_FLOP.parse(x) for x in runs]
+    except ValueError as err:
+        raise r.fail(f"[{place}] runs: {err}") from None
+    exits = item.get("exits", [])
+    if not isinstance(exits, list):
+        raise r.fail(f"[{place}] exits: must be a list of contract slots")
+    try:
+        out["exits"] = [Num(0, CONTRACT_SLOTS - 1, "slot", integer=True).parse(k) for k in exits]
+    except ValueError as err:
+        raise r.fail(f"[{place}] exits: {err}") from None
     out["build"] = r.table(item.get("build", {}), cat.site_ids, "site", f"[{place}] build", MW)
     out["turbines"] = r.table(item.get("turbines", {}), cat.site_ids, "site", f"[{place}] turbines", MW)
     out["substation"] = r.ids(item.get("substation", []), cat.site_ids, "site", f"[{place}] substation")

@@ -15,7 +15,7 @@ from game.engine.state import (
 )
 
 FORMAT = "agi-race"
-VERSION = 2
+VERSION = 3
 MAX_FILE_BYTES = 5_000_000
 USD = 1e13  # the largest amount of money a file may hold
 DIFFICULTIES = ("easy", "normal", "hard")
@@ -147,13 +147,10 @@ class LogEntry:
     id: str
     week: int = num(-10_000, 10_000, "week", integer=True)
     lab: str = text()
-    vendor: str = _opt(Text(), "")
-    train_flop: float = num(0, 1e40, "FLOP", default=0.0)
     raise_usd: float = num(0, 1e15, "USD", default=0.0)
     borrow_usd: float = num(0, 1e15, "USD", default=0.0)
     repay_usd: float = num(0, 1e15, "USD", default=0.0)
     staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)
-    exit_slot: int = num(-1, 99, "slot", integer=True, default=-1)
 
 
 @attrs.frozen(eq=False)

@@ -108,6 +108,7 @@ def initial_world(
             a["order_gpu"][0, li, k] = gi[o.gpu]
             a["order_count"][0, li, k] = o.count
             a["order_arrive"][0, li, k] = o.arrive_week
+            a["order_vendor"][0, li, k] = vi[o.vendor] if o.vendor else 0
             if o.vendor and "integrator_backlog" not in scn.market_tables:
                 a["integrator_backlog"][0, vi[o.vendor]] += o.count
         for c in lab["contracts"]:
@@ -263,7 +264,8 @@ def save_doc(
         }
         lab["orders"] = [
             {"slot": k, "gpu": cat.gpu_ids[int(world.order_gpu[b, li, k])], "count": int(world.order_count[b, li, k]),
-             "arrive_week": int(world.order_arrive[b, li, k])}
+             "arrive_week": int(world.order_arrive[b, li, k]),
+             "vendor": cat.integrator_ids[int(world.order_vendor[b, li, k])]}
             for k in range(world.order_count.shape[-1])
             if world.order_count[b, li, k] > 0
         ]  # fmt: skip
