@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
+from types import SimpleNamespace
 
-import attrs
 import numpy as np
 import pytest
 
 from game.cli import main
-from game.engine import compute, memo, policies, rng, turn
-from game.engine.state import World, array_fields
+from game.engine import compute, policies, rng, turn
+from game.engine.state import array_fields
 from game.play.simulate import simulate
 from game.saves import initial_world
 
@@ -51,21 +51,21 @@ def test_random_draws_depend_only_on_their_key():
     seed = np.array([1, 1, 1, 2], dtype=np.uint64)
     game = np.array([0, 1, 0, 0])
     week = np.array([5, 5, 5, 5])
-    u = rng.uniform(seed, game, week, rng.FAULTS, (3,))
+    u = rng.uniform(rng.key(seed, game, week), rng.FAULTS, (3,))
     assert (u[0] == u[2]).all()
     assert not (u[0] == u[1]).any() and not (u[0] == u[3]).any()
-    again = rng.uniform(seed[1:2], game[1:2], week[1:2], rng.FAULTS, (3,))
+    again = rng.uniform(rng.key(seed[1:2], game[1:2], week[1:2]), rng.FAULTS, (3,))
     assert (again[0] == u[1]).all()
-    other_stream = rng.uniform(seed, game, week, rng.FUNDING, (3,))
+    other_stream = rng.uniform(rng.key(seed, game, week), rng.FUNDING, (3,))
     assert not (other_stream == u).any()
 
 
 def test_sparse_draws_are_the_full_tables_draws():
     seed = np.full(6, 11, dtype=np.uint64)
     game, week = np.arange(6), np.array([3, 3, 4, 4, 5, 5])
-    table = rng.uniform(seed, game, week, rng.EVENTS, (3, 34)).reshape(6, -1)
+    table = rng.uniform(rng.key(seed, game, week), rng.EVENTS, (3, 34)).reshape(6, -1)
     rows, lanes = np.array([5, 0, 0, 3]), np.array([101, 0, 33, 50])
-    assert (rng.uniform_at(seed, game, week, rng.EVENTS, rows, lanes) == table[rows, lanes]).all()
+    assert (rng.uniform_at(rng.key(seed, game, week), rng.EVENTS, rows, lanes) == table[rows, lanes]).all()
 
 
 MEMOISED = (
@@ -91,35 +91,42 @@ def _other_values(a: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("rule", MEMOISED, ids=lambda f: f.__name__)
-def test_a_memoised_rule_sees_every_state_field_it_reads(catalog, colossus, params, rule, monkeypatch):
-    """The memo keeps a derived array (fleet, book value, ...) by the state fields its rule
-    names; a field read but not named would serve a stale value. Changing any one field
-    gives what the rule computes with the memo off."""
+def test_a_memoised_rule_sees_every_state_field_it_reads(catalog, colossus, params, rule):
+    """The memo keeps a derived array (fleet, book value, ...) with the state fields its
+    rule read; a read it missed would serve a stale value. Changing any one field of the
+    step's working copy gives what the rule computes with no memo at all."""
     ctl = policies.make_controllers(catalog, params)
     world = initial_world(colossus, params, 16, seed=4)
     for _ in range(45):
         world, _ = turn.step(world, policies.decide(world, ctl))
     takes_params = len(inspect.signature(rule).parameters) == 2
 
-    def call(w: World) -> np.ndarray:
-        return rule(params, w) if takes_params else rule(w)
+    def call(s: object) -> np.ndarray:
+        return rule(params, s) if takes_params else rule(s)
 
+    s = turn.working_copy(world)
     for name in array_fields():
-        call(world)  # the memo now holds `world`'s value
-        changed = attrs.evolve(world, **{name: _other_values(getattr(world, name))})
-        seen = call(changed)
-        monkeypatch.setattr(memo, "ENABLED", False)
-        fresh = call(changed)
-        monkeypatch.setattr(memo, "ENABLED", True)
+        call(s)  # the memo now holds this state's value
+        setattr(s, name, _other_values(getattr(world, name)))
+        seen = call(s)
+        fresh = call(SimpleNamespace(**{n: getattr(s, n) for n in array_fields()}))  # no cache: no memo
         assert np.array_equal(seen, fresh), f"{rule.__name__} reads {name}"
+        setattr(s, name, getattr(world, name))
+
+
+def test_the_state_cannot_be_changed_in_place(world):
+    """The memo's soundness rests on it: every array of a World is read-only."""
+    for name in array_fields():
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(world, name)[...] = getattr(world, name)
 
 
 def test_random_draws_are_uniform_enough():
     n = 200_000
-    u = rng.uniform(np.zeros(n, np.uint64), np.arange(n), np.zeros(n, np.int64), rng.EVENTS)
+    u = rng.uniform(rng.key(np.zeros(n, np.uint64), np.arange(n), np.zeros(n, np.int64)), rng.EVENTS)
     assert abs(u.mean() - 0.5) < 0.005
     assert abs((u < 0.1).mean() - 0.1) < 0.005
-    z = rng.normal(np.zeros(n, np.uint64), np.arange(n), np.zeros(n, np.int64), rng.EVENTS)
+    z = rng.normal(rng.key(np.zeros(n, np.uint64), np.arange(n), np.zeros(n, np.int64)), rng.EVENTS)
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
 
 

@@ -44,34 +44,31 @@ def usable_mw(s: State) -> np.ndarray:
 # the batch (tests/test_determinism.py holds it to that).
 
 
+@memo.derived
 def _installed_float(s: State) -> np.ndarray:
-    return memo.last("installed_float", (s.installed,), lambda: s.installed.astype(np.float64))
+    return s.installed.astype(np.float64)
 
 
+@memo.derived
 def installed_mw(p: Params, s: State) -> np.ndarray:
     """All-in MW of the GPUs installed at each site (B, L, S)."""
-    return memo.last(
-        "installed_mw",
-        (s.installed, p),
-        lambda: np.einsum("blsg,g->bls", _installed_float(s), p.gpu_kw) / 1000.0,
-    )
+    return np.einsum("blsg,g->bls", _installed_float(s), p.gpu_kw) / 1000.0
 
 
+@memo.derived
 def owned_gpus(s: State) -> np.ndarray:
     """GPUs each lab owns, installed or waiting in its warehouse, by type (B, L, G)."""
-    return memo.last(
-        "owned", (s.installed, s.warehouse), lambda: np.einsum("blsg->blg", s.installed) + s.warehouse
-    )
+    return np.einsum("blsg->blg", s.installed) + s.warehouse
 
 
-@memo.derived("installed", "hall_mw", "grid_alloc", "turbine_mw", "outage_left")
+@memo.derived
 def powered_fraction(p: Params, s: State) -> np.ndarray:
     """Share of installed GPUs that have power (B, L, S); below 1 after a power loss."""
     need = installed_mw(p, s)
     return np.where(need > 0, np.minimum(1.0, usable_mw(s) / np.maximum(need, 1e-12)), 0.0)
 
 
-@memo.derived("contract_partner", "contract_start", "contract_end", "week")
+@memo.derived
 def contract_active(s: State) -> np.ndarray:
     """(B, L, K) contracts delivering GPUs this week."""
     return (
@@ -90,7 +87,7 @@ def rented_gpus(p: Params, s: State) -> np.ndarray:
     return np.bincount(idx, weights=count.ravel(), minlength=B * L * G).reshape(B, L, G)
 
 
-@memo.derived("contract_partner", "contract_source", "contract_end", "contract_count", "contract_gpu", "week")
+@memo.derived
 def partner_rented(p: Params, s: State) -> np.ndarray:
     """GPUs of each partner's free pool held by contracts (B, P, G), by the pool they draw
     on (`contract_source`). A contract holds capacity from signing until it ends, even
@@ -104,7 +101,7 @@ def partner_rented(p: Params, s: State) -> np.ndarray:
     return np.bincount(idx, weights=count.ravel(), minlength=B * P * G).reshape(B, P, G)
 
 
-@memo.derived("contract_partner", "contract_site", "contract_count", "contract_gpu", "grid_mw")
+@memo.derived
 def partner_site_mw(p: Params, s: State) -> np.ndarray:
     """Grid MW that partners' buildings hold at each site for labs' contracts (B, S)."""
     built = (s.contract_partner >= 0) & (s.contract_site >= 0)
@@ -120,10 +117,7 @@ def partner_free(p: Params, s: State) -> np.ndarray:
     return np.maximum(cap - partner_rented(p, s), 0.0)
 
 
-@memo.derived(
-    "installed", "hall_mw", "grid_alloc", "turbine_mw", "outage_left", "bankrupt", "week",
-    "contract_partner", "contract_gpu", "contract_count", "contract_start", "contract_end",
-)  # fmt: skip
+@memo.derived
 def fleet(p: Params, s: State) -> np.ndarray:
     """Working GPUs of each lab by type (B, L, G): powered owned GPUs plus rented ones."""
     owned = np.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
@@ -349,7 +343,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     s.outage_left = np.maximum(s.outage_left - 1, 0)
 
 
-@memo.derived("installed", "warehouse", "price_mult", "week")
+@memo.derived
 def book_value(p: Params, s: State) -> np.ndarray:
     """What the GPUs a lab owns would fetch (B, L): today's price of each."""
     return np.einsum("blg,bg->bl", owned_gpus(s).astype(np.float64), unit_price(p, s))

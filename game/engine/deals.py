@@ -107,7 +107,7 @@ def asking_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> n
     d = p.rules.deals
     B, L = s.cash.shape
     close = _closeness(p, s, partner)
-    noise = rng.uniform(s.seed, s.game, s.week, rng.DEALS, (L, len(p.partner_ids)))
+    noise = rng.uniform(rng.game_week(s), rng.DEALS, (L, len(p.partner_ids)))
     draw = np.take_along_axis(noise, partner[..., None], axis=-1)[..., 0]
     ask = (
         p.partner_price[partner, gpu]
@@ -370,7 +370,7 @@ def slip_builds(p: Params, s: State) -> np.ndarray:
     waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
     if not waiting.any():
         return waiting
-    u = rng.uniform(s.seed, s.game, s.week, rng.DEALS + 100, (L, K))
+    u = rng.uniform(rng.game_week(s), rng.DEALS + 100, (L, K))
     slip = waiting & (u < d.slip_probability_per_week)
     s.contract_start = s.contract_start + slip * d.slip_weeks
     s.contract_end = s.contract_end + slip * d.slip_weeks

@@ -117,7 +117,7 @@ def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive
     ready = (s.week[:, None] - s.last_raise_week) >= f.raise_cooldown_weeks
     refuse(asked & ~ready, codes.RAISE_TOO_SOON)
     go = asked & ready
-    z = rng.normal(s.seed, s.game, s.week, rng.FUNDING, (s.cash.shape[1],))
+    z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
     pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
     cap = np.minimum(f.raise_max_fraction * pre, f.raise_max_usd * s.mood[:, None])
     raised = np.where(go, np.minimum(ask, cap), 0.0)

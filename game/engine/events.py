@@ -90,7 +90,7 @@ def apply(
     gb, gc = np.nonzero(could[:, 0, :] & ~s.done[:, None] & p.event_game)
     if len(b) + len(gb):
         u = rng.uniform_at(
-            s.seed, s.game, s.week, rng.EVENTS, np.concatenate([b, gb]), np.concatenate([lab * C + c, gc])
+            rng.game_week(s), rng.EVENTS, np.concatenate([b, gb]), np.concatenate([lab * C + c, gc])
         )
         hit = u < p.event_probability[np.concatenate([c, gc])]
         n = len(b)
@@ -108,9 +108,7 @@ def apply(
     first = np.cumsum(lanes_of) - lanes_of
     pair = np.repeat(np.arange(len(card_of)), lanes_of)
     sizes = rng.uniform_at(
-        s.seed,
-        s.game,
-        s.week,
+        rng.game_week(s),
         rng.EVENT_SIZES + card_of[pair],
         game_of[pair],
         np.arange(len(pair)) - first[pair],

@@ -1,57 +1,73 @@
-"""An identity memo for arrays derived from the (immutable) state.
+"""Derived arrays kept with the state they come from.
 
 Several rules ask the same derived array of the same state within a step (the working
-fleet, installed MW, book value, the random key of a game-week); the last answer is kept
-per name, keyed by the identity of its inputs. The tuple of inputs is kept with the
-answer, so an identity cannot be reused while it is kept. The state is never changed in
-place, so an input that is the same object holds the same values.
+fleet, installed MW, book value, ...). A rule decorated with `@derived` keeps its last
+answer in the cache of the state it was asked about (`World.derived`, or the step's
+working copy), with the state fields it read while computing it: the reads are recorded
+as they happen, so no rule lists its inputs by hand. The answer is served again while
+each of those fields is still the same array object and the other arguments are the same
+objects.
+
+That is sound because a World's arrays are read-only (World makes them so) and the step
+never changes an array in place: a field that is the same object holds the same values.
+There is no module-level state: each World carries its own cache, so two games stepped
+side by side (on one thread or several) never see each other's values.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-_LOCAL = threading.local()  # one memo per thread: batches stepped on threads keep their own
-ENABLED = True  # tests turn it off to check that memoised rules list all they read
+CACHE = "derived"  # the attribute of a state that holds its cache (a dict)
 
 
-def last(name: str, keys: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
-    """`make()` for these exact inputs, computed once while they stay the last asked for
-    under `name`. The value is read-only."""
-    if not ENABLED:
-        return make()
-    memo: dict[str, tuple[tuple[Any, ...], np.ndarray]] | None = getattr(_LOCAL, "last", None)
-    if memo is None:
-        memo = _LOCAL.last = {}
-    hit = memo.get(name)
-    if hit is not None and len(hit[0]) == len(keys) and all(map(operator.is_, hit[0], keys)):
-        return hit[1]
-    value = make()
-    value.flags.writeable = False
-    memo[name] = (keys, value)
-    return value
+class _Reads:
+    """A state seen through a recorder: every attribute read is noted (name -> array)."""
+
+    __slots__ = ("_state", "_seen")
+
+    def __init__(self, state: Any) -> None:
+        self._state = state
+        self._seen: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._state, name)
+        if name != CACHE:
+            self._seen[name] = value
+        return value
 
 
-def derived(*fields: str) -> Callable[[Callable[..., np.ndarray]], Callable[..., np.ndarray]]:
-    """Memoise a rule `f(p, s)` or `f(s)` by the identity of its other arguments and of
-    the state `fields` it reads, directly or through what it calls. Every one of them
-    must be listed: tests/test_determinism.py plays games with the memo off and on."""
+def _cache(state: Any) -> dict[str, Any] | None:
+    cache = getattr(state, CACHE, None)
+    return cache if isinstance(cache, dict) else None
 
-    def wrap(f: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
-        name = f"{f.__module__}.{f.__qualname__}"
-        read = operator.attrgetter(*fields) if len(fields) > 1 else lambda s: (getattr(s, fields[0]),)
 
-        @functools.wraps(f)
-        def memoised(*args: Any) -> np.ndarray:
-            keys = args[:-1] + read(args[-1])
-            return last(name, keys, lambda: f(*args))
+def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Memoise `rule(..., s)` (the state last) in `s`'s cache, keyed by the identity of
+    its other arguments and of every state field it reads. The value is read-only."""
+    name = f"{rule.__module__}.{rule.__qualname__}"
 
-        return memoised
+    @functools.wraps(rule)
+    def memoised(*args: Any) -> np.ndarray:
+        *others, state = args
+        cache = _cache(state)
+        if cache is None:
+            return rule(*args)
+        hit = cache.get(name)
+        if hit is not None:
+            keys, reads, value = hit
+            # Reading the fields again through `state` lets an enclosing rule record them.
+            if all(map(operator.is_, keys, others)) and all(getattr(state, n) is a for n, a in reads):
+                return value
+        seen = _Reads(state)
+        value = rule(*others, seen)
+        value.flags.writeable = False
+        cache[name] = (tuple(others), tuple(seen._seen.items()), value)
+        return value
 
-    return wrap
+    return memoised

@@ -83,8 +83,8 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     B, L = s.cash.shape
     base = base if base is not None else Actions.idle(world)
     alive = ~s.bankrupt & ~s.done[:, None]
-    acts = (rng.uniform(s.seed, s.game, s.week, rng.POLICY_ACT, (L,)) < k["act_probability"]) & alive
-    z = rng.normal(s.seed, s.game, s.week, rng.POLICY_SIZE, (L, 3))
+    acts = (rng.uniform(rng.game_week(s), rng.POLICY_ACT, (L,)) < k["act_probability"]) & alive
+    z = rng.normal(rng.game_week(s), rng.POLICY_SIZE, (L, 3))
     error = 1.0 + np.clip(k["plan_error"][None, :, None] * z, -0.6, 0.6)  # (B, L, 3)
 
     peak, useful, n_gpus = compute.lab_flops(p, s)

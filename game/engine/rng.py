@@ -1,12 +1,15 @@
 """Counter-based random numbers.
 
 Every draw is a pure function of (seed, game index, week, stream, lane): a splitmix64
-hash of the key, computed with vectorised uint64 arithmetic. There is no generator
+hash of the key, computed with vectorised uint64 arithmetic. A rule draws from its
+state's game-week key (`game_week(s)`, kept with the state) and its own stream. There is no generator
 state, so game i draws the same numbers alone or inside any batch or shard, a save needs
 only the seed and the week, and replays are exact.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -36,67 +39,55 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _base(seed: np.ndarray, game: np.ndarray, week: np.ndarray) -> np.ndarray:
-    """The key of each game-week (B,), before the stream: the same for every draw of a
-    step, so it is kept while the step's seed, game and week arrays are (memo.last, by
-    identity: pass arrays that are not changed in place afterwards, as the state's are)."""
-
-    def make() -> np.ndarray:
-        with np.errstate(over="ignore"):
-            k = _mix(np.asarray(seed, dtype=np.uint64) + _GOLDEN)
-            k = _mix(k ^ (np.asarray(game, dtype=np.int64).astype(np.uint64) + _GOLDEN))
-            return _mix(k ^ (np.asarray(week, dtype=np.int64).astype(np.uint64) * _M2 + _GOLDEN))
-
-    return memo.last("rng.base", (seed, game, week), make)
-
-
-def _key(seed: np.ndarray, game: np.ndarray, week: np.ndarray, stream: int) -> np.ndarray:
+def key(seed: np.ndarray, game: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """The key of each game-week (B,), before the stream: every draw starts from it."""
     with np.errstate(over="ignore"):
-        return _mix(_base(seed, game, week) ^ np.uint64(stream) * _M1)
+        k = _mix(np.asarray(seed, dtype=np.uint64) + _GOLDEN)
+        k = _mix(k ^ (np.asarray(game, dtype=np.int64).astype(np.uint64) + _GOLDEN))
+        return _mix(k ^ (np.asarray(week, dtype=np.int64).astype(np.uint64) * _M2 + _GOLDEN))
 
 
-def bits(
-    seed: np.ndarray, game: np.ndarray, week: np.ndarray, stream: int, shape: tuple[int, ...] = ()
-) -> np.ndarray:
-    """Random uint64 words of shape (B, *shape), one independent lane per element."""
-    key = _key(seed, game, week, stream)  # (B,)
+@memo.derived
+def game_week(s: Any) -> np.ndarray:
+    """The game-week key of a state (its seed, game and week), kept with the state."""
+    return key(s.seed, s.game, s.week)
+
+
+def _stream_key(base: np.ndarray, stream: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return _mix(base ^ np.uint64(stream) * _M1)
+
+
+def bits(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
+    """Random uint64 words of shape (B, *shape), one independent lane per element, from the
+    game-week keys `base` (B,)."""
+    k = _stream_key(base, stream)  # (B,)
     n = int(np.prod(shape, dtype=np.int64)) if shape else 1
     lanes = np.arange(1, n + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        words = _mix(key[:, None] + lanes[None, :] * _GOLDEN)
-    return words.reshape((key.shape[0], *shape))
+        words = _mix(k[:, None] + lanes[None, :] * _GOLDEN)
+    return words.reshape((k.shape[0], *shape))
 
 
-def uniform_at(
-    seed: np.ndarray,
-    game: np.ndarray,
-    week: np.ndarray,
-    stream: int | np.ndarray,
-    rows: np.ndarray,
-    lanes: np.ndarray,
-) -> np.ndarray:
-    """The draws `uniform(seed, game, week, stream, shape)[rows, ...]` would give at the
-    flat lane indices `lanes` (C order over `shape`), computed only there: a rule that
-    needs a few draws out of a big table pays for those alone, and gets the same numbers.
-    `stream` may vary per draw (an array like `rows`)."""
+def uniform_at(base: np.ndarray, stream: int | np.ndarray, rows: np.ndarray, lanes: np.ndarray) -> np.ndarray:
+    """The draws `uniform(base, stream, shape)[rows, ...]` would give at the flat lane
+    indices `lanes` (C order over `shape`), computed only there: a rule that needs a few
+    draws out of a big table pays for those alone, and gets the same numbers. `stream` may
+    vary per draw (an array like `rows`)."""
     with np.errstate(over="ignore"):
-        key = _mix(_base(seed, game, week)[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
-        words = _mix(key + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
+        k = _mix(base[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
+        words = _mix(k + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
     return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
-def uniform(
-    seed: np.ndarray, game: np.ndarray, week: np.ndarray, stream: int, shape: tuple[int, ...] = ()
-) -> np.ndarray:
+def uniform(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
     """Uniform floats in [0, 1) of shape (B, *shape)."""
-    words = bits(seed, game, week, stream, shape)
+    words = bits(base, stream, shape)
     return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
-def normal(
-    seed: np.ndarray, game: np.ndarray, week: np.ndarray, stream: int, shape: tuple[int, ...] = ()
-) -> np.ndarray:
+def normal(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
     """Standard normal floats of shape (B, *shape) (Box-Muller over two lanes)."""
-    u = uniform(seed, game, week, stream, (2, *shape))
+    u = uniform(base, stream, (2, *shape))
     u1 = np.maximum(u[:, 0], 1e-300)
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u[:, 1])

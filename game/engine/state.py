@@ -118,6 +118,14 @@ class World:
     run_software: np.ndarray  # float: log10 software efficiency when it started
     run_post_left: np.ndarray  # int: weeks of post-training left
 
+    # Derived arrays kept with this state (see memo.py); not part of the state.
+    derived: dict = attrs.field(init=False, factory=dict, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The state is never changed in place (memo.py relies on it): make it impossible.
+        for name in _ARRAY_FIELDS:
+            getattr(self, name).flags.writeable = False
+
     @property
     def batch(self) -> int:
         return int(self.week.shape[0])
@@ -172,9 +180,12 @@ def stored(fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {n: v.astype(STORED_AS[n], copy=False) if n in STORED_AS else v for n, v in fields.items()}
 
 
+_ARRAY_FIELDS = tuple(f.name for f in attrs.fields(World) if f.name not in ("params", "derived"))
+
+
 def array_fields() -> tuple[str, ...]:
-    """Names of World's array fields (everything but params)."""
-    return tuple(f.name for f in attrs.fields(World) if f.name != "params")
+    """Names of World's array fields (everything but params and the derived cache)."""
+    return _ARRAY_FIELDS
 
 
 def take(world: World, index: np.ndarray) -> World:

@@ -60,6 +60,21 @@ class Report:
     ended: np.ndarray  # (B,) bool: the game ended this week
 
 
+def working_copy(world: World) -> SimpleNamespace:
+    """The step's working copy of a World: the same arrays under the same names (rules
+    assign new arrays to it, never change one in place) and a copy of its derived cache."""
+    s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
+    s.derived = dict(world.derived)
+    return s
+
+
+def finished(world: World, s: SimpleNamespace) -> World:
+    """The World the working copy `s` has become (its arrays cast to their stored types)."""
+    new = attrs.evolve(world, **stored({name: getattr(s, name) for name in array_fields()}))
+    new.derived.update(s.derived)  # values stay valid while the fields they read are the same
+    return new
+
+
 def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
     keep = (asked < 0).any(-1, keepdims=True) | ~np.isfinite(asked).all(-1, keepdims=True)
     clean = np.where(np.isfinite(asked), np.maximum(asked, 0.0), 0.0)
@@ -71,7 +86,7 @@ def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
 def step(world: World, actions: Actions) -> tuple[World, Report]:
     """Play one week of every game in the batch."""
     p = world.params
-    s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
+    s = working_copy(world)
     B, L = s.cash.shape
     refused = np.zeros((B, L), np.int64)
 
@@ -126,7 +141,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     use = s.split * peak[..., None]  # (B, L, 3)
 
     # 5. training
-    fault_draw = 0.5 + rng.uniform(s.seed, s.game, s.week, rng.FAULTS, (L,))
+    fault_draw = 0.5 + rng.uniform(rng.game_week(s), rng.FAULTS, (L,))
     released, released_cap, fault_hours = training.advance(
         p, s, s.split[..., TRAIN] * useful, s.split[..., TRAIN] * n_gpus, fault_draw
     )
@@ -172,8 +187,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     # 11.
     s.week = s.week + 1
-    new = attrs.evolve(world, **stored(vars(s)))
-    new = keep_where(world.done, world, new)
+    new = keep_where(world.done, world, finished(world, s))
     report = Report(
         week=world.week,
         flows=ledger.flows,
@@ -205,9 +219,9 @@ def negotiate_now(world: World, actions: Actions) -> tuple[World, deals.Answers,
     (the week does not advance). Returns the world, the answers and the cash flows
     (B, L, F) of accepted investments."""
     p = world.params
-    s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
+    s = working_copy(world)
     ledger = economy.Ledger(s)
     actions, _ = checked(actions, len(p.partner_ids), len(p.gpu_ids), len(p.site_ids))
     answers = deals.negotiate(p, s, actions, ledger)
-    new = keep_where(world.done, world, attrs.evolve(world, **stored(vars(s))))
+    new = keep_where(world.done, world, finished(world, s))
     return new, answers, ledger.flows
