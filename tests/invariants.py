@@ -59,8 +59,12 @@ def check_week(before: World, after: World, report: Report) -> None:
     lost = report.gpus_lost.sum(-1)
     assert (gpus_accounted(after) == gpus_accounted(before) + report.ordered.sum(-1) - lost).all()
 
-    # Power: installed GPUs never draw more than the lab's halls and power at a site;
+    # A bankrupt lab neither earns nor pays anything.
+    assert (report.flows[before.bankrupt] == 0).all(), "a bankrupt lab's cash moved"
+
+    # Power: GPUs are installed only in halls; installed GPUs never draw more than the lab's halls and power at a site;
     # the site's grid is never over-allocated; turbines stay within the permit limit.
+    assert (compute.installed_mw(p, after) <= after.hall_mw + 1e-6).all(), "GPUs installed outside halls"
     drawn = compute.installed_mw(p, after) * compute.powered_fraction(p, after)
     assert (drawn <= compute.usable_mw(after) + 1e-6).all()
     assert (after.grid_alloc.sum(1) + compute.partner_site_mw(p, after) <= after.grid_mw + 1e-6).all()

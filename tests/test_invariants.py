@@ -37,27 +37,41 @@ def _ints(rng: np.random.Generator, mode: str, shape, lo: int, hi: int) -> np.nd
     return np.where(rng.random(shape) < 0.5, values, 0) if mode == "range" else -np.abs(values)
 
 
+MODES = ("zero", "range", "negative", "special")
+
+
+def nonsense_actions(world, rng: np.random.Generator) -> Actions:
+    """Actions of every kind of value, field by field (none, ordinary, negative, absurd:
+    NaN, inf, 1e30, indices out of range), drawn from `rng`."""
+    return _actions(world, rng, lambda: MODES[rng.integers(len(MODES))], lambda: rng.choice([0.0, 0.3, 1.0]))
+
+
 @st.composite
 def actions_for(draw, world):
     """Arbitrary actions: hypothesis picks, per field, a kind of value (none, ordinary,
     negative, absurd: NaN, inf, 1e30) and a seed that fills the arrays."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32)))
+    return _actions(
+        world, rng, lambda: draw(st.sampled_from(MODES)), lambda: draw(st.sampled_from([0.0, 0.3, 1.0]))
+    )
+
+
+def _actions(world, rng, mode, share) -> Actions:
     B_, L = world.cash.shape
     G, S = world.warehouse.shape[2], world.hall_mw.shape[2]
     V, P = len(world.params.integrator_ids), len(world.params.partner_ids)
-    rng = np.random.default_rng(draw(st.integers(0, 2**32)))
-    modes = st.sampled_from(["zero", "range", "negative", "special"])
 
     def f(shape, hi):
-        return _floats(rng, draw(modes), shape, hi)
+        return _floats(rng, mode(), shape, hi)
 
     def i(shape, lo, hi):
-        return _ints(rng, draw(modes), shape, lo, hi)
+        return _ints(rng, mode(), shape, lo, hi)
 
     return Actions(
         order_count=i((B_, L, V, G), 0, 2_000_000),
         build_mw=f((B_, L, S), 2000),
         turbine_mw=f((B_, L, S), 1000),
-        substation=rng.random((B_, L, S)) < draw(st.sampled_from([0.0, 0.3, 1.0])),
+        substation=rng.random((B_, L, S)) < share(),
         split=f((B_, L, 3), 1.0),
         start_flop=f((B_, L, world.run_phase.shape[2]), 1e28),
         offer_partner=i((B_, L), -2, P + 1),
@@ -69,7 +83,7 @@ def actions_for(draw, world):
         offer_site=i((B_, L), -2, S + 1),
         offer_invest=f((B_, L), 2e10),
         offer_share=f((B_, L), 1.0),
-        exit=rng.random(world.contract_partner.shape) < draw(st.sampled_from([0.0, 0.1, 1.0])),
+        exit=rng.random(world.contract_partner.shape) < share() / 3,
         raise_usd=f((B_, L), 1e11),
         borrow_usd=f((B_, L), 1e11),
         repay_usd=f((B_, L), 1e11),

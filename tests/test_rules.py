@@ -420,3 +420,13 @@ def test_rented_gpus_add_compute(world, params):
     w = attrs.evolve(world, contract_partner=np.full_like(world.contract_partner, -1))
     peak_after, _, _ = compute.lab_flops(params, w)
     assert peak_before[0, OPENAI] > 0 and peak_after[0, OPENAI] == 0
+
+
+def test_a_bankrupt_lab_stops_paying_for_halls_under_construction(world, params):
+    """Issue 13 failure 9: halls being built kept costing a bankrupt lab money."""
+    building = np.zeros_like(world.hall_building)
+    building[:, XAI, 0] = 200.0
+    w = blank(world, hall_building=building, bankrupt=np.array([[True, False, False]] * world.batch))
+    after, r = step(w, idle(w))
+    assert (r.flows[:, XAI] == 0).all()
+    assert (after.hall_mw[:, XAI] == w.hall_mw[:, XAI]).all()
