@@ -27,6 +27,38 @@ def unit_price(p: Params, s: State) -> np.ndarray:
     return p.gpu_price[None, :] * s.price_mult * p.older_gen_factor[week_row(p, s)]
 
 
+def on_sale_week(p: Params, s: State) -> np.ndarray:
+    """The first week each GPU type can be ordered (B, G): its launch plus any slip."""
+    return p.gpu_available_week[None, :] + s.gpu_delay
+
+
+def on_sale(p: Params, s: State) -> np.ndarray:
+    """GPU types that can be ordered this week (B, G)."""
+    return s.week[:, None] >= on_sale_week(p, s)
+
+
+def supply_left(p: Params, s: State) -> np.ndarray:
+    """GPUs NVIDIA can still ship this quarter, by type (B, G)."""
+    return np.maximum(p.supply_per_quarter[week_row(p, s)] - s.nvidia_ordered, 0.0)
+
+
+def server_price(p: Params, s: State) -> np.ndarray:
+    """What one GPU costs in servers through each integrator this week (B, V, G)."""
+    return unit_price(p, s)[:, None, :] * p.integrator_markup[:, None]
+
+
+def integrator_wait(p: Params, s: State, gpus: np.ndarray) -> np.ndarray:
+    """Weeks from ordering `gpus` (B, L, V) through each integrator to delivery: its lead
+    time plus the weeks its queue (and the order itself) take beyond this week."""
+    queue = np.maximum(np.ceil((s.integrator_backlog[:, None, :] + gpus) / p.integrator_capacity) - 1, 0)
+    return p.integrator_lead + queue.astype(np.int64)
+
+
+def turbine_room(p: Params, s: State) -> np.ndarray:
+    """MW of turbines the permits at each site still allow, all labs together (B, S)."""
+    return np.maximum(p.site_turbine_max - (s.turbine_mw + s.turbine_pending).sum(1), 0.0)
+
+
 def power_mw(s: State) -> np.ndarray:
     """Power each lab can draw at each site (B, L, S): its grid share (none while the
     site's grid is down) plus turbines."""
@@ -176,19 +208,18 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None, None]  # (B, L, V, G)
     if not req.any():
         return np.zeros(s.warehouse.shape, np.int64)
-    row = week_row(p, s)
-    on_sale = s.week[:, None] >= p.gpu_available_week[None, :] + s.gpu_delay  # (B, G)
-    refuse(((req > 0) & ~on_sale[:, None, None, :]).any((-2, -1)), codes.ORDER_NOT_ON_SALE)
-    req = np.where(on_sale[:, None, None, :], req, 0)
+    selling = on_sale(p, s)  # (B, G)
+    refuse(((req > 0) & ~selling[:, None, None, :]).any((-2, -1)), codes.ORDER_NOT_ON_SALE)
+    req = np.where(selling[:, None, None, :], req, 0)
 
     asked = req.sum((1, 2))  # (B, G)
     requested = s.nvidia_requested + asked
-    remaining = np.maximum(p.supply_per_quarter[row] - s.nvidia_ordered, 0.0)
+    remaining = supply_left(p, s)
     share = np.where(asked > 0, np.minimum(1.0, remaining / np.maximum(asked, 1.0)), 0.0)
     granted = np.floor(req * share[:, None, None, :]).astype(np.int64)
     refuse((granted < req).any((-2, -1)), codes.ORDER_NO_SUPPLY)
 
-    unit = unit_price(p, s)[:, None, None, :] * p.integrator_markup[:, None]  # (B, 1, V, G)
+    unit = server_price(p, s)[:, None]  # (B, 1, V, G)
     cost = (granted * unit).sum((-2, -1))
     cash = np.maximum(s.cash, 0.0)
     afford = np.where(cost > cash, cash / np.maximum(cost, 1e-9), 1.0)
@@ -196,10 +227,7 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     refuse((cut < granted).any((-2, -1)), codes.ORDER_NO_CASH)
     granted = cut
 
-    lab_total = granted.sum(-1)  # (B, L, V)
-    # Weeks waiting behind the integrator's queue (0 when the order fits this week).
-    wait = np.maximum(np.ceil((s.integrator_backlog[:, None, :] + lab_total) / p.integrator_capacity) - 1, 0)
-    arrive = s.week[:, None, None] + p.integrator_lead + wait.astype(np.int64)  # (B, L, V)
+    arrive = s.week[:, None, None] + integrator_wait(p, s, granted.sum(-1))  # (B, L, V)
 
     # Copies the loop fills in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()
@@ -241,9 +269,7 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
 
 
 def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse: Any) -> None:
-    site_turbines = (s.turbine_mw + s.turbine_pending).sum(1)  # (B, S)
-    room = np.maximum(p.site_turbine_max - site_turbines, 0.0)
-    granted = turbines * _share(room, turbines.sum(1))[:, None, :]
+    granted = turbines * _share(turbine_room(p, s), turbines.sum(1))[:, None, :]
     refuse((granted < turbines - 1e-9).any(-1), codes.TURBINE_LIMIT)
     cost = granted * p.site_turbine_usd_per_mw
     cash = np.maximum(s.cash, 0.0)

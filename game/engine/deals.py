@@ -340,16 +340,23 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     return ans
 
 
+def exit_penalty(p: Params, s: State) -> np.ndarray:
+    """What leaving each contract this week would cost (B, L, K): the partner's share of
+    the rent still to come."""
+    left = np.maximum(s.contract_end - np.maximum(s.contract_start, s.week[:, None, None]), 0)
+    partner = np.maximum(s.contract_partner, 0)
+    penalty = p.partner_exit_penalty[partner] * s.contract_count * s.contract_price * HOURS_PER_WEEK * left
+    return np.where(s.contract_partner >= 0, penalty, 0.0)
+
+
 def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledger) -> np.ndarray:
     """Leave contracts early (`leave` (B, L, K): the slots to leave), paying the
     partner's penalty on the value left. Returns the penalty paid (B, L)."""
     pick = leave & (s.contract_partner >= 0) & ~s.bankrupt[..., None]
     if not pick.any():
         return np.zeros(s.cash.shape)
-    left = np.maximum(s.contract_end - np.maximum(s.contract_start, s.week[:, None, None]), 0)
     partner = np.maximum(s.contract_partner, 0)
-    penalty = p.partner_exit_penalty[partner] * s.contract_count * s.contract_price * HOURS_PER_WEEK * left
-    paid = (penalty * pick).sum(-1)
+    paid = (exit_penalty(p, s) * pick).sum(-1)
     ledger.pay("exit_penalty", paid)
     P = len(p.partner_ids)
     hurt = (np.arange(P) == partner[..., None]) & pick[..., None]  # (B, L, K, P)

@@ -105,6 +105,24 @@ def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, a
     s.debt = s.debt - back
 
 
+def next_round_week(p: Params, s: State) -> np.ndarray:
+    """The first week investors will hear each lab's next round (B, L)."""
+    return s.last_raise_week.astype(np.int64) + p.rules.finance.raise_cooldown_weeks
+
+
+def round_ready(p: Params, s: State) -> np.ndarray:
+    """Labs investors will hear this week (B, L)."""
+    return s.week[:, None] >= next_round_week(p, s)
+
+
+def round_cap(p: Params, s: State, pre_money: np.ndarray | None = None) -> np.ndarray:
+    """The most a round can raise (B, L): a share of the pre-money valuation (today's
+    valuation if none is given), and no more than the market can fund in its mood."""
+    f = p.rules.finance
+    pre = s.valuation if pre_money is None else pre_money
+    return np.minimum(f.raise_max_fraction * pre, f.raise_max_usd * s.mood[:, None])
+
+
 def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> np.ndarray:
     """Funding rounds. Investors set the pre-money near the lab's valuation (a draw
     spreads it); a round is capped at `raise_max_fraction` of it and at what the
@@ -114,12 +132,11 @@ def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive
     asked = ask > 0
     if not asked.any():
         return np.zeros(s.cash.shape)
-    ready = (s.week[:, None] - s.last_raise_week) >= f.raise_cooldown_weeks
-    refuse(asked & ~ready, codes.RAISE_TOO_SOON)
-    go = asked & ready
+    refuse(asked & ~round_ready(p, s), codes.RAISE_TOO_SOON)
+    go = asked & round_ready(p, s)
     z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
     pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
-    cap = np.minimum(f.raise_max_fraction * pre, f.raise_max_usd * s.mood[:, None])
+    cap = round_cap(p, s, pre)
     raised = np.where(go, np.minimum(ask, cap), 0.0)
     ledger.receive("equity", raised)
     s.founder_share = np.where(go, s.founder_share * pre / (pre + raised), s.founder_share)
