@@ -11,21 +11,31 @@ from game.cli import main
 from game.engine.state import array_fields
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
-from game.tui.screens import DealsScreen, GameOverScreen, HQScreen, MarketScreen, TitleScreen
+from game.tui.screens import (
+    BookScreen,
+    DealsScreen,
+    ForecastScreen,
+    GameOverScreen,
+    HandoverScreen,
+    HQScreen,
+    MarketScreen,
+    RivalsScreen,
+    TitleScreen,
+)
+from tests.tui_helpers import choose, confirm, fill, press_button, text
 
 XAI = 0
-
-
-async def confirm(pilot):
-    """Press the form's Confirm button (wherever the form has scrolled it)."""
-    pilot.app.screen.query_one("#confirm").press()
-    await pilot.pause()
 
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
     return tmp_path
+
+
+def owned(session: Session, lab: int = XAI) -> int:
+    w = session.world
+    return int(w.order_count[0, lab].sum() + w.warehouse[0, lab].sum() + w.installed[0, lab].sum())
 
 
 async def test_new_game_order_h100_and_see_them_installed():
@@ -35,96 +45,75 @@ async def test_new_game_order_h100_and_see_them_installed():
         await pilot.press("enter")  # New game has the focus
         assert isinstance(app.screen, HQScreen)
         session = app.session
-        halls = session.world.hall_building.copy()
+        before = owned(session)
         await pilot.press("m")
         assert isinstance(app.screen, MarketScreen)
-        count = app.screen.query_one("#count")
-        count.value = "5000"
+        fill(pilot, count="5000")
         await confirm(pilot)
-        assert "Ordered 5,000 H100" in str(app.screen.query_one("#message").content)
+        assert "Buy 5,000 H100" in text(pilot, "message")
         await pilot.press("escape")
-        assert isinstance(app.screen, HQScreen)
-        owned = (
-            session.world.order_count[0, XAI].sum()
-            + session.world.warehouse[0, XAI].sum()
-            + session.world.installed[0, XAI].sum()
-        )
         for _ in range(16):
             await pilot.press("n")
-        after = (
-            session.world.order_count[0, XAI].sum()
-            + session.world.warehouse[0, XAI].sum()
-            + session.world.installed[0, XAI].sum()
-        )
-        assert after == owned + 5000
+        assert owned(session) == before + 5000
         assert session.world.order_count[0, XAI].sum() == 0  # all delivered
-        assert any("GPUs installed" in text for _, text in session.news)
-        assert halls is not None
+        assert any("GPUs installed" in n.text for n in session.news)
 
 
 async def test_bad_input_in_a_form_changes_nothing():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("m")
-        before = app.session.actions(XAI).order_count.copy()
-        for text in ("lots", "-5", "1e99", "nan"):
-            app.screen.query_one("#count").value = text
+        for value in ("lots", "-5", "1e99", "nan"):
+            fill(pilot, count=value)
             await confirm(pilot)
-            message = str(app.screen.query_one("#message").content)
-            assert "count" in message
-        assert (app.session.actions(XAI).order_count == before).all()
-        app.screen.query_one("#count").value = "1000000"
+            assert "count" in text(pilot, "message")
+        assert app.session.book(XAI) == []
+        fill(pilot, count="2000000")
         await confirm(pilot)
-        assert "you have" in str(app.screen.query_one("#message").content)  # too expensive
-        assert (app.session.actions(XAI).order_count == before).all()
+        assert "you have" in text(pilot, "message")  # too expensive
+        assert app.session.book(XAI) == []
 
 
 async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("d")
-        screen = app.screen
-        assert isinstance(screen, DealsScreen)
-        screen.query_one("#count").value = "100000"
-        screen.query_one("#start").value = "8"
-        screen.query_one("#weeks").value = "104"
-        screen.query_one("#price").value = "3"
-        screen.query_one("#site").value = "memphis"
+        assert isinstance(app.screen, DealsScreen)
+        fill(pilot, count="100000", start="8", weeks="104", price="3")
+        choose(pilot, site="memphis")
         await confirm(pilot)
-        assert "does not have the power" in str(screen.query_one("#message").content)
-        screen.query_one("#site").clear()
-        screen.query_one("#count").value = "10000"
-        screen.query_one("#start").value = "0"
-        screen.query_one("#price").value = "2.5"
+        assert "does not have the power" in text(pilot, "message")
+        app.screen.query_one("#site").clear()
+        fill(pilot, count="10000", start="0", price="2.5")
         await confirm(pilot)
-        assert "We can do it at" in str(screen.query_one("#message").content)
+        assert "We can do it at" in text(pilot, "message")
         await confirm(pilot)  # the counter's terms were filled in
-        assert "Deal." in str(screen.query_one("#message").content)
-        contracts = app.session.world.contract_count[0, XAI]
-        assert (contracts == 10_000).sum() == 1
+        assert "Deal." in text(pilot, "message")
+        assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
 
 
 async def test_plan_a_run_and_watch_it_progress():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
-        app.screen.query_one("#amount").value = "2e25"
-        await confirm(pilot)
-        assert "Starting a 2.00e+25 FLOP run" in str(app.screen.query_one("#message").content)
+        fill(pilot, amount="2e25")
+        await pilot.press("enter")  # the amount field has the focus: enter confirms
+        assert "Start a 2.00e+25 FLOP run" in text(pilot, "message")
         await pilot.press("escape")
         await pilot.press("n")
-        runs = app.session.snapshot(XAI)["runs"]
-        training = [r for r in runs if r["phase"] == "training"]
-        assert training and 0 < training[0]["progress"] < 1
+        from game.play.views import lab_view
+
+        training = [r for r in lab_view(app.session, XAI).runs if r.phase == "training"]
+        assert training and 0 < training[0].progress < 1
 
 
-async def test_raise_a_round():
+async def test_raise_a_round_says_the_post_money():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("c")
-        app.screen.query_one("#amount").value = "3e9"
+        fill(pilot, amount="3e9")
         await confirm(pilot)
-        assert "Raising up to" in str(app.screen.query_one("#message").content)
+        assert "Raising up to" in text(pilot, "message") and "post-money" in text(pilot, "message")
         share = app.session.world.founder_share[0, XAI]
         await pilot.press("escape")
         await pilot.press("n")
@@ -141,9 +130,7 @@ async def test_save_quit_load_finds_the_same_game(home):
         path = app.session.default_save_path()
         assert path.exists() and str(home) in str(path)
     loaded = Session.load(path)
-    assert [
-        n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))
-    ] == []
+    assert [n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))] == []
 
 
 async def test_quitting_with_unsaved_weeks_asks_first():
@@ -155,20 +142,24 @@ async def test_quitting_with_unsaved_weeks_asks_first():
         assert app.is_running and isinstance(app.screen, HQScreen)
 
 
-async def test_two_players_take_turns_for_two_weeks():
+async def test_two_players_take_turns_behind_a_handover():
     app = AgiRaceApp(session=Session.new(humans=("xai", "openai")))
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.player == 0
         await pilot.press("n")  # xAI done: OpenAI's turn, the week has not ended
+        assert isinstance(app.screen, HandoverScreen)
         assert app.player == 1 and app.session.week == 0
-        await pilot.press("n")  # OpenAI done: the week ends
+        await pilot.press("enter")
+        assert isinstance(app.screen, HQScreen) and app.screen.lab == 1
+        await pilot.press("n")  # OpenAI done: the week ends, xAI plays next
+        await pilot.press("enter")
         assert app.player == 0 and app.session.week == 1
-        await pilot.press("n", "n")
+        await pilot.press("n", "enter", "n", "enter")
         assert app.session.week == 2
         assert {e["lab"] for e in app.session.log} == {"xai", "openai"}
 
 
-async def test_game_over_from_a_scenario_near_agi(tmp_path):
+async def test_game_over_from_a_scenario_near_agi():
     import attrs
 
     session = Session.new()
@@ -177,13 +168,14 @@ async def test_game_over_from_a_scenario_near_agi(tmp_path):
     session.world = attrs.evolve(session.world, run_software=software)
     app = AgiRaceApp(session=session)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(8):  # Grok 2 ships from post-training with software far ahead
+        for _ in range(8):
             if isinstance(app.screen, GameOverScreen):
                 break
             await pilot.press("n")
         assert isinstance(app.screen, GameOverScreen)
-        text = str(app.screen.query_one("#game-over").content)
-        assert "GAME OVER" in text and "Hall of fame" in text
+        shown = text(pilot, "debrief")
+        assert "GAME OVER" in shown and "Hall of fame" in shown
+        assert "Why xAI won" in shown and "Your score" in shown and "AGI win" in shown
 
 
 def test_play_load_refuses_a_bad_file(tmp_path, capsys):
@@ -195,17 +187,6 @@ def test_play_load_refuses_a_bad_file(tmp_path, capsys):
     assert main(["play", "--scenario", "2024-07-colossus", "--lab", "google"]) == 2
 
 
-async def test_play_to_the_end_without_a_crash():
-    app = AgiRaceApp(session=Session.new(seed=11))
-    async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(400):
-            if isinstance(app.screen, GameOverScreen):
-                break
-            await pilot.press("n")
-        assert isinstance(app.screen, GameOverScreen)
-        assert app.session.over and app.session.world.winner[0] >= 0
-
-
 async def test_the_load_list_survives_a_damaged_save(home):
     session = Session.new()
     session.end_week()
@@ -213,27 +194,25 @@ async def test_the_load_list_survives_a_damaged_save(home):
     (home / "saves" / "broken.toml").write_text("[meta\n")
     app = AgiRaceApp()
     async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
-        choice = app.screen.query_one("#load-choice")
         labels = [str(label) for label, _ in app.screen.saves]
         assert any("damaged" in label for label in labels) and any("week 1" in label for label in labels)
-        choice.value = str(home / "saves" / "broken.toml")
-        app.screen.query_one("#load").press()
-        await pilot.pause()
-        assert "not valid TOML" in str(app.screen.query_one("#title-error").content)
+        choose(pilot, **{"load-choice": str(home / "saves" / "broken.toml")})
+        await press_button(pilot, "load")
+        assert "not valid TOML" in text(pilot, "title-error")
         assert isinstance(app.screen, TitleScreen)  # still usable
-        choice.value = str(good)
-        app.screen.query_one("#load").press()
-        await pilot.pause()
+        choose(pilot, **{"load-choice": str(good)})
+        await press_button(pilot, "load")
         assert isinstance(app.screen, HQScreen) and app.session.week == 1
 
 
-async def test_how_to_play_from_the_title():
+async def test_how_to_play_from_the_title_explains_the_score():
     app = AgiRaceApp()
     async with app.run_test(size=(100, 40)) as pilot:
-        app.screen.query_one("#how").press()
-        await pilot.pause()
-        assert any("Each turn is a week" in str(w.content) for w in app.screen.query("Static"))
+        await press_button(pilot, "how")
+        shown = text(pilot, "help-text")
+        assert "Each turn is a week" in shown and "weeks early" in shown and "your stake" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, TitleScreen)
 
@@ -242,20 +221,17 @@ async def test_sites_build_halls_turbines_and_a_substation():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
-        screen = app.screen
-        screen.query_one("#site").value = "memphis"
-        screen.query_one("#what").value = "turbines"
-        screen.query_one("#mw").value = "50"
+        choose(pilot, site="memphis", what="turbines")
+        fill(pilot, mw="50")
         await confirm(pilot)
-        assert "MW of turbines" in str(screen.query_one("#message").content)
-        screen.query_one("#site").value = "dallas"
-        screen.query_one("#what").value = "substation"
+        assert "MW of gas turbines" in text(pilot, "message")
+        choose(pilot, site="dallas", what="substation")
         await confirm(pilot)
-        assert "Substation at" in str(screen.query_one("#message").content)
-        screen.query_one("#what").value = "halls"
-        screen.query_one("#mw").value = "100"
+        assert "Substation upgrade at" in text(pilot, "message")
+        choose(pilot, what="halls")
+        fill(pilot, mw="100")
         await confirm(pilot)
-        assert "Building 100 MW" in str(screen.query_one("#message").content)
+        assert "Build 100 MW" in text(pilot, "message")
         await pilot.press("escape")
         await pilot.press("n")
         w = app.session.world
@@ -267,49 +243,52 @@ async def test_leave_a_contract_and_read_rival_intel():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("d")
-        app.screen.query_one("#exit-slot").value = "0"
-        app.screen.query_one("#exit").press()
-        await pilot.pause()
-        assert "Leaving contract 0 with Oracle" in str(app.screen.query_one("#message").content)
+        await press_button(pilot, "exit")  # the first contract is selected
+        assert "Leave contract 0" in text(pilot, "message") and "penalty" in text(pilot, "message")
         await pilot.press("escape")
         await pilot.press("n")
         assert app.session.world.contract_partner[0, XAI, 0] == -1
         await pilot.press("r")
-        assert any("best model about" in str(w.content) for w in app.screen.query("Static"))
+        assert isinstance(app.screen, RivalsScreen)
+        assert "best model" in text(pilot, "intel") and "~" in text(pilot, "intel")
 
 
-async def test_the_odds_screen_computes_in_a_worker():
-    from game.tui.screens import ForecastScreen
+async def test_the_book_cancels_a_decision():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await confirm(pilot)
+        await pilot.press("escape", "b")
+        assert isinstance(app.screen, BookScreen) and len(app.session.book(XAI)) == 1
+        assert "Buy 10,000 H100" in str(app.screen.query_one("#book").get_row_at(0))
+        await pilot.press("x")
+        assert app.session.book(XAI) == [] and "Cancelled" in text(pilot, "message")
 
-    ForecastScreen.FUTURES, ForecastScreen.HORIZON = 40, 20
+
+async def test_the_odds_screen_computes_in_a_worker(monkeypatch):
+    monkeypatch.setattr(ForecastScreen, "FUTURES", 40)
+    monkeypatch.setattr(ForecastScreen, "HORIZON", 20)
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("o")
         assert isinstance(app.screen, ForecastScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        text = str(app.screen.query_one("#odds").content)
-        assert "40 futures, 20 weeks ahead" in text and "<- you" in text
-        assert "played as: xAI builder" in text
+        shown = text(pilot, "odds")
+        assert "40 futures, 20 weeks ahead" in shown and "<- you" in shown
+        assert "played as: xAI builder" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, HQScreen)
 
 
 async def test_leaving_the_odds_screen_stops_its_futures(monkeypatch):
-    from game.tui.screens import ForecastScreen
-
     monkeypatch.setattr(ForecastScreen, "FUTURES", 300)
     monkeypatch.setattr(ForecastScreen, "HORIZON", None)  # to the end: ~190 weeks of futures
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)):
-        # Opened and left at once (a key press in a Pilot test waits until the app is
-        # idle, which it is not while the futures report their progress).
-        screen = ForecastScreen()
+        screen = ForecastScreen(app.session, XAI)
         await app.push_screen(screen)
         screen.action_leave()
-        for _ in range(100):
-            if screen.result is not None:
-                break
-            await asyncio.sleep(0.05)
+        assert await asyncio.to_thread(screen.finished.wait, 120)  # the futures' thread has ended
         assert screen.cancelled and screen.result.weeks_played < 150
         assert isinstance(app.screen, HQScreen)

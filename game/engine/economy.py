@@ -228,14 +228,21 @@ def settle(p: Params, s: State, ledger: Ledger) -> np.ndarray:
     return broke
 
 
-def score(p: Params, s: State) -> np.ndarray:
-    """Points per lab (B, L) (DESIGN 3.1): a win by AGI scores `agi_win_points` plus
-    `points_per_week_early` for every week it came before the last week; every lab adds
-    `points_per_billion_owned` per $1B of its founders' stake (share x valuation)."""
+def score_parts(p: Params, s: State) -> np.ndarray:
+    """Points per lab by part (B, L, 3) (DESIGN 3.1): a win by AGI scores `agi_win_points`,
+    plus `points_per_week_early` for every week it came before the last week; every lab
+    not bankrupt adds `points_per_billion_owned` per $1B of its founders' stake (share x
+    valuation)."""
     r = p.rules.score
     L = s.cash.shape[1]
     won_by_agi = (s.end_reason[:, None] == END_AGI) & (s.winner[:, None] == np.arange(L))
     early = np.maximum(p.last_week - s.agi_week, 0)[:, None]
-    agi_points = np.where(won_by_agi, r.agi_win_points + r.points_per_week_early * early, 0.0)
-    stake = s.founder_share * s.valuation / 1e9 * r.points_per_billion_owned
-    return agi_points + np.where(s.bankrupt, 0.0, stake)
+    win = np.where(won_by_agi, r.agi_win_points, 0.0)
+    weeks = np.where(won_by_agi, r.points_per_week_early * early, 0.0)
+    stake = np.where(s.bankrupt, 0.0, s.founder_share * s.valuation / 1e9 * r.points_per_billion_owned)
+    return np.stack([win, weeks, stake], axis=-1)
+
+
+def score(p: Params, s: State) -> np.ndarray:
+    """Points per lab (B, L): the sum of its score_parts."""
+    return score_parts(p, s).sum(-1)

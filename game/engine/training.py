@@ -20,6 +20,8 @@ from game.engine.state import RUN_EMPTY, RUN_POST, RUN_PRETRAIN
 
 State = Any
 
+MAX_RUN_FLOP = 1e40  # the largest compute budget a run may have (the step clips to it; saves hold it)
+
 
 def chinchilla_flop(params_n: np.ndarray | float, p: Params) -> np.ndarray:
     """Compute budget of a compute-optimal run of N parameters (D = tokens_per_param x N)."""
@@ -35,7 +37,7 @@ def capability(flop: np.ndarray | float, software: np.ndarray | float) -> np.nda
 
 def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> None:
     """Start the week's new runs (B, L, R budgets; 0 = none), each in a free run slot."""
-    flop = amount(a.start_flop, 1e40)
+    flop = amount(a.start_flop, MAX_RUN_FLOP)
     asked = (flop > 0) & alive[..., None]
     if not asked.any():
         return

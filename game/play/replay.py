@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import policies, turn
-from game.engine.actions import merge
+from game.engine import policies
 from game.engine.state import array_fields
-from game.saves import Scenario, initial_world, load_scenario, log_actions, offer_actions, scenario_params
+from game.play.week import play_week, talk
+from game.saves import Scenario, initial_world, load_scenario, log_actions, scenario_params
 
 
 def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
@@ -34,10 +34,9 @@ def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
         for entry in entries:
             lab = params.lab_ids.index(entry["lab"])
             for offer in entry.get("offers", []):
-                world, _, _ = turn.negotiate_now(world, offer_actions(world, lab, offer))
+                world, _, _ = talk(world, lab, offer)
         logged, covered = log_actions(world, entries)
-        chosen = merge(np.broadcast_to(covered, world.cash.shape), logged, policies.decide(world, ctl))
-        world, _ = turn.step(world, chosen)
+        world, _ = play_week(world, ctl, logged, covered)
         weeks += 1
     saved = initial_world(save, params, 1)
     differ = [n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(saved, n))]

@@ -1,9 +1,11 @@
-"""One game as a person plays it (B = 1): the glue between the engine, saves and the
-screens. No Textual here, so flows can be tested without a terminal.
+"""One game as a person plays it (B = 1): a thin driver between the engine, the saves
+and the screens. No Textual here, so flows can be tested without a terminal.
 
-A session holds the World, the scenario it came from, the AI for the labs nobody
-plays, this week's decisions of the human lab(s) (checked before they are taken), the
-log of every human decision (for replay), the news, and a short history for charts.
+A session holds the World, the scenario it came from, the AI for the labs nobody plays,
+each human lab's book of decisions for the week (checked by the engine's own rules and
+by a dry run of the week before they are taken, cancellable until the week ends), the
+log of every human decision (for replay), the news and a short history for charts.
+What the screens show comes from game/play/views.py.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog, default_catalog
-from game.engine import compute, deals, economy, policies, turn
-from game.engine.actions import Actions, merge
-from game.engine.params import HOURS_PER_WEEK, TRAIN
-from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
+from game.engine import codes, compute, deals, economy, policies, turn
+from game.engine.state import END_REASONS, RUN_PRETRAIN, World
+from game.play import decisions as dec
+from game.play.decisions import Decision, Refused, book_actions
+from game.play.news import NOTE, RESULT, NewsItem, week_news
+from game.play.week import play_week, talk
 from game.play.words import offer_message, refusals
 from game.saves import (
+    SaveError,
     Scenario,
     autosave,
     initial_world,
@@ -33,29 +38,58 @@ from game.saves import (
     write_save,
 )
 
+__all__ = ["LowRunway", "Preview", "Refused", "Session"]
+
 AUTOSAVE_EVERY = 4
+RUNWAY_WARNING_WEEKS = 8  # a decision that takes the runway below this asks first
+# Codes that mean a decision would change nothing (the others cut it down).
+HARD = (
+    codes.ORDER_NOT_ON_SALE | codes.ORDER_NO_SLOT | codes.RAISE_TOO_SOON | codes.RUN_NO_SLOT
+    | codes.RUN_TOO_SMALL | codes.SUBSTATION_BUSY | codes.BORROW_LIMIT | codes.BAD_INDEX
+)  # fmt: skip
+# Cash flows a week's decisions move before the week's revenue, costs and events.
+DECISION_FLOWS = ("equity", "borrowed", "repaid", "gpus", "power_equipment", "exit_penalty", "halls")
 
 
-class Refused(ValueError):
-    """A decision the game will not take; the message says why (nothing changed)."""
+class LowRunway(Refused):
+    """A decision that would leave less than RUNWAY_WARNING_WEEKS of runway: the player
+    must confirm it (`decide(..., confirmed=True)`)."""
+
+
+@attrs.frozen
+class Preview:
+    """What a lab's book does this week, from a dry run of the engine's step with the
+    other labs idle (so it reveals nothing of theirs) and before revenue, running costs
+    and events (so it reveals no draw)."""
+
+    spend: float  # net cash the decisions themselves move this week (negative: they cost money)
+    cash_after: float  # cash once they and this week's hall building are paid
+    runway_weeks: float  # weeks of cash and credit at the burn they leave
+    refused: int  # codes.* bits of what the engine would refuse or cut
+    world: World = attrs.field(repr=False)  # the state after the dry run
+
+
+def _flows(report: turn.Report, lab: int) -> float:
+    return float(sum(report.flows[0, lab, economy.FLOW_INDEX[k]] for k in DECISION_FLOWS))
 
 
 @attrs.define
 class Session:
     scenario: Scenario
     catalog: Catalog
-    world: Any
+    world: World
     controllers: policies.Controllers
     humans: tuple[str, ...]
     log: list[dict[str, Any]]
-    pending: dict[int, Actions] = attrs.field(factory=dict)  # lab index -> this week's actions
+    books: dict[int, list[Decision]] = attrs.field(factory=dict)  # lab index -> this week's decisions
     rounds: dict[int, list[dict[str, Any]]] = attrs.field(factory=dict)  # negotiation rounds this week
-    news: list[tuple[int, str]] = attrs.field(factory=list)  # (week, text), newest last
+    news: list[NewsItem] = attrs.field(factory=list)  # oldest first
     history: list[dict[str, Any]] = attrs.field(factory=list)
     autosave_every: int = AUTOSAVE_EVERY
     autosave_folder: Path | None = None
     unsaved_weeks: int = 0
-    last_report: Any = None
+    last_report: turn.Report | None = None
+    _previews: dict[Any, Preview] = attrs.field(factory=dict, repr=False)
 
     # --------------------------------------------------------------- creation
     @classmethod
@@ -99,7 +133,7 @@ class Session:
         session._record()
         return session
 
-    # ------------------------------------------------------------------ views
+    # ------------------------------------------------------------------ basics
     @property
     def params(self) -> Any:
         return self.world.params
@@ -116,254 +150,150 @@ class Session:
     def over(self) -> bool:
         return bool(self.world.done[0])
 
+    @property
+    def human_labs(self) -> list[int]:
+        """Indices of the labs people play, in the order they take their turns."""
+        return [self.params.lab_ids.index(h) for h in self.humans]
+
     def lab_index(self, lab: str) -> int:
         return self.params.lab_ids.index(lab)
 
     def lab_name(self, index: int) -> str:
         return self.catalog.lab(self.params.lab_ids[index]).name
 
-    def snapshot(self, lab: int) -> dict[str, Any]:
-        """What the dashboard shows for one lab."""
-        p, w = self.params, self.world
-        peak, useful, n = compute.lab_flops(p, w)
-        costs = economy.running_costs(p, w)[0, lab]
-        runway = economy.runway_weeks(p, w)[0, lab]
-        split = w.split[0, lab]
-        power_used = compute.installed_mw(p, w)[0, lab] * compute.powered_fraction(p, w)[0, lab]
-        runs = []
-        for k in range(w.run_phase.shape[-1]):
-            phase = int(w.run_phase[0, lab, k])
-            if phase == 0:
-                continue
-            flop, done = float(w.run_flop[0, lab, k]), float(w.run_done[0, lab, k])
-            runs.append(
-                {
-                    "phase": "training" if phase == RUN_PRETRAIN else "post-training",
-                    "flop": flop,
-                    "progress": done / flop if flop else 1.0,
-                    "capability": math.log10(flop) + float(w.run_software[0, lab, k]),
-                    "post_weeks_left": int(w.run_post_left[0, lab, k]) if phase == RUN_POST else None,
-                    "eta_weeks": self._eta(lab, flop - done) if phase == RUN_PRETRAIN else None,
-                }
-            )
-        return {
-            "cash": float(w.cash[0, lab]),
-            "debt": float(w.debt[0, lab]),
-            "burn": float(costs - w.revenue_fast[0, lab]),
-            "revenue": float(w.revenue_fast[0, lab]),
-            "runway": float(runway),
-            "valuation": float(w.valuation[0, lab]),
-            "share": float(w.founder_share[0, lab]),
-            "users": float(w.users[0, lab]),
-            "compute": {
-                name: float(peak[0, lab] * split[i])
-                for i, name in enumerate(("training", "inference", "research"))
-            },
-            "gpus": float(n[0, lab]),
-            "best_model": float(w.best_model[0, lab]),
-            "software": float(w.software[0, lab]),
-            "agi_progress": self.agi_progress(float(w.best_model[0, lab])),
-            "runs": runs,
-            "warehouse": int(w.warehouse[0, lab].sum()),
-            "on_order": int(w.order_count[0, lab].sum()),
-            "sites": [
-                {
-                    "site": p.site_ids[s],
-                    "name": self.catalog.sites[s].name,
-                    "used_mw": float(power_used[s]),
-                    "power_mw": float(compute.power_mw(w)[0, lab, s]),
-                    "hall_mw": float(w.hall_mw[0, lab, s]),
-                    "building_mw": float(w.hall_building[0, lab, s]),
-                }
-                for s in range(len(p.site_ids))
-                if w.hall_mw[0, lab, s] + w.hall_building[0, lab, s] + w.turbine_pending[0, lab, s] > 0
-            ],
-        }
+    # ------------------------------------------------------------- the book
+    def book(self, lab: int) -> list[Decision]:
+        """This week's decisions of a lab, in the order they were made."""
+        return list(self.books.get(lab, []))
 
-    def agi_progress(self, capability: float) -> float:
-        """How far from GPT-4 (25.3) to the AGI threshold a capability is, 0..1."""
-        start = 25.3
-        return float(np.clip((capability - start) / (self.params.agi_capability - start), 0.0, 1.0))
+    def preview(self, lab: int, book: list[Decision] | None = None) -> Preview:
+        """A dry run of the week with `book` (default: the lab's own) and nothing else."""
+        book = self.book(lab) if book is None else book
+        key = (self.world, lab, tuple(book))  # the key holds the world: its id is not reused
+        if key not in self._previews:
+            if len(self._previews) > 64:
+                self._previews.clear()
+            base = self._dry_run(lab, []) if book else None
+            after, report = self._dry_run(lab, book)
+            moved = _flows(report, lab)  # the week's decision flows, ongoing builds included
+            spend = moved - (_flows(base[1], lab) if base else moved)
+            cash = float(self.world.cash[0, lab]) + moved
+            burn = float(economy.running_costs(self.params, after)[0, lab] - self.world.revenue_fast[0, lab])
+            money = max(cash, 0.0) + float(economy.credit_headroom(self.params, after)[0, lab])
+            runway = money / burn if burn > 0 else math.inf
+            self._previews[key] = Preview(spend, cash, runway, int(report.refused[0, lab]), after)
+        return self._previews[key]
 
-    def _eta(self, lab: int, flop_left: float) -> float:
-        p, w = self.params, self.world
-        _, useful, n = compute.lab_flops(p, w)
-        share = w.split[0, lab, TRAIN]
-        rate, _ = compute.training_rate(share * useful[0, lab], share * n[0, lab], p.rules.training)
-        active = max(int((w.run_phase[0, lab] == RUN_PRETRAIN).sum()), 1)
-        per_run = float(rate) / active
-        return flop_left / per_run if per_run > 0 else float("inf")
+    def _dry_run(self, lab: int, book: list[Decision]) -> tuple[World, turn.Report]:
+        actions, _ = book_actions(self.world, {lab: book})
+        return turn.step(self.world, actions)
 
-    # -------------------------------------------------------------- decisions
-    def actions(self, lab: int) -> Actions:
-        """This week's actions for a human lab (created idle on first use)."""
-        if lab not in self.pending:
-            self.pending[lab] = Actions.idle(self.world)
-        return self.pending[lab]
-
-    def _set(self, lab: int, **changes: Any) -> None:
-        a = self.actions(lab)
-        fields = {}
-        for name, (index, value) in changes.items():
-            array = getattr(a, name).copy()
-            array[(0, lab, *index)] = value
-            fields[name] = array
-        self.pending[lab] = a.replace(**fields)
-
-    def _add(self, lab: int, name: str, index: tuple[int, ...], value: float) -> None:
-        """Add to this week's amount of a decision (two orders of the same kind add up)."""
-        a = self.actions(lab)
-        array = getattr(a, name).copy()
-        array[(0, lab, *index)] += value
-        self.pending[lab] = a.replace(**{name: array})
-
-    def unit_price(self, gpu: int, vendor: int) -> float:
-        return float(
-            compute.unit_price(self.params, self.world)[0, gpu] * self.params.integrator_markup[vendor]
-        )
-
-    def order_gpus(self, lab: int, gpu: str, count: int, vendor: str) -> str:
-        """Queue an order for this week; refuse what cannot be done, changing nothing."""
-        p, w = self.params, self.world
-        if gpu not in p.gpu_ids:
-            raise Refused(f"unknown GPU {gpu!r}")
-        if vendor not in p.integrator_ids:
-            raise Refused(f"unknown integrator {vendor!r}")
-        if not isinstance(count, int) or count <= 0:
-            raise Refused("the count must be a whole number above zero")
-        g, v = p.gpu_ids.index(gpu), p.integrator_ids.index(vendor)
-        if self.week < p.gpu_available_week[g] + w.gpu_delay[0, g]:
-            when = p.date_of(int(p.gpu_available_week[g] + w.gpu_delay[0, g]))
-            raise Refused(f"{gpu} is not on sale until {when.isoformat()}")
-        left = float(p.supply_per_quarter[compute.week_row(p, w)[0], g] - w.nvidia_ordered[0, g])
-        if left < 1:
-            raise Refused(f"NVIDIA's {gpu} supply for this quarter is spoken for")
-        cost = count * self.unit_price(g, v)
-        if cost > w.cash[0, lab]:
-            raise Refused(f"{count:,} {gpu} cost ${cost / 1e9:,.2f}B; you have ${w.cash[0, lab] / 1e9:,.2f}B")
-        if (w.order_count[0, lab] > 0).sum() >= w.order_count.shape[-1]:
-            raise Refused("too many orders in flight; wait for a delivery")
-        self._add(lab, "order_count", (v, g), count)
-        note = f"Ordered {count:,} {gpu} via {self.catalog.integrators[v].name} for ${cost / 1e9:,.2f}B"
-        if count > left:
-            note += f" (NVIDIA has {left:,.0f} left this quarter: you may get fewer)"
-        return note
-
-    def build_halls(self, lab: int, site: str, mw: float) -> str:
-        p = self.params
-        if site not in p.site_ids:
-            raise Refused(f"unknown site {site!r}")
-        if not math.isfinite(mw) or mw <= 0 or mw > 5000:
-            raise Refused("build between 1 and 5,000 MW at a time")
-        s = p.site_ids.index(site)
-        weekly = min(mw, p.site_build_mw_per_week[s]) * p.site_build_usd_per_mw[s]
-        self._add(lab, "build_mw", (s,), mw)
-        weeks = math.ceil(mw / p.site_build_mw_per_week[s])
-        return (
-            f"Building {mw:,.0f} MW of halls at {self.catalog.sites[s].name}: ~{weeks} weeks, "
-            f"${mw * p.site_build_usd_per_mw[s] / 1e9:,.2f}B paid as built (${weekly / 1e6:,.0f}M a week)"
-        )
-
-    def order_turbines(self, lab: int, site: str, mw: float) -> str:
-        p, w = self.params, self.world
-        if site not in p.site_ids:
-            raise Refused(f"unknown site {site!r}")
-        s = p.site_ids.index(site)
-        room = p.site_turbine_max[s] - (w.turbine_mw[0, :, s] + w.turbine_pending[0, :, s]).sum()
-        if not math.isfinite(mw) or mw <= 0:
-            raise Refused("turbines come in MW above zero")
-        if mw > room + 1e-9:
-            raise Refused(f"the permits at {self.catalog.sites[s].name} allow {max(room, 0):,.0f} MW more")
-        cost = mw * p.site_turbine_usd_per_mw[s]
-        if cost > w.cash[0, lab]:
-            raise Refused(f"{mw:,.0f} MW of turbines cost ${cost / 1e9:,.2f}B")
-        self._add(lab, "turbine_mw", (s,), mw)
-        return f"Ordered {mw:,.0f} MW of turbines for ${cost / 1e9:,.2f}B: running in {p.site_turbine_weeks[s]} weeks"
-
-    def upgrade_substation(self, lab: int, site: str) -> str:
-        p, w = self.params, self.world
-        if site not in p.site_ids:
-            raise Refused(f"unknown site {site!r}")
-        s = p.site_ids.index(site)
-        name = self.catalog.sites[s].name
-        if w.substation_left[0, s] > 0:
-            raise Refused(
-                f"an upgrade at {name} is already under way ({int(w.substation_left[0, s])} weeks left)"
-            )
-        if w.grid_mw[0, s] >= p.site_grid_max[s]:
-            raise Refused(f"{name}'s grid is at its maximum ({p.site_grid_max[s]:,.0f} MW)")
-        cost = p.site_substation_mw[s] * p.site_substation_usd_per_mw[s]
-        if cost > w.cash[0, lab]:
-            raise Refused(f"the upgrade costs ${cost / 1e9:,.2f}B")
-        self._set(lab, substation=((s,), True))
-        add = min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])
-        return f"Substation at {name}: +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, ${cost / 1e6:,.0f}M"
-
-    def leave_contract(self, lab: int, slot: int) -> str:
-        w, p = self.world, self.params
-        if not 0 <= slot < w.contract_partner.shape[-1] or w.contract_partner[0, lab, slot] < 0:
-            raise Refused(f"there is no contract number {slot}")
-        partner = int(w.contract_partner[0, lab, slot])
-        left = max(int(w.contract_end[0, lab, slot]) - max(int(w.contract_start[0, lab, slot]), self.week), 0)
-        value = w.contract_count[0, lab, slot] * w.contract_price[0, lab, slot] * HOURS_PER_WEEK * left
-        penalty = p.partner_exit_penalty[partner] * value
-        self._set(lab, exit=((slot,), True))
-        return f"Leaving contract {slot} with {self.catalog.partners[partner].name} this week: penalty ${penalty / 1e9:,.2f}B"
-
-    def start_run(self, lab: int, flop: float) -> str:
-        p = self.params
-        if not math.isfinite(flop) or flop < p.rules.training.min_run_flop:
-            raise Refused(f"a run needs at least {p.rules.training.min_run_flop:.0e} FLOP")
-        planned = self.actions(lab).start_flop[0, lab]
-        if (self.world.run_phase[0, lab] == 0).sum() <= (planned > 0).sum():
-            raise Refused("all run slots are busy; wait for a release")
-        eta = self._eta(lab, flop)
-        self._set(lab, start_flop=((int(np.argmin(planned > 0)),), flop))
-        cap = math.log10(flop) + float(self.world.software[0, lab])
-        return f"Starting a {flop:.2e} FLOP run: ~{eta:,.0f} weeks at today's compute, capability {cap:.2f}"
-
-    def set_split(self, lab: int, training: float, inference: float, research: float) -> str:
-        shares = np.array([training, inference, research], dtype=float)
-        if not np.isfinite(shares).all() or (shares < 0).any() or shares.sum() <= 0:
-            raise Refused("shares must be numbers >= 0, not all zero")
-        shares = shares / shares.sum()
-        self._set(lab, split=((), shares))
-        return "Compute split: " + ", ".join(
-            f"{n} {x:.0%}" for n, x in zip(("training", "inference", "research"), shares, strict=True)
-        )
-
-    def raise_round(self, lab: int, usd: float) -> str:
-        p, w = self.params, self.world
-        if not math.isfinite(usd) or usd <= 0:
-            raise Refused("ask for an amount above zero")
-        wait = p.rules.finance.raise_cooldown_weeks - (self.week - int(w.last_raise_week[0, lab]))
-        if wait > 0:
-            raise Refused(f"investors will not hear a new round for {wait} more weeks")
-        f = p.rules.finance
-        cap = min(f.raise_max_fraction * w.valuation[0, lab], f.raise_max_usd * w.mood[0])
-        got = min(usd, cap)
-        dilution = got / (w.valuation[0, lab] + got)
-        self._set(lab, raise_usd=((), usd))
-        return (
-            f"Raising up to ${got / 1e9:,.1f}B at about ${w.valuation[0, lab] / 1e9:,.0f}B pre-money: "
-            f"founders give up ~{dilution:.1%}"
-        )
-
-    def borrow(self, lab: int, usd: float) -> str:
-        room = float(economy.credit_headroom(self.params, self.world)[0, lab])
-        if not math.isfinite(usd) or usd <= 0:
-            raise Refused("borrow an amount above zero")
-        if usd > room:
-            raise Refused(f"lenders will lend ${room / 1e9:,.2f}B more against your GPUs")
-        self._set(lab, borrow_usd=((), usd))
-        return f"Borrowing ${usd / 1e9:,.2f}B at {self.params.rules.finance.interest_rate:.0%} a year"
-
-    def offer(self, lab: int, offer: dict[str, Any]) -> tuple[str, str, deals.Answers]:
-        """One round of talks with a partner, now. Returns (answer, words, answers)."""
-        from game.saves import offer_actions
-
+    def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str:
+        """Add a decision to the lab's book after the engine's checks; returns what it
+        will do. Raises Refused (nothing changes) or LowRunway (confirm to go ahead)."""
         if self.over:
             raise Refused("the game is over")
+        if lab not in self.human_labs:
+            raise Refused(f"{self.lab_name(lab)} is not yours to play")
+        book = self.book(lab)
+        decision.check(self.params, self.world, lab, book)
+        replaced = [d for d in book if decision.setting and type(d) is type(decision)]
+        new_book = [d for d in book if d not in replaced] + [decision]
+        before, after = self.preview(lab), self.preview(lab, new_book)
+        added = after.refused & ~before.refused
+        if added & HARD:
+            raise Refused("; ".join(refusals(added & HARD)))
+        if added & codes.ORDER_NO_CASH or (after.cash_after < 0 <= before.cash_after):
+            raise Refused(
+                f"{decision.label(self.params)} costs {_money(before.cash_after - after.cash_after)}; "
+                f"after this week's other decisions you have {_money(max(before.cash_after, 0.0))}"
+            )
+        if (
+            not confirmed
+            and after.runway_weeks < RUNWAY_WARNING_WEEKS
+            and after.runway_weeks < before.runway_weeks - 1e-9
+        ):
+            raise LowRunway(
+                f"{decision.label(self.params)} leaves {after.runway_weeks:,.1f} weeks of runway "
+                f"(cash {_money(after.cash_after)}). Go ahead?"
+            )
+        self.books[lab] = new_book
+        text = self._describe(lab, decision, before, after)
+        if replaced:
+            text += " (replaces this week's earlier setting)"
+        return text
+
+    def cancel(self, lab: int, index: int) -> str:
+        """Take decision `index` out of the lab's book."""
+        book = self.book(lab)
+        if not 0 <= index < len(book):
+            raise Refused(f"there is no decision number {index + 1} this week")
+        gone = book.pop(index)
+        self.books[lab] = book
+        return f"Cancelled: {gone.label(self.params)}"
+
+    def _describe(self, lab: int, d: Decision, before: Preview, after: Preview) -> str:
+        p, w = self.params, self.world
+        cost = before.cash_after - after.cash_after
+        text = d.label(p)
+        if isinstance(d, dec.BuyGpus):
+            v, g = p.integrator_ids.index(d.vendor), p.gpu_ids.index(d.gpu)
+            queued = np.zeros((1, 1, len(p.integrator_ids)))
+            queued[0, 0, v] = sum(x.count for x in self.book(lab) if isinstance(x, dec.BuyGpus) and x.vendor == d.vendor)
+            arrive = self.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
+            text += f" for {_money(cost)}: delivered around {p.date_of(arrive):%d %b %Y} (week {arrive})"
+            left = float(compute.supply_left(p, w)[0, g])
+            if d.count > left:
+                text += f". NVIDIA has {left:,.0f} left this quarter: you may get fewer"
+        elif isinstance(d, dec.BuildHalls):
+            s = p.site_ids.index(d.site)
+            weeks = math.ceil(d.mw / p.site_build_mw_per_week[s])
+            text += (
+                f": ~{weeks} weeks, {_money(d.mw * p.site_build_usd_per_mw[s])} paid as built "
+                f"({_money(min(d.mw, p.site_build_mw_per_week[s]) * p.site_build_usd_per_mw[s])} a week)"
+            )
+        elif isinstance(d, dec.OrderTurbines):
+            s = p.site_ids.index(d.site)
+            text += f" for {_money(cost)}: running in {p.site_turbine_weeks[s]} weeks"
+        elif isinstance(d, dec.UpgradeSubstation):
+            s = p.site_ids.index(d.site)
+            add = min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])
+            text += f": +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, {_money(cost)}"
+        elif isinstance(d, dec.StartRun):
+            from game.play.views import run_eta_weeks
+
+            eta = run_eta_weeks(p, w, lab, d.flop)
+            cap = float(self.capability_of(lab, d.flop))
+            when = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks at today's compute"
+            text += f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability {cap:.2f}"
+        elif isinstance(d, dec.LeaveContract):
+            partner = self.catalog.partners[int(w.contract_partner[0, lab, d.slot])].name
+            penalty = float(deals.exit_penalty(p, w)[0, lab, d.slot])
+            text += f" with {partner} this week: penalty {_money(penalty)}"
+        elif isinstance(d, dec.RaiseRound):
+            cap = float(economy.round_cap(p, w)[0, lab])
+            got, value = min(d.usd, cap), float(w.valuation[0, lab])
+            text = (
+                f"Raising up to {_money(got)} at about {_money(value)} pre-money: founders give up "
+                f"~{got / (value + got):.1%}; valuation after about {_money(value + got)} (post-money)"
+            )
+        elif abs(cost) >= 1e5:
+            text += f" ({'+' if cost < 0 else '-'}{_money(abs(cost))} this week)"
+        return text
+
+    def capability_of(self, lab: int, flop: float) -> float:
+        """The capability a run of `flop` started now would release at (the engine's rule)."""
+        from game.engine.training import capability
+
+        return float(capability(flop, self.world.software[0, lab]))
+
+    # ------------------------------------------------------------------ talks
+    def offer(self, lab: int, offer: dict[str, Any]) -> tuple[str, str, deals.Answers]:
+        """One round of talks with a partner, now. Returns (answer, words, answers)."""
+        if self.over:
+            raise Refused("the game is over")
+        if lab not in self.human_labs:
+            raise Refused(f"{self.lab_name(lab)} is not yours to play")
         p = self.params
         known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
         for key, ids in known.items():
@@ -373,43 +303,39 @@ class Session:
             value = offer.get(key, 0)
             if not isinstance(value, int | float) or not math.isfinite(value) or not 0 <= value <= hi:
                 raise Refused(f"{key} must be between 0 and {hi:g}")
-        a = offer_actions(self.world, lab, offer)
-        self.world, ans, _ = turn.negotiate_now(self.world, a)
+        self.world, ans, a = talk(self.world, lab, offer)
         self.rounds.setdefault(lab, []).append(dict(offer))
-        words = offer_message(self.params, a, ans, 0, lab)
-        self.news.append((self.week, words))
+        words = offer_message(p, a, ans, 0, lab)
+        self.news.append(NewsItem(self.week, words, "deal", lab, private=True))
         return deals.ANSWERS[int(ans.answer[0, lab])], words, ans
 
     # ------------------------------------------------------------------ weeks
     def end_week(self) -> turn.Report:
-        """Play the week: the humans' decisions, the AI's for everyone else."""
+        """Play the week: the people's books, the AI for everyone else."""
         if self.over:
             raise Refused("the game is over")
         p = self.params
-        base = Actions.idle(self.world)
-        human = np.zeros(p.n_labs, bool)
-        for lab in range(p.n_labs):
-            if p.lab_ids[lab] in self.humans:
-                human[lab] = True
-                chosen = self.actions(lab)
-                base = merge(np.broadcast_to(np.arange(p.n_labs) == lab, (1, p.n_labs)), chosen, base)
-        ai = policies.decide(self.world, self.controllers)
-        actions = merge(np.broadcast_to(human, (1, p.n_labs)), base, ai)
-        for lab in np.flatnonzero(human):
-            entry = log_entry(actions, 0, int(lab), self.week, p)
-            if self.rounds.get(int(lab)):
-                entry["offers"] = self.rounds[int(lab)]
+        chosen, covered = book_actions(self.world, {lab: self.book(lab) for lab in self.human_labs})
+        for lab in self.human_labs:
+            entry = log_entry(chosen, 0, lab, self.week, p)
+            if self.rounds.get(lab):
+                entry["offers"] = self.rounds[lab]
             self.log.append(entry)
-        before = self.world
-        self.world, report = turn.step(self.world, actions)
-        self.pending.clear()
+        self.world, report = play_week(self.world, self.controllers, chosen, covered)
+        self.books.clear()
         self.rounds.clear()
+        self._previews.clear()
         self.last_report = report
         self.unsaved_weeks += 1
-        self._tell(before, report)
+        self.news.extend(week_news(p, self.catalog, report, p.human))
+        if self.over:
+            self.news.append(NewsItem(int(report.week[0]), self.result(), RESULT, urgent=True))
         self._record()
-        if self.autosave_every and self.week % self.autosave_every == 0:
-            self.autosave()
+        if self.autosave_every and self.week % self.autosave_every == 0 and not self.over:
+            try:
+                self.autosave()
+            except SaveError as err:  # the game goes on; the player is told
+                self.news.append(NewsItem(self.week, f"Autosave failed, the game goes on: {err}", NOTE, urgent=True))
         return report
 
     def _record(self) -> None:
@@ -421,45 +347,11 @@ class Session:
                 "cash": w.cash[0].tolist(),
                 "compute": peak[0].tolist(),
                 "capability": w.best_model[0].tolist(),
+                "users": w.users[0].tolist(),
+                "valuation": w.valuation[0].tolist(),
+                "training": (w.run_phase[0] == RUN_PRETRAIN).any(-1).tolist(),
             }
         )
-
-    def _tell(self, before: Any, r: turn.Report) -> None:
-        p, cat = self.params, self.catalog
-        week = int(r.week[0])
-        for lab in range(p.n_labs):
-            name = self.lab_name(lab)
-            if r.released[0, lab]:
-                self.news.append(
-                    (week, f"{name} releases a model at capability {r.released_capability[0, lab]:.2f}.")
-                )
-            if r.delivered[0, lab].sum() and p.lab_ids[lab] in self.humans:
-                self.news.append((week, f"{name}: {int(r.delivered[0, lab].sum()):,} GPUs delivered."))
-            if r.installed[0, lab].sum() and p.lab_ids[lab] in self.humans:
-                self.news.append((week, f"{name}: {int(r.installed[0, lab].sum()):,} GPUs installed."))
-            if r.raised[0, lab] > 0:
-                self.news.append((week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B."))
-            if r.refused[0, lab] and p.lab_ids[lab] in self.humans:
-                self.news.append((week, f"{name}: refused: {'; '.join(refusals(int(r.refused[0, lab])))}."))
-            if r.went_bankrupt[0, lab]:
-                self.news.append((week, f"{name} is bankrupt."))
-            if r.rented[0, lab] and p.lab_ids[lab] not in self.humans:
-                partner = cat.partners[int(r.offer_partner[0, lab])].name
-                self.news.append((week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}."))
-        for c, card in enumerate(cat.events):
-            labs = np.flatnonzero(r.events[0, :, c])
-            if not len(labs):
-                continue
-            targets = labs[:1] if card.scope == "game" else labs
-            for lab in targets:
-                self.news.append(
-                    (
-                        week,
-                        card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c])),
-                    )
-                )
-        if self.over:
-            self.news.append((week, self.result()))
 
     def result(self) -> str:
         w = self.world
@@ -532,19 +424,5 @@ class Session:
         return autosave(self.document(), self.autosave_folder)
 
 
-def event_text(card: Any, p: Any, lab: int, value: float) -> str:
-    """A card's text with its numbers."""
-    effect = card.effects[0]
-    fields = {
-        "lab": p.catalog.lab(p.lab_ids[lab]).name,
-        "value": f"{abs(value):,.0f}" if abs(value) >= 1 else f"{abs(value):.2f}",
-        "value_pct": f"{abs(value - 1) if effect.op == 'mul' else abs(value):.0%}",
-        "value_b": f"{abs(value) / 1e9:,.2f}",
-        "site": next((s.name for s in p.catalog.sites if s.id == effect.site), ""),
-        "gpu": effect.gpu,
-        "partner": effect.partner,
-    }
-    try:
-        return card.text.format(**fields)
-    except (KeyError, IndexError, ValueError):
-        return card.text
+def _money(x: float) -> str:
+    return f"${x / 1e9:,.2f}B" if abs(x) >= 1e9 else f"${x / 1e6:,.0f}M"

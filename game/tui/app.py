@@ -1,4 +1,8 @@
-"""The terminal game: a Textual app around one Session (B = 1)."""
+"""The terminal game: a Textual app around one Session (B = 1).
+
+The app owns the screen stack, the turn order (one player, or two on one terminal), the
+fast-forward worker, saving and the few settings a player keeps between games (the
+first-game guide, remapped keys)."""
 
 from __future__ import annotations
 
@@ -9,40 +13,47 @@ from pathlib import Path
 import tomli_w
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
 
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
+from game.play import intel
+from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
-from game.saves import SaveError, load_scenario, user_dir, write_atomic
+from game.saves import SaveError, load_scenario, read_toml, user_dir, write_atomic
+from game.tui import bindings
+from game.tui.messages import FastForwardDone, StartGame
 from game.tui.screens import (
+    BookScreen,
     ConfirmScreen,
     DealsScreen,
     FinanceScreen,
     ForecastScreen,
     GameOverScreen,
+    HandoverScreen,
     HelpScreen,
     HQScreen,
     MarketScreen,
+    NewsScreen,
     RivalsScreen,
     SitesScreen,
     TitleScreen,
     TrainingScreen,
 )
 
-DECISIONS = {
+SCREENS = {
     "market": MarketScreen,
     "sites": SitesScreen,
     "deals": DealsScreen,
     "training": TrainingScreen,
     "finance": FinanceScreen,
+    "book": BookScreen,
     "rivals": RivalsScreen,
     "forecast": ForecastScreen,
-    "help": HelpScreen,
+    "news": NewsScreen,
 }
-FAST_FORWARD_LIMIT = 26
+FAST_FORWARD_LIMIT = 26  # weeks fast-forward plays at most before it stops by itself
+TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
 
 
 class AgiRaceApp(App):
@@ -50,7 +61,7 @@ class AgiRaceApp(App):
 
     TITLE = "AGI Race"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "request_quit", "Quit", id="app-quit", show=False)]
+    BINDINGS = bindings.APP
 
     def __init__(self, session: Session | None = None, catalog: Catalog | None = None) -> None:
         super().__init__()
@@ -58,10 +69,52 @@ class AgiRaceApp(App):
         self.session: Session | None = session
         self.player = 0
         self.fast_forwarding = False
+        self.ff_votes: set[int] = set()
         self.autosave_every: int | None = None  # None: the session's default
+        self.settings = self._read_settings()
 
-    # --------------------------------------------------------------- screens
+    # ---------------------------------------------------------------- settings
+    @staticmethod
+    def settings_path() -> Path:
+        return user_dir().parent / "settings.toml"
+
+    def _read_settings(self) -> dict[str, bool]:
+        """The player's settings; a damaged file is ignored (the defaults apply)."""
+        try:
+            data = read_toml(self.settings_path()) if self.settings_path().exists() else {}
+        except SaveError:
+            data = {}
+        return {"guide": data.get("guide", True) is not False}
+
+    def _write_settings(self) -> None:
+        try:
+            write_atomic(self.settings_path(), tomli_w.dumps(self.settings).encode())
+        except SaveError:
+            pass  # a read-only home keeps the defaults; the game goes on
+
+    @property
+    def guide_on(self) -> bool:
+        return self.settings["guide"]
+
+    def _load_keymap(self) -> None:
+        """Keys remapped in keymap.toml (`end-week = "space"`); unknown ids are reported."""
+        path = user_dir().parent / "keymap.toml"
+        if not path.exists():
+            return
+        known = {b.id for b in bindings.ALL if b.id}
+        try:
+            data = read_toml(path)
+        except SaveError as err:
+            self.notify(f"keymap ignored: {err}", severity="error")
+            return
+        bad = [k for k, v in data.items() if k not in known or not isinstance(v, str) or not v.strip()]
+        if bad:
+            self.notify(f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}", severity="error")
+        self.set_keymap({k: v for k, v in data.items() if k not in bad})
+
+    # ----------------------------------------------------------------- screens
     def on_mount(self) -> None:
+        self._load_keymap()
         if self.session is not None:
             self.start(self.session)
         else:
@@ -77,11 +130,7 @@ class AgiRaceApp(App):
             scenarios.append((path.stem, scn.meta.title, scn.meta.description))
         saves = []
         for folder in (user_dir(), user_dir() / "autosave"):
-            files = (
-                sorted(folder.glob("*.toml"), key=lambda f: f.stat().st_mtime, reverse=True)
-                if folder.is_dir()
-                else []
-            )
+            files = sorted(folder.glob("*.toml"), key=lambda f: f.stat().st_mtime, reverse=True) if folder.is_dir() else []
             for path in files[:20]:
                 saves.append((self._describe_save(path), str(path)))
         return TitleScreen(self.catalog, scenarios, saves)
@@ -96,76 +145,103 @@ class AgiRaceApp(App):
         cash = scn.labs[lab]["start"].cash
         return f"{path.stem}: {scn.date.isoformat()} (week {scn.meta.week}), {self.catalog.lab(lab).name}, cash ${cash / 1e9:,.1f}B"
 
+    def _clear_stack(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
     def start(self, session: Session) -> None:
         self.session = session
         if self.autosave_every is not None:
             session.autosave_every = self.autosave_every
-        humans = [session.params.lab_ids.index(h) for h in session.humans]
+        humans = session.human_labs
         self.player = humans[0] if humans else 0
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        if len(self.screen_stack) > 1:
-            self.switch_screen(HQScreen())
-        else:
-            self.push_screen(HQScreen())
+        self.ff_votes.clear()
+        self._clear_stack()
+        self.push_screen(HQScreen(session, self.player))
         if session.over:
             self.show_game_over()
 
-    def load_game(self, path: Path, error: Static) -> None:
-        try:
-            session = Session.load(path, self.catalog)
-        except SaveError as err:
-            error.update(str(err))
-            return
-        self.start(session)
+    def on_start_game(self, message: StartGame) -> None:
+        self.start(message.session)
 
     def action_open(self, name: str) -> None:
-        if self.session is None or self.session.over:
+        if self.session is None or self.session.over or self.fast_forwarding:
             return
-        self.push_screen(DECISIONS[name]())
+        if name == "help":
+            self.push_screen(HelpScreen(self.catalog.rules.score))
+            return
+        self.push_screen(SCREENS[name](self.session, self.player))
 
     def refresh_hq(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, HQScreen):
                 screen.refresh_view()
 
-    # ------------------------------------------------------------------ turns
+    def _show_player(self) -> None:
+        """The dashboard of the player whose turn it is (hot seat: behind a hand-over)."""
+        session = self.session
+        assert session is not None
+        self._clear_stack()
+        self.push_screen(HQScreen(session, self.player))
+        if len(session.human_labs) > 1:
+            name = session.lab_name(self.player)
+            self.push_screen(HandoverScreen(f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."))
+
+    # ------------------------------------------------------------------- turns
+    def _next_human(self) -> int | None:
+        """The next player this week, or None if the current one is the last."""
+        humans = self.session.human_labs if self.session else []
+        if self.player in humans and humans.index(self.player) < len(humans) - 1:
+            return humans[humans.index(self.player) + 1]
+        return None
+
     def action_end_week(self) -> None:
-        if self.session is None or self.session.over or self.fast_forwarding:
+        session = self.session
+        if session is None or session.over or self.fast_forwarding:
             return
-        humans = [self.session.params.lab_ids.index(h) for h in self.session.humans]
-        if len(humans) > 1 and self.player != humans[-1]:
-            self.action_next_player()  # hot seat: the next player decides before the week ends
+        following = self._next_human()
+        if following is not None:  # hot seat: the next player decides before the week ends
+            self.player = following
+            self._show_player()
             return
         self._play_week()
-        if len(humans) > 1:
-            self.player = humans[0]
-        self.refresh_hq()
+        if not session.over:
+            self.player = session.human_labs[0] if session.human_labs else 0
+            self._show_player()
+            self._tell_news()
 
     def _play_week(self) -> None:
-        session = self.session
-        before = len(session.news)
-        session.end_week()
-        for _, text in session.news[before:]:
-            if session.humans and any(session.lab_name(session.lab_index(h)) in text for h in session.humans):
-                self.notify(text, timeout=4)
-        if session.over:
+        self.ff_votes.clear()
+        self.session.end_week()
+        if self.session.over:
             self.show_game_over()
 
-    def action_next_player(self) -> None:
-        if self.session is None:
-            return
-        humans = [self.session.params.lab_ids.index(h) for h in self.session.humans]
-        if len(humans) > 1:
-            self.player = humans[(humans.index(self.player) + 1) % len(humans)]
-            self.notify(f"{self.session.lab_name(self.player)} to play")
-            self.refresh_hq()
+    def _tell_news(self) -> None:
+        """Notify the player of the last week's urgent news; the rest is in the news log."""
+        session = self.session
+        week = session.week - 1
+        urgent = [n for n in session.news if n.week >= week and n.urgent and n.seen_by(self.player)]
+        for item in urgent[:TOASTS_PER_WEEK]:
+            self.notify(item.text, timeout=4)
+        if len(urgent) > TOASTS_PER_WEEK:
+            self.notify(f"{len(urgent) - TOASTS_PER_WEEK} more in the news (l)", timeout=4)
 
     def action_fast_forward(self) -> None:
+        session = self.session
         if self.fast_forwarding:  # pressed again: stop after this week
             self.fast_forwarding = False
             return
-        if self.session is None or self.session.over:
+        if session is None or session.over:
+            return
+        self.ff_votes.add(self.player)
+        following = self._next_human()
+        if following is not None:  # hot seat: everyone must agree; the next player is asked
+            self.player = following
+            self._show_player()
+            self.notify(f"{session.lab_name(self.player)}: f to fast-forward too, n to play one week", timeout=6)
+            return
+        if len(session.human_labs) > 1 and not set(session.human_labs) <= self.ff_votes:
+            self.action_end_week()
             return
         self.fast_forwarding = True
         self.notify("Fast-forwarding until something needs you (f stops)...", timeout=2)
@@ -174,38 +250,62 @@ class AgiRaceApp(App):
     @work(thread=True, exclusive=True, group="turns")
     def _fast_forward(self) -> None:
         session = self.session
+        humans = session.human_labs or [self.player]
+        played, reason = 0, ""
         try:
-            for _ in range(FAST_FORWARD_LIMIT):
-                if not self.fast_forwarding or session.over:
-                    break
-                report = session.end_week()
-                lab = self.player
-                if (
-                    report.released[0].any()
-                    or report.events[0, lab].any()
-                    or report.delivered[0, lab].sum() > 0
-                    or session.snapshot(lab)["runway"] < 12
-                ):
-                    break
+            while not reason:
+                if played >= FAST_FORWARD_LIMIT:
+                    reason = f"{FAST_FORWARD_LIMIT} weeks played"
+                elif not self.fast_forwarding:
+                    reason = "Stopped."
+                elif session.over:
+                    reason = "The game is over."
+                else:
+                    seen = {lab: {a.key for a in intel.alerts(session, lab)} for lab in humans}
+                    before = len(session.news)
+                    session.end_week()
+                    played += 1
+                    reason = self._stop_reason(session.news[before:], seen, humans) or ""
         finally:
             self.fast_forwarding = False
-            self.call_from_thread(self._after_fast_forward)
+            self.post_message(FastForwardDone(played, reason))
 
-    def _after_fast_forward(self) -> None:
-        self.refresh_hq()
-        if self.session.over:
+    def _stop_reason(self, news: list[NewsItem], seen: dict[int, set[str]], humans: list[int]) -> str | None:
+        session = self.session
+        for item in news:
+            if item.kind == RELEASE:
+                return item.text
+            if item.kind == EVENT and (item.lab is None or item.lab in humans):
+                return item.text
+            if item.private and item.lab in humans and item.urgent:
+                return item.text
+        for lab in humans:
+            for alert in intel.alerts(session, lab):
+                if alert.key not in seen[lab]:
+                    return alert.text
+        return None
+
+    def on_fast_forward_done(self, message: FastForwardDone) -> None:
+        session = self.session
+        self.ff_votes.clear()
+        if session.over:
             self.show_game_over()
+            return
+        self.player = session.human_labs[0] if session.human_labs else 0
+        self._show_player()
+        self.notify(f"Fast-forward: {message.weeks} week(s). {message.reason}", timeout=6)
 
     def show_game_over(self) -> None:
         session = self.session
-        scores = session.scores()
-        board = record_score(session, scores)
-        lines = [f"[b]GAME OVER[/b]  {session.result()}", ""]
-        for lab, points in scores.items():
-            lines.append(f"{self.catalog.lab(lab).name}: {points:,.0f} points")
-        lines += ["", f"[b]Hall of fame[/b] ({session.scenario.origin}, {session.scenario.meta.difficulty})"]
-        lines += [f"{i + 1}. {e['lab']} {e['score']:,.0f} - {e['result']}" for i, e in enumerate(board[:5])]
-        self.push_screen(GameOverScreen("\n".join(lines)))
+        if not session.humans:
+            return
+        lab = session.human_labs[0]
+        board = record_score(session, session.scores())
+        heading = f"({session.scenario.origin}, {session.scenario.meta.difficulty})"
+        if self.settings["guide"]:
+            self.settings["guide"] = False  # the guide is for the first game
+            self._write_settings()
+        self.push_screen(GameOverScreen(intel.debrief(session, lab), board, heading))
 
     # ------------------------------------------------------------- save, quit
     def action_save(self) -> None:
@@ -214,9 +314,9 @@ class AgiRaceApp(App):
         try:
             path = self.session.save(self.session.default_save_path())
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self.notify(str(err), severity="error", markup=False)
             return
-        self.notify(f"Saved to {path}")
+        self.notify(f"Saved to {path}", markup=False)
 
     def action_request_quit(self) -> None:
         if self.session is not None and self.session.unsaved_weeks and not self.session.over:
@@ -235,9 +335,9 @@ class AgiRaceApp(App):
 
     def action_new_game(self) -> None:
         self.session = None
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.switch_screen(self.title_screen())
+        self.fast_forwarding = False
+        self._clear_stack()
+        self.push_screen(self.title_screen())
 
     # --------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -246,7 +346,7 @@ class AgiRaceApp(App):
             return
         yield SystemCommand("End week", "Play the week", self.action_end_week)
         yield SystemCommand("Fast-forward", "Play weeks until something needs you", self.action_fast_forward)
-        for name in DECISIONS:
+        for name in SCREENS:
             yield SystemCommand(name.title(), f"Open the {name} screen", lambda n=name: self.action_open(n))
         yield SystemCommand("Save game", "Save to your saves folder", self.action_save)
 

@@ -1,38 +1,84 @@
-"""How the screens write numbers, and read the numbers a player types."""
+"""How the screens write numbers (always in units: $, FLOP/s, MW, users, weeks, dates)
+and read the numbers a player types."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
-from game.play.session import Refused
+from game.play.decisions import Refused
+
+MAX_FIELD = 24  # characters any field accepts (a longer paste is cut, never parsed)
 
 
 def money(x: float) -> str:
-    if abs(x) >= 1e9:
-        return f"${x / 1e9:,.1f}B"
-    return f"${x / 1e6:,.0f}M"
+    """$1.2T, $3.4B, $560M, $12k, $800."""
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if not math.isfinite(a):
+        return f"{sign}$inf"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if a >= size:
+            digits = 2 if a < 10 * size and unit in ("T", "B") else (1 if unit in ("T", "B") else 0)
+            return f"{sign}${a / size:,.{digits}f}{unit}"
+    return f"{sign}${a:,.0f}"
 
 
-BLOCKS = " ▁▂▃▄▅▆▇█"
+def flops(x: float, short: bool = False) -> str:
+    """FLOP/s with an SI prefix: 120 EFLOP/s, 3.4 ZFLOP/s (short: 120 EF/s)."""
+    unit_name = "F/s" if short else "FLOP/s"
+    for unit, size in (("Z", 1e21), ("E", 1e18), ("P", 1e15), ("T", 1e12)):
+        if abs(x) >= size:
+            value = x / size
+            return f"{value:,.1f} {unit}{unit_name}" if value < 10 else f"{value:,.0f} {unit}{unit_name}"
+    return f"{x:,.0f} {unit_name}"
 
 
-def bars(values: list[float], lo: float, hi: float) -> str:
-    """A one-line bar chart of `values` on the scale lo..hi (shared between series)."""
-    span = hi - lo
-    out = []
-    for v in values:
-        level = 8 if span <= 0 else int(round((v - lo) / span * 8))
-        out.append(BLOCKS[max(0, min(8, level))])
-    return "".join(out)
+def flop(x: float) -> str:
+    """A compute budget: 3.0e25 FLOP."""
+    return f"{x:.1e} FLOP"
+
+
+def count(x: float) -> str:
+    """12, 4,500, 120k, 1.2M, 3.4B (people, GPUs)."""
+    a = abs(x)
+    if a >= 1e9:
+        return f"{x / 1e9:,.1f}B"
+    if a >= 1e6:
+        return f"{x / 1e6:,.1f}M" if a < 1e7 else f"{x / 1e6:,.0f}M"
+    if a >= 1e5:
+        return f"{x / 1e3:,.0f}k"
+    return f"{x:,.0f}"
+
+
+def mw(x: float) -> str:
+    return f"{x:,.0f} MW" if abs(x) >= 10 else f"{x:,.1f} MW"
+
+
+def weeks(x: float) -> str:
+    if math.isinf(x):
+        return "no burn"
+    if x == 1:
+        return "1 week"
+    return f"{x:,.0f} weeks" if abs(x) >= 1.5 or x == int(x) else f"{x:,.1f} weeks"
+
+
+def day(d: dt.date) -> str:
+    return d.strftime("%d %b %Y")
 
 
 def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = False) -> float:
-    """A number typed by the player (1e25, 100000, 2.5, 1,000 are fine) or a Refused."""
-    cleaned = text.replace(",", "").replace("_", "").strip()
+    """A number typed by the player (1e25, 100000, 2.5, 1,000, 5B, 20M are fine) or a Refused."""
+    cleaned = text.replace(",", "").replace("_", "").replace("$", "").strip()[:MAX_FIELD]
+    scale = 1.0
+    suffixes = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+    if cleaned[-1:].lower() in suffixes and not cleaned.lower().endswith("e"):
+        scale = suffixes[cleaned[-1].lower()]
+        cleaned = cleaned[:-1]
     try:
-        value = float(cleaned)
+        value = float(cleaned) * scale
     except ValueError:
-        raise Refused(f"{what}: type a number (got {text!r})") from None
+        raise Refused(f"{what}: type a number (got {text[:MAX_FIELD]!r})") from None
     if not math.isfinite(value):
         raise Refused(f"{what}: type a finite number")
     if integer and value != int(value):

@@ -1,22 +1,24 @@
-"""The game's screens, one per file. Widgets show the Session's views and hand decisions
-to it; no game rule lives here. A refused decision shows its reason in place and changes
-nothing."""
+"""The game's screens, one per file. A screen is handed the session and its lab, reads
+the play layer's views and hands decisions to the session; no game rule lives here. A
+refused decision shows its reason in place and changes nothing."""
 
+from game.tui.screens.book import BookScreen
 from game.tui.screens.deals import DealsScreen
-from game.tui.screens.decision import DecisionScreen
-from game.tui.screens.dialogs import ConfirmScreen
+from game.tui.screens.dialogs import ConfirmScreen, HandoverScreen
 from game.tui.screens.finance import FinanceScreen
 from game.tui.screens.forecast import ForecastScreen
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.help import HelpScreen
 from game.tui.screens.hq import HQScreen
 from game.tui.screens.market import MarketScreen
+from game.tui.screens.news import NewsScreen
 from game.tui.screens.rivals import RivalsScreen
 from game.tui.screens.sites import SitesScreen
 from game.tui.screens.title import TitleScreen
 from game.tui.screens.training import TrainingScreen
 
 __all__ = [
-    "ConfirmScreen", "DealsScreen", "DecisionScreen", "FinanceScreen", "ForecastScreen", "GameOverScreen",
-    "HQScreen", "HelpScreen", "MarketScreen", "RivalsScreen", "SitesScreen", "TitleScreen", "TrainingScreen",
+    "BookScreen", "ConfirmScreen", "DealsScreen", "FinanceScreen", "ForecastScreen", "GameOverScreen",
+    "HQScreen", "HandoverScreen", "HelpScreen", "MarketScreen", "NewsScreen", "RivalsScreen", "SitesScreen",
+    "TitleScreen", "TrainingScreen",
 ]  # fmt: skip

@@ -1,4 +1,6 @@
-"""Deals with the cloud partners."""
+"""Deals: offer a cloud partner a rental, ask Microsoft to invest, leave a contract.
+Talks happen now (each round costs the partner's patience); leaving a contract goes in
+the week's book."""
 
 from __future__ import annotations
 
@@ -8,81 +10,78 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import (
-    Button,
-    Input,
-    Label,
-    Select,
-    Static,
-)
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from game.play.session import Refused
-from game.tui.format import money, parse_number
-from game.tui.screens.decision import DecisionScreen
-from game.tui.widgets.form import row
+from game.play import decisions, views
+from game.play.decisions import Refused
+from game.tui.format import count, day, money, parse_number
+from game.tui.screens.base import FormScreen
+from game.tui.widgets.form import choice, number, row
+
+HOURS_PER_WEEK = 168
 
 
-class DealsScreen(DecisionScreen):
-    TITLE_TEXT = "Deals: make a partner an offer (answers come at once; each round costs patience)"
+class DealsScreen(FormScreen):
+    TITLE_TEXT = "Deals: partners answer at once; every round costs patience"
+    CONFIRM = "Make the offer"
+
+    def info(self) -> ComposeResult:
+        yield Static(id="partners", markup=False)
+        yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
 
     def fields(self) -> ComposeResult:
         p = self.session.params
-        yield Static(id="partners")
-        yield row(
-            "Partner",
-            Select(
-                [(q.name, q.id) for q in p.catalog.partners],
-                value=p.partner_ids[0],
-                id="partner",
-                allow_blank=False,
-            ),
-        )
-        yield row(
-            "GPU", Select([(g.id, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
-        )
-        yield row("Count", Input(value="20000", id="count"))
-        yield row("Start (weeks from now)", Input(value="0", id="start"))
-        yield row("Term (weeks)", Input(value="52", id="weeks"))
-        yield row("Price (USD per GPU-hour)", Input(value="2.8", id="price"))
-        yield row(
-            "Build at your site (optional)",
-            Select([(s.name, s.id) for s in p.catalog.sites], id="site", prompt="their own datacenters"),
-        )
-        yield Label("Or leave a contract early (its number; the partner's penalty applies)")
-        with Horizontal(classes="buttons"):
-            yield Input(placeholder="contract number", id="exit-slot")
-            yield Button("Leave contract", id="exit", variant="error")
+        yield row("Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0]))
+        yield row("GPU", choice("gpu", [(g.id, g.id) for g in p.catalog.gpus], value="H100"))
+        yield row("Count", number("count", "20000"))
+        yield row("Start in (weeks)", number("start", "0"))
+        yield row("Term (weeks)", number("weeks", "52"))
+        yield row("Price $/GPU-hour", number("price", "2.8"))
+        yield row("Build at your site", choice("site", [(s.name, s.id) for s in p.catalog.sites], prompt="their own datacenters"))
+        investors = [q for q in p.catalog.partners if p.lab_ids[self.lab] in q.invests_in]
+        if investors:
+            yield Label(f"Or ask {investors[0].name} to invest, for a share of your revenue")
+            with Horizontal(classes="row"):
+                yield number("invest", "10B", tooltip="USD to ask for")
+                yield number("share", "5", tooltip="% of your revenue offered")
+                yield Button(f"Ask {investors[0].name}", id="ask-invest", compact=True)
+            self.investor = investors[0].id
+        else:
+            self.investor = None
+
+    def buttons(self) -> ComposeResult:
+        yield from super().buttons()
+        yield Button("Leave the selected contract", id="exit", variant="error", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#contracts", DataTable).add_columns(
+            "#", "partner", "GPUs", "$/h", "from", "until", "$/week", "leave costs"
+        )
         super().on_mount()
-        self._partners()
 
-    def _partners(self) -> None:
-        s, p, lab = self.session, self.session.params, self.lab
-        w = s.world
-        lines = ["[b]Partners[/b]"]
-        for k, q in enumerate(p.catalog.partners):
-            lines.append(
-                f"{q.name}: relationship {w.relationship[0, lab, k]:+.2f}, patience {w.patience[0, lab, k]:.0f} offers"
-            )
-        for k in range(w.contract_partner.shape[-1]):
-            if w.contract_partner[0, lab, k] >= 0:
-                lines.append(
-                    f"  contract {k}: {p.partner_ids[int(w.contract_partner[0, lab, k])]} "
-                    f"{int(w.contract_count[0, lab, k]):,} {p.gpu_ids[int(w.contract_gpu[0, lab, k])]} "
-                    f"${w.contract_price[0, lab, k]:.2f}/h, weeks {w.contract_start[0, lab, k]}-{w.contract_end[0, lab, k]}"
-                )
-        self.query_one("#partners", Static).update("\n".join(lines))
+    def refresh_view(self) -> None:
+        s, lab = self.session, self.lab
+        lines = ["Partners (relationship -1..1; patience: offers they will still hear this week)"]
+        for q in views.partner_views(s, lab):
+            lines.append(f"  {q.name}: relationship {q.relationship:+.2f}, patience {q.patience:.0f}")
+        self.show("partners", "\n".join(lines))
+        table = self.query_one("#contracts", DataTable)
+        table.clear()
+        for c in views.contracts_view(s, lab):
+            table.add_row(
+                str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", day(c.start_date),
+                day(c.end_date), money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
+            )  # fmt: skip
+        super().refresh_view()
 
     def _offer(self) -> dict[str, Any]:
-        offer = {
+        offer: dict[str, Any] = {
             "partner": str(self.value("partner")),
             "gpu": str(self.value("gpu")),
-            "count": int(parse_number(self.value("count"), "count", 1, 10_000_000, integer=True)),
-            "start": self.session.week
-            + int(parse_number(self.value("start"), "start", 0, 520, integer=True)),
-            "weeks": int(parse_number(self.value("weeks"), "term", 1, 520, integer=True)),
-            "price": parse_number(self.value("price"), "price", 0.01, 1000),
+            "count": int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER, integer=True)),
+            "start": self.session.week + int(parse_number(self.text("start"), "start", 0, 520, integer=True)),
+            "weeks": int(parse_number(self.text("weeks"), "term", 1, 520, integer=True)),
+            "price": parse_number(self.text("price"), "price", 0.01, 1000),
         }
         site = self.value("site")
         if site is not Select.NULL and site is not None:
@@ -93,29 +92,55 @@ class DealsScreen(DecisionScreen):
         p = self.session.params
         o = self._offer()
         q, g = p.partner_ids.index(o["partner"]), p.gpu_ids.index(o["gpu"])
+        name = p.catalog.partners[q].name
         if p.partner_price[q, g] <= 0:
-            return f"{p.catalog.partners[q].name} does not rent {o['gpu']}."
-        total = o["count"] * o["price"] * 168 * o["weeks"]
-        return f"List price ${p.partner_price[q, g]:.2f}/GPU-hour. This offer is worth {money(total)} over {o['weeks']} weeks."
+            return f"{name} does not rent out {o['gpu']}."
+        total = o["count"] * o["price"] * HOURS_PER_WEEK * o["weeks"]
+        start = p.date_of(o["start"])
+        return (
+            f"{name}'s list price ${p.partner_price[q, g]:.2f}/GPU-hour. This offer: {money(total)} over "
+            f"{o['weeks']} weeks from {day(start)} ({money(total / o['weeks'])} a week)."
+        )
 
-    def decide(self) -> str:
-        answer, words, ans = self.session.offer(self.lab, self._offer())
-        self._partners()
+    def confirm(self) -> None:  # an offer is talked through now, not queued
+        try:
+            answer, words, ans = self.session.offer(self.lab, self._offer())
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
         if answer == "counter":
-            lab = self.lab
-            self.query_one("#count", Input).value = str(int(ans.count[0, lab]))
-            self.query_one("#price", Input).value = f"{math.ceil(float(ans.price[0, lab]) * 100) / 100:.2f}"
-            words += "  (their terms are filled in: confirm to accept)"
-        return words
+            self.query_one("#count", Input).value = str(int(ans.count[0, self.lab]))
+            self.query_one("#price", Input).value = f"{math.ceil(float(ans.price[0, self.lab]) * 100) / 100:.2f}"
+            words += "  (their terms are filled in: make the offer again to accept)"
+        self.say(words)
+        self.refresh_view()
+
+    def submitted(self, field: Input) -> None:
+        if field.id in ("invest", "share"):
+            self._invest()
+        else:
+            self.confirm()
+
+    @on(Button.Pressed, "#ask-invest")
+    def _invest(self) -> None:
+        try:
+            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_USD)
+            share = parse_number(self.text("share"), "share", 0, 90) / 100.0
+            _, words, ans = self.session.offer(self.lab, {"partner": self.investor, "invest": usd, "share": share})
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        if ans.answer[0, self.lab] == 1:  # a counter names the share it needs
+            self.query_one("#share", Input).value = f"{math.ceil(float(ans.share[0, self.lab]) * 1000) / 10:.1f}"
+            words += "  (their share is filled in: ask again to accept)"
+        self.say(words)
+        self.refresh_view()
 
     @on(Button.Pressed, "#exit")
     def _exit(self) -> None:
-        message = self.query_one("#message", Static)
-        try:
-            slot = int(parse_number(self.value("exit-slot"), "contract number", 0, 99, integer=True))
-            text = self.session.leave_contract(self.lab, slot)
-        except Refused as err:
-            message.update(f"[red]{err}[/red]")
+        table = self.query_one("#contracts", DataTable)
+        if table.row_count == 0:
+            self.say("You have no contract to leave.", failed=True)
             return
-        message.update(text)
-        self.app.notify(text)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.submit(decisions.LeaveContract(int(str(key))))

@@ -1,22 +1,20 @@
-"""Modal dialogs."""
+"""Modal dialogs: a yes/no question, and the hand-over between two players."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import (
-    Button,
-    Static,
-)
+from textual.widgets import Button, Static
+
+from game.tui import bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question that returns the answer."""
 
-    BINDINGS = [Binding("y", "yes", "Yes"), Binding("n,escape", "no", "No")]
+    BINDINGS = bindings.CONFIRM
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -24,10 +22,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.question)
+            yield Static(self.question, markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Yes", id="yes", variant="error")
-                yield Button("No", id="no", variant="primary")
+                yield Button("Yes (y)", id="yes", variant="error", compact=True)
+                yield Button("No (n)", id="no", variant="primary", compact=True)
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:
@@ -36,3 +34,23 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#no")
     def action_no(self) -> None:
         self.dismiss(False)
+
+
+class HandoverScreen(ModalScreen[None]):
+    """Two players, one terminal: the screen hides the last player's lab until the next
+    one says they are ready."""
+
+    BINDINGS = bindings.HANDOVER
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.text, markup=False)
+            yield Button("Ready (enter)", id="ready", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#ready")
+    def action_ready(self) -> None:
+        self.dismiss(None)

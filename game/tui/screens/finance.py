@@ -1,60 +1,72 @@
-"""Finance: rounds, loans, last week's P&L."""
+"""Finance: raise a round, borrow against your GPUs or repay; last week's P&L."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import (
-    Input,
-    Select,
-)
+from textual.widgets import DataTable, Static
 
-from game.engine import economy
-from game.tui.format import money, parse_number
-from game.tui.screens.decision import DecisionScreen
-from game.tui.widgets.form import row
+from game.play import decisions, views
+from game.tui.format import day, money, parse_number, weeks
+from game.tui.screens.base import FormScreen
+from game.tui.widgets.form import choice, number, row
+
+WHAT = [("Equity round", "raise"), ("Loan against GPUs", "borrow"), ("Repay debt", "repay")]
 
 
-class FinanceScreen(DecisionScreen):
-    TITLE_TEXT = "Finance: raise a round or borrow against your GPUs"
+class FinanceScreen(FormScreen):
+    TITLE_TEXT = "Finance: raise a round, borrow or repay"
+
+    def info(self) -> ComposeResult:
+        yield Static(id="money-state", markup=False)
+        yield DataTable(id="pnl", cursor_type="none", zebra_stripes=True, show_cursor=False)
 
     def fields(self) -> ComposeResult:
-        yield row(
-            "What",
-            Select(
-                [("Equity round", "raise"), ("Loan against GPUs", "borrow")],
-                value="raise",
-                id="what",
-                allow_blank=False,
-            ),
+        yield row("What", choice("what", WHAT, value="raise"))
+        yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9")
+
+    def on_mount(self) -> None:
+        self.query_one("#pnl", DataTable).add_columns("last week", "in", "out")
+        super().on_mount()
+
+    def refresh_view(self) -> None:
+        s, lab = self.session, self.lab
+        v = views.lab_view(s, lab)
+        rate = s.params.rules.finance.interest_rate
+        ready = "now" if v.next_round <= v.date else f"from {day(v.next_round)}"
+        self.show(
+            "money-state",
+            f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}\n"
+            f"Valuation {money(v.valuation)}; your share {v.share:.1%}. Investors hear a round {ready}, up to "
+            f"{money(v.round_cap)}. Lenders offer {money(v.credit)} at {rate:.0%} a year.",
         )
-        yield row("Amount (USD)", Input(value="5e9", id="amount"))
+        table = self.query_one("#pnl", DataTable)
+        table.clear()
+        for name, amount in views.last_week_flows(s, lab):
+            table.add_row(name, money(amount) if amount > 0 else "", money(-amount) if amount < 0 else "")
+        super().refresh_view()
+
+    def _amount(self) -> float:
+        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_USD)
+
+    def decision(self) -> decisions.Decision:
+        what = self.value("what")
+        if what == "borrow":
+            return decisions.Borrow(self._amount())
+        if what == "repay":
+            return decisions.Repay(self._amount())
+        return decisions.RaiseRound(self._amount())
 
     def preview(self) -> str:
-
-        s = self.session
-        w, lab = s.world, self.lab
-        f = s.params.rules.finance
-        cap = min(f.raise_max_fraction * w.valuation[0, lab], f.raise_max_usd * w.mood[0])
-        room = float(economy.credit_headroom(s.params, w)[0, lab])
-        text = (
-            f"Valuation {money(float(w.valuation[0, lab]))}, your share {w.founder_share[0, lab]:.1%}. "
-            f"A round can raise up to {money(cap)}; lenders offer {money(room)} at {f.interest_rate:.0%}."
-        )
-        report = s.last_report
-        if report is not None:
-            flows = report.flows[0, lab]
-            items = [
-                f"{name} {money(float(v))}"
-                for name, v in zip(economy.FLOWS, flows, strict=True)
-                if abs(v) >= 1e5
-            ]
-            text += (
-                "\nLast week: " + (", ".join(items) or "nothing moved") + f"; net {money(float(flows.sum()))}"
+        v = views.lab_view(self.session, self.lab)
+        amount, what = self._amount(), self.value("what")
+        if what == "raise":
+            got = min(amount, v.round_cap)
+            return (
+                f"Asking {money(amount)}: investors put in up to {money(got)} at about {money(v.valuation)} "
+                f"pre-money; you keep {v.share * v.valuation / (v.valuation + got):.1%} of the lab "
+                f"(post-money about {money(v.valuation + got)})."
             )
-        return text
-
-    def decide(self) -> str:
-        amount = parse_number(self.value("amount"), "amount", 1, 1e13)
-        if self.value("what") == "borrow":
-            return self.session.borrow(self.lab, amount)
-        return self.session.raise_round(self.lab, amount)
+        if what == "borrow":
+            rate = self.session.params.rules.finance.interest_rate
+            return f"{money(amount)} at {rate:.0%} a year: {money(amount * rate / 52)} a week in interest."
+        return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."

@@ -1,47 +1,44 @@
-"""The odds screen: futures played in a worker."""
+"""The odds: futures played by the AI from this week, in a worker that posts its
+progress and its result as messages. Your lab is played in the futures by the AI style
+closest to your recent moves, or by the style you pick. Leaving the screen stops them."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.widgets import (
-    Select,
-    Static,
-)
+from textual.containers import VerticalScroll
+from textual.widgets import Select, Static
 from textual.worker import get_current_worker
 
-from game.tui.screens.decision import DecisionScreen
+from game.tui import bindings
+from game.tui.messages import ForecastDone, ForecastProgress
+from game.tui.screens.base import GameScreen, styled
+from game.tui.widgets.form import choice
 
 
-class ForecastScreen(DecisionScreen):
-    """Your odds: futures played by the AI from this week, computed in a worker. Your
-    lab is played in the futures by the AI style closest to your recent moves, or by the
-    style you pick."""
-
-    TITLE_TEXT = "Forecast: the odds from here (the AI plays every lab in the futures)"
+class ForecastScreen(GameScreen):
+    BINDINGS = bindings.FORECAST
     FUTURES = 400
     HORIZON: int | None = None  # to the end of the game (futures stop when someone wins)
-    BINDINGS = [
-        *(b for b in DecisionScreen.BINDINGS if b.key != "escape"),
-        Binding("escape", "leave", "Back", id="back"),
-        Binding("r", "run", "Run again", id="forecast-run"),
-    ]
 
-    def fields(self) -> ComposeResult:
+    def body(self) -> ComposeResult:
         s = self.session
         guessed = s.guessed_styles()[s.params.lab_ids[self.lab]]
         options = [(f"as you have played lately (a {guessed})", "")]
         options += [(f"as a {style}", style) for style in s.catalog.style_ids]
-        yield Select(options, value="", allow_blank=False, id="as", prompt="Your lab in the futures")
-        yield Static("", id="odds")
+        with VerticalScroll(classes="form"):
+            yield Static(styled("[b]The odds from here[/b]: the AI plays every lab in the futures"), classes="form-title")
+            yield choice("as", options, value="", prompt="Your lab in the futures")
+            yield Static("", id="odds", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#confirm").display = False
         self.cancelled = False
         self.result: Any = None  # the last forecast played, even if cut short
+        self.finished = threading.Event()  # set when a run of futures has ended (played or stopped)
+        super().on_mount()
         self.action_run()
 
     @on(Select.Changed, "#as")
@@ -50,6 +47,7 @@ class ForecastScreen(DecisionScreen):
 
     def action_run(self) -> None:
         self.cancelled = False
+        self.finished.clear()
         style = self.query_one("#as", Select).value
         lab = self.session.params.lab_ids[self.lab]
         self.futures_styles = {lab: str(style)} if style else {}
@@ -58,7 +56,7 @@ class ForecastScreen(DecisionScreen):
 
     def action_leave(self) -> None:
         self.cancelled = True  # leaving the screen stops its futures
-        self.app.pop_screen()
+        self.dismiss()
 
     def on_unmount(self) -> None:
         self.cancelled = True
@@ -67,9 +65,11 @@ class ForecastScreen(DecisionScreen):
         s = self.session
         weeks = self.HORIZON if self.HORIZON is not None else s.params.last_week + 1 - s.week
         ahead = "to the end of the game" if self.HORIZON is None else f"up to {self.HORIZON} weeks ahead"
-        self.query_one("#odds", Static).update(
-            f"Playing {self.FUTURES} futures {ahead}: week {played} of at most {weeks}... (esc cancels)"
-        )
+        self.show("odds", f"Playing {self.FUTURES} futures {ahead}: week {played} of at most {weeks}... (esc cancels)")
+
+    def on_forecast_progress(self, message: ForecastProgress) -> None:
+        if not self.cancelled:
+            self._progress(message.weeks)
 
     @work(thread=True, exclusive=True, group="forecast")
     def _compute(self, styles: dict[str, str]) -> None:
@@ -83,28 +83,30 @@ class ForecastScreen(DecisionScreen):
             nonlocal played
             played += 1
             if played % 10 == 0 and not stop():
-                self.app.call_from_thread(self._progress, played)
+                self.post_message(ForecastProgress(played))
             return stop()
 
-        fc = self.session.forecast(
-            futures=self.FUTURES, weeks=self.HORIZON, styles=styles, should_stop=week_done
-        )
-        self.result = fc
-        if not stop():
-            self.app.call_from_thread(self._show, fc)
+        try:
+            fc = self.session.forecast(futures=self.FUTURES, weeks=self.HORIZON, styles=styles, should_stop=week_done)
+            self.result = fc
+            if not worker.is_cancelled:
+                self.post_message(ForecastDone(fc, stop()))
+        finally:
+            self.finished.set()
 
-    def _show(self, fc: Any) -> None:
-        s = self.session
+    def on_forecast_done(self, message: ForecastDone) -> None:
+        if message.cancelled:
+            return
+        fc, s = message.forecast, self.session
         p = s.params
         played_as = s.guessed_styles() | self.futures_styles
         lines = [
-            f"{fc.futures} futures, {fc.weeks_played} weeks ahead"
-            + (" (cancelled early)" if self.cancelled else ""),
+            f"{fc.futures} futures, {fc.weeks_played} weeks ahead",
             "played as: " + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids)),
         ]
         for i in range(p.n_labs):
             you = "  <- you" if i == self.lab else ""
-            lines.append(f"{s.lab_name(i):<16} wins {fc.win[i]:6.1%} {'█' * round(fc.win[i] * 40)}{you}")
+            lines.append(f"{s.lab_name(i):<16} wins {fc.win[i]:6.1%} {'█' * round(fc.win[i] * 30)}{you}")
         lines.append(f"{'undecided':<16}      {fc.no_winner:6.1%}")
         lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%}")
         if fc.agi_weeks.size:
@@ -117,5 +119,5 @@ class ForecastScreen(DecisionScreen):
                 quarters[key] = quarters.get(key, 0) + 1
             top = max(quarters.values())
             for key, n in quarters.items():
-                lines.append(f"  {key}  {'█' * max(1, round(n / top * 40))} {n / fc.futures:.0%}")
-        self.query_one("#odds", Static).update("\n".join(lines))
+                lines.append(f"  {key}  {'█' * max(1, round(n / top * 30))} {n / fc.futures:.0%}")
+        self.show("odds", "\n".join(lines))

@@ -1,37 +1,58 @@
-"""The end of the game."""
+"""The end of the game: the result, why the winner won, your decisions that mattered,
+your score part by part, and the hall of fame."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import (
-    Button,
-    Footer,
-    Header,
-    Static,
-)
+from textual.widgets import Button, Footer, Static
+
+from game.play.intel import Debrief
+from game.tui import bindings
+from game.tui.screens.base import plain, styled
+from game.tui.widgets.header import GameHeader
 
 
 class GameOverScreen(Screen):
-    BINDINGS = [
-        Binding("n", "app.new_game", "New game", id="new-game"),
-        Binding("q", "app.exit_now", "Quit", id="quit"),
-    ]
+    BINDINGS = bindings.GAME_OVER
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, debrief: Debrief, board: list[dict[str, Any]], heading: str) -> None:
         super().__init__()
-        self.text = text
+        self.debrief = debrief
+        self.board = board
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self.text, id="game-over")
-        with Horizontal(classes="buttons"):
-            yield Button("New game", id="again", variant="primary")
-            yield Button("Quit", id="quit")
-        yield Footer()
+        yield GameHeader()
+        with VerticalScroll(id="game-over"):
+            yield Static(self._text(), markup=False, id="debrief")
+            with Horizontal(classes="buttons"):
+                yield Button("New game (n)", id="again", variant="primary", compact=True)
+                yield Button("Quit (q)", id="quit", compact=True)
+        yield Footer(compact=True)
+
+    def _text(self) -> Content:
+        d = self.debrief
+        lines = [styled("[b]GAME OVER[/b]  $r", r=d.result), plain("")]
+        if d.why:
+            lines.append(styled("[b]Why $w won[/b]", w=d.winner))
+            lines += [plain(f"  {line}") for line in d.why]
+        lines.append(styled("[b]Your game[/b]"))
+        lines += [plain(f"  {line}") for line in d.decisions]
+        lines.append(styled("[b]Your score[/b] $t points", t=f"{d.total:,.0f}"))
+        lines += [plain(f"  {name:<12} {points:>12,.0f}") for name, points in d.score]
+        lines.append(plain("  (? explains the score)"))
+        lines.append(styled("[b]Hall of fame[/b] $h", h=self.heading))
+        for i, e in enumerate(self.board[:5]):
+            lines.append(plain(f"  {i + 1}. {e['lab']} {float(e['score']):,.0f} - {e['result']}"))
+        if not self.board:
+            lines.append(plain("  (empty)"))
+        return Content("\n").join(lines)
 
     @on(Button.Pressed, "#again")
     def _again(self) -> None:

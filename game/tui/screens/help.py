@@ -1,41 +1,65 @@
-"""How to play."""
+"""How to play: the turn, the keys (from the one table of bindings), the score."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
-from textual.widgets import (
-    Static,
-)
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
-from game.tui.screens.decision import DecisionScreen
-
-
-class HelpScreen(DecisionScreen):
-    TITLE_TEXT = "How to play"
-
-    def fields(self) -> ComposeResult:
-        yield Static(HELP_TEXT)
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm").display = False
-
+from game.tui import bindings
+from game.tui.widgets.header import GameHeader
 
 HELP_TEXT = """\
-Each turn is a week. Make your decisions on the screens below, then press n to end the week
-(f fast-forwards until something needs you; f again stops). The first lab to release a model
-at the AGI capability wins; run out of cash and credit and you are out.
+Each turn is a week. Put the week's decisions in your order book from the screens below,
+then press n to end the week (f fast-forwards until something needs you; f again stops).
+The first lab to release a model at the AGI capability wins; run out of cash and credit
+and you are out. Every decision shows what it costs before you make it; b lists the
+week's decisions with their cost, and any can be cancelled until the week ends.
 
-  m  Market     buy GPUs from NVIDIA via Dell or Supermicro; they arrive after the lead time
-  s  Sites      build halls (MW), order gas turbines, upgrade substations: GPUs only run in
-                halls that have power
-  d  Deals      offer Oracle, Microsoft or CoreWeave a rental; they accept, counter, stall
-                (with a reason) or reject. A counter's terms are filled in: confirm to accept.
-  t  Training   start a run (C FLOP, or N parameters with D = 20N) and set the compute split
-  c  Finance    raise a round (dilutes you) or borrow against your GPUs; last week's P&L
-  r  Rivals     what the news says about the others
-  o  Odds       a forecast: hundreds of futures played from this week
-  ctrl+s save, ctrl+p the command palette (every action, and themes), q quit.
+Capability is log10 of a model's effective compute (GPT-4 is 25.3). Effective compute is
+the run's FLOP times your software efficiency when it started; research raises that ~3x a
+year, faster with research compute, people and a stronger model.
 
-Capability is log10 of a model's effective compute (GPT-4 is 25.3). Effective compute is the
-run's FLOP times your software efficiency when it started; research raises that ~3x a year,
-faster with research compute and a stronger model."""
+Power: GPUs run only in halls with power. A site's grid is shared by every lab there;
+substations add grid slowly, gas turbines quickly (permits cap them). Delivered GPUs wait
+in the warehouse until a powered hall has room.
+
+Rivals: released models are public; everything else about a rival is an estimate from
+news, leaks and hiring (about +-35%), which moves every few weeks.
+
+The score (shown at the end, kept in the hall of fame per scenario and difficulty):
+  AGI win       {agi:,.0f} points if your lab reaches AGI first
+  weeks early   {early:,.0f} points for every week before the last week it comes
+  your stake    {stake:,.0f} points per $1B of the founders' share of the lab's value
+A bankrupt lab scores nothing for its stake.
+
+Keys"""
+
+
+class HelpScreen(Screen):
+    BINDINGS = [b for b in bindings.FORM if b.id == "back"]
+
+    def __init__(self, rules: Any = None) -> None:
+        super().__init__()
+        self.rules = rules
+
+    def compose(self) -> ComposeResult:
+        yield GameHeader()
+        with VerticalScroll(classes="form"):
+            yield Static(self._text(), markup=False, id="help-text")
+        yield Footer(compact=True)
+
+    def _text(self) -> str:
+        r = self.rules
+        text = HELP_TEXT.format(
+            agi=r.agi_win_points if r else 0, early=r.points_per_week_early if r else 0,
+            stake=r.points_per_billion_owned if r else 0,
+        )  # fmt: skip
+        keys = [f"  {b.key.replace('question_mark', '?'):<10} {b.tooltip or b.description}" for b in bindings.HQ]
+        return text + "\n" + "\n".join(keys) + "\n  ctrl+p     the command palette (every screen and action, themes)"
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,142 +1,185 @@
-"""The HQ dashboard: your lab at a glance, the race, the news."""
+"""The HQ dashboard: your lab at a glance, what needs you, the race, the news.
+
+One column at 80x24 (the most important first; the rest scrolls), two columns from 110
+columns on, three from 170."""
 
 from __future__ import annotations
 
-import math
-
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    Label,
-    ProgressBar,
-    Static,
-)
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.widgets import DataTable, Static
 
-from game.play.session import Session
-from game.tui.format import bars, money
+from game.play import intel, views
+from game.play.guide import next_step
+from game.tui import bindings
+from game.tui.format import count, day, flop, flops, money, mw, weeks
+from game.tui.screens.base import GameScreen, plain, styled
+from game.tui.widgets.charts import Trend
+
+BAR = 24
+SEVERITY = {"error": "$error", "warning": "$warning", "information": "$accent"}
 
 
-# ------------------------------------------------------------------------- HQ
-class HQScreen(Screen):
-    """The dashboard: your lab at a glance, the race, the news."""
+def short(name: str) -> str:
+    """A lab's name in a table: its first word (Google DeepMind -> Google)."""
+    return name.split()[0]
 
-    BINDINGS = [
-        Binding("n", "app.end_week", "End week", id="end-week"),
-        Binding("f", "app.fast_forward", "Fast-forward", id="fast-forward"),
-        Binding("m", "app.open('market')", "Market", id="market"),
-        Binding("s", "app.open('sites')", "Sites", id="sites"),
-        Binding("d", "app.open('deals')", "Deals", id="deals"),
-        Binding("t", "app.open('training')", "Training", id="training"),
-        Binding("c", "app.open('finance')", "Finance", id="finance"),
-        Binding("r", "app.open('rivals')", "Rivals", id="rivals"),
-        Binding("o", "app.open('forecast')", "Odds", id="forecast"),
-        Binding("question_mark,h", "app.open('help')", "Help", id="help"),
-        Binding("tab", "app.next_player", "Next player", id="next-player", show=False),
-        Binding("ctrl+s", "app.save", "Save", id="save"),
-        Binding("q", "app.request_quit", "Quit", id="quit"),
-    ]
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="hq"):
-            with Vertical(id="hq-left"):
-                yield Static(id="lab-panel")
-                yield Label("AGI progress")
-                yield ProgressBar(total=100, show_eta=False, id="agi-you")
-                yield Label("Rival's best (estimate)", id="rival-label")
-                yield ProgressBar(total=100, show_eta=False, id="agi-rival")
-                yield Static(id="runs-panel")
-            with Vertical(id="hq-right"):
-                yield DataTable(id="race", cursor_type="none", zebra_stripes=True)
-                yield Static(id="charts")
-                yield Static(id="news")
-        yield Footer()
+def bar(fraction: float, width: int = BAR) -> str:
+    filled = int(round(max(0.0, min(1.0, fraction)) * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+class HQScreen(GameScreen):
+    BINDINGS = bindings.HQ
+    show_guide = True
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="hq"):
+            with Vertical(id="hq-a"):
+                yield Static(id="guide", markup=False)
+                yield Static(id="status", markup=False)
+                yield Static(id="runs", markup=False)
+                yield Static(id="alerts", markup=False)
+                yield Static(id="agi", markup=False)
+            with Container(id="hq-bc"):
+                with Vertical(id="hq-b"):
+                    yield DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
+                    yield Vertical(id="charts")
+                with Vertical(id="hq-c"):
+                    yield Static(id="sites", markup=False)
+                    yield Static(id="news", markup=False)
+        yield Static(bindings.more_keys(bindings.HQ), id="more-keys", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#race", DataTable)
-        table.add_columns("lab", "model", "compute", "users", "cash", "value")
+        table.add_columns("lab", "model", "compute", "users", "value")
+        super().on_mount()
+        self._layout(self.size.width)
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.set_class(width >= 110, "-two")
+        self.set_class(width >= 170, "-three")
+
+    def action_toggle_guide(self) -> None:
+        type(self).show_guide = not type(self).show_guide
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        app = self.app
-        session: Session = app.session
-        lab = app.player
-        snap = session.snapshot(lab)
-        name = session.lab_name(lab)
-        self.sub_title = f"{name} - week {session.week} - {session.date.isoformat()}"
-        c = snap["compute"]
-        runway = "no burn" if math.isinf(snap["runway"]) else f"{snap['runway']:,.0f} weeks"
-        lines = [
-            f"[b]{name}[/b]  {session.date:%d %b %Y} (week {session.week})",
-            f"Cash {money(snap['cash'])}   burn {money(snap['burn'])}/week   runway {runway}",
-            f"Debt {money(snap['debt'])}   valuation {money(snap['valuation'])}   your share {snap['share']:.1%}",
-            f"Users {snap['users'] / 1e6:,.0f}M   revenue {money(snap['revenue'])}/week",
-            f"Compute (EFLOP/s): training {c['training'] / 1e18:,.0f}, inference {c['inference'] / 1e18:,.0f}, "
-            f"research {c['research'] / 1e18:,.0f}",
-            f"GPUs working {snap['gpus']:,.0f}, in warehouse {snap['warehouse']:,}, on order {snap['on_order']:,}",
-            f"Best model {snap['best_model']:.2f} (AGI at {session.params.agi_capability:.1f})   software {snap['software']:+.2f}",
+        s, lab = self.session, self.lab
+        v = views.lab_view(s, lab)
+        self.sub_title = f"{v.name} · week {v.week} · {day(v.date)}"
+        self._guide()
+        pending = f" ({money(-v.pending)} in this week's orders)" if v.pending else ""
+        c = v.compute
+        total = sum(c.values())
+        uses = ("train", "serve", "research")
+        split = " · ".join(f"{n} {x / total:.0%}" for n, x in zip(uses, c.values(), strict=True)) if total else "none"
+        status = [
+            plain(f"Cash {money(v.cash)}{pending} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}"),
+            plain(f"Value {money(v.valuation)} · your share {v.share:.1%} · debt {money(v.debt)}"),
+            plain(f"Users {count(v.users)} · revenue {money(v.revenue)}/wk · next round {day(v.next_round)}"),
+            plain(f"Compute {flops(total)} ({split})"),
+            plain(
+                f"GPUs {count(v.gpus)} working · {count(v.warehouse)} waiting for power · "
+                f"{count(v.on_order)} on order"
+            ),
         ]
-        for site in snap["sites"]:
-            lines.append(
-                f"  {site['name']}: {site['used_mw']:,.0f} of {min(site['hall_mw'], site['power_mw']):,.0f} MW used"
-                + (f", {site['building_mw']:,.0f} MW being built" if site["building_mw"] else "")
-            )
-        self.query_one("#lab-panel", Static).update("\n".join(lines))
-        self.query_one("#agi-you", ProgressBar).update(progress=100 * snap["agi_progress"])
-        rivals = [i for i in range(session.params.n_labs) if i != lab]
-        best_rival = max(rivals, key=lambda i: session.world.best_model[0, i])
-        rival_cap = float(session.world.best_model[0, best_rival])
-        self.query_one("#rival-label", Label).update(
-            f"Rival's best: {session.lab_name(best_rival)} (estimate)"
+        self.query_one("#status", Static).update(Content("\n").join(status))
+        self.query_one("#status", Static).tooltip = (
+            "Cash: what you have; orders this week are paid when the week ends. Burn: weekly running "
+            "costs (power, rent, people, interest, halls being built) less revenue. Runway: weeks of "
+            "cash and credit at this burn. Value: what investors think the lab is worth; your share "
+            "of it is your stake (it counts in your score)."
         )
-        self.query_one("#agi-rival", ProgressBar).update(progress=100 * session.agi_progress(rival_cap))
-        runs = ["[b]Training runs[/b]"]
-        for run in snap["runs"]:
-            eta = f", ~{run['eta_weeks']:,.0f} weeks left" if run["eta_weeks"] is not None else ""
-            post = (
-                f", {run['post_weeks_left']} weeks to release" if run["post_weeks_left"] is not None else ""
-            )
-            runs.append(
-                f"{run['phase']} {run['flop']:.1e} FLOP -> {run['capability']:.2f}: {run['progress']:.0%}{eta}{post}"
-            )
-        if len(runs) == 1:
-            runs.append("none (press t to plan one)")
-        self.query_one("#runs-panel", Static).update("\n".join(runs))
+        found = intel.alerts(s, lab)
+        lines = [styled(f"[{SEVERITY[a.severity]}]! $t[/]", t=a.text) for a in found[:5]]
+        if len(found) > 5:
+            lines.append(plain(f"... and {len(found) - 5} more (b shows your orders)"))
+        self.query_one("#alerts", Static).update(Content("\n").join(lines) if lines else plain("No alerts."))
+        self._agi(v)
+        self._runs(v)
+        self._race()
+        self._charts()
+        self._sites(v)
+        news = [n for n in s.news if n.seen_by(lab)][-6:]
+        text = [styled("[b]News[/b] (l: all)")] + [plain(f"w{n.week}: {n.text}") for n in reversed(news)]
+        self.query_one("#news", Static).update(Content("\n").join(text))
+
+    def _guide(self) -> None:
+        guide = self.query_one("#guide", Static)
+        step = next_step(self.session, self.lab) if type(self).show_guide and self.app.guide_on else None
+        guide.display = step is not None
+        if step is not None:
+            guide.update(styled("[b]Next:[/b] $what [dim](g hides this guide)[/]", what=step.what))
+            guide.tooltip = step.why
+
+    def _agi(self, v: views.LabView) -> None:
+        rivals = intel.rival_views(self.session, self.lab)
+        lines = [styled("[b]Race to AGI[/b] (capability $agi wins)", agi=f"{v.agi_capability:.1f}")]
+        lines.append(plain(f"{'You':<8} {bar(v.agi_progress)} {v.best_model:5.2f}"))
+        for r in sorted(rivals, key=lambda r: -r.best_model)[:2]:
+            lines.append(plain(f"{short(r.name):<8} {bar(r.agi_progress)} {r.best_model:5.2f}"))
+            for run in r.runs[:1]:
+                when = "in post-training" if run.phase == "post-training" else f"done in {run.eta_text}"
+                lines.append(plain(f"{'':<8} leak: a run of {run.capability_text}, {when}"))
+        self.query_one("#agi", Static).update(Content("\n").join(lines))
+
+    def _runs(self, v: views.LabView) -> None:
+        lines = [styled("[b]Your runs[/b]")]
+        for r in v.runs:
+            if r.phase == "training":
+                eta = "never at today's compute" if r.eta_weeks is None or r.eta_weeks == float("inf") else f"~{weeks(r.eta_weeks)} left"
+                lines.append(plain(f"train {flop(r.flop)} -> {r.capability:.2f}: {bar(r.progress, 10)} {r.progress:.0%}, {eta}"))
+            else:
+                lines.append(plain(f"post-training -> {r.capability:.2f}: ships in {r.post_weeks_left} weeks"))
+        planned = [d for d in self.session.book(self.lab) if d.kind == "run"]
+        for d in planned:
+            lines.append(plain(f"starts when the week ends: {d.label(self.session.params)[8:]}"))
+        if not v.runs and not planned:
+            lines.append(styled("[$error]none: press t to plan one[/]"))
+        self.query_one("#runs", Static).update(Content("\n").join(lines))
+
+    def _race(self) -> None:
+        s = self.session
         table = self.query_one("#race", DataTable)
         table.clear()
-        w = session.world
-        from game.engine import compute
+        me = views.lab_view(s, self.lab)
+        table.add_row(short(me.name), f"{me.best_model:.2f}", flops(sum(me.compute.values()), short=True), count(me.users), money(me.valuation))
+        for r in intel.rival_views(s, self.lab):
+            table.add_row(short(r.name), f"{r.best_model:.2f}", "~" + flops(r.compute, short=True), "~" + count(r.users), "~" + money(r.valuation))
 
-        peak, _, _ = compute.lab_flops(session.params, w)
-        for i in range(session.params.n_labs):
-            table.add_row(
-                session.lab_name(i),
-                f"{w.best_model[0, i]:.2f}",
-                f"{peak[0, i] / 1e18:,.0f} EF",
-                f"{w.users[0, i] / 1e6:,.0f}M",
-                money(float(w.cash[0, i])),
-                money(float(w.valuation[0, i])),
-            )
-        history = session.history[-40:]
-        charts = ["[b]The race, week by week[/b] (shared scale)"]
-        for title, key, fmt in (
-            ("capability", "capability", "{:.2f}"),
-            ("compute", "compute", "{:.2e}"),
-            ("cash", "cash", "{:.2e}"),
-        ):
-            mine = [h[key][lab] for h in history]
-            theirs = [h[key][best_rival] for h in history]
-            lo, hi = min(mine + theirs), max(mine + theirs)
-            charts.append(f"{title:<10} you   {bars(mine, lo, hi)} {fmt.format(mine[-1])}")
-            charts.append(f"{'':<10} rival {bars(theirs, lo, hi)} {fmt.format(theirs[-1])}")
-        self.query_one("#charts", Static).update("\n".join(charts))
-        news = [f"w{week}: {text}" for week, text in session.news[-8:]]
-        self.query_one("#news", Static).update("[b]News[/b]\n" + ("\n".join(reversed(news)) or "quiet week"))
+    def _charts(self) -> None:
+        s = self.session
+        box = self.query_one("#charts", Vertical)
+        box.remove_children()
+        history = s.history[-52:]
+        rivals = [i for i in range(s.params.n_labs) if i != self.lab]
+        best = max(rivals, key=lambda i: history[-1]["capability"][i]) if rivals else None
+        box.mount(Static(styled("[b]The last year[/b] (you; best rival: released models)"), markup=False))
+        box.mount(Trend("capability", [h["capability"][self.lab] for h in history], lambda x: f"{x:.2f}"))
+        if best is not None:
+            box.mount(Trend(short(s.lab_name(best)), [h["capability"][best] for h in history], lambda x: f"{x:.2f}"))
+        box.mount(Trend("compute", [h["compute"][self.lab] for h in history], flops))
+        box.mount(Trend("cash", [h["cash"][self.lab] for h in history], money))
+        box.mount(Trend("users", [h["users"][self.lab] for h in history], count))
 
-    def on_screen_resume(self) -> None:
-        self.refresh_view()
+    def _sites(self, v: views.LabView) -> None:
+        lines = [styled("[b]Sites[/b] (s)")]
+        for site in v.sites:
+            line = f"{site.short_name}: {mw(site.used_mw)} used of {mw(min(site.hall_mw, site.power_mw))}"
+            if site.building_mw:
+                line += f", {mw(site.building_mw)} building"
+            if site.unpowered_halls_mw >= 1:
+                line += f", {mw(site.unpowered_halls_mw)} of halls without power"
+            lines.append(plain(line))
+        if len(lines) == 1:
+            lines.append(plain("none yet: build halls (s) or rent (d)"))
+        if v.warehouse:
+            lines.append(plain(f"Warehouse: {count(v.warehouse)} GPUs need {mw(v.warehouse_mw)} of powered halls"))
+        self.query_one("#sites", Static).update(Content("\n").join(lines))

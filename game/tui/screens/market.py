@@ -1,55 +1,73 @@
-"""Market: buy GPUs."""
+"""Market: buy GPUs from NVIDIA through an integrator, with each chip's figures."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import (
-    Input,
-    Select,
-)
+from textual.widgets import DataTable
 
-from game.tui.format import parse_number
-from game.tui.screens.decision import DecisionScreen
-from game.tui.widgets.form import row
+from game.play import decisions, views
+from game.tui.format import count, day, money, mw, parse_number, weeks
+from game.tui.screens.base import FormScreen
+from game.tui.widgets.form import choice, number, row
 
 
-class MarketScreen(DecisionScreen):
-    TITLE_TEXT = "Market: buy GPUs from NVIDIA through an integrator"
+class MarketScreen(FormScreen):
+    TITLE_TEXT = "Market: buy GPUs from NVIDIA through Dell or Supermicro"
+
+    def info(self) -> ComposeResult:
+        table = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
+        table.tooltip = (
+            "PF/s: dense BF16 PFLOP/s per GPU. TF/$k: TFLOP/s per $1,000 of servers (what a dollar "
+            "buys). PF/MW: PFLOP/s per MW all-in (what your power buys). Left: NVIDIA's supply this quarter."
+        )
+        yield table
 
     def fields(self) -> ComposeResult:
         p = self.session.params
+        rows = views.market_rows(self.session)
+        first = next((r.id for r in rows if r.on_sale and r.id == "H100"), next((r.id for r in rows if r.on_sale), rows[0].id))
+        yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first))
+        yield row("Count", number("count", "10000"))
         yield row(
-            "GPU", Select([(g.name, g.id) for g in p.catalog.gpus], value="H100", id="gpu", allow_blank=False)
+            "Integrator", choice("vendor", [(v.name, v.id) for v in p.catalog.integrators], value=p.integrator_ids[0])
         )
-        yield row("Count", Input(value="10000", id="count"))
-        yield row(
-            "Integrator",
-            Select(
-                [(v.name, v.id) for v in p.catalog.integrators],
-                value=p.integrator_ids[0],
-                id="vendor",
-                allow_blank=False,
-            ),
-        )
+
+    def on_mount(self) -> None:
+        table = self.query_one("#gpus", DataTable)
+        table.add_columns("GPU", "on sale", "PF/s", "$/GPU", "TF/$k", "PF/MW", "kW", "left")
+        for r in views.market_rows(self.session):
+            table.add_row(
+                r.id,
+                "yes" if r.on_sale else "from " + day(r.on_sale_date),
+                f"{r.pflops:.2f}",
+                money(r.price),
+                f"{r.flops_per_kusd:.0f}",
+                f"{r.flops_per_mw:,.0f}",
+                f"{r.kw:.2f}",
+                count(r.supply_left) if r.on_sale else "-",
+                key=r.id,
+            )
+        super().on_mount()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.query_one("#gpu").value = str(event.row_key.value)  # type: ignore[attr-defined]
+
+    def _order(self) -> decisions.BuyGpus:
+        n = int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER, integer=True))
+        return decisions.BuyGpus(str(self.value("gpu")), str(self.value("vendor")), n)
+
+    def decision(self) -> decisions.BuyGpus:
+        return self._order()
 
     def preview(self) -> str:
-        from game.engine import compute
-
-        s, p = self.session, self.session.params
-        gpu, vendor = str(self.value("gpu")), str(self.value("vendor"))
-        count = parse_number(self.value("count"), "count", 1, 10_000_000, integer=True)
-        g, v = p.gpu_ids.index(gpu), p.integrator_ids.index(vendor)
-        unit = s.unit_price(g, v)
-        left = p.supply_per_quarter[compute.week_row(p, s.world)[0], g] - s.world.nvidia_ordered[0, g]
-        mw = count * p.gpu_kw[g] / 1000
-        lead = int(p.integrator_lead[v])
+        d = self._order()
+        q = views.order_quote(self.session, d.gpu, d.vendor, d.count)
+        row_ = next(r for r in views.market_rows(self.session) if r.id == d.gpu)
+        if not row_.on_sale:
+            return f"{d.gpu} goes on sale on {day(row_.on_sale_date)}."
+        queue = f" + {weeks(q['queue_weeks'])} of queue" if q["queue_weeks"] > 0 else ""
         return (
-            f"${unit:,.0f} per GPU in servers -> ${count * unit / 1e9:,.2f}B. NVIDIA has {max(left, 0):,.0f} {gpu} "
-            f"left this quarter. Lead time {lead} weeks+. Needs {mw:,.1f} MW of powered halls."
-        )
-
-    def decide(self) -> str:
-        count = parse_number(self.value("count"), "count", 1, 10_000_000, integer=True)
-        return self.session.order_gpus(
-            self.lab, str(self.value("gpu")), int(count), str(self.value("vendor"))
+            f"{money(q['unit'])} a GPU in servers: {money(q['total'])} for {count(d.count)}. Needs {mw(q['mw'])} "
+            f"of powered halls. Lead time {q['lead_weeks']} weeks{queue}: delivered around {day(q['arrive_date'])}. "
+            f"NVIDIA has {count(row_.supply_left)} left this quarter."
         )

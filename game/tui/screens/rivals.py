@@ -1,41 +1,50 @@
-"""Rival intel."""
+"""Rival intel: what news, leaks and hiring tell you about the other labs (estimates
+with a band; released models are public), and the race of capability over time."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import (
-    Static,
-)
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
 
-from game.tui.format import money
-from game.tui.screens.decision import DecisionScreen
+from game.play import intel
+from game.tui import bindings
+from game.tui.format import count, flop, flops, money
+from game.tui.screens.base import GameScreen, plain, styled
+from game.tui.widgets.charts import RaceChart
 
 
-class RivalsScreen(DecisionScreen):
-    """What the news lets you know about the other labs (estimates)."""
+class RivalsScreen(GameScreen):
+    BINDINGS = bindings.FORM
 
-    TITLE_TEXT = "Rival intel (from the news: estimates, rounded)"
+    def body(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Static(styled("[b]Rival intel[/b]: estimates from news, leaks and hiring (~ +-35%)"), classes="form-title")
+            yield Static(id="intel", markup=False)
+            yield Static(styled("[b]Capability over time[/b] (released models, every lab, one scale)"))
+            yield RaceChart(self._series(), lambda x: f"{x:.2f}", id="race-chart")
 
-    def fields(self) -> ComposeResult:
-        yield Static(id="intel")
-
-    def on_mount(self) -> None:
-        from game.engine import compute
-
+    def _series(self) -> list[tuple[str, list[float]]]:
         s = self.session
-        w, p = s.world, s.params
-        peak, _, n = compute.lab_flops(p, w)
-        lines = []
-        for i in range(p.n_labs):
-            if i == self.lab:
-                continue
-            rough = lambda x: float(f"{x:.1g}")  # noqa: E731 - the press rounds to one figure
-            running = [k for k in range(w.run_phase.shape[-1]) if w.run_phase[0, i, k] != 0]
-            lines += [
-                f"[b]{s.lab_name(i)}[/b]",
-                f"  best model about {w.best_model[0, i]:.1f}; {len(running)} run(s) under way",
-                f"  about {rough(n[0, i]):,.0f} GPUs, {rough(peak[0, i] / 1e18):,.0f} EFLOP/s",
-                f"  valued near {money(rough(float(w.valuation[0, i])))}; about {rough(w.users[0, i] / 1e6):,.0f}M users",
-            ]
-        self.query_one("#intel", Static).update("\n".join(lines))
-        self.query_one("#confirm").display = False
+        return [(s.lab_name(i), [h["capability"][i] for h in s.history]) for i in range(s.params.n_labs)]
+
+    def refresh_view(self) -> None:
+        lines: list[Content] = []
+        for r in intel.rival_views(self.session, self.lab):
+            lines.append(styled("[b]$name[/b]: best model $cap (AGI $pct of the way)", name=r.name, cap=f"{r.best_model:.2f}", pct=f"{r.agi_progress:.0%}"))
+            lines.append(plain(f"  ~{count(r.gpus)} GPUs, ~{flops(r.compute)}; valued ~{money(r.valuation)}; ~{count(r.users)} users"))
+            for run in r.runs:
+                if run.phase == "training":
+                    lines.append(plain(f"  training: {flop(run.flop_low)}-{flop(run.flop_high)}, {run.capability_text}, done in {run.eta_text}"))
+                else:
+                    lines.append(plain(f"  post-training a model of {run.capability_text}: release within weeks"))
+            if not r.runs:
+                lines.append(plain("  no run under way that the press knows of"))
+        self.query_one("#intel", Static).update(Content("\n").join(lines) if lines else plain("You race alone."))
+        chart = self.query_one("#race-chart", RaceChart)
+        chart.series = self._series()
+        chart.refresh()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,64 +1,81 @@
-"""Sites and power."""
+"""Sites and power: build halls, order gas turbines, upgrade substations."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import (
-    Input,
-    Select,
-)
+from textual.widgets import DataTable
 
-from game.tui.format import parse_number
-from game.tui.screens.decision import DecisionScreen
-from game.tui.widgets.form import row
+from game.play import decisions, views
+from game.tui.format import money, mw, parse_number
+from game.tui.screens.base import FormScreen
+from game.tui.widgets.form import choice, number, row
+
+WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation upgrade", "substation")]
 
 
-class SitesScreen(DecisionScreen):
-    TITLE_TEXT = "Sites and power: build halls, order turbines"
+class SitesScreen(FormScreen):
+    TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
+
+    def info(self) -> ComposeResult:
+        table = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
+        table.tooltip = (
+            "Grid free: grid MW no lab's halls hold yet. Yours: halls built / power you draw on "
+            "(grid share + turbines). Turbines: MW the permits still allow."
+        )
+        yield table
 
     def fields(self) -> ComposeResult:
-        p = self.session.params
-        yield row(
-            "Site",
-            Select(
-                [(s.name, s.id) for s in p.catalog.sites], value=p.site_ids[0], id="site", allow_blank=False
-            ),
-        )
-        yield row(
-            "What",
-            Select(
-                [
-                    ("Halls (MW)", "halls"),
-                    ("Gas turbines (MW)", "turbines"),
-                    ("Substation upgrade (one step)", "substation"),
-                ],
-                value="halls",
-                id="what",
-                allow_blank=False,
-            ),
-        )
-        yield row("Megawatts", Input(value="50", id="mw"))
+        rows = views.site_rows(self.session, self.lab)
+        yield row("Site", choice("site", [(r.name, r.id) for r in rows], value=rows[0].id))
+        yield row("What", choice("what", WHAT, value="halls"))
+        yield row("Megawatts", number("mw", "50"))
+
+    def on_mount(self) -> None:
+        table = self.query_one("#site-table", DataTable)
+        table.add_columns("site", "grid free", "grid max", "yours", "turbines", "hall $/MW")
+        for r in views.site_rows(self.session, self.lab):
+            yours = f"{mw(r.yours.hall_mw)} / {mw(r.yours.power_mw)}" if r.yours else "-"
+            table.add_row(
+                r.name.split(",")[0],
+                mw(r.grid_free_mw),
+                mw(r.grid_max_mw),
+                yours,
+                mw(r.turbine_room_mw),
+                money(r.hall_usd_per_mw),
+                key=r.id,
+            )
+        super().on_mount()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
+
+    def decision(self) -> decisions.Decision:
+        site, what = str(self.value("site")), self.value("what")
+        if what == "substation":
+            return decisions.UpgradeSubstation(site)
+        amount = parse_number(self.text("mw"), "megawatts", 1, decisions.MAX_BUILD_MW)
+        if what == "turbines":
+            return decisions.OrderTurbines(site, amount)
+        return decisions.BuildHalls(site, amount)
 
     def preview(self) -> str:
-        s, p = self.session, self.session.params
-        site = p.site_ids.index(str(self.value("site")))
-        w = s.world
-        free = w.grid_mw[0, site] - w.grid_alloc[0, :, site].sum()
-        turb_room = (
-            p.site_turbine_max[site] - (w.turbine_mw[0, :, site] + w.turbine_pending[0, :, site]).sum()
-        )
+        r = next(x for x in views.site_rows(self.session, self.lab) if x.id == self.value("site"))
+        what = self.value("what")
+        if what == "substation":
+            busy = f" (one under way: {r.substation_weeks_left} weeks left)" if r.substation_weeks_left else ""
+            return (
+                f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible{busy}. An upgrade adds "
+                f"{mw(r.substation_mw)} for you in {r.substation_weeks} weeks for {money(r.substation_usd)}."
+            )
+        amount = parse_number(self.text("mw"), "megawatts", 1, decisions.MAX_BUILD_MW)
+        if what == "turbines":
+            return (
+                f"{mw(amount)} of turbines: {money(amount * r.turbine_usd_per_mw)}, running in "
+                f"{r.turbine_weeks} weeks; the permits allow {mw(r.turbine_room_mw)} more. Fuel costs more "
+                f"than grid power ({money(r.power_usd_per_mwh)}/MWh)."
+            )
+        weeks = -(-amount // r.hall_mw_per_week)
         return (
-            f"Grid {w.grid_mw[0, site]:,.0f} MW ({free:,.0f} unclaimed, up to {p.site_grid_max[site]:,.0f} with substations). "
-            f"Halls ${p.site_build_usd_per_mw[site] / 1e6:,.1f}M/MW at {p.site_build_mw_per_week[site]:g} MW a week. "
-            f"Turbines ${p.site_turbine_usd_per_mw[site] / 1e6:,.1f}M/MW in {p.site_turbine_weeks[site]} weeks; "
-            f"{max(turb_room, 0):,.0f} MW permitted left. Power ${p.site_power_usd_per_mwh[site]:g}/MWh."
+            f"{mw(amount)} of halls: {money(amount * r.hall_usd_per_mw)} paid as built over ~{weeks:.0f} weeks "
+            f"({mw(r.hall_mw_per_week)} a week). They need power: {mw(r.grid_free_mw)} of grid is free here."
         )
-
-    def decide(self) -> str:
-        site = str(self.value("site"))
-        if self.value("what") == "substation":
-            return self.session.upgrade_substation(self.lab, site)
-        mw = parse_number(self.value("mw"), "megawatts", 1, 5000)
-        if self.value("what") == "turbines":
-            return self.session.order_turbines(self.lab, site, mw)
-        return self.session.build_halls(self.lab, site, mw)

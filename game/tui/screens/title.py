@@ -1,4 +1,5 @@
-"""The title screen: a new game or a saved one."""
+"""The title screen: a new game (scenario, lab, rival difficulty, seed) or a saved one.
+Fits 80x24 with every button in sight."""
 
 from __future__ import annotations
 
@@ -6,87 +7,55 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import (
-    Button,
-    Footer,
-    Header,
-    Input,
-    Label,
-    Select,
-    Static,
-)
+from textual.widgets import Button, Footer, Select, Static
 
 from game.catalog import Catalog
-from game.play.session import Refused, Session
+from game.play.decisions import Refused
+from game.play.session import Session
+from game.saves import SaveError
+from game.tui import bindings
 from game.tui.format import parse_number
+from game.tui.messages import StartGame
+from game.tui.screens.base import error, styled
 from game.tui.screens.help import HelpScreen
+from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.header import GameHeader
+
+LABS = [("xAI", "xai"), ("OpenAI", "openai"), ("Both (two players, one terminal)", "both")]
 
 
-# ---------------------------------------------------------------------- title
 class TitleScreen(Screen):
-    """New game (scenario, lab, rival difficulty, seed) or load a save."""
+    BINDINGS = bindings.TITLE
 
-    BINDINGS = [
-        Binding("ctrl+n", "new", "New game", id="new-game"),
-        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
-    ]
-
-    def __init__(
-        self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]
-    ) -> None:
+    def __init__(self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]) -> None:
         super().__init__()
         self.catalog = catalog
         self.scenarios = scenarios  # (name, title, description)
         self.saves = saves  # (label, path)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GameHeader()
         with VerticalScroll(id="title"):
-            yield Static(
-                "[b]AGI RACE[/b]  buy GPUs, build power, strike deals, train models, reach AGI first",
-                id="banner",
-            )
-            yield Label("Scenario")
-            yield Select(
-                [(title, name) for name, title, _ in self.scenarios],
-                value=self.scenarios[0][0],
-                id="scenario",
-                allow_blank=False,
-            )
-            yield Static(self.scenarios[0][2], id="description")
-            yield Label("Your lab")
-            yield Select(
-                [("xAI", "xai"), ("OpenAI", "openai"), ("Both (two players, hot seat)", "both")],
-                value="xai",
-                id="lab",
-                allow_blank=False,
-            )
-            yield Label("Rival difficulty")
-            yield Select(
-                [(d.title(), d) for d in self.catalog.difficulty_ids],
-                value="normal",
-                id="difficulty",
-                allow_blank=False,
-            )
-            yield Label("Seed (optional)")
-            yield Input(placeholder="the scenario's own", id="seed", type="integer")
-            yield Static("", id="title-error", classes="error")
-            with Horizontal(id="title-buttons"):
-                yield Button("New game", id="new", variant="primary")
-                yield Button("How to play", id="how")
-                yield Button("Quit", id="quit")
-            yield Label("Load a save")
+            yield Static(styled("[b]AGI RACE[/b]  buy GPUs, build power, strike deals, train models, reach AGI first"), id="banner")
+            yield row("Scenario", choice("scenario", [(title, name) for name, title, _ in self.scenarios], value=self.scenarios[0][0]))
+            yield Static(self.scenarios[0][2], id="description", markup=False)
+            yield row("Your lab", choice("lab", LABS, value="xai"))
+            yield row("Rival", choice("difficulty", [(d.title(), d) for d in self.catalog.difficulty_ids], value="normal"))
+            yield row("Seed", number("seed", placeholder="the scenario's own"), "a whole number: the same seed, the same game")
+            with Horizontal(id="title-buttons", classes="buttons"):
+                yield Button("New game", id="new", variant="primary", compact=True)
+                yield Button("How to play", id="how", compact=True)
+                yield Button("Quit", id="quit", compact=True)
+            yield Static("", id="title-error", markup=False)
             if self.saves:
-                yield Select(
-                    [(label, path) for label, path in self.saves], id="load-choice", prompt="choose a save"
-                )
-                yield Button("Load", id="load")
+                with Horizontal(classes="row"):
+                    yield choice("load-choice", [(label, path) for label, path in self.saves], prompt="load a save")
+                    yield Button("Load", id="load", compact=True)
             else:
-                yield Static("(no saves yet)")
-        yield Footer()
+                yield Static("No saves yet.")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#new", Button).focus()
@@ -102,32 +71,38 @@ class TitleScreen(Screen):
 
     @on(Button.Pressed, "#new")
     def _new(self) -> None:
-        scenario = self.query_one("#scenario", Select).value
         lab = self.query_one("#lab", Select).value
-        difficulty = self.query_one("#difficulty", Select).value
-        seed_text = self.query_one("#seed", Input).value.strip()
+        seed_text = self.query_one("#seed").value.strip()  # type: ignore[attr-defined]
         try:
-            seed = parse_number(seed_text, "seed", 0, 2**63 - 1, integer=True) if seed_text else None
-            humans = ("xai", "openai") if lab == "both" else (lab,)
+            seed = int(parse_number(seed_text, "seed", 0, 2**63 - 1, integer=True)) if seed_text else None
             session = Session.new(
-                str(scenario), humans=humans, difficulty=str(difficulty), seed=seed, catalog=self.catalog
+                str(self.query_one("#scenario", Select).value),
+                humans=("xai", "openai") if lab == "both" else (str(lab),),
+                difficulty=str(self.query_one("#difficulty", Select).value),
+                seed=seed,
+                catalog=self.catalog,
             )
-        except (Refused, ValueError) as err:
-            self.query_one("#title-error", Static).update(str(err))
+        except (Refused, SaveError) as err:
+            self.query_one("#title-error", Static).update(error(str(err)))
             return
-        self.app.start(session)
+        self.post_message(StartGame(session))
 
     @on(Button.Pressed, "#how")
     def _how(self) -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.catalog.rules.score))
 
     @on(Button.Pressed, "#load")
     def _load(self) -> None:
-        choice = self.query_one("#load-choice", Select).value
-        if choice is Select.NULL:
-            self.query_one("#title-error", Static).update("choose a save to load")
+        choice_ = self.query_one("#load-choice", Select).value
+        if choice_ is Select.NULL:
+            self.query_one("#title-error", Static).update(error("choose a save to load"))
             return
-        self.app.load_game(Path(str(choice)), self.query_one("#title-error", Static))
+        try:
+            session = Session.load(Path(str(choice_)), self.catalog)
+        except SaveError as err:
+            self.query_one("#title-error", Static).update(error(str(err)))
+            return
+        self.post_message(StartGame(session))
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:

@@ -1,4 +1,5 @@
-"""Training runs and the compute split."""
+"""Training: plan a run (by compute budget, or by model size with D = 20N), set the
+compute split and the people budget."""
 
 from __future__ import annotations
 
@@ -7,72 +8,90 @@ import math
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import (
-    Button,
-    Input,
-    Label,
-    Select,
-    Static,
-)
+from textual.widgets import Button, Label, Static
 
-from game.play.session import Refused
-from game.tui.format import parse_number
-from game.tui.screens.decision import DecisionScreen
-from game.tui.widgets.form import row
+from game.play import decisions, views
+from game.play.decisions import Refused
+from game.tui.format import flop, parse_number, weeks
+from game.tui.screens.base import FormScreen
+from game.tui.widgets.form import choice, number, row
+
+MODES = [("Compute budget C (FLOP)", "flop"), ("Parameters N (D = 20N, C = 6ND)", "params")]
 
 
-class TrainingScreen(DecisionScreen):
-    TITLE_TEXT = "Training: plan a run (by compute budget, or by model size with D = 20N)"
+class TrainingScreen(FormScreen):
+    TITLE_TEXT = "Training: plan a run"
+    CONFIRM = "Start the run this week"
+
+    def info(self) -> ComposeResult:
+        yield Static(id="run-list", markup=False)
 
     def fields(self) -> ComposeResult:
-        yield row(
-            "Plan by",
-            Select(
-                [
-                    ("Compute budget C (FLOP)", "flop"),
-                    ("Parameters N (Chinchilla: D = 20N, C = 6ND)", "params"),
-                ],
-                value="flop",
-                id="mode",
-                allow_blank=False,
-            ),
-        )
-        yield row("Amount", Input(value="1e26", id="amount"))
-        yield Label("Compute split: training / inference / research (%)")
-        with Horizontal():
-            split = self.session.world.split[0, self.lab]
-            yield Input(value=f"{split[0] * 100:.0f}", id="train")
-            yield Input(value=f"{split[1] * 100:.0f}", id="infer")
-            yield Input(value=f"{split[2] * 100:.0f}", id="research")
-        yield Button("Set split", id="split")
+        v = views.lab_view(self.session, self.lab)
+        yield row("Plan by", choice("mode", MODES, value="flop"))
+        yield row("Amount", number("amount", "1e26"), "FLOP (1e26) or parameters (2e12)")
+        split = v.split
+        yield Label("Compute split (%): serving keeps your users; research makes every FLOP worth more")
+        with Horizontal(classes="row split"):
+            yield Label("train")
+            yield number("train", f"{split[0] * 100:.0f}", tooltip="training: runs progress on this share")
+            yield Label("serve")
+            yield number("infer", f"{split[1] * 100:.0f}", tooltip="inference: too little and users leave")
+            yield Label("research")
+            yield number("research", f"{split[2] * 100:.0f}", tooltip="research: software efficiency grows faster")
+            yield Button("Set split", id="set-split", compact=True)
+        with Horizontal(classes="row"):
+            yield Label("People $/week", classes="row-label")
+            yield number("staff", f"{v.staff_usd_week / 1e6:.0f}M", tooltip="your people budget a week")
+            yield Button("Set budget", id="set-staff", compact=True)
+
+    def refresh_view(self) -> None:
+        v = views.lab_view(self.session, self.lab)
+        lines = [f"Best model {v.best_model:.2f} (AGI at {v.agi_capability:.1f}); software {v.software:+.2f}"]
+        for r in v.runs:
+            if r.phase == "training":
+                eta = "never at today's compute" if r.eta_weeks is None or math.isinf(r.eta_weeks) else f"~{weeks(r.eta_weeks)} left"
+                lines.append(f"  training {flop(r.flop)} -> {r.capability:.2f}: {r.progress:.0%}, {eta}")
+            else:
+                lines.append(f"  post-training -> {r.capability:.2f}: ships in {r.post_weeks_left} weeks")
+        if not v.runs:
+            lines.append("  no run under way")
+        self.show("run-list", "\n".join(lines))
+        super().refresh_view()
 
     def _flop(self) -> float:
-        from game.engine.training import chinchilla_flop
-
-        amount = parse_number(self.value("amount"), "amount", 1, 1e40)
+        amount = parse_number(self.text("amount"), "amount", 1, decisions.MAX_USD * 1e27)
         if self.value("mode") == "params":
-            return float(chinchilla_flop(amount, self.session.params))
+            from game.play.views import chinchilla_flop
+
+            return chinchilla_flop(self.session.params, amount)
         return amount
 
+    def decision(self) -> decisions.StartRun:
+        return decisions.StartRun(self._flop())
+
     def preview(self) -> str:
-        s = self.session
-        flop = self._flop()
-        eta = s._eta(self.lab, flop)
-        cap = math.log10(flop) + float(s.world.software[0, self.lab])
-        weeks = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks of training"
+        s, lab = self.session, self.lab
+        c = self._flop()
+        eta, cap = views.run_plan(s, lab, c)
+        when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training"
         post = s.params.rules.training.post_training_weeks
-        return f"{flop:.2e} FLOP: {weeks} + {post} weeks of post-training; capability {cap:.2f} (best now {s.world.best_model[0, self.lab]:.2f})"
+        return (
+            f"{flop(c)}: {when} + {post} weeks of post-training; capability {cap:.2f} "
+            f"(your best now {views.lab_view(s, lab).best_model:.2f})"
+        )
 
-    def decide(self) -> str:
-        return self.session.start_run(self.lab, self._flop())
-
-    @on(Button.Pressed, "#split")
+    @on(Button.Pressed, "#set-split")
     def _split(self) -> None:
-        message = self.query_one("#message", Static)
         try:
-            shares = [parse_number(self.value(k), k, 0, 100) for k in ("train", "infer", "research")]
-            text = self.session.set_split(self.lab, *shares)
+            shares = [parse_number(self.text(k), k, 0, 100) for k in ("train", "infer", "research")]
+            self.submit(decisions.SetSplit(*shares))
         except Refused as err:
-            message.update(f"[red]{err}[/red]")
-            return
-        message.update(text)
+            self.say(str(err), failed=True)
+
+    @on(Button.Pressed, "#set-staff")
+    def _staff(self) -> None:
+        try:
+            self.submit(decisions.SetStaff(parse_number(self.text("staff"), "people budget", 0, 1e10)))
+        except Refused as err:
+            self.say(str(err), failed=True)

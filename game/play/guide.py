@@ -1,0 +1,72 @@
+"""The first-game guide: the next sensible step for a new player, and why, read from
+the lab's state each week (the first weeks of a player's first game)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from game.play.views import lab_view
+
+if TYPE_CHECKING:
+    from game.play.session import Session
+
+GUIDE_WEEKS = 16  # the guide speaks during the first weeks of a game
+
+
+@attrs.frozen
+class Step:
+    key: str  # the key that does it
+    what: str
+    why: str
+
+
+def next_step(session: Session, lab: int) -> Step | None:
+    if session.over or session.week >= session.scenario.meta.week + GUIDE_WEEKS:
+        return None
+    v = lab_view(session, lab)
+    book = session.book(lab)
+    kinds = {d.kind for d in book}
+    training = any(r.phase == "training" for r in v.runs)
+    if not training and "run" not in kinds:
+        return Step(
+            "t",
+            "plan a training run (t): your training compute is idle until a run uses it.",
+            "Your training compute does nothing until a run uses it. A run your fleet finishes in "
+            "10-20 weeks keeps the releases coming; a bigger one later beats a rival's model.",
+        )
+    if v.warehouse or any(s.unpowered_halls_mw >= 1 for s in v.sites):
+        return Step(
+            "s",
+            "give your GPUs power (s): they wait in the warehouse until a powered hall has room.",
+            "Delivered GPUs wait in the warehouse until a hall with power has room. Halls take "
+            "weeks to build; gas turbines are fast but capped by permits; substations are slow.",
+        )
+    if v.on_order == 0 and "order" not in kinds:
+        return Step(
+            "m",
+            "order GPUs (m): they take weeks to arrive, then need powered halls.",
+            "GPUs arrive after the integrator's lead time and queue, and need powered halls. "
+            "Compare FLOP/s per dollar and per MW: the dearest chip is not always the best buy.",
+        )
+    if v.runway < 26 and "raise" not in kinds:
+        return Step(
+            "c",
+            "raise money (c): your runway is short.",
+            f"At this burn your cash and credit last {v.runway:,.0f} weeks. A round dilutes you; "
+            "a loan costs interest. Running out of both ends the game.",
+        )
+    if not book:
+        return Step(
+            "n",
+            "end the week (n), or fast-forward (f) until something needs you.",
+            "Fast-forward stops when something needs you: a release, a delivery, an alert. "
+            "The odds screen (o) shows who wins if everyone plays on as now.",
+        )
+    return Step(
+        "n",
+        "your decisions are in the order book (b); end the week (n).",
+        "Every decision of the week shows in the order book with its cost; cancel any before "
+        "the week ends.",
+    )

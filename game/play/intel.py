@@ -1,0 +1,264 @@
+"""What a lab knows and should act on: alerts about its own lab, fogged intel about its
+rivals (runs under way with a size and ETA band, as news, leaks and hiring would tell
+it), and the debrief when the game ends.
+
+Rival figures are the truth seen through a deterministic fog: each estimate is the true
+value times a log-normal error drawn for (game, lab, month, field), so it holds for a
+few weeks and then moves, and the same game shows the same estimates.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import attrs
+import numpy as np
+
+from game.engine import compute, economy, rng
+from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
+from game.engine.training import capability
+from game.play.views import agi_progress, contracts_view, run_eta_weeks, site_views
+
+if TYPE_CHECKING:
+    from game.play.session import Session
+
+RUNWAY_ALERT_WEEKS = 12
+CONTRACT_ALERT_WEEKS = 4
+RIVAL_RUN_ALERT_WEEKS = 6
+INTEL_STREAM = 900  # rng stream of the fog (the engine uses streams below 900 and 1000+)
+FOG_SIGMA = 0.35  # log-normal spread of an estimate (about +-35%)
+BAND = math.exp(1.5 * FOG_SIGMA)  # an estimate's band holds the truth ~87% of the time
+
+
+@attrs.frozen
+class Alert:
+    key: str  # stable while the situation lasts (fast-forward stops when a new one appears)
+    text: str
+    severity: str  # "error", "warning" or "information"
+
+
+def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
+    p, w = session.params, session.world
+    out: list[Alert] = []
+    training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
+    planned = any(d.kind == "run" for d in session.book(lab))
+    if not training and not planned and not session.over:
+        out.append(Alert("no-run", "No training run: your training compute is idle (t plans one)", "error"))
+    if w.warehouse[0, lab].sum():
+        mw = float((w.warehouse[0, lab] * p.gpu_kw).sum() / 1000.0)
+        out.append(
+            Alert(
+                "warehouse",
+                f"{int(w.warehouse[0, lab].sum()):,} GPUs wait for {mw:,.0f} MW of powered halls (s)",
+                "warning",
+            )
+        )
+    for site in site_views(session, lab):
+        if site.unpowered_halls_mw >= 1:
+            out.append(
+                Alert(
+                    f"unpowered:{site.id}",
+                    f"{site.short_name}: {site.unpowered_halls_mw:,.0f} MW of halls have no power (s: turbines, substation)",
+                    "warning",
+                )
+            )
+        if site.dark_mw >= 1:
+            out.append(Alert(f"dark:{site.id}", f"{site.short_name}: {site.dark_mw:,.0f} MW of GPUs lost power", "error"))
+    runway = float(economy.runway_weeks(p, w)[0, lab])
+    if runway < RUNWAY_ALERT_WEEKS:
+        out.append(Alert("runway", f"Runway {runway:,.0f} weeks: raise, borrow or cut costs (c)", "error"))
+    if economy.round_ready(p, w)[0, lab]:
+        cap = float(economy.round_cap(p, w)[0, lab])
+        out.append(Alert("round", f"Investors will hear a round of up to ${cap / 1e9:,.1f}B (c)", "information"))
+    for c in contracts_view(session, lab):
+        if 0 < c.weeks_left <= CONTRACT_ALERT_WEEKS:
+            out.append(
+                Alert(
+                    f"contract:{c.slot}",
+                    f"{c.partner}: {c.count:,} {c.gpu} end in {c.weeks_left} weeks (d to rent more)",
+                    "warning",
+                )
+            )
+    mine = float(w.best_model[0, lab])
+    for rival in rival_views(session, lab):
+        for run in rival.runs:
+            if run.eta_high <= RIVAL_RUN_ALERT_WEEKS and run.capability_high > mine:
+                when = "is in post-training" if run.phase == "post-training" else f"may finish in {run.eta_text}"
+                out.append(
+                    Alert(
+                        f"rival-run:{rival.index}",
+                        f"{rival.name}'s run ({run.capability_text}) {when}",
+                        "error" if run.capability_high >= p.agi_capability else "warning",
+                    )
+                )
+                break
+    return tuple(out)
+
+
+def _fog(session: Session, lab: int, field: int, shape: tuple[int, ...] = ()) -> np.ndarray:
+    """Multipliers exp(sigma z) for a rival's estimates, fixed for four weeks at a time."""
+    w = session.world
+    key = rng.key(w.seed, w.game * 16 + lab, w.week // 4)
+    z = rng.normal(key, INTEL_STREAM + field, shape)[0]
+    return np.exp(FOG_SIGMA * np.clip(z, -2.5, 2.5))
+
+
+@attrs.frozen
+class RivalRun:
+    phase: str
+    flop_low: float
+    flop_high: float
+    capability_low: float
+    capability_high: float
+    eta_low: float  # weeks (0 when in post-training)
+    eta_high: float
+
+    @property
+    def capability_text(self) -> str:
+        return f"capability {self.capability_low:.1f}-{self.capability_high:.1f}"
+
+    @property
+    def eta_text(self) -> str:
+        if math.isinf(self.eta_high):
+            return "a long time"
+        return f"{self.eta_low:,.0f}-{self.eta_high:,.0f} weeks"
+
+
+@attrs.frozen
+class RivalView:
+    index: int
+    name: str
+    best_model: float  # released: public
+    agi_progress: float
+    gpus: float  # estimates from here on
+    compute: float  # FLOP/s
+    valuation: float
+    users: float
+    runs: tuple[RivalRun, ...]
+
+
+def rival_views(session: Session, lab: int) -> tuple[RivalView, ...]:
+    p, w = session.params, session.world
+    peak, _, n = compute.lab_flops(p, w)
+    out = []
+    for i in range(p.n_labs):
+        if i == lab:
+            continue
+        fog = _fog(session, i, 0, (8,))
+        runs = []
+        for k in range(w.run_phase.shape[-1]):
+            phase = int(w.run_phase[0, i, k])
+            if phase not in (RUN_PRETRAIN, RUN_POST):
+                continue
+            flop = float(w.run_flop[0, i, k]) * fog[4 + k]
+            cap = float(capability(flop, w.software[0, i])) + math.log10(fog[7])
+            if phase == RUN_PRETRAIN:
+                eta = run_eta_weeks(p, w, i, float(w.run_flop[0, i, k] - w.run_done[0, i, k])) * fog[3]
+                eta_low, eta_high = eta / BAND, eta * BAND
+            else:
+                eta_low = eta_high = 0.0
+            runs.append(
+                RivalRun(
+                    "training" if phase == RUN_PRETRAIN else "post-training",
+                    flop / BAND,
+                    flop * BAND,
+                    cap - math.log10(BAND),
+                    cap + math.log10(BAND),
+                    eta_low,
+                    eta_high,
+                )
+            )
+        out.append(
+            RivalView(
+                index=i,
+                name=session.lab_name(i),
+                best_model=float(w.best_model[0, i]),
+                agi_progress=agi_progress(p, float(w.best_model[0, i])),
+                gpus=float(n[0, i]) * fog[0],
+                compute=float(peak[0, i]) * fog[0],
+                valuation=float(w.valuation[0, i]) * fog[1],
+                users=float(w.users[0, i]) * fog[2],
+                runs=tuple(runs),
+            )
+        )
+    return tuple(out)
+
+
+@attrs.frozen
+class Debrief:
+    result: str
+    winner: str
+    reason: str  # agi, bankrupt, time
+    why: tuple[str, ...]  # why the winner won: compute, software, timing
+    decisions: tuple[str, ...]  # the player's decisions that mattered
+    score: tuple[tuple[str, float], ...]  # the player's score by part
+    total: float
+
+
+def debrief(session: Session, lab: int) -> Debrief:
+    p, w = session.params, session.world
+    winner = int(w.winner[0])
+    reason = END_REASONS[int(w.end_reason[0])]
+    peak, _, _ = compute.lab_flops(p, w)
+    why: list[str] = []
+    if winner >= 0:
+        name = session.lab_name(winner)
+        others = [i for i in range(p.n_labs) if i != winner]
+        rival = max(others, key=lambda i: float(w.best_model[0, i])) if others else winner
+        if winner != lab:
+            rival = lab
+        gap = float(w.best_model[0, winner] - w.best_model[0, rival])
+        soft = float(w.software[0, winner] - w.software[0, rival])
+        hw = math.log10(max(float(peak[0, winner]), 1.0) / max(float(peak[0, rival]), 1.0))
+        them = session.lab_name(rival)
+        why.append(f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})")
+        why.append(f"compute: {name} ran {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)")
+        why.append(f"software: {name}'s efficiency was {soft:+.2f} orders of magnitude ahead of {them}'s")
+        first = _first_week_at(session, winner, GPT4_NEXT)
+        mine = _first_week_at(session, rival, GPT4_NEXT)
+        if first is not None and mine is not None:
+            why.append(f"timing: {name} shipped past {GPT4_NEXT:.1f} in week {first}, {them} in week {mine}")
+    parts = economy.score_parts(p, w)[0, lab]
+    names = ("AGI win", "weeks early", "your stake")
+    score = tuple((n, float(v)) for n, v in zip(names, parts, strict=True))
+    return Debrief(
+        result=session.result(),
+        winner=session.lab_name(winner) if winner >= 0 else "nobody",
+        reason=reason,
+        why=tuple(why),
+        decisions=tuple(_decisions(session, lab)),
+        score=score,
+        total=float(sum(parts)),
+    )
+
+
+GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4
+
+
+def _first_week_at(session: Session, lab: int, cap: float) -> int | None:
+    for h in session.history:
+        if h["capability"][lab] >= cap:
+            return int(h["week"])
+    return None
+
+
+def _decisions(session: Session, lab: int) -> list[str]:
+    """The player's decisions that mattered, from the log: totals by kind."""
+    lab_id = session.params.lab_ids[lab]
+    entries = [e for e in session.log if e["lab"] == lab_id]
+    bought = sum(o["count"] for e in entries for o in e.get("orders", []))
+    runs = [f for e in entries for f in e.get("runs", [])]
+    halls = sum(sum(e.get("build", {}).values()) for e in entries)
+    turbines = sum(sum(e.get("turbines", {}).values()) for e in entries)
+    raised = sum(e.get("raise_usd", 0.0) for e in entries)
+    offers = sum(len(e.get("offers", [])) for e in entries)
+    idle = sum(1 for h in session.history if not h.get("training", [True] * (lab + 1))[lab])
+    out = [
+        f"bought {bought:,} GPUs; built {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
+        f"started {len(runs)} training run(s)" + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
+        f"asked investors for ${raised / 1e9:,.1f}B in all; made {offers} offer(s) to partners",
+    ]
+    if idle:
+        out.append(f"{idle} week(s) with no training run under way")
+    return out

@@ -1,0 +1,92 @@
+"""The news: what the week's Report says, as typed items for the screens.
+
+An item knows its week, the lab it is about, its kind, whether only that lab's player
+may see it (deliveries, refusals, a partner's private answer) and whether it needs the
+player's attention now (a notification) or belongs in the news log. Screens decide how
+to show an item by these fields, never by reading its text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from game.catalog import Catalog, EventCard
+from game.engine.params import Params
+from game.engine.turn import Report
+from game.play.words import refusals
+
+# kinds
+RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESULT, NOTE = (
+    "release", "delivery", "install", "raise", "refused", "bankrupt", "rental", "event", "deal",
+    "result", "note",
+)  # fmt: skip
+
+
+@attrs.frozen
+class NewsItem:
+    week: int
+    text: str
+    kind: str
+    lab: int | None = None  # the lab it is about; None for the market or the game
+    private: bool = False  # only `lab`'s player sees it
+    urgent: bool = False  # worth a notification, not only a line in the news log
+
+    def seen_by(self, lab: int) -> bool:
+        return not self.private or self.lab == lab
+
+
+def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list[NewsItem]:
+    """The items of the week in `r` (B = 1, game 0). `human` (L,) marks the people's labs:
+    their deliveries, installs and refusals are theirs alone."""
+    week = int(r.week[0])
+    out: list[NewsItem] = []
+    for lab in range(p.n_labs):
+        name = catalog.lab(p.lab_ids[lab]).name
+        mine = bool(human[lab])
+        if r.released[0, lab]:
+            text = f"{name} releases a model at capability {r.released_capability[0, lab]:.2f}."
+            out.append(NewsItem(week, text, RELEASE, lab, urgent=True))
+        if mine and r.delivered[0, lab].sum():
+            out.append(NewsItem(week, f"{int(r.delivered[0, lab].sum()):,} GPUs delivered.", DELIVERY, lab, True))
+        if mine and r.installed[0, lab].sum():
+            out.append(NewsItem(week, f"{int(r.installed[0, lab].sum()):,} GPUs installed.", INSTALL, lab, True))
+        if r.raised[0, lab] > 0:
+            out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B.", RAISE, lab))
+        if mine and r.refused[0, lab]:
+            text = f"Refused: {'; '.join(refusals(int(r.refused[0, lab])))}."
+            out.append(NewsItem(week, text, REFUSED, lab, True, urgent=True))
+        if r.went_bankrupt[0, lab]:
+            out.append(NewsItem(week, f"{name} is bankrupt.", BANKRUPT, lab, urgent=True))
+        if r.rented[0, lab] and not mine:
+            partner = catalog.partners[int(r.offer_partner[0, lab])].name
+            out.append(NewsItem(week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}.", RENTAL, lab))
+    for c, card in enumerate(catalog.events):
+        labs = np.flatnonzero(r.events[0, :, c])
+        if not len(labs):
+            continue
+        for lab in labs[:1] if card.scope == "game" else labs:
+            text = card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c]))
+            about = None if card.scope == "game" else int(lab)
+            out.append(NewsItem(week, text, EVENT, about, urgent=about is None or bool(human[about])))
+    return out
+
+
+def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
+    """A card's text with its numbers."""
+    effect = card.effects[0]
+    fields: dict[str, Any] = {
+        "lab": p.catalog.lab(p.lab_ids[lab]).name,
+        "value": f"{abs(value):,.0f}" if abs(value) >= 1 else f"{abs(value):.2f}",
+        "value_pct": f"{abs(value - 1) if effect.op == 'mul' else abs(value):.0%}",
+        "value_b": f"{abs(value) / 1e9:,.2f}",
+        "site": next((s.name for s in p.catalog.sites if s.id == effect.site), ""),
+        "gpu": effect.gpu,
+        "partner": effect.partner,
+    }
+    try:
+        return card.text.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return card.text

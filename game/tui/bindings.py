@@ -1,0 +1,68 @@
+"""Every key of the game in one place, each with an id, so a player can remap keys
+(`keymap.toml` in the game's data folder: `end-week = "space"`) and the help screen
+lists them from here."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP = [
+    Binding("ctrl+q", "request_quit", "Quit", id="quit-app", show=False),
+]
+
+HQ = [
+    Binding("n", "app.end_week", "Week", id="end-week", tooltip="End the week (hot seat: end your turn)"),
+    Binding("f", "app.fast_forward", "FFwd", id="fast-forward", tooltip="Play weeks until something needs you"),
+    Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market"),
+    Binding("s", "app.open('sites')", "Sites", id="sites", tooltip="Halls, turbines, substations"),
+    Binding("d", "app.open('deals')", "Deals", id="deals", tooltip="Rent from partners; Microsoft's investment"),
+    Binding("t", "app.open('training')", "Train", id="training", tooltip="Plan runs; the compute split"),
+    Binding("c", "app.open('finance')", "Money", id="finance", tooltip="Rounds, loans, last week's P&L"),
+    Binding("b", "app.open('book')", "Orders", id="book", show=False, tooltip="This week's decisions; deliveries"),
+    Binding("r", "app.open('rivals')", "Race", id="rivals", show=False, tooltip="Rival intel and the race chart"),
+    Binding("o", "app.open('forecast')", "Odds", id="forecast", show=False, tooltip="Who wins from here: futures"),
+    Binding("l", "app.open('news')", "News", id="news", show=False, tooltip="The news log"),
+    Binding("g", "toggle_guide", "Guide", id="guide", show=False, tooltip="Show or hide the first-game guide"),
+    Binding("question_mark,h", "app.open('help')", "Help", id="help", show=False, tooltip="How to play"),
+    Binding("ctrl+s", "app.save", "Save", id="save", show=False),
+    Binding("q", "app.request_quit", "Quit", id="quit", show=False),
+]
+
+FORM = [
+    Binding("escape", "back", "Back", id="back"),
+    Binding("ctrl+s", "app.save", "Save", id="form-save", show=False),
+]
+
+BOOK = [
+    Binding("x,delete", "cancel_decision", "Cancel decision", id="cancel-decision"),
+]
+
+FORECAST = [
+    Binding("escape", "leave", "Back", id="forecast-back"),
+    Binding("r", "run", "Run again", id="forecast-run"),
+]
+
+CONFIRM = [
+    Binding("y", "yes", "Yes", id="yes"),
+    Binding("n,escape", "no", "No", id="no"),
+]
+
+HANDOVER = [Binding("enter", "ready", "Ready", id="handover-ready")]
+
+GAME_OVER = [
+    Binding("n", "app.new_game", "New game", id="new-game"),
+    Binding("q", "app.exit_now", "Quit", id="game-over-quit"),
+]
+
+TITLE = [
+    Binding("ctrl+n", "new", "New game", id="title-new"),
+    Binding("ctrl+q", "app.quit", "Quit", id="title-quit"),
+]
+
+ALL = APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + GAME_OVER + TITLE
+
+
+def more_keys(keys: list[Binding]) -> str:
+    """The line under the footer: the keys it has no room for (at 80 columns)."""
+    shown = [b for b in keys if not b.show and b.id not in ("guide",)]
+    return " · ".join(f"{b.key.split(',')[0].replace('question_mark', '?')} {b.description}" for b in shown)

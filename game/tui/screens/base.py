@@ -1,0 +1,177 @@
+"""The base of every in-game screen, and of the forms that put decisions in the book.
+
+A screen is handed the session and the lab it plays for (attributes down); it reads the
+play layer's views and hands decisions to the session; it posts messages up. Text from a
+player or a file is never parsed as markup: dynamic text goes through Content.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from game.play.decisions import Decision, Refused
+from game.play.session import LowRunway
+from game.tui import bindings
+from game.tui.messages import Decided
+from game.tui.widgets.header import GameHeader
+
+if TYPE_CHECKING:
+    from game.play.session import Session
+
+
+def plain(text: str) -> Content:
+    """Text shown as it is (never markup)."""
+    return Content(text)
+
+
+def styled(markup: str, **values: object) -> Content:
+    """Our own markup with values dropped in as plain text ($name in the markup)."""
+    return Content.from_markup(markup, **values)
+
+
+def error(text: str) -> Content:
+    return styled("[$error]$text[/]", text=text)
+
+
+class GameScreen(Screen):
+    """An in-game screen for one lab of one session."""
+
+    TITLE_TEXT = ""
+
+    def __init__(self, session: Session, lab: int) -> None:
+        super().__init__()
+        self.session = session
+        self.lab = lab
+
+    def compose(self) -> ComposeResult:
+        yield GameHeader()
+        yield from self.body()
+        yield Footer(compact=True)
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.session.lab_name(self.lab)} · week {self.session.week} · {self.session.date:%d %b %Y}"
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Show the session as it is now."""
+
+    def show(self, widget_id: str, content: Content | str) -> None:
+        self.query_one(f"#{widget_id}", Static).update(plain(content) if isinstance(content, str) else content)
+
+
+class FormScreen(GameScreen):
+    """A form that puts one kind of decision in the week's book. The preview line says
+    what it would cost and do; a refused decision says why, in place, and changes
+    nothing; one that leaves little runway asks first."""
+
+    BINDINGS = bindings.FORM
+    AUTO_FOCUS = "Input"  # the form's first field: type, then enter
+    CONFIRM = "Add to this week's orders"
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Static(styled("[b]$t[/b]", t=self.TITLE_TEXT), classes="form-title")
+            yield from self.info()
+            yield from self.fields()
+            yield Static("", id="preview", markup=False)
+            yield Static("", id="message", markup=False)
+            with Horizontal(classes="buttons"):
+                yield from self.buttons()
+
+    def info(self) -> ComposeResult:
+        yield from ()
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def buttons(self) -> ComposeResult:
+        yield Button(self.CONFIRM, id="confirm", variant="primary", compact=True)
+        yield Button("Back", id="back", compact=True)
+
+    def decision(self) -> Decision:
+        raise Refused("nothing to decide here")
+
+    def preview(self) -> Content | str:
+        return ""
+
+    def refresh_view(self) -> None:
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        try:
+            content = self.preview()
+        except Refused as err:
+            content = error(str(err))
+        self.show("preview", content)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self._update_preview()
+
+    @on(Button.Pressed, "#confirm")
+    def _pressed_confirm(self) -> None:
+        self.confirm()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.submitted(event.input)
+
+    def submitted(self, field: Input) -> None:
+        """Enter in a field: confirm the form (a form with several actions may choose)."""
+        self.confirm()
+
+    def confirm(self) -> None:
+        try:
+            self.submit(self.decision())
+        except Refused as err:
+            self.say(str(err), failed=True)
+
+    def submit(self, decision: Decision, confirmed: bool = False) -> None:
+        """Hand the decision to the session; on a low-runway warning, ask first."""
+        from game.tui.screens.dialogs import ConfirmScreen
+
+        try:
+            text = self.session.decide(self.lab, decision, confirmed=confirmed)
+        except LowRunway as warning:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.submit(decision, confirmed=True)
+                else:
+                    self.say("Not added.", failed=True)
+
+            self.app.push_screen(ConfirmScreen(str(warning)), answer)
+            return
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        self.say(text)
+        self.post_message(Decided())
+        self.refresh_view()
+
+    def say(self, text: str, failed: bool = False) -> None:
+        self.show("message", error(text) if failed else plain(text))
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def value(self, widget_id: str) -> object:
+        return self.query_one(f"#{widget_id}").value  # type: ignore[attr-defined]
+
+    def text(self, widget_id: str) -> str:
+        return str(self.query_one(f"#{widget_id}", Input).value)

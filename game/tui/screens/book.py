@@ -1,0 +1,83 @@
+"""Orders and deliveries: this week's decisions with their cost against cash (cancel
+any before the week ends), GPUs on order with their arrival dates, and what waits for
+power."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from game.play import views
+from game.play.decisions import Refused
+from game.tui import bindings
+from game.tui.format import count, day, money, mw, weeks
+from game.tui.screens.base import GameScreen, error, plain, styled
+
+
+class BookScreen(GameScreen):
+    BINDINGS = bindings.FORM + bindings.BOOK
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Static(styled("[b]This week's decisions[/b] (x cancels the selected one)"), classes="form-title")
+            yield DataTable(id="book", cursor_type="row", zebra_stripes=True)
+            yield Static(id="totals", markup=False)
+            yield Static(styled("[b]On order[/b]"))
+            yield DataTable(id="orders", cursor_type="none", zebra_stripes=True, show_cursor=False)
+            yield Static(id="waiting", markup=False)
+            yield Static(id="message", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#book", DataTable).add_columns("#", "decision", "cash this week")
+        self.query_one("#orders", DataTable).add_columns("GPUs", "via", "arrive", "week")
+        super().on_mount()
+
+    def refresh_view(self) -> None:
+        s, lab = self.session, self.lab
+        table = self.query_one("#book", DataTable)
+        table.clear()
+        lines = views.book_view(s, lab)
+        for line in lines:
+            table.add_row(str(line.index + 1), line.label, money(-line.cost), key=str(line.index))
+        v = views.lab_view(s, lab)
+        preview = s.preview(lab)
+        if lines:
+            self.show(
+                "totals",
+                f"Cash {money(v.cash)}; these decisions cost {money(-preview.spend)} this week; with halls being "
+                f"built you keep {money(preview.cash_after)} before revenue and running costs. Runway after: "
+                f"{weeks(preview.runway_weeks)}.",
+            )
+        else:
+            self.show("totals", "Nothing decided yet this week (m, s, t, c, d add decisions).")
+        orders = self.query_one("#orders", DataTable)
+        orders.clear()
+        for o in views.orders_view(s, lab):
+            orders.add_row(f"{count(o.count)} {o.gpu}", o.vendor, day(o.arrive_date), str(o.arrive_week))
+        waiting = []
+        if v.warehouse:
+            waiting.append(f"In the warehouse: {count(v.warehouse)} GPUs waiting for {mw(v.warehouse_mw)} of powered halls.")
+        for site in v.sites:
+            if site.unpowered_halls_mw >= 1:
+                waiting.append(f"{site.short_name}: {mw(site.unpowered_halls_mw)} of halls have no power.")
+            if site.building_mw:
+                waiting.append(f"{site.short_name}: {mw(site.building_mw)} of halls under construction.")
+        self.show("waiting", "\n".join(waiting) or "Nothing waits for power.")
+
+    def action_cancel_decision(self) -> None:
+        table = self.query_one("#book", DataTable)
+        if table.row_count == 0:
+            self.show("message", error("Nothing to cancel."))
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        try:
+            text = self.session.cancel(self.lab, int(str(key)))
+        except Refused as err:
+            self.show("message", error(str(err)))
+            return
+        self.show("message", plain(text))
+        self.refresh_view()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,68 @@
+"""Charts: a labelled sparkline with its figures in units (Textual's Sparkline: one row
+a series, so the race reads at 80x24)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Label, Sparkline, Static
+
+
+class Trend(Horizontal):
+    """`title  ▂▃▅▇  last (min-max)` for one series."""
+
+    DEFAULT_CSS = """
+    Trend { height: 1; }
+    Trend > .trend-title { width: 12; }
+    Trend > Sparkline { width: 1fr; min-width: 10; }
+    Trend > .trend-value { width: auto; padding-left: 1; }
+    """
+
+    def __init__(self, title: str, values: Sequence[float], fmt: Callable[[float], str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.title = title
+        self.values = list(values) or [0.0]
+        self.fmt = fmt
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.title, classes="trend-title", markup=False)
+        yield Sparkline(self.values, summary_function=max)
+        yield Label(self.fmt(self.values[-1]), classes="trend-value", markup=False)
+
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+class RaceChart(Static):
+    """Several series on one shared scale, a row each, as wide as the widget: the race of
+    capability over time, read at a glance (Sparkline scales each series to itself)."""
+
+    DEFAULT_CSS = """
+    RaceChart { height: auto; }
+    """
+
+    def __init__(self, series: list[tuple[str, list[float]]], fmt: Callable[[float], str], **kwargs: object) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self.series = series
+        self.fmt = fmt
+
+    def render(self) -> Content:
+        values = [v for _, vs in self.series for v in vs if v > 0]
+        if not values:
+            return Content("no releases yet")
+        lo, hi = min(values), max(values)
+        span = max(hi - lo, 1e-9)
+        label = max(len(name) for name, _ in self.series)
+        width = max(self.size.width - label - 10, 8)
+        lines = []
+        for name, vs in self.series:
+            tail = vs[-width:]
+            cells = "".join(
+                BLOCKS[max(1, min(8, round((v - lo) / span * 7) + 1))] if v > 0 else " " for v in tail
+            )
+            lines.append(f"{name:<{label}} {cells} {self.fmt(vs[-1]) if vs else ''}")
+        lines.append(f"{'':<{label}} scale {self.fmt(lo)} .. {self.fmt(hi)}")
+        return Content("\n".join(lines))

@@ -1,0 +1,41 @@
+"""Helpers for Pilot tests: they wait for the app (never for a fixed time)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+
+async def confirm(pilot) -> None:
+    """Press the form's Confirm button (wherever the form has scrolled it)."""
+    pilot.app.screen.query_one("#confirm").press()
+    await pilot.pause()
+
+
+async def press_button(pilot, widget_id: str) -> None:
+    pilot.app.screen.query_one(f"#{widget_id}").press()
+    await pilot.pause()
+
+
+def text(pilot, widget_id: str) -> str:
+    """The plain text a Static shows."""
+    return str(pilot.app.screen.query_one(f"#{widget_id}").render())
+
+
+def fill(pilot, **values: str) -> None:
+    """Type values into the current screen's fields (by id)."""
+    for widget_id, value in values.items():
+        pilot.app.screen.query_one(f"#{widget_id}", Input).value = value
+
+
+def choose(pilot, **values: object) -> None:
+    """Pick options in the current screen's selects (by id)."""
+    for widget_id, value in values.items():
+        pilot.app.screen.query_one(f"#{widget_id}").value = value
+
+
+def visible(pilot, widget_id: str) -> bool:
+    """Is the widget on screen (inside the terminal, not scrolled away or clipped)?"""
+    widget = pilot.app.screen.query_one(f"#{widget_id}")
+    region = widget.region
+    width, height = pilot.app.size
+    return widget.display and region.height > 0 and region.y >= 0 and region.bottom <= height and region.right <= width
