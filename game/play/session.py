@@ -9,6 +9,7 @@ log of every human decision (for replay), the news, and a short history for char
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ from game.saves import (
 AUTOSAVE_EVERY = 4
 
 
+DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
+
+
 class Refused(ValueError):
     """A decision the game will not take; the message says why (nothing changed)."""
 
@@ -61,7 +65,7 @@ class Session:
     @classmethod
     def new(
         cls,
-        scenario: str | Path = "2024-07-colossus",
+        scenario: str | Path = DEFAULT_SCENARIO,
         humans: tuple[str, ...] | None = None,
         difficulty: str | None = None,
         seed: int | None = None,
@@ -502,6 +506,7 @@ class Session:
         styles: dict[str, str] | None = None,
         should_stop: Any = None,
         workers: int = 1,
+        progress: Callable[[float, int], None] | None = None,
     ) -> Any:
         """Monte Carlo futures from this week, every lab played by the AI (the humans'
         labs by the style that matches their recent play, or `styles`), on `workers`
@@ -512,7 +517,9 @@ class Session:
         ctl = policies.make_controllers(
             self.catalog, self.params, chosen, self.scenario.meta.difficulty, ai_labs=self.params.lab_ids
         )
-        return forecast_futures(self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop)
+        return forecast_futures(
+            self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop, progress=progress
+        )
 
     # ------------------------------------------------------------------ saves
     def document(self) -> dict[str, Any]:
