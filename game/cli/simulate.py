@@ -89,6 +89,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     seed = scn.meta.seed if args.seed is None else args.seed
     first = scn.meta.game if args.offset is None else args.offset
     if save_to is not None:
+        assert result.last is not None  # keep_last asked for it
         ctl = result.controllers
         doc = save_doc(
             scn,

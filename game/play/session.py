@@ -399,7 +399,7 @@ class Session:
                 base = merge(np.broadcast_to(np.arange(p.n_labs) == lab, (1, p.n_labs)), chosen, base)
         ai = policies.decide(self.world, self.controllers)
         actions = merge(np.broadcast_to(human, (1, p.n_labs)), base, ai)
-        for lab in np.flatnonzero(human):
+        for lab in np.flatnonzero(human).tolist():
             entry = log_entry(actions, 0, int(lab), self.week, p)
             if self.rounds.get(int(lab)):
                 entry["offers"] = self.rounds[int(lab)]

@@ -7,7 +7,7 @@ summary and records hold only game results, nothing that varies between identica
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -20,6 +20,16 @@ from game.engine.state import END_REASONS, World
 from game.saves import Scenario, initial_world, scenario_params
 
 DEFAULT_CHUNK = 10_000
+
+Difficulty = str | dict[str, str]  # one level for every lab, or a level per lab
+Report = Callable[[float], None]  # a part's progress: games or futures played so far
+# What a worker process is given: a chunk of games (scenario, catalog, games, seed, first
+# game, weeks, styles, difficulty), or a range of futures (world, AI, futures, weeks,
+# seed, first future).
+ChunkJob = tuple[
+    Scenario, Catalog, int, int | None, int, int | None, dict[str, str] | None, Difficulty | None
+]
+ForecastJob = tuple[World, policies.Controllers, int, int | None, int | None, int]
 
 
 @attrs.frozen
@@ -79,7 +89,7 @@ def game_records(world: World, tally: Tally | None = None) -> list[dict[str, Any
     p = world.params
     peak, _, _ = compute.lab_flops(p, world)
     points = economy.score(p, world)
-    out = []
+    out: list[dict[str, Any]] = []
     for b in range(world.batch):
         winner = int(world.winner[b])
         agi = int(world.agi_week[b])
@@ -144,7 +154,7 @@ def summarise(params: Params, games: list[dict[str, Any]]) -> dict[str, Any]:
         k: (params.date_of(int(round(v))).isoformat() if v is not None else None)
         for k, v in _percentiles(agi_weeks).items()
     }
-    deal_totals = {lab: {} for lab in labs}
+    deal_totals: dict[str, dict[str, int]] = {lab: {} for lab in labs}
     answer_totals: dict[str, int] = {}
     event_totals: dict[str, int] = {}
     for g in games:
@@ -222,7 +232,7 @@ def simulate(
     if workers > 1 and len(starts) < workers:  # give every process something to do
         chunk = max(1, -(-runs // workers))
         starts = list(range(0, runs, chunk))
-    jobs = [
+    jobs: list[ChunkJob] = [
         (scn, catalog, min(chunk, runs - start), seed, first + start, weeks, styles, difficulty)
         for start in starts
     ]
@@ -232,7 +242,7 @@ def simulate(
         for records in _pool_map(_play_chunk, jobs, workers, runs, progress):
             games.extend(records)
         if keep_last:
-            last = _final_world(*jobs[-1])
+            last = _final_world(jobs[-1])
     else:
         for job in jobs:
             played = len(games)
@@ -254,7 +264,7 @@ def _play(
     weeks: int | None,
     styles: dict[str, str] | None,
     difficulty: str | dict[str, str] | None,
-    report: Callable[[float], None] | None = None,
+    report: Report | None = None,
 ) -> tuple[World, Tally]:
     """One chunk of games; `report(games played)` after each week."""
     params = scenario_params(scn, catalog, humans=())
@@ -292,18 +302,19 @@ def forecast_futures(
     if workers <= 1 or futures < 2 * workers:
         return forecast.run(world, ctl, futures, weeks, seed=seed, should_stop=should_stop, progress=progress)
     edges = np.linspace(0, futures, workers + 1).round().astype(int)
-    jobs = [(world, ctl, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    jobs: list[ForecastJob] = [
+        (world, ctl, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
     return forecast.Forecast.combine(_pool_map(_forecast_part, jobs, workers, futures, progress))
 
 
 # ------------------------------------------------------------ worker processes
-Job = tuple[Any, ...]
 _progress_queue: Any = None  # in a worker process: where it posts (part, done) for the parent
 
 
 def _pool_map(
-    fn: Callable[[Job, Callable[[float], None] | None], Any],
-    jobs: list[Job],
+    fn: Callable[[Any, Report | None], Any],
+    jobs: Sequence[Any],
     workers: int,
     total: int,
     progress: Callable[[float, int], None] | None,
@@ -346,7 +357,7 @@ def _listen_to(queue: Any) -> None:
     _progress_queue = queue
 
 
-def _run_part(task: tuple[Any, int | None, Job]) -> Any:
+def _run_part(task: tuple[Callable[[Any, Report | None], Any], int | None, Any]) -> Any:
     fn, part, job = task
     if part is None or _progress_queue is None:
         return fn(job, None)
@@ -354,17 +365,18 @@ def _run_part(task: tuple[Any, int | None, Job]) -> Any:
     return fn(job, lambda value: queue.put((part, value)))
 
 
-def _forecast_part(job: Job, report: Callable[[float], None] | None) -> forecast.Forecast:
+def _forecast_part(job: ForecastJob, report: Report | None) -> forecast.Forecast:
     world, ctl, futures, weeks, seed, first = job
     progress = None if report is None else (lambda done, total: report(done))
     return forecast.run(world, ctl, futures, weeks, seed=seed, first=first, progress=progress)
 
 
-def _play_chunk(job: Job, report: Callable[[float], None] | None) -> list[dict[str, Any]]:
+def _play_chunk(job: ChunkJob, report: Report | None) -> list[dict[str, Any]]:
     """One chunk in a worker process: its per-game records."""
     world, tally = _play(*job, report=report)
     return game_records(world, tally)
 
 
-def _final_world(*job: Any) -> World:
-    return _play(*job)[0]
+def _final_world(job: ChunkJob) -> World:
+    world, _ = _play(*job)
+    return world

@@ -144,6 +144,7 @@ class AgiRaceApp(App):
 
     def _play_week(self) -> None:
         session = self.session
+        assert session is not None  # a week is played only in a game
         before = len(session.news)
         session.end_week()
         for _, text in session.news[before:]:
@@ -174,6 +175,7 @@ class AgiRaceApp(App):
     @work(thread=True, exclusive=True, group="turns")
     def _fast_forward(self) -> None:
         session = self.session
+        assert session is not None  # started only in a game
         try:
             for _ in range(FAST_FORWARD_LIMIT):
                 if not self.fast_forwarding or session.over:
@@ -193,11 +195,12 @@ class AgiRaceApp(App):
 
     def _after_fast_forward(self) -> None:
         self.refresh_hq()
-        if self.session.over:
+        if self.session is not None and self.session.over:
             self.show_game_over()
 
     def show_game_over(self) -> None:
         session = self.session
+        assert session is not None  # a game ended
         scores = session.scores()
         board = record_score(session, scores)
         lines = [f"[b]GAME OVER[/b]  {session.result()}", ""]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +20,9 @@ from textual.widgets import (
 
 from game.play.session import Refused, Session
 
+if TYPE_CHECKING:
+    from game.tui.app import AgiRaceApp
+
 
 # ------------------------------------------------------------------ decisions
 class DecisionScreen(Screen):
@@ -33,11 +36,13 @@ class DecisionScreen(Screen):
 
     @property
     def session(self) -> Session:
-        return self.app.session
+        session = cast("AgiRaceApp", self.app).session
+        assert session is not None  # decision screens open only in a game
+        return session
 
     @property
     def lab(self) -> int:
-        return self.app.player
+        return cast("AgiRaceApp", self.app).player
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,5 +99,5 @@ class DecisionScreen(Screen):
         self.app.pop_screen()
 
     def value(self, widget_id: str) -> Any:
-        widget = self.query_one(f"#{widget_id}")
+        widget: Any = self.query_one(f"#{widget_id}")  # an Input or a Select
         return widget.value

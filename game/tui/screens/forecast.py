@@ -25,7 +25,7 @@ class ForecastScreen(DecisionScreen):
     FUTURES = 400
     HORIZON: int | None = None  # to the end of the game (futures stop when someone wins)
     BINDINGS = [
-        *(b for b in DecisionScreen.BINDINGS if b.key != "escape"),
+        *(b for b in DecisionScreen.BINDINGS if not (isinstance(b, Binding) and b.key == "escape")),
         Binding("escape", "leave", "Back", id="back"),
         Binding("r", "run", "Run again", id="forecast-run"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,9 @@ from textual.widgets import (
     Header,
     Static,
 )
+
+if TYPE_CHECKING:
+    from game.tui.app import AgiRaceApp
 
 
 class GameOverScreen(Screen):
@@ -35,7 +40,7 @@ class GameOverScreen(Screen):
 
     @on(Button.Pressed, "#again")
     def _again(self) -> None:
-        self.app.action_new_game()
+        cast("AgiRaceApp", self.app).action_new_game()
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:

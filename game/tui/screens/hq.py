@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,9 @@ from textual.widgets import (
 
 from game.play.session import Session
 from game.tui.format import bars, money
+
+if TYPE_CHECKING:
+    from game.tui.app import AgiRaceApp
 
 
 # ------------------------------------------------------------------------- HQ
@@ -63,8 +67,9 @@ class HQScreen(Screen):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        app = self.app
-        session: Session = app.session
+        app = cast("AgiRaceApp", self.app)
+        session: Session | None = app.session
+        assert session is not None  # the HQ shows a game
         lab = app.player
         snap = session.snapshot(lab)
         name = session.lab_name(lab)

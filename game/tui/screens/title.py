@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +24,9 @@ from game.catalog import Catalog
 from game.play.session import Refused, Session
 from game.tui.format import parse_number
 from game.tui.screens.help import HelpScreen
+
+if TYPE_CHECKING:
+    from game.tui.app import AgiRaceApp
 
 
 # ---------------------------------------------------------------------- title
@@ -107,15 +111,15 @@ class TitleScreen(Screen):
         difficulty = self.query_one("#difficulty", Select).value
         seed_text = self.query_one("#seed", Input).value.strip()
         try:
-            seed = parse_number(seed_text, "seed", 0, 2**63 - 1, integer=True) if seed_text else None
-            humans = ("xai", "openai") if lab == "both" else (lab,)
+            seed = int(parse_number(seed_text, "seed", 0, 2**63 - 1, integer=True)) if seed_text else None
+            humans = ("xai", "openai") if lab == "both" else (str(lab),)
             session = Session.new(
                 str(scenario), humans=humans, difficulty=str(difficulty), seed=seed, catalog=self.catalog
             )
         except (Refused, ValueError) as err:
             self.query_one("#title-error", Static).update(str(err))
             return
-        self.app.start(session)
+        cast("AgiRaceApp", self.app).start(session)
 
     @on(Button.Pressed, "#how")
     def _how(self) -> None:
@@ -127,7 +131,7 @@ class TitleScreen(Screen):
         if choice is Select.NULL:
             self.query_one("#title-error", Static).update("choose a save to load")
             return
-        self.app.load_game(Path(str(choice)), self.query_one("#title-error", Static))
+        cast("AgiRaceApp", self.app).load_game(Path(str(choice)), self.query_one("#title-error", Static))
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:
