@@ -108,7 +108,7 @@ def load_events(path: Path, catalog: Catalog) -> tuple[EventCard, ...]:
             source = Text().parse(table["source"])
             scope = Choice(("lab", "game")).parse(table["scope"])
             probability = Num(0, 1, "per week").parse(table["probability"])
-            cooldown = Num(0, 10_000, "weeks", integer=True).parse(table.get("cooldown_weeks", 0))
+            cooldown = int(Num(0, 10_000, "weeks", integer=True).parse(table.get("cooldown_weeks", 0)))
             once = Flag().parse(table.get("once", False))
             start = Date().parse(table["from"]) if "from" in table else None
             until = Date().parse(table["until"]) if "until" in table else None
@@ -125,7 +125,9 @@ def load_events(path: Path, catalog: Catalog) -> tuple[EventCard, ...]:
             if not isinstance(cond, list) or len(cond) not in (3, 4):
                 raise fail(f"when[{i}]: must be [field, op, value] or [field, op, value, site]")
             field_, op, value = cond[0], cond[1], cond[2]
-            allowed = EVENT_GAME_FIELDS if scope == "game" else EVENT_LAB_FIELDS + EVENT_GAME_FIELDS
+            allowed: tuple[str, ...] = (
+                EVENT_GAME_FIELDS if scope == "game" else EVENT_LAB_FIELDS + EVENT_GAME_FIELDS
+            )
             if field_ not in allowed:
                 raise fail(f"when[{i}]: unknown field {field_!r} (known: {', '.join(allowed)})")
             if op not in (">=", "<="):

@@ -81,7 +81,7 @@ class Steps:
     def parse(self, value: Any) -> tuple[tuple[dt.date, float], ...]:
         if not isinstance(value, list) or not value:
             raise ValueError("must be a non-empty list of [date, value] pairs")
-        out = []
+        out: list[tuple[dt.date, float]] = []
         for i, pair in enumerate(value):
             if not isinstance(pair, list) or len(pair) != 2:
                 raise ValueError(f"item {i} must be a [date, value] pair, got {pair!r}")

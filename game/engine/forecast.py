@@ -8,6 +8,8 @@ so a forecast is deterministic. Every lab is played by an AI policy in the futur
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import numpy as np
 
@@ -58,19 +60,29 @@ class Forecast:
         return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
 
 
+def games_played(done: np.ndarray, weeks: int, limit: int) -> float:
+    """How many of a batch's games are played after `weeks` of at most `limit`: a game
+    over counts 1, a running one the share of its weeks played (`done`: (B,) bool)."""
+    over = int(np.count_nonzero(done))
+    return over + (done.size - over) * min(weeks / max(limit, 1), 1.0)
+
+
 def run(
     world: World,
     controllers: policies.Controllers,
     futures: int = 2000,
     weeks: int | None = None,
     seed: int | None = None,
-    should_stop: object = None,
+    should_stop: Callable[[], bool] | None = None,
     first: int = 0,
+    progress: Callable[[float, int], None] | None = None,
 ) -> Forecast:
     """Play `futures` copies of game 0 of `world` forward (to the end, or `weeks`): the
     futures numbered `first` .. `first + futures - 1`, so disjoint ranges played apart
     (in other processes, say) combine into the same forecast as one run.
-    `should_stop`, if given, is called each week; a true answer stops early."""
+    `should_stop`, if given, is called each week; a true answer stops early.
+    `progress(done, futures)`, if given, hears after each week how many futures are
+    played (see `share_played`); it reads the batch and changes nothing."""
     batch = take(world, np.zeros(futures, dtype=np.int64))
     seeds = batch.seed if seed is None else np.full(futures, np.uint64(seed))
     numbers = FUTURE_BASE + first + np.arange(futures, dtype=np.int64)
@@ -78,10 +90,12 @@ def run(
     limit = world.params.last_week + 1 - int(world.week[0]) if weeks is None else weeks
     played = 0
     for _ in range(max(limit, 0)):
-        if batch.done.all() or (callable(should_stop) and should_stop()):
+        if batch.done.all() or (should_stop is not None and should_stop()):
             break
         batch, _ = turn.step(batch, policies.decide(batch, controllers))
         played += 1
+        if progress is not None:
+            progress(games_played(batch.done, played, limit), futures)
     L = world.cash.shape[1]
     win = np.array([(batch.winner == lab).mean() for lab in range(L)])
     agi = batch.done & (batch.end_reason == END_AGI)

@@ -14,6 +14,7 @@ inputs, prints or reads files.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import attrs
 import numpy as np
@@ -70,7 +71,8 @@ def working_copy(world: World) -> SimpleNamespace:
 
 def finished(world: World, s: SimpleNamespace) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
-    new = attrs.evolve(world, **stored({name: getattr(s, name) for name in array_fields()}))
+    arrays: dict[str, Any] = stored({name: getattr(s, name) for name in array_fields()})
+    new = attrs.evolve(world, **arrays)
     new.derived.update(s.derived)  # values stay valid while the fields they read are the same
     return new
 

@@ -11,6 +11,7 @@ What the screens show comes from game/play/views.py.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from game.saves import (
 __all__ = ["LowRunway", "Preview", "Refused", "Session"]
 
 AUTOSAVE_EVERY = 4
+DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
 RUNWAY_WARNING_WEEKS = 8  # a decision that takes the runway below this asks first
 # Codes that mean a decision would change nothing (the others cut it down).
 HARD = (
@@ -95,7 +97,7 @@ class Session:
     @classmethod
     def new(
         cls,
-        scenario: str | Path = "2024-07-colossus",
+        scenario: str | Path = DEFAULT_SCENARIO,
         humans: tuple[str, ...] | None = None,
         difficulty: str | None = None,
         seed: int | None = None,
@@ -394,6 +396,7 @@ class Session:
         styles: dict[str, str] | None = None,
         should_stop: Any = None,
         workers: int = 1,
+        progress: Callable[[float, int], None] | None = None,
     ) -> Any:
         """Monte Carlo futures from this week, every lab played by the AI (the humans'
         labs by the style that matches their recent play, or `styles`), on `workers`
@@ -404,7 +407,9 @@ class Session:
         ctl = policies.make_controllers(
             self.catalog, self.params, chosen, self.scenario.meta.difficulty, ai_labs=self.params.lab_ids
         )
-        return forecast_futures(self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop)
+        return forecast_futures(
+            self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop, progress=progress
+        )
 
     # ------------------------------------------------------------------ saves
     def document(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ summary and records hold only game results, nothing that varies between identica
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -20,6 +20,16 @@ from game.engine.state import END_REASONS, World
 from game.saves import Scenario, initial_world, scenario_params
 
 DEFAULT_CHUNK = 10_000
+
+Difficulty = str | dict[str, str]  # one level for every lab, or a level per lab
+Report = Callable[[float], None]  # a part's progress: games or futures played so far
+# What a worker process is given: a chunk of games (scenario, catalog, games, seed, first
+# game, weeks, styles, difficulty), or a range of futures (world, AI, futures, weeks,
+# seed, first future).
+ChunkJob = tuple[
+    Scenario, Catalog, int, int | None, int, int | None, dict[str, str] | None, Difficulty | None
+]
+ForecastJob = tuple[World, policies.Controllers, int, int | None, int | None, int]
 
 
 @attrs.frozen
@@ -79,7 +89,7 @@ def game_records(world: World, tally: Tally | None = None) -> list[dict[str, Any
     p = world.params
     peak, _, _ = compute.lab_flops(p, world)
     points = economy.score(p, world)
-    out = []
+    out: list[dict[str, Any]] = []
     for b in range(world.batch):
         winner = int(world.winner[b])
         agi = int(world.agi_week[b])
@@ -144,7 +154,7 @@ def summarise(params: Params, games: list[dict[str, Any]]) -> dict[str, Any]:
         k: (params.date_of(int(round(v))).isoformat() if v is not None else None)
         for k, v in _percentiles(agi_weeks).items()
     }
-    deal_totals = {lab: {} for lab in labs}
+    deal_totals: dict[str, dict[str, int]] = {lab: {} for lab in labs}
     answer_totals: dict[str, int] = {}
     event_totals: dict[str, int] = {}
     for g in games:
@@ -179,13 +189,19 @@ def controllers(
     catalog: Catalog,
     params: Params,
     styles: dict[str, str] | None = None,
-    difficulty: str | None = None,
+    difficulty: str | dict[str, str] | None = None,
 ) -> policies.Controllers:
-    """The AI for every lab of a headless game: the file's styles, then `styles`."""
+    """The AI for every lab of a headless game: the file's styles, then `styles`; the
+    file's difficulty, or `difficulty` for every lab, or per lab (the others keep the
+    file's)."""
     chosen = dict(scn.ai) | dict(styles or {})
-    return policies.make_controllers(
-        catalog, params, chosen, difficulty or scn.meta.difficulty, ai_labs=params.lab_ids
-    )
+    if isinstance(difficulty, dict):
+        level: str | dict[str, str] = {
+            lab: difficulty.get(lab, scn.meta.difficulty) for lab in params.lab_ids
+        }
+    else:
+        level = difficulty or scn.meta.difficulty
+    return policies.make_controllers(catalog, params, chosen, level, ai_labs=params.lab_ids)
 
 
 def simulate(
@@ -196,17 +212,19 @@ def simulate(
     offset: int | None = None,
     weeks: int | None = None,
     styles: dict[str, str] | None = None,
-    difficulty: str | None = None,
+    difficulty: str | dict[str, str] | None = None,
     chunk: int = DEFAULT_CHUNK,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[float, int], None] | None = None,
     workers: int = 1,
     keep_last: bool = False,
 ) -> SimResult:
     """Play games offset .. offset+runs-1 of the scenario with the AI on every lab, in
     chunks, on `workers` processes. Game i is the same game whatever the chunking or the
     number of processes (its random numbers are keyed by its index). `seed` and `offset`
-    default to the file's own. With several workers the final World is rebuilt only if
-    `keep_last` asks for it."""
+    default to the file's own; `difficulty` is one level for every lab or a level per lab.
+    With several workers the final World is rebuilt only if `keep_last` asks for it.
+    `progress(done, runs)` hears after every week of every chunk how many games are
+    played (`forecast.games_played`: a running game counts by the share of its weeks)."""
     params = scenario_params(scn, catalog, humans=())
     ctl = controllers(scn, catalog, params, styles, difficulty)
     first = scn.meta.game if offset is None else offset
@@ -214,34 +232,26 @@ def simulate(
     if workers > 1 and len(starts) < workers:  # give every process something to do
         chunk = max(1, -(-runs // workers))
         starts = list(range(0, runs, chunk))
-    jobs = [
+    jobs: list[ChunkJob] = [
         (scn, catalog, min(chunk, runs - start), seed, first + start, weeks, styles, difficulty)
         for start in starts
     ]
     games: list[dict[str, Any]] = []
     last: World | None = None
-    done = 0
     if workers > 1:
-        import concurrent.futures as cf
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")  # no inherited state: each process starts clean
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for records in pool.map(_play_chunk, jobs):  # results come back in order
-                games.extend(records)
-                done += len(records)
-                if progress is not None:
-                    progress(done, runs)
+        for records in _pool_map(_play_chunk, jobs, workers, runs, progress):
+            games.extend(records)
         if keep_last:
-            last = _final_world(*jobs[-1])
+            last = _final_world(jobs[-1])
     else:
         for job in jobs:
-            world, tally = _play(*job)
+            played = len(games)
+            report = None if progress is None else (lambda done, base=played: progress(base + done, runs))
+            world, tally = _play(*job, report=report)
             games.extend(game_records(world, tally))
             last = world
-            done += job[2]
-            if progress is not None:
-                progress(done, runs)
+    if progress is not None:
+        progress(runs, runs)
     return SimResult(params, games, summarise(params, games), last, ctl)
 
 
@@ -253,13 +263,26 @@ def _play(
     offset: int,
     weeks: int | None,
     styles: dict[str, str] | None,
-    difficulty: str | None,
+    difficulty: str | dict[str, str] | None,
+    report: Report | None = None,
 ) -> tuple[World, Tally]:
+    """One chunk of games; `report(games played)` after each week."""
     params = scenario_params(scn, catalog, humans=())
     ctl = controllers(scn, catalog, params, styles, difficulty)
     world = initial_world(scn, params, n, seed=seed, offset=offset)
     tally = Tally(world)
-    return play(world, ctl, weeks, on_week=tally), tally
+    on_week: Callable[[World, turn.Report], None] = tally
+    if report is not None:
+        limit = params.last_week + 1 if weeks is None else weeks
+        played = 0
+
+        def on_week(world: World, week: turn.Report) -> None:
+            nonlocal played
+            tally(world, week)
+            played += 1
+            report(forecast.games_played(world.done, played, limit))
+
+    return play(world, ctl, weeks, on_week=on_week), tally
 
 
 def forecast_futures(
@@ -270,33 +293,90 @@ def forecast_futures(
     seed: int | None = None,
     workers: int = 1,
     should_stop: Callable[[], bool] | None = None,
+    progress: Callable[[float, int], None] | None = None,
 ) -> forecast.Forecast:
     """engine.forecast.run over `workers` processes, each playing a contiguous range of
     the futures: the same forecast as one process (futures are numbered, and their random
-    numbers keyed by their number). `should_stop` is heard only with one worker."""
+    numbers keyed by their number). `should_stop` is heard only with one worker;
+    `progress(done, futures)` after every week of every part."""
     if workers <= 1 or futures < 2 * workers:
-        return forecast.run(world, ctl, futures, weeks, seed=seed, should_stop=should_stop)
+        return forecast.run(world, ctl, futures, weeks, seed=seed, should_stop=should_stop, progress=progress)
+    edges = np.linspace(0, futures, workers + 1).round().astype(int)
+    jobs: list[ForecastJob] = [
+        (world, ctl, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
+    return forecast.Forecast.combine(_pool_map(_forecast_part, jobs, workers, futures, progress))
+
+
+# ------------------------------------------------------------ worker processes
+_progress_queue: Any = None  # in a worker process: where it posts (part, done) for the parent
+
+
+def _pool_map(
+    fn: Callable[[Any, Report | None], Any],
+    jobs: Sequence[Any],
+    workers: int,
+    total: int,
+    progress: Callable[[float, int], None] | None,
+) -> list[Any]:
+    """`fn(job, report)` for every job on `workers` fresh processes, results in order.
+    With `progress`, each part's `report(done)` travels back through a queue, and the
+    parent hears the sum over the parts as `progress(done, total)`."""
     import concurrent.futures as cf
     import multiprocessing
+    import threading
 
-    edges = np.linspace(0, futures, workers + 1).round().astype(int)
-    jobs = [(world, ctl, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = list(pool.map(_forecast_part, jobs))
-    return forecast.Forecast.combine(parts)
+    context = multiprocessing.get_context("spawn")  # no inherited state: each process starts clean
+    parts = list(enumerate(jobs))
+    if progress is None:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_run_part, [(fn, None, job) for _, job in parts]))
+    queue = context.Queue()
+    done: dict[int, float] = {}
+
+    def listen() -> None:
+        while (message := queue.get()) is not None:
+            part, value = message
+            done[part] = value
+            progress(sum(done.values()), total)
+
+    listener = threading.Thread(target=listen, name="progress", daemon=True)
+    listener.start()
+    try:
+        with cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_listen_to, initargs=(queue,)
+        ) as pool:
+            return list(pool.map(_run_part, [(fn, part, job) for part, job in parts]))
+    finally:  # the workers have exited, so every report they posted is ahead of this
+        queue.put(None)
+        listener.join()
 
 
-def _forecast_part(job: tuple[Any, ...]) -> forecast.Forecast:
+def _listen_to(queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = queue
+
+
+def _run_part(task: tuple[Callable[[Any, Report | None], Any], int | None, Any]) -> Any:
+    fn, part, job = task
+    if part is None or _progress_queue is None:
+        return fn(job, None)
+    queue = _progress_queue
+    return fn(job, lambda value: queue.put((part, value)))
+
+
+def _forecast_part(job: ForecastJob, report: Report | None) -> forecast.Forecast:
     world, ctl, futures, weeks, seed, first = job
-    return forecast.run(world, ctl, futures, weeks, seed=seed, first=first)
+    progress = None if report is None else (lambda done, total: report(done))
+    return forecast.run(world, ctl, futures, weeks, seed=seed, first=first, progress=progress)
 
 
-def _play_chunk(job: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _play_chunk(job: ChunkJob, report: Report | None) -> list[dict[str, Any]]:
     """One chunk in a worker process: its per-game records."""
-    world, tally = _play(*job)
+    world, tally = _play(*job, report=report)
     return game_records(world, tally)
 
 
-def _final_world(*job: Any) -> World:
-    return _play(*job)[0]
+def _final_world(job: ChunkJob) -> World:
+    world, _ = _play(*job)
+    return world

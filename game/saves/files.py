@@ -79,6 +79,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise SaveError(f"{path}: shipped scenarios are read-only; save under another name")
     except OSError:
         pass
+    if path.exists() and not path.is_file():  # never rename over a folder, a device or a pipe
+        raise SaveError(f"{path}: not a regular file; save to a file")
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
     try:

@@ -120,7 +120,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
         if key not in ("format", "version", "meta", "world", "market", "result", "sites", "labs", "log"):
             raise r.fail(f"{key}: unknown section")
 
-    meta_table = doc.get("meta")
+    meta_table: Any = doc.get("meta")  # raw TOML: r.record checks it is a table
     meta = r.record(Meta, "meta", meta_table, nested=("labs", "humans", "ai"))
     if meta.last_date <= meta.start_date:
         raise r.fail("[meta] last_date: must come after start_date")
@@ -144,7 +144,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
         ai[lab] = style
 
     world = r.record(WorldStart, "world", doc.get("world"))
-    market_table = doc.get("market")
+    market_table: Any = doc.get("market")  # raw TOML: r.record checks it is a table
     tables = ("nvidia_shipped", "nvidia_requested", "price_factor", "integrator_backlog", "gpu_delay_weeks")
     market = r.record(MarketStart, "market", market_table, nested=tables)
     gpu_tables = {

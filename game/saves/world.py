@@ -129,8 +129,8 @@ def initial_world(
             a["run_done"][0, li, k] = run.done_flop
             a["run_software"][0, li, k] = run.software
             a["run_post_left"][0, li, k] = run.post_weeks_left if finished else 0
-    for v, n in scn.market_tables.get("integrator_backlog", {}).items():
-        a["integrator_backlog"][0, vi[v]] = n
+    for vendor, n in scn.market_tables.get("integrator_backlog", {}).items():
+        a["integrator_backlog"][0, vi[vendor]] = n
     arrays = {name: np.repeat(value, batch, axis=0) for name, value in a.items()}
     arrays["seed"][:] = np.uint64(scn.meta.seed if seed is None else seed)
     first = scn.meta.game if offset is None else offset
@@ -236,7 +236,7 @@ def save_doc(
         }
         sites = {}
         for s, site_id in enumerate(cat.site_ids):
-            row = {
+            row: dict[str, Any] = {
                 "hall_mw": float(world.hall_mw[b, li, s]),
                 "hall_building_mw": float(world.hall_building[b, li, s]),
                 "grid_alloc_mw": float(world.grid_alloc[b, li, s]),

@@ -93,8 +93,10 @@ class AgiRaceApp(App):
             pass  # a read-only home keeps the defaults; the game goes on
 
     @property
-    def guide_on(self) -> bool:
-        return self.settings["guide"]
+    def game(self) -> Session:
+        """The session being played (the turn actions run only in a game)."""
+        assert self.session is not None, "no game is being played"
+        return self.session
 
     def _load_keymap(self) -> None:
         """Keys remapped in keymap.toml (`end-week = "space"`); unknown ids are reported."""
@@ -157,7 +159,7 @@ class AgiRaceApp(App):
         self.player = humans[0] if humans else 0
         self.ff_votes.clear()
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings['guide']))
         if session.over:
             self.show_game_over()
 
@@ -182,7 +184,7 @@ class AgiRaceApp(App):
         session = self.session
         assert session is not None
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings['guide']))
         if len(session.human_labs) > 1:
             name = session.lab_name(self.player)
             self.push_screen(HandoverScreen(f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."))
@@ -212,13 +214,13 @@ class AgiRaceApp(App):
 
     def _play_week(self) -> None:
         self.ff_votes.clear()
-        self.session.end_week()
-        if self.session.over:
+        self.game.end_week()
+        if self.game.over:
             self.show_game_over()
 
     def _tell_news(self) -> None:
         """Notify the player of the last week's urgent news; the rest is in the news log."""
-        session = self.session
+        session = self.game
         week = session.week - 1
         urgent = [n for n in session.news if n.week >= week and n.urgent and n.seen_by(self.player)]
         for item in urgent[:TOASTS_PER_WEEK]:
@@ -249,7 +251,7 @@ class AgiRaceApp(App):
 
     @work(thread=True, exclusive=True, group="turns")
     def _fast_forward(self) -> None:
-        session = self.session
+        session = self.game
         humans = session.human_labs or [self.player]
         played, reason = 0, ""
         try:
@@ -271,7 +273,7 @@ class AgiRaceApp(App):
             self.post_message(FastForwardDone(played, reason))
 
     def _stop_reason(self, news: list[NewsItem], seen: dict[int, set[str]], humans: list[int]) -> str | None:
-        session = self.session
+        session = self.game
         for item in news:
             if item.kind == RELEASE:
                 return item.text
@@ -286,7 +288,7 @@ class AgiRaceApp(App):
         return None
 
     def on_fast_forward_done(self, message: FastForwardDone) -> None:
-        session = self.session
+        session = self.game
         self.ff_votes.clear()
         if session.over:
             self.show_game_over()
@@ -296,7 +298,7 @@ class AgiRaceApp(App):
         self.notify(f"Fast-forward: {message.weeks} week(s). {message.reason}", timeout=6)
 
     def show_game_over(self) -> None:
-        session = self.session
+        session = self.game
         if not session.humans:
             return
         lab = session.human_labs[0]

@@ -4,13 +4,13 @@ lists them from here."""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-APP = [
+APP: list[BindingType] = [
     Binding("ctrl+q", "request_quit", "Quit", id="quit-app", show=False),
 ]
 
-HQ = [
+HQ: list[BindingType] = [
     Binding("n", "app.end_week", "Week", id="end-week", tooltip="End the week (hot seat: end your turn)"),
     Binding("f", "app.fast_forward", "FFwd", id="fast-forward", tooltip="Play weeks until something needs you"),
     Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market"),
@@ -28,41 +28,41 @@ HQ = [
     Binding("q", "app.request_quit", "Quit", id="quit", show=False),
 ]
 
-FORM = [
+FORM: list[BindingType] = [
     Binding("escape", "back", "Back", id="back"),
     Binding("ctrl+s", "app.save", "Save", id="form-save", show=False),
 ]
 
-BOOK = [
+BOOK: list[BindingType] = [
     Binding("x,delete", "cancel_decision", "Cancel decision", id="cancel-decision"),
 ]
 
-FORECAST = [
+FORECAST: list[BindingType] = [
     Binding("escape", "leave", "Back", id="forecast-back"),
     Binding("r", "run", "Run again", id="forecast-run"),
 ]
 
-CONFIRM = [
+CONFIRM: list[BindingType] = [
     Binding("y", "yes", "Yes", id="yes"),
     Binding("n,escape", "no", "No", id="no"),
 ]
 
-HANDOVER = [Binding("enter", "ready", "Ready", id="handover-ready")]
+HANDOVER: list[BindingType] = [Binding("enter", "ready", "Ready", id="handover-ready")]
 
-GAME_OVER = [
+GAME_OVER: list[BindingType] = [
     Binding("n", "app.new_game", "New game", id="new-game"),
     Binding("q", "app.exit_now", "Quit", id="game-over-quit"),
 ]
 
-TITLE = [
+TITLE: list[BindingType] = [
     Binding("ctrl+n", "new", "New game", id="title-new"),
     Binding("ctrl+q", "app.quit", "Quit", id="title-quit"),
 ]
 
-ALL = APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + GAME_OVER + TITLE
+ALL: list[Binding] = [b for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + GAME_OVER + TITLE if isinstance(b, Binding)]
 
 
-def more_keys(keys: list[Binding]) -> str:
+def more_keys(keys: list[BindingType]) -> str:
     """The line under the footer: the keys it has no room for (at 80 columns)."""
-    shown = [b for b in keys if not b.show and b.id not in ("guide",)]
+    shown = [b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide",)]
     return " · ".join(f"{b.key.split(',')[0].replace('question_mark', '?')} {b.description}" for b in shown)

@@ -55,8 +55,8 @@ class GameOverScreen(Screen):
         return Content("\n").join(lines)
 
     @on(Button.Pressed, "#again")
-    def _again(self) -> None:
-        self.app.action_new_game()
+    async def _again(self) -> None:
+        await self.app.run_action("new_game")
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -40,7 +41,7 @@ Keys"""
 
 
 class HelpScreen(Screen):
-    BINDINGS = [b for b in bindings.FORM if b.id == "back"]
+    BINDINGS = bindings.FORM
 
     def __init__(self, rules: Any = None) -> None:
         super().__init__()
@@ -58,7 +59,11 @@ class HelpScreen(Screen):
             agi=r.agi_win_points if r else 0, early=r.points_per_week_early if r else 0,
             stake=r.points_per_billion_owned if r else 0,
         )  # fmt: skip
-        keys = [f"  {b.key.replace('question_mark', '?'):<10} {b.tooltip or b.description}" for b in bindings.HQ]
+        keys = [
+            f"  {b.key.replace('question_mark', '?'):<10} {b.tooltip or b.description}"
+            for b in bindings.HQ
+            if isinstance(b, Binding)
+        ]
         return text + "\n" + "\n".join(keys) + "\n  ctrl+p     the command palette (every screen and action, themes)"
 
     def action_back(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from game.play import intel, views
 from game.play.guide import next_step
+from game.play.session import Session
 from game.tui import bindings
 from game.tui.format import count, day, flop, flops, money, mw, weeks
 from game.tui.screens.base import GameScreen, plain, styled
@@ -34,7 +35,11 @@ def bar(fraction: float, width: int = BAR) -> str:
 
 class HQScreen(GameScreen):
     BINDINGS = bindings.HQ
-    show_guide = True
+    show_guide = True  # the player's g toggles it for the session's dashboards
+
+    def __init__(self, session: Session, lab: int, guide: bool = False) -> None:
+        super().__init__(session, lab)
+        self.guide = guide  # the first-game guide is on (the app's setting)
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="hq"):
@@ -113,7 +118,7 @@ class HQScreen(GameScreen):
 
     def _guide(self) -> None:
         guide = self.query_one("#guide", Static)
-        step = next_step(self.session, self.lab) if type(self).show_guide and self.app.guide_on else None
+        step = next_step(self.session, self.lab) if type(self).show_guide and self.guide else None
         guide.display = step is not None
         if step is not None:
             guide.update(styled("[b]Next:[/b] $what [dim](g hides this guide)[/]", what=step.what))

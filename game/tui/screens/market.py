@@ -15,7 +15,7 @@ class MarketScreen(FormScreen):
     TITLE_TEXT = "Market: buy GPUs from NVIDIA through Dell or Supermicro"
 
     def info(self) -> ComposeResult:
-        table = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
         table.tooltip = (
             "PF/s: dense BF16 PFLOP/s per GPU. TF/$k: TFLOP/s per $1,000 of servers (what a dollar "
             "buys). PF/MW: PFLOP/s per MW all-in (what your power buys). Left: NVIDIA's supply this quarter."

@@ -17,7 +17,7 @@ class SitesScreen(FormScreen):
     TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
 
     def info(self) -> ComposeResult:
-        table = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
         table.tooltip = (
             "Grid free: grid MW no lab's halls hold yet. Yours: halls built / power you draw on "
             "(grid share + turbines). Turbines: MW the permits still allow."

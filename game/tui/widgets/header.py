@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from textual.css.query import NoMatches
+from textual.dom import NoScreen
 from textual.events import Mount
 from textual.widgets import Header
 from textual.widgets._header import HeaderTitle
-
-try:
-    from textual.app import NoScreen  # where Textual keeps it
-except ImportError:  # pragma: no cover - older layouts
-    from textual.screen import NoScreen  # type: ignore[no-redef]
 
 
 class GameHeader(Header):

@@ -1,0 +1,114 @@
+"""`agi-race calc train|power`: what-if calculators over the catalog's figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from game.catalog import Catalog
+from game.cli.output import console, show, table
+from game.cli.usage import COUNT, Parser, UsageError, checker, gpu, gpu_help
+
+FLOP = checker("--flop", 1, 1e40)
+MFU = checker("--mfu", 0.01, 1.0)
+
+
+def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
+    calc = sub.add_parser("calc", help="what-if calculators: train, power")
+    calc_sub = calc.add_subparsers(dest="calc", parser_class=Parser, metavar="{train,power}")
+    calc.set_defaults(run=_no_calculator)
+    train = calc_sub.add_parser("train", help="how long a training run takes")
+    train.add_argument("--gpu", required=True, help=gpu_help(catalog))
+    train.add_argument("--count", type=COUNT, required=True, help="GPUs in the cluster")
+    train.add_argument("--flop", type=FLOP, required=True, help="compute budget C in FLOP")
+    train.add_argument("--mfu", type=MFU, help="model FLOP utilisation, 0.01-1 (default: the GPU's)")
+    train.add_argument("--json", action="store_true", help="print the result as JSON")
+    train.set_defaults(run=run_train)
+    power = calc_sub.add_parser("power", help="site power a fleet needs")
+    power.add_argument("--gpu", required=True, help=gpu_help(catalog))
+    power.add_argument("--count", type=COUNT, required=True, help="GPUs in the fleet")
+    power.add_argument("--json", action="store_true", help="print the result as JSON")
+    power.set_defaults(run=run_power)
+
+
+def _no_calculator(args: argparse.Namespace, catalog: Catalog) -> int:
+    raise UsageError("calc needs a calculator: train or power")
+
+
+def run_train(args: argparse.Namespace, catalog: Catalog) -> int:
+    import numpy as np
+
+    from game.engine.compute import training_rate
+    from game.engine.params import HOURS_PER_WEEK
+
+    g = gpu(catalog, args.gpu)
+    mfu = args.mfu if args.mfu is not None else g.default_mfu
+    rate, hours_lost = training_rate(args.count * g.flops * mfu, args.count, catalog.rules.training)
+    weeks = args.flop / float(rate)
+    days = weeks * 7.0
+    gpu_hours = args.count * days * 24.0
+    mwh = gpu_hours * g.kw_all_in / 1000.0
+    power_price = catalog.rules.finance.reference_power_usd_per_mwh
+    result = {
+        "gpu": g.id,
+        "count": args.count,
+        "flop": args.flop,
+        "mfu": mfu,
+        "availability": 1.0 - float(hours_lost) / HOURS_PER_WEEK,
+        "days": days,
+        "gpu_hours": gpu_hours,
+        "energy_mwh": mwh,
+        "energy_cost_usd": mwh * power_price,
+        "rent_cost_usd": gpu_hours * g.rent_usd_hour,
+        "capability_at_gpt4_software": float(np.log10(args.flop)),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{args.flop:.3g} FLOP on {args.count:,} {g.id} at MFU {mfu:.0%}")
+    print(f"  wall-clock      {days:,.1f} days ({weeks:,.1f} weeks)")
+    print(f"  availability    {result['availability']:.1%} (hardware faults)")
+    print(f"  GPU-hours       {gpu_hours:,.0f}")
+    print(
+        f"  energy          {mwh:,.0f} MWh (${result['energy_cost_usd'] / 1e6:,.1f}M at ${power_price:g}/MWh)"
+    )
+    print(f"  rented cost     ${result['rent_cost_usd'] / 1e6:,.1f}M at ${g.rent_usd_hour:g}/GPU-hour")
+    return 0
+
+
+def run_power(args: argparse.Namespace, catalog: Catalog) -> int:
+    g = gpu(catalog, args.gpu)
+    mw = args.count * g.kw_all_in / 1000.0
+    sites = [
+        {
+            "site": s.id,
+            "grid_mw": s.grid_mw,
+            "grid_max_mw": s.grid_max_mw,
+            "fits_grid_today": s.grid_mw >= mw,
+            "hall_cost_usd": mw * s.build_usd_per_mw,
+            "hall_weeks": math.ceil(mw / s.build_mw_per_week),
+        }
+        for s in catalog.sites
+    ]
+    result = {"gpu": g.id, "count": args.count, "kw_per_gpu": g.kw_all_in, "mw": mw, "sites": sites}
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{args.count:,} {g.id} need {mw:,.1f} MW all-in ({g.kw_all_in:g} kW per GPU)")
+    out = console()
+    rows = table(out, "site", "grid MW", "max MW", "halls", "build", "grid today")
+    for s in sites:
+        fits = s["fits_grid_today"]
+        rows.add_row(
+            s["site"],
+            f"{s['grid_mw']:,.0f}",
+            f"{s['grid_max_mw']:,.0f}",
+            f"${s['hall_cost_usd'] / 1e9:,.2f}B",
+            f"{s['hall_weeks']:,} wk",
+            "enough" if fits else "short",
+            style=None if fits else "yellow",
+        )
+    show(out, rows)
+    return 0

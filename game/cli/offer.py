@@ -1,0 +1,137 @@
+"""`agi-race offer`: make a partner an offer in a scenario's first week and hear the answer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from game.catalog import Catalog
+from game.cli.usage import COUNT, SEED, UsageError, checker, gpu, gpu_help, one_of
+
+RENTAL = ("gpu", "count", "term", "price", "site", "start_week")  # the terms of a rental offer
+INVESTMENT = ("invest", "share")  # the terms of an investment request
+
+
+def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
+    def ids(names: tuple[str, ...]) -> str:
+        return f" ({one_of(names)})" if catalog else ""
+
+    off = sub.add_parser(
+        "offer",
+        help="make a partner an offer in a scenario's first week and hear the answer",
+        description="A rental offer names --gpu, --count, --term and --price (and maybe --site and "
+        "--start-week); an investment request names --invest (and maybe --share). One or the other.",
+    )
+    off.add_argument(
+        "--scenario", required=True, help=f"a shipped scenario ({scenarios}), a save's name or a path"
+    )
+    off.add_argument(
+        "--lab", required=True, help="the lab making the offer" + ids(catalog.lab_ids if catalog else ())
+    )
+    off.add_argument(
+        "--partner", required=True, help="the partner" + ids(catalog.partner_ids if catalog else ())
+    )
+    off.add_argument("--gpu", help="GPU type to rent, " + gpu_help(catalog) + "; a rental needs it")
+    off.add_argument("--count", type=COUNT, help="GPUs to rent; a rental needs it")
+    off.add_argument(
+        "--term",
+        type=checker("--term", 1, 520, integer=True),
+        help="weeks the rental lasts; a rental needs it",
+    )
+    off.add_argument("--price", type=checker("--price", 0, 1000), help="USD per GPU-hour; a rental needs it")
+    off.add_argument(
+        "--site",
+        help="a site for the partner to build at"
+        + ids(catalog.site_ids if catalog else ())
+        + " (default: its own datacenters)",
+    )
+    off.add_argument(
+        "--start-week",
+        type=checker("--start-week", 0, 5000, integer=True),
+        help="weeks from now the rental starts (default: 0, now)",
+    )
+    off.add_argument(
+        "--invest",
+        type=checker("--invest", 1, 1e13),
+        help="ask the partner to invest this many USD (default: a rental, not an investment)",
+    )
+    off.add_argument(
+        "--share",
+        type=checker("--share", 0, 1),
+        help="share of revenue offered for --invest, 0-1 (default: 0)",
+    )
+    off.add_argument("--seed", type=SEED, help="the week's seed (default: the scenario's)")
+    off.add_argument("--json", action="store_true", help="print the answer as JSON")
+    off.set_defaults(run=run)
+
+
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
+    return ["--" + n.replace("_", "-") for n in names if getattr(args, n) is not None]
+
+
+def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.engine import deals
+    from game.engine.actions import Actions
+    from game.play.words import offer_message
+    from game.saves import initial_world, load_scenario, scenario_params
+
+    rental, investment = _given(args, RENTAL), _given(args, INVESTMENT)
+    if rental and investment:
+        raise UsageError(
+            f"{' '.join(rental)} (a rental) cannot go with {' '.join(investment)} (an investment): make one offer"
+        )
+    gpu_id = None
+    if args.invest is None:
+        if args.share is not None:
+            raise UsageError("--share goes with --invest (the revenue share offered for an investment)")
+        missing = [f for f in ("gpu", "count", "term", "price") if getattr(args, f) is None]
+        if missing:
+            raise UsageError("a rental offer needs " + ", ".join(f"--{m}" for m in missing))
+        gpu_id = gpu(catalog, args.gpu).id
+    scn = load_scenario(args.scenario, catalog)
+    if args.lab not in scn.lab_ids:
+        raise UsageError(f"--lab: {args.lab!r} is not in this scenario (labs: {one_of(scn.lab_ids)})")
+    if args.partner not in catalog.partner_ids:
+        raise UsageError(
+            f"--partner: unknown partner {args.partner!r} (known: {one_of(catalog.partner_ids)})"
+        )
+    if args.site is not None and args.site not in catalog.site_ids:
+        raise UsageError(f"--site: unknown site {args.site!r} (known: {one_of(catalog.site_ids)})")
+    params = scenario_params(scn, catalog)
+    world = initial_world(scn, params, 1, seed=args.seed)
+    lab = scn.lab_ids.index(args.lab)
+    a = Actions.idle(world)
+    week = int(world.week[0])
+    a.offer_partner[0, lab] = catalog.partner_ids.index(args.partner)
+    a.offer_gpu[0, lab] = catalog.gpu_ids.index(gpu_id) if gpu_id else 0
+    a.offer_count[0, lab] = args.count or 0
+    a.offer_weeks[0, lab] = args.term or 0
+    a.offer_price[0, lab] = args.price or 0.0
+    a.offer_start[0, lab] = week + (args.start_week or 0)
+    a.offer_site[0, lab] = catalog.site_ids.index(args.site) if args.site else -1
+    a.offer_invest[0, lab] = args.invest or 0.0
+    a.offer_share[0, lab] = args.share or 0.0
+    ans = deals.evaluate(params, world, a)
+    answer = deals.ANSWERS[int(ans.answer[0, lab])]
+    result: dict[str, Any] = {
+        "answer": answer,
+        "reason": deals.REASONS[int(ans.reason[0, lab])],
+        "message": offer_message(params, a, ans, 0, lab),
+        "asking_price": float(ans.required_price[0, lab]),
+    }
+    if answer == "counter":
+        if args.invest:
+            result["terms"] = {"invest": args.invest, "share": float(ans.share[0, lab])}
+        else:
+            result["terms"] = {
+                "count": int(ans.count[0, lab]),
+                "start_week": int(ans.start[0, lab]) - week,
+                "term": int(ans.weeks[0, lab]),
+                "price": float(ans.price[0, lab]),
+            }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(result["message"])
+    return 0

@@ -1,0 +1,86 @@
+"""Where the commands' results go: tables on stdout through rich (aligned, coloured on a
+terminal, plain text when piped), and files checked before any work starts."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+
+from game.cli.usage import UsageError
+
+PIPED_WIDTH = 200  # piped tables are never wrapped: a script reads one row per line
+
+
+def console() -> Console:
+    """The console for results: stdout, no markup, emoji or highlighting in the game's
+    text; as wide as the terminal, or wide enough for any table when piped."""
+    out = Console(highlight=False, markup=False, emoji=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, markup=False, emoji=False, width=PIPED_WIDTH)
+    return out
+
+
+def table(out: Console, *columns: str, numbers_from: int = 1) -> Table:
+    """A results table: the first `numbers_from` columns are text (left), the rest figures
+    (right). A rule under the header on a terminal; plain columns when piped."""
+    grid = Table(
+        box=box.SIMPLE_HEAD if out.is_terminal else None,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+        collapse_padding=True,
+    )
+    for i, name in enumerate(columns):
+        grid.add_column(name, justify="left" if i < numbers_from else "right", no_wrap=True)
+    return grid
+
+
+def show(out: Console, renderable: RenderableType) -> None:
+    """Print a table: as rich draws it on a terminal; piped, as plain lines with no
+    trailing blanks."""
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    with out.capture() as captured:
+        out.print(renderable)
+    text = "\n".join(line.rstrip() for line in captured.get().splitlines())
+    sys.stdout.write(text + "\n")
+
+
+def checked_output(text: str, flag: str) -> Path:
+    """The file `text` names, once it is sure a result can be written there: its folder
+    exists and takes new files, and the file is absent or a regular file that may be
+    replaced. A device, a pipe, a folder, a missing folder or a read-only place is a
+    UsageError now, before any work is done."""
+    path = Path(text).expanduser()
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # absent, or its folder is missing
+        mode = None
+    except OSError as err:
+        raise UsageError(f"{flag}: cannot use {text}: {err.strerror or err}") from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{flag}: {text} is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise UsageError(f"{flag}: {text} is not a regular file (a device or a pipe); name a file")
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"{flag}: {text} is read-only")
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise UsageError(f"{flag}: cannot write {text}: the folder {folder} {what}")
+    try:  # the result is written beside its target, then renamed: that needs the folder
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise UsageError(f"{flag}: cannot write in {folder}: {err.strerror or err}") from None
+    return path

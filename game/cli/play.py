@@ -1,0 +1,92 @@
+"""`agi-race play` (and `agi-race` alone): the game in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from game.catalog import Catalog
+from game.cli.usage import SEED, UsageError, checker
+
+NEW_GAME = ("scenario", "lab", "difficulty", "seed")  # the flags that describe a new game
+
+
+def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
+    from game.play.session import AUTOSAVE_EVERY, DEFAULT_SCENARIO
+
+    playable = tuple(lab.id for lab in catalog.labs if lab.playable) if catalog else ()
+    play = sub.add_parser(
+        "play",
+        help="play in the terminal (the default with no command)",
+        description="With no flags, the title screen. Any of --scenario, --lab, --difficulty or --seed "
+        "starts that game at once (on the default scenario unless --scenario names one); --load "
+        "continues a saved game.",
+    )
+    play.add_argument(
+        "--scenario",
+        help=f"start a new game from a shipped scenario ({scenarios}), a save's name or a path"
+        f" (default: {DEFAULT_SCENARIO} if another new-game flag is given, else the title screen)",
+    )
+    play.add_argument("--load", metavar="FILE", help="continue a saved game (default: a new game)")
+    play.add_argument(
+        "--lab",
+        choices=(*playable, "both") if catalog else None,
+        help="your lab, or both for two players on one terminal (default: the scenario's)",
+    )
+    play.add_argument(
+        "--difficulty",
+        choices=catalog.difficulty_ids if catalog else None,
+        help="the rivals' skill (default: the scenario's)",
+    )
+    play.add_argument("--seed", type=SEED, help="the game's seed (default: the scenario's)")
+    play.add_argument(
+        "--autosave-every",
+        type=checker("--autosave-every", 0, 520, integer=True),
+        help=f"weeks between autosaves; 0 turns autosave off (default: {AUTOSAVE_EVERY})",
+    )
+    play.set_defaults(run=run)
+
+
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
+    return ["--" + n for n in names if getattr(args, n, None) is not None]
+
+
+def session_for(args: argparse.Namespace | None, catalog: Catalog) -> Any:
+    """The game the flags ask for: a loaded save, a new game, or None for the title."""
+    from game.play.session import Refused, Session
+
+    if args is None:
+        return None
+    new_game = _given(args, NEW_GAME)
+    if args.load:
+        if new_game:
+            raise UsageError(
+                f"--load continues a saved game; {' '.join(new_game)} describe a new one: not both"
+            )
+        return Session.load(Path(args.load), catalog)
+    if not new_game:
+        return None
+    humans = None
+    if args.lab == "both":
+        humans = tuple(lab.id for lab in catalog.labs if lab.playable)
+    elif args.lab:
+        humans = (args.lab,)
+    scenario = {"scenario": args.scenario} if args.scenario else {}  # else the default scenario
+    try:
+        return Session.new(
+            **scenario, humans=humans, difficulty=args.difficulty, seed=args.seed, catalog=catalog
+        )
+    except Refused as err:
+        raise UsageError(f"--lab: {err}") from None
+
+
+def run(args: argparse.Namespace | None, catalog: Catalog) -> int:
+    session = session_for(args, catalog)
+    from game.tui.app import AgiRaceApp
+
+    app = AgiRaceApp(session=session, catalog=catalog)
+    if args is not None and args.autosave_every is not None:
+        app.autosave_every = int(args.autosave_every)
+    app.run()
+    return 0

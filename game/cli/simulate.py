@@ -1,0 +1,178 @@
+"""`agi-race simulate`: many games headless, summarised."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from game.catalog import Catalog
+from game.cli.output import checked_output, console, show, table
+from game.cli.progress import progress_bar
+from game.cli.usage import RUNS, SEED, WEEKS, WORKERS, UsageError, add_policy, add_quiet, checker, one_of
+from game.cli.usage import difficulties as parse_difficulties
+from game.cli.usage import policies as parse_policies
+
+OFFSET = checker("--offset", 0, 2**40, integer=True)
+CHUNK = checker("--chunk", 1, 1_000_000, integer=True)
+
+
+def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
+    levels = f" ({one_of(catalog.difficulty_ids)})" if catalog else ""
+    sim = sub.add_parser("simulate", help="play many games headless and summarise them")
+    sim.add_argument(
+        "--scenario", required=True, help=f"a shipped scenario ({scenarios}), a save's name or a path"
+    )
+    sim.add_argument("--runs", type=RUNS, required=True, help="number of games")
+    sim.add_argument("--weeks", type=WEEKS, help="weeks to play (default: to the end of the game)")
+    sim.add_argument("--seed", type=SEED, help="the games' seed (default: the scenario's)")
+    sim.add_argument(
+        "--offset", type=OFFSET, help="number games from K, for shards (default: the scenario's game)"
+    )
+    add_policy(sim, catalog, "AI style for a lab", "the scenario's")
+    sim.add_argument(
+        "--difficulty",
+        action="append",
+        default=[],
+        metavar="LEVEL|LAB=LEVEL",
+        help=f"AI skill{levels}: LEVEL for every lab or LAB=LEVEL for one; repeatable (default: the scenario's)",
+    )
+    sim.add_argument("--chunk", type=CHUNK, default=10_000, help="games per batch (bounds memory)")
+    sim.add_argument(
+        "--workers", type=WORKERS, default=1, help="processes to share the chunks (results are identical)"
+    )
+    sim.add_argument(
+        "--json",
+        metavar="FILE",
+        help="write the summary and one record per game as JSON to FILE (- for stdout; default: no JSON)",
+    )
+    sim.add_argument(
+        "--save-to",
+        metavar="FILE",
+        help="save the final state as a scenario (with --runs 1) to FILE (default: not saved)",
+    )
+    add_quiet(sim)
+    sim.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.play.simulate import simulate
+    from game.saves import load_scenario, save_doc, write_atomic, write_save
+
+    if args.save_to and args.runs != 1:
+        raise UsageError(f"--save-to saves one game: use it with --runs 1 (got --runs {args.runs})")
+    save_to = checked_output(args.save_to, "--save-to") if args.save_to else None
+    json_to = checked_output(args.json, "--json") if args.json and args.json != "-" else None
+    if save_to is not None and json_to is not None and save_to.resolve() == json_to.resolve():
+        raise UsageError("--save-to and --json name the same file")
+    scn = load_scenario(args.scenario, catalog)
+    styles = parse_policies(catalog, args.policy, scn.lab_ids)
+    difficulty = parse_difficulties(catalog, args.difficulty, scn.lab_ids)
+    if save_to is not None and isinstance(difficulty, dict):
+        raise UsageError("--save-to: a save has one difficulty for every AI lab; give --difficulty LEVEL")
+    with progress_bar("simulating", "games", quiet=args.quiet) as report:
+        result = simulate(
+            scn,
+            catalog,
+            runs=args.runs,
+            seed=args.seed,
+            offset=args.offset,
+            weeks=args.weeks,
+            styles=styles,
+            difficulty=difficulty,
+            chunk=args.chunk,
+            progress=report,
+            workers=args.workers,
+            keep_last=save_to is not None,
+        )
+    seed = scn.meta.seed if args.seed is None else args.seed
+    first = scn.meta.game if args.offset is None else args.offset
+    if save_to is not None:
+        assert result.last is not None  # keep_last asked for it
+        ctl = result.controllers
+        doc = save_doc(
+            scn,
+            result.last,
+            0,
+            log=scn.log,
+            humans=(),
+            ai=dict(zip(scn.lab_ids, ctl.style, strict=True)),
+            difficulty=ctl.difficulty[0],
+        )
+        write_save(save_to, doc)
+    out = {
+        "scenario": scn.name,
+        "seed": seed,
+        "offset": first,
+        "runs": args.runs,
+        "summary": result.summary,
+        "games": result.games,
+    }
+    if args.json == "-":
+        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if json_to is not None:
+        write_atomic(json_to, json.dumps(out, indent=1).encode("utf-8"))
+    print(f"{scn.meta.title}: seed {seed}, games {first:,}..{first + args.runs - 1:,}")
+    print_summary(result.summary, scn.lab_ids)
+    if save_to is not None:
+        print(f"saved the final state to {args.save_to}")
+    return 0
+
+
+def _money(x: float | None) -> str:
+    return "-" if x is None else f"${x / 1e9:,.1f}B"
+
+
+def _flops(x: float | None) -> str:
+    return "-" if x is None else f"{x / 1e18:,.0f} EF/s"
+
+
+def print_summary(summary: dict[str, Any], lab_ids: tuple[str, ...]) -> None:
+    """The summary of a batch of games: a table per lab, then deals, answers, events,
+    how the games ended and when AGI came."""
+    out = console()
+    print(f"{summary['games']:,} games\n")
+    rows = table(
+        out, "lab", "wins", "bankrupt", "capability p50", "compute p50", "cash p10", "cash p50", "cash p90"
+    )
+    for lab in lab_ids:
+        cash = summary["cash"][lab]
+        rows.add_row(
+            lab,
+            f"{summary['win_rate'][lab]:.1%}",
+            f"{summary['bankruptcies'][lab]:,}",
+            f"{summary['capability'][lab]['p50']:.2f}",
+            _flops(summary["compute"][lab]["p50"]),
+            _money(cash["p10"]),
+            _money(cash["p50"]),
+            _money(cash["p90"]),
+            style="cyan" if summary["win_rate"][lab] == max(summary["win_rate"].values()) else None,
+        )
+    rows.add_row("no winner", f"{summary['win_rate']['none']:.1%}", style="dim")
+    show(out, rows)
+    print()
+    print("deals signed (lab: partner count):")
+    for lab in lab_ids:
+        per = summary["deals_signed"].get(lab, {})
+        print(f"  {lab:<10} " + (", ".join(f"{q} {k:,}" for q, k in per.items()) or "none"))
+    answers = summary["answers"]
+    if answers:
+        print("partners' answers (answer:reason): " + ", ".join(f"{k} {v:,}" for k, v in answers.items()))
+    fired = summary["events_fired"]
+    if fired:
+        top = list(fired.items())[:8]
+        print(f"events fired (times, top {len(top)}): " + ", ".join(f"{k} {v:,}" for k, v in top))
+    print()
+    print("ends: " + ", ".join(f"{k} {v:,}" for k, v in summary["ends"].items()))
+    d = summary["agi_date"]
+    wk = summary["agi_week"]
+    if wk["p50"] is None:
+        print("AGI: never reached")
+    else:
+        print(
+            f"AGI in {summary['agi_share']:.1%} of games: p10 {d['p10']} (week {wk['p10']:.0f}),"
+            f" median {d['p50']} (week {wk['p50']:.0f}), p90 {d['p90']} (week {wk['p90']:.0f})"
+        )
