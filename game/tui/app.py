@@ -181,10 +181,13 @@ class AgiRaceApp(App):
 
     def _show_player(self) -> None:
         """The dashboard of the player whose turn it is (hot seat: behind a hand-over)."""
-        session = self.session
-        assert session is not None
+        session = self.game
+        top = self.screen_stack[-1] if len(self.screen_stack) == 2 else None
+        if isinstance(top, HQScreen) and top.lab == self.player and top.session is session:
+            top.refresh_view()  # the same player again: refresh the dashboard in place
+            return
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player, guide=self.settings['guide']))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
         if len(session.human_labs) > 1:
             name = session.lab_name(self.player)
             self.push_screen(HandoverScreen(f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."))
@@ -283,7 +286,7 @@ class AgiRaceApp(App):
                 return item.text
         for lab in humans:
             for alert in intel.alerts(session, lab):
-                if alert.key not in seen[lab]:
+                if alert.key not in seen[lab] or alert.severity == "error":
                     return alert.text
         return None
 

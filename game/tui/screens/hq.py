@@ -52,7 +52,13 @@ class HQScreen(GameScreen):
             with Container(id="hq-bc"):
                 with Vertical(id="hq-b"):
                     yield DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
-                    yield Vertical(id="charts")
+                    with Vertical(id="charts"):
+                        yield Static(styled("[b]The last year[/b] (you; best rival: released models)"), markup=False)
+                        yield Trend("capability", [], lambda x: f"{x:.2f}", id="trend-you")
+                        yield Trend("rival", [], lambda x: f"{x:.2f}", id="trend-rival")
+                        yield Trend("compute", [], flops, id="trend-compute")
+                        yield Trend("cash", [], money, id="trend-cash")
+                        yield Trend("users", [], count, id="trend-users")
                 with Vertical(id="hq-c"):
                     yield Static(id="sites", markup=False)
                     yield Static(id="news", markup=False)
@@ -160,19 +166,17 @@ class HQScreen(GameScreen):
             table.add_row(short(r.name), f"{r.best_model:.2f}", "~" + flops(r.compute, short=True), "~" + count(r.users), "~" + money(r.valuation))
 
     def _charts(self) -> None:
-        s = self.session
-        box = self.query_one("#charts", Vertical)
-        box.remove_children()
+        s, lab = self.session, self.lab
         history = s.history[-52:]
-        rivals = [i for i in range(s.params.n_labs) if i != self.lab]
-        best = max(rivals, key=lambda i: history[-1]["capability"][i]) if rivals else None
-        box.mount(Static(styled("[b]The last year[/b] (you; best rival: released models)"), markup=False))
-        box.mount(Trend("capability", [h["capability"][self.lab] for h in history], lambda x: f"{x:.2f}"))
-        if best is not None:
-            box.mount(Trend(short(s.lab_name(best)), [h["capability"][best] for h in history], lambda x: f"{x:.2f}"))
-        box.mount(Trend("compute", [h["compute"][self.lab] for h in history], flops))
-        box.mount(Trend("cash", [h["cash"][self.lab] for h in history], money))
-        box.mount(Trend("users", [h["users"][self.lab] for h in history], count))
+        rivals = [i for i in range(s.params.n_labs) if i != lab]
+        self.query_one("#trend-you", Trend).show("capability", [h["capability"][lab] for h in history])
+        trend = self.query_one("#trend-rival", Trend)
+        trend.display = bool(rivals)
+        if rivals:
+            best = max(rivals, key=lambda i: history[-1]["capability"][i])
+            trend.show(short(s.lab_name(best)), [h["capability"][best] for h in history])
+        for key in ("compute", "cash", "users"):
+            self.query_one(f"#trend-{key}", Trend).show(key, [h[key][lab] for h in history])
 
     def _sites(self, v: views.LabView) -> None:
         lines = [styled("[b]Sites[/b] (s)")]

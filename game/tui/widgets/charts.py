@@ -32,6 +32,13 @@ class Trend(Horizontal):
         yield Sparkline(self.values, summary_function=max)
         yield Label(self.fmt(self.values[-1]), classes="trend-value", markup=False)
 
+    def show(self, title: str, values: Sequence[float]) -> None:
+        """New figures in place (cheaper than a new widget)."""
+        self.title, self.values = title, list(values) or [0.0]
+        self.query_one(".trend-title", Label).update(title)
+        self.query_one(Sparkline).data = self.values
+        self.query_one(".trend-value", Label).update(self.fmt(self.values[-1]))
+
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -14,7 +14,9 @@ class GameHeader(Header):
     been switched away (a busy machine, a quick key): its children are gone and the
     query raised NoMatches (issue 13, CI). This one lets that title go."""
 
-    def _on_mount(self, _: Mount) -> None:
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # Textual's own handler would register the unsafe callback
+
         async def set_title() -> None:
             try:
                 self.query_one(HeaderTitle).update(self.format_title())

@@ -1,0 +1,220 @@
+"""The player's game (issue 10): each numbered problem a new player met, as a test."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pytest
+from textual.widgets import DataTable
+
+from game.engine.state import RUN_PRETRAIN
+from game.play import decisions as dec
+from game.play import intel, views
+from game.play.session import LowRunway, Refused, Session
+from game.tui.app import AgiRaceApp
+from game.tui.screens import ConfirmScreen, DealsScreen, HandoverScreen, HQScreen, MarketScreen, TitleScreen
+from tests.tui_helpers import confirm, fill, press_button, text, visible
+
+XAI, OPENAI = 0, 1
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
+    return tmp_path
+
+
+# 1 ------------------------------------------------------------------------------------
+def test_two_orders_and_two_builds_in_one_week_both_go_through():
+    """Two orders through two integrators and two hall builds at one site in one week:
+    each arrives as ordered; nothing is silently replaced or merged."""
+    s = Session.new("sandbox")
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 150_000))
+    s.decide(XAI, dec.BuyGpus("H200", "supermicro", 60_000))
+    s.decide(XAI, dec.BuildHalls("dallas", 80))
+    s.decide(XAI, dec.BuildHalls("dallas", 50))
+    assert [d.kind for d in s.book(XAI)] == ["order", "order", "halls", "halls"]
+    s.end_week()
+    orders = {(o.gpu, o.vendor): o.count for o in views.orders_view(s, XAI)}
+    assert orders[("H100", "Dell")] == 150_000 and orders[("H200", "Supermicro")] == 60_000
+    dallas = s.params.site_ids.index("dallas")
+    assert s.world.hall_building[0, XAI, dallas] + s.world.hall_mw[0, XAI, dallas] == pytest.approx(130)
+
+
+# 2 ------------------------------------------------------------------------------------
+def test_the_order_book_shows_costs_and_cancels_and_orders_show_their_dates():
+    s = Session.new("sandbox")
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 10_000))
+    s.decide(XAI, dec.BuildHalls("memphis", 20))
+    lines = views.book_view(s, XAI)
+    assert lines[0].cost == pytest.approx(10_000 * views.order_quote(s, "H100", "dell", 1)["unit"], rel=1e-9)
+    assert lines[1].cost > 0  # the first week of construction is paid this week
+    assert views.lab_view(s, XAI).pending == pytest.approx(sum(line.cost for line in lines))
+    s.cancel(XAI, 0)
+    assert [d.kind for d in s.book(XAI)] == ["halls"]
+    s.cancel(XAI, 0)
+    s.decide(XAI, dec.BuyGpus("H100", "supermicro", 5_000))
+    s.end_week()
+    (order,) = [o for o in views.orders_view(s, XAI) if o.vendor == "Supermicro"]
+    assert order.arrive_date > s.date and order.arrive_week > s.week
+
+
+# 3 ------------------------------------------------------------------------------------
+async def test_fast_forward_stops_when_training_is_idle_and_runs_show_at_80x24():
+    s = Session.new("sandbox")
+    assert not (s.world.run_phase[0, XAI] == RUN_PRETRAIN).any()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert visible(pilot, "runs")  # the training panel is on screen at 80x24
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert s.week == 1  # one week, then it stopped: training is idle
+
+
+# 4 ------------------------------------------------------------------------------------
+def test_halls_without_power_are_an_alert_with_their_megawatts():
+    s = Session.new()  # July 2024: Memphis has 100 MW of halls and 70 MW of power
+    site = next(v for v in views.site_views(s, XAI) if v.id == "memphis")
+    assert site.unpowered_halls_mw == pytest.approx(site.hall_mw - site.power_mw) and site.unpowered_halls_mw > 0
+    keys = {a.key: a.text for a in intel.alerts(s, XAI)}
+    assert f"{site.unpowered_halls_mw:,.0f} MW of halls have no power" in keys["unpowered:memphis"]
+    assert "GPUs wait for" in keys["warehouse"]
+
+
+# 5 ------------------------------------------------------------------------------------
+def test_a_rival_run_about_to_finish_is_an_alert_with_a_band():
+    s = Session.new()
+    w = s.world
+    flop, done, phase = w.run_flop.copy(), w.run_done.copy(), w.run_phase.copy()
+    phase[0, OPENAI, 0], flop[0, OPENAI, 0], done[0, OPENAI, 0] = RUN_PRETRAIN, 1e27, 0.99e27
+    s.world = attrs.evolve(w, run_phase=phase, run_flop=flop, run_done=done)
+    alert = next(a for a in intel.alerts(s, XAI) if a.key == f"rival-run:{OPENAI}")
+    assert "OpenAI's run (capability" in alert.text and "may finish in" in alert.text
+    (run,) = [r for r in intel.rival_views(s, XAI) if r.name == "OpenAI"][0].runs[:1]
+    assert run.flop_low < 1e27 * 1.7 and run.flop_high > 1e27 / 1.7  # a band around the truth
+
+
+# 6 ------------------------------------------------------------------------------------
+async def test_80x24_title_buttons_split_fields_keys_and_race_table_fit():
+    app = AgiRaceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        for button in ("new", "how", "quit"):
+            assert visible(pilot, button)
+        await pilot.press("enter")
+        assert isinstance(app.screen, HQScreen)
+        keys = text(pilot, "more-keys") + " " + " ".join(
+            b.binding.description for b in app.screen.active_bindings.values() if b.binding.show
+        )
+        for needed in ("Money", "Race", "Odds", "Help", "Quit", "Orders"):
+            assert needed in keys
+        table = app.screen.query_one("#race", DataTable)
+        assert table.virtual_size.width <= table.size.width  # every column in sight
+        await pilot.press("t")
+        for field in ("train", "infer", "research", "amount"):
+            assert visible(pilot, field)
+
+
+async def test_confirming_a_form_shows_its_result_in_place_not_as_a_toast():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("m")
+        await confirm(pilot)
+        assert "Buy 10,000 H100" in text(pilot, "message")
+        assert not app._notifications
+
+
+# 7 ------------------------------------------------------------------------------------
+async def test_openai_asks_microsoft_to_invest_from_the_deals_screen():
+    app = AgiRaceApp(session=Session.new(humans=("openai",)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, DealsScreen)
+        cash = float(app.session.world.cash[0, OPENAI])
+        fill(pilot, invest="5B", share="0.1")
+        await press_button(pilot, "ask-invest")
+        assert "revenue" in text(pilot, "message")  # a counter names the share it needs
+        await press_button(pilot, "ask-invest")  # their share was filled in
+        assert "Agreed" in text(pilot, "message")
+        assert float(app.session.world.cash[0, OPENAI]) == pytest.approx(cash + 5e9)
+        assert app.session.world.revenue_share[0, OPENAI] > 0
+
+
+# 9 ------------------------------------------------------------------------------------
+async def test_the_market_shows_performance_figures_and_launch_dates():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        assert isinstance(app.screen, MarketScreen)
+        rows = {r.id: r for r in views.market_rows(app.session)}
+        assert rows["H200"].flops_per_kusd < rows["H100"].flops_per_kusd  # dearer for the same FLOP/s
+        table = app.screen.query_one("#gpus", DataTable)
+        vr200 = table.get_row("VR200")
+        assert vr200[1].startswith("from ") and "2026" in vr200[1]
+        assert "Needs" in text(pilot, "preview") and "MW of powered halls" in text(pilot, "preview")
+
+
+# 10 -----------------------------------------------------------------------------------
+async def test_hot_seat_is_fair():
+    s = Session.new(humans=("xai", "openai"))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        actions = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert not any("player" in a for a in actions)  # no key hands one player the other's lab
+        s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 10, "price": 0.5})
+        reply = s.news[-1]
+        assert reply.seen_by(XAI) and not reply.seen_by(OPENAI)  # xAI's answer is xAI's alone
+        with pytest.raises(Refused, match="not yours"):
+            s.decide(2, dec.BuildHalls("dallas", 10))  # Google is the AI's
+        await pilot.press("f")  # xAI votes to fast-forward: OpenAI is asked, the week waits
+        assert isinstance(app.screen, HandoverScreen) and s.week == 0 and app.player == OPENAI
+        await pilot.press("enter", "n")  # OpenAI plays one week instead
+        assert s.week == 1
+
+
+# 11 -----------------------------------------------------------------------------------
+async def test_a_decision_that_leaves_little_runway_asks_first():
+    s = Session.new()
+    cash = float(s.world.cash[0, XAI])
+    order = dec.BuyGpus("H100", "dell", 100_000)  # nearly all the cash
+    with pytest.raises(LowRunway):
+        s.decide(XAI, order)
+    assert s.book(XAI) == []
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        fill(pilot, count="100000")
+        await confirm(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert s.book(XAI) == [order]
+        assert views.lab_view(s, XAI).cash == cash  # paid when the week ends
+
+
+def test_round_cooldown_and_money_raised_this_week_can_be_spent_this_week():
+    s = Session.new("sandbox")
+    w = s.world
+    s.world = attrs.evolve(w, cash=np.where(np.arange(w.cash.shape[1]) == XAI, 1e8, w.cash))
+    with pytest.raises(Refused, match="costs"):
+        s.decide(XAI, dec.BuyGpus("H100", "dell", 20_000))
+    s.decide(XAI, dec.RaiseRound(5e9))
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 20_000))  # the round pays for it this week
+    s.end_week()
+    with pytest.raises(Refused, match=r"from \d{4}-\d\d-\d\d \(in \d+ weeks\)"):
+        s.decide(XAI, dec.RaiseRound(5e9))
+    assert views.lab_view(s, XAI).next_round > s.date
+
+
+# 12 -----------------------------------------------------------------------------------
+async def test_dashboard_figures_are_in_units_and_weeks_do_not_bury_it_in_toasts():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        for _ in range(6):
+            before = len(app._notifications)
+            await pilot.press("n")
+            assert len(app._notifications) - before <= 3  # two toasts and "N more in the news"
+        values = [str(label.render()) for label in app.screen.query(".trend-value")]
+        assert values and not any("e+" in v or "e-" in v for v in values)
+        assert any("FLOP/s" in v for v in values) and any("$" in v for v in values)
