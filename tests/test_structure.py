@@ -1,0 +1,52 @@
+"""The architecture holds (DESIGN 2): imports go one way, tui -> play -> saves, engine ->
+catalog; cli -> play, saves. The engine imports nothing above it, play no Textual, the
+screens no engine module (they read play's views), and no file grows past 450 lines."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+GAME = Path(__file__).resolve().parent.parent / "game"
+
+# layer -> the project's packages it must not import
+FORBIDDEN = {
+    "catalog": ("game.engine", "game.saves", "game.play", "game.tui", "game.cli"),
+    "engine": ("game.saves", "game.play", "game.tui", "game.cli", "textual", "rich"),
+    "saves": ("game.play", "game.tui", "game.cli", "textual", "rich"),
+    "play": ("game.tui", "game.cli", "textual", "rich"),
+    "tui": ("game.engine", "game.cli"),
+}
+MAX_LINES = 450
+
+
+def imports(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_imports_go_one_way(layer):
+    bad = [
+        f"{path.relative_to(GAME)} imports {name}"
+        for path in sorted((GAME / layer).rglob("*.py"))
+        for name in imports(path)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[layer])
+    ]
+    assert bad == []
+
+
+def test_no_file_is_longer_than_450_lines():
+    long = [
+        f"{p.relative_to(GAME)}: {n}"
+        for p in GAME.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > MAX_LINES
+    ]
+    assert long == []
