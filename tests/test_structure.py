@@ -50,3 +50,17 @@ def test_no_file_is_longer_than_450_lines():
         if (n := len(p.read_text().splitlines())) > MAX_LINES
     ]
     assert long == []
+
+
+def test_no_test_waits_a_fixed_time():
+    """Pilot tests wait for the app to be idle or for a widget, never for a fixed time: a
+    test that passes only on an idle machine is a broken test."""
+    import re
+
+    fixed = re.compile(r"\b(time\.sleep|asyncio\.sleep)\(|\.pause\(\s*[0-9.]")
+    here = Path(__file__).resolve().parent
+    offenders = [
+        f"{p.name}:{i}" for p in here.glob("*.py") if p.name != "test_structure.py"
+        for i, line in enumerate(p.read_text().splitlines(), 1) if fixed.search(line)
+    ]  # fmt: skip
+    assert offenders == []

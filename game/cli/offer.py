@@ -72,9 +72,8 @@ def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.engine import deals
-    from game.engine.actions import Actions
     from game.play.words import offer_message
-    from game.saves import initial_world, load_scenario, scenario_params
+    from game.saves import initial_world, load_scenario, offer_actions, scenario_params
 
     rental, investment = _given(args, RENTAL), _given(args, INVESTMENT)
     if rental and investment:
@@ -101,17 +100,16 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     params = scenario_params(scn, catalog)
     world = initial_world(scn, params, 1, seed=args.seed)
     lab = scn.lab_ids.index(args.lab)
-    a = Actions.idle(world)
     week = int(world.week[0])
-    a.offer_partner[0, lab] = catalog.partner_ids.index(args.partner)
-    a.offer_gpu[0, lab] = catalog.gpu_ids.index(gpu_id) if gpu_id else 0
-    a.offer_count[0, lab] = args.count or 0
-    a.offer_weeks[0, lab] = args.term or 0
-    a.offer_price[0, lab] = args.price or 0.0
-    a.offer_start[0, lab] = week + (args.start_week or 0)
-    a.offer_site[0, lab] = catalog.site_ids.index(args.site) if args.site else -1
-    a.offer_invest[0, lab] = args.invest or 0.0
-    a.offer_share[0, lab] = args.share or 0.0
+    offer: dict[str, Any] = {"partner": args.partner}
+    if args.invest is not None:
+        offer |= {"invest": args.invest, "share": args.share or 0.0}
+    else:
+        offer |= {"gpu": gpu_id, "count": args.count, "weeks": args.term, "price": args.price}
+        offer["start"] = week + (args.start_week or 0)
+        if args.site:
+            offer["site"] = args.site
+    a = offer_actions(world, lab, offer)  # the one way an offer becomes actions (game, replay, here)
     ans = deals.evaluate(params, world, a)
     answer = deals.ANSWERS[int(ans.answer[0, lab])]
     result: dict[str, Any] = {

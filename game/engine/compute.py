@@ -12,7 +12,7 @@ import numpy as np
 
 from game.engine import codes, memo
 from game.engine.actions import amount
-from game.engine.params import SECONDS_PER_WEEK, Params
+from game.engine.params import HOURS_PER_WEEK, SECONDS_PER_WEEK, Params
 
 State = Any  # World, or the step's working namespace with the same attributes
 
@@ -185,7 +185,7 @@ def training_rate(
     faults_per_hour = n * t.fault_rate_per_gpu_day / 24.0
     stalled = faults_per_hour * t.hours_lost_per_fault / np.sqrt(scale) * np.asarray(fault_draw)
     availability = 1.0 / (1.0 + stalled)
-    hours_lost = (1.0 - availability) * 168.0
+    hours_lost = (1.0 - availability) * HOURS_PER_WEEK
     return np.asarray(useful_flops) * size * availability * SECONDS_PER_WEEK, hours_lost
 
 

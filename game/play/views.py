@@ -425,3 +425,14 @@ def run_plan(session: Session, lab: int, flop: float) -> tuple[float, float]:
     """A run of `flop` started now: weeks of pretraining at today's compute, and the
     capability it would release at."""
     return run_eta_weeks(session.params, session.world, lab, flop), session.capability_of(lab, flop)
+
+
+def list_price(session: Session, partner: str, gpu: str) -> float:
+    """A partner's list price per GPU-hour for a GPU type (0: it does not rent it out)."""
+    p = session.params
+    return float(p.partner_price[p.partner_ids.index(partner), p.gpu_ids.index(gpu)])
+
+
+def rental_cost(count: int, price: float, weeks: int) -> float:
+    """What renting `count` GPUs at `price` per GPU-hour for `weeks` weeks costs in all."""
+    return count * price * HOURS_PER_WEEK * weeks

@@ -18,8 +18,6 @@ from game.tui.format import count, day, money, parse_number
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
 
-HOURS_PER_WEEK = 168
-
 
 class DealsScreen(FormScreen):
     TITLE_TEXT = "Deals: partners answer at once; every round costs patience"
@@ -89,17 +87,16 @@ class DealsScreen(FormScreen):
         return offer
 
     def preview(self) -> str:
-        p = self.session.params
+        s = self.session
         o = self._offer()
-        q, g = p.partner_ids.index(o["partner"]), p.gpu_ids.index(o["gpu"])
-        name = p.catalog.partners[q].name
-        if p.partner_price[q, g] <= 0:
+        name = s.catalog.partners[s.params.partner_ids.index(o["partner"])].name
+        price = views.list_price(s, o["partner"], o["gpu"])
+        if price <= 0:
             return f"{name} does not rent out {o['gpu']}."
-        total = o["count"] * o["price"] * HOURS_PER_WEEK * o["weeks"]
-        start = p.date_of(o["start"])
+        total = views.rental_cost(o["count"], o["price"], o["weeks"])
         return (
-            f"{name}'s list price ${p.partner_price[q, g]:.2f}/GPU-hour. This offer: {money(total)} over "
-            f"{o['weeks']} weeks from {day(start)} ({money(total / o['weeks'])} a week)."
+            f"{name}'s list price ${price:.2f}/GPU-hour. This offer: {money(total)} over "
+            f"{o['weeks']} weeks from {day(s.params.date_of(o['start']))} ({money(total / o['weeks'])} a week)."
         )
 
     def confirm(self) -> None:  # an offer is talked through now, not queued
