@@ -35,7 +35,7 @@ class DealsScreen(FormScreen):
         yield row("Start in (weeks)", number("start", "0"))
         yield row("Term (weeks)", number("weeks", "52"))
         yield row("Price $/GPU-hour", number("price", "2.8"))
-        yield row("Build at your site", choice("site", [(s.name, s.id) for s in p.catalog.sites], prompt="their own datacenters"))
+        yield row("At your site", choice("site", [(s.name, s.id) for s in p.catalog.sites], prompt="their own datacenters"))
         investors = [q for q in p.catalog.partners if p.lab_ids[self.lab] in q.invests_in]
         if investors:
             yield Label(f"Or ask {investors[0].name} to invest, for a share of your revenue")
@@ -53,7 +53,7 @@ class DealsScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#contracts", DataTable).add_columns(
-            "#", "partner", "GPUs", "$/h", "from", "until", "$/week", "leave costs"
+            "#", "partner", "GPUs", "$/h", "until", "$/week", "leave for"
         )
         super().on_mount()
 
@@ -67,8 +67,8 @@ class DealsScreen(FormScreen):
         table.clear()
         for c in views.contracts_view(s, lab):
             table.add_row(
-                str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", day(c.start_date),
-                day(c.end_date), money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
+                str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", day(c.end_date),
+                money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
             )  # fmt: skip
         super().refresh_view()
 

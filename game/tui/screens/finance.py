@@ -41,8 +41,10 @@ class FinanceScreen(FormScreen):
         )
         table = self.query_one("#pnl", DataTable)
         table.clear()
-        for name, amount in views.last_week_flows(s, lab):
+        flows = views.last_week_flows(s, lab)
+        for name, amount in flows:
             table.add_row(name, money(amount) if amount > 0 else "", money(-amount) if amount < 0 else "")
+        table.display = bool(flows)  # no week played yet: no P&L
         super().refresh_view()
 
     def _amount(self) -> float:

@@ -54,6 +54,7 @@ class HelpScreen(Screen):
         yield Footer(compact=True)
 
     def _text(self) -> str:
+        """The help, its paragraphs unwrapped so the terminal wraps them to its width."""
         r = self.rules
         text = HELP_TEXT.format(
             agi=r.agi_win_points if r else 0, early=r.points_per_week_early if r else 0,
@@ -64,7 +65,18 @@ class HelpScreen(Screen):
             for b in bindings.HQ
             if isinstance(b, Binding)
         ]
-        return text + "\n" + "\n".join(keys) + "\n  ctrl+p     the command palette (every screen and action, themes)"
+        return unwrap(text) + "\n" + "\n".join(keys) + "\n  ctrl+p     the command palette (every screen and action, themes)"
+
+
+def unwrap(text: str) -> str:
+    """Paragraph lines joined into one line each; indented lines (tables) kept as they are."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and line and not line.startswith(" ") and out[-1] and not out[-1].startswith(" "):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
     def action_back(self) -> None:
         self.dismiss()
