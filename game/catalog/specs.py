@@ -399,59 +399,6 @@ def per_gpu(inner: Num | Steps) -> Any:
     return _field(PerGpu(inner))
 
 
-# ------------------------------------------------------------ saves (until moved)
-# The saves loader's own table reader; it moves onto game.catalog.schema next.
-def build_record(
-    cls: type,
-    entry_id: str,
-    table: Any,
-    where: str,
-    gpu_ids: tuple[str, ...] = (),
-    *,
-    sourced: bool = True,
-    nested: tuple[str, ...] = (),
-    error: type[ValueError] = CatalogError,
-) -> Any:
-    """Validate one TOML table against an attrs record's field specs.
-
-    `sourced`: every number needs a `source.<field>` entry. `nested`: keys the caller
-    reads itself (sub-tables), passed over here. Problems raise `error`."""
-    if not isinstance(table, dict):
-        raise error(f"{where} [{entry_id}]: must be a table")
-    fields = [f for f in attrs.fields(cls) if "spec" in f.metadata]
-    known = {f.name for f in fields}
-    sources = table.get("source", {}) if sourced else {}
-    if not isinstance(sources, dict):
-        raise error(f"{where} [{entry_id}] source: must be a table")
-    for key in table:
-        if key in nested or (sourced and key == "source"):
-            continue
-        if key not in known:
-            raise error(f"{where} [{entry_id}] {key}: unknown field (known: {', '.join(sorted(known))})")
-    for key in sources:
-        if key not in known:
-            raise error(f"{where} [{entry_id}] source.{key}: names no field")
-    values: dict[str, Any] = {}
-    for f in fields:
-        spec = f.metadata["spec"]
-        if f.name not in table:
-            if f.metadata.get("optional"):
-                continue
-            raise error(f"{where} [{entry_id}] {f.name}: missing")
-        try:
-            values[f.name] = spec.parse(table[f.name])
-        except ValueError as err:
-            raise error(f"{where} [{entry_id}] {f.name}: {err}") from None
-        if sourced and isinstance(spec, _SOURCED):
-            src = sources.get(f.name)
-            if not isinstance(src, str) or not src.strip():
-                raise error(f"{where} [{entry_id}] {f.name}: no source (add source.{f.name})")
-    try:
-        return cls(id=entry_id, **values)
-    except ValueError as err:
-        raise error(f"{where} [{entry_id}] {err}") from None
-
-
 # ------------------------------------------------------------------------- files
 def read_toml(path: Path) -> dict[str, Any]:
     try:

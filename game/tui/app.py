@@ -144,7 +144,7 @@ class AgiRaceApp(App):
         except SaveError:
             return f"{path.stem} (damaged: load it to see why)"
         lab = scn.humans[0] if scn.humans else scn.lab_ids[0]
-        cash = scn.labs[lab]["start"].cash
+        cash = scn.labs[lab].cash
         return f"{path.stem}: {scn.date.isoformat()} (week {scn.meta.week}), {self.catalog.lab(lab).name}, cash ${cash / 1e9:,.1f}B"
 
     def _clear_stack(self) -> None:
