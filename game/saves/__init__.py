@@ -13,19 +13,29 @@ fills); reading (parse.py) validates everything through that schema (cattrs) and
 engine's invariants (checks.py) and raises one `SaveError` naming the file, the place in
 it and the problem. Older versions are migrated (migrations.py); newer ones are refused.
 Writing is atomic (files.py: a temporary file in the same folder, fsync, rename), with
-units in comments.
+units in comments; library.py names saves, keeps autosaves per game and lists them.
 """
 
 from game.saves.files import (
     MAX_FILE_BYTES,
     SaveError,
-    autosave,
     dumps,
     read_toml,
     resolve,
     user_dir,
     write_atomic,
     write_save,
+)
+from game.saves.library import (
+    GameSaves,
+    SaveInfo,
+    autosave,
+    describe,
+    list_saves,
+    new_game_id,
+    safe_part,
+    save_name,
+    save_path,
 )
 from game.saves.log import log_actions, log_entry, offer_actions, offer_entry
 from game.saves.migrations import MIGRATIONS, migrate
@@ -34,8 +44,9 @@ from game.saves.records import DIFFICULTIES, FORMAT, USD, VERSION, Scenario
 from game.saves.world import initial_world, save_doc, scenario_params
 
 __all__ = [
-    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "SaveError", "Scenario",
-    "autosave", "dumps", "initial_world", "load_scenario", "log_actions", "log_entry", "migrate", "offer_actions",
-    "offer_entry", "parse", "read_toml", "resolve", "save_doc", "scenario_params", "user_dir", "write_atomic",
+    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "GameSaves", "SaveError",
+    "SaveInfo", "Scenario", "autosave", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
+    "log_actions", "log_entry", "migrate", "new_game_id", "offer_actions", "offer_entry", "parse", "read_toml",
+    "resolve", "safe_part", "save_doc", "save_name", "save_path", "scenario_params", "user_dir", "write_atomic",
     "write_save",
 ]  # fmt: skip

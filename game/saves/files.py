@@ -118,18 +118,6 @@ def dumps(doc: dict[str, Any]) -> str:
     return with_units(tomli_w.dumps(doc), units(Document, doc))
 
 
-def autosave(doc: dict[str, Any], folder: Path | None = None, keep: int = 5) -> Path:
-    """Write an autosave named by its week and keep only the newest `keep` of them."""
-    folder = Path(folder) if folder is not None else user_dir() / "autosave"
-    week = int(doc["meta"]["week"])
-    path = folder / f"autosave-week-{week:04d}.toml"
-    write_save(path, doc)
-    saves = sorted(folder.glob("autosave-week-*.toml"))
-    for old in saves[:-keep]:
-        old.unlink(missing_ok=True)
-    return path
-
-
 # ---------------------------------------------------------------- unit comments
 _KEY = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*")'
 _NUMBER = r"[+-]?(?:inf|nan|[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?)"

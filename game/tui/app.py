@@ -20,7 +20,7 @@ from game.paths import scenarios_dir
 from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
-from game.saves import SaveError, load_scenario, read_toml, user_dir, write_atomic
+from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
 from game.tui import bindings
 from game.tui.messages import FastForwardDone, StartGame
 from game.tui.screens import (
@@ -54,6 +54,7 @@ SCREENS = {
 }
 FAST_FORWARD_LIMIT = 26  # weeks fast-forward plays at most before it stops by itself
 TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
+LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
 
 
 class AgiRaceApp(App):
@@ -130,22 +131,12 @@ class AgiRaceApp(App):
             except SaveError:
                 continue
             scenarios.append((path.stem, scn.meta.title, scn.meta.description))
-        saves = []
-        for folder in (user_dir(), user_dir() / "autosave"):
-            files = sorted(folder.glob("*.toml"), key=lambda f: f.stat().st_mtime, reverse=True) if folder.is_dir() else []
-            for path in files[:20]:
-                saves.append((self._describe_save(path), str(path)))
+        saves = [  # game by game, the most recently played first; damaged files last
+            (s.line() if s.damaged else f"{game.title}: {s.line()}", str(s.path))
+            for game in list_saves(self.catalog)
+            for s in game.saves
+        ][:LOAD_LIST_LIMIT]
         return TitleScreen(self.catalog, scenarios, saves)
-
-    def _describe_save(self, path: Path) -> str:
-        """A save's line in the load list: date, week, lab, cash (or that it is damaged)."""
-        try:
-            scn = load_scenario(path, self.catalog)
-        except SaveError:
-            return f"{path.stem} (damaged: load it to see why)"
-        lab = scn.humans[0] if scn.humans else scn.lab_ids[0]
-        cash = scn.labs[lab].cash
-        return f"{path.stem}: {scn.date.isoformat()} (week {scn.meta.week}), {self.catalog.lab(lab).name}, cash ${cash / 1e9:,.1f}B"
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
