@@ -1,6 +1,6 @@
 """The saves folder as a player meets it: names that never collide or escape the folder,
-autosaves kept per game, the load list grouped by game, and files a person can read
-(units in comments, money to the dollar) that still load back exactly."""
+autosaves kept per game, the load list grouped by game, the hall of fame, and files a
+person can read (units in comments, money to the dollar) that still load back exactly."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from game import saves
 from game.engine.state import array_fields
 from game.play.session import Session
 from game.saves import initial_world, load_scenario, save_doc, write_save
+from game.saves.hall_of_fame import FameEntry, hall_of_fame_path, read_hall_of_fame, record_score
 from game.saves.world import _dollars, _exact
 
 
@@ -188,3 +189,57 @@ def test_unit_comments_survive_any_keys_and_nesting():
     assert '"x y"' in text and "cash = 5  # USD" in text and "H100 = 2  # GPUs" in text
     assert "[[log]]" in text and "[log.build]" in text  # tables of a list of tables: each item's own units
     assert "raise_usd = 1.5  # USD" in text and "memphis = 4.0  # MW" in text and "memphis = 3.0\n" in text
+
+
+# -------------------------------------------------------------------- hall of fame
+def test_a_hand_edited_hall_of_fame_is_kept_aside_not_wiped(home):
+    """Issue 13, failure 12: `score = "lots"` crashed the game-over screen (and a file
+    that did not parse was silently replaced)."""
+    path = hall_of_fame_path()
+    path.parent.mkdir(parents=True)
+    damaged = (
+        '[["2024-07-colossus:normal"]]\nlab = "xai"\nscore = 1200.0\nresult = "won"\nweek = 150\n\n'
+        '[["2024-07-colossus:normal"]]\nlab = "openai"\nscore = "lots"\nresult = "hacked"\nweek = 3\n'
+    )
+    path.write_text(damaged)
+    board = record_score(
+        "2024-07-colossus", "normal", [FameEntry(lab="xai", score=900.0, result="lost", week=200)]
+    )
+    assert [e.score for e in board.entries] == [1200.0, 900.0]
+    assert board.set_aside is not None and board.set_aside.read_text() == damaged
+    assert "score: must be a number (points), got 'lots'" in board.note
+    boards, problem = read_hall_of_fame(path)
+    assert problem == "" and len(boards["2024-07-colossus:normal"]) == 2
+
+
+def test_a_hall_of_fame_that_is_not_toml_is_kept_aside(home):
+    path = hall_of_fame_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe not toml")
+    board = record_score("sandbox", "easy", [FameEntry(lab="xai", score=1.0, result="r", week=1)])
+    assert len(board.entries) == 1 and board.set_aside.read_bytes() == b"\xff\xfe not toml"
+
+
+async def test_the_game_over_screen_survives_a_damaged_hall_of_fame(home):
+    from game.tui.app import AgiRaceApp
+    from game.tui.screens import GameOverScreen
+
+    hall_of_fame_path().parent.mkdir(parents=True)
+    hall_of_fame_path().write_text(
+        '[["2024-07-colossus:normal"]]\nlab = "xai"\nscore = "lots"\nresult = "[/red]"\nweek = 1\n'
+    )
+    session = Session.new()
+    software = session.world.run_software.copy()
+    software[0, 0] += 5.0  # Grok 2, in post-training, ships past the AGI threshold
+    session.world = attrs.evolve(session.world, run_software=software)
+    app = AgiRaceApp(session=session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(8):
+            if isinstance(app.screen, GameOverScreen):
+                break
+            await pilot.press("n")
+        assert isinstance(app.screen, GameOverScreen)
+        shown = str(app.screen.query_one("#debrief").render())
+        assert "Hall of fame" in shown and "1. xai" in shown
+    [kept] = hall_of_fame_path().parent.glob("hall-of-fame.damaged-*.toml")
+    assert 'score = "lots"' in kept.read_text() and "lots" not in hall_of_fame_path().read_text()

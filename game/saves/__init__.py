@@ -13,7 +13,8 @@ fills); reading (parse.py) validates everything through that schema (cattrs) and
 engine's invariants (checks.py) and raises one `SaveError` naming the file, the place in
 it and the problem. Older versions are migrated (migrations.py); newer ones are refused.
 Writing is atomic (files.py: a temporary file in the same folder, fsync, rename), with
-units in comments; library.py names saves, keeps autosaves per game and lists them.
+units in comments; library.py names saves, keeps autosaves per game and lists them;
+hall_of_fame.py keeps the best scores.
 """
 
 from game.saves.files import (

@@ -6,10 +6,10 @@ first-game guide, remapped keys)."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
 import tomli_w
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,6 +21,7 @@ from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
+from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings
 from game.tui.messages import FastForwardDone, StartGame
 from game.tui.screens import (
@@ -296,12 +297,20 @@ class AgiRaceApp(App):
         if not session.humans:
             return
         lab = session.human_labs[0]
-        board = record_score(session, session.scores())
-        heading = f"({session.scenario.origin}, {session.scenario.meta.difficulty})"
+        scores, scn = session.scores(), session.scenario
+        results = [
+            FameEntry(lab=h, score=scores[h], result=session.result(), week=session.week)
+            for h in session.humans
+        ]
+        board = record_score(scn.origin, scn.meta.difficulty, results)
+        if board.note:  # a damaged hall of fame was kept aside (or could not be)
+            self.notify(board.note, severity="warning", markup=False)
+        heading = f"({scn.origin}, {scn.meta.difficulty})"
         if self.settings["guide"]:
             self.settings["guide"] = False  # the guide is for the first game
             self._write_settings()
-        self.push_screen(GameOverScreen(intel.debrief(session, lab), board, heading))
+        entries = [attrs.asdict(e) for e in board.entries]
+        self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading))
 
     # ------------------------------------------------------------- save, quit
     def action_save(self) -> None:
@@ -345,28 +354,3 @@ class AgiRaceApp(App):
         for name in SCREENS:
             yield SystemCommand(name.title(), f"Open the {name} screen", lambda n=name: self.action_open(n))
         yield SystemCommand("Save game", "Save to your saves folder", self.action_save)
-
-
-def hall_of_fame_path() -> Path:
-    return user_dir() / "hall-of-fame.toml"
-
-
-def record_score(session: Session, scores: dict[str, float]) -> list[dict]:
-    """Add the human labs' scores to the local hall of fame; return this scenario and
-    difficulty's board, best first."""
-    path = hall_of_fame_path()
-    try:
-        data = tomllib.loads(path.read_text()) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        data = {}
-    key = f"{session.scenario.origin}:{session.scenario.meta.difficulty}"
-    board = [e for e in data.get(key, []) if isinstance(e, dict) and "score" in e]
-    for lab in session.humans:
-        board.append({"lab": lab, "score": scores[lab], "result": session.result(), "week": session.week})
-    board.sort(key=lambda e: -float(e["score"]))
-    data[key] = board[:20]
-    try:
-        write_atomic(path, tomli_w.dumps(data).encode())
-    except SaveError:
-        pass  # a read-only home folder must not end the game
-    return board
