@@ -19,7 +19,19 @@ from cattrs import Converter
 from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from game.catalog.specs import _SOURCED, CatalogError, KeyNote, Problem, Text, _below, _keyed
+from game.catalog.specs import (
+    _SOURCED,
+    CatalogError,
+    Keyed,
+    KeyNote,
+    Num,
+    Numbers,
+    PerGpu,
+    Problem,
+    Text,
+    _below,
+    _keyed,
+)
 
 Path_ = tuple[tuple[str | int, bool], ...]
 
@@ -298,8 +310,6 @@ def render(path: Path_) -> str:
 def units(cls: type, table: Any, path: tuple[str | int, ...] = ()) -> dict[tuple[str | int, ...], str]:
     """The unit of every number in `table` (a `cls` record as written), by its path in
     the file: what a writer puts in a comment beside it."""
-    from game.catalog.specs import Keyed, Num, Numbers, PerGpu
-
     out: dict[tuple[str | int, ...], str] = {}
     if not isinstance(table, dict) or not is_record(cls):
         return out

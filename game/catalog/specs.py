@@ -81,7 +81,9 @@ class Num:
         if self.integer and value != int(value):
             raise ValueError(f"must be a whole number{unit}, got {value!r}")
         if self.hi is None and value < self.lo:
-            raise ValueError(f"must be at least {self.lo:g} {self.unit}, got {value:g}".replace("  ", " "))
+            raise ValueError(
+                f"must be at least {self.lo:g}{' ' + self.unit if self.unit else ''}, got {value:g}"
+            )
         if self.hi is not None and not self.lo <= value <= self.hi:
             raise ValueError(f"must be between {self.lo:g} and {self.hi:g} {self.unit}, got {value:g}")
         return int(value) if self.integer else float(value)

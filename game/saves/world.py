@@ -115,12 +115,11 @@ def _put(rec: Any, arrays: dict[str, np.ndarray], index: Index, ids: Ids) -> Non
             if isinstance(spec, Money):
                 value = _exact(value, rec.sub_dollar.get(f.name, 0.0))
             arrays[name][index] = _encode(spec, value, ids)
-    if isinstance(rec, SiteState):  # an upgrade's payer only while one is under way
-        arrays["substation_payer"][index] = (
-            max(ids["game_lab"].index(rec.substation_payer), 0)
-            if (rec.substation_payer and rec.substation_weeks_left > 0)
-            else (0 if rec.substation_weeks_left > 0 else -1)
-        )
+    if isinstance(rec, SiteState):  # an upgrade has a payer while it is under way, and only then
+        payer = (
+            ids["game_lab"].index(rec.substation_payer) if rec.substation_payer else 0
+        )  # unnamed: the first lab
+        arrays["substation_payer"][index] = payer if rec.substation_weeks_left > 0 else -1
     elif isinstance(rec, Contract):
         arrays["contract_source"][index] = -1 if rec.site else ids["partner"].index(rec.source or rec.partner)
     elif isinstance(rec, Run):
