@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -143,7 +143,7 @@ class Schema:
 
     # -------------------------------------------------------------- cattrs hooks
     def _structure_fn(self, cls: type) -> Any:
-        overrides = {}
+        overrides: dict[str, Any] = {}
         for f in attrs.fields(cls):
             spec = _spec(f)
             if spec is None:
@@ -158,7 +158,7 @@ class Schema:
         )
 
     def _unstructure_fn(self, cls: type) -> Any:
-        overrides = {}
+        overrides: dict[str, Any] = {}
         for f in attrs.fields(cls):
             spec = _spec(f)
             if spec is None or f.name == "id":
@@ -173,7 +173,7 @@ class Schema:
                 rename=f.metadata.get("key"),
                 omit_if_default=f.metadata.get("optional", False),
             )
-        write = make_dict_unstructure_fn(cls, self.converter, **overrides)
+        write: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, self.converter, **overrides)
         order = [file_key(f) for f in attrs.fields(cls)]
 
         def in_order(record: Any) -> dict[str, Any]:  # the file lists fields as the record declares them
@@ -318,14 +318,13 @@ def units(cls: type, table: Any, path: tuple[str | int, ...] = ()) -> dict[tuple
         if key not in table:
             continue
         value, here = table[key], (*path, key)
-        if isinstance(spec, Num | Numbers) and (spec.unit if isinstance(spec, Num) else spec.inner.unit):
-            out[here] = spec.unit if isinstance(spec, Num) else spec.inner.unit
-        elif (
-            isinstance(spec, Keyed | PerGpu)
-            and isinstance(getattr(spec, "inner", None), Num)
-            and spec.inner.unit
-        ):
-            out.update({(*here, k): spec.inner.unit for k in value})
+        inner = spec.inner if isinstance(spec, Numbers | Keyed | PerGpu) else None
+        if isinstance(spec, Num) and spec.unit:
+            out[here] = spec.unit
+        elif isinstance(spec, Numbers) and spec.inner.unit:
+            out[here] = spec.inner.unit
+        elif isinstance(spec, Keyed | PerGpu) and isinstance(inner, Num) and inner.unit:
+            out.update({(*here, k): inner.unit for k in value})
         elif isinstance(spec, Record):
             out.update(units(spec.cls, value, here))
         elif isinstance(spec, Table):

@@ -148,7 +148,10 @@ def with_units(text: str, unit_of: dict[tuple[str | int, ...], str]) -> str:
     """`text` (TOML written by tomli-w) with the unit of each number in a comment:
     `cash = 2200707524  # USD`; in a list of inline tables, each item's units after it.
     Only whole lines tomli-w writes are touched, so the text reads back the same."""
-    out, table, items, array = [], (), {}, None
+    out: list[str] = []
+    table: tuple[str | int, ...] = ()
+    items: dict[tuple[str | int, ...], int] = {}  # lists of tables seen: the index of their last item
+    array: tuple[tuple[str | int, ...], int] | None = None  # a list of inline tables: its path, last item
     for line in text.splitlines():
         header = _header(line)
         if header is not None:
@@ -169,11 +172,11 @@ def with_units(text: str, unit_of: dict[tuple[str | int, ...], str]) -> str:
         if scalar:
             note = unit_of.get((*table, _key(scalar.group(1))), "")
         elif opens:
-            array = [(*table, _key(opens.group(1))), -1]
+            array = ((*table, _key(opens.group(1))), -1)
         elif line == "]":
             array = None
         elif element and array is not None:
-            array[1] += 1
+            array = (array[0], array[1] + 1)
             prefix = (*array[0], array[1])
             found = {k[-1]: u for k, u in unit_of.items() if len(k) == len(prefix) + 1 and k[:-1] == prefix}
             note = ", ".join(f"{k}: {u}" for k, u in found.items())

@@ -56,7 +56,8 @@ def read_hall_of_fame(path: Path) -> tuple[dict[str, list[FameEntry]], str]:
         data = read_toml(path)
     except SaveError as err:
         return {}, str(err)
-    schema, boards, problem = Schema(), {}, ""
+    schema, problem = Schema(), ""
+    boards: dict[str, list[FameEntry]] = {}
     for key, entries in data.items():
         if not isinstance(entries, list):
             problem = problem or f"{path} {key}: must be a list of entries"

@@ -94,7 +94,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
 def _place_slots(lab: LabState, place: str, fail: Any) -> LabState:
     """Orders, contracts and runs in their slots: each in the one it names, the others in
     the first free ones."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for key in ("orders", "contracts", "runs"):
         items = getattr(lab, key)
         taken = [rec.slot for rec in items if rec.slot >= 0]

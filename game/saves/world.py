@@ -59,6 +59,12 @@ def _ids(params: Params) -> Ids:
     }  # fmt: skip
 
 
+def _kind(spec: Any) -> str:
+    """The kind of ids a spec names (every one the World maps has one)."""
+    assert spec.kind is not None, spec
+    return str(spec.kind)
+
+
 def _exact(whole: float, below: float) -> float:
     """The amount again from the file's whole dollars and what is below the dollar."""
     return float(whole) + below if below else float(whole)  # (-0.0 + 0.0 would lose the sign)
@@ -87,7 +93,7 @@ def scenario_params(scn: Scenario, catalog: Catalog, humans: tuple[str, ...] | N
 
 def _encode(spec: Any, value: Any, ids: Ids) -> Any:
     if isinstance(spec, Ref):
-        return ids[spec.kind].index(value) if value else -1
+        return ids[_kind(spec)].index(value) if value else -1
     if isinstance(spec, Shares):
         shares = np.array(value, dtype=np.float64)
         return shares if abs(shares.sum() - 1.0) <= 1e-6 else shares / shares.sum()  # hand-written shares
@@ -100,7 +106,7 @@ def _put(rec: Any, arrays: dict[str, np.ndarray], index: Index, ids: Ids) -> Non
         spec, value, name = f.metadata.get("spec"), getattr(rec, f.name), f.metadata.get("world")
         if isinstance(spec, Table):
             for key, child in value.items():
-                _put(child, arrays, (*index, ids[spec.kind].index(key)), ids)
+                _put(child, arrays, (*index, ids[_kind(spec)].index(key)), ids)
         elif isinstance(spec, Items) and "filled" in f.metadata:
             for child in value:
                 _put(child, arrays, (*index, child.slot), ids)
@@ -110,7 +116,7 @@ def _put(rec: Any, arrays: dict[str, np.ndarray], index: Index, ids: Ids) -> Non
             continue
         elif isinstance(spec, Keyed):
             for key, item in value.items():
-                arrays[name][(*index, ids[spec.kind].index(key))] = _encode(spec.inner, item, ids)
+                arrays[name][(*index, ids[_kind(spec)].index(key))] = _encode(spec.inner, item, ids)
         else:
             if isinstance(spec, Money):
                 value = _exact(value, rec.sub_dollar.get(f.name, 0.0))
@@ -178,7 +184,7 @@ def _document(scn: Scenario) -> Document:
 # ------------------------------------------------------------------ from engine
 def _decode(spec: Any, x: Any, ids: Ids) -> Any:
     if isinstance(spec, Ref):
-        return ids[spec.kind][int(x)] if x >= 0 else ""
+        return ids[_kind(spec)][int(x)] if x >= 0 else ""
     if isinstance(spec, Shares):
         return tuple(_decode(None, v, ids) for v in x)
     if isinstance(x, np.floating):
@@ -208,7 +214,7 @@ def _take(cls: type, w: World, index: Index, ids: Ids, **values: Any) -> Any:
         if f.name in values:
             continue
         if isinstance(spec, Table):
-            children = {key: _take(spec.cls, w, (*index, k), ids) for k, key in enumerate(ids[spec.kind])}
+            children = {key: _take(spec.cls, w, (*index, k), ids) for k, key in enumerate(ids[_kind(spec)])}
             empty = _empty(spec.cls)
             values[f.name] = {key: rec for key, rec in children.items() if rec != empty}
         elif isinstance(spec, Record):
@@ -225,7 +231,7 @@ def _take(cls: type, w: World, index: Index, ids: Ids, **values: Any) -> Any:
             continue
         elif isinstance(spec, Keyed):
             array, omit = getattr(w, name)[index], f.metadata.get("omit", 0)
-            items = {key: _decode(spec.inner, array[k], ids) for k, key in enumerate(ids[spec.kind])}
+            items = {key: _decode(spec.inner, array[k], ids) for k, key in enumerate(ids[_kind(spec)])}
             values[f.name] = {key: v for key, v in items.items() if omit is None or v != omit}
         else:
             values[f.name] = _decode(spec, getattr(w, name)[index], ids)
