@@ -71,12 +71,50 @@ def edit(folder: Path, name: str, old: str, new: str) -> None:
             "partners.toml",
             "cost_usd_hour.H100 = 2.2",
             "cost_usd_hour.TPU = 2.2",
-            "[oracle] cost_usd_hour: unknown GPU 'TPU'",
+            "[oracle] cost_usd_hour.TPU: unknown GPU 'TPU'",
         ),
         ("labs.toml", 'policy = "builder"', 'policy = "gambler"', "[xai] policy: must be one of"),
         ("rules.toml", "[score]", "[scores]", "rules.toml [scores]: unknown section"),
         ("vendors.toml", "lead_weeks = 10", "lead_weeks = 2.5", "[dell] lead_weeks: must be a whole number"),
         ("gpus.toml", "[A100]", "[A100", "gpus.toml: not valid TOML"),
+        # The events deck is read by the same schema as the rest.
+        (
+            "events.toml",
+            "probability = 0.5",
+            "probability = 2",
+            "events.toml [grok2-lands] probability: must be between 0 and 1",
+        ),
+        (
+            "events.toml",
+            "probability = 0.5",
+            "probability = 0.5\nchance = 1",
+            "[grok2-lands] chance: unknown field",
+        ),
+        (
+            "events.toml",
+            "value = [1.2, 1.5] }]",
+            "value = [1.2, 15] }]",
+            "[grok2-lands.effects[0]] value: must be between 0.1 and 10 for users",
+        ),
+        (
+            "events.toml",
+            '[["best_model", ">=", 25.8]]',
+            '[["best_model", "=>", 25.8]]',
+            "[grok2-lands] when[0]: op must be",
+        ),
+        (
+            "events.toml",
+            'scope = "lab"',
+            'scope = "game"',
+            "[grok2-lands] labs: a game card acts on the market",
+        ),
+        (
+            "events.toml",
+            'gpu = "GB200"',
+            'gpu = "GB300"',
+            "[gb200-slips.effects[0]] gpu: unknown GPU 'GB300'",
+        ),
+        ("events.toml", 'labs = ["xai"]', 'labs = ["xia"]', "[grok2-lands] labs[0]: unknown lab 'xia'"),
     ],
 )
 def test_a_broken_asset_names_file_entry_and_field(assets_copy, name, old, new, message):

@@ -48,6 +48,15 @@ def test_every_shipped_scenario_round_trips(path, catalog, tmp_path):
     assert first.read_text() == second.read_text()
 
 
+def test_every_world_array_has_its_place_in_a_save():
+    """A new World array is saved once a record field names it (`world=`, one line in
+    game/saves/records.py); this fails until one does."""
+    from game.saves.world import BY_HAND, mapped_fields
+
+    assert mapped_fields() | set(BY_HAND) == set(array_fields())
+    assert not mapped_fields() & set(BY_HAND)
+
+
 @pytest.mark.parametrize("at", [1, 10, 37, 110])
 def test_save_load_continue_is_the_game_that_never_stopped(colossus, catalog, tmp_path, at):
     params = scenario_params(colossus, catalog, humans=())
@@ -128,15 +137,6 @@ def test_shipped_scenarios_are_read_only(colossus, world):
         write_save(scenarios_dir() / "2024-07-colossus.toml", save_doc(colossus, world))
 
 
-def test_autosave_keeps_the_newest_five(colossus, params, tmp_path):
-    world = initial_world(colossus, params, 1)
-    for week in range(0, 40, 4):
-        w = attrs.evolve(world, week=np.array([week]))
-        saves.autosave(save_doc(colossus, w), tmp_path, keep=5)
-    kept = sorted(p.name for p in tmp_path.iterdir())
-    assert kept == [f"autosave-week-{w:04d}.toml" for w in range(20, 40, 4)]
-
-
 def test_user_saves_live_under_agi_race_home(monkeypatch, tmp_path):
     monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
     assert saves.user_dir() == tmp_path / "saves"
@@ -162,6 +162,18 @@ def test_a_version_2_log_migrates_and_replays_to_the_saved_state(catalog):
 
 def test_every_migration_step_is_registered():
     assert sorted(saves.MIGRATIONS) == list(range(1, saves.VERSION))
+
+
+def test_a_damaged_version_1_save_is_one_line_not_a_traceback(capsys, tmp_path, catalog):
+    """Issue 13, failure 2: the version-1 migration read `[sites] memphis = "xx"` as a
+    table and raised ValueError out of check-save and the title screen."""
+    text = (DATA / "migrations" / "v1-colossus.toml").read_text()
+    path = tmp_path / "old.toml"
+    path.write_text(text.replace("[sites.memphis]\ngrid_mw = 70", '[sites]\nmemphis = "xx"\n#', 1))
+    assert main(["check-save", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "[sites.memphis]: must be a table" in err
+    assert saves.describe(path, catalog).damaged  # what the load list shows instead of crashing
 
 
 # ------------------------------------------------------------------------- bad files
@@ -242,19 +254,13 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    edits=st.lists(
-        st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["set", "delete", "add"]), VALUES),
-        min_size=1,
-        max_size=4,
-    )
-)
-def test_a_mutated_save_loads_or_fails_with_the_loaders_error(catalog, tmp_path, edits):
+def mutate(doc, edits):
+    """A copy of `doc` with each edit (path, how, value) applied where it can be."""
     import copy
 
-    doc = copy.deepcopy(GOOD_DOC)
+    doc = copy.deepcopy(doc)
     for path, how, value in edits:
+        value = copy.deepcopy(value)  # a value hypothesis reuses must not end up inside itself
         parent = doc
         try:
             for key in path[:-1]:
@@ -268,6 +274,11 @@ def test_a_mutated_save_loads_or_fails_with_the_loaders_error(catalog, tmp_path,
                 parent[last] = value
         except (KeyError, IndexError, TypeError):
             continue
+    return doc
+
+
+def loads_or_refuses(doc, tmp_path, catalog):
+    """The file loads (into finite numbers) or fails with the loader's one-line error."""
     path = tmp_path / "mutant.toml"
     try:
         path.write_text(tomli_w.dumps(doc))
@@ -275,10 +286,38 @@ def test_a_mutated_save_loads_or_fails_with_the_loaders_error(catalog, tmp_path,
         return
     try:
         scn = load_scenario(path, catalog)
-    except SaveError:
+    except SaveError as err:
+        assert "\n" not in str(err)
         return
     world = initial_world(scn, scenario_params(scn, catalog), 1)
     assert np.isfinite(world.cash).all()
+
+
+def edits_of(paths):
+    return st.lists(
+        st.tuples(st.sampled_from(paths), st.sampled_from(["set", "delete", "add"]), VALUES),
+        min_size=1,
+        max_size=4,
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=edits_of(ALL_PATHS))
+def test_a_mutated_save_loads_or_fails_with_the_loaders_error(catalog, tmp_path, edits):
+    loads_or_refuses(mutate(GOOD_DOC, edits), tmp_path, catalog)
+
+
+OLD_DOCS = [
+    saves.read_toml(DATA / "migrations" / n) for n in ("v1-colossus.toml", "v2-colossus-with-log.toml")
+]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), which=st.sampled_from([0, 1]))
+def test_a_mutated_old_save_migrates_or_fails_with_the_loaders_error(catalog, tmp_path, data, which):
+    """Migrations read files nothing has validated yet (issue 13, failure 2)."""
+    doc = OLD_DOCS[which]
+    loads_or_refuses(mutate(doc, data.draw(edits_of(list(_paths(doc))))), tmp_path, catalog)
 
 
 def test_scenarios_lists_shipped_files_and_user_saves(capsys, monkeypatch, tmp_path, colossus, world):
@@ -300,3 +339,89 @@ def test_every_shipped_scenario_has_a_story_and_plays(path, catalog):
     assert len(scn.meta.description) > 200 and scn.humans
     result = simulate(scn, catalog, runs=8, seed=1, weeks=30)
     assert all(not g["labs"][lab]["bankrupt"] for g in result.games for lab in scn.lab_ids)
+
+
+# --------------------------------------------- what the engine reaches, the loader reads
+def test_a_game_that_lost_power_saves_and_loads_back(tmp_path, capsys):
+    """Issue 13, failure 4: after a power loss (turbines gone), installed GPUs stand
+    above the powered halls; the save was refused as 'more GPUs than powered halls'."""
+    path = tmp_path / "g.toml"
+    args = ["--scenario", "2024-07-colossus", "--runs", "1", "--seed", "5", "--offset", "56", "--weeks", "70"]
+    assert main(["simulate", *args, "--save-to", str(path)]) == 0
+    assert main(["check-save", str(path)]) == 0, capsys.readouterr().err
+    assert "valid" in capsys.readouterr().out
+
+
+def round_trip(colossus, world, tmp_path, catalog, **changes):
+    """`world` with `changes`, saved and loaded back: the loaded world."""
+    world = attrs.evolve(world, **changes)
+    path = tmp_path / "edge.toml"
+    write_save(path, save_doc(colossus, world, humans=()))
+    loaded = initial_world(load_scenario(path, catalog), world.params, 1)
+    assert same_world(take_one(world), loaded) == []
+    return path, loaded
+
+
+def take_one(world):
+    return attrs.evolve(world, **{n: getattr(world, n)[:1] for n in array_fields()})
+
+
+def test_a_valuation_above_ten_trillion_saves_and_loads(colossus, world, tmp_path, catalog):
+    """Issue 13, failure 4: a valuation above $10T (reachable: it grows with capability)
+    was refused on re-save."""
+    valuation = world.valuation.copy()
+    valuation[:, 0] = 4.2e16
+    round_trip(colossus, world, tmp_path, catalog, valuation=valuation)
+
+
+def test_a_game_every_lab_lost_saves_without_a_winner_and_loads(colossus, world, tmp_path, catalog):
+    """Issue 13, failure 4: a game where every lab went bankrupt saved `winner = ""`,
+    which the loader refused; now it leaves the winner out (and reads "" as nobody)."""
+    from game.engine.state import END_BANKRUPT
+
+    over = dict(
+        done=np.ones(4, bool), end_reason=np.full(4, END_BANKRUPT, np.int8), winner=np.full(4, -1, np.int8),
+        bankrupt=np.ones_like(world.bankrupt), cash=-np.abs(world.cash) - 1.5, valuation=np.zeros_like(world.valuation),
+    )  # fmt: skip
+    path, loaded = round_trip(colossus, world, tmp_path, catalog, **over)
+    assert loaded.winner[0] == -1 and "winner" not in path.read_text()
+    written_by_version_3 = path.read_text().replace('end = "bankrupt"', 'end = "bankrupt"\nwinner = ""')
+    path.write_text(written_by_version_3.replace("version = 4", "version = 3"))
+    assert load_scenario(path, catalog).result.winner == ""
+
+
+def test_the_largest_run_budget_is_one_engine_constant_the_loader_uses(colossus, tmp_path, catalog):
+    """Issue 13, failure 4: a run asked by parameters (N = 1e20) logged 1.2e42 FLOP,
+    which the loader refused. The engine clips every ask to MAX_RUN_FLOP, the log
+    records what it took, and the loader reads up to exactly that."""
+    from game.engine.actions import Actions
+    from game.engine.training import MAX_RUN_FLOP
+    from tests.conftest import runs
+
+    params = scenario_params(colossus, catalog)  # xAI is played by a person
+    world = initial_world(colossus, params, 1)
+    ask = Actions.idle(world).replace(start_flop=runs(world, 0, 1.2e42))
+    entry = saves.log_entry(ask, 0, 0, 0, params)
+    assert entry["runs"] == [MAX_RUN_FLOP]
+    ai = policies.make_controllers(catalog, params, dict(colossus.ai))
+    after, _ = step(world, policies.decide(world, ai, base=ask))
+    assert after.run_flop[0, 0].max() == MAX_RUN_FLOP
+    path = tmp_path / "big.toml"
+    write_save(path, save_doc(colossus, after, log=[entry]))
+    assert load_scenario(path, catalog).log[0]["runs"] == [MAX_RUN_FLOP]
+    ok, message = replay(load_scenario(path, catalog), catalog)
+    assert ok, message
+    path.write_text(path.read_text().replace(f"flop = {MAX_RUN_FLOP!r}", f"flop = {MAX_RUN_FLOP * 2!r}", 1))
+    with pytest.raises(SaveError, match=r"flop: must be between 1 and 1e\+40 FLOP"):
+        load_scenario(path, catalog)
+
+
+@pytest.mark.parametrize(
+    "name", ["contract-twice.toml", "cash-negative-not-bankrupt.toml", "turbines-beyond-permits.toml"]
+)
+def test_the_loader_refuses_states_the_engine_never_reaches(name, catalog):
+    """Issue 13, failure 10: these loaded, and a duplicated contract let a partner rent
+    out more GPUs than it has."""
+    with pytest.raises(SaveError) as err:
+        load_scenario(DATA / "bad_saves" / name, catalog)
+    assert EXPECTED[name] in str(err.value)

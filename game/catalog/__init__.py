@@ -26,6 +26,7 @@ from game.catalog.records import (
     Site,
     TrainingRules,
 )
+from game.catalog.schema import Schema
 from game.catalog.specs import (
     CatalogError,
     Choice,
@@ -37,7 +38,6 @@ from game.catalog.specs import (
     Steps,
     Text,
     Weights,
-    build_record,
     date,
     flag,
     num,
@@ -51,6 +51,6 @@ __all__ = [
     "EVENT_GAME_FIELDS", "EVENT_LAB_FIELDS", "Catalog", "CatalogError", "Choice", "Condition", "Date",
     "DealRules", "Difficulty", "Effect", "EventCard", "FinanceRules", "Flag", "Gpu", "Ids", "Integrator",
     "Lab", "MarketRules", "Num", "Nvidia", "Partner", "PerGpu", "PolicyStyle", "ResearchRules", "Rules",
-    "ScoreRules", "Site", "Steps", "Text", "TrainingRules", "Weights", "build_record", "date",
+    "Schema", "ScoreRules", "Site", "Steps", "Text", "TrainingRules", "Weights", "date",
     "default_catalog", "flag", "load_catalog", "load_events", "num", "per_gpu", "read_toml", "steps", "text",
 ]  # fmt: skip

@@ -1,15 +1,29 @@
-"""The events deck (assets/events.toml): cards with conditions, effects and a text,
-validated against the rest of the catalog."""
+"""The events deck (assets/events.toml): cards with conditions, effects and a text, read
+as records by the same schema as the rest of the catalog and checked against it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from game.catalog.specs import CatalogError, Choice, Date, Flag, Ids, Num, Text, read_toml
+from game.catalog.schema import Items, Schema
+from game.catalog.specs import (
+    CatalogError,
+    Choice,
+    Num,
+    Problem,
+    Ref,
+    Refs,
+    _field,
+    date,
+    flag,
+    num,
+    read_toml,
+)
+from game.catalog.specs import text as words
 
 if TYPE_CHECKING:
     from game.catalog.records import Catalog
@@ -49,37 +63,119 @@ class Condition:
 
 
 @attrs.frozen
+class When:
+    """Conditions as the deck writes them: [[field, op, value], ...], a site as a fourth
+    item for turbine_mw."""
+
+    def parse(self, value: Any, schema: Any = None) -> tuple[Condition, ...]:
+        if not isinstance(value, list):
+            raise ValueError("must be a list of [field, op, value] conditions")
+        out = []
+        for i, cond in enumerate(value):
+            try:
+                out.append(self._one(cond, schema))
+            except ValueError as err:
+                raise Problem(str(err), ((i, False),)) from None
+        return tuple(out)
+
+    def _one(self, cond: Any, schema: Any) -> Condition:
+        if not isinstance(cond, list) or len(cond) not in (3, 4):
+            raise ValueError("must be [field, op, value] or [field, op, value, site]")
+        field_, op, value = cond[0], cond[1], cond[2]
+        allowed = EVENT_LAB_FIELDS + EVENT_GAME_FIELDS
+        if field_ not in allowed:
+            raise ValueError(f"unknown field {field_!r} (known: {', '.join(allowed)})")
+        if op not in (">=", "<="):
+            raise ValueError(f"op must be >= or <=, got {op!r}")
+        number = Num(-1e15, 1e15, "").parse(value)
+        site = cond[3] if len(cond) == 4 else ""
+        if site:
+            Ref("site").parse(site, schema)
+            if field_ != "turbine_mw":
+                raise ValueError(f"a site ({site!r}) goes only with turbine_mw")
+        return Condition(field_, op, number, site)
+
+    def dump(self, value: Any, schema: Any = None) -> Any:
+        return [[c.field, c.op, c.value, *([c.site] if c.site else [])] for c in value]
+
+
+@attrs.frozen
+class Span:
+    """A number, or [low, high] to draw from."""
+
+    def parse(self, value: Any, schema: Any = None) -> tuple[float, float]:
+        pair = value if isinstance(value, list) else [value, value]
+        if len(pair) != 2:
+            raise ValueError("must be a number or [low, high]")
+        low, high = (Num(-1e15, 1e15, "").parse(x) for x in pair)
+        if high < low:
+            raise ValueError("[low, high] with low above high")
+        return low, high
+
+    def dump(self, value: Any, schema: Any = None) -> Any:
+        return value[0] if value[0] == value[1] else list(value)
+
+
+@attrs.frozen
 class Effect:
-    what: str
-    op: str
-    low: float
-    high: float
-    site: str = ""
-    gpu: str = ""
-    partner: str = ""
+    what: str = _field(Choice(tuple(_EFFECT_OPS)))
+    value: tuple[float, float] = _field(Span())
+    op: str = _field(Choice(("add", "mul")), default="")
+    site: str = _field(Ref("site"), default="")
+    gpu: str = _field(Ref("gpu"), default="")
+    partner: str = _field(Ref("partner"), default="")
+
+    def __attrs_post_init__(self) -> None:
+        if not self.op:
+            object.__setattr__(self, "op", _EFFECT_OPS[self.what])
+        if self.op != _EFFECT_OPS[self.what]:
+            raise ValueError(f"op: {self.what} takes op {_EFFECT_OPS[self.what]!r}, got {self.op!r}")
+        lo, hi = _EFFECT_RANGES[self.what]
+        if not (lo <= self.value[0] and self.value[1] <= hi):
+            raise ValueError(
+                f"value: must be between {lo:g} and {hi:g} for {self.what}, got {list(self.value)}"
+            )
+        need = _EFFECT_NEEDS.get(self.what)
+        if need and not getattr(self, need):
+            raise ValueError(f"{self.what} needs a {need}")
+
+    @property
+    def low(self) -> float:
+        return self.value[0]
+
+    @property
+    def high(self) -> float:
+        return self.value[1]
 
 
 @attrs.frozen
 class EventCard:
     id: str
-    title: str
-    text: str
-    scope: str
-    labs: tuple[str, ...]
-    start: dt.date | None
-    until: dt.date | None
-    probability: float
-    cooldown_weeks: int
-    once: bool
-    when: tuple[Condition, ...]
-    effects: tuple[Effect, ...]
-    source: str
+    title: str = words()
+    text: str = words()
+    scope: str = _field(Choice(("lab", "game")))
+    labs: tuple[str, ...] = _field(Refs("lab"), default=())
+    start: dt.date | None = date(default=None, key="from")
+    until: dt.date | None = date(default=None)
+    probability: float = num(0, 1, "per week")
+    cooldown_weeks: int = num(0, 10_000, "weeks", integer=True, default=0)
+    once: bool = flag(default=False)
+    when: tuple[Condition, ...] = _field(When(), default=())
+    effects: tuple[Effect, ...] = _field(Items(Effect, limit=16, least=1))
+    source: str = words()
 
-
-_CARD_KEYS = {
-    "title", "text", "scope", "labs", "from", "until", "probability", "cooldown_weeks", "once",
-    "when", "effects", "source",
-}  # fmt: skip
+    def __attrs_post_init__(self) -> None:
+        if self.scope == "game" and self.labs:
+            raise ValueError("labs: a game card acts on the market, not on labs")
+        for i, cond in enumerate(self.when):
+            if self.scope == "game" and cond.field not in EVENT_GAME_FIELDS:
+                raise ValueError(f"when[{i}]: a game card reads only {', '.join(EVENT_GAME_FIELDS)}")
+        allowed = EVENT_GAME_EFFECTS if self.scope == "game" else EVENT_LAB_EFFECTS
+        for i, eff in enumerate(self.effects):
+            if eff.what not in allowed:
+                raise ValueError(
+                    f"effects[{i}]: {eff.what!r} is not a {self.scope} effect (known: {', '.join(allowed)})"
+                )
 
 
 def load_events(path: Path, catalog: Catalog) -> tuple[EventCard, ...]:
@@ -87,111 +183,9 @@ def load_events(path: Path, catalog: Catalog) -> tuple[EventCard, ...]:
     data = read_toml(path)
     if not data:
         raise CatalogError(f"{path}: no cards")
-    cards = []
-    for card_id, table in data.items():
-        where = f"{path} [{card_id}]"
-
-        def fail(msg: str, where: str = where) -> CatalogError:
-            return CatalogError(f"{where} {msg}")
-
-        if not isinstance(table, dict):
-            raise fail(": must be a table")
-        for key in table:
-            if key not in _CARD_KEYS:
-                raise fail(f"{key}: unknown field (known: {', '.join(sorted(_CARD_KEYS))})")
-        for key in ("title", "text", "scope", "probability", "effects", "source"):
-            if key not in table:
-                raise fail(f"{key}: missing")
-        try:
-            title = Text().parse(table["title"])
-            text_ = Text().parse(table["text"])
-            source = Text().parse(table["source"])
-            scope = Choice(("lab", "game")).parse(table["scope"])
-            probability = Num(0, 1, "per week").parse(table["probability"])
-            cooldown = int(Num(0, 10_000, "weeks", integer=True).parse(table.get("cooldown_weeks", 0)))
-            once = Flag().parse(table.get("once", False))
-            start = Date().parse(table["from"]) if "from" in table else None
-            until = Date().parse(table["until"]) if "until" in table else None
-            labs = Ids().parse(table.get("labs", []))
-        except ValueError as err:
-            raise fail(str(err)) from None
-        for lab in labs:
-            if lab not in catalog.lab_ids:
-                raise fail(f"labs: unknown lab {lab!r}")
-        if scope == "game" and labs:
-            raise fail("labs: a game card acts on the market, not on labs")
-        conditions = []
-        for i, cond in enumerate(table.get("when", [])):
-            if not isinstance(cond, list) or len(cond) not in (3, 4):
-                raise fail(f"when[{i}]: must be [field, op, value] or [field, op, value, site]")
-            field_, op, value = cond[0], cond[1], cond[2]
-            allowed: tuple[str, ...] = (
-                EVENT_GAME_FIELDS if scope == "game" else EVENT_LAB_FIELDS + EVENT_GAME_FIELDS
-            )
-            if field_ not in allowed:
-                raise fail(f"when[{i}]: unknown field {field_!r} (known: {', '.join(allowed)})")
-            if op not in (">=", "<="):
-                raise fail(f"when[{i}]: op must be >= or <=, got {op!r}")
-            try:
-                number = Num(-1e15, 1e15, "").parse(value)
-            except ValueError as err:
-                raise fail(f"when[{i}]: {err}") from None
-            site = cond[3] if len(cond) == 4 else ""
-            if site and (field_ != "turbine_mw" or site not in catalog.site_ids):
-                raise fail(f"when[{i}]: a site ({site!r}) goes only with turbine_mw and must be a known site")
-            conditions.append(Condition(field_, op, number, site))
-        effects = []
-        items = table["effects"]
-        if not isinstance(items, list) or not items:
-            raise fail("effects: must be a non-empty list")
-        for i, eff in enumerate(items):
-            if not isinstance(eff, dict) or "what" not in eff or "value" not in eff:
-                raise fail(f"effects[{i}]: must be a table with what, op and value")
-            what = eff["what"]
-            allowed = EVENT_GAME_EFFECTS if scope == "game" else EVENT_LAB_EFFECTS
-            if what not in allowed:
-                raise fail(f"effects[{i}]: {what!r} is not a {scope} effect (known: {', '.join(allowed)})")
-            op = eff.get("op", _EFFECT_OPS[what])
-            if op != _EFFECT_OPS[what]:
-                raise fail(f"effects[{i}]: {what} takes op {_EFFECT_OPS[what]!r}, got {op!r}")
-            lo_hi = eff["value"] if isinstance(eff["value"], list) else [eff["value"], eff["value"]]
-            lo, hi = _EFFECT_RANGES[what]
-            try:
-                if len(lo_hi) != 2:
-                    raise ValueError("must be a number or [low, high]")
-                low = Num(lo, hi, "").parse(lo_hi[0])
-                high = Num(lo, hi, "").parse(lo_hi[1])
-            except ValueError as err:
-                raise fail(f"effects[{i}] value: {err}") from None
-            if high < low:
-                raise fail(f"effects[{i}] value: [low, high] with low above high")
-            refs = {"site": catalog.site_ids, "gpu": catalog.gpu_ids, "partner": catalog.partner_ids}
-            for key in set(eff) - {"what", "op", "value"}:
-                if key not in refs:
-                    raise fail(f"effects[{i}]: unknown key {key!r}")
-                if eff[key] not in refs[key]:
-                    raise fail(f"effects[{i}] {key}: unknown {key} {eff[key]!r}")
-            need = _EFFECT_NEEDS.get(what)
-            if need and need not in eff:
-                raise fail(f"effects[{i}]: {what} needs a {need}")
-            effects.append(
-                Effect(what, op, low, high, eff.get("site", ""), eff.get("gpu", ""), eff.get("partner", ""))
-            )
-        cards.append(
-            EventCard(
-                card_id,
-                title,
-                text_,
-                scope,
-                labs,
-                start,
-                until,
-                probability,
-                cooldown,
-                once,
-                tuple(conditions),
-                tuple(effects),
-                source,
-            )  # fmt: skip
-        )
-    return tuple(cards)
+    schema = Schema.of(
+        lab=catalog.lab_ids, site=catalog.site_ids, gpu=catalog.gpu_ids, partner=catalog.partner_ids
+    )
+    return tuple(
+        schema.entry(EventCard, card_id, table, str(path), sourced=False) for card_id, table in data.items()
+    )

@@ -27,33 +27,35 @@ from game.catalog.records import (
     Site,
     TrainingRules,
 )
-from game.catalog.specs import CatalogError, build_record, read_toml
+from game.catalog.schema import Schema
+from game.catalog.specs import CatalogError, read_toml
 from game.paths import assets_dir
 
 
-def _records(cls: type, path: Path, gpu_ids: tuple[str, ...] = ()) -> tuple[Any, ...]:
+def _records(cls: type, path: Path, schema: Schema) -> tuple[Any, ...]:
     data = read_toml(path)
     if not data:
         raise CatalogError(f"{path}: no entries")
-    return tuple(build_record(cls, key, table, str(path), gpu_ids) for key, table in data.items())
+    return tuple(schema.entry(cls, key, table, str(path)) for key, table in data.items())
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:
     """Load and validate every asset file in `folder` (default: the game's assets)."""
     root = Path(folder) if folder is not None else assets_dir()
-    gpus = _records(Gpu, root / "gpus.toml")
-    gpu_ids = tuple(g.id for g in gpus)
-    sites = _records(Site, root / "sites.toml")
-    labs = _records(Lab, root / "labs.toml")
-    partners = _records(Partner, root / "partners.toml", gpu_ids)
+    schema = Schema()
+    gpus = _records(Gpu, root / "gpus.toml", schema)
+    sites = _records(Site, root / "sites.toml", schema)
+    labs = _records(Lab, root / "labs.toml", schema)
+    schema = Schema.of(gpu=tuple(g.id for g in gpus))
+    partners = _records(Partner, root / "partners.toml", schema)
 
     vendors_path = root / "vendors.toml"
     vendors = read_toml(vendors_path)
     if "nvidia" not in vendors:
         raise CatalogError(f"{vendors_path}: [nvidia] missing")
-    nvidia = build_record(Nvidia, "nvidia", vendors["nvidia"], str(vendors_path))
+    nvidia = schema.entry(Nvidia, "nvidia", vendors["nvidia"], str(vendors_path))
     integrators = tuple(
-        build_record(Integrator, key, table, str(vendors_path))
+        schema.entry(Integrator, key, table, str(vendors_path))
         for key, table in vendors.items()
         if key != "nvidia"
     )
@@ -77,7 +79,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     for key, cls in sections.items():
         if key not in rules_data:
             raise CatalogError(f"{rules_path} [{key}]: missing")
-        parts[key] = build_record(cls, key, rules_data[key], str(rules_path))
+        parts[key] = schema.entry(cls, key, rules_data[key], str(rules_path))
     rules = Rules(**parts)
 
     policies_path = root / "policies.toml"
@@ -86,10 +88,10 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     if not isinstance(levels, dict) or not levels:
         raise CatalogError(f"{policies_path} [difficulty]: missing")
     styles = tuple(
-        build_record(PolicyStyle, key, table, str(policies_path)) for key, table in policies.items()
+        schema.entry(PolicyStyle, key, table, str(policies_path)) for key, table in policies.items()
     )
     difficulties = tuple(
-        build_record(Difficulty, key, table, f"{policies_path} difficulty") for key, table in levels.items()
+        schema.entry(Difficulty, key, table, f"{policies_path} difficulty") for key, table in levels.items()
     )
 
     catalog = Catalog(gpus, sites, labs, nvidia, integrators, partners, rules, styles, difficulties)

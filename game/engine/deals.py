@@ -287,7 +287,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     # Patience and relationship.
     spent = made & (ans.answer != ACCEPT)
     s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
-    price = np.where(np.isfinite(a.offer_price), a.offer_price, 0.0)
+    price = amount(a.offer_price, 1e3)  # read as the evaluation reads it (replays stay exact)
     lowball = made & ~is_invest & (ans.reason == BELOW_COST)
     pushing = made & ~is_invest & ~lowball & (price < d.push_threshold * ans.required_price)
     accepted = ans.answer == ACCEPT

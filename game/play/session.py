@@ -33,7 +33,9 @@ from game.saves import (
     initial_world,
     load_scenario,
     log_entry,
+    new_game_id,
     save_doc,
+    save_path,
     scenario_params,
     user_dir,
     write_save,
@@ -116,6 +118,7 @@ class Session:
                 scn.meta,
                 difficulty=difficulty or scn.meta.difficulty,
                 seed=scn.meta.seed if seed is None else seed,
+                game_id=new_game_id(),  # autosaves are kept per game
             ),
         )
         return cls._start(scn, catalog, list(scn.log))
@@ -416,16 +419,21 @@ class Session:
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
         return save_doc(self.scenario, self.world, 0, log=self.log, humans=self.humans, ai=styles)
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)  # this week's pending decisions are not part of the state yet
+    def save(self, path: str | Path | None = None) -> Path:
+        """Save this game (to `path`, or a new file in the saves folder named by the
+        scenario, lab, week and time); this week's pending decisions are not part of the
+        state yet."""
+        path = Path(path) if path is not None else self.default_save_path()
         write_save(path, self.document())
         self.unsaved_weeks = 0
         return path
 
     def default_save_path(self) -> Path:
-        return user_dir() / f"{self.scenario.origin}-week-{self.week:04d}.toml"
+        """Where ctrl+s saves: the file that already holds this state, else a new one."""
+        return save_path(self.document(), user_dir())
 
     def autosave(self) -> Path:
+        """This game's autosave for the week (the last five of this game are kept)."""
         return autosave(self.document(), self.autosave_folder)
 
 

@@ -1,27 +1,42 @@
 """Scenario and save files: one TOML format for both.
 
 A file holds `format`, `version`, `[meta]` (title, description, dates, current week,
-seed, game index, labs, humans, AI styles, difficulty, the scenario it started from),
-`[world]` (the AGI threshold), `[market]`, `[sites.<id>]`, `[labs.<id>]` (money, users,
-models, GPUs, sites, orders, contracts, runs), `[result]` once the game is over, and
-`[[log]]`: what the human labs did each week, for replay. Hand-written scenarios leave
-out what starts at zero; a save written by the game has everything, so a save is a
-scenario and any save can start a game.
+seed, game index, the game's id, labs, humans, AI styles, difficulty, the scenario it
+started from), `[world]` (the AGI threshold), `[market]`, `[sites.<id>]`, `[labs.<id>]`
+(money, users, models, GPUs, sites, orders, contracts, runs), `[result]` once the game is
+over, and `[[log]]`: what the human labs did each week, for replay. A file leaves out
+what is at its default (zero, mostly); a save written by the game holds the whole state
+of one game, so a save is a scenario and any save can start a game.
 
-Reading validates everything and raises one `SaveError` naming the file, the place in
-it and the problem. Older versions are migrated (MIGRATIONS); newer ones are refused.
-Writing is atomic: a temporary file in the same folder, fsync, rename.
+records.py declares every field once (what it accepts, its unit, the World array it
+fills); reading (parse.py) validates everything through that schema (cattrs) and the
+engine's invariants (checks.py) and raises one `SaveError` naming the file, the place in
+it and the problem. Older versions are migrated (migrations.py); newer ones are refused.
+Writing is atomic (files.py: a temporary file in the same folder, fsync, rename), with
+units in comments; library.py names saves, keeps autosaves per game and lists them;
+hall_of_fame.py keeps the best scores.
 """
 
 from game.saves.files import (
     MAX_FILE_BYTES,
     SaveError,
-    autosave,
+    dumps,
     read_toml,
     resolve,
     user_dir,
     write_atomic,
     write_save,
+)
+from game.saves.library import (
+    GameSaves,
+    SaveInfo,
+    autosave,
+    describe,
+    list_saves,
+    new_game_id,
+    safe_part,
+    save_name,
+    save_path,
 )
 from game.saves.log import log_actions, log_entry, offer_actions, offer_entry
 from game.saves.migrations import MIGRATIONS, migrate
@@ -30,8 +45,9 @@ from game.saves.records import DIFFICULTIES, FORMAT, USD, VERSION, Scenario
 from game.saves.world import initial_world, save_doc, scenario_params
 
 __all__ = [
-    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "SaveError", "Scenario",
-    "autosave", "initial_world", "load_scenario", "log_actions", "log_entry", "migrate", "offer_actions",
-    "offer_entry", "parse", "read_toml", "resolve", "save_doc", "scenario_params", "user_dir",
-    "write_atomic", "write_save",
+    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "GameSaves", "SaveError",
+    "SaveInfo", "Scenario", "autosave", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
+    "log_actions", "log_entry", "migrate", "new_game_id", "offer_actions", "offer_entry", "parse", "read_toml",
+    "resolve", "safe_part", "save_doc", "save_name", "save_path", "scenario_params", "user_dir", "write_atomic",
+    "write_save",
 ]  # fmt: skip

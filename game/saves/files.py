@@ -1,9 +1,10 @@
 """Save files on disk: where they live, reading them safely, writing them atomically,
-autosaves."""
+with each number's unit in a comment."""
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -106,16 +107,78 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_save(path: Path, doc: dict[str, Any]) -> None:
-    write_atomic(path, tomli_w.dumps(doc).encode("utf-8"))
+    write_atomic(path, dumps(doc).encode("utf-8"))
 
 
-def autosave(doc: dict[str, Any], folder: Path | None = None, keep: int = 5) -> Path:
-    """Write an autosave named by its week and keep only the newest `keep` of them."""
-    folder = Path(folder) if folder is not None else user_dir() / "autosave"
-    week = int(doc["meta"]["week"])
-    path = folder / f"autosave-week-{week:04d}.toml"
-    write_save(path, doc)
-    saves = sorted(folder.glob("autosave-week-*.toml"))
-    for old in saves[:-keep]:
-        old.unlink(missing_ok=True)
-    return path
+def dumps(doc: dict[str, Any]) -> str:
+    """A save document as TOML text, each number with its unit in a comment."""
+    from game.catalog.schema import units
+    from game.saves.records import Document
+
+    return with_units(tomli_w.dumps(doc), units(Document, doc))
+
+
+# ---------------------------------------------------------------- unit comments
+_KEY = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*")'
+_NUMBER = r"[+-]?(?:inf|nan|[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?)"
+_SCALAR = re.compile(rf"({_KEY}) = ({_NUMBER})")
+_OPENS = re.compile(rf"({_KEY}) = \[")
+_ELEMENT = re.compile(r"    \{ (.*) \},")
+
+
+def _key(token: str) -> str:
+    return tomllib.loads(f"{token} = 0").popitem()[0]
+
+
+def _header(line: str) -> tuple[tuple[str, ...], bool] | None:
+    """The path a table header names, and whether it is an array of tables' item."""
+    if not line.startswith("["):
+        return None
+    node: Any = tomllib.loads(line)
+    path: list[str] = []
+    while isinstance(node, dict) and node:
+        key, node = next(iter(node.items()))
+        path.append(key)
+        if isinstance(node, list):
+            node = node[0]
+    return tuple(path), line.startswith("[[")
+
+
+def with_units(text: str, unit_of: dict[tuple[str | int, ...], str]) -> str:
+    """`text` (TOML written by tomli-w) with the unit of each number in a comment:
+    `cash = 2200707524  # USD`; in a list of inline tables, each item's units after it.
+    Only whole lines tomli-w writes are touched, so the text reads back the same."""
+    out: list[str] = []
+    table: tuple[str | int, ...] = ()
+    items: dict[tuple[str | int, ...], int] = {}  # lists of tables seen: the index of their last item
+    array: tuple[tuple[str | int, ...], int] | None = None  # a list of inline tables: its path, last item
+    for line in text.splitlines():
+        header = _header(line)
+        if header is not None:
+            path, item = header
+            resolved: list[str | int] = []
+            for part in path:
+                resolved.append(part)
+                if tuple(resolved) in items and (not item or tuple(resolved) != tuple(path)):
+                    resolved.append(items[tuple(resolved)])
+            if item:
+                items[tuple(resolved)] = items.get(tuple(resolved), -1) + 1
+                resolved.append(items[tuple(resolved)])
+            table, array = tuple(resolved), None
+            out.append(line)
+            continue
+        scalar, opens, element = _SCALAR.fullmatch(line), _OPENS.fullmatch(line), _ELEMENT.fullmatch(line)
+        note = ""
+        if scalar:
+            note = unit_of.get((*table, _key(scalar.group(1))), "")
+        elif opens:
+            array = ((*table, _key(opens.group(1))), -1)
+        elif line == "]":
+            array = None
+        elif element and array is not None:
+            array = (array[0], array[1] + 1)
+            prefix = (*array[0], array[1])
+            found = {k[-1]: u for k, u in unit_of.items() if len(k) == len(prefix) + 1 and k[:-1] == prefix}
+            note = ", ".join(f"{k}: {u}" for k, u in found.items())
+        out.append(f"{line}  # {note}" if note else line)
+    return "\n".join(out) + "\n"

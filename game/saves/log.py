@@ -1,75 +1,118 @@
-"""The action log: what a human lab decided in a week, as a file entry and back."""
+"""The action log: what a human lab decided in a week, as a file entry and back. The one
+codec the session (which writes the log) and replay (which plays it) share."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
-from game.catalog import Catalog
-from game.engine.actions import Actions
+from game.catalog import Catalog, Schema
+from game.engine.actions import Actions, amount, checked
+from game.engine.deals import offered_investment
 from game.engine.params import Params
-from game.engine.state import (
-    World,
-)
+from game.engine.state import World
+from game.engine.training import MAX_RUN_FLOP
+from game.saves.files import SaveError
+from game.saves.records import MAX_GPUS, USD, LogEntry
+
+MAX_ACTION_MW = 1e5  # halls or turbines asked for at a site in a week (the step takes at most 1e5)
+MAX_TERM = 520  # weeks: the longest term and the furthest start a partner hears of
+MAX_PRICE = 1e3  # USD per GPU-hour: the most an offer can name
+MAX_STAFF = 1e11  # USD a week: the largest people budget the step takes
 
 
 # ------------------------------------------------------------------ action log
+# An entry records what the engine takes from the actions, not the raw arrays: every
+# amount through the same clip the step applies (so NaN, negative and huge asks log as
+# what they did, within the loader's limits), and an offer only if it names a partner,
+# GPU and site that exist (the step refuses others and changes nothing).
 def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> dict[str, Any]:
     """What lab `lab` of game `b` decided this week, as a log entry."""
     cat = params.catalog
     entry: dict[str, Any] = {"week": int(week), "lab": params.lab_ids[lab]}
+    counts = np.clip(actions.order_count[b, lab], 0, MAX_GPUS)
     orders = [
-        {"gpu": cat.gpu_ids[g], "vendor": cat.integrator_ids[v], "count": int(actions.order_count[b, lab, v, g])}
-        for v, g in zip(*np.nonzero(actions.order_count[b, lab] > 0), strict=True)
+        {"gpu": cat.gpu_ids[g], "vendor": cat.integrator_ids[v], "count": int(counts[v, g])}
+        for v, g in zip(*np.nonzero(counts > 0), strict=True)
     ]
     if orders:
         entry["orders"] = orders
     for key, array in (("build", actions.build_mw), ("turbines", actions.turbine_mw)):
-        values = {s: float(array[b, lab, i]) for i, s in enumerate(cat.site_ids) if array[b, lab, i] > 0}
+        mw = amount(array[b, lab], MAX_ACTION_MW)
+        values = {s: float(mw[i]) for i, s in enumerate(cat.site_ids) if mw[i] > 0}
         if values:
             entry[key] = values
     subs = [s for i, s in enumerate(cat.site_ids) if actions.substation[b, lab, i]]
     if subs:
         entry["substation"] = subs
-    if (actions.split[b, lab] >= 0).all():
-        entry["split"] = [float(x) for x in actions.split[b, lab]]
-    runs = [float(x) for x in actions.start_flop[b, lab] if x > 0]
+    split = actions.split[b, lab]
+    if np.isfinite(split).all() and (split >= 0).all() and split.sum() > 0:
+        entry["split"] = [float(x) for x in split]
+    runs = [float(x) for x in amount(actions.start_flop[b, lab], MAX_RUN_FLOP) if x > 0]
     if runs:
         entry["runs"] = runs
-    if actions.offer_partner[b, lab] >= 0:
-        entry["offer"] = offer_entry(actions, b, lab, params)
+    safe, _ = checked(actions, len(cat.partner_ids), len(cat.gpu_ids), len(cat.site_ids))
+    if safe.offer_partner[b, lab] >= 0:
+        entry["offer"] = offer_entry(safe, b, lab, params, week)
     exits = [int(k) for k in np.flatnonzero(actions.exit[b, lab])]
     if exits:
         entry["exits"] = exits
     for key in ("raise_usd", "borrow_usd", "repay_usd"):
-        value = float(getattr(actions, key)[b, lab])
+        value = float(amount(getattr(actions, key)[b, lab], USD))
         if value > 0:
             entry[key] = value
     if actions.staff_usd_week[b, lab] >= 0:
-        entry["staff_usd_week"] = float(actions.staff_usd_week[b, lab])
+        entry["staff_usd_week"] = float(amount(actions.staff_usd_week[b, lab], MAX_STAFF))
     return entry
 
 
-def offer_entry(actions: Actions, b: int, lab: int, params: Params) -> dict[str, Any]:
-    """Lab `lab`'s offer in game `b` of `actions`, as a log table."""
+def offer_entry(
+    actions: Actions, b: int, lab: int, params: Params, week: int | None = None
+) -> dict[str, Any]:
+    """Lab `lab`'s offer in game `b` of `actions`, as a log table: the terms the partner
+    weighs (a start before `week` is this week, a term within 1 to 520 weeks, ...)."""
     cat = params.catalog
     offer: dict[str, Any] = {"partner": cat.partner_ids[int(actions.offer_partner[b, lab])]}
-    if actions.offer_invest[b, lab] > 0:
-        offer["invest"] = float(actions.offer_invest[b, lab])
-        offer["share"] = float(actions.offer_share[b, lab])
+    invest = float(offered_investment(actions)[b, lab])
+    if invest > 0:
+        offer["invest"] = invest
+        offer["share"] = float(amount(actions.offer_share[b, lab], 1.0))
         return offer
+    start = int(actions.offer_start[b, lab])
+    if week is not None:
+        start = min(max(start, week), week + MAX_TERM)
     offer |= {
         "gpu": cat.gpu_ids[int(np.clip(actions.offer_gpu[b, lab], 0, len(cat.gpu_ids) - 1))],
-        "count": int(actions.offer_count[b, lab]),
-        "start": int(actions.offer_start[b, lab]),
-        "weeks": int(actions.offer_weeks[b, lab]),
-        "price": float(actions.offer_price[b, lab]),
+        "count": int(np.clip(actions.offer_count[b, lab], 0, MAX_GPUS)),
+        "start": start,
+        "weeks": int(np.clip(actions.offer_weeks[b, lab], 1, MAX_TERM)),
+        "price": _price(float(actions.offer_price[b, lab])),
     }
     if actions.offer_site[b, lab] >= 0:
         offer["site"] = cat.site_ids[int(actions.offer_site[b, lab])]
     return offer
+
+
+def _price(price: float) -> float:
+    """An offer's price as the partner weighs it: within 0 to MAX_PRICE, except that a
+    negative price stays negative (-1), since the deals rules take one for a push on the
+    partner; NaN and -inf are no price (0)."""
+    if math.isnan(price) or price == -math.inf:
+        return 0.0
+    return min(max(price, -1.0), MAX_PRICE)
+
+
+def log_records(log: Sequence[dict[str, Any]], schema: Schema) -> tuple[LogEntry, ...]:
+    """Log entries (as the session and replay hold them) as the file's records, checked
+    as the loader checks them: the game never writes a log it would refuse to read."""
+    return tuple(
+        schema.read(e, LogEntry, "the game's log", (("log", True), (i, True)), SaveError)
+        for i, e in enumerate(log)
+    )
 
 
 def _put_offer(fields: dict[str, np.ndarray], li: int, offer: dict[str, Any], cat: Catalog) -> None:

@@ -1,4 +1,10 @@
-"""Older save versions brought up to the current one, step by step."""
+"""Older save versions brought up to the current one, step by step.
+
+A step reads an old file before anything has validated it, so it checks the shape of
+whatever it moves (a table where it needs a table, a list where it needs a list) and
+refuses anything else with one SaveError naming the place; the loader validates the
+values once the file is current.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,29 @@ from game.saves.files import SaveError
 from game.saves.records import VERSION
 
 
+def _table(value: Any, where: str, place: str, missing_ok: bool = True) -> dict[str, Any]:
+    """`value` if it is a table ({} if absent), else a SaveError."""
+    if value is None and missing_ok:
+        return {}
+    if not isinstance(value, dict):
+        raise SaveError(f"{where} {place}: must be a table, got {value!r}")
+    return dict(value)
+
+
+def _list(value: Any, where: str, place: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SaveError(f"{where} {place}: must be a list of tables, got {value!r}")
+    return list(value)
+
+
 # ------------------------------------------------------------------ migrations
-def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+def _v1_to_v2(doc: dict[str, Any], where: str) -> dict[str, Any]:
     """Version 2 moved the market out of [world] into [market] and substation upgrades
     from a lab's site to the site itself (with the paying lab), and added the log."""
     out = dict(doc)
-    world = dict(out.get("world", {}))
+    world = _table(out.get("world"), where, "[world]")
     market = {}
     if "market_users" in world:
         market["users"] = world.pop("market_users")
@@ -23,63 +46,75 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     out["world"] = world
     if market:
         out["market"] = market
-    labs = out.get("labs", {})
-    sites = (
-        {k: dict(v) for k, v in out.get("sites", {}).items()} if isinstance(out.get("sites"), dict) else {}
-    )
-    if isinstance(labs, dict):
-        new_labs = {}
-        for lab_id, lab in labs.items():
-            if isinstance(lab, dict) and isinstance(lab.get("sites"), dict):
-                lab = dict(lab)
-                lab_sites = {}
-                for site_id, site in lab["sites"].items():
-                    if isinstance(site, dict) and "substation_weeks_left" in site:
-                        site = dict(site)
-                        weeks = site.pop("substation_weeks_left")
-                        sites.setdefault(site_id, {})
-                        sites[site_id]["substation_weeks_left"] = weeks
-                        sites[site_id]["substation_payer"] = lab_id
-                    lab_sites[site_id] = site
-                lab["sites"] = lab_sites
-            new_labs[lab_id] = lab
-        out["labs"] = new_labs
-    if sites:
+    sites = {
+        site_id: _table(site, where, f"[sites.{site_id}]", missing_ok=False)
+        for site_id, site in _table(out.get("sites"), where, "[sites]").items()
+    }
+    labs = _table(out.get("labs"), where, "[labs]")
+    for lab_id, lab in labs.items():
+        lab = _table(lab, where, f"[labs.{lab_id}]", missing_ok=False)
+        lab_sites = _table(lab.get("sites"), where, f"[labs.{lab_id}.sites]")
+        for site_id, site in lab_sites.items():
+            site = _table(site, where, f"[labs.{lab_id}.sites.{site_id}]", missing_ok=False)
+            if "substation_weeks_left" in site:
+                moved = sites.setdefault(str(site_id), {})
+                moved["substation_weeks_left"] = site.pop("substation_weeks_left")
+                moved["substation_payer"] = lab_id
+            lab_sites[site_id] = site
+        if "sites" in lab:
+            lab["sites"] = lab_sites
+        labs[lab_id] = lab
+    if "labs" in out:
+        out["labs"] = labs
+    if sites or "sites" in out:
         out["sites"] = sites
     out["version"] = 2
     return out
 
 
-def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+def _v2_to_v3(doc: dict[str, Any], where: str) -> dict[str, Any]:
     """Version 3 logs several decisions of a kind a week: `orders` (GPU, vendor, count)
     instead of one vendor's `order` table, `runs` (budgets) instead of `train_flop`, and
     `exits` (contract slots) instead of `exit_slot`. Version 2 did not store which
     integrator builds an order in flight; those orders read as the first integrator's."""
     out = dict(doc)
-    log = out.get("log", [])
-    if isinstance(log, list):
-        entries = []
-        for entry in log:
-            if isinstance(entry, dict):
-                entry = dict(entry)
-                order, vendor = entry.pop("order", None), entry.pop("vendor", None)
-                if order is not None:
-                    if not isinstance(order, dict) or not isinstance(vendor, str | None):
-                        raise SaveError("log: a version-2 order must be a table of GPU = count with a vendor")
-                    entry["orders"] = [{"gpu": g, "vendor": vendor or "dell", "count": n} for g, n in order.items()]
-                flop = entry.pop("train_flop", None)
-                if flop:
-                    entry["runs"] = [flop]
-                slot = entry.pop("exit_slot", None)
-                if slot is not None and slot != -1:
-                    entry["exits"] = [slot]
-            entries.append(entry)
+    entries = []
+    for i, entry in enumerate(_list(out.get("log"), where, "log")):
+        entry = _table(entry, where, f"[log[{i}]]", missing_ok=False)
+        order, vendor = entry.pop("order", None), entry.pop("vendor", None)
+        if order is not None:
+            if not isinstance(order, dict) or not isinstance(vendor, str | None):
+                raise SaveError(
+                    f"{where} [log[{i}]] order: a version-2 order is a table of GPU = count with a vendor"
+                )
+            entry["orders"] = [{"gpu": g, "vendor": vendor or "dell", "count": n} for g, n in order.items()]
+        flop = entry.pop("train_flop", None)
+        if flop:
+            entry["runs"] = [flop]
+        slot = entry.pop("exit_slot", None)
+        if slot is not None and slot != -1:
+            entry["exits"] = [slot]
+        entries.append(entry)
+    if "log" in out:
         out["log"] = entries
     out["version"] = 3
     return out
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 4 added what a version-3 file may leave out: [meta] game_id (the game a
+    file belongs to; absent, the origin and seed stand for it) and a lab's `sub_dollar`
+    (money is written rounded to the dollar, the rest kept there). A finished game that
+    nobody won leaves out [result] winner, where version 3 wrote an empty one (still
+    read as nobody). Nothing to change."""
+    return {**doc, "version": 4}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:
@@ -93,5 +128,5 @@ def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:
     if version < 1:
         raise SaveError(f"{where} version: must be 1 or more, got {version}")
     while doc["version"] < VERSION:
-        doc = MIGRATIONS[doc["version"]](doc)
+        doc = MIGRATIONS[doc["version"]](doc, where)
     return doc

@@ -1,5 +1,13 @@
-"""The records a scenario or save file is read into, field by field with what each
-accepts."""
+"""The records a scenario or save file is read into: each field says what the file may
+hold (its spec: range, unit, ids) and, with `world=`, which array of the engine's World
+it fills. That one declaration drives reading, validation, writing and both directions
+between the file and the World (game/saves/world.py): a new per-lab number is one line
+in LabState, a new per-site one a line in SiteState or LabSite, and so on.
+
+Other metadata: `absent=` a value that means "as a new game has it" (the catalog's
+figure), `omit=` the World value a table leaves out (`None`: leaves none out), `filled=`
+(for slot lists) the World array and the value that marks a slot empty.
+"""
 
 from __future__ import annotations
 
@@ -9,167 +17,294 @@ from typing import Any
 
 import attrs
 
-from game.catalog import Choice, Flag, Text, date, num, text
-from game.engine.state import (
-    END_REASONS,
+from game.catalog import Catalog, Choice, Num, Schema, date, flag, num, text
+from game.catalog.schema import Items, Record, Table
+from game.catalog.specs import (
+    Keyed,
+    Numbers,
+    Ref,
+    Refs,
+    Shares,
+    Word,
+    _field,
+    money,
 )
+from game.engine.params import NEVER
+from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOTS
+from game.engine.training import MAX_RUN_FLOP
 
 FORMAT = "agi-race"
-VERSION = 3
+VERSION = 4
 MAX_FILE_BYTES = 5_000_000
-USD = 1e13  # the largest amount of money a file may hold
+# The most money a file may hold (a valuation has no bound: it grows with capability):
+# far above what a game reaches, where a lab's largest lever, its people, starts at most
+# at $1e11 a week, and below what would overflow.
+USD = 1e18
+MAX_GPUS = 1e8  # GPUs in one place (a warehouse, a site, an order, a contract)
+MAX_MW = 1e8  # halls: up to 10,000 MW a week (the engine's limit) for 10,000 weeks
+WEEK = Num(-10_000, 10_000, "week", integer=True)
 DIFFICULTIES = ("easy", "normal", "hard")
+SPLIT = Shares(("training", "inference", "research"))
 
 
-def _opt(spec: Any, default: Any) -> Any:
-    return attrs.field(default=default, kw_only=True, metadata={"spec": spec, "optional": True})
+def _week(default: Any = attrs.NOTHING, **meta: Any) -> Any:
+    return _field(WEEK, default=default, **meta)
 
 
-# --------------------------------------------------------------------- records
+def _weeks(default: Any = 0, **meta: Any) -> Any:
+    return num(0, 10_000, "weeks", integer=True, default=default, **meta)
+
+
+def _mw(world: str) -> Any:
+    return num(0, MAX_MW, "MW", default=0.0, world=world)
+
+
+def _gpus(kind: str, world: str) -> Any:
+    return _field(Keyed(kind, Num(0, MAX_GPUS, "GPUs", integer=True)), default={}, world=world)
+
+
+# ------------------------------------------------------------------------ [meta]
 @attrs.frozen
 class Meta:
-    id: str
     title: str = text()
     description: str = text()
     start_date: dt.date = date()
     last_date: dt.date = date()
-    week: int = num(0, 10_000, "weeks", integer=True)
-    seed: int = num(0, 2**63 - 1, "", integer=True)
-    game: int = num(0, 2**40, "", integer=True, default=0)
-    difficulty: str = attrs.field(kw_only=True, metadata={"spec": Choice(DIFFICULTIES)})
-    origin: str = _opt(Text(), "")
+    week: int = num(0, 10_000, "weeks", integer=True, world="week")
+    seed: int = num(0, 2**63 - 1, "", integer=True, world="seed")
+    game: int = num(0, 2**40, "", integer=True, default=0, world="game")
+    difficulty: str = _field(Choice(DIFFICULTIES))
+    origin: str = text(default="")
+    game_id: str = _field(Word(), default="")
+    labs: tuple[str, ...] = _field(Refs("lab"))
+    humans: tuple[str, ...] = _field(Refs("game_lab"), default=())
+    ai: dict[str, str] = _field(Keyed("game_lab", Ref("style"), '{ xai = "builder" }'), default={})
 
 
 @attrs.frozen
-class WorldStart:
-    id: str
+class WorldSettings:
     agi_capability: float = num(20, 60, "log10 FLOP")
 
 
 @attrs.frozen
-class MarketStart:
-    id: str
-    users: float = num(0, 1e11, "weekly users")
-    mood: float = num(0.05, 20, "multiplier", default=1.0)
+class Market:
+    users: float = num(0, 1e12, "weekly users", world="market_users")
+    mood: float = num(0.01, 100, "multiplier", default=1.0, world="mood")
+    nvidia_shipped: dict[str, float] = _field(
+        Keyed("gpu", Num(0, 1e12, "GPUs")), default={}, world="nvidia_ordered"
+    )
+    nvidia_requested: dict[str, float] = _field(
+        Keyed("gpu", Num(0, 1e12, "GPUs")), default={}, world="nvidia_requested"
+    )
+    price_factor: dict[str, float] = _field(
+        Keyed("gpu", Num(0.01, 100, "multiplier")), default={}, world="price_mult", omit=1.0
+    )
+    # Absent (a hand-written scenario): the integrators' queues are the orders in flight.
+    integrator_backlog: dict[str, float] | None = _field(
+        Keyed("integrator", Num(0, 1e12, "GPUs")), default=None, world="integrator_backlog", omit=None
+    )
+    gpu_delay_weeks: dict[str, int] = _field(
+        Keyed("gpu", Num(0, 10_000, "weeks", integer=True)), default={}, world="gpu_delay"
+    )
 
 
 @attrs.frozen
-class ResultStart:
-    id: str
-    end: str = attrs.field(kw_only=True, metadata={"spec": Choice(END_REASONS[1:])})
-    winner: str = _opt(Text(), "")
+class Result:
+    """How a finished game ended (the World's done, end_reason, winner, agi_week)."""
+
+    end: str = _field(Choice(END_REASONS[1:]))
+    winner: str = _field(Ref("game_lab", blank=True), default="")  # "" or absent: nobody
     agi_week: int = num(-1, 10_000, "week", integer=True, default=-1)
 
 
 @attrs.frozen
-class SiteStart:
-    id: str
-    grid_mw: float = num(0, 1e5, "MW", default=-1.0)
-    substation_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
-    substation_payer: str = _opt(Text(), "")
-    outage_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
+class SiteState:
+    grid_mw: float | None = num(0, 1e5, "MW", default=None, world="grid_mw")  # absent: the catalog's
+    substation_weeks_left: int = _weeks(world="substation_left")
+    substation_payer: str = _field(Ref("game_lab"), default="", world="substation_payer")
+    outage_weeks_left: int = _weeks(world="outage_left")
 
 
+# ------------------------------------------------------------------- [labs.<id>]
 @attrs.frozen
-class LabStart:
-    id: str
-    cash: float = num(-USD, USD, "USD")
-    debt: float = num(0, USD, "USD", default=0.0)
-    valuation: float = num(0, USD, "USD")
-    founder_share: float = num(0, 1, "fraction")
-    users: float = num(0, 1e11, "weekly users")
-    software: float = num(-5, 30, "log10 multiplier")
-    best_model: float = num(0, 60, "log10 FLOP")
-    staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)
-    bankrupt: bool = _opt(Flag(), False)
-    last_raise_week: int = num(-10_000, 10_000, "week", integer=True, default=-1000)
-    revenue_fast: float = num(0, USD, "USD per week", default=0.0)
-    revenue_slow: float = num(0, USD, "USD per week", default=0.0)
-    revenue_share: float = num(0, 0.9, "fraction", default=0.0)
+class LabSite:
+    hall_mw: float = _mw("hall_mw")
+    hall_building_mw: float = _mw("hall_building")
+    grid_alloc_mw: float = num(0, 1e5, "MW", default=0.0, world="grid_alloc")
+    turbine_mw: float = num(0, 1e5, "MW", default=0.0, world="turbine_mw")
+    turbine_pending_mw: float = num(0, 1e5, "MW", default=0.0, world="turbine_pending")
+    turbine_weeks_left: int = _weeks(world="turbine_left")
+    installed: dict[str, int] = _gpus("gpu", "installed")
 
 
 @attrs.frozen
 class LabPartner:
-    id: str
-    relationship: float = num(-1, 1, "closeness", default=0.0)
-    patience: float = num(-1, 100, "offers", default=-1.0)
-    last_counter: float = num(0, 100, "multiple of the list price", default=0.0)
+    relationship: float = num(-1, 1, "closeness", default=0.0, world="relationship")
+    patience: float = num(-1, 100, "offers", default=-1.0, world="patience", absent=-1.0)  # -1: full
+    last_counter: float = num(0, 100, "multiple of the list price", default=0.0, world="last_counter")
 
 
 @attrs.frozen
-class LabSite:
-    id: str
-    hall_mw: float = num(0, 1e5, "MW", default=0.0)
-    hall_building_mw: float = num(0, 1e5, "MW", default=0.0)
-    grid_alloc_mw: float = num(0, 1e5, "MW", default=0.0)
-    turbine_mw: float = num(0, 1e5, "MW", default=0.0)
-    turbine_pending_mw: float = num(0, 1e5, "MW", default=0.0)
-    turbine_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
+class Order:
+    slot: int = num(-1, ORDER_SLOTS - 1, "", integer=True, default=-1)  # -1: the first free one
+    gpu: str = _field(Ref("gpu"), world="order_gpu")
+    count: int = num(1, MAX_GPUS, "GPUs", integer=True, world="order_count")
+    arrive_week: int = _week(world="order_arrive")
+    vendor: str = _field(Ref("integrator"), default="", world="order_vendor", absent="")
 
 
 @attrs.frozen
-class OrderStart:
-    id: str
-    slot: int = num(-1, 99, "slot", integer=True, default=-1)
-    gpu: str = text()
-    count: int = num(1, 1e8, "GPUs", integer=True)
-    arrive_week: int = num(-10_000, 10_000, "week", integer=True)
-    vendor: str = _opt(Text(), "")
+class Contract:
+    slot: int = num(-1, CONTRACT_SLOTS - 1, "", integer=True, default=-1)
+    partner: str = _field(Ref("partner"), world="contract_partner")
+    gpu: str = _field(Ref("gpu"), world="contract_gpu")
+    count: int = num(1, MAX_GPUS, "GPUs", integer=True, world="contract_count")
+    price_usd_hour: float = num(0, 1000, "USD per GPU-hour", world="contract_price")
+    start_week: int = _week(world="contract_start")
+    end_week: int = num(-10_000, 11_000, "week", integer=True, world="contract_end")
+    source: str = _field(Ref("partner"), default="")  # whose free GPUs it holds (default: partner's)
+    site: str = _field(Ref("site"), default="", world="contract_site", absent="")  # built there for the lab
+
+    def __attrs_post_init__(self) -> None:
+        if self.end_week <= self.start_week:
+            raise ValueError("end_week: must come after start_week")
 
 
 @attrs.frozen
-class ContractStart:
-    id: str
-    slot: int = num(-1, 99, "slot", integer=True, default=-1)
-    partner: str = text()
-    gpu: str = text()
-    count: int = num(1, 1e8, "GPUs", integer=True)
-    price_usd_hour: float = num(0, 1000, "USD per GPU-hour")
-    start_week: int = num(-10_000, 10_000, "week", integer=True)
-    end_week: int = num(-10_000, 10_000, "week", integer=True)
-    source: str = _opt(Text(), "")
-    site: str = _opt(Text(), "")
+class Run:
+    slot: int = num(-1, RUN_SLOTS - 1, "", integer=True, default=-1)
+    name: str = text(default="")
+    flop: float = num(1, MAX_RUN_FLOP, "FLOP", world="run_flop")
+    done_flop: float = num(0, MAX_RUN_FLOP, "FLOP", default=0.0, world="run_done")
+    software: float = num(-100, 100, "log10 multiplier", world="run_software")
+    post_weeks_left: int = _weeks()  # only for a finished run
+
+    def __attrs_post_init__(self) -> None:
+        if self.done_flop > self.flop:
+            raise ValueError("done_flop: more than the run's flop")
+
+
+MONEY_FIELDS = ("cash", "debt", "valuation", "revenue_fast", "revenue_slow", "staff_usd_week")
 
 
 @attrs.frozen
-class RunStart:
-    id: str
-    slot: int = num(-1, 99, "slot", integer=True, default=-1)
-    name: str = _opt(Text(), "")
-    flop: float = num(1, 1e40, "FLOP")
-    done_flop: float = num(0, 1e40, "FLOP", default=0.0)
-    software: float = num(-5, 30, "log10 multiplier")
-    post_weeks_left: int = num(0, 520, "weeks", integer=True, default=0)
+class LabState:
+    cash: float = money(-USD, USD, world="cash")
+    debt: float = money(0, USD, default=0.0, world="debt")
+    valuation: float = money(0, None, world="valuation")
+    founder_share: float = num(0, 1, "fraction", world="founder_share")
+    users: float = num(0, 1e12, "weekly users", world="users")
+    software: float = num(-100, 100, "log10 multiplier", world="software")
+    best_model: float = num(0, 200, "log10 FLOP", world="best_model")
+    staff_usd_week: float = money(-1, USD, "USD per week", default=-1.0, world="staff_usd_week", absent=-1.0)
+    bankrupt: bool = flag(default=False, world="bankrupt")
+    last_raise_week: int = _week(default=-1000, world="last_raise_week")
+    revenue_fast: float = money(0, USD, "USD per week", default=0.0, world="revenue_fast")
+    revenue_slow: float = money(0, USD, "USD per week", default=0.0, world="revenue_slow")
+    revenue_share: float = num(0, 0.9, "fraction", default=0.0, world="revenue_share")
+    split: tuple[float, ...] = _field(SPLIT, default=(0.5, 0.4, 0.1), world="split")
+    warehouse: dict[str, int] = _gpus("gpu", "warehouse")
+    sites: dict[str, LabSite] = _field(Table("site", LabSite), default={})
+    partners: dict[str, LabPartner] = _field(Table("partner", LabPartner), default={})
+    events: dict[str, int] = _field(Keyed("card", WEEK), default={}, world="event_last", omit=NEVER)
+    orders: tuple[Order, ...] = _field(Items(Order, ORDER_SLOTS), default=(), filled=("order_count", 0))
+    contracts: tuple[Contract, ...] = _field(
+        Items(Contract, CONTRACT_SLOTS), default=(), filled=("contract_partner", -1)
+    )
+    runs: tuple[Run, ...] = _field(Items(Run, RUN_SLOTS), default=(), filled=("run_phase", 0))
+    # The money above is written rounded to the dollar; what is below the dollar is kept
+    # here, so a loaded game continues exactly.
+    sub_dollar: dict[str, float] = _field(Keyed("money", Num(-0.5, 0.5, "USD")), default={})
+
+
+# ------------------------------------------------------------------------ [[log]]
+@attrs.frozen
+class LogOrder:
+    gpu: str = _field(Ref("gpu"))
+    vendor: str = _field(Ref("integrator"))
+    count: int = num(0, MAX_GPUS, "GPUs", integer=True)
+
+
+@attrs.frozen
+class Offer:
+    """An offer to a partner: a rental (gpu, count, start, weeks, price, maybe a site to
+    build at) or an investment for a share of revenue."""
+
+    partner: str = _field(Ref("partner"))
+    gpu: str = _field(Ref("gpu"), default="")
+    count: int = num(0, MAX_GPUS, "GPUs", integer=True, default=0)
+    start: int = _week(default=0)
+    weeks: int = num(0, 520, "weeks", integer=True, default=0)
+    price: float = num(-1, 1000, "USD per GPU-hour", default=0.0)  # -1: a negative price was offered
+    site: str = _field(Ref("site"), default="")
+    invest: float = num(0, USD, "USD", default=0.0)
+    share: float = num(0, 1, "fraction", default=0.0)
 
 
 @attrs.frozen
 class LogEntry:
-    id: str
-    week: int = num(-10_000, 10_000, "week", integer=True)
-    lab: str = text()
-    raise_usd: float = num(0, 1e15, "USD", default=0.0)
-    borrow_usd: float = num(0, 1e15, "USD", default=0.0)
-    repay_usd: float = num(0, 1e15, "USD", default=0.0)
-    staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)
+    """What a human lab decided in a week (the engine's Actions, game/saves/log.py)."""
+
+    week: int = _week()
+    lab: str = _field(Ref("game_lab"))
+    orders: tuple[LogOrder, ...] = _field(Items(LogOrder, 10_000), default=())
+    build: dict[str, float] = _field(Keyed("site", Num(0, 1e5, "MW")), default={})
+    turbines: dict[str, float] = _field(Keyed("site", Num(0, 1e5, "MW")), default={})
+    substation: tuple[str, ...] = _field(Refs("site"), default=())
+    split: tuple[float, ...] | None = _field(SPLIT, default=None)
+    runs: tuple[float, ...] = _field(
+        Numbers(Num(1, MAX_RUN_FLOP, "FLOP"), RUN_SLOTS, "budgets (FLOP)"), default=()
+    )
+    offer: Offer | None = _field(Record(Offer), default=None)
+    offers: tuple[Offer, ...] = _field(Items(Offer, 10_000), default=())
+    exits: tuple[int, ...] = _field(
+        Numbers(Num(0, CONTRACT_SLOTS - 1, "slot", integer=True), CONTRACT_SLOTS, "contract slots"),
+        default=(),
+    )
+    raise_usd: float = num(0, USD, "USD", default=0.0)
+    borrow_usd: float = num(0, USD, "USD", default=0.0)
+    repay_usd: float = num(0, USD, "USD", default=0.0)
+    staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)  # -1: unchanged
+
+
+# ------------------------------------------------------------------------ a file
+@attrs.frozen
+class Document:
+    """A whole scenario or save file."""
+
+    UNKNOWN = "unknown section"
+
+    format: str = _field(Choice((FORMAT,)))
+    version: int = num(VERSION, VERSION, "", integer=True)
+    meta: Meta = _field(Record(Meta))
+    world: WorldSettings = _field(Record(WorldSettings))
+    market: Market = _field(Record(Market))
+    result: Result | None = _field(Record(Result), default=None)
+    sites: dict[str, SiteState] = _field(Table("site", SiteState), default={})
+    labs: dict[str, LabState] = _field(Table("game_lab", LabState))
+    log: tuple[LogEntry, ...] = _field(Items(LogEntry, 10_000_000), default=())
 
 
 @attrs.frozen(eq=False)
 class Scenario:
-    """A validated scenario or save: its settings, the state of one game, and its log."""
+    """A validated scenario or save: its settings, the state of one game, and its log
+    (as the action-log codec's entries, game/saves/log.py)."""
 
     path: Path
     name: str
     meta: Meta
-    lab_ids: tuple[str, ...]
     humans: tuple[str, ...]
     ai: dict[str, str]  # AI style per lab, where the file names one
-    world: WorldStart
-    market: MarketStart
-    market_tables: dict[str, dict[str, float]]  # nvidia_shipped, ... keyed by id
-    result: ResultStart | None
-    sites: dict[str, SiteStart]
-    labs: dict[str, dict[str, Any]]
+    world: WorldSettings
+    market: Market
+    result: Result | None
+    sites: dict[str, SiteState]
+    labs: dict[str, LabState]
     log: tuple[dict[str, Any], ...]
+
+    @property
+    def lab_ids(self) -> tuple[str, ...]:
+        return self.meta.labs
 
     @property
     def last_week(self) -> int:
@@ -181,5 +316,21 @@ class Scenario:
         return self.meta.origin or self.name
 
     @property
+    def game_id(self) -> str:
+        """The game this file belongs to; files written before games had ids: the
+        scenario it started from and its seed."""
+        return self.meta.game_id or f"{self.origin}-{self.meta.seed}"
+
+    @property
     def date(self) -> dt.date:
         return self.meta.start_date + dt.timedelta(weeks=self.meta.week)
+
+
+def saves_schema(catalog: Catalog, lab_ids: tuple[str, ...] | None = None) -> Schema:
+    """The schema files are read with: the catalog's ids, and the file's own labs."""
+    schema = Schema.of(
+        gpu=catalog.gpu_ids, site=catalog.site_ids, partner=catalog.partner_ids,
+        integrator=catalog.integrator_ids, card=tuple(c.id for c in catalog.events),
+        style=catalog.style_ids, lab=catalog.lab_ids,
+    ).knowing("money", "money field", MONEY_FIELDS)  # fmt: skip
+    return schema if lab_ids is None else schema.knowing("game_lab", "lab in [meta] labs", lab_ids)

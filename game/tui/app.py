@@ -6,10 +6,10 @@ first-game guide, remapped keys)."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
 import tomli_w
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,7 +20,8 @@ from game.paths import scenarios_dir
 from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
-from game.saves import SaveError, load_scenario, read_toml, user_dir, write_atomic
+from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
+from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings
 from game.tui.messages import FastForwardDone, StartGame
 from game.tui.screens import (
@@ -54,6 +55,7 @@ SCREENS = {
 }
 FAST_FORWARD_LIMIT = 26  # weeks fast-forward plays at most before it stops by itself
 TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
+LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
 
 
 class AgiRaceApp(App):
@@ -130,22 +132,12 @@ class AgiRaceApp(App):
             except SaveError:
                 continue
             scenarios.append((path.stem, scn.meta.title, scn.meta.description))
-        saves = []
-        for folder in (user_dir(), user_dir() / "autosave"):
-            files = sorted(folder.glob("*.toml"), key=lambda f: f.stat().st_mtime, reverse=True) if folder.is_dir() else []
-            for path in files[:20]:
-                saves.append((self._describe_save(path), str(path)))
+        saves = [  # game by game, the most recently played first; damaged files last
+            (s.line() if s.damaged else f"{game.title}: {s.line()}", str(s.path))
+            for game in list_saves(self.catalog)
+            for s in game.saves
+        ][:LOAD_LIST_LIMIT]
         return TitleScreen(self.catalog, scenarios, saves)
-
-    def _describe_save(self, path: Path) -> str:
-        """A save's line in the load list: date, week, lab, cash (or that it is damaged)."""
-        try:
-            scn = load_scenario(path, self.catalog)
-        except SaveError:
-            return f"{path.stem} (damaged: load it to see why)"
-        lab = scn.humans[0] if scn.humans else scn.lab_ids[0]
-        cash = scn.labs[lab]["start"].cash
-        return f"{path.stem}: {scn.date.isoformat()} (week {scn.meta.week}), {self.catalog.lab(lab).name}, cash ${cash / 1e9:,.1f}B"
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
@@ -305,12 +297,20 @@ class AgiRaceApp(App):
         if not session.humans:
             return
         lab = session.human_labs[0]
-        board = record_score(session, session.scores())
-        heading = f"({session.scenario.origin}, {session.scenario.meta.difficulty})"
+        scores, scn = session.scores(), session.scenario
+        results = [
+            FameEntry(lab=h, score=scores[h], result=session.result(), week=session.week)
+            for h in session.humans
+        ]
+        board = record_score(scn.origin, scn.meta.difficulty, results)
+        if board.note:  # a damaged hall of fame was kept aside (or could not be)
+            self.notify(board.note, severity="warning", markup=False)
+        heading = f"({scn.origin}, {scn.meta.difficulty})"
         if self.settings["guide"]:
             self.settings["guide"] = False  # the guide is for the first game
             self._write_settings()
-        self.push_screen(GameOverScreen(intel.debrief(session, lab), board, heading))
+        entries = [attrs.asdict(e) for e in board.entries]
+        self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading))
 
     # ------------------------------------------------------------- save, quit
     def action_save(self) -> None:
@@ -354,28 +354,3 @@ class AgiRaceApp(App):
         for name in SCREENS:
             yield SystemCommand(name.title(), f"Open the {name} screen", lambda n=name: self.action_open(n))
         yield SystemCommand("Save game", "Save to your saves folder", self.action_save)
-
-
-def hall_of_fame_path() -> Path:
-    return user_dir() / "hall-of-fame.toml"
-
-
-def record_score(session: Session, scores: dict[str, float]) -> list[dict]:
-    """Add the human labs' scores to the local hall of fame; return this scenario and
-    difficulty's board, best first."""
-    path = hall_of_fame_path()
-    try:
-        data = tomllib.loads(path.read_text()) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        data = {}
-    key = f"{session.scenario.origin}:{session.scenario.meta.difficulty}"
-    board = [e for e in data.get(key, []) if isinstance(e, dict) and "score" in e]
-    for lab in session.humans:
-        board.append({"lab": lab, "score": scores[lab], "result": session.result(), "week": session.week})
-    board.sort(key=lambda e: -float(e["score"]))
-    data[key] = board[:20]
-    try:
-        write_atomic(path, tomli_w.dumps(data).encode())
-    except SaveError:
-        pass  # a read-only home folder must not end the game
-    return board

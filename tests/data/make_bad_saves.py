@@ -12,7 +12,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 GOOD = (HERE.parent.parent / "saves" / "2024-07-colossus.toml").read_text()
+V1 = (HERE / "migrations" / "v1-colossus.toml").read_text()
 OUT = HERE / "bad_saves"
+CONTRACT = """[[labs.xai.contracts]]
+partner = "oracle"             # seed facts: 24,000 H100 rented from Oracle (up from 16,000 in May)
+gpu = "H100"
+count = 24000
+price_usd_hour = 2.85          # P5: early 2024 ~2.85
+start_week = -10
+end_week = 42
+"""
 
 
 def edit(old: str, new: str) -> str:
@@ -105,6 +114,35 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         "log[0]] lab: unknown lab",
     ),
     "meta-not-table.toml": ('format = "agi-race"\nversion = 2\nmeta = 5\n', "[meta]: must be a table"),
+    # Issue 13, failure 2: a migration reads a damaged old file.
+    "v1-site-not-a-table.toml": (
+        V1.replace("[sites.memphis]\ngrid_mw = 70", '[sites]\nmemphis = "xx"\n# grid_mw = 70', 1),
+        "[sites.memphis]: must be a table",
+    ),
+    # Issue 13, failure 10: states the engine never reaches.
+    "contract-twice.toml": (
+        edit(CONTRACT, CONTRACT + "\n" + CONTRACT),
+        "oracle rents out 48,000 H100 in contracts under way but has 40,000 this week",
+    ),
+    "cash-negative-not-bankrupt.toml": (
+        edit("cash = 3.0e9", "cash = -3.0e9"),
+        "[labs.xai] cash: -3,000,000,000 USD is below zero, but the lab is not bankrupt",
+    ),
+    "grid-overbooked.toml": (
+        edit(
+            "[[labs.openai.contracts]]",
+            "[labs.openai.sites.memphis]\nhall_mw = 40\ngrid_alloc_mw = 40\n\n[[labs.openai.contracts]]",
+        ),
+        "[sites.memphis]: labs and partners' buildings hold 110 MW of grid but the site has 70 MW",
+    ),
+    "turbines-beyond-permits.toml": (
+        edit("turbine_pending_mw = 100", "turbine_pending_mw = 500"),
+        "[sites.memphis]: the labs' turbines come to 500 MW; the permits allow 421 MW",
+    ),
+    "run-too-big.toml": (
+        edit("flop = 3.0e25", "flop = 3.0e41"),
+        "[labs.xai.runs[0]] flop: must be between 1 and 1e+40 FLOP",
+    ),
 }
 
 

@@ -40,6 +40,17 @@ A bankrupt lab scores nothing for its stake.
 Keys"""
 
 
+def unwrap(text: str) -> str:
+    """Paragraph lines joined into one line each; indented lines (tables) kept as they are."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and line and not line.startswith(" ") and out[-1] and not out[-1].startswith(" "):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 class HelpScreen(Screen):
     BINDINGS = bindings.FORM
 
@@ -65,18 +76,12 @@ class HelpScreen(Screen):
             for b in bindings.HQ
             if isinstance(b, Binding)
         ]
-        return unwrap(text) + "\n" + "\n".join(keys) + "\n  ctrl+p     the command palette (every screen and action, themes)"
-
-
-def unwrap(text: str) -> str:
-    """Paragraph lines joined into one line each; indented lines (tables) kept as they are."""
-    out: list[str] = []
-    for line in text.splitlines():
-        if out and line and not line.startswith(" ") and out[-1] and not out[-1].startswith(" "):
-            out[-1] += " " + line
-        else:
-            out.append(line)
-    return "\n".join(out)
+        return (
+            unwrap(text)
+            + "\n"
+            + "\n".join(keys)
+            + "\n  ctrl+p     the command palette (every screen and action, themes)"
+        )
 
     def action_back(self) -> None:
         self.dismiss()
