@@ -74,7 +74,8 @@ class Answers:
     start: np.ndarray
     weeks: np.ndarray
     price: np.ndarray
-    share: np.ndarray  # for investment offers
+    share: np.ndarray  # for investment offers: the share of revenue asked
+    invest: np.ndarray  # for investment offers: what the partner would put in (its cap in this market)
     required_price: np.ndarray  # what the partner asks per GPU-hour
     earliest_start: np.ndarray  # week it could deliver a build at a site (-1: not a site build)
     need_mw: np.ndarray  # MW the partner wants free at the named site (0 without one)
@@ -262,6 +263,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         weeks=weeks,
         price=np.where(is_invest, 0.0, np.maximum(price, ask)),
         share=np.where(is_invest, np.maximum(offered_share, need_share), 0.0),
+        invest=np.where(is_invest, granted, 0.0),
         required_price=ask,
         earliest_start=earliest.astype(np.int64),
         need_mw=np.where(at_site, need_mw, 0.0),

@@ -31,7 +31,7 @@ class Refused(ValueError):
 
 
 def _date(p: Params, week: int) -> str:
-    return p.date_of(int(week)).isoformat()
+    return f"{p.date_of(int(week)):%d %b %Y}"
 
 
 def _money(x: float) -> str:
@@ -48,8 +48,13 @@ def _amount(value: float, what: str, lo: float, hi: float, unit: str = "") -> fl
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
         raise Refused(f"{what} must be a number")
     if not lo <= value <= hi:
-        raise Refused(f"{what} must be between {lo:,g} and {hi:,g}{unit}")
+        raise Refused(f"{what} must be between {_bound(lo)} and {_bound(hi)}{unit}")
     return float(value)
+
+
+def _bound(x: float) -> str:
+    """A limit as a person writes it: 1,000,000 or 1e+40 for the astronomical."""
+    return f"{x:,.0f}" if abs(x) < 1e16 else f"{x:.0e}"
 
 
 @attrs.frozen
@@ -132,7 +137,9 @@ class OrderTurbines(Decision):
         a["turbine_mw"][0, lab, p.site_ids.index(self.site)] += self.mw
 
     def label(self, p: Params) -> str:
-        return f"Order {self.mw:,.0f} MW of gas turbines at {p.catalog.sites[p.site_ids.index(self.site)].name}"
+        return (
+            f"Order {self.mw:,.0f} MW of gas turbines at {p.catalog.sites[p.site_ids.index(self.site)].name}"
+        )
 
 
 @attrs.frozen
@@ -146,7 +153,9 @@ class UpgradeSubstation(Decision):
         if any(isinstance(d, UpgradeSubstation) and d.site == self.site for d in book):
             raise Refused(f"an upgrade at {name} is already in this week's orders")
         if w.substation_left[0, s] > 0:
-            raise Refused(f"an upgrade at {name} is already under way ({int(w.substation_left[0, s])} weeks left)")
+            raise Refused(
+                f"an upgrade at {name} is already under way ({int(w.substation_left[0, s])} weeks left)"
+            )
         if w.grid_mw[0, s] >= p.site_grid_max[s]:
             raise Refused(f"{name}'s grid is at its maximum ({p.site_grid_max[s]:,.0f} MW)")
 
@@ -184,7 +193,11 @@ class LeaveContract(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         K = w.contract_partner.shape[-1]
-        if not isinstance(self.slot, int) or not 0 <= self.slot < K or w.contract_partner[0, lab, self.slot] < 0:
+        if (
+            not isinstance(self.slot, int)
+            or not 0 <= self.slot < K
+            or w.contract_partner[0, lab, self.slot] < 0
+        ):
             raise Refused(f"there is no contract number {self.slot}")
         if any(isinstance(d, LeaveContract) and d.slot == self.slot for d in book):
             raise Refused(f"leaving contract {self.slot} is already in this week's orders")
@@ -279,7 +292,9 @@ class SetSplit(Decision):
 
     def label(self, p: Params) -> str:
         t, i, r = self.shares
-        return f"Compute split: training {t:.0%}, inference {i:.0%}, research {r:.0%}"
+        total = self.training + self.inference + self.research
+        scaled = f" (your {total:,.0f}% scaled to 100%)" if abs(total - 100) > 0.5 else ""
+        return f"Compute split: training {t:.0%}, inference {i:.0%}, research {r:.0%}{scaled}"
 
 
 @attrs.frozen

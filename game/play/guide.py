@@ -51,9 +51,12 @@ def next_step(session: Session, lab: int) -> Step | None:
             "Compare FLOP/s per dollar and per MW: the dearest chip is not always the best buy.",
         )
     if v.runway < 26 and "raise" not in kinds:
+        ready = v.next_round <= v.date
         return Step(
             "c",
-            "raise money (c): your runway is short.",
+            "raise money (c): your runway is short."
+            if ready
+            else f"borrow (c) or cut costs: your runway is short and investors wait until {v.next_round:%d %b %Y}.",
             f"At this burn your cash and credit last {v.runway:,.0f} weeks. A round dilutes you; "
             "a loan costs interest. Running out of both ends the game.",
         )
@@ -67,6 +70,5 @@ def next_step(session: Session, lab: int) -> Step | None:
     return Step(
         "n",
         "your decisions are in the order book (b); end the week (n).",
-        "Every decision of the week shows in the order book with its cost; cancel any before "
-        "the week ends.",
+        "Every decision of the week shows in the order book with its cost; cancel any before the week ends.",
     )

@@ -18,7 +18,8 @@ import numpy as np
 from game.engine import compute, economy, rng
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
 from game.engine.training import capability
-from game.play.views import agi_progress, contracts_view, run_eta_weeks, site_views
+from game.play.views import agi_progress, contracts_view, lab_view, run_eta_weeks, site_views
+from game.play.words import plural
 
 if TYPE_CHECKING:
     from game.play.session import Session
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 RUNWAY_ALERT_WEEKS = 12
 CONTRACT_ALERT_WEEKS = 4
 RIVAL_RUN_ALERT_WEEKS = 6
+RUN_ENDING_WEEKS = 3  # weeks before your run's end that the next one should be planned
+EMPTY_HALLS_MW = 10  # powered, empty halls worth telling the player about
 INTEL_STREAM = 900  # rng stream of the fog (the engine uses streams below 900 and 1000+)
 FOG_SIGMA = 0.35  # log-normal spread of an estimate (about +-35%)
 BAND = math.exp(1.5 * FOG_SIGMA)  # an estimate's band holds the truth ~87% of the time
@@ -45,6 +48,16 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
     planned = any(d.kind == "run" for d in session.book(lab))
     if not training and not planned and not session.over:
         out.append(Alert("no-run", "No training run: your training compute is idle (t plans one)", "error"))
+    elif training and not planned:
+        etas = [r.eta_weeks for r in lab_view(session, lab).runs if r.eta_weeks is not None]
+        if etas and max(etas) <= RUN_ENDING_WEEKS:
+            out.append(
+                Alert(
+                    "run-ending",
+                    f"Your run ends in ~{max(etas):,.0f} weeks: plan the next one (t)",
+                    "warning",
+                )
+            )
     if w.warehouse[0, lab].sum():
         mw = float((w.warehouse[0, lab] * p.gpu_kw).sum() / 1000.0)
         out.append(
@@ -55,6 +68,24 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             )
         )
     for site in site_views(session, lab):
+        if site.outage_weeks > 0:
+            out.append(
+                Alert(
+                    f"outage:{site.id}",
+                    f"{site.short_name}: the grid is down for {plural(site.outage_weeks, 'more week')}; it comes back by itself",
+                    "warning",
+                )
+            )
+            continue
+        empty = min(site.hall_mw, site.power_mw) - site.used_mw
+        if empty >= EMPTY_HALLS_MW and not w.warehouse[0, lab].sum() and not w.order_count[0, lab].sum():
+            out.append(
+                Alert(
+                    f"empty:{site.id}",
+                    f"{site.short_name}: {empty:,.0f} MW of powered halls stand empty: order GPUs (m)",
+                    "information",
+                )
+            )
         if site.unpowered_halls_mw >= 1:
             out.append(
                 Alert(
@@ -64,13 +95,21 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 )
             )
         if site.dark_mw >= 1:
-            out.append(Alert(f"dark:{site.id}", f"{site.short_name}: {site.dark_mw:,.0f} MW of GPUs lost power", "error"))
+            out.append(
+                Alert(
+                    f"dark:{site.id}",
+                    f"{site.short_name}: {site.dark_mw:,.0f} MW of GPUs lost power",
+                    "error",
+                )
+            )
     runway = float(economy.runway_weeks(p, w)[0, lab])
     if runway < RUNWAY_ALERT_WEEKS:
         out.append(Alert("runway", f"Runway {runway:,.0f} weeks: raise, borrow or cut costs (c)", "error"))
     if economy.round_ready(p, w)[0, lab]:
         cap = float(economy.round_cap(p, w)[0, lab])
-        out.append(Alert("round", f"Investors will hear a round of up to ${cap / 1e9:,.1f}B (c)", "information"))
+        out.append(
+            Alert("round", f"Investors will hear a round of up to ${cap / 1e9:,.1f}B (c)", "information")
+        )
     for c in contracts_view(session, lab):
         if 0 < c.weeks_left <= CONTRACT_ALERT_WEEKS:
             out.append(
@@ -84,7 +123,9 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
     for rival in rival_views(session, lab):
         for run in rival.runs:
             if run.eta_high <= RIVAL_RUN_ALERT_WEEKS and run.capability_high > mine:
-                when = "is in post-training" if run.phase == "post-training" else f"may finish in {run.eta_text}"
+                when = (
+                    "is in post-training" if run.phase == "post-training" else f"may finish in {run.eta_text}"
+                )
                 out.append(
                     Alert(
                         f"rival-run:{rival.index}",
@@ -122,7 +163,10 @@ class RivalRun:
     def eta_text(self) -> str:
         if math.isinf(self.eta_high):
             return "a long time"
-        return f"{self.eta_low:,.0f}-{self.eta_high:,.0f} weeks"
+        low, high = round(self.eta_low), max(round(self.eta_high), 1)
+        if high <= 1:
+            return "a week or so"
+        return f"{max(low, 1)}-{high} weeks"
 
 
 @attrs.frozen
@@ -212,8 +256,12 @@ def debrief(session: Session, lab: int) -> Debrief:
         soft = float(w.software[0, winner] - w.software[0, rival])
         hw = math.log10(max(float(peak[0, winner]), 1.0) / max(float(peak[0, rival]), 1.0))
         them = session.lab_name(rival)
-        why.append(f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})")
-        why.append(f"compute: {name} ran {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)")
+        why.append(
+            f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})"
+        )
+        why.append(
+            f"compute: {name} ran {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)"
+        )
         why.append(f"software: {name}'s efficiency was {soft:+.2f} orders of magnitude ahead of {them}'s")
         first = _first_week_at(session, winner, GPT4_NEXT)
         mine = _first_week_at(session, rival, GPT4_NEXT)
@@ -256,9 +304,10 @@ def _decisions(session: Session, lab: int) -> list[str]:
     idle = sum(1 for h in session.history if not h.get("training", [True] * (lab + 1))[lab])
     out = [
         f"bought {bought:,} GPUs; built {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
-        f"started {len(runs)} training run(s)" + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
-        f"asked investors for ${raised / 1e9:,.1f}B in all; made {offers} offer(s) to partners",
+        f"started {plural(len(runs), 'training run')}"
+        + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
+        f"asked investors for ${raised / 1e9:,.1f}B in all; made {plural(offers, 'offer')} to partners",
     ]
     if idle:
-        out.append(f"{idle} week(s) with no training run under way")
+        out.append(f"{plural(idle, 'week')} with no training run under way")
     return out

@@ -50,9 +50,13 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             text = f"{name} releases a model at capability {r.released_capability[0, lab]:.2f}."
             out.append(NewsItem(week, text, RELEASE, lab, urgent=True))
         if mine and r.delivered[0, lab].sum():
-            out.append(NewsItem(week, f"{int(r.delivered[0, lab].sum()):,} GPUs delivered.", DELIVERY, lab, True))
+            out.append(
+                NewsItem(week, f"{int(r.delivered[0, lab].sum()):,} GPUs delivered.", DELIVERY, lab, True)
+            )
         if mine and r.installed[0, lab].sum():
-            out.append(NewsItem(week, f"{int(r.installed[0, lab].sum()):,} GPUs installed.", INSTALL, lab, True))
+            out.append(
+                NewsItem(week, f"{int(r.installed[0, lab].sum()):,} GPUs installed.", INSTALL, lab, True)
+            )
         if r.raised[0, lab] > 0:
             out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B.", RAISE, lab))
         if mine and r.refused[0, lab]:
@@ -62,7 +66,9 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             out.append(NewsItem(week, f"{name} is bankrupt.", BANKRUPT, lab, urgent=True))
         if r.rented[0, lab] and not mine:
             partner = catalog.partners[int(r.offer_partner[0, lab])].name
-            out.append(NewsItem(week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}.", RENTAL, lab))
+            out.append(
+                NewsItem(week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}.", RENTAL, lab)
+            )
     for c, card in enumerate(catalog.events):
         labs = np.flatnonzero(r.events[0, :, c])
         if not len(labs):

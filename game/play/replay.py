@@ -3,32 +3,34 @@ reaches exactly the saved state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from game.catalog import Catalog
 from game.engine import policies
-from game.engine.state import array_fields
+from game.engine.state import World, array_fields
 from game.play.week import play_week, talk
-from game.saves import Scenario, initial_world, load_scenario, log_actions, scenario_params
+from game.saves import SaveError, Scenario, initial_world, load_scenario, log_actions, scenario_params
 
 
-def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
-    """Replay a save's log from the scenario it started from; True if the result is
-    exactly the saved state. The AI plays every lab-week the log does not cover."""
+def replayed(save: Scenario, catalog: Catalog) -> Iterator[World]:
+    """The worlds of a save's game week by week, from the scenario it started from to the
+    save's week, its log played for the people and the AI for everyone else. Raises
+    SaveError if the origin cannot start this game."""
     origin = load_scenario(save.origin, catalog)
     params = scenario_params(save, catalog)
     if origin.lab_ids != save.lab_ids or origin.meta.start_date != save.meta.start_date:
-        return False, f"{save.path}: its origin {save.origin!r} has other labs or another start date"
+        raise SaveError(f"{save.path}: its origin {save.origin!r} has other labs or another start date")
     world = initial_world(origin, params, 1, seed=save.meta.seed, offset=save.meta.game)
     if int(world.week[0]) > save.meta.week:
-        return False, f"{save.path}: its origin {save.origin!r} starts after the save's week"
+        raise SaveError(f"{save.path}: its origin {save.origin!r} starts after the save's week")
     ctl = policies.make_controllers(catalog, params, save.ai, save.meta.difficulty, ai_labs=params.lab_ids)
     by_week: dict[int, list[dict[str, Any]]] = {}
     for entry in save.log:
         by_week.setdefault(entry["week"], []).append(entry)
-    weeks = 0
+    yield world
     while int(world.week[0]) < save.meta.week and not world.done[0]:
         entries = by_week.get(int(world.week[0]), [])
         for entry in entries:
@@ -37,9 +39,23 @@ def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
                 world, _, _ = talk(world, lab, offer)
         logged, covered = log_actions(world, entries)
         world, _ = play_week(world, ctl, logged, covered)
-        weeks += 1
-    saved = initial_world(save, params, 1)
-    differ = [n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(saved, n))]
+        yield world
+
+
+def differences(a: World, b: World) -> list[str]:
+    """The state fields in which two worlds differ."""
+    return [n for n in array_fields() if not np.array_equal(getattr(a, n), getattr(b, n))]
+
+
+def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
+    """Replay a save's log from the scenario it started from; True if the result is
+    exactly the saved state. The AI plays every lab-week the log does not cover."""
+    try:
+        worlds = list(replayed(save, catalog))
+    except SaveError as err:
+        return False, str(err)
+    weeks = len(worlds) - 1
+    differ = differences(worlds[-1], initial_world(save, worlds[-1].params, 1))
     if differ:
         return (
             False,

@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import numpy as np
 
 from game.catalog import Catalog, default_catalog
 from game.engine import codes, compute, deals, economy, policies, turn
 from game.engine.state import END_REASONS, RUN_PRETRAIN, World
-from game.play import decisions as dec
 from game.play.decisions import Decision, Refused, book_actions
+from game.play.describe import describe
 from game.play.news import NOTE, RESULT, NewsItem, week_news
 from game.play.week import play_week, talk
-from game.play.words import offer_message, refusals
+from game.play.words import money, offer_message, refusals
 from game.saves import (
     SaveError,
     Scenario,
@@ -93,6 +92,7 @@ class Session:
     autosave_folder: Path | None = None
     unsaved_weeks: int = 0
     last_report: turn.Report | None = None
+    ended_here: bool = False  # the game ended in this session (not loaded already over)
     _previews: dict[Any, Preview] = attrs.field(factory=dict, repr=False)
 
     # --------------------------------------------------------------- creation
@@ -125,9 +125,21 @@ class Session:
 
     @classmethod
     def load(cls, path: str | Path, catalog: Catalog | None = None) -> Session:
+        """A saved game. Its history (for the charts and the debrief) is rebuilt by
+        replaying its log from the scenario it started from, when that reaches exactly
+        the saved state; otherwise the history starts at the save."""
+        from game.play.replay import differences, replayed
+
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
-        return cls._start(scn, catalog, list(scn.log))
+        session = cls._start(scn, catalog, list(scn.log))
+        try:
+            worlds = list(replayed(scn, catalog)) if scn.log else []
+        except SaveError:
+            worlds = []
+        if len(worlds) > 1 and not differences(worlds[-1], session.world):
+            session.history = [history_point(session.params, w) for w in worlds]
+        return session
 
     @classmethod
     def _start(cls, scn: Scenario, catalog: Catalog, log: list[dict[str, Any]]) -> Session:
@@ -210,8 +222,8 @@ class Session:
             raise Refused("; ".join(refusals(added & HARD)))
         if added & codes.ORDER_NO_CASH or (after.cash_after < 0 <= before.cash_after):
             raise Refused(
-                f"{decision.label(self.params)} costs {_money(before.cash_after - after.cash_after)}; "
-                f"after this week's other decisions you have {_money(max(before.cash_after, 0.0))}"
+                f"{decision.label(self.params)} costs {money(before.cash_after - after.cash_after)}; "
+                f"after this week's other decisions you have {money(max(before.cash_after, 0.0))}"
             )
         if (
             not confirmed
@@ -220,10 +232,10 @@ class Session:
         ):
             raise LowRunway(
                 f"{decision.label(self.params)} leaves {after.runway_weeks:,.1f} weeks of runway "
-                f"(cash {_money(after.cash_after)}). Go ahead?"
+                f"(cash {money(after.cash_after)}). Go ahead?"
             )
         self.books[lab] = new_book
-        text = self._describe(lab, decision, before, after)
+        text = describe(self, lab, decision, before.cash_after - after.cash_after)
         if replaced:
             text += " (replaces this week's earlier setting)"
         return text
@@ -236,55 +248,6 @@ class Session:
         gone = book.pop(index)
         self.books[lab] = book
         return f"Cancelled: {gone.label(self.params)}"
-
-    def _describe(self, lab: int, d: Decision, before: Preview, after: Preview) -> str:
-        p, w = self.params, self.world
-        cost = before.cash_after - after.cash_after
-        text = d.label(p)
-        if isinstance(d, dec.BuyGpus):
-            v, g = p.integrator_ids.index(d.vendor), p.gpu_ids.index(d.gpu)
-            queued = np.zeros((1, 1, len(p.integrator_ids)))
-            queued[0, 0, v] = sum(x.count for x in self.book(lab) if isinstance(x, dec.BuyGpus) and x.vendor == d.vendor)
-            arrive = self.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
-            text += f" for {_money(cost)}: delivered around {p.date_of(arrive):%d %b %Y} (week {arrive})"
-            left = float(compute.supply_left(p, w)[0, g])
-            if d.count > left:
-                text += f". NVIDIA has {left:,.0f} left this quarter: you may get fewer"
-        elif isinstance(d, dec.BuildHalls):
-            s = p.site_ids.index(d.site)
-            weeks = math.ceil(d.mw / p.site_build_mw_per_week[s])
-            text += (
-                f": ~{weeks} weeks, {_money(d.mw * p.site_build_usd_per_mw[s])} paid as built "
-                f"({_money(min(d.mw, p.site_build_mw_per_week[s]) * p.site_build_usd_per_mw[s])} a week)"
-            )
-        elif isinstance(d, dec.OrderTurbines):
-            s = p.site_ids.index(d.site)
-            text += f" for {_money(cost)}: running in {p.site_turbine_weeks[s]} weeks"
-        elif isinstance(d, dec.UpgradeSubstation):
-            s = p.site_ids.index(d.site)
-            add = min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])
-            text += f": +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, {_money(cost)}"
-        elif isinstance(d, dec.StartRun):
-            from game.play.views import run_eta_weeks
-
-            eta = run_eta_weeks(p, w, lab, d.flop)
-            cap = float(self.capability_of(lab, d.flop))
-            when = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks at today's compute"
-            text += f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability {cap:.2f}"
-        elif isinstance(d, dec.LeaveContract):
-            partner = self.catalog.partners[int(w.contract_partner[0, lab, d.slot])].name
-            penalty = float(deals.exit_penalty(p, w)[0, lab, d.slot])
-            text += f" with {partner} this week: penalty {_money(penalty)}"
-        elif isinstance(d, dec.RaiseRound):
-            cap = float(economy.round_cap(p, w)[0, lab])
-            got, value = min(d.usd, cap), float(w.valuation[0, lab])
-            text = (
-                f"Raising up to {_money(got)} at about {_money(value)} pre-money: founders give up "
-                f"~{got / (value + got):.1%}; valuation after about {_money(value + got)} (post-money)"
-            )
-        elif abs(cost) >= 1e5:
-            text += f" ({'+' if cost < 0 else '-'}{_money(abs(cost))} this week)"
-        return text
 
     def capability_of(self, lab: int, flop: float) -> float:
         """The capability a run of `flop` started now would release at (the engine's rule)."""
@@ -334,29 +297,20 @@ class Session:
         self.unsaved_weeks += 1
         self.news.extend(week_news(p, self.catalog, report, p.human))
         if self.over:
+            self.ended_here = True
             self.news.append(NewsItem(int(report.week[0]), self.result(), RESULT, urgent=True))
         self._record()
         if self.autosave_every and self.week % self.autosave_every == 0 and not self.over:
             try:
                 self.autosave()
             except SaveError as err:  # the game goes on; the player is told
-                self.news.append(NewsItem(self.week, f"Autosave failed, the game goes on: {err}", NOTE, urgent=True))
+                self.news.append(
+                    NewsItem(self.week, f"Autosave failed, the game goes on: {err}", NOTE, urgent=True)
+                )
         return report
 
     def _record(self) -> None:
-        w = self.world
-        peak, _, _ = compute.lab_flops(self.params, w)
-        self.history.append(
-            {
-                "week": self.week,
-                "cash": w.cash[0].tolist(),
-                "compute": peak[0].tolist(),
-                "capability": w.best_model[0].tolist(),
-                "users": w.users[0].tolist(),
-                "valuation": w.valuation[0].tolist(),
-                "training": (w.run_phase[0] == RUN_PRETRAIN).any(-1).tolist(),
-            }
-        )
+        self.history.append(history_point(self.params, self.world))
 
     def result(self) -> str:
         w = self.world
@@ -364,7 +318,7 @@ class Session:
         winner = int(w.winner[0])
         who = self.lab_name(winner) if winner >= 0 else "nobody"
         if reason == "agi":
-            return f"{who} reaches AGI on {self.params.date_of(int(w.agi_week[0])).isoformat()}."
+            return f"{who} reaches AGI on {self.params.date_of(int(w.agi_week[0])):%d %b %Y}."
         if reason == "bankrupt":
             return f"Bankruptcy ends the race. {who} is left standing."
         return f"The last week passes without AGI; {who} has the strongest model."
@@ -437,5 +391,15 @@ class Session:
         return autosave(self.document(), self.autosave_folder)
 
 
-def _money(x: float) -> str:
-    return f"${x / 1e9:,.2f}B" if abs(x) >= 1e9 else f"${x / 1e6:,.0f}M"
+def history_point(p: Any, w: World) -> dict[str, Any]:
+    """What the charts and the debrief keep of one week (game 0 of `w`), every lab."""
+    peak, _, _ = compute.lab_flops(p, w)
+    return {
+        "week": int(w.week[0]),
+        "cash": w.cash[0].tolist(),
+        "compute": peak[0].tolist(),
+        "capability": w.best_model[0].tolist(),
+        "users": w.users[0].tolist(),
+        "valuation": w.valuation[0].tolist(),
+        "training": (w.run_phase[0] == RUN_PRETRAIN).any(-1).tolist(),
+    }

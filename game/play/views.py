@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -63,6 +63,7 @@ class SiteView:
     turbines_mw: float
     turbines_pending_mw: float
     gpus: int  # installed
+    outage_weeks: int  # weeks the site's grid is still down (storms, heat)
 
     @property
     def short_name(self) -> str:
@@ -118,6 +119,7 @@ class LabView:
     gpus: float  # working, owned and rented
     warehouse: int  # delivered, waiting for powered halls
     warehouse_mw: float
+    dark_mw: float  # installed GPUs without power (an outage, turbines lost)
     on_order: int
     best_model: float
     software: float
@@ -128,6 +130,7 @@ class LabView:
     credit: float  # what lenders would still lend
     split: tuple[float, float, float]  # training, inference, research shares
     staff_usd_week: float
+    revenue_share: float  # share of revenue owed to investors (Microsoft's deal)
     runs: tuple[RunView, ...]
     sites: tuple[SiteView, ...]
 
@@ -170,10 +173,14 @@ def lab_view(session: Session, lab: int) -> LabView:
         valuation=float(w.valuation[0, lab]),
         share=float(w.founder_share[0, lab]),
         users=float(w.users[0, lab]),
-        compute={name: float(peak[0, lab] * split[i]) for i, name in enumerate(("training", "inference", "research"))},
+        compute={
+            name: float(peak[0, lab] * split[i])
+            for i, name in enumerate(("training", "inference", "research"))
+        },
         gpus=float(n[0, lab]),
         warehouse=int(w.warehouse[0, lab].sum()),
         warehouse_mw=warehouse_mw,
+        dark_mw=float(sum(s.dark_mw for s in site_views(session, lab))),
         on_order=int(w.order_count[0, lab].sum()),
         best_model=float(w.best_model[0, lab]),
         software=float(w.software[0, lab]),
@@ -184,6 +191,7 @@ def lab_view(session: Session, lab: int) -> LabView:
         credit=float(economy.credit_headroom(p, w)[0, lab]),
         split=(float(split[0]), float(split[1]), float(split[2])),
         staff_usd_week=float(w.staff_usd_week[0, lab]),
+        revenue_share=float(w.revenue_share[0, lab]),
         runs=tuple(runs),
         sites=site_views(session, lab),
     )
@@ -215,6 +223,7 @@ def site_views(session: Session, lab: int) -> tuple[SiteView, ...]:
                 turbines_mw=turbines,
                 turbines_pending_mw=pending,
                 gpus=gpus,
+                outage_weeks=int(w.outage_left[0, s]),
             )
         )
     return tuple(out)
@@ -274,111 +283,6 @@ def book_view(session: Session, lab: int) -> tuple[BookLine, ...]:
     return tuple(lines)
 
 
-@attrs.frozen
-class GpuRow:
-    id: str
-    name: str
-    on_sale: bool
-    on_sale_date: dt.date
-    pflops: float  # dense BF16 PFLOP/s per GPU
-    price: float  # USD per GPU in servers through the cheapest integrator
-    flops_per_kusd: float  # dense TFLOP/s per $1,000 of servers
-    flops_per_mw: float  # dense PFLOP/s per MW all-in
-    kw: float  # all-in kW per GPU
-    supply_left: float  # NVIDIA's supply left this quarter
-
-
-def market_rows(session: Session) -> tuple[GpuRow, ...]:
-    p, w = session.params, session.world
-    price = compute.server_price(p, w)[0].min(0)  # (G,)
-    selling, left = compute.on_sale(p, w)[0], compute.supply_left(p, w)[0]
-    first = compute.on_sale_week(p, w)[0]
-    return tuple(
-        GpuRow(
-            id=g.id,
-            name=g.name,
-            on_sale=bool(selling[i]),
-            on_sale_date=p.date_of(int(first[i])),
-            pflops=g.flops / 1e15,
-            price=float(price[i]),
-            flops_per_kusd=g.flops / 1e12 / (float(price[i]) / 1000.0),
-            flops_per_mw=g.flops / 1e15 / (g.kw_all_in / 1000.0),
-            kw=g.kw_all_in,
-            supply_left=float(left[i]),
-        )
-        for i, g in enumerate(session.catalog.gpus)
-    )
-
-
-def order_quote(session: Session, gpu: str, vendor: str, count: int) -> dict[str, Any]:
-    """What an order would cost and need, before it is made: price per GPU in servers,
-    the total, MW of powered halls it needs and when it would arrive."""
-    p, w = session.params, session.world
-    v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
-    unit = float(compute.server_price(p, w)[0, v, g])
-    queued = np.zeros((1, 1, len(p.integrator_ids)))
-    queued[0, 0, v] = count
-    arrive = session.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
-    return {
-        "unit": unit,
-        "total": unit * count,
-        "mw": count * float(p.gpu_kw[g]) / 1000.0,
-        "arrive_week": arrive,
-        "arrive_date": p.date_of(arrive),
-        "lead_weeks": int(p.integrator_lead[v]),
-        "queue_weeks": arrive - session.week - int(p.integrator_lead[v]),
-    }
-
-
-@attrs.frozen
-class SiteRow:
-    id: str
-    name: str
-    grid_mw: float  # the site's grid today
-    grid_max_mw: float  # with every substation upgrade
-    grid_free_mw: float  # not yet claimed by any lab's halls or a partner's building
-    turbine_room_mw: float  # turbines the permits still allow
-    substation_weeks_left: int  # an upgrade under way (0: none)
-    hall_usd_per_mw: float
-    hall_mw_per_week: float
-    turbine_usd_per_mw: float
-    turbine_weeks: int
-    substation_mw: float
-    substation_usd: float
-    substation_weeks: int
-    power_usd_per_mwh: float
-    yours: SiteView | None
-
-
-def site_rows(session: Session, lab: int) -> tuple[SiteRow, ...]:
-    """Every site, with what it offers any lab and what the lab has there."""
-    p, w = session.params, session.world
-    free = deals.site_free_mw(p, w)[0]
-    room = compute.turbine_room(p, w)[0]
-    mine = {v.id: v for v in site_views(session, lab)}
-    return tuple(
-        SiteRow(
-            id=site.id,
-            name=site.name,
-            grid_mw=float(w.grid_mw[0, s]),
-            grid_max_mw=float(p.site_grid_max[s]),
-            grid_free_mw=float(free[s]),
-            turbine_room_mw=float(room[s]),
-            substation_weeks_left=int(w.substation_left[0, s]),
-            hall_usd_per_mw=float(p.site_build_usd_per_mw[s]),
-            hall_mw_per_week=float(p.site_build_mw_per_week[s]),
-            turbine_usd_per_mw=float(p.site_turbine_usd_per_mw[s]),
-            turbine_weeks=int(p.site_turbine_weeks[s]),
-            substation_mw=float(min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])),
-            substation_usd=float(p.site_substation_mw[s] * p.site_substation_usd_per_mw[s]),
-            substation_weeks=int(p.site_substation_weeks[s]),
-            power_usd_per_mwh=float(p.site_power_usd_per_mwh[s]),
-            yours=mine.get(site.id),
-        )
-        for s, site in enumerate(session.catalog.sites)
-    )
-
-
 def chinchilla_flop(p: Params, params_n: float) -> float:
     """Compute budget of a compute-optimal run of N parameters (the engine's rule)."""
     from game.engine.training import chinchilla_flop as rule
@@ -422,17 +326,9 @@ def partner_views(session: Session, lab: int) -> tuple[PartnerView, ...]:
 
 
 def run_plan(session: Session, lab: int, flop: float) -> tuple[float, float]:
-    """A run of `flop` started now: weeks of pretraining at today's compute, and the
-    capability it would release at."""
-    return run_eta_weeks(session.params, session.world, lab, flop), session.capability_of(lab, flop)
+    """A run of `flop` started now: weeks of pretraining at the compute this week's
+    decisions leave (the split set this week counts), and the capability it would release at."""
+    after = session.preview(lab).world
+    return run_eta_weeks(session.params, after, lab, flop), session.capability_of(lab, flop)
 
 
-def list_price(session: Session, partner: str, gpu: str) -> float:
-    """A partner's list price per GPU-hour for a GPU type (0: it does not rent it out)."""
-    p = session.params
-    return float(p.partner_price[p.partner_ids.index(partner), p.gpu_ids.index(gpu)])
-
-
-def rental_cost(count: int, price: float, weeks: int) -> float:
-    """What renting `count` GPUs at `price` per GPU-hour for `weeks` weeks costs in all."""
-    return count * price * HOURS_PER_WEEK * weeks

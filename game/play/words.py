@@ -22,7 +22,7 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
     price, offered = float(ans.price[b, lab]), float(a.offer_price[b, lab])
     site = int(a.offer_site[b, lab])
     site_name = cat.sites[site].name if site >= 0 else ""
-    when = p.date_of(start).isoformat()
+    when = f"{p.date_of(start):%d %b %Y}"
     total = count * price * HOURS_PER_WEEK * weeks
     if a.offer_invest[b, lab] > 0:
         invest = float(a.offer_invest[b, lab])
@@ -32,14 +32,19 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
                 deals.ACCEPT,
                 deals.OK,
             ): f"{who}: Agreed. ${invest / 1e9:,.1f}B for {share:.1%} of your revenue.",
-            (deals.COUNTER, deals.SHARE): f"{who}: For that money we need {share:.1%} of your revenue.",
+            (deals.COUNTER, deals.SHARE): (
+                f"{who}: We can put in ${float(ans.invest[b, lab]) / 1e9:,.1f}B, not ${invest / 1e9:,.1f}B, "
+                f"for {share:.1%} of your revenue."
+                if ans.invest[b, lab] < invest
+                else f"{who}: For that money we need {share:.1%} of your revenue."
+            ),
             (deals.REJECT, deals.NOT_INVESTOR): f"{who} does not invest in your lab.",
             (deals.STALL, deals.NO_MODEL): f"{who}: Ship a model first; then we can talk about money.",
         }
         return texts.get((answer, reason), _common(who, answer, reason))
     texts = {
         (deals.ACCEPT, deals.OK): (
-            f"{who}: Deal. {count:,} {gpu} from week {start} ({when}) for {weeks} weeks at "
+            f"{who}: Deal. {count:,} {gpu} from {when} for {weeks} weeks at "
             f"${price:.2f} per GPU-hour: ${total / 1e9:,.2f}B in all."
         ),
         (
@@ -47,7 +52,7 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
             deals.PRICE,
         ): f"{who}: We can do it at ${price:.2f} per GPU-hour, not ${offered:.2f}.",
         (deals.COUNTER, deals.NO_CAPACITY): (
-            f"{who}: We can free up {count:,} {gpu} from week {start}, not {asked:,}, at ${price:.2f} per GPU-hour."
+            f"{who}: We can free up {count:,} {gpu} from {when}, not {asked:,}, at ${price:.2f} per GPU-hour."
         ),
         (deals.COUNTER, deals.CREDIT): (
             f"{who}: For a company of your means we can commit {count:,} {gpu}, not {asked:,}, at ${price:.2f}."
@@ -58,8 +63,7 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
         ),
         (deals.STALL, deals.TOO_FAST): (
             f"{who}: We cannot build {asked:,} {gpu} that fast. At {partner.build_gpus_per_week:,.0f} a week the "
-            f"earliest start is week {int(ans.earliest_start[b, lab])} "
-            f"({p.date_of(int(ans.earliest_start[b, lab])).isoformat()})."
+            f"earliest start is {p.date_of(int(ans.earliest_start[b, lab])):%d %b %Y}."
         ),
         (deals.STALL, deals.NO_CAPACITY): f"{who}: Our {gpu} capacity is promised elsewhere for now.",
         (
@@ -102,3 +106,13 @@ REFUSAL_TEXT = {
 def refusals(mask: int) -> list[str]:
     """The reasons in a refusal mask, in code order."""
     return [text for bit, text in REFUSAL_TEXT.items() if mask & bit]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 week`, `3 weeks`, `1,200 GPUs`."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
+def money(x: float) -> str:
+    """USD in a sentence: $1.25B, $230M."""
+    return f"${x / 1e9:,.2f}B" if abs(x) >= 1e9 else f"${x / 1e6:,.0f}M"

@@ -44,7 +44,8 @@ class Board:
 
 
 def hall_of_fame_path() -> Path:
-    return user_dir() / "hall-of-fame.toml"
+    """Beside the saves folder, not in it: the load list holds games only."""
+    return user_dir().parent / "hall-of-fame.toml"
 
 
 def read_hall_of_fame(path: Path) -> tuple[dict[str, list[FameEntry]], str]:

@@ -122,10 +122,8 @@ class SaveInfo:
         kind = "autosave" if self.autosave else "save"
         if self.damaged:
             return f"{self.path.name}: damaged ({self.problem})"
-        return (
-            f"{self.lab}, {self.date.isoformat() if self.date else '?'} (week {self.week}), "
-            f"cash ${self.cash / 1e9:,.1f}B - {kind} {self.written:%Y-%m-%d %H:%M}"
-        )
+        when = f"{self.date:%d %b %Y}" if self.date else "?"
+        return f"{self.lab} week {self.week} ({when}) ${self.cash / 1e9:,.1f}B · {kind} {self.written:%d %b %H:%M}"
 
 
 @attrs.frozen

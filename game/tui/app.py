@@ -20,6 +20,7 @@ from game.paths import scenarios_dir
 from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
+from game.play.words import plural
 from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings
@@ -113,7 +114,9 @@ class AgiRaceApp(App):
             return
         bad = [k for k, v in data.items() if k not in known or not isinstance(v, str) or not v.strip()]
         if bad:
-            self.notify(f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}", severity="error")
+            self.notify(
+                f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}", severity="error"
+            )
         self.set_keymap({k: v for k, v in data.items() if k not in bad})
 
     # ----------------------------------------------------------------- screens
@@ -151,7 +154,7 @@ class AgiRaceApp(App):
         self.player = humans[0] if humans else 0
         self.ff_votes.clear()
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player, guide=self.settings['guide']))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
         if session.over:
             self.show_game_over()
 
@@ -159,10 +162,10 @@ class AgiRaceApp(App):
         self.start(message.session)
 
     def action_open(self, name: str) -> None:
-        if self.session is None or self.session.over or self.fast_forwarding:
-            return
-        if name == "help":
+        if name == "help":  # help is there whatever the state of the game
             self.push_screen(HelpScreen(self.catalog.rules.score))
+            return
+        if self.session is None or self.session.over or self.fast_forwarding:
             return
         self.push_screen(SCREENS[name](self.session, self.player))
 
@@ -182,7 +185,11 @@ class AgiRaceApp(App):
         self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
         if len(session.human_labs) > 1:
             name = session.lab_name(self.player)
-            self.push_screen(HandoverScreen(f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."))
+            self.push_screen(
+                HandoverScreen(
+                    f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."
+                )
+            )
 
     # ------------------------------------------------------------------- turns
     def _next_human(self) -> int | None:
@@ -235,10 +242,23 @@ class AgiRaceApp(App):
         if following is not None:  # hot seat: everyone must agree; the next player is asked
             self.player = following
             self._show_player()
-            self.notify(f"{session.lab_name(self.player)}: f to fast-forward too, n to play one week", timeout=6)
+            self.notify(
+                f"{session.lab_name(self.player)}: f to fast-forward too, n to play one week", timeout=6
+            )
             return
         if len(session.human_labs) > 1 and not set(session.human_labs) <= self.ff_votes:
             self.action_end_week()
+            return
+        idle = [
+            session.lab_name(lab)
+            for lab in session.human_labs
+            if any(a.key == "no-run" for a in intel.alerts(session, lab))
+        ]
+        if idle:  # fast-forward never runs past idle training
+            self.ff_votes.clear()
+            self.notify(
+                f"{', '.join(idle)}: no training run. Plan one (t) first; n plays a single week.", timeout=6
+            )
             return
         self.fast_forwarding = True
         self.notify("Fast-forwarding until something needs you (f stops)...", timeout=2)
@@ -278,7 +298,7 @@ class AgiRaceApp(App):
                 return item.text
         for lab in humans:
             for alert in intel.alerts(session, lab):
-                if alert.key not in seen[lab] or alert.severity == "error":
+                if alert.key not in seen[lab]:
                     return alert.text
         return None
 
@@ -290,7 +310,7 @@ class AgiRaceApp(App):
             return
         self.player = session.human_labs[0] if session.human_labs else 0
         self._show_player()
-        self.notify(f"Fast-forward: {message.weeks} week(s). {message.reason}", timeout=6)
+        self.notify(f"Fast-forward: {plural(message.weeks, 'week')}. {message.reason}", timeout=6)
 
     def show_game_over(self) -> None:
         session = self.game
@@ -302,7 +322,10 @@ class AgiRaceApp(App):
             FameEntry(lab=h, score=scores[h], result=session.result(), week=session.week)
             for h in session.humans
         ]
-        board = record_score(scn.origin, scn.meta.difficulty, results)
+        if session.ended_here:
+            board = record_score(scn.origin, scn.meta.difficulty, results)
+        else:  # a save of a finished game: show its board, do not score it again
+            board = record_score(scn.origin, scn.meta.difficulty, [])
         if board.note:  # a damaged hall of fame was kept aside (or could not be)
             self.notify(board.note, severity="warning", markup=False)
         heading = f"({scn.origin}, {scn.meta.difficulty})"
@@ -331,7 +354,7 @@ class AgiRaceApp(App):
                 if quit_:
                     self.exit()
 
-            self.push_screen(ConfirmScreen(f"{weeks} week(s) are not saved. Quit anyway?"), answer)
+            self.push_screen(ConfirmScreen(f"{plural(weeks, 'week')} not saved. Quit anyway?"), answer)
             return
         self.exit()
 

@@ -12,17 +12,29 @@ APP: list[BindingType] = [
 
 HQ: list[BindingType] = [
     Binding("n", "app.end_week", "Week", id="end-week", tooltip="End the week (hot seat: end your turn)"),
-    Binding("f", "app.fast_forward", "FFwd", id="fast-forward", tooltip="Play weeks until something needs you"),
+    Binding(
+        "f", "app.fast_forward", "FFwd", id="fast-forward", tooltip="Play weeks until something needs you"
+    ),
     Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market"),
     Binding("s", "app.open('sites')", "Sites", id="sites", tooltip="Halls, turbines, substations"),
-    Binding("d", "app.open('deals')", "Deals", id="deals", tooltip="Rent from partners; Microsoft's investment"),
+    Binding(
+        "d", "app.open('deals')", "Deals", id="deals", tooltip="Rent from partners; Microsoft's investment"
+    ),
     Binding("t", "app.open('training')", "Train", id="training", tooltip="Plan runs; the compute split"),
     Binding("c", "app.open('finance')", "Money", id="finance", tooltip="Rounds, loans, last week's P&L"),
-    Binding("b", "app.open('book')", "Orders", id="book", show=False, tooltip="This week's decisions; deliveries"),
-    Binding("r", "app.open('rivals')", "Race", id="rivals", show=False, tooltip="Rival intel and the race chart"),
-    Binding("o", "app.open('forecast')", "Odds", id="forecast", show=False, tooltip="Who wins from here: futures"),
+    Binding(
+        "b", "app.open('book')", "Orders", id="book", show=False, tooltip="This week's decisions; deliveries"
+    ),
+    Binding(
+        "r", "app.open('rivals')", "Race", id="rivals", show=False, tooltip="Rival intel and the race chart"
+    ),
+    Binding(
+        "o", "app.open('forecast')", "Odds", id="forecast", show=False, tooltip="Who wins from here: futures"
+    ),
     Binding("l", "app.open('news')", "News", id="news", show=False, tooltip="The news log"),
-    Binding("g", "toggle_guide", "Guide", id="guide", show=False, tooltip="Show or hide the first-game guide"),
+    Binding(
+        "g", "toggle_guide", "Guide", id="guide", show=False, tooltip="Show or hide the first-game guide"
+    ),
     Binding("question_mark,h", "app.open('help')", "Help", id="help", show=False, tooltip="How to play"),
     Binding("ctrl+s", "app.save", "Save", id="save", show=False),
     Binding("q", "app.request_quit", "Quit", id="quit", show=False),
@@ -51,6 +63,7 @@ HANDOVER: list[BindingType] = [Binding("enter", "ready", "Ready", id="handover-r
 
 GAME_OVER: list[BindingType] = [
     Binding("n", "app.new_game", "New game", id="new-game"),
+    Binding("question_mark", "app.open('help')", "Help (the score)", id="game-over-help"),
     Binding("q", "app.exit_now", "Quit", id="game-over-quit"),
 ]
 
@@ -59,7 +72,11 @@ TITLE: list[BindingType] = [
     Binding("ctrl+q", "app.quit", "Quit", id="title-quit"),
 ]
 
-ALL: list[Binding] = [b for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + GAME_OVER + TITLE if isinstance(b, Binding)]
+ALL: list[Binding] = [
+    b
+    for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + GAME_OVER + TITLE
+    if isinstance(b, Binding)
+]
 
 
 def more_keys(keys: list[BindingType]) -> str:

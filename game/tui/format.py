@@ -67,7 +67,7 @@ def day(d: dt.date) -> str:
     return d.strftime("%d %b %Y")
 
 
-def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = False) -> float:
+def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = False, unit: str = "") -> float:
     """A number typed by the player (1e25, 100000, 2.5, 1,000, 5B, 20M are fine) or a Refused."""
     cleaned = text.replace(",", "").replace("_", "").replace("$", "").strip()[:MAX_FIELD]
     scale = 1.0
@@ -84,5 +84,14 @@ def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = Fal
     if integer and value != int(value):
         raise Refused(f"{what}: must be a whole number")
     if not lo <= value <= hi:
-        raise Refused(f"{what}: must be between {lo:,g} and {hi:,g}")
+        show = money if unit == "$" else (lambda x: f"{x:,.0f}" if abs(x) < 1e16 else f"{x:.0e}")
+        raise Refused(f"{what}: must be between {show(lo)} and {show(hi)}")
     return int(value) if integer else value
+
+
+def rough(x: float) -> float:
+    """An estimate rounded to two significant figures (94,060 -> 94,000)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    digits = 1 - int(math.floor(math.log10(abs(x))))
+    return round(x, digits)

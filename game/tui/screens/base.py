@@ -59,7 +59,9 @@ class GameScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.session.lab_name(self.lab)} · week {self.session.week} · {self.session.date:%d %b %Y}"
+        self.sub_title = (
+            f"{self.session.lab_name(self.lab)} · week {self.session.week} · {self.session.date:%d %b %Y}"
+        )
         self.refresh_view()
 
     def on_screen_resume(self) -> None:
@@ -69,7 +71,9 @@ class GameScreen(Screen):
         """Show the session as it is now."""
 
     def show(self, widget_id: str, content: Content | str) -> None:
-        self.query_one(f"#{widget_id}", Static).update(plain(content) if isinstance(content, str) else content)
+        self.query_one(f"#{widget_id}", Static).update(
+            plain(content) if isinstance(content, str) else content
+        )
 
 
 class FormScreen(GameScreen):
@@ -121,6 +125,7 @@ class FormScreen(GameScreen):
     @on(Select.Changed)
     def _changed(self) -> None:
         self._update_preview()
+        self.show("message", "")  # the last result no longer speaks for what the fields hold
 
     @on(Button.Pressed, "#confirm")
     def _pressed_confirm(self) -> None:
@@ -130,9 +135,17 @@ class FormScreen(GameScreen):
     def _submitted(self, event: Input.Submitted) -> None:
         self.submitted(event.input)
 
+    # Enter in one of these fields runs that field's own action (a method name), not the
+    # form's main one: a form with several actions (a split, a budget) says which.
+    ENTER: dict[str, str] = {}
+
     def submitted(self, field: Input) -> None:
-        """Enter in a field: confirm the form (a form with several actions may choose)."""
-        self.confirm()
+        """Enter in a field: its own action if it has one, else confirm the form."""
+        action = self.ENTER.get(field.id or "")
+        if action:
+            getattr(self, action)()
+        else:
+            self.confirm()
 
     def confirm(self) -> None:
         try:
@@ -159,9 +172,17 @@ class FormScreen(GameScreen):
         except Refused as err:
             self.say(str(err), failed=True)
             return
-        self.say(text)
-        self.post_message(Decided())
         self.refresh_view()
+        self.say(f"Added to this week's orders (b lists them): {text}")
+        self.post_message(Decided())
+
+    def fill(self, **values: str) -> None:
+        """Put values in fields (a partner's counter) without clearing the message that
+        says why; the preview follows them."""
+        with self.prevent(Input.Changed):
+            for widget_id, value in values.items():
+                self.query_one(f"#{widget_id}", Input).value = value
+        self._update_preview()
 
     def say(self, text: str, failed: bool = False) -> None:
         self.show("message", error(text) if failed else plain(text))

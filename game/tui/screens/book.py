@@ -17,10 +17,13 @@ from game.tui.screens.base import GameScreen, error, plain, styled
 
 class BookScreen(GameScreen):
     BINDINGS = bindings.FORM + bindings.BOOK
+    AUTO_FOCUS = "#book"  # the arrows move through this week's decisions at once
 
     def body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Static(styled("[b]This week's decisions[/b] (x cancels the selected one)"), classes="form-title")
+            yield Static(
+                styled("[b]This week's decisions[/b] (x cancels the selected one)"), classes="form-title"
+            )
             yield DataTable(id="book", cursor_type="row", zebra_stripes=True)
             yield Static(id="totals", markup=False)
             yield Static(styled("[b]On order[/b]"))
@@ -29,7 +32,7 @@ class BookScreen(GameScreen):
             yield Static(id="message", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#book", DataTable).add_columns("#", "decision", "cash this week")
+        self.query_one("#book", DataTable).add_columns("#", "cash this week", "decision")
         self.query_one("#orders", DataTable).add_columns("GPUs", "via", "arrive", "week")
         super().on_mount()
 
@@ -39,7 +42,7 @@ class BookScreen(GameScreen):
         table.clear()
         lines = views.book_view(s, lab)
         for line in lines:
-            table.add_row(str(line.index + 1), line.label, money(-line.cost), key=str(line.index))
+            table.add_row(str(line.index + 1), money(-line.cost), line.label, key=str(line.index))
         v = views.lab_view(s, lab)
         preview = s.preview(lab)
         if lines:
@@ -57,7 +60,9 @@ class BookScreen(GameScreen):
             orders.add_row(f"{count(o.count)} {o.gpu}", o.vendor, day(o.arrive_date), str(o.arrive_week))
         waiting = []
         if v.warehouse:
-            waiting.append(f"In the warehouse: {count(v.warehouse)} GPUs waiting for {mw(v.warehouse_mw)} of powered halls.")
+            waiting.append(
+                f"In the warehouse: {count(v.warehouse)} GPUs waiting for {mw(v.warehouse_mw)} of powered halls."
+            )
         for site in v.sites:
             if site.unpowered_halls_mw >= 1:
                 waiting.append(f"{site.short_name}: {mw(site.unpowered_halls_mw)} of halls have no power.")
@@ -70,6 +75,7 @@ class BookScreen(GameScreen):
         if table.row_count == 0:
             self.show("message", error("Nothing to cancel."))
             return
+        row = table.cursor_row
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         try:
             text = self.session.cancel(self.lab, int(str(key)))
@@ -78,6 +84,8 @@ class BookScreen(GameScreen):
             return
         self.show("message", plain(text))
         self.refresh_view()
+        if table.row_count:  # the cursor stays where it was (on the next decision)
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def action_back(self) -> None:
         self.dismiss()

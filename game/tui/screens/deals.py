@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from game.play import decisions, views
+from game.play import decisions, market, views
 from game.play.decisions import Refused
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens.base import FormScreen
@@ -29,18 +29,29 @@ class DealsScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         p = self.session.params
-        yield row("Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0]))
+        yield row(
+            "Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0])
+        )
         yield row("GPU", choice("gpu", [(g.id, g.id) for g in p.catalog.gpus], value="H100"))
         yield row("Count", number("count", "20000"))
         yield row("Start in (weeks)", number("start", "0"))
         yield row("Term (weeks)", number("weeks", "52"))
         yield row("Price $/GPU-hour", number("price", "2.8"))
-        yield row("At your site", choice("site", [(s.name, s.id) for s in p.catalog.sites], prompt="their own datacenters"))
+        yield row(
+            "At your site",
+            choice(
+                "site",
+                [(s.name.split(",")[0], s.id) for s in p.catalog.sites],
+                prompt="their own datacenters",
+            ),
+        )
         investors = [q for q in p.catalog.partners if p.lab_ids[self.lab] in q.invests_in]
         if investors:
-            yield Label(f"Or ask {investors[0].name} to invest, for a share of your revenue")
-            with Horizontal(classes="row"):
+            yield Label(f"Or ask {investors[0].name} to invest, for a share of your revenue:")
+            with Horizontal(classes="row split"):
+                yield Label("invest $")
                 yield number("invest", "10B", tooltip="USD to ask for")
+                yield Label("for % of revenue")
                 yield number("share", "5", tooltip="% of your revenue offered")
                 yield Button(f"Ask {investors[0].name}", id="ask-invest", compact=True)
             self.investor = investors[0].id
@@ -59,9 +70,14 @@ class DealsScreen(FormScreen):
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
-        lines = ["Partners (relationship -1..1; patience: offers they will still hear this week)"]
+        lines = [
+            "Partners: relationship from -1 (hostile) to +1 (close); patience = offers heard before they stop"
+        ]
         for q in views.partner_views(s, lab):
-            lines.append(f"  {q.name}: relationship {q.relationship:+.2f}, patience {q.patience:.0f}")
+            lines.append(f"  {q.name}: relationship {q.relationship:+.2f}, patience {q.patience:.0f} offers")
+        owed = views.lab_view(s, lab).revenue_share
+        if owed > 0:
+            lines.append(f"  You owe investors {owed:.1%} of your revenue.")
         self.show("partners", "\n".join(lines))
         table = self.query_one("#contracts", DataTable)
         table.clear()
@@ -90,10 +106,10 @@ class DealsScreen(FormScreen):
         s = self.session
         o = self._offer()
         name = s.catalog.partners[s.params.partner_ids.index(o["partner"])].name
-        price = views.list_price(s, o["partner"], o["gpu"])
+        price = market.list_price(s, o["partner"], o["gpu"])
         if price <= 0:
             return f"{name} does not rent out {o['gpu']}."
-        total = views.rental_cost(o["count"], o["price"], o["weeks"])
+        total = market.rental_cost(o["count"], o["price"], o["weeks"])
         return (
             f"{name}'s list price ${price:.2f}/GPU-hour. This offer: {money(total)} over "
             f"{o['weeks']} weeks from {day(s.params.date_of(o['start']))} ({money(total / o['weeks'])} a week)."
@@ -106,8 +122,10 @@ class DealsScreen(FormScreen):
             self.say(str(err), failed=True)
             return
         if answer == "counter":
-            self.query_one("#count", Input).value = str(int(ans.count[0, self.lab]))
-            self.query_one("#price", Input).value = f"{math.ceil(float(ans.price[0, self.lab]) * 100) / 100:.2f}"
+            self.fill(
+                count=str(int(ans.count[0, self.lab])),
+                price=f"{math.ceil(float(ans.price[0, self.lab]) * 100) / 100:.2f}",
+            )
             words += "  (their terms are filled in: make the offer again to accept)"
         self.say(words)
         self.refresh_view()
@@ -121,15 +139,20 @@ class DealsScreen(FormScreen):
     @on(Button.Pressed, "#ask-invest")
     def _invest(self) -> None:
         try:
-            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_USD)
+            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_USD, unit="$")
             share = parse_number(self.text("share"), "share", 0, 90) / 100.0
-            _, words, ans = self.session.offer(self.lab, {"partner": self.investor, "invest": usd, "share": share})
+            _, words, ans = self.session.offer(
+                self.lab, {"partner": self.investor, "invest": usd, "share": share}
+            )
         except Refused as err:
             self.say(str(err), failed=True)
             return
-        if ans.answer[0, self.lab] == 1:  # a counter names the share it needs
-            self.query_one("#share", Input).value = f"{math.ceil(float(ans.share[0, self.lab]) * 1000) / 10:.1f}"
-            words += "  (their share is filled in: ask again to accept)"
+        if ans.answer[0, self.lab] == 1:  # a counter names the amount and share it would take
+            self.fill(
+                invest=f"{float(ans.invest[0, self.lab]) / 1e9:.2f}B",
+                share=f"{math.ceil(float(ans.share[0, self.lab]) * 1000) / 10:.1f}",
+            )
+            words += "  (their terms are filled in: ask again to accept)"
         self.say(words)
         self.refresh_view()
 

@@ -48,7 +48,7 @@ class FinanceScreen(FormScreen):
         super().refresh_view()
 
     def _amount(self) -> float:
-        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_USD)
+        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_USD, unit="$")
 
     def decision(self) -> decisions.Decision:
         what = self.value("what")
@@ -65,10 +65,14 @@ class FinanceScreen(FormScreen):
             got = min(amount, v.round_cap)
             return (
                 f"Asking {money(amount)}: investors put in up to {money(got)} at about {money(v.valuation)} "
-                f"pre-money; you keep {v.share * v.valuation / (v.valuation + got):.1%} of the lab "
-                f"(post-money about {money(v.valuation + got)})."
+                f"pre-money (post-money about {money(v.valuation + got)}); your share goes from {v.share:.1%} "
+                f"to about {v.share * v.valuation / (v.valuation + got):.1%}. The final price moves a little "
+                "with investors' mood."
             )
         if what == "borrow":
             rate = self.session.params.rules.finance.interest_rate
-            return f"{money(amount)} at {rate:.0%} a year: {money(amount * rate / 52)} a week in interest."
+            return (
+                f"Lenders will lend up to {money(v.credit)} against your GPUs. {money(amount)} at {rate:.0%} a year: "
+                f"{money(amount * rate / 52)} a week in interest."
+            )
         return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."

@@ -19,6 +19,10 @@ from game.tui.screens.base import GameScreen, styled
 from game.tui.widgets.form import choice
 
 
+def article(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 class ForecastScreen(GameScreen):
     BINDINGS = bindings.FORECAST
     FUTURES = 400
@@ -27,10 +31,13 @@ class ForecastScreen(GameScreen):
     def body(self) -> ComposeResult:
         s = self.session
         guessed = s.guessed_styles()[s.params.lab_ids[self.lab]]
-        options = [(f"as you have played lately (a {guessed})", "")]
-        options += [(f"as a {style}", style) for style in s.catalog.style_ids]
+        options = [(f"as you have played lately ({article(guessed)})", "")]
+        options += [(f"as {article(style)}", style) for style in s.catalog.style_ids]
         with VerticalScroll(classes="form"):
-            yield Static(styled("[b]The odds from here[/b]: the AI plays every lab in the futures"), classes="form-title")
+            yield Static(
+                styled("[b]The odds from here[/b]: the AI plays every lab in the futures"),
+                classes="form-title",
+            )
             yield choice("as", options, value="", prompt="Your lab in the futures")
             yield Static("", id="odds", markup=False)
 
@@ -65,7 +72,10 @@ class ForecastScreen(GameScreen):
         s = self.session
         weeks = self.HORIZON if self.HORIZON is not None else s.params.last_week + 1 - s.week
         ahead = "to the end of the game" if self.HORIZON is None else f"up to {self.HORIZON} weeks ahead"
-        self.show("odds", f"Playing {self.FUTURES} futures {ahead}: week {played} of at most {weeks}... (esc cancels)")
+        self.show(
+            "odds",
+            f"Playing {self.FUTURES} futures {ahead}: week {played} of at most {weeks}... (esc cancels)",
+        )
 
     def on_forecast_progress(self, message: ForecastProgress) -> None:
         if not self.cancelled:
@@ -87,7 +97,9 @@ class ForecastScreen(GameScreen):
             return stop()
 
         try:
-            fc = self.session.forecast(futures=self.FUTURES, weeks=self.HORIZON, styles=styles, should_stop=week_done)
+            fc = self.session.forecast(
+                futures=self.FUTURES, weeks=self.HORIZON, styles=styles, should_stop=week_done
+            )
             self.result = fc
             if not worker.is_cancelled:
                 self.post_message(ForecastDone(fc, stop()))

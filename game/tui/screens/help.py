@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from game.play.words import plural
 from game.tui import bindings
 from game.tui.widgets.header import GameHeader
 
@@ -32,9 +33,9 @@ Rivals: released models are public; everything else about a rival is an estimate
 news, leaks and hiring (about +-35%), which moves every few weeks.
 
 The score (shown at the end, kept in the hall of fame per scenario and difficulty):
-  AGI win       {agi:,.0f} points if your lab reaches AGI first
-  weeks early   {early:,.0f} points for every week before the last week it comes
-  your stake    {stake:,.0f} points per $1B of the founders' share of the lab's value
+  AGI win       {agi} if your lab reaches AGI first
+  weeks early   {early} for every week before the last week it comes
+  your stake    {stake} per $1B of the founders' share of the lab's value
 A bankrupt lab scores nothing for its stake.
 
 Keys"""
@@ -67,9 +68,13 @@ class HelpScreen(Screen):
     def _text(self) -> str:
         """The help, its paragraphs unwrapped so the terminal wraps them to its width."""
         r = self.rules
+
+        def points(x: float) -> str:
+            return plural(round(x), "point")
+
         text = HELP_TEXT.format(
-            agi=r.agi_win_points if r else 0, early=r.points_per_week_early if r else 0,
-            stake=r.points_per_billion_owned if r else 0,
+            agi=points(r.agi_win_points if r else 0), early=points(r.points_per_week_early if r else 0),
+            stake=points(r.points_per_billion_owned if r else 0),
         )  # fmt: skip
         keys = [
             f"  {b.key.replace('question_mark', '?'):<10} {b.tooltip or b.description}"

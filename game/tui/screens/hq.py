@@ -15,7 +15,7 @@ from game.play import intel, views
 from game.play.guide import next_step
 from game.play.session import Session
 from game.tui import bindings
-from game.tui.format import count, day, flop, flops, money, mw, weeks
+from game.tui.format import count, day, flop, flops, money, mw, rough, weeks
 from game.tui.screens.base import GameScreen, plain, styled
 from game.tui.widgets.charts import Trend
 
@@ -53,7 +53,9 @@ class HQScreen(GameScreen):
                 with Vertical(id="hq-b"):
                     yield DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
                     with Vertical(id="charts"):
-                        yield Static(styled("[b]The last year[/b] (you; best rival: released models)"), markup=False)
+                        yield Static(
+                            styled("[b]The last year[/b] (you; best rival: released models)"), markup=False
+                        )
                         yield Trend("capability", [], lambda x: f"{x:.2f}", id="trend-you")
                         yield Trend("rival", [], lambda x: f"{x:.2f}", id="trend-rival")
                         yield Trend("compute", [], flops, id="trend-compute")
@@ -86,25 +88,31 @@ class HQScreen(GameScreen):
         v = views.lab_view(s, lab)
         self.sub_title = f"{v.name} · week {v.week} · {day(v.date)}"
         self._guide()
-        pending = f" ({money(-v.pending)} in this week's orders)" if v.pending else ""
+        pending = f" ({money(v.pending)} ordered)" if v.pending else ""
+        next_round = "now" if v.next_round <= v.date else day(v.next_round)
         c = v.compute
         total = sum(c.values())
         uses = ("train", "serve", "research")
-        split = " · ".join(f"{n} {x / total:.0%}" for n, x in zip(uses, c.values(), strict=True)) if total else "none"
+        split = (
+            " · ".join(f"{n} {x / total:.0%}" for n, x in zip(uses, c.values(), strict=True))
+            if total
+            else "none"
+        )
         status = [
             plain(f"Cash {money(v.cash)}{pending} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}"),
             plain(f"Value {money(v.valuation)} · your share {v.share:.1%} · debt {money(v.debt)}"),
-            plain(f"Users {count(v.users)} · revenue {money(v.revenue)}/wk · next round {day(v.next_round)}"),
+            plain(f"Users {count(v.users)} · revenue ~{money(v.revenue)}/wk · next round {next_round}"),
             plain(f"Compute {flops(total)} ({split})"),
             plain(
-                f"GPUs {count(v.gpus)} working · {count(v.warehouse)} waiting for power · "
+                f"GPUs {count(v.gpus)} working · {count(v.warehouse)} in the warehouse · "
                 f"{count(v.on_order)} on order"
+                + (f" · {mw(v.dark_mw)} dark (no power)" if v.dark_mw >= 1 else "")
             ),
         ]
         self.query_one("#status", Static).update(Content("\n").join(status))
         self.query_one("#status", Static).tooltip = (
             "Cash: what you have; orders this week are paid when the week ends. Burn: weekly running "
-            "costs (power, rent, people, interest, halls being built) less revenue. Runway: weeks of "
+            "costs (power, rent, people, interest, halls being built) less revenue (a 4-week average). Runway: weeks of "
             "cash and credit at this burn. Value: what investors think the lab is worth; your share "
             "of it is your stake (it counts in your score)."
         )
@@ -145,10 +153,20 @@ class HQScreen(GameScreen):
         lines = [styled("[b]Your runs[/b]")]
         for r in v.runs:
             if r.phase == "training":
-                eta = "never at today's compute" if r.eta_weeks is None or r.eta_weeks == float("inf") else f"~{weeks(r.eta_weeks)} left"
-                lines.append(plain(f"train {flop(r.flop)} -> {r.capability:.2f}: {bar(r.progress, 10)} {r.progress:.0%}, {eta}"))
+                eta = (
+                    "never at today's compute"
+                    if r.eta_weeks is None or r.eta_weeks == float("inf")
+                    else f"~{weeks(r.eta_weeks)} left"
+                )
+                lines.append(
+                    plain(
+                        f"train {flop(r.flop)} -> {r.capability:.2f}: {bar(r.progress, 10)} {r.progress:.0%}, {eta}"
+                    )
+                )
             else:
-                lines.append(plain(f"post-training -> {r.capability:.2f}: ships in {r.post_weeks_left} weeks"))
+                lines.append(
+                    plain(f"post-training -> {r.capability:.2f}: ships in {weeks(r.post_weeks_left or 0)}")
+                )
         planned = [d for d in self.session.book(self.lab) if d.kind == "run"]
         for d in planned:
             lines.append(plain(f"starts when the week ends: {d.label(self.session.params)[8:]}"))
@@ -161,9 +179,21 @@ class HQScreen(GameScreen):
         table = self.query_one("#race", DataTable)
         table.clear()
         me = views.lab_view(s, self.lab)
-        table.add_row(short(me.name), f"{me.best_model:.2f}", flops(sum(me.compute.values()), short=True), count(me.users), money(me.valuation))
+        table.add_row(
+            short(me.name),
+            f"{me.best_model:.2f}",
+            flops(sum(me.compute.values()), short=True),
+            count(me.users),
+            money(me.valuation),
+        )
         for r in intel.rival_views(s, self.lab):
-            table.add_row(short(r.name), f"{r.best_model:.2f}", "~" + flops(r.compute, short=True), "~" + count(r.users), "~" + money(r.valuation))
+            table.add_row(
+                short(r.name),
+                f"{r.best_model:.2f}",
+                "~" + flops(rough(r.compute), short=True),
+                "~" + count(rough(r.users)),
+                "~" + money(rough(r.valuation)),
+            )
 
     def _charts(self) -> None:
         s, lab = self.session, self.lab
@@ -190,5 +220,7 @@ class HQScreen(GameScreen):
         if len(lines) == 1:
             lines.append(plain("none yet: build halls (s) or rent (d)"))
         if v.warehouse:
-            lines.append(plain(f"Warehouse: {count(v.warehouse)} GPUs need {mw(v.warehouse_mw)} of powered halls"))
+            lines.append(
+                plain(f"Warehouse: {count(v.warehouse)} GPUs need {mw(v.warehouse_mw)} of powered halls")
+            )
         self.query_one("#sites", Static).update(Content("\n").join(lines))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from game.play import decisions, views
+from game.play import decisions, market
 from game.tui.format import count, day, money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -24,18 +24,22 @@ class MarketScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         p = self.session.params
-        rows = views.market_rows(self.session)
-        first = next((r.id for r in rows if r.on_sale and r.id == "H100"), next((r.id for r in rows if r.on_sale), rows[0].id))
+        rows = market.market_rows(self.session)
+        first = next(
+            (r.id for r in rows if r.on_sale and r.id == "H100"),
+            next((r.id for r in rows if r.on_sale), rows[0].id),
+        )
         yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first))
         yield row("Count", number("count", "10000"))
         yield row(
-            "Integrator", choice("vendor", [(v.name, v.id) for v in p.catalog.integrators], value=p.integrator_ids[0])
+            "Integrator",
+            choice("vendor", [(v.name, v.id) for v in p.catalog.integrators], value=p.integrator_ids[0]),
         )
 
     def on_mount(self) -> None:
         table = self.query_one("#gpus", DataTable)
         table.add_columns("GPU", "on sale", "PF/s", "$/GPU", "TF/$k", "PF/MW", "kW", "left")
-        for r in views.market_rows(self.session):
+        for r in market.market_rows(self.session):
             table.add_row(
                 r.id,
                 "yes" if r.on_sale else "from " + day(r.on_sale_date),
@@ -61,13 +65,18 @@ class MarketScreen(FormScreen):
 
     def preview(self) -> str:
         d = self._order()
-        q = views.order_quote(self.session, d.gpu, d.vendor, d.count)
-        row_ = next(r for r in views.market_rows(self.session) if r.id == d.gpu)
+        q = market.order_quote(self.session, self.lab, d.gpu, d.vendor, d.count)
+        row_ = next(r for r in market.market_rows(self.session) if r.id == d.gpu)
         if not row_.on_sale:
             return f"{d.gpu} goes on sale on {day(row_.on_sale_date)}."
         queue = f" + {weeks(q['queue_weeks'])} of queue" if q["queue_weeks"] > 0 else ""
+        short = (
+            f" NVIDIA has only {count(row_.supply_left)} left this quarter: you would get at most that."
+            if d.count > row_.supply_left
+            else f" NVIDIA has {count(row_.supply_left)} left this quarter."
+        )
         return (
             f"{money(q['unit'])} a GPU in servers: {money(q['total'])} for {count(d.count)}. Needs {mw(q['mw'])} "
-            f"of powered halls. Lead time {q['lead_weeks']} weeks{queue}: delivered around {day(q['arrive_date'])}. "
-            f"NVIDIA has {count(row_.supply_left)} left this quarter."
+            f"of powered halls. Lead time {weeks(q['lead_weeks'])}{queue}: delivered around "
+            f"{day(q['arrive_date'])}.{short}"
         )

@@ -21,7 +21,10 @@ class NewsScreen(GameScreen):
 
     def refresh_view(self) -> None:
         items = [n for n in self.session.news if n.seen_by(self.lab)]
-        lines = [plain(f"week {n.week} ({self.session.params.date_of(n.week):%d %b %Y}): {n.text}") for n in reversed(items)]
+        lines = [
+            plain(f"week {n.week} ({self.session.params.date_of(n.week):%d %b %Y}): {n.text}")
+            for n in reversed(items)
+        ]
         self.query_one("#log", Static).update(Content("\n").join(lines) if lines else plain("No news yet."))
 
     def action_back(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from game.play import intel
 from game.tui import bindings
-from game.tui.format import count, flop, flops, money
+from game.tui.format import count, flops, money, rough
 from game.tui.screens.base import GameScreen, plain, styled
 from game.tui.widgets.charts import RaceChart
 
@@ -20,7 +20,10 @@ class RivalsScreen(GameScreen):
 
     def body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Static(styled("[b]Rival intel[/b]: estimates from news, leaks and hiring (~ +-35%)"), classes="form-title")
+            yield Static(
+                styled("[b]Rival intel[/b]: estimates from news, leaks and hiring (~ +-35%)"),
+                classes="form-title",
+            )
             yield Static(id="intel", markup=False)
             yield Static(styled("[b]Capability over time[/b] (released models, every lab, one scale)"))
             yield RaceChart(self._series(), lambda x: f"{x:.2f}", id="race-chart")
@@ -32,16 +35,31 @@ class RivalsScreen(GameScreen):
     def refresh_view(self) -> None:
         lines: list[Content] = []
         for r in intel.rival_views(self.session, self.lab):
-            lines.append(styled("[b]$name[/b]: best model $cap (AGI $pct of the way)", name=r.name, cap=f"{r.best_model:.2f}", pct=f"{r.agi_progress:.0%}"))
-            lines.append(plain(f"  ~{count(r.gpus)} GPUs, ~{flops(r.compute)}; valued ~{money(r.valuation)}; ~{count(r.users)} users"))
+            lines.append(
+                styled(
+                    "[b]$name[/b]: best model $cap (AGI $pct of the way)",
+                    name=r.name,
+                    cap=f"{r.best_model:.2f}",
+                    pct=f"{r.agi_progress:.0%}",
+                )
+            )
+            lines.append(
+                plain(
+                    f"  ~{count(rough(r.gpus))} GPUs, ~{flops(rough(r.compute))}; valued ~{money(rough(r.valuation))}; ~{count(rough(r.users))} users"
+                )
+            )
             for run in r.runs:
+                size = f"{run.flop_low:.1e}-{run.flop_high:.1e}".replace("e+", "e")
+                band = f"{run.capability_low:.1f}-{run.capability_high:.1f}"
                 if run.phase == "training":
-                    lines.append(plain(f"  training: {flop(run.flop_low)}-{flop(run.flop_high)}, {run.capability_text}, done in {run.eta_text}"))
+                    lines.append(plain(f"  training {size} FLOP -> capability {band}, in {run.eta_text}"))
                 else:
-                    lines.append(plain(f"  post-training a model of {run.capability_text}: release within weeks"))
+                    lines.append(plain(f"  post-training a model of capability {band}: out within weeks"))
             if not r.runs:
                 lines.append(plain("  no run under way that the press knows of"))
-        self.query_one("#intel", Static).update(Content("\n").join(lines) if lines else plain("You race alone."))
+        self.query_one("#intel", Static).update(
+            Content("\n").join(lines) if lines else plain("You race alone.")
+        )
         chart = self.query_one("#race-chart", RaceChart)
         chart.series = self._series()
         chart.refresh()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from game.play import decisions, views
+from game.play import decisions, market
 from game.tui.format import money, mw, parse_number
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -25,15 +25,15 @@ class SitesScreen(FormScreen):
         yield table
 
     def fields(self) -> ComposeResult:
-        rows = views.site_rows(self.session, self.lab)
-        yield row("Site", choice("site", [(r.name, r.id) for r in rows], value=rows[0].id))
+        rows = market.site_rows(self.session, self.lab)
+        yield row("Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id))
         yield row("What", choice("what", WHAT, value="halls"))
         yield row("Megawatts", number("mw", "50"))
 
     def on_mount(self) -> None:
         table = self.query_one("#site-table", DataTable)
         table.add_columns("site", "grid free", "grid max", "yours", "turbines", "hall $/MW")
-        for r in views.site_rows(self.session, self.lab):
+        for r in market.site_rows(self.session, self.lab):
             yours = f"{mw(r.yours.hall_mw)} / {mw(r.yours.power_mw)}" if r.yours else "-"
             table.add_row(
                 r.name.split(",")[0],
@@ -59,10 +59,12 @@ class SitesScreen(FormScreen):
         return decisions.BuildHalls(site, amount)
 
     def preview(self) -> str:
-        r = next(x for x in views.site_rows(self.session, self.lab) if x.id == self.value("site"))
+        r = next(x for x in market.site_rows(self.session, self.lab) if x.id == self.value("site"))
         what = self.value("what")
         if what == "substation":
-            busy = f" (one under way: {r.substation_weeks_left} weeks left)" if r.substation_weeks_left else ""
+            busy = (
+                f" (one under way: {r.substation_weeks_left} weeks left)" if r.substation_weeks_left else ""
+            )
             return (
                 f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible{busy}. An upgrade adds "
                 f"{mw(r.substation_mw)} for you in {r.substation_weeks} weeks for {money(r.substation_usd)}."
@@ -75,7 +77,10 @@ class SitesScreen(FormScreen):
                 f"than grid power ({money(r.power_usd_per_mwh)}/MWh)."
             )
         weeks = -(-amount // r.hall_mw_per_week)
+        spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
+        power = f"your own spare power here: {mw(spare)}; " if spare >= 1 else ""
         return (
             f"{mw(amount)} of halls: {money(amount * r.hall_usd_per_mw)} paid as built over ~{weeks:.0f} weeks "
-            f"({mw(r.hall_mw_per_week)} a week). They need power: {mw(r.grid_free_mw)} of grid is free here."
+            f"({mw(r.hall_mw_per_week)} a week). They need power: {power}{mw(r.grid_free_mw)} of grid is free "
+            "now, claimed by halls as they are finished (other labs building here compete for it)."
         )

@@ -29,7 +29,9 @@ LABS = [("xAI", "xai"), ("OpenAI", "openai"), ("Both (two players, one terminal)
 class TitleScreen(Screen):
     BINDINGS = bindings.TITLE
 
-    def __init__(self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]
+    ) -> None:
         super().__init__()
         self.catalog = catalog
         self.scenarios = scenarios  # (name, title, description)
@@ -38,12 +40,29 @@ class TitleScreen(Screen):
     def compose(self) -> ComposeResult:
         yield GameHeader()
         with VerticalScroll(id="title"):
-            yield Static(styled("[b]AGI RACE[/b]  buy GPUs, build power, strike deals, train models, reach AGI first"), id="banner")
-            yield row("Scenario", choice("scenario", [(title, name) for name, title, _ in self.scenarios], value=self.scenarios[0][0]))
+            yield Static(
+                styled("[b]AGI RACE[/b]  buy GPUs, build power, strike deals, train models, reach AGI first"),
+                id="banner",
+            )
+            yield row(
+                "Scenario",
+                choice(
+                    "scenario",
+                    [(title, name) for name, title, _ in self.scenarios],
+                    value=self.scenarios[0][0],
+                ),
+            )
             yield Static(self.scenarios[0][2], id="description", markup=False)
             yield row("Your lab", choice("lab", LABS, value="xai"))
-            yield row("Rival", choice("difficulty", [(d.title(), d) for d in self.catalog.difficulty_ids], value="normal"))
-            yield row("Seed", number("seed", placeholder="the scenario's own"), "a whole number: the same seed, the same game")
+            yield row(
+                "Rival",
+                choice("difficulty", [(d.title(), d) for d in self.catalog.difficulty_ids], value="normal"),
+            )
+            yield row(
+                "Seed",
+                number("seed", placeholder="the scenario's own"),
+                "a whole number: the same seed, the same game",
+            )
             with Horizontal(id="title-buttons", classes="buttons"):
                 yield Button("New game", id="new", variant="primary", compact=True)
                 yield Button("How to play", id="how", compact=True)
@@ -51,7 +70,9 @@ class TitleScreen(Screen):
             yield Static("", id="title-error", markup=False)
             if self.saves:
                 with Horizontal(classes="row"):
-                    yield choice("load-choice", [(label, path) for label, path in self.saves], prompt="load a save")
+                    yield choice(
+                        "load-choice", [(label, path) for label, path in self.saves], prompt="load a save"
+                    )
                     yield Button("Load", id="load", compact=True)
             else:
                 yield Static("No saves yet.")

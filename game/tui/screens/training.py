@@ -22,6 +22,7 @@ MODES = [("Compute budget C (FLOP)", "flop"), ("Parameters N (D = 20N, C = 6ND)"
 class TrainingScreen(FormScreen):
     TITLE_TEXT = "Training: plan a run"
     CONFIRM = "Start the run this week"
+    ENTER = {"train": "_split", "infer": "_split", "research": "_split", "staff": "_staff"}
 
     def info(self) -> ComposeResult:
         yield Static(id="run-list", markup=False)
@@ -31,14 +32,16 @@ class TrainingScreen(FormScreen):
         yield row("Plan by", choice("mode", MODES, value="flop"))
         yield row("Amount", number("amount", "1e26"), "FLOP (1e26) or parameters (2e12)")
         split = v.split
-        yield Label("Compute split (%): serving keeps your users; research makes every FLOP worth more")
+        yield Label("Compute split (%): serve keeps users; research makes FLOPs worth more")
         with Horizontal(classes="row split"):
             yield Label("train")
             yield number("train", f"{split[0] * 100:.0f}", tooltip="training: runs progress on this share")
             yield Label("serve")
             yield number("infer", f"{split[1] * 100:.0f}", tooltip="inference: too little and users leave")
             yield Label("research")
-            yield number("research", f"{split[2] * 100:.0f}", tooltip="research: software efficiency grows faster")
+            yield number(
+                "research", f"{split[2] * 100:.0f}", tooltip="research: software efficiency grows faster"
+            )
             yield Button("Set split", id="set-split", compact=True)
         with Horizontal(classes="row"):
             yield Label("People $/week", classes="row-label")
@@ -50,17 +53,23 @@ class TrainingScreen(FormScreen):
         lines = [f"Best model {v.best_model:.2f} (AGI at {v.agi_capability:.1f}); software {v.software:+.2f}"]
         for r in v.runs:
             if r.phase == "training":
-                eta = "never at today's compute" if r.eta_weeks is None or math.isinf(r.eta_weeks) else f"~{weeks(r.eta_weeks)} left"
+                eta = (
+                    "never at today's compute"
+                    if r.eta_weeks is None or math.isinf(r.eta_weeks)
+                    else f"~{weeks(r.eta_weeks)} left"
+                )
                 lines.append(f"  training {flop(r.flop)} -> {r.capability:.2f}: {r.progress:.0%}, {eta}")
             else:
-                lines.append(f"  post-training -> {r.capability:.2f}: ships in {r.post_weeks_left} weeks")
+                lines.append(
+                    f"  post-training -> {r.capability:.2f}: ships in {weeks(r.post_weeks_left or 0)}"
+                )
         if not v.runs:
             lines.append("  no run under way")
         self.show("run-list", "\n".join(lines))
         super().refresh_view()
 
     def _flop(self) -> float:
-        amount = parse_number(self.text("amount"), "amount", 1, decisions.MAX_USD * 1e27)
+        amount = parse_number(self.text("amount"), "amount", 1, 1e40)
         if self.value("mode") == "params":
             from game.play.views import chinchilla_flop
 
@@ -76,9 +85,11 @@ class TrainingScreen(FormScreen):
         eta, cap = views.run_plan(s, lab, c)
         when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training"
         post = s.params.rules.training.post_training_weeks
+        best = views.lab_view(s, lab).best_model
+        worse = ": no better than your best model" if cap <= best else ""
         return (
-            f"{flop(c)}: {when} + {post} weeks of post-training; capability {cap:.2f} "
-            f"(your best now {views.lab_view(s, lab).best_model:.2f})"
+            f"{flop(c)}: {when} (with this week's split) + {weeks(post)} of post-training; "
+            f"capability {cap:.2f}, your best now {best:.2f}{worse}"
         )
 
     @on(Button.Pressed, "#set-split")
@@ -92,6 +103,8 @@ class TrainingScreen(FormScreen):
     @on(Button.Pressed, "#set-staff")
     def _staff(self) -> None:
         try:
-            self.submit(decisions.SetStaff(parse_number(self.text("staff"), "people budget", 0, 1e10)))
+            self.submit(
+                decisions.SetStaff(parse_number(self.text("staff"), "people budget", 0, 1e10, unit="$"))
+            )
         except Refused as err:
             self.say(str(err), failed=True)

@@ -21,7 +21,9 @@ class Trend(Horizontal):
     Trend > .trend-value { width: auto; padding-left: 1; }
     """
 
-    def __init__(self, title: str, values: Sequence[float], fmt: Callable[[float], str], **kwargs: object) -> None:
+    def __init__(
+        self, title: str, values: Sequence[float], fmt: Callable[[float], str], **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.title = title
         self.values = list(values) or [0.0]
@@ -51,7 +53,9 @@ class RaceChart(Static):
     RaceChart { height: auto; }
     """
 
-    def __init__(self, series: list[tuple[str, list[float]]], fmt: Callable[[float], str], **kwargs: object) -> None:
+    def __init__(
+        self, series: list[tuple[str, list[float]]], fmt: Callable[[float], str], **kwargs: object
+    ) -> None:
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self.series = series
         self.fmt = fmt

@@ -33,6 +33,8 @@ def number(widget_id: str, value: str = "", placeholder: str = "", tooltip: str 
     )
 
 
-def choice(widget_id: str, options: list[tuple[str, Any]], value: Any = Select.NULL, prompt: str = "Select") -> Select:
+def choice(
+    widget_id: str, options: list[tuple[str, Any]], value: Any = Select.NULL, prompt: str = "Select"
+) -> Select:
     allow_blank = value is Select.NULL
     return Select(options, value=value, id=widget_id, allow_blank=allow_blank, prompt=prompt, compact=True)

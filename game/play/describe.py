@@ -1,0 +1,68 @@
+"""What a decision will do, in the words the player reads when it goes into the book:
+its cost, when it arrives or finishes, what it leaves (the engine's figures)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from game.engine import compute, deals, economy
+from game.play import decisions as dec
+from game.play.decisions import Decision
+from game.play.words import money
+
+if TYPE_CHECKING:
+    from game.play.session import Session
+
+
+def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
+    """The confirmation of `d` (already in `lab`'s book); `cost` is what it moves in cash
+    this week."""
+    p, w = session.params, session.world
+    text = d.label(p)
+    if isinstance(d, dec.BuyGpus):
+        from game.play.market import order_quote
+
+        g = p.gpu_ids.index(d.gpu)
+        arrive = order_quote(session, lab, d.gpu, d.vendor, 0)["arrive_date"]  # the book holds it already
+        text += f" for {money(cost)}: delivered around {arrive:%d %b %Y}"
+        left = float(compute.supply_left(p, w)[0, g])
+        if d.count > left:
+            text += f". NVIDIA has {left:,.0f} left this quarter: you may get fewer"
+    elif isinstance(d, dec.BuildHalls):
+        s = p.site_ids.index(d.site)
+        weeks = math.ceil(d.mw / p.site_build_mw_per_week[s])
+        text += (
+            f": ~{weeks} weeks, {money(d.mw * p.site_build_usd_per_mw[s])} paid as built "
+            f"({money(min(d.mw, p.site_build_mw_per_week[s]) * p.site_build_usd_per_mw[s])} a week)"
+        )
+    elif isinstance(d, dec.OrderTurbines):
+        s = p.site_ids.index(d.site)
+        text += f" for {money(cost)}: running in {p.site_turbine_weeks[s]} weeks"
+    elif isinstance(d, dec.UpgradeSubstation):
+        s = p.site_ids.index(d.site)
+        add = min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])
+        text += f": +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, {money(cost)}"
+    elif isinstance(d, dec.StartRun):
+        from game.play.views import run_plan
+
+        eta, cap = run_plan(session, lab, d.flop)
+        when = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks at today's compute"
+        text += f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability {cap:.2f}"
+        if cap <= float(w.best_model[0, lab]):
+            text += f", no better than your best model ({float(w.best_model[0, lab]):.2f})"
+    elif isinstance(d, dec.LeaveContract):
+        partner = session.catalog.partners[int(w.contract_partner[0, lab, d.slot])].name
+        penalty = float(deals.exit_penalty(p, w)[0, lab, d.slot])
+        text += f" with {partner} this week: penalty {money(penalty)}"
+    elif isinstance(d, dec.RaiseRound):
+        cap = float(economy.round_cap(p, w)[0, lab])
+        got, value = min(d.usd, cap), float(w.valuation[0, lab])
+        share = float(w.founder_share[0, lab])
+        text = (
+            f"Raising up to {money(got)} at about {money(value)} pre-money (post-money about "
+            f"{money(value + got)}): your share goes from {share:.1%} to about {share * value / (value + got):.1%}"
+        )
+    elif abs(cost) >= 1e5:
+        text += f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"
+    return text

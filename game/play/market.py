@@ -1,0 +1,138 @@
+"""What the market and the sites offer, as the screens show them: each GPU's figures and
+when it goes on sale, what an order would cost and when it would arrive, every site's
+grid and permits, partners' list prices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from game.engine import compute, deals
+from game.engine.params import HOURS_PER_WEEK
+from game.play.decisions import BuyGpus
+from game.play.views import SiteView, site_views
+
+if TYPE_CHECKING:
+    from game.play.session import Session
+
+
+@attrs.frozen
+class GpuRow:
+    id: str
+    name: str
+    on_sale: bool
+    on_sale_date: dt.date
+    pflops: float  # dense BF16 PFLOP/s per GPU
+    price: float  # USD per GPU in servers through the cheapest integrator
+    flops_per_kusd: float  # dense TFLOP/s per $1,000 of servers
+    flops_per_mw: float  # dense PFLOP/s per MW all-in
+    kw: float  # all-in kW per GPU
+    supply_left: float  # NVIDIA's supply left this quarter
+
+
+def market_rows(session: Session) -> tuple[GpuRow, ...]:
+    p, w = session.params, session.world
+    price = compute.server_price(p, w)[0].min(0)  # (G,)
+    selling, left = compute.on_sale(p, w)[0], compute.supply_left(p, w)[0]
+    first = compute.on_sale_week(p, w)[0]
+    return tuple(
+        GpuRow(
+            id=g.id,
+            name=g.name,
+            on_sale=bool(selling[i]),
+            on_sale_date=p.date_of(int(first[i])),
+            pflops=g.flops / 1e15,
+            price=float(price[i]),
+            flops_per_kusd=g.flops / 1e12 / (float(price[i]) / 1000.0),
+            flops_per_mw=g.flops / 1e15 / (g.kw_all_in / 1000.0),
+            kw=g.kw_all_in,
+            supply_left=float(left[i]),
+        )
+        for i, g in enumerate(session.catalog.gpus)
+    )
+
+
+def order_quote(session: Session, lab: int, gpu: str, vendor: str, count: int) -> dict[str, Any]:
+    """What an order would cost and need, before it is made: price per GPU in servers,
+    the total, MW of powered halls it needs and when it would arrive (behind the
+    integrator's queue and the lab's own orders of the week through it)."""
+    p, w = session.params, session.world
+    v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
+    unit = float(compute.server_price(p, w)[0, v, g])
+    queued = np.zeros((1, 1, len(p.integrator_ids)))
+    # the lab's orders through this integrator already in this week's book queue first
+    already = sum(d.count for d in session.book(lab) if isinstance(d, BuyGpus) and d.vendor == vendor)
+    queued[0, 0, v] = count + already
+    arrive = session.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
+    return {
+        "unit": unit,
+        "total": unit * count,
+        "mw": count * float(p.gpu_kw[g]) / 1000.0,
+        "arrive_week": arrive,
+        "arrive_date": p.date_of(arrive),
+        "lead_weeks": int(p.integrator_lead[v]),
+        "queue_weeks": arrive - session.week - int(p.integrator_lead[v]),
+    }
+
+
+@attrs.frozen
+class SiteRow:
+    id: str
+    name: str
+    grid_mw: float  # the site's grid today
+    grid_max_mw: float  # with every substation upgrade
+    grid_free_mw: float  # not yet claimed by any lab's halls or a partner's building
+    turbine_room_mw: float  # turbines the permits still allow
+    substation_weeks_left: int  # an upgrade under way (0: none)
+    hall_usd_per_mw: float
+    hall_mw_per_week: float
+    turbine_usd_per_mw: float
+    turbine_weeks: int
+    substation_mw: float
+    substation_usd: float
+    substation_weeks: int
+    power_usd_per_mwh: float
+    yours: SiteView | None
+
+
+def site_rows(session: Session, lab: int) -> tuple[SiteRow, ...]:
+    """Every site, with what it offers any lab and what the lab has there."""
+    p, w = session.params, session.world
+    free = deals.site_free_mw(p, w)[0]
+    room = compute.turbine_room(p, w)[0]
+    mine = {v.id: v for v in site_views(session, lab)}
+    return tuple(
+        SiteRow(
+            id=site.id,
+            name=site.name,
+            grid_mw=float(w.grid_mw[0, s]),
+            grid_max_mw=float(p.site_grid_max[s]),
+            grid_free_mw=float(free[s]),
+            turbine_room_mw=float(room[s]),
+            substation_weeks_left=int(w.substation_left[0, s]),
+            hall_usd_per_mw=float(p.site_build_usd_per_mw[s]),
+            hall_mw_per_week=float(p.site_build_mw_per_week[s]),
+            turbine_usd_per_mw=float(p.site_turbine_usd_per_mw[s]),
+            turbine_weeks=int(p.site_turbine_weeks[s]),
+            substation_mw=float(min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])),
+            substation_usd=float(p.site_substation_mw[s] * p.site_substation_usd_per_mw[s]),
+            substation_weeks=int(p.site_substation_weeks[s]),
+            power_usd_per_mwh=float(p.site_power_usd_per_mwh[s]),
+            yours=mine.get(site.id),
+        )
+        for s, site in enumerate(session.catalog.sites)
+    )
+
+
+def list_price(session: Session, partner: str, gpu: str) -> float:
+    """A partner's list price per GPU-hour for a GPU type (0: it does not rent it out)."""
+    p = session.params
+    return float(p.partner_price[p.partner_ids.index(partner), p.gpu_ids.index(gpu)])
+
+
+def rental_cost(count: int, price: float, weeks: int) -> float:
+    """What renting `count` GPUs at `price` per GPU-hour for `weeks` weeks costs in all."""
+    return count * price * HOURS_PER_WEEK * weeks
