@@ -240,6 +240,6 @@ async def test_the_game_over_screen_survives_a_damaged_hall_of_fame(home):
             await pilot.press("n")
         assert isinstance(app.screen, GameOverScreen)
         shown = str(app.screen.query_one("#debrief").render())
-        assert "Hall of fame" in shown and "1. xai" in shown
+        assert "Hall of fame" in shown and "1. xAI" in shown
     [kept] = hall_of_fame_path().parent.glob("hall-of-fame.damaged-*.toml")
     assert 'score = "lots"' in kept.read_text() and "lots" not in hall_of_fame_path().read_text()

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from game.engine.params import Params
+
 CACHE = "derived"  # the attribute of a state that holds its cache (a dict)
 
 
@@ -36,21 +38,23 @@ class _Reads:
         self._seen: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # a rule reads the state's fields, nothing behind them
+            raise AttributeError(name)
         value = getattr(self._state, name)
         if name != CACHE:
             self._seen[name] = value
         return value
 
 
-def _cache(state: Any) -> dict[str, Any] | None:
+def _cache(state: Any) -> dict[Any, Any] | None:
     cache = getattr(state, CACHE, None)
     return cache if isinstance(cache, dict) else None
 
 
 def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     """Memoise `rule(..., s)` (the state last) in `s`'s cache, keyed by the identity of
-    its other arguments and of every state field it reads. The value is read-only."""
-    name = f"{rule.__module__}.{rule.__qualname__}"
+    its other arguments (the batch's Params, whose arrays are read-only too) and of every
+    state field it reads. The value is read-only."""
 
     @functools.wraps(rule)
     def memoised(*args: Any) -> np.ndarray:
@@ -58,7 +62,8 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
         cache = _cache(state)
         if cache is None:
             return rule(*args)
-        hit = cache.get(name)
+        assert all(isinstance(o, Params) for o in others), "a memoised rule takes (Params, state) or (state)"
+        hit = cache.get(memoised)
         if hit is not None:
             keys, reads, value = hit
             # Reading the fields again through `state` lets an enclosing rule record them.
@@ -67,7 +72,7 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
         seen = _Reads(state)
         value = rule(*others, seen)
         value.flags.writeable = False
-        cache[name] = (tuple(others), tuple(seen._seen.items()), value)
+        cache[memoised] = (tuple(others), tuple(seen._seen.items()), value)
         return value
 
     return memoised

@@ -141,6 +141,12 @@ class Params:
     def integrator_ids(self) -> tuple[str, ...]:
         return self.catalog.integrator_ids
 
+    def __attrs_post_init__(self) -> None:
+        # Read-only like the World's arrays: memoised rules key on them by identity.
+        for value in attrs.asdict(self, recurse=False).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
     def __repr__(self) -> str:
         return f"Params(labs={self.lab_ids}, start={self.start_date}, last_week={self.last_week})"
 

@@ -61,15 +61,25 @@ class Report:
     ended: np.ndarray  # (B,) bool: the game ended this week
 
 
-def working_copy(world: World) -> SimpleNamespace:
-    """The step's working copy of a World: the same arrays under the same names (rules
-    assign new arrays to it, never change one in place) and a copy of its derived cache."""
-    s = SimpleNamespace(**{name: getattr(world, name) for name in array_fields()})
+class Working(SimpleNamespace):
+    """The step's working copy of a World: the same arrays under the same names. Rules
+    assign new arrays to it and never change one in place; an array assigned here is made
+    read-only, so an in-place write fails at once (memo.py relies on it)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+        super().__setattr__(name, value)
+
+
+def working_copy(world: World) -> Working:
+    """A step's working copy of `world`, with a copy of its derived cache."""
+    s = Working(**{name: getattr(world, name) for name in array_fields()})
     s.derived = dict(world.derived)
     return s
 
 
-def finished(world: World, s: SimpleNamespace) -> World:
+def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
     arrays: dict[str, Any] = stored({name: getattr(s, name) for name in array_fields()})
     new = attrs.evolve(world, **arrays)

@@ -20,6 +20,7 @@ import numpy as np
 from game.engine import compute, economy, training
 from game.engine.params import Params
 from game.engine.state import World
+from game.play.words import money
 
 MAX_ORDER = 10_000_000  # GPUs in one order (the engine clips at the same)
 MAX_BUILD_MW = 5_000.0  # MW of halls or turbines in one decision
@@ -32,10 +33,6 @@ class Refused(ValueError):
 
 def _date(p: Params, week: int) -> str:
     return f"{p.date_of(int(week)):%d %b %Y}"
-
-
-def _money(x: float) -> str:
-    return f"${x / 1e9:,.2f}B" if abs(x) >= 1e9 else f"${x / 1e6:,.0f}M"
 
 
 def _index(ids: tuple[str, ...], value: str, what: str) -> int:
@@ -228,7 +225,7 @@ class RaiseRound(Decision):
         a["raise_usd"][0, lab] = self.usd
 
     def label(self, p: Params) -> str:
-        return f"Raise up to {_money(self.usd)}"
+        return f"Raise up to {money(self.usd)}"
 
 
 @attrs.frozen
@@ -241,13 +238,13 @@ class Borrow(Decision):
         queued = sum(d.usd for d in book if isinstance(d, Borrow))
         room = float(economy.credit_headroom(p, w)[0, lab]) - queued
         if self.usd > room:
-            raise Refused(f"lenders will lend {_money(max(room, 0.0))} more against your GPUs")
+            raise Refused(f"lenders will lend {money(max(room, 0.0))} more against your GPUs")
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["borrow_usd"][0, lab] += self.usd
 
     def label(self, p: Params) -> str:
-        return f"Borrow {_money(self.usd)} at {p.rules.finance.interest_rate:.0%} a year"
+        return f"Borrow {money(self.usd)} at {p.rules.finance.interest_rate:.0%} a year"
 
 
 @attrs.frozen
@@ -264,7 +261,7 @@ class Repay(Decision):
         a["repay_usd"][0, lab] += self.usd
 
     def label(self, p: Params) -> str:
-        return f"Repay {_money(self.usd)} of debt"
+        return f"Repay {money(self.usd)} of debt"
 
 
 @attrs.frozen
@@ -310,7 +307,7 @@ class SetStaff(Decision):
         a["staff_usd_week"][0, lab] = self.usd_week
 
     def label(self, p: Params) -> str:
-        return f"People budget {_money(self.usd_week)} a week"
+        return f"People budget {money(self.usd_week)} a week"
 
 
 def book_actions(w: World, books: dict[int, list[Decision]]) -> tuple[Any, np.ndarray]:

@@ -104,7 +104,11 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             )
     runway = float(economy.runway_weeks(p, w)[0, lab])
     if runway < RUNWAY_ALERT_WEEKS:
-        out.append(Alert("runway", f"Runway {runway:,.0f} weeks: raise, borrow or cut costs (c)", "error"))
+        out.append(
+            Alert(
+                "runway", f"Runway {plural(round(runway), 'week')}: raise, borrow or cut costs (c)", "error"
+            )
+        )
     if economy.round_ready(p, w)[0, lab]:
         cap = float(economy.round_cap(p, w)[0, lab])
         out.append(
@@ -115,7 +119,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     f"contract:{c.slot}",
-                    f"{c.partner}: {c.count:,} {c.gpu} end in {c.weeks_left} weeks (d to rent more)",
+                    f"{c.partner}: {c.count:,} {c.gpu} end in {plural(c.weeks_left, 'week')} (d to rent more)",
                     "warning",
                 )
             )
@@ -196,7 +200,7 @@ def rival_views(session: Session, lab: int) -> tuple[RivalView, ...]:
             if phase not in (RUN_PRETRAIN, RUN_POST):
                 continue
             flop = float(w.run_flop[0, i, k]) * fog[4 + k]
-            cap = float(capability(flop, w.software[0, i])) + math.log10(fog[7])
+            cap = float(capability(flop, w.run_software[0, i, k])) + math.log10(fog[7])
             if phase == RUN_PRETRAIN:
                 eta = run_eta_weeks(p, w, i, float(w.run_flop[0, i, k] - w.run_done[0, i, k])) * fog[3]
                 eta_low, eta_high = eta / BAND, eta * BAND
@@ -266,7 +270,10 @@ def debrief(session: Session, lab: int) -> Debrief:
         first = _first_week_at(session, winner, GPT4_NEXT)
         mine = _first_week_at(session, rival, GPT4_NEXT)
         if first is not None and mine is not None:
-            why.append(f"timing: {name} shipped past {GPT4_NEXT:.1f} in week {first}, {them} in week {mine}")
+            when = session.params.date_of
+            why.append(
+                f"timing: {name} shipped past {GPT4_NEXT:.1f} on {when(first):%d %b %Y}, {them} on {when(mine):%d %b %Y}"
+            )
     parts = economy.score_parts(p, w)[0, lab]
     names = ("AGI win", "weeks early", "your stake")
     score = tuple((n, float(v)) for n, v in zip(names, parts, strict=True))
@@ -303,7 +310,8 @@ def _decisions(session: Session, lab: int) -> list[str]:
     offers = sum(len(e.get("offers", [])) for e in entries)
     idle = sum(1 for h in session.history if not h.get("training", [True] * (lab + 1))[lab])
     out = [
-        f"bought {bought:,} GPUs; built {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
+        f"ordered {bought:,} GPUs (NVIDIA's supply and your cash may have cut some); "
+        f"built {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
         f"started {plural(len(runs), 'training run')}"
         + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
         f"asked investors for ${raised / 1e9:,.1f}B in all; made {plural(offers, 'offer')} to partners",

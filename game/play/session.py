@@ -93,6 +93,7 @@ class Session:
     unsaved_weeks: int = 0
     last_report: turn.Report | None = None
     ended_here: bool = False  # the game ended in this session (not loaded already over)
+    playing: bool = False  # a week is being played (fast-forward's worker): no decisions now
     _previews: dict[Any, Preview] = attrs.field(factory=dict, repr=False)
 
     # --------------------------------------------------------------- creation
@@ -198,7 +199,9 @@ class Session:
             burn = float(economy.running_costs(self.params, after)[0, lab] - self.world.revenue_fast[0, lab])
             money = max(cash, 0.0) + float(economy.credit_headroom(self.params, after)[0, lab])
             runway = money / burn if burn > 0 else math.inf
-            self._previews[key] = Preview(spend, cash, runway, int(report.refused[0, lab]), after)
+            preview = Preview(spend, cash, runway, int(report.refused[0, lab]), after)
+            self._previews[key] = preview
+            return preview
         return self._previews[key]
 
     def _dry_run(self, lab: int, book: list[Decision]) -> tuple[World, turn.Report]:
@@ -208,10 +211,7 @@ class Session:
     def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str:
         """Add a decision to the lab's book after the engine's checks; returns what it
         will do. Raises Refused (nothing changes) or LowRunway (confirm to go ahead)."""
-        if self.over:
-            raise Refused("the game is over")
-        if lab not in self.human_labs:
-            raise Refused(f"{self.lab_name(lab)} is not yours to play")
+        self._check_turn(lab)
         book = self.book(lab)
         decision.check(self.params, self.world, lab, book)
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
@@ -220,7 +220,7 @@ class Session:
         added = after.refused & ~before.refused
         if added & HARD:
             raise Refused("; ".join(refusals(added & HARD)))
-        if added & codes.ORDER_NO_CASH or (after.cash_after < 0 <= before.cash_after):
+        if added & (codes.ORDER_NO_CASH | codes.NO_CASH) or (after.cash_after < 0 <= before.cash_after):
             raise Refused(
                 f"{decision.label(self.params)} costs {money(before.cash_after - after.cash_after)}; "
                 f"after this week's other decisions you have {money(max(before.cash_after, 0.0))}"
@@ -240,8 +240,19 @@ class Session:
             text += " (replaces this week's earlier setting)"
         return text
 
+    def _check_turn(self, lab: int) -> None:
+        """A decision or a talk is for a lab a person plays, in a game still going, between
+        weeks (never while a week is being played)."""
+        if self.over:
+            raise Refused("the game is over")
+        if self.playing:
+            raise Refused("a week is being played; decide when it ends")
+        if lab not in self.human_labs:
+            raise Refused(f"{self.lab_name(lab)} is not yours to play")
+
     def cancel(self, lab: int, index: int) -> str:
         """Take decision `index` out of the lab's book."""
+        self._check_turn(lab)
         book = self.book(lab)
         if not 0 <= index < len(book):
             raise Refused(f"there is no decision number {index + 1} this week")
@@ -258,10 +269,7 @@ class Session:
     # ------------------------------------------------------------------ talks
     def offer(self, lab: int, offer: dict[str, Any]) -> tuple[str, str, deals.Answers]:
         """One round of talks with a partner, now. Returns (answer, words, answers)."""
-        if self.over:
-            raise Refused("the game is over")
-        if lab not in self.human_labs:
-            raise Refused(f"{self.lab_name(lab)} is not yours to play")
+        self._check_turn(lab)
         p = self.params
         known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
         for key, ids in known.items():
@@ -282,14 +290,23 @@ class Session:
         """Play the week: the people's books, the AI for everyone else."""
         if self.over:
             raise Refused("the game is over")
+        self.playing = True
+        try:
+            return self._end_week()
+        finally:
+            self.playing = False
+
+    def _end_week(self) -> turn.Report:
         p = self.params
         chosen, covered = book_actions(self.world, {lab: self.book(lab) for lab in self.human_labs})
+        entries = []
         for lab in self.human_labs:
             entry = log_entry(chosen, 0, lab, self.week, p)
             if self.rounds.get(lab):
                 entry["offers"] = self.rounds[lab]
-            self.log.append(entry)
+            entries.append(entry)
         self.world, report = play_week(self.world, self.controllers, chosen, covered)
+        self.log.extend(entries)  # the log and the world move together (a save between them is whole)
         self.books.clear()
         self.rounds.clear()
         self._previews.clear()
@@ -377,6 +394,8 @@ class Session:
         """Save this game (to `path`, or a new file in the saves folder named by the
         scenario, lab, week and time); this week's pending decisions are not part of the
         state yet."""
+        if self.playing:
+            raise SaveError("a week is being played; save when it ends")
         path = Path(path) if path is not None else self.default_save_path()
         write_save(path, self.document())
         self.unsaved_weeks = 0

@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from game.engine import compute, deals, economy
-from game.engine.params import HOURS_PER_WEEK, TRAIN, Params
+from game.engine.params import HOURS_PER_WEEK, TRAIN, WEEKS_PER_YEAR, Params
 from game.engine.state import RUN_POST, RUN_PRETRAIN, World
 from game.engine.training import capability
 
@@ -332,3 +332,6 @@ def run_plan(session: Session, lab: int, flop: float) -> tuple[float, float]:
     return run_eta_weeks(session.params, after, lab, flop), session.capability_of(lab, flop)
 
 
+def interest_per_week(session: Session, usd: float) -> float:
+    """A week's interest on `usd` of debt at the lenders' rate."""
+    return usd * session.params.rules.finance.interest_rate / WEEKS_PER_YEAR

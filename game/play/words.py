@@ -114,5 +114,6 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def money(x: float) -> str:
-    """USD in a sentence: $1.25B, $230M."""
-    return f"${x / 1e9:,.2f}B" if abs(x) >= 1e9 else f"${x / 1e6:,.0f}M"
+    """USD in a sentence: $1.25B, $230M, -$40M."""
+    sign, a = ("-" if x < 0 else ""), abs(x)
+    return f"{sign}${a / 1e9:,.2f}B" if a >= 1e9 else f"{sign}${a / 1e6:,.0f}M"

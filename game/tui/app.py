@@ -235,8 +235,8 @@ class AgiRaceApp(App):
         if self.fast_forwarding:  # pressed again: stop after this week
             self.fast_forwarding = False
             return
-        if session is None or session.over:
-            return
+        if session is None or session.over or not isinstance(self.screen, HQScreen):
+            return  # fast-forward starts from the dashboard, with no form open
         self.ff_votes.add(self.player)
         following = self._next_human()
         if following is not None:  # hot seat: everyone must agree; the next player is asked
@@ -247,6 +247,7 @@ class AgiRaceApp(App):
             )
             return
         if len(session.human_labs) > 1 and not set(session.human_labs) <= self.ff_votes:
+            self.notify("Fast-forward needs every player's f; this week ends as with n.", timeout=4)
             self.action_end_week()
             return
         idle = [
@@ -289,17 +290,24 @@ class AgiRaceApp(App):
 
     def _stop_reason(self, news: list[NewsItem], seen: dict[int, set[str]], humans: list[int]) -> str | None:
         session = self.game
+
+        def said(lab: int | None, text: str) -> str:
+            """The reason, or only whose it is when other players are watching (hot seat)."""
+            if lab is None or len(humans) == 1:
+                return text
+            return f"{session.lab_name(lab)} has something to look at."
+
         for item in news:
             if item.kind == RELEASE:
                 return item.text
             if item.kind == EVENT and (item.lab is None or item.lab in humans):
-                return item.text
+                return said(item.lab, item.text)
             if item.private and item.lab in humans and item.urgent:
-                return item.text
+                return said(item.lab, item.text)
         for lab in humans:
             for alert in intel.alerts(session, lab):
                 if alert.key not in seen[lab]:
-                    return alert.text
+                    return said(lab, alert.text)
         return None
 
     def on_fast_forward_done(self, message: FastForwardDone) -> None:
@@ -333,11 +341,12 @@ class AgiRaceApp(App):
             self.settings["guide"] = False  # the guide is for the first game
             self._write_settings()
         entries = [attrs.asdict(e) for e in board.entries]
-        self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading))
+        names = {lab.id: lab.name for lab in self.catalog.labs}
+        self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading, names))
 
     # ------------------------------------------------------------- save, quit
     def action_save(self) -> None:
-        if self.session is None:
+        if self.session is None or self.fast_forwarding:  # a week is being played: save after it
             return
         try:
             path = self.session.save(self.session.default_save_path())
@@ -370,7 +379,7 @@ class AgiRaceApp(App):
     # --------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.session is None or self.session.over:
+        if self.session is None or self.session.over or self.fast_forwarding:
             return
         yield SystemCommand("End week", "Play the week", self.action_end_week)
         yield SystemCommand("Fast-forward", "Play weeks until something needs you", self.action_fast_forward)

@@ -33,10 +33,6 @@ class FastForwardDone(Message):
         self.reason = reason
 
 
-class Decided(Message):
-    """A decision went into this week's book (the dashboard refreshes its figures)."""
-
-
 class StartGame(Message):
     """The title screen made a session: play it."""
 

@@ -19,7 +19,6 @@ from textual.widgets import Button, Footer, Input, Select, Static
 from game.play.decisions import Decision, Refused
 from game.play.session import LowRunway
 from game.tui import bindings
-from game.tui.messages import Decided
 from game.tui.widgets.header import GameHeader
 
 if TYPE_CHECKING:
@@ -69,6 +68,9 @@ class GameScreen(Screen):
 
     def refresh_view(self) -> None:
         """Show the session as it is now."""
+
+    def action_back(self) -> None:
+        self.dismiss()
 
     def show(self, widget_id: str, content: Content | str) -> None:
         self.query_one(f"#{widget_id}", Static).update(
@@ -174,7 +176,6 @@ class FormScreen(GameScreen):
             return
         self.refresh_view()
         self.say(f"Added to this week's orders (b lists them): {text}")
-        self.post_message(Decided())
 
     def fill(self, **values: str) -> None:
         """Put values in fields (a partner's counter) without clearing the message that
@@ -188,7 +189,7 @@ class FormScreen(GameScreen):
         self.show("message", error(text) if failed else plain(text))
 
     @on(Button.Pressed, "#back")
-    def action_back(self) -> None:
+    def _back_pressed(self) -> None:
         self.dismiss()
 
     def value(self, widget_id: str) -> object:

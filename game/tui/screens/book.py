@@ -33,7 +33,7 @@ class BookScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.query_one("#book", DataTable).add_columns("#", "cash this week", "decision")
-        self.query_one("#orders", DataTable).add_columns("GPUs", "via", "arrive", "week")
+        self.query_one("#orders", DataTable).add_columns("GPUs", "via", "arrive")
         super().on_mount()
 
     def refresh_view(self) -> None:
@@ -48,7 +48,13 @@ class BookScreen(GameScreen):
         if lines:
             self.show(
                 "totals",
-                f"Cash {money(v.cash)}; these decisions cost {money(-preview.spend)} this week; with halls being "
+                f"Cash {money(v.cash)}; these decisions "
+                + (
+                    f"cost {money(-preview.spend)}"
+                    if preview.spend <= 0
+                    else f"bring in {money(preview.spend)}"
+                )
+                + " this week; with halls being "
                 f"built you keep {money(preview.cash_after)} before revenue and running costs. Runway after: "
                 f"{weeks(preview.runway_weeks)}.",
             )
@@ -57,7 +63,7 @@ class BookScreen(GameScreen):
         orders = self.query_one("#orders", DataTable)
         orders.clear()
         for o in views.orders_view(s, lab):
-            orders.add_row(f"{count(o.count)} {o.gpu}", o.vendor, day(o.arrive_date), str(o.arrive_week))
+            orders.add_row(f"{count(o.count)} {o.gpu}", o.vendor, day(o.arrive_date))
         waiting = []
         if v.warehouse:
             waiting.append(
@@ -86,6 +92,3 @@ class BookScreen(GameScreen):
         self.refresh_view()
         if table.row_count:  # the cursor stays where it was (on the next decision)
             table.move_cursor(row=min(row, table.row_count - 1))
-
-    def action_back(self) -> None:
-        self.dismiss()

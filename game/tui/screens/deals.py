@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from game.play import decisions, market, views
 from game.play.decisions import Refused
+from game.play.words import plural
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -32,7 +33,12 @@ class DealsScreen(FormScreen):
         yield row(
             "Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0])
         )
-        yield row("GPU", choice("gpu", [(g.id, g.id) for g in p.catalog.gpus], value="H100"))
+        yield row(
+            "GPU",
+            choice(
+                "gpu", [(g.id, g.id) for g in p.catalog.gpus], value=p.gpu_ids[min(1, len(p.gpu_ids) - 1)]
+            ),
+        )
         yield row("Count", number("count", "20000"))
         yield row("Start in (weeks)", number("start", "0"))
         yield row("Term (weeks)", number("weeks", "52"))
@@ -74,7 +80,9 @@ class DealsScreen(FormScreen):
             "Partners: relationship from -1 (hostile) to +1 (close); patience = offers heard before they stop"
         ]
         for q in views.partner_views(s, lab):
-            lines.append(f"  {q.name}: relationship {q.relationship:+.2f}, patience {q.patience:.0f} offers")
+            lines.append(
+                f"  {q.name}: relationship {q.relationship:+.2f}, patience {plural(math.ceil(q.patience), 'offer')}"
+            )
         owed = views.lab_view(s, lab).revenue_share
         if owed > 0:
             lines.append(f"  You owe investors {owed:.1%} of your revenue.")

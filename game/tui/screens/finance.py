@@ -66,13 +66,13 @@ class FinanceScreen(FormScreen):
             return (
                 f"Asking {money(amount)}: investors put in up to {money(got)} at about {money(v.valuation)} "
                 f"pre-money (post-money about {money(v.valuation + got)}); your share goes from {v.share:.1%} "
-                f"to about {v.share * v.valuation / (v.valuation + got):.1%}. The final price moves a little "
-                "with investors' mood."
+                f"to about {v.share * v.valuation / (v.valuation + got):.1%}. Investors' price is set when "
+                "the round is made, a few percent either way."
             )
         if what == "borrow":
             rate = self.session.params.rules.finance.interest_rate
             return (
                 f"Lenders will lend up to {money(v.credit)} against your GPUs. {money(amount)} at {rate:.0%} a year: "
-                f"{money(amount * rate / 52)} a week in interest."
+                f"{money(views.interest_per_week(self.session, amount))} a week in interest."
             )
         return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."

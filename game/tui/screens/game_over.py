@@ -21,8 +21,11 @@ from game.tui.widgets.header import GameHeader
 class GameOverScreen(Screen):
     BINDINGS = bindings.GAME_OVER
 
-    def __init__(self, debrief: Debrief, board: list[dict[str, Any]], heading: str) -> None:
+    def __init__(
+        self, debrief: Debrief, board: list[dict[str, Any]], heading: str, names: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
+        self.names = names or {}  # lab id -> name, for the hall of fame
         self.debrief = debrief
         self.board = board
         self.heading = heading
@@ -49,7 +52,11 @@ class GameOverScreen(Screen):
         lines.append(plain("  (? explains the score)"))
         lines.append(styled("[b]Hall of fame[/b] $h", h=self.heading))
         for i, e in enumerate(self.board[:5]):
-            lines.append(plain(f"  {i + 1}. {e['lab']} {float(e['score']):,.0f} - {e['result']}"))
+            lines.append(
+                plain(
+                    f"  {i + 1}. {self.names.get(e['lab'], e['lab'])} {float(e['score']):,.0f} - {e['result']}"
+                )
+            )
         if not self.board:
             lines.append(plain("  (empty)"))
         return Content("\n").join(lines)

@@ -35,11 +35,10 @@ def bar(fraction: float, width: int = BAR) -> str:
 
 class HQScreen(GameScreen):
     BINDINGS = bindings.HQ
-    show_guide = True  # the player's g toggles it for the session's dashboards
 
     def __init__(self, session: Session, lab: int, guide: bool = False) -> None:
         super().__init__(session, lab)
-        self.guide = guide  # the first-game guide is on (the app's setting)
+        self.guide = guide  # the first-game guide is on (the app's setting; g hides it here)
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="hq"):
@@ -80,7 +79,7 @@ class HQScreen(GameScreen):
         self.set_class(width >= 170, "-three")
 
     def action_toggle_guide(self) -> None:
-        type(self).show_guide = not type(self).show_guide
+        self.guide = not self.guide
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -88,7 +87,11 @@ class HQScreen(GameScreen):
         v = views.lab_view(s, lab)
         self.sub_title = f"{v.name} · week {v.week} · {day(v.date)}"
         self._guide()
-        pending = f" ({money(v.pending)} ordered)" if v.pending else ""
+        pending = ""
+        if v.pending:
+            pending = (
+                f" ({money(v.pending)} ordered)" if v.pending > 0 else f" (+{money(-v.pending)} coming in)"
+            )
         next_round = "now" if v.next_round <= v.date else day(v.next_round)
         c = v.compute
         total = sum(c.values())
@@ -99,7 +102,14 @@ class HQScreen(GameScreen):
             else "none"
         )
         status = [
-            plain(f"Cash {money(v.cash)}{pending} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}"),
+            plain(
+                f"Cash {money(v.cash)}{pending} · "
+                + (
+                    f"burn {money(v.burn)}/wk · runway {weeks(v.runway)}"
+                    if v.burn > 0
+                    else f"profit {money(-v.burn)}/wk"
+                )
+            ),
             plain(f"Value {money(v.valuation)} · your share {v.share:.1%} · debt {money(v.debt)}"),
             plain(f"Users {count(v.users)} · revenue ~{money(v.revenue)}/wk · next round {next_round}"),
             plain(f"Compute {flops(total)} ({split})"),
@@ -127,12 +137,15 @@ class HQScreen(GameScreen):
         self._charts()
         self._sites(v)
         news = [n for n in s.news if n.seen_by(lab)][-6:]
-        text = [styled("[b]News[/b] (l: all)")] + [plain(f"w{n.week}: {n.text}") for n in reversed(news)]
+        date = self.session.params.date_of
+        text = [styled("[b]News[/b] (l: all)")] + [
+            plain(f"{date(n.week):%d %b}: {n.text}") for n in reversed(news)
+        ]
         self.query_one("#news", Static).update(Content("\n").join(text))
 
     def _guide(self) -> None:
         guide = self.query_one("#guide", Static)
-        step = next_step(self.session, self.lab) if type(self).show_guide and self.guide else None
+        step = next_step(self.session, self.lab) if self.guide else None
         guide.display = step is not None
         if step is not None:
             guide.update(styled("[b]Next:[/b] $what [dim](g hides this guide)[/]", what=step.what))
@@ -169,7 +182,7 @@ class HQScreen(GameScreen):
                 )
         planned = [d for d in self.session.book(self.lab) if d.kind == "run"]
         for d in planned:
-            lines.append(plain(f"starts when the week ends: {d.label(self.session.params)[8:]}"))
+            lines.append(plain(f"starts when the week ends: a {flop(getattr(d, 'flop', 0.0))} run"))
         if not v.runs and not planned:
             lines.append(styled("[$error]none: press t to plan one[/]"))
         self.query_one("#runs", Static).update(Content("\n").join(lines))

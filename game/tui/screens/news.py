@@ -26,6 +26,3 @@ class NewsScreen(GameScreen):
             for n in reversed(items)
         ]
         self.query_one("#log", Static).update(Content("\n").join(lines) if lines else plain("No news yet."))
-
-    def action_back(self) -> None:
-        self.dismiss()

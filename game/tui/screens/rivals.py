@@ -63,6 +63,3 @@ class RivalsScreen(GameScreen):
         chart = self.query_one("#race-chart", RaceChart)
         chart.series = self._series()
         chart.refresh()
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -73,8 +73,8 @@ class SitesScreen(FormScreen):
         if what == "turbines":
             return (
                 f"{mw(amount)} of turbines: {money(amount * r.turbine_usd_per_mw)}, running in "
-                f"{r.turbine_weeks} weeks; the permits allow {mw(r.turbine_room_mw)} more. Fuel costs more "
-                f"than grid power ({money(r.power_usd_per_mwh)}/MWh)."
+                f"{r.turbine_weeks} weeks; the permits allow {mw(r.turbine_room_mw)} more. Their fuel costs "
+                f"more than this site's grid power ({money(r.power_usd_per_mwh)}/MWh)."
             )
         weeks = -(-amount // r.hall_mw_per_week)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
