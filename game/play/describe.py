@@ -30,11 +30,12 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
         if d.count > left:
             text += f". NVIDIA has {left:,.0f} left this quarter: you may get fewer"
     elif isinstance(d, dec.BuildHalls):
-        s = p.site_ids.index(d.site)
-        weeks = math.ceil(d.mw / p.site_build_mw_per_week[s])
+        from game.play.market import hall_plan
+
+        plan = hall_plan(session, lab, d.site, 0.0)  # the book holds it already
         text += (
-            f": ~{weeks} weeks, {money(d.mw * p.site_build_usd_per_mw[s])} paid as built "
-            f"({money(min(d.mw, p.site_build_mw_per_week[s]) * p.site_build_usd_per_mw[s])} a week)"
+            f": all your halls there finished in ~{plan['weeks']:.0f} weeks; {money(d.mw * plan['usd_per_mw'])} "
+            f"paid as built (up to {money(plan['weekly'])} a week at the site's pace)"
         )
     elif isinstance(d, dec.OrderTurbines):
         s = p.site_ids.index(d.site)

@@ -12,7 +12,7 @@ import numpy as np
 
 from game.engine import compute, deals
 from game.engine.params import HOURS_PER_WEEK
-from game.play.decisions import BuyGpus
+from game.play.decisions import BuildHalls, BuyGpus
 from game.play.views import SiteView, site_views
 
 if TYPE_CHECKING:
@@ -136,3 +136,21 @@ def list_price(session: Session, partner: str, gpu: str) -> float:
 def rental_cost(count: int, price: float, weeks: int) -> float:
     """What renting `count` GPUs at `price` per GPU-hour for `weeks` weeks costs in all."""
     return count * price * HOURS_PER_WEEK * weeks
+
+
+def hall_plan(session: Session, lab: int, site: str, mw: float) -> dict[str, float]:
+    """Halls of `mw` at `site`, queued behind the lab's halls building there and those in
+    this week's book: weeks until they are all finished, their cost, and what the site's
+    build rate lets the lab spend a week."""
+    p, w = session.params, session.world
+    s = p.site_ids.index(site)
+    rate, usd = float(p.site_build_mw_per_week[s]), float(p.site_build_usd_per_mw[s])
+    booked = sum(d.mw for d in session.book(lab) if isinstance(d, BuildHalls) and d.site == site)
+    ahead = float(w.hall_building[0, lab, s]) + booked
+    return {
+        "weeks": float(np.ceil((ahead + mw) / rate)),
+        "cost": mw * usd,
+        "weekly": min(ahead + mw, rate) * usd,
+        "rate": rate,
+        "usd_per_mw": usd,
+    }

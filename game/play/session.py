@@ -40,7 +40,7 @@ from game.saves import (
     write_save,
 )
 
-__all__ = ["LowRunway", "Preview", "Refused", "Session"]
+__all__ = ["LowRunway", "OfferReply", "Preview", "Refused", "Session"]
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
@@ -74,6 +74,20 @@ class Preview:
 
 def _flows(report: turn.Report, lab: int) -> float:
     return float(sum(report.flows[0, lab, economy.FLOW_INDEX[k]] for k in DECISION_FLOWS))
+
+
+@attrs.frozen
+class OfferReply:
+    """A partner's answer to one offer: accept, counter, stall or reject, its words, and
+    the terms a counter names (a rental's GPUs and price; an investment's amount and the
+    share of revenue it wants)."""
+
+    answer: str
+    words: str
+    count: int
+    price: float  # USD per GPU-hour
+    share: float  # of revenue
+    invest: float  # USD
 
 
 @attrs.define
@@ -267,8 +281,8 @@ class Session:
         return float(capability(flop, self.world.software[0, lab]))
 
     # ------------------------------------------------------------------ talks
-    def offer(self, lab: int, offer: dict[str, Any]) -> tuple[str, str, deals.Answers]:
-        """One round of talks with a partner, now. Returns (answer, words, answers)."""
+    def offer(self, lab: int, offer: dict[str, Any]) -> OfferReply:
+        """One round of talks with a partner, now: its answer, in words and in terms."""
         self._check_turn(lab)
         p = self.params
         known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
@@ -283,7 +297,14 @@ class Session:
         self.rounds.setdefault(lab, []).append(dict(offer))
         words = offer_message(p, a, ans, 0, lab)
         self.news.append(NewsItem(self.week, words, "deal", lab, private=True))
-        return deals.ANSWERS[int(ans.answer[0, lab])], words, ans
+        return OfferReply(
+            answer=deals.ANSWERS[int(ans.answer[0, lab])],
+            words=words,
+            count=int(ans.count[0, lab]),
+            price=float(ans.price[0, lab]),
+            share=float(ans.share[0, lab]),
+            invest=float(ans.invest[0, lab]),
+        )
 
     # ------------------------------------------------------------------ weeks
     def end_week(self) -> turn.Report:

@@ -185,11 +185,8 @@ class AgiRaceApp(App):
         self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
         if len(session.human_labs) > 1:
             name = session.lab_name(self.player)
-            self.push_screen(
-                HandoverScreen(
-                    f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."
-                )
-            )
+            text = f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."
+            self.push_screen(HandoverScreen(text), lambda _: self._tell_news())  # each player hears their own news
 
     # ------------------------------------------------------------------- turns
     def _next_human(self) -> int | None:
@@ -212,7 +209,8 @@ class AgiRaceApp(App):
         if not session.over:
             self.player = session.human_labs[0] if session.human_labs else 0
             self._show_player()
-            self._tell_news()
+            if len(session.human_labs) == 1:
+                self._tell_news()  # in hot seat, after the hand-over
 
     def _play_week(self) -> None:
         self.ff_votes.clear()

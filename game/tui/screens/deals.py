@@ -125,15 +125,13 @@ class DealsScreen(FormScreen):
 
     def confirm(self) -> None:  # an offer is talked through now, not queued
         try:
-            answer, words, ans = self.session.offer(self.lab, self._offer())
+            reply = self.session.offer(self.lab, self._offer())
         except Refused as err:
             self.say(str(err), failed=True)
             return
-        if answer == "counter":
-            self.fill(
-                count=str(int(ans.count[0, self.lab])),
-                price=f"{math.ceil(float(ans.price[0, self.lab]) * 100) / 100:.2f}",
-            )
+        words = reply.words
+        if reply.answer == "counter":
+            self.fill(count=str(reply.count), price=f"{math.ceil(reply.price * 100) / 100:.2f}")
             words += "  (their terms are filled in: make the offer again to accept)"
         self.say(words)
         self.refresh_view()
@@ -149,17 +147,13 @@ class DealsScreen(FormScreen):
         try:
             usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_USD, unit="$")
             share = parse_number(self.text("share"), "share", 0, 90) / 100.0
-            _, words, ans = self.session.offer(
-                self.lab, {"partner": self.investor, "invest": usd, "share": share}
-            )
+            reply = self.session.offer(self.lab, {"partner": self.investor, "invest": usd, "share": share})
         except Refused as err:
             self.say(str(err), failed=True)
             return
-        if ans.answer[0, self.lab] == 1:  # a counter names the amount and share it would take
-            self.fill(
-                invest=f"{float(ans.invest[0, self.lab]) / 1e9:.2f}B",
-                share=f"{math.ceil(float(ans.share[0, self.lab]) * 1000) / 10:.1f}",
-            )
+        words = reply.words
+        if reply.answer == "counter":  # a counter names the amount and share it would take
+            self.fill(invest=f"{reply.invest / 1e9:.2f}B", share=f"{math.ceil(reply.share * 1000) / 10:.1f}")
             words += "  (their terms are filled in: ask again to accept)"
         self.say(words)
         self.refresh_view()

@@ -112,6 +112,9 @@ class ForecastScreen(GameScreen):
         fc, s = message.forecast, self.session
         p = s.params
         played_as = s.guessed_styles() | self.futures_styles
+        for other in s.humans:  # another player's style is read from their private log: not shown
+            if other != p.lab_ids[self.lab]:
+                played_as[other] = "as they have played"
         lines = [
             f"{fc.futures} futures, {fc.weeks_played} weeks ahead",
             "played as: " + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids)),

@@ -76,11 +76,12 @@ class SitesScreen(FormScreen):
                 f"{r.turbine_weeks} weeks; the permits allow {mw(r.turbine_room_mw)} more. Their fuel costs "
                 f"more than this site's grid power ({money(r.power_usd_per_mwh)}/MWh)."
             )
-        weeks = -(-amount // r.hall_mw_per_week)
+        plan = market.hall_plan(self.session, self.lab, r.id, amount)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
         power = f"your own spare power here: {mw(spare)}; " if spare >= 1 else ""
         return (
-            f"{mw(amount)} of halls: {money(amount * r.hall_usd_per_mw)} paid as built over ~{weeks:.0f} weeks "
-            f"({mw(r.hall_mw_per_week)} a week). They need power: {power}{mw(r.grid_free_mw)} of grid is free "
-            "now, claimed by halls as they are finished (other labs building here compete for it)."
+            f"{mw(amount)} of halls: {money(plan['cost'])} paid as built, finished in ~{plan['weeks']:.0f} weeks "
+            f"behind what you are building here ({mw(plan['rate'])} a week). They need power: {power}"
+            f"{mw(r.grid_free_mw)} of grid is free now, claimed by halls as they are finished (other labs "
+            "building here compete for it)."
         )
