@@ -75,6 +75,7 @@ class AgiRaceApp(App):
         self.ff_votes: set[int] = set()
         self.autosave_every: int | None = None  # None: the session's default
         self.settings = self._read_settings()
+        self.keymap: dict[str, str] = {}  # the player's remapped keys (binding id -> keys)
 
     # ---------------------------------------------------------------- settings
     @staticmethod
@@ -117,7 +118,8 @@ class AgiRaceApp(App):
             self.notify(
                 f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}", severity="error"
             )
-        self.set_keymap({k: v for k, v in data.items() if k not in bad})
+        self.keymap = {k: v for k, v in data.items() if k not in bad}
+        self.set_keymap(self.keymap)
 
     # ----------------------------------------------------------------- screens
     def on_mount(self) -> None:
@@ -154,7 +156,7 @@ class AgiRaceApp(App):
         self.player = humans[0] if humans else 0
         self.ff_votes.clear()
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"], keymap=self.keymap))
         if session.over:
             self.show_game_over()
 
@@ -163,7 +165,7 @@ class AgiRaceApp(App):
 
     def action_open(self, name: str) -> None:
         if name == "help":  # help is there whatever the state of the game
-            self.push_screen(HelpScreen(self.catalog.rules.score))
+            self.push_screen(HelpScreen(self.catalog.rules.score, self.keymap))
             return
         if self.session is None or self.session.over or self.fast_forwarding:
             return
@@ -182,11 +184,13 @@ class AgiRaceApp(App):
             top.refresh_view()  # the same player again: refresh the dashboard in place
             return
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"], keymap=self.keymap))
         if len(session.human_labs) > 1:
             name = session.lab_name(self.player)
             text = f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."
-            self.push_screen(HandoverScreen(text), lambda _: self._tell_news())  # each player hears their own news
+            self.push_screen(
+                HandoverScreen(text), lambda _: self._tell_news()
+            )  # each player hears their own news
 
     # ------------------------------------------------------------------- turns
     def _next_human(self) -> int | None:

@@ -79,7 +79,13 @@ ALL: list[Binding] = [
 ]
 
 
-def more_keys(keys: list[BindingType]) -> str:
+def key_of(binding: Binding, keymap: dict[str, str] | None = None) -> str:
+    """The key a player presses for a binding, after their remapping, as help writes it."""
+    keys = (keymap or {}).get(binding.id or "", binding.key)
+    return keys.split(",")[0].replace("question_mark", "?")
+
+
+def more_keys(keys: list[BindingType], keymap: dict[str, str] | None = None) -> str:
     """The line under the footer: the keys it has no room for (at 80 columns)."""
     shown = [b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide",)]
-    return " · ".join(f"{b.key.split(',')[0].replace('question_mark', '?')} {b.description}" for b in shown)
+    return " · ".join(f"{key_of(b, keymap)} {b.description}" for b in shown)

@@ -55,9 +55,10 @@ def unwrap(text: str) -> str:
 class HelpScreen(Screen):
     BINDINGS = bindings.FORM
 
-    def __init__(self, rules: Any = None) -> None:
+    def __init__(self, rules: Any = None, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.rules = rules
+        self.keymap = keymap or {}  # the player's remapped keys
 
     def compose(self) -> ComposeResult:
         yield GameHeader()
@@ -77,7 +78,7 @@ class HelpScreen(Screen):
             stake=points(r.points_per_billion_owned if r else 0),
         )  # fmt: skip
         keys = [
-            f"  {b.key.replace('question_mark', '?'):<10} {b.tooltip or b.description}"
+            f"  {bindings.key_of(b, self.keymap):<10} {b.tooltip or b.description}"
             for b in bindings.HQ
             if isinstance(b, Binding)
         ]

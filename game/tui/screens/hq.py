@@ -36,9 +36,12 @@ def bar(fraction: float, width: int = BAR) -> str:
 class HQScreen(GameScreen):
     BINDINGS = bindings.HQ
 
-    def __init__(self, session: Session, lab: int, guide: bool = False) -> None:
+    def __init__(
+        self, session: Session, lab: int, guide: bool = False, keymap: dict[str, str] | None = None
+    ) -> None:
         super().__init__(session, lab)
         self.guide = guide  # the first-game guide is on (the app's setting; g hides it here)
+        self.keymap = keymap or {}  # the player's remapped keys
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="hq"):
@@ -63,7 +66,7 @@ class HQScreen(GameScreen):
                 with Vertical(id="hq-c"):
                     yield Static(id="sites", markup=False)
                     yield Static(id="news", markup=False)
-        yield Static(bindings.more_keys(bindings.HQ), id="more-keys", markup=False)
+        yield Static(bindings.more_keys(bindings.HQ, self.keymap), id="more-keys", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#race", DataTable)
