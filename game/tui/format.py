@@ -52,7 +52,7 @@ def count(x: float) -> str:
 
 
 def mw(x: float) -> str:
-    return f"{x:,.0f} MW" if abs(x) >= 10 else f"{x:,.1f} MW"
+    return f"{x:,.0f} MW" if abs(x) >= 10 or x == 0 else f"{x:,.1f} MW"
 
 
 def weeks(x: float) -> str:
