@@ -229,6 +229,20 @@ class Difficulty:
     price_premium: float = num(0.5, 2, "multiplier of a partner's list price")
 
 
+HISTORY_MEASURES = ("users", "revenue_rate", "revenue_year", "valuation", "raised", "compute", "weeks_per_release")
+
+
+@attrs.frozen
+class HistoryRow:
+    """One figure of the history the AI-vs-AI games are checked against (assets/history.toml)."""
+
+    id: str
+    lab: str = text()
+    what: str = _field(Choice(HISTORY_MEASURES))
+    date: dt.date = date()
+    value: float = num(0, 1e15, "the measure's unit")
+
+
 @attrs.frozen
 class Catalog:
     gpus: tuple[Gpu, ...]

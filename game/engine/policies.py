@@ -75,6 +75,15 @@ def make_controllers(
     return Controllers(chosen, levels, ai, knobs)
 
 
+def with_knobs(ctl: Controllers, labs: np.ndarray, **knobs: float) -> Controllers:
+    """`ctl` with some knobs set to new values for the labs where `labs` (L,) is true (a
+    scripted strategy that plays the AI with one lever pushed)."""
+    changed = dict(ctl.knobs)
+    for name, value in knobs.items():
+        changed[name] = np.where(labs, value, ctl.knobs[name])
+    return attrs.evolve(ctl, knobs=changed)
+
+
 def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actions:
     """Actions for every AI-controlled lab; other labs keep `base` (default: idle)."""
     p = world.params
