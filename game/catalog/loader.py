@@ -25,6 +25,7 @@ from game.catalog.records import (
     Rules,
     ScoreRules,
     Site,
+    TalentRules,
     TrainingRules,
 )
 from game.catalog.schema import Schema
@@ -67,6 +68,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     sections = {
         "training": TrainingRules,
         "research": ResearchRules,
+        "talent": TalentRules,
         "market": MarketRules,
         "finance": FinanceRules,
         "deals": DealRules,

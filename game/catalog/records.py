@@ -123,6 +123,8 @@ class TrainingRules:
     mfu_drop_per_doubling: float = num(0, 0.5, "fraction")
     post_training_weeks: int = num(0, 104, "weeks", integer=True)
     min_run_flop: float = num(1, 1e40, "FLOP")
+    capability_noise: float = num(0, 2, "orders of magnitude (standard deviation)")
+    agi_band: float = num(0, 10, "orders of magnitude either side")
 
 
 @attrs.frozen
@@ -131,11 +133,31 @@ class ResearchRules:
     baseline_growth_per_year: float = num(1, 100, "x per year")
     frontier_compute_growth_per_year: float = num(1, 100, "x per year")
     ref_research_flops: float = num(1, 1e40, "FLOP/s")
-    research_exponent: float = num(0, 2, "exponent")
-    ref_staff_usd_week: float = num(1, 1e12, "USD per week")
-    staff_exponent: float = num(0, 2, "exponent")
+    ref_researchers: float = num(1, 1e7, "researchers")
+    compute_weight: float = num(0, 1, "share of compute in research effort")
+    returns: float = num(0, 2, "exponent")
+    max_effort: float = num(1, 1e6, "multiple of the reference effort")
+    catch_up_per_oom: float = num(0, 100, "extra growth per order of magnitude behind")
+    catch_up_max_gap: float = num(0, 10, "orders of magnitude")
     ai_rnd_start_capability: float = num(0, 60, "log10 FLOP")
     ai_rnd_max_speedup: float = num(0, 1000, "multiplier")
+
+
+@attrs.frozen
+class TalentRules:
+    id: str
+    pool: float = num(1, 1e8, "researchers")
+    pool_growth_per_year: float = num(1, 10, "x per year")
+    wage_usd_year: float = num(1e3, 1e8, "USD per researcher-year")
+    wage_growth_per_year: float = num(0.5, 10, "x per year")
+    scarcity_premium: float = num(0, 100, "wage multiple at a fully hired pool")
+    hire_share_per_week: float = num(0, 1, "fraction of the free pool per week")
+    max_growth_per_week: float = num(0, 1, "fraction of the lab's staff per week")
+    min_hires_per_week: float = num(0, 1e6, "researchers per week")
+    layoff_slack: float = num(0, 10, "fraction over the budget before layoffs")
+    ramp_weeks: float = num(1, 520, "weeks")
+    hire_cost_years: float = num(0, 10, "years of wage per hire")
+    severance_weeks: float = num(0, 520, "weeks of wage per layoff")
 
 
 @attrs.frozen
@@ -147,6 +169,8 @@ class MarketRules:
     share_speed_per_week: float = num(0, 1, "fraction per week")
     inference_flops_per_user: float = num(0, 1e20, "FLOP/s per weekly user")
     service_exponent: float = num(0, 10, "exponent")
+    api_growth_per_year: float = num(1, 10, "x per year")
+    api_growth_max: float = num(1, 1000, "x the July-2024 rate")
 
 
 @attrs.frozen
@@ -161,8 +185,19 @@ class FinanceRules:
     raise_max_usd: float = num(0, 1e15, "USD")
     raise_cooldown_weeks: int = num(0, 520, "weeks", integer=True)
     raise_noise: float = num(0, 1, "fraction")
+    step_up_max: float = num(1, 100, "x the last post-money")
+    down_round_discount: float = num(0, 1, "fraction")
+    down_round_attrition: float = num(0, 1, "fraction of researchers")
+    traction_min: float = num(0, 10, "multiplier")
+    traction_max: float = num(0, 10, "multiplier")
+    round_close_weeks: float = num(0, 104, "weeks")
+    round_close_weeks_per_10b: float = num(0, 104, "weeks per $10B")
     loan_to_value: float = num(0, 1, "fraction")
     interest_rate: float = num(0, 1, "fraction per year")
+    interest_per_leverage: float = num(0, 1, "fraction per year at debt = book value")
+    covenant_ltv: float = num(0, 10, "debt over book value")
+    covenant_sweep: float = num(0, 1, "fraction of cash per week")
+    covenant_penalty_rate: float = num(0, 1, "fraction per year")
     gpu_depreciation_per_year: float = num(0, 1, "fraction per year")
     turbine_usd_per_mwh: float = num(0, 1e4, "USD per MWh")
     weeks_per_month: float = num(4, 5, "weeks")
@@ -186,6 +221,9 @@ class DealRules:
     min_counter_share: float = num(0, 1, "fraction")
     slip_probability_per_week: float = num(0, 1, "probability")
     slip_weeks: int = num(0, 52, "weeks", integer=True)
+    long_term_discount: float = num(0, 1, "fraction of the list price")
+    long_term_years: float = num(1, 50, "years")
+    build_speed_per_year: float = num(0, 10, "extra build speed per year of term")
 
 
 @attrs.frozen
@@ -200,6 +238,7 @@ class ScoreRules:
 class Rules:
     training: TrainingRules
     research: ResearchRules
+    talent: TalentRules
     market: MarketRules
     finance: FinanceRules
     deals: DealRules
@@ -229,7 +268,15 @@ class Difficulty:
     price_premium: float = num(0.5, 2, "multiplier of a partner's list price")
 
 
-HISTORY_MEASURES = ("users", "revenue_rate", "revenue_year", "valuation", "raised", "compute", "weeks_per_release")
+HISTORY_MEASURES = (
+    "users",
+    "revenue_rate",
+    "revenue_year",
+    "valuation",
+    "raised",
+    "compute",
+    "weeks_per_release",
+)
 
 
 @attrs.frozen

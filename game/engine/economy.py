@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 
-from game.engine import codes, rng
+from game.engine import codes, compute, research, rng
 from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
@@ -30,6 +31,7 @@ FLOWS = (
     "electricity",
     "rent",
     "staff",
+    "hiring",
     "interest",
     "partner_share",
     "exit_penalty",
@@ -61,6 +63,29 @@ def credit_headroom(p: Params, s: State) -> np.ndarray:
     return np.maximum(limit - s.debt, 0.0) * (~s.bankrupt)
 
 
+def leverage(p: Params, s: State) -> np.ndarray:
+    """Debt over the book value of the lab's GPUs (B, L); 0 without debt."""
+    book = book_value(p, s)
+    return np.where(s.debt > 0, s.debt / np.maximum(book, 1.0), 0.0)
+
+
+def in_breach(p: Params, s: State) -> np.ndarray:
+    """Labs whose debt is over the covenant's share of their GPUs' value (B, L)."""
+    return (s.debt > 0) & (leverage(p, s) > p.rules.finance.covenant_ltv) & ~s.bankrupt
+
+
+def interest_rate(p: Params, s: State) -> np.ndarray:
+    """The yearly rate each lab pays on its debt (B, L): a base rate plus a spread that
+    grows with leverage, plus a penalty while a covenant is breached."""
+    f = p.rules.finance
+    rate = f.interest_rate + f.interest_per_leverage * np.minimum(leverage(p, s), 2.0)
+    return rate + np.where(in_breach(p, s), f.covenant_penalty_rate, 0.0)
+
+
+def interest_per_week(p: Params, s: State) -> np.ndarray:
+    return s.debt * interest_rate(p, s) / WEEKS_PER_YEAR
+
+
 def rent_per_week(s: State) -> np.ndarray:
     """USD a week of GPU rent (B, L)."""
     hours = np.where(contract_active(s), s.contract_count * s.contract_price, 0.0)
@@ -76,9 +101,9 @@ def electricity_per_week(p: Params, s: State) -> np.ndarray:
 def running_costs(p: Params, s: State) -> np.ndarray:
     """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
     interest. Halls under construction add to this while they are built."""
-    interest = s.debt * p.rules.finance.interest_rate / WEEKS_PER_YEAR
+    interest = interest_per_week(p, s)
     building = (np.minimum(s.hall_building, p.site_build_mw_per_week) * p.site_build_usd_per_mw).sum(-1)
-    total = electricity_per_week(p, s) + rent_per_week(s) + s.staff_usd_week + interest + building
+    total = electricity_per_week(p, s) + rent_per_week(s) + research.payroll(p, s) + interest + building
     return total * (~s.bankrupt)
 
 
@@ -106,43 +131,115 @@ def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, a
 
 
 def next_round_week(p: Params, s: State) -> np.ndarray:
-    """The first week investors will hear each lab's next round (B, L)."""
-    return s.last_raise_week.astype(np.int64) + p.rules.finance.raise_cooldown_weeks
+    """The first week investors will hear each lab's next round (B, L): the cooldown after
+    the last round started, and not before a round under way has closed."""
+    cooled = s.last_raise_week.astype(np.int64) + p.rules.finance.raise_cooldown_weeks
+    return np.where(s.round_usd > 0, np.maximum(cooled, s.round_close.astype(np.int64) + 1), cooled)
 
 
 def round_ready(p: Params, s: State) -> np.ndarray:
     """Labs investors will hear this week (B, L)."""
-    return s.week[:, None] >= next_round_week(p, s)
+    return (s.week[:, None] >= next_round_week(p, s)) & (s.round_usd <= 0) & ~s.bankrupt
 
 
-def round_cap(p: Params, s: State, pre_money: np.ndarray | None = None) -> np.ndarray:
-    """The most a round can raise (B, L): a share of the pre-money valuation (today's
-    valuation if none is given), and no more than the market can fund in its mood."""
+def round_cap(p: Params, s: State) -> np.ndarray:
+    """The most a round started this week can raise (B, L) (see `round_terms`)."""
+    return round_terms(p, s).largest
+
+
+def enforce_covenants(p: Params, s: State, ledger: Ledger) -> np.ndarray:
+    """Lenders sweep cash from a lab in breach of its covenant until its debt is back
+    within it: each week a share of its cash, at most the excess. Returns the labs in
+    breach (B, L)."""
     f = p.rules.finance
-    pre = s.valuation if pre_money is None else pre_money
-    return np.minimum(f.raise_max_fraction * pre, f.raise_max_usd * s.mood[:, None])
+    breach = in_breach(p, s)
+    if not breach.any():
+        return breach
+    excess = s.debt - f.covenant_ltv * book_value(p, s)
+    sweep = np.where(breach, np.minimum(excess, np.maximum(s.cash, 0.0) * f.covenant_sweep), 0.0)
+    ledger.pay("repaid", sweep)
+    s.debt = s.debt - sweep
+    return breach
 
 
-def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> np.ndarray:
-    """Funding rounds. Investors set the pre-money near the lab's valuation (a draw
-    spreads it); a round is capped at `raise_max_fraction` of it and at what the
-    market can fund (`raise_max_usd` x mood), and dilutes the founders. Returns the amount raised (B, L)."""
+@attrs.frozen(eq=False)
+class RoundTerms:
+    """What investors would offer each lab this week (B, L), before it asks."""
+
+    ready: np.ndarray  # bool: no round under way and the cooldown has passed
+    pre_money: np.ndarray  # USD
+    largest: np.ndarray  # USD: the most they would put in
+    down: np.ndarray  # bool: priced below the last round's post-money
+    traction: np.ndarray  # multiplier on the round's size from revenue growth and momentum
+
+    def close_weeks(self, p: Params, usd: np.ndarray) -> np.ndarray:
+        """Weeks a round of `usd` takes to close (B, L)."""
+        f = p.rules.finance
+        return np.ceil(f.round_close_weeks + f.round_close_weeks_per_10b * np.asarray(usd) / 1e10).astype(
+            np.int64
+        )
+
+
+def round_terms(p: Params, s: State) -> RoundTerms:
+    """Investors' terms this week. They price the lab near its valuation (a weekly draw
+    spreads it), at most `step_up_max` times the last round's post-money; a lab worth
+    less than that gets a down round, at a discount. The round's size is a share of the
+    pre-money scaled by traction (revenue growth and how far the value has moved since
+    the last round), and at most what the market funds (`raise_max_usd` x mood)."""
     f = p.rules.finance
+    z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
+    fair = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
+    last = np.maximum(s.last_post, 1.0)
+    down = fair < last
+    pre = np.where(down, fair * (1.0 - f.down_round_discount), np.minimum(fair, last * f.step_up_max))
+    growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
+    momentum = np.clip(fair / last, 0.25, 4.0)
+    traction = np.clip(np.sqrt(growth * momentum), f.traction_min, f.traction_max)
+    largest = np.minimum(f.raise_max_fraction * traction * pre, f.raise_max_usd * s.mood[:, None])
+    return RoundTerms(round_ready(p, s), pre, np.where(s.bankrupt, 0.0, largest), down, traction)
+
+
+def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
+    """Start the rounds labs ask for: the terms are fixed now, the money comes when the
+    round closes (`close_rounds`). Returns the amount committed (B, L)."""
     ask = amount(a.raise_usd, 1e15) * alive
     asked = ask > 0
     if not asked.any():
         return np.zeros(s.cash.shape)
-    refuse(asked & ~round_ready(p, s), codes.RAISE_TOO_SOON)
-    go = asked & round_ready(p, s)
-    z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
-    pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
-    cap = round_cap(p, s, pre)
-    raised = np.where(go, np.minimum(ask, cap), 0.0)
-    ledger.receive("equity", raised)
-    s.founder_share = np.where(go, s.founder_share * pre / (pre + raised), s.founder_share)
-    s.valuation = np.where(go, pre + raised, s.valuation)
+    terms = round_terms(p, s)
+    refuse(asked & (s.round_usd > 0), codes.RAISE_UNDER_WAY)
+    refuse(asked & ~terms.ready & (s.round_usd <= 0), codes.RAISE_TOO_SOON)
+    go = asked & terms.ready
+    size = np.where(go, np.minimum(ask, terms.largest), 0.0)
+    go = go & (size > 0)
+    s.round_usd = np.where(go, size, s.round_usd)
+    s.round_pre = np.where(go, terms.pre_money, s.round_pre)
+    s.round_close = np.where(go, s.week[:, None] + terms.close_weeks(p, size), s.round_close)
     s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
-    return raised
+    return np.where(go, size, 0.0)
+
+
+def close_rounds(p: Params, s: State, ledger: Ledger, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rounds due this week close: the cash comes in and dilutes the founders at the
+    agreed pre-money. After a down round some researchers leave (their options sank).
+    Returns (raised, down round) (B, L)."""
+    due = (s.round_usd > 0) & (s.round_close <= s.week[:, None])
+    if not due.any():
+        return np.zeros(s.cash.shape), np.zeros(s.cash.shape, bool)
+    f = p.rules.finance
+    got = np.where(due & alive, s.round_usd, 0.0)
+    pre = np.maximum(s.round_pre, 1.0)
+    ledger.receive("equity", got)
+    s.founder_share = np.where(got > 0, s.founder_share * pre / (pre + got), s.founder_share)
+    down = (got > 0) & (pre < s.last_post)
+    s.last_post = np.where(got > 0, pre + got, s.last_post)
+    keep = np.where(down, 1.0 - f.down_round_attrition, 1.0).astype(np.float32)  # the fields' own type
+    s.staff = s.staff * keep
+    s.staff_ramped = s.staff_ramped * keep
+    s.round_usd = np.where(due, 0.0, s.round_usd)
+    s.round_pre = np.where(due, 0.0, s.round_pre)
+    s.round_close = np.where(due, 0, s.round_close)
+    return got, down
 
 
 # ------------------------------------------------------------------- weekly order
@@ -170,13 +267,13 @@ def operate(p: Params, s: State, served: np.ndarray, ledger: Ledger) -> np.ndarr
     f = p.rules.finance
     alive = ~s.bankrupt
     subs = s.users * p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month * alive
-    api = s.users * served * p.lab_api_rate * alive
+    api = s.users * served * p.lab_api_rate * p.api_growth[compute.week_row(p, s)][:, None] * alive
     ledger.receive("subscriptions", subs)
     ledger.receive("api", api)
     ledger.pay("electricity", electricity_per_week(p, s) * alive)
     ledger.pay("rent", rent_per_week(s) * alive)
-    ledger.pay("staff", np.maximum(s.staff_usd_week, 0.0) * alive)
-    ledger.pay("interest", s.debt * f.interest_rate / WEEKS_PER_YEAR * alive)
+    ledger.pay("staff", research.payroll(p, s) * alive)
+    ledger.pay("interest", interest_per_week(p, s) * alive)
     revenue = subs + api
     ledger.pay("partner_share", revenue * s.revenue_share)
     s.revenue_fast = s.revenue_fast + (revenue - s.revenue_fast) / 4.0

@@ -19,13 +19,17 @@ from game.catalog import Catalog
 SECONDS_PER_WEEK = 7 * 24 * 3600
 HOURS_PER_WEEK = 7 * 24
 WEEKS_PER_YEAR = 365.25 / 7
-RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date rules.research.ref_research_flops is for
+RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date the rules' and labs' yearly figures are for
 
 # Event cards: the week a card "last fired" before it ever has, and the cooldown of a
 # card that fires once (longer than any game, shorter than the distance from NEVER; both
 # fit the int16 the state keeps weeks in).
 NEVER = -32_000
 ONCE = 30_000
+
+# A GPU counts as a new generation for rents when it has this many times the FLOP/s of
+# the last one (H200 is the same chip as H100; B200 is the next generation).
+RENT_GENERATION_STEP = 1.5
 
 # How the compute of a lab is split each week (last axis of World.split).
 TRAIN, INFER, RESEARCH = 0, 1, 2
@@ -65,8 +69,14 @@ class Params:
     supply_per_quarter: np.ndarray  # (W+1, G) NVIDIA supply for the week's quarter
     quarter: np.ndarray  # (W+1,) int: calendar quarter of each week
     older_gen_factor: np.ndarray  # (W+1, G) price factor once a newer generation ships
+    rent_factor: (
+        np.ndarray
+    )  # (W+1, G) partners' rent factor: older_gen_price_factor per generation shipped since
     partner_capacity: np.ndarray  # (W+1, P, G) GPUs each partner owns for rent
     research_ref_flops: np.ndarray  # (W+1,) the frontier's research compute that week
+    talent_pool: np.ndarray  # (W+1,) researchers the labs compete for
+    wage_week: np.ndarray  # (W+1,) USD a week per researcher before scarcity
+    api_growth: np.ndarray  # (W+1,) API and enterprise revenue per user against July 2024's
 
     # partners (P, G) and (P,)
     partner_price: np.ndarray  # list price per GPU-hour (0 where not offered)
@@ -177,6 +187,15 @@ def make_params(
             first_newer = min(newer)
             older[:, gi] = [factor if d >= first_newer else 1.0 for d in weeks]
     del avail
+    rent = np.ones((len(weeks), len(gpus)))
+    for gi, g in enumerate(gpus):
+        # The generations after g: each at least RENT_GENERATION_STEP times the last one's FLOP/s.
+        level, launches = g.bf16_tflops, []
+        for other in sorted((o for o in gpus if o.available > g.available), key=lambda o: o.available):
+            if other.bf16_tflops >= RENT_GENERATION_STEP * level:
+                level = other.bf16_tflops
+                launches.append(other.available)
+        rent[:, gi] = [factor ** sum(d >= launch for launch in launches) for d in weeks]
 
     capacity = np.zeros((len(weeks), len(partners), len(gpus)))
     price = np.zeros((len(partners), len(gpus)))
@@ -191,6 +210,13 @@ def make_params(
     research = catalog.rules.research
     years = np.array([(d - RESEARCH_REF_DATE).days / 365.25 for d in weeks])
     ref_flops = research.ref_research_flops * research.frontier_compute_growth_per_year**years
+    talent = catalog.rules.talent
+    pool = talent.pool * talent.pool_growth_per_year**years
+    wage = talent.wage_usd_year / WEEKS_PER_YEAR * talent.wage_growth_per_year**years
+    market = catalog.rules.market
+    api_growth = np.clip(
+        market.api_growth_per_year**years, 1.0 / market.api_growth_max, market.api_growth_max
+    )
 
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
         return np.array(values, dtype=dtype)
@@ -210,8 +236,12 @@ def make_params(
         supply_per_quarter=supply,
         quarter=arr([quarter_index(d) for d in weeks], np.int64),
         older_gen_factor=older,
+        rent_factor=rent,
         partner_capacity=capacity,
         research_ref_flops=ref_flops,
+        talent_pool=pool,
+        wage_week=wage,
+        api_growth=api_growth,
         partner_price=price,
         partner_cost=cost,
         partner_risk=arr([q.risk_appetite for q in partners]),

@@ -217,7 +217,8 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     borrow = np.where(alive & (s.cash < 0.5 * reserve), np.minimum(0.95 * headroom, reserve - s.cash), 0.0)
 
     chosen = Actions(
-        order_count=order[:, :, None, :] * (np.arange(len(p.integrator_ids)) == vendor[:, None])[:, None, :, None],
+        order_count=order[:, :, None, :]
+        * (np.arange(len(p.integrator_ids)) == vendor[:, None])[:, None, :, None],
         build_mw=build,
         turbine_mw=turbines,
         substation=substation,
@@ -232,6 +233,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
         offer_site=np.full((B, L), -1),
         offer_invest=np.zeros((B, L)),
         offer_share=np.zeros((B, L)),
+        offer_contract=np.full((B, L), -1),
         exit=np.zeros(s.contract_partner.shape, bool),
         raise_usd=raise_usd,
         borrow_usd=np.maximum(borrow, 0.0),
