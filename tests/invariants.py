@@ -77,7 +77,7 @@ def check_week(before: World, after: World, report: Report) -> None:
     new = (after.contract_partner >= 0) & (before.contract_partner < 0)
     row = compute.week_row(p, before)[:, None, None]
     partner, gpu = np.maximum(after.contract_partner, 0), after.contract_gpu
-    cost = p.partner_cost[partner, gpu] * p.rent_factor[row, gpu]  # deals.partner_cost
+    cost = p.partner_cost[partner, gpu] * p.older_gen_factor[row, gpu]  # deals.partner_cost
     assert (after.contract_price[new] >= cost[new] - 1e-6).all()
 
     # Supply: NVIDIA never ships more than a quarter's supply; partners never have more

@@ -139,6 +139,8 @@ class ResearchRules:
     max_effort: float = num(1, 1e6, "multiple of the reference effort")
     catch_up_per_oom: float = num(0, 100, "extra growth per order of magnitude behind")
     catch_up_max_gap: float = num(0, 10, "orders of magnitude")
+    ideas_ref_software: float = num(0, 30, "log10 multiplier")
+    ideas_half_oom: float = num(0.01, 100, "orders of magnitude")
     ai_rnd_start_capability: float = num(0, 60, "log10 FLOP")
     ai_rnd_max_speedup: float = num(0, 1000, "multiplier")
 
@@ -192,6 +194,7 @@ class FinanceRules:
     traction_max: float = num(0, 10, "multiplier")
     round_close_weeks: float = num(0, 104, "weeks")
     round_close_weeks_per_10b: float = num(0, 104, "weeks per $10B")
+    round_walk_away: float = num(0, 1, "fall in value since the terms")
     loan_to_value: float = num(0, 1, "fraction")
     interest_rate: float = num(0, 1, "fraction per year")
     interest_per_leverage: float = num(0, 1, "fraction per year at debt = book value")
@@ -254,7 +257,8 @@ class PolicyStyle:
     run_weeks: float = num(1, 104, "weeks")
     research_share: float = num(0, 1, "fraction")
     runway_floor_weeks: float = num(0, 520, "weeks")
-    capex_share_of_cash: float = num(0, 1, "fraction")
+    capex_share_of_cash: float = num(0, 1, "fraction per week")
+    debt_share: float = num(0, 1, "fraction of the credit line")
     power_headroom: float = num(1, 10, "multiplier")
     use_turbines: bool = flag()
 
@@ -262,10 +266,46 @@ class PolicyStyle:
 @attrs.frozen
 class Difficulty:
     id: str
-    act_probability: float = num(0.01, 1, "probability per week")
+    reaction_lag_weeks: float = num(0, 52, "weeks")
     plan_error: float = num(0, 1, "fraction")
+    forecast_error: float = num(0, 0.99, "fraction (standard deviation)")
+    mix_skill: float = num(0, 1, "fraction")
+    foresight: float = num(0, 1, "fraction")
+    price_premium: float = num(0.5, 2, "multiplier of a partner's asking price")
     caution_weeks: float = num(0, 520, "weeks")
-    price_premium: float = num(0.5, 2, "multiplier of a partner's list price")
+
+
+@attrs.frozen
+class AiCommon:
+    """Constants every AI player shares (policies.toml [common])."""
+
+    id: str
+    inference_margin: float = num(1, 10, "multiplier of the users' need")
+    inference_share_min: float = num(0, 1, "fraction")
+    inference_share_max: float = num(0, 1, "fraction")
+    inference_share_default: float = num(0, 1, "fraction")
+    training_share_min: float = num(0, 1, "fraction")
+    release_margin_oom: float = num(0, 5, "orders of magnitude")
+    error_clip: float = num(0, 0.99, "fraction")
+    purchase_weeks: float = num(1, 104, "weeks")
+    hall_plan_weeks: float = num(0, 104, "weeks")
+    build_weeks_ahead: float = num(0, 104, "weeks")
+    own_site_bonus_mw: float = num(0, 1e6, "MW")
+    min_build_mw: float = num(0, 1e4, "MW")
+    min_rental_gpus: float = num(0, 1e8, "GPUs")
+    rent_budget_weeks: float = num(1, 520, "weeks")
+    renew_within_weeks: float = num(0, 104, "weeks")
+    renew_value_share: float = num(0, 10, "fraction of the best value on offer")
+    obsolete_flops_share: float = num(0, 1, "fraction of the newest GPU's FLOP/s")
+    build_term_weeks: float = num(1, 1040, "weeks")
+    pool_share: float = num(0.01, 1, "fraction of a partner's free GPUs")
+    raise_over_cash: float = num(0, 100, "round size over cash")
+    borrow_below_reserve: float = num(0, 10, "fraction of the reserve")
+    borrow_share: float = num(0, 1, "fraction of the credit line")
+    lag_weeks_per_step: float = num(0.1, 104, "weeks")
+    research_horizon_weeks: float = num(0, 520, "weeks")
+    growth_horizon_weeks: float = num(0, 520, "weeks")
+    arrival_weight: float = num(0, 1, "fraction")
 
 
 HISTORY_MEASURES = (
@@ -301,6 +341,7 @@ class Catalog:
     rules: Rules
     styles: tuple[PolicyStyle, ...]
     difficulties: tuple[Difficulty, ...]
+    ai: AiCommon
     events: tuple[EventCard, ...] = ()
 
     @property

@@ -219,16 +219,22 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     return np.where(go, size, 0.0)
 
 
-def close_rounds(p: Params, s: State, ledger: Ledger, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def close_rounds(
+    p: Params, s: State, ledger: Ledger, alive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rounds due this week close: the cash comes in and dilutes the founders at the
-    agreed pre-money. After a down round some researchers leave (their options sank).
-    Returns (raised, down round) (B, L)."""
+    agreed pre-money. If the lab's value has fallen `round_walk_away` below that price
+    since, the investors walk away and nothing comes in. After a down round some
+    researchers leave (their options sank). Returns (raised, down round, fell through)
+    (B, L)."""
     due = (s.round_usd > 0) & (s.round_close <= s.week[:, None])
+    none = np.zeros(s.cash.shape, bool)
     if not due.any():
-        return np.zeros(s.cash.shape), np.zeros(s.cash.shape, bool)
+        return np.zeros(s.cash.shape), none, none
     f = p.rules.finance
-    got = np.where(due & alive, s.round_usd, 0.0)
     pre = np.maximum(s.round_pre, 1.0)
+    walked = due & alive & (s.valuation < pre * (1.0 - f.round_walk_away))
+    got = np.where(due & alive & ~walked, s.round_usd, 0.0)
     ledger.receive("equity", got)
     s.founder_share = np.where(got > 0, s.founder_share * pre / (pre + got), s.founder_share)
     down = (got > 0) & (pre < s.last_post)
@@ -239,7 +245,7 @@ def close_rounds(p: Params, s: State, ledger: Ledger, alive: np.ndarray) -> tupl
     s.round_usd = np.where(due, 0.0, s.round_usd)
     s.round_pre = np.where(due, 0.0, s.round_pre)
     s.round_close = np.where(due, 0, s.round_close)
-    return got, down
+    return got, down, walked
 
 
 # ------------------------------------------------------------------- weekly order

@@ -27,8 +27,8 @@ RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date the rules' and labs' yearly
 NEVER = -32_000
 ONCE = 30_000
 
-# A GPU counts as a new generation for rents when it has this many times the FLOP/s of
-# the last one (H200 is the same chip as H100; B200 is the next generation).
+# A GPU counts as a new generation (for older GPUs' prices and rents) when it has this
+# many times the FLOP/s of the last one (H200 is the same chip as H100; B200 is next).
 RENT_GENERATION_STEP = 1.5
 
 # How the compute of a lab is split each week (last axis of World.split).
@@ -68,10 +68,7 @@ class Params:
     # weekly tables
     supply_per_quarter: np.ndarray  # (W+1, G) NVIDIA supply for the week's quarter
     quarter: np.ndarray  # (W+1,) int: calendar quarter of each week
-    older_gen_factor: np.ndarray  # (W+1, G) price factor once a newer generation ships
-    rent_factor: (
-        np.ndarray
-    )  # (W+1, G) partners' rent factor: older_gen_price_factor per generation shipped since
+    older_gen_factor: np.ndarray  # (W+1, G) price factor: older_gen_price_factor per newer generation shipped
     partner_capacity: np.ndarray  # (W+1, P, G) GPUs each partner owns for rent
     research_ref_flops: np.ndarray  # (W+1,) the frontier's research compute that week
     talent_pool: np.ndarray  # (W+1,) researchers the labs compete for
@@ -178,24 +175,18 @@ def make_params(
         return math.floor((day - start_date).days / 7)
 
     supply = np.array([[_step_value(g.supply, d) for g in gpus] for d in weeks], dtype=np.float64)
-    avail = np.array([g.available for g in gpus])
-    older = np.ones((len(weeks), len(gpus)))
+    # Prices of older GPUs (NVIDIA's and the partners' rents) fall by older_gen_price_factor
+    # for each newer generation that has shipped: a GPU counts as a new generation when it
+    # has RENT_GENERATION_STEP times the FLOP/s of the last one (H200 is H100's chip).
     factor = catalog.nvidia.older_gen_price_factor
+    older = np.ones((len(weeks), len(gpus)))
     for gi, g in enumerate(gpus):
-        newer = [other.available for other in gpus if other.available > g.available]
-        if newer:
-            first_newer = min(newer)
-            older[:, gi] = [factor if d >= first_newer else 1.0 for d in weeks]
-    del avail
-    rent = np.ones((len(weeks), len(gpus)))
-    for gi, g in enumerate(gpus):
-        # The generations after g: each at least RENT_GENERATION_STEP times the last one's FLOP/s.
         level, launches = g.bf16_tflops, []
         for other in sorted((o for o in gpus if o.available > g.available), key=lambda o: o.available):
             if other.bf16_tflops >= RENT_GENERATION_STEP * level:
                 level = other.bf16_tflops
                 launches.append(other.available)
-        rent[:, gi] = [factor ** sum(d >= launch for launch in launches) for d in weeks]
+        older[:, gi] = [factor ** sum(d >= launch for launch in launches) for d in weeks]
 
     capacity = np.zeros((len(weeks), len(partners), len(gpus)))
     price = np.zeros((len(partners), len(gpus)))
@@ -236,7 +227,6 @@ def make_params(
         supply_per_quarter=supply,
         quarter=arr([quarter_index(d) for d in weeks], np.int64),
         older_gen_factor=older,
-        rent_factor=rent,
         partner_capacity=capacity,
         research_ref_flops=ref_flops,
         talent_pool=pool,

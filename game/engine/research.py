@@ -13,9 +13,10 @@ Cutting the budget lays people off (with severance) once payroll runs over it.
 Software. Each week a lab's software efficiency (log10) grows at the baseline rate times
 its research effort raised to `returns` (below 1: doubling every input less than doubles
 progress), where effort = (research compute / the frontier's) ^ w x (ramped people /
-reference) ^ (1 - w): compute and people are both needed. Labs behind the best software
-in their game catch up faster (distillation, papers, people who move), and a lab's own
-best model speeds its research as it nears AGI.
+reference) ^ (1 - w): compute and people are both needed. Ideas get harder to find as
+software advances. Labs behind the best software in their game catch up faster
+(distillation, papers, people who move), and a lab's own best model speeds its research
+as it nears AGI.
 """
 
 from __future__ import annotations
@@ -116,9 +117,19 @@ def catch_up(p: Params, s: State) -> np.ndarray:
     return 1.0 + r.catch_up_per_oom * gap
 
 
+def harder(p: Params, software: np.ndarray) -> np.ndarray:
+    """Ideas get harder to find (B, L): research at a higher software level gains less, 1
+    at the reference level of July 2024 and half as much `ideas_half_oom` orders of
+    magnitude past it... then less still."""
+    r = p.rules.research
+    return (1.0 + r.ideas_ref_software / r.ideas_half_oom) / (
+        1.0 + np.maximum(software, 0.0) / r.ideas_half_oom
+    )
+
+
 def growth_per_week(p: Params, s: State, research_flops: np.ndarray) -> np.ndarray:
     """log10 software gain this week (B, L)."""
     r = p.rules.research
     base = np.log10(r.baseline_growth_per_year) / WEEKS_PER_YEAR
     gain = base * effort(p, s, research_flops) ** r.returns * catch_up(p, s) * ai_speedup(p, s.best_model)
-    return gain * (~s.bankrupt)
+    return gain * harder(p, s.software) * (~s.bankrupt)

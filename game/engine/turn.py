@@ -51,6 +51,7 @@ class Report:
     raised: np.ndarray  # (B, L) USD raised in a round that closed this week
     round_opened: np.ndarray  # (B, L) USD committed in a round started this week (closes later)
     down_round: np.ndarray  # (B, L) bool: the round that closed was priced below the last one
+    round_failed: np.ndarray  # (B, L) bool: investors walked away from a round due to close
     covenant_breach: np.ndarray  # (B, L) bool: debt over the covenant; lenders swept cash
     released: np.ndarray  # (B, L) bool: a model shipped
     released_capability: np.ndarray  # (B, L)
@@ -125,7 +126,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         s.staff_usd_week,
     )
     economy.borrow_and_repay(p, s, actions, ledger, refuse, alive)
-    raised, down_round = economy.close_rounds(p, s, ledger, alive)
+    raised, down_round, round_failed = economy.close_rounds(p, s, ledger, alive)
     round_opened = economy.open_rounds(p, s, actions, refuse, alive)
     ordered = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
     compute.order_power(p, s, actions, ledger.pay, refuse, alive)
@@ -211,6 +212,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         raised=raised,
         round_opened=round_opened,
         down_round=down_round,
+        round_failed=round_failed,
         covenant_breach=breach,
         released=released,
         released_capability=released_cap,

@@ -18,7 +18,7 @@ from game.engine.actions import Actions, merge
 from game.engine.params import TRAIN
 from game.engine.state import RUN_PRETRAIN, World
 
-Adjust = Callable[[World, Actions, np.ndarray], Actions]
+Adjust = Callable[..., Actions]  # (world, actions, mine (L,) bool, start=week the game began) -> actions
 
 # The levers pushed (design: far enough past what the AI chooses to show whether more
 # of one thing always wins).
@@ -41,15 +41,15 @@ def _lab_mask(world: World, mine: np.ndarray) -> np.ndarray:
     return np.broadcast_to(mine, world.cash.shape)
 
 
-def _idle(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _idle(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     return merge(_lab_mask(world, mine), Actions.idle(world), acts)
 
 
-def _no_rentals(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _no_rentals(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     return acts.replace(offer_partner=np.where(mine, -1, acts.offer_partner))
 
 
-def _no_building(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _no_building(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     m3, m4 = mine[None, :, None], mine[None, :, None, None]
     return acts.replace(
         order_count=np.where(m4, 0, acts.order_count),
@@ -59,15 +59,15 @@ def _no_building(world: World, acts: Actions, mine: np.ndarray) -> Actions:
     )
 
 
-def _max_debt(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _max_debt(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     return acts.replace(borrow_usd=np.where(mine, HUGE, acts.borrow_usd))
 
 
-def _raise_always(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _raise_always(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     return acts.replace(raise_usd=np.where(mine, HUGE, acts.raise_usd))
 
 
-def _staff_heavy(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _staff_heavy(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     p = world.params
     default = np.array([p.catalog.lab(lab).staff_usd_week for lab in p.lab_ids])
     chosen = np.where(acts.staff_usd_week >= 0, acts.staff_usd_week, world.staff_usd_week)
@@ -75,7 +75,7 @@ def _staff_heavy(world: World, acts: Actions, mine: np.ndarray) -> Actions:
     return acts.replace(staff_usd_week=np.where(mine, budget, acts.staff_usd_week))
 
 
-def _research_heavy(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _research_heavy(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     split = np.where(acts.split[..., :1] >= 0, acts.split, world.split)
     research = np.full(split.shape[:-1], RESEARCH_SHARE)
     rest = split[..., :2] / np.maximum(split[..., :2].sum(-1, keepdims=True), 1e-9) * (1 - RESEARCH_SHARE)
@@ -83,20 +83,20 @@ def _research_heavy(world: World, acts: Actions, mine: np.ndarray) -> Actions:
     return acts.replace(split=np.where(mine[None, :, None], heavy, acts.split))
 
 
-def _one_giant_run(world: World, acts: Actions, mine: np.ndarray) -> Actions:
-    """Runs only of two years of the compute the lab has when it starts one: in a race of
-    three or four years, one giant run (and never a run beside it)."""
+def _one_giant_run(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    """In the game's first week, one run of two years of the compute the lab has then;
+    never another."""
     p = world.params
     peak, useful, n = compute.lab_flops(p, world)
     split = world.split[..., TRAIN]
     rate, _ = compute.training_rate(split * useful, split * n, p.rules.training)
-    free = (world.run_phase != RUN_PRETRAIN).all(-1)
+    first = (world.week == start)[:, None] & (world.run_phase != RUN_PRETRAIN).all(-1)
     giant = np.zeros(acts.start_flop.shape)
-    giant[..., 0] = np.where(free, rate * GIANT_RUN_WEEKS, 0.0)
+    giant[..., 0] = np.where(first, rate * GIANT_RUN_WEEKS, 0.0)
     return acts.replace(start_flop=np.where(mine[None, :, None], giant, acts.start_flop))
 
 
-def _lowball(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+def _lowball(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
     p = world.params
     P, G = len(p.partner_ids), len(p.gpu_ids)
     listed = p.partner_price[np.clip(acts.offer_partner, 0, P - 1), np.clip(acts.offer_gpu, 0, G - 1)]
@@ -105,9 +105,9 @@ def _lowball(world: World, acts: Actions, mine: np.ndarray) -> Actions:
 
 
 def _chain(*steps: Adjust) -> Adjust:
-    def run(world: World, acts: Actions, mine: np.ndarray) -> Actions:
+    def run(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
         for adjust in steps:
-            acts = adjust(world, acts, mine)
+            acts = adjust(world, acts, mine, start)
         return acts
 
     return run
@@ -141,7 +141,7 @@ STRATEGIES: dict[str, Strategy] = {
         Strategy("staff-heavy", f"spends {STAFF_FACTOR:g}x the AI's people budget", adjust=_staff_heavy),
         Strategy(
             "one-giant-run",
-            f"trains only runs of {GIANT_RUN_WEEKS} weeks of its compute, one at a time",
+            f"one run of {GIANT_RUN_WEEKS} weeks of its first week's compute, started at once; no other",
             adjust=_one_giant_run,
         ),
         Strategy(

@@ -197,7 +197,7 @@ def play_chunk(
             break
         actions = policies.decide(world, ctl)
         if strategy is not None and strategy.adjust is not None:
-            actions = strategy.adjust(world, actions, mine)
+            actions = strategy.adjust(world, actions, mine, scn.meta.week)
         world, report = turn.step(world, actions)
         watch(world, report)
     return {
