@@ -185,7 +185,8 @@ def round_terms(p: Params, s: State) -> RoundTerms:
     spreads it), at most `step_up_max` times the last round's post-money; a lab worth
     less than that gets a down round, at a discount. The round's size is a share of the
     pre-money scaled by traction (revenue growth and how far the value has moved since
-    the last round), and at most what the market funds (`raise_max_usd` x mood)."""
+    the last round), and at most what the market funds that week (`raise_max_usd`,
+    growing each year up to `raise_max_usd_cap`, x mood)."""
     f = p.rules.finance
     z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
     fair = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
@@ -195,7 +196,8 @@ def round_terms(p: Params, s: State) -> RoundTerms:
     growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
     momentum = np.clip(fair / last, 0.25, 4.0)
     traction = np.clip(np.sqrt(growth * momentum), f.traction_min, f.traction_max)
-    largest = np.minimum(f.raise_max_fraction * traction * pre, f.raise_max_usd * s.mood[:, None])
+    market = p.round_market_usd[compute.week_row(p, s)] * s.mood  # (B,)
+    largest = np.minimum(f.raise_max_fraction * traction * pre, market[:, None])
     return RoundTerms(round_ready(p, s), pre, np.where(s.bankrupt, 0.0, largest), down, traction)
 
 
@@ -243,8 +245,7 @@ def close_rounds(
     s.staff = s.staff * keep
     s.staff_ramped = s.staff_ramped * keep
     s.round_usd = np.where(due, 0.0, s.round_usd)
-    s.round_pre = np.where(due, 0.0, s.round_pre)
-    s.round_close = np.where(due, 0, s.round_close)
+    s.round_pre = np.where(due, 0.0, s.round_pre)  # round_close keeps the week it closed
     return got, down, walked
 
 
@@ -266,6 +267,15 @@ def market(p: Params, s: State, inference_flops: np.ndarray) -> np.ndarray:
     target = np.where(total > 0, s.market_users[:, None] * pull / np.maximum(total, 1e-300), 0.0)
     s.users = s.users + m.share_speed_per_week * (target - s.users)
     return served
+
+
+def revenue_run_rate(p: Params, users: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """Weekly revenue (B, L) that `users` (B, L) pay in `week` (B,), all of them served:
+    subscriptions plus API and enterprise revenue per user."""
+    f = p.rules.finance
+    row = np.clip(week, 0, p.last_week)
+    per_user = p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month + p.lab_api_rate * p.api_growth[row][:, None]
+    return users * per_user
 
 
 def operate(p: Params, s: State, served: np.ndarray, ledger: Ledger) -> np.ndarray:
@@ -300,7 +310,9 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
 
 def mark_valuation(p: Params, s: State) -> None:
     """What investors think each lab is worth: revenue x a growth-adjusted multiple, plus
-    the value of its best model (more for the leader), plus net assets; times mood."""
+    the value of its best model (more for the leader), plus net assets; times mood. The
+    price of the last round holds it up while it is recent: never below the last
+    post-money halved every `post_money_half_life_weeks` since that round closed."""
     f = p.rules.finance
     has_model = s.best_model > 0
     others = best_rival(s.best_model)
@@ -316,7 +328,9 @@ def mark_valuation(p: Params, s: State) -> None:
     growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
     revenue_value = f.revenue_multiple * growth * s.revenue_fast * WEEKS_PER_YEAR
     value = s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
-    s.valuation = np.where(s.bankrupt, 0.0, np.maximum(value, 1e6))
+    since = np.maximum(s.week[:, None] - s.round_close, 0)
+    anchor = s.last_post * 0.5 ** (since / f.post_money_half_life_weeks)
+    s.valuation = np.where(s.bankrupt, 0.0, np.maximum(np.maximum(value, anchor), 1e6))
 
 
 def settle(p: Params, s: State, ledger: Ledger) -> np.ndarray:

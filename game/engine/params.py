@@ -74,6 +74,7 @@ class Params:
     talent_pool: np.ndarray  # (W+1,) researchers the labs compete for
     wage_week: np.ndarray  # (W+1,) USD a week per researcher before scarcity
     api_growth: np.ndarray  # (W+1,) API and enterprise revenue per user against July 2024's
+    round_market_usd: np.ndarray  # (W+1,) the largest round investors fund that week, at neutral mood
 
     # partners (P, G) and (P,)
     partner_price: np.ndarray  # list price per GPU-hour (0 where not offered)
@@ -208,6 +209,8 @@ def make_params(
     api_growth = np.clip(
         market.api_growth_per_year**years, 1.0 / market.api_growth_max, market.api_growth_max
     )
+    fin = catalog.rules.finance
+    round_market = np.minimum(fin.raise_max_usd * fin.raise_market_growth_per_year**years, fin.raise_max_usd_cap)
 
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
         return np.array(values, dtype=dtype)
@@ -232,6 +235,7 @@ def make_params(
         talent_pool=pool,
         wage_week=wage,
         api_growth=api_growth,
+        round_market_usd=round_market,
         partner_price=price,
         partner_cost=cost,
         partner_risk=arr([q.risk_appetite for q in partners]),

@@ -138,7 +138,7 @@ def _flops_price(p: Params, s: World) -> np.ndarray:
     """What a FLOP/s of compute costs a week (B,): the best GPU on sale's price spread over
     three years plus its power (the AI's yardstick for pricing research compute)."""
     unit = compute.unit_price(p, s)  # (B, G)
-    on_sale = s.week[:, None] >= p.gpu_available_week + s.gpu_delay
+    on_sale = compute.on_sale(p, s)
     power = p.gpu_kw * p.rules.finance.reference_power_usd_per_mwh * HOURS_PER_WEEK / 1000.0
     weekly = (unit / (3 * 52) + power) / (p.gpu_flops * p.gpu_mfu)
     return np.where(on_sale, weekly, np.inf).min(-1)
@@ -203,11 +203,11 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     # Compute: the style's shares of the budget; what NVIDIA cannot sell this quarter is
     # rented instead, and what no partner can rent out is bought instead.
     shop = _shop(p, s, c)
-    unsold = _cannot_buy(p, s, k, shop, capex * k["buy_share"] / c.purchase_weeks)
+    unsold = _cannot_buy(p, s, k, shop, capex * k["buy_share"])
     rent_budget = capex * (k["rent_share"] + k["buy_share"] * unsold)
     offer, unrented = _rentals(p, s, c, k, money, rent_budget, error[..., 2], alive)
     offer["offer_price"] = _price(p, s, k, offer, error[..., 4])
-    buy_budget = capex * (k["buy_share"] + k["rent_share"] * unrented) / c.purchase_weeks
+    buy_budget = capex * (k["buy_share"] + k["rent_share"] * unrented)
     order, room_mw = _purchases(p, s, shop, buy_budget, error[..., 1])
     build, turbines, substation = _power(p, s, c, k, capex, buy_budget, shop, room_mw, alive)
 
@@ -278,13 +278,14 @@ def _shop(p: Params, s: World, c: Any) -> dict[str, np.ndarray]:
     """What buying looks like this week (per game): the integrator that delivers first,
     prices through it (B, G), the best FLOP per dollar on sale, and the lab's room in
     halls already planned (B, L)."""
-    B = s.cash.shape[0]
-    eta = p.integrator_lead + s.integrator_backlog / p.integrator_capacity  # (B, V)
+    B, L = s.cash.shape
+    V = len(p.integrator_ids)
+    eta = compute.integrator_wait(p, s, np.zeros((B, L, V)))[:, 0, :]  # (B, V): weeks to deliver
     vendor = np.argmin(eta, axis=-1)  # (B,)
-    unit = compute.unit_price(p, s) * p.integrator_markup[vendor][:, None]  # (B, G)
-    row = compute.week_row(p, s)
-    shipping = s.week[:, None] >= p.gpu_available_week + s.gpu_delay  # (B, G)
-    on_sale = shipping & (p.supply_per_quarter[row] - s.nvidia_ordered > 0)
+    unit = compute.server_price(p, s)[np.arange(B), vendor]  # (B, G)
+    shipping = compute.on_sale(p, s)  # (B, G)
+    left = compute.supply_left(p, s)
+    on_sale = shipping & (left > 0)
     best = np.argmax(np.where(on_sale, p.gpu_flops * p.gpu_mfu / unit, -1.0), axis=-1)  # (B,)
     newest = np.argmax(np.where(shipping, p.gpu_flops * p.gpu_mfu / unit, -1.0), axis=-1)  # (B,)
     on_order_kw = np.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
@@ -300,7 +301,7 @@ def _shop(p: Params, s: World, c: Any) -> dict[str, np.ndarray]:
         "best_unit": unit[np.arange(B), best][:, None],  # (B, 1)
         "best_kw": p.gpu_kw[best][:, None],
         "newest": newest,
-        "remaining": np.maximum(p.supply_per_quarter[row] - s.nvidia_ordered, 0.0),  # (B, G)
+        "remaining": left,  # (B, G)
         "committed_mw": committed_mw,
         "room_mw": np.maximum(planned_mw - committed_mw, 0.0),
     }
@@ -309,18 +310,23 @@ def _shop(p: Params, s: World, c: Any) -> dict[str, np.ndarray]:
 def _cannot_buy(
     p: Params, s: World, k: dict[str, np.ndarray], shop: dict[str, np.ndarray], budget: np.ndarray
 ) -> np.ndarray:
-    """The share (B, L) of a week's GPU budget that cannot become owned compute: NVIDIA's
-    quarter is spoken for, or there is no power left to place the GPUs (halls planned
-    plus the room left at the best site)."""
+    """The share (B, L) of a week's GPU budget that cannot become owned compute soon:
+    NVIDIA's quarter is spoken for, or the halls cannot be ready for it (room in halls
+    planned, plus what the fastest site with power can build in `hall_plan_weeks`)."""
+    c = p.catalog.ai
     B = s.cash.shape[0]
     newest = shop["newest"]
     unit = shop["unit"][np.arange(B), newest][:, None]
     wanted = budget / unit
     halls = s.hall_mw + s.hall_building
-    site_room = p.site_grid_max - halls.sum(1, keepdims=True)  # (B, 1, S): grid no lab has built on
-    site_room = site_room + np.where(k["use_turbines"][None, :, None] > 0, p.site_turbine_max, 0.0)
-    power_mw = shop["room_mw"] + np.maximum(site_room, 0.0).max(-1)
-    placeable = np.minimum(power_mw * 1000.0 / p.gpu_kw[newest][:, None], shop["remaining"][np.arange(B), newest][:, None])
+    turbines = np.where(k["use_turbines"][None, :, None] > 0, compute.turbine_room(p, s)[:, None, :], 0.0)
+    own_power = s.grid_alloc + s.turbine_mw + s.turbine_pending
+    power = np.maximum(deals.site_free_mw(p, s)[:, None, :] + turbines + own_power - halls, 0.0)  # (B, L, S)
+    buildable = np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks).max(-1)
+    power_mw = shop["room_mw"] + buildable * (k["buy_share"] > 0)
+    placeable = np.minimum(
+        power_mw * 1000.0 / p.gpu_kw[newest][:, None], shop["remaining"][np.arange(B), newest][:, None]
+    )
     return np.where(wanted >= 1.0, np.clip(1.0 - placeable / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
 
 
@@ -356,25 +362,40 @@ def _power(
     growth_mw = buy_budget * c.hall_plan_weeks / shop["best_unit"] * shop["best_kw"] / 1000.0
     desired_mw = (committed_mw + growth_mw) * k["power_headroom"]
     deficit = np.maximum(desired_mw - planned_mw, 0.0) * (buy_budget > 0)
+    # Where to build: a site with power soon for the lab (the grid nobody holds, turbine
+    # permits left if it uses turbines, and its own power not yet under a hall), then the
+    # grid still to come, and a little for a site the lab already knows.
     halls = s.hall_mw + s.hall_building
-    others_halls = halls.sum(1, keepdims=True) - halls
-    site_room = p.site_grid_max - others_halls - halls  # (B, L, S)
-    site_room = site_room + np.where(k["use_turbines"][None, :, None] > 0, p.site_turbine_max, 0.0)
-    score = site_room + np.where(halls > 0, c.own_site_bonus_mw, 0.0)
-    site = np.argmax(np.where(site_room > c.min_build_mw, score, -np.inf), axis=-1)  # (B, L)
-    build_cap = p.site_build_mw_per_week[site] * c.build_weeks_ahead
-    affordable_mw = buy_budget * c.purchase_weeks / p.site_build_usd_per_mw[site]
-    amount_mw = np.minimum(np.minimum(deficit, build_cap), affordable_mw)
-    amount_mw = np.where(alive & (amount_mw >= c.min_build_mw), amount_mw, 0.0)
-    build = (np.arange(len(p.site_ids)) == site[..., None]) * amount_mw[..., None]
+    all_halls = halls.sum(1)[:, None, :]  # (B, 1, S)
+    turbines = np.where(k["use_turbines"][None, :, None] > 0, compute.turbine_room(p, s)[:, None, :], 0.0)
+    own_power = s.grid_alloc + s.turbine_mw + s.turbine_pending
+    soon = deals.site_free_mw(p, s)[:, None, :] + turbines + own_power - halls  # (B, L, S)
+    later = p.site_grid_max + turbines - all_halls
+    score = soon + c.future_grid_weight * (p.site_grid_max - s.grid_mw)[:, None, :]
+    score = score + np.where(halls > 0, c.own_site_bonus_mw, 0.0)
+    score = np.where(later > c.min_build_mw, score, -np.inf)
+    build = np.zeros(halls.shape)
+    money = buy_budget * c.hall_budget_weeks  # halls are paid as they are built, over weeks
+    S = len(p.site_ids)
+    for _ in range(int(c.build_sites)):  # the best sites in turn, while a deficit is left
+        site = np.argmax(score, axis=-1)  # (B, L)
+        usable = np.take_along_axis(score, site[..., None], -1)[..., 0] > -np.inf
+        build_cap = np.minimum(p.site_build_mw_per_week[site] * c.build_weeks_ahead, np.take_along_axis(later, site[..., None], -1)[..., 0])
+        amount_mw = np.minimum(np.minimum(deficit, build_cap), money / p.site_build_usd_per_mw[site])
+        amount_mw = np.where(alive & usable & (amount_mw >= c.min_build_mw), amount_mw, 0.0)
+        at = np.arange(S) == site[..., None]
+        build = build + at * amount_mw[..., None]
+        deficit = deficit - amount_mw
+        money = money - amount_mw * p.site_build_usd_per_mw[site]
+        score = np.where(at, -np.inf, score)
 
     halls = halls + build
     free_grid = np.maximum(s.grid_mw - s.grid_alloc.sum(1), 0.0)[:, None, :]
     short = halls - (s.grid_alloc + s.turbine_mw + s.turbine_pending) - free_grid
     short = np.where(alive[..., None], np.maximum(short, 0.0), 0.0)
-    turbines = np.where(k["use_turbines"][None, :, None] > 0, short, 0.0)
+    order_turbines = np.where(k["use_turbines"][None, :, None] > 0, short, 0.0)
     substation = (short > 0) & (s.grid_mw < p.site_grid_max)[:, None, :]
-    return build, turbines, substation
+    return build, order_turbines, substation
 
 
 def _rentals(
@@ -400,7 +421,7 @@ def _rentals(
     row = compute.week_row(p, s)
     listed = p.partner_price * p.older_gen_factor[row][:, None, :]  # (B, P, G), deals.list_price
     # FLOP/s per USD-hour; GPUs far behind the newest shipping are not worth a slot.
-    shipping = (s.week[:, None] >= p.gpu_available_week + s.gpu_delay)[:, None, :]  # (B, 1, G)
+    shipping = compute.on_sale(p, s)[:, None, :]  # (B, 1, G)
     frontier = np.where(shipping, p.gpu_flops, 0.0).max(-1, keepdims=True)  # (B, 1, 1)
     current = p.gpu_flops >= c.obsolete_flops_share * frontier
     value = np.where(current, p.gpu_flops * p.gpu_mfu / np.where(listed > 0, listed, np.inf), 0.0)

@@ -74,7 +74,7 @@ class World:
     last_post: np.ndarray  # post-money valuation of the last round that closed
     round_usd: np.ndarray  # a round under way: USD committed, 0 = none
     round_pre: np.ndarray  # its pre-money valuation
-    round_close: np.ndarray  # int: the week it closes
+    round_close: np.ndarray  # int: the week it closes (after: the week the last round closed)
     revenue_fast: np.ndarray  # weekly revenue, moving average over ~4 weeks
     revenue_slow: np.ndarray  # weekly revenue, moving average over ~26 weeks
     staff_usd_week: np.ndarray  # the people budget the lab has set
