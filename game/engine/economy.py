@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, research, rng
+from game.engine import codes, compute, memo, research, rng
 from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
@@ -63,6 +63,7 @@ def credit_headroom(p: Params, s: State) -> np.ndarray:
     return np.maximum(limit - s.debt, 0.0) * (~s.bankrupt)
 
 
+@memo.derived
 def leverage(p: Params, s: State) -> np.ndarray:
     """Debt over the book value of the lab's GPUs (B, L); 0 without debt."""
     book = book_value(p, s)
@@ -82,22 +83,26 @@ def interest_rate(p: Params, s: State) -> np.ndarray:
     return rate + np.where(in_breach(p, s), f.covenant_penalty_rate, 0.0)
 
 
+@memo.derived
 def interest_per_week(p: Params, s: State) -> np.ndarray:
     return s.debt * interest_rate(p, s) / WEEKS_PER_YEAR
 
 
+@memo.derived
 def rent_per_week(s: State) -> np.ndarray:
     """USD a week of GPU rent (B, L)."""
     hours = np.where(contract_active(s), s.contract_count * s.contract_price, 0.0)
     return hours.sum(-1) * HOURS_PER_WEEK
 
 
+@memo.derived
 def electricity_per_week(p: Params, s: State) -> np.ndarray:
     grid, turbine = power_draw(p, s)
     usd = grid * p.site_power_usd_per_mwh + turbine * p.rules.finance.turbine_usd_per_mwh
     return usd.sum(-1) * HOURS_PER_WEEK
 
 
+@memo.derived
 def running_costs(p: Params, s: State) -> np.ndarray:
     """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
     interest. Halls under construction add to this while they are built."""
