@@ -92,7 +92,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         raise CatalogError(f"{policies_path} [difficulty]: missing")
     if "common" not in policies:
         raise CatalogError(f"{policies_path} [common]: missing")
-    ai = build_record(AiCommon, "common", policies.pop("common"), str(policies_path))
+    ai = schema.entry(AiCommon, "common", policies.pop("common"), str(policies_path))
     styles = tuple(
         schema.entry(PolicyStyle, key, table, str(policies_path)) for key, table in policies.items()
     )

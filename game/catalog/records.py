@@ -8,7 +8,21 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from game.catalog.specs import Choice, Ids, Num, Steps, Weights, _field, date, flag, num, per_gpu, steps, text
+from game.catalog.specs import (
+    Choice,
+    Ids,
+    Num,
+    Ref,
+    Steps,
+    Weights,
+    _field,
+    date,
+    flag,
+    num,
+    per_gpu,
+    steps,
+    text,
+)
 
 if TYPE_CHECKING:
     from game.catalog.events import EventCard
@@ -334,7 +348,7 @@ class HistoryRow:
     """One figure of the history the AI-vs-AI games are checked against (assets/history.toml)."""
 
     id: str
-    lab: str = text()
+    lab: str = _field(Ref("lab"))
     what: str = _field(Choice(HISTORY_MEASURES))
     date: dt.date = date()
     value: float = num(0, 1e15, "the measure's unit")

@@ -25,7 +25,8 @@ import numpy as np
 
 from game.catalog import Catalog
 from game.catalog.records import HistoryRow
-from game.catalog.specs import build_record, read_toml
+from game.catalog.schema import Schema
+from game.catalog.specs import read_toml
 from game.engine import compute, economy, policies, turn
 from game.engine.params import WEEKS_PER_YEAR, Params
 from game.engine.state import World
@@ -83,19 +84,9 @@ def plan(
 # ------------------------------------------------------------------------ history
 def load_history(catalog: Catalog, folder: Any = None) -> tuple[HistoryRow, ...]:
     """assets/history.toml, validated: the figures the default games are checked against."""
-    from game.catalog.specs import CatalogError
-
     path = (folder or assets_dir()) / "history.toml"
-    rows = []
-    for key, table in read_toml(path).items():
-        row = build_record(HistoryRow, key, table, str(path), sourced=False, nested=("source",))
-        src = table.get("source", {})
-        if not isinstance(src, dict) or not str(src.get("value", "")).strip():
-            raise CatalogError(f"{path} [{key}] value: no source (add source.value)")
-        if row.lab not in catalog.lab_ids:
-            raise CatalogError(f"{path} [{key}] lab: unknown lab {row.lab!r}")
-        rows.append(row)
-    return tuple(rows)
+    schema = Schema.of(lab=catalog.lab_ids)
+    return tuple(schema.entry(HistoryRow, key, table, str(path)) for key, table in read_toml(path).items())
 
 
 # ------------------------------------------------------------------- one chunk
@@ -138,7 +129,7 @@ class Watch:
         peak, _, _ = compute.lab_flops(p, world)
         for k in np.flatnonzero(due.any(0)):
             at = due[:, k]
-            self.values[:, k] = np.where(at, self._measure(world, peak, k), self.values[:, k])
+            self.values[:, k] = np.where(at, self._measure(world, peak, int(k)), self.values[:, k])
 
     def _measure(self, world: World, peak: np.ndarray, k: int) -> np.ndarray:
         """Row k's measure for every game (B,)."""
@@ -366,8 +357,9 @@ def targets(
 
     styles = params.catalog.style_ids
     a, b = players
-    matrix = {(sa, sb): cells.get(f"styles:{a}={sa},{b}={sb}") for sa in styles for sb in styles}
-    if all(matrix.values()):
+    keys = {(sa, sb): f"styles:{a}={sa},{b}={sb}" for sa in styles for sb in styles}
+    if all(key in cells for key in keys.values()):
+        matrix = {pair: cells[key] for pair, key in keys.items()}
         worst = []
         for lab, mine_first in ((a, True), (b, False)):
             for s in styles:
@@ -389,12 +381,14 @@ def targets(
                         f"at most {weak_max:.1%}", weak_max < 0.05))  # fmt: skip
 
     for lab in players:
-        hard = _share(cells, f"difficulty:{lab}=hard,rest=normal", lab)
-        over_easy = _share(cells, f"difficulty:{lab}=normal,rest=easy", lab)
-        easy = _share(cells, f"difficulty:{lab}=easy,rest=normal", lab)
-        even = _share(cells, "default", lab)
-        if None in (hard, over_easy, easy, even):
+        ladder = [
+            _share(cells, key, lab)
+            for key in (f"difficulty:{lab}=hard,rest=normal", f"difficulty:{lab}=normal,rest=easy",
+                        f"difficulty:{lab}=easy,rest=normal", "default")
+        ]  # fmt: skip
+        if any(x is None for x in ladder):
             continue
+        hard, over_easy, easy, even = (float(x or 0.0) for x in ladder)
         ok = 0.6 <= hard <= 0.8 and 0.6 <= over_easy <= 0.8 and easy < even < hard
         out.append(_row(f"difficulty ladder, {names[lab]}", "hard vs normal and normal vs easy 60-80%, monotone",
                         f"hard/normal {hard:.1%}, normal/easy {over_easy:.1%}; easy/normal {easy:.1%} < "
