@@ -247,7 +247,13 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
     else:
         free_mw = np.zeros((B, L))
-    power_short = at_site & (need_mw > free_mw)
+    # Labs asking for builds at the same site in the same week share its free power.
+    asked_mw = np.where(rental & at_site, need_mw, 0.0)
+    S = len(p.site_ids)
+    site_key = (np.arange(B)[:, None] * S + np.maximum(site, 0)).ravel()
+    site_need = np.bincount(site_key, weights=asked_mw.ravel(), minlength=B * S).reshape(B, S)
+    all_need = np.take_along_axis(site_need, np.maximum(site, 0), axis=1)
+    power_short = at_site & (all_need > free_mw)
 
     # Credit: the partner's exposure (its own cost of the deal) against the lab's means.
     means = np.maximum(s.cash, 0) + economy.credit_headroom(p, s) + d.means_valuation_share * s.valuation

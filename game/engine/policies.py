@@ -468,7 +468,7 @@ def _rentals(
         b_site = np.argmax(site_free, axis=-1)  # (B,)
         per_gpu_mw = p.gpu_kw[b_gpu] / 1000.0 * p.partner_power_margin[b_partner]
         b_rate = deals.build_rate(p, b_partner[:, None], b_weeks[None, :])  # (B, L)
-        fits = (site_free[np.arange(B), b_site] / per_gpu_mw)[:, None]
+        fits = c.pool_share * (site_free[np.arange(B), b_site] / per_gpu_mw)[:, None]  # rivals may ask too
         b_count = np.minimum(wanted * pool_price / b_price, fits)
         b_count = np.where(short & (build_value.max(-1)[:, None] > 0), np.floor(b_count), 0.0)
         b_start = s.week[:, None] + np.ceil(b_count / np.maximum(b_rate, 1e-9)).astype(np.int64) + c.build_slack_weeks

@@ -276,11 +276,13 @@ class Session:
             penalty = float(deals.exit_penalty(p, w)[0, lab, d.slot])
             text += f" with {partner} this week: penalty {_money(penalty)}"
         elif isinstance(d, dec.RaiseRound):
-            cap = float(economy.round_cap(p, w)[0, lab])
-            got, value = min(d.usd, cap), float(w.valuation[0, lab])
+            terms = economy.round_terms(p, w)
+            got, pre = min(d.usd, float(terms.largest[0, lab])), float(terms.pre_money[0, lab])
+            weeks = int(terms.close_weeks(p, np.array(got)))
             text = (
-                f"Raising up to {_money(got)} at about {_money(value)} pre-money: founders give up "
-                f"~{got / (value + got):.1%}; valuation after about {_money(value + got)} (post-money)"
+                f"Raising up to {_money(got)} at about {_money(pre)} pre-money"
+                f"{' (a down round)' if terms.down[0, lab] else ''}, closing in {weeks} weeks: founders give up "
+                f"~{got / (pre + got):.1%}; valuation after about {_money(pre + got)} (post-money)"
             )
         elif abs(cost) >= 1e5:
             text += f" ({'+' if cost < 0 else '-'}{_money(abs(cost))} this week)"
