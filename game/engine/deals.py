@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, rng
+from game.engine import compute, economy, rng, terms
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import EMPTY_CONTRACT
@@ -106,60 +106,6 @@ def offered_investment(a: Any) -> np.ndarray:
     return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, 1e13))
 
 
-def list_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
-    """A partner's list price per GPU-hour this week (B, L): its price for the GPU, lower
-    for each newer generation that has shipped (NVIDIA's older-generation factor, P5)."""
-    row = compute.week_row(p, s)[:, None]
-    return p.partner_price[partner, gpu] * p.older_gen_factor[row, gpu]
-
-
-def partner_cost(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
-    """A partner's cost per GPU-hour this week (B, L), falling with its list price."""
-    row = compute.week_row(p, s)[:, None]
-    return p.partner_cost[partner, gpu] * p.older_gen_factor[row, gpu]
-
-
-def term_discount(p: Params, weeks: np.ndarray) -> np.ndarray:
-    """The share off the list price a partner gives for a longer commitment (B, L)."""
-    d = p.rules.deals
-    years = np.asarray(weeks) / 52.0
-    return d.long_term_discount * np.clip((years - 1.0) / max(d.long_term_years - 1.0, 1e-9), 0.0, 1.0)
-
-
-def build_rate(p: Params, partner: np.ndarray, weeks: np.ndarray) -> np.ndarray:
-    """GPUs a week a partner builds at a lab's site for a deal of this term (B, L): a
-    longer commitment finances a faster build (Stargate-style)."""
-    years = np.maximum(np.asarray(weeks) / 52.0, 1.0)
-    return p.partner_build[partner] * (1.0 + p.rules.deals.build_speed_per_year * (years - 1.0))
-
-
-def asking_price(
-    p: Params, s: State, partner: np.ndarray, gpu: np.ndarray, weeks: np.ndarray | None = None
-) -> np.ndarray:
-    """What each partner asks a lab per GPU-hour this week (B, L): list price, less a
-    discount for a close partner and for a long term, moved by a small weekly draw;
-    never below cost."""
-    d = p.rules.deals
-    B, L = s.cash.shape
-    close = _closeness(p, s, partner)
-    noise = rng.uniform(rng.game_week(s), rng.DEALS, (L, len(p.partner_ids)))
-    draw = np.take_along_axis(noise, partner[..., None], axis=-1)[..., 0]
-    long_term = 0.0 if weeks is None else term_discount(p, weeks)
-    ask = (
-        list_price(p, s, partner, gpu)
-        * (1 - d.relationship_discount * close)
-        * (1 - long_term)
-        * (1 + d.price_noise * (2 * draw - 1))
-    )
-    return np.maximum(ask, partner_cost(p, s, partner, gpu) * 1.01)
-
-
-def _closeness(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
-    rel = np.take_along_axis(s.relationship, partner[..., None], axis=-1)[..., 0]
-    ties = p.partner_ties[partner, np.arange(s.cash.shape[1])[None, :]]
-    return np.clip(rel + ties, -1.0, 1.0)
-
-
 def site_free_mw(p: Params, s: State) -> np.ndarray:
     """Grid power at each site not held by labs or by partners' buildings (B, S)."""
     return np.maximum(s.grid_mw - s.grid_alloc.sum(1) - compute.partner_site_mw(p, s), 0.0)
@@ -202,10 +148,10 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     term = remaining + weeks  # weeks the added GPUs rent for
 
     patience = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0]
-    close = _closeness(p, s, partner)
-    cost = partner_cost(p, s, partner, gpu)
-    listed = list_price(p, s, partner, gpu)
-    ask = asking_price(p, s, partner, gpu, term)
+    close = terms.closeness(p, s, partner)
+    cost = terms.partner_cost(p, s, partner, gpu)
+    listed = terms.list_price(p, s, partner, gpu)
+    ask = terms.asking_price(p, s, partner, gpu, term)
     # A partner stands by its last counter (kept as a multiple of its list price).
     standing = np.take_along_axis(s.last_counter, partner[..., None], axis=-1)[..., 0]
     ask = np.where(standing > 0, np.minimum(ask, np.maximum(standing * listed, cost)), ask)
@@ -238,7 +184,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     source_free = source_free * np.minimum(1.0, count / np.maximum(src_demand, np.maximum(source_free, 1.0)))
 
     # A contract draws on one pool: the partner's own, or the one it resells.
-    rate = np.maximum(build_rate(p, partner, term), 1e-9)
+    rate = np.maximum(terms.build_rate(p, partner, term), 1e-9)
     build = rate * lead
     available = np.where(at_site, build, np.maximum(own_free, source_free))
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
@@ -362,7 +308,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     delta = delta + np.where(accepted, d.accept_bonus, 0.0) + np.where(accepted & is_invest, 0.1, 0.0)
     s.relationship = np.clip(s.relationship + onehot * delta[..., None], -1.0, 1.0)
     countered = made & (ans.answer == COUNTER) & ~is_invest
-    ratio = ans.price / np.maximum(list_price(p, s, partner, ans.gpu), 1e-9)
+    ratio = ans.price / np.maximum(terms.list_price(p, s, partner, ans.gpu), 1e-9)
     s.last_counter = np.where(onehot & countered[..., None], ratio[..., None], s.last_counter)
     s.last_counter = np.where(onehot & accepted[..., None], 0.0, s.last_counter)
 
