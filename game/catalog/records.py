@@ -312,6 +312,7 @@ class AiCommon:
     build_sites: int = num(1, 20, "sites", integer=True)
     min_build_mw: float = num(0, 1e4, "MW")
     min_rental_gpus: float = num(0, 1e8, "GPUs")
+    min_order_supply: float = num(0, 1e8, "GPUs")
     rent_budget_weeks: float = num(1, 520, "weeks")
     renew_within_weeks: float = num(0, 104, "weeks")
     renew_value_share: float = num(0, 10, "fraction of the best value on offer")

@@ -19,8 +19,8 @@ NO_END = 10**9  # the end week of an empty contract slot
 
 def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """What buying looks like this week: the integrator that delivers first (B,), prices
-    through it (B, G), the best FLOP per dollar on sale and the newest GPU shipping (B,),
-    NVIDIA's supply left (B, G); the lab's halls (B, L, S), its own power there, the power
+    through it (B, G), the best FLOP per dollar on sale (B,) and NVIDIA's supply of it
+    left; the lab's halls (B, L, S), its own power there, the power
     it could still have soon at each site (B, L, S), and its room in halls planned (B, L)."""
     B, L = s.cash.shape
     V = len(p.integrator_ids)
@@ -29,9 +29,12 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     unit = compute.server_price(p, s)[np.arange(B), vendor]  # (B, G)
     shipping = compute.on_sale(p, s)  # (B, G)
     left = compute.supply_left(p, s)
+    # The best FLOP per dollar among GPUs NVIDIA still has enough of this quarter and that
+    # are not far behind the newest (an old GPU's last few thousand are not worth a plan).
+    frontier = np.where(shipping, p.gpu_flops, 0.0).max(-1, keepdims=True)
+    buyable = shipping & (left >= c.min_order_supply) & (p.gpu_flops >= c.obsolete_flops_share * frontier)
     value = p.gpu_flops * p.gpu_mfu / unit
-    best = np.argmax(np.where(shipping & (left > 0), value, -1.0), axis=-1)  # (B,)
-    newest = np.argmax(np.where(shipping, value, -1.0), axis=-1)  # (B,)
+    best = np.argmax(np.where(buyable, value, -1.0), axis=-1)  # (B,)
     on_order_kw = np.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
     installed_mw = compute.installed_mw(p, s)
     committed_mw = np.einsum("bls->bl", installed_mw) + (s.warehouse @ p.gpu_kw + on_order_kw) / 1000
@@ -44,13 +47,11 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     return {
         "vendor": vendor,
         "unit": unit,
-        "on_sale": (shipping & (left > 0)).any(-1),
+        "on_sale": buyable.any(-1),
         "best": best,
         "best_unit": unit[rows, best][:, None],  # (B, 1)
         "best_kw": p.gpu_kw[best][:, None],
-        "newest": newest,
-        "newest_unit": unit[rows, newest][:, None],
-        "newest_left": left[rows, newest][:, None],
+        "best_left": left[rows, best][:, None],
         "committed_mw": committed_mw,
         "planned_mw": planned_mw,
         "room_mw": np.maximum(planned_mw - committed_mw, 0.0),
@@ -65,14 +66,15 @@ def cannot_buy(
     p: Params, s: World, k: dict[str, np.ndarray], shop: dict[str, np.ndarray], budget: np.ndarray
 ) -> np.ndarray:
     """The share (B, L) of a week's GPU budget that cannot become owned compute soon:
-    NVIDIA's quarter is spoken for, or the halls cannot be ready for it (room in halls
-    planned, plus what the fastest site with power can build in `hall_plan_weeks`)."""
+    NVIDIA's quarter of the GPU it would buy is spoken for, or the halls cannot be ready
+    for it (room in halls planned, plus what the fastest site with power can build in
+    `hall_plan_weeks`)."""
     c = p.catalog.ai
-    wanted = budget / shop["newest_unit"]
+    wanted = budget / shop["best_unit"]
     power = np.maximum(shop["power_room"], 0.0)
     buildable = np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks).max(-1)
     power_mw = shop["room_mw"] + buildable * (k["buy_share"] > 0)
-    placeable = np.minimum(power_mw * 1000.0 / p.gpu_kw[shop["newest"]][:, None], shop["newest_left"])
+    placeable = np.minimum(power_mw * 1000.0 / shop["best_kw"], shop["best_left"])
     return np.where(wanted >= 1.0, np.clip(1.0 - placeable / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
 
 
