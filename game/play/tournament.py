@@ -31,6 +31,7 @@ from game.engine import compute, economy, policies, turn
 from game.engine.params import WEEKS_PER_YEAR, Params
 from game.engine.state import World
 from game.paths import assets_dir
+from game.play import balance
 from game.play.strategies import STRATEGIES
 from game.saves import Scenario, initial_world, scenario_params
 
@@ -175,15 +176,17 @@ def play_chunk(
     seed: int,
     first: int,
     history: tuple[HistoryRow, ...],
+    weeks: int | None = None,
 ) -> dict[str, np.ndarray]:
-    """Play games first .. first+games-1 of the cell; their results as arrays."""
+    """Play games first .. first+games-1 of the cell (to their end, or `weeks` weeks);
+    their results as arrays."""
     if not cell.deck:
         catalog = attrs.evolve(catalog, events=())
     params = scenario_params(scn, catalog, humans=())
     ctl, (strategy, mine) = _controllers(catalog, params, scn, cell)
     world = initial_world(scn, params, games, seed=seed, offset=first)
     watch = Watch(world, history)
-    for _ in range(params.last_week + 1):
+    for _ in range(params.last_week + 1 if weeks is None else weeks):
         if world.done.all():
             break
         actions = policies.decide(world, ctl)
@@ -291,14 +294,16 @@ def run(
     chunk: int = 1000,
     workers: int = 1,
     progress: Progress | None = None,
+    weeks: int | None = None,
 ) -> Tournament:
-    """Play every cell (default: `plan`) for `games` games and summarise them. `progress`
-    is called with (games played, games in all) as chunks finish."""
+    """Play every cell (default: `plan`) for `games` games (to their end, or `weeks`
+    weeks) and summarise them. `progress` is called with (games played, games in all) as
+    chunks finish."""
     params = scenario_params(scn, catalog, humans=())
     cells = cells if cells is not None else plan(catalog, params.lab_ids)
     history = load_history(catalog)
     jobs = [
-        (scn, catalog, cell, min(chunk, games - start), seed, first + start, history)
+        (scn, catalog, cell, min(chunk, games - start), seed, first + start, history, weeks)
         for cell in cells
         for start in range(0, games, chunk)
     ]
@@ -327,93 +332,4 @@ def run(
         mine = parts[i * per_cell : (i + 1) * per_cell]
         out = {name: np.concatenate([m[name] for m in mine]) for name in mine[0]}
         summaries.append(summarise_cell(params, cell, out, history))
-    return Tournament(scn.name, seed, games, summaries, targets(summaries, params))
-
-
-# ---------------------------------------------------------------------- targets
-def _share(cells: dict[str, dict[str, Any]], key: str, lab: str) -> float | None:
-    cell = cells.get(key)
-    return None if cell is None else cell["win"][lab]["share"]
-
-
-def _row(measure: str, target: str, value: str, met: bool | None) -> dict[str, Any]:
-    return {"measure": measure, "target": target, "value": value, "met": met}
-
-
-def targets(
-    summaries: list[dict[str, Any]], params: Params, players: tuple[str, ...] = ("xai", "openai")
-) -> list[dict[str, Any]]:
-    """Issue 11's targets, each met or not (None: its cells were not played)."""
-    cells = {c["key"]: c for c in summaries}
-    out = []
-    names = {lab: params.catalog.lab(lab).name for lab in params.lab_ids}
-
-    default = cells.get("default")
-    if default is not None:
-        shares = {lab: default["win"][lab]["share"] for lab in players}
-        out.append(_row("default AI win share", "each 40-60%",
-                        ", ".join(f"{names[lab]} {v:.1%}" for lab, v in shares.items()),
-                        all(0.40 <= v <= 0.60 for v in shares.values())))  # fmt: skip
-
-    styles = params.catalog.style_ids
-    a, b = players
-    keys = {(sa, sb): f"styles:{a}={sa},{b}={sb}" for sa in styles for sb in styles}
-    if all(key in cells for key in keys.values()):
-        matrix = {pair: cells[key] for pair, key in keys.items()}
-        worst = []
-        for lab, mine_first in ((a, True), (b, False)):
-            for s in styles:
-                against = [matrix[(s, t) if mine_first else (t, s)]["win"][lab]["share"] for t in styles]
-                worst.append((min(against), f"{names[lab]} as {s}"))
-        best, who = max(worst)
-        out.append(_row("style matrix (3 x 3, normal)", "no style wins >= 75% against every style",
-                        f"best worst-case: {who} {best:.1%}", best < 0.75))  # fmt: skip
-
-    strat = [c for c in summaries if c["group"] == "strategies"]
-    if strat:
-        top = max(strat, key=lambda c: c["win"][c["focus"]]["share"])
-        weak = [c for c in strat if c["strategy"] in ("idle", "one-giant-run")]
-        weak_max = max((c["win"][c["focus"]]["share"] for c in weak), default=0.0)
-        out.append(_row("scripted strategies vs the hard AI", "none > 75%",
-                        f"best: {top['strategy']} as {names[top['focus']]} {top['win'][top['focus']]['share']:.1%}",
-                        top["win"][top["focus"]]["share"] <= 0.75))  # fmt: skip
-        out.append(_row("idle and one-giant-run vs the hard AI", "each < 5%",
-                        f"at most {weak_max:.1%}", weak_max < 0.05))  # fmt: skip
-
-    for lab in players:
-        ladder = [
-            _share(cells, key, lab)
-            for key in (f"difficulty:{lab}=hard,rest=normal", f"difficulty:{lab}=normal,rest=easy",
-                        f"difficulty:{lab}=easy,rest=normal", "default")
-        ]  # fmt: skip
-        if any(x is None for x in ladder):
-            continue
-        hard, over_easy, easy, even = (float(x or 0.0) for x in ladder)
-        ok = 0.6 <= hard <= 0.8 and 0.6 <= over_easy <= 0.8 and easy < even < hard
-        out.append(_row(f"difficulty ladder, {names[lab]}", "hard vs normal and normal vs easy 60-80%, monotone",
-                        f"hard/normal {hard:.1%}, normal/easy {over_easy:.1%}; easy/normal {easy:.1%} < "
-                        f"normal/normal {even:.1%}", ok))  # fmt: skip
-
-    if default is not None:
-        alarm = default["runway_alarm_share"]
-        out.append(_row("games where some lab's runway < 12 weeks", ">= 25%", f"{alarm:.1%}", alarm >= 0.25))
-        broke = default["bankrupt_share"]
-        out.append(_row("bankruptcies (default)", "1-10% of labs", f"{broke:.1%}", 0.01 <= broke <= 0.10))
-        median = default["agi_date"]["p50"]
-        none = 1 - default["agi_share"]
-        in_band = median is not None and "2027-07-01" <= median <= "2029-06-30"
-        out.append(_row("AGI date", "median 2027-07..2029-06; 5-25% without AGI",
-                        f"median {median}, {none:.1%} without", in_band and 0.05 <= none <= 0.25))  # fmt: skip
-        rows = default.get("history", [])
-        if rows:
-            missed = [r for r in rows if not r["met"]]
-            out.append(_row("history table (end 2024, end 2025)", "every row within 2x",
-                            f"{len(rows) - len(missed)} of {len(rows)} rows"
-                            + (f"; off: {', '.join(r['id'] for r in missed)}" if missed else ""), not missed))  # fmt: skip
-    off = cells.get("deck-off")
-    if default is not None and off is not None:
-        moves = {lab: default["win"][lab]["share"] - off["win"][lab]["share"] for lab in params.lab_ids}
-        lab, move = max(moves.items(), key=lambda kv: abs(kv[1]))
-        out.append(_row("the events deck moves a lab's share", "<= 5 points",
-                        f"most: {names[lab]} {move * 100:+.1f} points", abs(move) <= 0.05))  # fmt: skip
-    return out
+    return Tournament(scn.name, seed, games, summaries, balance.targets(summaries, params))
