@@ -221,6 +221,7 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     go = go & (size > 0)
     s.round_usd = np.where(go, size, s.round_usd)
     s.round_pre = np.where(go, terms.pre_money, s.round_pre)
+    s.round_basis = np.where(go, fundamental_value(p, s), s.round_basis)
     s.round_close = np.where(go, s.week[:, None] + terms.close_weeks(p, size), s.round_close)
     s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
     return np.where(go, size, 0.0)
@@ -230,8 +231,9 @@ def close_rounds(
     p: Params, s: State, ledger: Ledger, alive: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rounds due this week close: the cash comes in and dilutes the founders at the
-    agreed pre-money. If the lab's value has fallen `round_walk_away` below that price
-    since, the investors walk away and nothing comes in. After a down round some
+    agreed pre-money. If the lab's value on its merits (`fundamental_value`) has fallen
+    `round_walk_away` below what it was when the round was agreed, the investors walk
+    away and nothing comes in. After a down round some
     researchers leave (their options sank). Returns (raised, down round, fell through)
     (B, L)."""
     due = (s.round_usd > 0) & (s.round_close <= s.week[:, None])
@@ -240,7 +242,7 @@ def close_rounds(
         return np.zeros(s.cash.shape), none, none
     f = p.rules.finance
     pre = np.maximum(s.round_pre, 1.0)
-    walked = due & alive & (s.valuation < pre * (1.0 - f.round_walk_away))
+    walked = due & alive & (fundamental_value(p, s) < s.round_basis * (1.0 - f.round_walk_away))
     got = np.where(due & alive & ~walked, s.round_usd, 0.0)
     ledger.receive("equity", got)
     s.founder_share = np.where(got > 0, s.founder_share * pre / (pre + got), s.founder_share)
@@ -251,6 +253,7 @@ def close_rounds(
     s.staff_ramped = s.staff_ramped * keep
     s.round_usd = np.where(due, 0.0, s.round_usd)
     s.round_pre = np.where(due, 0.0, s.round_pre)  # round_close keeps the week it closed
+    s.round_basis = np.where(due, 0.0, s.round_basis)
     return got, down, walked
 
 
@@ -313,29 +316,35 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     return np.where(leader, top2[:, :1], top2[:, 1:])
 
 
-def mark_valuation(p: Params, s: State) -> None:
-    """What investors think each lab is worth: revenue x a growth-adjusted multiple, plus
-    the value of its best model (more for the leader), plus net assets; times mood. The
-    price of the last round holds it up while it is recent: never below the last
-    post-money halved every `post_money_half_life_weeks` since that round closed."""
+def fundamental_value(p: Params, s: State) -> np.ndarray:
+    """What investors think each lab is worth on its merits (B, L): revenue x a
+    growth-adjusted multiple, plus the value of its best model (more for the leader, less
+    the further a lab is behind it), times mood, plus net assets."""
     f = p.rules.finance
     has_model = s.best_model > 0
     others = best_rival(s.best_model)
     rival = np.where(np.isfinite(others), others, s.best_model - 1.0)
-    lead = np.clip(s.best_model - rival, 0.0, 1.0)
+    lead = np.clip(s.best_model - rival, -1.0, 1.0)
+    standing = np.where(lead > 0, 1.0 + f.lead_premium * lead, np.exp(f.behind_discount_per_oom * lead))
     model_value = np.where(
         has_model,
-        f.capability_value_usd
-        * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref)
-        * (1.0 + f.lead_premium * lead),
+        f.capability_value_usd * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref) * standing,
         0.0,
     )
     growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
     revenue_value = f.revenue_multiple * growth * s.revenue_fast * WEEKS_PER_YEAR
-    value = s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
+    return s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
+
+
+def mark_valuation(p: Params, s: State) -> None:
+    """A lab's valuation (B, L): its fundamental value, held up by the price of its last
+    round while that is recent: never below the last post-money halved every
+    `post_money_half_life_weeks` since that round closed."""
+    f = p.rules.finance
     since = np.maximum(s.week[:, None] - s.round_close, 0)
     anchor = s.last_post * 0.5 ** (since / f.post_money_half_life_weeks)
-    s.valuation = np.where(s.bankrupt, 0.0, np.maximum(np.maximum(value, anchor), 1e6))
+    value = np.maximum(fundamental_value(p, s), anchor)
+    s.valuation = np.where(s.bankrupt, 0.0, np.maximum(value, 1e6))
 
 
 def settle(p: Params, s: State, ledger: Ledger) -> np.ndarray:

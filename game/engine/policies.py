@@ -115,17 +115,17 @@ def _money(
     p: Params, s: World, k: dict[str, np.ndarray], pace: np.ndarray, misjudged: np.ndarray
 ) -> dict[str, np.ndarray]:
     """The money plan (B, L): costs, the reserve, what can be spent on compute this week,
-    and the runway the AI believes it has. A round under way counts toward the reserve,
-    never toward spending: its cash is not there before it closes."""
+    and the runway the AI believes it has (`misjudged` (B, L): how far off its reading of
+    its own money is this week). A round under way counts toward the reserve, never
+    toward spending: its cash is not there before it closes."""
     costs = economy.running_costs(p, s)
     headroom = economy.credit_headroom(p, s)
     floor = k["runway_floor_weeks"] + k["caution_weeks"]
     reserve = costs * floor
     to_close = np.maximum(s.round_close - s.week[:, None], 0) * (s.round_usd > 0)
-    keep = np.maximum(reserve - s.round_usd, costs * to_close)
-    optimism = misjudged  # (B, L): how far off its reading of its own money is this week
+    keep = np.maximum(reserve - s.round_usd, costs * np.maximum(to_close, p.catalog.ai.min_reserve_weeks))
     at_hand = s.cash + k["debt_share"] * headroom
-    capex = np.maximum(at_hand * optimism - keep, 0.0) * k["capex_share_of_cash"] * pace
+    capex = np.maximum(at_hand * misjudged - keep, 0.0) * k["capex_share_of_cash"] * pace
     burn = np.maximum(costs - s.revenue_fast, 1.0)
     return {
         "costs": costs,
@@ -133,7 +133,7 @@ def _money(
         "floor": np.broadcast_to(floor, costs.shape),
         "reserve": reserve,
         "capex": np.minimum(capex, np.maximum(s.cash, 0.0)),
-        "runway": (at_hand + s.round_usd) * optimism / burn,
+        "runway": (at_hand + s.round_usd) * misjudged / burn,
     }
 
 

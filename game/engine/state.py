@@ -74,6 +74,7 @@ class World:
     last_post: np.ndarray  # post-money valuation of the last round that closed
     round_usd: np.ndarray  # a round under way: USD committed, 0 = none
     round_pre: np.ndarray  # its pre-money valuation
+    round_basis: np.ndarray  # the lab's value on its merits when the round was agreed
     round_close: np.ndarray  # int: the week it closes (after: the week the last round closed)
     revenue_fast: np.ndarray  # weekly revenue, moving average over ~4 weeks
     revenue_slow: np.ndarray  # weekly revenue, moving average over ~26 weeks
@@ -251,6 +252,7 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "last_post": np.zeros((B, L), f),
             "round_usd": np.zeros((B, L), f),
             "round_pre": np.zeros((B, L), f),
+            "round_basis": np.zeros((B, L), f),
             "round_close": np.zeros((B, L), i),
             "revenue_fast": np.zeros((B, L), f),
             "revenue_slow": np.zeros((B, L), f),

@@ -186,7 +186,7 @@ class Run:
 
 MONEY_FIELDS = (
     "cash", "debt", "valuation", "revenue_fast", "revenue_slow", "staff_usd_week", "last_post", "round_usd",
-    "round_pre",
+    "round_pre", "round_basis",
 )  # fmt: skip
 
 
@@ -208,6 +208,7 @@ class LabState:
     last_post: float = money(-1, USD, default=-1.0, world="last_post", absent=-1.0)  # -1: its valuation
     round_usd: float = money(0, USD, default=0.0, world="round_usd")  # a round under way
     round_pre: float = money(0, USD, default=0.0, world="round_pre")
+    round_basis: float = money(-USD, USD, default=0.0, world="round_basis")  # its value when agreed
     round_close_week: int = _week(default=0, world="round_close")  # it closes (or the last one closed)
     # -1: the run-rate its users pay (economy.revenue_run_rate)
     revenue_fast: float = money(-1, USD, "USD per week", default=-1.0, world="revenue_fast", absent=-1.0)
