@@ -82,3 +82,21 @@ def runs(world: World, lab: int, flop: float) -> np.ndarray:
     out = np.zeros(world.run_phase.shape)
     out[:, lab, 0] = flop
     return out
+
+
+def with_rules(world: World, section: str, **changes: float) -> World:
+    """The world played under rules with some of one section's constants changed (as if
+    assets/rules.toml said so)."""
+    p = world.params
+    rules = p.catalog.rules
+    changed = attrs.evolve(rules, **{section: attrs.evolve(getattr(rules, section), **changes)})
+    params = attrs.evolve(p, catalog=attrs.evolve(p.catalog, rules=changed))
+    return attrs.evolve(world, params=params)
+
+
+def quiet(world: World) -> World:
+    """The world with every event card just fired: none fires again for its cooldown
+    (13 weeks or more), so a rule can be watched for a few weeks without the deck."""
+    return attrs.evolve(
+        world, event_last=np.broadcast_to(world.week[:, None, None], world.event_last.shape).copy()
+    )

@@ -92,8 +92,8 @@ def edit(folder: Path, name: str, old: str, new: str) -> None:
         ),
         (
             "events.toml",
-            "value = [1.2, 1.5] }]",
-            "value = [1.2, 15] }]",
+            "value = [1.1, 1.3] }]",
+            "value = [1.1, 13] }]",
             "[grok2-lands.effects[0]] value: must be between 0.1 and 10 for users",
         ),
         (

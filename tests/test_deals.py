@@ -70,7 +70,7 @@ def test_too_fast_names_the_earliest_start(colossus, params):
     a = make_offer(world, XAI, oracle, h100, 100_000, weeks=104, price=3.5, start=4, site=abilene)
     ans = deals.evaluate(params, world, a)
     assert (ans.reason[:, XAI] == deals.TOO_FAST).all()
-    rate = params.partner_build[oracle]
+    rate = params.partner_build[oracle] * (1 + params.rules.deals.build_speed_per_year * (104 / 52 - 1))
     assert (ans.earliest_start[:, XAI] == np.ceil(100_000 / rate)).all()
 
 

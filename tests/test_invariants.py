@@ -83,6 +83,7 @@ def _actions(world, rng, mode, share) -> Actions:
         offer_site=i((B_, L), -2, S + 1),
         offer_invest=f((B_, L), 2e10),
         offer_share=f((B_, L), 1.0),
+        offer_contract=i((B_, L), -2, world.contract_partner.shape[2] + 1),
         exit=rng.random(world.contract_partner.shape) < share() / 3,
         raise_usd=f((B_, L), 1e11),
         borrow_usd=f((B_, L), 1e11),

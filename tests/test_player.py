@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from textual.widgets import DataTable
 
+from game.engine import economy
 from game.engine.state import RUN_PRETRAIN
 from game.play import decisions as dec
 from game.play import intel, market, views
@@ -183,15 +184,18 @@ async def test_hot_seat_is_fair():
 # 11 -----------------------------------------------------------------------------------
 async def test_a_decision_that_leaves_little_runway_asks_first():
     s = Session.new()
+    w = s.world
+    lent = np.where(np.arange(w.cash.shape[1]) == XAI, w.debt + economy.credit_headroom(s.params, w), w.debt)
+    s.world = attrs.evolve(w, debt=lent)  # no credit left to fall back on
     cash = float(s.world.cash[0, XAI])
-    order = dec.BuyGpus("H100", "dell", 100_000)  # nearly all the cash
+    order = dec.BuyGpus("H100", "dell", 70_000)  # nearly all the cash
     with pytest.raises(LowRunway):
         s.decide(XAI, order)
     assert s.book(XAI) == []
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("m")
-        fill(pilot, count="100000")
+        fill(pilot, count="70000")
         await confirm(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
@@ -199,18 +203,22 @@ async def test_a_decision_that_leaves_little_runway_asks_first():
         assert views.lab_view(s, XAI).cash == cash  # paid when the week ends
 
 
-def test_round_cooldown_and_money_raised_this_week_can_be_spent_this_week():
+def test_round_cooldown_and_a_round_pays_when_it_closes():
     s = Session.new("sandbox")
     w = s.world
     s.world = attrs.evolve(w, cash=np.where(np.arange(w.cash.shape[1]) == XAI, 1e8, w.cash))
     with pytest.raises(Refused, match="costs"):
         s.decide(XAI, dec.BuyGpus("H100", "dell", 20_000))
     s.decide(XAI, dec.RaiseRound(5e9))
-    s.decide(XAI, dec.BuyGpus("H100", "dell", 20_000))  # the round pays for it this week
+    with pytest.raises(Refused, match="costs"):  # a round's money comes when it closes, weeks later
+        s.decide(XAI, dec.BuyGpus("H100", "dell", 20_000))
     s.end_week()
     with pytest.raises(Refused, match=r"from \d\d \w{3} \d{4} \(in \d+ weeks\)"):
         s.decide(XAI, dec.RaiseRound(5e9))
     assert views.lab_view(s, XAI).next_round > s.date
+    while s.world.round_usd[0, XAI] > 0:
+        s.end_week()
+    assert s.world.cash[0, XAI] > 1e9  # the round has paid
 
 
 # 12 -----------------------------------------------------------------------------------

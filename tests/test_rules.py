@@ -6,11 +6,11 @@ import attrs
 import numpy as np
 import pytest
 
-from game.engine import codes, compute, economy, research
+from game.engine import codes, compute, economy, research, training
 from game.engine.params import WEEKS_PER_YEAR
 from game.engine.state import END_AGI, END_BANKRUPT, END_TIME, RUN_POST, RUN_PRETRAIN
 from game.engine.turn import step
-from tests.conftest import blank, idle, index, orders, runs
+from tests.conftest import blank, idle, index, orders, quiet, runs, with_rules
 
 XAI, OPENAI, GOOGLE = 0, 1, 2
 
@@ -176,7 +176,7 @@ def test_a_run_trains_posttrains_and_releases_at_its_capability(world, params):
     split = world.split.copy()
     split[:, XAI] = [1.0, 0.0, 0.0]
     w = blank(
-        world,
+        with_rules(world, "training", capability_noise=0.0),
         installed=installed,
         hall_mw=hall,
         grid_alloc=alloc,
@@ -221,7 +221,8 @@ def test_software_grows_at_the_baseline_rate_at_reference_inputs(world, params):
     ref = params.research_ref_flops[0]
     w = blank(
         world,
-        staff_usd_week=np.full_like(world.staff_usd_week, r.ref_staff_usd_week),
+        staff_ramped=np.full_like(world.staff_ramped, r.ref_researchers),
+        software=np.full_like(world.software, 1.0),  # nobody behind: no catch-up
         best_model=np.full_like(world.best_model, r.ai_rnd_start_capability),
     )
     gain = research.growth_per_week(params, w, np.full_like(w.cash, ref))
@@ -257,36 +258,92 @@ def test_users_move_toward_the_better_model(world):
     assert w2.users[0, XAI] / w2.users[0].sum() > share_before * 2
 
 
-def test_a_round_dilutes_the_founders_and_cannot_repeat_at_once(world, params):
+def test_a_round_closes_weeks_later_and_dilutes_the_founders_at_the_agreed_price(world, params):
     ask = np.zeros_like(world.cash)
     ask[:, XAI] = 5e9
-    w2, r = step(world, idle(world, raise_usd=ask))
-    got = r.raised[0, XAI]
-    assert 0 < got <= 5e9
-    kept = w2.founder_share[0, XAI] / world.founder_share[0, XAI]
-    pre = got * kept / (1 - kept)  # the founders keep pre / (pre + raised)
-    noise = params.rules.finance.raise_noise
-    assert world.valuation[0, XAI] * (1 - 2.5 * noise) <= pre <= world.valuation[0, XAI] * (1 + 2.5 * noise)
-    w3, r3 = step(w2, idle(w2, raise_usd=ask))
-    assert r3.raised[0, XAI] == 0
+    terms = economy.round_terms(params, world)
+    w, r = step(world, idle(world, raise_usd=ask))
+    committed = r.round_opened[0, XAI]
+    assert 0 < committed <= 5e9 and r.raised[0, XAI] == 0
+    assert w.round_pre[0, XAI] == pytest.approx(terms.pre_money[0, XAI])
+    close = int(w.round_close[0, XAI])
+    assert close - int(world.week[0]) == terms.close_weeks(params, np.array(committed))
+    _, r2 = step(w, idle(w, raise_usd=ask))  # one round at a time
+    assert r2.refused[0, XAI] & codes.RAISE_UNDER_WAY and r2.round_opened[0, XAI] == 0
+    while int(w.week[0]) <= close:
+        w, r = step(w, idle(w))
+        assert r.raised[0, XAI] == 0 or int(r.week[0]) == close
+    assert r.raised[0, XAI] == pytest.approx(committed)
+    pre = terms.pre_money[0, XAI]
+    assert w.founder_share[0, XAI] == pytest.approx(
+        world.founder_share[0, XAI] * pre / (pre + committed), rel=1e-6
+    )
+    assert w.last_post[0, XAI] == pytest.approx(pre + committed) and w.round_usd[0, XAI] == 0
+    _, r3 = step(w, idle(w, raise_usd=ask))  # and not again before the cooldown
     assert r3.refused[0, XAI] & codes.RAISE_TOO_SOON
 
 
-def test_a_round_is_capped_at_a_fraction_of_the_pre_money(world, params):
+def test_a_round_is_sized_by_traction_and_capped_by_the_step_up(world, params):
+    f = params.rules.finance
+    terms = economy.round_terms(params, world)
+    expected = np.minimum(
+        f.raise_max_fraction * terms.traction * terms.pre_money, params.round_market_usd[0] * world.mood[:, None]
+    )
+    assert terms.largest == pytest.approx(expected)
+    # Worth far more than the last round: the price is capped at step_up_max x its post.
+    rich = attrs.evolve(world, valuation=world.last_post * 10)
+    high = economy.round_terms(params, rich)
+    assert high.pre_money == pytest.approx(world.last_post * f.step_up_max)
+    assert (high.traction > terms.traction).all()  # momentum counts as traction
+    # Growing revenue raises more than shrinking revenue at the same value.
+    growing = attrs.evolve(world, revenue_fast=world.revenue_slow * 2)
+    shrinking = attrs.evolve(world, revenue_fast=world.revenue_slow * 0.5)
+    assert (
+        economy.round_terms(params, growing).largest >= economy.round_terms(params, shrinking).largest
+    ).all()
+
+
+def test_a_down_round_is_priced_below_the_last_and_costs_researchers(world, params):
+    f = params.rules.finance
+    poor = attrs.evolve(quiet(world), last_post=world.valuation * 3)
+    terms = economy.round_terms(params, poor)
+    assert terms.down.all() and (terms.pre_money < poor.last_post).all()
     ask = np.zeros_like(world.cash)
-    ask[:, XAI] = 1e13
-    w2, r = step(world, idle(world, raise_usd=ask))
-    got = r.raised[0, XAI]
-    kept = w2.founder_share[0, XAI] / world.founder_share[0, XAI]
-    assert got == pytest.approx(params.rules.finance.raise_max_fraction * got * kept / (1 - kept))
+    ask[:, XAI] = 1e9
+    w, _ = step(poor, idle(poor, raise_usd=ask))
+    staff = None
+    while w.round_usd[0, XAI] > 0:
+        staff = w.staff[0, XAI]
+        w, r = step(w, idle(w))
+    assert r.down_round[0, XAI]
+    t = params.rules.talent
+    left = staff * (1 - f.down_round_attrition)
+    assert left <= w.staff[0, XAI] <= left * (1 + t.max_growth_per_week) + 1e-3  # then hires again
 
 
-def test_interest_is_charged_on_debt(world, params):
-    debt = np.full_like(world.debt, 1e9)
+def test_interest_rises_with_leverage(world, params):
+    f = params.rules.finance
+    for debt in (1e8, 2e9):
+        w = attrs.evolve(world, debt=np.full_like(world.debt, debt))
+        _, r = step(w, idle(w))
+        leverage = debt / compute.book_value(params, w)[0, XAI]
+        rate = f.interest_rate + f.interest_per_leverage * min(leverage, 2.0)
+        rate += f.covenant_penalty_rate if leverage > f.covenant_ltv else 0.0
+        assert r.flows[0, XAI, economy.FLOW_INDEX["interest"]] == pytest.approx(-debt * rate / WEEKS_PER_YEAR)
+
+
+def test_a_covenant_breach_sweeps_cash_to_the_lenders(world, params):
+    f = params.rules.finance
+    book = compute.book_value(params, world)
+    debt = book * (f.covenant_ltv + 0.2)
     w = attrs.evolve(world, debt=debt)
-    _, r = step(w, idle(w))
-    weekly = 1e9 * params.rules.finance.interest_rate / WEEKS_PER_YEAR
-    assert r.flows[0, 0, economy.FLOW_INDEX["interest"]] == pytest.approx(-weekly)
+    w2, r = step(w, idle(w))
+    assert r.covenant_breach[0, XAI]
+    assert r.flows[0, XAI, economy.FLOW_INDEX["repaid"]] < 0
+    assert w2.debt[0, XAI] < w.debt[0, XAI]
+    calm = attrs.evolve(world, debt=book * (f.covenant_ltv - 0.2))
+    _, r2 = step(calm, idle(calm))
+    assert not r2.covenant_breach[0, XAI] and r2.flows[0, XAI, economy.FLOW_INDEX["repaid"]] == 0
 
 
 def test_borrowing_is_limited_by_gpus_as_collateral(world, params):
@@ -325,7 +382,7 @@ def test_the_game_ends_when_a_human_lab_goes_bankrupt(colossus, catalog):
 # ------------------------------------------------------------------------- ending
 def test_the_first_lab_to_release_an_agi_model_wins(world, params):
     best = world.best_model.copy()
-    best[:, GOOGLE] = params.agi_capability + 0.1
+    best[:, GOOGLE] = training.agi_threshold(params, world) + 0.1
     w = attrs.evolve(world, best_model=best)
     w2, r = step(w, idle(w))
     assert w2.done.all() and (w2.winner == GOOGLE).all() and (w2.end_reason == END_AGI).all()
@@ -334,8 +391,8 @@ def test_the_first_lab_to_release_an_agi_model_wins(world, params):
 
 def test_same_week_agi_goes_to_the_higher_effective_compute(world, params):
     best = world.best_model.copy()
-    best[:, XAI] = params.agi_capability + 0.1
-    best[:, OPENAI] = params.agi_capability + 0.3
+    best[:, XAI] = training.agi_threshold(params, world) + 0.1
+    best[:, OPENAI] = training.agi_threshold(params, world) + 0.3
     w2, _ = step(attrs.evolve(world, best_model=best), idle(world))
     assert (w2.winner == OPENAI).all()
 
@@ -350,7 +407,7 @@ def test_at_the_last_week_the_strongest_model_wins_on_points(world, params):
 
 def test_the_score_rewards_an_early_agi_win_and_the_founders_stake(world, params):
     best = world.best_model.copy()
-    best[:, XAI] = params.agi_capability + 0.1
+    best[:, XAI] = training.agi_threshold(params, world) + 0.1
     w, _ = step(attrs.evolve(world, best_model=best), idle(world))
     points = economy.score(params, w)
     r = params.rules.score
@@ -362,7 +419,7 @@ def test_the_score_rewards_an_early_agi_win_and_the_founders_stake(world, params
 
 def test_a_finished_game_does_not_change(world, params):
     best = world.best_model.copy()
-    best[:, XAI] = params.agi_capability + 1
+    best[:, XAI] = params.agi_capability + params.rules.training.agi_band + 1
     w, _ = step(attrs.evolve(world, best_model=best), idle(world))
     w2, r = step(w, idle(w))
     assert (w2.week == w.week).all() and (w2.cash == w.cash).all()

@@ -156,8 +156,11 @@ def test_a_version_2_log_migrates_and_replays_to_the_saved_state(catalog):
     assert old.log[0]["orders"] == [{"gpu": "H100", "vendor": "supermicro", "count": 5000}]
     assert old.log[1]["runs"] == [3e25] and old.log[2]["exits"] == [0]
     ok, message = replay(old, catalog)
-    # Version 2 did not store an order's integrator, so only that can differ.
-    assert ok or message.endswith("differs from the save in order_vendor"), message
+    # Version 2 stored neither an order's integrator nor a lab's researchers and rounds
+    # (version 5), so only those can differ. (The file's state is today's rules' result:
+    # tests/data/migrations/regenerate_v2.py.)
+    later = {"order_vendor", "staff", "staff_ramped", "last_post", "round_usd", "round_pre", "round_basis", "round_close"}
+    assert ok or set(message.split("differs from the save in ")[1].split(", ")) <= later, message
 
 
 def test_every_migration_step_is_registered():

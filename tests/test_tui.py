@@ -117,6 +117,10 @@ async def test_raise_a_round_says_the_post_money():
         share = app.session.world.founder_share[0, XAI]
         await pilot.press("escape")
         await pilot.press("n")
+        closes = int(app.session.world.round_close[0, XAI])  # a round closes weeks later
+        assert app.session.world.round_usd[0, XAI] > 0 and closes > app.session.week
+        while app.session.week <= closes:
+            await pilot.press("n")
         assert app.session.world.founder_share[0, XAI] < share
 
 

@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 
 EVENT_LAB_FIELDS = (
     "best_model", "software", "cash", "users", "valuation", "debt", "gpus", "turbine_mw",
-    "lead", "share", "runway_weeks",
+    "lead", "share", "runway_weeks", "runs_training", "owned_gpus", "rented_gpus", "staff",
 )  # fmt: skip
-EVENT_GAME_FIELDS = ("mood", "market_users")
-EVENT_LAB_EFFECTS = ("cash", "users", "software", "staff", "runs", "installed", "turbines", "relationship")
+EVENT_GAME_FIELDS = ("mood", "market_users", "substation_weeks")
+EVENT_SITE_FIELDS = ("turbine_mw", "substation_weeks")  # fields that may name a site (a fourth item)
+EVENT_LAB_EFFECTS = (
+    "cash", "users", "software", "staff", "runs", "installed", "turbines", "relationship", "rented",
+)  # fmt: skip
 EVENT_GAME_EFFECTS = (
     "mood", "market_users", "price", "supply", "gpu_delay", "outage", "grid", "substation_delay",
 )  # fmt: skip
@@ -41,6 +44,7 @@ _EFFECT_OPS = {
     "cash": "add", "users": "mul", "software": "add", "staff": "mul", "runs": "mul", "installed": "mul",
     "turbines": "mul", "relationship": "add", "mood": "mul", "market_users": "mul", "price": "mul",
     "supply": "add", "gpu_delay": "add", "outage": "add", "grid": "add", "substation_delay": "add",
+    "rented": "mul",
 }  # fmt: skip
 _EFFECT_NEEDS = {
     "turbines": "site", "relationship": "partner", "price": "gpu", "supply": "gpu", "gpu_delay": "gpu",
@@ -50,7 +54,7 @@ _EFFECT_RANGES = {
     "cash": (-1e11, 1e11), "users": (0.1, 10), "software": (-1, 1), "staff": (0.1, 10), "runs": (0, 1),
     "installed": (0, 1), "turbines": (0, 1), "relationship": (-1, 1), "mood": (0.1, 10),
     "market_users": (0.1, 10), "price": (0.1, 10), "supply": (0, 1), "gpu_delay": (0, 104),
-    "outage": (0, 52), "grid": (0, 10000), "substation_delay": (0, 104),
+    "outage": (0, 52), "grid": (0, 10000), "substation_delay": (0, 104), "rented": (0, 1),
 }  # fmt: skip
 
 
@@ -65,7 +69,7 @@ class Condition:
 @attrs.frozen
 class When:
     """Conditions as the deck writes them: [[field, op, value], ...], a site as a fourth
-    item for turbine_mw."""
+    item for turbine_mw (optional) and substation_weeks (required)."""
 
     def parse(self, value: Any, schema: Any = None) -> tuple[Condition, ...]:
         if not isinstance(value, list):
@@ -91,8 +95,10 @@ class When:
         site = cond[3] if len(cond) == 4 else ""
         if site:
             Ref("site").parse(site, schema)
-            if field_ != "turbine_mw":
-                raise ValueError(f"a site ({site!r}) goes only with turbine_mw")
+            if field_ not in EVENT_SITE_FIELDS:
+                raise ValueError(f"a site ({site!r}) goes only with {' or '.join(EVENT_SITE_FIELDS)}")
+        elif field_ == "substation_weeks":
+            raise ValueError("substation_weeks needs a site (a fourth item)")
         return Condition(field_, op, number, site)
 
     def dump(self, value: Any, schema: Any = None) -> Any:

@@ -10,6 +10,7 @@ import attrs
 
 from game.catalog.events import load_events
 from game.catalog.records import (
+    AiCommon,
     Catalog,
     DealRules,
     Difficulty,
@@ -25,6 +26,7 @@ from game.catalog.records import (
     Rules,
     ScoreRules,
     Site,
+    TalentRules,
     TrainingRules,
 )
 from game.catalog.schema import Schema
@@ -67,6 +69,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     sections = {
         "training": TrainingRules,
         "research": ResearchRules,
+        "talent": TalentRules,
         "market": MarketRules,
         "finance": FinanceRules,
         "deals": DealRules,
@@ -87,6 +90,9 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     levels = policies.pop("difficulty", None)
     if not isinstance(levels, dict) or not levels:
         raise CatalogError(f"{policies_path} [difficulty]: missing")
+    if "common" not in policies:
+        raise CatalogError(f"{policies_path} [common]: missing")
+    ai = schema.entry(AiCommon, "common", policies.pop("common"), str(policies_path))
     styles = tuple(
         schema.entry(PolicyStyle, key, table, str(policies_path)) for key, table in policies.items()
     )
@@ -94,7 +100,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         schema.entry(Difficulty, key, table, f"{policies_path} difficulty") for key, table in levels.items()
     )
 
-    catalog = Catalog(gpus, sites, labs, nvidia, integrators, partners, rules, styles, difficulties)
+    catalog = Catalog(gpus, sites, labs, nvidia, integrators, partners, rules, styles, difficulties, ai)
     lab_ids, partner_ids = catalog.lab_ids, catalog.partner_ids
     for partner in partners:
         where = f"{root / 'partners.toml'} [{partner.id}]"

@@ -8,7 +8,21 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from game.catalog.specs import Choice, Ids, Num, Steps, Weights, _field, date, flag, num, per_gpu, steps, text
+from game.catalog.specs import (
+    Choice,
+    Ids,
+    Num,
+    Ref,
+    Steps,
+    Weights,
+    _field,
+    date,
+    flag,
+    num,
+    per_gpu,
+    steps,
+    text,
+)
 
 if TYPE_CHECKING:
     from game.catalog.events import EventCard
@@ -123,6 +137,8 @@ class TrainingRules:
     mfu_drop_per_doubling: float = num(0, 0.5, "fraction")
     post_training_weeks: int = num(0, 104, "weeks", integer=True)
     min_run_flop: float = num(1, 1e40, "FLOP")
+    capability_noise: float = num(0, 2, "orders of magnitude (standard deviation)")
+    agi_band: float = num(0, 10, "orders of magnitude either side")
 
 
 @attrs.frozen
@@ -131,11 +147,33 @@ class ResearchRules:
     baseline_growth_per_year: float = num(1, 100, "x per year")
     frontier_compute_growth_per_year: float = num(1, 100, "x per year")
     ref_research_flops: float = num(1, 1e40, "FLOP/s")
-    research_exponent: float = num(0, 2, "exponent")
-    ref_staff_usd_week: float = num(1, 1e12, "USD per week")
-    staff_exponent: float = num(0, 2, "exponent")
+    ref_researchers: float = num(1, 1e7, "researchers")
+    compute_weight: float = num(0, 1, "share of compute in research effort")
+    returns: float = num(0, 2, "exponent")
+    max_effort: float = num(1, 1e6, "multiple of the reference effort")
+    catch_up_per_oom: float = num(0, 100, "extra growth per order of magnitude behind")
+    catch_up_max_gap: float = num(0, 10, "orders of magnitude")
+    ideas_ref_software: float = num(0, 30, "log10 multiplier")
+    ideas_half_oom: float = num(0.01, 100, "orders of magnitude")
     ai_rnd_start_capability: float = num(0, 60, "log10 FLOP")
     ai_rnd_max_speedup: float = num(0, 1000, "multiplier")
+
+
+@attrs.frozen
+class TalentRules:
+    id: str
+    pool: float = num(1, 1e8, "researchers")
+    pool_growth_per_year: float = num(1, 10, "x per year")
+    wage_usd_year: float = num(1e3, 1e8, "USD per researcher-year")
+    wage_growth_per_year: float = num(0.5, 10, "x per year")
+    scarcity_premium: float = num(0, 100, "wage multiple at a fully hired pool")
+    hire_share_per_week: float = num(0, 1, "fraction of the free pool per week")
+    max_growth_per_week: float = num(0, 1, "fraction of the lab's staff per week")
+    min_hires_per_week: float = num(0, 1e6, "researchers per week")
+    layoff_slack: float = num(0, 10, "fraction over the budget before layoffs")
+    ramp_weeks: float = num(1, 520, "weeks")
+    hire_cost_years: float = num(0, 10, "years of wage per hire")
+    severance_weeks: float = num(0, 520, "weeks of wage per layoff")
 
 
 @attrs.frozen
@@ -147,6 +185,8 @@ class MarketRules:
     share_speed_per_week: float = num(0, 1, "fraction per week")
     inference_flops_per_user: float = num(0, 1e20, "FLOP/s per weekly user")
     service_exponent: float = num(0, 10, "exponent")
+    api_growth_per_year: float = num(1, 10, "x per year")
+    api_growth_max: float = num(1, 1000, "x the July-2024 rate")
 
 
 @attrs.frozen
@@ -157,12 +197,28 @@ class FinanceRules:
     capability_value_ref: float = num(0, 60, "log10 FLOP")
     capability_value_per_oom: float = num(1, 100, "x per order of magnitude")
     lead_premium: float = num(0, 10, "fraction")
+    behind_discount_per_oom: float = num(0, 20, "log-discount per order of magnitude behind")
     raise_max_fraction: float = num(0, 1, "fraction of pre-money")
     raise_max_usd: float = num(0, 1e15, "USD")
+    raise_market_growth_per_year: float = num(1, 100, "x per year")
+    raise_max_usd_cap: float = num(0, 1e15, "USD")
     raise_cooldown_weeks: int = num(0, 520, "weeks", integer=True)
     raise_noise: float = num(0, 1, "fraction")
+    step_up_max: float = num(1, 100, "x the last post-money")
+    down_round_discount: float = num(0, 1, "fraction")
+    down_round_attrition: float = num(0, 1, "fraction of researchers")
+    traction_min: float = num(0, 10, "multiplier")
+    traction_max: float = num(0, 10, "multiplier")
+    round_close_weeks: float = num(0, 104, "weeks")
+    round_close_weeks_per_10b: float = num(0, 104, "weeks per $10B")
+    round_walk_away: float = num(0, 1, "fall in value since the terms")
+    post_money_half_life_weeks: float = num(0.1, 520, "weeks")
     loan_to_value: float = num(0, 1, "fraction")
     interest_rate: float = num(0, 1, "fraction per year")
+    interest_per_leverage: float = num(0, 1, "fraction per year at debt = book value")
+    covenant_ltv: float = num(0, 10, "debt over book value")
+    covenant_sweep: float = num(0, 1, "fraction of cash per week")
+    covenant_penalty_rate: float = num(0, 1, "fraction per year")
     gpu_depreciation_per_year: float = num(0, 1, "fraction per year")
     turbine_usd_per_mwh: float = num(0, 1e4, "USD per MWh")
     weeks_per_month: float = num(4, 5, "weeks")
@@ -186,6 +242,9 @@ class DealRules:
     min_counter_share: float = num(0, 1, "fraction")
     slip_probability_per_week: float = num(0, 1, "probability")
     slip_weeks: int = num(0, 52, "weeks", integer=True)
+    long_term_discount: float = num(0, 1, "fraction of the list price")
+    long_term_years: float = num(1, 50, "years")
+    build_speed_per_year: float = num(0, 10, "extra build speed per year of term")
 
 
 @attrs.frozen
@@ -200,6 +259,7 @@ class ScoreRules:
 class Rules:
     training: TrainingRules
     research: ResearchRules
+    talent: TalentRules
     market: MarketRules
     finance: FinanceRules
     deals: DealRules
@@ -215,7 +275,8 @@ class PolicyStyle:
     run_weeks: float = num(1, 104, "weeks")
     research_share: float = num(0, 1, "fraction")
     runway_floor_weeks: float = num(0, 520, "weeks")
-    capex_share_of_cash: float = num(0, 1, "fraction")
+    capex_share_of_cash: float = num(0, 1, "fraction per week")
+    debt_share: float = num(0, 1, "fraction of the credit line")
     power_headroom: float = num(1, 10, "multiplier")
     use_turbines: bool = flag()
 
@@ -223,10 +284,77 @@ class PolicyStyle:
 @attrs.frozen
 class Difficulty:
     id: str
-    act_probability: float = num(0.01, 1, "probability per week")
+    reaction_lag_weeks: float = num(0, 52, "weeks")
     plan_error: float = num(0, 1, "fraction")
+    forecast_error: float = num(0, 0.99, "fraction (standard deviation)")
+    mix_skill: float = num(0, 1, "fraction")
+    foresight: float = num(0, 1, "fraction")
+    price_premium: float = num(0.5, 2, "multiplier of a partner's asking price")
     caution_weeks: float = num(0, 520, "weeks")
-    price_premium: float = num(0.5, 2, "multiplier of a partner's list price")
+
+
+@attrs.frozen
+class AiCommon:
+    """Constants every AI player shares (policies.toml [common])."""
+
+    id: str
+    inference_margin: float = num(1, 10, "multiplier of the users' need")
+    inference_share_min: float = num(0, 1, "fraction")
+    inference_share_max: float = num(0, 1, "fraction")
+    inference_share_default: float = num(0, 1, "fraction")
+    training_share_min: float = num(0, 1, "fraction")
+    release_margin_oom: float = num(0, 5, "orders of magnitude")
+    error_clip: float = num(0, 0.99, "fraction")
+    hall_budget_weeks: float = num(1, 104, "weeks")
+    hall_plan_weeks: float = num(0, 104, "weeks")
+    build_weeks_ahead: float = num(0, 104, "weeks")
+    own_site_bonus_mw: float = num(0, 1e6, "MW")
+    future_grid_weight: float = num(0, 1, "fraction")
+    build_sites: int = num(1, 20, "sites", integer=True)
+    min_build_mw: float = num(0, 1e4, "MW")
+    min_rental_gpus: float = num(0, 1e8, "GPUs")
+    min_order_supply: float = num(0, 1e8, "GPUs")
+    rent_budget_weeks: float = num(1, 520, "weeks")
+    renew_within_weeks: float = num(0, 104, "weeks")
+    renew_value_share: float = num(0, 10, "fraction of the best value on offer")
+    obsolete_flops_share: float = num(0, 1, "fraction of the newest GPU's FLOP/s")
+    build_term_weeks: float = num(1, 1040, "weeks")
+    pool_share: float = num(0.01, 1, "fraction of a partner's free GPUs")
+    pool_enough: float = num(0, 1, "fraction of the GPUs wanted")
+    build_slack_weeks: int = num(0, 52, "weeks", integer=True)
+    raise_over_cash: float = num(0, 100, "round size over cash")
+    borrow_below_reserve: float = num(0, 10, "fraction of the reserve")
+    min_reserve_weeks: float = num(0, 104, "weeks of costs")
+    borrow_share: float = num(0, 1, "fraction of the credit line")
+    lag_weeks_per_step: float = num(0.1, 104, "weeks")
+    research_horizon_weeks: float = num(0, 520, "weeks")
+    research_share_min: float = num(0, 1, "fraction")
+    research_share_max: float = num(0, 1, "fraction")
+    gpu_life_years: float = num(0.5, 20, "years")
+    growth_horizon_weeks: float = num(0, 520, "weeks")
+    arrival_weight: float = num(0, 1, "fraction")
+
+
+HISTORY_MEASURES = (
+    "users",
+    "revenue_rate",
+    "revenue_year",
+    "valuation",
+    "raised",
+    "compute",
+    "weeks_per_release",
+)
+
+
+@attrs.frozen
+class HistoryRow:
+    """One figure of the history the AI-vs-AI games are checked against (assets/history.toml)."""
+
+    id: str
+    lab: str = _field(Ref("lab"))
+    what: str = _field(Choice(HISTORY_MEASURES))
+    date: dt.date = date()
+    value: float = num(0, 1e15, "the measure's unit")
 
 
 @attrs.frozen
@@ -240,6 +368,7 @@ class Catalog:
     rules: Rules
     styles: tuple[PolicyStyle, ...]
     difficulties: tuple[Difficulty, ...]
+    ai: AiCommon
     events: tuple[EventCard, ...] = ()
 
     @property

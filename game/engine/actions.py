@@ -34,6 +34,7 @@ class Actions:
     offer_site: np.ndarray  # (B, L) int64: site to build at for the lab, -1 = the partner's own
     offer_invest: np.ndarray  # (B, L) float64: > 0 asks the partner to invest this much instead
     offer_share: np.ndarray  # (B, L) float64: share of revenue offered for the investment
+    offer_contract: np.ndarray  # (B, L) int64: contract slot to amend (more GPUs, weeks); -1 = new
     exit: np.ndarray  # (B, L, K) bool: contract slots to leave early
     raise_usd: np.ndarray  # (B, L) float64: ask investors for this much; 0 = none
     borrow_usd: np.ndarray  # (B, L) float64
@@ -62,6 +63,7 @@ class Actions:
             offer_site=np.full((B, L), -1, i),
             offer_invest=np.zeros((B, L), f),
             offer_share=np.zeros((B, L), f),
+            offer_contract=np.full((B, L), -1, i),
             exit=np.zeros((B, L, K), bool),
             raise_usd=np.zeros((B, L), f),
             borrow_usd=np.zeros((B, L), f),
@@ -100,6 +102,7 @@ def checked(a: Actions, n_partners: int, n_gpus: int, n_sites: int) -> tuple[Act
     bad = (a.offer_partner < -1) | (a.offer_partner >= n_partners)
     bad |= made & ((a.offer_gpu < 0) | (a.offer_gpu >= n_gpus))
     bad |= made & ((a.offer_site < -1) | (a.offer_site >= n_sites))
+    bad |= made & ((a.offer_contract < -1) | (a.offer_contract >= a.exit.shape[-1]))
     safe = a.replace(exit=np.asarray(a.exit, bool), substation=np.asarray(a.substation, bool))
     if bad.any():
         safe = safe.replace(offer_partner=np.where(bad, -1, a.offer_partner))

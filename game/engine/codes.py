@@ -15,3 +15,4 @@ SUBSTATION_BUSY = 1 << 11
 BORROW_LIMIT = 1 << 12
 NO_CASH = 1 << 13
 BAD_INDEX = 1 << 14  # an action named a partner, GPU, site or slot that does not exist
+RAISE_UNDER_WAY = 1 << 15  # a round is still closing

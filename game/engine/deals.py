@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, rng
+from game.engine import compute, economy, rng, terms
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import EMPTY_CONTRACT
@@ -46,6 +46,7 @@ NO_SLOT = 10
 NOT_INVESTOR = 11
 NO_MODEL = 12
 SHARE = 13
+NO_CONTRACT = 14
 REASONS = (
     "ok",
     "not_offered",
@@ -61,6 +62,7 @@ REASONS = (
     "not_investor",
     "no_model",
     "share",
+    "no_contract",
 )
 
 
@@ -81,18 +83,21 @@ class Answers:
     need_mw: np.ndarray  # MW the partner wants free at the named site (0 without one)
     free_mw: np.ndarray  # MW free at that site
     cost: np.ndarray  # the partner's cost per GPU-hour
+    gpu: np.ndarray  # the GPU type the answer is about (an amended contract's own)
+    contract: np.ndarray  # the contract slot an amendment names, -1 for a new contract
 
     @classmethod
     def none(cls, shape: tuple[int, ...]) -> Answers:
         """The answers of a week nobody made an offer (the types `evaluate` gives)."""
-        whole = ("count", "start", "weeks", "earliest_start")
+        whole = ("count", "start", "weeks", "earliest_start", "gpu")
         return cls(
             answer=np.full(shape, NONE, np.int64),
             reason=np.full(shape, OK, np.int64),
+            contract=np.full(shape, -1, np.int64),
             **{
                 f.name: np.zeros(shape, np.int64 if f.name in whole else np.float64)
                 for f in attrs.fields(cls)
-                if f.name not in ("answer", "reason")
+                if f.name not in ("answer", "reason", "contract")
             },
         )
 
@@ -100,28 +105,6 @@ class Answers:
 def offered_investment(a: Any) -> np.ndarray:
     """The investment each lab asks for (B, L): NaN, negative or infinite asks are none."""
     return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, 1e13))
-
-
-def asking_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
-    """What each partner asks a lab per GPU-hour this week (B, L): list price, less a
-    discount for a close partner, moved by a small weekly draw; never below cost."""
-    d = p.rules.deals
-    B, L = s.cash.shape
-    close = _closeness(p, s, partner)
-    noise = rng.uniform(rng.game_week(s), rng.DEALS, (L, len(p.partner_ids)))
-    draw = np.take_along_axis(noise, partner[..., None], axis=-1)[..., 0]
-    ask = (
-        p.partner_price[partner, gpu]
-        * (1 - d.relationship_discount * close)
-        * (1 + d.price_noise * (2 * draw - 1))
-    )
-    return np.maximum(ask, p.partner_cost[partner, gpu] * 1.01)
-
-
-def _closeness(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
-    rel = np.take_along_axis(s.relationship, partner[..., None], axis=-1)[..., 0]
-    ties = p.partner_ties[partner, np.arange(s.cash.shape[1])[None, :]]
-    return np.clip(rel + ties, -1.0, 1.0)
 
 
 def site_free_mw(p: Params, s: State) -> np.ndarray:
@@ -138,23 +121,41 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     partner = np.clip(a.offer_partner, 0, P - 1)
     gpu = np.clip(a.offer_gpu, 0, G - 1)
     count = np.clip(a.offer_count, 0, 100_000_000).astype(np.int64)
-    weeks = np.clip(a.offer_weeks, 1, 520).astype(np.int64)
-    start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + 520).astype(np.int64)
     price = amount(a.offer_price, 1e3)
     site = np.where(a.offer_site >= 0, np.clip(a.offer_site, 0, len(p.site_ids) - 1), -1)
     invest = offered_investment(a)
     is_invest = made & (invest > 0)
     rental = made & ~is_invest
 
+    # An amendment names one of the lab's contracts with this partner: it adds GPUs for
+    # the rest of the term (count) and/or weeks to the term; GPU type and site are the
+    # contract's own.
+    amend_slot = getattr(a, "offer_contract", None)
+    amend_slot = np.full((B, L), -1) if amend_slot is None else amend_slot
+    K = s.contract_partner.shape[-1]
+    k = np.clip(amend_slot, 0, K - 1)[..., None]
+    c_partner = np.take_along_axis(s.contract_partner, k, -1)[..., 0]
+    amend = rental & (amend_slot >= 0)
+    no_contract = amend & ((amend_slot >= K) | (c_partner < 0) | (c_partner != a.offer_partner))
+    c_count = np.where(amend, np.take_along_axis(s.contract_count, k, -1)[..., 0], 0).astype(np.int64)
+    c_start = np.take_along_axis(s.contract_start, k, -1)[..., 0].astype(np.int64)
+    c_end = np.take_along_axis(s.contract_end, k, -1)[..., 0].astype(np.int64)
+    gpu = np.where(amend, np.take_along_axis(s.contract_gpu, k, -1)[..., 0], gpu).astype(np.int64)
+    site = np.where(amend, np.take_along_axis(s.contract_site, k, -1)[..., 0], site).astype(np.int64)
+    weeks = np.clip(a.offer_weeks, np.where(amend, 0, 1), 520).astype(np.int64)
+    start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + 520).astype(np.int64)
+    start = np.where(amend, np.maximum(c_start, s.week[:, None]), start)
+    remaining = np.where(amend, np.maximum(c_end - start, 0), 0)  # weeks the contract has left
+    term = remaining + weeks  # weeks the added GPUs rent for
+
     patience = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0]
-    close = _closeness(p, s, partner)
-    cost = p.partner_cost[partner, gpu]
-    ask = asking_price(p, s, partner, gpu)
+    close = terms.closeness(p, s, partner)
+    cost = terms.partner_cost(p, s, partner, gpu)
+    listed = terms.list_price(p, s, partner, gpu)
+    ask = terms.asking_price(p, s, partner, gpu, term)
     # A partner stands by its last counter (kept as a multiple of its list price).
     standing = np.take_along_axis(s.last_counter, partner[..., None], axis=-1)[..., 0]
-    ask = np.where(
-        standing > 0, np.minimum(ask, np.maximum(standing * p.partner_price[partner, gpu], cost)), ask
-    )
+    ask = np.where(standing > 0, np.minimum(ask, np.maximum(standing * listed, cost)), ask)
     lead = start - s.week[:, None]
 
     # Capacity: the partner's free pool at the start week (plus what it resells from its
@@ -184,27 +185,35 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     source_free = source_free * np.minimum(1.0, count / np.maximum(src_demand, np.maximum(source_free, 1.0)))
 
     # A contract draws on one pool: the partner's own, or the one it resells.
-    build = p.partner_build[partner] * lead
+    rate = np.maximum(terms.build_rate(p, partner, term), 1e-9)
+    build = rate * lead
     available = np.where(at_site, build, np.maximum(own_free, source_free))
-    rate = np.maximum(p.partner_build[partner], 1e-9)
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
     if at_site.any():
         free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
     else:
         free_mw = np.zeros((B, L))
-    power_short = at_site & (need_mw > free_mw)
+    # Labs asking for builds at the same site in the same week share its free power.
+    asked_mw = np.where(rental & at_site, need_mw, 0.0)
+    S = len(p.site_ids)
+    site_key = (np.arange(B)[:, None] * S + np.maximum(site, 0)).ravel()
+    site_need = np.bincount(site_key, weights=asked_mw.ravel(), minlength=B * S).reshape(B, S)
+    all_need = np.take_along_axis(site_need, np.maximum(site, 0), axis=1)
+    power_short = at_site & (all_need > free_mw)
 
     # Credit: the partner's exposure (its own cost of the deal) against the lab's means.
     means = np.maximum(s.cash, 0) + economy.credit_headroom(p, s) + d.means_valuation_share * s.valuation
     limit = p.partner_risk[partner] * means * (1.0 + np.maximum(close, 0.0))
-    per_gpu = np.maximum(cost, 1e-9) * HOURS_PER_WEEK * weeks
-    credit_count = np.floor(limit / per_gpu)
+    per_gpu = np.maximum(cost, 1e-9) * HOURS_PER_WEEK * np.maximum(term, 1)
+    extension = np.maximum(cost, 1e-9) * HOURS_PER_WEEK * c_count * weeks  # its own GPUs, for longer
+    credit_count = np.floor(np.maximum(limit - extension, 0.0) / per_gpu)
+    credit_count = np.where(amend & (count == 0) & (extension <= limit), 0, credit_count)
 
-    slot_free = (s.contract_partner < 0).any(-1)
+    slot_free = (s.contract_partner < 0).any(-1) | amend
     offered = cost > 0
     counter_count = np.minimum(count, np.minimum(np.floor(available), credit_count)).astype(np.int64)
-    enough = counter_count >= np.maximum(d.min_counter_share * count, 1)
+    enough = (counter_count >= np.maximum(d.min_counter_share * count, 1)) | (amend & (count == 0))
     cut_by_credit = credit_count < np.minimum(count, available)
 
     answer = np.full((B, L), NONE, np.int64)
@@ -215,6 +224,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         answer[pending] = ans
         reason[pending] = np.broadcast_to(why, reason.shape)[pending]
 
+    decide(no_contract, REJECT, NO_CONTRACT)
     decide(~offered, REJECT, NOT_OFFERED)
     decide(patience <= 0, REJECT, PATIENCE)
     decide(close < d.worst_relationship, REJECT, RELATIONSHIP)
@@ -222,6 +232,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     decide(~slot_free, STALL, NO_SLOT)
     decide(power_short, STALL, NO_POWER)
     decide(at_site & (count > available), STALL, TOO_FAST)
+    decide(amend & (count == 0) & (extension > limit), STALL, CREDIT)
     decide(~enough & cut_by_credit, STALL, CREDIT)
     decide(~enough, STALL, NO_CAPACITY)
     short = counter_count < count
@@ -269,6 +280,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         need_mw=np.where(at_site, need_mw, 0.0),
         free_mw=np.where(at_site, free_mw, 0.0),
         cost=cost,
+        gpu=gpu,
+        contract=np.where(amend, amend_slot, -1).astype(np.int64),
     )
 
 
@@ -297,8 +310,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     delta = delta + np.where(accepted, d.accept_bonus, 0.0) + np.where(accepted & is_invest, 0.1, 0.0)
     s.relationship = np.clip(s.relationship + onehot * delta[..., None], -1.0, 1.0)
     countered = made & (ans.answer == COUNTER) & ~is_invest
-    gpu_list = p.partner_price[partner, np.clip(a.offer_gpu, 0, len(p.gpu_ids) - 1)]
-    ratio = ans.price / np.maximum(gpu_list, 1e-9)
+    ratio = ans.price / np.maximum(terms.list_price(p, s, partner, ans.gpu), 1e-9)
     s.last_counter = np.where(onehot & countered[..., None], ratio[..., None], s.last_counter)
     s.last_counter = np.where(onehot & accepted[..., None], 0.0, s.last_counter)
 
@@ -307,11 +319,17 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     ledger.receive("investment", money)
     s.revenue_share = np.clip(s.revenue_share + np.where(accepted & is_invest, ans.share, 0.0), 0.0, 0.9)
 
-    # Accepted rentals become contracts.
+    # Accepted amendments change their contract; other accepted rentals become contracts.
     sign = accepted & ~is_invest
     if not sign.any():
         return ans
-    gpu = np.clip(a.offer_gpu, 0, len(p.gpu_ids) - 1)
+    amended = sign & (ans.contract >= 0)
+    if amended.any():
+        _amend(s, ans, amended)
+    sign = sign & ~amended
+    if not sign.any():
+        return ans
+    gpu = ans.gpu
     site = np.where(a.offer_site >= 0, a.offer_site, -1)
     held = compute.partner_rented(p, s)
     row = np.clip(ans.start, 0, p.last_week)
@@ -340,6 +358,34 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
         field[games, labs, slots] = value[games, labs]
         setattr(s, name, field)
     return ans
+
+
+def _amend(s: State, ans: Answers, amended: np.ndarray) -> None:
+    """Apply accepted amendments: the contract gains GPUs for the rest of its term and
+    weeks at its end, at one price for what is left (old GPU-hours at the old price, the
+    new ones at the agreed price)."""
+    games, labs = np.nonzero(amended)
+    slots = ans.contract[games, labs]
+    at = (games, labs, slots)
+    old_count = s.contract_count[at].astype(np.float64)
+    old_price = s.contract_price[at].astype(np.float64)
+    left = np.maximum(s.contract_end[at] - ans.start[games, labs], 0).astype(np.float64)
+    added, more = ans.count[games, labs].astype(np.float64), ans.weeks[games, labs].astype(np.float64)
+    new_hours = old_count * more + added * (left + more)
+    total = old_count * left + new_hours
+    price = np.where(
+        total > 0,
+        (old_count * left * old_price + new_hours * ans.price[games, labs]) / np.maximum(total, 1e-9),
+        old_price,
+    )
+    for name, value in (
+        ("contract_count", s.contract_count[at] + ans.count[games, labs]),
+        ("contract_end", s.contract_end[at] + ans.weeks[games, labs]),
+        ("contract_price", price),
+    ):
+        field = getattr(s, name).copy()
+        field[at] = value
+        setattr(s, name, field)
 
 
 def exit_penalty(p: Params, s: State) -> np.ndarray:

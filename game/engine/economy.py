@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 
-from game.engine import codes, rng
+from game.engine import codes, compute, memo, research, rng
 from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
@@ -30,6 +31,7 @@ FLOWS = (
     "electricity",
     "rent",
     "staff",
+    "hiring",
     "interest",
     "partner_share",
     "exit_penalty",
@@ -61,24 +63,52 @@ def credit_headroom(p: Params, s: State) -> np.ndarray:
     return np.maximum(limit - s.debt, 0.0) * (~s.bankrupt)
 
 
+@memo.derived
+def leverage(p: Params, s: State) -> np.ndarray:
+    """Debt over the book value of the lab's GPUs (B, L); 0 without debt."""
+    book = book_value(p, s)
+    return np.where(s.debt > 0, s.debt / np.maximum(book, 1.0), 0.0)
+
+
+def in_breach(p: Params, s: State) -> np.ndarray:
+    """Labs whose debt is over the covenant's share of their GPUs' value (B, L)."""
+    return (s.debt > 0) & (leverage(p, s) > p.rules.finance.covenant_ltv) & ~s.bankrupt
+
+
+def interest_rate(p: Params, s: State) -> np.ndarray:
+    """The yearly rate each lab pays on its debt (B, L): a base rate plus a spread that
+    grows with leverage, plus a penalty while a covenant is breached."""
+    f = p.rules.finance
+    rate = f.interest_rate + f.interest_per_leverage * np.minimum(leverage(p, s), 2.0)
+    return rate + np.where(in_breach(p, s), f.covenant_penalty_rate, 0.0)
+
+
+@memo.derived
+def interest_per_week(p: Params, s: State) -> np.ndarray:
+    return s.debt * interest_rate(p, s) / WEEKS_PER_YEAR
+
+
+@memo.derived
 def rent_per_week(s: State) -> np.ndarray:
     """USD a week of GPU rent (B, L)."""
     hours = np.where(contract_active(s), s.contract_count * s.contract_price, 0.0)
     return hours.sum(-1) * HOURS_PER_WEEK
 
 
+@memo.derived
 def electricity_per_week(p: Params, s: State) -> np.ndarray:
     grid, turbine = power_draw(p, s)
     usd = grid * p.site_power_usd_per_mwh + turbine * p.rules.finance.turbine_usd_per_mwh
     return usd.sum(-1) * HOURS_PER_WEEK
 
 
+@memo.derived
 def running_costs(p: Params, s: State) -> np.ndarray:
     """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
     interest. Halls under construction add to this while they are built."""
-    interest = s.debt * p.rules.finance.interest_rate / WEEKS_PER_YEAR
+    interest = interest_per_week(p, s)
     building = (np.minimum(s.hall_building, p.site_build_mw_per_week) * p.site_build_usd_per_mw).sum(-1)
-    total = electricity_per_week(p, s) + rent_per_week(s) + s.staff_usd_week + interest + building
+    total = electricity_per_week(p, s) + rent_per_week(s) + research.payroll(p, s) + interest + building
     return total * (~s.bankrupt)
 
 
@@ -106,43 +136,125 @@ def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, a
 
 
 def next_round_week(p: Params, s: State) -> np.ndarray:
-    """The first week investors will hear each lab's next round (B, L)."""
-    return s.last_raise_week.astype(np.int64) + p.rules.finance.raise_cooldown_weeks
+    """The first week investors will hear each lab's next round (B, L): the cooldown after
+    the last round started, and not before a round under way has closed."""
+    cooled = s.last_raise_week.astype(np.int64) + p.rules.finance.raise_cooldown_weeks
+    return np.where(s.round_usd > 0, np.maximum(cooled, s.round_close.astype(np.int64) + 1), cooled)
 
 
 def round_ready(p: Params, s: State) -> np.ndarray:
     """Labs investors will hear this week (B, L)."""
-    return s.week[:, None] >= next_round_week(p, s)
+    return (s.week[:, None] >= next_round_week(p, s)) & (s.round_usd <= 0) & ~s.bankrupt
 
 
-def round_cap(p: Params, s: State, pre_money: np.ndarray | None = None) -> np.ndarray:
-    """The most a round can raise (B, L): a share of the pre-money valuation (today's
-    valuation if none is given), and no more than the market can fund in its mood."""
+def round_cap(p: Params, s: State) -> np.ndarray:
+    """The most a round started this week can raise (B, L) (see `round_terms`)."""
+    return round_terms(p, s).largest
+
+
+def enforce_covenants(p: Params, s: State, ledger: Ledger) -> np.ndarray:
+    """Lenders sweep cash from a lab in breach of its covenant until its debt is back
+    within it: each week a share of its cash, at most the excess. Returns the labs in
+    breach (B, L)."""
     f = p.rules.finance
-    pre = s.valuation if pre_money is None else pre_money
-    return np.minimum(f.raise_max_fraction * pre, f.raise_max_usd * s.mood[:, None])
+    breach = in_breach(p, s)
+    if not breach.any():
+        return breach
+    excess = s.debt - f.covenant_ltv * book_value(p, s)
+    sweep = np.where(breach, np.minimum(excess, np.maximum(s.cash, 0.0) * f.covenant_sweep), 0.0)
+    ledger.pay("repaid", sweep)
+    s.debt = s.debt - sweep
+    return breach
 
 
-def raise_rounds(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> np.ndarray:
-    """Funding rounds. Investors set the pre-money near the lab's valuation (a draw
-    spreads it); a round is capped at `raise_max_fraction` of it and at what the
-    market can fund (`raise_max_usd` x mood), and dilutes the founders. Returns the amount raised (B, L)."""
+@attrs.frozen(eq=False)
+class RoundTerms:
+    """What investors would offer each lab this week (B, L), before it asks."""
+
+    ready: np.ndarray  # bool: no round under way and the cooldown has passed
+    pre_money: np.ndarray  # USD
+    largest: np.ndarray  # USD: the most they would put in
+    down: np.ndarray  # bool: priced below the last round's post-money
+    traction: np.ndarray  # multiplier on the round's size from revenue growth and momentum
+
+    def close_weeks(self, p: Params, usd: np.ndarray) -> np.ndarray:
+        """Weeks a round of `usd` takes to close (B, L)."""
+        f = p.rules.finance
+        return np.ceil(f.round_close_weeks + f.round_close_weeks_per_10b * np.asarray(usd) / 1e10).astype(
+            np.int64
+        )
+
+
+def round_terms(p: Params, s: State) -> RoundTerms:
+    """Investors' terms this week. They price the lab near its valuation (a weekly draw
+    spreads it), at most `step_up_max` times the last round's post-money; a lab worth
+    less than that gets a down round, at a discount. The round's size is a share of the
+    pre-money scaled by traction (revenue growth and how far the value has moved since
+    the last round), and at most what the market funds that week (`raise_max_usd`,
+    growing each year up to `raise_max_usd_cap`, x mood)."""
     f = p.rules.finance
+    z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
+    fair = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
+    last = np.maximum(s.last_post, 1.0)
+    down = fair < last
+    pre = np.where(down, fair * (1.0 - f.down_round_discount), np.minimum(fair, last * f.step_up_max))
+    growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
+    momentum = np.clip(fair / last, 0.25, 4.0)
+    traction = np.clip(np.sqrt(growth * momentum), f.traction_min, f.traction_max)
+    market = p.round_market_usd[compute.week_row(p, s)] * s.mood  # (B,)
+    largest = np.minimum(f.raise_max_fraction * traction * pre, market[:, None])
+    return RoundTerms(round_ready(p, s), pre, np.where(s.bankrupt, 0.0, largest), down, traction)
+
+
+def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
+    """Start the rounds labs ask for: the terms are fixed now, the money comes when the
+    round closes (`close_rounds`). Returns the amount committed (B, L)."""
     ask = amount(a.raise_usd, 1e15) * alive
     asked = ask > 0
     if not asked.any():
         return np.zeros(s.cash.shape)
-    refuse(asked & ~round_ready(p, s), codes.RAISE_TOO_SOON)
-    go = asked & round_ready(p, s)
-    z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
-    pre = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
-    cap = round_cap(p, s, pre)
-    raised = np.where(go, np.minimum(ask, cap), 0.0)
-    ledger.receive("equity", raised)
-    s.founder_share = np.where(go, s.founder_share * pre / (pre + raised), s.founder_share)
-    s.valuation = np.where(go, pre + raised, s.valuation)
+    terms = round_terms(p, s)
+    refuse(asked & (s.round_usd > 0), codes.RAISE_UNDER_WAY)
+    refuse(asked & ~terms.ready & (s.round_usd <= 0), codes.RAISE_TOO_SOON)
+    go = asked & terms.ready
+    size = np.where(go, np.minimum(ask, terms.largest), 0.0)
+    go = go & (size > 0)
+    s.round_usd = np.where(go, size, s.round_usd)
+    s.round_pre = np.where(go, terms.pre_money, s.round_pre)
+    s.round_basis = np.where(go, fundamental_value(p, s), s.round_basis)
+    s.round_close = np.where(go, s.week[:, None] + terms.close_weeks(p, size), s.round_close)
     s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
-    return raised
+    return np.where(go, size, 0.0)
+
+
+def close_rounds(
+    p: Params, s: State, ledger: Ledger, alive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rounds due this week close: the cash comes in and dilutes the founders at the
+    agreed pre-money. If the lab's value on its merits (`fundamental_value`) has fallen
+    `round_walk_away` below what it was when the round was agreed, the investors walk
+    away and nothing comes in. After a down round some
+    researchers leave (their options sank). Returns (raised, down round, fell through)
+    (B, L)."""
+    due = (s.round_usd > 0) & (s.round_close <= s.week[:, None])
+    none = np.zeros(s.cash.shape, bool)
+    if not due.any():
+        return np.zeros(s.cash.shape), none, none
+    f = p.rules.finance
+    pre = np.maximum(s.round_pre, 1.0)
+    walked = due & alive & (fundamental_value(p, s) < s.round_basis * (1.0 - f.round_walk_away))
+    got = np.where(due & alive & ~walked, s.round_usd, 0.0)
+    ledger.receive("equity", got)
+    s.founder_share = np.where(got > 0, s.founder_share * pre / (pre + got), s.founder_share)
+    down = (got > 0) & (pre < s.last_post)
+    s.last_post = np.where(got > 0, pre + got, s.last_post)
+    keep = np.where(down, 1.0 - f.down_round_attrition, 1.0).astype(np.float32)  # the fields' own type
+    s.staff = s.staff * keep
+    s.staff_ramped = s.staff_ramped * keep
+    s.round_usd = np.where(due, 0.0, s.round_usd)
+    s.round_pre = np.where(due, 0.0, s.round_pre)  # round_close keeps the week it closed
+    s.round_basis = np.where(due, 0.0, s.round_basis)
+    return got, down, walked
 
 
 # ------------------------------------------------------------------- weekly order
@@ -165,18 +277,27 @@ def market(p: Params, s: State, inference_flops: np.ndarray) -> np.ndarray:
     return served
 
 
+def revenue_run_rate(p: Params, users: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """Weekly revenue (B, L) that `users` (B, L) pay in `week` (B,), all of them served:
+    subscriptions plus API and enterprise revenue per user."""
+    f = p.rules.finance
+    row = np.clip(week, 0, p.last_week)
+    per_user = p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month + p.lab_api_rate * p.api_growth[row][:, None]
+    return users * per_user
+
+
 def operate(p: Params, s: State, served: np.ndarray, ledger: Ledger) -> np.ndarray:
     """A week of revenue and running costs. Returns revenue (B, L)."""
     f = p.rules.finance
     alive = ~s.bankrupt
     subs = s.users * p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month * alive
-    api = s.users * served * p.lab_api_rate * alive
+    api = s.users * served * p.lab_api_rate * p.api_growth[compute.week_row(p, s)][:, None] * alive
     ledger.receive("subscriptions", subs)
     ledger.receive("api", api)
     ledger.pay("electricity", electricity_per_week(p, s) * alive)
     ledger.pay("rent", rent_per_week(s) * alive)
-    ledger.pay("staff", np.maximum(s.staff_usd_week, 0.0) * alive)
-    ledger.pay("interest", s.debt * f.interest_rate / WEEKS_PER_YEAR * alive)
+    ledger.pay("staff", research.payroll(p, s) * alive)
+    ledger.pay("interest", interest_per_week(p, s) * alive)
     revenue = subs + api
     ledger.pay("partner_share", revenue * s.revenue_share)
     s.revenue_fast = s.revenue_fast + (revenue - s.revenue_fast) / 4.0
@@ -195,24 +316,34 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     return np.where(leader, top2[:, :1], top2[:, 1:])
 
 
-def mark_valuation(p: Params, s: State) -> None:
-    """What investors think each lab is worth: revenue x a growth-adjusted multiple, plus
-    the value of its best model (more for the leader), plus net assets; times mood."""
+def fundamental_value(p: Params, s: State) -> np.ndarray:
+    """What investors think each lab is worth on its merits (B, L): revenue x a
+    growth-adjusted multiple, plus the value of its best model (more for the leader, less
+    the further a lab is behind it), times mood, plus net assets."""
     f = p.rules.finance
     has_model = s.best_model > 0
     others = best_rival(s.best_model)
     rival = np.where(np.isfinite(others), others, s.best_model - 1.0)
-    lead = np.clip(s.best_model - rival, 0.0, 1.0)
+    lead = np.clip(s.best_model - rival, -1.0, 1.0)
+    standing = np.where(lead > 0, 1.0 + f.lead_premium * lead, np.exp(f.behind_discount_per_oom * lead))
     model_value = np.where(
         has_model,
-        f.capability_value_usd
-        * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref)
-        * (1.0 + f.lead_premium * lead),
+        f.capability_value_usd * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref) * standing,
         0.0,
     )
     growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
     revenue_value = f.revenue_multiple * growth * s.revenue_fast * WEEKS_PER_YEAR
-    value = s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
+    return s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
+
+
+def mark_valuation(p: Params, s: State) -> None:
+    """A lab's valuation (B, L): its fundamental value, held up by the price of its last
+    round while that is recent: never below the last post-money halved every
+    `post_money_half_life_weeks` since that round closed."""
+    f = p.rules.finance
+    since = np.maximum(s.week[:, None] - s.round_close, 0)
+    anchor = s.last_post * 0.5 ** (since / f.post_money_half_life_weeks)
+    value = np.maximum(fundamental_value(p, s), anchor)
     s.valuation = np.where(s.bankrupt, 0.0, np.maximum(value, 1e6))
 
 

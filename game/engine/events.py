@@ -15,6 +15,7 @@ import numpy as np
 
 from game.engine import compute, economy, rng
 from game.engine.params import Params
+from game.engine.state import RUN_PRETRAIN
 
 State = Any
 
@@ -42,6 +43,10 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         "lead": lead,
         "share": lambda: s.users / np.maximum(s.users.sum(1, keepdims=True), 1.0),
         "runway_weeks": lambda: np.minimum(economy.runway_weeks(p, s), 1e6),
+        "runs_training": lambda: (s.run_phase == RUN_PRETRAIN).sum(-1),
+        "owned_gpus": lambda: compute.owned_gpus(s).sum(-1),
+        "rented_gpus": lambda: np.einsum("blk->bl", np.where(compute.contract_active(s), s.contract_count, 0)),
+        "staff": lambda: s.staff,
         "mood": lambda: np.broadcast_to(s.mood[:, None], (B, L)),
         "market_users": lambda: np.broadcast_to(s.market_users[:, None], (B, L)),
     }
@@ -60,11 +65,19 @@ def eligible(p: Params, s: State) -> np.ndarray:
     needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
     for field, site, low, high in p.event_bounds:
-        value = (s.turbine_mw[..., site] if site >= 0 else fields[field])[..., None]
+        value = (_at_site(s, field, site, L) if site >= 0 else fields[field])[..., None]
         for (cards, limit), holds in ((low, np.greater_equal), (high, np.less_equal)):
             if len(cards):
                 ok[..., cards] &= holds(value, limit)
     return ok
+
+
+def _at_site(s: State, field: str, site: int, labs: int) -> np.ndarray:
+    """A site field's value for each lab (B, L): its turbines there, or the weeks left of
+    the substation work there (the same for every lab)."""
+    if field == "turbine_mw":
+        return s.turbine_mw[..., site]
+    return np.broadcast_to(s.substation_left[:, site, None], (s.substation_left.shape[0], labs))
 
 
 def apply(
@@ -164,12 +177,13 @@ def _apply_lab(
         s.users = _scatter(s.users, rows, np.where(fire, s.users[rows] * value, s.users[rows]))
     elif what == "software":
         s.software = _scatter(s.software, rows, np.where(fire, s.software[rows] + value, s.software[rows]))
-    elif what == "staff":
-        staff = s.staff_usd_week[rows]
-        s.staff_usd_week = _scatter(s.staff_usd_week, rows, np.where(fire, staff * value, staff))
+    elif what == "staff":  # researchers join or leave (to and from the pool)
+        staff, ramped = s.staff[rows], s.staff_ramped[rows]
+        s.staff = _scatter(s.staff, rows, np.where(fire, staff * value, staff))
+        s.staff_ramped = _scatter(
+            s.staff_ramped, rows, np.where(fire, np.minimum(ramped * value, s.staff[rows]), ramped)
+        )
     elif what == "runs":
-        from game.engine.state import RUN_PRETRAIN
-
         done = s.run_done[rows]
         hit = fire[..., None] & (s.run_phase[rows] == RUN_PRETRAIN)
         s.run_done = _scatter(s.run_done, rows, np.where(hit, done * value[..., None], done))
@@ -187,6 +201,13 @@ def _apply_lab(
         turbine = s.turbine_mw.copy()
         turbine[rows, :, site] = turbine[rows, :, site] * np.where(fire, value, 1.0)
         s.turbine_mw = turbine
+    elif what == "rented":  # a partner cannot deliver part of what it rents out
+        hit = fire[..., None] & (s.contract_partner[rows] >= 0)
+        if effect.partner:
+            hit &= s.contract_partner[rows] == p.partner_ids.index(effect.partner)
+        count = s.contract_count[rows]
+        kept = np.where(hit, np.floor(count * value[..., None]), count).astype(count.dtype)
+        s.contract_count = _scatter(s.contract_count, rows, kept)
     elif what == "relationship":
         k = p.partner_ids.index(effect.partner)
         rel = s.relationship.copy()

@@ -19,13 +19,17 @@ from game.catalog import Catalog
 SECONDS_PER_WEEK = 7 * 24 * 3600
 HOURS_PER_WEEK = 7 * 24
 WEEKS_PER_YEAR = 365.25 / 7
-RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date rules.research.ref_research_flops is for
+RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date the rules' and labs' yearly figures are for
 
 # Event cards: the week a card "last fired" before it ever has, and the cooldown of a
 # card that fires once (longer than any game, shorter than the distance from NEVER; both
 # fit the int16 the state keeps weeks in).
 NEVER = -32_000
 ONCE = 30_000
+
+# A GPU counts as a new generation (for older GPUs' prices and rents) when it has this
+# many times the FLOP/s of the last one (H200 is the same chip as H100; B200 is next).
+RENT_GENERATION_STEP = 1.5
 
 # How the compute of a lab is split each week (last axis of World.split).
 TRAIN, INFER, RESEARCH = 0, 1, 2
@@ -64,9 +68,13 @@ class Params:
     # weekly tables
     supply_per_quarter: np.ndarray  # (W+1, G) NVIDIA supply for the week's quarter
     quarter: np.ndarray  # (W+1,) int: calendar quarter of each week
-    older_gen_factor: np.ndarray  # (W+1, G) price factor once a newer generation ships
+    older_gen_factor: np.ndarray  # (W+1, G) price factor: older_gen_price_factor per newer generation shipped
     partner_capacity: np.ndarray  # (W+1, P, G) GPUs each partner owns for rent
     research_ref_flops: np.ndarray  # (W+1,) the frontier's research compute that week
+    talent_pool: np.ndarray  # (W+1,) researchers the labs compete for
+    wage_week: np.ndarray  # (W+1,) USD a week per researcher before scarcity
+    api_growth: np.ndarray  # (W+1,) API and enterprise revenue per user against July 2024's
+    round_market_usd: np.ndarray  # (W+1,) the largest round investors fund that week, at neutral mood
 
     # partners (P, G) and (P,)
     partner_price: np.ndarray  # list price per GPU-hour (0 where not offered)
@@ -174,15 +182,18 @@ def make_params(
         return math.floor((day - start_date).days / 7)
 
     supply = np.array([[_step_value(g.supply, d) for g in gpus] for d in weeks], dtype=np.float64)
-    avail = np.array([g.available for g in gpus])
-    older = np.ones((len(weeks), len(gpus)))
+    # Prices of older GPUs (NVIDIA's and the partners' rents) fall by older_gen_price_factor
+    # for each newer generation that has shipped: a GPU counts as a new generation when it
+    # has RENT_GENERATION_STEP times the FLOP/s of the last one (H200 is H100's chip).
     factor = catalog.nvidia.older_gen_price_factor
+    older = np.ones((len(weeks), len(gpus)))
     for gi, g in enumerate(gpus):
-        newer = [other.available for other in gpus if other.available > g.available]
-        if newer:
-            first_newer = min(newer)
-            older[:, gi] = [factor if d >= first_newer else 1.0 for d in weeks]
-    del avail
+        level, launches = g.bf16_tflops, []
+        for other in sorted((o for o in gpus if o.available > g.available), key=lambda o: o.available):
+            if other.bf16_tflops >= RENT_GENERATION_STEP * level:
+                level = other.bf16_tflops
+                launches.append(other.available)
+        older[:, gi] = [factor ** sum(d >= launch for launch in launches) for d in weeks]
 
     capacity = np.zeros((len(weeks), len(partners), len(gpus)))
     price = np.zeros((len(partners), len(gpus)))
@@ -197,6 +208,15 @@ def make_params(
     research = catalog.rules.research
     years = np.array([(d - RESEARCH_REF_DATE).days / 365.25 for d in weeks])
     ref_flops = research.ref_research_flops * research.frontier_compute_growth_per_year**years
+    talent = catalog.rules.talent
+    pool = talent.pool * talent.pool_growth_per_year**years
+    wage = talent.wage_usd_year / WEEKS_PER_YEAR * talent.wage_growth_per_year**years
+    market = catalog.rules.market
+    api_growth = np.clip(
+        market.api_growth_per_year**years, 1.0 / market.api_growth_max, market.api_growth_max
+    )
+    fin = catalog.rules.finance
+    round_market = np.minimum(fin.raise_max_usd * fin.raise_market_growth_per_year**years, fin.raise_max_usd_cap)
 
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
         return np.array(values, dtype=dtype)
@@ -218,6 +238,10 @@ def make_params(
         older_gen_factor=older,
         partner_capacity=capacity,
         research_ref_flops=ref_flops,
+        talent_pool=pool,
+        wage_week=wage,
+        api_growth=api_growth,
+        round_market_usd=round_market,
         partner_price=price,
         partner_cost=cost,
         partner_risk=arr([q.risk_appetite for q in partners]),

@@ -1,22 +1,36 @@
 """AI players: World -> Actions for the labs they control, vectorised over games and labs.
 
 One decision procedure, parameterised per lab by a style from assets/policies.toml
-(builder, partner, incumbent) and a difficulty (easy, normal, hard). The style says
-what the lab prefers (buy or rent, how long its runs are, how much runway it keeps);
-the difficulty says how well it plays (how often it revisits its plans and how far off
-its sizing is). Neither changes the rules.
+(builder, partner, incumbent) and a difficulty (easy, normal, hard); the constants every
+AI shares are policies.toml's [common]. Every AI decides every week:
+
+- money: a reserve of `runway_floor_weeks` (+ caution) of costs; above it, a share of the
+  money (cash, rounds closing, part of the credit line) goes to compute each week; a
+  round is asked for when the runway left would not cover the reserve and the weeks a
+  round takes to close; it borrows when cash falls under the reserve;
+- compute: the style's share of that budget buys GPUs (and the halls and power they
+  need), the rest rents; contracts about to end are extended;
+- people and research: the research share and the people budget move from the style's
+  habits toward the best mix the AI can work out for its compute (`mix_skill`);
+- training: a new run when none is training, sized for the style's run length.
+
+The style says what the lab prefers; the difficulty says how well it plays: how late it
+reacts, how far off its sizing is, how optimistic its forecasts are, how close it gets to
+the best mix of people and research, and how it haggles. Neither changes the rules.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import attrs
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import compute, economy, rng
+from game.engine import compute, economy, procurement, research, rng
 from game.engine.actions import Actions, merge
-from game.engine.params import TRAIN, Params
-from game.engine.state import RUN_PRETRAIN, World
+from game.engine.params import HOURS_PER_WEEK, TRAIN, WEEKS_PER_YEAR, Params
+from game.engine.state import RUN_POST, RUN_PRETRAIN, World
 
 _STYLE_FIELDS = (
     "buy_share",
@@ -26,11 +40,22 @@ _STYLE_FIELDS = (
     "research_share",
     "runway_floor_weeks",
     "capex_share_of_cash",
+    "debt_share",
     "power_headroom",
     "use_turbines",
 )
-_DIFFICULTY_FIELDS = ("act_probability", "plan_error", "caution_weeks", "price_premium")
-MIN_RENTAL = 10_000  # GPUs: smaller rentals are not worth a contract slot
+SQRT3 = 3**0.5  # a uniform draw on [-1, 1] times this has a standard deviation of 1
+NOT_SINCE = 10**6  # weeks since an event that has not happened
+
+_DIFFICULTY_FIELDS = (
+    "reaction_lag_weeks",
+    "plan_error",
+    "forecast_error",
+    "mix_skill",
+    "foresight",
+    "price_premium",
+    "caution_weeks",
+)
 
 
 @attrs.frozen(eq=False)
@@ -72,141 +97,138 @@ def make_controllers(
             for name in _DIFFICULTY_FIELDS
         }
     )
+    knobs["default_staff_usd_week"] = np.array([catalog.lab(lab).staff_usd_week for lab in params.lab_ids])
     return Controllers(chosen, levels, ai, knobs)
 
 
+def with_knobs(ctl: Controllers, labs: np.ndarray, **knobs: float) -> Controllers:
+    """`ctl` with some knobs set to new values for the labs where `labs` (L,) is true (a
+    scripted strategy that plays the AI with one lever pushed)."""
+    changed = dict(ctl.knobs)
+    for name, value in knobs.items():
+        changed[name] = np.where(labs, value, ctl.knobs[name])
+    return attrs.evolve(ctl, knobs=changed)
+
+
+# ------------------------------------------------------------------------ pieces
+def _money(
+    p: Params, s: World, k: dict[str, np.ndarray], pace: np.ndarray, misjudged: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The money plan (B, L): costs, the reserve, what can be spent on compute this week,
+    and the runway the AI believes it has (`misjudged` (B, L): how far off its reading of
+    its own money is this week). A round under way counts toward the reserve, never
+    toward spending: its cash is not there before it closes."""
+    costs = economy.running_costs(p, s)
+    headroom = economy.credit_headroom(p, s)
+    floor = k["runway_floor_weeks"] + k["caution_weeks"]
+    reserve = costs * floor
+    to_close = np.maximum(s.round_close - s.week[:, None], 0) * (s.round_usd > 0)
+    keep = np.maximum(reserve - s.round_usd, costs * np.maximum(to_close, p.catalog.ai.min_reserve_weeks))
+    at_hand = s.cash + k["debt_share"] * headroom
+    capex = np.maximum(at_hand * misjudged - keep, 0.0) * k["capex_share_of_cash"] * pace
+    burn = np.maximum(costs - s.revenue_fast, 1.0)
+    return {
+        "costs": costs,
+        "headroom": headroom,
+        "floor": np.broadcast_to(floor, costs.shape),
+        "reserve": reserve,
+        "capex": np.minimum(capex, np.maximum(s.cash, 0.0)),
+        "runway": (at_hand + s.round_usd) * misjudged / burn,
+    }
+
+
+def _flops_price(p: Params, s: World) -> np.ndarray:
+    """What a FLOP/s of compute costs a week (B,): the best GPU on sale's price spread over
+    its life (`gpu_life_years`) plus its power (the AI's yardstick for research compute)."""
+    c = p.catalog.ai
+    unit = compute.unit_price(p, s)  # (B, G)
+    on_sale = compute.on_sale(p, s)
+    power = p.gpu_kw * p.rules.finance.reference_power_usd_per_mwh * HOURS_PER_WEEK / 1000.0
+    weekly = (unit / (c.gpu_life_years * WEEKS_PER_YEAR) + power) / (p.gpu_flops * p.gpu_mfu)
+    return np.where(on_sale, weekly, np.inf).min(-1)
+
+
+def _mix(
+    p: Params, s: World, c: Any, k: dict[str, np.ndarray], peak: np.ndarray, infer: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Research share and people budget (B, L): from the style's habits toward the best
+    mix for the lab's compute, as far as its `mix_skill` goes.
+
+    The best research share balances a year of faster software (research effort grows
+    as research compute ^ (returns x compute_weight)) against a smaller next run (whose
+    capability grows as log10 of its training compute); the best people budget spends on
+    people what research compute costs, times (1 - w) / w (the effort's exponents)."""
+    r = p.rules.research
+    gain = research.growth_per_week(p, s, s.split[..., 2] * peak)  # log10 a week
+    x = c.research_horizon_weeks * gain * r.returns * r.compute_weight * np.log(10.0)
+    best_share = np.clip((1.0 - infer) * x / (1.0 + x), c.research_share_min, c.research_share_max)
+    share = k["research_share"] + k["mix_skill"] * (best_share - k["research_share"])
+    row = compute.week_row(p, s)
+    habit = k["default_staff_usd_week"] * (p.wage_week[row] / p.wage_week[0])[:, None]
+    compute_cost = share * peak * _flops_price(p, s)[:, None]
+    best_budget = compute_cost * (1.0 - r.compute_weight) / max(r.compute_weight, 1e-9)
+    budget = habit + k["mix_skill"] * (best_budget - habit)
+    return share, np.maximum(budget, 0.0)
+
+
+# ------------------------------------------------------------------------ decide
 def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actions:
     """Actions for every AI-controlled lab; other labs keep `base` (default: idle)."""
     p = world.params
     s = world
     k = ctl.knobs
+    c = p.catalog.ai
     B, L = s.cash.shape
     base = base if base is not None else Actions.idle(world)
     alive = ~s.bankrupt & ~s.done[:, None]
-    acts = (rng.uniform(rng.game_week(s), rng.POLICY_ACT, (L,)) < k["act_probability"]) & alive
-    z = rng.normal(rng.game_week(s), rng.POLICY_SIZE, (L, 3))
-    error = 1.0 + np.clip(k["plan_error"][None, :, None] * z, -0.6, 0.6)  # (B, L, 3)
+    lag = k["reaction_lag_weeks"]
+    pace = 1.0 / (1.0 + lag / c.lag_weeks_per_step)  # (L,)
 
     peak, useful, n_gpus = compute.lab_flops(p, s)
-    costs = economy.running_costs(p, s)
-    headroom = economy.credit_headroom(p, s)
-    reserve = costs * (k["runway_floor_weeks"] + k["caution_weeks"])
-    spendable = np.maximum(s.cash + 0.5 * headroom - reserve, 0.0)
-    capex = spendable * k["capex_share_of_cash"]
+    # Errors: uniform draws with the difficulty's spread as their standard deviation.
+    z = (2.0 * rng.uniform(rng.game_week(s), rng.POLICY_SIZE, (L, 6)) - 1.0) * SQRT3
+    error = 1.0 + np.clip(k["plan_error"][None, :, None] * z[..., :5], -c.error_clip, c.error_clip)  # (B, L, 5)
+    misjudged = 1.0 + np.clip(k["forecast_error"] * z[..., 5], -c.error_clip, c.error_clip)  # (B, L)
+    money = _money(p, s, k, pace, misjudged)
+    capex = money["capex"]
 
-    # Split: enough inference for the users, the style's research share, the rest trains.
-    need = s.users * p.rules.market.inference_flops_per_user * 1.15
-    infer = np.where(peak > 0, np.clip(need / np.maximum(peak, 1.0), 0.05, 0.6), 0.3)
-    research = np.broadcast_to(k["research_share"], (B, L))
-    train = np.maximum(1.0 - infer - research, 0.1)
-    split = np.stack([train, infer, research], axis=-1)
+    # Split: enough inference for the users, research as the mix says, the rest trains.
+    need = s.users * p.rules.market.inference_flops_per_user * c.inference_margin
+    infer = np.where(
+        peak > 0,
+        np.clip(need / np.maximum(peak, 1.0), c.inference_share_min, c.inference_share_max),
+        c.inference_share_default,
+    )
+    research_share, staff_budget = _mix(p, s, c, k, peak, infer)
+    train = np.maximum(1.0 - infer - research_share, c.training_share_min)
+    split = np.stack([train, infer, research_share], axis=-1)
     split = split / split.sum(-1, keepdims=True)
 
-    # Training: when no run is going, start one sized for the style's run length on the
-    # compute it has now, if it would beat the lab's best model.
-    rate, _ = compute.training_rate(split[..., TRAIN] * useful, split[..., TRAIN] * n_gpus, p.rules.training)
-    planned = rate * k["run_weeks"] * error[..., 0]
-    running = (s.run_phase == RUN_PRETRAIN).any(-1)
-    beats = np.log10(np.maximum(planned, 1.0)) + s.software > s.best_model + 0.1
-    start = acts & ~running & beats & (planned >= p.rules.training.min_run_flop)
-    start_flop = np.where(start, planned, 0.0)
+    start_flop = _runs(p, s, c, k, split, useful, n_gpus, error[..., 0], lag)
+    # Compute: the style's shares of the budget; what NVIDIA cannot sell this quarter is
+    # rented instead, and what no partner can rent out is bought instead.
+    shop = procurement.shop(p, s, c, k)
+    unsold = procurement.cannot_buy(p, s, k, shop, capex * k["buy_share"])
+    rent_budget = capex * (k["rent_share"] + k["buy_share"] * unsold)
+    offer, unrented = procurement.rentals(p, s, c, k, money, rent_budget, error[..., 2], alive)
+    offer["offer_price"] = procurement.offer_price(p, s, k, offer, error[..., 4])
+    buy_budget = capex * (k["buy_share"] + k["rent_share"] * unrented)
+    order = procurement.purchases(p, s, shop, buy_budget, error[..., 1])
+    build, turbines, substation = procurement.power(p, s, c, k, buy_budget, shop, alive)
 
-    # Buying: the best FLOP per dollar on sale, as much as the budget and the power plan
-    # allow, through the integrator that delivers first.
-    eta = p.integrator_lead + s.integrator_backlog / p.integrator_capacity  # (B, V)
-    vendor = np.argmin(eta, axis=-1)  # (B,)
-    markup = p.integrator_markup[vendor]  # (B,)
-    unit = compute.unit_price(p, s) * markup[:, None]  # (B, G)
-    row = compute.week_row(p, s)
-    on_sale = (s.week[:, None] >= p.gpu_available_week + s.gpu_delay) & (
-        p.supply_per_quarter[row] - s.nvidia_ordered > 0
-    )
-    value = np.where(on_sale, p.gpu_flops * p.gpu_mfu / unit, -1.0)
-    best_gpu = np.argmax(value, axis=-1)  # (B,)
-    any_on_sale = on_sale.any(-1)
-    gpu_unit = unit[np.arange(B), best_gpu][:, None]  # (B, 1)
-    gpu_kw = p.gpu_kw[best_gpu][:, None]
+    # Money: a round when the runway left would not cover the reserve and the weeks a
+    # round takes to close (a slow AI notices later), or when investors offer a round
+    # that is large beside its cash (growth money; never a down round by choice).
+    terms = economy.round_terms(p, s)
+    closing = terms.close_weeks(p, terms.largest)
+    short = (money["runway"] < money["floor"] + closing - lag) | (s.cash < money["reserve"])
+    growth = ~terms.down & (terms.largest >= c.raise_over_cash * np.maximum(s.cash, 0.0))
+    raising = alive & terms.ready & (short | growth)
+    raise_usd = np.where(raising, terms.largest * error[..., 3], 0.0)
+    dip = alive & (s.cash < c.borrow_below_reserve * money["reserve"])
+    borrow = np.where(dip, np.minimum(c.borrow_share * money["headroom"], money["reserve"] - s.cash), 0.0)
 
-    on_order_kw = np.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
-    committed_mw = (
-        compute.installed_mw(p, s).sum(-1) + (s.warehouse * p.gpu_kw).sum(-1) / 1000 + on_order_kw / 1000
-    )
-    planned_mw = (s.hall_mw + s.hall_building).sum(-1)
-    room_mw = np.maximum(planned_mw - committed_mw, 0.0)
-    buy_budget = capex * k["buy_share"] / 4.0
-    count = np.minimum(buy_budget / gpu_unit, room_mw * 1000.0 / gpu_kw) * error[..., 1]
-    count = np.where(acts & any_on_sale[:, None], np.floor(np.maximum(count, 0.0)), 0.0)
-    order = np.zeros((B, L, len(p.gpu_ids)), np.int64)
-    order[np.arange(B)[:, None], np.arange(L)[None, :], best_gpu[:, None]] = count.astype(np.int64)
-
-    # Halls: keep the planned power ahead of GPUs on hand and ~8 weeks of purchases.
-    growth_mw = buy_budget * 8.0 / gpu_unit * gpu_kw / 1000.0
-    desired_mw = (committed_mw + growth_mw) * k["power_headroom"]
-    deficit = np.maximum(desired_mw - planned_mw, 0.0) * (k["buy_share"] > 0)
-    others_halls = (s.hall_mw + s.hall_building).sum(1, keepdims=True) - (s.hall_mw + s.hall_building)
-    site_room = p.site_grid_max - others_halls - (s.hall_mw + s.hall_building)  # (B, L, S)
-    site_room = site_room + np.where(k["use_turbines"][None, :, None] > 0, p.site_turbine_max, 0.0)
-    mine = (s.hall_mw + s.hall_building) > 0
-    score = site_room + np.where(mine, 1000.0, 0.0)
-    site = np.argmax(np.where(site_room > 1.0, score, -np.inf), axis=-1)  # (B, L)
-    build_weeks_cap = p.site_build_mw_per_week[site] * 8.0
-    affordable_mw = capex * k["buy_share"] / p.site_build_usd_per_mw[site]
-    build_amount = np.minimum(np.minimum(deficit, build_weeks_cap), affordable_mw)
-    build_amount = np.where(acts & (build_amount >= 1.0), build_amount, 0.0)
-    S = len(p.site_ids)
-    build = (np.arange(S) == site[..., None]) * build_amount[..., None]
-
-    # Power: where halls outgrow the lab's power, order turbines (if the style uses
-    # them) and a substation upgrade.
-    halls = s.hall_mw + s.hall_building + build
-    free_grid = np.maximum(s.grid_mw - s.grid_alloc.sum(1), 0.0)[:, None, :]
-    short = halls - (s.grid_alloc + s.turbine_mw + s.turbine_pending) - free_grid
-    short = np.where(acts[..., None], np.maximum(short, 0.0), 0.0)
-    turbines = np.where(k["use_turbines"][None, :, None] > 0, short, 0.0)
-    substation = (short > 0) & (s.grid_mw < p.site_grid_max)[:, None, :]
-
-    # Renting: the best FLOP per dollar among partners with room, for the style's term.
-    free = compute.partner_free(p, s)  # (B, P, G)
-    rent_value = np.where(
-        (free >= MIN_RENTAL) & (p.partner_price > 0),
-        p.gpu_flops * p.gpu_mfu / np.where(p.partner_price > 0, p.partner_price, 1.0),
-        -1.0,
-    ).reshape(B, -1)
-    pick = np.argmax(rent_value, axis=-1)  # (B,)
-    G = len(p.gpu_ids)
-    rent_partner, rent_gpu = pick // G, pick % G
-    price = p.partner_price[rent_partner, rent_gpu][:, None]
-    # When NVIDIA's quarter is spoken for, the money that could not buy GPUs rents them.
-    shipping = s.week[:, None] >= p.gpu_available_week + s.gpu_delay  # (B, G)
-    newest = np.argmax(np.where(shipping, p.gpu_flops * p.gpu_mfu / unit, -1.0), axis=-1)  # (B,)
-    wanted = np.minimum(
-        buy_budget / unit[np.arange(B), newest][:, None], room_mw * 1000.0 / p.gpu_kw[newest][:, None]
-    )
-    remaining = np.maximum(p.supply_per_quarter[row] - s.nvidia_ordered, 0.0)[np.arange(B), newest][:, None]
-    unmet = np.where(wanted >= 1.0, np.clip(1.0 - remaining / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
-    rent_budget = capex * (k["rent_share"] + k["buy_share"] * unmet)
-    # The budget pays for a year of rent, whatever the term.
-    rent_count = rent_budget / np.maximum(price * 168.0 * 52.0, 1e-9) * error[..., 2]
-    rent_count = np.minimum(rent_count, free[np.arange(B), rent_partner, rent_gpu][:, None])
-    renting = acts & (rent_value.max(-1)[:, None] > 0) & (rent_count >= MIN_RENTAL)
-    # The offer: the partner's last counter if it made one, else its list price times
-    # the difficulty's premium (an easy AI overpays, a hard one haggles).
-    countered = s.last_counter[np.arange(B)[:, None], np.arange(L)[None, :], rent_partner[:, None]]
-    offer_price = price * np.where(countered > 0, countered, k["price_premium"])
-    renting = renting & (s.contract_partner < 0).any(-1)
-
-    # Money: raise when runway runs short (or cash is below the reserve), borrow a
-    # little against GPUs when cash dips.
-    net_burn = np.maximum(costs - s.revenue_fast, 1.0)
-    runway = (s.cash + headroom) / net_burn
-    ready = (s.week[:, None] - s.last_raise_week) >= p.rules.finance.raise_cooldown_weeks
-    raising = acts & ready & ((runway < k["runway_floor_weeks"] + k["caution_weeks"]) | (s.cash < reserve))
-    f = p.rules.finance
-    raise_usd = np.where(
-        raising, np.minimum(s.valuation * f.raise_max_fraction, f.raise_max_usd * s.mood[:, None]), 0.0
-    )
-    borrow = np.where(alive & (s.cash < 0.5 * reserve), np.minimum(0.95 * headroom, reserve - s.cash), 0.0)
-
+    vendor = shop["vendor"]
     chosen = Actions(
         order_count=order[:, :, None, :] * (np.arange(len(p.integrator_ids)) == vendor[:, None])[:, None, :, None],
         build_mw=build,
@@ -214,19 +236,48 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
         substation=substation,
         split=np.where(alive[..., None], split, -1.0),
         start_flop=np.concatenate([start_flop[..., None], np.zeros((B, L, s.run_phase.shape[-1] - 1))], -1),
-        offer_partner=np.where(renting, rent_partner[:, None], -1),
-        offer_gpu=np.broadcast_to(rent_gpu[:, None], (B, L)).copy(),
-        offer_count=np.where(renting, np.floor(rent_count), 0).astype(np.int64),
-        offer_start=np.broadcast_to(s.week[:, None], (B, L)).copy(),
-        offer_weeks=np.broadcast_to(k["rent_weeks"].astype(np.int64), (B, L)).copy(),
-        offer_price=offer_price,
-        offer_site=np.full((B, L), -1),
-        offer_invest=np.zeros((B, L)),
-        offer_share=np.zeros((B, L)),
         exit=np.zeros(s.contract_partner.shape, bool),
         raise_usd=raise_usd,
         borrow_usd=np.maximum(borrow, 0.0),
         repay_usd=np.zeros((B, L)),
-        staff_usd_week=np.full((B, L), -1.0),
+        staff_usd_week=np.where(alive, staff_budget, -1.0),
+        **offer,
     )
     return merge(np.broadcast_to(ctl.ai, (B, L)), chosen, base)
+
+
+def _runs(
+    p: Params,
+    s: World,
+    c: Any,
+    k: dict[str, np.ndarray],
+    split: np.ndarray,
+    useful: np.ndarray,
+    n_gpus: np.ndarray,
+    error: np.ndarray,
+    lag: np.ndarray,
+) -> np.ndarray:
+    """A new run (B, L) when none is training and the last finished pretraining at least
+    `lag` weeks ago: the style's run length on the compute the lab has now, plus (as far
+    as its `foresight` goes) the GPUs it knows will arrive during the run, if it would
+    beat the lab's best model."""
+    running = (s.run_phase == RUN_PRETRAIN).any(-1)
+    post = p.rules.training.post_training_weeks
+    in_post = np.where(s.run_phase == RUN_POST, post - s.run_post_left, NOT_SINCE).min(-1)  # weeks since it finished
+    may = ~s.bankrupt & ~running & (in_post >= lag)
+    if not may.any():  # nobody could start a run this week
+        return np.zeros(s.cash.shape)
+    rate, _ = compute.training_rate(split[..., TRAIN] * useful, split[..., TRAIN] * n_gpus, p.rules.training)
+    planned = rate * k["run_weeks"] * error
+    if (k["foresight"] > 0).any():
+        horizon = s.week[:, None, None] + k["run_weeks"][None, :, None]
+        per_gpu = p.gpu_flops * p.gpu_mfu
+        due = np.where(s.order_arrive <= horizon, s.order_count, 0).astype(np.float64)
+        arriving = np.einsum("blo,blo->bl", due, per_gpu[s.order_gpu])
+        starting = (s.contract_partner >= 0) & (s.contract_start > s.week[:, None, None]) & (s.contract_start <= horizon)
+        soon = np.where(starting, s.contract_count, 0).astype(np.float64)
+        arriving = arriving + np.einsum("blk,blk->bl", soon, per_gpu[s.contract_gpu]) + s.warehouse @ per_gpu
+        planned = planned * (1.0 + k["foresight"] * c.arrival_weight * arriving / np.maximum(useful, 1.0))
+    beats = np.log10(np.maximum(planned, 1.0)) + s.software > s.best_model + c.release_margin_oom
+    start = may & beats & (planned >= p.rules.training.min_run_flop)
+    return np.where(start, planned, 0.0)

@@ -23,6 +23,8 @@ POLICY_SIZE = 4
 EVENTS = 5
 DEALS = 6
 MARKET = 7
+RUN_OUTCOME = 8  # how a finished run turns out (capability noise)
+AGI_THRESHOLD = 9  # each game's own AGI threshold (drawn at week 0 of the game's key)
 EVENT_SIZES = 1000  # + card index: one stream per card of the events deck
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

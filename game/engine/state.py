@@ -70,10 +70,17 @@ class World:
     software: np.ndarray  # log10 software efficiency (GPT-4's = 0)
     best_model: np.ndarray  # log10 effective compute of the best released model; 0 = none
     bankrupt: np.ndarray  # bool
-    last_raise_week: np.ndarray  # int
+    last_raise_week: np.ndarray  # int: week the last round was started
+    last_post: np.ndarray  # post-money valuation of the last round that closed
+    round_usd: np.ndarray  # a round under way: USD committed, 0 = none
+    round_pre: np.ndarray  # its pre-money valuation
+    round_basis: np.ndarray  # the lab's value on its merits when the round was agreed
+    round_close: np.ndarray  # int: the week it closes (after: the week the last round closed)
     revenue_fast: np.ndarray  # weekly revenue, moving average over ~4 weeks
     revenue_slow: np.ndarray  # weekly revenue, moving average over ~26 weeks
-    staff_usd_week: np.ndarray
+    staff_usd_week: np.ndarray  # the people budget the lab has set
+    staff: np.ndarray  # researchers employed
+    staff_ramped: np.ndarray  # researchers at full productivity (new hires ramp up)
     split: np.ndarray  # (B, L, 3) float: training, inference, research shares
 
     # fleet
@@ -149,8 +156,11 @@ STORED_AS: dict[str, np.dtype] = {
     "outage_left": _I16,
     "event_last": _I16,
     "last_raise_week": _I16,
+    "round_close": _I16,
     "price_mult": _F32,
     "split": _F32,
+    "staff": _F32,
+    "staff_ramped": _F32,
     "warehouse": _I32,
     "installed": _I32,
     "order_gpu": _I8,
@@ -239,9 +249,16 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "best_model": np.zeros((B, L), f),
             "bankrupt": np.zeros((B, L), bool),
             "last_raise_week": np.full((B, L), -1000, i),
+            "last_post": np.zeros((B, L), f),
+            "round_usd": np.zeros((B, L), f),
+            "round_pre": np.zeros((B, L), f),
+            "round_basis": np.zeros((B, L), f),
+            "round_close": np.zeros((B, L), i),
             "revenue_fast": np.zeros((B, L), f),
             "revenue_slow": np.zeros((B, L), f),
             "staff_usd_week": np.zeros((B, L), f),
+            "staff": np.zeros((B, L), f),
+            "staff_ramped": np.zeros((B, L), f),
             "split": np.tile(np.array([0.5, 0.4, 0.1]), (B, L, 1)),
             "warehouse": np.zeros((B, L, G), i),
             "installed": np.zeros((B, L, S, G), i),

@@ -3,7 +3,10 @@
 A run has a compute budget C (FLOP; C = 6ND for N parameters on D tokens). It takes the
 lab's training share of compute each week (split evenly between its active runs). When
 C is done it spends `post_training_weeks` in post-training, then is released as a model
-whose capability is log10(C) + the lab's software efficiency when the run started.
+whose capability is log10(C) + the lab's software efficiency when the run started,
+moved by a draw (rules.training.capability_noise): a run can turn out better or worse
+than its compute says. A model is AGI when its capability reaches the game's threshold,
+drawn per game within the band the player is told (`agi_threshold`, `agi_range`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes
+from game.engine import codes, memo, rng
 from game.engine.actions import amount
 from game.engine.compute import first_free_slot, training_rate
 from game.engine.params import Params
@@ -33,6 +36,25 @@ def chinchilla_flop(params_n: np.ndarray | float, p: Params) -> np.ndarray:
 def capability(flop: np.ndarray | float, software: np.ndarray | float) -> np.ndarray:
     """log10 effective compute of a model (the capability players see)."""
     return np.log10(np.maximum(np.asarray(flop, dtype=np.float64), 1.0)) + software
+
+
+@memo.derived
+def agi_threshold(p: Params, s: State) -> np.ndarray:
+    """Each game's AGI threshold (B,): the scenario's capability moved by a draw uniform
+    within +-rules.training.agi_band, keyed by the game alone (seed and index), so the
+    same game always has the same threshold and a forecast's futures (other game
+    numbers) do not know it."""
+    band = p.rules.training.agi_band
+    if band <= 0:
+        return np.full(s.seed.shape, p.agi_capability)
+    u = rng.uniform(rng.key(s.seed, s.game, np.zeros_like(s.game)), rng.AGI_THRESHOLD)
+    return p.agi_capability + band * (2.0 * u - 1.0)
+
+
+def agi_range(p: Params) -> tuple[float, float]:
+    """The range every game's AGI threshold lies in: what a player is told."""
+    band = p.rules.training.agi_band
+    return (p.agi_capability - band, p.agi_capability + band)
 
 
 def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> None:
@@ -83,6 +105,10 @@ def advance(
     if post_weeks == 0:
         ship = ship | finished
     cap = capability(s.run_flop, s.run_software)
+    noise = p.rules.training.capability_noise
+    if noise > 0 and ship.any():
+        z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
+        cap = cap + noise * np.clip(z, -2.5, 2.5)
     released_cap = np.where(ship, cap, -np.inf).max(-1)
     released = ship.any(-1)
     s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)

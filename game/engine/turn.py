@@ -48,7 +48,11 @@ class Report:
     offer_reason: np.ndarray  # (B, L) deals.REASONS index
     offer_partner: np.ndarray  # (B, L) the partner asked, -1 if none
     rented: np.ndarray  # (B, L) GPUs in contracts signed this week
-    raised: np.ndarray  # (B, L) USD raised in a round
+    raised: np.ndarray  # (B, L) USD raised in a round that closed this week
+    round_opened: np.ndarray  # (B, L) USD committed in a round started this week (closes later)
+    down_round: np.ndarray  # (B, L) bool: the round that closed was priced below the last one
+    round_failed: np.ndarray  # (B, L) bool: investors walked away from a round due to close
+    covenant_breach: np.ndarray  # (B, L) bool: debt over the covenant; lenders swept cash
     released: np.ndarray  # (B, L) bool: a model shipped
     released_capability: np.ndarray  # (B, L)
     fault_hours: np.ndarray  # (B, L) cluster hours lost to hardware faults
@@ -132,7 +136,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         s.staff_usd_week,
     )
     economy.borrow_and_repay(p, s, actions, ledger, refuse, alive)
-    raised = economy.raise_rounds(p, s, actions, ledger, refuse, alive)
+    raised, down_round, round_failed = economy.close_rounds(p, s, ledger, alive)
+    round_opened = economy.open_rounds(p, s, actions, refuse, alive)
     ordered = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
     compute.order_power(p, s, actions, ledger.pay, refuse, alive)
     deals.recover(p, s)
@@ -158,7 +163,9 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         p, s, s.split[..., TRAIN] * useful, s.split[..., TRAIN] * n_gpus, fault_draw
     )
 
-    # 6. research
+    # 6. research: hiring, then the week's progress
+    _, _, hiring = research.hire(p, s, alive & ~s.bankrupt)
+    ledger.pay("hiring", hiring)
     s.software = s.software + research.growth_per_week(p, s, use[..., RESEARCH])
 
     # 7. users, revenue, costs
@@ -177,11 +184,12 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     fired, event_values, gpus_lost = events.apply(p, s, alive, ledger, news_possible)
     s.mood = s.mood + (1.0 - s.mood) * p.rules.finance.mood_reversion_per_week
 
-    # 10. money settles, then the end of the game
+    # 10. lenders enforce their covenants, money settles, then the end of the game
+    breach = economy.enforce_covenants(p, s, ledger) & alive
     went_bankrupt = economy.settle(p, s, ledger) & alive
     economy.mark_valuation(p, s)
 
-    agi = alive & ~s.bankrupt & (s.best_model >= p.agi_capability)
+    agi = alive & ~s.bankrupt & (s.best_model >= training.agi_threshold(p, s)[:, None])
     any_agi = agi.any(-1)
     agi_winner = np.argmax(np.where(agi, s.best_model, -np.inf), axis=-1)
 
@@ -212,6 +220,10 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         offer_partner=np.where(answers.answer != deals.NONE, actions.offer_partner, -1),
         rented=rented,
         raised=raised,
+        round_opened=round_opened,
+        down_round=down_round,
+        round_failed=round_failed,
+        covenant_breach=breach,
         released=released,
         released_capability=released_cap,
         fault_hours=fault_hours,

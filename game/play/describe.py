@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from game.engine import compute, deals, economy
 from game.play import decisions as dec
 from game.play.decisions import Decision
-from game.play.words import money
+from game.play.words import money, plural
 
 if TYPE_CHECKING:
     from game.play.session import Session
@@ -57,12 +59,15 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
         penalty = float(deals.exit_penalty(p, w)[0, lab, d.slot])
         text += f" with {partner} this week: penalty {money(penalty)}"
     elif isinstance(d, dec.RaiseRound):
-        cap = float(economy.round_cap(p, w)[0, lab])
-        got, value = min(d.usd, cap), float(w.valuation[0, lab])
+        terms = economy.round_terms(p, w)
+        got, pre = min(d.usd, float(terms.largest[0, lab])), float(terms.pre_money[0, lab])
+        weeks = int(terms.close_weeks(p, np.array(got)))
         share = float(w.founder_share[0, lab])
         text = (
-            f"Raising up to {money(got)} at about {money(value)} pre-money (post-money about "
-            f"{money(value + got)}): your share goes from {share:.1%} to about {share * value / (value + got):.1%}"
+            f"Raising up to {money(got)} at about {money(pre)} pre-money"
+            f"{' (a down round)' if terms.down[0, lab] else ''}, closing in {plural(weeks, 'week')} "
+            f"(post-money about {money(pre + got)}): your share goes from {share:.1%} to about "
+            f"{share * pre / (pre + got):.1%}"
         )
     elif abs(cost) >= 1e5:
         text += f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"

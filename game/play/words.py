@@ -100,6 +100,7 @@ REFUSAL_TEXT = {
     codes.BORROW_LIMIT: "lenders will not lend more against your GPUs",
     codes.NO_CASH: "not enough cash",
     codes.BAD_INDEX: "a partner, GPU, site or slot that does not exist",
+    codes.RAISE_UNDER_WAY: "a round is still closing",
 }
 
 

@@ -89,11 +89,13 @@ def offer_entry(
         "gpu": cat.gpu_ids[int(np.clip(actions.offer_gpu[b, lab], 0, len(cat.gpu_ids) - 1))],
         "count": int(np.clip(actions.offer_count[b, lab], 0, MAX_GPUS)),
         "start": start,
-        "weeks": int(np.clip(actions.offer_weeks[b, lab], 1, MAX_TERM)),
+        "weeks": int(np.clip(actions.offer_weeks[b, lab], 0 if actions.offer_contract[b, lab] >= 0 else 1, MAX_TERM)),
         "price": _price(float(actions.offer_price[b, lab])),
     }
     if actions.offer_site[b, lab] >= 0:
         offer["site"] = cat.site_ids[int(actions.offer_site[b, lab])]
+    if actions.offer_contract[b, lab] >= 0:
+        offer["contract"] = int(actions.offer_contract[b, lab])
     return offer
 
 
@@ -125,6 +127,7 @@ def _put_offer(fields: dict[str, np.ndarray], li: int, offer: dict[str, Any], ca
     fields["offer_site"][:, li] = cat.site_ids.index(offer["site"]) if offer.get("site") else -1
     fields["offer_invest"][:, li] = offer.get("invest", 0.0)
     fields["offer_share"][:, li] = offer.get("share", 0.0)
+    fields["offer_contract"][:, li] = offer.get("contract", -1)
 
 
 def offer_actions(world: World, lab: int, offer: dict[str, Any]) -> Actions:

@@ -110,10 +110,20 @@ def _v3_to_v4(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 4}
 
 
+def _v4_to_v5(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 5 added a lab's researchers (`staff`, `staff_ramped`), its last round's
+    post-money (`last_post`) and a round under way (`round_usd`, `round_pre`,
+    `round_basis`, `round_close_week`), and an offer's `contract` (an amendment). A version-4 file leaves
+    them out: its labs get the researchers their budgets buy, their valuation as the last
+    round's price, and no round under way. Nothing to change."""
+    return {**doc, "version": 5}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 

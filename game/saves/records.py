@@ -34,7 +34,7 @@ from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOT
 from game.engine.training import MAX_RUN_FLOP
 
 FORMAT = "agi-race"
-VERSION = 4
+VERSION = 5
 MAX_FILE_BYTES = 5_000_000
 # The most money a file may hold (a valuation has no bound: it grows with capability):
 # far above what a game reaches, where a lab's largest lever, its people, starts at most
@@ -184,7 +184,10 @@ class Run:
             raise ValueError("done_flop: more than the run's flop")
 
 
-MONEY_FIELDS = ("cash", "debt", "valuation", "revenue_fast", "revenue_slow", "staff_usd_week")
+MONEY_FIELDS = (
+    "cash", "debt", "valuation", "revenue_fast", "revenue_slow", "staff_usd_week", "last_post", "round_usd",
+    "round_pre", "round_basis",
+)  # fmt: skip
 
 
 @attrs.frozen
@@ -197,10 +200,19 @@ class LabState:
     software: float = num(-100, 100, "log10 multiplier", world="software")
     best_model: float = num(0, 200, "log10 FLOP", world="best_model")
     staff_usd_week: float = money(-1, USD, "USD per week", default=-1.0, world="staff_usd_week", absent=-1.0)
+    # -1: the researchers its people budget buys at the start, all at full productivity
+    staff: float = num(-1, 1e8, "researchers", default=-1.0, world="staff", absent=-1.0)
+    staff_ramped: float = num(-1, 1e8, "researchers", default=-1.0, world="staff_ramped", absent=-1.0)
     bankrupt: bool = flag(default=False, world="bankrupt")
     last_raise_week: int = _week(default=-1000, world="last_raise_week")
-    revenue_fast: float = money(0, USD, "USD per week", default=0.0, world="revenue_fast")
-    revenue_slow: float = money(0, USD, "USD per week", default=0.0, world="revenue_slow")
+    last_post: float = money(-1, USD, default=-1.0, world="last_post", absent=-1.0)  # -1: its valuation
+    round_usd: float = money(0, USD, default=0.0, world="round_usd")  # a round under way
+    round_pre: float = money(0, USD, default=0.0, world="round_pre")
+    round_basis: float = money(-USD, USD, default=0.0, world="round_basis")  # its value when agreed
+    round_close_week: int = _week(default=0, world="round_close")  # it closes (or the last one closed)
+    # -1: the run-rate its users pay (economy.revenue_run_rate)
+    revenue_fast: float = money(-1, USD, "USD per week", default=-1.0, world="revenue_fast", absent=-1.0)
+    revenue_slow: float = money(-1, USD, "USD per week", default=-1.0, world="revenue_slow", absent=-1.0)
     revenue_share: float = num(0, 0.9, "fraction", default=0.0, world="revenue_share")
     split: tuple[float, ...] = _field(SPLIT, default=(0.5, 0.4, 0.1), world="split")
     warehouse: dict[str, int] = _gpus("gpu", "warehouse")
@@ -239,6 +251,7 @@ class Offer:
     site: str = _field(Ref("site"), default="")
     invest: float = num(0, USD, "USD", default=0.0)
     share: float = num(0, 1, "fraction", default=0.0)
+    contract: int = num(-1, CONTRACT_SLOTS - 1, "contract slot", integer=True, default=-1)  # amend it
 
 
 @attrs.frozen

@@ -16,6 +16,7 @@ import numpy as np
 from game.catalog import Catalog
 from game.catalog.schema import Items, Record, Table
 from game.catalog.specs import Keyed, Money, Num, Ref, Shares
+from game.engine import economy, research
 from game.engine.params import Params, make_params
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN, World, allocate
 from game.saves.records import (
@@ -140,7 +141,26 @@ def _base(params: Params) -> dict[str, np.ndarray]:
     a = allocate(params, 1)
     a["grid_mw"][0] = [s.grid_mw for s in cat.sites]
     a["staff_usd_week"][0] = [cat.lab(lab).staff_usd_week for lab in params.lab_ids]
+    for name in DERIVED:
+        a[name][0] = -1.0  # worked out from the rest of the file (`_derive`)
     return a
+
+
+# Lab fields a file may leave out that a new game works out from the rest of it.
+DERIVED = ("staff", "staff_ramped", "last_post", "revenue_fast", "revenue_slow")
+
+
+def _derive(a: dict[str, np.ndarray], params: Params) -> None:
+    """What a file left out of DERIVED: the people its labs' budgets buy (at full
+    productivity), the last round's post-money as the valuation, revenue at the run-rate
+    its users pay."""
+    hired = research.staff_for_budget(params, a["staff_usd_week"][0], int(a["week"][0]))
+    a["staff"][0] = np.where(a["staff"][0] < 0, hired, a["staff"][0])
+    a["staff_ramped"][0] = np.where(a["staff_ramped"][0] < 0, a["staff"][0], a["staff_ramped"][0])
+    a["last_post"][0] = np.where(a["last_post"][0] < 0, a["valuation"][0], a["last_post"][0])
+    rate = economy.revenue_run_rate(params, a["users"], a["week"])[0]
+    for name in ("revenue_fast", "revenue_slow"):
+        a[name][0] = np.where(a[name][0] < 0, rate, a[name][0])
 
 
 def scenario_arrays(scn: Scenario, params: Params) -> dict[str, np.ndarray]:
@@ -149,6 +169,7 @@ def scenario_arrays(scn: Scenario, params: Params) -> dict[str, np.ndarray]:
     a = _base(params)
     doc = attrs.evolve(_document(scn), log=())
     _put(doc, a, (0,), ids)
+    _derive(a, params)
     if scn.result is not None:
         a["done"][0] = True
         a["end_reason"][0] = END_REASONS.index(scn.result.end)

@@ -1,0 +1,72 @@
+"""What partners ask for their GPUs: list prices that fall with each newer generation,
+discounts for a long commitment and a close relationship, the week's small moves, and
+how fast a partner builds at a lab's site. The deals' evaluation (deals.py) and the AI
+(procurement.py) both read these; the rule lives here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from game.engine import compute, rng
+from game.engine.params import Params
+
+State = Any
+
+
+def list_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
+    """A partner's list price per GPU-hour this week (B, L): its price for the GPU, lower
+    for each newer generation that has shipped (NVIDIA's older-generation factor, P5)."""
+    row = compute.week_row(p, s)[:, None]
+    return p.partner_price[partner, gpu] * p.older_gen_factor[row, gpu]
+
+
+def partner_cost(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
+    """A partner's cost per GPU-hour this week (B, L), falling with its list price."""
+    row = compute.week_row(p, s)[:, None]
+    return p.partner_cost[partner, gpu] * p.older_gen_factor[row, gpu]
+
+
+def term_discount(p: Params, weeks: np.ndarray) -> np.ndarray:
+    """The share off the list price a partner gives for a longer commitment (B, L)."""
+    d = p.rules.deals
+    years = np.asarray(weeks) / 52.0
+    return d.long_term_discount * np.clip((years - 1.0) / max(d.long_term_years - 1.0, 1e-9), 0.0, 1.0)
+
+
+def build_rate(p: Params, partner: np.ndarray, weeks: np.ndarray) -> np.ndarray:
+    """GPUs a week a partner builds at a lab's site for a deal of this term (B, L): a
+    longer commitment finances a faster build (Stargate-style)."""
+    years = np.maximum(np.asarray(weeks) / 52.0, 1.0)
+    return p.partner_build[partner] * (1.0 + p.rules.deals.build_speed_per_year * (years - 1.0))
+
+
+def asking_price(
+    p: Params, s: State, partner: np.ndarray, gpu: np.ndarray, weeks: np.ndarray | None = None
+) -> np.ndarray:
+    """What each partner asks a lab per GPU-hour this week (B, L): list price, less a
+    discount for a close partner and for a long term, moved by a small weekly draw;
+    never below cost."""
+    d = p.rules.deals
+    B, L = s.cash.shape
+    close = closeness(p, s, partner)
+    noise = rng.uniform(rng.game_week(s), rng.DEALS, (L, len(p.partner_ids)))
+    draw = np.take_along_axis(noise, partner[..., None], axis=-1)[..., 0]
+    long_term = 0.0 if weeks is None else term_discount(p, weeks)
+    ask = (
+        list_price(p, s, partner, gpu)
+        * (1 - d.relationship_discount * close)
+        * (1 - long_term)
+        * (1 + d.price_noise * (2 * draw - 1))
+    )
+    return np.maximum(ask, partner_cost(p, s, partner, gpu) * 1.01)
+
+
+def closeness(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
+    """How close each lab is to the partner it names (B, L): the relationship plus the
+    partner's ties to the lab, -1 to 1."""
+    rel = np.take_along_axis(s.relationship, partner[..., None], axis=-1)[..., 0]
+    ties = p.partner_ties[partner, np.arange(s.cash.shape[1])[None, :]]
+    return np.clip(rel + ties, -1.0, 1.0)

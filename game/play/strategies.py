@@ -1,0 +1,159 @@
+"""Scripted strategies for the tournament: a lab played by the AI with one lever pushed
+to its extreme (or with nothing done at all), World -> Actions over the whole batch.
+
+Each strategy starts from the hard AI of the lab's own style (the strongest play the
+game ships), changes some of its knobs, then rewrites some of its actions. A strategy
+that beats the hard AI by a wide margin is a lever the rules make too cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+
+from game.engine import compute, deals
+from game.engine.actions import Actions, merge
+from game.engine.params import TRAIN
+from game.engine.state import RUN_PRETRAIN, World
+
+Adjust = Callable[..., Actions]  # (world, actions, mine (L,) bool, start=week the game began) -> actions
+
+# The levers pushed (design: far enough past what the AI chooses to show whether more
+# of one thing always wins).
+STAFF_FACTOR = 4.0  # staff-heavy: four times the AI's people budget
+RESEARCH_SHARE = 0.35  # research-heavy: a third of the compute on research
+GIANT_RUN_WEEKS = 104  # one giant run: two years of today's training compute
+LOWBALL = 0.7  # lowball offers: 70% of the partner's list price, never its counter
+HUGE = 1e15  # "as much as the rules allow": the step caps it
+
+
+@attrs.frozen
+class Strategy:
+    name: str
+    description: str
+    knobs: dict[str, float] = attrs.field(factory=dict)  # AI knobs changed for the lab
+    adjust: Adjust | None = None  # then its actions rewritten (mine: (L,) bool)
+
+
+def _lab_mask(world: World, mine: np.ndarray) -> np.ndarray:
+    return np.broadcast_to(mine, world.cash.shape)
+
+
+def _idle(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    return merge(_lab_mask(world, mine), Actions.idle(world), acts)
+
+
+def _no_rentals(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    return acts.replace(offer_partner=np.where(mine, -1, acts.offer_partner))
+
+
+def _no_building(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    m3, m4 = mine[None, :, None], mine[None, :, None, None]
+    return acts.replace(
+        order_count=np.where(m4, 0, acts.order_count),
+        build_mw=np.where(m3, 0.0, acts.build_mw),
+        turbine_mw=np.where(m3, 0.0, acts.turbine_mw),
+        substation=np.where(m3, False, acts.substation),
+    )
+
+
+def _max_debt(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    return acts.replace(borrow_usd=np.where(mine, HUGE, acts.borrow_usd))
+
+
+def _raise_always(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    return acts.replace(raise_usd=np.where(mine, HUGE, acts.raise_usd))
+
+
+def _staff_heavy(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    p = world.params
+    default = np.array([p.catalog.lab(lab).staff_usd_week for lab in p.lab_ids])
+    chosen = np.where(acts.staff_usd_week >= 0, acts.staff_usd_week, world.staff_usd_week)
+    budget = np.maximum(chosen, default) * STAFF_FACTOR
+    return acts.replace(staff_usd_week=np.where(mine, budget, acts.staff_usd_week))
+
+
+def _research_heavy(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    split = np.where(acts.split[..., :1] >= 0, acts.split, world.split)
+    research = np.full(split.shape[:-1], RESEARCH_SHARE)
+    rest = split[..., :2] / np.maximum(split[..., :2].sum(-1, keepdims=True), 1e-9) * (1 - RESEARCH_SHARE)
+    heavy = np.concatenate([rest, research[..., None]], -1)
+    return acts.replace(split=np.where(mine[None, :, None], heavy, acts.split))
+
+
+def _one_giant_run(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    """In the game's first week, one run of two years of the compute the lab has then;
+    never another."""
+    p = world.params
+    peak, useful, n = compute.lab_flops(p, world)
+    split = world.split[..., TRAIN]
+    rate, _ = compute.training_rate(split * useful, split * n, p.rules.training)
+    first = (world.week == start)[:, None] & (world.run_phase != RUN_PRETRAIN).all(-1)
+    giant = np.zeros(acts.start_flop.shape)
+    giant[..., 0] = np.where(first, rate * GIANT_RUN_WEEKS, 0.0)
+    return acts.replace(start_flop=np.where(mine[None, :, None], giant, acts.start_flop))
+
+
+def _lowball(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    p = world.params
+    P, G = len(p.partner_ids), len(p.gpu_ids)
+    listed = p.partner_price[np.clip(acts.offer_partner, 0, P - 1), np.clip(acts.offer_gpu, 0, G - 1)]
+    renting = mine & (acts.offer_partner >= 0) & ~(deals.offered_investment(acts) > 0)
+    return acts.replace(offer_price=np.where(renting, LOWBALL * listed, acts.offer_price))
+
+
+def _chain(*steps: Adjust) -> Adjust:
+    def run(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+        for adjust in steps:
+            acts = adjust(world, acts, mine, start)
+        return acts
+
+    return run
+
+
+STRATEGIES: dict[str, Strategy] = {
+    s.name: s
+    for s in (
+        Strategy("idle", "does nothing: no GPUs, runs, deals or rounds", adjust=_idle),
+        Strategy(
+            "rent-everything",
+            "every dollar for compute goes to rentals; never buys or builds",
+            {"buy_share": 0.0, "rent_share": 1.0},
+            _no_building,
+        ),
+        Strategy(
+            "build-everything",
+            "every dollar for compute buys GPUs and halls; never rents",
+            {"buy_share": 1.0, "rent_share": 0.0},
+            _no_rentals,
+        ),
+        Strategy("maximum-debt", "borrows all the credit it can, every week", adjust=_max_debt),
+        Strategy(
+            "raise-every-round",
+            "asks investors for the most they give, as often as allowed",
+            adjust=_raise_always,
+        ),
+        Strategy(
+            "research-heavy", f"puts {RESEARCH_SHARE:.0%} of its compute on research", adjust=_research_heavy
+        ),
+        Strategy("staff-heavy", f"spends {STAFF_FACTOR:g}x the AI's people budget", adjust=_staff_heavy),
+        Strategy(
+            "one-giant-run",
+            f"one run of {GIANT_RUN_WEEKS} weeks of its first week's compute, started at once; no other",
+            adjust=_one_giant_run,
+        ),
+        Strategy(
+            "lowball-offers",
+            f"offers partners {LOWBALL:.0%} of their list price, ignores counters",
+            adjust=_lowball,
+        ),
+        Strategy(
+            "expert",
+            "the strongest levers together: more people, more research, every round, builds and rents",
+            {"capex_share_of_cash": 0.9},
+            _chain(_staff_heavy, _research_heavy, _raise_always),
+        ),
+    )
+}

@@ -1,0 +1,335 @@
+"""The tournament: the balance of the rules, measured by playing them.
+
+A tournament plays cells of games, each cell a match-up of who plays each lab (the AI's
+style and difficulty, or a scripted strategy, see strategies.py) with the deck on or
+off, and reports per cell: win shares with 95% intervals, AGI dates, bankruptcies and
+how often money binds; for the default cell, the medians of the history table
+(assets/history.toml). `targets` checks the results against issue 11's targets.
+
+Every cell plays the same game numbers with the same seed, so the cells differ only in
+who plays (common random numbers: differences between cells are not luck). The work is
+split into (cell, chunk) jobs, on one process or several; the results are the same.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import math
+import multiprocessing
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+
+from game.catalog import Catalog
+from game.catalog.records import HistoryRow
+from game.catalog.schema import Schema
+from game.catalog.specs import read_toml
+from game.engine import compute, economy, policies, turn
+from game.engine.params import WEEKS_PER_YEAR, Params
+from game.engine.state import World
+from game.paths import assets_dir
+from game.play import balance
+from game.play.strategies import STRATEGIES
+from game.saves import Scenario, initial_world, scenario_params
+
+LEVELS = ("easy", "normal", "hard")
+RUNWAY_ALARM_WEEKS = 12.0  # issue 11: "some lab's runway under 12 weeks at least once"
+Progress = Callable[[int, int], None]
+
+
+@attrs.frozen
+class Cell:
+    """One match-up. Labs not named in `levels` play at `level`; `strategy` (lab, name)
+    puts a scripted strategy on one lab."""
+
+    key: str
+    group: str
+    styles: tuple[tuple[str, str], ...] = ()
+    levels: tuple[tuple[str, str], ...] = ()
+    level: str = "normal"
+    strategy: tuple[str, str] | None = None
+    deck: bool = True
+    focus: str | None = None  # the lab the cell is about
+
+
+def plan(
+    catalog: Catalog, lab_ids: tuple[str, ...], players: tuple[str, ...] = ("xai", "openai")
+) -> list[Cell]:
+    """The cells of the full target check: the default race and the deck off, the style
+    matrix of the two playable labs, the difficulty ladder for each, every scripted
+    strategy on each against the hard AI, and the hard AI against itself."""
+    a, b = players
+    cells = [
+        Cell("default", "default"),
+        Cell("deck-off", "deck", deck=False),
+        Cell("hard", "baseline", level="hard"),
+    ]
+    for sa in catalog.style_ids:
+        for sb in catalog.style_ids:
+            cells.append(Cell(f"styles:{a}={sa},{b}={sb}", "styles", styles=((a, sa), (b, sb))))
+    for lab in players:
+        for mine, rest in (("hard", "normal"), ("normal", "easy"), ("easy", "normal")):
+            key = f"difficulty:{lab}={mine},rest={rest}"
+            cells.append(Cell(key, "difficulty", levels=((lab, mine),), level=rest, focus=lab))
+    for lab in players:
+        for name in STRATEGIES:
+            cells.append(
+                Cell(f"strategy:{lab}={name}", "strategies", level="hard", strategy=(lab, name), focus=lab)
+            )
+    return [c for c in cells if all(lab in lab_ids for lab, _ in c.styles)]
+
+
+# ------------------------------------------------------------------------ history
+def load_history(catalog: Catalog, folder: Any = None) -> tuple[HistoryRow, ...]:
+    """assets/history.toml, validated: the figures the default games are checked against."""
+    path = (folder or assets_dir()) / "history.toml"
+    schema = Schema.of(lab=catalog.lab_ids)
+    return tuple(schema.entry(HistoryRow, key, table, str(path)) for key, table in read_toml(path).items())
+
+
+# ------------------------------------------------------------------- one chunk
+class Watch:
+    """What the tournament reads from each game as it is played, for the whole batch."""
+
+    def __init__(self, world: World, history: tuple[HistoryRow, ...]) -> None:
+        p = world.params
+        B, L = world.cash.shape
+        self.start = int(world.week.min())
+        self.min_runway = np.full((B, L), np.inf)
+        self.raised = np.zeros((B, L))
+        self.releases = np.zeros((B, L), np.int64)
+        self.h100 = p.gpu_flops[p.gpu_ids.index("H100")] if "H100" in p.gpu_ids else 1e15
+        self.rows = [r for r in history if r.lab in p.lab_ids]
+        self.values = np.full((B, len(self.rows)), np.nan)
+        self.year_revenue = np.zeros((B, len(self.rows)))
+        self.row_week = np.array([p.week_of(r.date) for r in self.rows], np.int64)
+        self.row_lab = np.array([p.lab_ids.index(r.lab) for r in self.rows], np.int64)
+        self.row_year_start = np.array([p.week_of(dt.date(r.date.year, 1, 1)) for r in self.rows], np.int64)
+
+    def __call__(self, world: World, report: turn.Report) -> None:
+        p = world.params
+        live = ~world.done | report.ended  # the games that played this week
+        alive = live[:, None] & ~world.bankrupt
+        runway = np.where(alive, economy.runway_weeks(p, world), np.inf)
+        self.min_runway = np.minimum(self.min_runway, runway)
+        f = economy.FLOW_INDEX
+        flows = report.flows
+        self.raised += flows[..., f["equity"]] + flows[..., f["investment"]] + flows[..., f["borrowed"]]
+        week = report.week
+        revenue = flows[..., f["subscriptions"]] + flows[..., f["api"]]
+        labs = self.row_lab
+        in_year = (week[:, None] >= self.row_year_start) & (week[:, None] <= self.row_week)
+        self.year_revenue += np.where(in_year, revenue[:, labs], 0.0)
+        self.releases += report.released & (week[:, None] <= self.row_week.max(initial=0))
+        due = week[:, None] == self.row_week  # (B, rows)
+        if not due.any():
+            return
+        peak, _, _ = compute.lab_flops(p, world)
+        for k in np.flatnonzero(due.any(0)):
+            at = due[:, k]
+            self.values[:, k] = np.where(at, self._measure(world, peak, int(k)), self.values[:, k])
+
+    def _measure(self, world: World, peak: np.ndarray, k: int) -> np.ndarray:
+        """Row k's measure for every game (B,)."""
+        what, lab = self.rows[k].what, self.row_lab[k]
+        if what == "users":
+            return world.users[:, lab]
+        if what == "revenue_rate":
+            return world.revenue_fast[:, lab] * WEEKS_PER_YEAR
+        if what == "revenue_year":
+            return self.year_revenue[:, k]
+        if what == "valuation":
+            return world.valuation[:, lab]
+        if what == "raised":
+            return self.raised[:, lab]
+        if what == "compute":
+            return peak[:, lab] / self.h100
+        released = self.releases[:, lab]
+        return (self.row_week[k] + 1 - self.start) / np.where(released > 0, released, np.nan)
+
+
+def _controllers(
+    catalog: Catalog, params: Params, scn: Scenario, cell: Cell
+) -> tuple[policies.Controllers, Any]:
+    styles = dict(scn.ai) | dict(cell.styles)
+    levels = {lab: cell.level for lab in params.lab_ids} | dict(cell.levels)
+    strategy, mine = None, np.zeros(params.n_labs, bool)
+    if cell.strategy is not None:
+        lab, name = cell.strategy
+        strategy = STRATEGIES[name]
+        levels[lab] = "hard"
+        mine = np.array([lab_id == lab for lab_id in params.lab_ids])
+    ctl = policies.make_controllers(catalog, params, styles, levels, ai_labs=params.lab_ids)
+    if strategy is not None and strategy.knobs:
+        ctl = policies.with_knobs(ctl, mine, **strategy.knobs)
+    return ctl, (strategy, mine)
+
+
+def play_chunk(
+    scn: Scenario,
+    catalog: Catalog,
+    cell: Cell,
+    games: int,
+    seed: int,
+    first: int,
+    history: tuple[HistoryRow, ...],
+    weeks: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Play games first .. first+games-1 of the cell (to their end, or `weeks` weeks);
+    their results as arrays."""
+    if not cell.deck:
+        catalog = attrs.evolve(catalog, events=())
+    params = scenario_params(scn, catalog, humans=())
+    ctl, (strategy, mine) = _controllers(catalog, params, scn, cell)
+    world = initial_world(scn, params, games, seed=seed, offset=first)
+    watch = Watch(world, history)
+    for _ in range(params.last_week + 1 if weeks is None else weeks):
+        if world.done.all():
+            break
+        actions = policies.decide(world, ctl)
+        if strategy is not None and strategy.adjust is not None:
+            actions = strategy.adjust(world, actions, mine, scn.meta.week)
+        world, report = turn.step(world, actions)
+        watch(world, report)
+    return {
+        "winner": world.winner.astype(np.int64),
+        "agi_week": world.agi_week.astype(np.int64),
+        "bankrupt": world.bankrupt.copy(),
+        "min_runway": watch.min_runway,
+        "history": watch.values,
+    }
+
+
+def _job(args: tuple[Any, ...]) -> dict[str, np.ndarray]:
+    return play_chunk(*args)
+
+
+# ------------------------------------------------------------------- summaries
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a share k / n."""
+    if n == 0:
+        return (0.0, 1.0)
+    phat = k / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summarise_cell(
+    params: Params, cell: Cell, out: dict[str, np.ndarray], history: tuple[HistoryRow, ...]
+) -> dict[str, Any]:
+    n = len(out["winner"])
+    labs = params.lab_ids
+    win = {}
+    for li, lab in enumerate(labs + ("none",)):
+        k = int((out["winner"] == (li if lab != "none" else -1)).sum())
+        lo, hi = wilson(k, n)
+        win[lab] = {"share": k / n, "lo": lo, "hi": hi}
+    agi = out["agi_week"][out["agi_week"] >= 0]
+    dates = {}
+    for q in (10, 50, 90):
+        dates[f"p{q}"] = params.date_of(int(round(np.percentile(agi, q)))).isoformat() if agi.size else None
+    runway = out["min_runway"]
+    summary: dict[str, Any] = {
+        "key": cell.key,
+        "group": cell.group,
+        "focus": cell.focus,
+        "strategy": cell.strategy[1] if cell.strategy else None,
+        "games": n,
+        "win": win,
+        "agi_share": agi.size / n,
+        "agi_date": dates,
+        "bankrupt_share": float(out["bankrupt"].mean()),
+        "bankrupt": {lab: float(out["bankrupt"][:, li].mean()) for li, lab in enumerate(labs)},
+        "runway_alarm_share": float((runway < RUNWAY_ALARM_WEEKS).any(-1).mean()),
+        "min_runway_p50": {lab: _finite(np.median(runway[:, li])) for li, lab in enumerate(labs)},
+    }
+    rows = [r for r in history if r.lab in labs]
+    if cell.key == "default" and rows:
+        summary["history"] = []
+        for k, row in enumerate(rows):
+            col = out["history"][:, k]
+            col = col[np.isfinite(col)]
+            median = float(np.median(col)) if col.size else None
+            ratio = median / row.value if median is not None and row.value > 0 else None
+            summary["history"].append(
+                {
+                    "id": row.id, "lab": row.lab, "what": row.what, "date": row.date.isoformat(),
+                    "history": row.value, "median": median, "ratio": ratio,
+                    "met": ratio is not None and 0.5 <= ratio <= 2.0,
+                }
+            )  # fmt: skip
+    return summary
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+# ------------------------------------------------------------------------ run
+@attrs.frozen
+class Tournament:
+    scenario: str
+    seed: int
+    games: int
+    cells: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "seed": self.seed, "games_per_cell": self.games,
+                "targets": self.targets, "cells": self.cells}  # fmt: skip
+
+
+def run(
+    scn: Scenario,
+    catalog: Catalog,
+    cells: list[Cell] | None = None,
+    games: int = 2000,
+    seed: int = 1,
+    first: int = 0,
+    chunk: int = 1000,
+    workers: int = 1,
+    progress: Progress | None = None,
+    weeks: int | None = None,
+) -> Tournament:
+    """Play every cell (default: `plan`) for `games` games (to their end, or `weeks`
+    weeks) and summarise them. `progress` is called with (games played, games in all) as
+    chunks finish."""
+    params = scenario_params(scn, catalog, humans=())
+    cells = cells if cells is not None else plan(catalog, params.lab_ids)
+    history = load_history(catalog)
+    jobs = [
+        (scn, catalog, cell, min(chunk, games - start), seed, first + start, history, weeks)
+        for cell in cells
+        for start in range(0, games, chunk)
+    ]
+    total = games * len(cells)
+    parts: list[dict[str, np.ndarray]] = []
+    done = 0
+
+    def tick(part: dict[str, np.ndarray]) -> None:
+        nonlocal done
+        parts.append(part)
+        done += len(part["winner"])
+        if progress is not None:
+            progress(done, total)
+
+    if workers > 1:
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for part in pool.map(_job, jobs):
+                tick(part)
+    else:
+        for job in jobs:
+            tick(_job(job))
+    per_cell = len(range(0, games, chunk))
+    summaries = []
+    for i, cell in enumerate(cells):
+        mine = parts[i * per_cell : (i + 1) * per_cell]
+        out = {name: np.concatenate([m[name] for m in mine]) for name in mine[0]}
+        summaries.append(summarise_cell(params, cell, out, history))
+    return Tournament(scn.name, seed, games, summaries, balance.targets(summaries, params))

@@ -1,0 +1,137 @@
+"""The tournament harness: cells of match-ups played on the same game numbers, results as
+data, issue 11's targets, the scripted strategies, and `agi-race tournament`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from game.cli import main
+from game.engine import policies
+from game.engine.actions import Actions
+from game.play import balance, tournament
+from game.play.strategies import STRATEGIES
+from game.saves import initial_world
+
+XAI, OPENAI = 0, 1
+
+
+def test_the_plan_has_every_cell_the_targets_need(catalog, params):
+    keys = {c.key for c in tournament.plan(catalog, params.lab_ids)}
+    assert {"default", "deck-off", "hard"} <= keys
+    assert sum(k.startswith("styles:") for k in keys) == 9
+    assert sum(k.startswith("difficulty:") for k in keys) == 6
+    assert {f"strategy:{lab}={name}" for lab in ("xai", "openai") for name in STRATEGIES} <= keys
+    assert {"idle", "rent-everything", "build-everything", "maximum-debt", "raise-every-round", "research-heavy",
+            "staff-heavy", "one-giant-run", "lowball-offers", "expert"} <= set(STRATEGIES)  # fmt: skip
+
+
+def test_a_cell_is_the_same_in_any_chunking(colossus, catalog):
+    cell = tournament.Cell("default", "default")
+    history = tournament.load_history(catalog)
+    whole = tournament.play_chunk(colossus, catalog, cell, 12, 3, 0, history, weeks=40)
+    parts = [
+        tournament.play_chunk(colossus, catalog, cell, n, 3, first, history, 40)
+        for first, n in ((0, 5), (5, 7))
+    ]
+    for name, value in whole.items():
+        assert np.array_equal(value, np.concatenate([p[name] for p in parts]), equal_nan=True), name
+
+
+def test_results_are_data_with_intervals_and_targets(colossus, catalog, params):
+    cells = [c for c in tournament.plan(catalog, params.lab_ids) if c.key in ("default", "deck-off")]
+    seen = []
+    result = tournament.run(
+        colossus,
+        catalog,
+        cells,
+        games=16,
+        seed=2,
+        chunk=8,
+        progress=lambda d, t: seen.append((d, t)),
+        weeks=80,
+    )
+    assert seen[-1] == (32, 32) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    doc = json.loads(json.dumps(result.to_dict()))  # plain data, JSON all the way down
+    default = next(c for c in doc["cells"] if c["key"] == "default")
+    shares = sum(w["share"] for w in default["win"].values())
+    assert shares == pytest.approx(1.0)
+    for w in default["win"].values():
+        assert 0 <= w["lo"] <= w["share"] <= w["hi"] <= 1
+    assert {r["id"] for r in default["history"]} == {r.id for r in tournament.load_history(catalog)}
+    measures = {t["measure"] for t in doc["targets"]}
+    assert {
+        "default AI win share",
+        "bankruptcies (default)",
+        "AGI date",
+        "the events deck moves a lab's share",
+    } <= measures
+    md = balance.markdown(doc, {lab: catalog.lab(lab).name for lab in params.lab_ids})
+    assert "| measure | target | result | met |" in md and "xAI" in md
+
+
+def test_the_wilson_interval_holds_the_share_and_narrows_with_games():
+    lo, hi = tournament.wilson(50, 100)
+    assert lo < 0.5 < hi
+    lo2, hi2 = tournament.wilson(500, 1000)
+    assert hi2 - lo2 < hi - lo
+    assert tournament.wilson(0, 10)[0] == 0.0 and tournament.wilson(10, 10)[1] == 1.0
+
+
+def _strategy_actions(colossus, catalog, params, name):
+    world = initial_world(colossus, params, 6, seed=4)
+    ctl = policies.make_controllers(catalog, params, difficulty="hard", ai_labs=params.lab_ids)
+    strategy = STRATEGIES[name]
+    mine = np.arange(params.n_labs) == XAI
+    if strategy.knobs:
+        ctl = policies.with_knobs(ctl, mine, **strategy.knobs)
+    acts = policies.decide(world, ctl)
+    return world, strategy.adjust(world, acts, mine, 0) if strategy.adjust else acts
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_a_strategy_changes_only_its_own_lab(colossus, catalog, params, name):
+    world, acts = _strategy_actions(colossus, catalog, params, name)
+    ai = policies.decide(
+        world, policies.make_controllers(catalog, params, difficulty="hard", ai_labs=params.lab_ids)
+    )
+    for field in ("order_count", "offer_partner", "raise_usd", "staff_usd_week", "split", "start_flop"):
+        assert np.array_equal(getattr(acts, field)[:, OPENAI], getattr(ai, field)[:, OPENAI]), (name, field)
+
+
+def test_strategies_do_what_their_names_say(colossus, catalog, params):
+    _, idle = _strategy_actions(colossus, catalog, params, "idle")
+    world = initial_world(colossus, params, 6, seed=4)
+    nothing = Actions.idle(world)
+    assert all(
+        np.array_equal(getattr(idle, f)[:, XAI], getattr(nothing, f)[:, XAI])
+        for f in ("order_count", "raise_usd")
+    )
+    _, rent = _strategy_actions(colossus, catalog, params, "rent-everything")
+    assert rent.order_count[:, XAI].sum() == 0 and rent.build_mw[:, XAI].sum() == 0
+    _, build = _strategy_actions(colossus, catalog, params, "build-everything")
+    assert (build.offer_partner[:, XAI] == -1).all()
+    _, debt = _strategy_actions(colossus, catalog, params, "maximum-debt")
+    assert (debt.borrow_usd[:, XAI] > 1e12).all()
+    _, heavy = _strategy_actions(colossus, catalog, params, "research-heavy")
+    assert heavy.split[:, XAI, 2] == pytest.approx(0.35)
+    _, giant = _strategy_actions(colossus, catalog, params, "one-giant-run")
+    assert giant.start_flop[:, XAI].max() > 1e26  # two years of its compute at once
+
+
+def test_the_command_prints_the_targets_and_writes_json(capsys, tmp_path):
+    out = tmp_path / "t.json"
+    code = main(["tournament", "--games", "6", "--cells", "default", "--json", str(out), "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "default AI win share" in printed and "history" in printed
+    doc = json.loads(out.read_text())
+    assert doc["games_per_cell"] == 6 and [c["key"] for c in doc["cells"]] == ["default"]
+
+
+def test_the_command_refuses_an_unknown_group_before_any_work(capsys, tmp_path):
+    assert main(["tournament", "--cells", "default,nonsense"]) == 2
+    assert "nonsense" in capsys.readouterr().err
+    assert main(["tournament", "--games", "5", "--json", str(tmp_path / "missing" / "x.json")]) == 2
