@@ -243,3 +243,16 @@ async def test_keys_remapped_in_keymap_toml_work_and_help_says_so(home):
         assert any("no-such-binding" in str(n.message) for n in app._notifications)  # told, not crashed
         await pilot.press("question_mark")
         assert "space      End the week" in text(pilot, "help-text")
+
+
+async def test_a_contract_is_extended_from_the_deals_screen():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        end = int(app.session.world.contract_end[0, XAI, 0])
+        fill(pilot, **{"more-gpus": "0", "more-weeks": "26", "more-price": "9"})
+        await press_button(pilot, "amend")
+        assert "Oracle" in text(pilot, "message")
+        if "filled in" in text(pilot, "message"):  # a counter: propose again to accept
+            await press_button(pilot, "amend")
+        assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26

@@ -17,8 +17,8 @@ import numpy as np
 
 from game.engine import compute, economy, rng
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
-from game.engine.training import capability
-from game.play.views import agi_progress, contracts_view, lab_view, run_eta_weeks, site_views
+from game.engine.training import agi_range, capability
+from game.play.views import agi_progress, contracts_view, lab_view, money_view, run_eta_weeks, site_views
 from game.play.words import plural
 
 if TYPE_CHECKING:
@@ -109,10 +109,23 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "runway", f"Runway {plural(round(runway), 'week')}: raise, borrow or cut costs (c)", "error"
             )
         )
-    if economy.round_ready(p, w)[0, lab]:
-        cap = float(economy.round_cap(p, w)[0, lab])
+    money = money_view(session, lab)
+    if money.round_ready and money.largest > 0:
         out.append(
-            Alert("round", f"Investors will hear a round of up to ${cap / 1e9:,.1f}B (c)", "information")
+            Alert(
+                "round",
+                f"Investors would put in up to ${money.largest / 1e9:,.1f}B at ${money.pre_money / 1e9:,.0f}B pre-money (c)",
+                "information",
+            )
+        )
+    if money.in_breach:
+        out.append(
+            Alert(
+                "covenant",
+                f"Debt is {money.leverage:.0%} of your GPUs' value, over the {money.covenant:.0%} covenant: "
+                "lenders sweep cash each week (c: repay or raise)",
+                "error",
+            )
         )
     for c in contracts_view(session, lab):
         if 0 < c.weeks_left <= CONTRACT_ALERT_WEEKS:
@@ -134,7 +147,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                     Alert(
                         f"rival-run:{rival.index}",
                         f"{rival.name}'s run ({run.capability_text}) {when}",
-                        "error" if run.capability_high >= p.agi_capability else "warning",
+                        "error" if run.capability_high >= agi_range(p)[0] else "warning",
                     )
                 )
                 break

@@ -127,10 +127,15 @@ def site_rows(session: Session, lab: int) -> tuple[SiteRow, ...]:
     )
 
 
-def list_price(session: Session, partner: str, gpu: str) -> float:
-    """A partner's list price per GPU-hour for a GPU type (0: it does not rent it out)."""
-    p = session.params
-    return float(p.partner_price[p.partner_ids.index(partner), p.gpu_ids.index(gpu)])
+def list_price(session: Session, partner: str, gpu: str, weeks: int = 52) -> tuple[float, float]:
+    """A partner's list price per GPU-hour this week for a GPU type (0: it does not rent
+    it out; lower for each newer generation shipped), and the share it takes off for a
+    commitment of `weeks` (the engine's terms)."""
+    from game.engine import terms
+
+    p, w = session.params, session.world
+    q, g = np.array([[p.partner_ids.index(partner)]]), np.array([[p.gpu_ids.index(gpu)]])
+    return float(terms.list_price(p, w, q, g)[0, 0]), float(terms.term_discount(p, np.array([[weeks]]))[0, 0])
 
 
 def rental_cost(count: int, price: float, weeks: int) -> float:

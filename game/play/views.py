@@ -16,7 +16,7 @@ import numpy as np
 from game.engine import compute, deals, economy
 from game.engine.params import HOURS_PER_WEEK, TRAIN, WEEKS_PER_YEAR, Params
 from game.engine.state import RUN_POST, RUN_PRETRAIN, World
-from game.engine.training import capability
+from game.engine.training import agi_range, capability
 
 if TYPE_CHECKING:
     from game.play.session import Session
@@ -83,6 +83,7 @@ class OrderView:
 class ContractView:
     slot: int
     partner: str
+    partner_id: str
     gpu: str
     count: int
     price: float  # USD per GPU-hour
@@ -123,10 +124,10 @@ class LabView:
     on_order: int
     best_model: float
     software: float
-    agi_progress: float
-    agi_capability: float
+    agi_progress: float  # toward the middle of the AGI range
+    agi_low: float  # this game's AGI threshold lies somewhere in [agi_low, agi_high]
+    agi_high: float
     next_round: dt.date  # the first week investors hear a round
-    round_cap: float
     credit: float  # what lenders would still lend
     split: tuple[float, float, float]  # training, inference, research shares
     staff_usd_week: float
@@ -185,9 +186,9 @@ def lab_view(session: Session, lab: int) -> LabView:
         best_model=float(w.best_model[0, lab]),
         software=float(w.software[0, lab]),
         agi_progress=agi_progress(p, float(w.best_model[0, lab])),
-        agi_capability=float(p.agi_capability),
+        agi_low=agi_range(p)[0],
+        agi_high=agi_range(p)[1],
         next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), session.week)),
-        round_cap=float(economy.round_cap(p, w)[0, lab]),
         credit=float(economy.credit_headroom(p, w)[0, lab]),
         split=(float(split[0]), float(split[1]), float(split[2])),
         staff_usd_week=float(w.staff_usd_week[0, lab]),
@@ -259,6 +260,7 @@ def contracts_view(session: Session, lab: int) -> tuple[ContractView, ...]:
             ContractView(
                 slot=k,
                 partner=session.catalog.partners[int(w.contract_partner[0, lab, k])].name,
+                partner_id=session.catalog.partners[int(w.contract_partner[0, lab, k])].id,
                 gpu=p.gpu_ids[int(w.contract_gpu[0, lab, k])],
                 count=count,
                 price=price,
@@ -325,13 +327,89 @@ def partner_views(session: Session, lab: int) -> tuple[PartnerView, ...]:
     )
 
 
-def run_plan(session: Session, lab: int, flop: float) -> tuple[float, float]:
+def run_plan(session: Session, lab: int, flop: float) -> tuple[float, float, float]:
     """A run of `flop` started now: weeks of pretraining at the compute this week's
-    decisions leave (the split set this week counts), and the capability it would release at."""
+    decisions leave (the split set this week counts), the capability it should release at,
+    and the spread of that (a run turns out a little better or worse: its noise)."""
     after = session.preview(lab).world
-    return run_eta_weeks(session.params, after, lab, flop), session.capability_of(lab, flop)
+    noise = float(session.params.rules.training.capability_noise)
+    return run_eta_weeks(session.params, after, lab, flop), session.capability_of(lab, flop), noise
 
 
-def interest_per_week(session: Session, usd: float) -> float:
-    """A week's interest on `usd` of debt at the lenders' rate."""
-    return usd * session.params.rules.finance.interest_rate / WEEKS_PER_YEAR
+def interest_per_week(session: Session, usd: float, rate: float) -> float:
+    """A week's interest on `usd` of debt at a yearly `rate`."""
+    return usd * rate / WEEKS_PER_YEAR
+
+
+@attrs.frozen
+class MoneyView:
+    """What investors and lenders would do for a lab this week (the engine's terms)."""
+
+    round_ready: bool  # investors will hear a round now
+    next_round: dt.date
+    pre_money: float  # USD: investors' price this week
+    largest: float  # USD: the most a round would raise now
+    down_round: bool  # priced below the last round's post-money
+    close_weeks: int  # weeks the largest round would take to close
+    closing: float  # USD: a round under way (0: none)
+    closing_pre: float
+    closing_date: dt.date | None
+    last_post: float  # the last round's post-money valuation
+    debt: float
+    credit: float  # what lenders would still lend
+    interest_rate: float  # a year, at today's leverage
+    leverage: float  # debt over the GPUs' value
+    covenant: float  # the leverage past which lenders sweep cash
+    in_breach: bool
+
+
+def money_view(session: Session, lab: int) -> MoneyView:
+    p, w = session.params, session.world
+    terms = economy.round_terms(p, w)
+    closing = float(w.round_usd[0, lab])
+    return MoneyView(
+        round_ready=bool(terms.ready[0, lab]),
+        next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), session.week)),
+        pre_money=float(terms.pre_money[0, lab]),
+        largest=float(terms.largest[0, lab]),
+        down_round=bool(terms.down[0, lab]),
+        close_weeks=int(terms.close_weeks(p, terms.largest)[0, lab]),
+        closing=closing,
+        closing_pre=float(w.round_pre[0, lab]),
+        closing_date=p.date_of(int(w.round_close[0, lab])) if closing > 0 else None,
+        last_post=float(w.last_post[0, lab]),
+        debt=float(w.debt[0, lab]),
+        credit=float(economy.credit_headroom(p, w)[0, lab]),
+        interest_rate=float(economy.interest_rate(p, w)[0, lab]),
+        leverage=float(economy.leverage(p, w)[0, lab]),
+        covenant=float(p.rules.finance.covenant_ltv),
+        in_breach=bool(economy.in_breach(p, w)[0, lab]),
+    )
+
+
+@attrs.frozen
+class PeopleView:
+    """A lab's researchers: one pool every lab hires from."""
+
+    staff: float  # researchers employed
+    ramped: float  # at full productivity
+    budget: float  # USD a week the lab plans for people
+    wage: float  # USD a week per researcher this week (dearer as the pool empties)
+    payroll: float  # USD a week it pays now
+    pool_free: float  # researchers no lab employs
+
+
+def people_view(session: Session, lab: int) -> PeopleView:
+    from game.engine import research
+
+    p, w = session.params, session.world
+    row = int(np.clip(session.week, 0, p.last_week))
+    hired = float(np.where(w.bankrupt[0], 0.0, w.staff[0]).sum())
+    return PeopleView(
+        staff=float(w.staff[0, lab]),
+        ramped=float(w.staff_ramped[0, lab]),
+        budget=float(w.staff_usd_week[0, lab]),
+        wage=float(research.wage(p, w)[0]),
+        payroll=float(research.payroll(p, w)[0, lab]),
+        pool_free=max(float(p.talent_pool[row]) - hired, 0.0),
+    )

@@ -80,6 +80,8 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
 
 
 def _common(who: str, answer: int, reason: int) -> str:
+    if reason == deals.NO_CONTRACT:
+        return f"{who}: We have no such contract with you to change."
     if reason == deals.PATIENCE:
         return f"{who}: We are done talking for now. Try again in a few weeks."
     if reason == deals.RELATIONSHIP:

@@ -28,7 +28,7 @@ class DealsScreen(FormScreen):
         yield Static(id="partners", markup=False)
         yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
 
-    def fields(self) -> ComposeResult:
+    def _fields(self) -> ComposeResult:
         p = self.session.params
         yield row(
             "Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0])
@@ -67,6 +67,21 @@ class DealsScreen(FormScreen):
     def buttons(self) -> ComposeResult:
         yield from super().buttons()
         yield Button("Leave the selected contract", id="exit", variant="error", compact=True)
+
+    def amendments(self) -> ComposeResult:
+        yield Label("Or change the selected contract (same GPUs and partner; its terms for what you add):")
+        with Horizontal(classes="row split"):
+            yield Label("+ GPUs")
+            yield number("more-gpus", "0", tooltip="GPUs to add for the rest of the term")
+            yield Label("+ weeks")
+            yield number("more-weeks", "26", tooltip="weeks to add at the end")
+            yield Label("$/h")
+            yield number("more-price", "2.5", tooltip="price per GPU-hour for what you add")
+            yield Button("Propose", id="amend", compact=True)
+
+    def fields(self) -> ComposeResult:
+        yield from self._fields()
+        yield from self.amendments()
 
     def on_mount(self) -> None:
         self.query_one("#contracts", DataTable).add_columns(
@@ -114,13 +129,15 @@ class DealsScreen(FormScreen):
         s = self.session
         o = self._offer()
         name = s.catalog.partners[s.params.partner_ids.index(o["partner"])].name
-        price = market.list_price(s, o["partner"], o["gpu"])
+        price, discount = market.list_price(s, o["partner"], o["gpu"], o["weeks"])
         if price <= 0:
             return f"{name} does not rent out {o['gpu']}."
         total = market.rental_cost(o["count"], o["price"], o["weeks"])
+        off = f", {discount:.0%} off for {o['weeks']} weeks" if discount > 0.005 else ""
         return (
-            f"{name}'s list price ${price:.2f}/GPU-hour. This offer: {money(total)} over "
-            f"{o['weeks']} weeks from {day(s.params.date_of(o['start']))} ({money(total / o['weeks'])} a week)."
+            f"{name}'s list price ${price:.2f}/GPU-hour{off} (rents fall as newer GPUs ship). This offer: "
+            f"{money(total)} over {o['weeks']} weeks from {day(s.params.date_of(o['start']))} "
+            f"({money(total / o['weeks'])} a week)."
         )
 
     def confirm(self) -> None:  # an offer is talked through now, not queued
@@ -139,6 +156,8 @@ class DealsScreen(FormScreen):
     def submitted(self, field: Input) -> None:
         if field.id in ("invest", "share"):
             self._invest()
+        elif field.id in ("more-gpus", "more-weeks", "more-price"):
+            self._amend()
         else:
             self.confirm()
 
@@ -158,11 +177,44 @@ class DealsScreen(FormScreen):
         self.say(words)
         self.refresh_view()
 
-    @on(Button.Pressed, "#exit")
-    def _exit(self) -> None:
+    def _selected(self) -> views.ContractView | None:
         table = self.query_one("#contracts", DataTable)
         if table.row_count == 0:
-            self.say("You have no contract to leave.", failed=True)
+            self.say("You have no contract.", failed=True)
+            return None
+        key = int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        return next(c for c in views.contracts_view(self.session, self.lab) if c.slot == key)
+
+    @on(Button.Pressed, "#amend")
+    def _amend(self) -> None:
+        contract = self._selected()
+        if contract is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.submit(decisions.LeaveContract(int(str(key))))
+        try:
+            offer = {
+                "partner": contract.partner_id,
+                "contract": contract.slot,
+                "count": int(
+                    parse_number(self.text("more-gpus"), "GPUs to add", 0, decisions.MAX_ORDER, integer=True)
+                ),
+                "weeks": int(parse_number(self.text("more-weeks"), "weeks to add", 0, 520, integer=True)),
+                "price": parse_number(self.text("more-price"), "price", 0.01, 1000),
+            }
+            reply = self.session.offer(self.lab, offer)
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        words = reply.words
+        if reply.answer == "counter":
+            self.fill(
+                **{"more-gpus": str(reply.count), "more-price": f"{math.ceil(reply.price * 100) / 100:.2f}"}
+            )
+            words += "  (their terms are filled in: propose again to accept)"
+        self.say(words)
+        self.refresh_view()
+
+    @on(Button.Pressed, "#exit")
+    def _exit(self) -> None:
+        contract = self._selected()
+        if contract is not None:
+            self.submit(decisions.LeaveContract(contract.slot))

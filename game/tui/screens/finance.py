@@ -30,14 +30,24 @@ class FinanceScreen(FormScreen):
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
-        v = views.lab_view(s, lab)
-        rate = s.params.rules.finance.interest_rate
-        ready = "now" if v.next_round <= v.date else f"from {day(v.next_round)}"
+        v, m = views.lab_view(s, lab), views.money_view(s, lab)
+        if m.closing > 0 and m.closing_date is not None:
+            rounds = f"A round of {money(m.closing)} at {money(m.closing_pre)} pre-money closes on {day(m.closing_date)}."
+        elif m.round_ready:
+            rounds = (
+                f"Investors would put in up to {money(m.largest)} at {money(m.pre_money)} pre-money"
+                f"{' (a down round: below your last round)' if m.down_round else ''}, closing in "
+                f"{weeks(m.close_weeks)}."
+            )
+        else:
+            rounds = f"Investors hear your next round from {day(m.next_round)}."
+        breach = " Over the covenant: lenders sweep cash each week." if m.in_breach else ""
         self.show(
             "money-state",
             f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}\n"
-            f"Valuation {money(v.valuation)}; your share {v.share:.1%}. Investors hear a round {ready}, up to "
-            f"{money(v.round_cap)}. Lenders offer {money(v.credit)} at {rate:.0%} a year.",
+            f"Valuation {money(v.valuation)} (last round's post-money {money(m.last_post)}); your share {v.share:.1%}.\n"
+            f"{rounds}\nLenders offer {money(m.credit)} at {m.interest_rate:.1%} a year (leverage {m.leverage:.0%}; "
+            f"the covenant is {m.covenant:.0%}).{breach}",
         )
         table = self.query_one("#pnl", DataTable)
         table.clear()
@@ -59,20 +69,24 @@ class FinanceScreen(FormScreen):
         return decisions.RaiseRound(self._amount())
 
     def preview(self) -> str:
-        v = views.lab_view(self.session, self.lab)
+        v, m = views.lab_view(self.session, self.lab), views.money_view(self.session, self.lab)
         amount, what = self._amount(), self.value("what")
         if what == "raise":
-            got = min(amount, v.round_cap)
+            if m.closing > 0:
+                return f"A round is still closing (on {day(m.closing_date or v.date)}); ask again after it."
+            if not m.round_ready:
+                return f"Investors will hear your next round from {day(m.next_round)}."
+            got = min(amount, m.largest)
+            after = v.share * m.pre_money / (m.pre_money + got)
             return (
-                f"Asking {money(amount)}: investors put in up to {money(got)} at about {money(v.valuation)} "
-                f"pre-money (post-money about {money(v.valuation + got)}); your share goes from {v.share:.1%} "
-                f"to about {v.share * v.valuation / (v.valuation + got):.1%}. Investors' price is set when "
-                "the round is made, a few percent either way."
+                f"Asking {money(amount)}: investors commit up to {money(got)} at {money(m.pre_money)} pre-money "
+                f"(post-money {money(m.pre_money + got)}); the money comes when the round closes in about "
+                f"{weeks(m.close_weeks)}. Your share goes from {v.share:.1%} to {after:.1%}."
             )
         if what == "borrow":
-            rate = self.session.params.rules.finance.interest_rate
             return (
-                f"Lenders will lend up to {money(v.credit)} against your GPUs. {money(amount)} at {rate:.0%} a year: "
-                f"{money(views.interest_per_week(self.session, amount))} a week in interest."
+                f"Lenders will lend up to {money(m.credit)} against your GPUs. {money(amount)} at about "
+                f"{m.interest_rate:.1%} a year (more as leverage grows): "
+                f"{money(views.interest_per_week(self.session, amount, m.interest_rate))} a week in interest."
             )
         return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."

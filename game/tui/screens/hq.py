@@ -156,7 +156,13 @@ class HQScreen(GameScreen):
 
     def _agi(self, v: views.LabView) -> None:
         rivals = intel.rival_views(self.session, self.lab)
-        lines = [styled("[b]Race to AGI[/b] (capability $agi wins)", agi=f"{v.agi_capability:.1f}")]
+        lines = [
+            styled(
+                "[b]Race to AGI[/b] (a model past $lo-$hi wins: nobody knows where)",
+                lo=f"{v.agi_low:.1f}",
+                hi=f"{v.agi_high:.1f}",
+            )
+        ]
         lines.append(plain(f"{'You':<8} {bar(v.agi_progress)} {v.best_model:5.2f}"))
         for r in sorted(rivals, key=lambda r: -r.best_model)[:2]:
             lines.append(plain(f"{short(r.name):<8} {bar(r.agi_progress)} {r.best_model:5.2f}"))

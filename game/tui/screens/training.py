@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, Static
 
 from game.play import decisions, views
 from game.play.decisions import Refused
-from game.tui.format import flop, parse_number, weeks
+from game.tui.format import count, flop, money, parse_number, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
 
@@ -26,6 +26,7 @@ class TrainingScreen(FormScreen):
 
     def info(self) -> ComposeResult:
         yield Static(id="run-list", markup=False)
+        yield Static(id="people", markup=False)
 
     def fields(self) -> ComposeResult:
         v = views.lab_view(self.session, self.lab)
@@ -50,7 +51,9 @@ class TrainingScreen(FormScreen):
 
     def refresh_view(self) -> None:
         v = views.lab_view(self.session, self.lab)
-        lines = [f"Best model {v.best_model:.2f} (AGI at {v.agi_capability:.1f}); software {v.software:+.2f}"]
+        lines = [
+            f"Best model {v.best_model:.2f} (AGI somewhere in {v.agi_low:.1f}-{v.agi_high:.1f}); software {v.software:+.2f}"
+        ]
         for r in v.runs:
             if r.phase == "training":
                 eta = (
@@ -66,6 +69,13 @@ class TrainingScreen(FormScreen):
         if not v.runs:
             lines.append("  no run under way")
         self.show("run-list", "\n".join(lines))
+        people = views.people_view(self.session, self.lab)
+        self.show(
+            "people",
+            f"Researchers {count(people.staff)} ({count(people.ramped)} at full speed) at {money(people.wage)} a week "
+            f"each; payroll {money(people.payroll)}/wk. {count(people.pool_free)} are free in the pool every lab "
+            "hires from: you grow a few % a week, new hires take months to reach full speed, and cuts pay severance.",
+        )
         super().refresh_view()
 
     def _flop(self) -> float:
@@ -82,14 +92,14 @@ class TrainingScreen(FormScreen):
     def preview(self) -> str:
         s, lab = self.session, self.lab
         c = self._flop()
-        eta, cap = views.run_plan(s, lab, c)
+        eta, cap, noise = views.run_plan(s, lab, c)
         when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training"
         post = s.params.rules.training.post_training_weeks
         best = views.lab_view(s, lab).best_model
         worse = ": no better than your best model" if cap <= best else ""
         return (
             f"{flop(c)}: {when} (with this week's split) + {weeks(post)} of post-training; "
-            f"capability {cap:.2f}, your best now {best:.2f}{worse}"
+            f"capability about {cap:.2f} (+-{noise:.2f}), your best now {best:.2f}{worse}"
         )
 
     @on(Button.Pressed, "#set-split")
