@@ -256,3 +256,29 @@ async def test_a_contract_is_extended_from_the_deals_screen():
         if "filled in" in text(pilot, "message"):  # a counter: propose again to accept
             await press_button(pilot, "amend")
         assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26
+
+
+def test_the_order_books_dry_run_tells_nothing_of_the_weeks_draws(colossus, catalog):
+    """The book's figures come from the week's decisions alone, on other random numbers:
+    an event that will certainly hit the lab this week does not show in them, and a lab's
+    cash after its decisions is its cash less what they and its construction cost."""
+    from game.engine import turn
+    from game.play.decisions import book_actions
+    from tests.test_events import with_cards
+
+    s = Session.new()
+    fine = {"memphis-turbine-fine": {"probability": 1.0, "when": ()}}  # fires this week, for every lab
+    grant = with_cards(colossus, catalog, **fine).catalog
+    quiet = Session.new(catalog=catalog)
+    fined = Session.new(catalog=grant)
+    for session in (quiet, fined):
+        session.decide(XAI, dec.BuyGpus("H100", "dell", 1_000))
+    assert fined.preview(XAI).cash_after == quiet.preview(XAI).cash_after  # the fine is not foretold
+    fined.end_week()
+    assert any("fine" in n.text.lower() for n in fined.news)  # ...and it did come
+    actions, _ = book_actions(s.world, {XAI: [dec.BuyGpus("H100", "dell", 1_000)]})
+    _, report = turn.step(s.world, actions)
+    from game.engine import economy
+
+    order = report.flows[0, XAI, economy.FLOW_INDEX["gpus"]]
+    assert quiet.preview(XAI).cash_after - quiet.preview(XAI, []).cash_after == pytest.approx(order)

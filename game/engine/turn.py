@@ -99,8 +99,30 @@ def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
     return np.where(keep, current, clean / np.where(total > 0, total, 1.0))
 
 
-def step(world: World, actions: Actions) -> tuple[World, Report]:
-    """Play one week of every game in the batch."""
+@attrs.define
+class Decided:
+    """A week after its decisions (step 0) and before anything else happens: the working
+    copy, the ledger of the decisions' cash flows, the refusals, and what they did."""
+
+    s: Working
+    ledger: economy.Ledger
+    refused: np.ndarray  # (B, L) codes.* bits
+    alive: np.ndarray  # (B, L) labs still playing
+    news_possible: np.ndarray  # (B, L, C) event cards whose conditions held as the week began
+    actions: Actions  # the actions as the step read them (indices made safe)
+    raised: np.ndarray
+    down_round: np.ndarray
+    round_failed: np.ndarray
+    round_opened: np.ndarray
+    ordered: np.ndarray
+    answers: deals.Answers
+    rented: np.ndarray
+
+
+def decide(world: World, actions: Actions) -> Decided:
+    """Step 0 of the week: a new quarter's supply and prices, then every lab's decisions
+    (money, rounds, orders, halls and power, offers, contract exits, runs, split). The
+    weekly step starts with it; the game asks it alone for a dry run of a lab's orders."""
     p = world.params
     s = working_copy(world)
     B, L = s.cash.shape
@@ -147,6 +169,36 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     deals.exit_contracts(p, s, actions.exit, ledger)
     deals.slip_builds(p, s)
     training.start_runs(p, s, actions, refuse, alive)
+    return Decided(
+        s, ledger, refused, alive, news_possible, actions, raised, down_round, round_failed, round_opened,
+        ordered, answers, rented,
+    )  # fmt: skip
+
+
+DRY_RUN_SALT = np.uint64(0x5EED_D0E5_0F_1A7E)  # a dry run draws other numbers than the week will
+
+
+def dry_run(world: World, actions: Actions) -> tuple[World, np.ndarray, np.ndarray]:
+    """What `actions`' decisions would do this week, and nothing else: the state after
+    step 0 and the week's construction (halls are paid as they are built; no deliveries,
+    revenue, running costs or events), the cash flows (B, L, F) and the refusals (B, L).
+    Its random numbers are not the week's (another seed), so a dry run tells nothing of
+    the draws the week will make."""
+    salted = attrs.evolve(world, seed=world.seed ^ DRY_RUN_SALT)
+    d = decide(salted, actions)
+    compute.build_out(world.params, d.s, d.ledger.pay)  # deterministic: no draw
+    return finished(world, d.s), d.ledger.flows, d.refused
+
+
+def step(world: World, actions: Actions) -> tuple[World, Report]:
+    """Play one week of every game in the batch."""
+    p = world.params
+    d = decide(world, actions)
+    s, ledger, alive, news_possible, actions = d.s, d.ledger, d.alive, d.news_possible, d.actions
+    B, L = s.cash.shape
+    raised, down_round, round_failed, round_opened = d.raised, d.down_round, d.round_failed, d.round_opened
+    ordered, answers, rented = d.ordered, d.answers, d.rented
+    refused = d.refused
 
     # 1-3. deliveries, installs, power and construction
     delivered = compute.deliver(p, s)

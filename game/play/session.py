@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from game.catalog import Catalog, default_catalog
 from game.engine import codes, compute, deals, economy, policies, turn
@@ -50,8 +51,6 @@ HARD = (
     codes.ORDER_NOT_ON_SALE | codes.ORDER_NO_SLOT | codes.RAISE_TOO_SOON | codes.RUN_NO_SLOT
     | codes.RUN_TOO_SMALL | codes.SUBSTATION_BUSY | codes.BORROW_LIMIT | codes.BAD_INDEX
 )  # fmt: skip
-# Cash flows a week's decisions move before the week's revenue, costs and events.
-DECISION_FLOWS = ("equity", "borrowed", "repaid", "gpus", "power_equipment", "exit_penalty", "halls")
 
 
 class LowRunway(Refused):
@@ -61,19 +60,15 @@ class LowRunway(Refused):
 
 @attrs.frozen
 class Preview:
-    """What a lab's book does this week, from a dry run of the engine's step with the
-    other labs idle (so it reveals nothing of theirs) and before revenue, running costs
-    and events (so it reveals no draw)."""
+    """What a lab's book does this week, from a dry run of the week's decisions with the
+    other labs idle (so it reveals nothing of theirs), before revenue, running costs and
+    events, on other random numbers than the week's (so it reveals no draw)."""
 
     spend: float  # net cash the decisions themselves move this week (negative: they cost money)
-    cash_after: float  # cash once they and this week's hall building are paid
+    cash_after: float  # cash once they and the week's hall building are paid
     runway_weeks: float  # weeks of cash and credit at the burn they leave
     refused: int  # codes.* bits of what the engine would refuse or cut
     world: World = attrs.field(repr=False)  # the state after the dry run
-
-
-def _flows(report: turn.Report, lab: int) -> float:
-    return float(sum(report.flows[0, lab, economy.FLOW_INDEX[k]] for k in DECISION_FLOWS))
 
 
 @attrs.frozen
@@ -199,28 +194,27 @@ class Session:
         return list(self.books.get(lab, []))
 
     def preview(self, lab: int, book: list[Decision] | None = None) -> Preview:
-        """A dry run of the week with `book` (default: the lab's own) and nothing else."""
+        """A dry run of this week's decisions with `book` (default: the lab's own), the
+        other labs idle: what the engine would refuse, what they cost, and the runway they
+        leave (the engine's rule, before the week's revenue, running costs and events).
+        Runway is measured after the week's construction is paid, like cash."""
         book = self.book(lab) if book is None else book
         key = (self.world, lab, tuple(book))  # the key holds the world: its id is not reused
         if key not in self._previews:
             if len(self._previews) > 64:
                 self._previews.clear()
-            base = self._dry_run(lab, []) if book else None
-            after, report = self._dry_run(lab, book)
-            moved = _flows(report, lab)  # the week's decision flows, ongoing builds included
-            spend = moved - (_flows(base[1], lab) if base else moved)
-            cash = float(self.world.cash[0, lab]) + moved
-            burn = float(economy.running_costs(self.params, after)[0, lab] - self.world.revenue_fast[0, lab])
-            money = max(cash, 0.0) + float(economy.credit_headroom(self.params, after)[0, lab])
-            runway = money / burn if burn > 0 else math.inf
-            preview = Preview(spend, cash, runway, int(report.refused[0, lab]), after)
+            after, flows, refused = self._dry_run(lab, book)
+            moved = float(flows[0, lab].sum())
+            base = float(self._dry_run(lab, [])[1][0, lab].sum()) if book else moved
+            runway = float(economy.runway_weeks(self.params, after)[0, lab])
+            preview = Preview(moved - base, float(after.cash[0, lab]), runway, int(refused[0, lab]), after)
             self._previews[key] = preview
             return preview
         return self._previews[key]
 
-    def _dry_run(self, lab: int, book: list[Decision]) -> tuple[World, turn.Report]:
+    def _dry_run(self, lab: int, book: list[Decision]) -> tuple[World, np.ndarray, np.ndarray]:
         actions, _ = book_actions(self.world, {lab: book})
-        return turn.step(self.world, actions)
+        return turn.dry_run(self.world, actions)
 
     def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str:
         """Add a decision to the lab's book after the engine's checks; returns what it

@@ -54,9 +54,8 @@ class BookScreen(GameScreen):
                     if preview.spend <= 0
                     else f"bring in {money(preview.spend)}"
                 )
-                + " this week; with halls being "
-                f"built you keep {money(preview.cash_after)} before revenue and running costs. Runway after: "
-                f"{weeks(preview.runway_weeks)}.",
+                + f" this week; with halls being built you keep {money(preview.cash_after)} before the week's "
+                f"revenue and running costs. Runway after them: {weeks(preview.runway_weeks)}.",
             )
         else:
             self.show("totals", "Nothing decided yet this week (m, s, t, c, d add decisions).")
