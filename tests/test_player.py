@@ -282,3 +282,14 @@ def test_the_order_books_dry_run_tells_nothing_of_the_weeks_draws(colossus, cata
 
     order = report.flows[0, XAI, economy.FLOW_INDEX["gpus"]]
     assert quiet.preview(XAI).cash_after - quiet.preview(XAI, []).cash_after == pytest.approx(order)
+
+
+def test_a_runs_eta_is_the_same_in_the_form_and_in_its_confirmation():
+    """Review finding 6: with a run under way, the form said 24.5 weeks and the
+    confirmation 49; both now share the engine's projection."""
+    s = Session.new("sandbox")
+    s.decide(XAI, dec.StartRun(1e26))
+    s.end_week()
+    eta, _, _ = views.run_plan(s, XAI, 2e26)
+    text = s.decide(XAI, dec.StartRun(2e26))
+    assert f"~{eta:,.0f} weeks" in text

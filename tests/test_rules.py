@@ -487,3 +487,13 @@ def test_a_bankrupt_lab_stops_paying_for_halls_under_construction(world, params)
     after, r = step(w, idle(w))
     assert (r.flows[:, XAI] == 0).all()
     assert (after.hall_mw[:, XAI] == w.hall_mw[:, XAI]).all()
+
+
+def test_runs_sharing_training_compute_finish_as_the_engine_shares_it():
+    """Runs share the training rate evenly while they are going (training.advance); the
+    projection the screens show follows that: 10 and 30 FLOP at 10 a week end after 2
+    weeks (sharing) and 4 (alone for the rest)."""
+    from game.engine.training import finish_weeks
+
+    assert finish_weeks(np.array([30.0, 10.0]), 10.0).tolist() == [4.0, 2.0]
+    assert finish_weeks(np.array([5.0]), 0.0).tolist() == [np.inf]

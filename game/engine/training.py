@@ -122,3 +122,19 @@ def advance(
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
     hours = np.where(n_active > 0, hours_lost, 0.0)
     return released, np.where(released, released_cap, 0.0), hours
+
+
+def finish_weeks(remaining: np.ndarray, rate: float) -> np.ndarray:
+    """Weeks until each of a lab's runs finishes pretraining (the same order as
+    `remaining`, FLOP left per run) when it trains `rate` FLOP a week, shared evenly
+    between the runs still going (as `advance` shares it): a projection at today's
+    compute. inf where nothing trains."""
+    left = np.asarray(remaining, dtype=np.float64)
+    if rate <= 0:
+        return np.full(left.shape, np.inf)
+    order = np.argsort(left, kind="stable")
+    steps = np.diff(np.concatenate([[0.0], left[order]]))  # each next run's extra FLOP
+    sharing = len(left) - np.arange(len(left))  # runs still going while it is done
+    out = np.empty_like(left)
+    out[order] = np.cumsum(steps * sharing) / rate
+    return out

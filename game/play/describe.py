@@ -49,7 +49,7 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
     elif isinstance(d, dec.StartRun):
         from game.play.views import run_plan
 
-        eta, cap, noise = run_plan(session, lab, d.flop)
+        eta, cap, noise = run_plan(session, lab, d.flop, booked=True)
         when = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks at today's compute"
         text += f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability about {cap:.2f} (+-{noise:.2f})"
         if cap <= float(w.best_model[0, lab]):

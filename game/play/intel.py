@@ -18,7 +18,7 @@ import numpy as np
 from game.engine import compute, economy, rng
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
-from game.play.views import agi_progress, contracts_view, lab_view, money_view, run_eta_weeks, site_views
+from game.play.views import agi_progress, contracts_view, lab_view, money_view, run_schedule, site_views
 from game.play.words import plural
 
 if TYPE_CHECKING:
@@ -215,7 +215,8 @@ def rival_views(session: Session, lab: int) -> tuple[RivalView, ...]:
             flop = float(w.run_flop[0, i, k]) * fog[4 + k]
             cap = float(capability(flop, w.run_software[0, i, k])) + math.log10(fog[7])
             if phase == RUN_PRETRAIN:
-                eta = run_eta_weeks(p, w, i, float(w.run_flop[0, i, k] - w.run_done[0, i, k])) * fog[3]
+                going = np.flatnonzero(w.run_phase[0, i] == RUN_PRETRAIN).tolist()
+                eta = float(run_schedule(p, w, i)[going.index(k)]) * fog[3]
                 eta_low, eta_high = eta / BAND, eta * BAND
             else:
                 eta_low = eta_high = 0.0

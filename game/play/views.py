@@ -7,7 +7,6 @@ names them.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING
 
 import attrs
@@ -16,7 +15,7 @@ import numpy as np
 from game.engine import compute, deals, economy
 from game.engine.params import HOURS_PER_WEEK, TRAIN, WEEKS_PER_YEAR, Params
 from game.engine.state import RUN_POST, RUN_PRETRAIN, World
-from game.engine.training import agi_range, capability
+from game.engine.training import agi_range, capability, finish_weeks
 
 if TYPE_CHECKING:
     from game.play.session import Session
@@ -24,15 +23,26 @@ if TYPE_CHECKING:
 GPT4_CAPABILITY = 25.3  # log10 effective FLOP of GPT-4 (calibration: T1), the AGI bar's zero
 
 
-def run_eta_weeks(p: Params, w: World, lab: int, flop_left: float) -> float:
-    """Weeks a lab's training share of today's compute needs for `flop_left` more FLOP,
-    shared with the runs it already has under way (the engine's training rate)."""
+def training_flops(p: Params, w: World, lab: int) -> float:
+    """FLOP a lab's training share of today's compute does in a week (the engine's rate)."""
     _, useful, n = compute.lab_flops(p, w)
     share = w.split[0, lab, TRAIN]
     rate, _ = compute.training_rate(share * useful[0, lab], share * n[0, lab], p.rules.training)
-    active = max(int((w.run_phase[0, lab] == RUN_PRETRAIN).sum()), 1)
-    per_run = float(rate) / active
-    return flop_left / per_run if per_run > 0 else math.inf
+    return float(rate)
+
+
+def run_schedule(p: Params, w: World, lab: int, planned: tuple[float, ...] = ()) -> np.ndarray:
+    """Weeks until each of the lab's pretraining runs finishes (in slot order), then each
+    `planned` new run (FLOP), all sharing today's training compute as the engine shares
+    it (training.finish_weeks)."""
+    going = (w.run_phase[0, lab] == RUN_PRETRAIN)
+    left = (w.run_flop[0, lab] - w.run_done[0, lab])[going]
+    return finish_weeks(np.concatenate([left, np.asarray(planned, dtype=np.float64)]), training_flops(p, w, lab))
+
+
+def run_eta_weeks(p: Params, w: World, lab: int, flop: float) -> float:
+    """Weeks a new run of `flop` would take next to the lab's runs under way."""
+    return float(run_schedule(p, w, lab, (flop,))[-1])
 
 
 def agi_progress(p: Params, cap: float) -> float:
@@ -142,6 +152,8 @@ def lab_view(session: Session, lab: int) -> LabView:
     costs = float(economy.running_costs(p, w)[0, lab])
     split = w.split[0, lab]
     runs = []
+    going = w.run_phase[0, lab] == RUN_PRETRAIN
+    schedule = run_schedule(p, w, lab)
     for k in range(w.run_phase.shape[-1]):
         phase = int(w.run_phase[0, lab, k])
         if phase == 0:
@@ -153,7 +165,7 @@ def lab_view(session: Session, lab: int) -> LabView:
                 flop,
                 done / flop if flop else 1.0,
                 float(capability(flop, w.run_software[0, lab, k])),
-                run_eta_weeks(p, w, lab, flop - done) if phase == RUN_PRETRAIN else None,
+                float(schedule[np.flatnonzero(going).tolist().index(k)]) if phase == RUN_PRETRAIN else None,
                 int(w.run_post_left[0, lab, k]) if phase == RUN_POST else None,
             )
         )
@@ -327,13 +339,22 @@ def partner_views(session: Session, lab: int) -> tuple[PartnerView, ...]:
     )
 
 
-def run_plan(session: Session, lab: int, flop: float) -> tuple[float, float, float]:
-    """A run of `flop` started now: weeks of pretraining at the compute this week's
-    decisions leave (the split set this week counts), the capability it should release at,
-    and the spread of that (a run turns out a little better or worse: its noise)."""
-    after = session.preview(lab).world
+def run_plan(session: Session, lab: int, flop: float, booked: bool = False) -> tuple[float, float, float]:
+    """A run of `flop` started this week: weeks of pretraining (sharing the training
+    compute this week's other decisions leave with the runs under way and the week's other
+    new runs, as the engine shares it), the capability it should release at, and the
+    spread of that (a run turns out a little better or worse: its noise). `booked`: the
+    run is in the book already (its confirmation)."""
+    from game.play.decisions import StartRun
+
+    book = session.book(lab)
+    runs = [d.flop for d in book if isinstance(d, StartRun)]
+    world = session.preview(lab, [d for d in book if not isinstance(d, StartRun)]).world
+    planned = tuple(runs) if booked else (*runs, flop)
+    schedule = run_schedule(session.params, world, lab, planned)
+    at = len(schedule) - len(planned) + (runs.index(flop) if booked else len(runs))
     noise = float(session.params.rules.training.capability_noise)
-    return run_eta_weeks(session.params, after, lab, flop), session.capability_of(lab, flop), noise
+    return float(schedule[at]), session.capability_of(lab, flop), noise
 
 
 def interest_per_week(session: Session, usd: float, rate: float) -> float:
