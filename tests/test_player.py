@@ -293,3 +293,30 @@ def test_a_runs_eta_is_the_same_in_the_form_and_in_its_confirmation():
     eta, _, _ = views.run_plan(s, XAI, 2e26)
     text = s.decide(XAI, dec.StartRun(2e26))
     assert f"~{eta:,.0f} weeks" in text
+
+
+def test_each_order_in_the_book_shows_when_it_arrives_with_the_rest_of_the_book():
+    """Review finding 8: a second order through one integrator delays the first (they
+    queue together); the book shows each order's date with everything booked."""
+    s = Session.new("sandbox")
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 5_000))
+    alone = views.book_view(s, XAI)[0].arrives
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 400_000))
+    first, second = views.book_view(s, XAI)
+    assert first.arrives == second.arrives and first.arrives > alone
+    s.end_week()
+    assert max(o.arrive_date for o in views.orders_view(s, XAI)) == first.arrives
+
+
+def test_a_second_order_beyond_nvidias_quarter_says_so():
+    """The quarter's supply is shared by the book's orders: the order that asks for
+    more than is left (with the ones before it) is told so, the one that fits is not."""
+    s = Session.new("sandbox")
+    s.world = attrs.evolve(s.world, cash=np.full_like(s.world.cash, 1e12))
+    left = market.supply_for(s, XAI, "H100")
+    half = int(left // 2) + 1
+    first = s.decide(XAI, dec.BuyGpus("H100", "dell", half), confirmed=True)
+    assert "more than this quarter has left" not in first
+    second = s.decide(XAI, dec.BuyGpus("H100", "supermicro", half), confirmed=True)
+    assert "you may get fewer" in second
+    assert market.supply_for(s, XAI, "H100") == pytest.approx(left - 2 * half)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.engine import compute, deals, economy
+from game.engine import deals, economy
 from game.play import decisions as dec
 from game.play.decisions import Decision
 from game.play.words import money, plural
@@ -23,14 +23,13 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
     p, w = session.params, session.world
     text = d.label(p)
     if isinstance(d, dec.BuyGpus):
-        from game.play.market import order_quote
+        from game.play.market import order_quote, supply_for
 
-        g = p.gpu_ids.index(d.gpu)
         arrive = order_quote(session, lab, d.gpu, d.vendor, 0)["arrive_date"]  # the book holds it already
         text += f" for {money(cost)}: delivered around {arrive:%d %b %Y}"
-        left = float(compute.supply_left(p, w)[0, g])
-        if d.count > left:
-            text += f". NVIDIA has {left:,.0f} left this quarter: you may get fewer"
+        short = -supply_for(session, lab, d.gpu)  # the book holds it already
+        if short > 0:
+            text += f". Your orders ask NVIDIA for {short:,.0f} more than this quarter has left: you may get fewer"
     elif isinstance(d, dec.BuildHalls):
         from game.play.market import hall_plan
 

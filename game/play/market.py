@@ -159,3 +159,12 @@ def hall_plan(session: Session, lab: int, site: str, mw: float) -> dict[str, flo
         "rate": rate,
         "usd_per_mw": usd,
     }
+
+
+def supply_for(session: Session, lab: int, gpu: str) -> float:
+    """NVIDIA's supply of a GPU left this quarter less what the lab's book already asks
+    for (other labs' orders this week may take some too: the quarter is shared).
+    Negative when the book asks for more than the quarter has."""
+    p = session.params
+    booked = sum(d.count for d in session.book(lab) if isinstance(d, BuyGpus) and d.gpu == gpu)
+    return float(compute.supply_left(p, session.world)[0, p.gpu_ids.index(gpu)]) - booked

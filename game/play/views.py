@@ -109,6 +109,7 @@ class BookLine:
     index: int
     label: str
     cost: float  # what it moves in cash this week (positive: it costs)
+    arrives: dt.date | None = None  # an order's delivery, with everything else in the book
 
 
 @attrs.frozen
@@ -289,11 +290,21 @@ def contracts_view(session: Session, lab: int) -> tuple[ContractView, ...]:
 def book_view(session: Session, lab: int) -> tuple[BookLine, ...]:
     """This week's decisions with what each moves in cash (each measured on top of the
     ones before it, by a dry run of the week)."""
+    from game.play.decisions import BuyGpus
+
     book = session.book(lab)
+    p, now = session.params, session.world
+    after = session.preview(lab).world  # the orders as the whole book places them
+    placed = (after.order_count[0, lab] > 0) & (now.order_count[0, lab] == 0)
     lines = []
     for i, d in enumerate(book):
         cost = session.preview(lab, book[:i]).spend - session.preview(lab, book[: i + 1]).spend
-        lines.append(BookLine(i, d.label(session.params), cost))
+        arrives = None
+        if isinstance(d, BuyGpus):
+            v = p.integrator_ids.index(d.vendor)
+            weeks = after.order_arrive[0, lab][placed & (after.order_vendor[0, lab] == v)]
+            arrives = p.date_of(int(weeks.max())) if weeks.size else None
+        lines.append(BookLine(i, d.label(p), cost, arrives))
     return tuple(lines)
 
 

@@ -70,10 +70,12 @@ class MarketScreen(FormScreen):
         if not row_.on_sale:
             return f"{d.gpu} goes on sale on {day(row_.on_sale_date)}."
         queue = f" + {weeks(q['queue_weeks'])} of queue" if q["queue_weeks"] > 0 else ""
+        left = max(market.supply_for(self.session, self.lab, d.gpu), 0.0)
+        booked = " after your orders this week" if left < row_.supply_left else ""
         short = (
-            f" NVIDIA has only {count(row_.supply_left)} left this quarter: you would get at most that."
-            if d.count > row_.supply_left
-            else f" NVIDIA has {count(row_.supply_left)} left this quarter."
+            f" NVIDIA has only {count(left)} left this quarter{booked}: you would get at most that."
+            if d.count > left
+            else f" NVIDIA has {count(left)} left this quarter{booked}."
         )
         return (
             f"{money(q['unit'])} a GPU in servers: {money(q['total'])} for {count(d.count)}. Needs {mw(q['mw'])} "
