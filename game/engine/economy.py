@@ -311,9 +311,10 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     best = np.where(best_model > 0, best_model, -np.inf)
     if L == 1:
         return np.full_like(best, -np.inf)
-    top2 = np.sort(best, axis=1)[:, -2:]  # (B, 2): second best, best
-    leader = np.argmax(best, axis=1)[:, None] == np.arange(L)
-    return np.where(leader, top2[:, :1], top2[:, 1:])
+    leader = np.argmax(best, axis=1)[:, None] == np.arange(L)  # (B, L): the first best
+    top = best.max(1, keepdims=True)
+    second = np.where(leader, -np.inf, best).max(1, keepdims=True)
+    return np.where(leader, second, top)
 
 
 def fundamental_value(p: Params, s: State) -> np.ndarray:
