@@ -208,7 +208,11 @@ def rentals(
         fits = c.pool_share * (site_free[np.arange(B), b_site] / per_gpu_mw)[:, None]  # rivals may ask too
         b_count = np.minimum(wanted * pool_price / b_price, fits)
         b_count = np.where(short & (b_value > 0), np.floor(b_count), 0.0)
-        b_start = s.week[:, None] + np.ceil(b_count / np.maximum(b_rate, 1e-9)).astype(np.int64) + c.build_slack_weeks
+        b_start = (
+            s.week[:, None]
+            + np.ceil(b_count / np.maximum(b_rate, 1e-9)).astype(np.int64)
+            + c.build_slack_weeks
+        )
     use_build = ~use_pool & (b_count >= enough) & (b_count > pool_count)
     use_pool = use_pool | (~use_build & (pool_count >= enough))
 
@@ -219,7 +223,11 @@ def rentals(
     enlarge_slot = np.zeros((B, L), np.int64)
     wants = np.nonzero(alive & use_pool)  # only the labs renting from a pool this week
     if len(wants[0]):
-        part, gpus, site = (s.contract_partner[wants], s.contract_gpu[wants], s.contract_site[wants])  # (n, K)
+        part, gpus, site = (
+            s.contract_partner[wants],
+            s.contract_gpu[wants],
+            s.contract_site[wants],
+        )  # (n, K)
         key = np.where(site < 0, part.astype(np.int64) * G + gpus, -1)
         lasting = s.contract_end[wants] > s.week[wants[0], None] + c.renew_within_weeks
         same = (key == pick[wants[0], None]) & lasting  # (n, K)
@@ -254,7 +262,9 @@ def rentals(
         "offer_gpu": np.where(keep, r_gpu, gpu).astype(np.int64),
         "offer_count": np.where(keep, 0, np.where(renting, count, 0)).astype(np.int64),
         "offer_start": np.where(~keep & use_build, b_start, s.week[:, None]).astype(np.int64),
-        "offer_weeks": np.where(~keep & use_build, b_weeks[None, :], k["rent_weeks"][None, :]).astype(np.int64),
+        "offer_weeks": np.where(~keep & use_build, b_weeks[None, :], k["rent_weeks"][None, :]).astype(
+            np.int64
+        ),
         "offer_price": np.zeros((B, L)),  # set by _price
         "offer_site": np.where(~keep & use_build & renting, b_site[:, None], -1),
         "offer_invest": np.zeros((B, L)),
@@ -265,7 +275,9 @@ def rentals(
     return offer, unrented
 
 
-def offer_price(p: Params, s: World, k: dict[str, np.ndarray], offer: dict[str, np.ndarray], error: np.ndarray) -> np.ndarray:
+def offer_price(
+    p: Params, s: World, k: dict[str, np.ndarray], offer: dict[str, np.ndarray], error: np.ndarray
+) -> np.ndarray:
     """What the AI offers per GPU-hour (B, L): the partner's standing counter if it made
     one; else its asking price (the engine's own rule) times the difficulty's premium and
     a negotiating error (under the ask, the partner counters; over it, the AI overpays)."""
