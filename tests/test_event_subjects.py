@@ -58,7 +58,9 @@ def _absent(world, field: str):
     if field == "runs_training":
         return attrs.evolve(world, run_phase=np.zeros_like(world.run_phase))
     if field == "owned_gpus":
-        return attrs.evolve(world, installed=np.zeros_like(world.installed), warehouse=np.zeros_like(world.warehouse))
+        return attrs.evolve(
+            world, installed=np.zeros_like(world.installed), warehouse=np.zeros_like(world.warehouse)
+        )
     if field == "turbine_mw":
         return attrs.evolve(world, turbine_mw=np.zeros_like(world.turbine_mw))
     if field == "rented_gpus":

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, rng, terms
+from game.engine import compute, economy, memo, rng, terms
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import EMPTY_CONTRACT
@@ -107,6 +107,7 @@ def offered_investment(a: Any) -> np.ndarray:
     return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, 1e13))
 
 
+@memo.derived
 def site_free_mw(p: Params, s: State) -> np.ndarray:
     """Grid power at each site not held by labs or by partners' buildings (B, S)."""
     return np.maximum(s.grid_mw - s.grid_alloc.sum(1) - compute.partner_site_mw(p, s), 0.0)

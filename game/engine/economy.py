@@ -282,7 +282,9 @@ def revenue_run_rate(p: Params, users: np.ndarray, week: np.ndarray) -> np.ndarr
     subscriptions plus API and enterprise revenue per user."""
     f = p.rules.finance
     row = np.clip(week, 0, p.last_week)
-    per_user = p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month + p.lab_api_rate * p.api_growth[row][:, None]
+    per_user = (
+        p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month + p.lab_api_rate * p.api_growth[row][:, None]
+    )
     return users * per_user
 
 
@@ -311,9 +313,10 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     best = np.where(best_model > 0, best_model, -np.inf)
     if L == 1:
         return np.full_like(best, -np.inf)
-    top2 = np.sort(best, axis=1)[:, -2:]  # (B, 2): second best, best
-    leader = np.argmax(best, axis=1)[:, None] == np.arange(L)
-    return np.where(leader, top2[:, :1], top2[:, 1:])
+    leader = np.argmax(best, axis=1)[:, None] == np.arange(L)  # (B, L): the first best
+    top = best.max(1, keepdims=True)
+    second = np.where(leader, -np.inf, best).max(1, keepdims=True)
+    return np.where(leader, second, top)
 
 
 def fundamental_value(p: Params, s: State) -> np.ndarray:
@@ -328,7 +331,9 @@ def fundamental_value(p: Params, s: State) -> np.ndarray:
     standing = np.where(lead > 0, 1.0 + f.lead_premium * lead, np.exp(f.behind_discount_per_oom * lead))
     model_value = np.where(
         has_model,
-        f.capability_value_usd * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref) * standing,
+        f.capability_value_usd
+        * f.capability_value_per_oom ** (s.best_model - f.capability_value_ref)
+        * standing,
         0.0,
     )
     growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)

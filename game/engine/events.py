@@ -45,7 +45,9 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         "runway_weeks": lambda: np.minimum(economy.runway_weeks(p, s), 1e6),
         "runs_training": lambda: (s.run_phase == RUN_PRETRAIN).sum(-1),
         "owned_gpus": lambda: compute.owned_gpus(s).sum(-1),
-        "rented_gpus": lambda: np.einsum("blk->bl", np.where(compute.contract_active(s), s.contract_count, 0)),
+        "rented_gpus": lambda: np.einsum(
+            "blk->bl", np.where(compute.contract_active(s), s.contract_count, 0)
+        ),
         "staff": lambda: s.staff,
         "mood": lambda: np.broadcast_to(s.mood[:, None], (B, L)),
         "market_users": lambda: np.broadcast_to(s.market_users[:, None], (B, L)),

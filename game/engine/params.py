@@ -216,7 +216,9 @@ def make_params(
         market.api_growth_per_year**years, 1.0 / market.api_growth_max, market.api_growth_max
     )
     fin = catalog.rules.finance
-    round_market = np.minimum(fin.raise_max_usd * fin.raise_market_growth_per_year**years, fin.raise_max_usd_cap)
+    round_market = np.minimum(
+        fin.raise_max_usd * fin.raise_market_growth_per_year**years, fin.raise_max_usd_cap
+    )
 
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
         return np.array(values, dtype=dtype)

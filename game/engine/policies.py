@@ -187,7 +187,9 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     peak, useful, n_gpus = compute.lab_flops(p, s)
     # Errors: uniform draws with the difficulty's spread as their standard deviation.
     z = (2.0 * rng.uniform(rng.game_week(s), rng.POLICY_SIZE, (L, 6)) - 1.0) * SQRT3
-    error = 1.0 + np.clip(k["plan_error"][None, :, None] * z[..., :5], -c.error_clip, c.error_clip)  # (B, L, 5)
+    error = 1.0 + np.clip(
+        k["plan_error"][None, :, None] * z[..., :5], -c.error_clip, c.error_clip
+    )  # (B, L, 5)
     misjudged = 1.0 + np.clip(k["forecast_error"] * z[..., 5], -c.error_clip, c.error_clip)  # (B, L)
     money = _money(p, s, k, pace, misjudged)
     capex = money["capex"]
@@ -230,7 +232,8 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
 
     vendor = shop["vendor"]
     chosen = Actions(
-        order_count=order[:, :, None, :] * (np.arange(len(p.integrator_ids)) == vendor[:, None])[:, None, :, None],
+        order_count=order[:, :, None, :]
+        * (np.arange(len(p.integrator_ids)) == vendor[:, None])[:, None, :, None],
         build_mw=build,
         turbine_mw=turbines,
         substation=substation,
@@ -263,7 +266,9 @@ def _runs(
     beat the lab's best model."""
     running = (s.run_phase == RUN_PRETRAIN).any(-1)
     post = p.rules.training.post_training_weeks
-    in_post = np.where(s.run_phase == RUN_POST, post - s.run_post_left, NOT_SINCE).min(-1)  # weeks since it finished
+    in_post = np.where(s.run_phase == RUN_POST, post - s.run_post_left, NOT_SINCE).min(
+        -1
+    )  # weeks since it finished
     may = ~s.bankrupt & ~running & (in_post >= lag)
     if not may.any():  # nobody could start a run this week
         return np.zeros(s.cash.shape)
@@ -274,7 +279,11 @@ def _runs(
         per_gpu = p.gpu_flops * p.gpu_mfu
         due = np.where(s.order_arrive <= horizon, s.order_count, 0).astype(np.float64)
         arriving = np.einsum("blo,blo->bl", due, per_gpu[s.order_gpu])
-        starting = (s.contract_partner >= 0) & (s.contract_start > s.week[:, None, None]) & (s.contract_start <= horizon)
+        starting = (
+            (s.contract_partner >= 0)
+            & (s.contract_start > s.week[:, None, None])
+            & (s.contract_start <= horizon)
+        )
         soon = np.where(starting, s.contract_count, 0).astype(np.float64)
         arriving = arriving + np.einsum("blk,blk->bl", soon, per_gpu[s.contract_gpu]) + s.warehouse @ per_gpu
         planned = planned * (1.0 + k["foresight"] * c.arrival_weight * arriving / np.maximum(useful, 1.0))

@@ -176,12 +176,13 @@ def rentals(
     value = np.where(current, p.gpu_flops * p.gpu_mfu / np.where(listed > 0, listed, np.inf), 0.0)
     pooled_value = np.where((free >= c.min_rental_gpus) & (value > 0), value, -1.0).reshape(B, -1)
     pick = np.argmax(pooled_value, axis=-1)  # (B,)
+    best_value = pooled_value[np.arange(B), pick][:, None]  # (B, 1)
     pool_partner, pool_gpu = pick // G, pick % G
     pool_price = listed.reshape(B, -1)[np.arange(B), pick][:, None]
     wanted = budget / np.maximum(pool_price * HOURS_PER_WEEK * c.rent_budget_weeks, 1e-9) * error
     pool_free = free.reshape(B, -1)[np.arange(B), pick][:, None]
     # Ask for at most a share of a pool: rivals asking the same week would split it.
-    pool_count = np.where(pooled_value.max(-1)[:, None] > 0, np.minimum(wanted, c.pool_share * pool_free), 0.0)
+    pool_count = np.where(best_value > 0, np.minimum(wanted, c.pool_share * pool_free), 0.0)
 
     enough = c.min_rental_gpus
     use_pool = (pool_count >= enough) & (pool_count >= c.pool_enough * wanted)
@@ -199,14 +200,19 @@ def rentals(
         bpick = np.argmax(build_value, axis=-1)
         b_partner, b_gpu = bpick // G, bpick % G
         b_price = listed.reshape(B, -1)[np.arange(B), bpick][:, None]
+        b_value = build_value[np.arange(B), bpick][:, None]
         site_free = deals.site_free_mw(p, s)  # (B, S)
         b_site = np.argmax(site_free, axis=-1)  # (B,)
         per_gpu_mw = p.gpu_kw[b_gpu] / 1000.0 * p.partner_power_margin[b_partner]
         b_rate = terms.build_rate(p, b_partner[:, None], b_weeks[None, :])  # (B, L)
         fits = c.pool_share * (site_free[np.arange(B), b_site] / per_gpu_mw)[:, None]  # rivals may ask too
         b_count = np.minimum(wanted * pool_price / b_price, fits)
-        b_count = np.where(short & (build_value.max(-1)[:, None] > 0), np.floor(b_count), 0.0)
-        b_start = s.week[:, None] + np.ceil(b_count / np.maximum(b_rate, 1e-9)).astype(np.int64) + c.build_slack_weeks
+        b_count = np.where(short & (b_value > 0), np.floor(b_count), 0.0)
+        b_start = (
+            s.week[:, None]
+            + np.ceil(b_count / np.maximum(b_rate, 1e-9)).astype(np.int64)
+            + c.build_slack_weeks
+        )
     use_build = ~use_pool & (b_count >= enough) & (b_count > pool_count)
     use_pool = use_pool | (~use_build & (pool_count >= enough))
 
@@ -217,7 +223,11 @@ def rentals(
     enlarge_slot = np.zeros((B, L), np.int64)
     wants = np.nonzero(alive & use_pool)  # only the labs renting from a pool this week
     if len(wants[0]):
-        part, gpus, site = (s.contract_partner[wants], s.contract_gpu[wants], s.contract_site[wants])  # (n, K)
+        part, gpus, site = (
+            s.contract_partner[wants],
+            s.contract_gpu[wants],
+            s.contract_site[wants],
+        )  # (n, K)
         key = np.where(site < 0, part.astype(np.int64) * G + gpus, -1)
         lasting = s.contract_end[wants] > s.week[wants[0], None] + c.renew_within_weeks
         same = (key == pick[wants[0], None]) & lasting  # (n, K)
@@ -244,7 +254,7 @@ def rentals(
         r_partner = np.maximum(s.contract_partner[at], 0).astype(np.int64)
         r_gpu = s.contract_gpu[at].astype(np.int64)
         r_value = value[games, r_partner, r_gpu]
-        worth = (r_value > 0) & (r_value >= c.renew_value_share * pooled_value.max(-1)[:, None])
+        worth = (r_value > 0) & (r_value >= c.renew_value_share * best_value)
         keep = alive & ending.any(-1) & (money["runway"] > money["floor"]) & worth
 
     offer = {
@@ -252,7 +262,9 @@ def rentals(
         "offer_gpu": np.where(keep, r_gpu, gpu).astype(np.int64),
         "offer_count": np.where(keep, 0, np.where(renting, count, 0)).astype(np.int64),
         "offer_start": np.where(~keep & use_build, b_start, s.week[:, None]).astype(np.int64),
-        "offer_weeks": np.where(~keep & use_build, b_weeks[None, :], k["rent_weeks"][None, :]).astype(np.int64),
+        "offer_weeks": np.where(~keep & use_build, b_weeks[None, :], k["rent_weeks"][None, :]).astype(
+            np.int64
+        ),
         "offer_price": np.zeros((B, L)),  # set by _price
         "offer_site": np.where(~keep & use_build & renting, b_site[:, None], -1),
         "offer_invest": np.zeros((B, L)),
@@ -263,7 +275,9 @@ def rentals(
     return offer, unrented
 
 
-def offer_price(p: Params, s: World, k: dict[str, np.ndarray], offer: dict[str, np.ndarray], error: np.ndarray) -> np.ndarray:
+def offer_price(
+    p: Params, s: World, k: dict[str, np.ndarray], offer: dict[str, np.ndarray], error: np.ndarray
+) -> np.ndarray:
     """What the AI offers per GPU-hour (B, L): the partner's standing counter if it made
     one; else its asking price (the engine's own rule) times the difficulty's premium and
     a negotiating error (under the ask, the partner counters; over it, the AI overpays)."""

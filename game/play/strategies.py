@@ -23,6 +23,7 @@ Adjust = Callable[..., Actions]  # (world, actions, mine (L,) bool, start=week t
 # The levers pushed (design: far enough past what the AI chooses to show whether more
 # of one thing always wins).
 STAFF_FACTOR = 4.0  # staff-heavy: four times the AI's people budget
+EXPERT_STAFF_FACTOR = 1.5  # the expert: half as many people again as the AI hires
 RESEARCH_SHARE = 0.35  # research-heavy: a third of the compute on research
 GIANT_RUN_WEEKS = 104  # one giant run: two years of today's training compute
 LOWBALL = 0.7  # lowball offers: 70% of the partner's list price, never its counter
@@ -67,12 +68,18 @@ def _raise_always(world: World, acts: Actions, mine: np.ndarray, start: int = 0)
     return acts.replace(raise_usd=np.where(mine, HUGE, acts.raise_usd))
 
 
-def _staff_heavy(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
-    p = world.params
-    default = np.array([p.catalog.lab(lab).staff_usd_week for lab in p.lab_ids])
-    chosen = np.where(acts.staff_usd_week >= 0, acts.staff_usd_week, world.staff_usd_week)
-    budget = np.maximum(chosen, default) * STAFF_FACTOR
-    return acts.replace(staff_usd_week=np.where(mine, budget, acts.staff_usd_week))
+def _more_staff(factor: float) -> Adjust:
+    def adjust(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+        p = world.params
+        default = np.array([p.catalog.lab(lab).staff_usd_week for lab in p.lab_ids])
+        chosen = np.where(acts.staff_usd_week >= 0, acts.staff_usd_week, world.staff_usd_week)
+        budget = np.maximum(chosen, default) * factor
+        return acts.replace(staff_usd_week=np.where(mine, budget, acts.staff_usd_week))
+
+    return adjust
+
+
+_staff_heavy = _more_staff(STAFF_FACTOR)
 
 
 def _research_heavy(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
@@ -151,9 +158,8 @@ STRATEGIES: dict[str, Strategy] = {
         ),
         Strategy(
             "expert",
-            "the strongest levers together: more people, more research, every round, builds and rents",
-            {"capex_share_of_cash": 0.9},
-            _chain(_staff_heavy, _research_heavy, _raise_always),
+            f"the levers that paid against the hard AI together: every round, {EXPERT_STAFF_FACTOR:g}x its people",
+            adjust=_chain(_raise_always, _more_staff(EXPERT_STAFF_FACTOR)),
         ),
     )
 }
