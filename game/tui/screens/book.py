@@ -32,7 +32,7 @@ class BookScreen(GameScreen):
             yield Static(id="message", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#book", DataTable).add_columns("#", "cash this week", "decision", "arrives")
+        self.query_one("#book", DataTable).add_columns("#", "cash this week", "arrives", "decision")
         self.query_one("#orders", DataTable).add_columns("GPUs", "via", "arrive")
         super().on_mount()
 
@@ -43,7 +43,7 @@ class BookScreen(GameScreen):
         lines = views.book_view(s, lab)
         for line in lines:
             arrives = day(line.arrives) if line.arrives else ""
-            table.add_row(str(line.index + 1), money(-line.cost), line.label, arrives, key=str(line.index))
+            table.add_row(str(line.index + 1), money(-line.cost), arrives, line.label, key=str(line.index))
         v = views.lab_view(s, lab)
         preview = s.preview(lab)
         if lines:
