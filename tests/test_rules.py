@@ -497,3 +497,12 @@ def test_runs_sharing_training_compute_finish_as_the_engine_shares_it():
 
     assert finish_weeks(np.array([30.0, 10.0]), 10.0).tolist() == [4.0, 2.0]
     assert finish_weeks(np.array([5.0]), 0.0).tolist() == [np.inf]
+
+
+def test_runway_counts_only_the_revenue_the_lab_keeps(world, params):
+    """Microsoft's share of revenue is paid out every week: a lab that sold a share of
+    its revenue burns more and has less runway (the dashboard and the AI read this)."""
+    w = attrs.evolve(world, revenue_fast=np.full_like(world.revenue_fast, 5e7))
+    shared = attrs.evolve(w, revenue_share=np.full_like(w.revenue_share, 0.2))
+    assert (economy.net_burn(params, shared) - economy.net_burn(params, w)) == pytest.approx(0.2 * 5e7)
+    assert (economy.runway_weeks(params, shared)[:, :2] < economy.runway_weeks(params, w)[:, :2]).all()

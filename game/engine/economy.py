@@ -112,9 +112,15 @@ def running_costs(p: Params, s: State) -> np.ndarray:
     return total * (~s.bankrupt)
 
 
+def net_burn(p: Params, s: State) -> np.ndarray:
+    """Cash out a week less cash in (B, L): running costs, less revenue after the
+    investors' share of it (negative when the lab earns more than it spends)."""
+    return running_costs(p, s) - s.revenue_fast * (1.0 - s.revenue_share)
+
+
 def runway_weeks(p: Params, s: State) -> np.ndarray:
     """Weeks until cash (and credit) run out at this week's burn (B, L); inf if none."""
-    burn = running_costs(p, s) - s.revenue_fast
+    burn = net_burn(p, s)
     money = np.maximum(s.cash, 0.0) + credit_headroom(p, s)
     return np.where(burn > 0, money / np.maximum(burn, 1e-9), np.inf)
 

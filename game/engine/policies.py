@@ -126,7 +126,7 @@ def _money(
     keep = np.maximum(reserve - s.round_usd, costs * np.maximum(to_close, p.catalog.ai.min_reserve_weeks))
     at_hand = s.cash + k["debt_share"] * headroom
     capex = np.maximum(at_hand * misjudged - keep, 0.0) * k["capex_share_of_cash"] * pace
-    burn = np.maximum(costs - s.revenue_fast, 1.0)
+    burn = np.maximum(economy.net_burn(p, s), 1.0)
     return {
         "costs": costs,
         "headroom": headroom,

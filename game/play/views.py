@@ -121,7 +121,7 @@ class LabView:
     cash: float
     pending: float  # cash this week's decisions commit (positive: they cost)
     debt: float
-    burn: float  # USD a week: running costs less revenue
+    burn: float  # USD a week: running costs less revenue after the investors' share
     revenue: float  # USD a week
     runway: float  # weeks
     valuation: float
@@ -150,7 +150,6 @@ class LabView:
 def lab_view(session: Session, lab: int) -> LabView:
     p, w = session.params, session.world
     peak, _, n = compute.lab_flops(p, w)
-    costs = float(economy.running_costs(p, w)[0, lab])
     split = w.split[0, lab]
     runs = []
     going = w.run_phase[0, lab] == RUN_PRETRAIN
@@ -181,7 +180,7 @@ def lab_view(session: Session, lab: int) -> LabView:
         cash=float(w.cash[0, lab]),
         pending=pending,
         debt=float(w.debt[0, lab]),
-        burn=costs - float(w.revenue_fast[0, lab]),
+        burn=float(economy.net_burn(p, w)[0, lab]),
         revenue=float(w.revenue_fast[0, lab]),
         runway=float(economy.runway_weeks(p, w)[0, lab]),
         valuation=float(w.valuation[0, lab]),
