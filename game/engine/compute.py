@@ -282,11 +282,22 @@ def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse:
     s.turbine_left = np.where(granted > 0, np.maximum(s.turbine_left, p.site_turbine_weeks), s.turbine_left)
 
 
+def substation_cost(p: Params) -> np.ndarray:
+    """What one substation upgrade costs at each site (S,)."""
+    return p.site_substation_mw * p.site_substation_usd_per_mw
+
+
+def substation_gain(p: Params, grid_mw: np.ndarray) -> np.ndarray:
+    """The grid MW an upgrade adds at each site (..., S): its step, up to the site's
+    grid maximum."""
+    return np.minimum(p.site_substation_mw, p.site_grid_max - grid_mw)
+
+
 def _order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: Any) -> None:
     """The first lab asking at an idle site pays for its upgrade."""
     idle = (s.substation_left == 0) & (s.grid_mw < p.site_grid_max - 1e-9)  # (B, S)
     first = want & (np.cumsum(want, axis=1) == 1) & idle[:, None, :]
-    step_cost = p.site_substation_mw * p.site_substation_usd_per_mw  # (S,)
+    step_cost = substation_cost(p)  # (S,)
     can_pay = s.cash[..., None] >= step_cost
     refuse((want & ~first).any(-1), codes.SUBSTATION_BUSY)
     refuse((first & ~can_pay).any(-1), codes.NO_CASH)
@@ -351,7 +362,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     busy = s.substation_left > 0
     left = np.where(busy, s.substation_left - 1, 0)
     lands = busy & (left == 0)
-    added = np.where(lands, np.minimum(p.site_substation_mw, p.site_grid_max - s.grid_mw), 0.0)
+    added = np.where(lands, substation_gain(p, s.grid_mw), 0.0)
     s.grid_mw = s.grid_mw + added
     L = s.grid_alloc.shape[1]
     to_payer = (s.substation_payer[:, None, :] == np.arange(L)[None, :, None]) & lands[:, None, :]

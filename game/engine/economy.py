@@ -233,6 +233,11 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     return np.where(go, size, 0.0)
 
 
+def diluted(share: Any, pre_money: Any, raised: Any) -> Any:
+    """The founders' share after a round of `raised` at `pre_money` (arrays or floats)."""
+    return share * pre_money / (pre_money + raised)
+
+
 def close_rounds(
     p: Params, s: State, ledger: Ledger, alive: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,7 +256,7 @@ def close_rounds(
     walked = due & alive & (fundamental_value(p, s) < s.round_basis * (1.0 - f.round_walk_away))
     got = np.where(due & alive & ~walked, s.round_usd, 0.0)
     ledger.receive("equity", got)
-    s.founder_share = np.where(got > 0, s.founder_share * pre / (pre + got), s.founder_share)
+    s.founder_share = np.where(got > 0, diluted(s.founder_share, pre, got), s.founder_share)
     down = (got > 0) & (pre < s.last_post)
     s.last_post = np.where(got > 0, pre + got, s.last_post)
     keep = np.where(down, 1.0 - f.down_round_attrition, 1.0).astype(np.float32)  # the fields' own type

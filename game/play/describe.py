@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.engine import deals, economy
+from game.engine import compute, deals, economy
 from game.play import decisions as dec
 from game.play.decisions import Decision
 from game.play.words import money, plural
@@ -43,7 +43,7 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
         text += f" for {money(cost)}: running in {p.site_turbine_weeks[s]} weeks"
     elif isinstance(d, dec.UpgradeSubstation):
         s = p.site_ids.index(d.site)
-        add = min(p.site_substation_mw[s], p.site_grid_max[s] - w.grid_mw[0, s])
+        add = float(compute.substation_gain(p, w.grid_mw[0])[s])
         text += f": +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, {money(cost)}"
     elif isinstance(d, dec.StartRun):
         from game.play.views import run_plan
@@ -66,7 +66,7 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
             f"Raising up to {money(got)} at about {money(pre)} pre-money"
             f"{' (a down round)' if terms.down[0, lab] else ''}, closing in {plural(weeks, 'week')} "
             f"(post-money about {money(pre + got)}): your share goes from {share:.1%} to about "
-            f"{share * pre / (pre + got):.1%}"
+            f"{economy.diluted(share, pre, got):.1%}"
         )
     elif abs(cost) >= 1e5:
         text += f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"

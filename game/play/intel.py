@@ -58,12 +58,12 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                     "warning",
                 )
             )
-    if w.warehouse[0, lab].sum():
-        mw = float((w.warehouse[0, lab] * p.gpu_kw).sum() / 1000.0)
+    v = lab_view(session, lab)
+    if v.warehouse:
         out.append(
             Alert(
                 "warehouse",
-                f"{int(w.warehouse[0, lab].sum()):,} GPUs wait for {mw:,.0f} MW of powered halls (s)",
+                f"{v.warehouse:,} GPUs wait for {v.warehouse_mw:,.0f} MW of powered halls (s)",
                 "warning",
             )
         )
