@@ -90,6 +90,7 @@ class Nvidia:
     price_demand_slope: float = num(0, 10, "fraction per unit of excess demand")
     max_price_factor: float = num(1, 10, "multiplier")
     older_gen_price_factor: float = num(0.05, 1, "multiplier")
+    new_generation_step: float = num(1, 10, "multiplier")
 
 
 @attrs.frozen

@@ -27,10 +27,6 @@ RESEARCH_REF_DATE = dt.date(2024, 7, 15)  # the date the rules' and labs' yearly
 NEVER = -32_000
 ONCE = 30_000
 
-# A GPU counts as a new generation (for older GPUs' prices and rents) when it has this
-# many times the FLOP/s of the last one (H200 is the same chip as H100; B200 is next).
-RENT_GENERATION_STEP = 1.5
-
 # How the compute of a lab is split each week (last axis of World.split).
 TRAIN, INFER, RESEARCH = 0, 1, 2
 
@@ -184,13 +180,13 @@ def make_params(
     supply = np.array([[_step_value(g.supply, d) for g in gpus] for d in weeks], dtype=np.float64)
     # Prices of older GPUs (NVIDIA's and the partners' rents) fall by older_gen_price_factor
     # for each newer generation that has shipped: a GPU counts as a new generation when it
-    # has RENT_GENERATION_STEP times the FLOP/s of the last one (H200 is H100's chip).
+    # has new_generation_step times the FLOP/s of the last one (H200 is H100's chip).
     factor = catalog.nvidia.older_gen_price_factor
     older = np.ones((len(weeks), len(gpus)))
     for gi, g in enumerate(gpus):
         level, launches = g.bf16_tflops, []
         for other in sorted((o for o in gpus if o.available > g.available), key=lambda o: o.available):
-            if other.bf16_tflops >= RENT_GENERATION_STEP * level:
+            if other.bf16_tflops >= catalog.nvidia.new_generation_step * level:
                 level = other.bf16_tflops
                 launches.append(other.available)
         older[:, gi] = [factor ** sum(d >= launch for launch in launches) for d in weeks]
