@@ -320,3 +320,20 @@ def test_a_second_order_beyond_nvidias_quarter_says_so():
     second = s.decide(XAI, dec.BuyGpus("H100", "supermicro", half), confirmed=True)
     assert "you may get fewer" in second
     assert market.supply_for(s, XAI, "H100") == pytest.approx(left - 2 * half)
+
+
+def test_setting_the_split_or_the_people_budget_to_what_it_is_already_adds_nothing():
+    """Enter in the split field at the current split used to put a do-nothing decision
+    in the book; now it says the split is that already. A change, and a change back
+    within the week, still go through (the latter replaces the former)."""
+    s = Session.new("sandbox")
+    t, i, r = (float(x) * 100 for x in s.world.split[0, XAI])
+    with pytest.raises(Refused, match="already"):
+        s.decide(XAI, dec.SetSplit(t, i, r))
+    budget = float(s.world.staff_usd_week[0, XAI])
+    with pytest.raises(Refused, match="already"):
+        s.decide(XAI, dec.SetStaff(budget))
+    assert s.book(XAI) == []
+    s.decide(XAI, dec.SetSplit(50, 25, 25), confirmed=True)
+    s.decide(XAI, dec.SetSplit(t, i, r), confirmed=True)
+    assert [d.kind for d in s.book(XAI)] == ["split"]

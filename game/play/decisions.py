@@ -283,6 +283,9 @@ class SetSplit(Decision):
             _amount(x, "a share", 0, 100)
         if sum(raw) <= 0:
             raise Refused("the shares cannot all be zero")
+        if not any(isinstance(d, SetSplit) for d in book) and np.allclose(self.shares, w.split[0, lab], atol=5e-4):
+            t, i, r = self.shares
+            raise Refused(f"the split is already {t:.0%} training, {i:.0%} serving, {r:.0%} research")
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["split"][0, lab] = self.shares
@@ -302,6 +305,8 @@ class SetStaff(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         _amount(self.usd_week, "the people budget", 0, 1e10, " USD a week")
+        if not any(isinstance(d, SetStaff) for d in book) and abs(self.usd_week - float(w.staff_usd_week[0, lab])) < 1.0:
+            raise Refused(f"the people budget is already {money(self.usd_week)} a week")
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["staff_usd_week"][0, lab] = self.usd_week
