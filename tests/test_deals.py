@@ -205,6 +205,25 @@ def test_microsoft_invests_in_openai_for_a_share_of_revenue(colossus, params):
     assert report.flows[0, OPENAI, economy.FLOW_INDEX["partner_share"]] == pytest.approx(-share * revenue)
 
 
+def test_microsoft_invests_once_every_two_years_not_again_the_same_week(colossus, params):
+    """A playtester pressed Enter twelve times and owed Microsoft 90% of revenue for
+    $114B in one week: the partner invests once per invest_every_weeks (M8)."""
+    world = initial_world(colossus, params, 1, seed=3)
+    microsoft = index(params.partner_ids, "microsoft")
+    offer = make_offer(world, OPENAI, microsoft, 0, 0, invest=5e9, share=0.5)
+    world, ans, _ = negotiate_now(world, offer)
+    assert int(ans.answer[0, OPENAI]) == deals.ACCEPT
+    share, cash = float(world.revenue_share[0, OPENAI]), float(world.cash[0, OPENAI])
+    again = make_offer(world, OPENAI, microsoft, 0, 0, invest=5e9, share=0.5)
+    world, ans, _ = negotiate_now(world, again)
+    assert (int(ans.answer[0, OPENAI]), int(ans.reason[0, OPENAI])) == (deals.REJECT, deals.TOO_SOON)
+    assert float(world.revenue_share[0, OPENAI]) == share and float(world.cash[0, OPENAI]) == cash
+    every = int(params.partner_invest_every[microsoft])
+    later = attrs.evolve(world, last_invest_week=world.last_invest_week - every)
+    _, ans, _ = negotiate_now(later, make_offer(later, OPENAI, microsoft, 0, 0, invest=5e9, share=0.5))
+    assert int(ans.answer[0, OPENAI]) == deals.ACCEPT
+
+
 def test_leaving_a_contract_early_costs_the_penalty(colossus, params):
     world = initial_world(colossus, params, 1, seed=3)
     slot = int(np.argmax(world.contract_partner[0, XAI] >= 0))

@@ -120,6 +120,7 @@ class Partner:
     invests_in: tuple[str, ...] = _field(Ids())
     invest_max_usd: float = num(0, 1e13, "USD")
     invest_share_factor: float = num(0, 100, "multiplier")
+    invest_every_weeks: int = num(0, 1040, "weeks", integer=True)
 
     def __attrs_post_init__(self) -> None:
         missing = sorted(set(self.capacity) - set(self.cost_usd_hour))

@@ -47,6 +47,7 @@ NOT_INVESTOR = 11
 NO_MODEL = 12
 SHARE = 13
 NO_CONTRACT = 14
+TOO_SOON = 15
 REASONS = (
     "ok",
     "not_offered",
@@ -63,6 +64,7 @@ REASONS = (
     "no_model",
     "share",
     "no_contract",
+    "too_soon",
 )
 
 
@@ -251,10 +253,12 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         p.partner_invest_factor[partner] * granted / np.maximum(s.valuation + granted, 1.0), 0, 0.9
     )
     offered_share = amount(a.offer_share, 1.0)
+    too_soon = s.week[:, None] - s.last_invest_week < p.partner_invest_every[partner]
     inv = np.full((B, L), NONE, np.int64)
     inv_reason = np.full((B, L), OK, np.int64)
     for mask, ans, why in (
         (~investor, REJECT, NOT_INVESTOR),
+        (too_soon, REJECT, TOO_SOON),
         (patience <= 0, REJECT, PATIENCE),
         (close < d.worst_relationship, REJECT, RELATIONSHIP),
         (~has_model, STALL, NO_MODEL),
@@ -319,6 +323,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     money = np.where(accepted & is_invest, offered_investment(a), 0.0)
     ledger.receive("investment", money)
     s.revenue_share = np.clip(s.revenue_share + np.where(accepted & is_invest, ans.share, 0.0), 0.0, 0.9)
+    s.last_invest_week = np.where(accepted & is_invest, s.week[:, None], s.last_invest_week)
 
     # Accepted amendments change their contract; other accepted rentals become contracts.
     sign = accepted & ~is_invest

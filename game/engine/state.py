@@ -71,6 +71,7 @@ class World:
     best_model: np.ndarray  # log10 effective compute of the best released model; 0 = none
     bankrupt: np.ndarray  # bool
     last_raise_week: np.ndarray  # int: week the last round was started
+    last_invest_week: np.ndarray  # int: week a partner last invested in the lab (Microsoft's deal)
     last_post: np.ndarray  # post-money valuation of the last round that closed
     round_usd: np.ndarray  # a round under way: USD committed, 0 = none
     round_pre: np.ndarray  # its pre-money valuation
@@ -156,6 +157,7 @@ STORED_AS: dict[str, np.dtype] = {
     "outage_left": _I16,
     "event_last": _I16,
     "last_raise_week": _I16,
+    "last_invest_week": _I16,
     "round_close": _I16,
     "price_mult": _F32,
     "split": _F32,
@@ -249,6 +251,7 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "best_model": np.zeros((B, L), f),
             "bankrupt": np.zeros((B, L), bool),
             "last_raise_week": np.full((B, L), -1000, i),
+            "last_invest_week": np.full((B, L), -1000, i),
             "last_post": np.zeros((B, L), f),
             "round_usd": np.zeros((B, L), f),
             "round_pre": np.zeros((B, L), f),

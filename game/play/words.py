@@ -39,6 +39,10 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
                 else f"{who}: For that money we need {share:.1%} of your revenue."
             ),
             (deals.REJECT, deals.NOT_INVESTOR): f"{who} does not invest in your lab.",
+            (deals.REJECT, deals.TOO_SOON): (
+                f"{who}: We invest in a lab once every {int(p.partner_invest_every[int(a.offer_partner[b, lab])])} "
+                "weeks at most; ask again then."
+            ),
             (deals.STALL, deals.NO_MODEL): f"{who}: Ship a model first; then we can talk about money.",
         }
         return texts.get((answer, reason), _common(who, answer, reason))

@@ -205,6 +205,7 @@ class LabState:
     staff_ramped: float = num(-1, 1e8, "researchers", default=-1.0, world="staff_ramped", absent=-1.0)
     bankrupt: bool = flag(default=False, world="bankrupt")
     last_raise_week: int = _week(default=-1000, world="last_raise_week")
+    last_invest_week: int = _week(default=-1000, world="last_invest_week")  # a partner invested
     last_post: float = money(-1, USD, default=-1.0, world="last_post", absent=-1.0)  # -1: its valuation
     round_usd: float = money(0, USD, default=0.0, world="round_usd")  # a round under way
     round_pre: float = money(0, USD, default=0.0, world="round_pre")
