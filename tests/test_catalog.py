@@ -80,14 +80,14 @@ def edit(folder: Path, name: str, old: str, new: str) -> None:
         # The events deck is read by the same schema as the rest.
         (
             "events.toml",
-            "probability = 0.5",
+            "probability = 1.0",
             "probability = 2",
             "events.toml [grok2-lands] probability: must be between 0 and 1",
         ),
         (
             "events.toml",
-            "probability = 0.5",
-            "probability = 0.5\nchance = 1",
+            "probability = 1.0",
+            "probability = 1.0\nchance = 1",
             "[grok2-lands] chance: unknown field",
         ),
         (

@@ -104,3 +104,11 @@ def test_the_training_run_card_fires_only_for_a_lab_with_a_run(colossus, params)
     )
     ok = events.eligible(params, w)[..., c]
     assert ok[:, 1].all() and not ok[:, [0, 2]].any()
+
+
+def test_a_lab_card_never_calls_its_own_lab_the_rival():
+    """A lab card fires for whichever lab it draws, the player's own included: a
+    playtester as xAI read "Leak about the rival: ... xAI's next model is behind"."""
+    for card in default_catalog().events:
+        if card.scope == "lab":
+            assert "rival" not in card.title.lower(), card.id  # the text may say "a rival's offers"
