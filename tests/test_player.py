@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from game.engine import economy
 from game.engine.state import RUN_PRETRAIN
 from game.play import decisions as dec
-from game.play import intel, market, views
+from game.play import guide, intel, market, views
 from game.play.session import LowRunway, Refused, Session
 from game.tui.app import AgiRaceApp
 from game.tui.screens import ConfirmScreen, DealsScreen, HandoverScreen, HQScreen, MarketScreen, TitleScreen
@@ -337,3 +337,25 @@ def test_setting_the_split_or_the_people_budget_to_what_it_is_already_adds_nothi
     s.decide(XAI, dec.SetSplit(50, 25, 25), confirmed=True)
     s.decide(XAI, dec.SetSplit(t, i, r), confirmed=True)
     assert [d.kind for d in s.book(XAI)] == ["split"]
+
+
+def test_halls_without_power_say_what_power_is_already_on_its_way():
+    """A playtester bought turbines Memphis did not need: the alert said 30 MW of halls
+    had no power while 100 MW of turbines and a substation were weeks away."""
+    s = Session.new("2024-07-colossus")
+    alert = next(a for a in intel.alerts(s, XAI) if a.key == "unpowered:memphis")
+    assert "100 MW of turbines run in 4 weeks" in alert.text and alert.severity == "information"
+    assert "(s: turbines, substation)" not in alert.text
+
+
+def test_the_round_alert_says_when_it_is_a_down_round():
+    s = Session.new("2024-07-colossus")
+    down = views.money_view(s, XAI).down_round
+    alert = next(a for a in intel.alerts(s, XAI) if a.key == "round")
+    assert ("a down round" in alert.text) == down
+
+
+def test_the_guide_tells_a_lab_without_halls_to_rent_or_build_before_buying_gpus():
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    step = guide.next_step(s, OPENAI)
+    assert step is not None and step.key == "d" and "no halls" in step.what

@@ -99,6 +99,11 @@ class BuyGpus(Decision):
         return f"Buy {self.count:,} {self.gpu} via {vendor}"
 
 
+def _site(p: Params, site: str) -> str:
+    """A site's short name: 'Memphis', not 'Memphis, Tennessee (Colossus)'."""
+    return p.catalog.sites[p.site_ids.index(site)].name.split(",")[0]
+
+
 @attrs.frozen
 class BuildHalls(Decision):
     site: str
@@ -113,7 +118,7 @@ class BuildHalls(Decision):
         a["build_mw"][0, lab, p.site_ids.index(self.site)] += self.mw
 
     def label(self, p: Params) -> str:
-        return f"Build {self.mw:,.0f} MW of halls at {p.catalog.sites[p.site_ids.index(self.site)].name}"
+        return f"Build {self.mw:,.0f} MW of halls at {_site(p, self.site)}"
 
 
 @attrs.frozen
@@ -135,7 +140,7 @@ class OrderTurbines(Decision):
 
     def label(self, p: Params) -> str:
         return (
-            f"Order {self.mw:,.0f} MW of gas turbines at {p.catalog.sites[p.site_ids.index(self.site)].name}"
+            f"Order {self.mw:,.0f} MW of gas turbines at {_site(p, self.site)}"
         )
 
 
@@ -160,7 +165,7 @@ class UpgradeSubstation(Decision):
         a["substation"][0, lab, p.site_ids.index(self.site)] = True
 
     def label(self, p: Params) -> str:
-        return f"Substation upgrade at {p.catalog.sites[p.site_ids.index(self.site)].name}"
+        return f"Substation upgrade at {_site(p, self.site)}"
 
 
 @attrs.frozen

@@ -43,6 +43,14 @@ def next_step(session: Session, lab: int) -> Step | None:
             "Delivered GPUs wait in the warehouse until a hall with power has room. Halls take "
             "weeks to build; gas turbines are fast but capped by permits; substations are slow.",
         )
+    talked = bool(session.rounds.get(lab))  # offers made to partners this week
+    if not any(s.hall_mw or s.building_mw for s in v.sites) and "halls" not in kinds and not talked:
+        return Step(
+            "d",
+            "rent more compute (d), or build halls (s) before you buy GPUs: you have no halls.",
+            "GPUs you buy need powered halls of your own, which take months. Partners rent GPUs "
+            "in their datacenters within weeks, at a price per GPU-hour that falls as newer chips ship.",
+        )
     if v.on_order == 0 and "order" not in kinds:
         return Step(
             "m",

@@ -18,7 +18,15 @@ import numpy as np
 from game.engine import compute, economy, rng
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
-from game.play.views import agi_progress, contracts_view, lab_view, money_view, run_schedule, site_views
+from game.play.views import (
+    SiteView,
+    agi_progress,
+    contracts_view,
+    lab_view,
+    money_view,
+    run_schedule,
+    site_views,
+)
 from game.play.words import plural
 
 if TYPE_CHECKING:
@@ -87,13 +95,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 )
             )
         if site.unpowered_halls_mw >= 1:
-            out.append(
-                Alert(
-                    f"unpowered:{site.id}",
-                    f"{site.short_name}: {site.unpowered_halls_mw:,.0f} MW of halls have no power (s: turbines, substation)",
-                    "warning",
-                )
-            )
+            out.append(unpowered_alert(site))
         if site.dark_mw >= 1:
             out.append(
                 Alert(
@@ -114,7 +116,8 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
         out.append(
             Alert(
                 "round",
-                f"Investors would put in up to ${money.largest / 1e9:,.1f}B at ${money.pre_money / 1e9:,.0f}B pre-money (c)",
+                f"Investors would put in up to ${money.largest / 1e9:,.1f}B at ${money.pre_money / 1e9:,.0f}B pre-money"
+                f"{', a down round' if money.down_round else ''} (c)",
                 "information",
             )
         )
@@ -300,6 +303,20 @@ def debrief(session: Session, lab: int) -> Debrief:
         score=score,
         total=float(sum(parts)),
     )
+
+
+def unpowered_alert(site: SiteView) -> Alert:
+    """Halls without power, and the power already on its way to them."""
+    coming = []
+    if site.turbines_pending_mw:
+        coming.append(f"{site.turbines_pending_mw:,.0f} MW of turbines run in {plural(site.turbines_weeks, 'week')}")
+    if site.grid_coming_mw:
+        coming.append(f"{site.grid_coming_mw:,.0f} MW of grid comes in {plural(site.grid_weeks, 'week')}")
+    text = f"{site.short_name}: {site.unpowered_halls_mw:,.0f} MW of halls have no power"
+    if site.turbines_pending_mw + site.grid_coming_mw >= site.unpowered_halls_mw - 1e-6:
+        return Alert(f"unpowered:{site.id}", f"{text} yet: {' and '.join(coming)}", "information")
+    more = f"; {' and '.join(coming)}" if coming else ""
+    return Alert(f"unpowered:{site.id}", f"{text}{more} (s: turbines, substation)", "warning")
 
 
 GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4

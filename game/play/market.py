@@ -158,6 +158,7 @@ def hall_plan(session: Session, lab: int, site: str, mw: float) -> dict[str, flo
         "weekly": min(ahead + mw, rate) * usd,
         "rate": rate,
         "usd_per_mw": usd,
+        "ahead": ahead,
     }
 
 

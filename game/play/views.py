@@ -13,41 +13,20 @@ import attrs
 import numpy as np
 
 from game.engine import compute, deals, economy
-from game.engine.params import HOURS_PER_WEEK, TRAIN, WEEKS_PER_YEAR, Params
-from game.engine.state import RUN_POST, RUN_PRETRAIN, World
-from game.engine.training import agi_range, capability, finish_weeks
+from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
+from game.engine.state import RUN_POST, RUN_PRETRAIN
+from game.engine.training import agi_range, capability
 
 if TYPE_CHECKING:
     from game.play.session import Session
 
-GPT4_CAPABILITY = 25.3  # log10 effective FLOP of GPT-4 (calibration: T1), the AGI bar's zero
-
-
-def training_flops(p: Params, w: World, lab: int) -> float:
-    """FLOP a lab's training share of today's compute does in a week (the engine's rate)."""
-    _, useful, n = compute.lab_flops(p, w)
-    share = w.split[0, lab, TRAIN]
-    rate, _ = compute.training_rate(share * useful[0, lab], share * n[0, lab], p.rules.training)
-    return float(rate)
-
-
-def run_schedule(p: Params, w: World, lab: int, planned: tuple[float, ...] = ()) -> np.ndarray:
-    """Weeks until each of the lab's pretraining runs finishes (in slot order), then each
-    `planned` new run (FLOP), all sharing today's training compute as the engine shares
-    it (training.finish_weeks)."""
-    going = (w.run_phase[0, lab] == RUN_PRETRAIN)
-    left = (w.run_flop[0, lab] - w.run_done[0, lab])[going]
-    return finish_weeks(np.concatenate([left, np.asarray(planned, dtype=np.float64)]), training_flops(p, w, lab))
-
-
-def run_eta_weeks(p: Params, w: World, lab: int, flop: float) -> float:
-    """Weeks a new run of `flop` would take next to the lab's runs under way."""
-    return float(run_schedule(p, w, lab, (flop,))[-1])
-
-
-def agi_progress(p: Params, cap: float) -> float:
-    """How far from GPT-4 to the AGI threshold a capability is, 0..1."""
-    return float(np.clip((cap - GPT4_CAPABILITY) / (p.agi_capability - GPT4_CAPABILITY), 0.0, 1.0))
+from game.play.runs import (  # noqa: F401 (the views' names for them)
+    GPT4_CAPABILITY,
+    agi_progress,
+    run_eta_weeks,
+    run_schedule,
+    training_flops,
+)
 
 
 @attrs.frozen
@@ -72,6 +51,9 @@ class SiteView:
     dark_mw: float  # installed GPUs that lost their power
     turbines_mw: float
     turbines_pending_mw: float
+    turbines_weeks: int  # weeks until the pending turbines run
+    grid_coming_mw: float  # a substation upgrade the lab paid for, still being built
+    grid_weeks: int  # weeks until it is
     gpus: int  # installed
     outage_weeks: int  # weeks the site's grid is still down (storms, heat)
 
@@ -123,7 +105,7 @@ class LabView:
     debt: float
     burn: float  # USD a week: running costs less revenue after the investors' share
     revenue: float  # USD a week
-    runway: float  # weeks
+    runway: float  # weeks the cash and the unused credit last at this burn
     valuation: float
     share: float  # the founders' share
     users: float
@@ -216,12 +198,14 @@ def site_views(session: Session, lab: int) -> tuple[SiteView, ...]:
     installed = compute.installed_mw(p, w)[0, lab]
     powered = compute.powered_fraction(p, w)[0, lab]
     power = compute.power_mw(w)[0, lab]
+    gain = compute.substation_gain(p, w.grid_mw[0])
+    upgrading = (w.substation_left[0] > 0) & (w.substation_payer[0] == lab)
     out = []
     for s, site in enumerate(session.catalog.sites):
         halls, building = float(w.hall_mw[0, lab, s]), float(w.hall_building[0, lab, s])
         turbines, pending = float(w.turbine_mw[0, lab, s]), float(w.turbine_pending[0, lab, s])
         gpus = int(w.installed[0, lab, s].sum())
-        if not (halls or building or turbines or pending or gpus):
+        if not (halls or building or turbines or pending or gpus or upgrading[s]):
             continue
         out.append(
             SiteView(
@@ -235,6 +219,9 @@ def site_views(session: Session, lab: int) -> tuple[SiteView, ...]:
                 dark_mw=float(installed[s] * (1.0 - powered[s])) if installed[s] > 0 else 0.0,
                 turbines_mw=turbines,
                 turbines_pending_mw=pending,
+                turbines_weeks=int(w.turbine_left[0, lab, s]) if pending else 0,
+                grid_coming_mw=float(gain[s]) if upgrading[s] else 0.0,
+                grid_weeks=int(w.substation_left[0, s]) if upgrading[s] else 0,
                 gpus=gpus,
                 outage_weeks=int(w.outage_left[0, s]),
             )
@@ -289,7 +276,7 @@ def contracts_view(session: Session, lab: int) -> tuple[ContractView, ...]:
 def book_view(session: Session, lab: int) -> tuple[BookLine, ...]:
     """This week's decisions with what each moves in cash (each measured on top of the
     ones before it, by a dry run of the week)."""
-    from game.play.decisions import BuyGpus
+    from game.play.decisions import BuyGpus, OrderTurbines, UpgradeSubstation
 
     book = session.book(lab)
     p, now = session.params, session.world
@@ -303,6 +290,10 @@ def book_view(session: Session, lab: int) -> tuple[BookLine, ...]:
             v = p.integrator_ids.index(d.vendor)
             weeks = after.order_arrive[0, lab][placed & (after.order_vendor[0, lab] == v)]
             arrives = p.date_of(int(weeks.max())) if weeks.size else None
+        elif isinstance(d, OrderTurbines):
+            arrives = p.date_of(session.week + int(p.site_turbine_weeks[p.site_ids.index(d.site)]))
+        elif isinstance(d, UpgradeSubstation):
+            arrives = p.date_of(session.week + int(p.site_substation_weeks[p.site_ids.index(d.site)]))
         lines.append(BookLine(i, d.label(p), cost, arrives))
     return tuple(lines)
 

@@ -121,6 +121,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def money(x: float) -> str:
-    """USD in a sentence: $1.25B, $230M, -$40M."""
+    """USD in a sentence: $1.25B, $230M, -$40.5M (about three significant figures)."""
     sign, a = ("-" if x < 0 else ""), abs(x)
-    return f"{sign}${a / 1e9:,.2f}B" if a >= 1e9 else f"{sign}${a / 1e6:,.0f}M"
+    if a >= 1e9:
+        return f"{sign}${a / 1e9:,.2f}B"
+    return f"{sign}${a / 1e6:,.{1 if a < 1e8 else 0}f}M"

@@ -12,14 +12,18 @@ MAX_FIELD = 24  # characters any field accepts (a longer paste is cut, never par
 
 
 def money(x: float) -> str:
-    """$1.2T, $3.4B, $560M, $12k, $800."""
+    """$1.2T, $3.40B, $560M, $12.5M, $39.9k, $800: about three significant figures, so
+    a unit price times a count comes out as the total says."""
     sign = "-" if x < 0 else ""
     a = abs(x)
     if not math.isfinite(a):
         return f"{sign}$inf"
     for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if a >= size:
-            digits = 2 if a < 10 * size and unit in ("T", "B") else (1 if unit in ("T", "B") else 0)
+            if unit in ("T", "B"):
+                digits = 2 if a < 10 * size else 1
+            else:
+                digits = 1 if a < 100 * size else 0
             return f"{sign}${a / size:,.{digits}f}{unit}"
     return f"{sign}${a:,.0f}"
 

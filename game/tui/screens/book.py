@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from game.play import views
+from game.play import intel, views
 from game.play.decisions import Refused
 from game.tui import bindings
 from game.tui.format import count, day, money, mw, weeks
@@ -71,7 +71,7 @@ class BookScreen(GameScreen):
             )
         for site in v.sites:
             if site.unpowered_halls_mw >= 1:
-                waiting.append(f"{site.short_name}: {mw(site.unpowered_halls_mw)} of halls have no power.")
+                waiting.append(intel.unpowered_alert(site).text.removesuffix(" (s: turbines, substation)") + ".")
             if site.building_mw:
                 waiting.append(f"{site.short_name}: {mw(site.building_mw)} of halls under construction.")
         self.show("waiting", "\n".join(waiting) or "Nothing waits for power.")

@@ -109,6 +109,7 @@ class HQScreen(GameScreen):
                 f"Cash {money(v.cash)}{pending} · "
                 + (
                     f"burn {money(v.burn)}/wk · runway {weeks(v.runway)}"
+                    + (" with credit" if v.credit >= 1e6 else "")
                     if v.burn > 0
                     else f"profit {money(-v.burn)}/wk"
                 )

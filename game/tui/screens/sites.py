@@ -19,8 +19,8 @@ class SitesScreen(FormScreen):
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
         table.tooltip = (
-            "Grid free: grid MW no lab's halls hold yet. Yours: halls built / power you draw on "
-            "(grid share + turbines). Turbines: MW the permits still allow."
+            "Grid free: grid MW no lab's halls hold yet. Halls / power: your halls built / the power "
+            "you draw on (grid share + turbines). Permits: MW of turbines the permits still allow."
         )
         yield table
 
@@ -32,7 +32,7 @@ class SitesScreen(FormScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#site-table", DataTable)
-        table.add_columns("site", "grid free", "grid max", "yours", "turbines", "hall $/MW")
+        table.add_columns("site", "grid free", "grid max", "halls / power", "permits", "hall $/MW")
         for r in market.site_rows(self.session, self.lab):
             yours = f"{mw(r.yours.hall_mw)} / {mw(r.yours.power_mw)}" if r.yours else "-"
             table.add_row(
@@ -60,6 +60,19 @@ class SitesScreen(FormScreen):
 
     def preview(self) -> str:
         r = next(x for x in market.site_rows(self.session, self.lab) if x.id == self.value("site"))
+        return self._plan(r) + self._coming(r)
+
+    @staticmethod
+    def _coming(r: market.SiteRow) -> str:
+        """The power already on its way to the lab at this site."""
+        y, parts = r.yours, []
+        if y and y.turbines_pending_mw:
+            parts.append(f"{mw(y.turbines_pending_mw)} of turbines in {y.turbines_weeks} weeks")
+        if y and y.grid_coming_mw:
+            parts.append(f"{mw(y.grid_coming_mw)} of grid in {y.grid_weeks} weeks")
+        return f" Coming to you here: {', '.join(parts)}." if parts else ""
+
+    def _plan(self, r: market.SiteRow) -> str:
         what = self.value("what")
         if what == "substation":
             busy = (
@@ -78,10 +91,10 @@ class SitesScreen(FormScreen):
             )
         plan = market.hall_plan(self.session, self.lab, r.id, amount)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
-        power = f"your own spare power here: {mw(spare)}; " if spare >= 1 else ""
+        power = f"your spare power here {mw(spare)}; " if spare >= 1 else ""
+        behind = f", after the {mw(plan['ahead'])} building or in this week's orders" if plan["ahead"] else ""
         return (
-            f"{mw(amount)} of halls: {money(plan['cost'])} paid as built, finished in ~{plan['weeks']:.0f} weeks "
-            f"behind what you are building here ({mw(plan['rate'])} a week). They need power: {power}"
-            f"{mw(r.grid_free_mw)} of grid is free now, claimed by halls as they are finished (other labs "
-            "building here compete for it)."
+            f"{mw(amount)} of halls: {money(plan['cost'])} paid as built, done in ~{plan['weeks']:.0f} weeks "
+            f"({mw(plan['rate'])} a week here{behind}). Power: {power}{mw(r.grid_free_mw)} of grid free, taken by "
+            "halls as they finish (other labs compete)."
         )

@@ -12,6 +12,7 @@ from textual.widgets import Button, Label, Static
 
 from game.play import decisions, views
 from game.play.decisions import Refused
+from game.play.words import plural
 from game.tui.format import count, flop, money, parse_number, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -97,8 +98,10 @@ class TrainingScreen(FormScreen):
         post = s.params.rules.training.post_training_weeks
         best = views.lab_view(s, lab).best_model
         worse = ": no better than your best model" if cap <= best else ""
+        booked = sum(d.kind == "run" for d in s.book(lab))
+        beside = f" and the {plural(booked, 'run')} in this week's orders" if booked else ""
         return (
-            f"{flop(c)}: {when} (with this week's split) + {weeks(post)} of post-training; "
+            f"{flop(c)}: {when} (with this week's split{beside}) + {weeks(post)} of post-training; "
             f"capability about {cap:.2f} (+-{noise:.2f}), your best now {best:.2f}{worse}"
         )
 

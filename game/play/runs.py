@@ -1,0 +1,41 @@
+"""A lab's training runs in the engine's terms: the training compute of a week, when
+each run under way (and each planned one) finishes as the engine shares the compute,
+and how far a capability is from GPT-4 to AGI."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine import compute
+from game.engine.params import TRAIN, Params
+from game.engine.state import RUN_PRETRAIN, World
+from game.engine.training import finish_weeks
+
+GPT4_CAPABILITY = 25.3  # log10 effective FLOP of GPT-4 (calibration: T1), the AGI bar's zero
+
+
+def training_flops(p: Params, w: World, lab: int) -> float:
+    """FLOP a lab's training share of today's compute does in a week (the engine's rate)."""
+    _, useful, n = compute.lab_flops(p, w)
+    share = w.split[0, lab, TRAIN]
+    rate, _ = compute.training_rate(share * useful[0, lab], share * n[0, lab], p.rules.training)
+    return float(rate)
+
+
+def run_schedule(p: Params, w: World, lab: int, planned: tuple[float, ...] = ()) -> np.ndarray:
+    """Weeks until each of the lab's pretraining runs finishes (in slot order), then each
+    `planned` new run (FLOP), all sharing today's training compute as the engine shares
+    it (training.finish_weeks)."""
+    going = (w.run_phase[0, lab] == RUN_PRETRAIN)
+    left = (w.run_flop[0, lab] - w.run_done[0, lab])[going]
+    return finish_weeks(np.concatenate([left, np.asarray(planned, dtype=np.float64)]), training_flops(p, w, lab))
+
+
+def run_eta_weeks(p: Params, w: World, lab: int, flop: float) -> float:
+    """Weeks a new run of `flop` would take next to the lab's runs under way."""
+    return float(run_schedule(p, w, lab, (flop,))[-1])
+
+
+def agi_progress(p: Params, cap: float) -> float:
+    """How far from GPT-4 to the AGI threshold a capability is, 0..1."""
+    return float(np.clip((cap - GPT4_CAPABILITY) / (p.agi_capability - GPT4_CAPABILITY), 0.0, 1.0))
