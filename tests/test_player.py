@@ -359,3 +359,13 @@ def test_the_guide_tells_a_lab_without_halls_to_rent_or_build_before_buying_gpus
     s = Session.new("2024-07-colossus", humans=("openai",))
     step = guide.next_step(s, OPENAI)
     assert step is not None and step.key == "d" and "no halls" in step.what
+
+
+def test_the_same_decision_twice_is_refused_not_silently_doubled():
+    """A playtester pressed Enter twice and found two identical runs in the book."""
+    s = Session.new("sandbox")
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 10_000), confirmed=True)
+    with pytest.raises(Refused, match="already"):
+        s.decide(XAI, dec.BuyGpus("H100", "dell", 10_000), confirmed=True)
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 12_000), confirmed=True)
+    assert [d.kind for d in s.book(XAI)] == ["order", "order"]

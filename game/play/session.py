@@ -221,6 +221,11 @@ class Session:
         will do. Raises Refused (nothing changes) or LowRunway (confirm to go ahead)."""
         self._check_turn(lab)
         book = self.book(lab)
+        if decision in book and not decision.setting:  # a second Enter on the same form
+            raise Refused(
+                f"{decision.label(self.params)} is in this week's orders already (b lists them); "
+                "to add another, change a figure or make the first one larger"
+            )
         decision.check(self.params, self.world, lab, book)
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
         new_book = [d for d in book if d not in replaced] + [decision]

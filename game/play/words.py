@@ -3,10 +3,17 @@ command line and the terminal game; the engine only gives codes and figures."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from game.engine import codes, deals
 from game.engine.params import HOURS_PER_WEEK, Params
+
+
+def cents_up(usd: float) -> float:
+    """A partner's counter price to the cent, rounded up: the price that meets it (the
+    message and the filled-in offer say the same)."""
+    return math.ceil(usd * 100 - 1e-9) / 100
 
 
 def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> str:
@@ -54,12 +61,12 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
         (
             deals.COUNTER,
             deals.PRICE,
-        ): f"{who}: We can do it at ${price:.2f} per GPU-hour, not ${offered:.2f}.",
+        ): f"{who}: We can do it at ${cents_up(price):.2f} per GPU-hour, not ${offered:.2f}.",
         (deals.COUNTER, deals.NO_CAPACITY): (
-            f"{who}: We can free up {count:,} {gpu} from {when}, not {asked:,}, at ${price:.2f} per GPU-hour."
+            f"{who}: We can free up {count:,} {gpu} from {when}, not {asked:,}, at ${cents_up(price):.2f} per GPU-hour."
         ),
         (deals.COUNTER, deals.CREDIT): (
-            f"{who}: For a company of your means we can commit {count:,} {gpu}, not {asked:,}, at ${price:.2f}."
+            f"{who}: For a company of your means we can commit {count:,} {gpu}, not {asked:,}, at ${cents_up(price):.2f}."
         ),
         (deals.STALL, deals.NO_POWER): (
             f"{who}: {site_name} does not have the power. We would need {ans.need_mw[b, lab]:,.0f} MW "

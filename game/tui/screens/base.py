@@ -186,7 +186,11 @@ class FormScreen(GameScreen):
         self._update_preview()
 
     def say(self, text: str, failed: bool = False) -> None:
+        """The answer to what the player just did, scrolled into sight (at 80x24 a long
+        form keeps it below the fold)."""
         self.show("message", error(text) if failed else plain(text))
+        message = self.query_one("#message")
+        self.call_after_refresh(message.scroll_visible, animate=False)
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:

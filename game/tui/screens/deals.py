@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from game.play import decisions, market, views
 from game.play.decisions import Refused
-from game.play.words import plural
+from game.play.words import cents_up, plural
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -69,7 +69,7 @@ class DealsScreen(FormScreen):
         yield Button("Leave the selected contract", id="exit", variant="error", compact=True)
 
     def amendments(self) -> ComposeResult:
-        yield Label("Or change the selected contract (same GPUs and partner; its terms for what you add):")
+        yield Label("Or amend the selected contract (same partner and GPUs):")
         with Horizontal(classes="row split"):
             yield Label("+ GPUs")
             yield number("more-gpus", "0", tooltip="GPUs to add for the rest of the term")
@@ -154,7 +154,7 @@ class DealsScreen(FormScreen):
             return
         words = reply.words
         if reply.answer == "counter":
-            self.fill(count=str(reply.count), price=f"{math.ceil(reply.price * 100) / 100:.2f}")
+            self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
             words += "  (their terms are filled in: make the offer again to accept)"
         self.say(words)
         self.refresh_view()
@@ -213,7 +213,7 @@ class DealsScreen(FormScreen):
         words = reply.words
         if reply.answer == "counter":
             self.fill(
-                **{"more-gpus": str(reply.count), "more-price": f"{math.ceil(reply.price * 100) / 100:.2f}"}
+                **{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"}
             )
             words += "  (their terms are filled in: propose again to accept)"
         self.say(words)
