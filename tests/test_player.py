@@ -369,3 +369,16 @@ def test_the_same_decision_twice_is_refused_not_silently_doubled():
         s.decide(XAI, dec.BuyGpus("H100", "dell", 10_000), confirmed=True)
     s.decide(XAI, dec.BuyGpus("H100", "dell", 12_000), confirmed=True)
     assert [d.kind for d in s.book(XAI)] == ["order", "order"]
+
+
+def test_a_loaded_game_keeps_its_news(tmp_path):
+    """A playtester saved, quit and loaded: the news log said 'No news yet'. The news is
+    rebuilt by replaying the log, as the charts' history is."""
+    s = Session.new("2024-07-colossus")
+    for _ in range(6):
+        s.end_week()
+    public = [n.text for n in s.news if not n.private]
+    assert public
+    path = s.save(tmp_path / "g.toml")
+    loaded = Session.load(path)
+    assert [n.text for n in loaded.news if not n.private] == public

@@ -143,12 +143,15 @@ class Session:
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
         session = cls._start(scn, catalog, list(scn.log))
+        reports: list[turn.Report] = []
         try:
-            worlds = list(replayed(scn, catalog)) if scn.log else []
+            worlds = list(replayed(scn, catalog, reports)) if scn.log else []
         except SaveError:
             worlds = []
         if len(worlds) > 1 and not differences(worlds[-1], session.world):
             session.history = [history_point(session.params, w) for w in worlds]
+            p = session.params
+            session.news = [item for r in reports for item in week_news(p, catalog, r, p.human)]
         return session
 
     @classmethod
