@@ -162,7 +162,7 @@ def _fog(session: Session, lab: int, field: int, shape: tuple[int, ...] = ()) ->
     w = session.world
     key = rng.key(w.seed, w.game * 16 + lab, w.week // 4)
     z = rng.normal(key, INTEL_STREAM + field, shape)[0]
-    return np.exp(FOG_SIGMA * np.clip(z, -2.5, 2.5))
+    return np.exp(FOG_SIGMA * np.clip(z, -2.0, 2.0))  # at worst half or double the truth
 
 
 @attrs.frozen

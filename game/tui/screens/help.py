@@ -30,7 +30,7 @@ substations add grid slowly, gas turbines quickly (permits cap them). Delivered 
 in the warehouse until a powered hall has room.
 
 Rivals: released models are public; everything else about a rival is an estimate from
-news, leaks and hiring (about +-35%), which moves every few weeks.
+news, leaks and hiring (usually within +-35%, at worst half or double), which moves every few weeks.
 
 The score (shown at the end, kept in the hall of fame per scenario and difficulty):
   AGI win       {agi} if your lab reaches AGI first
