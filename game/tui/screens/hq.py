@@ -56,7 +56,8 @@ class HQScreen(GameScreen):
                     yield DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
                     with Vertical(id="charts"):
                         yield Static(
-                            styled("[b]The last year[/b] (you; best rival: released models)"), markup=False
+                            styled("[b]The last year[/b] (each row on its own scale)"),
+                            markup=False,
                         )
                         yield Trend("capability", [], lambda x: f"{x:.2f}", id="trend-you")
                         yield Trend("rival", [], lambda x: f"{x:.2f}", id="trend-rival")
