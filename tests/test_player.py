@@ -382,3 +382,15 @@ def test_a_loaded_game_keeps_its_news(tmp_path):
     path = s.save(tmp_path / "g.toml")
     loaded = Session.load(path)
     assert [n.text for n in loaded.news if not n.private] == public
+
+
+async def test_typing_after_enter_replaces_the_field_instead_of_appending():
+    app = AgiRaceApp(session=Session.new("sandbox"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        field = app.screen.query_one("#amount")
+        field.focus()
+        field.value = "2e26"
+        await pilot.press("enter")
+        await pilot.press("3", "e", "2", "6")
+        assert field.value == "3e26"

@@ -142,12 +142,15 @@ class FormScreen(GameScreen):
     ENTER: dict[str, str] = {}
 
     def submitted(self, field: Input) -> None:
-        """Enter in a field: its own action if it has one, else confirm the form."""
+        """Enter in a field: its own action if it has one, else confirm the form. The
+        field's text is then selected, so what the player types next replaces it (it
+        used to append: '2e26' then '3e26' read '2e263e26')."""
         action = self.ENTER.get(field.id or "")
         if action:
             getattr(self, action)()
         else:
             self.confirm()
+        field.select_all()
 
     def confirm(self) -> None:
         try:
