@@ -394,3 +394,14 @@ async def test_typing_after_enter_replaces_the_field_instead_of_appending():
         await pilot.press("enter")
         await pilot.press("3", "e", "2", "6")
         assert field.value == "3e26"
+
+
+def test_a_round_pays_in_the_weeks_its_confirmation_says():
+    """A playtester was told 'closing in 9 weeks' and had the money after 10."""
+    s = Session.new("2024-07-colossus")
+    said = views.money_view(s, XAI).close_weeks
+    text = s.decide(XAI, dec.RaiseRound(views.money_view(s, XAI).largest), confirmed=True)
+    assert f"closing in {said} weeks" in text
+    for week in range(1, said + 1):
+        s.end_week()
+        assert (float(s.world.round_usd[0, XAI]) == 0) == (week == said)  # closed in the week said

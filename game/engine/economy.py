@@ -190,6 +190,11 @@ class RoundTerms:
             np.int64
         )
 
+    def cash_in_weeks(self, p: Params, usd: np.ndarray) -> np.ndarray:
+        """Weeks from the week a round is asked for until its cash is in hand (B, L): it is
+        agreed in this week's step and closes in the step `close_weeks` later."""
+        return self.close_weeks(p, usd) + 1
+
 
 def round_terms(p: Params, s: State) -> RoundTerms:
     """Investors' terms this week. They price the lab near its valuation (a weekly draw

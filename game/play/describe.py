@@ -60,7 +60,7 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
     elif isinstance(d, dec.RaiseRound):
         terms = economy.round_terms(p, w)
         got, pre = min(d.usd, float(terms.largest[0, lab])), float(terms.pre_money[0, lab])
-        weeks = int(terms.close_weeks(p, np.array(got)))
+        weeks = int(terms.cash_in_weeks(p, np.array(got)))
         share = float(w.founder_share[0, lab])
         text = (
             f"Raising up to {money(got)} at about {money(pre)} pre-money"

@@ -372,7 +372,7 @@ class MoneyView:
     pre_money: float  # USD: investors' price this week
     largest: float  # USD: the most a round would raise now
     down_round: bool  # priced below the last round's post-money
-    close_weeks: int  # weeks the largest round would take to close
+    close_weeks: int  # weeks until the largest round's cash would be in hand
     closing: float  # USD: a round under way (0: none)
     closing_pre: float
     closing_date: dt.date | None
@@ -395,7 +395,7 @@ def money_view(session: Session, lab: int) -> MoneyView:
         pre_money=float(terms.pre_money[0, lab]),
         largest=float(terms.largest[0, lab]),
         down_round=bool(terms.down[0, lab]),
-        close_weeks=int(terms.close_weeks(p, terms.largest)[0, lab]),
+        close_weeks=int(terms.cash_in_weeks(p, terms.largest)[0, lab]),
         closing=closing,
         closing_pre=float(w.round_pre[0, lab]),
         closing_date=p.date_of(int(w.round_close[0, lab])) if closing > 0 else None,
