@@ -141,7 +141,8 @@ class HQScreen(GameScreen):
         self._race()
         self._charts()
         self._sites(v)
-        news = [n for n in s.news if n.seen_by(lab)][-6:]
+        shown = 6 if self.app.size.height < 36 else 12  # a tall terminal has room for more
+        news = [n for n in s.news if n.seen_by(lab)][-shown:]
         date = self.session.params.date_of
         text = [styled("[b]News[/b] (l: all)")] + [
             plain(f"{date(n.week):%d %b}: {n.text}") for n in reversed(news)
