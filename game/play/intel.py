@@ -281,9 +281,9 @@ def debrief(session: Session, lab: int) -> Debrief:
             f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})"
         )
         why.append(
-            f"compute: {name} ran {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)"
+            f"compute: {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)"
         )
-        why.append(f"software: {name}'s efficiency was {soft:+.2f} orders of magnitude ahead of {them}'s")
+        why.append(f"software: {soft:+.2f} orders of magnitude of efficiency ahead of {them}")
         first = _first_week_at(session, winner, GPT4_NEXT)
         mine = _first_week_at(session, rival, GPT4_NEXT)
         if first is not None and mine is not None:
@@ -341,7 +341,7 @@ def _decisions(session: Session, lab: int) -> list[str]:
     offers = sum(len(e.get("offers", [])) for e in entries)
     idle = sum(1 for h in session.history if not h.get("training", [True] * (lab + 1))[lab])
     out = [
-        f"ordered {bought:,} GPUs (NVIDIA's supply and your cash may have cut some); "
+        f"ordered {bought:,} GPUs (supply and cash may have cut some)",
         f"built {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
         f"started {plural(len(runs), 'training run')}"
         + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
