@@ -185,6 +185,7 @@ def test_microsoft_resells_oracle_capacity_to_openai_only(colossus, params):
 
 def test_microsoft_invests_in_openai_for_a_share_of_revenue(colossus, params):
     world = initial_world(colossus, params, 1, seed=3)
+    world = attrs.evolve(world, last_invest_week=world.last_invest_week - 104)  # its last was long ago
     microsoft = index(params.partner_ids, "microsoft")
     low = make_offer(world, OPENAI, microsoft, 0, 0, invest=5e9, share=0.01)
     world, ans, flows = negotiate_now(world, low)
@@ -209,14 +210,18 @@ def test_microsoft_invests_once_every_two_years_not_again_the_same_week(colossus
     """A playtester pressed Enter twelve times and owed Microsoft 90% of revenue for
     $114B in one week: the partner invests once per invest_every_weeks (M8)."""
     world = initial_world(colossus, params, 1, seed=3)
+    assert int(world.last_invest_week[0, OPENAI]) == -77  # the scenario's January 2023 (M8)
+    world = attrs.evolve(world, last_invest_week=world.last_invest_week - 104)
     microsoft = index(params.partner_ids, "microsoft")
     offer = make_offer(world, OPENAI, microsoft, 0, 0, invest=5e9, share=0.5)
     world, ans, _ = negotiate_now(world, offer)
     assert int(ans.answer[0, OPENAI]) == deals.ACCEPT
     share, cash = float(world.revenue_share[0, OPENAI]), float(world.cash[0, OPENAI])
     again = make_offer(world, OPENAI, microsoft, 0, 0, invest=5e9, share=0.5)
+    patience = float(world.patience[0, OPENAI, microsoft])
     world, ans, _ = negotiate_now(world, again)
     assert (int(ans.answer[0, OPENAI]), int(ans.reason[0, OPENAI])) == (deals.REJECT, deals.TOO_SOON)
+    assert float(world.patience[0, OPENAI, microsoft]) == patience  # "not yet" costs no round of talks
     assert float(world.revenue_share[0, OPENAI]) == share and float(world.cash[0, OPENAI]) == cash
     every = int(params.partner_invest_every[microsoft])
     later = attrs.evolve(world, last_invest_week=world.last_invest_week - every)

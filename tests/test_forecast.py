@@ -98,3 +98,18 @@ def test_forecast_command_plays_a_lab_in_the_style_asked(tmp_path, capsys):
     assert doc["played_as"] == {"xai": "partner", "openai": "partner", "google": "incumbent"}
     assert main(["forecast", save, "--futures", "8", "--policy", "xai=ninja"]) == 2
     assert "unknown style 'ninja'" in capsys.readouterr().err
+
+
+def test_futures_to_the_end_add_up_to_agi_points_and_no_winner():
+    """The odds screen said 'When AGI lands (68% of futures)' beside win chances adding
+    to 100%: the rest were won on points at the last week, now counted and shown."""
+    session = Session.new(seed=3, humans=())  # the AI plays every lab: nobody idles into bankruptcy
+    w = session.world
+    session.world = attrs.evolve(w, params=attrs.evolve(w.params, agi_capability=w.params.agi_capability + 2.0))
+    while session.week < session.params.last_week - 40 and not session.over:
+        session.end_week()
+    assert not session.over
+    fc = session.forecast(futures=200)
+    ended_by_bankruptcy = 1.0 - fc.agi_share - fc.on_points - fc.no_winner
+    assert fc.on_points > 0 and -1e-12 <= ended_by_bankruptcy <= 0.1
+    assert abs(fc.win.sum() + fc.no_winner - 1.0) < 1e-12

@@ -139,8 +139,13 @@ async def test_openai_asks_microsoft_to_invest_from_the_deals_screen():
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("d")
         assert isinstance(app.screen, DealsScreen)
-        cash = float(app.session.world.cash[0, OPENAI])
+        assert "Microsoft invests again from 20 Jan 2025" in text(pilot, "partners")  # M8: every two years
         fill(pilot, invest="5B", share="0.1")
+        await press_button(pilot, "ask-invest")
+        assert "once every 104 weeks" in text(pilot, "message")
+        w = app.session.world
+        app.session.world = attrs.evolve(w, last_invest_week=w.last_invest_week - 104)  # as if in 2025
+        cash = float(app.session.world.cash[0, OPENAI])
         await press_button(pilot, "ask-invest")
         assert "revenue" in text(pilot, "message")  # a counter names the share it needs
         await press_button(pilot, "ask-invest")  # their share was filled in

@@ -46,7 +46,7 @@ def test_every_batch_copy_is_the_same_game_start(world):
         ("cash = 3.0e9", 'cash = "lots"', "labs.xai] cash: must be a number"),
         ('gpu = "H100"\ncount = 15000', 'gpu = "TPU"\ncount = 15000', "orders[0]] gpu: unknown GPU"),
         ('partner = "oracle"', 'partner = "aws"', "unknown partner 'aws'"),
-        ("version = 3", "version = 99", "newer than this game reads"),
+        ("version = 6", "version = 99", "newer than this game reads"),
         ("[labs.xai.sites.memphis]", "[labs.xai.sites.mars]", "unknown site"),
     ],
 )

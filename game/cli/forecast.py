@@ -55,6 +55,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             "no_winner": fc.no_winner,
             "bankrupt": {lab: float(fc.bankrupt[i]) for i, lab in enumerate(labs)},
             "agi_share": fc.agi_share,
+            "on_points": fc.on_points,
             "agi_week": pct,
             "agi_date": dates,
             "played_as": played_as,
@@ -85,4 +86,6 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         print(
             f"AGI in {fc.agi_share:.0%} of futures: p10 {dates['p10']}, median {dates['p50']}, p90 {dates['p90']}"
         )
+    if fc.on_points:
+        print(f"No AGI by the last week in {fc.on_points:.0%} of futures: the best model wins on points")
     return 0

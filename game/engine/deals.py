@@ -305,7 +305,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     is_invest = made & (offered_investment(a) > 0)
 
     # Patience and relationship.
-    spent = made & (ans.answer != ACCEPT)
+    spent = made & (ans.answer != ACCEPT) & (ans.reason != TOO_SOON)  # "not yet" is not a round of talks
     s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
     price = amount(a.offer_price, 1e3)  # read as the evaluation reads it (replays stay exact)
     lowball = made & ~is_invest & (ans.reason == BELOW_COST)

@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from game.engine import policies, turn
-from game.engine.state import END_AGI, World, take
+from game.engine.state import END_AGI, END_TIME, World, take
 
 FUTURE_BASE = 1_000_000_000
 
@@ -28,6 +28,7 @@ class Forecast:
     bankrupt: np.ndarray  # (L,) share of futures in which each lab goes bankrupt
     agi_share: float  # share of futures that end in AGI
     agi_weeks: np.ndarray  # AGI week of each future that reached it (sorted)
+    on_points: float = 0.0  # share of futures that reach the last week without AGI (won on points)
 
     @classmethod
     def combine(cls, parts: list[Forecast]) -> Forecast:
@@ -51,6 +52,7 @@ class Forecast:
             bankrupt=mean([f.bankrupt for f in parts]),
             agi_share=float(mean([f.agi_share for f in parts])),
             agi_weeks=np.sort(np.concatenate([f.agi_weeks for f in parts])),
+            on_points=float(mean([f.on_points for f in parts])),
         )
 
     def agi_percentiles(self) -> dict[str, float | None]:
@@ -107,4 +109,5 @@ def run(
         bankrupt=batch.bankrupt.mean(0),
         agi_share=float(agi.mean()),
         agi_weeks=np.sort(batch.agi_week[agi]),
+        on_points=float((batch.done & (batch.end_reason == END_TIME) & (batch.winner >= 0)).mean()),
     )

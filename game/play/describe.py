@@ -40,11 +40,14 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
         )
     elif isinstance(d, dec.OrderTurbines):
         s = p.site_ids.index(d.site)
-        text += f" for {money(cost)}: running in {p.site_turbine_weeks[s]} weeks"
+        text += f" for {money(cost)}: running in {plural(int(p.site_turbine_weeks[s]), 'week')}"
+        pending = float(w.turbine_pending[0, lab, s])
+        if pending and int(w.turbine_left[0, lab, s]) < int(p.site_turbine_weeks[s]):
+            text += f"; the {pending:,.0f} MW already on their way start with them (a site's turbines run together)"
     elif isinstance(d, dec.UpgradeSubstation):
         s = p.site_ids.index(d.site)
         add = float(compute.substation_gain(p, w.grid_mw[0])[s])
-        text += f": +{add:,.0f} MW of grid for you in {p.site_substation_weeks[s]} weeks, {money(cost)}"
+        text += f": +{add:,.0f} MW of grid for you in {plural(int(p.site_substation_weeks[s]), 'week')}, {money(cost)}"
     elif isinstance(d, dec.StartRun):
         from game.play.views import run_plan
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from game.play.intel import unpowered_alert
 from game.play.views import lab_view
 
 if TYPE_CHECKING:
@@ -36,12 +37,24 @@ def next_step(session: Session, lab: int) -> Step | None:
             "Your training compute does nothing until a run uses it. A run your fleet finishes in "
             "10-20 weeks keeps the releases coming; a bigger one later beats a rival's model.",
         )
-    if v.warehouse or any(s.unpowered_halls_mw >= 1 for s in v.sites):
+    short = [s for s in v.sites if s.unpowered_halls_mw >= 1 and unpowered_alert(s).severity != "information"]
+    coming = sum(s.turbines_pending_mw + s.grid_coming_mw - s.unpowered_halls_mw for s in v.sites)
+    if short or v.warehouse_mw > max(coming, 0.0) + 1e-6:
         return Step(
             "s",
             "give your GPUs power (s): they wait in the warehouse until a powered hall has room.",
             "Delivered GPUs wait in the warehouse until a hall with power has room. Halls take "
             "weeks to build; gas turbines are fast but capped by permits; substations are slow.",
+        )
+    if v.runway < 26 and "raise" not in kinds:
+        ready = v.next_round <= v.date
+        return Step(
+            "c",
+            "raise money (c): your runway is short."
+            if ready
+            else f"borrow (c) or cut costs: your runway is short and investors wait until {v.next_round:%d %b %Y}.",
+            f"At this burn your cash and credit last {v.runway:,.0f} weeks. A round dilutes you; "
+            "a loan costs interest. Running out of both ends the game.",
         )
     talked = bool(session.rounds.get(lab))  # offers made to partners this week
     if not any(s.hall_mw or s.building_mw for s in v.sites) and "halls" not in kinds and not talked:
@@ -57,16 +70,6 @@ def next_step(session: Session, lab: int) -> Step | None:
             "order GPUs (m): they take weeks to arrive, then need powered halls.",
             "GPUs arrive after the integrator's lead time and queue, and need powered halls. "
             "Compare FLOP/s per dollar and per MW: the dearest chip is not always the best buy.",
-        )
-    if v.runway < 26 and "raise" not in kinds:
-        ready = v.next_round <= v.date
-        return Step(
-            "c",
-            "raise money (c): your runway is short."
-            if ready
-            else f"borrow (c) or cut costs: your runway is short and investors wait until {v.next_round:%d %b %Y}.",
-            f"At this burn your cash and credit last {v.runway:,.0f} weeks. A round dilutes you; "
-            "a loan costs interest. Running out of both ends the game.",
         )
     if not book:
         return Step(

@@ -45,6 +45,7 @@ __all__ = ["LowRunway", "OfferReply", "Preview", "Refused", "Session"]
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
+ADDS_UP = ("order", "halls", "turbines", "borrow", "repay")  # kinds where two alike are one larger
 RUNWAY_WARNING_WEEKS = 8  # a decision that takes the runway below this asks first
 # Codes that mean a decision would change nothing (the others cut it down).
 HARD = (
@@ -224,12 +225,12 @@ class Session:
         will do. Raises Refused (nothing changes) or LowRunway (confirm to go ahead)."""
         self._check_turn(lab)
         book = self.book(lab)
-        if decision in book and not decision.setting:  # a second Enter on the same form
+        decision.check(self.params, self.world, lab, book)
+        if decision in book and decision.kind in ADDS_UP:  # a second Enter on the same form
             raise Refused(
                 f"{decision.label(self.params)} is in this week's orders already (b lists them); "
                 "to add another, change a figure or make the first one larger"
             )
-        decision.check(self.params, self.world, lab, book)
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
         new_book = [d for d in book if d not in replaced] + [decision]
         before, after = self.preview(lab), self.preview(lab, new_book)

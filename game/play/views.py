@@ -332,6 +332,14 @@ class PartnerView:
     patience: float  # offers it will still hear
 
 
+def next_investment(session: Session, lab: int, partner: str) -> dt.date | None:
+    """The first week `partner` would invest in the lab again (deals' TOO_SOON rule); None
+    if it would now, or not before the game ends."""
+    p, w = session.params, session.world
+    week = int(w.last_invest_week[0, lab]) + int(p.partner_invest_every[p.partner_ids.index(partner)])
+    return p.date_of(week) if session.week < week <= p.last_week else None
+
+
 def partner_views(session: Session, lab: int) -> tuple[PartnerView, ...]:
     w = session.world
     return tuple(
@@ -398,7 +406,7 @@ def money_view(session: Session, lab: int) -> MoneyView:
         close_weeks=int(terms.cash_in_weeks(p, terms.largest)[0, lab]),
         closing=closing,
         closing_pre=float(w.round_pre[0, lab]),
-        closing_date=p.date_of(int(w.round_close[0, lab])) if closing > 0 else None,
+        closing_date=p.date_of(int(w.round_close[0, lab]) + 1) if closing > 0 else None,  # cash in hand
         last_post=float(w.last_post[0, lab]),
         debt=float(w.debt[0, lab]),
         credit=float(economy.credit_headroom(p, w)[0, lab]),

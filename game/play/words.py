@@ -128,8 +128,18 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def money(x: float) -> str:
-    """USD in a sentence: $1.25B, $230M, -$40.5M (about three significant figures)."""
-    sign, a = ("-" if x < 0 else ""), abs(x)
-    if a >= 1e9:
-        return f"{sign}${a / 1e9:,.2f}B"
-    return f"{sign}${a / 1e6:,.{1 if a < 1e8 else 0}f}M"
+    """USD to about three significant figures, so a unit price times a count comes out as
+    the total says: $1.2T, $3.40B, $24.0B, $560M, $12.5M, $39.9k, -$800. The screens
+    and the sentences share it."""
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if not math.isfinite(a):
+        return f"{sign}$inf"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if a >= size * 0.9995:  # 999,960 is $1.00M, not $1,000k
+            v = a / size
+            digits = 2 if v < 9.995 else (1 if v < 99.95 else 0)
+            if unit in ("M", "k") and digits == 2:
+                digits = 1  # $4.5M, $12.5k: cents of millions read as noise
+            return f"{sign}${v:,.{digits}f}{unit}"
+    return f"{sign}${a:,.0f}"

@@ -119,11 +119,19 @@ def _v4_to_v5(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 5}
 
 
+def _v5_to_v6(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 6 added the week a partner last invested in a lab (`last_invest_week`;
+    Microsoft invests once every two years). A version-5 file leaves it out: no investment
+    on record, so the partner may invest at once. Nothing to change."""
+    return {**doc, "version": 6}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 

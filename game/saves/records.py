@@ -34,7 +34,7 @@ from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOT
 from game.engine.training import MAX_RUN_FLOP
 
 FORMAT = "agi-race"
-VERSION = 5
+VERSION = 6
 MAX_FILE_BYTES = 5_000_000
 # The most money a file may hold (a valuation has no bound: it grows with capability):
 # far above what a game reaches, where a lab's largest lever, its people, starts at most

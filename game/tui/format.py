@@ -7,25 +7,9 @@ import datetime as dt
 import math
 
 from game.play.decisions import Refused
+from game.play.words import money  # noqa: F401 (one money format for screens and sentences)
 
 MAX_FIELD = 24  # characters any field accepts (a longer paste is cut, never parsed)
-
-
-def money(x: float) -> str:
-    """$1.2T, $3.40B, $560M, $12.5M, $39.9k, $800: about three significant figures, so
-    a unit price times a count comes out as the total says."""
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if not math.isfinite(a):
-        return f"{sign}$inf"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if a >= size:
-            if unit in ("T", "B"):
-                digits = 2 if a < 10 * size else 1
-            else:
-                digits = 1 if a < 100 * size else 0
-            return f"{sign}${a / size:,.{digits}f}{unit}"
-    return f"{sign}${a:,.0f}"
 
 
 def flops(x: float, short: bool = False) -> str:

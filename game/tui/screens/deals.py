@@ -100,13 +100,13 @@ class DealsScreen(FormScreen):
             )
         owed = views.lab_view(s, lab).revenue_share
         if owed > 0:
-            who = s.catalog.partners[s.params.partner_ids.index(self.investor)].name if self.investor else "investors"
+            who = s.catalog.partners[s.params.partner_ids.index(self.investor)].name if self.investor else "investors"  # fmt: skip
             lines.append(f"  You owe {who} {owed:.1%} of your revenue.")
         if self.investor:
-            q = s.params.partner_ids.index(self.investor)
-            next_week = int(s.world.last_invest_week[0, lab]) + int(s.params.partner_invest_every[q])
-            if next_week > s.week:
-                lines.append(f"  {s.catalog.partners[q].name} invests again from {day(s.params.date_of(next_week))}.")
+            name = s.catalog.partners[s.params.partner_ids.index(self.investor)].name
+            again = views.next_investment(s, lab, self.investor)
+            if again is not None:
+                lines.append(f"  {name} invests again from {day(again)}.")
         self.show("partners", "\n".join(lines))
         table = self.query_one("#contracts", DataTable)
         table.clear()

@@ -122,13 +122,13 @@ class ForecastScreen(GameScreen):
         for i in range(p.n_labs):
             you = "  <- you" if i == self.lab else ""
             lines.append(f"{s.lab_name(i):<16} wins {fc.win[i]:6.1%} {'█' * round(fc.win[i] * 30)}{you}")
-        lines.append(f"{'undecided':<16}      {fc.no_winner:6.1%} (still racing {fc.weeks_played} weeks ahead)")
+        lines.append(f"{'no winner':<16}      {fc.no_winner:6.1%}")
         lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%}")
+        if fc.on_points >= 0.005:
+            lines.append(f"In {fc.on_points:.0%} of futures nobody reaches AGI: the best model at the end wins on points.")
         if fc.agi_weeks.size:
             lines.append("")
             lines.append(f"When AGI lands ({fc.agi_share:.0%} of futures), by quarter:")
-            if fc.agi_share < 1 - fc.no_winner - 0.005:
-                lines.insert(-1, f"In {1 - fc.no_winner - fc.agi_share:.0%} no lab reaches AGI: the best model at the end wins on points.")
             quarters: dict[str, int] = {}
             for week in fc.agi_weeks:
                 d = p.date_of(int(week))

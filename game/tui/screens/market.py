@@ -73,7 +73,8 @@ class MarketScreen(FormScreen):
         left = max(market.supply_for(self.session, self.lab, d.gpu), 0.0)
         booked = " after your orders this week" if left < row_.supply_left else ""
         short = (
-            f" NVIDIA has only {count(left)} left this quarter{booked}: you would get at most that."
+            f" NVIDIA has only {count(left)} left this quarter{booked}: when orders ask for more, each"
+            " gets its share of what is left, so you may get fewer."
             if d.count > left
             else f" NVIDIA has {count(left)} left this quarter{booked}."
         )

@@ -21,7 +21,7 @@ class RivalsScreen(GameScreen):
     def body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
             yield Static(
-                styled("[b]Rival intel[/b]: estimates from news, leaks and hiring (~ +-35%, at worst x2)"),
+                styled("[b]Rival intel[/b]: estimates from news, leaks and hiring (~ +-35%)"),
                 classes="form-title",
             )
             yield Static(id="intel", markup=False)

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from game.play import decisions, market
-from game.tui.format import money, mw, parse_number
+from game.tui.format import money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
 
@@ -67,27 +67,32 @@ class SitesScreen(FormScreen):
         """The power already on its way to the lab at this site."""
         y, parts = r.yours, []
         if y and y.turbines_pending_mw:
-            parts.append(f"{mw(y.turbines_pending_mw)} of turbines in {y.turbines_weeks} weeks")
+            parts.append(f"{mw(y.turbines_pending_mw)} of turbines in {weeks(y.turbines_weeks)}")
         if y and y.grid_coming_mw:
-            parts.append(f"{mw(y.grid_coming_mw)} of grid in {y.grid_weeks} weeks")
+            parts.append(f"{mw(y.grid_coming_mw)} of grid in {weeks(y.grid_weeks)}")
         return f" Coming to you here: {', '.join(parts)}." if parts else ""
 
     def _plan(self, r: market.SiteRow) -> str:
         what = self.value("what")
         if what == "substation":
             busy = (
-                f" (one under way: {r.substation_weeks_left} weeks left)" if r.substation_weeks_left else ""
+                f" (one under way: {weeks(r.substation_weeks_left)} left)" if r.substation_weeks_left else ""
             )
             return (
                 f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible{busy}. An upgrade adds "
-                f"{mw(r.substation_mw)} for you in {r.substation_weeks} weeks for {money(r.substation_usd)}."
+                f"{mw(r.substation_mw)} for you in {weeks(r.substation_weeks)} for {money(r.substation_usd)}."
             )
         amount = parse_number(self.text("mw"), "megawatts", 1, decisions.MAX_BUILD_MW)
         if what == "turbines":
             return (
                 f"{mw(amount)} of turbines: {money(amount * r.turbine_usd_per_mw)}, running in "
-                f"{r.turbine_weeks} weeks; the permits allow {mw(r.turbine_room_mw)} more. Their fuel costs "
+                f"{weeks(r.turbine_weeks)}; the permits allow {mw(r.turbine_room_mw)} more. Their fuel costs "
                 f"more than this site's grid power ({money(r.power_usd_per_mwh)}/MWh)."
+                + (
+                    f" The {mw(r.yours.turbines_pending_mw)} on their way would then start with them."
+                    if r.yours and r.yours.turbines_pending_mw and r.yours.turbines_weeks < r.turbine_weeks
+                    else ""
+                )
             )
         plan = market.hall_plan(self.session, self.lab, r.id, amount)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
