@@ -410,3 +410,36 @@ def test_a_round_pays_in_the_weeks_its_confirmation_says():
     for week in range(1, said + 1):
         s.end_week()
         assert (float(s.world.round_usd[0, XAI]) == 0) == (week == said)  # closed in the week said
+
+
+async def test_fast_forward_stops_and_will_not_start_while_the_runway_is_running_out():
+    """A playtester's f ran from a 3-week runway to bankruptcy in two presses."""
+    s = Session.new("sandbox")
+    s.decide(XAI, dec.StartRun(3e24))
+    s.end_week()
+    w = s.world
+    s.world = attrs.evolve(w, cash=np.where(np.arange(w.cash.shape[1]) == XAI, 1e8, w.cash), debt=w.debt + 1e12)
+    assert any(a.key == "runway" for a in intel.alerts(s, XAI))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        week = s.week
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert s.week == week  # it does not start: the runway alert is urgent
+
+
+def test_a_round_the_investors_walk_away_from_is_news_and_its_confirmation_warned():
+    """A playtester's $10B round vanished from the finance screen with no word, and the
+    lab went bankrupt counting on it."""
+    s = Session.new("2024-07-colossus")
+    text = s.decide(XAI, dec.RaiseRound(views.money_view(s, XAI).largest), confirmed=True)
+    assert "walk away" in text
+    s.end_week()
+    w = s.world
+    s.world = attrs.evolve(w, round_basis=w.round_basis * 10, round_close=np.full_like(w.round_close, s.week))
+    cash = float(s.world.cash[0, XAI])
+    s.end_week()
+    said = [n.text for n in s.news if n.week == s.week - 1 and n.lab == XAI]
+    assert any("walk away" in t for t in said) and float(s.world.round_usd[0, XAI]) == 0
+    assert float(s.world.cash[0, XAI]) < cash + 1e9  # no money came in

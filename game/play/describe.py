@@ -69,7 +69,8 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
             f"Raising up to {money(got)} at about {money(pre)} pre-money"
             f"{' (a down round)' if terms.down[0, lab] else ''}, closing in {plural(weeks, 'week')} "
             f"(post-money about {money(pre + got)}): your share goes from {share:.1%} to about "
-            f"{economy.diluted(share, pre, got):.1%}"
+            f"{economy.diluted(share, pre, got):.1%}. The investors walk away if your value on its merits "
+            f"falls {p.rules.finance.round_walk_away:.0%} before then: don't spend the money before it is in"
         )
     elif abs(cost) >= 1e5:
         text += f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"

@@ -280,10 +280,17 @@ def debrief(session: Session, lab: int) -> Debrief:
         why.append(
             f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})"
         )
+        if float(peak[0, rival]) >= 1e15 and float(peak[0, winner]) >= 1e15:
+            why.append(f"compute: {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)")
+        else:
+            why.append(
+                f"compute: {them} had no working GPUs at the end"
+                if float(peak[0, rival]) < 1e15
+                else f"compute: {name} had no working GPUs at the end"
+            )
         why.append(
-            f"compute: {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)"
+            f"software: {abs(soft):.2f} orders of magnitude of efficiency {'ahead of' if soft >= 0 else 'behind'} {them}"
         )
-        why.append(f"software: {soft:+.2f} orders of magnitude of efficiency ahead of {them}")
         first = _first_week_at(session, winner, GPT4_NEXT)
         mine = _first_week_at(session, rival, GPT4_NEXT)
         if first is not None and mine is not None:
@@ -309,7 +316,9 @@ def unpowered_alert(site: SiteView) -> Alert:
     """Halls without power, and the power already on its way to them."""
     coming = []
     if site.turbines_pending_mw:
-        coming.append(f"{site.turbines_pending_mw:,.0f} MW of turbines run in {plural(site.turbines_weeks, 'week')}")
+        coming.append(
+            f"{site.turbines_pending_mw:,.0f} MW of turbines run in {plural(site.turbines_weeks, 'week')}"
+        )
     if site.grid_coming_mw:
         coming.append(f"{site.grid_coming_mw:,.0f} MW of grid comes in {plural(site.grid_weeks, 'week')}")
     text = f"{site.short_name}: {site.unpowered_halls_mw:,.0f} MW of halls have no power"
@@ -342,7 +351,7 @@ def _decisions(session: Session, lab: int) -> list[str]:
     idle = sum(1 for h in session.history if not h.get("training", [True] * (lab + 1))[lab])
     out = [
         f"ordered {bought:,} GPUs (supply and cash may have cut some)",
-        f"built {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
+        f"ordered {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
         f"started {plural(len(runs), 'training run')}"
         + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
         f"asked investors for ${raised / 1e9:,.1f}B in all; made {plural(offers, 'offer')} to partners",

@@ -58,7 +58,15 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
                 NewsItem(week, f"{int(r.installed[0, lab].sum()):,} GPUs installed.", INSTALL, lab, True)
             )
         if r.raised[0, lab] > 0:
-            out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B.", RAISE, lab))
+            down = " in a down round" if r.down_round[0, lab] else ""
+            out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B{down}.", RAISE, lab))
+        if r.round_failed[0, lab]:
+            walk = p.rules.finance.round_walk_away
+            text = (
+                f"{name}'s investors walk away from the round due to close: the lab's value on its "
+                f"merits fell more than {walk:.0%} since they agreed. No money comes in."
+            )
+            out.append(NewsItem(week, text, RAISE, lab, urgent=mine))
         if mine and r.refused[0, lab]:
             text = f"Refused: {'; '.join(refusals(int(r.refused[0, lab])))}."
             out.append(NewsItem(week, text, REFUSED, lab, True, urgent=True))

@@ -252,15 +252,14 @@ class AgiRaceApp(App):
             self.notify("Fast-forward needs every player's f; this week ends as with n.", timeout=4)
             self.action_end_week()
             return
-        idle = [
-            session.lab_name(lab)
-            for lab in session.human_labs
-            if any(a.key == "no-run" for a in intel.alerts(session, lab))
+        urgent = [
+            (lab, a) for lab in session.human_labs for a in intel.alerts(session, lab) if a.severity == "error"
         ]
-        if idle:  # fast-forward never runs past idle training
+        if urgent:  # fast-forward never runs past idle training or a runway about to end
             self.ff_votes.clear()
+            lab, alert = urgent[0]
             self.notify(
-                f"{', '.join(idle)}: no training run. Plan one (t) first; n plays a single week.", timeout=6
+                f"{session.lab_name(lab)}: {alert.text}. Deal with it first; n plays a single week.", timeout=6
             )
             return
         self.fast_forwarding = True
@@ -308,7 +307,7 @@ class AgiRaceApp(App):
                 return said(item.lab, item.text)
         for lab in humans:
             for alert in intel.alerts(session, lab):
-                if alert.key not in seen[lab]:
+                if alert.key not in seen[lab] or alert.severity == "error":
                     return said(lab, alert.text)
         return None
 
