@@ -16,7 +16,7 @@ import numpy as np
 from game.catalog import Catalog, EventCard
 from game.engine.params import Params
 from game.engine.turn import Report
-from game.play.words import refusals
+from game.play.words import money, refusals
 
 # kinds
 RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESULT, NOTE = (
@@ -96,6 +96,7 @@ def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
         "value": f"{abs(value):,.0f}" if abs(value) >= 1 else f"{abs(value):.2f}",
         "value_pct": f"{abs(value - 1) if effect.op == 'mul' else abs(value):.0%}",
         "value_b": f"{abs(value) / 1e9:,.2f}",
+        "value_usd": money(abs(value)),
         "site": next((s.name for s in p.catalog.sites if s.id == effect.site), ""),
         "gpu": effect.gpu,
         "partner": effect.partner,
