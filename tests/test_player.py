@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import attrs
 import numpy as np
 import pytest
@@ -443,3 +445,16 @@ def test_a_round_the_investors_walk_away_from_is_news_and_its_confirmation_warne
     said = [n.text for n in s.news if n.week == s.week - 1 and n.lab == XAI]
     assert any("walk away" in t for t in said) and float(s.world.round_usd[0, XAI]) == 0
     assert float(s.world.cash[0, XAI]) < cash + 1e9  # no money came in
+
+
+async def test_the_deals_form_starts_at_the_list_price_and_an_amendment_at_the_contracts_price():
+    """A playtester's offer form still said $2.80 when Oracle's list price was $2.00, and
+    an amendment defaulted to $2.50 an hour on a $0.96 A100 contract."""
+    app = AgiRaceApp(session=Session.new(humans=("openai",)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        price, discount = market.list_price(app.session, "oracle", "H100", 52)
+        assert app.screen.query_one("#price").value == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        first = views.contracts_view(app.session, OPENAI)[0]
+        assert app.screen.query_one("#more-price").value == f"{first.price:.2f}"

@@ -62,7 +62,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     "run-ending",
-                    f"Your run ends in ~{max(etas):,.0f} weeks: plan the next one (t)",
+                    f"Your run ends in ~{plural(max(round(max(etas)), 1), 'week')}: plan the next one (t)",
                     "warning",
                 )
             )

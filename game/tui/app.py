@@ -354,7 +354,9 @@ class AgiRaceApp(App):
         except SaveError as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        self.notify(f"Saved to {path}", markup=False)
+        pending = sum(len(self.session.book(lab)) for lab in self.session.human_labs)
+        note = f" (this week's {pending} pending decisions are not in it: a save holds ended weeks)" if pending else ""
+        self.notify(f"Saved to {path}{note}", markup=False)
 
     def action_request_quit(self) -> None:
         if self.session is not None and self.session.unsaved_weeks and not self.session.over:

@@ -87,7 +87,39 @@ class DealsScreen(FormScreen):
         self.query_one("#contracts", DataTable).add_columns(
             "#", "partner", "GPUs", "$/h", "until", "$/week", "leave for"
         )
+        self._price_from_list()
         super().on_mount()
+
+    def _price_from_list(self) -> None:
+        """The price field starts at the partner's asking price for this GPU and term (it
+        said $2.80 while the list price had fallen to $2.00)."""
+        try:
+            o = self._offer()
+        except Refused:
+            return
+        price, discount = market.list_price(self.session, o["partner"], o["gpu"], o["weeks"])
+        if price > 0:
+            self.query_one("#price", Input).value = f"{cents_up(price * (1 - discount)):.2f}"
+
+    @on(Select.Changed, "#partner")
+    @on(Select.Changed, "#gpu")
+    def _new_terms(self) -> None:
+        self._price_from_list()
+
+    @on(DataTable.RowHighlighted, "#contracts")
+    def _contract_price(self, event: DataTable.RowHighlighted) -> None:
+        """An amendment starts at the selected contract's own price (the default $2.50
+        more than doubled an A100 contract's $0.96). Only when the player picks another
+        contract: the table refilled after an answer keeps what they typed."""
+        if event.row_key.value == getattr(self, "_priced_slot", None):
+            return
+        self._priced_slot = event.row_key.value
+        c = next(
+            (c for c in views.contracts_view(self.session, self.lab) if str(c.slot) == event.row_key.value),
+            None,
+        )
+        if c is not None and self.query("#more-price"):
+            self.query_one("#more-price", Input).value = f"{c.price:.2f}"
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
@@ -212,9 +244,7 @@ class DealsScreen(FormScreen):
             return
         words = reply.words
         if reply.answer == "counter":
-            self.fill(
-                **{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"}
-            )
+            self.fill(**{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"})
             words += "  (their terms are filled in: propose again to accept)"
         self.say(words)
         self.refresh_view()

@@ -116,7 +116,7 @@ class HQScreen(GameScreen):
                 )
             ),
             plain(f"Value {money(v.valuation)} · your share {v.share:.1%} · debt {money(v.debt)}"),
-            plain(f"Users {count(v.users)} · revenue ~{money(v.revenue)}/wk · next round {next_round}"),
+            plain(f"Users {count(v.users)} · revenue ~{money(v.revenue)}/wk (4-wk avg) · next round {next_round}"),
             plain(f"Compute {flops(total)} ({split})"),
             plain(
                 f"GPUs {count(v.gpus)} working · {count(v.warehouse)} in the warehouse · "
