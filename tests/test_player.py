@@ -458,3 +458,13 @@ async def test_the_deals_form_starts_at_the_list_price_and_an_amendment_at_the_c
         assert app.screen.query_one("#price").value == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
         first = views.contracts_view(app.session, OPENAI)[0]
         assert app.screen.query_one("#more-price").value == f"{first.price:.2f}"
+
+
+def test_the_dashboard_runway_is_the_books_once_decisions_are_made():
+    """A playtester read 'runway 47 weeks' on the dashboard and 'Runway after them: 23
+    weeks' in the order book at the same moment."""
+    s = Session.new("2024-07-colossus")
+    assert views.lab_view(s, XAI).runway_after is None
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 30_000), confirmed=True)
+    assert views.lab_view(s, XAI).runway_after == pytest.approx(s.preview(XAI).runway_weeks)
+    assert views.lab_view(s, XAI).runway_after < views.lab_view(s, XAI).runway

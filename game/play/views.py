@@ -102,6 +102,7 @@ class LabView:
     week: int
     cash: float
     pending: float  # cash this week's decisions commit (positive: they cost)
+    runway_after: float | None  # weeks of runway once this week's decisions are made (None: no book)
     debt: float
     burn: float  # USD a week: running costs less revenue after the investors' share
     revenue: float  # USD a week
@@ -161,6 +162,7 @@ def lab_view(session: Session, lab: int) -> LabView:
         week=session.week,
         cash=float(w.cash[0, lab]),
         pending=pending,
+        runway_after=float(session.preview(lab).runway_weeks) if book else None,
         debt=float(w.debt[0, lab]),
         burn=float(economy.net_burn(p, w)[0, lab]),
         revenue=float(w.revenue_fast[0, lab]),

@@ -109,8 +109,12 @@ class HQScreen(GameScreen):
             plain(
                 f"Cash {money(v.cash)}{pending} · "
                 + (
-                    f"burn {money(v.burn)}/wk · runway {weeks(v.runway)}"
-                    + (" with credit" if v.credit >= 1e6 else "")
+                    (
+                        f"burn {money(v.burn)}/wk · runway {weeks(v.runway_after)} after orders"
+                        if v.runway_after is not None
+                        else f"burn {money(v.burn)}/wk · runway {weeks(v.runway)}"
+                        + (" with credit" if v.credit >= 1e6 else "")
+                    )
                     if v.burn > 0
                     else f"profit {money(-v.burn)}/wk"
                 )
