@@ -93,9 +93,11 @@ class FormScreen(GameScreen):
             yield from self.info()
             yield from self.fields()
             yield Static("", id="preview", markup=False)
-            yield Static("", id="message", markup=False)
             with Horizontal(classes="buttons"):
                 yield from self.buttons()
+        # The answer to what the player just did sits above the footer, outside the scrolling
+        # form: at 80x24 a long form kept it below the fold.
+        yield Static("", id="message", classes="answer", markup=False)
 
     def info(self) -> ComposeResult:
         yield from ()
@@ -188,12 +190,15 @@ class FormScreen(GameScreen):
                 self.query_one(f"#{widget_id}", Input).value = value
         self._update_preview()
 
+    def show(self, widget_id: str, content: Content | str) -> None:
+        super().show(widget_id, content)
+        if widget_id == "message":  # the answer's bar shows only while it says something
+            self.query_one("#message").display = bool(str(content).strip())
+
     def say(self, text: str, failed: bool = False) -> None:
-        """The answer to what the player just did, scrolled into sight (at 80x24 a long
-        form keeps it below the fold)."""
+        """The answer to what the player just did, in the bar above the footer."""
         self.show("message", error(text) if failed else plain(text))
-        message = self.query_one("#message")
-        self.call_after_refresh(message.scroll_visible, animate=False)
+        # after the new text is laid out (its height changes), so all of it comes into sight
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:

@@ -188,8 +188,8 @@ class DealsScreen(FormScreen):
         if reply.answer == "counter":
             self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
             words += "  (their terms are filled in: make the offer again to accept)"
+        self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
-        self.refresh_view()
 
     def submitted(self, field: Input) -> None:
         if field.id in ("invest", "share"):
@@ -212,8 +212,8 @@ class DealsScreen(FormScreen):
         if reply.answer == "counter":  # a counter names the amount and share it would take
             self.fill(invest=f"{reply.invest / 1e9:.2f}B", share=f"{math.ceil(reply.share * 1000) / 10:.1f}")
             words += "  (their terms are filled in: ask again to accept)"
+        self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
-        self.refresh_view()
 
     def _selected(self) -> views.ContractView | None:
         table = self.query_one("#contracts", DataTable)
@@ -246,8 +246,8 @@ class DealsScreen(FormScreen):
         if reply.answer == "counter":
             self.fill(**{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"})
             words += "  (their terms are filled in: propose again to accept)"
+        self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
-        self.refresh_view()
 
     @on(Button.Pressed, "#exit")
     def _exit(self) -> None:
