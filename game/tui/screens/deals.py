@@ -85,7 +85,7 @@ class DealsScreen(FormScreen):
 
     def on_mount(self) -> None:
         self.query_one("#contracts", DataTable).add_columns(
-            "#", "partner", "GPUs", "$/h", "until", "$/week", "leave for"
+            "#", "partner", "GPUs", "$/h", "from", "until", "$/week", "leave for"
         )
         self._price_from_list()
         super().on_mount()
@@ -144,7 +144,7 @@ class DealsScreen(FormScreen):
         table.clear()
         for c in views.contracts_view(s, lab):
             table.add_row(
-                str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", day(c.end_date),
+                str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", f"{c.start_date:%b %Y}", f"{c.end_date:%b %Y}",
                 money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
             )  # fmt: skip
         super().refresh_view()
