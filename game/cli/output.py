@@ -3,6 +3,7 @@ terminal, plain text when piped), and files checked before any work starts."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -84,3 +85,17 @@ def checked_output(text: str, flag: str) -> Path:
     except OSError as err:
         raise UsageError(f"{flag}: cannot write in {folder}: {err.strerror or err}") from None
     return path
+
+
+def emit_json(doc: object, target: str | None, path: Path | None) -> bool:
+    """`--json`: the document on stdout when the flag says "-" (True: nothing else is
+    printed), else written atomically to the checked `path` if there is one."""
+    if target == "-":
+        json.dump(doc, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return True
+    if path is not None:
+        from game.saves import write_atomic
+
+        write_atomic(path, json.dumps(doc, indent=1).encode("utf-8"))
+    return False

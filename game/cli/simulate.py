@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 from game.catalog import Catalog
-from game.cli.output import checked_output, console, show, table
+from game.cli.output import checked_output, console, emit_json, show, table
 from game.cli.progress import progress_bar
 from game.cli.usage import RUNS, SEED, WEEKS, WORKERS, UsageError, add_policy, add_quiet, checker, one_of
 from game.cli.usage import difficulties as parse_difficulties
@@ -58,7 +56,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.play.simulate import simulate
-    from game.saves import load_scenario, save_doc, write_atomic, write_save
+    from game.saves import load_scenario, save_doc, write_save
 
     if args.save_to and args.runs != 1:
         raise UsageError(f"--save-to saves one game: use it with --runs 1 (got --runs {args.runs})")
@@ -109,12 +107,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         "summary": result.summary,
         "games": result.games,
     }
-    if args.json == "-":
-        json.dump(out, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+    if emit_json(out, args.json, json_to):
         return 0
-    if json_to is not None:
-        write_atomic(json_to, json.dumps(out, indent=1).encode("utf-8"))
     print(f"{scn.meta.title}: seed {seed}, games {first:,}..{first + args.runs - 1:,}")
     print_summary(result.summary, scn.lab_ids)
     if save_to is not None:

@@ -5,12 +5,11 @@ targets met or not. Modders run it to check a changed assets/ file."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from game.catalog import Catalog
-from game.cli.output import checked_output, console, show, table
+from game.cli.output import checked_output, console, emit_json, show, table
 from game.cli.progress import progress_bar
 from game.cli.usage import SEED, WORKERS, UsageError, add_quiet, checker
 
@@ -59,7 +58,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.play import balance, tournament
-    from game.saves import load_scenario, scenario_params, write_atomic
+    from game.saves import load_scenario, scenario_params
 
     groups = [g.strip() for g in args.cells.split(",") if g.strip()]
     unknown = [g for g in groups if g not in GROUPS]
@@ -89,12 +88,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             progress=report,
         )
     doc = result.to_dict()
-    if args.json == "-":
-        json.dump(doc, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+    if emit_json(doc, args.json, json_to):
         return 0
-    if json_to is not None:
-        write_atomic(json_to, json.dumps(doc, indent=1).encode("utf-8"))
     names = {lab: catalog.lab(lab).name for lab in params.lab_ids}
     if args.markdown:
         sys.stdout.write(balance.markdown(doc, names))
