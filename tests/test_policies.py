@@ -113,3 +113,24 @@ def test_the_ai_chooses_its_people_and_research(colossus, params, catalog):
     habit = catalog.lab("xai").staff_usd_week
     assert np.allclose(budgets["easy"], habit)  # mix_skill 0: the lab's own habit
     assert not np.allclose(budgets["hard"], habit)
+
+
+def test_the_hard_ai_takes_its_investors_money_and_the_normal_one_does_not(colossus, params, catalog):
+    """A skill of the hard AI: it asks Microsoft for all it would invest, as often as
+    Microsoft may (every two years), for the share of revenue Microsoft asks."""
+    every = int(params.partner_invest_every[params.partner_ids.index("microsoft")])
+    got = {}
+    for level in ("normal", "hard"):
+        ctl = policies.make_controllers(catalog, params, difficulty={"openai": level})
+        world = initial_world(colossus, params, 8, seed=9)
+        invested = []
+        for _ in range(every + 40):  # its last investment was in January 2023
+            a = policies.decide(world, ctl)
+            world, _ = step(world, a)
+            invested.append(world.last_invest_week[:, OPENAI] == world.week - 1)
+        got[level] = np.array(invested).sum(0)  # investments per game
+        assert (world.last_invest_week[:, XAI] < 0).all()  # nobody invests in xAI
+    assert (got["normal"] == 0).all()
+    # When Microsoft may again (2025-01) and two years on, unless the partner will not
+    # listen then (a spent patience, a soured relationship) or the game is over.
+    assert (got["hard"] >= 1).all() and (got["hard"] <= 2).all() and (got["hard"] == 2).mean() >= 0.75

@@ -292,6 +292,7 @@ class Difficulty:
     mix_skill: float = num(0, 1, "fraction")
     foresight: float = num(0, 1, "fraction")
     price_premium: float = num(0.5, 2, "multiplier of a partner's asking price")
+    asks_investors: bool = flag()
     caution_weeks: float = num(0, 520, "weeks")
 
 

@@ -54,6 +54,7 @@ _DIFFICULTY_FIELDS = (
     "mix_skill",
     "foresight",
     "price_premium",
+    "asks_investors",
     "caution_weeks",
 )
 
@@ -214,6 +215,18 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     rent_budget = capex * (k["rent_share"] + k["buy_share"] * unsold)
     offer, unrented = procurement.rentals(p, s, c, k, money, rent_budget, error[..., 2], alive)
     offer["offer_price"] = procurement.offer_price(p, s, k, offer, error[..., 4])
+    # A skilled AI asks its investor partner (Microsoft) instead, the weeks it may.
+    invest = procurement.investment(p, s, k, alive)
+    asking = invest["asking"]
+    if asking.any():
+        offer = {
+            **{name: np.where(asking, 0, value) for name, value in offer.items()},
+            "offer_partner": np.where(asking, invest["partner"], offer["offer_partner"]),
+            "offer_contract": np.where(asking, -1, offer["offer_contract"]),
+            "offer_site": np.where(asking, -1, offer["offer_site"]),
+            "offer_invest": invest["invest"],
+            "offer_share": invest["share"],
+        }
     buy_budget = capex * (k["buy_share"] + k["rent_share"] * unrented)
     order = procurement.purchases(p, s, shop, buy_budget, error[..., 1])
     build, turbines, substation = procurement.power(p, s, c, k, buy_budget, shop, alive)
