@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import attrs
 import numpy as np
@@ -468,3 +469,16 @@ def test_the_dashboard_runway_is_the_books_once_decisions_are_made():
     s.decide(XAI, dec.BuyGpus("H100", "dell", 30_000), confirmed=True)
     assert views.lab_view(s, XAI).runway_after == pytest.approx(s.preview(XAI).runway_weeks)
     assert views.lab_view(s, XAI).runway_after < views.lab_view(s, XAI).runway
+
+
+def test_a_hard_openai_takes_microsofts_money_and_it_is_news():
+    """The hard AI works its investor (Microsoft, every two years from January 2025); the
+    player reads it in the news, with the amount."""
+    s = Session.new("2024-07-colossus", humans=("xai",), difficulty="hard")
+    weeks = int(s.world.params.partner_invest_every[s.world.params.partner_ids.index("microsoft")])
+    due = int(s.world.last_invest_week[0, OPENAI]) + weeks
+    while s.week <= due:
+        s.end_week()
+    said = [n for n in s.news if "Microsoft invests" in n.text]
+    assert len(said) == 1 and said[0].week == due and not said[0].private
+    assert re.fullmatch(r"Microsoft invests \$\d+\.\d+B in OpenAI for a share of its revenue\.", said[0].text)

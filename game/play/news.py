@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog, EventCard
+from game.engine import economy
 from game.engine.params import Params
 from game.engine.turn import Report
 from game.play.words import money, refusals
@@ -23,6 +24,9 @@ RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESUL
     "release", "delivery", "install", "raise", "refused", "bankrupt", "rental", "event", "deal",
     "result", "note",
 )  # fmt: skip
+
+
+INVESTMENT = economy.FLOWS.index("investment")
 
 
 @attrs.frozen
@@ -60,6 +64,11 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
         if r.raised[0, lab] > 0:
             down = " in a down round" if r.down_round[0, lab] else ""
             out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B{down}.", RAISE, lab))
+        invested = r.flows[0, lab, INVESTMENT]
+        if invested > 0:
+            partner = catalog.partners[int(r.offer_partner[0, lab])].name
+            text = f"{partner} invests {money(invested)} in {name} for a share of its revenue."
+            out.append(NewsItem(week, text, RAISE, lab))
         if r.round_failed[0, lab]:
             walk = p.rules.finance.round_walk_away
             text = (
