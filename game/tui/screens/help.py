@@ -31,6 +31,9 @@ in the warehouse until a powered hall has room.
 
 Rivals: released models are public; everything else about a rival is an estimate from
 news, leaks and hiring (usually within +-35%, at worst half or double), which moves every few weeks.
+Their difficulty is skill, never rules: an easy rival reacts months late and misjudges its
+plans and money; a hard one reacts at once, sizes its plans and reads its money exactly,
+and takes all an investor partner will put in (Microsoft, for OpenAI).
 
 The score (shown at the end, kept in the hall of fame per scenario and difficulty):
   AGI win       {agi} if your lab reaches AGI first
