@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from game.engine import economy
 from game.engine.state import RUN_PRETRAIN
 from game.play import decisions as dec
+from game.play import words
 from game.play import guide, intel, market, views
 from game.play.session import LowRunway, Refused, Session
 from game.tui.app import AgiRaceApp
@@ -482,3 +483,27 @@ def test_a_hard_openai_takes_microsofts_money_and_it_is_news():
     said = [n for n in s.news if "Microsoft invests" in n.text]
     assert len(said) == 1 and said[0].week == due and not said[0].private
     assert re.fullmatch(r"Microsoft invests \$\d+\.\d+B in OpenAI for a share of its revenue\.", said[0].text)
+
+
+async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks_for_its_terms():
+    """A playtester never noticed Microsoft would invest again, and the form's $10B for 5%
+    was countered: the alert says when and what; asking as filled in is accepted."""
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    p = s.params
+    due = int(s.world.last_invest_week[0, OPENAI]) + int(p.partner_invest_every[p.partner_ids.index("microsoft")])
+    assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
+    s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
+    terms = views.investment_terms(s, OPENAI)
+    assert terms.now and terms.usd > 1e9 and 0 < terms.share < 0.2
+    said = {a.key: a.text for a in intel.alerts(s, OPENAI)}
+    assert said["investment"] == f"Microsoft would invest up to {words.money(terms.usd)} for {terms.share:.1%} of your revenue (d)"
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DealsScreen)
+        assert "would invest up to" in text(pilot, "partners")
+        await press_button(pilot, "ask-invest")
+    assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(terms.share, abs=1e-3)
+    assert int(s.world.last_invest_week[0, OPENAI]) == due
+    assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))

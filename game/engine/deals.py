@@ -248,10 +248,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # and the share of revenue must pay for the money.
     has_model = s.best_model > 0
     investor = p.partner_invests[partner, np.arange(L)[None, :]]
-    granted = np.minimum(invest, p.partner_invest_max[partner] * s.mood[:, None])
-    need_share = np.clip(
-        p.partner_invest_factor[partner] * granted / np.maximum(s.valuation + granted, 1.0), 0, 0.9
-    )
+    granted, need_share = terms.investment(p, s, partner, invest)
     offered_share = amount(a.offer_share, 1.0)
     too_soon = s.week[:, None] - s.last_invest_week < p.partner_invest_every[partner]
     inv = np.full((B, L), NONE, np.int64)

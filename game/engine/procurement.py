@@ -296,18 +296,16 @@ def investment(p: Params, s: World, k: dict[str, np.ndarray], alive: np.ndarray)
     the share of revenue it asks, when the partner may invest again and would listen
     (the lab has a model, the partner has patience and the relationship holds)."""
     B, L = s.cash.shape
-    labs = np.arange(L)[None, :]
     cap = np.where(p.partner_invests, p.partner_invest_max[:, None], 0.0)  # (P, L)
     partner = np.broadcast_to(np.argmax(cap, axis=0)[None, :], (B, L))
-    granted = cap[partner, labs] * s.mood[:, None]
+    granted, share = terms.investment(p, s, partner)
     due = s.week[:, None] - s.last_invest_week >= p.partner_invest_every[partner]
     patient = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0] > 0
     listens = terms.closeness(p, s, partner) >= p.rules.deals.worst_relationship
     asking = alive & (k["asks_investors"] > 0) & (granted > 0) & due & (s.best_model > 0) & patient & listens
-    share = p.partner_invest_factor[partner] * granted / np.maximum(s.valuation + granted, 1.0)
     return {
         "asking": asking,
         "partner": partner,
         "invest": np.where(asking, granted, 0.0),
-        "share": np.where(asking, np.clip(share, 0.0, 0.9), 0.0),
+        "share": np.where(asking, share, 0.0),
     }

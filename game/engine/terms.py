@@ -43,6 +43,20 @@ def build_rate(p: Params, partner: np.ndarray, weeks: np.ndarray) -> np.ndarray:
     return p.partner_build[partner] * (1.0 + p.rules.deals.build_speed_per_year * (years - 1.0))
 
 
+def investment(
+    p: Params, s: State, partner: np.ndarray, asked: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a partner would put into each lab this week (B, L) for what share of the lab's
+    revenue: the amount asked (or, by default, the most), up to its cap in this market
+    (cap x mood); the share pays for the money at the lab's value (M8's terms). Zero for
+    a lab the partner does not invest in."""
+    labs = np.arange(s.cash.shape[1])[None, :]
+    cap = p.partner_invest_max[partner] * s.mood[:, None] * p.partner_invests[partner, labs]
+    granted = cap if asked is None else np.minimum(asked, cap)
+    share = p.partner_invest_factor[partner] * granted / np.maximum(s.valuation + granted, 1.0)
+    return granted, np.clip(share, 0.0, 0.9)
+
+
 def asking_price(
     p: Params, s: State, partner: np.ndarray, gpu: np.ndarray, weeks: np.ndarray | None = None
 ) -> np.ndarray:

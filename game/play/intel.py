@@ -22,11 +22,13 @@ from game.play.views import (
     SiteView,
     agi_progress,
     contracts_view,
+    investment_terms,
     lab_view,
     money_view,
     run_schedule,
     site_views,
 )
+from game.play.words import money as usd
 from game.play.words import plural
 
 if TYPE_CHECKING:
@@ -118,6 +120,16 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "round",
                 f"Investors would put in up to ${money.largest / 1e9:,.1f}B at ${money.pre_money / 1e9:,.0f}B pre-money"
                 f"{', a down round' if money.down_round else ''} (c)",
+                "information",
+            )
+        )
+    invest = investment_terms(session, lab)
+    if invest is not None and invest.now and invest.usd > 0:
+        out.append(
+            Alert(
+                "investment",
+                f"{invest.name} would invest up to {usd(invest.usd)} for "
+                f"{invest.share:.1%} of your revenue (d)",
                 "information",
             )
         )

@@ -20,6 +20,13 @@ from game.engine.training import agi_range, capability
 if TYPE_CHECKING:
     from game.play.session import Session
 
+from game.play.partners import (  # noqa: F401 (the views' names for them)
+    InvestmentTerms,
+    PartnerView,
+    investment_terms,
+    next_investment,
+    partner_views,
+)
 from game.play.runs import (  # noqa: F401 (the views' names for them)
     GPT4_CAPABILITY,
     agi_progress,
@@ -324,30 +331,6 @@ def last_week_flows(session: Session, lab: int) -> tuple[tuple[str, float], ...]
     out = [(FLOW_NAMES[k], float(flows[i])) for i, k in enumerate(economy.FLOWS) if abs(flows[i]) >= 1e5]
     out.append(("net", float(flows.sum())))
     return tuple(out)
-
-
-@attrs.frozen
-class PartnerView:
-    id: str
-    name: str
-    relationship: float  # -1..1
-    patience: float  # offers it will still hear
-
-
-def next_investment(session: Session, lab: int, partner: str) -> dt.date | None:
-    """The first week `partner` would invest in the lab again (deals' TOO_SOON rule); None
-    if it would now, or not before the game ends."""
-    p, w = session.params, session.world
-    week = int(w.last_invest_week[0, lab]) + int(p.partner_invest_every[p.partner_ids.index(partner)])
-    return p.date_of(week) if session.week < week <= p.last_week else None
-
-
-def partner_views(session: Session, lab: int) -> tuple[PartnerView, ...]:
-    w = session.world
-    return tuple(
-        PartnerView(q.id, q.name, float(w.relationship[0, lab, k]), float(w.patience[0, lab, k]))
-        for k, q in enumerate(session.catalog.partners)
-    )
 
 
 def run_plan(session: Session, lab: int, flop: float, booked: bool = False) -> tuple[float, float, float]:

@@ -51,16 +51,19 @@ class DealsScreen(FormScreen):
                 prompt="their own datacenters",
             ),
         )
-        investors = [q for q in p.catalog.partners if p.lab_ids[self.lab] in q.invests_in]
-        if investors:
-            yield Label(f"Or ask {investors[0].name} to invest, for a share of your revenue:")
+        invest = views.investment_terms(self.session, self.lab)
+        if invest is not None:
+            # Its terms this week: the most it would put in (rounded down) for the share
+            # it would ask (rounded up), so asking as filled in is accepted.
+            yield Label(f"Or ask {invest.name} to invest, for a share of your revenue:")
             with Horizontal(classes="row split"):
                 yield Label("invest $")
-                yield number("invest", "10B", tooltip="USD to ask for")
+                yield number("invest", f"{math.floor(invest.usd / 1e7) / 100:g}B", tooltip="USD to ask for")
                 yield Label("for % of revenue")
-                yield number("share", "5", tooltip="% of your revenue offered")
-                yield Button(f"Ask {investors[0].name}", id="ask-invest", compact=True)
-            self.investor = investors[0].id
+                share = math.ceil(invest.share * 1000 - 1e-9) / 10
+                yield number("share", f"{share:g}", tooltip="% of your revenue offered")
+                yield Button(f"Ask {invest.name}", id="ask-invest", compact=True)
+            self.investor: str | None = invest.partner
         else:
             self.investor = None
 
@@ -134,11 +137,16 @@ class DealsScreen(FormScreen):
         if owed > 0:
             who = s.catalog.partners[s.params.partner_ids.index(self.investor)].name if self.investor else "investors"  # fmt: skip
             lines.append(f"  You owe {who} {owed:.1%} of your revenue.")
-        if self.investor:
-            name = s.catalog.partners[s.params.partner_ids.index(self.investor)].name
-            again = views.next_investment(s, lab, self.investor)
+        invest = views.investment_terms(s, lab)
+        if invest is not None:
+            again = views.next_investment(s, lab, invest.partner)
             if again is not None:
-                lines.append(f"  {name} invests again from {day(again)}.")
+                lines.append(f"  {invest.name} invests again from {day(again)}.")
+            elif invest.now:
+                lines.append(
+                    f"  {invest.name} would invest up to {money(invest.usd)} now, for "
+                    f"{invest.share:.1%} of your revenue."
+                )
         self.show("partners", "\n".join(lines))
         table = self.query_one("#contracts", DataTable)
         table.clear()
