@@ -13,8 +13,7 @@ from textual.widgets import DataTable
 from game.engine import economy
 from game.engine.state import RUN_PRETRAIN
 from game.play import decisions as dec
-from game.play import words
-from game.play import guide, intel, market, views
+from game.play import guide, intel, market, views, words
 from game.play.session import LowRunway, Refused, Session
 from game.tui.app import AgiRaceApp
 from game.tui.screens import ConfirmScreen, DealsScreen, HandoverScreen, HQScreen, MarketScreen, TitleScreen
