@@ -29,7 +29,7 @@ from game.play.views import (
     site_views,
 )
 from game.play.words import money as usd
-from game.play.words import plural
+from game.play.words import plural, share_up
 
 if TYPE_CHECKING:
     from game.play.session import Session
@@ -129,7 +129,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             Alert(
                 "investment",
                 f"{invest.name} would invest up to {usd(invest.usd)} for "
-                f"{invest.share:.1%} of your revenue (d)",
+                f"{share_up(invest.share):.1f}% of your revenue (d)",
                 "information",
             )
         )

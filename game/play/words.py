@@ -16,6 +16,18 @@ def cents_up(usd: float) -> float:
     return math.ceil(usd * 100 - 1e-9) / 100
 
 
+def share_up(share: float) -> float:
+    """A share of revenue a partner asks, as a percent to 0.1 rounded up: the share that
+    meets it (the message, the alert and the filled-in form say the same)."""
+    return math.ceil(share * 1000 - 1e-9) / 10
+
+
+def billions_down(usd: float) -> float:
+    """An amount a partner would put in, in billions to 0.01 rounded down: asking for it
+    is not asking for more than it would give."""
+    return math.floor(usd / 1e7 + 1e-9) / 100
+
+
 def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> str:
     """One partner's answer to lab `lab` in game `b`, in its own words."""
     cat = p.catalog
@@ -40,10 +52,10 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
                 deals.OK,
             ): f"{who}: Agreed. ${invest / 1e9:,.1f}B for {share:.1%} of your revenue.",
             (deals.COUNTER, deals.SHARE): (
-                f"{who}: We can put in ${float(ans.invest[b, lab]) / 1e9:,.1f}B, not ${invest / 1e9:,.1f}B, "
-                f"for {share:.1%} of your revenue."
+                f"{who}: We can put in ${billions_down(float(ans.invest[b, lab])):,.2f}B, not "
+                f"${invest / 1e9:,.2f}B, for {share_up(share):.1f}% of your revenue."
                 if ans.invest[b, lab] < invest
-                else f"{who}: For that money we need {share:.1%} of your revenue."
+                else f"{who}: For that money we need {share_up(share):.1f}% of your revenue."
             ),
             (deals.REJECT, deals.NOT_INVESTOR): f"{who} does not invest in your lab.",
             (deals.REJECT, deals.TOO_SOON): (

@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from game.play import decisions, market, views
 from game.play.decisions import Refused
-from game.play.words import cents_up, plural
+from game.play.words import billions_down, cents_up, plural, share_up
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -58,10 +58,9 @@ class DealsScreen(FormScreen):
             yield Label(f"Or ask {invest.name} to invest, for a share of your revenue:")
             with Horizontal(classes="row split"):
                 yield Label("invest $")
-                yield number("invest", f"{math.floor(invest.usd / 1e7) / 100:g}B", tooltip="USD to ask for")
+                yield number("invest", f"{billions_down(invest.usd):g}B", tooltip="USD to ask for")
                 yield Label("for % of revenue")
-                share = math.ceil(invest.share * 1000 - 1e-9) / 10
-                yield number("share", f"{share:g}", tooltip="% of your revenue offered")
+                yield number("share", f"{share_up(invest.share):g}", tooltip="% of your revenue offered")
                 yield Button(f"Ask {invest.name}", id="ask-invest", compact=True)
             self.investor: str | None = invest.partner
         else:
@@ -145,7 +144,7 @@ class DealsScreen(FormScreen):
             elif invest.now:
                 lines.append(
                     f"  {invest.name} would invest up to {money(invest.usd)} now, for "
-                    f"{invest.share:.1%} of your revenue."
+                    f"{share_up(invest.share):.1f}% of your revenue."
                 )
         self.show("partners", "\n".join(lines))
         table = self.query_one("#contracts", DataTable)
@@ -218,7 +217,7 @@ class DealsScreen(FormScreen):
             return
         words = reply.words
         if reply.answer == "counter":  # a counter names the amount and share it would take
-            self.fill(invest=f"{reply.invest / 1e9:.2f}B", share=f"{math.ceil(reply.share * 1000) / 10:.1f}")
+            self.fill(invest=f"{billions_down(reply.invest):g}B", share=f"{share_up(reply.share):g}")
             words += "  (their terms are filled in: ask again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
