@@ -495,7 +495,7 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
     terms = views.investment_terms(s, OPENAI)
     assert terms.now and terms.usd > 1e9 and 0 < terms.share < 0.2
     said = {a.key: a.text for a in intel.alerts(s, OPENAI)}
-    assert said["investment"] == f"Microsoft would invest up to {words.money(terms.usd)} for {terms.share:.1%} of your revenue (d)"
+    assert said["investment"] == f"Microsoft would invest up to {words.money(terms.usd)} for {words.share_up(terms.share):.1f}% of your revenue (d)"
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("d")
@@ -506,3 +506,48 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
     assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(terms.share, abs=1e-3)
     assert int(s.world.last_invest_week[0, OPENAI]) == due
     assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
+
+
+async def test_microsofts_counter_says_the_share_the_form_fills_in():
+    """A playtester read 'we need 5.2% of your revenue' with 5.3 filled in, and the deal
+    was signed at 5.3%: the counter, the form and the deal say one share."""
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    p = s.params
+    due = int(s.world.last_invest_week[0, OPENAI]) + int(p.partner_invest_every[p.partner_ids.index("microsoft")])
+    s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        fill(pilot, invest="5B", share="1")
+        await press_button(pilot, "ask-invest")
+        said = s.news[-1].text
+        asked = app.screen.query_one("#share").value
+        assert f"we need {asked}% of your revenue" in said, (said, asked)
+        await press_button(pilot, "ask-invest")
+        reply = [n.text for n in s.news if n.private][-1]
+        assert reply.startswith(f"Microsoft: Agreed. $5.0B for {asked}% of your revenue")
+    assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(float(asked) / 100)
+
+
+def test_a_players_deals_are_news_and_a_loaded_game_keeps_its_talks(tmp_path):
+    """A playtester took Microsoft's $10B and signed with Oracle, saved and loaded: the
+    news had neither. A signed deal is public news (as the AI's are); a partner's answers
+    stay the lab's own; a loaded game has both, in order."""
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    p = s.params
+    due = int(s.world.last_invest_week[0, OPENAI]) + int(p.partner_invest_every[p.partner_ids.index("microsoft")])
+    while s.week < due:
+        s.end_week()
+    s.offer(OPENAI, {"partner": "microsoft", "invest": 5e9, "share": 0.01})  # countered
+    s.offer(OPENAI, {"partner": "microsoft", "invest": 5e9, "share": 0.3})  # accepted
+    s.offer(OPENAI, {"partner": "oracle", "gpu": "H100", "count": 10_000, "start": s.week, "weeks": 52, "price": 4.0})
+    s.end_week()
+    mine = [n.text for n in s.news if n.week == due and n.private]
+    public = [n.text for n in s.news if n.week == due and not n.private]
+    assert len(mine) == 3 and mine[1].startswith("Microsoft: Agreed.") and mine[2].startswith("Oracle: Deal.")
+    assert "Microsoft invests $5.00B in OpenAI for a share of its revenue." in public
+    assert "OpenAI rents 10,000 GPUs from Oracle." in public
+    assert not any(n.seen_by(XAI) for n in s.news if n.text in mine)
+    loaded = Session.load(s.save(tmp_path / "g.toml"))
+    assert [(n.week, n.text, n.private) for n in loaded.news] == [(n.week, n.text, n.private) for n in s.news]

@@ -14,10 +14,10 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog, EventCard
-from game.engine import economy
+from game.engine import deals, economy
 from game.engine.params import Params
 from game.engine.turn import Report
-from game.play.words import money, refusals
+from game.play.words import money, offer_message, refusals
 
 # kinds
 RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESULT, NOTE = (
@@ -114,3 +114,20 @@ def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
         return card.text.format(**fields)
     except (KeyError, IndexError, ValueError):
         return card.text
+
+
+def talk_news(p: Params, catalog: Catalog, week: int, a: Any, ans: Any, lab: int) -> list[NewsItem]:
+    """One round of talks in `week` (B = 1): the partner's answer, the lab's alone, and, if
+    a deal is signed, the news everyone reads (an investment, or a rental of more GPUs,
+    said as the week's news says it of a lab the AI plays)."""
+    out = [NewsItem(week, offer_message(p, a, ans, 0, lab), DEAL, lab, private=True)]
+    if int(ans.answer[0, lab]) != deals.ACCEPT:
+        return out
+    name = catalog.lab(p.lab_ids[lab]).name
+    partner = catalog.partners[int(a.offer_partner[0, lab])].name
+    if ans.invest[0, lab] > 0:
+        text = f"{partner} invests {money(float(ans.invest[0, lab]))} in {name} for a share of its revenue."
+        out.append(NewsItem(week, text, RAISE, lab))
+    elif ans.count[0, lab] > 0:
+        out.append(NewsItem(week, f"{name} rents {int(ans.count[0, lab]):,} GPUs from {partner}.", RENTAL, lab))
+    return out

@@ -11,16 +11,16 @@ import numpy as np
 from game.catalog import Catalog
 from game.engine import policies
 from game.engine.state import World, array_fields
-from game.engine.turn import Report
+from game.play.news import NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
 from game.saves import SaveError, Scenario, initial_world, load_scenario, log_actions, scenario_params
 
 
-def replayed(save: Scenario, catalog: Catalog, reports: list[Report] | None = None) -> Iterator[World]:
+def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = None) -> Iterator[World]:
     """The worlds of a save's game week by week, from the scenario it started from to the
-    save's week, its log played for the people and the AI for everyone else (each week's
-    report appended to `reports` if given: the news). Raises SaveError if the origin
-    cannot start this game."""
+    save's week, its log played for the people and the AI for everyone else (the news of
+    its talks and weeks appended to `news` if given, as the game said it). Raises
+    SaveError if the origin cannot start this game."""
     origin = load_scenario(save.origin, catalog)
     params = scenario_params(save, catalog)
     if origin.lab_ids != save.lab_ids or origin.meta.start_date != save.meta.start_date:
@@ -38,11 +38,14 @@ def replayed(save: Scenario, catalog: Catalog, reports: list[Report] | None = No
         for entry in entries:
             lab = params.lab_ids.index(entry["lab"])
             for offer in entry.get("offers", []):
-                world, _, _ = talk(world, lab, offer)
+                week = int(world.week[0])
+                world, answers, asked = talk(world, lab, offer)
+                if news is not None:
+                    news.extend(talk_news(params, catalog, week, asked, answers, lab))
         logged, covered = log_actions(world, entries)
         world, report = play_week(world, ctl, logged, covered)
-        if reports is not None:
-            reports.append(report)
+        if news is not None:
+            news.extend(week_news(params, catalog, report, params.human))
         yield world
 
 

@@ -23,9 +23,9 @@ from game.engine import codes, compute, deals, economy, policies, turn
 from game.engine.state import END_REASONS, RUN_PRETRAIN, World
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
-from game.play.news import NOTE, RESULT, NewsItem, week_news
+from game.play.news import NOTE, RESULT, NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
-from game.play.words import money, offer_message, refusals
+from game.play.words import money, refusals
 from game.saves import (
     SaveError,
     Scenario,
@@ -144,15 +144,14 @@ class Session:
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
         session = cls._start(scn, catalog, list(scn.log))
-        reports: list[turn.Report] = []
+        news: list[NewsItem] = []
         try:
-            worlds = list(replayed(scn, catalog, reports)) if scn.log else []
+            worlds = list(replayed(scn, catalog, news)) if scn.log else []
         except SaveError:
             worlds = []
         if len(worlds) > 1 and not differences(worlds[-1], session.world):
             session.history = [history_point(session.params, w) for w in worlds]
-            p = session.params
-            session.news = [item for r in reports for item in week_news(p, catalog, r, p.human)]
+            session.news = news
         return session
 
     @classmethod
@@ -298,11 +297,11 @@ class Session:
                 raise Refused(f"{key} must be between 0 and {hi:g}")
         self.world, ans, a = talk(self.world, lab, offer)
         self.rounds.setdefault(lab, []).append(dict(offer))
-        words = offer_message(p, a, ans, 0, lab)
-        self.news.append(NewsItem(self.week, words, "deal", lab, private=True))
+        said = talk_news(p, self.catalog, self.week, a, ans, lab)
+        self.news.extend(said)
         return OfferReply(
             answer=deals.ANSWERS[int(ans.answer[0, lab])],
-            words=words,
+            words=said[0].text,
             count=int(ans.count[0, lab]),
             price=float(ans.price[0, lab]),
             share=float(ans.share[0, lab]),
