@@ -551,3 +551,14 @@ def test_a_players_deals_are_news_and_a_loaded_game_keeps_its_talks(tmp_path):
     assert not any(n.seen_by(XAI) for n in s.news if n.text in mine)
     loaded = Session.load(s.save(tmp_path / "g.toml"))
     assert [(n.week, n.text, n.private) for n in loaded.news] == [(n.week, n.text, n.private) for n in s.news]
+
+
+def test_an_events_one_week_is_one_week(catalog, params):
+    """A playtester read 'lose grid power for 1 weeks'."""
+    from game.play.news import event_text
+
+    card = next(c for c in catalog.events if c.id == "texas-heat")
+    assert event_text(card, params, XAI, 1.0).endswith("lose grid power for 1 week.")
+    assert event_text(card, params, XAI, 2.0).endswith("lose grid power for 2 weeks.")
+    slip = next(c for c in catalog.events if "{value} more weeks" in c.text)
+    assert "1 more week." in event_text(slip, params, XAI, 1.0)

@@ -8,6 +8,7 @@ to show an item by these fields, never by reading its text.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -111,9 +112,10 @@ def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
         "partner": effect.partner,
     }
     try:
-        return card.text.format(**fields)
+        text = card.text.format(**fields)
     except (KeyError, IndexError, ValueError):
         return card.text
+    return re.sub(r"\b1 (more )?weeks\b", r"1 \1week", text)  # "for 1 week", "1 more week"
 
 
 def talk_news(p: Params, catalog: Catalog, week: int, a: Any, ans: Any, lab: int) -> list[NewsItem]:
