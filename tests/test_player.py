@@ -562,3 +562,20 @@ def test_an_events_one_week_is_one_week(catalog, params):
     assert event_text(card, params, XAI, 2.0).endswith("lose grid power for 2 weeks.")
     slip = next(c for c in catalog.events if "{value} more weeks" in c.text)
     assert "1 more week." in event_text(slip, params, XAI, 1.0)
+
+
+async def test_a_booked_round_ends_the_round_alert_and_the_dashboard_says_when_its_cash_comes():
+    """A playtester booked a $10B round and still read 'Investors would put in up to $10.0B'
+    and 'next round now'; a week later, 'next round 10 Feb 2025' with no word of the round
+    under way."""
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    assert any(a.key == "round" for a in intel.alerts(s, OPENAI))
+    s.decide(OPENAI, dec.RaiseRound(views.money_view(s, OPENAI).largest), confirmed=True)
+    assert not any(a.key == "round" for a in intel.alerts(s, OPENAI))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "a round in this week's orders" in text(pilot, "status")
+        await pilot.press("n")
+        await pilot.pause()
+        m = views.money_view(s, OPENAI)
+        assert f"round due {m.closing_date:%d %b %Y}" in text(pilot, "status")

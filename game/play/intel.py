@@ -114,7 +114,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             )
         )
     money = money_view(session, lab)
-    if money.round_ready and money.largest > 0:
+    if money.round_ready and money.largest > 0 and not any(d.kind == "raise" for d in session.book(lab)):
         out.append(
             Alert(
                 "round",

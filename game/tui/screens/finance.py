@@ -25,7 +25,7 @@ class FinanceScreen(FormScreen):
         yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9")
 
     def on_mount(self) -> None:
-        self.query_one("#pnl", DataTable).add_columns("last week", "in", "out")
+        self.query_one("#pnl", DataTable).add_columns("last week's P&L", "in", "out")
         super().on_mount()
 
     def refresh_view(self) -> None:

@@ -96,7 +96,13 @@ class HQScreen(GameScreen):
             pending = (
                 f" ({money(v.pending)} ordered)" if v.pending > 0 else f" (+{money(-v.pending)} coming in)"
             )
-        next_round = "now" if v.next_round <= v.date else day(v.next_round)
+        m = views.money_view(s, lab)
+        if any(d.kind == "raise" for d in s.book(lab)):
+            next_round = "a round in this week's orders"
+        elif m.closing_date is not None:
+            next_round = f"{money(m.closing)} round due {day(m.closing_date)}"
+        else:
+            next_round = "next round " + ("now" if v.next_round <= v.date else day(v.next_round))
         c = v.compute
         total = sum(c.values())
         uses = ("train", "serve", "research")
@@ -120,7 +126,7 @@ class HQScreen(GameScreen):
                 )
             ),
             plain(f"Value {money(v.valuation)} · your share {v.share:.1%} · debt {money(v.debt)}"),
-            plain(f"Users {count(v.users)} · revenue ~{money(v.revenue)}/wk (4-wk avg) · next round {next_round}"),
+            plain(f"Users {count(v.users)} · revenue ~{money(v.revenue)}/wk · {next_round}"),
             plain(f"Compute {flops(total)} ({split})"),
             plain(
                 f"GPUs {count(v.gpus)} working · {count(v.warehouse)} in the warehouse · "
@@ -133,7 +139,8 @@ class HQScreen(GameScreen):
             "Cash: what you have; orders this week are paid when the week ends. Burn: weekly running "
             "costs (power, rent, people, interest, halls being built) less revenue (a 4-week average). Runway: weeks of "
             "cash and credit at this burn. Value: what investors think the lab is worth; your share "
-            "of it is your stake (it counts in your score)."
+            "of it is your stake (it counts in your score). Revenue: the last 4 weeks' average. Round: "
+            "when investors hear your next one, or the one under way and when its cash is in hand."
         )
         found = intel.alerts(s, lab)
         lines = [styled(f"[{SEVERITY[a.severity]}]! $t[/]", t=a.text) for a in found[:5]]
