@@ -292,6 +292,7 @@ def on_a_terminal(*argv, stdout_tty=False, env=None, timeout=120):
     return code, reading[out_fd].decode(), reading[err_main].decode()
 
 
+@pytest.mark.long
 def test_long_work_shows_a_progress_bar_on_a_terminal_and_nothing_piped(tmp_path):
     argv = ["simulate", *COLOSSUS, "--runs", "24", "--seed", "1", "--chunk", "8", "--weeks", "60"]
     code, out, err = on_a_terminal(*argv, env={"AGI_RACE_HOME": str(tmp_path)})

@@ -31,6 +31,7 @@ def test_the_same_seed_gives_the_same_json(capsys):
     assert c["games"] != a["games"]
 
 
+@pytest.mark.long
 def test_games_are_the_same_alone_in_a_batch_of_10_and_of_1000(colossus, catalog):
     big = simulate(colossus, catalog, runs=1000, seed=3, weeks=WEEKS).games
     small = simulate(colossus, catalog, runs=10, seed=3, weeks=WEEKS).games

@@ -7,6 +7,7 @@ import json
 
 import attrs
 import numpy as np
+import pytest
 
 from game.cli import main
 from game.engine import forecast, policies, turn
@@ -61,18 +62,19 @@ def test_forecast_command(tmp_path, capsys):
     )
 
 
+@pytest.mark.long
 def test_futures_played_in_parts_combine_into_the_same_forecast(catalog, colossus, params):
     """Ranges of futures played apart (as workers do) give the one-run forecast exactly."""
     ctl = policies.make_controllers(catalog, params)
     world = initial_world(colossus, params, 1, seed=1)
     for _ in range(120):  # close enough to the end that futures reach AGI
         world, _ = turn.step(world, policies.decide(world, ctl))
-    whole = forecast.run(world, ctl, 300, seed=2)
+    whole = forecast.run(world, ctl, 120, seed=2)
     parts = forecast.Forecast.combine(
         [
-            forecast.run(world, ctl, 100, seed=2),
-            forecast.run(world, ctl, 150, seed=2, first=100),
-            forecast.run(world, ctl, 50, seed=2, first=250),
+            forecast.run(world, ctl, 40, seed=2),
+            forecast.run(world, ctl, 60, seed=2, first=40),
+            forecast.run(world, ctl, 20, seed=2, first=100),
         ]
     )
     assert whole.agi_weeks.size > 0

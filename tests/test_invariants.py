@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,6 +107,7 @@ def test_invariants_hold_under_any_actions(colossus, params, data, seed, start):
         world = after
 
 
+@pytest.mark.long
 def test_invariants_hold_through_whole_games_played_by_the_ai(colossus, params, catalog):
     world = initial_world(colossus, params, 24, seed=11)
     ctl = policies.make_controllers(catalog, params)

@@ -157,6 +157,7 @@ TEXTS = ["1e26", "-5", "nan", "[red]x", "[/]", "9" * 50, "5B", "0", "", "  ", "1
 RANDOM_SEED = int(os.environ.get("AGI_RACE_KEYS_SEED", "1"))  # set it to explore other runs
 
 
+@pytest.mark.long
 async def test_random_keys_and_pastes_never_crash(monkeypatch):
     """A seeded run of 200 random keys, typed text and pastes over the game's screens;
     any exception in the app fails it (run_test raises it)."""
