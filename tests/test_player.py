@@ -579,3 +579,23 @@ async def test_a_booked_round_ends_the_round_alert_and_the_dashboard_says_when_i
         await pilot.pause()
         m = views.money_view(s, OPENAI)
         assert f"round due {m.closing_date:%d %b %Y}" in text(pilot, "status")
+
+
+def test_a_released_model_says_what_its_compute_promised():
+    """A playtester's run said '-> 26.80' to the end and shipped at 26.65 with no word why:
+    the player's release news says what the compute promised and how it came out."""
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    while not any(n.kind == "release" and n.lab == OPENAI for n in s.news):
+        s.end_week()
+    item = next(n for n in s.news if n.kind == "release" and n.lab == OPENAI)
+    m = re.fullmatch(
+        r"OpenAI releases a model at capability (\d+\.\d\d) \(its compute promised (\d+\.\d\d): "
+        r"it came out (\d\.\d\d) (better|worse)\)\.",
+        item.text,
+    )
+    assert m, item.text
+    got, promised, off = float(m[1]), float(m[2]), float(m[3])
+    assert abs(got - promised) == pytest.approx(off, abs=0.011) and off <= 2.5 * 0.12 + 0.01
+    assert (m[4] == "better") == (got >= promised)
+    rivals = [n.text for n in s.news if n.kind == "release" and n.lab != OPENAI]
+    assert all("promised" not in t for t in rivals)  # a rival's plan is not the player's to know

@@ -85,9 +85,10 @@ def advance(
     train_useful_flops: np.ndarray,
     train_gpus: np.ndarray,
     fault_draw: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One week of pretraining and post-training. Returns (released (B, L) bool,
-    capability released (B, L), hours lost to faults (B, L))."""
+    capability released (B, L), the capability its compute promised before the run's
+    noise (B, L), hours lost to faults (B, L))."""
     # Post-training first, so a run that finishes pretraining this week gets its full
     # post-training time.
     post = s.run_phase == RUN_POST
@@ -104,12 +105,14 @@ def advance(
     post_weeks = p.rules.training.post_training_weeks
     if post_weeks == 0:
         ship = ship | finished
-    cap = capability(s.run_flop, s.run_software)
+    cap = planned = capability(s.run_flop, s.run_software)
     noise = p.rules.training.capability_noise
     if noise > 0 and ship.any():
         z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
         cap = cap + noise * np.clip(z, -2.5, 2.5)
-    released_cap = np.where(ship, cap, -np.inf).max(-1)
+    best = np.argmax(np.where(ship, cap, -np.inf), axis=-1)[..., None]  # the run released
+    released_cap = np.take_along_axis(cap, best, -1)[..., 0]
+    released_planned = np.take_along_axis(planned, best, -1)[..., 0]
     released = ship.any(-1)
     s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)
 
@@ -121,7 +124,7 @@ def advance(
     s.run_software = np.where(ship, 0.0, s.run_software)  # an empty slot is all zeros
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
     hours = np.where(n_active > 0, hours_lost, 0.0)
-    return released, np.where(released, released_cap, 0.0), hours
+    return released, np.where(released, released_cap, 0.0), np.where(released, released_planned, 0.0), hours
 
 
 def finish_weeks(remaining: np.ndarray, rate: float) -> np.ndarray:

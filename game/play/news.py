@@ -52,7 +52,14 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
         name = catalog.lab(p.lab_ids[lab]).name
         mine = bool(human[lab])
         if r.released[0, lab]:
-            text = f"{name} releases a model at capability {r.released_capability[0, lab]:.2f}."
+            got = float(r.released_capability[0, lab])
+            text = f"{name} releases a model at capability {got:.2f}."
+            if mine:  # the player knows what its compute promised: say how it turned out
+                off = got - float(r.released_planned[0, lab])
+                text = text[:-1] + (
+                    f" (its compute promised {got - off:.2f}: it came out {abs(off):.2f} "
+                    f"{'better' if off >= 0 else 'worse'})."
+                )
             out.append(NewsItem(week, text, RELEASE, lab, urgent=True))
         if mine and r.delivered[0, lab].sum():
             out.append(

@@ -59,7 +59,7 @@ class HQScreen(GameScreen):
                             styled("[b]The last year[/b] (each row on its own scale)"),
                             markup=False,
                         )
-                        yield Trend("capability", [], lambda x: f"{x:.2f}", id="trend-you")
+                        yield Trend("your model", [], lambda x: f"{x:.2f}", id="trend-you")
                         yield Trend("rival", [], lambda x: f"{x:.2f}", id="trend-rival")
                         yield Trend("compute", [], flops, id="trend-compute")
                         yield Trend("cash", [], money, id="trend-cash")
@@ -196,12 +196,12 @@ class HQScreen(GameScreen):
                 )
                 lines.append(
                     plain(
-                        f"train {flop(r.flop)} -> {r.capability:.2f}: {bar(r.progress, 10)} {r.progress:.0%}, {eta}"
+                        f"train {flop(r.flop)} -> ~{r.capability:.2f}: {bar(r.progress, 10)} {r.progress:.0%}, {eta}"
                     )
                 )
             else:
                 lines.append(
-                    plain(f"post-training -> {r.capability:.2f}: ships in {weeks(r.post_weeks_left or 0)}")
+                    plain(f"post-training -> ~{r.capability:.2f}: ships in {weeks(r.post_weeks_left or 0)}")
                 )
         planned = [d for d in self.session.book(self.lab) if d.kind == "run"]
         for d in planned:
@@ -235,12 +235,12 @@ class HQScreen(GameScreen):
         s, lab = self.session, self.lab
         history = s.history[-52:]
         rivals = [i for i in range(s.params.n_labs) if i != lab]
-        self.query_one("#trend-you", Trend).show("capability", [h["capability"][lab] for h in history])
+        self.query_one("#trend-you", Trend).show("your model", [h["capability"][lab] for h in history])
         trend = self.query_one("#trend-rival", Trend)
         trend.display = bool(rivals)
         if rivals:
             best = max(rivals, key=lambda i: history[-1]["capability"][i])
-            trend.show(short(s.lab_name(best)), [h["capability"][best] for h in history])
+            trend.show(f"{short(s.lab_name(best))} model"[:12], [h["capability"][best] for h in history])
         for key in ("compute", "cash", "users"):
             self.query_one(f"#trend-{key}", Trend).show(key, [h[key][lab] for h in history])
 

@@ -55,17 +55,19 @@ class TrainingScreen(FormScreen):
         lines = [
             f"Best model {v.best_model:.2f} (AGI somewhere in {v.agi_low:.1f}-{v.agi_high:.1f}); software {v.software:+.2f}"
         ]
+        noise = self.session.params.rules.training.capability_noise
         for r in v.runs:
+            about = f"about {r.capability:.2f} (+-{noise:.2f})"
             if r.phase == "training":
                 eta = (
                     "never at today's compute"
                     if r.eta_weeks is None or math.isinf(r.eta_weeks)
                     else f"~{weeks(r.eta_weeks)} left"
                 )
-                lines.append(f"  training {flop(r.flop)} -> {r.capability:.2f}: {r.progress:.0%}, {eta}")
+                lines.append(f"  training {flop(r.flop)} -> {about}: {r.progress:.0%}, {eta}")
             else:
                 lines.append(
-                    f"  post-training -> {r.capability:.2f}: ships in {weeks(r.post_weeks_left or 0)}"
+                    f"  post-training -> {about}: ships in {weeks(r.post_weeks_left or 0)}"
                 )
         if not v.runs:
             lines.append("  no run under way")

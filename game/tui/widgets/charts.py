@@ -16,7 +16,7 @@ class Trend(Horizontal):
 
     DEFAULT_CSS = """
     Trend { height: 1; }
-    Trend > .trend-title { width: 12; }
+    Trend > .trend-title { width: 13; }
     Trend > Sparkline { width: 1fr; min-width: 10; }
     Trend > .trend-value { width: auto; padding-left: 1; }
     """
