@@ -599,3 +599,30 @@ def test_a_released_model_says_what_its_compute_promised():
     assert (m[4] == "better") == (got >= promised)
     rivals = [n.text for n in s.news if n.kind == "release" and n.lab != OPENAI]
     assert all("promised" not in t for t in rivals)  # a rival's plan is not the player's to know
+
+
+async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_weeks_orders():
+    """A playtester read 'you grow a few % a week' while his budget hired no one for 40
+    weeks; and after booking a 60/30/20 split, the form showed 45/40 again and 'Set split'
+    replaced his order with today's split."""
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert "is spent: raise it to hire" in text(pilot, "people")
+        fill(pilot, train="60", infer="30", research="20", staff="60M")
+        await press_button(pilot, "set-split")
+        await press_button(pilot, "set-staff")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        form = {k: app.screen.query_one(f"#{k}").value for k in ("train", "infer", "research", "staff")}
+        assert form == {"train": "55", "infer": "27", "research": "18", "staff": "60M"}
+        assert "you hire toward" in text(pilot, "people")
+    s.end_week()
+    w = s.world
+    payroll = float(w.staff[0, OPENAI]) * views.people_view(s, OPENAI).wage
+    s.world = attrs.evolve(w, staff_usd_week=np.where(np.arange(w.cash.shape[1]) == OPENAI, payroll / 2, w.staff_usd_week))
+    assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s, OPENAI))

@@ -25,6 +25,7 @@ from game.play.views import (
     investment_terms,
     lab_view,
     money_view,
+    people_view,
     run_schedule,
     site_views,
 )
@@ -123,6 +124,18 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "information",
             )
         )
+    people = people_view(session, lab)
+    budget = next(
+        (float(getattr(d, "usd_week", 0.0)) for d in reversed(session.book(lab)) if d.kind == "staff"),
+        people.budget,
+    )
+    slack = float(session.params.rules.talent.layoff_slack)
+    if people.staff > 0 and people.wage > 0 and not session.over:
+        payroll = people.staff * people.wage
+        if payroll > budget * (1.0 + slack):
+            over = payroll / max(budget, 1.0) - 1.0
+            text = f"Payroll {usd(payroll)}/wk is {over:.0%} over your people budget: layoffs come (t)"
+            out.append(Alert("people", text, "warning"))
     invest = investment_terms(session, lab)
     if invest is not None and invest.now and invest.usd > 0:
         out.append(
