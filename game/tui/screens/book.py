@@ -46,6 +46,8 @@ class BookScreen(GameScreen):
             table.add_row(str(line.index + 1), money(-line.cost), arrives, line.label, key=str(line.index))
         v = views.lab_view(s, lab)
         preview = s.preview(lab)
+        works = v.cash + preview.spend - preview.cash_after  # halls under construction, paid weekly
+        building = f" and this week's work on halls under way {money(works)}" if works >= 0.5e6 else ""
         if lines:
             self.show(
                 "totals",
@@ -55,11 +57,14 @@ class BookScreen(GameScreen):
                     if preview.spend <= 0
                     else f"bring in {money(preview.spend)}"
                 )
-                + f" this week; with halls being built you keep {money(preview.cash_after)} before the week's "
+                + f" this week{building}; you keep {money(preview.cash_after)} before the week's "
                 f"revenue and running costs. Runway after them: {weeks(preview.runway_weeks)}.",
             )
         else:
-            self.show("totals", "Nothing decided yet this week (m, s, t, c, d add decisions).")
+            self.show(
+                "totals",
+                "Nothing decided yet this week (m, s, t and c add decisions; deals, d, are signed at once).",
+            )
         orders = self.query_one("#orders", DataTable)
         orders.clear()
         for o in views.orders_view(s, lab):

@@ -19,7 +19,9 @@ Each turn is a week. Put the week's decisions in your order book from the screen
 then press n to end the week (f fast-forwards until something needs you; f again stops).
 The first lab to release a model at the AGI capability wins; run out of cash and credit
 and you are out. Every decision shows what it costs before you make it; b lists the
-week's decisions with their cost, and any can be cancelled until the week ends.
+week's decisions with their cost, and any can be cancelled until the week ends. Deals
+(d) are talks, not orders: a partner answers at once, each offer costs patience, and a
+signed deal or investment is signed (leaving a contract early costs its penalty).
 
 Capability is log10 of a model's effective compute (GPT-4 is 25.3). Effective compute is
 the run's FLOP times your software efficiency when it started; research raises that ~3x a
