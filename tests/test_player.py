@@ -626,3 +626,15 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
     payroll = float(w.staff[0, OPENAI]) * views.people_view(s, OPENAI).wage
     s.world = attrs.evolve(w, staff_usd_week=np.where(np.arange(w.cash.shape[1]) == OPENAI, payroll / 2, w.staff_usd_week))
     assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s, OPENAI))
+
+
+async def test_after_an_order_the_markets_preview_is_of_another_order():
+    """A playtester read 'delivered around 19 May 2025' under the confirmation's '05 May
+    2025': the preview had become the next order's, queued behind his."""
+    app = AgiRaceApp(session=Session.new("2024-07-colossus"))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert not text(pilot, "preview").startswith("Another order")
+        await confirm(pilot)
+        assert text(pilot, "preview").startswith("Another order, after your 1 order via Dell this week: ")

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from game.play import decisions, market
+from game.play.words import plural
 from game.tui.format import count, day, money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import choice, number, row
@@ -78,7 +79,11 @@ class MarketScreen(FormScreen):
             if d.count > left
             else f" NVIDIA has {count(left)} left this quarter{booked}."
         )
-        return (
+        # Orders through one integrator queue together: after one is booked, this is another.
+        ahead = [b for b in self.session.book(self.lab) if isinstance(b, decisions.BuyGpus) and b.vendor == d.vendor]
+        vendor = next(v.name for v in self.session.params.catalog.integrators if v.id == d.vendor)
+        another = f"Another order, after your {plural(len(ahead), 'order')} via {vendor} this week: " if ahead else ""
+        return another + (
             f"{money(q['unit'])} a GPU in servers: {money(q['total'])} for {count(d.count)}. Needs {mw(q['mw'])} "
             f"of powered halls. Lead time {weeks(q['lead_weeks'])}{queue}: delivered around "
             f"{day(q['arrive_date'])}.{short}"

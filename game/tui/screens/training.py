@@ -116,9 +116,10 @@ class TrainingScreen(FormScreen):
         worse = ": no better than your best model" if cap <= best else ""
         booked = sum(d.kind == "run" for d in s.book(lab))
         beside = f" and the {plural(booked, 'run')} in this week's orders" if booked else ""
+        another = f"Another run, beside your {plural(booked, 'run')} this week: " if booked else ""
         going = sum(r.phase == "training" for r in views.lab_view(s, lab).runs)
         shared = f" Your {plural(going, 'run')} under way will share the compute and slow down." if going else ""
-        return (
+        return another + (
             f"{flop(c)}: {when} (with this week's split{beside}) + {weeks(post)} of post-training; "
             f"capability about {cap:.2f} (+-{noise:.2f}) at today's software (research adds to it), "
             f"your best now {best:.2f}{worse}.{shared}"
