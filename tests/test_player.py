@@ -638,3 +638,30 @@ async def test_after_an_order_the_markets_preview_is_of_another_order():
         assert not text(pilot, "preview").startswith("Another order")
         await confirm(pilot)
         assert text(pilot, "preview").startswith("Another order, after your 1 order via Dell this week: ")
+
+
+async def test_the_deals_gpu_list_holds_what_the_partner_rents_out():
+    """A playtester picked B200 from CoreWeave and was told it rents none, beside a stale
+    price; the list follows the partner and the price follows the list."""
+    app = AgiRaceApp(session=Session.new(humans=("openai",)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        p = app.session.params
+        for partner in p.partner_ids:
+            app.screen.query_one("#partner").value = partner
+            await pilot.pause()
+            k = p.partner_ids.index(partner)
+            offered = [v for _, v in app.screen.query_one("#gpu")._options if isinstance(v, str)]
+            assert offered == [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0]
+            assert app.screen.query_one("#gpu").value == "H100"
+            assert "does not rent out" not in text(pilot, "preview")
+        app.screen.query_one("#partner").value = "microsoft"
+        await pilot.pause()
+        app.screen.query_one("#gpu").value = "A100"  # Microsoft alone rents A100 out
+        await pilot.pause()
+        app.screen.query_one("#partner").value = "oracle"
+        await pilot.pause()
+        assert app.screen.query_one("#gpu").value == "H100"
+        price, discount = market.list_price(app.session, "oracle", "H100", 52)
+        assert app.screen.query_one("#price").value == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"

@@ -33,11 +33,10 @@ class DealsScreen(FormScreen):
         yield row(
             "Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0])
         )
+        self._gpu_ids = self._rented_by(p.partner_ids[0]) or list(p.gpu_ids)
         yield row(
             "GPU",
-            choice(
-                "gpu", [(g.id, g.id) for g in p.catalog.gpus], value=p.gpu_ids[min(1, len(p.gpu_ids) - 1)]
-            ),
+            choice("gpu", [(g, g) for g in self._gpu_ids], value=self._default_gpu(self._gpu_ids)),
         )
         yield row("Count", number("count", "20000"))
         yield row("Start in (weeks)", number("start", "0"))
@@ -103,7 +102,33 @@ class DealsScreen(FormScreen):
         if price > 0:
             self.query_one("#price", Input).value = f"{cents_up(price * (1 - discount)):.2f}"
 
+    def _default_gpu(self, gpus: list[str]) -> str:
+        """The GPU the form starts at: the scenario's second (H100 in 2024) if offered."""
+        ids = self.session.params.gpu_ids
+        usual = ids[min(1, len(ids) - 1)]
+        return usual if usual in gpus else gpus[0]
+
+    def _rented_by(self, partner: str) -> list[str]:
+        p = self.session.params
+        k = p.partner_ids.index(partner)
+        return [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0]
+
     @on(Select.Changed, "#partner")
+    def _partners_gpus(self) -> None:
+        """The GPU list holds what the chosen partner rents out (a playtester picked B200
+        from CoreWeave and was told it rents none); its list price follows."""
+        partner = self.value("partner")
+        if partner not in self.session.params.partner_ids:
+            return
+        rents = self._rented_by(str(partner))
+        gpus = self.query_one("#gpu", Select)
+        current = gpus.value
+        if rents and rents != self._gpu_ids:
+            self._gpu_ids = rents
+            gpus.set_options([(g, g) for g in rents])
+            gpus.value = current if current in rents else self._default_gpu(rents)
+        self._price_from_list()
+
     @on(Select.Changed, "#gpu")
     def _new_terms(self) -> None:
         self._price_from_list()
