@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from game.play import intel
+from game.play import intel, views
 from game.tui import bindings
 from game.tui.format import count, flops, money, rough
 from game.tui.screens.base import GameScreen, plain, styled
@@ -37,10 +37,12 @@ class RivalsScreen(GameScreen):
         for r in intel.rival_views(self.session, self.lab):
             lines.append(
                 styled(
-                    "[b]$name[/b]: best model $cap (AGI $pct of the way)",
+                    "[b]$name[/b]: best model $cap ($pct of GPT-4's $gpt4 to AGI's ~$agi)",
                     name=r.name,
                     cap=f"{r.best_model:.2f}",
                     pct=f"{r.agi_progress:.0%}",
+                    gpt4=f"{views.GPT4_CAPABILITY:.1f}",
+                    agi=f"{self.session.params.agi_capability:.1f}",
                 )
             )
             lines.append(
