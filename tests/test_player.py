@@ -494,6 +494,11 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
     s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
     terms = views.investment_terms(s, OPENAI)
     assert terms.now and terms.usd > 1e9 and 0 < terms.share < 0.2
+    heard = s.world
+    s.world = attrs.evolve(heard, patience=np.zeros_like(heard.patience))  # Microsoft is done talking
+    assert not views.investment_terms(s, OPENAI).now
+    assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
+    s.world = heard
     said = {a.key: a.text for a in intel.alerts(s, OPENAI)}
     assert said["investment"] == f"Microsoft would invest up to {words.money(terms.usd)} for {words.share_up(terms.share):.1f}% of your revenue (d)"
     app = AgiRaceApp(session=s)

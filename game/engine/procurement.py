@@ -299,10 +299,7 @@ def investment(p: Params, s: World, k: dict[str, np.ndarray], alive: np.ndarray)
     cap = np.where(p.partner_invests, p.partner_invest_max[:, None], 0.0)  # (P, L)
     partner = np.broadcast_to(np.argmax(cap, axis=0)[None, :], (B, L))
     granted, share = terms.investment(p, s, partner)
-    due = s.week[:, None] - s.last_invest_week >= p.partner_invest_every[partner]
-    patient = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0] > 0
-    listens = terms.closeness(p, s, partner) >= p.rules.deals.worst_relationship
-    asking = alive & (k["asks_investors"] > 0) & (granted > 0) & due & (s.best_model > 0) & patient & listens
+    asking = alive & (k["asks_investors"] > 0) & (granted > 0) & terms.investment_open(p, s, partner)
     return {
         "asking": asking,
         "partner": partner,

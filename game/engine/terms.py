@@ -57,6 +57,18 @@ def investment(
     return granted, np.clip(share, 0.0, 0.9)
 
 
+def investment_open(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
+    """Whether each lab may ask the partner to invest this week and be heard (B, L): the
+    partner invests in it, its last investment was long enough ago, the lab has a model,
+    and the partner still has patience and the relationship holds (deals.evaluate's
+    rules; it says which failed)."""
+    labs = np.arange(s.cash.shape[1])[None, :]
+    due = s.week[:, None] - s.last_invest_week >= p.partner_invest_every[partner]
+    patient = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0] > 0
+    listens = closeness(p, s, partner) >= p.rules.deals.worst_relationship
+    return p.partner_invests[partner, labs] & due & (s.best_model > 0) & patient & listens
+
+
 def asking_price(
     p: Params, s: State, partner: np.ndarray, gpu: np.ndarray, weeks: np.ndarray | None = None
 ) -> np.ndarray:

@@ -37,7 +37,7 @@ class InvestmentTerms:
     name: str
     usd: float  # the most it would put in this week
     share: float  # of the lab's revenue it would ask for that
-    now: bool  # it would invest this week (two years since its last; the lab has a model)
+    now: bool  # it would hear an ask this week (two years since its last, a model, patience, relations)
 
 
 def investment_terms(session: Session, lab: int) -> InvestmentTerms | None:
@@ -51,8 +51,7 @@ def investment_terms(session: Session, lab: int) -> InvestmentTerms | None:
     partner = np.full(w.cash.shape, k, np.int64)
     usd, share = terms.investment(p, w, partner)
     q = session.catalog.partners[k]
-    due = int(w.last_invest_week[0, lab]) + int(p.partner_invest_every[k])
-    now = session.week >= due and float(w.best_model[0, lab]) > 0
+    now = bool(terms.investment_open(p, w, partner)[0, lab])
     return InvestmentTerms(q.id, q.name, float(usd[0, lab]), float(share[0, lab]), now)
 
 
