@@ -631,6 +631,9 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
     payroll = float(w.staff[0, OPENAI]) * views.people_view(s, OPENAI).wage
     s.world = attrs.evolve(w, staff_usd_week=np.where(np.arange(w.cash.shape[1]) == OPENAI, payroll / 2, w.staff_usd_week))
     assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s, OPENAI))
+    s.decide(OPENAI, dec.SetStaff(0.0))
+    said = [a.text for a in intel.alerts(s, OPENAI) if a.key == "people"]
+    assert len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off (t)")
 
 
 async def test_after_an_order_the_markets_preview_is_of_another_order():
@@ -670,3 +673,21 @@ async def test_the_deals_gpu_list_holds_what_the_partner_rents_out():
         assert app.screen.query_one("#gpu").value == "H100"
         price, discount = market.list_price(app.session, "oracle", "H100", 52)
         assert app.screen.query_one("#price").value == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+
+
+def test_the_books_totals_add_up_in_the_week_a_round_closes():
+    """The book said 'with halls being built you keep ...' and, the week a round closed,
+    counted its cash as negative hall work (review): cash + the decisions - halls under
+    way + a closing round = what you keep."""
+    s = Session.new("2024-07-colossus")
+    s.decide(XAI, dec.RaiseRound(views.money_view(s, XAI).largest), confirmed=True)
+    s.end_week()
+    s.decide(XAI, dec.BuildHalls("dallas", 300), confirmed=True)  # still building when the round closes
+    s.end_week()
+    while s.week < int(s.world.round_close[0, XAI]):
+        s.end_week()
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 1_000), confirmed=True)
+    pv = s.preview(XAI)
+    cash = float(s.world.cash[0, XAI])
+    assert pv.closing > 1e9 and pv.building > 0
+    assert pv.cash_after == pytest.approx(cash + pv.spend - pv.building + pv.closing, rel=1e-9)

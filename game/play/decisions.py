@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import abc
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import numpy as np
@@ -318,6 +318,14 @@ class SetStaff(Decision):
 
     def label(self, p: Params) -> str:
         return f"People budget {money(self.usd_week)} a week"
+
+
+D = TypeVar("D", bound="Decision")
+
+
+def last_of(book: list[Decision], kind: type[D]) -> D | None:
+    """The week's booked setting of a kind (the last one stands), or None."""
+    return next((d for d in reversed(book) if isinstance(d, kind)), None)
 
 
 def book_actions(w: World, books: dict[int, list[Decision]]) -> tuple[Any, np.ndarray]:

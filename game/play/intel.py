@@ -21,6 +21,7 @@ from game.engine.training import agi_range, capability
 from game.play.views import (
     SiteView,
     agi_progress,
+    booked_staff,
     contracts_view,
     investment_terms,
     lab_view,
@@ -125,15 +126,15 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             )
         )
     people = people_view(session, lab)
-    budget = next(
-        (float(getattr(d, "usd_week", 0.0)) for d in reversed(session.book(lab)) if d.kind == "staff"),
-        people.budget,
-    )
+    budget = booked_staff(session, lab)
     slack = float(session.params.rules.talent.layoff_slack)
-    if people.staff > 0 and people.wage > 0 and not session.over:
+    if people.staff >= 1 and people.wage > 0 and not session.over:
         payroll = people.staff * people.wage
-        if payroll > budget * (1.0 + slack):
-            over = payroll / max(budget, 1.0) - 1.0
+        if budget < 1.0:
+            text = f"People budget $0: all {people.staff:,.0f} researchers will be laid off (t)"
+            out.append(Alert("people", text, "warning"))
+        elif payroll > budget * (1.0 + slack):  # research.hire's layoff rule
+            over = payroll / budget - 1.0
             text = f"Payroll {usd(payroll)}/wk is {over:.0%} over your people budget: layoffs come (t)"
             out.append(Alert("people", text, "warning"))
     invest = investment_terms(session, lab)

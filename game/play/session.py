@@ -70,6 +70,8 @@ class Preview:
     runway_weeks: float  # weeks of cash and credit at the burn they leave
     refused: int  # codes.* bits of what the engine would refuse or cut
     world: World = attrs.field(repr=False)  # the state after the dry run
+    building: float = 0.0  # USD paid this week for halls already under construction
+    closing: float = 0.0  # USD a round already under way brings in this week
 
 
 @attrs.frozen
@@ -207,10 +209,17 @@ class Session:
             if len(self._previews) > 64:
                 self._previews.clear()
             after, flows, refused = self._dry_run(lab, book)
-            moved = float(flows[0, lab].sum())
-            base = float(self._dry_run(lab, [])[1][0, lab].sum()) if book else moved
+            base = self._dry_run(lab, [])[1][0, lab] if book else flows[0, lab]
             runway = float(economy.runway_weeks(self.params, after)[0, lab])
-            preview = Preview(moved - base, float(after.cash[0, lab]), runway, int(refused[0, lab]), after)
+            preview = Preview(
+                float(flows[0, lab].sum() - base.sum()),
+                float(after.cash[0, lab]),
+                runway,
+                int(refused[0, lab]),
+                after,
+                building=-float(base[economy.FLOW_INDEX["halls"]]),
+                closing=float(base[economy.FLOW_INDEX["equity"]]),
+            )
             self._previews[key] = preview
             return preview
         return self._previews[key]

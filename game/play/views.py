@@ -414,6 +414,14 @@ class PeopleView:
     pool_free: float  # researchers no lab employs
 
 
+def booked_staff(session: Session, lab: int) -> float:
+    """The people budget this week's orders set, else today's (USD a week)."""
+    from game.play.decisions import SetStaff, last_of
+
+    booked = last_of(session.book(lab), SetStaff)
+    return booked.usd_week if booked is not None else float(session.world.staff_usd_week[0, lab])
+
+
 def people_view(session: Session, lab: int) -> PeopleView:
     from game.engine import research
 

@@ -46,8 +46,11 @@ class BookScreen(GameScreen):
             table.add_row(str(line.index + 1), money(-line.cost), arrives, line.label, key=str(line.index))
         v = views.lab_view(s, lab)
         preview = s.preview(lab)
-        works = v.cash + preview.spend - preview.cash_after  # halls under construction, paid weekly
-        building = f" and this week's work on halls under way {money(works)}" if works >= 0.5e6 else ""
+        building = (
+            f" and this week's work on halls under way {money(preview.building)}" if preview.building >= 0.5e6 else ""
+        )
+        if preview.closing >= 0.5e6:
+            building += f"; a round brings in {money(preview.closing)}"
         if lines:
             self.show(
                 "totals",

@@ -36,7 +36,7 @@ class TrainingScreen(FormScreen):
         book = self.session.book(self.lab)
         # The week's orders are what the form starts from: a split or budget already
         # booked, else today's.
-        booked = next((d for d in reversed(book) if isinstance(d, decisions.SetSplit)), None)
+        booked = decisions.last_of(book, decisions.SetSplit)
         split = booked.shares if booked is not None else v.split
         yield Label("Compute split (%): serve keeps users; research makes FLOPs worth more")
         with Horizontal(classes="row split"):
@@ -51,7 +51,7 @@ class TrainingScreen(FormScreen):
             yield Button("Set split", id="set-split", compact=True)
         with Horizontal(classes="row"):
             yield Label("People $/week", classes="row-label")
-            staff = next((d.usd_week for d in reversed(book) if isinstance(d, decisions.SetStaff)), v.staff_usd_week)
+            staff = views.booked_staff(self.session, self.lab)
             yield number("staff", f"{staff / 1e6:.0f}M", tooltip="your people budget a week")
             yield Button("Set budget", id="set-staff", compact=True)
 
@@ -78,20 +78,20 @@ class TrainingScreen(FormScreen):
             lines.append("  no run under way")
         self.show("run-list", "\n".join(lines))
         people = views.people_view(self.session, self.lab)
-        book = self.session.book(self.lab)
-        budget = next((d.usd_week for d in reversed(book) if isinstance(d, decisions.SetStaff)), people.budget)
+        budget = views.booked_staff(self.session, self.lab)
         aim = budget / people.wage if people.wage > 0 else people.staff
-        if people.staff + 0.5 >= aim:
-            hiring = (
-                f"your budget of {money(budget)}/wk is spent: raise it to hire (a few % more people a week)"
-            )
+        slack = self.session.params.rules.talent.layoff_slack
+        if people.staff > aim * (1.0 + slack):
+            hiring = f"; payroll runs over your budget of {money(budget)}/wk: layoffs down to {count(aim)} come"
+        elif people.staff + 0.5 >= aim:
+            hiring = f"; your budget of {money(budget)}/wk is spent: raise it to hire (a few % more people a week)"
         else:
-            hiring = f"you hire toward {count(aim)} (your budget / wage), a few % a week"
+            hiring = f": you hire toward {count(aim)} (your budget / wage), a few % a week"
         self.show(
             "people",
             f"Researchers {count(people.staff)} ({count(people.ramped)} at full speed) at {money(people.wage)} a week "
             f"each; payroll {money(people.payroll)}/wk. {count(people.pool_free)} are free in the pool every lab "
-            f"hires from: {hiring}. New hires take months to reach full speed; cuts pay severance.",
+            f"hires from{hiring}. New hires take months to reach full speed; cuts pay severance.",
         )
         super().refresh_view()
 
