@@ -691,3 +691,30 @@ def test_the_books_totals_add_up_in_the_week_a_round_closes():
     cash = float(s.world.cash[0, XAI])
     assert pv.closing > 1e9 and pv.building > 0
     assert pv.cash_after == pytest.approx(cash + pv.spend - pv.building + pv.closing, rel=1e-9)
+
+
+def test_a_game_saved_after_a_deal_mid_week_loads_whole_and_goes_on(tmp_path):
+    """A save made after a signed deal, before the week ended, replayed to another state
+    (the log had no word of the talk): the loaded game had no history or news, and no
+    later save of it replayed (review). The week's talks are saved with it."""
+    from game.play.replay import replay
+    from game.saves import load_scenario
+
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    for _ in range(3):
+        s.end_week()
+    reply = s.offer(OPENAI, {"partner": "oracle", "gpu": "H100", "count": 5_000, "start": s.week, "weeks": 52, "price": 4.0})
+    assert reply.answer == "accept"
+    path = s.save(tmp_path / "mid.toml")
+    ok, why = replay(load_scenario(path, s.catalog), s.catalog)
+    assert ok, why
+    loaded = Session.load(path)
+    assert len(loaded.history) == len(s.history)
+    assert [(n.week, n.text) for n in loaded.news] == [(n.week, n.text) for n in s.news]
+    for game in (s, loaded):
+        game.end_week()
+        game.end_week()
+    later = loaded.save(tmp_path / "later.toml")
+    ok, why = replay(load_scenario(later, s.catalog), s.catalog)
+    assert ok, why
+    assert not any(d for d in (set(map(str, loaded.log)) ^ set(map(str, s.log))))  # one log, as played

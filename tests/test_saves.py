@@ -431,3 +431,20 @@ def test_the_loader_refuses_states_the_engine_never_reaches(name, catalog):
     with pytest.raises(SaveError) as err:
         load_scenario(DATA / "bad_saves" / name, catalog)
     assert EXPECTED[name] in str(err.value)
+
+
+def test_a_log_entry_of_the_files_own_week_may_hold_only_talks(colossus, tmp_path, catalog):
+    """A save keeps the week's talks so far (signed deals are in its state); a decision
+    dated the file's own week, or a later one, is one line naming the entry."""
+    world = initial_world(colossus, scenario_params(colossus, catalog), 1)
+    talk = {"week": 0, "lab": "xai", "offers": [{"partner": "oracle", "gpu": "H100", "count": 10, "start": 0, "weeks": 4, "price": 3.0}]}
+    path = tmp_path / "talks.toml"
+    write_save(path, save_doc(colossus, world, log=[talk]))
+    assert load_scenario(path, catalog).log[0]["offers"][0]["partner"] == "oracle"
+    for entry, why in (
+        ({**talk, "orders": [{"gpu": "H100", "vendor": "dell", "count": 10}]}, "holds only offers"),
+        ({**talk, "week": 1}, "1 is not before the file's week 0"),
+    ):
+        write_save(path, save_doc(colossus, world, log=[entry]))
+        with pytest.raises(SaveError, match=r"\[log\[0\]\] week: .*" + why.replace("(", r"\(")):
+            load_scenario(path, catalog)

@@ -32,9 +32,7 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
     by_week: dict[int, list[dict[str, Any]]] = {}
     for entry in save.log:
         by_week.setdefault(entry["week"], []).append(entry)
-    yield world
-    while int(world.week[0]) < save.meta.week and not world.done[0]:
-        entries = by_week.get(int(world.week[0]), [])
+    def talks(world: World, entries: list[dict[str, Any]]) -> World:
         for entry in entries:
             lab = params.lab_ids.index(entry["lab"])
             for offer in entry.get("offers", []):
@@ -42,10 +40,19 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
                 world, answers, asked = talk(world, lab, offer)
                 if news is not None:
                     news.extend(talk_news(params, catalog, week, asked, answers, lab))
+        return world
+
+    yield world
+    while int(world.week[0]) < save.meta.week and not world.done[0]:
+        entries = by_week.get(int(world.week[0]), [])
+        world = talks(world, entries)
         logged, covered = log_actions(world, entries)
         world, report = play_week(world, ctl, logged, covered)
         if news is not None:
             news.extend(week_news(params, catalog, report, params.human))
+        yield world
+    if int(world.week[0]) == save.meta.week and by_week.get(save.meta.week):
+        world = talks(world, by_week[save.meta.week])  # the save's week: its talks so far
         yield world
 
 
@@ -61,7 +68,7 @@ def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
         worlds = list(replayed(save, catalog))
     except SaveError as err:
         return False, str(err)
-    weeks = len(worlds) - 1
+    weeks = int(worlds[-1].week[0]) - int(worlds[0].week[0])
     differ = differences(worlds[-1], initial_world(save, worlds[-1].params, 1))
     if differ:
         return (

@@ -19,10 +19,11 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog, default_catalog
-from game.engine import codes, compute, deals, economy, policies, turn
-from game.engine.state import END_REASONS, RUN_PRETRAIN, World
+from game.engine import codes, deals, economy, policies, turn
+from game.engine.state import END_REASONS, World
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
+from game.play.history import guessed_styles, history_point
 from game.play.news import NOTE, RESULT, NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
 from game.play.words import money, refusals
@@ -145,14 +146,20 @@ class Session:
 
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
-        session = cls._start(scn, catalog, list(scn.log))
+        week = scn.meta.week
+        session = cls._start(scn, catalog, [e for e in scn.log if e["week"] < week])
+        for entry in scn.log:  # this week's talks before the save: the week's, not the log's yet
+            if entry["week"] == week and entry.get("offers"):
+                lab = session.params.lab_ids.index(entry["lab"])
+                session.rounds.setdefault(lab, []).extend(dict(o) for o in entry["offers"])
         news: list[NewsItem] = []
         try:
             worlds = list(replayed(scn, catalog, news)) if scn.log else []
         except SaveError:
             worlds = []
         if len(worlds) > 1 and not differences(worlds[-1], session.world):
-            session.history = [history_point(session.params, w) for w in worlds]
+            points = {int(w.week[0]): history_point(session.params, w) for w in worlds}  # a week's talks: its last
+            session.history = list(points.values())
             session.news = news
         return session
 
@@ -378,22 +385,9 @@ class Session:
 
     # --------------------------------------------------------------- forecast
     def guessed_styles(self, recent: int = 26) -> dict[str, str]:
-        """The AI style closest to how each human lab has played lately: a builder if it
-        bought more GPUs than it rented, a partner if it rented more."""
+        """The AI style closest to how each human lab has played lately (history.py)."""
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
-        for lab in self.humans:
-            bought = rented = 0
-            for entry in self.log:
-                if entry["lab"] != lab or entry["week"] < self.week - recent:
-                    continue
-                bought += sum(o["count"] for o in entry.get("orders", []))
-                offers = [entry.get("offer")] + list(entry.get("offers", []))
-                rented += sum(o.get("count", 0) for o in offers if o)
-            if bought or rented:
-                styles[lab] = "builder" if bought >= rented else "partner"
-            else:
-                styles[lab] = self.catalog.lab(lab).policy
-        return styles
+        return guessed_styles(self.catalog, self.log, self.humans, self.week, styles, recent)
 
     def forecast(
         self,
@@ -419,8 +413,16 @@ class Session:
 
     # ------------------------------------------------------------------ saves
     def document(self) -> dict[str, Any]:
+        """The save: the state and the log, with this week's talks so far (already in the
+        state: a signed deal is signed) as an entry of offers alone, which a load takes
+        back as this week's talks and a replay plays after the weeks."""
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
-        return save_doc(self.scenario, self.world, 0, log=self.log, humans=self.humans, ai=styles)
+        talks = [
+            {"week": self.week, "lab": self.params.lab_ids[lab], "offers": offers}
+            for lab, offers in sorted(self.rounds.items())
+            if offers
+        ]
+        return save_doc(self.scenario, self.world, 0, log=[*self.log, *talks], humans=self.humans, ai=styles)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save this game (to `path`, or a new file in the saves folder named by the
@@ -440,17 +442,3 @@ class Session:
     def autosave(self) -> Path:
         """This game's autosave for the week (the last five of this game are kept)."""
         return autosave(self.document(), self.autosave_folder)
-
-
-def history_point(p: Any, w: World) -> dict[str, Any]:
-    """What the charts and the debrief keep of one week (game 0 of `w`), every lab."""
-    peak, _, _ = compute.lab_flops(p, w)
-    return {
-        "week": int(w.week[0]),
-        "cash": w.cash[0].tolist(),
-        "compute": peak[0].tolist(),
-        "capability": w.best_model[0].tolist(),
-        "users": w.users[0].tolist(),
-        "valuation": w.valuation[0].tolist(),
-        "training": (w.run_phase[0] == RUN_PRETRAIN).any(-1).tolist(),
-    }

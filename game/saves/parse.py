@@ -19,7 +19,7 @@ from game.catalog.specs import Refs
 from game.saves.checks import check_state
 from game.saves.files import SaveError, read_toml, resolve
 from game.saves.migrations import migrate
-from game.saves.records import FORMAT, Document, LabState, Scenario, saves_schema
+from game.saves.records import FORMAT, Document, LabState, LogEntry, Scenario, saves_schema
 
 MAX_WEEKS = 10_000  # weeks in the file are within +-10,000 (and the engine keeps them in int16)
 
@@ -81,8 +81,15 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
             raise fail(f"[labs.{lab_id}]", "missing (every lab in [meta] labs needs one)")
         labs[lab_id] = _place_slots(d.labs[lab_id], f"labs.{lab_id}", fail)
     for i, entry in enumerate(d.log):
-        if entry.week >= meta.week:
-            raise fail(f"[log[{i}]] week", f"{entry.week} is not before the file's week {meta.week}")
+        # The file's own week may hold its talks so far (offers alone: a signed deal is in
+        # the state already); its decisions are made when the week ends.
+        talks_only = attrs.evolve(entry, offers=()) == LogEntry(week=entry.week, lab=entry.lab)
+        if entry.week > meta.week or (entry.week == meta.week and not talks_only):
+            raise fail(
+                f"[log[{i}]] week",
+                f"{entry.week} is not before the file's week {meta.week}"
+                + (" (an entry of the file's week holds only offers)" if entry.week == meta.week else ""),
+            )
     scn = Scenario(
         path=path, name=path.stem, meta=meta, humans=meta.humans, ai=meta.ai, world=d.world, market=d.market,
         result=d.result, sites=d.sites, labs=labs, log=tuple(schema.write(e) for e in d.log),
