@@ -180,7 +180,8 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                     )
                 )
                 break
-    return tuple(out)
+    rank = {"error": 0, "warning": 1, "information": 2}
+    return tuple(sorted(out, key=lambda a: rank.get(a.severity, 3)))  # the screens show the first few
 
 
 def _fog(session: Session, lab: int, field: int, shape: tuple[int, ...] = ()) -> np.ndarray:

@@ -56,10 +56,10 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             text = f"{name} releases a model at capability {got:.2f}."
             if mine:  # the player knows what its compute promised: say how it turned out
                 off = got - float(r.released_planned[0, lab])
-                text = text[:-1] + (
-                    f" (its compute promised {got - off:.2f}: it came out {abs(off):.2f} "
-                    f"{'better' if off >= 0 else 'worse'})."
+                turned = (
+                    "as promised" if abs(off) < 0.005 else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
                 )
+                text = text[:-1] + f" (its compute promised {got - off:.2f}: {turned})."
             out.append(NewsItem(week, text, RELEASE, lab, urgent=True))
         if mine and r.delivered[0, lab].sum():
             out.append(

@@ -59,7 +59,7 @@ class DealsScreen(FormScreen):
                 yield Label("invest $")
                 yield number("invest", f"{billions_down(invest.usd):g}B", tooltip="USD to ask for")
                 yield Label("for % of revenue")
-                yield number("share", f"{share_up(invest.share):g}", tooltip="% of your revenue offered")
+                yield number("share", f"{share_up(invest.share):.1f}", tooltip="% of your revenue offered")
                 yield Button(f"Ask {invest.name}", id="ask-invest", compact=True)
             self.investor: str | None = invest.partner
         else:
@@ -242,7 +242,7 @@ class DealsScreen(FormScreen):
             return
         words = reply.words
         if reply.answer == "counter":  # a counter names the amount and share it would take
-            self.fill(invest=f"{billions_down(reply.invest):g}B", share=f"{share_up(reply.share):g}")
+            self.fill(invest=f"{billions_down(reply.invest):g}B", share=f"{share_up(reply.share):.1f}")
             words += "  (their terms are filled in: ask again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)

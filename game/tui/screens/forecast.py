@@ -122,7 +122,7 @@ class ForecastScreen(GameScreen):
         for i in range(p.n_labs):
             you = "  <- you" if i == self.lab else ""
             lines.append(f"{s.lab_name(i):<16} wins {fc.win[i]:6.1%} {'█' * round(fc.win[i] * 30)}{you}")
-        if fc.no_winner > 0:  # futures the forecast stopped before they were decided
+        if fc.no_winner >= 0.0005:  # futures the forecast stopped before they were decided
             stop = p.date_of(s.week + fc.weeks_played)
             lines.append(f"{'still racing':<16}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops")
         lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%} (your bankruptcy ends the game)")

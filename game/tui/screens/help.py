@@ -21,7 +21,7 @@ The first lab to release a model at the AGI capability wins; run out of cash and
 and you are out. Every decision shows what it costs before you make it; b lists the
 week's decisions with their cost, and any can be cancelled until the week ends. Deals
 (d) are talks, not orders: a partner answers at once, each offer costs patience, and a
-signed deal or investment is signed (leaving a contract early costs its penalty).
+signed deal or investment is binding (leaving a contract early costs its penalty).
 
 Capability is log10 of a model's effective compute (GPT-4 is 25.3). Effective compute is
 the run's FLOP times your software efficiency when it started; research raises that ~3x a

@@ -240,7 +240,8 @@ class HQScreen(GameScreen):
         trend.display = bool(rivals)
         if rivals:
             best = max(rivals, key=lambda i: history[-1]["capability"][i])
-            trend.show(f"{short(s.lab_name(best))} model"[:12], [h["capability"][best] for h in history])
+            name = short(s.lab_name(best))
+            trend.show(f"{name} model" if len(name) <= 6 else name[:12], [h["capability"][best] for h in history])
         for key in ("compute", "cash", "users"):
             self.query_one(f"#trend-{key}", Trend).show(key, [h[key][lab] for h in history])
 
