@@ -139,5 +139,6 @@ class ForecastScreen(GameScreen):
             top = max(quarters.values())
             for key, n in sorted(quarters.items()):
                 share = n / fc.futures
-                lines.append(f"  {key}  {'█' * max(1, round(n / top * 30))} {share:.0%}" if share >= 0.005 else f"  {key}  ▏ <1%")
+                label = f"{share:.0%}" if f"{share:.0%}" != "0%" else "<1%"  # a bar is never "0%"
+                lines.append(f"  {key}  {'█' * max(1, round(n / top * 30))} {label}")
         self.show("odds", "\n".join(lines))
