@@ -57,7 +57,9 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             if mine:  # the player knows what its compute promised: say how it turned out
                 off = got - float(r.released_planned[0, lab])
                 turned = (
-                    "as promised" if abs(off) < 0.005 else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
+                    "as promised"
+                    if abs(off) < 0.005
+                    else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
                 )
                 text = text[:-1] + f" (its compute promised {got - off:.2f}: {turned})."
             out.append(NewsItem(week, text, RELEASE, lab, urgent=True))
@@ -138,5 +140,7 @@ def talk_news(p: Params, catalog: Catalog, week: int, a: Any, ans: Any, lab: int
         text = f"{partner} invests {money(float(ans.invest[0, lab]))} in {name} for a share of its revenue."
         out.append(NewsItem(week, text, RAISE, lab))
     elif ans.count[0, lab] > 0:
-        out.append(NewsItem(week, f"{name} rents {int(ans.count[0, lab]):,} GPUs from {partner}.", RENTAL, lab))
+        out.append(
+            NewsItem(week, f"{name} rents {int(ans.count[0, lab]):,} GPUs from {partner}.", RENTAL, lab)
+        )
     return out

@@ -32,6 +32,7 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
     by_week: dict[int, list[dict[str, Any]]] = {}
     for entry in save.log:
         by_week.setdefault(entry["week"], []).append(entry)
+
     def talks(world: World, entries: list[dict[str, Any]]) -> World:
         for entry in entries:
             lab = params.lab_ids.index(entry["lab"])
