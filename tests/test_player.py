@@ -718,3 +718,20 @@ def test_a_game_saved_after_a_deal_mid_week_loads_whole_and_goes_on(tmp_path):
     ok, why = replay(load_scenario(later, s.catalog), s.catalog)
     assert ok, why
     assert not any(d for d in (set(map(str, loaded.log)) ^ set(map(str, s.log))))  # one log, as played
+
+
+async def test_key_hints_in_texts_follow_a_remapped_key(home):
+    """With 'training = "p"' in keymap.toml, the dashboard said '(t plans one)', and the
+    help 'press n to end the week' after n was moved: every hint in the texts is the
+    player's key."""
+    (home / "keymap.toml").write_text('training = "p"\nend-week = "space"\n')
+    app = AgiRaceApp(session=Session.new(humans=("openai",)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        for _ in range(4):  # OpenAI's first run ships: no run under way
+            await pilot.press("space")
+            await pilot.pause()
+        alerts = text(pilot, "alerts")
+        assert "(p plans one)" in alerts and "(t plans one)" not in alerts
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "press space to end the week" in text(pilot, "help-text")

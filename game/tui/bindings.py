@@ -4,6 +4,8 @@ lists them from here."""
 
 from __future__ import annotations
 
+import re
+
 from textual.binding import Binding, BindingType
 
 APP: list[BindingType] = [
@@ -89,3 +91,20 @@ def more_keys(keys: list[BindingType], keymap: dict[str, str] | None = None) -> 
     """The line under the footer: the keys it has no room for (at 80 columns)."""
     shown = [b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide",)]
     return " · ".join(f"{key_of(b, keymap)} {b.description}" for b in shown)
+
+
+def rekey(text: str, keymap: dict[str, str] | None = None, keys: list[BindingType] | None = None) -> str:
+    """A text's key hints ('(t plans one)', '(c)', 'press n', 'm, s, t and c') in the
+    player's own keys: the play layer writes the default keys, and a remapped binding's
+    key, wherever it stands alone as a word, becomes its new one."""
+    if not keymap:
+        return text
+    moved = {
+        b.key.split(",")[0]: key_of(b, keymap)
+        for b in (keys if keys is not None else APP + HQ)
+        if isinstance(b, Binding) and b.id in keymap and len(b.key.split(",")[0]) == 1
+    }
+    if not moved:
+        return text
+    alone = re.compile(r"(?<![\w$'.+-])(" + "|".join(map(re.escape, moved)) + r")(?![\w'+-])")
+    return alone.sub(lambda m: moved[m.group(1)], text)

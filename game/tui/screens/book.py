@@ -66,7 +66,10 @@ class BookScreen(GameScreen):
         else:
             self.show(
                 "totals",
-                "Nothing decided yet this week (m, s, t and c add decisions; deals, d, are signed at once).",
+                bindings.rekey(
+                    "Nothing decided yet this week (m, s, t and c add decisions; deals, d, are signed at once).",
+                    getattr(self.app, "keymap", None),
+                ),
             )
         orders = self.query_one("#orders", DataTable)
         orders.clear()

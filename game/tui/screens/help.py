@@ -78,7 +78,7 @@ class HelpScreen(Screen):
         def points(x: float) -> str:
             return plural(round(x), "point")
 
-        text = HELP_TEXT.format(
+        text = bindings.rekey(HELP_TEXT, self.keymap).format(
             agi=points(r.agi_win_points if r else 0), early=points(r.points_per_week_early if r else 0),
             stake=points(r.points_per_billion_owned if r else 0),
         )  # fmt: skip

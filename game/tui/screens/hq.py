@@ -78,6 +78,10 @@ class HQScreen(GameScreen):
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
 
+    def _keys(self, text: str) -> str:
+        """A text's key hints in the player's keys (keymap.toml)."""
+        return bindings.rekey(text, self.keymap)
+
     def _layout(self, width: int) -> None:
         self.set_class(width >= 110, "-two")
         self.set_class(width >= 170, "-three")
@@ -143,9 +147,9 @@ class HQScreen(GameScreen):
             "when investors hear your next one, or the one under way and when its cash is in hand."
         )
         found = intel.alerts(s, lab)
-        lines = [styled(f"[{SEVERITY[a.severity]}]! $t[/]", t=a.text) for a in found[:5]]
+        lines = [styled(f"[{SEVERITY[a.severity]}]! $t[/]", t=self._keys(a.text)) for a in found[:5]]
         if len(found) > 5:
-            lines.append(plain(f"... and {len(found) - 5} more (b shows your orders)"))
+            lines.append(plain(self._keys(f"... and {len(found) - 5} more (b shows your orders)")))
         self.query_one("#alerts", Static).update(Content("\n").join(lines) if lines else plain("No alerts."))
         self._agi(v)
         self._runs(v)
@@ -165,7 +169,13 @@ class HQScreen(GameScreen):
         step = next_step(self.session, self.lab) if self.guide else None
         guide.display = step is not None
         if step is not None:
-            guide.update(styled("[b]Next:[/b] $what [dim](g hides this guide)[/]", what=step.what))
+            guide.update(
+                styled(
+                    "[b]Next:[/b] $what [dim]$hide[/]",
+                    what=self._keys(step.what),
+                    hide=self._keys("(g hides this guide)"),
+                )
+            )
             guide.tooltip = step.why
 
     def _agi(self, v: views.LabView) -> None:
@@ -207,7 +217,7 @@ class HQScreen(GameScreen):
         for d in planned:
             lines.append(plain(f"starts when the week ends: a {flop(getattr(d, 'flop', 0.0))} run"))
         if not v.runs and not planned:
-            lines.append(styled("[$error]none: press t to plan one[/]"))
+            lines.append(styled("[$error]$t[/]", t=self._keys("none: press t to plan one")))
         self.query_one("#runs", Static).update(Content("\n").join(lines))
 
     def _race(self) -> None:
@@ -241,7 +251,9 @@ class HQScreen(GameScreen):
         if rivals:
             best = max(rivals, key=lambda i: history[-1]["capability"][i])
             name = short(s.lab_name(best))
-            trend.show(f"{name} model" if len(name) <= 6 else name[:12], [h["capability"][best] for h in history])
+            trend.show(
+                f"{name} model" if len(name) <= 6 else name[:12], [h["capability"][best] for h in history]
+            )
         for key in ("compute", "cash", "users"):
             self.query_one(f"#trend-{key}", Trend).show(key, [h[key][lab] for h in history])
 
