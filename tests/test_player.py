@@ -735,3 +735,16 @@ async def test_key_hints_in_texts_follow_a_remapped_key(home):
         await pilot.press("question_mark")
         await pilot.pause()
         assert "press space to end the week" in text(pilot, "help-text")
+
+
+async def test_quitting_with_decisions_in_the_book_asks_first():
+    """A playtester booked 50,000 B200, saved, quit at once (no question: no week unsaved)
+    and lost the order: a save holds ended weeks, and quitting says what it loses."""
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.session.decide(XAI, dec.BuyGpus("H100", "dell", 1_000), confirmed=True)
+        app.session.save()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "this week's 1 decision (saves hold ended weeks)" in app.screen.question

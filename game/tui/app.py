@@ -253,13 +253,17 @@ class AgiRaceApp(App):
             self.action_end_week()
             return
         urgent = [
-            (lab, a) for lab in session.human_labs for a in intel.alerts(session, lab) if a.severity == "error"
+            (lab, a)
+            for lab in session.human_labs
+            for a in intel.alerts(session, lab)
+            if a.severity == "error"
         ]
         if urgent:  # fast-forward never runs past idle training or a runway about to end
             self.ff_votes.clear()
             lab, alert = urgent[0]
             self.notify(
-                f"{session.lab_name(lab)}: {alert.text}. Deal with it first; n plays a single week.", timeout=6
+                f"{session.lab_name(lab)}: {alert.text}. Deal with it first; n plays a single week.",
+                timeout=6,
             )
             return
         self.fast_forwarding = True
@@ -355,19 +359,29 @@ class AgiRaceApp(App):
             self.notify(str(err), severity="error", markup=False)
             return
         pending = sum(len(self.session.book(lab)) for lab in self.session.human_labs)
-        note = f" (this week's {pending} pending decisions are not in it: a save holds ended weeks)" if pending else ""
+        note = (
+            f" (this week's {plural(pending, 'pending decision')} not in it: a save holds ended weeks)"
+            if pending
+            else ""
+        )
         self.notify(f"Saved to {path}{note}", markup=False)
 
     def action_request_quit(self) -> None:
-        if self.session is not None and self.session.unsaved_weeks and not self.session.over:
-            weeks = self.session.unsaved_weeks
+        s = self.session
+        if s is not None and not s.over:
+            weeks = s.unsaved_weeks
+            pending = sum(len(s.book(lab)) for lab in s.human_labs)  # a save holds ended weeks
+            lost = [f"{plural(weeks, 'week')} since your last save"] if weeks else []
+            if pending:
+                lost.append(f"this week's {plural(pending, 'decision')} (saves hold ended weeks)")
+            if lost:
 
-            def answer(quit_: bool | None) -> None:
-                if quit_:
-                    self.exit()
+                def answer(quit_: bool | None) -> None:
+                    if quit_:
+                        self.exit()
 
-            self.push_screen(ConfirmScreen(f"{plural(weeks, 'week')} not saved. Quit anyway?"), answer)
-            return
+                self.push_screen(ConfirmScreen(f"Quitting loses {' and '.join(lost)}. Quit anyway?"), answer)
+                return
         self.exit()
 
     def action_exit_now(self) -> None:
