@@ -264,6 +264,9 @@ async def test_a_contract_is_extended_from_the_deals_screen():
         if "filled in" in text(pilot, "message"):  # a counter: propose again to accept
             await press_button(pilot, "amend")
         assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26
+        # A playtester read 'Deal. 0 A100 from ... for 26 weeks ...: $0.00B in all' on his H100 contract.
+        said = [n.text for n in app.session.news if n.private][-1]
+        assert said.startswith("Oracle: Deal. Contract 0: 26 more weeks, at $") and "for what is added" in said
 
 
 def test_the_order_books_dry_run_tells_nothing_of_the_weeks_draws(colossus, catalog):

@@ -33,7 +33,7 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
     cat = p.catalog
     partner = cat.partners[int(a.offer_partner[b, lab])]
     who = partner.name
-    gpu = cat.gpu_ids[int(a.offer_gpu[b, lab])]
+    gpu = cat.gpu_ids[int(ans.gpu[b, lab])]  # an amendment's is its contract's
     answer, reason = int(ans.answer[b, lab]), int(ans.reason[b, lab])
     count = int(ans.count[b, lab])
     asked = int(a.offer_count[b, lab])
@@ -65,11 +65,18 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
             (deals.STALL, deals.NO_MODEL): f"{who}: Ship a model first; then we can talk about money.",
         }
         return texts.get((answer, reason), _common(who, answer, reason))
+    slot = int(ans.contract[b, lab])
+    added = [f"{count:,} more {gpu}"] if count else []
+    added += [f"{weeks} more weeks"] if weeks else []
+    deal = (
+        f"{who}: Deal. Contract {slot}: {' and '.join(added) or 'nothing added'}, at ${price:.2f} per "
+        "GPU-hour for what is added."
+        if slot >= 0
+        else f"{who}: Deal. {count:,} {gpu} from {when} for {weeks} weeks at "
+        f"${price:.2f} per GPU-hour: ${total / 1e9:,.2f}B in all."
+    )
     texts = {
-        (deals.ACCEPT, deals.OK): (
-            f"{who}: Deal. {count:,} {gpu} from {when} for {weeks} weeks at "
-            f"${price:.2f} per GPU-hour: ${total / 1e9:,.2f}B in all."
-        ),
+        (deals.ACCEPT, deals.OK): deal,
         (
             deals.COUNTER,
             deals.PRICE,
