@@ -751,3 +751,30 @@ async def test_quitting_with_decisions_in_the_book_asks_first():
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert "this week's 1 decision (saves hold ended weeks)" in app.screen.question
+
+
+async def test_the_money_screen_the_confirmation_and_the_book_say_one_round_and_one_loan():
+    """A playtester read 'Raising up to $2.35B' and then 'Raise up to $5.00B' in the book,
+    'closes in 11 weeks' then 'in 10 weeks', and 'Borrow $500M at 8% a year' after an
+    offer at 12.0%."""
+    s = Session.new("2024-07-colossus")
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        m = views.money_view(s, XAI)
+        fill(pilot, amount=f"{m.largest * 2 / 1e9:.2f}B")
+        await pilot.pause()
+        preview = text(pilot, "preview")
+        weeks = views.round_weeks(s, XAI, m.largest)
+        assert f"closes in about {weeks} weeks" in preview
+        await confirm(pilot)
+        if isinstance(app.screen, ConfirmScreen):  # a low-runway warning first
+            await press_button(pilot, "yes")
+        said = text(pilot, "message")
+        assert f"closing in {weeks} weeks" in said
+        line = views.book_view(s, XAI)[-1]
+        assert line.label == f"Raise up to {words.money(m.largest)}" and words.money(m.largest) in said
+    s.decide(XAI, dec.Borrow(1e8), confirmed=True)
+    said = s.decide(XAI, dec.Borrow(2e8), confirmed=True)
+    assert "8%" not in views.book_view(s, XAI)[-1].label and "% a year at the leverage it leaves" in said

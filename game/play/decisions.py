@@ -249,7 +249,7 @@ class Borrow(Decision):
         a["borrow_usd"][0, lab] += self.usd
 
     def label(self, p: Params) -> str:
-        return f"Borrow {money(self.usd)} at {p.rules.finance.interest_rate:.0%} a year"
+        return f"Borrow {money(self.usd)} against your GPUs"
 
 
 @attrs.frozen

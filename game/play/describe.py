@@ -72,6 +72,9 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
             f"{economy.diluted(share, pre, got):.1%}. The investors walk away if your value on its merits "
             f"falls {p.rules.finance.round_walk_away:.0%} before then: don't spend the money before it is in"
         )
+    elif isinstance(d, dec.Borrow):
+        rate = float(economy.interest_rate(p, session.preview(lab).world)[0, lab])
+        text += f" (+{money(d.usd)} this week) at about {rate:.1%} a year at the leverage it leaves"
     elif abs(cost) >= 1e5:
         text += f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"
     return text

@@ -378,6 +378,12 @@ class MoneyView:
     in_breach: bool
 
 
+def round_weeks(session: Session, lab: int, usd: float) -> int:
+    """Weeks until a round of `usd` started now has its cash in hand (the engine's rule)."""
+    terms = economy.round_terms(session.params, session.world)
+    return int(np.asarray(terms.cash_in_weeks(session.params, np.array(usd))).reshape(-1)[0])
+
+
 def money_view(session: Session, lab: int) -> MoneyView:
     p, w = session.params, session.world
     terms = economy.round_terms(p, w)

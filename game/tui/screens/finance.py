@@ -66,7 +66,9 @@ class FinanceScreen(FormScreen):
             return decisions.Borrow(self._amount())
         if what == "repay":
             return decisions.Repay(self._amount())
-        return decisions.RaiseRound(self._amount())
+        m = views.money_view(self.session, self.lab)
+        asked = self._amount()  # investors put in at most their offer: the book says what comes
+        return decisions.RaiseRound(min(asked, m.largest) if m.round_ready and m.largest >= 1e6 else asked)
 
     def preview(self) -> str:
         v, m = views.lab_view(self.session, self.lab), views.money_view(self.session, self.lab)
@@ -81,7 +83,8 @@ class FinanceScreen(FormScreen):
             return (
                 f"Asking {money(amount)}: investors commit up to {money(got)} at {money(m.pre_money)} pre-money "
                 f"(post-money {money(m.pre_money + got)}); the money comes when the round closes in about "
-                f"{weeks(m.close_weeks)}. Your share goes from {v.share:.1%} to {after:.1%}."
+                f"{weeks(views.round_weeks(self.session, self.lab, got))}. Your share goes from {v.share:.1%} "
+                f"to {after:.1%}."
             )
         if what == "borrow":
             return (
