@@ -299,7 +299,7 @@ class SetSplit(Decision):
         t, i, r = self.shares
         total = self.training + self.inference + self.research
         scaled = f" (your {total:,.0f}% scaled to 100%)" if abs(total - 100) > 0.5 else ""
-        return f"Compute split: training {t:.0%}, inference {i:.0%}, research {r:.0%}{scaled}"
+        return f"Split: train {t:.0%}, serve {i:.0%}, research {r:.0%}{scaled}"  # the form's words
 
 
 @attrs.frozen

@@ -58,7 +58,7 @@ class TrainingScreen(FormScreen):
     def refresh_view(self) -> None:
         v = views.lab_view(self.session, self.lab)
         lines = [
-            f"Best model {v.best_model:.2f} (AGI somewhere in {v.agi_low:.1f}-{v.agi_high:.1f}); software {v.software:+.2f}"
+            f"Best model {v.best_model:.2f} (AGI somewhere in {v.agi_low:.1f}-{v.agi_high:.1f}); software x{10**v.software:,.1f} on every FLOP"
         ]
         noise = self.session.params.rules.training.capability_noise
         for r in v.runs:
