@@ -21,7 +21,6 @@ from game.engine.training import agi_range, capability
 from game.play.views import (
     SiteView,
     agi_progress,
-    booked_staff,
     contracts_view,
     investment_terms,
     lab_view,
@@ -116,7 +115,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             )
         )
     money = money_view(session, lab)
-    if money.round_ready and money.largest > 0 and not any(d.kind == "raise" for d in session.book(lab)):
+    if money.round_ready and money.largest > 0 and not money.booked_round:
         out.append(
             Alert(
                 "round",
@@ -126,17 +125,15 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             )
         )
     people = people_view(session, lab)
-    budget = booked_staff(session, lab)
-    slack = float(session.params.rules.talent.layoff_slack)
-    if people.staff >= 1 and people.wage > 0 and not session.over:
+    if people.staff >= 1 and people.wage > 0 and people.laying_off and not session.over:
         payroll = people.staff * people.wage
-        if budget < 1.0:
-            text = f"People budget $0: all {people.staff:,.0f} researchers will be laid off (t)"
-            out.append(Alert("people", text, "warning"))
-        elif payroll > budget * (1.0 + slack):  # research.hire's layoff rule
-            over = payroll / budget - 1.0
-            text = f"Payroll {usd(payroll)}/wk is {over:.0%} over your people budget: layoffs come (t)"
-            out.append(Alert("people", text, "warning"))
+        text = (
+            f"People budget $0: all {people.staff:,.0f} researchers will be laid off (t)"
+            if people.budget < 1.0
+            else f"Payroll {usd(payroll)}/wk is {payroll / people.budget - 1.0:.0%} over your people budget: "
+            "layoffs come (t)"
+        )
+        out.append(Alert("people", text, "warning"))
     invest = investment_terms(session, lab)
     if invest is not None and invest.now and invest.usd > 0:
         out.append(

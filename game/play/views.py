@@ -361,6 +361,7 @@ class MoneyView:
     """What investors and lenders would do for a lab this week (the engine's terms)."""
 
     round_ready: bool  # investors will hear a round now
+    booked_round: bool  # a round is in this week's orders
     next_round: dt.date
     pre_money: float  # USD: investors' price this week
     largest: float  # USD: the most a round would raise now
@@ -390,6 +391,7 @@ def money_view(session: Session, lab: int) -> MoneyView:
     closing = float(w.round_usd[0, lab])
     return MoneyView(
         round_ready=bool(terms.ready[0, lab]),
+        booked_round=any(d.kind == "raise" for d in session.book(lab)),
         next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), session.week)),
         pre_money=float(terms.pre_money[0, lab]),
         largest=float(terms.largest[0, lab]),
@@ -414,31 +416,32 @@ class PeopleView:
 
     staff: float  # researchers employed
     ramped: float  # at full productivity
-    budget: float  # USD a week the lab plans for people
+    budget: float  # USD a week the lab plans for people (this week's orders, else today's)
     wage: float  # USD a week per researcher this week (dearer as the pool empties)
     payroll: float  # USD a week it pays now
     pool_free: float  # researchers no lab employs
-
-
-def booked_staff(session: Session, lab: int) -> float:
-    """The people budget this week's orders set, else today's (USD a week)."""
-    from game.play.decisions import SetStaff, last_of
-
-    booked = last_of(session.book(lab), SetStaff)
-    return booked.usd_week if booked is not None else float(session.world.staff_usd_week[0, lab])
+    aim: float  # researchers the budget pays for at this wage (hiring goes toward it)
+    laying_off: bool  # staff over the aim by more than the slack: layoffs come (research.hire's rule)
 
 
 def people_view(session: Session, lab: int) -> PeopleView:
     from game.engine import research
+    from game.play.decisions import SetStaff, last_of
 
     p, w = session.params, session.world
     row = int(np.clip(session.week, 0, p.last_week))
     hired = float(np.where(w.bankrupt[0], 0.0, w.staff[0]).sum())
+    booked = last_of(session.book(lab), SetStaff)
+    budget = booked.usd_week if booked is not None else float(w.staff_usd_week[0, lab])
+    staff, wage = float(w.staff[0, lab]), float(research.wage(p, w)[0])
+    aim = budget / wage if wage > 0 else staff
     return PeopleView(
-        staff=float(w.staff[0, lab]),
+        staff=staff,
         ramped=float(w.staff_ramped[0, lab]),
-        budget=float(w.staff_usd_week[0, lab]),
-        wage=float(research.wage(p, w)[0]),
+        budget=budget,
+        wage=wage,
         payroll=float(research.payroll(p, w)[0, lab]),
         pool_free=max(float(p.talent_pool[row]) - hired, 0.0),
+        aim=aim,
+        laying_off=staff > aim * (1.0 + p.rules.talent.layoff_slack),
     )

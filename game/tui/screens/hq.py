@@ -101,7 +101,7 @@ class HQScreen(GameScreen):
                 f" ({money(v.pending)} ordered)" if v.pending > 0 else f" (+{money(-v.pending)} coming in)"
             )
         m = views.money_view(s, lab)
-        if any(d.kind == "raise" for d in s.book(lab)):
+        if m.booked_round:
             next_round = "a round in this week's orders"
         elif m.closing_date is not None:
             next_round = f"{money(m.closing)} round due {day(m.closing_date)}"

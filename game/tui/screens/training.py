@@ -51,7 +51,7 @@ class TrainingScreen(FormScreen):
             yield Button("Set split", id="set-split", compact=True)
         with Horizontal(classes="row"):
             yield Label("People $/week", classes="row-label")
-            staff = views.booked_staff(self.session, self.lab)
+            staff = views.people_view(self.session, self.lab).budget  # booked this week, else today's
             yield number("staff", f"{staff / 1e6:.0f}M", tooltip="your people budget a week")
             yield Button("Set budget", id="set-staff", compact=True)
 
@@ -78,10 +78,8 @@ class TrainingScreen(FormScreen):
             lines.append("  no run under way")
         self.show("run-list", "\n".join(lines))
         people = views.people_view(self.session, self.lab)
-        budget = views.booked_staff(self.session, self.lab)
-        aim = budget / people.wage if people.wage > 0 else people.staff
-        slack = self.session.params.rules.talent.layoff_slack
-        if people.staff > aim * (1.0 + slack):
+        budget, aim = people.budget, people.aim
+        if people.laying_off:
             hiring = f"; payroll runs over your budget of {money(budget)}/wk: layoffs down to {count(aim)} come"
         elif people.staff + 0.5 >= aim:
             hiring = f"; your budget of {money(budget)}/wk is spent: raise it to hire (a few % more people a week)"
