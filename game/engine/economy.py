@@ -19,25 +19,28 @@ from game.engine.state import END_AGI
 
 State = Any
 
-FLOWS = (
-    "subscriptions",
-    "api",
-    "equity",
-    "investment",
-    "borrowed",
-    "gpus",
-    "halls",
-    "power_equipment",
-    "electricity",
-    "rent",
-    "staff",
-    "hiring",
-    "interest",
-    "partner_share",
-    "exit_penalty",
-    "events",
-    "repaid",
-)
+# Every cash flow the ledger records: its id (what `Ledger.pay`/`receive` are called with)
+# and the name a player reads for it. One table, so a flow can't exist without its name.
+FLOW_NAMES: dict[str, str] = {
+    "subscriptions": "subscriptions",
+    "api": "API",
+    "equity": "equity raised",
+    "investment": "partner investment",
+    "borrowed": "borrowed",
+    "gpus": "GPUs bought",
+    "halls": "halls built",
+    "power_equipment": "turbines, substations",
+    "electricity": "electricity",
+    "rent": "GPU rent",
+    "staff": "people",
+    "hiring": "recruiting, severance",
+    "interest": "interest",
+    "partner_share": "revenue share",
+    "exit_penalty": "exit penalties",
+    "events": "events",
+    "repaid": "debt repaid",
+}
+FLOWS = tuple(FLOW_NAMES)
 FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
 
 

@@ -314,21 +314,13 @@ def chinchilla_flop(p: Params, params_n: float) -> float:
     return float(rule(params_n, p))
 
 
-FLOW_NAMES = {
-    "subscriptions": "subscriptions", "api": "API", "equity": "equity raised", "investment": "partner investment",
-    "borrowed": "borrowed", "gpus": "GPUs bought", "halls": "halls built", "power_equipment": "turbines, substations",
-    "electricity": "electricity", "rent": "GPU rent", "staff": "people", "interest": "interest",
-    "partner_share": "revenue share", "exit_penalty": "exit penalties", "events": "events", "repaid": "debt repaid",
-}  # fmt: skip
-
-
 def last_week_flows(session: Session, lab: int) -> tuple[tuple[str, float], ...]:
     """Last week's cash flows by kind (signed: + in, - out), the ones that moved."""
     report = session.last_report
     if report is None:
         return ()
     flows = report.flows[0, lab]
-    out = [(FLOW_NAMES[k], float(flows[i])) for i, k in enumerate(economy.FLOWS) if abs(flows[i]) >= 1e5]
+    out = [(economy.FLOW_NAMES[k], float(flows[i])) for i, k in enumerate(economy.FLOWS) if abs(flows[i]) >= 1e5]
     out.append(("net", float(flows.sum())))
     return tuple(out)
 
