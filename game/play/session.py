@@ -240,6 +240,19 @@ class Session:
         will do. Raises Refused (nothing changes) or LowRunway (confirm to go ahead)."""
         self._check_turn(lab)
         book = self.book(lab)
+        new_book, before, after = self._admit(lab, book, decision, confirmed)
+        self.books[lab] = new_book
+        text = describe(self, lab, decision, before.cash_after - after.cash_after)
+        if len(new_book) <= len(book):
+            text += " (replaces this week's earlier setting)"
+        return text
+
+    def _admit(
+        self, lab: int, book: list[Decision], decision: Decision, confirmed: bool
+    ) -> tuple[list[Decision], Preview, Preview]:
+        """`book` with `decision` added, after every check a decision passes (the one rule
+        for deciding and for re-checking a book after a cancel): the book it makes and
+        the previews before and after. Raises Refused or LowRunway."""
         decision.check(self.params, self.world, lab, book)
         if decision in book and decision.kind in ADDS_UP:  # a second Enter on the same form
             raise Refused(
@@ -248,7 +261,7 @@ class Session:
             )
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
         new_book = [d for d in book if d not in replaced] + [decision]
-        before, after = self.preview(lab), self.preview(lab, new_book)
+        before, after = self.preview(lab, book), self.preview(lab, new_book)
         added = after.refused & ~before.refused
         if added & HARD:
             raise Refused("; ".join(refusals(added & HARD)))
@@ -266,11 +279,7 @@ class Session:
                 f"{decision.label(self.params)} leaves {after.runway_weeks:,.1f} weeks of runway "
                 f"(cash {money(after.cash_after)}). Go ahead?"
             )
-        self.books[lab] = new_book
-        text = describe(self, lab, decision, before.cash_after - after.cash_after)
-        if replaced:
-            text += " (replaces this week's earlier setting)"
-        return text
+        return new_book, before, after
 
     def _check_turn(self, lab: int) -> None:
         """A decision or a talk is for a lab a person plays, in a game still going, between
@@ -283,14 +292,27 @@ class Session:
             raise Refused(f"{self.lab_name(lab)} is not yours to play")
 
     def cancel(self, lab: int, index: int) -> str:
-        """Take decision `index` out of the lab's book."""
+        """Take decision `index` out of the lab's book. The rest of the book is checked
+        again in its order, as if decided anew (a runway already confirmed stays
+        confirmed): a decision that only the cancelled one made possible (an order the
+        cancelled loan paid for) goes too, and the answer says so."""
         self._check_turn(lab)
         book = self.book(lab)
         if not 0 <= index < len(book):
             raise Refused(f"there is no decision number {index + 1} this week")
         gone = book.pop(index)
-        self.books[lab] = book
-        return f"Cancelled: {gone.label(self.params)}"
+        kept: list[Decision] = []
+        dropped: list[str] = []
+        for decision in book:
+            try:
+                kept = self._admit(lab, kept, decision, confirmed=True)[0]
+            except Refused as why:
+                dropped.append(f"{decision.label(self.params)} ({why})")
+        self.books[lab] = kept
+        text = f"Cancelled: {gone.label(self.params)}"
+        if dropped:
+            text += "; also cancelled, as it no longer goes through: " + "; ".join(dropped)
+        return text
 
     def capability_of(self, lab: int, flop: float) -> float:
         """The capability a run of `flop` started now would release at (the engine's rule)."""
