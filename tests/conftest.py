@@ -3,8 +3,11 @@ small worlds with chosen state for rule tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 import numpy as np
+import platformdirs
 import pytest
 
 from game.catalog import Catalog, default_catalog
@@ -13,7 +16,16 @@ from game.engine.params import Params
 from game.engine.state import World
 from game.saves import Scenario, initial_world, load_scenario, scenario_params
 
+APP = "agi-race"
+
 COLOSSUS = "2024-07-colossus"
+
+# The player's own folders, as the game would find them outside the tests: no test may
+# write there (see the autouse fixture `private_folders` and tests/test_dependable.py).
+PLAYER_FOLDERS = tuple(
+    Path(f(APP, appauthor=False))
+    for f in (platformdirs.user_data_dir, platformdirs.user_config_dir, platformdirs.user_cache_dir)
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -21,6 +33,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     one handed out last leaves the other worker idle while it runs (the suite's time on
     two cores)."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test plays in folders of its own: the game's home ($AGI_RACE_HOME) and the
+    platform's data, config and cache folders (the XDG variables platformdirs reads) point
+    into a temporary folder, so saves, autosaves, settings and the hall of fame written by
+    a test never reach the player's. A test that wants a known home sets AGI_RACE_HOME
+    again (monkeypatch restores both)."""
+    root = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AGI_RACE_HOME", str(root / "agi-race"))
+    for var, name in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(root / name))
+    return root
 
 
 @pytest.fixture(scope="session")

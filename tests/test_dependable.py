@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import attrs
 import numpy as np
 import pytest
@@ -10,6 +13,8 @@ from game.engine import economy
 from game.play import decisions as dec
 from game.play import views
 from game.play.session import Refused, Session
+from game.tui.app import AgiRaceApp
+from tests.conftest import PLAYER_FOLDERS
 
 XAI, OPENAI = 0, 1
 
@@ -48,3 +53,25 @@ def test_cancelling_a_loan_takes_out_the_order_only_the_loan_paid_for():
     assert [d.kind for d in s.book(XAI)] == ["halls"]
     assert "also cancelled" in said and "15,000 H100" in said
     assert s.preview(XAI).cash_after >= 0
+
+
+def _listing(folders: tuple[Path, ...]) -> dict[str, float]:
+    return {str(f): f.stat().st_mtime for folder in folders if folder.is_dir() for f in folder.rglob("*")}
+
+
+async def test_the_suite_never_writes_to_the_players_folders(private_folders):
+    """Deliverable 4: a game played in a test autosaves into the test's own folder, and
+    nothing appears in (or changes under) the player's real data, config and cache
+    folders."""
+    before = _listing(PLAYER_FOLDERS)
+    session = Session.new("sandbox")
+    session.autosave_every = 1
+    app = AgiRaceApp(session=session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert list((Path(os.environ["AGI_RACE_HOME"]) / "saves" / "autosave").glob("*.toml"))
+    assert Path(os.environ["AGI_RACE_HOME"]).is_relative_to(private_folders)
+    assert _listing(PLAYER_FOLDERS) == before
