@@ -457,6 +457,21 @@ class Session:
         self.unsaved_weeks = 0
         return path
 
+    def snapshot(self) -> Session:
+        """This game as it stands now, in a copy that later decisions, talks and weeks
+        leave alone (the world is immutable; the log, books, talks, news and history are
+        copied): what a save written off the UI thread holds, and what a rescue save after
+        a crash holds."""
+        return attrs.evolve(
+            self,
+            log=list(self.log),
+            books={lab: list(book) for lab, book in self.books.items()},
+            rounds={lab: [dict(o) for o in offers] for lab, offers in self.rounds.items()},
+            news=list(self.news),
+            history=list(self.history),
+            previews={},
+        )
+
     def default_save_path(self) -> Path:
         """Where ctrl+s saves: the file that already holds this state, else a new one."""
         return save_path(self.document(), user_dir())
