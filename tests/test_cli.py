@@ -537,6 +537,7 @@ def test_every_option_says_its_choices_and_default(catalog):
     checked = 0
     for path, parser in parsers(build_parser(catalog)):
         text = " ".join(parser.format_help().split())
+        assert "default: none" not in text, path  # issue 20: a default is shown only where one exists
         for action in parser._actions:
             if not action.option_strings or action.nargs == 0 or action.dest in ("help", "version"):
                 continue
@@ -544,10 +545,22 @@ def test_every_option_says_its_choices_and_default(catalog):
             formatter = parser._get_formatter()
             helptext = formatter._get_help_string(action) % {**vars(action), "prog": parser.prog}
             where = f"{' '.join(path)} {action.option_strings[-1]}"
-            assert action.required or "default" in helptext, where
+            if action.default not in (None, []):
+                assert "default" in helptext, where
             for choice in action.choices or ():
                 assert str(choice) in text, (where, choice)
     assert checked > 30
+
+
+def test_the_commands_in_the_help_have_no_default(capsys):
+    """Issue 20: every command in `agi-race --help` ended in '(default: none)'."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = capsys.readouterr().out
+    assert "simulate" in top and "check-save" in top and "(default" not in top
+    with pytest.raises(SystemExit):
+        main(["calc", "--help"])
+    assert "(default" not in capsys.readouterr().out
 
 
 def test_help_lists_the_names_a_user_may_type(capsys, catalog):

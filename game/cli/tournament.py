@@ -49,7 +49,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     t.add_argument("--workers", type=WORKERS, default=1, help="processes to share the work (same results)")
     t.add_argument("--chunk", type=CHUNK, default=1000, help="games per batch (bounds memory)")
     t.add_argument(
-        "--json", metavar="FILE", help="write the results and targets as JSON to FILE (- for stdout)"
+        "--json", metavar="FILE", help="write the results and targets as JSON to FILE (- for stdout; default: no JSON)"
     )
     t.add_argument("--markdown", action="store_true", help="print the results as Markdown tables")
     add_quiet(t)

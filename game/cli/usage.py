@@ -20,16 +20,22 @@ class UsageError(Exception):
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help with every option's default shown (`none` when it has none),
-    unless its help already says what happens without it (`default: ...`) or it is an
-    on/off flag."""
+    """argparse's help with an option's default shown where it has one (`(default: 1)`),
+    unless its help already says what happens without it (`default: ...`). Nothing is
+    added where there is no default: commands, positional arguments, on/off flags and
+    options whose absence means "not given" (a rental's terms, an output file)."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
-        if "default" in text or action.required or action.nargs == 0 or action.default == argparse.SUPPRESS:
+        if (
+            not action.option_strings  # a command or a positional argument
+            or "default" in text
+            or action.required
+            or action.nargs == 0
+            or action.default in (None, [], argparse.SUPPRESS)
+        ):
             return text
-        shown = "none" if action.default in (None, []) else "%(default)s"
-        return f"{text} (default: {shown})" if text else f"default: {shown}"
+        return f"{text} (default: %(default)s)" if text else "default: %(default)s"
 
 
 class Parser(argparse.ArgumentParser):
