@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes, memo
+from game.engine import codes, limits, memo
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, SECONDS_PER_WEEK, Params
 
@@ -205,7 +205,7 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     per integrator and GPU type. NVIDIA's quarter is shared in proportion to what the labs
     ask; a lab short of cash gets the same share of each of its orders. Each order waits
     behind its integrator's queue. Returns GPUs ordered (B, L, G)."""
-    req = np.clip(a.order_count, 0, 10_000_000) * alive[..., None, None]  # (B, L, V, G)
+    req = np.clip(a.order_count, 0, limits.MAX_ORDER_GPUS) * alive[..., None, None]  # (B, L, V, G)
     if not req.any():
         return np.zeros(s.warehouse.shape, np.int64)
     selling = on_sale(p, s)  # (B, G)
@@ -257,10 +257,11 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:
     """Start halls, order turbines, pay for substation upgrades."""
-    build = amount(a.build_mw, 10_000.0) * alive[..., None]
+    build = amount(a.build_mw, limits.MAX_BUILD_MW) * alive[..., None]
+    build = np.minimum(build, np.maximum(limits.MAX_HALL_MW - s.hall_mw - s.hall_building, 0.0))
     s.hall_building = s.hall_building + build
 
-    turbines = amount(a.turbine_mw, 100_000.0) * alive[..., None]
+    turbines = amount(a.turbine_mw, limits.MAX_TURBINE_MW) * alive[..., None]
     if turbines.any():
         _order_turbines(p, s, turbines, pay, refuse)
     want = a.substation & alive[..., None]  # (B, L, S)

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, memo, rng, terms
+from game.engine import compute, economy, limits, memo, rng, terms
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import EMPTY_CONTRACT
@@ -106,7 +106,7 @@ class Answers:
 
 def offered_investment(a: Any) -> np.ndarray:
     """The investment each lab asks for (B, L): NaN, negative or infinite asks are none."""
-    return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, 1e13))
+    return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, limits.MAX_INVEST_USD))
 
 
 @memo.derived
@@ -123,8 +123,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     made = (a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]
     partner = np.clip(a.offer_partner, 0, P - 1)
     gpu = np.clip(a.offer_gpu, 0, G - 1)
-    count = np.clip(a.offer_count, 0, 100_000_000).astype(np.int64)
-    price = amount(a.offer_price, 1e3)
+    count = np.clip(a.offer_count, 0, limits.MAX_OFFER_GPUS).astype(np.int64)
+    price = amount(a.offer_price, limits.MAX_PRICE_USD_HOUR)
     site = np.where(a.offer_site >= 0, np.clip(a.offer_site, 0, len(p.site_ids) - 1), -1)
     invest = offered_investment(a)
     is_invest = made & (invest > 0)
@@ -145,9 +145,14 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     c_end = np.take_along_axis(s.contract_end, k, -1)[..., 0].astype(np.int64)
     gpu = np.where(amend, np.take_along_axis(s.contract_gpu, k, -1)[..., 0], gpu).astype(np.int64)
     site = np.where(amend, np.take_along_axis(s.contract_site, k, -1)[..., 0], site).astype(np.int64)
-    weeks = np.clip(a.offer_weeks, np.where(amend, 0, 1), 520).astype(np.int64)
-    start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + 520).astype(np.int64)
+    weeks = np.clip(a.offer_weeks, np.where(amend, 0, 1), limits.MAX_TERM_WEEKS).astype(np.int64)
+    start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + limits.MAX_TERM_WEEKS)
+    start = start.astype(np.int64)
     start = np.where(amend, np.maximum(c_start, s.week[:, None]), start)
+    # An amendment keeps its contract within the limits a contract has.
+    count = np.where(amend, np.minimum(count, np.maximum(limits.MAX_GPUS - c_count, 0)), count)
+    ahead = np.maximum(s.week[:, None] + limits.MAX_CONTRACT_AHEAD_WEEKS - c_end, 0)
+    weeks = np.where(amend, np.minimum(weeks, ahead), weeks)
     remaining = np.where(amend, np.maximum(c_end - start, 0), 0)  # weeks the contract has left
     term = remaining + weeks  # weeks the added GPUs rent for
 
@@ -304,7 +309,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     # Patience and relationship.
     spent = made & (ans.answer != ACCEPT) & (ans.reason != TOO_SOON)  # "not yet" is not a round of talks
     s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
-    price = amount(a.offer_price, 1e3)  # read as the evaluation reads it (replays stay exact)
+    price = amount(a.offer_price, limits.MAX_PRICE_USD_HOUR)  # read as the evaluation reads it (replays stay exact)
     lowball = made & ~is_invest & (ans.reason == BELOW_COST)
     pushing = made & ~is_invest & ~lowball & (price < d.push_threshold * ans.required_price)
     accepted = ans.answer == ACCEPT
@@ -313,6 +318,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     s.relationship = np.clip(s.relationship + onehot * delta[..., None], -1.0, 1.0)
     countered = made & (ans.answer == COUNTER) & ~is_invest
     ratio = ans.price / np.maximum(terms.list_price(p, s, partner, ans.gpu), 1e-9)
+    ratio = np.minimum(ratio, limits.MAX_COUNTER_RATIO)  # only ever lowers an ask it could not change
     s.last_counter = np.where(onehot & countered[..., None], ratio[..., None], s.last_counter)
     s.last_counter = np.where(onehot & accepted[..., None], 0.0, s.last_counter)
 

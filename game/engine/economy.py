@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, memo, research, rng
+from game.engine import codes, compute, limits, memo, research, rng
 from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
@@ -130,8 +130,8 @@ def runway_weeks(p: Params, s: State) -> np.ndarray:
 
 # ----------------------------------------------------------------------- decisions
 def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> None:
-    want = amount(a.borrow_usd, 1e15) * alive
-    back = amount(a.repay_usd, 1e15) * alive
+    want = amount(a.borrow_usd, limits.MAX_ACTION_USD) * alive
+    back = amount(a.repay_usd, limits.MAX_ACTION_USD) * alive
     if not (want > 0).any() and not (back > 0).any():
         return
     room = credit_headroom(p, s)
@@ -223,7 +223,7 @@ def round_terms(p: Params, s: State) -> RoundTerms:
 def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
     """Start the rounds labs ask for: the terms are fixed now, the money comes when the
     round closes (`close_rounds`). Returns the amount committed (B, L)."""
-    ask = amount(a.raise_usd, 1e15) * alive
+    ask = amount(a.raise_usd, limits.MAX_ACTION_USD) * alive
     asked = ask > 0
     if not asked.any():
         return np.zeros(s.cash.shape)

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, deals, economy, events, research, rng, training
+from game.engine import codes, compute, deals, economy, events, limits, research, rng, training
 from game.engine.actions import Actions, amount, checked
 from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import (
@@ -155,7 +155,7 @@ def decide(world: World, actions: Actions) -> Decided:
     s.split = np.where(alive[..., None], _normalised_split(s.split, actions.split), s.split)
     s.staff_usd_week = np.where(
         alive & (actions.staff_usd_week >= 0),
-        amount(actions.staff_usd_week, 1e11),
+        amount(actions.staff_usd_week, limits.MAX_STAFF_USD_WEEK),
         s.staff_usd_week,
     )
     economy.borrow_and_repay(p, s, actions, ledger, refuse, alive)

@@ -8,15 +8,20 @@ check every week): a lab that is not bankrupt has cash >= 0 (a week that ends be
 makes it bankrupt); GPUs are installed only in built halls (a power loss may leave some
 unpowered, never more than the halls hold); the labs' grid shares and the partners'
 buildings at a site fit its grid; turbines fit the site's permits; a partner's active
-rentals fit the GPUs it has this week.
+rentals fit the GPUs it has, this week and in every week to come.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from game.catalog import Catalog
 from game.engine import compute
+from game.engine.limits import MAX_HALL_MW
+from game.engine.params import Params
+from game.engine.state import World
 from game.saves.files import SaveError
 from game.saves.records import Scenario
 
@@ -58,14 +63,52 @@ def check_state(scn: Scenario, catalog: Catalog, where: str) -> None:
             f"[sites.{sites[s]}]",
             f"the labs' turbines come to {turbines[s]:g} MW; the permits allow {p.site_turbine_max[s]:g} MW",
         )
-    active = compute.contract_active(w)[0] & (w.contract_source[0] >= 0)  # (L, K)
-    out = np.zeros((len(p.partner_ids), len(p.gpu_ids)))
-    np.add.at(out, (w.contract_source[0][active], w.contract_gpu[0][active]), w.contract_count[0][active])
-    cap = p.partner_capacity[compute.week_row(p, w)[0]]
-    for q, g in zip(*np.nonzero(out > cap + 1e-6), strict=True):
-        renter = labs[int(np.nonzero(active & (w.contract_source[0] == q) & (w.contract_gpu[0] == g))[0][0])]
+    halls = w.hall_mw[0] + w.hall_building[0]
+    for li, s in zip(*np.nonzero(halls > MAX_HALL_MW), strict=True):
         raise fail(
-            f"[labs.{renter}] contracts",
-            f"{p.partner_ids[q]} rents out {out[q, g]:,.0f} {p.gpu_ids[g]} in contracts under way but has "
-            f"{cap[q, g]:,.0f} this week (a contract listed twice?)",
+            f"[labs.{labs[li]}.sites.{sites[s]}]",
+            f"hall_mw and hall_building come to {halls[li, s]:,.0f} MW; a lab may have at most "
+            f"{MAX_HALL_MW:,.0f} MW of halls at a site, built and under way",
         )
+    _check_rentals(p, w, fail)
+
+
+def _check_rentals(p: Params, w: World, fail: Any) -> None:
+    """A partner's rentals out of its own pool fit the GPUs it has in every week to come,
+    not only this one: a contract that starts later counts against the partner's GPUs
+    once it starts, and a game the engine plays from here keeps this invariant every
+    week (a contract listed twice breaks it the week it starts)."""
+    labs = p.lab_ids
+    week = int(w.week[0])
+    pooled = (w.contract_partner[0] >= 0) & (w.contract_source[0] >= 0)  # (L, K)
+    if not pooled.any():
+        return
+    start, end = w.contract_start[0].astype(np.int64), w.contract_end[0].astype(np.int64)
+    last = int(end[pooled].max())
+    if last <= week:
+        return
+    weeks = np.arange(week, last)  # (T,)
+    active = pooled & (start <= weeks[:, None, None]) & (weeks[:, None, None] < end)  # (T, L, K)
+    P, G = len(p.partner_ids), len(p.gpu_ids)
+    pool = np.maximum(w.contract_source[0], 0) * G + w.contract_gpu[0]  # (L, K)
+    onehot = np.arange(P * G) == pool[..., None]  # (L, K, P*G)
+    weighted = onehot * w.contract_count[0][..., None].astype(np.float64)
+    out = np.einsum("tlk,lkq->tq", active.astype(np.float64), weighted).reshape(-1, P, G)
+    cap = p.partner_capacity[np.clip(weeks, 0, p.last_week)]  # (T, P, G)
+    over = np.argwhere(out > cap + 1e-6)
+    if not len(over):
+        return
+    t, q, g = (int(x) for x in over[0])
+    renters = np.nonzero(active[t] & (pool == q * G + g))
+    renter = labs[int(renters[0][0])]
+    rents = f"{p.partner_ids[q]} rents out {out[t, q, g]:,.0f} {p.gpu_ids[g]}"
+    has = f"{cap[t, q, g]:,.0f}"
+    raise fail(
+        f"[labs.{renter}] contracts",
+        (
+            f"{rents} in contracts under way but has {has} this week"
+            if t == 0
+            else f"{rents} from week {week + t}, when a contract starts, but will have {has} then"
+        )
+        + " (a contract listed twice?)",
+    )

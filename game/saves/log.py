@@ -13,16 +13,21 @@ import numpy as np
 from game.catalog import Catalog, Schema
 from game.engine.actions import Actions, amount, checked
 from game.engine.deals import offered_investment
+from game.engine.limits import (
+    MAX_ACTION_USD,
+    MAX_BUILD_MW,
+    MAX_OFFER_GPUS,
+    MAX_ORDER_GPUS,
+    MAX_PRICE_USD_HOUR,
+    MAX_STAFF_USD_WEEK,
+    MAX_TERM_WEEKS,
+    MAX_TURBINE_MW,
+)
 from game.engine.params import Params
 from game.engine.state import World
 from game.engine.training import MAX_RUN_FLOP
 from game.saves.files import SaveError
-from game.saves.records import MAX_GPUS, USD, LogEntry
-
-MAX_ACTION_MW = 1e5  # halls or turbines asked for at a site in a week (the step takes at most 1e5)
-MAX_TERM = 520  # weeks: the longest term and the furthest start a partner hears of
-MAX_PRICE = 1e3  # USD per GPU-hour: the most an offer can name
-MAX_STAFF = 1e11  # USD a week: the largest people budget the step takes
+from game.saves.records import LogEntry
 
 
 # ------------------------------------------------------------------ action log
@@ -34,15 +39,18 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
     """What lab `lab` of game `b` decided this week, as a log entry."""
     cat = params.catalog
     entry: dict[str, Any] = {"week": int(week), "lab": params.lab_ids[lab]}
-    counts = np.clip(actions.order_count[b, lab], 0, MAX_GPUS)
+    counts = np.clip(actions.order_count[b, lab], 0, MAX_ORDER_GPUS)
     orders = [
         {"gpu": cat.gpu_ids[g], "vendor": cat.integrator_ids[v], "count": int(counts[v, g])}
         for v, g in zip(*np.nonzero(counts > 0), strict=True)
     ]
     if orders:
         entry["orders"] = orders
-    for key, array in (("build", actions.build_mw), ("turbines", actions.turbine_mw)):
-        mw = amount(array[b, lab], MAX_ACTION_MW)
+    for key, array, most in (
+        ("build", actions.build_mw, MAX_BUILD_MW),
+        ("turbines", actions.turbine_mw, MAX_TURBINE_MW),
+    ):
+        mw = amount(array[b, lab], most)
         values = {s: float(mw[i]) for i, s in enumerate(cat.site_ids) if mw[i] > 0}
         if values:
             entry[key] = values
@@ -62,11 +70,11 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
     if exits:
         entry["exits"] = exits
     for key in ("raise_usd", "borrow_usd", "repay_usd"):
-        value = float(amount(getattr(actions, key)[b, lab], USD))
+        value = float(amount(getattr(actions, key)[b, lab], MAX_ACTION_USD))
         if value > 0:
             entry[key] = value
     if actions.staff_usd_week[b, lab] >= 0:
-        entry["staff_usd_week"] = float(amount(actions.staff_usd_week[b, lab], MAX_STAFF))
+        entry["staff_usd_week"] = float(amount(actions.staff_usd_week[b, lab], MAX_STAFF_USD_WEEK))
     return entry
 
 
@@ -84,12 +92,16 @@ def offer_entry(
         return offer
     start = int(actions.offer_start[b, lab])
     if week is not None:
-        start = min(max(start, week), week + MAX_TERM)
+        start = min(max(start, week), week + MAX_TERM_WEEKS)
     offer |= {
         "gpu": cat.gpu_ids[int(np.clip(actions.offer_gpu[b, lab], 0, len(cat.gpu_ids) - 1))],
-        "count": int(np.clip(actions.offer_count[b, lab], 0, MAX_GPUS)),
+        "count": int(np.clip(actions.offer_count[b, lab], 0, MAX_OFFER_GPUS)),
         "start": start,
-        "weeks": int(np.clip(actions.offer_weeks[b, lab], 0 if actions.offer_contract[b, lab] >= 0 else 1, MAX_TERM)),
+        "weeks": int(
+            np.clip(
+                actions.offer_weeks[b, lab], 0 if actions.offer_contract[b, lab] >= 0 else 1, MAX_TERM_WEEKS
+            )
+        ),
         "price": _price(float(actions.offer_price[b, lab])),
     }
     if actions.offer_site[b, lab] >= 0:
@@ -100,12 +112,12 @@ def offer_entry(
 
 
 def _price(price: float) -> float:
-    """An offer's price as the partner weighs it: within 0 to MAX_PRICE, except that a
+    """An offer's price as the partner weighs it: within 0 to MAX_PRICE_USD_HOUR, except that a
     negative price stays negative (-1), since the deals rules take one for a push on the
     partner; NaN and -inf are no price (0)."""
     if math.isnan(price) or price == -math.inf:
         return 0.0
-    return min(max(price, -1.0), MAX_PRICE)
+    return min(max(price, -1.0), MAX_PRICE_USD_HOUR)
 
 
 def log_records(log: Sequence[dict[str, Any]], schema: Schema) -> tuple[LogEntry, ...]:

@@ -16,12 +16,11 @@ import attrs
 
 from game.catalog import Catalog
 from game.catalog.specs import Refs
+from game.engine.limits import MAX_WEEKS
 from game.saves.checks import check_state
 from game.saves.files import SaveError, read_toml, resolve
 from game.saves.migrations import migrate
-from game.saves.records import FORMAT, Document, LabState, LogEntry, Scenario, saves_schema
-
-MAX_WEEKS = 10_000  # weeks in the file are within +-10,000 (and the engine keeps them in int16)
+from game.saves.records import FORMAT, MONEY_FIELDS, Document, LabState, LogEntry, Scenario, saves_schema
 
 
 def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
@@ -79,6 +78,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
     for lab_id in lab_ids:
         if lab_id not in d.labs:
             raise fail(f"[labs.{lab_id}]", "missing (every lab in [meta] labs needs one)")
+        _check_money(d.labs[lab_id], f"labs.{lab_id}", fail)
         labs[lab_id] = _place_slots(d.labs[lab_id], f"labs.{lab_id}", fail)
     for i, entry in enumerate(d.log):
         # The file's own week may hold its talks so far (offers alone: a signed deal is in
@@ -96,6 +96,34 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
     )  # fmt: skip
     check_state(scn, catalog, where)
     return scn
+
+
+def _check_money(lab: LabState, place: str, fail: Any) -> None:
+    """Each amount of money as the engine will hold it (the whole dollars and what
+    `sub_dollar` keeps below them) within its field's range: a debt of 0 less $0.40 is a
+    debt below zero, which the engine never makes. A field whose -1 means "work it out"
+    (`absent=-1`) holds -1 exactly, with nothing below the dollar, or an amount >= 0."""
+    from game.saves.world import _exact
+
+    specs = attrs.fields_dict(LabState)
+    for name in MONEY_FIELDS:
+        spec, absent = specs[name].metadata["spec"], specs[name].metadata.get("absent")
+        whole, below = getattr(lab, name), lab.sub_dollar.get(name, 0.0)
+        value = _exact(whole, below)
+        if absent is not None and whole == absent:
+            if below:
+                raise fail(
+                    f"[{place}] sub_dollar", f"{name}: {whole:g} means none; it has nothing below the dollar"
+                )
+            continue
+        low = 0.0 if absent is not None else spec.lo
+        if value < low or (spec.hi is not None and value > spec.hi):
+            bound = f"at least {low:g}" if spec.hi is None else f"between {low:g} and {spec.hi:g}"
+            raise fail(
+                f"[{place}] {name}",
+                f"with sub_dollar {below:g}, {value!r} USD; must be {bound}"
+                + (f" (or {absent:g}: none)" if absent is not None else ""),
+            )
 
 
 def _place_slots(lab: LabState, place: str, fail: Any) -> LabState:

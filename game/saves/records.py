@@ -25,9 +25,26 @@ from game.catalog.specs import (
     Ref,
     Refs,
     Shares,
+    Text,
     Word,
     _field,
     money,
+)
+from game.engine.limits import (
+    MAX_CONTRACT_AHEAD_WEEKS,
+    MAX_COUNTER_RATIO,
+    MAX_GPUS,
+    MAX_HALL_MW,
+    MAX_INVEST_USD,
+    MAX_OFFER_GPUS,
+    MAX_PRICE_USD_HOUR,
+    MAX_SITE_MW,
+    MAX_STAFF,
+    MAX_STAFF_USD_WEEK,
+    MAX_TERM_WEEKS,
+    MAX_TURBINE_MW,
+    MAX_USD,
+    MAX_WEEKS,
 )
 from game.engine.params import NEVER
 from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOTS
@@ -35,14 +52,11 @@ from game.engine.training import MAX_RUN_FLOP
 
 FORMAT = "agi-race"
 VERSION = 6
-MAX_FILE_BYTES = 5_000_000
-# The most money a file may hold (a valuation has no bound: it grows with capability):
-# far above what a game reaches, where a lab's largest lever, its people, starts at most
-# at $1e11 a week, and below what would overflow.
-USD = 1e18
-MAX_GPUS = 1e8  # GPUs in one place (a warehouse, a site, an order, a contract)
-MAX_MW = 1e8  # halls: up to 10,000 MW a week (the engine's limit) for 10,000 weeks
-WEEK = Num(-10_000, 10_000, "week", integer=True)
+# The bounds of the file's numbers are the engine's (game/engine/limits.py): the game
+# saves whatever it accepts, and loads only what it can play and save again.
+USD = MAX_USD
+MAX_NAME = 200  # characters in a name the game may make a file name of (a scenario's origin)
+WEEK = Num(-MAX_WEEKS, MAX_WEEKS, "week", integer=True)
 DIFFICULTIES = ("easy", "normal", "hard")
 SPLIT = Shares(("training", "inference", "research"))
 
@@ -52,15 +66,31 @@ def _week(default: Any = attrs.NOTHING, **meta: Any) -> Any:
 
 
 def _weeks(default: Any = 0, **meta: Any) -> Any:
-    return num(0, 10_000, "weeks", integer=True, default=default, **meta)
+    return num(0, MAX_WEEKS, "weeks", integer=True, default=default, **meta)
 
 
 def _mw(world: str) -> Any:
-    return num(0, MAX_MW, "MW", default=0.0, world=world)
+    return num(0, MAX_HALL_MW, "MW", default=0.0, world=world)
 
 
 def _gpus(kind: str, world: str) -> Any:
     return _field(Keyed(kind, Num(0, MAX_GPUS, "GPUs", integer=True)), default={}, world=world)
+
+
+@attrs.frozen
+class Name(Text):
+    """A name the game may make a file name of (a scenario's origin): at most `limit`
+    characters, none of them a control character."""
+
+    limit: int = MAX_NAME
+
+    def parse(self, value: Any, schema: Any = None) -> str:
+        value = super().parse(value, schema)
+        if len(value) > self.limit:
+            raise ValueError(f"must be at most {self.limit} characters, got {len(value):,}")
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError(f"must have no control characters, got {value!r}")
+        return value
 
 
 # ------------------------------------------------------------------------ [meta]
@@ -70,11 +100,11 @@ class Meta:
     description: str = text()
     start_date: dt.date = date()
     last_date: dt.date = date()
-    week: int = num(0, 10_000, "weeks", integer=True, world="week")
+    week: int = num(0, MAX_WEEKS, "weeks", integer=True, world="week")
     seed: int = num(0, 2**63 - 1, "", integer=True, world="seed")
     game: int = num(0, 2**40, "", integer=True, default=0, world="game")
     difficulty: str = _field(Choice(DIFFICULTIES))
-    origin: str = text(default="")
+    origin: str = _field(Name(blank=True), default="")
     game_id: str = _field(Word(), default="")
     labs: tuple[str, ...] = _field(Refs("lab"))
     humans: tuple[str, ...] = _field(Refs("game_lab"), default=())
@@ -104,7 +134,7 @@ class Market:
         Keyed("integrator", Num(0, 1e12, "GPUs")), default=None, world="integrator_backlog", omit=None
     )
     gpu_delay_weeks: dict[str, int] = _field(
-        Keyed("gpu", Num(0, 10_000, "weeks", integer=True)), default={}, world="gpu_delay"
+        Keyed("gpu", Num(0, MAX_WEEKS, "weeks", integer=True)), default={}, world="gpu_delay"
     )
 
 
@@ -114,12 +144,12 @@ class Result:
 
     end: str = _field(Choice(END_REASONS[1:]))
     winner: str = _field(Ref("game_lab", blank=True), default="")  # "" or absent: nobody
-    agi_week: int = num(-1, 10_000, "week", integer=True, default=-1)
+    agi_week: int = num(-1, MAX_WEEKS, "week", integer=True, default=-1)
 
 
 @attrs.frozen
 class SiteState:
-    grid_mw: float | None = num(0, 1e5, "MW", default=None, world="grid_mw")  # absent: the catalog's
+    grid_mw: float | None = num(0, MAX_SITE_MW, "MW", default=None, world="grid_mw")  # absent: the catalog's
     substation_weeks_left: int = _weeks(world="substation_left")
     substation_payer: str = _field(Ref("game_lab"), default="", world="substation_payer")
     outage_weeks_left: int = _weeks(world="outage_left")
@@ -130,9 +160,9 @@ class SiteState:
 class LabSite:
     hall_mw: float = _mw("hall_mw")
     hall_building_mw: float = _mw("hall_building")
-    grid_alloc_mw: float = num(0, 1e5, "MW", default=0.0, world="grid_alloc")
-    turbine_mw: float = num(0, 1e5, "MW", default=0.0, world="turbine_mw")
-    turbine_pending_mw: float = num(0, 1e5, "MW", default=0.0, world="turbine_pending")
+    grid_alloc_mw: float = num(0, MAX_SITE_MW, "MW", default=0.0, world="grid_alloc")
+    turbine_mw: float = num(0, MAX_SITE_MW, "MW", default=0.0, world="turbine_mw")
+    turbine_pending_mw: float = num(0, MAX_SITE_MW, "MW", default=0.0, world="turbine_pending")
     turbine_weeks_left: int = _weeks(world="turbine_left")
     installed: dict[str, int] = _gpus("gpu", "installed")
 
@@ -141,7 +171,9 @@ class LabSite:
 class LabPartner:
     relationship: float = num(-1, 1, "closeness", default=0.0, world="relationship")
     patience: float = num(-1, 100, "offers", default=-1.0, world="patience", absent=-1.0)  # -1: full
-    last_counter: float = num(0, 100, "multiple of the list price", default=0.0, world="last_counter")
+    last_counter: float = num(
+        0, MAX_COUNTER_RATIO, "multiple of the list price", default=0.0, world="last_counter"
+    )
 
 
 @attrs.frozen
@@ -159,9 +191,11 @@ class Contract:
     partner: str = _field(Ref("partner"), world="contract_partner")
     gpu: str = _field(Ref("gpu"), world="contract_gpu")
     count: int = num(1, MAX_GPUS, "GPUs", integer=True, world="contract_count")
-    price_usd_hour: float = num(0, 1000, "USD per GPU-hour", world="contract_price")
+    price_usd_hour: float = num(0, MAX_PRICE_USD_HOUR, "USD per GPU-hour", world="contract_price")
     start_week: int = _week(world="contract_start")
-    end_week: int = num(-10_000, 11_000, "week", integer=True, world="contract_end")
+    end_week: int = num(
+        -MAX_WEEKS, MAX_WEEKS + MAX_CONTRACT_AHEAD_WEEKS, "week", integer=True, world="contract_end"
+    )
     source: str = _field(Ref("partner"), default="")  # whose free GPUs it holds (default: partner's)
     site: str = _field(Ref("site"), default="", world="contract_site", absent="")  # built there for the lab
 
@@ -201,8 +235,8 @@ class LabState:
     best_model: float = num(0, 200, "log10 FLOP", world="best_model")
     staff_usd_week: float = money(-1, USD, "USD per week", default=-1.0, world="staff_usd_week", absent=-1.0)
     # -1: the researchers its people budget buys at the start, all at full productivity
-    staff: float = num(-1, 1e8, "researchers", default=-1.0, world="staff", absent=-1.0)
-    staff_ramped: float = num(-1, 1e8, "researchers", default=-1.0, world="staff_ramped", absent=-1.0)
+    staff: float = num(-1, MAX_STAFF, "researchers", default=-1.0, world="staff", absent=-1.0)
+    staff_ramped: float = num(-1, MAX_STAFF, "researchers", default=-1.0, world="staff_ramped", absent=-1.0)
     bankrupt: bool = flag(default=False, world="bankrupt")
     last_raise_week: int = _week(default=-1000, world="last_raise_week")
     last_invest_week: int = _week(default=-1000, world="last_invest_week")  # a partner invested
@@ -245,12 +279,14 @@ class Offer:
 
     partner: str = _field(Ref("partner"))
     gpu: str = _field(Ref("gpu"), default="")
-    count: int = num(0, MAX_GPUS, "GPUs", integer=True, default=0)
+    count: int = num(0, MAX_OFFER_GPUS, "GPUs", integer=True, default=0)
     start: int = _week(default=0)
-    weeks: int = num(0, 520, "weeks", integer=True, default=0)
-    price: float = num(-1, 1000, "USD per GPU-hour", default=0.0)  # -1: a negative price was offered
+    weeks: int = num(0, MAX_TERM_WEEKS, "weeks", integer=True, default=0)
+    price: float = num(
+        -1, MAX_PRICE_USD_HOUR, "USD per GPU-hour", default=0.0
+    )  # -1: a negative price was offered
     site: str = _field(Ref("site"), default="")
-    invest: float = num(0, USD, "USD", default=0.0)
+    invest: float = num(0, MAX_INVEST_USD, "USD", default=0.0)
     share: float = num(0, 1, "fraction", default=0.0)
     contract: int = num(-1, CONTRACT_SLOTS - 1, "contract slot", integer=True, default=-1)  # amend it
 
@@ -262,8 +298,9 @@ class LogEntry:
     week: int = _week()
     lab: str = _field(Ref("game_lab"))
     orders: tuple[LogOrder, ...] = _field(Items(LogOrder, 10_000), default=())
-    build: dict[str, float] = _field(Keyed("site", Num(0, 1e5, "MW")), default={})
-    turbines: dict[str, float] = _field(Keyed("site", Num(0, 1e5, "MW")), default={})
+    # halls asked for: the step starts at most MAX_BUILD_MW; older games logged up to MAX_TURBINE_MW
+    build: dict[str, float] = _field(Keyed("site", Num(0, MAX_TURBINE_MW, "MW")), default={})
+    turbines: dict[str, float] = _field(Keyed("site", Num(0, MAX_TURBINE_MW, "MW")), default={})
     substation: tuple[str, ...] = _field(Refs("site"), default=())
     split: tuple[float, ...] | None = _field(SPLIT, default=None)
     runs: tuple[float, ...] = _field(
@@ -275,10 +312,12 @@ class LogEntry:
         Numbers(Num(0, CONTRACT_SLOTS - 1, "slot", integer=True), CONTRACT_SLOTS, "contract slots"),
         default=(),
     )
+    # Asks up to USD load (games before the limits table logged them so); the step takes
+    # at most MAX_ACTION_USD, and the game logs what it takes.
     raise_usd: float = num(0, USD, "USD", default=0.0)
     borrow_usd: float = num(0, USD, "USD", default=0.0)
     repay_usd: float = num(0, USD, "USD", default=0.0)
-    staff_usd_week: float = num(-1, 1e11, "USD per week", default=-1.0)  # -1: unchanged
+    staff_usd_week: float = num(-1, MAX_STAFF_USD_WEEK, "USD per week", default=-1.0)  # -1: unchanged
 
 
 # ------------------------------------------------------------------------ a file
