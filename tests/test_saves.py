@@ -218,16 +218,39 @@ def test_files_that_cannot_be_in_git(tmp_path, capsys, monkeypatch):
         err = capsys.readouterr().err
         assert phrase in err and err.count("\n") == 1
 
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self):
-        if self == locked:
+    def denied(path, *args, **kwargs):
+        if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads anything; act as a user
+    monkeypatch.setattr(os, "open", denied)  # root reads anything; act as a user
     assert main(["check-save", str(locked)]) == 2
     assert "permission denied" in capsys.readouterr().err
+
+
+def test_a_device_or_a_pipe_is_refused_before_it_is_read(tmp_path, capsys):
+    """Issue 20, item 13: `check-save /dev/zero` read without bound (5.3 GB in 5 s); a
+    FIFO would block forever. The bounded reader refuses anything but a regular file."""
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):
+        with pytest.raises(SaveError, match="not a regular file"):
+            saves.read_bounded(path)
+        assert main(["check-save", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "not a regular file" in err and err.count("\n") == 1
+
+
+def test_a_file_larger_than_the_limit_is_refused_whatever_it_says_its_size_is(tmp_path, monkeypatch):
+    """The size a file reports and what is read are both bounded (a file may grow)."""
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"# " + b"x" * 100)
+    assert saves.read_bounded(path, limit=200) == path.read_bytes()
+    with pytest.raises(SaveError, match="too large for a save"):
+        saves.read_bounded(path, limit=50)
+    assert saves.MAX_FILE_BYTES == 16 * 1024 * 1024
 
 
 def test_check_save_accepts_a_good_file(capsys):

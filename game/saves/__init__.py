@@ -12,19 +12,23 @@ records.py declares every field once (what it accepts, its unit, the World array
 fills); reading (parse.py) validates everything through that schema (cattrs) and the
 engine's invariants (checks.py) and raises one `SaveError` naming the file, the place in
 it and the problem. Older versions are migrated (migrations.py); newer ones are refused.
-Writing is atomic (files.py: a temporary file in the same folder, fsync, rename), with
-units in comments; library.py names saves, keeps autosaves per game and lists them;
-hall_of_fame.py keeps the best scores.
+Reading is bounded (files.read_bounded: a regular file of at most MAX_FILE_BYTES).
+Writing is atomic (files.py: a temporary file in the same folder, fsync, rename; a new
+save takes its name exclusively, files.write_new), with units in comments; library.py
+names saves, keeps autosaves per game and lists them; hall_of_fame.py keeps the best
+scores. The bounds of every number are the engine's (game/engine/limits.py).
 """
 
 from game.saves.files import (
     MAX_FILE_BYTES,
     SaveError,
     dumps,
+    read_bounded,
     read_toml,
     resolve,
     user_dir,
     write_atomic,
+    write_new,
     write_save,
 )
 from game.saves.library import (
@@ -36,6 +40,7 @@ from game.saves.library import (
     new_game_id,
     safe_part,
     save_name,
+    save_new,
     save_path,
 )
 from game.saves.log import log_actions, log_entry, offer_actions, offer_entry
@@ -47,7 +52,7 @@ from game.saves.world import initial_world, save_doc, scenario_params
 __all__ = [
     "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "GameSaves", "SaveError",
     "SaveInfo", "Scenario", "autosave", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
-    "log_actions", "log_entry", "migrate", "new_game_id", "offer_actions", "offer_entry", "parse", "read_toml",
-    "resolve", "safe_part", "save_doc", "save_name", "save_path", "scenario_params", "user_dir", "write_atomic",
-    "write_save",
+    "log_actions", "log_entry", "migrate", "new_game_id", "offer_actions", "offer_entry", "parse", "read_bounded",
+    "read_toml", "resolve", "safe_part", "save_doc", "save_name", "save_new", "save_path", "scenario_params",
+    "user_dir", "write_atomic", "write_new", "write_save",
 ]  # fmt: skip

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from game.catalog import Catalog
-from game.saves.files import SaveError, dumps, user_dir, write_atomic
+from game.saves.files import SaveError, dumps, user_dir, write_atomic, write_new
 
 KEEP_AUTOSAVES = 5
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -52,36 +52,77 @@ def save_name(origin: str, lab: str, week: int, when: dt.datetime) -> str:
     return f"{safe_part(origin)}-{safe_part(lab, 'lab')}-week-{int(week):04d}-{when:%Y%m%d-%H%M%S}.toml"
 
 
-def save_path(doc: dict[str, Any], folder: Path | None = None, now: dt.datetime | None = None) -> Path:
-    """Where a save of `doc` goes in `folder` (default: the user's saves): the file that
-    already holds exactly this state, or a new name that overwrites nothing."""
-    folder = Path(folder) if folder is not None else user_dir()
+def _same_state(doc: dict[str, Any], folder: Path, data: bytes) -> Path | None:
+    """The file of `folder` that already holds exactly `data` (a save of `doc`), if any."""
     meta = doc["meta"]
     lab = (meta.get("humans") or meta.get("labs") or ["lab"])[0]
     stem = f"{safe_part(meta.get('origin', ''))}-{safe_part(lab, 'lab')}-week-{int(meta['week']):04d}-"
-    data = dumps(doc).encode("utf-8")
-    for old in sorted(folder.glob(f"{stem}*.toml")) if folder.is_dir() else []:
+    try:
+        candidates = sorted(folder.glob(f"{stem}*.toml")) if folder.is_dir() else []
+    except OSError:
+        return None
+    for old in candidates:
         try:
             if old.stat().st_size == len(data) and old.read_bytes() == data:
                 return old
         except OSError:
             continue
-    name = save_name(meta.get("origin", ""), lab, meta["week"], now or dt.datetime.now())
-    path, n = folder / name, 2
-    while path.exists():
-        path, n = folder / f"{name.removesuffix('.toml')}-{n}.toml", n + 1
+    return None
+
+
+def _new_name(doc: dict[str, Any], folder: Path, now: dt.datetime | None) -> Path:
+    meta = doc["meta"]
+    lab = (meta.get("humans") or meta.get("labs") or ["lab"])[0]
+    path = folder / save_name(meta.get("origin", ""), lab, meta["week"], now or dt.datetime.now())
     if path.resolve().parent != folder.resolve():
         raise SaveError(f"{path}: a save name must stay in {folder}")
     return path
 
 
-def autosave(doc: dict[str, Any], folder: Path | None = None, keep: int = KEEP_AUTOSAVES) -> Path:
-    """Write this game's autosave for its week and keep the newest `keep` autosaves of
-    this game (by when they were written); other games' autosaves are left alone."""
+def save_path(doc: dict[str, Any], folder: Path | None = None, now: dt.datetime | None = None) -> Path:
+    """Where a save of `doc` would go in `folder` (default: the user's saves): the file
+    that already holds exactly this state, or a name no file has now. To write a save,
+    use `save_new`, which takes its name exclusively (another game may take this one
+    before it is written)."""
+    folder = Path(folder) if folder is not None else user_dir()
+    same = _same_state(doc, folder, dumps(doc).encode("utf-8"))
+    if same is not None:
+        return same
+    path, n = _new_name(doc, folder, now), 2
+    base = path
+    while path.exists():
+        path, n = base.with_name(f"{base.stem}-{n}.toml"), n + 1
+    return path
+
+
+def save_new(
+    doc: dict[str, Any], folder: Path | None = None, now: dt.datetime | None = None, text: str | None = None
+) -> Path:
+    """Save `doc` in `folder` (default: the user's saves), as ctrl+s does, and return its
+    file: the one that already holds exactly this state (nothing is written), else a new
+    file named by `save_name`, taken exclusively (files.write_new: `-2`, `-3`, ... if
+    another game, in this process or another, has the name), so no two games ever
+    overwrite each other. `text`: `dumps(doc)`, if the caller has it (the text is built
+    once). Touches nothing but the folder: a worker thread may call it."""
+    folder = Path(folder) if folder is not None else user_dir()
+    data = (dumps(doc) if text is None else text).encode("utf-8")
+    same = _same_state(doc, folder, data)
+    if same is not None:
+        return same
+    return write_new(_new_name(doc, folder, now), data)
+
+
+def autosave(
+    doc: dict[str, Any], folder: Path | None = None, keep: int = KEEP_AUTOSAVES, text: str | None = None
+) -> Path:
+    """Write this game's autosave for its week (atomically: over its own autosave of the
+    week, if any) and keep the newest `keep` autosaves of this game (by when they were
+    written); other games' autosaves are left alone. `text`: `dumps(doc)`, if the caller
+    has it. A worker thread may call it."""
     folder = Path(folder) if folder is not None else user_dir() / "autosave"
     key = game_key(doc)
     path = folder / f"{key}-week-{int(doc['meta']['week']):04d}.toml"
-    write_atomic(path, dumps(doc).encode("utf-8"))
+    write_atomic(path, (dumps(doc) if text is None else text).encode("utf-8"))
     mine = re.compile(rf"{re.escape(key)}-week-[0-9]+\.toml")
     ours = [p for p in folder.iterdir() if mine.fullmatch(p.name)]
     ours.sort(key=lambda p: (_written(p), p.name))
