@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -9,11 +10,12 @@ import attrs
 import numpy as np
 import pytest
 
-from game.engine import economy
+from game.engine import economy, limits, policies, state, turn
 from game.play import decisions as dec
 from game.play import views
 from game.play.session import Refused, Session
 from game.tui.app import AgiRaceApp
+from game.saves import initial_world, scenario_params
 from tests.conftest import PLAYER_FOLDERS
 
 XAI, OPENAI = 0, 1
@@ -75,3 +77,66 @@ async def test_the_suite_never_writes_to_the_players_folders(private_folders):
     assert list((Path(os.environ["AGI_RACE_HOME"]) / "saves" / "autosave").glob("*.toml"))
     assert Path(os.environ["AGI_RACE_HOME"]).is_relative_to(private_folders)
     assert _listing(PLAYER_FOLDERS) == before
+
+
+@pytest.mark.long
+def test_no_integer_field_wraps_in_a_400_week_game_at_the_limits(colossus, catalog, monkeypatch):
+    """Deliverable 3: every integer the state stores fits its dtype in a 400-week game
+    (AGI out of reach) where one lab asks for the most of everything every week and the
+    other leaves and repays what it can: no sentinel or count wraps, on any numpy (2.5
+    refuses what 2.4 silently wrapped)."""
+    wrapped: list[str] = []
+
+    def checked(fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        for name, value in fields.items():
+            kind = state.STORED_AS.get(name)
+            if kind is not None and kind.kind == "i":
+                info = np.iinfo(kind)
+                if value.size and (value.min() < info.min or value.max() > info.max):
+                    wrapped.append(f"{name}: {value.min()}..{value.max()} in {kind}")
+        return store(fields)
+
+    store = state.stored
+    monkeypatch.setattr(turn, "stored", checked)
+    start = colossus.meta.start_date
+    scn = attrs.evolve(colossus, meta=attrs.evolve(colossus.meta, last_date=start + dt.timedelta(weeks=400)))
+    params = attrs.evolve(scenario_params(scn, catalog, humans=()), agi_capability=1e9)
+    world = initial_world(scn, params, 3, seed=11)
+    ctl = policies.make_controllers(catalog, params)
+    P, G, S = len(params.partner_ids), len(params.gpu_ids), len(params.site_ids)
+    weeks = 0
+    with np.errstate(all="ignore"):
+        while not world.done.all():
+            a = policies.decide(world, ctl)
+            w = weeks
+            most = {
+                "order_count": a.order_count.copy(),
+                "build_mw": a.build_mw.copy(),
+                "turbine_mw": a.turbine_mw.copy(),
+                "exit": a.exit.copy(),
+            }
+            most["order_count"][:, 0, w % most["order_count"].shape[2], w % G] = limits.MAX_ORDER_GPUS
+            most["build_mw"][:, 0] = limits.MAX_BUILD_MW
+            most["turbine_mw"][:, 0] = limits.MAX_TURBINE_MW
+            most["exit"][:, 1] = True
+            full = np.full(world.cash.shape, 0.0)
+            a = a.replace(
+                **most,
+                substation=np.ones_like(a.substation),
+                start_flop=np.full(a.start_flop.shape, 1e30),
+                offer_partner=np.full(world.cash.shape, w % P),
+                offer_gpu=np.full(world.cash.shape, w % G),
+                offer_count=np.full(world.cash.shape, limits.MAX_OFFER_GPUS),
+                offer_start=world.week[:, None] + np.full(world.cash.shape, limits.MAX_TERM_WEEKS * (w % 2)),
+                offer_weeks=np.full(world.cash.shape, limits.MAX_TERM_WEEKS),
+                offer_price=np.full(world.cash.shape, limits.MAX_PRICE_USD_HOUR * (w % 3) / 2),
+                offer_contract=np.full(world.cash.shape, (w % 5) - 1),
+                raise_usd=full + limits.MAX_ACTION_USD,
+                borrow_usd=full + limits.MAX_ACTION_USD,
+                repay_usd=full + limits.MAX_ACTION_USD * (w % 2),
+                staff_usd_week=full + limits.MAX_STAFF_USD_WEEK * (w % 2),
+            )
+            world, _ = turn.step(world, a)
+            weeks += 1
+    assert weeks == 401 and not wrapped, wrapped[:5]
+    assert S and np.isfinite(world.cash).all()

@@ -279,9 +279,8 @@ def _runs(
     beat the lab's best model."""
     running = (s.run_phase == RUN_PRETRAIN).any(-1)
     post = p.rules.training.post_training_weeks
-    in_post = np.where(s.run_phase == RUN_POST, post - s.run_post_left, NOT_SINCE).min(
-        -1
-    )  # weeks since it finished
+    since = post - s.run_post_left.astype(np.int64)  # int16 in the state: widen before the sentinel
+    in_post = np.where(s.run_phase == RUN_POST, since, NOT_SINCE).min(-1)  # weeks since it finished
     may = ~s.bankrupt & ~running & (in_post >= lag)
     if not may.any():  # nobody could start a run this week
         return np.zeros(s.cash.shape)
