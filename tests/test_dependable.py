@@ -14,8 +14,8 @@ from game.engine import economy, limits, policies, state, turn
 from game.play import decisions as dec
 from game.play import views
 from game.play.session import Refused, Session
-from game.tui.app import AgiRaceApp
 from game.saves import initial_world, scenario_params
+from game.tui.app import AgiRaceApp
 from tests.conftest import PLAYER_FOLDERS
 
 XAI, OPENAI = 0, 1
