@@ -10,9 +10,10 @@ import attrs
 import numpy as np
 import pytest
 
+from game.cli import main
 from game.engine import economy, limits, policies, state, turn
 from game.play import decisions as dec
-from game.play import views
+from game.play import intel, views
 from game.play.session import Refused, Session
 from game.saves import initial_world, scenario_params
 from game.tui.app import AgiRaceApp
@@ -140,3 +141,25 @@ def test_no_integer_field_wraps_in_a_400_week_game_at_the_limits(colossus, catal
             weeks += 1
     assert weeks == 401 and not wrapped, wrapped[:5]
     assert S and np.isfinite(world.cash).all()
+
+
+def test_a_headless_games_save_is_played_by_a_person_and_debriefed_from_its_week(tmp_path):
+    """Item 12: a save written by `simulate --save-to` (nobody's game) opened to play is
+    the first playable lab's: the AI no longer plays it, its decisions are taken, and the
+    debrief counts the weeks played since the save, not a milestone reached before it."""
+    path = tmp_path / "headless.toml"
+    assert main(["simulate", "--scenario", "2024-07-colossus", "--runs", "1", "--weeks", "60",
+                 "--seed", "1", "--save-to", str(path)]) == 0  # fmt: skip
+    s = Session.load(path)
+    assert s.humans == ("xai",) and s.human_labs == [XAI]
+    assert not s.controllers.ai[XAI] and s.controllers.ai[OPENAI]
+    s.decide(XAI, dec.SetSplit(50, 30, 20))
+    for _ in range(5):
+        s.end_week()
+    assert s.week == 65
+    (idle,) = [line for line in intel.debrief(s, XAI).decisions if "no training run" in line] or ["0 weeks"]
+    assert int(idle.split()[0]) <= 5
+    assert float(s.history[0]["capability"][XAI]) >= intel.GPT4_NEXT  # past the milestone at the save
+    assert intel._first_week_at(s, XAI, intel.GPT4_NEXT) is None
+    with pytest.raises(Refused):
+        Session.load(path, humans=("google",))

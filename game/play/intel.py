@@ -356,9 +356,11 @@ GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past 
 
 
 def _first_week_at(session: Session, lab: int, cap: float) -> int | None:
-    for h in session.history:
+    """The week the lab first had a model of `cap`, if the history saw it happen (None
+    when the lab was past it at the history's start: a game begun from a later save)."""
+    for i, h in enumerate(session.history):
         if h["capability"][lab] >= cap:
-            return int(h["week"])
+            return int(h["week"]) if i > 0 else None
     return None
 
 
@@ -372,7 +374,8 @@ def _decisions(session: Session, lab: int) -> list[str]:
     turbines = sum(sum(e.get("turbines", {}).values()) for e in entries)
     raised = sum(e.get("raise_usd", 0.0) for e in entries)
     offers = sum(len(e.get("offers", [])) for e in entries)
-    idle = sum(1 for h in session.history if not h.get("training", [True] * (lab + 1))[lab])
+    played = [h for h in session.history if h["week"] < session.week]  # each week's start: weeks played
+    idle = sum(1 for h in played if not h.get("training", [True] * (lab + 1))[lab])
     out = [
         f"ordered {bought:,} GPUs (supply and cash may have cut some)",
         f"ordered {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",

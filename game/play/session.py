@@ -138,14 +138,29 @@ class Session:
         return cls._start(scn, catalog, list(scn.log))
 
     @classmethod
-    def load(cls, path: str | Path, catalog: Catalog | None = None) -> Session:
+    def load(
+        cls, path: str | Path, catalog: Catalog | None = None, humans: tuple[str, ...] | None = None
+    ) -> Session:
         """A saved game. Its history (for the charts and the debrief) is rebuilt by
         replaying its log from the scenario it started from, when that reaches exactly
-        the saved state; otherwise the history starts at the save."""
+        the saved state; otherwise the history starts at the save.
+
+        A save nobody played (a headless game's, `simulate --save-to`) is taken over by
+        `humans`, by default its first playable lab, as `new` would start it: the AI then
+        plays only the others."""
         from game.play.replay import differences, replayed
 
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
+        if humans is not None and scn.humans and tuple(humans) != scn.humans:
+            raise Refused(f"this save is played by {', '.join(scn.humans)}; it can't change hands")
+        if not scn.humans:
+            playable = tuple(lab for lab in scn.lab_ids if catalog.lab(lab).playable)
+            chosen = playable[:1] if humans is None else tuple(humans)
+            for lab in chosen:
+                if lab not in playable:
+                    raise Refused(f"{lab} is not a playable lab in this save")
+            scn = attrs.evolve(scn, humans=chosen, meta=attrs.evolve(scn.meta, humans=chosen))
         week = scn.meta.week
         session = cls._start(scn, catalog, [e for e in scn.log if e["week"] < week])
         for entry in scn.log:  # this week's talks before the save: the week's, not the log's yet
