@@ -4,6 +4,7 @@ writes, autosave, migrations, and bad files that never crash or destroy."""
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 import attrs
@@ -21,6 +22,7 @@ from game.engine.turn import step
 from game.paths import scenarios_dir
 from game.play.replay import replay
 from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
+from tests import save_mutants
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = sorted(scenarios_dir().glob("*.toml"))
@@ -148,7 +150,9 @@ def test_a_version_1_file_migrates_to_the_same_game(catalog, colossus, params):
     old = load_scenario(DATA / "migrations" / "v1-colossus.toml", catalog)
     # Version 6 added when Microsoft last invested (the scenario says January 2023; an
     # older file has none on record): nothing else differs.
-    assert same_world(initial_world(old, params, 1), initial_world(colossus, params, 1)) == ["last_invest_week"]
+    assert same_world(initial_world(old, params, 1), initial_world(colossus, params, 1)) == [
+        "last_invest_week"
+    ]
 
 
 def test_a_version_2_log_migrates_and_replays_to_the_saved_state(catalog):
@@ -161,7 +165,16 @@ def test_a_version_2_log_migrates_and_replays_to_the_saved_state(catalog):
     # Version 2 stored neither an order's integrator nor a lab's researchers and rounds
     # (version 5), so only those can differ. (The file's state is today's rules' result:
     # tests/data/migrations/regenerate_v2.py.)
-    later = {"order_vendor", "staff", "staff_ramped", "last_post", "round_usd", "round_pre", "round_basis", "round_close"}
+    later = {
+        "order_vendor",
+        "staff",
+        "staff_ramped",
+        "last_post",
+        "round_usd",
+        "round_pre",
+        "round_basis",
+        "round_close",
+    }
     later |= {"last_invest_week"}  # version 6
     assert ok or set(message.split("differs from the save in ")[1].split(", ")) <= later, message
 
@@ -260,14 +273,7 @@ def test_check_save_accepts_a_good_file(capsys):
 
 # -------------------------------------------------------------- mutation property
 def _paths(doc, prefix=()):
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            yield (*prefix, key)
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(doc, list):
-        for i, value in enumerate(doc):
-            yield (*prefix, i)
-            yield from _paths(value, (*prefix, i))
+    return save_mutants.paths(doc, prefix)
 
 
 GOOD_DOC = saves.read_toml(scenarios_dir() / "2024-07-colossus.toml")
@@ -276,6 +282,7 @@ VALUES = st.one_of(
     st.integers(-(2**63), 2**63 - 1),
     st.floats(allow_nan=False),
     st.text(max_size=8),
+    st.sampled_from(save_mutants.NAMES),  # path-like and very long names (issue 20, item 5)
     st.booleans(),
     st.lists(st.integers(-5, 5), max_size=4),
     st.just({}),
@@ -289,20 +296,8 @@ def mutate(doc, edits):
 
     doc = copy.deepcopy(doc)
     for path, how, value in edits:
-        value = copy.deepcopy(value)  # a value hypothesis reuses must not end up inside itself
-        parent = doc
-        try:
-            for key in path[:-1]:
-                parent = parent[key]
-            last = path[-1]
-            if how == "delete" and isinstance(parent, dict):
-                parent.pop(last, None)
-            elif how == "add" and isinstance(parent, dict):
-                parent[f"extra_{last}"] = value
-            else:
-                parent[last] = value
-        except (KeyError, IndexError, TypeError):
-            continue
+        # a value hypothesis reuses must not end up inside itself
+        save_mutants.edit(doc, path, how, copy.deepcopy(value))
     return doc
 
 
@@ -324,7 +319,7 @@ def loads_or_refuses(doc, tmp_path, catalog):
 
 def edits_of(paths):
     return st.lists(
-        st.tuples(st.sampled_from(paths), st.sampled_from(["set", "delete", "add"]), VALUES),
+        st.tuples(st.sampled_from(paths), st.sampled_from(["set", "delete", "add", "duplicate"]), VALUES),
         min_size=1,
         max_size=4,
     )
@@ -347,6 +342,56 @@ def test_a_mutated_old_save_migrates_or_fails_with_the_loaders_error(catalog, tm
     """Migrations read files nothing has validated yet (issue 13, failure 2)."""
     doc = OLD_DOCS[which]
     loads_or_refuses(mutate(doc, data.draw(edits_of(list(_paths(doc))))), tmp_path, catalog)
+
+
+@pytest.fixture(scope="module")
+def played_save(tmp_path_factory) -> str:
+    """The text of a save of a game played 30 weeks, haggling every week: a log with
+    offers, contracts signed and to come, orders, a round, talks of the file's week."""
+    from game.play.session import Session
+
+    session = Session.new(seed=4)
+    session.autosave_every = 0
+    for week in range(30):
+        session.rounds[0] = [{"partner": "oracle", "gpu": "H100", "count": 2_000 + 100 * week, "start": week + 8,
+                              "weeks": 52, "price": 2.5}]  # fmt: skip
+        session.end_week()
+    session.offer(
+        0, {"partner": "oracle", "gpu": "H100", "count": 500, "start": 40, "weeks": 26, "price": 3.0}
+    )
+    path = session.save(tmp_path_factory.mktemp("played") / "played.toml")
+    return path.read_text()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rng=st.randoms(use_true_random=False), text_damage=st.booleans())
+def test_a_damaged_real_save_is_refused_in_one_line_or_plays_and_saves_again(
+    catalog, tmp_path, played_save, rng, text_damage
+):
+    """Issue 20, deliverable 7: damage to a played game's save (values, path-like and
+    very long names, duplicated tables and items, the text cut or repeated) is refused
+    with one line, or the game loads, plays, saves and loads back (benchmarks/save_fuzz.py
+    runs 2,000 of these with 20 weeks of play)."""
+    path = tmp_path / "mutant.toml"
+    if text_damage:
+        mutant = save_mutants.damage_text(played_save, rng)
+    else:
+        mutant = save_mutants.mutate(tomllib.loads(played_save), rng)
+    if save_mutants.write(path, mutant):
+        assert save_mutants.outcome(path, catalog, weeks=2) in ("refused", "played")
+
+
+def test_a_table_written_twice_is_one_line(catalog, tmp_path, played_save, capsys):
+    """A duplicated table header is not TOML; a duplicated contract or lab is refused by
+    the checks; each says so in one line."""
+    path = tmp_path / "twice.toml"
+    header = "[labs.xai]\n"
+    start = played_save.index(header)
+    end = played_save.index("\n[", start + len(header)) + 1
+    path.write_text(played_save + "\n" + played_save[start:end])
+    assert main(["check-save", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "not valid TOML" in err and err.count("\n") == 1
 
 
 def test_scenarios_lists_shipped_files_and_user_saves(capsys, monkeypatch, tmp_path, colossus, world):
@@ -460,7 +505,11 @@ def test_a_log_entry_of_the_files_own_week_may_hold_only_talks(colossus, tmp_pat
     """A save keeps the week's talks so far (signed deals are in its state); a decision
     dated the file's own week, or a later one, is one line naming the entry."""
     world = initial_world(colossus, scenario_params(colossus, catalog), 1)
-    talk = {"week": 0, "lab": "xai", "offers": [{"partner": "oracle", "gpu": "H100", "count": 10, "start": 0, "weeks": 4, "price": 3.0}]}
+    talk = {
+        "week": 0,
+        "lab": "xai",
+        "offers": [{"partner": "oracle", "gpu": "H100", "count": 10, "start": 0, "weeks": 4, "price": 3.0}],
+    }
     path = tmp_path / "talks.toml"
     write_save(path, save_doc(colossus, world, log=[talk]))
     assert load_scenario(path, catalog).log[0]["offers"][0]["partner"] == "oracle"
