@@ -92,3 +92,46 @@ def test_saving_the_same_state_again_writes_nothing_new(colossus, world, tmp_pat
     first = saves.save_new(doc, tmp_path)
     assert saves.save_new(doc, tmp_path, text=saves.dumps(doc)) == first
     assert len(list(tmp_path.iterdir())) == 1
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from game.saves.files import write_atomic, write_new
+path, new = Path(sys.argv[1]), sys.argv[2] == "new"
+versions = [bytes([65 + i]) * 3_000_000 for i in range(2)]
+for k in range(10_000):
+    if new:
+        write_new(path, versions[k % 2])
+    else:
+        write_atomic(path, versions[k % 2])
+    print(k, flush=True)
+"""
+
+
+@pytest.mark.parametrize("how", ["replace", "new"])
+def test_kill_9_while_saving_leaves_every_save_whole(tmp_path, how):
+    """Overwriting a game's own save stays atomic (a whole temporary file renamed over
+    it) and a new save is linked whole to its name: a writer killed at any moment leaves
+    each file as one whole version."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "game.toml"
+    whole = {bytes([65 + i]) * 3_000_000 for i in range(2)}
+    for _ in range(3):
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), how], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None
+        for _ in range(2 + os.getpid() % 3):  # a few whole writes, then a kill mid-way through another
+            child.stdout.readline()
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        saved = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+        assert saved and all(p.read_bytes() in whole for p in saved)
+        for p in saved if how == "new" else []:
+            p.unlink()
