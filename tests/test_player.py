@@ -16,7 +16,7 @@ from game.play import decisions as dec
 from game.play import guide, intel, market, views, words
 from game.play.session import LowRunway, Refused, Session
 from game.tui.app import AgiRaceApp
-from game.tui.screens import ConfirmScreen, DealsScreen, HandoverScreen, HQScreen, MarketScreen, TitleScreen
+from game.tui.screens import ConfirmScreen, DealsScreen, HandoverScreen, HQScreen, MarketScreen, QuitScreen, TitleScreen
 from tests.tui_helpers import confirm, fill, press_button, text, visible
 
 XAI, OPENAI = 0, 1
@@ -749,7 +749,7 @@ async def test_quitting_with_decisions_in_the_book_asks_first():
         app.session.save()
         await pilot.press("q")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, QuitScreen)
         assert "this week's 1 decision (saves hold ended weeks)" in app.screen.question
 
 

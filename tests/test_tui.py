@@ -130,6 +130,9 @@ async def test_save_quit_load_finds_the_same_game(home):
         for _ in range(3):
             await pilot.press("n")
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the save is written in a worker
+        await pilot.pause()
+        assert app.session.unsaved_weeks == 0
         world = app.session.world
         path = app.session.default_save_path()
         assert path.exists() and str(home) in str(path)

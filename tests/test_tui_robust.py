@@ -12,11 +12,21 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from game.play import decisions as dec
 from game.play.session import Session
-from game.saves import read_toml
+from game.saves import read_toml, user_dir
+from game.tui import rescue
 from game.tui.app import AgiRaceApp
 from game.tui.format import MAX_FIELD
-from game.tui.screens import ForecastScreen, GameOverScreen, HQScreen, TitleScreen
+from game.tui.screens import (
+    ConfirmScreen,
+    ForecastScreen,
+    GameOverScreen,
+    HandoverScreen,
+    HQScreen,
+    QuitScreen,
+    TitleScreen,
+)
 from game.tui.widgets.header import GameHeader
 from tests.tui_helpers import fill, press_button, text
 
@@ -179,3 +189,141 @@ async def test_random_keys_and_pastes_never_crash(monkeypatch):
             if app.fast_forwarding:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
+
+
+# ------------------------------------------------------------- a crash never costs a week
+ORDER = dec.BuyGpus("H100", "dell", 1_000)
+
+
+def _fail_at_week(monkeypatch, week: int) -> None:
+    """The dashboard fails to draw once the game reaches `week`: the failure comes after
+    the week has ended, so the rescue must be of the game before the key that ended it."""
+    draw = HQScreen.refresh_view
+
+    def refresh_view(self: HQScreen) -> None:
+        if self.session.week >= week:
+            raise RuntimeError("injected failure")
+        draw(self)
+
+    monkeypatch.setattr(HQScreen, "refresh_view", refresh_view)
+
+
+async def test_a_crash_leaves_a_rescue_save_with_the_book_a_report_and_a_non_zero_exit(monkeypatch):
+    app = AgiRaceApp(session=Session.new(seed=3))
+    with monkeypatch.context() as failing, pytest.raises(rescue.Crashed):  # run_test raises it
+        _fail_at_week(failing, 2)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n")
+            app.session.decide(XAI, ORDER, confirmed=True)
+            world = app.session.world
+            await pilot.press("n")  # the week ends, then the dashboard fails
+            await pilot.pause()
+    assert app.return_code == 1
+    crash = app.crash
+    assert crash is not None and crash.save is not None and crash.report is not None
+    message = crash.message()
+    assert str(crash.save) in message and str(crash.report) in message and len(message.splitlines()) <= 6
+    assert "Traceback" not in message and "RuntimeError: injected failure" in message
+    report = crash.report.read_text()
+    for word in ("RuntimeError: injected failure", "numpy:", "textual:", "python:", "HQScreen: n", "Buy 1,000 H100"):
+        assert word in report
+    assert crash.report.parent == user_dir()
+
+    saved = Session.load(crash.save)  # the game before the failing key, its book beside it
+    assert saved.week == 1 and saved.world.cash[0, XAI] == world.cash[0, XAI]
+    assert rescue.booked(crash.save) == 1
+
+    # The next start offers it; yes continues the game at its week, with its book.
+    again = AgiRaceApp()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, ConfirmScreen) and "rescue save" in again.screen.question
+        assert "week 1, 1 decision booked" in again.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(again.screen, HQScreen)
+        assert again.session.week == 1 and again.session.book(XAI) == [ORDER]
+    assert rescue.pending() is None  # answered: it is a save like the others now
+    assert list(user_dir().glob("rescue-*.toml"))
+
+
+async def test_a_crash_whose_rescue_save_fails_still_writes_the_report_and_exits_non_zero(monkeypatch):
+    _fail_at_week(monkeypatch, 1)
+
+    def unsaveable(self: Session) -> dict:
+        raise ValueError("cannot be saved")
+
+    monkeypatch.setattr(Session, "document", unsaveable)
+    app = AgiRaceApp(session=Session.new())
+    with pytest.raises(rescue.Crashed):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+    assert app.return_code == 1 and app.crash is not None
+    assert app.crash.save is None and app.crash.report is not None and app.crash.report.exists()
+    assert "could not be saved" in app.crash.message() and "cannot be saved" in app.crash.message()
+    assert rescue.pending() is None
+
+
+async def test_declining_the_rescue_keeps_it_as_a_save():
+    s = Session.new()
+    s.decide(XAI, ORDER, confirmed=True)
+    crash = rescue.write_rescue([s], RuntimeError("x"), ["HQScreen: n"])
+    assert crash.save is not None and rescue.pending() == crash.save
+    app = AgiRaceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, TitleScreen)
+    assert rescue.pending() is None and not rescue.book_path(crash.save).exists()
+    assert [p.name for p in user_dir().glob("rescue-*.toml")] == [f"rescue-{crash.save.name}"]
+
+
+# ---------------------------------------------------------------- the hand-over (item 11)
+async def test_quit_and_save_work_on_the_handover_without_showing_the_next_lab():
+    app = AgiRaceApp(session=Session.new(humans=("xai", "openai")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")  # xAI's turn ends: the hand-over to OpenAI
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen)
+        assert list(user_dir().glob("*.toml"))
+        app.session.decide(XAI, ORDER, confirmed=True)  # something quitting would lose
+        await pilot.press("q")
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("n")  # back: still the hand-over, not OpenAI's lab
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("ctrl+q", "y")
+    assert not app.is_running
+
+
+async def test_save_and_quit_saves_in_a_worker_then_quits():
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "q")
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0
+    assert Session.load(next(user_dir().glob("*.toml"))).week == 1
+
+
+async def test_a_save_that_fails_says_so_in_one_line_and_the_game_goes_on(monkeypatch):
+    from game.saves import SaveError
+
+    def refused(self: Session, path: object = None) -> None:
+        raise SaveError("disk full")
+
+    monkeypatch.setattr(Session, "save", refused)
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Not saved; your last save stays: disk full") for m in said)
+        assert app.is_running and app.session.unsaved_weeks == 1 and not app.saving

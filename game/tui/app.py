@@ -1,19 +1,23 @@
 """The terminal game: a Textual app around one Session (B = 1).
 
 The app owns the screen stack, the turn order (one player, or two on one terminal), the
-fast-forward worker, saving and the few settings a player keeps between games (the
-first-game guide, remapped keys)."""
+fast-forward worker, saving (in a worker: the screen stays responsive), the few settings a
+player keeps between games (the first-game guide, remapped keys), and the rescue of a game
+when the app meets an error it did not expect (rescue.py)."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import tomli_w
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
@@ -21,10 +25,10 @@ from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
-from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
+from game.saves import SaveError, describe, list_saves, load_scenario, read_toml, user_dir, write_atomic
 from game.saves.hall_of_fame import FameEntry, record_score
-from game.tui import bindings
-from game.tui.messages import FastForwardDone, StartGame
+from game.tui import bindings, rescue
+from game.tui.messages import FastForwardDone, SaveDone, StartGame
 from game.tui.screens import (
     BookScreen,
     ConfirmScreen,
@@ -37,6 +41,7 @@ from game.tui.screens import (
     HQScreen,
     MarketScreen,
     NewsScreen,
+    QuitScreen,
     RivalsScreen,
     SitesScreen,
     TitleScreen,
@@ -76,6 +81,11 @@ class AgiRaceApp(App):
         self.autosave_every: int | None = None  # None: the session's default
         self.settings = self._read_settings()
         self.keymap: dict[str, str] = {}  # the player's remapped keys (binding id -> keys)
+        self.autosave_weeks = 0  # the game's autosave cadence (the app autosaves, in a worker)
+        self.saving = False  # a save the player asked for is being written
+        self.crash: rescue.Crash | None = None  # what a crash left behind (the app is closing)
+        self.trail: deque[str] = deque(maxlen=rescue.KEYS_KEPT)  # the last keys and clicks
+        self._before: Session | None = None  # the game before the last key or click
 
     # ---------------------------------------------------------------- settings
     @staticmethod
@@ -128,6 +138,7 @@ class AgiRaceApp(App):
             self.start(self.session)
         else:
             self.push_screen(self.title_screen())
+            self._offer_rescue()
 
     def title_screen(self) -> TitleScreen:
         scenarios = []
@@ -150,8 +161,10 @@ class AgiRaceApp(App):
 
     def start(self, session: Session) -> None:
         self.session = session
-        if self.autosave_every is not None:
-            session.autosave_every = self.autosave_every
+        self._before = None
+        # The app autosaves after the session's weeks, in a worker (off the UI thread).
+        self.autosave_weeks = session.autosave_every if self.autosave_every is None else self.autosave_every
+        session.autosave_every = 0
         humans = session.human_labs
         self.player = humans[0] if humans else 0
         self.ff_votes.clear()
@@ -219,6 +232,8 @@ class AgiRaceApp(App):
     def _play_week(self) -> None:
         self.ff_votes.clear()
         self.game.end_week()
+        if self._autosave_due(self.game):
+            self._start_save(autosave=True)
         if self.game.over:
             self.show_game_over()
 
@@ -286,8 +301,11 @@ class AgiRaceApp(App):
                 else:
                     seen = {lab: {a.key for a in intel.alerts(session, lab)} for lab in humans}
                     before = len(session.news)
+                    self._before = session.snapshot()  # a crash in this week rescues the game before it
                     session.end_week()
                     played += 1
+                    if self._autosave_due(session):  # this worker is off the UI thread already
+                        self._write_save(session, session.snapshot(), autosave=True, then_quit=False)
                     reason = self._stop_reason(session.news[before:], seen, humans) or ""
         finally:
             self.fast_forwarding = False
@@ -350,21 +368,62 @@ class AgiRaceApp(App):
         self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading, names))
 
     # ------------------------------------------------------------- save, quit
+    def _autosave_due(self, session: Session) -> bool:
+        every = self.autosave_weeks
+        return bool(every) and session.week % every == 0 and not session.over
+
     def action_save(self) -> None:
-        if self.session is None or self.fast_forwarding:  # a week is being played: save after it
+        self._start_save()
+
+    def _start_save(self, autosave: bool = False, then_quit: bool = False) -> None:
+        """Write a save of the game as it is now in a worker; SaveDone says how it went."""
+        session = self.session
+        if session is None or self.fast_forwarding:  # a week is being played: save after it
             return
+        if self.saving and not autosave:
+            self.notify("A save is being written; one moment.", timeout=2)
+            return
+        self.saving = self.saving or not autosave
+        self._save_worker(session, session.snapshot(), autosave, then_quit)
+
+    @work(thread=True, group="saves")
+    def _save_worker(self, session: Session, copy: Session, autosave: bool, then_quit: bool) -> None:
+        self._write_save(session, copy, autosave, then_quit)
+
+    def _write_save(self, session: Session, copy: Session, autosave: bool, then_quit: bool) -> None:
+        """Write `copy` (a snapshot of `session`) and post SaveDone. Any error is one line;
+        a save that fails leaves the last one as it was (files are replaced atomically)."""
+        path, error = None, ""
         try:
-            path = self.session.save(self.session.default_save_path())
+            path = copy.autosave() if autosave else copy.save()
         except SaveError as err:
-            self.notify(str(err), severity="error", markup=False)
+            error = str(err)
+        except Exception as err:  # a bug in saving: the game goes on, the player is told
+            error = f"the save could not be written ({type(err).__name__}: {err})"
+        self.post_message(SaveDone(session, copy, path, error, autosave, then_quit))
+
+    def on_save_done(self, message: SaveDone) -> None:
+        session, copy = message.session, message.copy
+        if not message.autosave:
+            self.saving = False
+        if message.error:
+            what = "Autosave failed, the game goes on" if message.autosave else "Not saved; your last save stays"
+            self.notify(f"{what}: {message.error}", severity="error", markup=False, timeout=8)
             return
-        pending = sum(len(self.session.book(lab)) for lab in self.session.human_labs)
+        if message.autosave:
+            return
+        game = self.session
+        if game is not None and game is session:  # only the weeks played while it was written are unsaved
+            game.unsaved_weeks = max(0, game.week - copy.week)
+        pending = sum(len(copy.book(lab)) for lab in copy.human_labs)
         note = (
             f" (this week's {plural(pending, 'pending decision')} not in it: a save holds ended weeks)"
             if pending
             else ""
         )
-        self.notify(f"Saved to {path}{note}", markup=False)
+        self.notify(f"Saved to {message.path}{note}", markup=False)
+        if message.then_quit:
+            self.exit()
 
     def action_request_quit(self) -> None:
         s = self.session
@@ -376,11 +435,13 @@ class AgiRaceApp(App):
                 lost.append(f"this week's {plural(pending, 'decision')} (saves hold ended weeks)")
             if lost:
 
-                def answer(quit_: bool | None) -> None:
-                    if quit_:
+                def answer(choice: str | None) -> None:
+                    if choice == "quit":
                         self.exit()
+                    elif choice == "save":
+                        self._start_save(then_quit=True)
 
-                self.push_screen(ConfirmScreen(f"Quitting loses {' and '.join(lost)}. Quit anyway?"), answer)
+                self.push_screen(QuitScreen(f"Quitting loses {' and '.join(lost)}. Quit anyway?"), answer)
                 return
         self.exit()
 
@@ -392,6 +453,77 @@ class AgiRaceApp(App):
         self.fast_forwarding = False
         self._clear_stack()
         self.push_screen(self.title_screen())
+
+    # ------------------------------------------------------------------ crashes
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self._note_input(event)
+        await super().on_event(event)
+
+    def _note_input(self, event: events.Key | events.MouseDown) -> None:
+        """Before a key or a click does anything: keep it for a crash report, and keep the
+        game as it is, for a rescue save if what it does fails."""
+        where = type(self.screen_stack[-1]).__name__ if self.screen_stack else "-"
+        what = event.key if isinstance(event, events.Key) else f"click at {event.x},{event.y}"
+        self.trail.append(f"{where}: {what}")
+        session = self.session
+        if session is not None and not self.fast_forwarding and not session.playing:
+            self._before = session.snapshot()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nobody handled: rescue the game, then let Textual close the app
+        with our one message instead of a traceback with local variables. (Textual 8 has
+        no public hook for this; every path, handlers, workers and timers alike, calls this
+        method: textual#2818.)"""
+        if self.crash is not None:  # a second error while closing: the first one tells the story
+            return
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        before = self._before if self._before is not None and self.session is not None else None
+        self.crash = rescue.write_rescue([before, self.session], cause, list(self.trail))
+        crashed = rescue.Crashed(self.crash)
+        crashed.__cause__ = cause
+        super()._handle_exception(crashed)  # the exit code is 1; run_test raises it
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the app; after a crash, end the process with the app's non-zero code (the
+        message with the rescue save and the report is printed by then)."""
+        result = super().run(*args, **kwargs)
+        if self.crash is not None:
+            raise SystemExit(self.return_code or 1)
+        return result
+
+    def _offer_rescue(self) -> None:
+        """The last game stopped on an error: offer to continue from its rescue save."""
+        path = rescue.pending()
+        if path is None:
+            return
+        info = describe(path, self.catalog)
+        if info.damaged:
+            kept = rescue.settle(path)
+            self.notify(f"A rescue save cannot be loaded ({info.problem}); kept as {kept}", markup=False)
+            return
+        count = rescue.booked(path)
+        booked = f", {plural(count, 'decision')} booked" if count else ""
+        question = (
+            f"Your last game stopped on an error. Continue it from the rescue save "
+            f"({info.lab}, week {info.week}{booked})?"
+        )
+        self.push_screen(ConfirmScreen(question), lambda yes: self._answer_rescue(path, bool(yes)))
+
+    def _answer_rescue(self, path: Path, yes: bool) -> None:
+        if not yes:
+            kept = rescue.settle(path)
+            self.notify(f"The rescue save is kept with your saves (Load): {kept.name}", markup=False)
+            return
+        try:
+            session, note = rescue.restore(path, self.catalog)
+        except SaveError as err:
+            kept = rescue.settle(path)
+            self.notify(f"{err} (kept as {kept.name})", severity="error", markup=False)
+            return
+        rescue.settle(path)
+        self.start(session)
+        self.notify(note, markup=False, timeout=6)
 
     # --------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

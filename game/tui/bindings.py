@@ -61,7 +61,17 @@ CONFIRM: list[BindingType] = [
     Binding("n,escape", "no", "No", id="no"),
 ]
 
-HANDOVER: list[BindingType] = [Binding("enter", "ready", "Ready", id="handover-ready")]
+HANDOVER: list[BindingType] = [  # a modal: the app's keys do not reach it, so quit and save are here
+    Binding("enter", "ready", "Ready", id="handover-ready"),
+    Binding("ctrl+s", "app.save", "Save", id="handover-save"),
+    Binding("q,ctrl+q", "app.request_quit", "Quit", id="handover-quit"),
+]
+
+QUIT: list[BindingType] = [
+    Binding("s", "save_quit", "Save and quit", id="quit-save"),
+    Binding("y", "quit", "Quit", id="quit-yes"),
+    Binding("n,escape", "stay", "Back", id="quit-no"),
+]
 
 GAME_OVER: list[BindingType] = [
     Binding("n", "app.new_game", "New game", id="new-game"),
@@ -76,7 +86,7 @@ TITLE: list[BindingType] = [
 
 ALL: list[Binding] = [
     b
-    for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + GAME_OVER + TITLE
+    for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + QUIT + GAME_OVER + TITLE
     if isinstance(b, Binding)
 ]
 

@@ -39,3 +39,19 @@ class StartGame(Message):
     def __init__(self, session: Any) -> None:
         super().__init__()
         self.session = session
+
+
+class SaveDone(Message):
+    """A save written by a worker (ctrl+s, an autosave, save-and-quit): where it went, or
+    the one line that says why it was not written (`path` None; the last save stays)."""
+
+    def __init__(
+        self, session: Any, copy: Any, path: Any, error: str, autosave: bool, then_quit: bool
+    ) -> None:
+        super().__init__()
+        self.session = session  # the game that was saved (the app may be on another by now)
+        self.copy = copy  # the snapshot that was written
+        self.path = path
+        self.error = error
+        self.autosave = autosave
+        self.then_quit = then_quit

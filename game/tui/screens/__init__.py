@@ -4,7 +4,7 @@ refused decision shows its reason in place and changes nothing."""
 
 from game.tui.screens.book import BookScreen
 from game.tui.screens.deals import DealsScreen
-from game.tui.screens.dialogs import ConfirmScreen, HandoverScreen
+from game.tui.screens.dialogs import ConfirmScreen, HandoverScreen, QuitScreen
 from game.tui.screens.finance import FinanceScreen
 from game.tui.screens.forecast import ForecastScreen
 from game.tui.screens.game_over import GameOverScreen
@@ -19,6 +19,6 @@ from game.tui.screens.training import TrainingScreen
 
 __all__ = [
     "BookScreen", "ConfirmScreen", "DealsScreen", "FinanceScreen", "ForecastScreen", "GameOverScreen",
-    "HQScreen", "HandoverScreen", "HelpScreen", "MarketScreen", "NewsScreen", "RivalsScreen", "SitesScreen",
-    "TitleScreen", "TrainingScreen",
+    "HQScreen", "HandoverScreen", "HelpScreen", "MarketScreen", "NewsScreen", "QuitScreen", "RivalsScreen",
+    "SitesScreen", "TitleScreen", "TrainingScreen",
 ]  # fmt: skip

@@ -1,4 +1,5 @@
-"""Modal dialogs: a yes/no question, and the hand-over between two players."""
+"""Modal dialogs: a yes/no question, quitting with unsaved play, and the hand-over
+between two players."""
 
 from __future__ import annotations
 
@@ -36,9 +37,40 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class QuitScreen(ModalScreen[str]):
+    """Quitting would lose play: save and quit ("save"), quit ("quit"), or stay ("")."""
+
+    BINDINGS = bindings.QUIT
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.question, markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save and quit (s)", id="save-quit", variant="primary", compact=True)
+                yield Button("Quit (y)", id="quit", variant="error", compact=True)
+                yield Button("Back (n)", id="stay", compact=True)
+
+    @on(Button.Pressed, "#save-quit")
+    def action_save_quit(self) -> None:
+        self.dismiss("save")
+
+    @on(Button.Pressed, "#quit")
+    def action_quit(self) -> None:
+        self.dismiss("quit")
+
+    @on(Button.Pressed, "#stay")
+    def action_stay(self) -> None:
+        self.dismiss("")
+
+
 class HandoverScreen(ModalScreen[None]):
     """Two players, one terminal: the screen hides the last player's lab until the next
-    one says they are ready."""
+    one says they are ready. Quit (q) and save (ctrl+s) work here too; neither shows the
+    next player's lab."""
 
     BINDINGS = bindings.HANDOVER
 

@@ -1,0 +1,269 @@
+"""A crash never costs a week (issue 20).
+
+When the app meets an exception nobody expected, it writes a rescue save of the game as
+it stood before the player's last key or click (with that week's book of decisions, which
+a save does not hold, beside it), and a crash report (the traceback, the versions, the
+last keys) next to the saves; it ends with one short message naming both files and a
+non-zero exit. The next start offers to continue from the rescue save.
+
+Files, in the saves folder (`user_dir()`):
+- `rescue/<time>-week-NNNN.toml`: the rescue save, a save like any other;
+- `rescue/<same name>.book.json`: that week's books, lab by lab, decision by decision;
+- `crash-<time>.txt`: the report.
+Once the player answers the offer (continue or not) the save moves into the saves folder
+itself, where Load lists it, and the book beside it goes.
+
+Writing the rescue never raises: each step that fails is named in the report and the
+message, and the next one is tried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import attrs
+from rich.text import Text
+
+from game.catalog import Catalog
+from game.play import decisions
+from game.play.decisions import Decision, Refused
+from game.play.session import Session
+from game.saves import SaveError, user_dir, write_atomic, write_save
+
+RESCUE_FOLDER = "rescue"
+BOOK_SUFFIX = ".book.json"
+KEYS_KEPT = 60  # the last keys and clicks a crash report lists
+DECISIONS = {
+    cls.kind: cls
+    for cls in vars(decisions).values()
+    if isinstance(cls, type) and issubclass(cls, Decision) and cls.kind
+}  # a book entry's kind -> its decision
+
+
+@attrs.frozen
+class Crash:
+    """What a crash left behind: the rescue save and the report (None where writing
+    failed, with why in `problems`)."""
+
+    error: str  # 'KeyError: 'hiring''
+    save: Path | None
+    report: Path | None
+    week: int | None = None  # the rescued game's week
+    problems: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        """The few lines the player reads when the app has closed."""
+        lines = [f"AGI Race stopped on an error it did not expect ({self.error})."]
+        if self.save is not None:
+            lines.append(f"Your game before your last key (week {self.week}) is saved; agi-race continues it:")
+            lines.append(f"  {self.save}")
+        elif self.week is not None:
+            lines.append("The game could not be saved: " + "; ".join(self.problems))
+        if self.report is not None:
+            lines.append("What happened, for a bug report:")
+            lines.append(f"  {self.report}")
+        else:
+            lines.append("The crash report could not be written: " + "; ".join(self.problems))
+        return "\n".join(lines)
+
+
+class Crashed(Exception):
+    """The exception Textual is handed after a rescue: it renders as the short message
+    (Textual shows an exception's own rendering instead of a traceback)."""
+
+    def __init__(self, crash: Crash) -> None:
+        super().__init__(crash.message())
+        self.crash = crash
+
+    def __rich__(self) -> Text:
+        return Text(self.crash.message())
+
+
+def rescue_folder() -> Path:
+    return user_dir() / RESCUE_FOLDER
+
+
+def book_path(save: Path) -> Path:
+    return save.with_name(save.name.removesuffix(".toml") + BOOK_SUFFIX)
+
+
+def _stamp(now: dt.datetime) -> str:
+    return f"{now:%Y%m%d-%H%M%S}"
+
+
+def _free(folder: Path, stem: str, suffix: str) -> Path:
+    """A file name in `folder` nobody holds yet (stem, stem-2, stem-3...)."""
+    path, n = folder / f"{stem}{suffix}", 2
+    while path.exists():
+        path, n = folder / f"{stem}-{n}{suffix}", n + 1
+    return path
+
+
+def write_rescue(
+    states: Iterable[Session | None],
+    error: BaseException,
+    trail: Sequence[str],
+    now: dt.datetime | None = None,
+) -> Crash:
+    """Save the first of `states` that saves (the game before the failing action, then
+    the game as it is), and write the report. Never raises."""
+    now = now or dt.datetime.now()
+    problems: list[str] = []
+    saved: Path | None = None
+    week: int | None = None
+    rescued: Session | None = None
+    for state in states:
+        if state is None:
+            continue
+        try:
+            week = state.week
+            folder = rescue_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = _free(folder, f"{_stamp(now)}-week-{state.week:04d}", ".toml")
+            write_save(path, state.document())
+            write_atomic(book_path(path), json.dumps(book_entries(state), indent=1).encode())
+            saved, rescued = path, state
+            break
+        except Exception as err:  # the rescue of a crash must not crash
+            problems.append(f"{type(err).__name__}: {err}")
+    name = f"{type(error).__name__}: {error}"
+    text = report_text(error, trail, rescued, saved, problems, now)
+    report: Path | None = None
+    for folder in (user_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = _free(folder, f"crash-{_stamp(now)}", ".txt")
+            write_atomic(path, text.encode("utf-8", "replace"))
+            report = path
+            break
+        except Exception as err:
+            problems.append(f"report in {folder}: {type(err).__name__}: {err}")
+    return Crash(name[:120], saved, report, week, tuple(problems))
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version(), "platform": platform.platform()}
+    for package in ("agi-race", "numpy", "textual", "rich"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def report_text(
+    error: BaseException,
+    trail: Sequence[str],
+    state: Session | None,
+    saved: Path | None,
+    problems: Sequence[str],
+    now: dt.datetime,
+) -> str:
+    """The crash report: what to send with a bug report (no local variables)."""
+    lines = [f"AGI Race crash report, {now:%Y-%m-%d %H:%M:%S}", ""]
+    lines += [f"{k}: {v}" for k, v in versions().items()]
+    lines.append(f"command: {' '.join(sys.argv)}")
+    lines += ["", f"rescue save: {saved or 'not written'}"]
+    lines += [f"problem: {p}" for p in problems]
+    if state is not None:
+        lines.append(
+            f"game: {state.scenario.name} ({state.scenario.meta.game_id}), week {state.week}, "
+            f"humans {', '.join(state.humans) or 'none'}, seed {state.scenario.meta.seed}"
+        )
+        for lab in state.human_labs:
+            for d in state.book(lab):
+                lines.append(f"  booked by {state.params.lab_ids[lab]}: {d.label(state.params)}")
+    lines += ["", f"last keys and clicks ({len(trail)}, oldest first):"]
+    lines += [f"  {t}" for t in trail]
+    lines += ["", "".join(traceback.format_exception(error)).rstrip(), ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- the book
+def book_entries(state: Session) -> list[dict[str, Any]]:
+    """This week's books as plain data: one entry per decision, in the order made."""
+    return [
+        {"lab": state.params.lab_ids[lab], "kind": d.kind, **attrs.asdict(d)}
+        for lab in state.human_labs
+        for d in state.book(lab)
+    ]
+
+
+def rebook(session: Session, entries: object) -> tuple[int, list[str]]:
+    """Book the saved decisions again, through the session's own checks: how many were
+    booked, and why the others were not."""
+    booked, refused = 0, []
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            if not isinstance(entry, dict):
+                raise Refused("not a decision")
+            fields = dict(entry)
+            lab, kind = str(fields.pop("lab", "")), str(fields.pop("kind", ""))
+            if kind not in DECISIONS or lab not in session.params.lab_ids:
+                raise Refused(f"unknown decision {kind!r} of {lab!r}")
+            decision = DECISIONS[kind](**fields)
+            session.decide(session.lab_index(lab), decision, confirmed=True)
+            booked += 1
+        except (Refused, TypeError, ValueError) as err:
+            refused.append(str(err))
+    return booked, refused
+
+
+# -------------------------------------------------------------------- next start
+def pending() -> Path | None:
+    """The newest rescue save the player has not answered yet, if any."""
+    try:
+        saves = [p for p in rescue_folder().glob("*.toml") if p.is_file()]
+    except OSError:
+        return None
+    return max(saves, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
+
+
+def booked(path: Path) -> int:
+    """How many decisions the rescue's book holds (0 if it cannot be read)."""
+    try:
+        entries = json.loads(book_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return len(entries) if isinstance(entries, list) else 0
+
+
+def settle(path: Path) -> Path:
+    """The offer is answered: the save joins the saves folder (Load lists it) and its
+    book goes. Returns where the save is now (where it was, if it cannot move)."""
+    target = _free(user_dir(), f"rescue-{path.stem}", ".toml")
+    try:
+        os.replace(path, target)
+    except OSError:
+        target = path
+    book_path(path).unlink(missing_ok=True)
+    return target
+
+
+def restore(path: Path, catalog: Catalog) -> tuple[Session, str]:
+    """The rescued game with its week's book booked again, and what to tell the player.
+    Raises SaveError if the save cannot be loaded."""
+    session = Session.load(path, catalog)
+    try:
+        entries = json.loads(book_path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        entries = []
+    except (OSError, ValueError) as err:
+        raise SaveError(f"{book_path(path)}: cannot read the week's book: {err}") from None
+    count, refused = rebook(session, entries)
+    note = f"Continued from the rescue save, week {session.week}"
+    if count:
+        note += f"; {count} of this week's decisions booked again"
+    if refused:
+        note += f"; {len(refused)} could not be: {refused[0]}"
+    return session, note + "."
