@@ -155,3 +155,25 @@ def test_deals_read_the_limits_table():
     source = inspect.getsource(deals)
     for literal in ("520", "1e3", "100_000_000", "1e13"):
         assert literal not in source, literal
+
+
+def test_a_model_at_its_upper_bound_values_the_lab_beyond_any_round_and_still_saves(
+    colossus, catalog, tmp_path
+):
+    """Found by benchmarks/save_fuzz.py: a file with best_model = 107 loaded, and once
+    the lab raised, the round's basis (its value on its merits, 1.7e49 USD) was above
+    the file's bound for money. The prices of rounds, like the valuation they come
+    from, have no upper bound."""
+    params = scenario_params(colossus, catalog)
+    world = initial_world(colossus, params, 1)
+    best = world.best_model.copy()
+    best[0, 0] = 200.0  # the file's upper bound
+    world = attrs.evolve(world, best_model=best)
+    scn = saved_and_loaded(colossus, world, tmp_path / "best.toml", catalog)
+    world = initial_world(scn, params, 1)
+    ask = Actions.idle(world)
+    raise_usd = ask.raise_usd.copy()
+    raise_usd[0, 0] = 1e12
+    world = play(world, catalog, 3, base=ask.replace(raise_usd=raise_usd))
+    assert world.round_basis[0, 0] > limits.MAX_USD or world.last_post[0, 0] > limits.MAX_USD
+    saved_and_loaded(scn, world, tmp_path / "again.toml", catalog)

@@ -228,6 +228,8 @@ MONEY_FIELDS = (
 class LabState:
     cash: float = money(-USD, USD, world="cash")
     debt: float = money(0, USD, default=0.0, world="debt")
+    # A valuation has no upper bound (it grows with capability), nor have the prices of
+    # rounds made from it: the last post-money, a round's pre-money and its basis.
     valuation: float = money(0, None, world="valuation")
     founder_share: float = num(0, 1, "fraction", world="founder_share")
     users: float = num(0, 1e12, "weekly users", world="users")
@@ -240,10 +242,10 @@ class LabState:
     bankrupt: bool = flag(default=False, world="bankrupt")
     last_raise_week: int = _week(default=-1000, world="last_raise_week")
     last_invest_week: int = _week(default=-1000, world="last_invest_week")  # a partner invested
-    last_post: float = money(-1, USD, default=-1.0, world="last_post", absent=-1.0)  # -1: its valuation
+    last_post: float = money(-1, None, default=-1.0, world="last_post", absent=-1.0)  # -1: its valuation
     round_usd: float = money(0, USD, default=0.0, world="round_usd")  # a round under way
-    round_pre: float = money(0, USD, default=0.0, world="round_pre")
-    round_basis: float = money(-USD, USD, default=0.0, world="round_basis")  # its value when agreed
+    round_pre: float = money(0, None, default=0.0, world="round_pre")
+    round_basis: float = money(-USD, None, default=0.0, world="round_basis")  # its value when agreed
     round_close_week: int = _week(default=0, world="round_close")  # it closes (or the last one closed)
     # -1: the run-rate its users pay (economy.revenue_run_rate)
     revenue_fast: float = money(-1, USD, "USD per week", default=-1.0, world="revenue_fast", absent=-1.0)
