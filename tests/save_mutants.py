@@ -3,7 +3,7 @@ benchmarks/save_fuzz.py share them), and the one outcome every mutant must have:
 with one line, or loaded, played, saved and loaded back as the same game.
 
 Mutations of the document: a value replaced (numbers of every size, text, lists, tables,
-path-like and very long names), a key deleted or added, a list's items or a table
+path-like and very long names) or nudged (x0, x2, -1, +0.4, ...), a key deleted or added, a list's items or a table
 duplicated (into a sibling: a lab's table as another lab's, a contract twice). Damage to
 the text: a table duplicated (its header and body again), a line dropped or repeated,
 the file cut short, a byte changed.
@@ -63,7 +63,8 @@ def a_value(rng: random.Random) -> Any:
 
 
 def edit(doc: dict[str, Any], path: tuple[Any, ...], how: str, value: Any) -> None:
-    """One edit of `doc` in place, where it can be made: set, delete, add, duplicate."""
+    """One edit of `doc` in place, where it can be made: set, delete, add, duplicate, or
+    tweak a number (`value`: a factor and a step)."""
     parent: Any = doc
     try:
         for key in path[:-1]:
@@ -73,6 +74,14 @@ def edit(doc: dict[str, Any], path: tuple[Any, ...], how: str, value: Any) -> No
             parent.pop(last, None)
         elif how == "add" and isinstance(parent, dict):
             parent[f"extra_{last}"] = value
+        elif how == "tweak":  # a number nudged, mostly within its range: more mutants load and play
+            here = parent[last]
+            if isinstance(here, int | float) and not isinstance(here, bool):
+                factor, step = value if isinstance(value, tuple) else (2, 0)
+                changed = here * factor + step
+                parent[last] = (
+                    int(changed) if isinstance(here, int) and float(changed).is_integer() else changed
+                )
         elif how == "duplicate":
             here = parent[last]
             if isinstance(here, list):  # every item twice: contracts, orders, log entries, labs
@@ -96,8 +105,15 @@ def mutate(doc: dict[str, Any], rng: random.Random, edits: int = 0) -> dict[str,
         where = paths(doc)
         if not where:
             break
-        how = rng.choice(["set", "set", "delete", "add", "duplicate"])
-        edit(doc, rng.choice(where), how, copy.deepcopy(a_value(rng)))
+        how = rng.choice(["set", "set", "delete", "add", "duplicate", "tweak", "tweak", "tweak"])
+        if how == "tweak":
+            value: Any = (
+                rng.choice([0, 0.5, 0.99, 1, 1.01, 2, 10, -1]),
+                rng.choice([0, 0, 1, -1, 0.4, -0.4, 52]),
+            )
+        else:
+            value = copy.deepcopy(a_value(rng))
+        edit(doc, rng.choice(where), how, value)
     return doc
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.engine import codes, deals
 from game.engine.actions import Actions
 from game.engine.state import array_fields, take
 from game.engine.turn import step
-from game.saves import initial_world
+from game.saves import initial_world, load_scenario, save_doc, write_save
 from tests.invariants import check_week
 from tests.test_invariants import nonsense_actions
 
@@ -25,9 +25,11 @@ def take_actions(a: Actions, index: list[int]) -> Actions:
     return Actions(**{f.name: getattr(a, f.name)[index] for f in attrs.fields(Actions)})
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32), start=st.integers(0, 280), lone=st.integers(0, B - 1))
-def test_weeks_of_nonsense_break_nothing_and_stay_in_their_game(colossus, params, seed, start, lone):
+def test_weeks_of_nonsense_break_nothing_and_stay_in_their_game(
+    colossus, params, tmp_path, seed, start, lone
+):
     rng = np.random.default_rng(seed)
     world = initial_world(colossus, params, B, seed=seed)
     world = attrs.evolve(world, week=np.full(B, start, dtype=np.int64))
@@ -45,6 +47,15 @@ def test_weeks_of_nonsense_break_nothing_and_stay_in_their_game(colossus, params
         assert np.array_equal(getattr(world, name)[[lone]], getattr(alone, name)), (
             f"game {lone}'s {name} depends on the other games of its batch"
         )
+    # Whatever nonsense it took, each game saves and loads back exactly (issue 20: a value
+    # the game accepts is a value it can save).
+    for b in range(B):
+        path = tmp_path / f"nonsense-{b}.toml"
+        write_save(path, save_doc(colossus, world, b, humans=()))
+        again = initial_world(load_scenario(path, params.catalog), params, 1)
+        assert [
+            n for n in array_fields() if getattr(world, n)[b : b + 1].tobytes() != getattr(again, n).tobytes()
+        ] == []
 
 
 def test_an_offer_at_a_site_that_does_not_exist_is_refused_and_stays_in_its_game(colossus, params):

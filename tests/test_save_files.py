@@ -23,6 +23,7 @@ from game.play.session import Session
 from game.saves import initial_world, load_scenario, save_doc, write_save
 from game.saves.hall_of_fame import FameEntry, hall_of_fame_path, read_hall_of_fame, record_score
 from game.saves.world import _dollars, _exact
+from tests import save_mutants
 
 
 @pytest.fixture
@@ -42,13 +43,24 @@ def a_game(game_id: str | None = None, **kwargs) -> Session:
 # ------------------------------------------------------------------------- names
 @pytest.mark.parametrize(
     "origin",
-    ["../../outside", "/etc/passwd", "..", "a/../../b", "C:\\Windows\\x", "x\x00y", "", " ", "é" * 300],
-)
+    ["../../outside", "/etc/passwd", "..", "a/../../b", "C:\\Windows\\x", "x\x00y", "", " ", "é" * 300,
+     *save_mutants.NAMES],
+)  # fmt: skip
 def test_a_save_name_is_made_only_of_safe_parts(origin):
     name = saves.save_name(origin, "../xai", 3, dt.datetime(2026, 1, 15, 14, 30, 12))
     assert name.endswith("-week-0003-20260115-143012.toml") and len(name) < 120
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
     assert not name.startswith((".", "-")) and ".." not in name
+
+
+@pytest.mark.parametrize("name", save_mutants.NAMES)
+def test_a_game_key_from_any_origin_or_id_is_a_short_safe_file_name(name, tmp_path):
+    for meta in ({"origin": name, "seed": 7}, {"game_id": name}):
+        key = saves.library.game_key({"meta": meta})
+        assert 0 < len(key) <= 64 and set(key) <= set(
+            "abcdefghijklmnopqrstuvwxyz0123456789-_" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        )
+        (tmp_path / f"{key}-week-0001.toml").write_text("")  # the system takes it
 
 
 def test_a_hostile_origin_never_writes_outside_the_saves_folder(home, tmp_path):
