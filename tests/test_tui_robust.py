@@ -28,6 +28,7 @@ from game.tui.screens import (
     TitleScreen,
 )
 from game.tui.widgets.header import GameHeader
+from tests import tui_monkey as monkey
 from tests.tui_helpers import fill, press_button, text
 
 XAI = 0
@@ -160,35 +161,47 @@ async def test_the_header_lets_a_title_update_go_when_its_children_are_gone():
         assert app.is_running
 
 
-KEYS = list("nnnnfmsdtcbrolgh?") + ["escape"] * 6 + ["enter"] * 4 + ["tab", "shift+tab", "down", "up", "space", "x", "y"]
-TEXTS = ["1e26", "-5", "nan", "[red]x", "[/]", "9" * 50, "5B", "0", "", "  ", "1,000,000", "e", "ünï"]
-
-
 RANDOM_SEED = int(os.environ.get("AGI_RACE_KEYS_SEED", "1"))  # set it to explore other runs
 
 
-@pytest.mark.long
-async def test_random_keys_and_pastes_never_crash(monkeypatch):
-    """A seeded run of 200 random keys, typed text and pastes over the game's screens;
-    any exception in the app fails it (run_test raises it)."""
+@pytest.fixture
+def small_forecasts(monkeypatch):
     monkeypatch.setattr(ForecastScreen, "FUTURES", 16)  # the odds screen's futures stay small
     monkeypatch.setattr(ForecastScreen, "HORIZON", 8)
+
+
+@pytest.mark.long
+async def test_random_keys_and_pastes_never_crash(small_forecasts):
+    """A seeded run of 100 random keys, typed text and pastes over the game's screens;
+    any exception in the app fails it (run_test raises it). benchmarks/monkey.py runs
+    the same at length, at both sizes."""
     rng = random.Random(RANDOM_SEED)
     app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(200):
-            roll = rng.random()
-            focused = app.focused
-            if roll < 0.15 and isinstance(focused, Input):
-                focused.post_message(events.Paste(rng.choice(TEXTS)))
-                await pilot.pause()
-            elif roll < 0.3 and isinstance(focused, Input):
-                await pilot.press(*rng.choice(TEXTS)[:8])
-            else:
-                await pilot.press(rng.choice(KEYS))
-            if app.fast_forwarding:
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+        await monkey.random_keys(app, pilot, rng, 100)
+
+
+@pytest.mark.long
+async def test_random_keys_after_a_hiring_week_on_the_handover_and_after_out_of_range_forms(small_forecasts):
+    """The scenes that found crashes (issue 20): the money screen after a week in which
+    the lab paid to hire; the hot-seat hand-over; every form filled with out-of-range
+    values, then a save and a load; each followed by random keys."""
+    rng = random.Random(RANDOM_SEED)
+    app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monkey.hiring_week(app, pilot)
+        await monkey.random_keys(app, pilot, rng, 20)
+    app = AgiRaceApp(session=Session.new(humans=("xai", "openai"), seed=RANDOM_SEED))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await monkey.to_the_handover(app, pilot)
+        await monkey.random_keys(app, pilot, rng, 20, monkey.HANDOVER_KEYS)
+    app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monkey.out_of_range_forms(app, pilot, rng)
+        loaded = await monkey.save_and_load(app, pilot)
+    app = AgiRaceApp(session=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monkey.random_keys(app, pilot, rng, 20)
 
 
 # ------------------------------------------------------------- a crash never costs a week
