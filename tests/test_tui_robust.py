@@ -278,6 +278,24 @@ async def test_a_crash_whose_rescue_save_fails_still_writes_the_report_and_exits
     assert rescue.pending() is None
 
 
+async def test_a_crash_in_a_worker_is_rescued_too(monkeypatch, small_forecasts):
+    """The odds screen's futures run in a worker; its failure reaches the same rescue."""
+
+    def broken(self: Session, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected in a worker")
+
+    monkeypatch.setattr(Session, "forecast", broken)
+    app = AgiRaceApp(session=Session.new())
+    with pytest.raises(rescue.Crashed):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("n", "o")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    assert app.return_code == 1 and app.crash is not None and app.crash.save is not None
+    assert "RuntimeError: injected in a worker" in app.crash.message()
+    assert Session.load(app.crash.save).week == 1
+
+
 async def test_declining_the_rescue_keeps_it_as_a_save():
     s = Session.new()
     s.decide(XAI, ORDER, confirmed=True)
@@ -307,7 +325,8 @@ async def test_quit_and_save_work_on_the_handover_without_showing_the_next_lab()
         app.session.decide(XAI, ORDER, confirmed=True)  # something quitting would lose
         await pilot.press("q")
         assert isinstance(app.screen, QuitScreen)
-        await pilot.press("n")  # back: still the hand-over, not OpenAI's lab
+        assert not app.screen.can_save  # a save would not keep this week's decision: no Save and quit
+        await pilot.press("s", "n")  # s does nothing; n goes back: still the hand-over, not OpenAI's lab
         assert isinstance(app.screen, HandoverScreen)
         await pilot.press("ctrl+q", "y")
     assert not app.is_running

@@ -441,7 +441,8 @@ class AgiRaceApp(App):
                     elif choice == "save":
                         self._start_save(then_quit=True)
 
-                self.push_screen(QuitScreen(f"Quitting loses {' and '.join(lost)}. Quit anyway?"), answer)
+                question = f"Quitting loses {' and '.join(lost)}. Quit anyway?"
+                self.push_screen(QuitScreen(question, can_save=weeks > 0), answer)
                 return
         self.exit()
 

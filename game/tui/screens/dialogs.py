@@ -38,25 +38,30 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class QuitScreen(ModalScreen[str]):
-    """Quitting would lose play: save and quit ("save"), quit ("quit"), or stay ("")."""
+    """Quitting would lose play: save and quit ("save"), quit ("quit"), or stay ("").
+    Save and quit is offered only when a save would keep something (`can_save`: weeks
+    ended since the last save; a save never holds this week's decisions)."""
 
     BINDINGS = bindings.QUIT
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, can_save: bool = True) -> None:
         super().__init__()
         self.question = question
+        self.can_save = can_save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save and quit (s)", id="save-quit", variant="primary", compact=True)
+                if self.can_save:
+                    yield Button("Save and quit (s)", id="save-quit", variant="primary", compact=True)
                 yield Button("Quit (y)", id="quit", variant="error", compact=True)
                 yield Button("Back (n)", id="stay", compact=True)
 
     @on(Button.Pressed, "#save-quit")
     def action_save_quit(self) -> None:
-        self.dismiss("save")
+        if self.can_save:
+            self.dismiss("save")
 
     @on(Button.Pressed, "#quit")
     def action_quit(self) -> None:
