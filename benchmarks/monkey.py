@@ -44,7 +44,9 @@ def near_the_end(weeks_left: int = 3):
     return s
 
 
-async def episode(start: str, size: tuple[int, int], keys: int, rng: random.Random, hang: float) -> tuple[int, str]:
+async def episode(
+    start: str, size: tuple[int, int], keys: int, rng: random.Random, hang: float
+) -> tuple[int, str]:
     """One app from `start`; returns the keys pressed and '' or what went wrong."""
     from game.play.session import Session
     from game.tui.app import AgiRaceApp
@@ -120,11 +122,15 @@ async def run(total: int, per_episode: int, seed: int, hang: float) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--keys", type=int, default=20_000, help="keys in all (default: 20000)")
     parser.add_argument("--episode", type=int, default=400, help="keys per app started (default: 400)")
     parser.add_argument("--seed", type=int, default=1, help="the run's seed (default: 1)")
-    parser.add_argument("--hang", type=float, default=60.0, help="seconds per 50 keys that count as a hang (default: 60)")
+    parser.add_argument(
+        "--hang", type=float, default=60.0, help="seconds per 50 keys that count as a hang (default: 60)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         os.environ["AGI_RACE_HOME"] = home

@@ -16,7 +16,15 @@ from game.play import decisions as dec
 from game.play import guide, intel, market, views, words
 from game.play.session import LowRunway, Refused, Session
 from game.tui.app import AgiRaceApp
-from game.tui.screens import ConfirmScreen, DealsScreen, HandoverScreen, HQScreen, MarketScreen, QuitScreen, TitleScreen
+from game.tui.screens import (
+    ConfirmScreen,
+    DealsScreen,
+    HandoverScreen,
+    HQScreen,
+    MarketScreen,
+    QuitScreen,
+    TitleScreen,
+)
 from tests.tui_helpers import confirm, fill, press_button, text, visible
 
 XAI, OPENAI = 0, 1

@@ -407,7 +407,9 @@ class AgiRaceApp(App):
         if not message.autosave:
             self.saving = False
         if message.error:
-            what = "Autosave failed, the game goes on" if message.autosave else "Not saved; your last save stays"
+            what = (
+                "Autosave failed, the game goes on" if message.autosave else "Not saved; your last save stays"
+            )
             self.notify(f"{what}: {message.error}", severity="error", markup=False, timeout=8)
             return
         if message.autosave:

@@ -65,7 +65,9 @@ class Crash:
         """The few lines the player reads when the app has closed."""
         lines = [f"AGI Race stopped on an error it did not expect ({self.error})."]
         if self.save is not None:
-            lines.append(f"Your game before your last key (week {self.week}) is saved; agi-race continues it:")
+            lines.append(
+                f"Your game before your last key (week {self.week}) is saved; agi-race continues it:"
+            )
             lines.append(f"  {self.save}")
         elif self.week is not None:
             lines.append("The game could not be saved: " + "; ".join(self.problems))
