@@ -89,9 +89,13 @@ async def hiring_week(app: AgiRaceApp, pilot) -> None:
 
 
 async def to_the_handover(app: AgiRaceApp, pilot) -> None:
-    """In a hot-seat game, end the first player's turn: the hand-over screen."""
-    await pilot.press("n")
+    """In a hot-seat game, play a week (so quitting has something to lose and asks), then
+    end the first player's turn: the hand-over screen."""
+    await pilot.press("n", "enter", "n")
     await settle(app, pilot)
+    if not isinstance(app.screen, HandoverScreen):
+        await pilot.press("n")
+        await settle(app, pilot)
     assert isinstance(app.screen, HandoverScreen)
 
 
