@@ -12,12 +12,15 @@ import pytest
 GAME = Path(__file__).resolve().parent.parent / "game"
 
 # layer -> the project's packages it must not import
+AGENTS = ("game.agents", "game.rl")  # programs as players: above play and saves
 FORBIDDEN = {
-    "catalog": ("game.engine", "game.saves", "game.play", "game.tui", "game.cli"),
-    "engine": ("game.saves", "game.play", "game.tui", "game.cli", "textual", "rich"),
-    "saves": ("game.play", "game.tui", "game.cli", "textual", "rich"),
-    "play": ("game.tui", "game.cli", "textual", "rich"),
+    "catalog": ("game.engine", "game.saves", "game.play", "game.tui", "game.cli", *AGENTS),
+    "engine": ("game.saves", "game.play", "game.tui", "game.cli", "textual", "rich", *AGENTS),
+    "saves": ("game.play", "game.tui", "game.cli", "textual", "rich", *AGENTS),
+    "play": ("game.tui", "game.cli", "textual", "rich", *AGENTS),
     "tui": ("game.engine", "game.cli"),
+    "agents": ("game.tui", "game.cli", "game.rl", "textual", "rich", "gymnasium", "pettingzoo"),
+    "rl": ("game.tui", "game.cli", "textual", "rich"),
 }
 MAX_LINES = 450
 
