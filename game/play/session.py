@@ -434,19 +434,22 @@ class Session:
         should_stop: Any = None,
         workers: int = 1,
         progress: Callable[[float, int], None] | None = None,
+        executor: Any = None,
     ) -> Any:
         """Monte Carlo futures from this week, every lab played by the AI (the humans'
         labs by the style that matches their recent play, or `styles`), on `workers`
-        processes (the same forecast whatever their number)."""
-        from game.play.simulate import forecast_futures
+        processes or on `executor` (a concurrent.futures.Executor; the same forecast
+        whatever their number: the workers rebuild this game from its save document)."""
+        from game.play.simulate import FutureSpec, forecast_futures
 
         chosen = self.guessed_styles() | dict(styles or {})
-        ctl = policies.make_controllers(
-            self.catalog, self.params, chosen, self.scenario.meta.difficulty, ai_labs=self.params.lab_ids
-        )
+        level = self.scenario.meta.difficulty
+        ctl = policies.make_controllers(self.catalog, self.params, chosen, level, ai_labs=self.params.lab_ids)
+        spec = FutureSpec.of(self, chosen, level) if workers > 1 or executor is not None else None
         return forecast_futures(
-            self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop, progress=progress
-        )
+            self.world, ctl, futures, weeks, workers=workers, should_stop=should_stop, progress=progress,
+            executor=executor, spec=spec,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ saves
     def document(self) -> dict[str, Any]:

@@ -7,7 +7,9 @@ summary and records hold only game results, nothing that varies between identica
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import concurrent.futures as cf
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,19 +19,38 @@ from game.catalog import Catalog
 from game.engine import compute, deals, economy, forecast, policies, turn
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World
+from game.play.executor import Report, run_jobs
+from game.play.shards import ScenarioRef, write_manifest, write_shard
 from game.saves import Scenario, initial_world, scenario_params
 
 DEFAULT_CHUNK = 10_000
 
 Difficulty = str | dict[str, str]  # one level for every lab, or a level per lab
-Report = Callable[[float], None]  # a part's progress: games or futures played so far
-# What a worker process is given: a chunk of games (scenario, catalog, games, seed, first
-# game, weeks, styles, difficulty), or a range of futures (world, AI, futures, weeks,
-# seed, first future).
+# What a worker is given (through the Executor seam: never a catalog, a World or Params):
+# a shard of games (the scenario's reference, games, seed, first game, weeks, styles,
+# difficulty, the folder its columns go to or None to send its records back), or a range
+# of futures (the game's reference, the AI's styles and level, futures, weeks, seed,
+# first future).
 ChunkJob = tuple[
-    Scenario, Catalog, int, int | None, int, int | None, dict[str, str] | None, Difficulty | None
+    ScenarioRef, int, int | None, int, int | None, dict[str, str] | None, Difficulty | None, str | None
 ]
-ForecastJob = tuple[World, policies.Controllers, int, int | None, int | None, int]
+ForecastJob = tuple["FutureSpec", int, int | None, int | None, int]
+
+
+@attrs.frozen
+class FutureSpec:
+    """What rebuilds a forecast's starting game and AI on a worker: the game as a save
+    document (`Session.document()`), with the styles and the level the AI plays it at."""
+
+    ref: ScenarioRef
+    styles: dict[str, str]
+    difficulty: str
+
+    @classmethod
+    def of(cls, session: Any, styles: dict[str, str], difficulty: str) -> FutureSpec:
+        """A game being played (a play.session.Session), as its save document."""
+        ref = ScenarioRef.of_document(session.document(), session.scenario.path, session.catalog)
+        return cls(ref, styles, difficulty)
 
 
 @attrs.frozen
@@ -217,42 +238,104 @@ def simulate(
     progress: Callable[[float, int], None] | None = None,
     workers: int = 1,
     keep_last: bool = False,
+    executor: cf.Executor | None = None,
+    shard_out: Path | None = None,
 ) -> SimResult:
     """Play games offset .. offset+runs-1 of the scenario with the AI on every lab, in
-    chunks, on `workers` processes. Game i is the same game whatever the chunking or the
-    number of processes (its random numbers are keyed by its index). `seed` and `offset`
-    default to the file's own; `difficulty` is one level for every lab or a level per lab.
-    With several workers the final World is rebuilt only if `keep_last` asks for it.
-    `progress(done, runs)` hears after every week of every chunk how many games are
-    played (`forecast.games_played`: a running game counts by the share of its weeks)."""
+    chunks, on `workers` processes or on `executor` (any concurrent.futures.Executor,
+    such as a Dask client's; `workers` then only sizes the shards). Game i is the same
+    game whatever the chunking, the executor or the number of processes (its random
+    numbers are keyed by its index), so the results are too. `seed` and `offset` default
+    to the file's own; `difficulty` is one level for every lab or a level per lab. With
+    several workers the final World is rebuilt only if `keep_last` asks for it.
+    `progress(done, runs)` hears how many games are played: after every week of every
+    chunk on one process or the default pool (`forecast.games_played`: a running game
+    counts by the share of its weeks), as shards finish on an executor.
+
+    With `shard_out` (a folder, ready: see `shards.folder_ready`) each shard's games go
+    to a columnar file there instead of memory (the folder must be one every worker
+    sees); the result then has no games and the summary is the shards' merge."""
     params = scenario_params(scn, catalog, humans=())
     ctl = controllers(scn, catalog, params, styles, difficulty)
     first = scn.meta.game if offset is None else offset
+    parallel = workers > 1 or executor is not None
     starts = list(range(0, runs, chunk))
-    if workers > 1 and len(starts) < workers:  # give every process something to do
+    if parallel and len(starts) < workers:  # give every worker something to do
         chunk = max(1, -(-runs // workers))
         starts = list(range(0, runs, chunk))
-    jobs: list[ChunkJob] = [
-        (scn, catalog, min(chunk, runs - start), seed, first + start, weeks, styles, difficulty)
-        for start in starts
-    ]
+    out = None if shard_out is None else str(shard_out)
+    if shard_out is not None:
+        write_manifest(
+            shard_out,
+            {
+                "scenario": scn.name, "seed": scn.meta.seed if seed is None else seed, "offset": first,
+                "runs": runs, "weeks": weeks, "start_date": params.start_date.isoformat(),
+                "labs": list(params.lab_ids), "partners": list(params.partner_ids),
+                "events": [card.id for card in params.catalog.events],
+            },
+        )  # fmt: skip
+    sizes = [min(chunk, runs - start) for start in starts]
     games: list[dict[str, Any]] = []
     last: World | None = None
-    if workers > 1:
-        for records in _pool_map(_play_chunk, jobs, workers, runs, progress):
+    if parallel:
+        ref = ScenarioRef.of_file(scn, catalog)
+        jobs: list[ChunkJob] = [
+            (ref, size, seed, first + start, weeks, styles, difficulty, out)
+            for start, size in zip(starts, sizes, strict=True)
+        ]
+        for records in run_jobs(_play_chunk, jobs, sizes, workers, runs, progress, executor):
             games.extend(records)
         if keep_last:
-            last = _final_world(jobs[-1])
+            last, _ = _play(scn, catalog, sizes[-1], seed, first + starts[-1], weeks, styles, difficulty)
     else:
-        for job in jobs:
-            played = len(games)
-            report = None if progress is None else (lambda done, base=played: progress(base + done, runs))
-            world, tally = _play(*job, report=report)
-            games.extend(game_records(world, tally))
+        done = 0
+        for start, size in zip(starts, sizes, strict=True):
+            report = None if progress is None else (lambda d, base=done: progress(base + d, runs))
+            world, tally = _play(
+                scn, catalog, size, seed, first + start, weeks, styles, difficulty, report=report
+            )
+            if out is None:
+                games.extend(game_records(world, tally))
+            else:
+                write_shard(Path(out), game_columns(world, tally), first + start)
+            done += size
             last = world
     if progress is not None:
         progress(runs, runs)
+    if shard_out is not None:
+        from game.play.shards import summarise_dir
+
+        _, summary = summarise_dir(shard_out)
+        return SimResult(params, [], summary, last, ctl)
     return SimResult(params, games, summarise(params, games), last, ctl)
+
+
+def game_columns(world: World, tally: Tally) -> dict[str, np.ndarray]:
+    """The games of a batch as columns (one row per game): what `game_records` says, for
+    a shard file (`shards.write_shard`)."""
+    p = world.params
+    peak, _, _ = compute.lab_flops(p, world)
+    f64 = np.float64
+    return {
+        "index": world.game.astype(np.int64),
+        "winner": world.winner.astype(np.int64),
+        "end": world.end_reason.astype(np.int64),
+        "agi_week": world.agi_week.astype(np.int64),
+        "weeks": world.week.astype(np.int64),
+        "cash": world.cash.astype(f64),
+        "debt": world.debt.astype(f64),
+        "valuation": world.valuation.astype(f64),
+        "compute": peak.astype(f64),
+        "capability": world.best_model.astype(f64),
+        "software": world.software.astype(f64),
+        "users": world.users.astype(f64),
+        "bankrupt": world.bankrupt.astype(bool),
+        "founder_share": world.founder_share.astype(f64),
+        "score": economy.score(p, world).astype(f64),
+        "signed": tally.signed,
+        "answers": tally.answers,
+        "events": tally.events,
+    }
 
 
 def _play(
@@ -294,89 +377,47 @@ def forecast_futures(
     workers: int = 1,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[float, int], None] | None = None,
+    executor: cf.Executor | None = None,
+    spec: FutureSpec | None = None,
 ) -> forecast.Forecast:
-    """engine.forecast.run over `workers` processes, each playing a contiguous range of
-    the futures: the same forecast as one process (futures are numbered, and their random
-    numbers keyed by their number). `should_stop` is heard only with one worker;
-    `progress(done, futures)` after every week of every part."""
-    if workers <= 1 or futures < 2 * workers:
+    """engine.forecast.run over `workers` processes (or the parts of `workers` on
+    `executor`), each playing a contiguous range of the futures: the same forecast as one
+    process (futures are numbered, and their random numbers keyed by their number).
+    Workers rebuild the game from `spec` (the same game as `world` and `ctl`), which
+    they need. `should_stop` is heard only on one process; `progress(done, futures)`
+    after every week of every part (on an executor, as parts finish)."""
+    parts = max(workers, 1)
+    if (workers <= 1 and executor is None) or futures < 2 * parts:
         return forecast.run(world, ctl, futures, weeks, seed=seed, should_stop=should_stop, progress=progress)
-    edges = np.linspace(0, futures, workers + 1).round().astype(int)
+    if spec is None:
+        raise ValueError("a forecast on several workers needs the game's FutureSpec")
+    edges = np.linspace(0, futures, parts + 1).round().astype(int)
     jobs: list[ForecastJob] = [
-        (world, ctl, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)
+        (spec, int(b - a), weeks, seed, int(a)) for a, b in zip(edges[:-1], edges[1:], strict=True)
     ]
-    return forecast.Forecast.combine(_pool_map(_forecast_part, jobs, workers, futures, progress))
-
-
-# ------------------------------------------------------------ worker processes
-_progress_queue: Any = None  # in a worker process: where it posts (part, done) for the parent
-
-
-def _pool_map(
-    fn: Callable[[Any, Report | None], Any],
-    jobs: Sequence[Any],
-    workers: int,
-    total: int,
-    progress: Callable[[float, int], None] | None,
-) -> list[Any]:
-    """`fn(job, report)` for every job on `workers` fresh processes, results in order.
-    With `progress`, each part's `report(done)` travels back through a queue, and the
-    parent hears the sum over the parts as `progress(done, total)`."""
-    import concurrent.futures as cf
-    import multiprocessing
-    import threading
-
-    context = multiprocessing.get_context("spawn")  # no inherited state: each process starts clean
-    parts = list(enumerate(jobs))
-    if progress is None:
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_run_part, [(fn, None, job) for _, job in parts]))
-    queue = context.Queue()
-    done: dict[int, float] = {}
-
-    def listen() -> None:
-        while (message := queue.get()) is not None:
-            part, value = message
-            done[part] = value
-            progress(sum(done.values()), total)
-
-    listener = threading.Thread(target=listen, name="progress", daemon=True)
-    listener.start()
-    try:
-        with cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_listen_to, initargs=(queue,)
-        ) as pool:
-            return list(pool.map(_run_part, [(fn, part, job) for part, job in parts]))
-    finally:  # the workers have exited, so every report they posted is ahead of this
-        queue.put(None)
-        listener.join()
-
-
-def _listen_to(queue: Any) -> None:
-    global _progress_queue
-    _progress_queue = queue
-
-
-def _run_part(task: tuple[Callable[[Any, Report | None], Any], int | None, Any]) -> Any:
-    fn, part, job = task
-    if part is None or _progress_queue is None:
-        return fn(job, None)
-    queue = _progress_queue
-    return fn(job, lambda value: queue.put((part, value)))
+    sizes = [job[1] for job in jobs]
+    return forecast.Forecast.combine(
+        run_jobs(_forecast_part, jobs, sizes, workers, futures, progress, executor)
+    )
 
 
 def _forecast_part(job: ForecastJob, report: Report | None) -> forecast.Forecast:
-    world, ctl, futures, weeks, seed, first = job
+    spec, futures, weeks, seed, first = job
+    scn, catalog = spec.ref.load()
+    params = scenario_params(scn, catalog)
+    world = initial_world(scn, params, 1)
+    ctl = policies.make_controllers(catalog, params, spec.styles, spec.difficulty, ai_labs=params.lab_ids)
     progress = None if report is None else (lambda done, total: report(done))
     return forecast.run(world, ctl, futures, weeks, seed=seed, first=first, progress=progress)
 
 
 def _play_chunk(job: ChunkJob, report: Report | None) -> list[dict[str, Any]]:
-    """One chunk in a worker process: its per-game records."""
-    world, tally = _play(*job, report=report)
-    return game_records(world, tally)
-
-
-def _final_world(job: ChunkJob) -> World:
-    world, _ = _play(*job)
-    return world
+    """One shard on a worker: its per-game records, or (with a folder) none: its columns
+    go to a file there."""
+    ref, n, seed, first, weeks, styles, difficulty, folder = job
+    scn, catalog = ref.load()
+    world, tally = _play(scn, catalog, n, seed, first, weeks, styles, difficulty, report=report)
+    if folder is None:
+        return game_records(world, tally)
+    write_shard(Path(folder), game_columns(world, tally), first)
+    return []

@@ -8,15 +8,17 @@ how often money binds; for the default cell, the medians of the history table
 
 Every cell plays the same game numbers with the same seed, so the cells differ only in
 who plays (common random numbers: differences between cells are not luck). The work is
-split into (cell, chunk) jobs, on one process or several; the results are the same.
+split into (cell, chunk) jobs, on one process, several or any concurrent.futures.Executor
+(a Dask client's, say); each job goes out as the scenario's reference (shards.ScenarioRef),
+the cell and (seed, first game, games), and the results are the same.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import math
-import multiprocessing
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +34,7 @@ from game.engine.params import WEEKS_PER_YEAR, Params
 from game.engine.state import World
 from game.paths import assets_dir
 from game.play import balance
+from game.play.shards import ScenarioRef
 from game.play.strategies import STRATEGIES
 from game.saves import Scenario, initial_world, scenario_params
 
@@ -203,8 +206,23 @@ def play_chunk(
     }
 
 
-def _job(args: tuple[Any, ...]) -> dict[str, np.ndarray]:
-    return play_chunk(*args)
+# A job: the scenario's reference, the cell, games, seed, first game, weeks.
+Job = tuple[ScenarioRef, Cell, int, int, int, int | None]
+
+
+@functools.lru_cache(maxsize=2)
+def _history(catalog: Catalog) -> tuple[HistoryRow, ...]:
+    return load_history(catalog)
+
+
+def _job(job: Job, report: Any = None) -> dict[str, np.ndarray]:
+    """One (cell, chunk) job on a worker: the scenario rebuilt from its reference."""
+    ref, cell, games, seed, first, weeks = job
+    scn, catalog = ref.load()
+    out = play_chunk(scn, catalog, cell, games, seed, first, _history(catalog), weeks)
+    if report is not None:  # the default pool's progress: this chunk's games, once played
+        report(games)
+    return out
 
 
 # ------------------------------------------------------------------- summaries
@@ -295,37 +313,40 @@ def run(
     workers: int = 1,
     progress: Progress | None = None,
     weeks: int | None = None,
+    executor: cf.Executor | None = None,
 ) -> Tournament:
     """Play every cell (default: `plan`) for `games` games (to their end, or `weeks`
-    weeks) and summarise them. `progress` is called with (games played, games in all) as
-    chunks finish."""
+    weeks) and summarise them, on one process, on `workers` processes or on `executor`
+    (any concurrent.futures.Executor): the same results. `progress` is called with
+    (games played, games in all) as chunks finish."""
+    from game.play.simulate import run_jobs
+
     params = scenario_params(scn, catalog, humans=())
     cells = cells if cells is not None else plan(catalog, params.lab_ids)
     history = load_history(catalog)
-    jobs = [
-        (scn, catalog, cell, min(chunk, games - start), seed, first + start, history, weeks)
-        for cell in cells
-        for start in range(0, games, chunk)
-    ]
+    starts = range(0, games, chunk)
     total = games * len(cells)
     parts: list[dict[str, np.ndarray]] = []
-    done = 0
-
-    def tick(part: dict[str, np.ndarray]) -> None:
-        nonlocal done
-        parts.append(part)
-        done += len(part["winner"])
-        if progress is not None:
-            progress(done, total)
-
-    if workers > 1:
-        context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for part in pool.map(_job, jobs):
-                tick(part)
+    if workers > 1 or executor is not None:
+        ref = ScenarioRef.of_file(scn, catalog)
+        jobs: list[Job] = [
+            (ref, cell, min(chunk, games - start), seed, first + start, weeks)
+            for cell in cells
+            for start in starts
+        ]
+        sizes = [job[2] for job in jobs]
+        heard = None if progress is None else (lambda done, all_: progress(int(done), all_))
+        parts = run_jobs(_job, jobs, sizes, workers, total, heard, executor)
     else:
-        for job in jobs:
-            tick(_job(job))
+        for cell in cells:
+            for start in starts:
+                parts.append(
+                    play_chunk(
+                        scn, catalog, cell, min(chunk, games - start), seed, first + start, history, weeks
+                    )
+                )
+                if progress is not None:
+                    progress(sum(len(p["winner"]) for p in parts), total)
     per_cell = len(range(0, games, chunk))
     summaries = []
     for i, cell in enumerate(cells):
