@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -24,9 +24,6 @@ from game.catalog.specs import (
     read_toml,
 )
 from game.catalog.specs import text as words
-
-if TYPE_CHECKING:
-    from game.catalog.records import Catalog
 
 EVENT_LAB_FIELDS = (
     "best_model", "software", "cash", "users", "valuation", "debt", "gpus", "turbine_mw",
@@ -184,14 +181,12 @@ class EventCard:
                 )
 
 
-def load_events(path: Path, catalog: Catalog) -> tuple[EventCard, ...]:
-    """Read and validate the events deck against the rest of the catalog."""
+def load_events(path: Path, schema: Schema) -> tuple[EventCard, ...]:
+    """Read and validate the events deck against the rest of the catalog: `schema`
+    knows its ids (lab, site, gpu, partner)."""
     data = read_toml(path)
     if not data:
         raise CatalogError(f"{path}: no cards")
-    schema = Schema.of(
-        lab=catalog.lab_ids, site=catalog.site_ids, gpu=catalog.gpu_ids, partner=catalog.partner_ids
-    )
     return tuple(
         schema.entry(EventCard, card_id, table, str(path), sourced=False) for card_id, table in data.items()
     )

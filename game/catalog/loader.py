@@ -116,7 +116,10 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         if lab.policy not in catalog.style_ids:
             raise CatalogError(f"{root / 'labs.toml'} [{lab.id}] policy: no style {lab.policy!r}")
     _check_ids(catalog, root)
-    return attrs.evolve(catalog, events=load_events(root / "events.toml", catalog))
+    ids = Schema.of(
+        lab=catalog.lab_ids, site=catalog.site_ids, gpu=catalog.gpu_ids, partner=catalog.partner_ids
+    )
+    return attrs.evolve(catalog, events=load_events(root / "events.toml", ids))
 
 
 def _check_ids(catalog: Catalog, root: Path) -> None:
