@@ -378,6 +378,11 @@ def no_simulation(monkeypatch):
         ("--json", "{tmp}/no/such/folder/x.json", "does not exist"),
         ("--save-to", "{tmp}", "is a folder"),
         ("--json", "{tmp}/a-file/x.json", "is not a folder"),
+        ("--json", "{tmp}", "is a folder"),
+        ("--json", "{tmp}/out/", "names a folder"),  # issue 20: wrote a file named `out`
+        ("--save-to", "{tmp}/out/", "names a folder"),
+        ("--json", "", "empty"),
+        ("--save-to", "", "empty"),  # issue 20: saved nothing, silently
     ],
 )
 def test_bad_outputs_exit_2_before_any_simulation(capsys, tmp_path, no_simulation, flag, target, needle):
@@ -386,7 +391,14 @@ def test_bad_outputs_exit_2_before_any_simulation(capsys, tmp_path, no_simulatio
     code, out, err = run(capsys, "simulate", *COLOSSUS, "--runs", "1", "--seed", "1", flag, target)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and needle in err and flag in err
-    assert not (tmp_path / "no").exists()  # no folder made on the way
+    assert not (tmp_path / "no").exists() and not (tmp_path / "out").exists()  # nothing made on the way
+
+
+@pytest.mark.parametrize("target", ["", "{tmp}/out/", "{tmp}"])
+def test_the_tournament_refuses_a_json_folder_or_no_name(capsys, tmp_path, target):
+    code, out, err = run(capsys, "tournament", "--quick", "--json", target.format(tmp=tmp_path))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--json" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_read_only_folder_is_refused_before_the_work(tmp_path):
@@ -466,7 +478,38 @@ def started(monkeypatch):
         seen["autosave_every"] = self.autosave_every
 
     monkeypatch.setattr(AgiRaceApp, "run", run_app)
+    monkeypatch.setattr("game.cli.play.has_terminal", lambda: True)  # as if at a terminal
     return seen
+
+
+def test_play_without_a_terminal_exits_2_saying_so(tmp_path):
+    """Issue 20: `agi-race` with no terminal drew the title screen into a pipe and waited
+    for keys forever. check-save and simulate still work without one."""
+    import os
+
+    env = {**os.environ, "AGI_RACE_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "game"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr
+
+
+def test_play_with_flags_and_no_terminal_exits_2(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "__stdin__", io.StringIO(""))
+    code, out, err = run(capsys, "play", "--lab", "openai", "--seed", "3")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "needs a terminal" in err
+    from game.paths import scenarios_dir
+
+    code, out, _ = run(capsys, "check-save", str(scenarios_dir() / "sandbox.toml"))
+    assert code == 0 and "valid" in out
 
 
 def test_play_flags_start_that_game_on_the_default_scenario(capsys, started):

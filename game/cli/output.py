@@ -17,6 +17,7 @@ from rich.table import Table
 from game.cli.usage import UsageError
 
 PIPED_WIDTH = 200  # piped tables are never wrapped: a script reads one row per line
+SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
 
 
 def console() -> Console:
@@ -58,8 +59,13 @@ def show(out: Console, renderable: RenderableType) -> None:
 def checked_output(text: str, flag: str) -> Path:
     """The file `text` names, once it is sure a result can be written there: its folder
     exists and takes new files, and the file is absent or a regular file that may be
-    replaced. A device, a pipe, a folder, a missing folder or a read-only place is a
-    UsageError now, before any work is done."""
+    replaced. An empty name, a name ending in a separator (`out/`: a folder's), a device,
+    a pipe, a folder, a missing folder or a read-only place is a UsageError now, before
+    any work is done."""
+    if not text:
+        raise UsageError(f"{flag}: the file name is empty; name a file")
+    if text.endswith(SEPARATORS):
+        raise UsageError(f"{flag}: {text} names a folder (it ends in {text[-1]}); name a file")
     path = Path(text).expanduser()
     try:
         mode = path.stat().st_mode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,19 @@ def session_for(args: argparse.Namespace | None, catalog: Catalog) -> Any:
         raise UsageError(f"--lab: {err}") from None
 
 
+def has_terminal() -> bool:
+    """Whether the game can be shown: the app reads keys from stdin and draws on stderr
+    (Textual's driver), so both must be a terminal. Without one the app would wait for
+    keys that never come."""
+    return all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__))
+
+
 def run(args: argparse.Namespace | None, catalog: Catalog) -> int:
+    if not has_terminal():
+        raise UsageError(
+            "play needs a terminal (stdin and stderr on a tty); for headless games use"
+            " `agi-race simulate` or `agi-race forecast`"
+        )
     session = session_for(args, catalog)
     from game.tui.app import AgiRaceApp
 

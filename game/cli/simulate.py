@@ -58,10 +58,10 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.play.simulate import simulate
     from game.saves import load_scenario, save_doc, write_save
 
-    if args.save_to and args.runs != 1:
+    if args.save_to is not None and args.runs != 1:
         raise UsageError(f"--save-to saves one game: use it with --runs 1 (got --runs {args.runs})")
-    save_to = checked_output(args.save_to, "--save-to") if args.save_to else None
-    json_to = checked_output(args.json, "--json") if args.json and args.json != "-" else None
+    save_to = checked_output(args.save_to, "--save-to") if args.save_to is not None else None
+    json_to = checked_output(args.json, "--json") if args.json not in (None, "-") else None
     if save_to is not None and json_to is not None and save_to.resolve() == json_to.resolve():
         raise UsageError("--save-to and --json name the same file")
     scn = load_scenario(args.scenario, catalog)

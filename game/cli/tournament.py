@@ -49,7 +49,9 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     t.add_argument("--workers", type=WORKERS, default=1, help="processes to share the work (same results)")
     t.add_argument("--chunk", type=CHUNK, default=1000, help="games per batch (bounds memory)")
     t.add_argument(
-        "--json", metavar="FILE", help="write the results and targets as JSON to FILE (- for stdout; default: no JSON)"
+        "--json",
+        metavar="FILE",
+        help="write the results and targets as JSON to FILE (- for stdout; default: no JSON)",
     )
     t.add_argument("--markdown", action="store_true", help="print the results as Markdown tables")
     add_quiet(t)
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         raise UsageError(
             f"--cells: unknown group {', '.join(unknown) or '(none)'} (known: {', '.join(GROUPS)})"
         )
-    json_to = checked_output(args.json, "--json") if args.json and args.json != "-" else None
+    json_to = checked_output(args.json, "--json") if args.json not in (None, "-") else None
     scn = load_scenario(args.scenario, catalog)
     params = scenario_params(scn, catalog, humans=())
     missing = [lab for lab in ("xai", "openai") if lab not in params.lab_ids]
