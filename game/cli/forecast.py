@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from game.catalog import Catalog
+from game.cli.cluster import add_dask, check_dask, executor_for
 from game.cli.output import console, show, table
 from game.cli.progress import progress_bar
 from game.cli.usage import WEEKS, WORKERS, add_policy, add_quiet, checker
@@ -24,6 +25,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     fc.add_argument(
         "--workers", type=WORKERS, default=1, help="processes to share the futures (the forecast is the same)"
     )
+    add_dask(fc)
     add_policy(fc, catalog, "AI style to play a lab in the futures", "a human's lab as it has played lately")
     fc.add_argument("--json", action="store_true", help="print the forecast as JSON")
     add_quiet(fc)
@@ -33,12 +35,21 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.play.session import Session
 
+    check_dask(args)
     session = Session.load(Path(args.file), catalog)
     styles = parse_policies(catalog, args.policy, session.params.lab_ids)
     played_as = session.guessed_styles() | styles
-    with progress_bar("forecasting", "futures", quiet=args.quiet) as report:
+    with (
+        executor_for(args) as (executor, workers),
+        progress_bar("forecasting", "futures", quiet=args.quiet) as report,
+    ):
         fc = session.forecast(
-            futures=args.futures, weeks=args.weeks, styles=styles, workers=args.workers, progress=report
+            futures=args.futures,
+            weeks=args.weeks,
+            styles=styles,
+            workers=workers,
+            progress=report,
+            executor=executor,
         )
     labs = session.params.lab_ids
     pct = fc.agi_percentiles()

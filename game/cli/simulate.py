@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from game.catalog import Catalog
+from game.cli.cluster import add_dask, check_dask, executor_for
 from game.cli.output import checked_output, console, emit_json, show, table
 from game.cli.progress import progress_bar
 from game.cli.usage import RUNS, SEED, WEEKS, WORKERS, UsageError, add_policy, add_quiet, checker, one_of
@@ -40,10 +41,18 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     sim.add_argument(
         "--workers", type=WORKERS, default=1, help="processes to share the chunks (results are identical)"
     )
+    add_dask(sim)
+    sim.add_argument(
+        "--shard-out",
+        metavar="DIR",
+        help="write each shard's games to a columnar .npz file in DIR instead of memory; the summary "
+        "merges them (`agi-race summarise DIR` again later; default: games in memory)",
+    )
     sim.add_argument(
         "--json",
         metavar="FILE",
-        help="write the summary and one record per game as JSON to FILE (- for stdout; default: no JSON)",
+        help="write the summary and one record per game (with --shard-out, the summary) as JSON to FILE "
+        "(- for stdout; default: no JSON)",
     )
     sim.add_argument(
         "--save-to",
@@ -52,6 +61,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     )
     add_quiet(sim)
     sim.set_defaults(run=run)
+    add_summarise(sub)
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -64,12 +74,21 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     json_to = checked_output(args.json, "--json") if args.json not in (None, "-") else None
     if save_to is not None and json_to is not None and save_to.resolve() == json_to.resolve():
         raise UsageError("--save-to and --json name the same file")
+    check_dask(args)
     scn = load_scenario(args.scenario, catalog)
     styles = parse_policies(catalog, args.policy, scn.lab_ids)
     difficulty = parse_difficulties(catalog, args.difficulty, scn.lab_ids)
     if save_to is not None and isinstance(difficulty, dict):
         raise UsageError("--save-to: a save has one difficulty for every AI lab; give --difficulty LEVEL")
-    with progress_bar("simulating", "games", quiet=args.quiet) as report:
+    shard_out = None
+    if args.shard_out:
+        from game.play.shards import folder_ready
+
+        shard_out = folder_ready(args.shard_out)
+    with (
+        executor_for(args) as (executor, workers),
+        progress_bar("simulating", "games", quiet=args.quiet) as report,
+    ):
         result = simulate(
             scn,
             catalog,
@@ -81,8 +100,10 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             difficulty=difficulty,
             chunk=args.chunk,
             progress=report,
-            workers=args.workers,
+            workers=workers,
             keep_last=save_to is not None,
+            executor=executor,
+            shard_out=shard_out,
         )
     seed = scn.meta.seed if args.seed is None else args.seed
     first = scn.meta.game if args.offset is None else args.offset
@@ -105,14 +126,44 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         "offset": first,
         "runs": args.runs,
         "summary": result.summary,
-        "games": result.games,
     }
+    if shard_out is None:
+        out["games"] = result.games
     if emit_json(out, args.json, json_to):
         return 0
     print(f"{scn.meta.title}: seed {seed}, games {first:,}..{first + args.runs - 1:,}")
     print_summary(result.summary, scn.lab_ids)
     if save_to is not None:
         print(f"saved the final state to {args.save_to}")
+    if shard_out is not None:
+        print(f"the games are in {shard_out} (agi-race summarise {shard_out})")
+    return 0
+
+
+def add_summarise(sub: Any) -> None:
+    s = sub.add_parser("summarise", help="the summary of a simulation written with --shard-out DIR")
+    s.add_argument("folder", metavar="DIR", help="the folder simulate --shard-out wrote")
+    s.add_argument(
+        "--json", metavar="FILE", help="write the summary as JSON to FILE (- for stdout; default: no JSON)"
+    )
+    s.set_defaults(run=run_summarise)
+
+
+def run_summarise(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Merge the shards one at a time: the summary simulate prints for the same games."""
+    from pathlib import Path
+
+    from game.play.shards import summarise_dir
+
+    json_to = checked_output(args.json, "--json") if args.json and args.json != "-" else None
+    manifest, summary = summarise_dir(Path(args.folder))
+    first, runs = manifest["offset"], manifest["runs"]
+    out = {"scenario": manifest["scenario"], "seed": manifest["seed"], "offset": first, "runs": runs,
+           "summary": summary}  # fmt: skip
+    if emit_json(out, args.json, json_to):
+        return 0
+    print(f"{manifest['scenario']}: seed {manifest['seed']}, games {first:,}..{first + runs - 1:,}")
+    print_summary(summary, tuple(manifest["labs"]))
     return 0
 
 

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from game.catalog import Catalog
+from game.cli.cluster import add_dask, check_dask, executor_for
 from game.cli.output import checked_output, console, emit_json, show, table
 from game.cli.progress import progress_bar
 from game.cli.usage import SEED, WORKERS, UsageError, add_quiet, checker
@@ -47,6 +48,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         help=f"which cells to play: some of {', '.join(GROUPS)}",
     )
     t.add_argument("--workers", type=WORKERS, default=1, help="processes to share the work (same results)")
+    add_dask(t)
     t.add_argument("--chunk", type=CHUNK, default=1000, help="games per batch (bounds memory)")
     t.add_argument(
         "--json",
@@ -69,6 +71,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             f"--cells: unknown group {', '.join(unknown) or '(none)'} (known: {', '.join(GROUPS)})"
         )
     json_to = checked_output(args.json, "--json") if args.json not in (None, "-") else None
+    check_dask(args)
     scn = load_scenario(args.scenario, catalog)
     params = scenario_params(scn, catalog, humans=())
     missing = [lab for lab in ("xai", "openai") if lab not in params.lab_ids]
@@ -78,7 +81,10 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         )
     games = QUICK_GAMES if args.quick else args.games or FULL_GAMES
     cells = [c for c in tournament.plan(catalog, params.lab_ids) if c.group in groups]
-    with progress_bar("tournament", "games", quiet=args.quiet) as report:
+    with (
+        executor_for(args) as (executor, workers),
+        progress_bar("tournament", "games", quiet=args.quiet) as report,
+    ):
         result = tournament.run(
             scn,
             catalog,
@@ -86,8 +92,9 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             games=games,
             seed=args.seed,
             chunk=args.chunk,
-            workers=args.workers,
+            workers=workers,
             progress=report,
+            executor=executor,
         )
     doc = result.to_dict()
     if emit_json(doc, args.json, json_to):
