@@ -115,7 +115,7 @@ def parse_action(obj: Any, catalog: Catalog, where: str = "action") -> tuple[Dec
     for key in obj:
         if key not in known:
             raise ActionError(
-                f"{where}.{_short(key, 40)}: not a field of {kind!r} (fields: {', '.join(n for n, _, _ in fields)})"
+                f"{where}.{str(key)[:40]}: not a field of {kind!r} (fields: {', '.join(n for n, _, _ in fields)})"
             )
     confirm = obj.get(CONFIRM, False)
     if not isinstance(confirm, bool):

@@ -109,6 +109,8 @@ class Protocol:
     def receive(self, line: str | bytes) -> list[dict[str, Any]]:
         """The answer to one line: an error (nothing changed), or the next observation,
         or the end of the game."""
+        if self.ended:
+            return [error("the game is over")]
         try:
             actions = self._read(line)
             self._act(actions)
@@ -158,6 +160,9 @@ class Protocol:
                     talks.append(self.session.offer(self.lab, action.terms()))
                 else:
                     self.session.decide(self.lab, action, confirmed=confirm)
+            except ActionError:
+                self.session = before
+                raise
             except LowRunway as why:
                 self.session = before
                 raise Refused(f'{where}: {why} (add "confirm": true to go ahead)') from None
@@ -172,14 +177,14 @@ class Protocol:
         if offer.invest is None:
             for name in ("gpu", "count", "weeks", "price"):
                 if getattr(offer, name) is None:
-                    raise Refused(f"{where}.{name}: missing (a rental names gpu, count, weeks and price)")
+                    raise ActionError(f"{where}.{name}: missing (a rental names gpu, count, weeks and price)")
         week = s.week
         if offer.start is not None and not week <= offer.start <= week + MAX_TERM_WEEKS:
-            raise Refused(f"{where}.start: must be a week from {week} (now) to {week + MAX_TERM_WEEKS}")
+            raise ActionError(f"{where}.start: must be a week from {week} (now) to {week + MAX_TERM_WEEKS}")
         if offer.contract is not None:
             slots = s.world.contract_partner[0, self.lab]
             if not 0 <= offer.contract < len(slots) or slots[offer.contract] < 0:
-                raise Refused(f"{where}.contract: there is no contract number {offer.contract}")
+                raise ActionError(f"{where}.contract: there is no contract number {offer.contract}")
 
 
 def _no_constant(name: str) -> None:
