@@ -11,6 +11,7 @@ under OBS_MAX_BYTES.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from game.play.session import OfferReply, Session
 
 OBS_MAX_BYTES = 4096
+TALKS_BYTES = 400  # room kept for the partners' answers to a week's offers
 
 
 def num(x: float) -> float | None:
@@ -80,18 +82,20 @@ def observation(
             for r in v.runs
         ],
         "sites": [
-            {
-                "site": s.id,
-                "halls_mw": num(s.hall_mw),
-                "building_mw": num(s.building_mw),
-                "power_mw": num(s.power_mw),
-                "used_mw": num(s.used_mw),
-                "turbines_coming_mw": num(s.turbines_pending_mw),
-                "grid_coming_mw": num(s.grid_coming_mw),
-                "gpus": s.gpus,
-            }
+            _nonzero(
+                {
+                    "site": s.id,
+                    "halls_mw": num(s.hall_mw),
+                    "building_mw": num(s.building_mw),
+                    "power_mw": num(s.power_mw),
+                    "used_mw": num(s.used_mw),
+                    "turbines_coming_mw": num(s.turbines_pending_mw),
+                    "grid_coming_mw": num(s.grid_coming_mw),
+                    "gpus": s.gpus,
+                }
+            )
             for s in v.sites
-        ],
+        ],  # fmt: skip
         "orders": _orders(session, lab),
         "contracts": [
             {
@@ -116,6 +120,10 @@ def observation(
     }
     if refused:
         obs["refused_last_week"] = refusals(refused)
+    for shrink in _SHRINK:  # the least needed go first in a week too long for OBS_MAX_BYTES
+        if len(json.dumps(obs, separators=(",", ":"))) <= OBS_MAX_BYTES - TALKS_BYTES:
+            break
+        shrink(obs)
     if talks:
         obs["talks"] = [
             {"answer": t.answer, "count": t.count, "price_usd_hr": num(t.price), "invest_usd": num(t.invest),
@@ -138,17 +146,17 @@ def _orders(session: Session, lab: int) -> list[list[Any]]:
 
 
 def _market(session: Session) -> list[dict[str, Any]]:
-    """The GPUs on sale: server price through each integrator and NVIDIA's supply left."""
+    """The GPUs on sale: the server price through the cheapest integrator (`vendor`),
+    NVIDIA's supply left this quarter (each GPU's figures are in hello's "gpus")."""
     p, w = session.params, session.world
     price = compute.server_price(p, w)[0]  # (V, G)
     selling, left = compute.on_sale(p, w)[0], compute.supply_left(p, w)[0]
     return [
         {
             "gpu": g,
-            "price_usd": {v: num(price[k, i]) for k, v in enumerate(p.integrator_ids)},
+            "price_usd": num(price[:, i].min()),
+            "vendor": p.integrator_ids[int(price[:, i].argmin())],
             "supply_left": num(left[i]),
-            "pflops": num(p.gpu_flops[i] / 1e15),
-            "kw": num(p.gpu_kw[i]),
         }
         for i, g in enumerate(p.gpu_ids)
         if selling[i]
@@ -156,25 +164,73 @@ def _market(session: Session) -> list[dict[str, Any]]:
 
 
 def _partners(session: Session, lab: int) -> list[dict[str, Any]]:
-    """Each partner's standing with the lab, what it can rent out and at what list price,
-    and (for an investor) what it would invest now."""
+    """Each partner's standing with the lab, the GPUs it can rent out and its list price
+    for each ([GPUs, USD per GPU-hour]), and (for an investor) what it would invest now."""
     p, w = session.params, session.world
     free = compute.partner_free(p, w)[0]  # (P, G)
     invest = views.investment_terms(session, lab)
     out = []
     for k, q in enumerate(session.catalog.partners):
-        prices = {g: num(list_price(session, q.id, g)[0]) for i, g in enumerate(p.gpu_ids) if free[k, i] >= 1}
+        rent = {
+            g: [num(free[k, i]), num(list_price(session, q.id, g)[0])]
+            for i, g in enumerate(p.gpu_ids)
+            if free[k, i] >= 1
+        }
         row: dict[str, Any] = {
             "partner": q.id,
             "relationship": num(w.relationship[0, lab, k]),
             "patience": num(w.patience[0, lab, k]),
-            "free_gpus": {g: num(free[k, i]) for i, g in enumerate(p.gpu_ids) if free[k, i] >= 1},
-            "list_usd_hr": {g: x for g, x in prices.items() if x},
+            "rent_gpus_usd_hr": {g: x for g, x in rent.items() if x[1]},
         }
         if invest is not None and invest.partner == q.id:
             row["invest"] = {"now": invest.now, "max_usd": num(invest.usd), "share": num(invest.share)}
         out.append(row)
     return out
+
+
+def _no_alerts(obs: dict[str, Any]) -> None:
+    obs["alerts"] = []
+
+
+def _partner_ids(obs: dict[str, Any]) -> None:
+    obs["partners"] = [{"partner": q["partner"]} for q in obs["partners"]]
+
+
+def _rival_runs(obs: dict[str, Any]) -> None:
+    for r in obs["rivals"]:
+        r["runs"] = [{"phase": run["phase"]} for run in r["runs"]]
+
+
+def _site_totals(obs: dict[str, Any]) -> None:
+    keep = ("site", "halls_mw", "power_mw", "gpus")
+    obs["lab"]["sites"] = [{k: v for k, v in row.items() if k in keep} for row in obs["lab"]["sites"]]
+
+
+# How a week too long to send is shortened, step by step (README: the observation).
+_SHRINK = (_no_alerts, _partner_ids, _rival_runs, _site_totals)
+
+
+def static_facts(session: Session) -> dict[str, Any]:
+    """What does not change in a game, for hello: each GPU's figures (dense BF16 PFLOP/s,
+    all-in kW) and each site's build rate and cost and permits."""
+    p = session.params
+    return {
+        "gpus": {g.id: {"pflops": num(g.flops / 1e15), "kw": num(g.kw_all_in)} for g in session.catalog.gpus},
+        "sites": {
+            site: {
+                "build_mw_wk": num(p.site_build_mw_per_week[s]),
+                "build_usd_per_mw": num(p.site_build_usd_per_mw[s]),
+                "turbine_usd_per_mw": num(p.site_turbine_usd_per_mw[s]),
+                "grid_max_mw": num(p.site_grid_max[s]),
+            }
+            for s, site in enumerate(p.site_ids)
+        },
+    }
+
+
+def _nonzero(row: dict[str, Any]) -> dict[str, Any]:
+    """A row without its zero figures (a site's: most are 0 at most sites)."""
+    return {k: v for k, v in row.items() if v != 0}
 
 
 def _rival(lab_id: str, r: intel.RivalView) -> dict[str, Any]:

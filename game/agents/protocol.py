@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from game.agents.actions import PROTOCOL, ActionError, Offer, parse_action
 from game.agents.legal import legal
-from game.agents.observe import observation
+from game.agents.observe import observation, static_facts
 from game.engine.limits import MAX_TERM_WEEKS
 from game.engine.state import END_REASONS
 from game.play.decisions import Refused
@@ -65,6 +65,7 @@ class Protocol:
             "difficulty": s.scenario.meta.difficulty,
             "start_date": s.params.date_of(0).isoformat(),
             "last_week": s.params.last_week,
+            **static_facts(s),
             "actions": shipped_schema(),
         }
 
