@@ -45,7 +45,7 @@ def dask_executor(address: str | None, workers: int) -> Iterator[tuple[cf.Execut
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-            silence_logs=40,  # logging.ERROR: a command's output is its results
+            silence_logs=50,  # logging.CRITICAL: a command prints its results (a task that fails raises here)
         )
         try:
             with Client(cluster) as client:

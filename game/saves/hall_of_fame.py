@@ -44,7 +44,11 @@ class Board:
 
 
 def hall_of_fame_path() -> Path:
-    """Beside the saves folder, not in it: the load list holds games only."""
+    """Beside the saves folder, not in it: the load list holds games only; or the file
+    $AGI_RACE_HALL_OF_FAME names (`agi-race serve` shares one among its visitors)."""
+    shared = os.environ.get("AGI_RACE_HALL_OF_FAME")
+    if shared:
+        return Path(shared).expanduser()
     return user_dir().parent / "hall-of-fame.toml"
 
 
