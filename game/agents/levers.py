@@ -32,7 +32,7 @@ LEVERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("halls", ("none", "50 MW of halls", "200 MW of halls"), ("build_mw",)),
     ("power", ("none", "100 MW of turbines", "a substation upgrade"), ("turbine_mw", "substation")),
     ("run", ("none", "a 13-week run", "a 26-week run"), ("start_flop",)),
-    ("money", ("none", "raise the largest round", "borrow half the credit"), ("raise_usd", "borrow_usd", "repay_usd")),
+    ("money", ("none", "raise the largest round", "borrow a quarter of the credit"), ("raise_usd", "borrow_usd", "repay_usd")),
     ("split", ("keep", "train 60/30/10", "serve 35/55/10", "research 45/30/25"), ("split",)),
     ("staff", ("keep", "people budget -20%", "people budget +25%"), ("staff_usd_week",)),
     ("rent", ("none", "rent for 2% of cash a week, 52 weeks"), ("offer_partner", "offer_gpu", "offer_count",
@@ -45,7 +45,7 @@ POWER_SHARE = 0.20  # the most turbines or a substation may cost, of cash
 TURBINE_MW = 100.0
 HALL_MW = (50.0, 200.0)
 RUN_WEEKS = (13, 26)
-BORROW_SHARE = 0.5
+BORROW_SHARE = 0.25  # of the credit lenders offer now (a new quarter may reprice the GPUs it rests on)
 SPLITS = np.array([[0.60, 0.30, 0.10], [0.35, 0.55, 0.10], [0.45, 0.30, 0.25]])
 STAFF_FACTORS = (0.8, 1.25)
 RENT_SHARE = 0.02  # a rental's weekly cost, of cash

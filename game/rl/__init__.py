@@ -24,7 +24,7 @@ from game.rl.parallel import AGENTS, AGIRaceParallelEnv, parallel_env
 
 ENV_VERSION = 0
 ENV_ID = f"agi_race/AGIRace-v{ENV_VERSION}"
-RULES_FINGERPRINT = "bcafdba3e3318900"  # tests/test_rl.py: the games ENV_VERSION names
+RULES_FINGERPRINT = "b66d81d5284cfd0f"  # tests/test_rl.py: the games ENV_VERSION names
 
 if ENV_ID not in gymnasium.registry:
     gymnasium.register(
