@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.catalog import Catalog
+from game.catalog import Catalog, default_catalog
 from game.catalog.records import HistoryRow
 from game.catalog.schema import Schema
 from game.catalog.specs import read_toml
@@ -210,16 +210,17 @@ def play_chunk(
 Job = tuple[ScenarioRef, Cell, int, int, int, int | None]
 
 
-@functools.lru_cache(maxsize=2)
-def _history(catalog: Catalog) -> tuple[HistoryRow, ...]:
-    return load_history(catalog)
+@functools.cache
+def _history() -> tuple[HistoryRow, ...]:
+    """The history table of this process's catalog (a worker's: ScenarioRef.load)."""
+    return load_history(default_catalog())
 
 
 def _job(job: Job, report: Any = None) -> dict[str, np.ndarray]:
     """One (cell, chunk) job on a worker: the scenario rebuilt from its reference."""
     ref, cell, games, seed, first, weeks = job
     scn, catalog = ref.load()
-    out = play_chunk(scn, catalog, cell, games, seed, first, _history(catalog), weeks)
+    out = play_chunk(scn, catalog, cell, games, seed, first, _history(), weeks)
     if report is not None:  # the default pool's progress: this chunk's games, once played
         report(games)
     return out
