@@ -159,3 +159,11 @@ def test_dask_without_the_extra_exits_2_with_the_install_hint(monkeypatch, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["agi-race: error: --dask needs the dask extra: pip install 'agi-race[dask]'"]
     assert main([*SIM, "--dask", "http://nowhere"]) == 2
+
+
+def test_a_worker_with_other_game_data_refuses_the_work(colossus, catalog):
+    ref = shards.ScenarioRef.of_file(colossus, catalog)
+    rebuilt, _ = ref.load()  # the scenario, from its text
+    assert (rebuilt.path, rebuilt.meta, rebuilt.labs) == (colossus.path, colossus.meta, colossus.labs)
+    with pytest.raises(shards.DataMismatch, match="install the same agi-race version"):
+        shards.ScenarioRef(ref.path, ref.text, "0" * 16).load()
