@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 
 from game.catalog import Catalog, CatalogError, default_catalog
-from game.cli import calc, files, forecast, offer, play, simulate, tournament
+from game.cli import calc, files, forecast, offer, play, serve, simulate, tournament
 from game.cli.usage import PROG, Parser, UsageError
 from game.paths import DataNotFound
 from game.saves import SaveError
 
-COMMANDS = (simulate, forecast, tournament, play, offer, calc, files)
+COMMANDS = (simulate, forecast, tournament, play, serve, offer, calc, files)
 
 
 def version() -> str:
