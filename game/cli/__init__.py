@@ -4,7 +4,9 @@ the function that runs it; `main` parses and dispatches.
 
 A bad flag or value exits 2 with one line saying what is wrong, before any work starts;
 outputs are checked first (`output.checked_output`); long work shows a progress bar on a
-terminal (`progress.progress_bar`, for any command that plays many games).
+terminal (`progress.progress_bar`, for any command that plays many games). SIGINT and
+SIGTERM stop a command's worker processes and then the command, with one line and exit
+130 or 143 (`stop.stopping`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import sys
 from collections.abc import Sequence
 
 from game.catalog import Catalog, CatalogError, default_catalog
-from game.cli import calc, files, forecast, offer, play, serve, simulate, tournament
+from game.cli import calc, files, forecast, offer, play, serve, simulate, stop, tournament
 from game.cli.usage import PROG, Parser, UsageError
 from game.paths import DataNotFound
 from game.saves import SaveError
 
 COMMANDS = (simulate, forecast, tournament, play, serve, offer, calc, files)
+OWN_SIGNALS = ("play", "serve")  # the app reads ctrl+c as a key; the server stops its pages itself
 
 
 def version() -> str:
@@ -66,7 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise broken or CatalogError("no catalog")
         if args.command is None:
             return play.run(None, catalog)
-        return int(args.run(args, catalog))
+        if args.command in OWN_SIGNALS:
+            return int(args.run(args, catalog))
+        with stop.stopping():
+            return int(args.run(args, catalog))
+    except stop.Stopped as why:
+        print(f"{PROG}: stopped by {why}", file=sys.stderr)
+        return why.exit_code
     except (UsageError, SaveError, CatalogError) as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2

@@ -1,0 +1,95 @@
+"""Issue 20: SIGINT and SIGTERM stop a command's worker processes and exit 130/143 with
+one line (SIGTERM left the workers of `simulate --workers 2` playing on as orphans)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+# as `agi-race`, with ctrl+c heard even if the test runner ignores it (a child inherits that)
+LAUNCH = "import runpy, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); runpy.run_module('game', run_name='__main__')"
+
+
+def children(pid: int) -> dict[int, str]:
+    """The living children of `pid` and their command lines, from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_workers_and_exits_with_one_line(tmp_path, signum):
+    argv = ["simulate", "--scenario", "2024-07-colossus", "--runs", "2000", "--chunk", "20",
+            "--workers", "2", "--seed", "1", "--quiet"]  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a shell's job
+        env={**os.environ, "AGI_RACE_HOME": str(tmp_path)},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # until both workers run
+            workers = {p for p, cmd in children(proc.pid).items() if "multiprocessing.spawn" in cmd}
+            if len(workers) >= 2 or proc.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "no workers started"
+        everyone = set(children(proc.pid))  # the workers and multiprocessing's resource tracker
+        time.sleep(0.3)
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signum)  # ctrl+c: the terminal signals the whole group
+        else:
+            proc.send_signal(signum)  # `kill PID`: the command alone
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("agi-race: ")
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in everyone) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in everyone if alive(p)], "orphaned worker processes"
+
+
+def test_stopping_restores_the_signal_handling_it_found():
+    from game.cli.stop import stopping
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    with pytest.raises(ValueError), stopping():
+        assert signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())  # workers never hear ctrl+c
+        raise ValueError
+    assert {s: signal.getsignal(s) for s in before} == before
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, ()) == mask
+    assert signal.set_wakeup_fd(-1) == -1
