@@ -167,3 +167,25 @@ def test_a_worker_with_other_game_data_refuses_the_work(colossus, catalog):
     assert (rebuilt.path, rebuilt.meta, rebuilt.labs) == (colossus.path, colossus.meta, colossus.labs)
     with pytest.raises(shards.DataMismatch, match="install the same agi-race version"):
         shards.ScenarioRef(ref.path, ref.text, "0" * 16).load()
+
+
+def test_a_forecast_on_an_executor_is_the_forecast_on_one_process():
+    from game.play.session import Session
+
+    session = Session.new(seed=8)
+    for _ in range(3):
+        session.end_week()
+    one = session.forecast(futures=12, weeks=8)
+    with cf.ThreadPoolExecutor(2) as pool:  # the workers rebuild the game from its save document
+        shared = session.forecast(futures=12, weeks=8, executor=pool, workers=3)
+    for name in (
+        "futures",
+        "weeks_played",
+        "win",
+        "no_winner",
+        "bankrupt",
+        "agi_share",
+        "agi_weeks",
+        "on_points",
+    ):
+        assert np.array_equal(getattr(one, name), getattr(shared, name)), name
