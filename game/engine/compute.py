@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes, limits, memo
+from game.engine import codes, limits, memo, ops
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, SECONDS_PER_WEEK, Params
 
@@ -19,7 +19,7 @@ State = Any  # World, or the step's working namespace with the same attributes
 
 def week_row(p: Params, s: State) -> np.ndarray:
     """Row index into the weekly tables for each game (B,)."""
-    return np.clip(s.week, 0, p.last_week)
+    return ops.clip(s.week, 0, p.last_week)
 
 
 def unit_price(p: Params, s: State) -> np.ndarray:
@@ -181,7 +181,7 @@ def training_rate(
     t = p_training
     n = np.maximum(np.asarray(n_gpus, dtype=np.float64), 0.0)
     scale = np.maximum(n, t.mfu_ref_gpus) / t.mfu_ref_gpus
-    size = np.clip(1.0 - t.mfu_drop_per_doubling * np.log2(scale), 0.5, 1.0)
+    size = ops.clip(1.0 - t.mfu_drop_per_doubling * np.log2(scale), 0.5, 1.0)
     faults_per_hour = n * t.fault_rate_per_gpu_day / 24.0
     stalled = faults_per_hour * t.hours_lost_per_fault / np.sqrt(scale) * np.asarray(fault_draw)
     availability = 1.0 / (1.0 + stalled)
@@ -205,7 +205,7 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     per integrator and GPU type. NVIDIA's quarter is shared in proportion to what the labs
     ask; a lab short of cash gets the same share of each of its orders. Each order waits
     behind its integrator's queue. Returns GPUs ordered (B, L, G)."""
-    req = np.clip(a.order_count, 0, limits.MAX_ORDER_GPUS) * alive[..., None, None]  # (B, L, V, G)
+    req = ops.clip(a.order_count, 0, limits.MAX_ORDER_GPUS) * alive[..., None, None]  # (B, L, V, G)
     if not req.any():
         return np.zeros(s.warehouse.shape, np.int64)
     selling = on_sale(p, s)  # (B, G)

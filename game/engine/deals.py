@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, limits, memo, rng, terms
+from game.engine import compute, economy, limits, memo, ops, rng, terms
 from game.engine.actions import amount
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import EMPTY_CONTRACT
@@ -121,11 +121,11 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     B, L = s.cash.shape
     P, G = len(p.partner_ids), len(p.gpu_ids)
     made = (a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]
-    partner = np.clip(a.offer_partner, 0, P - 1)
-    gpu = np.clip(a.offer_gpu, 0, G - 1)
-    count = np.clip(a.offer_count, 0, limits.MAX_OFFER_GPUS).astype(np.int64)
+    partner = ops.clip(a.offer_partner, 0, P - 1)
+    gpu = ops.clip(a.offer_gpu, 0, G - 1)
+    count = ops.clip(a.offer_count, 0, limits.MAX_OFFER_GPUS).astype(np.int64)
     price = amount(a.offer_price, limits.MAX_PRICE_USD_HOUR)
-    site = np.where(a.offer_site >= 0, np.clip(a.offer_site, 0, len(p.site_ids) - 1), -1)
+    site = np.where(a.offer_site >= 0, ops.clip(a.offer_site, 0, len(p.site_ids) - 1), -1)
     invest = offered_investment(a)
     is_invest = made & (invest > 0)
     rental = made & ~is_invest
@@ -136,17 +136,19 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     amend_slot = getattr(a, "offer_contract", None)
     amend_slot = np.full((B, L), -1) if amend_slot is None else amend_slot
     K = s.contract_partner.shape[-1]
-    k = np.clip(amend_slot, 0, K - 1)[..., None]
-    c_partner = np.take_along_axis(s.contract_partner, k, -1)[..., 0]
+    k = ops.clip(amend_slot, 0, K - 1)
+    c_partner = ops.pick(s.contract_partner, k)
     amend = rental & (amend_slot >= 0)
     no_contract = amend & ((amend_slot >= K) | (c_partner < 0) | (c_partner != a.offer_partner))
-    c_count = np.where(amend, np.take_along_axis(s.contract_count, k, -1)[..., 0], 0).astype(np.int64)
-    c_start = np.take_along_axis(s.contract_start, k, -1)[..., 0].astype(np.int64)
-    c_end = np.take_along_axis(s.contract_end, k, -1)[..., 0].astype(np.int64)
-    gpu = np.where(amend, np.take_along_axis(s.contract_gpu, k, -1)[..., 0], gpu).astype(np.int64)
-    site = np.where(amend, np.take_along_axis(s.contract_site, k, -1)[..., 0], site).astype(np.int64)
-    weeks = np.clip(a.offer_weeks, np.where(amend, 0, 1), limits.MAX_TERM_WEEKS).astype(np.int64)
-    start = np.clip(np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + limits.MAX_TERM_WEEKS)
+    c_count = np.where(amend, ops.pick(s.contract_count, k), 0).astype(np.int64)
+    c_start = ops.pick(s.contract_start, k).astype(np.int64)
+    c_end = ops.pick(s.contract_end, k).astype(np.int64)
+    gpu = np.where(amend, ops.pick(s.contract_gpu, k), gpu).astype(np.int64)
+    site = np.where(amend, ops.pick(s.contract_site, k), site).astype(np.int64)
+    weeks = ops.clip(a.offer_weeks, np.where(amend, 0, 1), limits.MAX_TERM_WEEKS).astype(np.int64)
+    start = ops.clip(
+        np.maximum(a.offer_start, s.week[:, None]), None, s.week[:, None] + limits.MAX_TERM_WEEKS
+    )
     start = start.astype(np.int64)
     start = np.where(amend, np.maximum(c_start, s.week[:, None]), start)
     # An amendment keeps its contract within the limits a contract has.
@@ -156,24 +158,24 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     remaining = np.where(amend, np.maximum(c_end - start, 0), 0)  # weeks the contract has left
     term = remaining + weeks  # weeks the added GPUs rent for
 
-    patience = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0]
+    patience = ops.pick(s.patience, partner)
     close = terms.closeness(p, s, partner)
     cost = terms.partner_cost(p, s, partner, gpu)
     listed = terms.list_price(p, s, partner, gpu)
     ask = terms.asking_price(p, s, partner, gpu, term)
     # A partner stands by its last counter (kept as a multiple of its list price).
-    standing = np.take_along_axis(s.last_counter, partner[..., None], axis=-1)[..., 0]
+    standing = ops.pick(s.last_counter, partner)
     ask = np.where(standing > 0, np.minimum(ask, np.maximum(standing * listed, cost)), ask)
     lead = start - s.week[:, None]
 
     # Capacity: the partner's free pool at the start week (plus what it resells from its
     # sources for a tied lab) and what it can build by then; or, at a named site, only
     # what it can build there, on the power the site has free.
-    row = np.clip(start, 0, p.last_week)
+    row = ops.clip(start, 0, p.last_week)
     held = compute.partner_rented(p, s)  # (B, P, G)
     # Every partner's free pool of the offered GPU at the start week (B, L, P).
     free_all = np.maximum(p.partner_capacity[row, :, gpu] - held[np.arange(B)[:, None], :, gpu], 0.0)
-    own_free = np.take_along_axis(free_all, partner[..., None], axis=-1)[..., 0]
+    own_free = ops.pick(free_all, partner)
     tied = p.partner_ties[partner, np.arange(L)[None, :]] > 0
     source_free = (p.partner_sources[partner] * free_all).sum(-1) * tied
     # Labs asking for the same pool in the same week share it in proportion to their
@@ -302,7 +304,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
         return Answers.none((B, L))
     ans = evaluate(p, s, a)
     made = ans.answer != NONE
-    partner = np.clip(a.offer_partner, 0, P - 1)
+    partner = ops.clip(a.offer_partner, 0, P - 1)
     onehot = (np.arange(P) == partner[..., None]) & made[..., None]  # (B, L, P)
     is_invest = made & (offered_investment(a) > 0)
 
@@ -315,7 +317,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     accepted = ans.answer == ACCEPT
     delta = np.where(lowball, -d.lowball_penalty, 0.0) + np.where(pushing, -d.push_penalty, 0.0)
     delta = delta + np.where(accepted, d.accept_bonus, 0.0) + np.where(accepted & is_invest, 0.1, 0.0)
-    s.relationship = np.clip(s.relationship + onehot * delta[..., None], -1.0, 1.0)
+    s.relationship = ops.clip(s.relationship + onehot * delta[..., None], -1.0, 1.0)
     countered = made & (ans.answer == COUNTER) & ~is_invest
     ratio = ans.price / np.maximum(terms.list_price(p, s, partner, ans.gpu), 1e-9)
     ratio = np.minimum(ratio, limits.MAX_COUNTER_RATIO)  # only ever lowers an ask it could not change
@@ -325,7 +327,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     # Accepted investments.
     money = np.where(accepted & is_invest, offered_investment(a), 0.0)
     ledger.receive("investment", money)
-    s.revenue_share = np.clip(s.revenue_share + np.where(accepted & is_invest, ans.share, 0.0), 0.0, 0.9)
+    s.revenue_share = ops.clip(s.revenue_share + np.where(accepted & is_invest, ans.share, 0.0), 0.0, 0.9)
     s.last_invest_week = np.where(accepted & is_invest, s.week[:, None], s.last_invest_week)
 
     # Accepted amendments change their contract; other accepted rentals become contracts.
@@ -341,7 +343,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     gpu = ans.gpu
     site = np.where(a.offer_site >= 0, a.offer_site, -1)
     held = compute.partner_rented(p, s)
-    row = np.clip(ans.start, 0, p.last_week)
+    row = ops.clip(ans.start, 0, p.last_week)
     own_cap = p.partner_capacity[row, partner, gpu]  # (B, L)
     own_free = np.maximum(own_cap - held[np.arange(B)[:, None], partner, gpu], 0.0)
     first_source = np.argmax(p.partner_sources[partner], axis=-1)  # (B, L)
@@ -417,7 +419,7 @@ def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledge
     ledger.pay("exit_penalty", paid)
     P = len(p.partner_ids)
     hurt = (np.arange(P) == partner[..., None]) & pick[..., None]  # (B, L, K, P)
-    s.relationship = np.clip(
+    s.relationship = ops.clip(
         s.relationship - p.rules.deals.exit_relationship_penalty * hurt.any(2), -1.0, 1.0
     )
     for name, empty in EMPTY_CONTRACT.items():

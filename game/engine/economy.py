@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, limits, memo, research, rng
+from game.engine import codes, compute, limits, memo, ops, research, rng
 from game.engine.actions import amount
 from game.engine.compute import book_value, contract_active, power_draw
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
@@ -208,13 +208,13 @@ def round_terms(p: Params, s: State) -> RoundTerms:
     growing each year up to `raise_max_usd_cap`, x mood)."""
     f = p.rules.finance
     z = rng.normal(rng.game_week(s), rng.FUNDING, (s.cash.shape[1],))
-    fair = np.maximum(s.valuation * (1.0 + f.raise_noise * np.clip(z, -2.5, 2.5)), 1.0)
+    fair = np.maximum(s.valuation * (1.0 + f.raise_noise * ops.clip(z, -2.5, 2.5)), 1.0)
     last = np.maximum(s.last_post, 1.0)
     down = fair < last
     pre = np.where(down, fair * (1.0 - f.down_round_discount), np.minimum(fair, last * f.step_up_max))
-    growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
-    momentum = np.clip(fair / last, 0.25, 4.0)
-    traction = np.clip(np.sqrt(growth * momentum), f.traction_min, f.traction_max)
+    growth = ops.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
+    momentum = ops.clip(fair / last, 0.25, 4.0)
+    traction = ops.clip(np.sqrt(growth * momentum), f.traction_min, f.traction_max)
     market = p.round_market_usd[compute.week_row(p, s)] * s.mood  # (B,)
     largest = np.minimum(f.raise_max_fraction * traction * pre, market[:, None])
     return RoundTerms(round_ready(p, s), pre, np.where(s.bankrupt, 0.0, largest), down, traction)
@@ -285,7 +285,7 @@ def market(p: Params, s: State, inference_flops: np.ndarray) -> np.ndarray:
     s.market_users = s.market_users * (1.0 + rate * (1.0 - s.market_users / m.users_max))
 
     need = s.users * m.inference_flops_per_user
-    served = np.where(need > 0, np.clip(inference_flops / np.maximum(need, 1e-9), 0.0, 1.0), 1.0)
+    served = np.where(need > 0, ops.clip(inference_flops / np.maximum(need, 1e-9), 0.0, 1.0), 1.0)
     has_model = (s.best_model > 0) & ~s.bankrupt
     top = np.where(has_model, s.best_model, -np.inf).max(-1, keepdims=True)
     gap = np.where(has_model, s.best_model - np.where(np.isfinite(top), top, 0.0), 0.0)
@@ -300,7 +300,7 @@ def revenue_run_rate(p: Params, users: np.ndarray, week: np.ndarray) -> np.ndarr
     """Weekly revenue (B, L) that `users` (B, L) pay in `week` (B,), all of them served:
     subscriptions plus API and enterprise revenue per user."""
     f = p.rules.finance
-    row = np.clip(week, 0, p.last_week)
+    row = ops.clip(week, 0, p.last_week)
     per_user = (
         p.lab_paying_frac * p.lab_sub_price / f.weeks_per_month + p.lab_api_rate * p.api_growth[row][:, None]
     )
@@ -346,7 +346,7 @@ def fundamental_value(p: Params, s: State) -> np.ndarray:
     has_model = s.best_model > 0
     others = best_rival(s.best_model)
     rival = np.where(np.isfinite(others), others, s.best_model - 1.0)
-    lead = np.clip(s.best_model - rival, -1.0, 1.0)
+    lead = ops.clip(s.best_model - rival, -1.0, 1.0)
     standing = np.where(lead > 0, 1.0 + f.lead_premium * lead, np.exp(f.behind_discount_per_oom * lead))
     model_value = np.where(
         has_model,
@@ -355,7 +355,7 @@ def fundamental_value(p: Params, s: State) -> np.ndarray:
         * standing,
         0.0,
     )
-    growth = np.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
+    growth = ops.clip(s.revenue_fast / np.maximum(s.revenue_slow, 1.0), 0.5, 2.0)
     revenue_value = f.revenue_multiple * growth * s.revenue_fast * WEEKS_PER_YEAR
     return s.mood[:, None] * (revenue_value + model_value) + s.cash - s.debt
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import compute, economy, rng
+from game.engine import compute, economy, ops, rng
 from game.engine.params import Params
 from game.engine.state import RUN_PRETRAIN
 
@@ -213,7 +213,7 @@ def _apply_lab(
     elif what == "relationship":
         k = p.partner_ids.index(effect.partner)
         rel = s.relationship.copy()
-        rel[rows, :, k] = np.clip(np.where(fire, rel[rows, :, k] + value, rel[rows, :, k]), -1.0, 1.0)
+        rel[rows, :, k] = ops.clip(np.where(fire, rel[rows, :, k] + value, rel[rows, :, k]), -1.0, 1.0)
         s.relationship = rel
 
 
@@ -227,7 +227,7 @@ def _apply_game(p: Params, s: State, effect: Any, rows: np.ndarray, value: np.nd
     elif what == "price":
         g = p.gpu_ids.index(effect.gpu)
         mult = s.price_mult.copy()
-        mult[rows, g] = np.clip(mult[rows, g] * value, 0.1, p.catalog.nvidia.max_price_factor * 2)
+        mult[rows, g] = ops.clip(mult[rows, g] * value, 0.1, p.catalog.nvidia.max_price_factor * 2)
         s.price_mult = mult
     elif what == "supply":
         g = p.gpu_ids.index(effect.gpu)
@@ -248,7 +248,7 @@ def _apply_game(p: Params, s: State, effect: Any, rows: np.ndarray, value: np.nd
     elif what == "grid":
         site = p.site_ids.index(effect.site)
         grid = s.grid_mw.copy()
-        grid[rows, site] = np.clip(grid[rows, site] + value, 0.0, p.site_grid_max[site])
+        grid[rows, site] = ops.clip(grid[rows, site] + value, 0.0, p.site_grid_max[site])
         s.grid_mw = grid
     elif what == "substation_delay":
         site = p.site_ids.index(effect.site)

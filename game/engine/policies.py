@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import compute, economy, procurement, research, rng
+from game.engine import compute, economy, ops, procurement, research, rng
 from game.engine.actions import Actions, merge
 from game.engine.params import HOURS_PER_WEEK, TRAIN, WEEKS_PER_YEAR, Params
 from game.engine.state import RUN_POST, RUN_PRETRAIN, World
@@ -162,7 +162,7 @@ def _mix(
     r = p.rules.research
     gain = research.growth_per_week(p, s, s.split[..., 2] * peak)  # log10 a week
     x = c.research_horizon_weeks * gain * r.returns * r.compute_weight * np.log(10.0)
-    best_share = np.clip((1.0 - infer) * x / (1.0 + x), c.research_share_min, c.research_share_max)
+    best_share = ops.clip((1.0 - infer) * x / (1.0 + x), c.research_share_min, c.research_share_max)
     share = k["research_share"] + k["mix_skill"] * (best_share - k["research_share"])
     row = compute.week_row(p, s)
     habit = k["default_staff_usd_week"] * (p.wage_week[row] / p.wage_week[0])[:, None]
@@ -188,10 +188,10 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     peak, useful, n_gpus = compute.lab_flops(p, s)
     # Errors: uniform draws with the difficulty's spread as their standard deviation.
     z = (2.0 * rng.uniform(rng.game_week(s), rng.POLICY_SIZE, (L, 6)) - 1.0) * SQRT3
-    error = 1.0 + np.clip(
+    error = 1.0 + ops.clip(
         k["plan_error"][None, :, None] * z[..., :5], -c.error_clip, c.error_clip
     )  # (B, L, 5)
-    misjudged = 1.0 + np.clip(k["forecast_error"] * z[..., 5], -c.error_clip, c.error_clip)  # (B, L)
+    misjudged = 1.0 + ops.clip(k["forecast_error"] * z[..., 5], -c.error_clip, c.error_clip)  # (B, L)
     money = _money(p, s, k, pace, misjudged)
     capex = money["capex"]
 
@@ -199,7 +199,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     need = s.users * p.rules.market.inference_flops_per_user * c.inference_margin
     infer = np.where(
         peak > 0,
-        np.clip(need / np.maximum(peak, 1.0), c.inference_share_min, c.inference_share_max),
+        ops.clip(need / np.maximum(peak, 1.0), c.inference_share_min, c.inference_share_max),
         c.inference_share_default,
     )
     research_share, staff_budget = _mix(p, s, c, k, peak, infer)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import compute, deals, terms
+from game.engine import compute, deals, ops, terms
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import World
 
@@ -75,7 +75,7 @@ def cannot_buy(
     buildable = np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks).max(-1)
     power_mw = shop["room_mw"] + buildable * (k["buy_share"] > 0)
     placeable = np.minimum(power_mw * 1000.0 / shop["best_kw"], shop["best_left"])
-    return np.where(wanted >= 1.0, np.clip(1.0 - placeable / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
+    return np.where(wanted >= 1.0, ops.clip(1.0 - placeable / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
 
 
 def purchases(
@@ -133,7 +133,7 @@ def build_halls(
     for _ in range(int(c.build_sites)):  # the best sites in turn, while a deficit is left
         site = np.argmax(score, axis=-1)  # (B, L)
         at = np.arange(S) == site[..., None]
-        room = np.take_along_axis(later, site[..., None], -1)[..., 0]
+        room = ops.pick(later, site)
         cap = np.minimum(p.site_build_mw_per_week[site] * c.build_weeks_ahead, room)
         cost = p.site_build_usd_per_mw[site]
         amount = np.minimum(np.minimum(deficit, cap), money / cost)
@@ -239,7 +239,7 @@ def rentals(
     gpu = np.where(use_build, b_gpu[:, None], pool_gpu[:, None])
     count = np.floor(np.where(use_build, b_count, pool_count))
     got = np.where(renting, np.where(use_build, count * b_price / np.maximum(pool_price, 1e-9), count), 0.0)
-    unrented = np.where(wanted >= enough, np.clip(1.0 - got / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
+    unrented = np.where(wanted >= enough, ops.clip(1.0 - got / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
 
     # Renewals first: the contract that ends soonest, if within the window, still good
     # value beside the best on offer, and affordable.
@@ -285,7 +285,7 @@ def offer_price(
     gpu = offer["offer_gpu"]
     weeks = np.maximum(offer["offer_weeks"], 1)
     listed = terms.list_price(p, s, partner, gpu)
-    countered = np.take_along_axis(s.last_counter, partner[..., None], -1)[..., 0]
+    countered = ops.pick(s.last_counter, partner)
     ask = terms.asking_price(p, s, partner, gpu, weeks)
     return np.where(countered > 0, countered * listed, ask * k["price_premium"] * error)
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import memo
+from game.engine import memo, ops
 from game.engine.compute import week_row
 from game.engine.params import WEEKS_PER_YEAR, Params
 
@@ -45,7 +45,7 @@ def wage(p: Params, s: State) -> np.ndarray:
     hire more of the pool."""
     row = week_row(p, s)
     hired = np.where(s.bankrupt, 0.0, _f64(s.staff)).sum(-1) / p.talent_pool[row]
-    return p.wage_week[row] * (1.0 + p.rules.talent.scarcity_premium * np.clip(hired, 0.0, 1.0) ** 2)
+    return p.wage_week[row] * (1.0 + p.rules.talent.scarcity_premium * ops.clip(hired, 0.0, 1.0) ** 2)
 
 
 def payroll(p: Params, s: State) -> np.ndarray:
@@ -56,7 +56,7 @@ def payroll(p: Params, s: State) -> np.ndarray:
 def staff_for_budget(p: Params, budget: np.ndarray, week: int) -> np.ndarray:
     """Researchers (L,) that people budgets (L,) buy at the start of a game in `week`:
     the wage with the scarcity those same hires make (a fixed point, found by iteration)."""
-    row = int(np.clip(week, 0, p.last_week))
+    row = int(ops.clip(week, 0, p.last_week))
     t = p.rules.talent
     staff = np.asarray(budget, dtype=np.float64) / p.wage_week[row]
     for _ in range(20):
@@ -75,7 +75,7 @@ def hire(p: Params, s: State, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray
     staff, ramped = _f64(s.staff), _f64(s.staff_ramped)
     free = np.maximum(p.talent_pool[row] - np.where(s.bankrupt, 0.0, staff).sum(-1), 0.0)  # (B,)
     room = np.maximum(t.max_growth_per_week * staff, t.min_hires_per_week)
-    want = np.clip(target - staff, 0.0, room) * alive
+    want = ops.clip(target - staff, 0.0, room) * alive
     asked = want.sum(-1)
     share = np.where(asked > 0, np.minimum(1.0, t.hire_share_per_week * free / np.maximum(asked, 1e-9)), 0.0)
     hired = want * share[:, None]
@@ -95,7 +95,7 @@ def ai_speedup(p: Params, best_model: np.ndarray) -> np.ndarray:
     against the scenario's published AGI capability, never a game's hidden threshold."""
     r = p.rules.research
     span = max(p.agi_capability - r.ai_rnd_start_capability, 1e-9)
-    progress = np.clip((best_model - r.ai_rnd_start_capability) / span, 0.0, 1.0)
+    progress = ops.clip((best_model - r.ai_rnd_start_capability) / span, 0.0, 1.0)
     return 1.0 + (r.ai_rnd_max_speedup - 1.0) * progress**2
 
 
@@ -113,7 +113,7 @@ def catch_up(p: Params, s: State) -> np.ndarray:
     """Multiplier on the research of labs behind the best software in their game (B, L)."""
     r = p.rules.research
     standing = np.where(s.bankrupt, -np.inf, s.software)
-    gap = np.clip(standing.max(-1, keepdims=True) - s.software, 0.0, r.catch_up_max_gap)
+    gap = ops.clip(standing.max(-1, keepdims=True) - s.software, 0.0, r.catch_up_max_gap)
     return 1.0 + r.catch_up_per_oom * gap
 
 

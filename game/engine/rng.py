@@ -9,6 +9,7 @@ only the seed and the week, and replays are exact.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -55,20 +56,35 @@ def game_week(s: Any) -> np.ndarray:
     return key(s.seed, s.game, s.week)
 
 
+_MASK = (1 << 64) - 1
+
+
 def _stream_key(base: np.ndarray, stream: int) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return _mix(base ^ np.uint64(stream) * _M1)
+    # stream x M1 (mod 2**64) in Python integers: numpy warns of a scalar's overflow, not of
+    # an array's, so the week's draws need no np.errstate (a costly context per call).
+    return _mix(base ^ np.uint64((int(stream) * int(_M1)) & _MASK))
 
 
 def bits(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
     """Random uint64 words of shape (B, *shape), one independent lane per element, from the
     game-week keys `base` (B,)."""
     k = _stream_key(base, stream)  # (B,)
-    n = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    lanes = np.arange(1, n + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        words = _mix(k[:, None] + lanes[None, :] * _GOLDEN)
+    n = math.prod(shape)
+    words = _mix(k[:, None] + _lanes(n))  # arrays: uint64 wraps silently
     return words.reshape((k.shape[0], *shape))
+
+
+_LANES: dict[int, np.ndarray] = {}  # constant: lane i's offset, (i + 1) x golden, by count
+
+
+def _lanes(n: int) -> np.ndarray:
+    lanes = _LANES.get(n)
+    if lanes is None:
+        lanes = np.arange(1, n + 1, dtype=np.uint64)[None, :] * _GOLDEN
+        lanes.flags.writeable = False
+        if len(_LANES) < 64:
+            _LANES[n] = lanes
+    return lanes
 
 
 def uniform_at(base: np.ndarray, stream: int | np.ndarray, rows: np.ndarray, lanes: np.ndarray) -> np.ndarray:
@@ -76,9 +92,11 @@ def uniform_at(base: np.ndarray, stream: int | np.ndarray, rows: np.ndarray, lan
     indices `lanes` (C order over `shape`), computed only there: a rule that needs a few
     draws out of a big table pays for those alone, and gets the same numbers. `stream` may
     vary per draw (an array like `rows`)."""
-    with np.errstate(over="ignore"):
+    if isinstance(stream, int):
+        k = _stream_key(base[rows], stream)
+    else:
         k = _mix(base[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
-        words = _mix(k + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
+    words = _mix(k + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
     return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 

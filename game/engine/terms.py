@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import compute, rng
+from game.engine import compute, ops, rng
 from game.engine.params import Params
 
 State = Any
@@ -33,7 +33,7 @@ def term_discount(p: Params, weeks: np.ndarray) -> np.ndarray:
     """The share off the list price a partner gives for a longer commitment (B, L)."""
     d = p.rules.deals
     years = np.asarray(weeks) / 52.0
-    return d.long_term_discount * np.clip((years - 1.0) / max(d.long_term_years - 1.0, 1e-9), 0.0, 1.0)
+    return d.long_term_discount * ops.clip((years - 1.0) / max(d.long_term_years - 1.0, 1e-9), 0.0, 1.0)
 
 
 def build_rate(p: Params, partner: np.ndarray, weeks: np.ndarray) -> np.ndarray:
@@ -54,7 +54,7 @@ def investment(
     cap = p.partner_invest_max[partner] * s.mood[:, None] * p.partner_invests[partner, labs]
     granted = cap if asked is None else np.minimum(asked, cap)
     share = p.partner_invest_factor[partner] * granted / np.maximum(s.valuation + granted, 1.0)
-    return granted, np.clip(share, 0.0, 0.9)
+    return granted, ops.clip(share, 0.0, 0.9)
 
 
 def investment_open(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
@@ -64,7 +64,7 @@ def investment_open(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
     rules; it says which failed)."""
     labs = np.arange(s.cash.shape[1])[None, :]
     due = s.week[:, None] - s.last_invest_week >= p.partner_invest_every[partner]
-    patient = np.take_along_axis(s.patience, partner[..., None], axis=-1)[..., 0] > 0
+    patient = ops.pick(s.patience, partner) > 0
     listens = closeness(p, s, partner) >= p.rules.deals.worst_relationship
     return p.partner_invests[partner, labs] & due & (s.best_model > 0) & patient & listens
 
@@ -79,7 +79,7 @@ def asking_price(
     B, L = s.cash.shape
     close = closeness(p, s, partner)
     noise = rng.uniform(rng.game_week(s), rng.DEALS, (L, len(p.partner_ids)))
-    draw = np.take_along_axis(noise, partner[..., None], axis=-1)[..., 0]
+    draw = ops.pick(noise, partner)
     long_term = 0.0 if weeks is None else term_discount(p, weeks)
     ask = (
         list_price(p, s, partner, gpu)
@@ -93,6 +93,6 @@ def asking_price(
 def closeness(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
     """How close each lab is to the partner it names (B, L): the relationship plus the
     partner's ties to the lab, -1 to 1."""
-    rel = np.take_along_axis(s.relationship, partner[..., None], axis=-1)[..., 0]
+    rel = ops.pick(s.relationship, partner)
     ties = p.partner_ties[partner, np.arange(s.cash.shape[1])[None, :]]
-    return np.clip(rel + ties, -1.0, 1.0)
+    return ops.clip(rel + ties, -1.0, 1.0)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes, memo, rng
+from game.engine import codes, memo, ops, rng
 from game.engine.actions import amount
 from game.engine.compute import first_free_slot, training_rate
 from game.engine.params import Params
@@ -109,10 +109,10 @@ def advance(
     noise = p.rules.training.capability_noise
     if noise > 0 and ship.any():
         z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
-        cap = cap + noise * np.clip(z, -2.5, 2.5)
-    best = np.argmax(np.where(ship, cap, -np.inf), axis=-1)[..., None]  # the run released
-    released_cap = np.take_along_axis(cap, best, -1)[..., 0]
-    released_planned = np.take_along_axis(planned, best, -1)[..., 0]
+        cap = cap + noise * ops.clip(z, -2.5, 2.5)
+    best = np.argmax(np.where(ship, cap, -np.inf), axis=-1)  # the run released
+    released_cap = ops.pick(cap, best)
+    released_planned = ops.pick(planned, best)
     released = ship.any(-1)
     s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)
 

@@ -1,0 +1,46 @@
+"""Small array operations the rules call many times a week, without the Python layers
+numpy wraps around them: the same numbers, fewer calls (a week at B=1 is bound by the
+cost of each call, not by the arithmetic).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_CLIP: np.ufunc = np._core.umath.clip  # type: ignore[attr-defined]  # what np.clip calls
+
+
+def clip(a: Any, lo: Any, hi: Any) -> Any:
+    """np.clip(a, lo, hi): for floats, and for integers whose bounds fit their type (np.clip
+    drops a Python-int bound beyond the type's range; small integer types go through it)."""
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iu" and a.dtype.itemsize < 8:
+        return np.clip(a, lo, hi)
+    if lo is None:
+        return np.minimum(a, hi)
+    if hi is None:
+        return np.maximum(a, lo)
+    return _CLIP(a, lo, hi)
+
+
+_FLAT: dict[tuple[tuple[int, ...], int], np.ndarray] = {}  # constant index bases by shape
+
+
+def pick(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """`np.take_along_axis(x, idx[..., None], -1)[..., 0]` for `idx` of x's leading shape:
+    the element of x's last axis each index names. The indices must lie in 0 .. n-1 (the
+    rules clip them or take them from an argmax): one is not checked."""
+    x = np.asarray(x)
+    idx = np.asarray(idx)
+    key = (x.shape, x.ndim)
+    base = _FLAT.get(key)
+    if base is None:
+        n = x.shape[-1]
+        base = np.arange(0, x.size, max(n, 1), dtype=np.intp).reshape(x.shape[:-1])
+        base.flags.writeable = False
+        if len(_FLAT) < 256:
+            _FLAT[key] = base
+    if idx.shape != base.shape:
+        return np.take_along_axis(x, idx[..., None], -1)[..., 0]
+    return x.reshape(-1)[base + idx]
