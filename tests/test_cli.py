@@ -465,6 +465,33 @@ def test_outputs_still_written_where_they_may_be(capsys, tmp_path):
     assert json.loads(out.read_text())["runs"] == 1 and "[meta]" in save.read_text()
 
 
+def test_check_save_refuses_a_device_a_pipe_and_a_file_over_the_limit_at_once(tmp_path):
+    """Issue 20: `check-save /dev/zero` read 5.3 GB in 5 s; a FIFO waited for a writer.
+    Run in a process of its own, with its memory capped, so a regression fails, not hangs."""
+    import os
+
+    from game.saves import MAX_FILE_BYTES
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk used
+    script = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30));"
+        "from game.cli import main; print([main([c, f]) for f in sys.argv[1:] for c in ('check-save', 'replay')])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "/dev/zero", str(fifo), str(big)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "AGI_RACE_HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert result.stdout.strip() == str([2] * 6), result.stderr[-2000:]
+    lines = result.stderr.splitlines()
+    assert len(lines) == 6 and all(line.startswith("agi-race: error: ") for line in lines)
+    assert "not a regular file" in lines[0] and "not a regular file" in lines[2]
+    assert "too large" in lines[4] and f"{MAX_FILE_BYTES:,}" in lines[4]
+
+
 # ------------------------------------------------------------ every flag honoured or refused
 @pytest.fixture
 def started(monkeypatch):
