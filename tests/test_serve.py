@@ -106,9 +106,15 @@ def test_a_visitor_plays_saves_downloads_and_the_game_ends_with_the_page(tmp_pat
                 key = json.loads(next(m for m in page.messages if "deliver_file_start" in m))[1]
                 async with http.get(f"{url}/download/{key}") as download:
                     assert download.status == 200 and "attachment" in download.headers["Content-Disposition"]
-                    assert (await download.read()).startswith(b'format = "agi-race"')
+                    saved = await download.read()
+                    assert saved.startswith(b'format = "agi-race"')
                 games = [p for p in psutil.Process(server.pid).children(recursive=True)]
                 assert games
+            for name, data, status in (("mine.toml", saved, 200), ("junk.toml", b"format = 3", 400)):
+                form = aiohttp.FormData()
+                form.add_field("save", data, filename=name)
+                async with http.post(f"{url}/upload", data=form) as added:  # a save the visitor gives
+                    assert added.status == status, await added.text()
             return games  # the page is closed
 
     try:
@@ -119,6 +125,7 @@ def test_a_visitor_plays_saves_downloads_and_the_game_ends_with_the_page(tmp_pat
         assert time.monotonic() - closed < 5
         saves = list((visitor_folder(home, TOKEN) / "saves").glob("*week-0001*.toml"))
         assert len(saves) == 1
+        assert [p.name for p in saves[0].parent.glob("uploaded-*")] == ["uploaded-mine.toml"]
         assert [p.name for p in (home / "visitors").iterdir()] == [visitor_folder(home, TOKEN).name]
     finally:
         server.terminate()

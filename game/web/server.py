@@ -7,6 +7,10 @@ environment, where AGI_RACE_HOME is the visitor's folder under the server's home
 server's one leaderboard. A visitor is known by a random cookie the page sets, so a
 reload finds the same saves; a client without it gets a new folder per connection.
 
+A visitor adds a save file of their own at /upload: it is checked as the game checks a
+save, and a good one goes to their saves folder, in the title screen's Load list from
+their next page on.
+
 A page that closes ends its process: textual-serve asks it to quit, and a process
 still there after `STOP_SECONDS` is killed. At most `max_games` processes run at once;
 the next visitor gets a page saying so (HTTP 503) instead of a new process.
@@ -24,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -43,6 +47,18 @@ FULL_PAGE = """<!doctype html>
 <h1>AGI Race</h1>
 <p>All {cap} games this server runs at once are being played. This page tries again
 every 30 seconds; a game frees up when its player closes their page.</p>
+</body></html>
+"""
+
+UPLOAD_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>AGI Race: add a save</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
+<h1>AGI Race: add a save</h1>
+<p>{message}</p>
+<form method="post" enctype="multipart/form-data">
+<input type="file" name="save" accept=".toml"> <button type="submit">Add to my saves</button>
+</form>
+<p><a href="/">Back to the game</a> (reload it: the title screen lists your saves).</p>
 </body></html>
 """
 
@@ -101,6 +117,45 @@ class GameServer(Server):
         self.home = home
         self.max_games = max_games
         self.games: dict[str, VisitorService] = {}
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.add_routes([web.get("/upload", self.handle_upload_form), web.post("/upload", self.handle_upload)])
+        return app
+
+    async def handle_upload_form(self, request: web.Request) -> web.Response:
+        return self._upload_page("A save file you downloaded from this game (a .toml file).")
+
+    def _upload_page(self, message: str, status: int = 200) -> web.Response:
+        import html
+
+        return web.Response(
+            status=status, text=UPLOAD_PAGE.format(message=html.escape(message)), content_type="text/html"
+        )
+
+    async def handle_upload(self, request: web.Request) -> web.Response:
+        """A save the visitor gives: checked, then added to their saves folder."""
+        from game.saves import MAX_FILE_BYTES
+
+        token = request.cookies.get(COOKIE, "")
+        if not TOKEN.fullmatch(token):
+            return self._upload_page("Open the game page first (it gives this browser its folder).", 400)
+        reader = await request.multipart()
+        part = await reader.next()
+        if not isinstance(part, BodyPartReader):
+            return self._upload_page("Choose a file first.", 400)
+        name = Path(part.filename or "save.toml").name
+        data = bytearray()
+        while chunk := await part.read_chunk():
+            data += chunk
+            if len(data) > MAX_FILE_BYTES:
+                return self._upload_page(f"{name} is larger than a save can be.", 413)
+        folder = visitor_folder(self.home, token)
+        try:
+            kept = await asyncio.to_thread(_add_save, folder, name, bytes(data))
+        except ValueError as err:
+            return self._upload_page(f"{name} was not added: {err}", 400)
+        return self._upload_page(f"Added {kept}: reload the game page to load it from the title screen.")
 
     async def handle_index(self, request: web.Request) -> Any:
         if len(self.games) >= self.max_games:
@@ -163,6 +218,27 @@ class GameServer(Server):
 
     async def on_shutdown(self, app: web.Application) -> None:
         await asyncio.gather(*(game.end() for game in list(self.games.values())))
+
+
+def _add_save(folder: Path, name: str, data: bytes) -> str:
+    """Check `data` as the game loads a save; a good one joins the visitor's saves (under
+    a new name: nothing is overwritten). ValueError says why not."""
+    import tempfile
+
+    from game.catalog import default_catalog
+    from game.saves import SaveError, load_scenario, write_new
+
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip(".-")[:60] or "save"
+    saves = folder / "saves"
+    saves.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as staging:
+        trial = Path(staging) / f"{stem}.toml"
+        trial.write_bytes(data)
+        try:
+            load_scenario(trial, default_catalog())
+        except SaveError as err:
+            raise ValueError(str(err).replace(str(trial), name)) from None
+    return write_new(saves / f"uploaded-{stem}.toml", data).name
 
 
 def serve(home: Path, host: str, port: int, max_games: int) -> None:
