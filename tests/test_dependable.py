@@ -163,3 +163,18 @@ def test_a_headless_games_save_is_played_by_a_person_and_debriefed_from_its_week
     assert intel._first_week_at(s, XAI, intel.GPT4_NEXT) is None
     with pytest.raises(Refused):
         Session.load(path, humans=("google",))
+
+
+def test_an_offer_beyond_the_saves_limits_is_refused_and_every_save_loads(tmp_path):
+    """Item 3's rule for talks: an offer the session takes is one the save can hold (the
+    limits are game/engine/limits.py's): a contract slot that does not exist or a start
+    past the longest term is refused, naming the field; what is heard saves and loads."""
+    s = Session.new("sandbox")
+    base = {"partner": "oracle", "gpu": "H100", "count": 1_000, "start": s.week, "weeks": 52, "price": 2.5}
+    for bad in ({"contract": 99}, {"start": s.week + limits.MAX_TERM_WEEKS + 1}, {"price": 1e4}, {"count": 1.5}):
+        with pytest.raises(Refused, match=next(iter(bad))):
+            s.offer(XAI, base | bad)
+    s.offer(XAI, base | {"count": limits.MAX_OFFER_GPUS, "price": limits.MAX_PRICE_USD_HOUR})
+    again = Session.load(s.save(tmp_path / "talks.toml"))
+    (heard,) = again.rounds[XAI]
+    assert (heard["count"], heard["price"]) == (limits.MAX_OFFER_GPUS, limits.MAX_PRICE_USD_HOUR)

@@ -10,7 +10,6 @@ What the screens show comes from game/play/views.py.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import numpy as np
 from game.catalog import Catalog, default_catalog
 from game.engine import codes, deals, economy, policies, turn
 from game.engine.state import END_REASONS, World
+from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview, check_offer
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
 from game.play.history import guessed_styles, history_point
@@ -42,53 +42,10 @@ from game.saves import (
     write_save,
 )
 
-__all__ = ["LowRunway", "OfferReply", "Preview", "Refused", "Session"]
+__all__ = ["ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "LowRunway", "OfferReply", "Preview", "Refused", "Session"]
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
-ADDS_UP = ("order", "halls", "turbines", "borrow", "repay")  # kinds where two alike are one larger
-RUNWAY_WARNING_WEEKS = 8  # a decision that takes the runway below this asks first
-# Codes that mean a decision would change nothing (the others cut it down).
-HARD = (
-    codes.ORDER_NOT_ON_SALE | codes.ORDER_NO_SLOT | codes.RAISE_TOO_SOON | codes.RUN_NO_SLOT
-    | codes.RUN_TOO_SMALL | codes.SUBSTATION_BUSY | codes.BORROW_LIMIT | codes.BAD_INDEX
-)  # fmt: skip
-
-
-class LowRunway(Refused):
-    """A decision that would leave less than RUNWAY_WARNING_WEEKS of runway: the player
-    must confirm it (`decide(..., confirmed=True)`)."""
-
-
-@attrs.frozen
-class Preview:
-    """What a lab's book does this week, from a dry run of the week's decisions with the
-    other labs idle (so it reveals nothing of theirs), before revenue, running costs and
-    events, on other random numbers than the week's (so it reveals no draw)."""
-
-    spend: float  # net cash the decisions themselves move this week (negative: they cost money)
-    cash_after: float  # cash once they and the week's hall building are paid
-    runway_weeks: float  # weeks of cash and credit at the burn they leave
-    refused: int  # codes.* bits of what the engine would refuse or cut
-    world: World = attrs.field(repr=False)  # the state after the dry run
-    building: float = 0.0  # USD paid this week for halls already under construction
-    closing: float = 0.0  # USD a round already under way brings in this week
-
-
-@attrs.frozen
-class OfferReply:
-    """A partner's answer to one offer: accept, counter, stall or reject, its words, and
-    the terms a counter names (a rental's GPUs and price; an investment's amount and the
-    share of revenue it wants)."""
-
-    answer: str
-    words: str
-    count: int
-    price: float  # USD per GPU-hour
-    share: float  # of revenue
-    invest: float  # USD
-
-
 @attrs.define
 class Session:
     scenario: Scenario
@@ -340,14 +297,7 @@ class Session:
         """One round of talks with a partner, now: its answer, in words and in terms."""
         self._check_turn(lab)
         p = self.params
-        known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
-        for key, ids in known.items():
-            if key in offer and offer[key] not in ids:
-                raise Refused(f"unknown {key} {offer[key]!r}")
-        for key, hi in (("count", 1e8), ("weeks", 520), ("price", 1e3), ("invest", 1e13), ("share", 1.0)):
-            value = offer.get(key, 0)
-            if not isinstance(value, int | float) or not math.isfinite(value) or not 0 <= value <= hi:
-                raise Refused(f"{key} must be between 0 and {hi:g}")
+        check_offer(p, self.week, offer)
         self.world, ans, a = talk(self.world, lab, offer)
         self.rounds.setdefault(lab, []).append(dict(offer))
         said = talk_news(p, self.catalog, self.week, a, ans, lab)

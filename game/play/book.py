@@ -1,0 +1,87 @@
+"""The week's book of a lab, as the session keeps it: what a dry run of it tells
+(`Preview`), a partner's answer to one offer (`OfferReply`), and the constants of the
+admission rule every decision passes (game/play/session.py, Session._admit)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+
+from game.engine import codes, limits
+from game.engine.params import Params
+from game.engine.state import CONTRACT_SLOTS, World
+from game.play.decisions import Refused
+
+ADDS_UP = ("order", "halls", "turbines", "borrow", "repay")  # kinds where two alike are one larger
+RUNWAY_WARNING_WEEKS = 8  # a decision that takes the runway below this asks first
+# Codes that mean a decision would change nothing (the others cut it down).
+HARD = (
+    codes.ORDER_NOT_ON_SALE | codes.ORDER_NO_SLOT | codes.RAISE_TOO_SOON | codes.RUN_NO_SLOT
+    | codes.RUN_TOO_SMALL | codes.SUBSTATION_BUSY | codes.BORROW_LIMIT | codes.BAD_INDEX
+)  # fmt: skip
+
+
+class LowRunway(Refused):
+    """A decision that would leave less than RUNWAY_WARNING_WEEKS of runway: the player
+    must confirm it (`decide(..., confirmed=True)`)."""
+
+
+@attrs.frozen
+class Preview:
+    """What a lab's book does this week, from a dry run of the week's decisions with the
+    other labs idle (so it reveals nothing of theirs), before revenue, running costs and
+    events, on other random numbers than the week's (so it reveals no draw)."""
+
+    spend: float  # net cash the decisions themselves move this week (negative: they cost money)
+    cash_after: float  # cash once they and the week's hall building are paid
+    runway_weeks: float  # weeks of cash and credit at the burn they leave
+    refused: int  # codes.* bits of what the engine would refuse or cut
+    world: World = attrs.field(repr=False)  # the state after the dry run
+    building: float = 0.0  # USD paid this week for halls already under construction
+    closing: float = 0.0  # USD a round already under way brings in this week
+
+
+@attrs.frozen
+class OfferReply:
+    """A partner's answer to one offer: accept, counter, stall or reject, its words, and
+    the terms a counter names (a rental's GPUs and price; an investment's amount and the
+    share of revenue it wants)."""
+
+    answer: str
+    words: str
+    count: int
+    price: float  # USD per GPU-hour
+    share: float  # of revenue
+    invest: float  # USD
+
+
+
+
+# An offer's numbers and their bounds (game/engine/limits.py: what the save schema reads).
+OFFER_BOUNDS = (
+    ("count", 0, limits.MAX_OFFER_GPUS),
+    ("weeks", 0, limits.MAX_TERM_WEEKS),
+    ("price", 0, limits.MAX_PRICE_USD_HOUR),
+    ("invest", 0, limits.MAX_INVEST_USD),
+    ("share", 0, 1.0),
+    ("contract", -1, CONTRACT_SLOTS - 1),
+)
+
+
+def check_offer(p: Params, week: int, offer: dict[str, Any]) -> None:
+    """An offer a partner can hear and the game can save: known ids, numbers within the
+    limits the save schema reads, a start no later than the longest term ahead. Raises
+    Refused naming the field."""
+    known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
+    for key, ids in known.items():
+        if key in offer and offer[key] not in ids:
+            raise Refused(f"unknown {key} {offer[key]!r}")
+    bounds = (*OFFER_BOUNDS, ("start", 0, week + limits.MAX_TERM_WEEKS))
+    for key, lo, hi in bounds:
+        value = offer.get(key, max(lo, 0))
+        if not isinstance(value, int | float) or not math.isfinite(value) or not lo <= value <= hi:
+            raise Refused(f"{key} must be between {lo:g} and {hi:,g}")
+        if key in ("count", "weeks", "start", "contract") and value != int(value):
+            raise Refused(f"{key} must be a whole number")
