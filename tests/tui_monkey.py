@@ -7,6 +7,7 @@ idle (and for its workers), never for a fixed time."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from pathlib import Path
 
@@ -50,12 +51,23 @@ async def settle(app: AgiRaceApp, pilot) -> None:
         await pilot.pause()
 
 
-async def random_keys(app: AgiRaceApp, pilot, rng: random.Random, count: int, keys: list[str] = KEYS) -> int:
+class Hang(Exception):
+    """One step (a key and what it set off) did not finish in time."""
+
+
+async def random_keys(
+    app: AgiRaceApp,
+    pilot,
+    rng: random.Random,
+    count: int,
+    keys: list[str] = KEYS,
+    timeout: float | None = None,
+) -> int:
     """Press `count` random keys, typed texts and pastes; returns how many were pressed
-    before the app stopped (a quit is allowed)."""
-    for done in range(count):
-        if not app.is_running:
-            return done
+    before the app stopped (a quit is allowed). A step that takes longer than `timeout`
+    seconds raises Hang."""
+
+    async def step() -> None:
         roll = rng.random()
         focused = app.focused
         if roll < 0.15 and isinstance(focused, Input):
@@ -66,6 +78,14 @@ async def random_keys(app: AgiRaceApp, pilot, rng: random.Random, count: int, ke
             await pilot.press(rng.choice(keys))
         if app.fast_forwarding or app.saving:
             await settle(app, pilot)
+
+    for done in range(count):
+        if not app.is_running:
+            return done
+        try:
+            await asyncio.wait_for(step(), timeout)
+        except TimeoutError:
+            raise Hang(f"no answer in {timeout:g} s after {list(app.trail)[-5:]}") from None
     await settle(app, pilot)
     return count
 
