@@ -39,8 +39,9 @@ def largest(legal: list[Action], kind: str, field: str) -> Action | None:
     return max(options, key=lambda a: a[field]) if options else None
 
 
-def choose(obs: dict[str, Any], legal: list[Action]) -> list[Action]:
-    """This week's actions: a list of action objects (may be empty)."""
+def choose(obs: dict[str, Any], legal: list[Action], gpus: dict[str, Any]) -> list[Action]:
+    """This week's actions: a list of action objects (may be empty). `gpus` is hello's
+    table of each GPU's fixed figures (PFLOP/s, kW), which observations leave out."""
     lab = obs["lab"]  # our own lab, in full (rivals are in obs["rivals"], as estimates)
     actions: list[Action] = []
     runway = lab["runway_wk"]  # weeks our cash and credit last; None means no limit
@@ -58,7 +59,7 @@ def choose(obs: dict[str, Any], legal: list[Action]) -> list[Action]:
         if halls:
             actions.append(halls)
     elif lab["on_order_gpus"] == 0:  # nothing on order: buy the best GPU on sale
-        best = max(obs["market"], key=lambda g: g["pflops"], default=None)
+        best = max(obs["market"], key=lambda g: gpus[g["gpu"]]["pflops"], default=None)  # on sale now
         order = best and first(legal, "order", gpu=best["gpu"])
         if order and not order.get("confirm"):  # "confirm" marks a low-runway action: skip it
             actions.append(order)
@@ -66,13 +67,15 @@ def choose(obs: dict[str, Any], legal: list[Action]) -> list[Action]:
 
 
 def main() -> int:
+    gpus: dict[str, Any] = {}  # each GPU's fixed figures, from hello
     for line in sys.stdin:  # the game's messages, one per line
         message = json.loads(line)
         kind = message["type"]
-        if kind == "hello":  # the game, our lab and the JSON Schema of actions
+        if kind == "hello":  # the game, our lab, the GPUs and sites, the JSON Schema of actions
+            gpus = message["gpus"]
             print(f"playing {message['lab']} in {message['scenario']}", file=sys.stderr)
         elif kind == "observation":  # a new week: answer it with exactly one act
-            send({"type": "act", "actions": choose(message["obs"], message["legal"])})
+            send({"type": "act", "actions": choose(message["obs"], message["legal"], gpus)})
         elif kind == "error":  # the act was refused whole; the week waits for another
             print(f"refused: {message['message']}", file=sys.stderr)
             send({"type": "act", "actions": []})  # play the week without new decisions

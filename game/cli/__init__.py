@@ -17,12 +17,12 @@ import sys
 from collections.abc import Sequence
 
 from game.catalog import Catalog, CatalogError, default_catalog
-from game.cli import calc, files, forecast, offer, play, serve, simulate, stop, tournament
+from game.cli import agent, calc, files, forecast, offer, play, serve, simulate, stop, tournament
 from game.cli.usage import PROG, Parser, UsageError
 from game.paths import DataNotFound
 from game.saves import SaveError
 
-COMMANDS = (simulate, forecast, tournament, play, serve, offer, calc, files)
+COMMANDS = (simulate, forecast, tournament, play, serve, agent, offer, calc, files)
 OWN_SIGNALS = ("play", "serve")  # the app reads ctrl+c as a key; the server stops its pages itself
 
 
