@@ -162,6 +162,10 @@ class GameServer(Server):
             return web.Response(
                 status=503, text=FULL_PAGE.format(cap=self.max_games), content_type="text/html"
             )
+        # The page's links and websocket go back to the address the browser used (the
+        # host it asked for; https behind a proxy that says so), not the one listened on.
+        scheme = "https" if request.headers.get("X-Forwarded-Proto") == "https" else request.scheme
+        self.public_url = f"{scheme}://{request.host}"  # read before the next await: no race
         response = await super().handle_index(request)
         token = request.cookies.get(COOKIE, "")
         if not TOKEN.fullmatch(token):
