@@ -6,7 +6,9 @@ answer in the cache of the state it was asked about (`World.derived`, or the ste
 working copy), with the state fields it read while computing it: the reads are recorded
 as they happen, so no rule lists its inputs by hand. The answer is served again while
 each of those fields is still the same array object and the other arguments are the same
-objects.
+objects. A World's fields never change (it is frozen), so a World's own values are
+served without that check; turn.finished keeps, of the step's values, only those made of
+the new World's fields.
 
 That is sound because a World's arrays are read-only (World makes them so) and the step
 never changes an array in place: a field that is the same object holds the same values.
@@ -24,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from game.engine.params import Params
+from game.engine.state import World
 
 CACHE = "derived"  # the attribute of a state that holds its cache (a dict)
 
@@ -66,9 +69,12 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
         hit = cache.get(memoised)
         if hit is not None:
             keys, reads, value = hit
-            # Reading the fields again through `state` lets an enclosing rule record them.
-            if all(map(operator.is_, keys, others)) and all(getattr(state, n) is a for n, a in reads):
-                return value
+            if all(map(operator.is_, keys, others)):
+                if type(state) is World:  # frozen: its fields are the ones the value was made of
+                    return value
+                # Reading the fields again through `state` lets an enclosing rule record them.
+                if all(getattr(state, n) is a for n, a in reads):
+                    return value
         seen = _Reads(state)
         value = rule(*others, seen)
         value.flags.writeable = False

@@ -88,7 +88,11 @@ def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
     arrays: dict[str, Any] = stored({name: getattr(s, name) for name in array_fields()})
     new = attrs.evolve(world, **arrays)
-    new.derived.update(s.derived)  # values stay valid while the fields they read are the same
+    # A value stays valid while the fields it read are the same (memo serves a World's own
+    # values without checking them again, so only those are kept).
+    for rule, entry in s.derived.items():
+        if all(arrays.get(name, getattr(new, name)) is a for name, a in entry[1]):
+            new.derived[rule] = entry
     return new
 
 
