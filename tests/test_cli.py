@@ -785,3 +785,70 @@ def test_a_checkout_finds_its_own_top_level_data():
 
     root = Path(__file__).resolve().parent.parent
     assert scenarios_dir() == root / "saves" and assets_dir() == root / "assets"
+
+
+# ---------------------------------------------------------------- random command lines
+FLAGS = {
+    "simulate": ["--scenario", "--runs", "--weeks", "--seed", "--offset", "--policy", "--difficulty",
+                 "--chunk", "--workers", "--json", "--save-to", "--quiet"],
+    "calc train": ["--gpu", "--count", "--flop", "--mfu", "--json"],
+    "calc power": ["--gpu", "--count", "--json"],
+    "offer": ["--scenario", "--lab", "--partner", "--gpu", "--count", "--term", "--price", "--site",
+              "--start-week", "--invest", "--share", "--seed", "--json"],
+}  # fmt: skip
+VALUES = ["1", "0", "-1", "2.5", "1e9", "1e400", "-0", "nan", "inf", "0x10", "", " ", "=", "--", "-",
+          "H100", "rubin", "xai", "openai", "oracle", "hard", "xai=hard", "xai=yolo", "2024-07-colossus",
+          "sandbox", "9" * 30, "out/", "/dev/null", "é", "💥"]  # fmt: skip
+
+
+def _argv():
+    from hypothesis import strategies as st
+
+    def tokens(command: str):
+        value = st.sampled_from(VALUES) | st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=6
+        )
+        flag = st.sampled_from([*FLAGS[command], "--nope", "-x"])
+        pair = st.tuples(flag, value).map(list) | flag.map(lambda f: [f]) | value.map(lambda v: [v])
+        return st.lists(pair, max_size=6).map(lambda ps: [*command.split(), *(t for p in ps for t in p)])
+
+    return st.sampled_from(sorted(FLAGS)).flatmap(tokens)
+
+
+def test_random_command_lines_end_in_one_line_or_work_never_a_traceback(tmp_path, monkeypatch):
+    """Issue 20: a bad flag or number gets one line saying what and where, exit 2; never a
+    traceback. A command line that would play games stops at the simulation (stubbed)."""
+    from hypothesis import HealthCheck, given, settings
+
+    import game.play.simulate
+
+    class Reached(Exception):
+        pass
+
+    def simulate(*args, **kwargs):
+        raise Reached
+
+    monkeypatch.setattr(game.play.simulate, "simulate", simulate)
+    monkeypatch.chdir(tmp_path)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_argv())
+    def check(argv):
+        import contextlib
+        import io
+
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = main(argv)
+            except SystemExit as done:  # --help
+                code = done.code
+            except Reached:
+                code = 0
+        text = err.getvalue()
+        assert "Traceback" not in text and code in (0, 1, 2), (argv, text)
+        if code == 2:
+            assert text.count("\n") == 1 and text.startswith("agi-race: error: "), (argv, text)
+
+    check()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, not even a probe

@@ -151,6 +151,7 @@ def stopping() -> Iterator[None]:
         raise
     finally:
         done.set()
+        os.write(wake_write, b"\0")  # no signal's number: wakes the watcher to see `done`
         watcher.join()
         for signum, old in previous.items():
             if old is not None:
