@@ -178,3 +178,18 @@ def test_an_offer_beyond_the_saves_limits_is_refused_and_every_save_loads(tmp_pa
     again = Session.load(s.save(tmp_path / "talks.toml"))
     (heard,) = again.rounds[XAI]
     assert (heard["count"], heard["price"]) == (limits.MAX_OFFER_GPUS, limits.MAX_PRICE_USD_HOUR)
+
+
+def test_two_games_saved_in_the_same_second_keep_their_own_files(monkeypatch):
+    """Item 6 through the session (ctrl+s): two games of the same scenario, lab and week
+    saved at the same moment get two files, each loading back as its own game."""
+    from game.saves import library
+
+    named = library._new_name
+    frozen = dt.datetime(2026, 1, 15, 14, 30, 12)
+    monkeypatch.setattr(library, "_new_name", lambda doc, folder, now: named(doc, folder, frozen))
+    games = [Session.new("sandbox"), Session.new("sandbox")]
+    paths = [g.save() for g in games]
+    assert paths[0] != paths[1] and all(p.exists() for p in paths)
+    ids = [Session.load(p).scenario.meta.game_id for p in paths]
+    assert ids == [g.scenario.meta.game_id for g in games]

@@ -19,7 +19,7 @@ import numpy as np
 
 from game.catalog import Catalog, default_catalog
 from game.engine import codes, deals, economy, policies, turn
-from game.engine.state import END_REASONS, World
+from game.engine.state import World
 from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview, check_offer
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
@@ -27,19 +27,22 @@ from game.play.history import guessed_styles, history_point
 from game.play.news import NOTE, RESULT, NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
 from game.play.words import money, refusals
+from game.play.words import result as result_words
 from game.saves import (
     SaveError,
     Scenario,
     autosave,
+    dumps,
     initial_world,
     load_scenario,
     log_entry,
     new_game_id,
     save_doc,
+    save_new,
     save_path,
     scenario_params,
     user_dir,
-    write_save,
+    write_atomic,
 )
 
 __all__ = ["ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "LowRunway", "OfferReply", "Preview", "Refused", "Session"]
@@ -356,15 +359,8 @@ class Session:
         self.history.append(history_point(self.params, self.world))
 
     def result(self) -> str:
-        w = self.world
-        reason = END_REASONS[int(w.end_reason[0])]
-        winner = int(w.winner[0])
-        who = self.lab_name(winner) if winner >= 0 else "nobody"
-        if reason == "agi":
-            return f"{who} reaches AGI on {self.params.date_of(int(w.agi_week[0])):%d %b %Y}."
-        if reason == "bankrupt":
-            return f"Bankruptcy ends the race. {who} is left standing."
-        return f"The last week passes without AGI; {who} has the strongest model."
+        """How the game ended, in a sentence (words.result)."""
+        return result_words(self.params, self.world, self.lab_name)
 
     def scores(self) -> dict[str, float]:
         s = economy.score(self.params, self.world)[0]
@@ -420,8 +416,13 @@ class Session:
         state yet."""
         if self.playing:
             raise SaveError("a week is being played; save when it ends")
-        path = Path(path) if path is not None else self.default_save_path()
-        write_save(path, self.document())
+        doc = self.document()
+        text = dumps(doc)  # built once, whatever the path
+        if path is None:  # a new name taken exclusively: no other game's save is overwritten
+            path = save_new(doc, user_dir(), text=text)
+        else:
+            path = Path(path)
+            write_atomic(path, text.encode("utf-8"))
         self.unsaved_weeks = 0
         return path
 

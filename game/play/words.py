@@ -4,10 +4,12 @@ command line and the terminal game; the engine only gives codes and figures."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from game.engine import codes, deals
 from game.engine.params import HOURS_PER_WEEK, Params
+from game.engine.state import END_REASONS, World
 
 
 def cents_up(usd: float) -> float:
@@ -162,3 +164,15 @@ def money(x: float) -> str:
                 digits = 1  # $4.5M, $12.5k: cents of millions read as noise
             return f"{sign}${v:,.{digits}f}{unit}"
     return f"{sign}${a:,.0f}"
+
+
+def result(p: Params, w: World, lab_name: Callable[[int], str]) -> str:
+    """How game 0 of `w` ended, in a sentence: who reached AGI and when, or what ended it."""
+    reason = END_REASONS[int(w.end_reason[0])]
+    winner = int(w.winner[0])
+    who = lab_name(winner) if winner >= 0 else "nobody"
+    if reason == "agi":
+        return f"{who} reaches AGI on {p.date_of(int(w.agi_week[0])):%d %b %Y}."
+    if reason == "bankrupt":
+        return f"Bankruptcy ends the race. {who} is left standing."
+    return f"The last week passes without AGI; {who} has the strongest model."
