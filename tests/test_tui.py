@@ -185,7 +185,8 @@ async def test_game_over_from_a_scenario_near_agi():
         assert "Why xAI won" in shown and "Your score" in shown and "AGI win" in shown
 
 
-def test_play_load_refuses_a_bad_file(tmp_path, capsys):
+def test_play_load_refuses_a_bad_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("game.cli.play.has_terminal", lambda: True)  # as on a terminal: the file is what's wrong
     bad = tmp_path / "bad.toml"
     bad.write_text("this is not a save")
     assert main(["play", "--load", str(bad)]) == 2

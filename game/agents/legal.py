@@ -62,7 +62,7 @@ def candidates(session: Session, lab: int) -> list[d.Decision | Offer]:
     for g in np.flatnonzero(compute.on_sale(p, w)[0]):
         for v, vendor in enumerate(p.integrator_ids):
             for share in ORDER_SHARES:
-                count = int(down(min(share * cash / price[v, g], left[g], d.MAX_ORDER), 2))
+                count = int(down(min(share * cash / price[v, g], left[g], d.MAX_ORDER_GPUS), 2))
                 if count >= 1:
                     out.append(d.BuyGpus(p.gpu_ids[g], vendor, count))
     mine = [s for s in range(len(p.site_ids)) if w.hall_mw[0, lab, s] + w.hall_building[0, lab, s] > 0]

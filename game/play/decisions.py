@@ -17,14 +17,30 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, training
+from game.engine import compute, economy
+from game.engine.limits import (
+    MAX_ACTION_USD,
+    MAX_BUILD_MW,
+    MAX_INVEST_USD,
+    MAX_ORDER_GPUS,
+    MAX_PRICE_USD_HOUR,
+    MAX_STAFF_USD_WEEK,
+    MAX_TERM_WEEKS,
+    MAX_TURBINE_MW,
+)
 from game.engine.params import Params
 from game.engine.state import World
+from game.engine.training import MAX_RUN_FLOP
 from game.play.words import money
 
-MAX_ORDER = 10_000_000  # GPUs in one order (the engine clips at the same)
-MAX_BUILD_MW = 5_000.0  # MW of halls or turbines in one decision
-MAX_USD = 1e13  # USD in one money decision
+# The limits are the one table's (game/engine/limits.py), re-exported for the forms: the
+# screens import no engine module.
+__all__ = [
+    "MAX_ACTION_USD", "MAX_BUILD_MW", "MAX_INVEST_USD", "MAX_ORDER_GPUS", "MAX_PRICE_USD_HOUR", "MAX_RUN_FLOP",
+    "MAX_STAFF_USD_WEEK", "MAX_TERM_WEEKS", "MAX_TURBINE_MW",
+    "Borrow", "BuildHalls", "BuyGpus", "Decision", "LeaveContract", "OrderTurbines", "RaiseRound", "Refused",
+    "Repay", "SetSplit", "SetStaff", "StartRun", "UpgradeSubstation", "book_actions", "last_of",
+]  # fmt: skip
 
 
 class Refused(ValueError):
@@ -84,8 +100,8 @@ class BuyGpus(Decision):
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         g = _index(p.gpu_ids, self.gpu, "GPU")
         _index(p.integrator_ids, self.vendor, "integrator")
-        if not isinstance(self.count, int) or not 1 <= self.count <= MAX_ORDER:
-            raise Refused(f"the count must be a whole number from 1 to {MAX_ORDER:,}")
+        if not isinstance(self.count, int) or not 1 <= self.count <= MAX_ORDER_GPUS:
+            raise Refused(f"the count must be a whole number from 1 to {MAX_ORDER_GPUS:,}")
         if not compute.on_sale(p, w)[0, g]:
             raise Refused(f"{self.gpu} is not on sale until {_date(p, compute.on_sale_week(p, w)[0, g])}")
         if compute.supply_left(p, w)[0, g] < 1:
@@ -129,7 +145,7 @@ class OrderTurbines(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         s = _index(p.site_ids, self.site, "site")
-        _amount(self.mw, "megawatts", 1, MAX_BUILD_MW, " MW")
+        _amount(self.mw, "megawatts", 1, MAX_TURBINE_MW, " MW")
         queued = sum(d.mw for d in book if isinstance(d, OrderTurbines) and d.site == self.site)
         room = float(compute.turbine_room(p, w)[0, s]) - queued
         if self.mw > room + 1e-9:
@@ -175,7 +191,7 @@ class StartRun(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         lo = p.rules.training.min_run_flop
-        _amount(self.flop, "a run's compute budget", lo, training.MAX_RUN_FLOP, " FLOP")
+        _amount(self.flop, "a run's compute budget", lo, MAX_RUN_FLOP, " FLOP")
         queued = sum(isinstance(d, StartRun) for d in book)
         if int((w.run_phase[0, lab] == 0).sum()) <= queued:
             raise Refused("all run slots are busy; wait for a release")
@@ -217,7 +233,7 @@ class RaiseRound(Decision):
     kind: ClassVar[str] = "raise"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd, "the amount", 1e6, MAX_USD, " USD")
+        _amount(self.usd, "the amount", 1e6, MAX_ACTION_USD, " USD")
         if any(isinstance(d, RaiseRound) for d in book):
             raise Refused("a round is already in this week's orders")
         if not economy.round_ready(p, w)[0, lab]:
@@ -239,7 +255,7 @@ class Borrow(Decision):
     kind: ClassVar[str] = "borrow"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd, "the amount", 1e6, MAX_USD, " USD")
+        _amount(self.usd, "the amount", 1e6, MAX_ACTION_USD, " USD")
         queued = sum(d.usd for d in book if isinstance(d, Borrow))
         room = float(economy.credit_headroom(p, w)[0, lab]) - queued
         if self.usd > room:
@@ -258,7 +274,7 @@ class Repay(Decision):
     kind: ClassVar[str] = "repay"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd, "the amount", 1e6, MAX_USD, " USD")
+        _amount(self.usd, "the amount", 1e6, MAX_ACTION_USD, " USD")
         if w.debt[0, lab] <= 0:
             raise Refused("you have no debt to repay")
 
@@ -309,7 +325,7 @@ class SetStaff(Decision):
     setting: ClassVar[bool] = True
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd_week, "the people budget", 0, 1e10, " USD a week")
+        _amount(self.usd_week, "the people budget", 0, MAX_STAFF_USD_WEEK, " USD a week")
         if not any(isinstance(d, SetStaff) for d in book) and abs(self.usd_week - float(w.staff_usd_week[0, lab])) < 1.0:
             raise Refused(f"the people budget is already {money(self.usd_week)} a week")
 

@@ -185,10 +185,10 @@ class DealsScreen(FormScreen):
         offer: dict[str, Any] = {
             "partner": str(self.value("partner")),
             "gpu": str(self.value("gpu")),
-            "count": int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER, integer=True)),
-            "start": self.session.week + int(parse_number(self.text("start"), "start", 0, 520, integer=True)),
-            "weeks": int(parse_number(self.text("weeks"), "term", 1, 520, integer=True)),
-            "price": parse_number(self.text("price"), "price", 0.01, 1000),
+            "count": int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True)),
+            "start": self.session.week + int(parse_number(self.text("start"), "start", 0, decisions.MAX_TERM_WEEKS, integer=True)),
+            "weeks": int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True)),
+            "price": parse_number(self.text("price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
         }
         site = self.value("site")
         if site is not Select.NULL and site is not None:
@@ -234,7 +234,7 @@ class DealsScreen(FormScreen):
     @on(Button.Pressed, "#ask-invest")
     def _invest(self) -> None:
         try:
-            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_USD, unit="$")
+            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_INVEST_USD, unit="$")
             share = parse_number(self.text("share"), "share", 0, 90) / 100.0
             reply = self.session.offer(self.lab, {"partner": self.investor, "invest": usd, "share": share})
         except Refused as err:
@@ -265,10 +265,10 @@ class DealsScreen(FormScreen):
                 "partner": contract.partner_id,
                 "contract": contract.slot,
                 "count": int(
-                    parse_number(self.text("more-gpus"), "GPUs to add", 0, decisions.MAX_ORDER, integer=True)
+                    parse_number(self.text("more-gpus"), "GPUs to add", 0, decisions.MAX_ORDER_GPUS, integer=True)
                 ),
-                "weeks": int(parse_number(self.text("more-weeks"), "weeks to add", 0, 520, integer=True)),
-                "price": parse_number(self.text("more-price"), "price", 0.01, 1000),
+                "weeks": int(parse_number(self.text("more-weeks"), "weeks to add", 0, decisions.MAX_TERM_WEEKS, integer=True)),
+                "price": parse_number(self.text("more-price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
             }
             reply = self.session.offer(self.lab, offer)
         except Refused as err:

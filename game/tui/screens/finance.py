@@ -58,7 +58,7 @@ class FinanceScreen(FormScreen):
         super().refresh_view()
 
     def _amount(self) -> float:
-        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_USD, unit="$")
+        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_ACTION_USD, unit="$")
 
     def decision(self) -> decisions.Decision:
         what = self.value("what")

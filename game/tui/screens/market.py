@@ -58,7 +58,7 @@ class MarketScreen(FormScreen):
         self.query_one("#gpu").value = str(event.row_key.value)  # type: ignore[attr-defined]
 
     def _order(self) -> decisions.BuyGpus:
-        n = int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER, integer=True))
+        n = int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True))
         return decisions.BuyGpus(str(self.value("gpu")), str(self.value("vendor")), n)
 
     def decision(self) -> decisions.BuyGpus:

@@ -53,7 +53,8 @@ class SitesScreen(FormScreen):
         site, what = str(self.value("site")), self.value("what")
         if what == "substation":
             return decisions.UpgradeSubstation(site)
-        amount = parse_number(self.text("mw"), "megawatts", 1, decisions.MAX_BUILD_MW)
+        most = decisions.MAX_TURBINE_MW if what == "turbines" else decisions.MAX_BUILD_MW
+        amount = parse_number(self.text("mw"), "megawatts", 1, most)
         if what == "turbines":
             return decisions.OrderTurbines(site, amount)
         return decisions.BuildHalls(site, amount)
@@ -82,7 +83,8 @@ class SitesScreen(FormScreen):
                 f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible{busy}. An upgrade adds "
                 f"{mw(r.substation_mw)} for you in {weeks(r.substation_weeks)} for {money(r.substation_usd)}."
             )
-        amount = parse_number(self.text("mw"), "megawatts", 1, decisions.MAX_BUILD_MW)
+        most = decisions.MAX_TURBINE_MW if what == "turbines" else decisions.MAX_BUILD_MW
+        amount = parse_number(self.text("mw"), "megawatts", 1, most)
         if what == "turbines":
             return (
                 f"{mw(amount)} of turbines: {money(amount * r.turbine_usd_per_mw)}, running in "

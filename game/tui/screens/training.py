@@ -94,7 +94,7 @@ class TrainingScreen(FormScreen):
         super().refresh_view()
 
     def _flop(self) -> float:
-        amount = parse_number(self.text("amount"), "amount", 1, 1e40)
+        amount = parse_number(self.text("amount"), "amount", 1, decisions.MAX_RUN_FLOP)
         if self.value("mode") == "params":
             from game.play.views import chinchilla_flop
 
@@ -135,7 +135,7 @@ class TrainingScreen(FormScreen):
     def _staff(self) -> None:
         try:
             self.submit(
-                decisions.SetStaff(parse_number(self.text("staff"), "people budget", 0, 1e10, unit="$"))
+                decisions.SetStaff(parse_number(self.text("staff"), "people budget", 0, decisions.MAX_STAFF_USD_WEEK, unit="$"))
             )
         except Refused as err:
             self.say(str(err), failed=True)
