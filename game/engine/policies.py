@@ -180,7 +180,6 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     k = ctl.knobs
     c = p.catalog.ai
     B, L = s.cash.shape
-    base = base if base is not None else Actions.idle(world)
     alive = ~s.bankrupt & ~s.done[:, None]
     lag = k["reaction_lag_weeks"]
     pace = 1.0 / (1.0 + lag / c.lag_weeks_per_step)  # (L,)
@@ -259,7 +258,9 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
         staff_usd_week=np.where(alive, staff_budget, -1.0),
         **offer,
     )
-    return merge(np.broadcast_to(ctl.ai, (B, L)), chosen, base)
+    if ctl.ai.all():  # every lab is the AI's (a forecast's futures): nothing to merge
+        return chosen
+    return merge(np.broadcast_to(ctl.ai, (B, L)), chosen, base if base is not None else Actions.idle(world))
 
 
 def _runs(
