@@ -4,6 +4,7 @@ one line (SIGTERM left the workers of `simulate --workers 2` playing on as orpha
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -12,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists() or not hasattr(os, "pidfd_open"),
+    reason="reads /proc, waits on pidfds",
+)
 
 # as `agi-race`, with ctrl+c heard even if the test runner ignores it (a child inherits that)
 LAUNCH = "import runpy, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); runpy.run_module('game', run_name='__main__')"
@@ -35,11 +39,26 @@ def children(pid: int) -> dict[int, str]:
     return found
 
 
-def alive(pid: int) -> bool:
+def wait_for_exit(pids: set[int], timeout: float) -> set[int]:
+    """Wait until every process in `pids` has ended (a pidfd turns readable when its
+    process ends, zombie or reaped), at most `timeout` seconds: those still running."""
+    fds = {}
+    for pid in pids:
+        try:
+            fds[os.pidfd_open(pid)] = pid
+        except ProcessLookupError:  # gone already
+            pass
+    deadline = time.monotonic() + timeout
     try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+        while fds and time.monotonic() < deadline:
+            ended, _, _ = select.select(list(fds), [], [], deadline - time.monotonic())
+            for fd in ended:
+                os.close(fd)
+                del fds[fd]
+        return set(fds.values())
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -56,14 +75,15 @@ def test_a_signal_stops_the_workers_and_exits_with_one_line(tmp_path, signum):
     )
     try:
         deadline = time.monotonic() + 60
-        while True:  # until both workers run
-            workers = {p for p, cmd in children(proc.pid).items() if "multiprocessing.spawn" in cmd}
-            if len(workers) >= 2 or proc.poll() is not None or time.monotonic() > deadline:
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline:  # until both workers exist
+            try:
+                proc.wait(timeout=0.05)  # looks again soon, or at once if the command ended
                 break
-            time.sleep(0.05)
+            except subprocess.TimeoutExpired:
+                workers = {p for p, cmd in children(proc.pid).items() if "multiprocessing.spawn" in cmd}
         assert len(workers) >= 2, "no workers started"
         everyone = set(children(proc.pid))  # the workers and multiprocessing's resource tracker
-        time.sleep(0.3)
         if signum == signal.SIGINT:
             os.killpg(proc.pid, signum)  # ctrl+c: the terminal signals the whole group
         else:
@@ -76,10 +96,7 @@ def test_a_signal_stops_the_workers_and_exits_with_one_line(tmp_path, signum):
     assert proc.returncode == 128 + signum, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert err.startswith("agi-race: ")
-    deadline = time.monotonic() + 10
-    while any(alive(p) for p in everyone) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [p for p in everyone if alive(p)], "orphaned worker processes"
+    assert wait_for_exit(everyone, timeout=10) == set(), "orphaned worker processes"
 
 
 def test_stopping_restores_the_signal_handling_it_found():
