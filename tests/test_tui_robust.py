@@ -190,18 +190,18 @@ async def test_random_keys_after_a_hiring_week_on_the_handover_and_after_out_of_
     app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
     async with app.run_test(size=(80, 24)) as pilot:
         await monkey.hiring_week(app, pilot)
-        await monkey.random_keys(app, pilot, rng, 20)
+        await monkey.random_keys(app, pilot, rng, 10)
     app = AgiRaceApp(session=Session.new(humans=("xai", "openai"), seed=RANDOM_SEED))
     async with app.run_test(size=(120, 40)) as pilot:
         await monkey.to_the_handover(app, pilot)
-        await monkey.random_keys(app, pilot, rng, 20, monkey.HANDOVER_KEYS)
+        await monkey.random_keys(app, pilot, rng, 10, monkey.HANDOVER_KEYS)
     app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
     async with app.run_test(size=(80, 24)) as pilot:
         await monkey.out_of_range_forms(app, pilot, rng)
         loaded = await monkey.save_and_load(app, pilot)
     app = AgiRaceApp(session=loaded)
     async with app.run_test(size=(80, 24)) as pilot:
-        await monkey.random_keys(app, pilot, rng, 20)
+        await monkey.random_keys(app, pilot, rng, 10)
 
 
 # ------------------------------------------------------------- a crash never costs a week

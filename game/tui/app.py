@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import attrs
 import tomli_w
-from textual import events, work
-from textual.app import App, SystemCommand
+from textual import work
+from textual.app import SystemCommand
 from textual.screen import Screen
-from textual.worker import WorkerFailed
 
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
@@ -25,13 +23,13 @@ from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
-from game.saves import SaveError, describe, list_saves, load_scenario, read_toml, user_dir, write_atomic
+from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
-from game.tui.messages import FastForwardDone, SaveDone, StartGame
+from game.tui.guard import Rescuing, Saving
+from game.tui.messages import FastForwardDone, StartGame
 from game.tui.screens import (
     BookScreen,
-    ConfirmScreen,
     DealsScreen,
     FinanceScreen,
     ForecastScreen,
@@ -64,7 +62,7 @@ TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
 LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
 
 
-class AgiRaceApp(App):
+class AgiRaceApp(Saving, Rescuing):
     """AGI Race in the terminal."""
 
     TITLE = "AGI Race"
@@ -367,66 +365,7 @@ class AgiRaceApp(App):
         names = {lab.id: lab.name for lab in self.catalog.labs}
         self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading, names))
 
-    # ------------------------------------------------------------- save, quit
-    def _autosave_due(self, session: Session) -> bool:
-        every = self.autosave_weeks
-        return bool(every) and session.week % every == 0 and not session.over
-
-    def action_save(self) -> None:
-        self._start_save()
-
-    def _start_save(self, autosave: bool = False, then_quit: bool = False) -> None:
-        """Write a save of the game as it is now in a worker; SaveDone says how it went."""
-        session = self.session
-        if session is None or self.fast_forwarding:  # a week is being played: save after it
-            return
-        if self.saving and not autosave:
-            self.notify("A save is being written; one moment.", timeout=2)
-            return
-        self.saving = self.saving or not autosave
-        self._save_worker(session, session.snapshot(), autosave, then_quit)
-
-    @work(thread=True, group="saves")
-    def _save_worker(self, session: Session, copy: Session, autosave: bool, then_quit: bool) -> None:
-        self._write_save(session, copy, autosave, then_quit)
-
-    def _write_save(self, session: Session, copy: Session, autosave: bool, then_quit: bool) -> None:
-        """Write `copy` (a snapshot of `session`) and post SaveDone. Any error is one line;
-        a save that fails leaves the last one as it was (files are replaced atomically)."""
-        path, error = None, ""
-        try:
-            path = copy.autosave() if autosave else copy.save()
-        except SaveError as err:
-            error = str(err)
-        except Exception as err:  # a bug in saving: the game goes on, the player is told
-            error = f"the save could not be written ({type(err).__name__}: {err})"
-        self.post_message(SaveDone(session, copy, path, error, autosave, then_quit))
-
-    def on_save_done(self, message: SaveDone) -> None:
-        session, copy = message.session, message.copy
-        if not message.autosave:
-            self.saving = False
-        if message.error:
-            what = (
-                "Autosave failed, the game goes on" if message.autosave else "Not saved; your last save stays"
-            )
-            self.notify(f"{what}: {message.error}", severity="error", markup=False, timeout=8)
-            return
-        if message.autosave:
-            return
-        game = self.session
-        if game is not None and game is session:  # only the weeks played while it was written are unsaved
-            game.unsaved_weeks = max(0, game.week - copy.week)
-        pending = sum(len(copy.book(lab)) for lab in copy.human_labs)
-        note = (
-            f" (this week's {plural(pending, 'pending decision')} not in it: a save holds ended weeks)"
-            if pending
-            else ""
-        )
-        self.notify(f"Saved to {message.path}{note}", markup=False)
-        if message.then_quit:
-            self.exit()
-
+    # ------------------------------------------------------------------- quit
     def action_request_quit(self) -> None:
         s = self.session
         if s is not None and not s.over:
@@ -456,77 +395,6 @@ class AgiRaceApp(App):
         self.fast_forwarding = False
         self._clear_stack()
         self.push_screen(self.title_screen())
-
-    # ------------------------------------------------------------------ crashes
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
-            self._note_input(event)
-        await super().on_event(event)
-
-    def _note_input(self, event: events.Key | events.MouseDown) -> None:
-        """Before a key or a click does anything: keep it for a crash report, and keep the
-        game as it is, for a rescue save if what it does fails."""
-        where = type(self.screen_stack[-1]).__name__ if self.screen_stack else "-"
-        what = event.key if isinstance(event, events.Key) else f"click at {event.x},{event.y}"
-        self.trail.append(f"{where}: {what}")
-        session = self.session
-        if session is not None and not self.fast_forwarding and not session.playing:
-            self._before = session.snapshot()
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An exception nobody handled: rescue the game, then let Textual close the app
-        with our one message instead of a traceback with local variables. (Textual 8 has
-        no public hook for this; every path, handlers, workers and timers alike, calls this
-        method: textual#2818.)"""
-        if self.crash is not None:  # a second error while closing: the first one tells the story
-            return
-        cause = error.error if isinstance(error, WorkerFailed) else error
-        before = self._before if self._before is not None and self.session is not None else None
-        self.crash = rescue.write_rescue([before, self.session], cause, list(self.trail))
-        crashed = rescue.Crashed(self.crash)
-        crashed.__cause__ = cause
-        super()._handle_exception(crashed)  # the exit code is 1; run_test raises it
-
-    def run(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the app; after a crash, end the process with the app's non-zero code (the
-        message with the rescue save and the report is printed by then)."""
-        result = super().run(*args, **kwargs)
-        if self.crash is not None:
-            raise SystemExit(self.return_code or 1)
-        return result
-
-    def _offer_rescue(self) -> None:
-        """The last game stopped on an error: offer to continue from its rescue save."""
-        path = rescue.pending()
-        if path is None:
-            return
-        info = describe(path, self.catalog)
-        if info.damaged:
-            kept = rescue.settle(path)
-            self.notify(f"A rescue save cannot be loaded ({info.problem}); kept as {kept}", markup=False)
-            return
-        count = rescue.booked(path)
-        booked = f", {plural(count, 'decision')} booked" if count else ""
-        question = (
-            f"Your last game stopped on an error. Continue it from the rescue save "
-            f"({info.lab}, week {info.week}{booked})?"
-        )
-        self.push_screen(ConfirmScreen(question), lambda yes: self._answer_rescue(path, bool(yes)))
-
-    def _answer_rescue(self, path: Path, yes: bool) -> None:
-        if not yes:
-            kept = rescue.settle(path)
-            self.notify(f"The rescue save is kept with your saves (Load): {kept.name}", markup=False)
-            return
-        try:
-            session, note = rescue.restore(path, self.catalog)
-        except SaveError as err:
-            kept = rescue.settle(path)
-            self.notify(f"{err} (kept as {kept.name})", severity="error", markup=False)
-            return
-        rescue.settle(path)
-        self.start(session)
-        self.notify(note, markup=False, timeout=6)
 
     # --------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
