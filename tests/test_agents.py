@@ -238,3 +238,31 @@ def test_agi_race_agent_command_plays_and_saves(short_scenario, tmp_path):
         [sys.executable, "-m", "game", "replay", str(save)], capture_output=True, timeout=120
     )
     assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+
+
+def test_an_agent_process_is_refused_a_few_times_then_idle_and_garbage_ends_it(tmp_path):
+    """`play --agent`'s driver: refused acts get errors up to the cap, then the week goes on
+    without the agent's decisions; a week of lines that are no acts at all ends the agent."""
+    from game.agents.process import AgentGone, AgentProcess
+
+    session = Session.new(humans=("xai", "openai"))
+    script = tmp_path / "agent.py"
+    script.write_text(  # three acts ordering a GPU nobody sells, then garbage
+        "import json, sys\n"
+        "bad = {'type': 'act', 'actions': [{'kind': 'order', 'gpu': 'X1', 'vendor': 'x', 'count': 1}]}\n"
+        "answers = 0\n"
+        "for line in sys.stdin:\n"
+        "    if json.loads(line)['type'] in ('observation', 'error'):\n"
+        "        print(json.dumps(bad) if answers < 3 else 'garbage', flush=True)\n"
+        "        answers += 1\n"
+    )
+    agent = AgentProcess(f"{sys.executable} {script}", "openai", retries=2)
+    try:
+        result, note = agent.week(session.snapshot())
+        assert note and "3 answers refused" in note and "actions[0]" in note
+        assert result.book(1) == [] and agent.gone is None
+        with pytest.raises(AgentGone, match="no act lines"):
+            agent.week(session.snapshot())
+        assert agent.gone and agent.proc is not None and agent.proc.poll() is not None
+    finally:
+        agent.close()

@@ -113,8 +113,7 @@ class Protocol:
         if self.ended:
             return [error("the game is over")]
         try:
-            actions = self._read(line)
-            self._act(actions)
+            self.take(line)
         except (ActionError, Refused) as why:
             return [error(str(why))]
         self.session.end_week()
@@ -123,6 +122,11 @@ class Protocol:
         if self.session.over:
             return [self.finish()]
         return [self.observation()]
+
+    def take(self, line: str | bytes) -> None:
+        """Read one act and decide its actions, without ending the week (the terminal game
+        ends it for both labs). Raises ActionError or Refused, and then nothing changed."""
+        self._act(self._read(line))
 
     def _read(self, line: str | bytes) -> list[tuple[Any, bool]]:
         if len(line) > MAX_LINE_BYTES:
