@@ -300,3 +300,61 @@ async def test_leaving_the_odds_screen_stops_its_futures(monkeypatch):
         assert await asyncio.to_thread(screen.finished.wait, 120)  # the futures' thread has ended
         assert screen.cancelled and screen.result.weeks_played < 150
         assert isinstance(app.screen, HQScreen)
+
+
+def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:
+    """xAI played by the person, OpenAI by an agent process (the example, or `script`)."""
+    import sys
+    from pathlib import Path
+
+    from game.agents.process import AgentProcess
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "scripted_agent.py"
+    if script is not None:
+        path = tmp_path / "agent.py"
+        path.write_text(script)
+    agent = AgentProcess(f"{sys.executable} {path}", "openai", stderr=tmp_path / "agent.log")
+    return AgiRaceApp(session=Session.new(humans=("xai", "openai")), agent=agent)
+
+
+async def test_an_agent_plays_a_lab_against_a_person_and_the_save_replays(tmp_path):
+    from game.catalog import default_catalog
+    from game.play.replay import replay
+    from game.saves import load_scenario
+
+    app = agent_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for week in (1, 2):
+            await pilot.press("n")  # the person ends the week; the agent decides in a worker
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.session.week == week and isinstance(app.screen, HQScreen) and app.player == XAI
+        decided = [e for e in app.session.log if e["lab"] == "openai" and set(e) - {"week", "lab"}]
+        assert decided, app.session.log  # the agent's lab made decisions, logged like a player's
+        path = app.session.save(tmp_path / "vs-agent.toml")
+        proc = app.agent.proc
+    assert proc is not None and proc.poll() is not None  # the process ended with the app
+    catalog = default_catalog()
+    assert replay(load_scenario(path, catalog), catalog)[0]
+
+
+async def test_an_agent_that_dies_leaves_its_lab_idle_and_the_game_playable(tmp_path):
+    app = agent_app(tmp_path, "raise SystemExit(3)\n")
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.notify = lambda text, **kw: notes.append(text)  # type: ignore[method-assign]
+        for week in (1, 2):
+            await pilot.press("n")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.session.week == week and isinstance(app.screen, HQScreen)
+    assert len([n for n in notes if "(agent) stopped playing" in n]) == 1, notes
+    assert "OpenAI" in notes[0] and any("stopped playing" in n.text for n in app.session.news)
+
+
+def test_play_refuses_an_agent_on_the_persons_lab(capsys, monkeypatch):
+    monkeypatch.setattr("game.cli.play.has_terminal", lambda: True)
+    assert main(["play", "--agent", "xai=python examples/scripted_agent.py", "--lab", "xai"]) == 2
+    assert main(["play", "--agent", "google=python x.py"]) == 2
+    assert main(["play", "--agent", "openai=no-such-program-here"]) == 2
+    assert capsys.readouterr().err.count("\n") == 3

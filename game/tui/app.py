@@ -17,6 +17,7 @@ from textual import work
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from game.agents.process import AgentProcess
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
 from game.play import intel
@@ -28,6 +29,7 @@ from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
 from game.tui.guard import Rescuing, Saving
 from game.tui.messages import FastForwardDone, StartGame
+from game.tui.opponent import Opposing
 from game.tui.screens import (
     BookScreen,
     DealsScreen,
@@ -62,15 +64,18 @@ TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
 LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
 
 
-class AgiRaceApp(Saving, Rescuing):
+class AgiRaceApp(Saving, Rescuing, Opposing):
     """AGI Race in the terminal."""
 
     TITLE = "AGI Race"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings.APP
 
-    def __init__(self, session: Session | None = None, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self, session: Session | None = None, catalog: Catalog | None = None, agent: AgentProcess | None = None
+    ) -> None:
         super().__init__()
+        self.agent = agent  # a program playing a lab against the person (opponent.py)
         self.catalog = catalog or default_catalog()
         self.session: Session | None = session
         self.player = 0
@@ -163,8 +168,8 @@ class AgiRaceApp(Saving, Rescuing):
         # The app autosaves after the session's weeks, in a worker (off the UI thread).
         self.autosave_weeks = session.autosave_every if self.autosave_every is None else self.autosave_every
         session.autosave_every = 0
-        humans = session.human_labs
-        self.player = humans[0] if humans else 0
+        people = self.people()
+        self.player = people[0] if people else 0
         self.ff_votes.clear()
         self._clear_stack()
         self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"], keymap=self.keymap))
@@ -196,7 +201,7 @@ class AgiRaceApp(Saving, Rescuing):
             return
         self._clear_stack()
         self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"], keymap=self.keymap))
-        if len(session.human_labs) > 1:
+        if len(self.people()) > 1:
             name = session.lab_name(self.player)
             text = f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."
             self.push_screen(
@@ -206,7 +211,7 @@ class AgiRaceApp(Saving, Rescuing):
     # ------------------------------------------------------------------- turns
     def _next_human(self) -> int | None:
         """The next player this week, or None if the current one is the last."""
-        humans = self.session.human_labs if self.session else []
+        humans = self.people()
         if self.player in humans and humans.index(self.player) < len(humans) - 1:
             return humans[humans.index(self.player) + 1]
         return None
@@ -220,11 +225,17 @@ class AgiRaceApp(Saving, Rescuing):
             self.player = following
             self._show_player()
             return
+        if not self.agent_turn():  # an agent plays a lab: its week first, in a worker
+            self.finish_week()
+
+    def finish_week(self) -> None:
+        """Every lab has decided: play the week and show the next player."""
         self._play_week()
-        if not session.over:
-            self.player = session.human_labs[0] if session.human_labs else 0
+        if not self.game.over:
+            people = self.people()
+            self.player = people[0] if people else 0
             self._show_player()
-            if len(session.human_labs) == 1:
+            if len(people) == 1:
                 self._tell_news()  # in hot seat, after the hand-over
 
     def _play_week(self) -> None:
@@ -261,13 +272,13 @@ class AgiRaceApp(Saving, Rescuing):
                 f"{session.lab_name(self.player)}: f to fast-forward too, n to play one week", timeout=6
             )
             return
-        if len(session.human_labs) > 1 and not set(session.human_labs) <= self.ff_votes:
+        if len(self.people()) > 1 and not set(self.people()) <= self.ff_votes:
             self.notify("Fast-forward needs every player's f; this week ends as with n.", timeout=4)
             self.action_end_week()
             return
         urgent = [
             (lab, a)
-            for lab in session.human_labs
+            for lab in self.people()
             for a in intel.alerts(session, lab)
             if a.severity == "error"
         ]
@@ -286,7 +297,7 @@ class AgiRaceApp(Saving, Rescuing):
     @work(thread=True, exclusive=True, group="turns")
     def _fast_forward(self) -> None:
         session = self.game
-        humans = session.human_labs or [self.player]
+        humans = self.people() or [self.player]
         played, reason = 0, ""
         try:
             while not reason:
@@ -300,11 +311,12 @@ class AgiRaceApp(Saving, Rescuing):
                     seen = {lab: {a.key for a in intel.alerts(session, lab)} for lab in humans}
                     before = len(session.news)
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
+                    gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
                     session.end_week()
                     played += 1
                     if self._autosave_due(session):  # this worker is off the UI thread already
                         self._write_save(session, session.snapshot(), autosave=True, then_quit=False)
-                    reason = self._stop_reason(session.news[before:], seen, humans) or ""
+                    reason = gone or self._stop_reason(session.news[before:], seen, humans) or ""
         finally:
             self.fast_forwarding = False
             self.post_message(FastForwardDone(played, reason))
@@ -337,19 +349,22 @@ class AgiRaceApp(Saving, Rescuing):
         if session.over:
             self.show_game_over()
             return
-        self.player = session.human_labs[0] if session.human_labs else 0
+        self.player = self.people()[0] if self.people() else 0
         self._show_player()
         self.notify(f"Fast-forward: {plural(message.weeks, 'week')}. {message.reason}", timeout=6)
 
     def show_game_over(self) -> None:
         session = self.game
-        if not session.humans:
+        if self.agent is not None:
+            self.agent.finish(session)  # the agent hears the result; its process ends
+        people = self.people()
+        if not people:
             return
-        lab = session.human_labs[0]
+        lab = people[0]
         scores, scn = session.scores(), session.scenario
         results = [
             FameEntry(lab=h, score=scores[h], result=session.result(), week=session.week)
-            for h in session.humans
+            for h in (session.params.lab_ids[i] for i in people)
         ]
         if session.ended_here:
             board = record_score(scn.origin, scn.meta.difficulty, results)

@@ -67,6 +67,11 @@ HANDOVER: list[BindingType] = [  # a modal: the app's keys do not reach it, so q
     Binding("q,ctrl+q", "app.request_quit", "Quit", id="handover-quit"),
 ]
 
+AGENT_WAIT: list[BindingType] = [  # the agent's turn: a modal, so the week waits for it
+    Binding("ctrl+s", "app.save", "Save", id="agent-wait-save"),
+    Binding("q,ctrl+q", "app.request_quit", "Quit", id="agent-wait-quit"),
+]
+
 QUIT: list[BindingType] = [
     Binding("s", "save_quit", "Save and quit", id="quit-save"),
     Binding("y", "quit", "Quit", id="quit-yes"),
@@ -86,7 +91,7 @@ TITLE: list[BindingType] = [
 
 ALL: list[Binding] = [
     b
-    for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + QUIT + GAME_OVER + TITLE
+    for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + AGENT_WAIT + QUIT + GAME_OVER + TITLE
     if isinstance(b, Binding)
 ]
 

@@ -55,3 +55,15 @@ class SaveDone(Message):
         self.error = error
         self.autosave = autosave
         self.then_quit = then_quit
+
+
+class AgentDone(Message):
+    """The agent process answered for its lab's week (`result`: the game with its
+    decisions), or is gone (`gone` says why); `note` is for the news."""
+
+    def __init__(self, session: Any, result: Any, note: str | None, gone: str | None) -> None:
+        super().__init__()
+        self.session = session  # the game it was asked about (the app may be on another by now)
+        self.result = result
+        self.note = note
+        self.gone = gone
