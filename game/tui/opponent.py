@@ -35,7 +35,7 @@ class AgentWaitScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.text, markup=False)
-            yield Static("ctrl+s saves, q quits (the week's decisions are not in a save)", markup=False)
+            yield Static("ctrl+s saves the weeks played · q quits", markup=False)
 
 
 class Opposing(App):
