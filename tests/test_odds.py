@@ -65,9 +65,9 @@ def test_waves_stop_when_asked(late):
 
 def test_compaction_keeps_each_future_in_its_place(late):
     world, ctl = late
-    whole = forecast.run(world, ctl, 60, seed=3)
+    whole = forecast.run(world, ctl, 30, seed=3)
     parts = forecast.Forecast.combine(
-        [forecast.run(world, ctl, 25, seed=3), forecast.run(world, ctl, 35, seed=3, first=25)]
+        [forecast.run(world, ctl, 12, seed=3), forecast.run(world, ctl, 18, seed=3, first=12)]
     )
     assert whole.agi_weeks.size > 0 and same(whole, parts)
     alone = forecast.run(world, ctl, 1, seed=3, first=17)
