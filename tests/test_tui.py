@@ -313,7 +313,8 @@ def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:
     if script is not None:
         path = tmp_path / "agent.py"
         path.write_text(script)
-    agent = AgentProcess(f"{sys.executable} {path}", "openai", stderr=tmp_path / "agent.log")
+    log = tmp_path / "new-home" / "agent-openai.log"  # a first game: its data folder is not made yet
+    agent = AgentProcess(f"{sys.executable} {path}", "openai", stderr=log)
     return AgiRaceApp(session=Session.new(humans=("xai", "openai")), agent=agent)
 
 

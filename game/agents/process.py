@@ -63,7 +63,11 @@ class AgentProcess:
         err: IO[bytes] | int = subprocess.DEVNULL
         try:
             if self.stderr is not None:
-                err = self.stderr.open("ab")
+                try:
+                    self.stderr.parent.mkdir(parents=True, exist_ok=True)  # a new home has none yet
+                    err = self.stderr.open("ab")
+                except OSError:
+                    err = subprocess.DEVNULL  # no log, but the agent still plays
             self.proc = subprocess.Popen(
                 self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
             )

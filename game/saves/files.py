@@ -193,6 +193,8 @@ def write_new(path: Path, data: bytes, tries: int = 1000) -> Path:
                 continue
             _sync_folder(path.parent)
             return target
+    except SaveError:
+        raise  # says where and what already
     except (OSError, ValueError) as err:
         raise SaveError(f"{path}: cannot write: {getattr(err, 'strerror', None) or err}") from None
     finally:
