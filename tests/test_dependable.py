@@ -193,3 +193,24 @@ def test_two_games_saved_in_the_same_second_keep_their_own_files(monkeypatch):
     assert paths[0] != paths[1] and all(p.exists() for p in paths)
     ids = [Session.load(p).scenario.meta.game_id for p in paths]
     assert ids == [g.scenario.meta.game_id for g in games]
+
+
+def test_a_version_6_save_with_a_counter_past_the_bound_loads_and_plays(tmp_path):
+    """Item 3 for the saves it already broke: a version-6 file holding a standing counter
+    of 349.65x the list price (what the old game stored) migrates to the bound the engine
+    keeps now, loads, plays a week and saves again."""
+    import tomllib
+
+    import tomli_w
+
+    s = Session.new("sandbox")
+    doc = s.document()
+    doc["version"] = 6
+    doc["labs"]["xai"].setdefault("partners", {}).setdefault("oracle", {})["last_counter"] = 349.65
+    old = tmp_path / "old.toml"
+    old.write_text(tomli_w.dumps(doc))
+    again = Session.load(old)
+    oracle = again.params.partner_ids.index("oracle")
+    assert float(again.world.last_counter[0, XAI, oracle]) == limits.MAX_COUNTER_RATIO
+    again.end_week()
+    assert tomllib.loads(again.save(tmp_path / "new.toml").read_text())["version"] == 7

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from game.engine.limits import MAX_COUNTER_RATIO
 from game.saves.files import SaveError
 from game.saves.records import VERSION
 
@@ -126,12 +127,29 @@ def _v5_to_v6(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 6}
 
 
+def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 7 bounds a partner's standing counter (`last_counter`, a multiple of its
+    list price) at MAX_COUNTER_RATIO, as the engine now keeps it. A version-6 game could
+    store a counter to an offer at the highest price (~350x), which made every later save
+    of it unloadable; such a counter is brought down to the bound, which changes no answer
+    (a counter only ever lowers an ask a few times the list price)."""
+    labs = doc.get("labs")
+    for lab in labs.values() if isinstance(labs, dict) else ():
+        partners = lab.get("partners") if isinstance(lab, dict) else None
+        for terms in partners.values() if isinstance(partners, dict) else ():
+            counter = terms.get("last_counter") if isinstance(terms, dict) else None
+            if isinstance(counter, int | float) and not isinstance(counter, bool) and counter > MAX_COUNTER_RATIO:
+                terms["last_counter"] = MAX_COUNTER_RATIO
+    return {**doc, "version": 7}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }
 
 

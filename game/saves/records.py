@@ -51,7 +51,7 @@ from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOT
 from game.engine.training import MAX_RUN_FLOP
 
 FORMAT = "agi-race"
-VERSION = 6
+VERSION = 7
 # The bounds of the file's numbers are the engine's (game/engine/limits.py): the game
 # saves whatever it accepts, and loads only what it can play and save again.
 USD = MAX_USD

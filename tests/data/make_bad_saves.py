@@ -46,7 +46,7 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     "binary.toml": (bytes(range(256)) * 4, "not UTF-8"),
     "no-format.toml": (edit('format = "agi-race"\n', ""), "format: must be 'agi-race'"),
     "wrong-format.toml": (edit('format = "agi-race"', 'format = "civ6"'), "format: must be 'agi-race'"),
-    "future-version.toml": (edit("version = 3", "version = 7"), "newer than this game reads"),
+    "future-version.toml": (edit("version = 3", "version = 99"), "newer than this game reads"),
     "version-text.toml": (edit("version = 3", 'version = "3"'), "version: must be a whole number"),
     "cash-text.toml": (edit("cash = 3.0e9", 'cash = "three billion"'), "[labs.xai] cash: must be a number"),
     "cash-huge.toml": (edit("cash = 3.0e9", "cash = 1e300"), "[labs.xai] cash: must be between"),
