@@ -87,8 +87,12 @@ class Saving(App):
             else ""
         )
         self.notify(f"Saved to {message.path}{note}", markup=False)
-        if message.then_quit:
-            self.exit()
+        if message.then_quit and message.path is not None:
+            self.quit_after_save(message.path)
+
+    def quit_after_save(self, path: Path) -> None:
+        """Save and quit: the save is written; quit (a browser game first delivers it)."""
+        self.exit()
 
 
 class Rescuing(App):

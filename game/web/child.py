@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events, on
+
 from game.tui import app as tui_app
 from game.tui.app import AgiRaceApp
 from game.tui.messages import SaveDone
+
+QUIT_DELIVERY = "save-and-quit"  # the download a save-and-quit waits for
+QUIT_WAIT_S = 15.0  # seconds: the longest the page waits for it before the game ends anyway
 
 # binding id -> keys, for the bindings whose only key a browser keeps for itself
 WEB_KEYS = {
@@ -36,9 +41,21 @@ class WebApp(AgiRaceApp):
 
     def on_save_done(self, message: SaveDone) -> None:
         # Textual also runs AgiRaceApp.on_save_done (handlers run along the class's MRO)
-        if message.error or message.autosave or message.path is None:
-            return
+        if message.error or message.autosave or message.path is None or message.then_quit:
+            return  # save and quit delivers in quit_after_save
         self.deliver_binary(message.path, mime_type="application/toml")
+
+    def quit_after_save(self, path: Path) -> None:
+        """Save and quit in a browser: the process ends once the download has been taken
+        (or failed), not before, which would cut it off; at most QUIT_WAIT_S later."""
+        self.deliver_binary(path, mime_type="application/toml", name=QUIT_DELIVERY)
+        self.set_timer(QUIT_WAIT_S, self.exit)
+
+    @on(events.DeliveryComplete)
+    @on(events.DeliveryFailed)
+    def _delivered(self, event: events.DeliveryComplete | events.DeliveryFailed) -> None:
+        if event.name == QUIT_DELIVERY:
+            self.exit()
 
 
 def main() -> int:
