@@ -9,9 +9,10 @@ wrote or edited is lost, and nothing in it can stop the game.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,32 @@ def record_score(
     best first. A damaged file is kept aside first; a folder that cannot be written
     leaves the board unsaved (the game goes on)."""
     path = Path(path) if path is not None else hall_of_fame_path()
+    with _locked(path):  # games ending at once (a server's visitors) each add their scores
+        return _record(path, origin, difficulty, results, keep)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path`'s lock file (beside it) while the board is read,
+    changed and written; where no lock can be had (no fcntl, a read-only folder), go on
+    unlocked: the board is written atomically either way."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held for the block
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+
+
+def _record(path: Path, origin: str, difficulty: str, results: Sequence[FameEntry], keep: int) -> Board:
     boards, problem = read_hall_of_fame(path)
     set_aside, note = (_set_aside(path), "") if problem else (None, "")
     key = f"{origin}:{difficulty}"
