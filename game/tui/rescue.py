@@ -19,6 +19,7 @@ message, and the next one is tried.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -224,11 +225,14 @@ def rebook(session: Session, entries: object) -> tuple[int, list[str]]:
 # -------------------------------------------------------------------- next start
 def pending() -> Path | None:
     """The newest rescue save the player has not answered yet, if any."""
+    dated = []
     try:
-        saves = [p for p in rescue_folder().glob("*.toml") if p.is_file()]
+        for p in rescue_folder().glob("*.toml"):
+            with contextlib.suppress(OSError):  # another game may have just taken it
+                dated.append((p.stat().st_mtime_ns, p.name, p))
     except OSError:
         return None
-    return max(saves, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
+    return max(dated)[2] if dated else None
 
 
 def booked(path: Path) -> int:
@@ -247,8 +251,9 @@ def settle(path: Path) -> Path:
     try:
         os.replace(path, target)
     except OSError:
-        target = path
-    book_path(path).unlink(missing_ok=True)
+        return path  # it stays, with its book, and is offered again next time
+    with contextlib.suppress(OSError):
+        book_path(path).unlink(missing_ok=True)
     return target
 
 
