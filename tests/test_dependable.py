@@ -232,7 +232,8 @@ def test_games_ending_at_once_keep_every_score_in_a_shared_hall_of_fame(tmp_path
     from game.saves.hall_of_fame import read_hall_of_fame
 
     path = tmp_path / "hall-of-fame.toml"
-    procs = [multiprocessing.Process(target=_add_scores, args=(str(path), 100 * i)) for i in range(3)]
+    spawn = multiprocessing.get_context("spawn")  # no fork of a threaded test process
+    procs = [spawn.Process(target=_add_scores, args=(str(path), 100 * i)) for i in range(3)]
     for p in procs:
         p.start()
     for p in procs:
