@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual import events
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from game.play.session import Session
 from game.saves import user_dir
@@ -47,7 +48,10 @@ async def settle(app: AgiRaceApp, pilot) -> None:
     """Wait until the app is idle and its workers (fast-forward, saves, odds) are done."""
     await pilot.pause()
     if app.workers:
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # the app cancelled it (the odds' futures when their screen closes): settled too
         await pilot.pause()
 
 
