@@ -216,24 +216,17 @@ def test_a_version_6_save_with_a_counter_past_the_bound_loads_and_plays(tmp_path
     assert tomllib.loads(again.save(tmp_path / "new.toml").read_text())["version"] == 7
 
 
-def _add_scores(path: str, first: int) -> None:
-    from game.saves.hall_of_fame import FameEntry, record_score
-
-    for k in range(8):
-        entry = FameEntry(lab="xai", score=float(first + k), result="won", week=100)
-        record_score("sandbox", "easy", [entry], path=Path(path), keep=1000)
-
-
 def test_games_ending_at_once_keep_every_score_in_a_shared_hall_of_fame(tmp_path):
     """A server's visitors share one hall of fame: three processes adding scores at the
     same time lose none (the board is read, changed and written under a lock)."""
     import multiprocessing
 
     from game.saves.hall_of_fame import read_hall_of_fame
+    from tests.fame_writer import add_scores
 
     path = tmp_path / "hall-of-fame.toml"
     spawn = multiprocessing.get_context("spawn")  # no fork of a threaded test process
-    procs = [spawn.Process(target=_add_scores, args=(str(path), 100 * i)) for i in range(3)]
+    procs = [spawn.Process(target=add_scores, args=(str(path), 100 * i)) for i in range(3)]
     for p in procs:
         p.start()
     for p in procs:
