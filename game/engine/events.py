@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import compute, economy, ops, rng
+from game.engine import compute, economy, limits, ops, rng
 from game.engine.params import Params
 from game.engine.state import RUN_PRETRAIN
 
@@ -178,7 +178,8 @@ def _apply_lab(
     elif what == "users":
         s.users = _scatter(s.users, rows, np.where(fire, s.users[rows] * value, s.users[rows]))
     elif what == "software":
-        s.software = _scatter(s.software, rows, np.where(fire, s.software[rows] + value, s.software[rows]))
+        moved = ops.clip(s.software[rows] + value, -limits.MAX_SOFTWARE, limits.MAX_SOFTWARE)
+        s.software = _scatter(s.software, rows, np.where(fire, moved, s.software[rows]))
     elif what == "staff":  # researchers join or leave (to and from the pool)
         staff, ramped = s.staff[rows], s.staff_ramped[rows]
         s.staff = _scatter(s.staff, rows, np.where(fire, staff * value, staff))

@@ -44,6 +44,11 @@ MAX_STAFF_USD_WEEK: Final = 1e11  # USD a week: the largest people budget
 MAX_USD: Final = 1e18
 MAX_STAFF: Final = 1e8  # researchers a lab may employ
 
+# ------------------------------------------------------------------- research
+# log10 multiplier: a lab's software efficiency (and a run's) lies within +-MAX_SOFTWARE;
+# the week's research and events never take it past (a file at the bound plays and saves).
+MAX_SOFTWARE: Final = 100.0
+
 # ------------------------------------------------------------------- power
 MAX_BUILD_MW: Final = 10_000.0  # MW of halls a lab may start at a site in one week
 MAX_TURBINE_MW: Final = 100_000.0  # MW of gas turbines a lab may order at a site in one week

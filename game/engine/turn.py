@@ -223,7 +223,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     # 6. research: hiring, then the week's progress
     _, _, hiring = research.hire(p, s, alive & ~s.bankrupt)
     ledger.pay("hiring", hiring)
-    s.software = s.software + research.growth_per_week(p, s, use[..., RESEARCH])
+    grown = s.software + research.growth_per_week(p, s, use[..., RESEARCH])
+    s.software = np.minimum(grown, limits.MAX_SOFTWARE)  # a file at the bound plays and saves
 
     # 7. users, revenue, costs
     served = economy.market(p, s, use[..., INFER])

@@ -39,6 +39,7 @@ from game.engine.limits import (
     MAX_OFFER_GPUS,
     MAX_PRICE_USD_HOUR,
     MAX_SITE_MW,
+    MAX_SOFTWARE,
     MAX_STAFF,
     MAX_STAFF_USD_WEEK,
     MAX_TERM_WEEKS,
@@ -210,7 +211,7 @@ class Run:
     name: str = text(default="")
     flop: float = num(1, MAX_RUN_FLOP, "FLOP", world="run_flop")
     done_flop: float = num(0, MAX_RUN_FLOP, "FLOP", default=0.0, world="run_done")
-    software: float = num(-100, 100, "log10 multiplier", world="run_software")
+    software: float = num(-MAX_SOFTWARE, MAX_SOFTWARE, "log10 multiplier", world="run_software")
     post_weeks_left: int = _weeks()  # only for a finished run
 
     def __attrs_post_init__(self) -> None:
@@ -233,7 +234,7 @@ class LabState:
     valuation: float = money(0, None, world="valuation")
     founder_share: float = num(0, 1, "fraction", world="founder_share")
     users: float = num(0, 1e12, "weekly users", world="users")
-    software: float = num(-100, 100, "log10 multiplier", world="software")
+    software: float = num(-MAX_SOFTWARE, MAX_SOFTWARE, "log10 multiplier", world="software")
     best_model: float = num(0, 200, "log10 FLOP", world="best_model")
     staff_usd_week: float = money(-1, USD, "USD per week", default=-1.0, world="staff_usd_week", absent=-1.0)
     # -1: the researchers its people budget buys at the start, all at full productivity
