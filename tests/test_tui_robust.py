@@ -172,29 +172,39 @@ def small_forecasts(monkeypatch):
 
 @pytest.mark.long
 async def test_random_keys_and_pastes_never_crash(small_forecasts):
-    """A seeded run of 60 random keys, typed text and pastes over the game's screens;
+    """A seeded run of 40 random keys, typed text and pastes over the game's screens;
     any exception in the app fails it (run_test raises it). benchmarks/monkey.py runs
     the same at length, at both sizes."""
     rng = random.Random(RANDOM_SEED)
     app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
     async with app.run_test(size=(80, 24)) as pilot:
-        await monkey.random_keys(app, pilot, rng, 60)
+        await monkey.random_keys(app, pilot, rng, 40)
 
 
 @pytest.mark.long
-async def test_random_keys_after_a_hiring_week_on_the_handover_and_after_out_of_range_forms(small_forecasts):
-    """The scenes that found crashes (issue 20): the money screen after a week in which
-    the lab paid to hire; the hot-seat hand-over; every form filled with out-of-range
-    values, then a save and a load; each followed by random keys."""
+async def test_random_keys_on_the_money_screen_after_a_hiring_week(small_forecasts):
+    """The scenes that found crashes (issue 20), each followed by random keys: the money
+    screen after a week in which the lab paid to hire."""
     rng = random.Random(RANDOM_SEED)
     app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
     async with app.run_test(size=(80, 24)) as pilot:
         await monkey.hiring_week(app, pilot)
         await monkey.random_keys(app, pilot, rng, 10)
+
+
+@pytest.mark.long
+async def test_random_keys_on_the_hot_seat_handover(small_forecasts):
+    rng = random.Random(RANDOM_SEED)
     app = AgiRaceApp(session=Session.new(humans=("xai", "openai"), seed=RANDOM_SEED))
     async with app.run_test(size=(120, 40)) as pilot:
         await monkey.to_the_handover(app, pilot)
         await monkey.random_keys(app, pilot, rng, 10, monkey.HANDOVER_KEYS)
+
+
+@pytest.mark.long
+async def test_random_keys_after_out_of_range_forms_a_save_and_a_load(small_forecasts):
+    """Every form filled with out-of-range values, then a save and a load, then keys."""
+    rng = random.Random(RANDOM_SEED)
     app = AgiRaceApp(session=Session.new(seed=RANDOM_SEED))
     async with app.run_test(size=(80, 24)) as pilot:
         await monkey.out_of_range_forms(app, pilot, rng)
