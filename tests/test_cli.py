@@ -327,7 +327,7 @@ def test_tables_are_coloured_on_a_terminal_and_aligned_plain_text_when_piped(cap
 
 
 def test_progress_is_reported_within_a_chunk_and_across_processes(colossus, catalog):
-    from game.play.simulate import simulate
+    from game.batch.simulate import simulate
 
     heard = []
     simulate(colossus, catalog, runs=4, seed=1, weeks=6, chunk=4, progress=lambda d, t: heard.append((d, t)))
@@ -360,12 +360,12 @@ def test_a_forecast_reports_each_week_and_the_same_odds(colossus, params):
 # ------------------------------------------------------------ outputs checked before work
 @pytest.fixture
 def no_simulation(monkeypatch):
-    import game.play.simulate
+    import game.batch.simulate
 
     def refuse(*args, **kwargs):
         raise AssertionError("the simulation ran before its outputs were checked")
 
-    monkeypatch.setattr(game.play.simulate, "simulate", refuse)
+    monkeypatch.setattr(game.batch.simulate, "simulate", refuse)
 
 
 @pytest.mark.parametrize(
@@ -658,7 +658,7 @@ def test_version_is_the_installed_one(capsys):
 
 
 def test_simulate_difficulty_per_lab(capsys, colossus, catalog):
-    from game.play.simulate import controllers, simulate
+    from game.batch.simulate import controllers, simulate
     from game.saves import scenario_params
 
     base = ["simulate", *COLOSSUS, "--runs", "6", "--seed", "3", "--weeks", "80", "--json", "-"]
@@ -820,7 +820,7 @@ def test_random_command_lines_end_in_one_line_or_work_never_a_traceback(tmp_path
     traceback. A command line that would play games stops at the simulation (stubbed)."""
     from hypothesis import HealthCheck, given, settings
 
-    import game.play.simulate
+    import game.batch.simulate
 
     class Reached(Exception):
         pass
@@ -828,7 +828,7 @@ def test_random_command_lines_end_in_one_line_or_work_never_a_traceback(tmp_path
     def simulate(*args, **kwargs):
         raise Reached
 
-    monkeypatch.setattr(game.play.simulate, "simulate", simulate)
+    monkeypatch.setattr(game.batch.simulate, "simulate", simulate)
     monkeypatch.chdir(tmp_path)
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

@@ -12,7 +12,7 @@ import pytest
 from game.cli import main
 from game.engine import compute, policies, rng, turn
 from game.engine.state import array_fields
-from game.play.simulate import simulate
+from game.batch.simulate import simulate
 from game.saves import initial_world
 
 WEEKS = 90

@@ -6,7 +6,7 @@ import numpy as np
 
 from game.engine import policies
 from game.engine.turn import step
-from game.play.simulate import play
+from game.batch.simulate import play
 from game.saves import initial_world
 
 XAI, OPENAI = 0, 1

@@ -407,7 +407,7 @@ def test_scenarios_lists_shipped_files_and_user_saves(capsys, monkeypatch, tmp_p
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_shipped_scenario_has_a_story_and_plays(path, catalog):
-    from game.play.simulate import simulate
+    from game.batch.simulate import simulate
 
     scn = load_scenario(path, catalog)
     assert len(scn.meta.description) > 200 and scn.humans

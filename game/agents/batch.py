@@ -24,7 +24,7 @@ from game.catalog import Catalog, default_catalog
 from game.engine import policies, turn
 from game.engine.actions import Actions
 from game.engine.state import World, array_fields, take
-from game.play.simulate import controllers
+from game.batch.simulate import controllers
 from game.saves import initial_world, load_scenario, scenario_params
 
 DEFAULT_SCENARIO = "2024-07-colossus"

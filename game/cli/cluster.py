@@ -1,6 +1,6 @@
 """`--dask [ADDRESS]` for the commands that play many games (simulate, forecast,
 tournament): their shards go to a Dask cluster through the Executor seam
-(game/play/cluster.py). Without the dask extra the flag is a usage error with the
+(game/batch/cluster.py). Without the dask extra the flag is a usage error with the
 install hint, before any work starts."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def add_dask(parser: Any) -> None:
 
 def check_dask(args: argparse.Namespace) -> None:
     """A usage error now if --dask cannot work: the extra is missing or the address is not one."""
-    from game.play.cluster import INSTALL_HINT, have_dask
+    from game.batch.cluster import INSTALL_HINT, have_dask
 
     if args.dask is None:
         return
@@ -48,7 +48,7 @@ def executor_for(args: argparse.Namespace) -> Iterator[tuple[cf.Executor | None,
     if args.dask is None:
         yield None, args.workers
         return
-    from game.play.cluster import dask_executor
+    from game.batch.cluster import dask_executor
 
     started = False
     try:

@@ -65,7 +65,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
-    from game.play.simulate import simulate
+    from game.batch.simulate import simulate
     from game.saves import load_scenario, save_doc, write_save
 
     if args.save_to is not None and args.runs != 1:
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         raise UsageError("--save-to: a save has one difficulty for every AI lab; give --difficulty LEVEL")
     shard_out = None
     if args.shard_out:
-        from game.play.shards import folder_ready
+        from game.batch.shards import folder_ready
 
         shard_out = folder_ready(args.shard_out)
     with (
@@ -153,7 +153,7 @@ def run_summarise(args: argparse.Namespace, catalog: Catalog) -> int:
     """Merge the shards one at a time: the summary simulate prints for the same games."""
     from pathlib import Path
 
-    from game.play.shards import summarise_dir
+    from game.batch.shards import summarise_dir
 
     json_to = checked_output(args.json, "--json") if args.json and args.json != "-" else None
     manifest, summary = summarise_dir(Path(args.folder))

@@ -61,7 +61,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
-    from game.play import balance, tournament
+    from game.batch import balance, tournament
     from game.saves import load_scenario, scenario_params
 
     groups = [g.strip() for g in args.cells.split(",") if g.strip()]

@@ -12,7 +12,7 @@ random draw, and the difference in a lab's win chance is measured future by futu
 (common random numbers): its interval is far tighter than two independent forecasts'.
 
 Pure: no I/O, no threads. A caller that wants both cores passes `play`, a function that
-plays a range of futures elsewhere (game/play/simulate.py's executor, say).
+plays a range of futures elsewhere (game/batch/simulate.py's executor, say).
 """
 
 from __future__ import annotations

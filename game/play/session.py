@@ -386,7 +386,7 @@ class Session:
         labs by the style that matches their recent play, or `styles`), on `workers`
         processes or on `executor` (a concurrent.futures.Executor; the same forecast
         whatever their number: the workers rebuild this game from its save document)."""
-        from game.play.simulate import FutureSpec, forecast_futures
+        from game.batch.simulate import FutureSpec, forecast_futures
 
         chosen = self.guessed_styles() | dict(styles or {})
         level = self.scenario.meta.difficulty

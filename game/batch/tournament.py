@@ -33,9 +33,9 @@ from game.engine import compute, economy, policies, turn
 from game.engine.params import WEEKS_PER_YEAR, Params
 from game.engine.state import World
 from game.paths import assets_dir
-from game.play import balance
-from game.play.shards import ScenarioRef
-from game.play.strategies import STRATEGIES
+from game.batch import balance
+from game.batch.shards import ScenarioRef
+from game.batch.strategies import STRATEGIES
 from game.saves import Scenario, initial_world, scenario_params
 
 LEVELS = ("easy", "normal", "hard")
@@ -320,7 +320,7 @@ def run(
     weeks) and summarise them, on one process, on `workers` processes or on `executor`
     (any concurrent.futures.Executor): the same results. `progress` is called with
     (games played, games in all) as chunks finish."""
-    from game.play.simulate import run_jobs
+    from game.batch.simulate import run_jobs
 
     params = scenario_params(scn, catalog, humans=())
     cells = cells if cells is not None else plan(catalog, params.lab_ids)

@@ -19,8 +19,8 @@ from game.catalog import Catalog
 from game.engine import compute, deals, economy, forecast, policies, turn
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World
-from game.play.executor import Report, run_jobs
-from game.play.shards import ScenarioRef, write_manifest, write_shard
+from game.batch.executor import Report, run_jobs
+from game.batch.shards import ScenarioRef, write_manifest, write_shard
 from game.saves import Scenario, initial_world, scenario_params
 
 DEFAULT_CHUNK = 10_000
@@ -303,7 +303,7 @@ def simulate(
     if progress is not None:
         progress(runs, runs)
     if shard_out is not None:
-        from game.play.shards import summarise_dir
+        from game.batch.shards import summarise_dir
 
         _, summary = summarise_dir(shard_out)
         return SimResult(params, [], summary, last, ctl)
