@@ -23,10 +23,10 @@ import tracemalloc
 
 import numpy as np
 
+from game.batch.simulate import forecast_futures
 from game.catalog import default_catalog
 from game.engine import policies, turn
 from game.engine.state import array_fields
-from game.batch.simulate import forecast_futures
 from game.saves import initial_world, load_scenario, scenario_params
 
 

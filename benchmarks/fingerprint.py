@@ -43,7 +43,9 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(f"{args.games} games x {args.weeks} weeks, seed {args.seed}: {fingerprint(args.games, args.weeks, args.seed)}")
+    print(
+        f"{args.games} games x {args.weeks} weeks, seed {args.seed}: {fingerprint(args.games, args.weeks, args.seed)}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ import sys
 import numpy as np
 import pytest
 
+from game.batch import shards, tournament
+from game.batch.simulate import summarise
 from game.cli import main
 from game.engine import deals
 from game.engine.state import END_REASONS
-from game.batch import shards, tournament
-from game.batch.simulate import summarise
 from game.saves import scenario_params
 
 SIM = ["simulate", "--scenario", "2024-07-colossus", "--runs", "15", "--weeks", "8", "--seed", "4"]

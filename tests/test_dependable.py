@@ -171,7 +171,12 @@ def test_an_offer_beyond_the_saves_limits_is_refused_and_every_save_loads(tmp_pa
     past the longest term is refused, naming the field; what is heard saves and loads."""
     s = Session.new("sandbox")
     base = {"partner": "oracle", "gpu": "H100", "count": 1_000, "start": s.week, "weeks": 52, "price": 2.5}
-    for bad in ({"contract": 99}, {"start": s.week + limits.MAX_TERM_WEEKS + 1}, {"price": 1e4}, {"count": 1.5}):
+    for bad in (
+        {"contract": 99},
+        {"start": s.week + limits.MAX_TERM_WEEKS + 1},
+        {"price": 1e4},
+        {"count": 1.5},
+    ):
         with pytest.raises(Refused, match=next(iter(bad))):
             s.offer(XAI, base | bad)
     s.offer(XAI, base | {"count": limits.MAX_OFFER_GPUS, "price": limits.MAX_PRICE_USD_HOUR})

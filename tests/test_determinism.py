@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from game.batch.simulate import simulate
 from game.cli import main
 from game.engine import compute, policies, rng, turn
 from game.engine.state import array_fields
-from game.batch.simulate import simulate
 from game.saves import initial_world
 
 WEEKS = 90

@@ -107,7 +107,9 @@ def test_futures_to_the_end_add_up_to_agi_points_and_no_winner():
     to 100%: the rest were won on points at the last week, now counted and shown."""
     session = Session.new(seed=3, humans=())  # the AI plays every lab: nobody idles into bankruptcy
     w = session.world
-    session.world = attrs.evolve(w, params=attrs.evolve(w.params, agi_capability=w.params.agi_capability + 2.0))
+    session.world = attrs.evolve(
+        w, params=attrs.evolve(w.params, agi_capability=w.params.agi_capability + 2.0)
+    )
     while session.week < session.params.last_week - 40 and not session.over:
         session.end_week()
     assert not session.over

@@ -27,7 +27,9 @@ def _catalog(finance=None, site=None):
         cat = attrs.evolve(cat, rules=attrs.evolve(rules, finance=attrs.evolve(rules.finance, **finance)))
     if site:
         sid, changes = site
-        cat = attrs.evolve(cat, sites=tuple(attrs.evolve(s, **changes) if s.id == sid else s for s in cat.sites))
+        cat = attrs.evolve(
+            cat, sites=tuple(attrs.evolve(s, **changes) if s.id == sid else s for s in cat.sites)
+        )
     return cat
 
 
@@ -56,4 +58,6 @@ def test_the_turbine_room_the_sites_screen_shows_is_what_the_check_and_the_engin
     s.end_week()
     after = float(s.world.turbine_pending[0, XAI, m] + s.world.turbine_mw[0, XAI, m])
     assert after - before == pytest.approx(room)
-    assert next(r for r in market.site_rows(s, XAI) if r.id == "memphis").turbine_room_mw == pytest.approx(0.0)
+    assert next(r for r in market.site_rows(s, XAI) if r.id == "memphis").turbine_room_mw == pytest.approx(
+        0.0
+    )

@@ -59,7 +59,9 @@ def test_the_order_book_shows_costs_and_cancels_and_orders_show_their_dates():
     s.decide(XAI, dec.BuyGpus("H100", "dell", 10_000))
     s.decide(XAI, dec.BuildHalls("memphis", 20))
     lines = views.book_view(s, XAI)
-    assert lines[0].cost == pytest.approx(10_000 * market.order_quote(s, XAI, "H100", "dell", 1)["unit"], rel=1e-9)
+    assert lines[0].cost == pytest.approx(
+        10_000 * market.order_quote(s, XAI, "H100", "dell", 1)["unit"], rel=1e-9
+    )
     assert lines[1].cost > 0  # the first week of construction is paid this week
     assert views.lab_view(s, XAI).pending == pytest.approx(sum(line.cost for line in lines))
     s.cancel(XAI, 0)
@@ -94,7 +96,9 @@ async def test_fast_forward_never_runs_past_idle_training_and_runs_show_at_80x24
 def test_halls_without_power_are_an_alert_with_their_megawatts():
     s = Session.new()  # July 2024: Memphis has 100 MW of halls and 70 MW of power
     site = next(v for v in views.site_views(s, XAI) if v.id == "memphis")
-    assert site.unpowered_halls_mw == pytest.approx(site.hall_mw - site.power_mw) and site.unpowered_halls_mw > 0
+    assert (
+        site.unpowered_halls_mw == pytest.approx(site.hall_mw - site.power_mw) and site.unpowered_halls_mw > 0
+    )
     keys = {a.key: a.text for a in intel.alerts(s, XAI)}
     assert f"{site.unpowered_halls_mw:,.0f} MW of halls have no power" in keys["unpowered:memphis"]
     assert "GPUs wait for" in keys["warehouse"]
@@ -123,8 +127,10 @@ async def test_80x24_title_buttons_split_fields_keys_and_race_table_fit():
             assert visible(pilot, button)
         await pilot.press("enter")
         assert isinstance(app.screen, HQScreen)
-        keys = text(pilot, "more-keys") + " " + " ".join(
-            b.binding.description for b in app.screen.active_bindings.values() if b.binding.show
+        keys = (
+            text(pilot, "more-keys")
+            + " "
+            + " ".join(b.binding.description for b in app.screen.active_bindings.values() if b.binding.show)
         )
         for needed in ("Money", "Race", "Odds", "Help", "Quit", "Orders"):
             assert needed in keys
@@ -186,7 +192,9 @@ async def test_hot_seat_is_fair():
     async with app.run_test(size=(120, 40)) as pilot:
         actions = {b.binding.action for b in app.screen.active_bindings.values()}
         assert not any("player" in a for a in actions)  # no key hands one player the other's lab
-        s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 10, "price": 0.5})
+        s.offer(
+            XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 10, "price": 0.5}
+        )
         reply = s.news[-1]
         assert reply.seen_by(XAI) and not reply.seen_by(OPENAI)  # xAI's answer is xAI's alone
         with pytest.raises(Refused, match="not yours"):
@@ -274,7 +282,9 @@ async def test_a_contract_is_extended_from_the_deals_screen():
         assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26
         # A playtester read 'Deal. 0 A100 from ... for 26 weeks ...: $0.00B in all' on his H100 contract.
         said = [n.text for n in app.session.news if n.private][-1]
-        assert said.startswith("Oracle: Deal. Contract 0: 26 more weeks, at $") and "for what is added" in said
+        assert (
+            said.startswith("Oracle: Deal. Contract 0: 26 more weeks, at $") and "for what is added" in said
+        )
 
 
 def test_the_order_books_dry_run_tells_nothing_of_the_weeks_draws(colossus, catalog):
@@ -432,7 +442,9 @@ async def test_fast_forward_stops_and_will_not_start_while_the_runway_is_running
     s.decide(XAI, dec.StartRun(3e24))
     s.end_week()
     w = s.world
-    s.world = attrs.evolve(w, cash=np.where(np.arange(w.cash.shape[1]) == XAI, 1e8, w.cash), debt=w.debt + 1e12)
+    s.world = attrs.evolve(
+        w, cash=np.where(np.arange(w.cash.shape[1]) == XAI, 1e8, w.cash), debt=w.debt + 1e12
+    )
     assert any(a.key == "runway" for a in intel.alerts(s, XAI))
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -467,7 +479,10 @@ async def test_the_deals_form_starts_at_the_list_price_and_an_amendment_at_the_c
         await pilot.press("d")
         await pilot.pause()
         price, discount = market.list_price(app.session, "oracle", "H100", 52)
-        assert app.screen.query_one("#price").value == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        assert (
+            app.screen.query_one("#price").value
+            == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        )
         first = views.contracts_view(app.session, OPENAI)[0]
         assert app.screen.query_one("#more-price").value == f"{first.price:.2f}"
 
@@ -500,7 +515,9 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
     was countered: the alert says when and what; asking as filled in is accepted."""
     s = Session.new("2024-07-colossus", humans=("openai",))
     p = s.params
-    due = int(s.world.last_invest_week[0, OPENAI]) + int(p.partner_invest_every[p.partner_ids.index("microsoft")])
+    due = int(s.world.last_invest_week[0, OPENAI]) + int(
+        p.partner_invest_every[p.partner_ids.index("microsoft")]
+    )
     assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
     s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
     terms = views.investment_terms(s, OPENAI)
@@ -511,7 +528,10 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
     assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
     s.world = heard
     said = {a.key: a.text for a in intel.alerts(s, OPENAI)}
-    assert said["investment"] == f"Microsoft would invest up to {words.money(terms.usd)} for {words.share_up(terms.share):.1f}% of your revenue (d)"
+    assert (
+        said["investment"]
+        == f"Microsoft would invest up to {words.money(terms.usd)} for {words.share_up(terms.share):.1f}% of your revenue (d)"
+    )
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("d")
@@ -529,7 +549,9 @@ async def test_microsofts_counter_says_the_share_the_form_fills_in():
     was signed at 5.3%: the counter, the form and the deal say one share."""
     s = Session.new("2024-07-colossus", humans=("openai",))
     p = s.params
-    due = int(s.world.last_invest_week[0, OPENAI]) + int(p.partner_invest_every[p.partner_ids.index("microsoft")])
+    due = int(s.world.last_invest_week[0, OPENAI]) + int(
+        p.partner_invest_every[p.partner_ids.index("microsoft")]
+    )
     s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(120, 50)) as pilot:
@@ -552,12 +574,17 @@ def test_a_players_deals_are_news_and_a_loaded_game_keeps_its_talks(tmp_path):
     stay the lab's own; a loaded game has both, in order."""
     s = Session.new("2024-07-colossus", humans=("openai",))
     p = s.params
-    due = int(s.world.last_invest_week[0, OPENAI]) + int(p.partner_invest_every[p.partner_ids.index("microsoft")])
+    due = int(s.world.last_invest_week[0, OPENAI]) + int(
+        p.partner_invest_every[p.partner_ids.index("microsoft")]
+    )
     while s.week < due:
         s.end_week()
     s.offer(OPENAI, {"partner": "microsoft", "invest": 5e9, "share": 0.01})  # countered
     s.offer(OPENAI, {"partner": "microsoft", "invest": 5e9, "share": 0.3})  # accepted
-    s.offer(OPENAI, {"partner": "oracle", "gpu": "H100", "count": 10_000, "start": s.week, "weeks": 52, "price": 4.0})
+    s.offer(
+        OPENAI,
+        {"partner": "oracle", "gpu": "H100", "count": 10_000, "start": s.week, "weeks": 52, "price": 4.0},
+    )
     s.end_week()
     mine = [n.text for n in s.news if n.week == due and n.private]
     public = [n.text for n in s.news if n.week == due and not n.private]
@@ -640,11 +667,15 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
     s.end_week()
     w = s.world
     payroll = float(w.staff[0, OPENAI]) * views.people_view(s, OPENAI).wage
-    s.world = attrs.evolve(w, staff_usd_week=np.where(np.arange(w.cash.shape[1]) == OPENAI, payroll / 2, w.staff_usd_week))
+    s.world = attrs.evolve(
+        w, staff_usd_week=np.where(np.arange(w.cash.shape[1]) == OPENAI, payroll / 2, w.staff_usd_week)
+    )
     assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s, OPENAI))
     s.decide(OPENAI, dec.SetStaff(0.0))
     said = [a.text for a in intel.alerts(s, OPENAI) if a.key == "people"]
-    assert len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off (t)")
+    assert (
+        len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off (t)")
+    )
 
 
 async def test_after_an_order_the_markets_preview_is_of_another_order():
@@ -683,7 +714,10 @@ async def test_the_deals_gpu_list_holds_what_the_partner_rents_out():
         await pilot.pause()
         assert app.screen.query_one("#gpu").value == "H100"
         price, discount = market.list_price(app.session, "oracle", "H100", 52)
-        assert app.screen.query_one("#price").value == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        assert (
+            app.screen.query_one("#price").value
+            == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        )
 
 
 def test_the_books_totals_add_up_in_the_week_a_round_closes():
@@ -714,7 +748,10 @@ def test_a_game_saved_after_a_deal_mid_week_loads_whole_and_goes_on(tmp_path):
     s = Session.new("2024-07-colossus", humans=("openai",))
     for _ in range(3):
         s.end_week()
-    reply = s.offer(OPENAI, {"partner": "oracle", "gpu": "H100", "count": 5_000, "start": s.week, "weeks": 52, "price": 4.0})
+    reply = s.offer(
+        OPENAI,
+        {"partner": "oracle", "gpu": "H100", "count": 5_000, "start": s.week, "weeks": 52, "price": 4.0},
+    )
     assert reply.answer == "accept"
     path = s.save(tmp_path / "mid.toml")
     ok, why = replay(load_scenario(path, s.catalog), s.catalog)

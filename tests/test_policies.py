@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.batch.simulate import play
 from game.engine import policies
 from game.engine.turn import step
-from game.batch.simulate import play
 from game.saves import initial_world
 
 XAI, OPENAI = 0, 1

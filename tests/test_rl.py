@@ -16,9 +16,9 @@ pytest.importorskip("pettingzoo")
 
 import game.rl  # noqa: E402  (registers the env id)
 from game.agents.levers import REFUSALS  # noqa: E402
+from game.batch.simulate import game_records, simulate  # noqa: E402
 from game.catalog import default_catalog  # noqa: E402
 from game.engine.state import take  # noqa: E402
-from game.batch.simulate import game_records, simulate  # noqa: E402
 from game.saves import load_scenario  # noqa: E402
 from tests.test_agents import short_sandbox  # noqa: E402
 

@@ -287,7 +287,8 @@ def test_a_round_is_sized_by_traction_and_capped_by_the_step_up(world, params):
     f = params.rules.finance
     terms = economy.round_terms(params, world)
     expected = np.minimum(
-        f.raise_max_fraction * terms.traction * terms.pre_money, params.round_market_usd[0] * world.mood[:, None]
+        f.raise_max_fraction * terms.traction * terms.pre_money,
+        params.round_market_usd[0] * world.mood[:, None],
     )
     assert terms.largest == pytest.approx(expected)
     # Worth far more than the last round: the price is capped at step_up_max x its post.

@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
+from game.batch import balance, tournament
+from game.batch.strategies import STRATEGIES
 from game.cli import main
 from game.engine import policies
 from game.engine.actions import Actions
-from game.batch import balance, tournament
-from game.batch.strategies import STRATEGIES
 from game.saves import initial_world
 
 XAI, OPENAI = 0, 1

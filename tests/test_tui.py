@@ -137,7 +137,9 @@ async def test_save_quit_load_finds_the_same_game(home):
         path = app.session.default_save_path()
         assert path.exists() and str(home) in str(path)
     loaded = Session.load(path)
-    assert [n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))] == []
+    assert [
+        n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))
+    ] == []
 
 
 async def test_quitting_with_unsaved_weeks_asks_first():
@@ -186,7 +188,9 @@ async def test_game_over_from_a_scenario_near_agi():
 
 
 def test_play_load_refuses_a_bad_file(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("game.cli.play.has_terminal", lambda: True)  # as on a terminal: the file is what's wrong
+    monkeypatch.setattr(
+        "game.cli.play.has_terminal", lambda: True
+    )  # as on a terminal: the file is what's wrong
     bad = tmp_path / "bad.toml"
     bad.write_text("this is not a save")
     assert main(["play", "--load", str(bad)]) == 2

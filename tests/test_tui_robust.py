@@ -248,7 +248,14 @@ async def test_a_crash_leaves_a_rescue_save_with_the_book_a_report_and_a_non_zer
     assert str(crash.save) in message and str(crash.report) in message and len(message.splitlines()) <= 6
     assert "Traceback" not in message and "RuntimeError: injected failure" in message
     report = crash.report.read_text()
-    for word in ("RuntimeError: injected failure", "numpy:", "textual:", "python:", "HQScreen: n", "Buy 1,000 H100"):
+    for word in (
+        "RuntimeError: injected failure",
+        "numpy:",
+        "textual:",
+        "python:",
+        "HQScreen: n",
+        "Buy 1,000 H100",
+    ):
         assert word in report
     assert crash.report.parent == user_dir()
 

@@ -38,4 +38,10 @@ def visible(pilot, widget_id: str) -> bool:
     widget = pilot.app.screen.query_one(f"#{widget_id}")
     region = widget.region
     width, height = pilot.app.size
-    return widget.display and region.height > 0 and region.y >= 0 and region.bottom <= height and region.right <= width
+    return (
+        widget.display
+        and region.height > 0
+        and region.y >= 0
+        and region.bottom <= height
+        and region.right <= width
+    )

@@ -20,11 +20,11 @@ import attrs
 import numpy as np
 
 from game.agents import features, levers
+from game.batch.simulate import controllers
 from game.catalog import Catalog, default_catalog
 from game.engine import policies, turn
 from game.engine.actions import Actions
 from game.engine.state import World, array_fields, take
-from game.batch.simulate import controllers
 from game.saves import initial_world, load_scenario, scenario_params
 
 DEFAULT_SCENARIO = "2024-07-colossus"

@@ -68,9 +68,7 @@ class AgentProcess:
                     err = self.stderr.open("ab")
                 except OSError:
                     err = subprocess.DEVNULL  # no log, but the agent still plays
-            self.proc = subprocess.Popen(
-                self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
-            )
+            self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
         except OSError as why:
             raise AgentGone(f"{self.argv[0]} could not start ({why.strerror or why})") from None
         finally:

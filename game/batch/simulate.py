@@ -15,12 +15,12 @@ from typing import Any
 import attrs
 import numpy as np
 
+from game.batch.executor import Report, run_jobs
+from game.batch.shards import ScenarioRef, write_manifest, write_shard
 from game.catalog import Catalog
 from game.engine import compute, deals, economy, forecast, policies, turn
 from game.engine.params import Params
 from game.engine.state import END_REASONS, World
-from game.batch.executor import Report, run_jobs
-from game.batch.shards import ScenarioRef, write_manifest, write_shard
 from game.saves import Scenario, initial_world, scenario_params
 
 DEFAULT_CHUNK = 10_000

@@ -25,6 +25,9 @@ from typing import Any
 import attrs
 import numpy as np
 
+from game.batch import balance
+from game.batch.shards import ScenarioRef
+from game.batch.strategies import STRATEGIES
 from game.catalog import Catalog, default_catalog
 from game.catalog.records import HistoryRow
 from game.catalog.schema import Schema
@@ -33,9 +36,6 @@ from game.engine import compute, economy, policies, turn
 from game.engine.params import WEEKS_PER_YEAR, Params
 from game.engine.state import World
 from game.paths import assets_dir
-from game.batch import balance
-from game.batch.shards import ScenarioRef
-from game.batch.strategies import STRATEGIES
 from game.saves import Scenario, initial_world, scenario_params
 
 LEVELS = ("easy", "normal", "hard")

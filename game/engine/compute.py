@@ -246,7 +246,12 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
         order_arrive[games, labs, slots] = arrive[games, labs, v]
         refuse(want & ~has, codes.ORDER_NO_SLOT)
         granted[..., v, g] = np.where(put, granted[..., v, g], 0)
-    s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
+    s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = (
+        order_gpu,
+        order_count,
+        order_arrive,
+        order_vendor,
+    )
 
     pay("gpus", (granted * unit).sum((-2, -1)))
     s.nvidia_ordered = s.nvidia_ordered + granted.sum((1, 2))
@@ -348,7 +353,9 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
 
 def build_out(p: Params, s: State, pay: Any) -> None:
     """A week of construction: halls, turbines, substations, then grid claims."""
-    done = np.minimum(s.hall_building, p.site_build_mw_per_week) * (~s.bankrupt)[..., None]  # a bankrupt lab builds nothing
+    done = (
+        np.minimum(s.hall_building, p.site_build_mw_per_week) * (~s.bankrupt)[..., None]
+    )  # a bankrupt lab builds nothing
     pay("halls", (done * p.site_build_usd_per_mw).sum(-1))
     s.hall_mw = s.hall_mw + done
     s.hall_building = s.hall_building - done

@@ -57,8 +57,6 @@ class OfferReply:
     invest: float  # USD
 
 
-
-
 # An offer's numbers and their bounds (game/engine/limits.py: what the save schema reads).
 OFFER_BOUNDS = (
     ("count", 0, limits.MAX_OFFER_GPUS),

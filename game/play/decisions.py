@@ -155,9 +155,7 @@ class OrderTurbines(Decision):
         a["turbine_mw"][0, lab, p.site_ids.index(self.site)] += self.mw
 
     def label(self, p: Params) -> str:
-        return (
-            f"Order {self.mw:,.0f} MW of gas turbines at {_site(p, self.site)}"
-        )
+        return f"Order {self.mw:,.0f} MW of gas turbines at {_site(p, self.site)}"
 
 
 @attrs.frozen
@@ -304,7 +302,9 @@ class SetSplit(Decision):
             _amount(x, "a share", 0, 100)
         if sum(raw) <= 0:
             raise Refused("the shares cannot all be zero")
-        if not any(isinstance(d, SetSplit) for d in book) and np.allclose(self.shares, w.split[0, lab], atol=5e-4):
+        if not any(isinstance(d, SetSplit) for d in book) and np.allclose(
+            self.shares, w.split[0, lab], atol=5e-4
+        ):
             t, i, r = self.shares
             raise Refused(f"the split is already {t:.0%} training, {i:.0%} serving, {r:.0%} research")
 
@@ -326,7 +326,10 @@ class SetStaff(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         _amount(self.usd_week, "the people budget", 0, MAX_STAFF_USD_WEEK, " USD a week")
-        if not any(isinstance(d, SetStaff) for d in book) and abs(self.usd_week - float(w.staff_usd_week[0, lab])) < 1.0:
+        if (
+            not any(isinstance(d, SetStaff) for d in book)
+            and abs(self.usd_week - float(w.staff_usd_week[0, lab])) < 1.0
+        ):
             raise Refused(f"the people budget is already {money(self.usd_week)} a week")
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:

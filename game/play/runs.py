@@ -26,9 +26,11 @@ def run_schedule(p: Params, w: World, lab: int, planned: tuple[float, ...] = ())
     """Weeks until each of the lab's pretraining runs finishes (in slot order), then each
     `planned` new run (FLOP), all sharing today's training compute as the engine shares
     it (training.finish_weeks)."""
-    going = (w.run_phase[0, lab] == RUN_PRETRAIN)
+    going = w.run_phase[0, lab] == RUN_PRETRAIN
     left = (w.run_flop[0, lab] - w.run_done[0, lab])[going]
-    return finish_weeks(np.concatenate([left, np.asarray(planned, dtype=np.float64)]), training_flops(p, w, lab))
+    return finish_weeks(
+        np.concatenate([left, np.asarray(planned, dtype=np.float64)]), training_flops(p, w, lab)
+    )
 
 
 def run_eta_weeks(p: Params, w: World, lab: int, flop: float) -> float:

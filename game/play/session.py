@@ -45,10 +45,21 @@ from game.saves import (
     write_atomic,
 )
 
-__all__ = ["ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "LowRunway", "OfferReply", "Preview", "Refused", "Session"]
+__all__ = [
+    "ADDS_UP",
+    "HARD",
+    "RUNWAY_WARNING_WEEKS",
+    "LowRunway",
+    "OfferReply",
+    "Preview",
+    "Refused",
+    "Session",
+]
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
+
+
 @attrs.define
 class Session:
     scenario: Scenario
@@ -133,7 +144,9 @@ class Session:
         except SaveError:
             worlds = []
         if len(worlds) > 1 and not differences(worlds[-1], session.world):
-            points = {int(w.week[0]): history_point(session.params, w) for w in worlds}  # a week's talks: its last
+            points = {
+                int(w.week[0]): history_point(session.params, w) for w in worlds
+            }  # a week's talks: its last
             session.history = list(points.values())
             session.news = news
         return session

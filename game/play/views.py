@@ -320,7 +320,9 @@ def last_week_flows(session: Session, lab: int) -> tuple[tuple[str, float], ...]
     if report is None:
         return ()
     flows = report.flows[0, lab]
-    out = [(economy.FLOW_NAMES[k], float(flows[i])) for i, k in enumerate(economy.FLOWS) if abs(flows[i]) >= 1e5]
+    out = [
+        (economy.FLOW_NAMES[k], float(flows[i])) for i, k in enumerate(economy.FLOWS) if abs(flows[i]) >= 1e5
+    ]
     out.append(("net", float(flows.sum())))
     return tuple(out)
 

@@ -138,7 +138,11 @@ def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
         partners = lab.get("partners") if isinstance(lab, dict) else None
         for terms in partners.values() if isinstance(partners, dict) else ():
             counter = terms.get("last_counter") if isinstance(terms, dict) else None
-            if isinstance(counter, int | float) and not isinstance(counter, bool) and counter > MAX_COUNTER_RATIO:
+            if (
+                isinstance(counter, int | float)
+                and not isinstance(counter, bool)
+                and counter > MAX_COUNTER_RATIO
+            ):
                 terms["last_counter"] = MAX_COUNTER_RATIO
     return {**doc, "version": 7}
 

@@ -72,7 +72,10 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
     BINDINGS = bindings.APP
 
     def __init__(
-        self, session: Session | None = None, catalog: Catalog | None = None, agent: AgentProcess | None = None
+        self,
+        session: Session | None = None,
+        catalog: Catalog | None = None,
+        agent: AgentProcess | None = None,
     ) -> None:
         super().__init__()
         self.agent = agent  # a program playing a lab against the person (opponent.py)
@@ -277,10 +280,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             self.action_end_week()
             return
         urgent = [
-            (lab, a)
-            for lab in self.people()
-            for a in intel.alerts(session, lab)
-            if a.severity == "error"
+            (lab, a) for lab in self.people() for a in intel.alerts(session, lab) if a.severity == "error"
         ]
         if urgent:  # fast-forward never runs past idle training or a runway about to end
             self.ff_votes.clear()

@@ -45,7 +45,6 @@ class Opposing(App):
     agent: AgentProcess | None
     finish_week: Callable[[], None]  # AgiRaceApp's: play the week, then show the person
 
-
     def agent_lab(self) -> int | None:
         """The lab the agent plays in this game (still so when it is gone: nobody plays it)."""
         s, agent = self.session, self.agent

@@ -47,7 +47,9 @@ class BookScreen(GameScreen):
         v = views.lab_view(s, lab)
         preview = s.preview(lab)
         building = (
-            f" and this week's work on halls under way {money(preview.building)}" if preview.building >= 0.5e6 else ""
+            f" and this week's work on halls under way {money(preview.building)}"
+            if preview.building >= 0.5e6
+            else ""
         )
         if preview.closing >= 0.5e6:
             building += f"; a round brings in {money(preview.closing)}"
@@ -82,7 +84,9 @@ class BookScreen(GameScreen):
             )
         for site in v.sites:
             if site.unpowered_halls_mw >= 1:
-                waiting.append(intel.unpowered_alert(site).text.removesuffix(" (s: turbines, substation)") + ".")
+                waiting.append(
+                    intel.unpowered_alert(site).text.removesuffix(" (s: turbines, substation)") + "."
+                )
             if site.building_mw:
                 waiting.append(f"{site.short_name}: {mw(site.building_mw)} of halls under construction.")
         self.show("waiting", "\n".join(waiting) or "Nothing waits for power.")

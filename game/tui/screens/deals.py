@@ -185,8 +185,11 @@ class DealsScreen(FormScreen):
         offer: dict[str, Any] = {
             "partner": str(self.value("partner")),
             "gpu": str(self.value("gpu")),
-            "count": int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True)),
-            "start": self.session.week + int(parse_number(self.text("start"), "start", 0, decisions.MAX_TERM_WEEKS, integer=True)),
+            "count": int(
+                parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True)
+            ),
+            "start": self.session.week
+            + int(parse_number(self.text("start"), "start", 0, decisions.MAX_TERM_WEEKS, integer=True)),
             "weeks": int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True)),
             "price": parse_number(self.text("price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
         }
@@ -265,9 +268,15 @@ class DealsScreen(FormScreen):
                 "partner": contract.partner_id,
                 "contract": contract.slot,
                 "count": int(
-                    parse_number(self.text("more-gpus"), "GPUs to add", 0, decisions.MAX_ORDER_GPUS, integer=True)
+                    parse_number(
+                        self.text("more-gpus"), "GPUs to add", 0, decisions.MAX_ORDER_GPUS, integer=True
+                    )
                 ),
-                "weeks": int(parse_number(self.text("more-weeks"), "weeks to add", 0, decisions.MAX_TERM_WEEKS, integer=True)),
+                "weeks": int(
+                    parse_number(
+                        self.text("more-weeks"), "weeks to add", 0, decisions.MAX_TERM_WEEKS, integer=True
+                    )
+                ),
                 "price": parse_number(self.text("more-price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
             }
             reply = self.session.offer(self.lab, offer)

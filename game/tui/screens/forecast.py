@@ -124,10 +124,14 @@ class ForecastScreen(GameScreen):
             lines.append(f"{s.lab_name(i):<16} wins {fc.win[i]:6.1%} {'█' * round(fc.win[i] * 30)}{you}")
         if fc.no_winner >= 0.0005:  # futures the forecast stopped before they were decided
             stop = p.date_of(s.week + fc.weeks_played)
-            lines.append(f"{'still racing':<16}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops")
+            lines.append(
+                f"{'still racing':<16}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops"
+            )
         lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%} (your bankruptcy ends the game)")
         if fc.on_points >= 0.005:
-            lines.append(f"In {fc.on_points:.0%} of futures nobody reaches AGI: the best model at the end wins on points.")
+            lines.append(
+                f"In {fc.on_points:.0%} of futures nobody reaches AGI: the best model at the end wins on points."
+            )
         if fc.agi_weeks.size:
             lines.append("")
             lines.append(f"When AGI lands ({fc.agi_share:.0%} of futures), by quarter:")

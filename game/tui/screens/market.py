@@ -80,9 +80,17 @@ class MarketScreen(FormScreen):
             else f" NVIDIA has {count(left)} left this quarter{booked}."
         )
         # Orders through one integrator queue together: after one is booked, this is another.
-        ahead = [b for b in self.session.book(self.lab) if isinstance(b, decisions.BuyGpus) and b.vendor == d.vendor]
+        ahead = [
+            b
+            for b in self.session.book(self.lab)
+            if isinstance(b, decisions.BuyGpus) and b.vendor == d.vendor
+        ]
         vendor = next(v.name for v in self.session.params.catalog.integrators if v.id == d.vendor)
-        another = f"Another order, after your {plural(len(ahead), 'order')} via {vendor} this week: " if ahead else ""
+        another = (
+            f"Another order, after your {plural(len(ahead), 'order')} via {vendor} this week: "
+            if ahead
+            else ""
+        )
         return another + (
             f"{money(q['unit'])} a GPU in servers: {money(q['total'])} for {count(d.count)}. Needs {mw(q['mw'])} "
             f"of powered halls. Lead time {weeks(q['lead_weeks'])}{queue}: delivered around "

@@ -71,18 +71,20 @@ class TrainingScreen(FormScreen):
                 )
                 lines.append(f"  training {flop(r.flop)} -> {about}: {r.progress:.0%}, {eta}")
             else:
-                lines.append(
-                    f"  post-training -> {about}: ships in {weeks(r.post_weeks_left or 0)}"
-                )
+                lines.append(f"  post-training -> {about}: ships in {weeks(r.post_weeks_left or 0)}")
         if not v.runs:
             lines.append("  no run under way")
         self.show("run-list", "\n".join(lines))
         people = views.people_view(self.session, self.lab)
         budget, aim = people.budget, people.aim
         if people.laying_off:
-            hiring = f"; payroll runs over your budget of {money(budget)}/wk: layoffs down to {count(aim)} come"
+            hiring = (
+                f"; payroll runs over your budget of {money(budget)}/wk: layoffs down to {count(aim)} come"
+            )
         elif people.staff + 0.5 >= aim:
-            hiring = f"; your budget of {money(budget)}/wk is spent: raise it to hire (a few % more people a week)"
+            hiring = (
+                f"; your budget of {money(budget)}/wk is spent: raise it to hire (a few % more people a week)"
+            )
         else:
             hiring = f": you hire toward {count(aim)} (your budget / wage), a few % a week"
         self.show(
@@ -116,7 +118,9 @@ class TrainingScreen(FormScreen):
         beside = f" and the {plural(booked, 'run')} in this week's orders" if booked else ""
         another = f"Another run, beside your {plural(booked, 'run')} this week: " if booked else ""
         going = sum(r.phase == "training" for r in views.lab_view(s, lab).runs)
-        shared = f" Your {plural(going, 'run')} under way will share the compute and slow down." if going else ""
+        shared = (
+            f" Your {plural(going, 'run')} under way will share the compute and slow down." if going else ""
+        )
         return another + (
             f"{flop(c)}: {when} (with this week's split{beside}) + {weeks(post)} of post-training; "
             f"capability about {cap:.2f} (+-{noise:.2f}) at today's software (research adds to it), "
@@ -135,7 +139,11 @@ class TrainingScreen(FormScreen):
     def _staff(self) -> None:
         try:
             self.submit(
-                decisions.SetStaff(parse_number(self.text("staff"), "people budget", 0, decisions.MAX_STAFF_USD_WEEK, unit="$"))
+                decisions.SetStaff(
+                    parse_number(
+                        self.text("staff"), "people budget", 0, decisions.MAX_STAFF_USD_WEEK, unit="$"
+                    )
+                )
             )
         except Refused as err:
             self.say(str(err), failed=True)

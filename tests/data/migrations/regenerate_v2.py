@@ -21,7 +21,15 @@ from game.saves.log import log_actions
 
 HERE = Path(__file__).parent
 FILE = HERE / "v2-colossus-with-log.toml"
-LATER = ("staff", "staff_ramped", "last_post", "round_usd", "round_pre", "round_basis", "round_close_week")  # version 5
+LATER = (
+    "staff",
+    "staff_ramped",
+    "last_post",
+    "round_usd",
+    "round_pre",
+    "round_basis",
+    "round_close_week",
+)  # version 5
 
 
 def main() -> None:
