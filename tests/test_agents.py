@@ -196,7 +196,7 @@ def test_rivals_are_seen_through_the_fog(short_scenario):
     """The observation's and the features' rival estimates are intel's, never the truth."""
     proto = new_protocol(short_scenario)
     s = proto.session
-    rival = intel.rival_views(s, 0)[0]
+    rival = intel.rival_views(s.turn(0))[0]
     seen = proto.observation()["obs"]["rivals"][0]
     assert seen["gpus_est"] == pytest.approx(rival.gpus, rel=1e-3)
     from game.engine import compute

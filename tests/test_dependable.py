@@ -35,7 +35,7 @@ def test_the_money_screens_flows_after_a_hiring_week():
     s.decide(OPENAI, dec.SetStaff(budget * 3))
     s.end_week()
     assert s.last_report is not None and s.last_report.flows[0, OPENAI, economy.FLOW_INDEX["hiring"]] < 0
-    names = dict(views.last_week_flows(s, OPENAI))
+    names = dict(views.last_week_flows(s.turn(OPENAI)))
     assert economy.FLOW_NAMES["hiring"] in names and "net" in names
 
 
@@ -157,7 +157,9 @@ def test_a_headless_games_save_is_played_by_a_person_and_debriefed_from_its_week
     for _ in range(5):
         s.end_week()
     assert s.week == 65
-    (idle,) = [line for line in intel.debrief(s, XAI).decisions if "no training run" in line] or ["0 weeks"]
+    (idle,) = [line for line in intel.debrief(s.turn(XAI)).decisions if "no training run" in line] or [
+        "0 weeks"
+    ]
     assert int(idle.split()[0]) <= 5
     assert float(s.history[0]["capability"][XAI]) >= intel.GPT4_NEXT  # past the milestone at the save
     assert intel._first_week_at(s, XAI, intel.GPT4_NEXT) is None

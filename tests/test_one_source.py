@@ -36,8 +36,8 @@ def _catalog(finance=None, site=None):
 @pytest.mark.parametrize("fraction", [0.05, 0.10])
 def test_the_round_the_finance_screen_quotes_is_the_round_the_engine_agrees(fraction):
     s = Session.new("2024-07-colossus", catalog=_catalog(finance={"raise_max_fraction": fraction}))
-    quoted = views.money_view(s, XAI).largest
-    default = views.money_view(Session.new("2024-07-colossus"), XAI).largest
+    quoted = views.money_view(s.turn(XAI)).largest
+    default = views.money_view(Session.new("2024-07-colossus").turn(XAI)).largest
     assert quoted != pytest.approx(default)  # the constant is read
     s.decide(XAI, dec.RaiseRound(1e13), confirmed=True)
     s.end_week()
@@ -47,7 +47,7 @@ def test_the_round_the_finance_screen_quotes_is_the_round_the_engine_agrees(frac
 @pytest.mark.parametrize("permits", [150.0, 300.0])
 def test_the_turbine_room_the_sites_screen_shows_is_what_the_check_and_the_engine_allow(permits):
     s = Session.new("2024-07-colossus", catalog=_catalog(site=("memphis", {"turbine_max_mw": permits})))
-    row = next(r for r in market.site_rows(s, XAI) if r.id == "memphis")
+    row = next(r for r in market.site_rows(s.turn(XAI)) if r.id == "memphis")
     room = row.turbine_room_mw
     assert room < permits  # the scenario's turbines already take some
     with pytest.raises(Refused, match=f"allow {room:,.0f} MW more"):
@@ -58,6 +58,6 @@ def test_the_turbine_room_the_sites_screen_shows_is_what_the_check_and_the_engin
     s.end_week()
     after = float(s.world.turbine_pending[0, XAI, m] + s.world.turbine_mw[0, XAI, m])
     assert after - before == pytest.approx(room)
-    assert next(r for r in market.site_rows(s, XAI) if r.id == "memphis").turbine_room_mw == pytest.approx(
-        0.0
-    )
+    assert next(
+        r for r in market.site_rows(s.turn(XAI)) if r.id == "memphis"
+    ).turbine_room_mw == pytest.approx(0.0)

@@ -47,7 +47,7 @@ def test_two_orders_and_two_builds_in_one_week_both_go_through():
     s.decide(XAI, dec.BuildHalls("dallas", 50))
     assert [d.kind for d in s.book(XAI)] == ["order", "order", "halls", "halls"]
     s.end_week()
-    orders = {(o.gpu, o.vendor): o.count for o in views.orders_view(s, XAI)}
+    orders = {(o.gpu, o.vendor): o.count for o in views.orders_view(s.turn(XAI))}
     assert orders[("H100", "Dell")] == 150_000 and orders[("H200", "Supermicro")] == 60_000
     dallas = s.params.site_ids.index("dallas")
     assert s.world.hall_building[0, XAI, dallas] + s.world.hall_mw[0, XAI, dallas] == pytest.approx(130)
@@ -58,18 +58,18 @@ def test_the_order_book_shows_costs_and_cancels_and_orders_show_their_dates():
     s = Session.new("sandbox")
     s.decide(XAI, dec.BuyGpus("H100", "dell", 10_000))
     s.decide(XAI, dec.BuildHalls("memphis", 20))
-    lines = views.book_view(s, XAI)
+    lines = views.book_view(s.turn(XAI))
     assert lines[0].cost == pytest.approx(
-        10_000 * market.order_quote(s, XAI, "H100", "dell", 1)["unit"], rel=1e-9
+        10_000 * market.order_quote(s.turn(XAI), "H100", "dell", 1)["unit"], rel=1e-9
     )
     assert lines[1].cost > 0  # the first week of construction is paid this week
-    assert views.lab_view(s, XAI).pending == pytest.approx(sum(line.cost for line in lines))
+    assert views.lab_view(s.turn(XAI)).pending == pytest.approx(sum(line.cost for line in lines))
     s.cancel(XAI, 0)
     assert [d.kind for d in s.book(XAI)] == ["halls"]
     s.cancel(XAI, 0)
     s.decide(XAI, dec.BuyGpus("H100", "supermicro", 5_000))
     s.end_week()
-    (order,) = [o for o in views.orders_view(s, XAI) if o.vendor == "Supermicro"]
+    (order,) = [o for o in views.orders_view(s.turn(XAI)) if o.vendor == "Supermicro"]
     assert order.arrive_date > s.date and order.arrive_week > s.week
 
 
@@ -95,11 +95,11 @@ async def test_fast_forward_never_runs_past_idle_training_and_runs_show_at_80x24
 # 4 ------------------------------------------------------------------------------------
 def test_halls_without_power_are_an_alert_with_their_megawatts():
     s = Session.new()  # July 2024: Memphis has 100 MW of halls and 70 MW of power
-    site = next(v for v in views.site_views(s, XAI) if v.id == "memphis")
+    site = next(v for v in views.site_views(s.turn(XAI)) if v.id == "memphis")
     assert (
         site.unpowered_halls_mw == pytest.approx(site.hall_mw - site.power_mw) and site.unpowered_halls_mw > 0
     )
-    keys = {a.key: a.text for a in intel.alerts(s, XAI)}
+    keys = {a.key: a.text for a in intel.alerts(s.turn(XAI))}
     assert f"{site.unpowered_halls_mw:,.0f} MW of halls have no power" in keys["unpowered:memphis"]
     assert "GPUs wait for" in keys["warehouse"]
 
@@ -111,9 +111,9 @@ def test_a_rival_run_about_to_finish_is_an_alert_with_a_band():
     flop, done, phase = w.run_flop.copy(), w.run_done.copy(), w.run_phase.copy()
     phase[0, OPENAI, 0], flop[0, OPENAI, 0], done[0, OPENAI, 0] = RUN_PRETRAIN, 1e27, 0.99e27
     s.world = attrs.evolve(w, run_phase=phase, run_flop=flop, run_done=done)
-    alert = next(a for a in intel.alerts(s, XAI) if a.key == f"rival-run:{OPENAI}")
+    alert = next(a for a in intel.alerts(s.turn(XAI)) if a.key == f"rival-run:{OPENAI}")
     assert "OpenAI's run (capability" in alert.text and "may finish in" in alert.text
-    (run,) = [r for r in intel.rival_views(s, XAI) if r.name == "OpenAI"][0].runs[:1]
+    (run,) = [r for r in intel.rival_views(s.turn(XAI)) if r.name == "OpenAI"][0].runs[:1]
     assert run.flop_low < 1e27 * 1.7 and run.flop_high > 1e27 / 1.7  # a band around the truth
 
 
@@ -177,7 +177,7 @@ async def test_the_market_shows_performance_figures_and_launch_dates():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         assert isinstance(app.screen, MarketScreen)
-        rows = {r.id: r for r in market.market_rows(app.session)}
+        rows = {r.id: r for r in market.market_rows(app.session.turn(0))}
         assert rows["H200"].flops_per_kusd < rows["H100"].flops_per_kusd  # dearer for the same FLOP/s
         table = app.screen.query_one("#gpus", DataTable)
         vr200 = table.get_row("VR200")
@@ -224,7 +224,7 @@ async def test_a_decision_that_leaves_little_runway_asks_first():
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         assert s.book(XAI) == [order]
-        assert views.lab_view(s, XAI).cash == cash  # paid when the week ends
+        assert views.lab_view(s.turn(XAI)).cash == cash  # paid when the week ends
 
 
 def test_round_cooldown_and_a_round_pays_when_it_closes():
@@ -239,7 +239,7 @@ def test_round_cooldown_and_a_round_pays_when_it_closes():
     s.end_week()
     with pytest.raises(Refused, match=r"from \d\d \w{3} \d{4} \(in \d+ weeks\)"):
         s.decide(XAI, dec.RaiseRound(5e9))
-    assert views.lab_view(s, XAI).next_round > s.date
+    assert views.lab_view(s.turn(XAI)).next_round > s.date
     while s.world.round_usd[0, XAI] > 0:
         s.end_week()
     assert s.world.cash[0, XAI] > 1e9  # the round has paid
@@ -319,7 +319,7 @@ def test_a_runs_eta_is_the_same_in_the_form_and_in_its_confirmation():
     s = Session.new("sandbox")
     s.decide(XAI, dec.StartRun(1e26))
     s.end_week()
-    eta, _, _ = views.run_plan(s, XAI, 2e26)
+    eta, _, _ = views.run_plan(s.turn(XAI), 2e26)
     text = s.decide(XAI, dec.StartRun(2e26))
     assert f"~{eta:,.0f} weeks" in text
 
@@ -329,12 +329,12 @@ def test_each_order_in_the_book_shows_when_it_arrives_with_the_rest_of_the_book(
     queue together); the book shows each order's date with everything booked."""
     s = Session.new("sandbox")
     s.decide(XAI, dec.BuyGpus("H100", "dell", 5_000))
-    alone = views.book_view(s, XAI)[0].arrives
+    alone = views.book_view(s.turn(XAI))[0].arrives
     s.decide(XAI, dec.BuyGpus("H100", "dell", 400_000))
-    first, second = views.book_view(s, XAI)
+    first, second = views.book_view(s.turn(XAI))
     assert first.arrives == second.arrives and first.arrives > alone
     s.end_week()
-    assert max(o.arrive_date for o in views.orders_view(s, XAI)) == first.arrives
+    assert max(o.arrive_date for o in views.orders_view(s.turn(XAI))) == first.arrives
 
 
 def test_a_second_order_beyond_nvidias_quarter_says_so():
@@ -342,13 +342,13 @@ def test_a_second_order_beyond_nvidias_quarter_says_so():
     more than is left (with the ones before it) is told so, the one that fits is not."""
     s = Session.new("sandbox")
     s.world = attrs.evolve(s.world, cash=np.full_like(s.world.cash, 1e12))
-    left = market.supply_for(s, XAI, "H100")
+    left = market.supply_for(s.turn(XAI), "H100")
     half = int(left // 2) + 1
     first = s.decide(XAI, dec.BuyGpus("H100", "dell", half), confirmed=True)
     assert "more than this quarter has left" not in first
     second = s.decide(XAI, dec.BuyGpus("H100", "supermicro", half), confirmed=True)
     assert "you may get fewer" in second
-    assert market.supply_for(s, XAI, "H100") == pytest.approx(left - 2 * half)
+    assert market.supply_for(s.turn(XAI), "H100") == pytest.approx(left - 2 * half)
 
 
 def test_setting_the_split_or_the_people_budget_to_what_it_is_already_adds_nothing():
@@ -372,21 +372,21 @@ def test_halls_without_power_say_what_power_is_already_on_its_way():
     """A playtester bought turbines Memphis did not need: the alert said 30 MW of halls
     had no power while 100 MW of turbines and a substation were weeks away."""
     s = Session.new("2024-07-colossus")
-    alert = next(a for a in intel.alerts(s, XAI) if a.key == "unpowered:memphis")
+    alert = next(a for a in intel.alerts(s.turn(XAI)) if a.key == "unpowered:memphis")
     assert "100 MW of turbines run in 4 weeks" in alert.text and alert.severity == "information"
     assert "(s: turbines, substation)" not in alert.text
 
 
 def test_the_round_alert_says_when_it_is_a_down_round():
     s = Session.new("2024-07-colossus")
-    down = views.money_view(s, XAI).down_round
-    alert = next(a for a in intel.alerts(s, XAI) if a.key == "round")
+    down = views.money_view(s.turn(XAI)).down_round
+    alert = next(a for a in intel.alerts(s.turn(XAI)) if a.key == "round")
     assert ("a down round" in alert.text) == down
 
 
 def test_the_guide_tells_a_lab_without_halls_to_rent_or_build_before_buying_gpus():
     s = Session.new("2024-07-colossus", humans=("openai",))
-    step = guide.next_step(s, OPENAI)
+    step = guide.next_step(s.turn(OPENAI))
     assert step is not None and step.key == "d" and "no halls" in step.what
 
 
@@ -428,8 +428,8 @@ async def test_typing_after_enter_replaces_the_field_instead_of_appending():
 def test_a_round_pays_in_the_weeks_its_confirmation_says():
     """A playtester was told 'closing in 9 weeks' and had the money after 10."""
     s = Session.new("2024-07-colossus")
-    said = views.money_view(s, XAI).close_weeks
-    text = s.decide(XAI, dec.RaiseRound(views.money_view(s, XAI).largest), confirmed=True)
+    said = views.money_view(s.turn(XAI)).close_weeks
+    text = s.decide(XAI, dec.RaiseRound(views.money_view(s.turn(XAI)).largest), confirmed=True)
     assert f"closing in {said} weeks" in text
     for week in range(1, said + 1):
         s.end_week()
@@ -445,7 +445,7 @@ async def test_fast_forward_stops_and_will_not_start_while_the_runway_is_running
     s.world = attrs.evolve(
         w, cash=np.where(np.arange(w.cash.shape[1]) == XAI, 1e8, w.cash), debt=w.debt + 1e12
     )
-    assert any(a.key == "runway" for a in intel.alerts(s, XAI))
+    assert any(a.key == "runway" for a in intel.alerts(s.turn(XAI)))
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(80, 24)) as pilot:
         week = s.week
@@ -459,7 +459,7 @@ def test_a_round_the_investors_walk_away_from_is_news_and_its_confirmation_warne
     """A playtester's $10B round vanished from the finance screen with no word, and the
     lab went bankrupt counting on it."""
     s = Session.new("2024-07-colossus")
-    text = s.decide(XAI, dec.RaiseRound(views.money_view(s, XAI).largest), confirmed=True)
+    text = s.decide(XAI, dec.RaiseRound(views.money_view(s.turn(XAI)).largest), confirmed=True)
     assert "walk away" in text
     s.end_week()
     w = s.world
@@ -478,12 +478,12 @@ async def test_the_deals_form_starts_at_the_list_price_and_an_amendment_at_the_c
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("d")
         await pilot.pause()
-        price, discount = market.list_price(app.session, "oracle", "H100", 52)
+        price, discount = market.list_price(app.session.turn(0), "oracle", "H100", 52)
         assert (
             app.screen.query_one("#price").value
             == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
         )
-        first = views.contracts_view(app.session, OPENAI)[0]
+        first = views.contracts_view(app.session.turn(OPENAI))[0]
         assert app.screen.query_one("#more-price").value == f"{first.price:.2f}"
 
 
@@ -491,10 +491,10 @@ def test_the_dashboard_runway_is_the_books_once_decisions_are_made():
     """A playtester read 'runway 47 weeks' on the dashboard and 'Runway after them: 23
     weeks' in the order book at the same moment."""
     s = Session.new("2024-07-colossus")
-    assert views.lab_view(s, XAI).runway_after is None
+    assert views.lab_view(s.turn(XAI)).runway_after is None
     s.decide(XAI, dec.BuyGpus("H100", "dell", 30_000), confirmed=True)
-    assert views.lab_view(s, XAI).runway_after == pytest.approx(s.preview(XAI).runway_weeks)
-    assert views.lab_view(s, XAI).runway_after < views.lab_view(s, XAI).runway
+    assert views.lab_view(s.turn(XAI)).runway_after == pytest.approx(s.preview(XAI).runway_weeks)
+    assert views.lab_view(s.turn(XAI)).runway_after < views.lab_view(s.turn(XAI)).runway
 
 
 def test_a_hard_openai_takes_microsofts_money_and_it_is_news():
@@ -518,16 +518,16 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
     due = int(s.world.last_invest_week[0, OPENAI]) + int(
         p.partner_invest_every[p.partner_ids.index("microsoft")]
     )
-    assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
+    assert not any(a.key == "investment" for a in intel.alerts(s.turn(OPENAI)))
     s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
-    terms = views.investment_terms(s, OPENAI)
+    terms = views.investment_terms(s.turn(OPENAI))
     assert terms.now and terms.usd > 1e9 and 0 < terms.share < 0.2
     heard = s.world
     s.world = attrs.evolve(heard, patience=np.zeros_like(heard.patience))  # Microsoft is done talking
-    assert not views.investment_terms(s, OPENAI).now
-    assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
+    assert not views.investment_terms(s.turn(OPENAI)).now
+    assert not any(a.key == "investment" for a in intel.alerts(s.turn(OPENAI)))
     s.world = heard
-    said = {a.key: a.text for a in intel.alerts(s, OPENAI)}
+    said = {a.key: a.text for a in intel.alerts(s.turn(OPENAI))}
     assert (
         said["investment"]
         == f"Microsoft would invest up to {words.money(terms.usd)} for {words.share_up(terms.share):.1f}% of your revenue (d)"
@@ -541,7 +541,7 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
         await press_button(pilot, "ask-invest")
     assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(terms.share, abs=1e-3)
     assert int(s.world.last_invest_week[0, OPENAI]) == due
-    assert not any(a.key == "investment" for a in intel.alerts(s, OPENAI))
+    assert not any(a.key == "investment" for a in intel.alerts(s.turn(OPENAI)))
 
 
 async def test_microsofts_counter_says_the_share_the_form_fills_in():
@@ -612,15 +612,15 @@ async def test_a_booked_round_ends_the_round_alert_and_the_dashboard_says_when_i
     and 'next round now'; a week later, 'next round 10 Feb 2025' with no word of the round
     under way."""
     s = Session.new("2024-07-colossus", humans=("openai",))
-    assert any(a.key == "round" for a in intel.alerts(s, OPENAI))
-    s.decide(OPENAI, dec.RaiseRound(views.money_view(s, OPENAI).largest), confirmed=True)
-    assert not any(a.key == "round" for a in intel.alerts(s, OPENAI))
+    assert any(a.key == "round" for a in intel.alerts(s.turn(OPENAI)))
+    s.decide(OPENAI, dec.RaiseRound(views.money_view(s.turn(OPENAI)).largest), confirmed=True)
+    assert not any(a.key == "round" for a in intel.alerts(s.turn(OPENAI)))
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "a round in this week's orders" in text(pilot, "status")
         await pilot.press("n")
         await pilot.pause()
-        m = views.money_view(s, OPENAI)
+        m = views.money_view(s.turn(OPENAI))
         assert f"round due {m.closing_date:%d %b %Y}" in text(pilot, "status")
 
 
@@ -666,13 +666,13 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
         assert "you hire toward" in text(pilot, "people")
     s.end_week()
     w = s.world
-    payroll = float(w.staff[0, OPENAI]) * views.people_view(s, OPENAI).wage
+    payroll = float(w.staff[0, OPENAI]) * views.people_view(s.turn(OPENAI)).wage
     s.world = attrs.evolve(
         w, staff_usd_week=np.where(np.arange(w.cash.shape[1]) == OPENAI, payroll / 2, w.staff_usd_week)
     )
-    assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s, OPENAI))
+    assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s.turn(OPENAI)))
     s.decide(OPENAI, dec.SetStaff(0.0))
-    said = [a.text for a in intel.alerts(s, OPENAI) if a.key == "people"]
+    said = [a.text for a in intel.alerts(s.turn(OPENAI)) if a.key == "people"]
     assert (
         len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off (t)")
     )
@@ -713,7 +713,7 @@ async def test_the_deals_gpu_list_holds_what_the_partner_rents_out():
         app.screen.query_one("#partner").value = "oracle"
         await pilot.pause()
         assert app.screen.query_one("#gpu").value == "H100"
-        price, discount = market.list_price(app.session, "oracle", "H100", 52)
+        price, discount = market.list_price(app.session.turn(0), "oracle", "H100", 52)
         assert (
             app.screen.query_one("#price").value
             == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
@@ -725,7 +725,7 @@ def test_the_books_totals_add_up_in_the_week_a_round_closes():
     counted its cash as negative hall work (review): cash + the decisions - halls under
     way + a closing round = what you keep."""
     s = Session.new("2024-07-colossus")
-    s.decide(XAI, dec.RaiseRound(views.money_view(s, XAI).largest), confirmed=True)
+    s.decide(XAI, dec.RaiseRound(views.money_view(s.turn(XAI)).largest), confirmed=True)
     s.end_week()
     s.decide(XAI, dec.BuildHalls("dallas", 300), confirmed=True)  # still building when the round closes
     s.end_week()
@@ -807,19 +807,19 @@ async def test_the_money_screen_the_confirmation_and_the_book_say_one_round_and_
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("c")
         await pilot.pause()
-        m = views.money_view(s, XAI)
+        m = views.money_view(s.turn(XAI))
         fill(pilot, amount=f"{m.largest * 2 / 1e9:.2f}B")
         await pilot.pause()
         preview = text(pilot, "preview")
-        weeks = views.round_weeks(s, XAI, m.largest)
+        weeks = views.round_weeks(s.turn(XAI), m.largest)
         assert f"closes in about {weeks} weeks" in preview
         await confirm(pilot)
         if isinstance(app.screen, ConfirmScreen):  # a low-runway warning first
             await press_button(pilot, "yes")
         said = text(pilot, "message")
         assert f"closing in {weeks} weeks" in said
-        line = views.book_view(s, XAI)[-1]
+        line = views.book_view(s.turn(XAI))[-1]
         assert line.label == f"Raise up to {words.money(m.largest)}" and words.money(m.largest) in said
     s.decide(XAI, dec.Borrow(1e8), confirmed=True)
     said = s.decide(XAI, dec.Borrow(2e8), confirmed=True)
-    assert "8%" not in views.book_view(s, XAI)[-1].label and "% a year at the leverage it leaves" in said
+    assert "8%" not in views.book_view(s.turn(XAI))[-1].label and "% a year at the leverage it leaves" in said

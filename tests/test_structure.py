@@ -137,7 +137,6 @@ def test_circles_are_found():
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-@pytest.mark.xfail(strict=True, reason="play's session and views still import each other")
 def test_no_import_circle_in_game():
     """A package's __init__ re-exporting its own modules is not a circle; any other loop
     is, wherever the import sits (module top, a function, TYPE_CHECKING)."""

@@ -103,7 +103,7 @@ async def test_plan_a_run_and_watch_it_progress():
         await pilot.press("n")
         from game.play.views import lab_view
 
-        training = [r for r in lab_view(app.session, XAI).runs if r.phase == "training"]
+        training = [r for r in lab_view(app.session.turn(XAI)).runs if r.phase == "training"]
         assert training and 0 < training[0].progress < 1
 
 

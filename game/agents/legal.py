@@ -98,13 +98,13 @@ def _offers(session: Session, lab: int, cash: float) -> list[d.Decision | Offer]
         if w.patience[0, lab, k] < 1 or not free[k].any():
             continue
         g = int(np.argmax(free[k]))
-        price = list_price(session, partner, p.gpu_ids[g], RENT_WEEKS)[0]
+        price = list_price(session.turn(lab), partner, p.gpu_ids[g], RENT_WEEKS)[0]
         if price <= 0:
             continue
         count = int(down(min(float(free[k, g]), RENT_SHARE * cash / (price * HOURS_PER_WEEK)), 2))
         if count >= 1:
             out.append(Offer(partner, p.gpu_ids[g], count, session.week, RENT_WEEKS, float(f"{price:.4g}")))
-    invest = investment_terms(session, lab)
+    invest = investment_terms(session.turn(lab))
     if invest is not None and invest.now and invest.usd >= 1e6:
         out.append(Offer(invest.partner, invest=down(invest.usd), share=min(float(invest.share), 1.0)))
     return out

@@ -41,8 +41,8 @@ def observation(
     """Lab `lab`'s week, as its player sees it. `refused`: codes.* bits of what the engine
     refused or cut last week; `talks`: the partners' answers to the offers just made."""
     p, w = session.params, session.world
-    v = views.lab_view(session, lab)
-    m = views.money_view(session, lab)
+    v = views.lab_view(session.turn(lab))
+    m = views.money_view(session.turn(lab))
     own: dict[str, Any] = {
         "cash_usd": num(v.cash),
         "debt_usd": num(v.debt),
@@ -106,7 +106,7 @@ def observation(
                 "price_usd_hr": num(c.price),
                 "end_week": session.week + c.weeks_left,
             }
-            for c in views.contracts_view(session, lab)
+            for c in views.contracts_view(session.turn(lab))
         ],
     }
     obs: dict[str, Any] = {
@@ -115,8 +115,8 @@ def observation(
         "lab": own,
         "market": _market(session),
         "partners": _partners(session, lab),
-        "rivals": [_rival(p.lab_ids[r.index], r) for r in intel.rival_views(session, lab)],
-        "alerts": [a.key for a in intel.alerts(session, lab)],
+        "rivals": [_rival(p.lab_ids[r.index], r) for r in intel.rival_views(session.turn(lab))],
+        "alerts": [a.key for a in intel.alerts(session.turn(lab))],
     }
     if refused:
         obs["refused_last_week"] = refusals(refused)
@@ -168,11 +168,11 @@ def _partners(session: Session, lab: int) -> list[dict[str, Any]]:
     for each ([GPUs, USD per GPU-hour]), and (for an investor) what it would invest now."""
     p, w = session.params, session.world
     free = compute.partner_free(p, w)[0]  # (P, G)
-    invest = views.investment_terms(session, lab)
+    invest = views.investment_terms(session.turn(lab))
     out = []
     for k, q in enumerate(session.catalog.partners):
         rent = {
-            g: [num(free[k, i]), num(list_price(session, q.id, g)[0])]
+            g: [num(free[k, i]), num(list_price(session.turn(lab), q.id, g)[0])]
             for i, g in enumerate(p.gpu_ids)
             if free[k, i] >= 1
         }

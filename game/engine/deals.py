@@ -311,9 +311,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     # Patience and relationship.
     spent = made & (ans.answer != ACCEPT) & (ans.reason != TOO_SOON)  # "not yet" is not a round of talks
     s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
-    price = amount(
-        a.offer_price, limits.MAX_PRICE_USD_HOUR
-    )  # read as the evaluation reads it (replays stay exact)
+    price = amount(a.offer_price, limits.MAX_PRICE_USD_HOUR)  # read as the evaluation reads it (replays stay exact)
     lowball = made & ~is_invest & (ans.reason == BELOW_COST)
     pushing = made & ~is_invest & ~lowball & (price < d.push_threshold * ans.required_price)
     accepted = ans.answer == ACCEPT

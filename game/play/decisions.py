@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import math
+from collections.abc import Sequence
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -342,7 +343,7 @@ class SetStaff(Decision):
 D = TypeVar("D", bound="Decision")
 
 
-def last_of(book: list[Decision], kind: type[D]) -> D | None:
+def last_of(book: Sequence[Decision], kind: type[D]) -> D | None:
     """The week's booked setting of a kind (the last one stands), or None."""
     return next((d for d in reversed(book) if isinstance(d, kind)), None)
 

@@ -4,36 +4,34 @@ its cost, when it arrives or finishes, what it leaves (the engine's figures)."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from game.engine import compute, deals, economy
 from game.play import decisions as dec
 from game.play.decisions import Decision
+from game.play.desk import LabTurn
 from game.play.words import money, plural
 
-if TYPE_CHECKING:
-    from game.play.session import Session
 
-
-def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
+def describe(t: LabTurn, d: Decision, cost: float) -> str:
     """The confirmation of `d` (already in `lab`'s book); `cost` is what it moves in cash
     this week."""
-    p, w = session.params, session.world
+    lab = t.lab
+    p, w = t.params, t.world
     text = d.label(p)
     if isinstance(d, dec.BuyGpus):
         from game.play.market import order_quote, supply_for
 
-        arrive = order_quote(session, lab, d.gpu, d.vendor, 0)["arrive_date"]  # the book holds it already
+        arrive = order_quote(t, d.gpu, d.vendor, 0)["arrive_date"]  # the book holds it already
         text += f" for {money(cost)}: delivered around {arrive:%d %b %Y}"
-        short = -supply_for(session, lab, d.gpu)  # the book holds it already
+        short = -supply_for(t, d.gpu)  # the book holds it already
         if short > 0:
             text += f". Your orders ask NVIDIA for {short:,.0f} more than this quarter has left: you may get fewer"
     elif isinstance(d, dec.BuildHalls):
         from game.play.market import hall_plan
 
-        plan = hall_plan(session, lab, d.site, 0.0)  # the book holds it already
+        plan = hall_plan(t, d.site, 0.0)  # the book holds it already
         text += (
             f": all your halls there finished in ~{plan['weeks']:.0f} weeks; {money(d.mw * plan['usd_per_mw'])} "
             f"paid as built (up to {money(plan['weekly'])} a week at the site's pace)"
@@ -51,13 +49,13 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
     elif isinstance(d, dec.StartRun):
         from game.play.views import run_plan
 
-        eta, cap, noise = run_plan(session, lab, d.flop, booked=True)
+        eta, cap, noise = run_plan(t, d.flop, booked=True)
         when = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks at today's compute"
         text += f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability about {cap:.2f} (+-{noise:.2f})"
         if cap <= float(w.best_model[0, lab]):
             text += f", no better than your best model ({float(w.best_model[0, lab]):.2f})"
     elif isinstance(d, dec.LeaveContract):
-        partner = session.catalog.partners[int(w.contract_partner[0, lab, d.slot])].name
+        partner = t.catalog.partners[int(w.contract_partner[0, lab, d.slot])].name
         penalty = float(deals.exit_penalty(p, w)[0, lab, d.slot])
         text += f" with {partner} this week: penalty {money(penalty)}"
     elif isinstance(d, dec.RaiseRound):
@@ -73,7 +71,7 @@ def describe(session: Session, lab: int, d: Decision, cost: float) -> str:
             f"falls {p.rules.finance.round_walk_away:.0%} before then: don't spend the money before it is in"
         )
     elif isinstance(d, dec.Borrow):
-        rate = float(economy.interest_rate(p, session.preview(lab).world)[0, lab])
+        rate = float(economy.interest_rate(p, t.preview.world)[0, lab])
         text += f" (+{money(d.usd)} this week) at about {rate:.1%} a year at the leverage it leaves"
     elif abs(cost) >= 1e5:
         text += f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"

@@ -3,15 +3,11 @@ the lab's state each week (the first weeks of a player's first game)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import attrs
 
+from game.play.desk import LabTurn
 from game.play.intel import unpowered_alert
 from game.play.views import lab_view
-
-if TYPE_CHECKING:
-    from game.play.session import Session
 
 GUIDE_WEEKS = 16  # the guide speaks during the first weeks of a game
 
@@ -23,11 +19,11 @@ class Step:
     why: str
 
 
-def next_step(session: Session, lab: int) -> Step | None:
-    if session.over or session.week >= session.scenario.meta.week + GUIDE_WEEKS:
+def next_step(t: LabTurn) -> Step | None:
+    if t.over or t.week >= t.start_week + GUIDE_WEEKS:
         return None
-    v = lab_view(session, lab)
-    book = session.book(lab)
+    v = lab_view(t)
+    book = t.book
     kinds = {d.kind for d in book}
     training = any(r.phase == "training" for r in v.runs)
     if not training and "run" not in kinds:
@@ -56,7 +52,7 @@ def next_step(session: Session, lab: int) -> Step | None:
             f"At this burn your cash and credit last {v.runway:,.0f} weeks. A round dilutes you; "
             "a loan costs interest. Running out of both ends the game.",
         )
-    talked = bool(session.rounds.get(lab))  # offers made to partners this week
+    talked = bool(t.talks)  # offers made to partners this week
     if not any(s.hall_mw or s.building_mw for s in v.sites) and "halls" not in kinds and not talked:
         return Step(
             "d",

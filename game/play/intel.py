@@ -10,7 +10,6 @@ few weeks and then moves, and the same game shows the same estimates.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -18,6 +17,7 @@ import numpy as np
 from game.engine import compute, economy, rng
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
+from game.play.desk import LabTurn
 from game.play.views import (
     SiteView,
     agi_progress,
@@ -31,9 +31,6 @@ from game.play.views import (
 )
 from game.play.words import money as usd
 from game.play.words import plural, share_up
-
-if TYPE_CHECKING:
-    from game.play.session import Session
 
 RUNWAY_ALERT_WEEKS = 12
 CONTRACT_ALERT_WEEKS = 4
@@ -52,15 +49,16 @@ class Alert:
     severity: str  # "error", "warning" or "information"
 
 
-def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
-    p, w = session.params, session.world
+def alerts(t: LabTurn) -> tuple[Alert, ...]:
+    lab = t.lab
+    p, w = t.params, t.world
     out: list[Alert] = []
     training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
-    planned = any(d.kind == "run" for d in session.book(lab))
-    if not training and not planned and not session.over:
+    planned = any(d.kind == "run" for d in t.book)
+    if not training and not planned and not t.over:
         out.append(Alert("no-run", "No training run: your training compute is idle (t plans one)", "error"))
     elif training and not planned:
-        etas = [r.eta_weeks for r in lab_view(session, lab).runs if r.eta_weeks is not None]
+        etas = [r.eta_weeks for r in lab_view(t).runs if r.eta_weeks is not None]
         if etas and max(etas) <= RUN_ENDING_WEEKS:
             out.append(
                 Alert(
@@ -69,7 +67,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                     "warning",
                 )
             )
-    v = lab_view(session, lab)
+    v = lab_view(t)
     if v.warehouse:
         out.append(
             Alert(
@@ -78,7 +76,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "warning",
             )
         )
-    for site in site_views(session, lab):
+    for site in site_views(t):
         if site.outage_weeks > 0:
             out.append(
                 Alert(
@@ -114,7 +112,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "runway", f"Runway {plural(round(runway), 'week')}: raise, borrow or cut costs (c)", "error"
             )
         )
-    money = money_view(session, lab)
+    money = money_view(t)
     if money.round_ready and money.largest > 0 and not money.booked_round:
         out.append(
             Alert(
@@ -124,8 +122,8 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "information",
             )
         )
-    people = people_view(session, lab)
-    if people.staff >= 1 and people.wage > 0 and people.laying_off and not session.over:
+    people = people_view(t)
+    if people.staff >= 1 and people.wage > 0 and people.laying_off and not t.over:
         payroll = people.staff * people.wage
         text = (
             f"People budget $0: all {people.staff:,.0f} researchers will be laid off (t)"
@@ -134,7 +132,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
             "layoffs come (t)"
         )
         out.append(Alert("people", text, "warning"))
-    invest = investment_terms(session, lab)
+    invest = investment_terms(t)
     if invest is not None and invest.now and invest.usd > 0:
         out.append(
             Alert(
@@ -153,7 +151,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 "error",
             )
         )
-    for c in contracts_view(session, lab):
+    for c in contracts_view(t):
         if 0 < c.weeks_left <= CONTRACT_ALERT_WEEKS:
             out.append(
                 Alert(
@@ -163,7 +161,7 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
                 )
             )
     mine = float(w.best_model[0, lab])
-    for rival in rival_views(session, lab):
+    for rival in rival_views(t):
         for run in rival.runs:
             if run.eta_high <= RIVAL_RUN_ALERT_WEEKS and run.capability_high > mine:
                 when = (
@@ -181,9 +179,9 @@ def alerts(session: Session, lab: int) -> tuple[Alert, ...]:
     return tuple(sorted(out, key=lambda a: rank.get(a.severity, 3)))  # the screens show the first few
 
 
-def _fog(session: Session, lab: int, field: int, shape: tuple[int, ...] = ()) -> np.ndarray:
+def _fog(t: LabTurn, lab: int, field: int, shape: tuple[int, ...] = ()) -> np.ndarray:
     """Multipliers exp(sigma z) for a rival's estimates, fixed for four weeks at a time."""
-    w = session.world
+    w = t.world
     key = rng.key(w.seed, w.game * 16 + lab, w.week // 4)
     z = rng.normal(key, INTEL_STREAM + field, shape)[0]
     return np.exp(FOG_SIGMA * np.clip(z, -2.0, 2.0))  # at worst half or double the truth
@@ -226,14 +224,15 @@ class RivalView:
     runs: tuple[RivalRun, ...]
 
 
-def rival_views(session: Session, lab: int) -> tuple[RivalView, ...]:
-    p, w = session.params, session.world
+def rival_views(t: LabTurn) -> tuple[RivalView, ...]:
+    lab = t.lab
+    p, w = t.params, t.world
     peak, _, n = compute.lab_flops(p, w)
     out = []
     for i in range(p.n_labs):
         if i == lab:
             continue
-        fog = _fog(session, i, 0, (8,))
+        fog = _fog(t, i, 0, (8,))
         runs = []
         for k in range(w.run_phase.shape[-1]):
             phase = int(w.run_phase[0, i, k])
@@ -261,7 +260,7 @@ def rival_views(session: Session, lab: int) -> tuple[RivalView, ...]:
         out.append(
             RivalView(
                 index=i,
-                name=session.lab_name(i),
+                name=t.lab_name(i),
                 best_model=float(w.best_model[0, i]),
                 agi_progress=agi_progress(p, float(w.best_model[0, i])),
                 gpus=float(n[0, i]) * fog[0],
@@ -285,14 +284,15 @@ class Debrief:
     total: float
 
 
-def debrief(session: Session, lab: int) -> Debrief:
-    p, w = session.params, session.world
+def debrief(t: LabTurn) -> Debrief:
+    lab = t.lab
+    p, w = t.params, t.world
     winner = int(w.winner[0])
     reason = END_REASONS[int(w.end_reason[0])]
     peak, _, _ = compute.lab_flops(p, w)
     why: list[str] = []
     if winner >= 0:
-        name = session.lab_name(winner)
+        name = t.lab_name(winner)
         others = [i for i in range(p.n_labs) if i != winner]
         rival = max(others, key=lambda i: float(w.best_model[0, i])) if others else winner
         if winner != lab:
@@ -300,7 +300,7 @@ def debrief(session: Session, lab: int) -> Debrief:
         gap = float(w.best_model[0, winner] - w.best_model[0, rival])
         soft = float(w.software[0, winner] - w.software[0, rival])
         hw = math.log10(max(float(peak[0, winner]), 1.0) / max(float(peak[0, rival]), 1.0))
-        them = session.lab_name(rival)
+        them = t.lab_name(rival)
         why.append(
             f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})"
         )
@@ -315,10 +315,10 @@ def debrief(session: Session, lab: int) -> Debrief:
         why.append(
             f"software: {abs(soft):.2f} orders of magnitude of efficiency {'ahead of' if soft >= 0 else 'behind'} {them}"
         )
-        first = _first_week_at(session, winner, GPT4_NEXT)
-        mine = _first_week_at(session, rival, GPT4_NEXT)
+        first = _first_week_at(t, winner, GPT4_NEXT)
+        mine = _first_week_at(t, rival, GPT4_NEXT)
         if first is not None and mine is not None:
-            when = session.params.date_of
+            when = t.params.date_of
             why.append(
                 f"timing: {name} shipped past {GPT4_NEXT:.1f} on {when(first):%d %b %Y}, {them} on {when(mine):%d %b %Y}"
             )
@@ -326,11 +326,11 @@ def debrief(session: Session, lab: int) -> Debrief:
     names = ("AGI win", "weeks early", "your stake")
     score = tuple((n, float(v)) for n, v in zip(names, parts, strict=True))
     return Debrief(
-        result=session.result(),
-        winner=session.lab_name(winner) if winner >= 0 else "nobody",
+        result=t.result,
+        winner=t.lab_name(winner) if winner >= 0 else "nobody",
         reason=reason,
         why=tuple(why),
-        decisions=tuple(_decisions(session, lab)),
+        decisions=tuple(_decisions(t)),
         score=score,
         total=float(sum(parts)),
     )
@@ -355,26 +355,27 @@ def unpowered_alert(site: SiteView) -> Alert:
 GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4
 
 
-def _first_week_at(session: Session, lab: int, cap: float) -> int | None:
+def _first_week_at(t: LabTurn, lab: int, cap: float) -> int | None:
     """The week the lab first had a model of `cap`, if the history saw it happen (None
     when the lab was past it at the history's start: a game begun from a later save)."""
-    for i, h in enumerate(session.history):
+    for i, h in enumerate(t.history):
         if h["capability"][lab] >= cap:
             return int(h["week"]) if i > 0 else None
     return None
 
 
-def _decisions(session: Session, lab: int) -> list[str]:
+def _decisions(t: LabTurn) -> list[str]:
     """The player's decisions that mattered, from the log: totals by kind."""
-    lab_id = session.params.lab_ids[lab]
-    entries = [e for e in session.log if e["lab"] == lab_id]
+    lab = t.lab
+    lab_id = t.params.lab_ids[lab]
+    entries = [e for e in t.log if e["lab"] == lab_id]
     bought = sum(o["count"] for e in entries for o in e.get("orders", []))
     runs = [f for e in entries for f in e.get("runs", [])]
     halls = sum(sum(e.get("build", {}).values()) for e in entries)
     turbines = sum(sum(e.get("turbines", {}).values()) for e in entries)
     raised = sum(e.get("raise_usd", 0.0) for e in entries)
     offers = sum(len(e.get("offers", [])) for e in entries)
-    played = [h for h in session.history if h["week"] < session.week]  # each week's start: weeks played
+    played = [h for h in t.history if h["week"] < t.week]  # each week's start: weeks played
     idle = sum(1 for h in played if not h.get("training", [True] * (lab + 1))[lab])
     out = [
         f"ordered {bought:,} GPUs (supply and cash may have cut some)",

@@ -5,7 +5,7 @@ grid and permits, partners' list prices."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -13,10 +13,8 @@ import numpy as np
 from game.engine import compute, deals
 from game.engine.params import HOURS_PER_WEEK
 from game.play.decisions import BuildHalls, BuyGpus
+from game.play.desk import LabTurn
 from game.play.views import SiteView, site_views
-
-if TYPE_CHECKING:
-    from game.play.session import Session
 
 
 @attrs.frozen
@@ -33,8 +31,8 @@ class GpuRow:
     supply_left: float  # NVIDIA's supply left this quarter
 
 
-def market_rows(session: Session) -> tuple[GpuRow, ...]:
-    p, w = session.params, session.world
+def market_rows(t: LabTurn) -> tuple[GpuRow, ...]:
+    p, w = t.params, t.world
     price = compute.server_price(p, w)[0].min(0)  # (G,)
     selling, left = compute.on_sale(p, w)[0], compute.supply_left(p, w)[0]
     first = compute.on_sale_week(p, w)[0]
@@ -51,22 +49,22 @@ def market_rows(session: Session) -> tuple[GpuRow, ...]:
             kw=g.kw_all_in,
             supply_left=float(left[i]),
         )
-        for i, g in enumerate(session.catalog.gpus)
+        for i, g in enumerate(t.catalog.gpus)
     )
 
 
-def order_quote(session: Session, lab: int, gpu: str, vendor: str, count: int) -> dict[str, Any]:
+def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> dict[str, Any]:
     """What an order would cost and need, before it is made: price per GPU in servers,
     the total, MW of powered halls it needs and when it would arrive (behind the
     integrator's queue and the lab's own orders of the week through it)."""
-    p, w = session.params, session.world
+    p, w = t.params, t.world
     v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
     unit = float(compute.server_price(p, w)[0, v, g])
     queued = np.zeros((1, 1, len(p.integrator_ids)))
     # the lab's orders through this integrator already in this week's book queue first
-    already = sum(d.count for d in session.book(lab) if isinstance(d, BuyGpus) and d.vendor == vendor)
+    already = sum(d.count for d in t.book if isinstance(d, BuyGpus) and d.vendor == vendor)
     queued[0, 0, v] = count + already
-    arrive = session.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
+    arrive = t.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
     return {
         "unit": unit,
         "total": unit * count,
@@ -74,7 +72,7 @@ def order_quote(session: Session, lab: int, gpu: str, vendor: str, count: int) -
         "arrive_week": arrive,
         "arrive_date": p.date_of(arrive),
         "lead_weeks": int(p.integrator_lead[v]),
-        "queue_weeks": arrive - session.week - int(p.integrator_lead[v]),
+        "queue_weeks": arrive - t.week - int(p.integrator_lead[v]),
     }
 
 
@@ -98,12 +96,12 @@ class SiteRow:
     yours: SiteView | None
 
 
-def site_rows(session: Session, lab: int) -> tuple[SiteRow, ...]:
+def site_rows(t: LabTurn) -> tuple[SiteRow, ...]:
     """Every site, with what it offers any lab and what the lab has there."""
-    p, w = session.params, session.world
+    p, w = t.params, t.world
     free = deals.site_free_mw(p, w)[0]
     room = compute.turbine_room(p, w)[0]
-    mine = {v.id: v for v in site_views(session, lab)}
+    mine = {v.id: v for v in site_views(t)}
     return tuple(
         SiteRow(
             id=site.id,
@@ -123,17 +121,17 @@ def site_rows(session: Session, lab: int) -> tuple[SiteRow, ...]:
             power_usd_per_mwh=float(p.site_power_usd_per_mwh[s]),
             yours=mine.get(site.id),
         )
-        for s, site in enumerate(session.catalog.sites)
+        for s, site in enumerate(t.catalog.sites)
     )
 
 
-def list_price(session: Session, partner: str, gpu: str, weeks: int = 52) -> tuple[float, float]:
+def list_price(t: LabTurn, partner: str, gpu: str, weeks: int = 52) -> tuple[float, float]:
     """A partner's list price per GPU-hour this week for a GPU type (0: it does not rent
     it out; lower for each newer generation shipped), and the share it takes off for a
     commitment of `weeks` (the engine's terms)."""
     from game.engine import terms
 
-    p, w = session.params, session.world
+    p, w = t.params, t.world
     q, g = np.array([[p.partner_ids.index(partner)]]), np.array([[p.gpu_ids.index(gpu)]])
     return float(terms.list_price(p, w, q, g)[0, 0]), float(terms.term_discount(p, np.array([[weeks]]))[0, 0])
 
@@ -143,14 +141,15 @@ def rental_cost(count: int, price: float, weeks: int) -> float:
     return count * price * HOURS_PER_WEEK * weeks
 
 
-def hall_plan(session: Session, lab: int, site: str, mw: float) -> dict[str, float]:
+def hall_plan(t: LabTurn, site: str, mw: float) -> dict[str, float]:
     """Halls of `mw` at `site`, queued behind the lab's halls building there and those in
     this week's book: weeks until they are all finished, their cost, and what the site's
     build rate lets the lab spend a week."""
-    p, w = session.params, session.world
+    lab = t.lab
+    p, w = t.params, t.world
     s = p.site_ids.index(site)
     rate, usd = float(p.site_build_mw_per_week[s]), float(p.site_build_usd_per_mw[s])
-    booked = sum(d.mw for d in session.book(lab) if isinstance(d, BuildHalls) and d.site == site)
+    booked = sum(d.mw for d in t.book if isinstance(d, BuildHalls) and d.site == site)
     ahead = float(w.hall_building[0, lab, s]) + booked
     return {
         "weeks": float(np.ceil((ahead + mw) / rate)),
@@ -162,10 +161,10 @@ def hall_plan(session: Session, lab: int, site: str, mw: float) -> dict[str, flo
     }
 
 
-def supply_for(session: Session, lab: int, gpu: str) -> float:
+def supply_for(t: LabTurn, gpu: str) -> float:
     """NVIDIA's supply of a GPU left this quarter less what the lab's book already asks
     for (other labs' orders this week may take some too: the quarter is shared).
     Negative when the book asks for more than the quarter has."""
-    p = session.params
-    booked = sum(d.count for d in session.book(lab) if isinstance(d, BuyGpus) and d.gpu == gpu)
-    return float(compute.supply_left(p, session.world)[0, p.gpu_ids.index(gpu)]) - booked
+    p = t.params
+    booked = sum(d.count for d in t.book if isinstance(d, BuyGpus) and d.gpu == gpu)
+    return float(compute.supply_left(p, t.world)[0, p.gpu_ids.index(gpu)]) - booked

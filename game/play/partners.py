@@ -4,15 +4,12 @@ an investment (Microsoft's in OpenAI) by the engine's own rule."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from game.engine import terms
-
-if TYPE_CHECKING:
-    from game.play.session import Session
+from game.play.desk import LabTurn
 
 
 @attrs.frozen
@@ -23,12 +20,13 @@ class PartnerView:
     patience: float  # offers it will still hear
 
 
-def next_investment(session: Session, lab: int, partner: str) -> dt.date | None:
+def next_investment(t: LabTurn, partner: str) -> dt.date | None:
     """The first week `partner` would invest in the lab again (deals' TOO_SOON rule); None
     if it would now, or not before the game ends."""
-    p, w = session.params, session.world
+    lab = t.lab
+    p, w = t.params, t.world
     week = int(w.last_invest_week[0, lab]) + int(p.partner_invest_every[p.partner_ids.index(partner)])
-    return p.date_of(week) if session.week < week <= p.last_week else None
+    return p.date_of(week) if t.week < week <= p.last_week else None
 
 
 @attrs.frozen
@@ -40,24 +38,26 @@ class InvestmentTerms:
     now: bool  # it would hear an ask this week (two years since its last, a model, patience, relations)
 
 
-def investment_terms(session: Session, lab: int) -> InvestmentTerms | None:
+def investment_terms(t: LabTurn) -> InvestmentTerms | None:
     """The partner that invests in the lab (Microsoft in OpenAI) and its terms this week
     (the engine's own rule); None if no partner invests in it."""
-    p, w = session.params, session.world
-    investors = [k for k, q in enumerate(session.catalog.partners) if p.lab_ids[lab] in q.invests_in]
+    lab = t.lab
+    p, w = t.params, t.world
+    investors = [k for k, q in enumerate(t.catalog.partners) if p.lab_ids[lab] in q.invests_in]
     if not investors:
         return None
     k = investors[0]
     partner = np.full(w.cash.shape, k, np.int64)
     usd, share = terms.investment(p, w, partner)
-    q = session.catalog.partners[k]
+    q = t.catalog.partners[k]
     now = bool(terms.investment_open(p, w, partner)[0, lab])
     return InvestmentTerms(q.id, q.name, float(usd[0, lab]), float(share[0, lab]), now)
 
 
-def partner_views(session: Session, lab: int) -> tuple[PartnerView, ...]:
-    w = session.world
+def partner_views(t: LabTurn) -> tuple[PartnerView, ...]:
+    lab = t.lab
+    w = t.world
     return tuple(
         PartnerView(q.id, q.name, float(w.relationship[0, lab, k]), float(w.patience[0, lab, k]))
-        for k, q in enumerate(session.catalog.partners)
+        for k, q in enumerate(t.catalog.partners)
     )

@@ -5,7 +5,8 @@ A session holds the World, the scenario it came from, the AI for the labs nobody
 each human lab's book of decisions for the week (checked by the engine's own rules and
 by a dry run of the week before they are taken, cancellable until the week ends), the
 log of every human decision (for replay), the news and a short history for charts.
-What the screens show comes from game/play/views.py.
+What the screens show comes from game/play/views.py, read from the lab's turn
+(`Session.turn`, a frozen LabTurn: game/play/desk.py).
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import numpy as np
 
 from game.catalog import Catalog, default_catalog
-from game.engine import codes, deals, economy, policies, turn
+from game.engine import codes, deals, economy, policies
 from game.engine.state import World
+from game.engine.turn import Report
 from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview, check_offer
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
+from game.play.desk import LabTurn
 from game.play.history import guessed_styles, history_point
 from game.play.news import NOTE, RESULT, NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
@@ -75,10 +77,10 @@ class Session:
     autosave_every: int = AUTOSAVE_EVERY
     autosave_folder: Path | None = None
     unsaved_weeks: int = 0
-    last_report: turn.Report | None = None
+    last_report: Report | None = None
     ended_here: bool = False  # the game ended in this session (not loaded already over)
     playing: bool = False  # a week is being played (fast-forward's worker): no decisions now
-    _previews: dict[Any, Preview] = attrs.field(factory=dict, repr=False)
+    _turns: dict[int, LabTurn] = attrs.field(factory=dict, repr=False)  # the last turn built per lab
 
     # --------------------------------------------------------------- creation
     @classmethod
@@ -193,35 +195,25 @@ class Session:
         """This week's decisions of a lab, in the order they were made."""
         return list(self.books.get(lab, []))
 
-    def preview(self, lab: int, book: list[Decision] | None = None) -> Preview:
-        """A dry run of this week's decisions with `book` (default: the lab's own), the
-        other labs idle: what the engine would refuse, what they cost, and the runway they
-        leave (the engine's rule, before the week's revenue, running costs and events).
-        Runway is measured after the week's construction is paid, like cash."""
-        book = self.book(lab) if book is None else book
-        key = (self.world, lab, tuple(book))  # the key holds the world: its id is not reused
-        if key not in self._previews:
-            if len(self._previews) > 64:
-                self._previews.clear()
-            after, flows, refused = self._dry_run(lab, book)
-            base = self._dry_run(lab, [])[1][0, lab] if book else flows[0, lab]
-            runway = float(economy.runway_weeks(self.params, after)[0, lab])
-            preview = Preview(
-                float(flows[0, lab].sum() - base.sum()),
-                float(after.cash[0, lab]),
-                runway,
-                int(refused[0, lab]),
-                after,
-                building=-float(base[economy.FLOW_INDEX["halls"]]),
-                closing=float(base[economy.FLOW_INDEX["equity"]]),
-            )
-            self._previews[key] = preview
-            return preview
-        return self._previews[key]
+    def turn(self, lab: int) -> LabTurn:
+        """The lab's turn as it stands (a frozen LabTurn: game/play/desk.py), built again
+        only when the world, its book or talks, the history or the log changed; the dry
+        runs of its books are shared while the world stays."""
+        book, talks = tuple(self.books.get(lab, ())), tuple(self.rounds.get(lab, ()))
+        t = self._turns.get(lab)
+        if t is None or (t.world, t.book, t.talks, len(t.history), len(t.log), t.last_report) != (
+            self.world, book, talks, len(self.history), len(self.log), self.last_report
+        ):  # fmt: skip
+            memo = t.memo if t is not None and t.world is self.world else {}
+            history, log, start = tuple(self.history), tuple(self.log), self.scenario.meta.week
+            t = LabTurn(self.catalog, self.world, lab, book, talks, history, log, self.last_report, start, memo)
+            self._turns[lab] = t
+        return t
 
-    def _dry_run(self, lab: int, book: list[Decision]) -> tuple[World, np.ndarray, np.ndarray]:
-        actions, _ = book_actions(self.world, {lab: book})
-        return turn.dry_run(self.world, actions)
+    def preview(self, lab: int, book: list[Decision] | None = None) -> Preview:
+        """The dry run of the week with `book` (default: the lab's own): LabTurn.preview_of."""
+        t = self.turn(lab)
+        return t.preview if book is None else t.preview_of(book)
 
     def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str:
         """Add a decision to the lab's book after the engine's checks; returns what it
@@ -230,7 +222,7 @@ class Session:
         book = self.book(lab)
         new_book, before, after = self._admit(lab, book, decision, confirmed)
         self.books[lab] = new_book
-        text = describe(self, lab, decision, before.cash_after - after.cash_after)
+        text = describe(self.turn(lab), decision, before.cash_after - after.cash_after)
         if len(new_book) <= len(book):
             text += " (replaces this week's earlier setting)"
         return text
@@ -302,12 +294,6 @@ class Session:
             text += "; also cancelled, as it no longer goes through: " + "; ".join(dropped)
         return text
 
-    def capability_of(self, lab: int, flop: float) -> float:
-        """The capability a run of `flop` started now would release at (the engine's rule)."""
-        from game.engine.training import capability
-
-        return float(capability(flop, self.world.software[0, lab]))
-
     # ------------------------------------------------------------------ talks
     def offer(self, lab: int, offer: dict[str, Any]) -> OfferReply:
         """One round of talks with a partner, now: its answer, in words and in terms."""
@@ -328,7 +314,7 @@ class Session:
         )
 
     # ------------------------------------------------------------------ weeks
-    def end_week(self) -> turn.Report:
+    def end_week(self) -> Report:
         """Play the week: the people's books, the AI for everyone else."""
         if self.over:
             raise Refused("the game is over")
@@ -338,7 +324,7 @@ class Session:
         finally:
             self.playing = False
 
-    def _end_week(self) -> turn.Report:
+    def _end_week(self) -> Report:
         p = self.params
         chosen, covered = book_actions(self.world, {lab: self.book(lab) for lab in self.human_labs})
         entries = []
@@ -351,7 +337,7 @@ class Session:
         self.log.extend(entries)  # the log and the world move together (a save between them is whole)
         self.books.clear()
         self.rounds.clear()
-        self._previews.clear()
+        self._turns.clear()
         self.last_report = report
         self.unsaved_weeks += 1
         self.news.extend(week_news(p, self.catalog, report, p.human))
@@ -451,7 +437,7 @@ class Session:
             rounds={lab: [dict(o) for o in offers] for lab, offers in self.rounds.items()},
             news=list(self.news),
             history=list(self.history),
-            previews={},
+            turns={},
         )
 
     def default_save_path(self) -> Path:

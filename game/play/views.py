@@ -7,7 +7,6 @@ names them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -16,10 +15,7 @@ from game.engine import compute, deals, economy
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR, Params
 from game.engine.state import RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
-
-if TYPE_CHECKING:
-    from game.play.session import Session
-
+from game.play.desk import LabTurn
 from game.play.partners import (  # noqa: F401 (the views' names for them)
     InvestmentTerms,
     PartnerView,
@@ -137,8 +133,9 @@ class LabView:
     sites: tuple[SiteView, ...]
 
 
-def lab_view(session: Session, lab: int) -> LabView:
-    p, w = session.params, session.world
+def lab_view(t: LabTurn) -> LabView:
+    lab = t.lab
+    p, w = t.params, t.world
     peak, _, n = compute.lab_flops(p, w)
     split = w.split[0, lab]
     runs = []
@@ -160,16 +157,16 @@ def lab_view(session: Session, lab: int) -> LabView:
             )
         )
     warehouse_mw = float((w.warehouse[0, lab] * p.gpu_kw).sum() / 1000.0)
-    book = session.book(lab)
-    pending = -session.preview(lab).spend if book else 0.0
+    book = t.book
+    pending = -t.preview.spend if book else 0.0
     return LabView(
         index=lab,
-        name=session.lab_name(lab),
-        date=session.date,
-        week=session.week,
+        name=t.lab_name(lab),
+        date=t.date,
+        week=t.week,
         cash=float(w.cash[0, lab]),
         pending=pending,
-        runway_after=float(session.preview(lab).runway_weeks) if book else None,
+        runway_after=float(t.preview.runway_weeks) if book else None,
         debt=float(w.debt[0, lab]),
         burn=float(economy.net_burn(p, w)[0, lab]),
         revenue=float(w.revenue_fast[0, lab]),
@@ -184,33 +181,34 @@ def lab_view(session: Session, lab: int) -> LabView:
         gpus=float(n[0, lab]),
         warehouse=int(w.warehouse[0, lab].sum()),
         warehouse_mw=warehouse_mw,
-        dark_mw=float(sum(s.dark_mw for s in site_views(session, lab))),
+        dark_mw=float(sum(s.dark_mw for s in site_views(t))),
         on_order=int(w.order_count[0, lab].sum()),
         best_model=float(w.best_model[0, lab]),
         software=float(w.software[0, lab]),
         agi_progress=agi_progress(p, float(w.best_model[0, lab])),
         agi_low=agi_range(p)[0],
         agi_high=agi_range(p)[1],
-        next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), session.week)),
+        next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), t.week)),
         credit=float(economy.credit_headroom(p, w)[0, lab]),
         split=(float(split[0]), float(split[1]), float(split[2])),
         staff_usd_week=float(w.staff_usd_week[0, lab]),
         revenue_share=float(w.revenue_share[0, lab]),
         runs=tuple(runs),
-        sites=site_views(session, lab),
+        sites=site_views(t),
     )
 
 
-def site_views(session: Session, lab: int) -> tuple[SiteView, ...]:
+def site_views(t: LabTurn) -> tuple[SiteView, ...]:
     """The lab's sites: those where it has halls, building, turbines or GPUs."""
-    p, w = session.params, session.world
+    lab = t.lab
+    p, w = t.params, t.world
     installed = compute.installed_mw(p, w)[0, lab]
     powered = compute.powered_fraction(p, w)[0, lab]
     power = compute.power_mw(w)[0, lab]
     gain = compute.substation_gain(p, w.grid_mw[0])
     upgrading = (w.substation_left[0] > 0) & (w.substation_payer[0] == lab)
     out = []
-    for s, site in enumerate(session.catalog.sites):
+    for s, site in enumerate(t.catalog.sites):
         halls, building = float(w.hall_mw[0, lab, s]), float(w.hall_building[0, lab, s])
         turbines, pending = float(w.turbine_mw[0, lab, s]), float(w.turbine_pending[0, lab, s])
         gpus = int(w.installed[0, lab, s].sum())
@@ -238,13 +236,14 @@ def site_views(session: Session, lab: int) -> tuple[SiteView, ...]:
     return tuple(out)
 
 
-def orders_view(session: Session, lab: int) -> tuple[OrderView, ...]:
+def orders_view(t: LabTurn) -> tuple[OrderView, ...]:
     """GPUs on order, soonest first."""
-    p, w = session.params, session.world
+    lab = t.lab
+    p, w = t.params, t.world
     out = [
         OrderView(
             p.gpu_ids[int(w.order_gpu[0, lab, k])],
-            session.catalog.integrators[int(w.order_vendor[0, lab, k])].name,
+            t.catalog.integrators[int(w.order_vendor[0, lab, k])].name,
             int(w.order_count[0, lab, k]),
             int(w.order_arrive[0, lab, k]),
             p.date_of(int(w.order_arrive[0, lab, k])),
@@ -255,8 +254,9 @@ def orders_view(session: Session, lab: int) -> tuple[OrderView, ...]:
     return tuple(sorted(out, key=lambda o: o.arrive_week))
 
 
-def contracts_view(session: Session, lab: int) -> tuple[ContractView, ...]:
-    p, w = session.params, session.world
+def contracts_view(t: LabTurn) -> tuple[ContractView, ...]:
+    lab = t.lab
+    p, w = t.params, t.world
     penalty = deals.exit_penalty(p, w)[0, lab]
     out = []
     for k in range(w.contract_partner.shape[-1]):
@@ -267,14 +267,14 @@ def contracts_view(session: Session, lab: int) -> tuple[ContractView, ...]:
         out.append(
             ContractView(
                 slot=k,
-                partner=session.catalog.partners[int(w.contract_partner[0, lab, k])].name,
-                partner_id=session.catalog.partners[int(w.contract_partner[0, lab, k])].id,
+                partner=t.catalog.partners[int(w.contract_partner[0, lab, k])].name,
+                partner_id=t.catalog.partners[int(w.contract_partner[0, lab, k])].id,
                 gpu=p.gpu_ids[int(w.contract_gpu[0, lab, k])],
                 count=count,
                 price=price,
                 start_date=p.date_of(start),
                 end_date=p.date_of(end),
-                weeks_left=max(end - session.week, 0),
+                weeks_left=max(end - t.week, 0),
                 usd_week=count * price * HOURS_PER_WEEK,
                 exit_penalty=float(penalty[k]),
             )
@@ -282,27 +282,28 @@ def contracts_view(session: Session, lab: int) -> tuple[ContractView, ...]:
     return tuple(out)
 
 
-def book_view(session: Session, lab: int) -> tuple[BookLine, ...]:
+def book_view(t: LabTurn) -> tuple[BookLine, ...]:
     """This week's decisions with what each moves in cash (each measured on top of the
     ones before it, by a dry run of the week)."""
+    lab = t.lab
     from game.play.decisions import BuyGpus, OrderTurbines, UpgradeSubstation
 
-    book = session.book(lab)
-    p, now = session.params, session.world
-    after = session.preview(lab).world  # the orders as the whole book places them
+    book = t.book
+    p, now = t.params, t.world
+    after = t.preview.world  # the orders as the whole book places them
     placed = (after.order_count[0, lab] > 0) & (now.order_count[0, lab] == 0)
     lines = []
     for i, d in enumerate(book):
-        cost = session.preview(lab, book[:i]).spend - session.preview(lab, book[: i + 1]).spend
+        cost = t.preview_of(book[:i]).spend - t.preview_of(book[: i + 1]).spend
         arrives = None
         if isinstance(d, BuyGpus):
             v = p.integrator_ids.index(d.vendor)
             weeks = after.order_arrive[0, lab][placed & (after.order_vendor[0, lab] == v)]
             arrives = p.date_of(int(weeks.max())) if weeks.size else None
         elif isinstance(d, OrderTurbines):
-            arrives = p.date_of(session.week + int(p.site_turbine_weeks[p.site_ids.index(d.site)]))
+            arrives = p.date_of(t.week + int(p.site_turbine_weeks[p.site_ids.index(d.site)]))
         elif isinstance(d, UpgradeSubstation):
-            arrives = p.date_of(session.week + int(p.site_substation_weeks[p.site_ids.index(d.site)]))
+            arrives = p.date_of(t.week + int(p.site_substation_weeks[p.site_ids.index(d.site)]))
         lines.append(BookLine(i, d.label(p), cost, arrives))
     return tuple(lines)
 
@@ -314,9 +315,10 @@ def chinchilla_flop(p: Params, params_n: float) -> float:
     return float(rule(params_n, p))
 
 
-def last_week_flows(session: Session, lab: int) -> tuple[tuple[str, float], ...]:
+def last_week_flows(t: LabTurn) -> tuple[tuple[str, float], ...]:
     """Last week's cash flows by kind (signed: + in, - out), the ones that moved."""
-    report = session.last_report
+    lab = t.lab
+    report = t.last_report
     if report is None:
         return ()
     flows = report.flows[0, lab]
@@ -327,25 +329,26 @@ def last_week_flows(session: Session, lab: int) -> tuple[tuple[str, float], ...]
     return tuple(out)
 
 
-def run_plan(session: Session, lab: int, flop: float, booked: bool = False) -> tuple[float, float, float]:
+def run_plan(t: LabTurn, flop: float, booked: bool = False) -> tuple[float, float, float]:
     """A run of `flop` started this week: weeks of pretraining (sharing the training
     compute this week's other decisions leave with the runs under way and the week's other
     new runs, as the engine shares it), the capability it should release at, and the
     spread of that (a run turns out a little better or worse: its noise). `booked`: the
     run is in the book already (its confirmation)."""
+    lab = t.lab
     from game.play.decisions import StartRun
 
-    book = session.book(lab)
+    book = t.book
     runs = [d.flop for d in book if isinstance(d, StartRun)]
-    world = session.preview(lab, [d for d in book if not isinstance(d, StartRun)]).world
+    world = t.preview_of([d for d in book if not isinstance(d, StartRun)]).world
     planned = tuple(runs) if booked else (*runs, flop)
-    schedule = run_schedule(session.params, world, lab, planned)
+    schedule = run_schedule(t.params, world, lab, planned)
     at = len(schedule) - len(planned) + (runs.index(flop) if booked else len(runs))
-    noise = float(session.params.rules.training.capability_noise)
-    return float(schedule[at]), session.capability_of(lab, flop), noise
+    noise = float(t.params.rules.training.capability_noise)
+    return float(schedule[at]), t.capability_of(flop), noise
 
 
-def interest_per_week(session: Session, usd: float, rate: float) -> float:
+def interest_per_week(usd: float, rate: float) -> float:
     """A week's interest on `usd` of debt at a yearly `rate`."""
     return usd * rate / WEEKS_PER_YEAR
 
@@ -373,20 +376,21 @@ class MoneyView:
     in_breach: bool
 
 
-def round_weeks(session: Session, lab: int, usd: float) -> int:
+def round_weeks(t: LabTurn, usd: float) -> int:
     """Weeks until a round of `usd` started now has its cash in hand (the engine's rule)."""
-    terms = economy.round_terms(session.params, session.world)
-    return int(np.asarray(terms.cash_in_weeks(session.params, np.array(usd))).reshape(-1)[0])
+    terms = economy.round_terms(t.params, t.world)
+    return int(np.asarray(terms.cash_in_weeks(t.params, np.array(usd))).reshape(-1)[0])
 
 
-def money_view(session: Session, lab: int) -> MoneyView:
-    p, w = session.params, session.world
+def money_view(t: LabTurn) -> MoneyView:
+    lab = t.lab
+    p, w = t.params, t.world
     terms = economy.round_terms(p, w)
     closing = float(w.round_usd[0, lab])
     return MoneyView(
         round_ready=bool(terms.ready[0, lab]),
-        booked_round=any(d.kind == "raise" for d in session.book(lab)),
-        next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), session.week)),
+        booked_round=any(d.kind == "raise" for d in t.book),
+        next_round=p.date_of(max(int(economy.next_round_week(p, w)[0, lab]), t.week)),
         pre_money=float(terms.pre_money[0, lab]),
         largest=float(terms.largest[0, lab]),
         down_round=bool(terms.down[0, lab]),
@@ -418,14 +422,15 @@ class PeopleView:
     laying_off: bool  # staff over the aim by more than the slack: layoffs come (research.hire's rule)
 
 
-def people_view(session: Session, lab: int) -> PeopleView:
+def people_view(t: LabTurn) -> PeopleView:
+    lab = t.lab
     from game.engine import research
     from game.play.decisions import SetStaff, last_of
 
-    p, w = session.params, session.world
-    row = int(np.clip(session.week, 0, p.last_week))
+    p, w = t.params, t.world
+    row = int(np.clip(t.week, 0, p.last_week))
     hired = float(np.where(w.bankrupt[0], 0.0, w.staff[0]).sum())
-    booked = last_of(session.book(lab), SetStaff)
+    booked = last_of(t.book, SetStaff)
     budget = booked.usd_week if booked is not None else float(w.staff_usd_week[0, lab])
     staff, wage = float(w.staff[0, lab]), float(research.wage(p, w)[0])
     aim = budget / wage if wage > 0 else staff

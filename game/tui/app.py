@@ -280,7 +280,10 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             self.action_end_week()
             return
         urgent = [
-            (lab, a) for lab in self.people() for a in intel.alerts(session, lab) if a.severity == "error"
+            (lab, a)
+            for lab in self.people()
+            for a in intel.alerts(session.turn(lab))
+            if a.severity == "error"
         ]
         if urgent:  # fast-forward never runs past idle training or a runway about to end
             self.ff_votes.clear()
@@ -308,7 +311,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                 elif session.over:
                     reason = "The game is over."
                 else:
-                    seen = {lab: {a.key for a in intel.alerts(session, lab)} for lab in humans}
+                    seen = {lab: {a.key for a in intel.alerts(session.turn(lab))} for lab in humans}
                     before = len(session.news)
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
                     gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
@@ -338,7 +341,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             if item.private and item.lab in humans and item.urgent:
                 return said(item.lab, item.text)
         for lab in humans:
-            for alert in intel.alerts(session, lab):
+            for alert in intel.alerts(session.turn(lab)):
                 if alert.key not in seen[lab] or alert.severity == "error":
                     return said(lab, alert.text)
         return None
@@ -378,7 +381,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             self._write_settings()
         entries = [attrs.asdict(e) for e in board.entries]
         names = {lab.id: lab.name for lab in self.catalog.labs}
-        self.push_screen(GameOverScreen(intel.debrief(session, lab), entries, heading, names))
+        self.push_screen(GameOverScreen(intel.debrief(session.turn(lab)), entries, heading, names))
 
     # ------------------------------------------------------------------- quit
     def action_request_quit(self) -> None:

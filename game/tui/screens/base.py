@@ -22,6 +22,7 @@ from game.tui import bindings
 from game.tui.widgets.header import GameHeader
 
 if TYPE_CHECKING:
+    from game.play.desk import LabTurn
     from game.play.session import Session
 
 
@@ -48,6 +49,11 @@ class GameScreen(Screen):
         super().__init__()
         self.session = session
         self.lab = lab
+
+    @property
+    def turn(self) -> LabTurn:
+        """The lab's turn as it stands (a frozen value the views read)."""
+        return self.session.turn(self.lab)
 
     def compose(self) -> ComposeResult:
         yield GameHeader()

@@ -40,11 +40,11 @@ class BookScreen(GameScreen):
         s, lab = self.session, self.lab
         table = self.query_one("#book", DataTable)
         table.clear()
-        lines = views.book_view(s, lab)
+        lines = views.book_view(self.turn)
         for line in lines:
             arrives = day(line.arrives) if line.arrives else ""
             table.add_row(str(line.index + 1), money(-line.cost), arrives, line.label, key=str(line.index))
-        v = views.lab_view(s, lab)
+        v = views.lab_view(self.turn)
         preview = s.preview(lab)
         building = (
             f" and this week's work on halls under way {money(preview.building)}"
@@ -75,7 +75,7 @@ class BookScreen(GameScreen):
             )
         orders = self.query_one("#orders", DataTable)
         orders.clear()
-        for o in views.orders_view(s, lab):
+        for o in views.orders_view(self.turn):
             orders.add_row(f"{count(o.count)} {o.gpu}", o.vendor, day(o.arrive_date))
         waiting = []
         if v.warehouse:

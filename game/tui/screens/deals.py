@@ -50,7 +50,7 @@ class DealsScreen(FormScreen):
                 prompt="their own datacenters",
             ),
         )
-        invest = views.investment_terms(self.session, self.lab)
+        invest = views.investment_terms(self.turn)
         if invest is not None:
             # Its terms this week: the most it would put in (rounded down) for the share
             # it would ask (rounded up), so asking as filled in is accepted.
@@ -98,7 +98,7 @@ class DealsScreen(FormScreen):
             o = self._offer()
         except Refused:
             return
-        price, discount = market.list_price(self.session, o["partner"], o["gpu"], o["weeks"])
+        price, discount = market.list_price(self.turn, o["partner"], o["gpu"], o["weeks"])
         if price > 0:
             self.query_one("#price", Input).value = f"{cents_up(price * (1 - discount)):.2f}"
 
@@ -142,28 +142,28 @@ class DealsScreen(FormScreen):
             return
         self._priced_slot = event.row_key.value
         c = next(
-            (c for c in views.contracts_view(self.session, self.lab) if str(c.slot) == event.row_key.value),
+            (c for c in views.contracts_view(self.turn) if str(c.slot) == event.row_key.value),
             None,
         )
         if c is not None and self.query("#more-price"):
             self.query_one("#more-price", Input).value = f"{c.price:.2f}"
 
     def refresh_view(self) -> None:
-        s, lab = self.session, self.lab
+        s = self.session
         lines = [
             "Partners: relationship from -1 (hostile) to +1 (close); patience = offers heard before they stop"
         ]
-        for q in views.partner_views(s, lab):
+        for q in views.partner_views(self.turn):
             lines.append(
                 f"  {q.name}: relationship {q.relationship:+.2f}, patience {plural(math.ceil(q.patience), 'offer')}"
             )
-        owed = views.lab_view(s, lab).revenue_share
+        owed = views.lab_view(self.turn).revenue_share
         if owed > 0:
             who = s.catalog.partners[s.params.partner_ids.index(self.investor)].name if self.investor else "investors"  # fmt: skip
             lines.append(f"  You owe {who} {owed:.1%} of your revenue.")
-        invest = views.investment_terms(s, lab)
+        invest = views.investment_terms(self.turn)
         if invest is not None:
-            again = views.next_investment(s, lab, invest.partner)
+            again = views.next_investment(self.turn, invest.partner)
             if again is not None:
                 lines.append(f"  {invest.name} invests again from {day(again)}.")
             elif invest.now:
@@ -174,7 +174,7 @@ class DealsScreen(FormScreen):
         self.show("partners", "\n".join(lines))
         table = self.query_one("#contracts", DataTable)
         table.clear()
-        for c in views.contracts_view(s, lab):
+        for c in views.contracts_view(self.turn):
             table.add_row(
                 str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", f"{c.start_date:%b %Y}", f"{c.end_date:%b %Y}",
                 money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
@@ -202,7 +202,7 @@ class DealsScreen(FormScreen):
         s = self.session
         o = self._offer()
         name = s.catalog.partners[s.params.partner_ids.index(o["partner"])].name
-        price, discount = market.list_price(s, o["partner"], o["gpu"], o["weeks"])
+        price, discount = market.list_price(self.turn, o["partner"], o["gpu"], o["weeks"])
         if price <= 0:
             return f"{name} does not rent out {o['gpu']}."
         total = market.rental_cost(o["count"], o["price"], o["weeks"])
@@ -256,7 +256,7 @@ class DealsScreen(FormScreen):
             self.say("You have no contract.", failed=True)
             return None
         key = int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
-        return next(c for c in views.contracts_view(self.session, self.lab) if c.slot == key)
+        return next(c for c in views.contracts_view(self.turn) if c.slot == key)
 
     @on(Button.Pressed, "#amend")
     def _amend(self) -> None:

@@ -29,8 +29,7 @@ class FinanceScreen(FormScreen):
         super().on_mount()
 
     def refresh_view(self) -> None:
-        s, lab = self.session, self.lab
-        v, m = views.lab_view(s, lab), views.money_view(s, lab)
+        v, m = views.lab_view(self.turn), views.money_view(self.turn)
         if m.closing > 0 and m.closing_date is not None:
             rounds = f"A round of {money(m.closing)} at {money(m.closing_pre)} pre-money closes on {day(m.closing_date)}."
         elif m.round_ready:
@@ -51,7 +50,7 @@ class FinanceScreen(FormScreen):
         )
         table = self.query_one("#pnl", DataTable)
         table.clear()
-        flows = views.last_week_flows(s, lab)
+        flows = views.last_week_flows(self.turn)
         for name, amount in flows:
             table.add_row(name, money(amount) if amount > 0 else "", money(-amount) if amount < 0 else "")
         table.display = bool(flows)  # no week played yet: no P&L
@@ -66,12 +65,12 @@ class FinanceScreen(FormScreen):
             return decisions.Borrow(self._amount())
         if what == "repay":
             return decisions.Repay(self._amount())
-        m = views.money_view(self.session, self.lab)
+        m = views.money_view(self.turn)
         asked = self._amount()  # investors put in at most their offer: the book says what comes
         return decisions.RaiseRound(min(asked, m.largest) if m.round_ready and m.largest >= 1e6 else asked)
 
     def preview(self) -> str:
-        v, m = views.lab_view(self.session, self.lab), views.money_view(self.session, self.lab)
+        v, m = views.lab_view(self.turn), views.money_view(self.turn)
         amount, what = self._amount(), self.value("what")
         if what == "raise":
             if m.closing > 0:
@@ -83,13 +82,13 @@ class FinanceScreen(FormScreen):
             return (
                 f"Asking {money(amount)}: investors commit up to {money(got)} at {money(m.pre_money)} pre-money "
                 f"(post-money {money(m.pre_money + got)}); the money comes when the round closes in about "
-                f"{weeks(views.round_weeks(self.session, self.lab, got))}. Your share goes from {v.share:.1%} "
+                f"{weeks(views.round_weeks(self.turn, got))}. Your share goes from {v.share:.1%} "
                 f"to {after:.1%}."
             )
         if what == "borrow":
             return (
                 f"Lenders will lend up to {money(m.credit)} against your GPUs. {money(amount)} at about "
                 f"{m.interest_rate:.1%} a year (more as leverage grows): "
-                f"{money(views.interest_per_week(self.session, amount, m.interest_rate))} a week in interest."
+                f"{money(views.interest_per_week(amount, m.interest_rate))} a week in interest."
             )
         return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."

@@ -92,7 +92,7 @@ class HQScreen(GameScreen):
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
-        v = views.lab_view(s, lab)
+        v = views.lab_view(self.turn)
         self.sub_title = f"{v.name} · week {v.week} · {day(v.date)}"
         self._guide()
         pending = ""
@@ -100,7 +100,7 @@ class HQScreen(GameScreen):
             pending = (
                 f" ({money(v.pending)} ordered)" if v.pending > 0 else f" (+{money(-v.pending)} coming in)"
             )
-        m = views.money_view(s, lab)
+        m = views.money_view(self.turn)
         if m.booked_round:
             next_round = "a round in this week's orders"
         elif m.closing_date is not None:
@@ -146,7 +146,7 @@ class HQScreen(GameScreen):
             "of it is your stake (it counts in your score). Revenue: the last 4 weeks' average. Round: "
             "when investors hear your next one, or the one under way and when its cash is in hand."
         )
-        found = intel.alerts(s, lab)
+        found = intel.alerts(self.turn)
         lines = [styled(f"[{SEVERITY[a.severity]}]! $t[/]", t=self._keys(a.text)) for a in found[:5]]
         if len(found) > 5:
             lines.append(plain(self._keys(f"... and {len(found) - 5} more (b shows your orders)")))
@@ -166,7 +166,7 @@ class HQScreen(GameScreen):
 
     def _guide(self) -> None:
         guide = self.query_one("#guide", Static)
-        step = next_step(self.session, self.lab) if self.guide else None
+        step = next_step(self.turn) if self.guide else None
         guide.display = step is not None
         if step is not None:
             guide.update(
@@ -179,7 +179,7 @@ class HQScreen(GameScreen):
             guide.tooltip = step.why
 
     def _agi(self, v: views.LabView) -> None:
-        rivals = intel.rival_views(self.session, self.lab)
+        rivals = intel.rival_views(self.turn)
         lines = [
             styled(
                 "[b]Race to AGI[/b] (a model past $lo-$hi wins: nobody knows where)",
@@ -221,10 +221,9 @@ class HQScreen(GameScreen):
         self.query_one("#runs", Static).update(Content("\n").join(lines))
 
     def _race(self) -> None:
-        s = self.session
         table = self.query_one("#race", DataTable)
         table.clear()
-        me = views.lab_view(s, self.lab)
+        me = views.lab_view(self.turn)
         table.add_row(
             short(me.name),
             f"{me.best_model:.2f}",
@@ -232,7 +231,7 @@ class HQScreen(GameScreen):
             count(me.users),
             money(me.valuation),
         )
-        for r in intel.rival_views(s, self.lab):
+        for r in intel.rival_views(self.turn):
             table.add_row(
                 short(r.name),
                 f"{r.best_model:.2f}",

@@ -25,7 +25,7 @@ class MarketScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         p = self.session.params
-        rows = market.market_rows(self.session)
+        rows = market.market_rows(self.turn)
         first = next(
             (r.id for r in rows if r.on_sale and r.id == "H100"),
             next((r.id for r in rows if r.on_sale), rows[0].id),
@@ -40,7 +40,7 @@ class MarketScreen(FormScreen):
     def on_mount(self) -> None:
         table = self.query_one("#gpus", DataTable)
         table.add_columns("GPU", "on sale", "PF/s", "$/GPU", "TF/$k", "PF/MW", "kW", "left")
-        for r in market.market_rows(self.session):
+        for r in market.market_rows(self.turn):
             table.add_row(
                 r.id,
                 "yes" if r.on_sale else "from " + day(r.on_sale_date),
@@ -66,12 +66,12 @@ class MarketScreen(FormScreen):
 
     def preview(self) -> str:
         d = self._order()
-        q = market.order_quote(self.session, self.lab, d.gpu, d.vendor, d.count)
-        row_ = next(r for r in market.market_rows(self.session) if r.id == d.gpu)
+        q = market.order_quote(self.turn, d.gpu, d.vendor, d.count)
+        row_ = next(r for r in market.market_rows(self.turn) if r.id == d.gpu)
         if not row_.on_sale:
             return f"{d.gpu} goes on sale on {day(row_.on_sale_date)}."
         queue = f" + {weeks(q['queue_weeks'])} of queue" if q["queue_weeks"] > 0 else ""
-        left = max(market.supply_for(self.session, self.lab, d.gpu), 0.0)
+        left = max(market.supply_for(self.turn, d.gpu), 0.0)
         booked = " after your orders this week" if left < row_.supply_left else ""
         short = (
             f" NVIDIA has only {count(left)} left this quarter{booked}: when orders ask for more, each"

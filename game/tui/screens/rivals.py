@@ -34,7 +34,7 @@ class RivalsScreen(GameScreen):
 
     def refresh_view(self) -> None:
         lines: list[Content] = []
-        for r in intel.rival_views(self.session, self.lab):
+        for r in intel.rival_views(self.turn):
             lines.append(
                 styled(
                     "[b]$name[/b]: best model $cap ($pct of GPT-4's $gpt4 to AGI's ~$agi)",

@@ -25,7 +25,7 @@ class SitesScreen(FormScreen):
         yield table
 
     def fields(self) -> ComposeResult:
-        rows = market.site_rows(self.session, self.lab)
+        rows = market.site_rows(self.turn)
         yield row("Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id))
         yield row("What", choice("what", WHAT, value="halls"))
         yield row("Megawatts", number("mw", "50"))
@@ -33,7 +33,7 @@ class SitesScreen(FormScreen):
     def on_mount(self) -> None:
         table = self.query_one("#site-table", DataTable)
         table.add_columns("site", "grid free", "grid max", "halls / power", "permits", "hall $/MW")
-        for r in market.site_rows(self.session, self.lab):
+        for r in market.site_rows(self.turn):
             yours = f"{mw(r.yours.hall_mw)} / {mw(r.yours.power_mw)}" if r.yours else "-"
             table.add_row(
                 r.name.split(",")[0],
@@ -60,7 +60,7 @@ class SitesScreen(FormScreen):
         return decisions.BuildHalls(site, amount)
 
     def preview(self) -> str:
-        r = next(x for x in market.site_rows(self.session, self.lab) if x.id == self.value("site"))
+        r = next(x for x in market.site_rows(self.turn) if x.id == self.value("site"))
         return self._plan(r) + self._coming(r)
 
     @staticmethod
@@ -96,7 +96,7 @@ class SitesScreen(FormScreen):
                     else ""
                 )
             )
-        plan = market.hall_plan(self.session, self.lab, r.id, amount)
+        plan = market.hall_plan(self.turn, r.id, amount)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
         power = f"your spare power here {mw(spare)}; " if spare >= 1 else ""
         behind = f", after the {mw(plan['ahead'])} building or in this week's orders" if plan["ahead"] else ""

@@ -30,7 +30,7 @@ class TrainingScreen(FormScreen):
         yield Static(id="people", markup=False)
 
     def fields(self) -> ComposeResult:
-        v = views.lab_view(self.session, self.lab)
+        v = views.lab_view(self.turn)
         yield row("Plan by", choice("mode", MODES, value="flop"))
         yield row("Amount", number("amount", "1e26"), "FLOP (1e26) or parameters (2e12)")
         book = self.session.book(self.lab)
@@ -51,12 +51,12 @@ class TrainingScreen(FormScreen):
             yield Button("Set split", id="set-split", compact=True)
         with Horizontal(classes="row"):
             yield Label("People $/week", classes="row-label")
-            staff = views.people_view(self.session, self.lab).budget  # booked this week, else today's
+            staff = views.people_view(self.turn).budget  # booked this week, else today's
             yield number("staff", f"{staff / 1e6:.0f}M", tooltip="your people budget a week")
             yield Button("Set budget", id="set-staff", compact=True)
 
     def refresh_view(self) -> None:
-        v = views.lab_view(self.session, self.lab)
+        v = views.lab_view(self.turn)
         lines = [
             f"Best model {v.best_model:.2f} (AGI somewhere in {v.agi_low:.1f}-{v.agi_high:.1f}); software x{10**v.software:,.1f} on every FLOP"
         ]
@@ -75,7 +75,7 @@ class TrainingScreen(FormScreen):
         if not v.runs:
             lines.append("  no run under way")
         self.show("run-list", "\n".join(lines))
-        people = views.people_view(self.session, self.lab)
+        people = views.people_view(self.turn)
         budget, aim = people.budget, people.aim
         if people.laying_off:
             hiring = (
@@ -109,15 +109,15 @@ class TrainingScreen(FormScreen):
     def preview(self) -> str:
         s, lab = self.session, self.lab
         c = self._flop()
-        eta, cap, noise = views.run_plan(s, lab, c)
+        eta, cap, noise = views.run_plan(self.turn, c)
         when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training"
         post = s.params.rules.training.post_training_weeks
-        best = views.lab_view(s, lab).best_model
+        best = views.lab_view(self.turn).best_model
         worse = ": no better than your best model" if cap <= best else ""
         booked = sum(d.kind == "run" for d in s.book(lab))
         beside = f" and the {plural(booked, 'run')} in this week's orders" if booked else ""
         another = f"Another run, beside your {plural(booked, 'run')} this week: " if booked else ""
-        going = sum(r.phase == "training" for r in views.lab_view(s, lab).runs)
+        going = sum(r.phase == "training" for r in views.lab_view(self.turn).runs)
         shared = (
             f" Your {plural(going, 'run')} under way will share the compute and slow down." if going else ""
         )
