@@ -22,6 +22,7 @@ scores. The bounds of every number are the engine's (game/engine/limits.py).
 from game.saves.files import (
     MAX_FILE_BYTES,
     SaveError,
+    config_file,
     dumps,
     read_bounded,
     read_toml,
@@ -51,7 +52,7 @@ from game.saves.world import initial_world, save_doc, scenario_params
 
 __all__ = [
     "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "GameSaves", "SaveError",
-    "SaveInfo", "Scenario", "autosave", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
+    "SaveInfo", "Scenario", "autosave", "config_file", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
     "log_actions", "log_entry", "migrate", "new_game_id", "offer_actions", "offer_entry", "parse", "read_bounded",
     "read_toml", "resolve", "safe_part", "save_doc", "save_name", "save_new", "save_path", "scenario_params",
     "user_dir", "write_atomic", "write_new", "write_save",

@@ -36,6 +36,32 @@ def user_dir() -> Path:
     return Path(platformdirs.user_data_dir("agi-race", appauthor=False)) / "saves"
 
 
+def config_dir() -> Path:
+    """Where the player's settings and keymap live: $AGI_RACE_HOME (one folder for
+    everything when the home is named), else the platform's config folder."""
+    home = os.environ.get("AGI_RACE_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("agi-race", appauthor=False))
+
+
+def config_file(name: str) -> Path:
+    """A settings file in config_dir(). One kept by an older version beside the saves
+    (the data folder) moves here the first time it is asked for; if it cannot move, it is
+    read where it is."""
+    path = config_dir() / name
+    old = user_dir().parent / name
+    if not path.exists() and old.exists() and old != path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            old.replace(path)
+        except OSError:
+            return old
+    return path
+
+
 def resolve(name: str | Path) -> Path:
     """A scenario's path from its short name (file stem in saves/ or the user's saves)
     or a path."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import tomli_w
@@ -24,7 +25,7 @@ from game.play import intel
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
-from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
+from game.saves import SaveError, config_file, list_saves, load_scenario, read_toml, write_atomic
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
 from game.tui.guard import Rescuing, Saving
@@ -96,15 +97,25 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
     # ---------------------------------------------------------------- settings
     @staticmethod
     def settings_path() -> Path:
-        return user_dir().parent / "settings.toml"
+        return config_file("settings.toml")
 
-    def _read_settings(self) -> dict[str, bool]:
-        """The player's settings; a damaged file is ignored (the defaults apply)."""
+    def _read_settings(self) -> dict[str, Any]:
+        """The player's settings (the first-game guide, the theme last chosen); a damaged
+        file is ignored (the defaults apply)."""
         try:
             data = read_toml(self.settings_path()) if self.settings_path().exists() else {}
         except SaveError:
             data = {}
-        return {"guide": data.get("guide", True) is not False}
+        settings: dict[str, Any] = {"guide": data.get("guide", True) is not False}
+        if isinstance(data.get("theme"), str):
+            settings["theme"] = data["theme"]
+        return settings
+
+    def _remember_theme(self, theme: str) -> None:
+        """A theme picked (ctrl+p) is the next game's theme too."""
+        if self.settings.get("theme") != theme:
+            self.settings["theme"] = theme
+            self._write_settings()
 
     def _write_settings(self) -> None:
         try:
@@ -120,7 +131,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
 
     def _load_keymap(self) -> None:
         """Keys remapped in keymap.toml (`end-week = "space"`); unknown ids are reported."""
-        path = user_dir().parent / "keymap.toml"
+        path = config_file("keymap.toml")
         if not path.exists():
             return
         known = {b.id for b in bindings.ALL if b.id}
@@ -139,6 +150,9 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
 
     # ----------------------------------------------------------------- screens
     def on_mount(self) -> None:
+        if self.settings.get("theme") in self.available_themes:
+            self.theme = self.settings["theme"]
+        self.watch(self, "theme", self._remember_theme, init=False)
         self._load_keymap()
         if self.session is not None:
             self.start(self.session)

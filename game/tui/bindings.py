@@ -1,5 +1,5 @@
 """Every key of the game in one place, each with an id, so a player can remap keys
-(`keymap.toml` in the game's data folder: `end-week = "space"`) and the help screen
+(`keymap.toml` in the game's config folder: `end-week = "space"`) and the help screen
 lists them from here."""
 
 from __future__ import annotations
