@@ -20,6 +20,8 @@ FORBIDDEN = {
     "batch": ("game.play", "game.tui", "game.cli", "textual", "rich", *AGENTS),
     "play": ("game.tui", "game.cli", "textual", "rich", *AGENTS),
     "tui": ("game.engine", "game.cli"),
+    "cli": ("game.engine",),  # commands go through play/ or batch/, never around them
+    "web": ("game.engine", "game.cli"),
     "agents": ("game.tui", "game.cli", "game.rl", "textual", "rich", "gymnasium", "pettingzoo"),
     "rl": ("game.tui", "game.cli", "textual", "rich"),
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from typing import Any
 
 from game.catalog import Catalog
@@ -38,32 +37,13 @@ def _no_calculator(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def run_train(args: argparse.Namespace, catalog: Catalog) -> int:
-    import numpy as np
-
-    from game.engine.compute import training_rate
-    from game.engine.params import HOURS_PER_WEEK
+    from game.batch.calc import train_figures
 
     g = gpu(catalog, args.gpu)
     mfu = args.mfu if args.mfu is not None else g.default_mfu
-    rate, hours_lost = training_rate(args.count * g.flops * mfu, args.count, catalog.rules.training)
-    weeks = args.flop / float(rate)
-    days = weeks * 7.0
-    gpu_hours = args.count * days * 24.0
-    mwh = gpu_hours * g.kw_all_in / 1000.0
+    result = train_figures(catalog, g, args.count, args.flop, mfu)
+    days, weeks, gpu_hours, mwh = result["days"], result["days"] / 7.0, result["gpu_hours"], result["energy_mwh"]
     power_price = catalog.rules.finance.reference_power_usd_per_mwh
-    result = {
-        "gpu": g.id,
-        "count": args.count,
-        "flop": args.flop,
-        "mfu": mfu,
-        "availability": 1.0 - float(hours_lost) / HOURS_PER_WEEK,
-        "days": days,
-        "gpu_hours": gpu_hours,
-        "energy_mwh": mwh,
-        "energy_cost_usd": mwh * power_price,
-        "rent_cost_usd": gpu_hours * g.rent_usd_hour,
-        "capability_at_gpt4_software": float(np.log10(args.flop)),
-    }
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -79,20 +59,11 @@ def run_train(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def run_power(args: argparse.Namespace, catalog: Catalog) -> int:
+    from game.batch.calc import power_figures
+
     g = gpu(catalog, args.gpu)
-    mw = args.count * g.kw_all_in / 1000.0
-    sites = [
-        {
-            "site": s.id,
-            "grid_mw": s.grid_mw,
-            "grid_max_mw": s.grid_max_mw,
-            "fits_grid_today": s.grid_mw >= mw,
-            "hall_cost_usd": mw * s.build_usd_per_mw,
-            "hall_weeks": math.ceil(mw / s.build_mw_per_week),
-        }
-        for s in catalog.sites
-    ]
-    result = {"gpu": g.id, "count": args.count, "kw_per_gpu": g.kw_all_in, "mw": mw, "sites": sites}
+    result = power_figures(catalog, g, args.count)
+    mw, sites = result["mw"], result["sites"]
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

@@ -71,9 +71,8 @@ def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
-    from game.engine import deals
-    from game.play.words import offer_message
-    from game.saves import initial_world, load_scenario, offer_actions, scenario_params
+    from game.play.offers import hear_offer
+    from game.saves import load_scenario
 
     rental, investment = _given(args, RENTAL), _given(args, INVESTMENT)
     if rental and investment:
@@ -97,37 +96,15 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         )
     if args.site is not None and args.site not in catalog.site_ids:
         raise UsageError(f"--site: unknown site {args.site!r} (known: {one_of(catalog.site_ids)})")
-    params = scenario_params(scn, catalog)
-    world = initial_world(scn, params, 1, seed=args.seed)
-    lab = scn.lab_ids.index(args.lab)
-    week = int(world.week[0])
     offer: dict[str, Any] = {"partner": args.partner}
     if args.invest is not None:
         offer |= {"invest": args.invest, "share": args.share or 0.0}
     else:
         offer |= {"gpu": gpu_id, "count": args.count, "weeks": args.term, "price": args.price}
-        offer["start"] = week + (args.start_week or 0)
+        offer["start"] = args.start_week or 0
         if args.site:
             offer["site"] = args.site
-    a = offer_actions(world, lab, offer)  # the one way an offer becomes actions (game, replay, here)
-    ans = deals.evaluate(params, world, a)
-    answer = deals.ANSWERS[int(ans.answer[0, lab])]
-    result: dict[str, Any] = {
-        "answer": answer,
-        "reason": deals.REASONS[int(ans.reason[0, lab])],
-        "message": offer_message(params, a, ans, 0, lab),
-        "asking_price": float(ans.required_price[0, lab]),
-    }
-    if answer == "counter":
-        if args.invest:
-            result["terms"] = {"invest": args.invest, "share": float(ans.share[0, lab])}
-        else:
-            result["terms"] = {
-                "count": int(ans.count[0, lab]),
-                "start_week": int(ans.start[0, lab]) - week,
-                "term": int(ans.weeks[0, lab]),
-                "price": float(ans.price[0, lab]),
-            }
+    result = hear_offer(scn, catalog, args.lab, offer, args.seed)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
