@@ -31,28 +31,43 @@ EVENT_LAB_FIELDS = (
 )  # fmt: skip
 EVENT_GAME_FIELDS = ("mood", "market_users", "substation_weeks")
 EVENT_SITE_FIELDS = ("turbine_mw", "substation_weeks")  # fields that may name a site (a fourth item)
-EVENT_LAB_EFFECTS = (
-    "cash", "users", "software", "staff", "runs", "installed", "turbines", "relationship", "rented",
-)  # fmt: skip
-EVENT_GAME_EFFECTS = (
-    "mood", "market_users", "price", "supply", "gpu_delay", "outage", "grid", "substation_delay",
-)  # fmt: skip
-_EFFECT_OPS = {
-    "cash": "add", "users": "mul", "software": "add", "staff": "mul", "runs": "mul", "installed": "mul",
-    "turbines": "mul", "relationship": "add", "mood": "mul", "market_users": "mul", "price": "mul",
-    "supply": "add", "gpu_delay": "add", "outage": "add", "grid": "add", "substation_delay": "add",
-    "rented": "mul",
-}  # fmt: skip
-_EFFECT_NEEDS = {
-    "turbines": "site", "relationship": "partner", "price": "gpu", "supply": "gpu", "gpu_delay": "gpu",
-    "outage": "site", "grid": "site", "substation_delay": "site",
-}  # fmt: skip
-_EFFECT_RANGES = {
-    "cash": (-1e11, 1e11), "users": (0.1, 10), "software": (-1, 1), "staff": (0.1, 10), "runs": (0, 1),
-    "installed": (0, 1), "turbines": (0, 1), "relationship": (-1, 1), "mood": (0.1, 10),
-    "market_users": (0.1, 10), "price": (0.1, 10), "supply": (0, 1), "gpu_delay": (0, 104),
-    "outage": (0, 52), "grid": (0, 10000), "substation_delay": (0, 104), "rented": (0, 1),
-}  # fmt: skip
+
+
+@attrs.frozen
+class EffectKind:
+    """What an event effect does, in one row: the cards it fits (a lab's or the game's),
+    how its value applies, what it must name, the range of its value, and its meaning in
+    words (for people who write cards: the deck's errors and the README)."""
+
+    scope: str  # "lab" or "game"
+    op: str  # "add" or "mul"
+    low: float
+    high: float
+    meaning: str
+    needs: str = ""  # "site", "gpu" or "partner": the field it must name
+
+
+EFFECTS = {
+    "cash": EffectKind("lab", "add", -1e11, 1e11, "USD added to (or taken from) the lab's cash"),
+    "users": EffectKind("lab", "mul", 0.1, 10, "the lab's users multiplied"),
+    "software": EffectKind("lab", "add", -1, 1, "orders of magnitude added to the lab's software efficiency"),
+    "staff": EffectKind("lab", "mul", 0.1, 10, "the lab's researchers multiplied (leavers go back to the pool)"),
+    "runs": EffectKind("lab", "mul", 0, 1, "the progress of the lab's runs in pretraining multiplied"),
+    "installed": EffectKind("lab", "mul", 0, 1, "the lab's installed GPUs multiplied, at one site if it names one (the rest are lost)"),
+    "turbines": EffectKind("lab", "mul", 0, 1, "the lab's gas turbines at a site multiplied", "site"),
+    "relationship": EffectKind("lab", "add", -1, 1, "added to the lab's relationship with a partner", "partner"),
+    "rented": EffectKind("lab", "mul", 0, 1, "the share of its rented GPUs a partner (one, if named) still delivers"),
+    "mood": EffectKind("game", "mul", 0.1, 10, "investors' mood multiplied (valuations follow)"),
+    "market_users": EffectKind("game", "mul", 0.1, 10, "the market's users multiplied"),
+    "price": EffectKind("game", "mul", 0.1, 10, "a GPU's server price multiplied", "gpu"),
+    "supply": EffectKind("game", "add", 0, 1, "a share of a GPU's quarterly supply taken off the market", "gpu"),
+    "gpu_delay": EffectKind("game", "add", 0, 104, "weeks added to a GPU's deliveries", "gpu"),
+    "outage": EffectKind("game", "add", 0, 52, "weeks a site's grid is down (the longest outage stands)", "site"),
+    "grid": EffectKind("game", "add", 0, 10000, "MW added to a site's grid, up to its maximum", "site"),
+    "substation_delay": EffectKind("game", "add", 0, 104, "weeks added to a substation upgrade under way at a site", "site"),
+}
+EVENT_LAB_EFFECTS = tuple(k for k, e in EFFECTS.items() if e.scope == "lab")
+EVENT_GAME_EFFECTS = tuple(k for k, e in EFFECTS.items() if e.scope == "game")
 
 
 @attrs.frozen
@@ -121,7 +136,7 @@ class Span:
 
 @attrs.frozen
 class Effect:
-    what: str = _field(Choice(tuple(_EFFECT_OPS)))
+    what: str = _field(Choice(tuple(EFFECTS)))
     value: tuple[float, float] = _field(Span())
     op: str = _field(Choice(("add", "mul")), default="")
     site: str = _field(Ref("site"), default="")
@@ -129,18 +144,18 @@ class Effect:
     partner: str = _field(Ref("partner"), default="")
 
     def __attrs_post_init__(self) -> None:
+        kind = EFFECTS[self.what]
         if not self.op:
-            object.__setattr__(self, "op", _EFFECT_OPS[self.what])
-        if self.op != _EFFECT_OPS[self.what]:
-            raise ValueError(f"op: {self.what} takes op {_EFFECT_OPS[self.what]!r}, got {self.op!r}")
-        lo, hi = _EFFECT_RANGES[self.what]
+            object.__setattr__(self, "op", kind.op)
+        if self.op != kind.op:
+            raise ValueError(f"op: {self.what} takes op {kind.op!r}, got {self.op!r}")
+        lo, hi = kind.low, kind.high
         if not (lo <= self.value[0] and self.value[1] <= hi):
             raise ValueError(
                 f"value: must be between {lo:g} and {hi:g} for {self.what}, got {list(self.value)}"
             )
-        need = _EFFECT_NEEDS.get(self.what)
-        if need and not getattr(self, need):
-            raise ValueError(f"{self.what} needs a {need}")
+        if kind.needs and not getattr(self, kind.needs):
+            raise ValueError(f"{self.what} needs a {kind.needs} ({kind.meaning})")
 
     @property
     def low(self) -> float:
