@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from game.catalog import Catalog
-from game.cli.output import console, show, table
+from game.cli.output import add_json, console, emit_json, json_target, show, table
 from game.cli.usage import COUNT, Parser, UsageError, checker, gpu, gpu_help
 
 FLOP = checker("--flop", 1, 1e40)
@@ -23,12 +22,12 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     train.add_argument("--count", type=COUNT, required=True, help="GPUs in the cluster")
     train.add_argument("--flop", type=FLOP, required=True, help="compute budget C in FLOP")
     train.add_argument("--mfu", type=MFU, help="model FLOP utilisation, 0.01-1 (default: the GPU's)")
-    train.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json(train, "the result")
     train.set_defaults(run=run_train)
     power = calc_sub.add_parser("power", help="site power a fleet needs")
     power.add_argument("--gpu", required=True, help=gpu_help(catalog))
     power.add_argument("--count", type=COUNT, required=True, help="GPUs in the fleet")
-    power.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json(power, "the result")
     power.set_defaults(run=run_power)
 
 
@@ -41,11 +40,11 @@ def run_train(args: argparse.Namespace, catalog: Catalog) -> int:
 
     g = gpu(catalog, args.gpu)
     mfu = args.mfu if args.mfu is not None else g.default_mfu
+    json_to = json_target(args)
     result = train_figures(catalog, g, args.count, args.flop, mfu)
     days, weeks, gpu_hours, mwh = result["days"], result["days"] / 7.0, result["gpu_hours"], result["energy_mwh"]
     power_price = catalog.rules.finance.reference_power_usd_per_mwh
-    if args.json:
-        print(json.dumps(result, indent=2))
+    if emit_json("calc-train", result, args.json, json_to):
         return 0
     print(f"{args.flop:.3g} FLOP on {args.count:,} {g.id} at MFU {mfu:.0%}")
     print(f"  wall-clock      {days:,.1f} days ({weeks:,.1f} weeks)")
@@ -62,10 +61,10 @@ def run_power(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.batch.calc import power_figures
 
     g = gpu(catalog, args.gpu)
+    json_to = json_target(args)
     result = power_figures(catalog, g, args.count)
     mw, sites = result["mw"], result["sites"]
-    if args.json:
-        print(json.dumps(result, indent=2))
+    if emit_json("calc-power", result, args.json, json_to):
         return 0
     print(f"{args.count:,} {g.id} need {mw:,.1f} MW all-in ({g.kw_all_in:g} kW per GPU)")
     out = console()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from game.catalog import Catalog
+from game.cli.output import add_json, emit_json, json_target
 from game.cli.usage import COUNT, SEED, UsageError, checker, gpu, gpu_help, one_of
 
 RENTAL = ("gpu", "count", "term", "price", "site", "start_week")  # the terms of a rental offer
@@ -62,7 +62,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         help="share of revenue offered for --invest, 0-1 (default: 0)",
     )
     off.add_argument("--seed", type=SEED, help="the week's seed (default: the scenario's)")
-    off.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_json(off, "the answer")
     off.set_defaults(run=run)
 
 
@@ -104,9 +104,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         offer["start"] = args.start_week or 0
         if args.site:
             offer["site"] = args.site
+    json_to = json_target(args)
     result = hear_offer(scn, catalog, args.lab, offer, args.seed)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
+    if not emit_json("offer", result, args.json, json_to):
         print(result["message"])
     return 0

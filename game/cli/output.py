@@ -9,6 +9,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -93,9 +94,40 @@ def checked_output(text: str, flag: str) -> Path:
     return path
 
 
-def emit_json(doc: object, target: str | None, path: Path | None) -> bool:
-    """`--json`: the document on stdout when the flag says "-" (True: nothing else is
-    printed), else written atomically to the checked `path` if there is one."""
+# Every --json document is {"format": "agi-race/<command>", "version": N, ...}: N grows
+# by one when a field changes meaning or goes away (new fields don't change it).
+JSON_VERSIONS = {
+    "simulate": 1, "summarise": 1, "tournament": 1, "forecast": 1, "calc-train": 1, "calc-power": 1, "offer": 1,
+}  # fmt: skip
+
+
+def add_json(parser: Any, what: str) -> None:
+    """The one `--json [FILE]` flag: the result as JSON to FILE, or to stdout with `-` or
+    with no FILE (then nothing else is printed)."""
+    parser.add_argument(
+        "--json",
+        metavar="FILE",
+        nargs="?",
+        const="-",
+        help=f"write {what} as JSON to FILE (- or no FILE: stdout; default: no JSON)",
+    )
+
+
+def json_target(args: Any) -> Path | None:
+    """The checked file `--json` names, before any work starts (None: stdout or no JSON)."""
+    return checked_output(args.json, "--json") if args.json not in (None, "-") else None
+
+
+def envelope(command: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` as a versioned document of `command`."""
+    return {"format": f"agi-race/{command}", "version": JSON_VERSIONS[command], **doc}
+
+
+def emit_json(command: str, doc: dict[str, Any], target: str | None, path: Path | None) -> bool:
+    """`--json`: the document (in its envelope) on stdout when the flag says "-" (True:
+    nothing else is printed), else written atomically to the checked `path` if there is
+    one."""
+    doc = envelope(command, doc)
     if target == "-":
         json.dump(doc, sys.stdout, indent=1)
         sys.stdout.write("\n")

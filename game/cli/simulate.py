@@ -7,7 +7,7 @@ from typing import Any
 
 from game.catalog import Catalog
 from game.cli.cluster import add_dask, check_dask, executor_for
-from game.cli.output import checked_output, console, emit_json, show, table
+from game.cli.output import add_json, checked_output, console, emit_json, json_target, show, table
 from game.cli.progress import progress_bar
 from game.cli.usage import RUNS, SEED, WEEKS, WORKERS, UsageError, add_policy, add_quiet, checker, one_of
 from game.cli.usage import difficulties as parse_difficulties
@@ -48,12 +48,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         help="write each shard's games to a columnar .npz file in DIR instead of memory; the summary "
         "merges them (`agi-race summarise DIR` again later; default: games in memory)",
     )
-    sim.add_argument(
-        "--json",
-        metavar="FILE",
-        help="write the summary and one record per game (with --shard-out, the summary) as JSON to FILE "
-        "(- for stdout; default: no JSON)",
-    )
+    add_json(sim, "the summary and one record per game (with --shard-out, the summary)")
     sim.add_argument(
         "--save-to",
         metavar="FILE",
@@ -71,7 +66,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     if args.save_to is not None and args.runs != 1:
         raise UsageError(f"--save-to saves one game: use it with --runs 1 (got --runs {args.runs})")
     save_to = checked_output(args.save_to, "--save-to") if args.save_to is not None else None
-    json_to = checked_output(args.json, "--json") if args.json not in (None, "-") else None
+    json_to = json_target(args)
     if save_to is not None and json_to is not None and save_to.resolve() == json_to.resolve():
         raise UsageError("--save-to and --json name the same file")
     check_dask(args)
@@ -129,7 +124,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
     }
     if shard_out is None:
         out["games"] = result.games
-    if emit_json(out, args.json, json_to):
+    if emit_json("simulate", out, args.json, json_to):
         return 0
     print(f"{scn.meta.title}: seed {seed}, games {first:,}..{first + args.runs - 1:,}")
     print_summary(result.summary, scn.lab_ids)
@@ -143,9 +138,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
 def add_summarise(sub: Any) -> None:
     s = sub.add_parser("summarise", help="the summary of a simulation written with --shard-out DIR")
     s.add_argument("folder", metavar="DIR", help="the folder simulate --shard-out wrote")
-    s.add_argument(
-        "--json", metavar="FILE", help="write the summary as JSON to FILE (- for stdout; default: no JSON)"
-    )
+    add_json(s, "the summary")
     s.set_defaults(run=run_summarise)
 
 
@@ -155,12 +148,12 @@ def run_summarise(args: argparse.Namespace, catalog: Catalog) -> int:
 
     from game.batch.shards import summarise_dir
 
-    json_to = checked_output(args.json, "--json") if args.json and args.json != "-" else None
+    json_to = json_target(args)
     manifest, summary = summarise_dir(Path(args.folder))
     first, runs = manifest["offset"], manifest["runs"]
     out = {"scenario": manifest["scenario"], "seed": manifest["seed"], "offset": first, "runs": runs,
            "summary": summary}  # fmt: skip
-    if emit_json(out, args.json, json_to):
+    if emit_json("summarise", out, args.json, json_to):
         return 0
     print(f"{manifest['scenario']}: seed {manifest['seed']}, games {first:,}..{first + runs - 1:,}")
     print_summary(summary, tuple(manifest["labs"]))

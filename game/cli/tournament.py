@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             executor=executor,
         )
     doc = result.to_dict()
-    if emit_json(doc, args.json, json_to):
+    if emit_json("tournament", doc, args.json, json_to):
         return 0
     names = {lab: catalog.lab(lab).name for lab in params.lab_ids}
     if args.markdown:
