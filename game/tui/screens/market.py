@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.binding import Binding
+from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
 from game.play.words import plural
 from game.tui.format import count, day, money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
 
 
-class MarketScreen(FormScreen):
+class MarketScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Market: buy GPUs from NVIDIA through Dell or Supermicro"
+    BINDINGS = [
+        *field_keys({"g": "gpu", "c": "count", "i": "vendor"}),
+        Binding("alt+a", "preset('afford')", "max affordable", show=False),
+        Binding("alt+h", "preset('halls')", "fits the halls", show=False),
+    ]
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
@@ -30,12 +37,43 @@ class MarketScreen(FormScreen):
             (r.id for r in rows if r.on_sale and r.id == "H100"),
             next((r.id for r in rows if r.on_sale), rows[0].id),
         )
-        yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first))
-        yield row("Count", number("count", "10000"))
-        yield row(
-            "Integrator",
-            choice("vendor", [(v.name, v.id) for v in p.catalog.integrators], value=p.integrator_ids[0]),
+        yield keys_hint()
+        yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first), key="g")
+        presets = (
+            Button("max affordable (alt+a)", id="afford", compact=True),
+            Button("fills your halls (alt+h)", id="halls", compact=True),
         )
+        yield row("Count", number("count", "10000"), key="c", extras=presets)
+        vendors = [(v.name, v.id) for v in p.catalog.integrators]
+        yield row("Integrator", choice("vendor", vendors, value=p.integrator_ids[0]), key="i")
+
+    def action_preset(self, which: str) -> None:
+        """Count: the most the cash left after this week's orders buys, or what fills the
+        built, powered halls that nothing will fill."""
+        gpu, vendor = str(self.value("gpu")), str(self.value("vendor"))
+        if which == "afford":
+            n = market.affordable(self.session, self.lab, gpu, vendor)
+            why = f"{count(n)} {gpu}: what your cash after this week's orders buys, within NVIDIA's supply"
+        else:
+            n = market.fits_halls(self.session, self.lab, gpu)
+            mw_free = market.empty_powered_mw(self.session, self.lab)
+            why = (
+                f"{count(n)} {gpu} fill the {mw(mw_free)} of powered halls that nothing (installed, waiting or on "
+                "order) will fill"
+            )
+        if n < 1:
+            self.say(why.replace(f"{count(n)} {gpu}", f"No {gpu}", 1), failed=True)
+            return
+        self.fill(count=str(n))
+        self.say(why)
+
+    @on(Button.Pressed, "#afford")
+    def _afford(self) -> None:
+        self.action_preset("afford")
+
+    @on(Button.Pressed, "#halls")
+    def _halls(self) -> None:
+        self.action_preset("halls")
 
     def on_mount(self) -> None:
         table = self.query_one("#gpus", DataTable)

@@ -8,31 +8,38 @@ from textual.widgets import DataTable
 from game.play import decisions, market
 from game.tui.format import money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
 
 WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation upgrade", "substation")]
 
 
-class SitesScreen(FormScreen):
+class SitesScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
+    BINDINGS = field_keys({"s": "site", "w": "what", "m": "mw"})
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
         table.tooltip = (
             "Grid free: grid MW no lab's halls hold yet. Halls / power: your halls built / the power "
-            "you draw on (grid share + turbines). Permits: MW of turbines the permits still allow."
+            "you draw on (grid share + turbines). Permits: MW of turbines the permits still allow. "
+            "Builds/wk: MW of halls the site's crews finish a week (a lab's builds there queue)."
         )
         yield table
 
     def fields(self) -> ComposeResult:
         rows = market.site_rows(self.session, self.lab)
-        yield row("Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id))
-        yield row("What", choice("what", WHAT, value="halls"))
-        yield row("Megawatts", number("mw", "50"))
+        yield keys_hint()
+        yield row(
+            "Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id), key="s"
+        )
+        yield row("What", choice("what", WHAT, value="halls"), key="w")
+        yield row("Megawatts", number("mw", "50"), key="m")
 
     def on_mount(self) -> None:
         table = self.query_one("#site-table", DataTable)
-        table.add_columns("site", "grid free", "grid max", "halls / power", "permits", "hall $/MW")
+        table.add_columns(
+            "site", "grid free", "grid max", "halls / power", "permits", "hall $/MW", "builds/wk"
+        )
         for r in market.site_rows(self.session, self.lab):
             yours = f"{mw(r.yours.hall_mw)} / {mw(r.yours.power_mw)}" if r.yours else "-"
             table.add_row(
@@ -42,6 +49,7 @@ class SitesScreen(FormScreen):
                 yours,
                 mw(r.turbine_room_mw),
                 money(r.hall_usd_per_mw),
+                mw(r.hall_mw_per_week),
                 key=r.id,
             )
         super().on_mount()
