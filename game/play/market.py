@@ -174,12 +174,13 @@ def supply_for(session: Session, lab: int, gpu: str) -> float:
 
 
 def affordable(session: Session, lab: int, gpu: str, vendor: str) -> int:
-    """The most GPUs of a type the cash left after this week's book pays for through an
-    integrator (orders are paid when placed), within NVIDIA's supply left this quarter."""
+    """The most GPUs of a type the cash left after this week's book and the halls being
+    built pays for through an integrator (orders are paid when placed), within NVIDIA's
+    supply left this quarter."""
     p = session.params
     v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
     unit = float(compute.server_price(p, session.world)[0, v, g])
-    cash = session.preview(lab).cash_after if session.book(lab) else float(session.world.cash[0, lab])
+    cash = session.preview(lab).cash_after  # after the week's book and the halls being built
     n = math.floor(max(cash, 0.0) / unit) if unit > 0 else 0
     return int(max(min(n, supply_for(session, lab, gpu), MAX_ORDER_GPUS), 0))
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
@@ -23,7 +22,7 @@ from game.tui.format import count, day, money, parse_number
 from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen
 from game.tui.screens.dialogs import ReviewScreen
-from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, preset_key, row
 
 DEFAULTS = {"count": "20000", "start": "0", "weeks": "52"}  # the form's figures for a new partner
 
@@ -36,7 +35,7 @@ class DealsScreen(FieldKeys, FormScreen):
             {"p": "partner", "g": "gpu", "c": "count", "s": "start", "t": "weeks", "r": "price", "a": "site",
              "i": "invest", "v": "share", "u": "more-gpus", "w": "more-weeks", "h": "more-price"}
         ),
-        Binding("alt+f", "all_free", "all free", show=False),
+        preset_key("f", "all_free", "all free"),
     ]  # fmt: skip
     ENTER = {
         "invest": "_invest", "share": "_invest", "more-gpus": "_amend", "more-weeks": "_amend", "more-price": "_amend"
@@ -162,12 +161,16 @@ class DealsScreen(FieldKeys, FormScreen):
         """The contract an amendment is for: the one the player selects, kept when the
         table is refilled after an answer. Its price starts at the contract's own (the
         default $2.50 more than doubled an A100 contract's $0.96)."""
-        if not event.data_table.has_focus or event.row_key.value == self._target:
-            return  # the table refilled after an answer (the player is in the form): no choice made
-        self._target = event.row_key.value
-        c = self._contract(self._target)
+        if event.data_table.has_focus and event.row_key.value != self._target:
+            self._retarget(event.row_key.value)
+        # else the table was refilled after an answer (the player is in the form): no choice made
+
+    def _retarget(self, key: str | None) -> None:
+        self._target = key
+        c = self._contract(key)
         if c is not None and self.query("#more-price"):
-            self.query_one("#more-price", Input).value = f"{c.price:.2f}"
+            with self.prevent(Input.Changed):
+                self.query_one("#more-price", Input).value = f"{c.price:.2f}"
         self._show_target()
 
     def _contract(self, key: str | None) -> views.ContractView | None:
@@ -237,8 +240,8 @@ class DealsScreen(FieldKeys, FormScreen):
                 money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
             )  # fmt: skip
         keys = [str(c.slot) for c in rows]
-        if self._target not in keys:
-            self._target = keys[0] if keys else None
+        if self._target not in keys:  # the first time, or the contract ended or was left
+            self._retarget(keys[0] if keys else None)
         if self._target is not None:
             table.move_cursor(row=keys.index(self._target), animate=False)
         self._show_target()

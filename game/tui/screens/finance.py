@@ -110,8 +110,8 @@ class FinanceScreen(FieldKeys, FormScreen):
             t = review.round_terms(self.session, self.lab, amount)
             return (
                 f"Asking {money(amount)}: investors commit up to {money(t.usd)} at {money(t.pre_money)} pre-money "
-                f"(post-money {money(t.post_money)}); the money comes when the round closes, on "
-                f"{day(t.cash_date)} (in {weeks(t.cash_weeks)}). Your share goes from {t.share_before:.1%} "
+                f"(post-money {money(t.post_money)}); the money comes when the round closes in "
+                f"{weeks(t.cash_weeks)}, on {day(t.cash_date)}. Your share goes from {t.share_before:.1%} "
                 f"to {t.share_after:.1%}."
             )
         if what == "borrow":

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
 from game.play.words import plural
 from game.tui.format import count, day, money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, preset_key, row
 
 
 class MarketScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Market: buy GPUs from NVIDIA through Dell or Supermicro"
     BINDINGS = [
         *field_keys({"g": "gpu", "c": "count", "i": "vendor"}),
-        Binding("alt+a", "preset('afford')", "max affordable", show=False),
-        Binding("alt+h", "preset('halls')", "fits the halls", show=False),
+        preset_key("a", "preset('afford')", "max affordable"),
+        preset_key("h", "preset('halls')", "fits the halls"),
     ]
 
     def info(self) -> ComposeResult:

@@ -46,11 +46,17 @@ def row(
 
 
 def field_keys(keys: dict[str, str]) -> list[BindingType]:
-    """alt+letter -> focus the field of that id (`FieldKeys.action_field`)."""
+    """alt+letter -> focus the field of that id (`FieldKeys.action_field`). Priority
+    keys: a terminal sends alt+c as a printable c, which the focused field would take."""
     return [
-        Binding(f"alt+{k}", f"field('{widget_id}')", f"go to {widget_id}", show=False)
+        Binding(f"alt+{k}", f"field('{widget_id}')", f"go to {widget_id}", show=False, priority=True)
         for k, widget_id in keys.items()
     ]
+
+
+def preset_key(key: str, action: str, description: str) -> Binding:
+    """alt+letter -> a preset that fills a field (a priority key, as `field_keys`)."""
+    return Binding(f"alt+{key}", action, description, show=False, priority=True)
 
 
 class FieldKeys:
