@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from game.engine import economy
-from game.engine.training import capability
 from game.play import decisions as dec
 from game.play import market, review, views
 from game.play.runs import capability_band
