@@ -52,7 +52,7 @@ async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing(size)
         t = review.rental_terms(s, XAI, {"partner": "oracle", "gpu": "H100", "count": 3000, "start": 0, "weeks": 26, "price": 3.5})  # fmt: skip
         for figure in ("3,000 H100", "$3.50 per GPU-hour", f"{t.end_date:%d %b %Y}", "signed at once"):
             assert figure in said, (figure, said)
-        await pilot.press("n")  # back: nothing was sent
+        await pilot.press("enter")  # enter again, out of habit: back, nothing sent (y sends)
         await pilot.pause()
         assert isinstance(app.screen, DealsScreen)
         assert np.array_equal(s.world.patience, patience) and np.array_equal(

@@ -288,7 +288,7 @@ class DealsScreen(FieldKeys, FormScreen):
             else:
                 self.say("Not sent: nothing changed.")
 
-        self.app.push_screen(ReviewScreen(*terms), answer)
+        self.app.push_screen(ReviewScreen(*terms, enter_sends=False), answer)
 
     def confirm(self) -> None:  # an offer is talked through now, not queued: reviewed first
         try:

@@ -50,9 +50,10 @@ class ReviewScreen(ModalScreen[bool]):
     ReviewScreen #review-terms { margin: 1 0; }
     """
 
-    def __init__(self, title: str, terms: list[str], note: str, yes: str) -> None:
+    def __init__(self, title: str, terms: list[str], note: str, yes: str, enter_sends: bool = True) -> None:
         super().__init__()
         self.title_text, self.terms, self.note, self.yes = title, terms, note, yes
+        self.enter_sends = enter_sends
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -62,6 +63,11 @@ class ReviewScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
                 yield Button("Back (n)", id="no", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        # A step that cannot be undone (a partner signs at once) takes y: enter, pressed
+        # twice out of habit, goes back and sends nothing.
+        self.query_one("#yes" if self.enter_sends else "#no", Button).focus()
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:
