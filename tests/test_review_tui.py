@@ -11,7 +11,6 @@ from game.play import decisions as dec
 from game.play import market, review, views
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
-from game.tui.format import mw
 from game.tui.screens import DealsScreen
 from game.tui.screens.dialogs import ConfirmScreen, ReviewScreen
 from tests.tui_helpers import choose, confirm, fill, press_button, text, visible
@@ -274,7 +273,8 @@ async def test_the_sites_table_shows_build_pace(size):
         await pilot.press("s")
         await pilot.pause()
         table = app.screen.query_one("#site-table")
-        assert "builds/wk" in [str(c.label) for c in table.columns.values()]
+        assert "MW/wk" in [str(c.label) for c in table.columns.values()]
         memphis = [str(x) for x in table.get_row("memphis")]
-        assert mw(9.0) in memphis  # Memphis's crews: 9 MW of halls a week
+        assert memphis[-1] == "9"  # Memphis's crews: 9 MW of halls a week
+        assert "MW/wk: halls built a week" in str(app.screen.query_one(".hint").render())
         assert visible(pilot, "site-table")
