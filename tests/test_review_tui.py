@@ -278,3 +278,30 @@ async def test_the_sites_table_shows_build_pace(size):
         assert memphis[-1] == "9"  # Memphis's crews: 9 MW of halls a week
         assert "MW/wk: halls built a week" in str(app.screen.query_one(".hint").render())
         assert visible(pilot, "site-table")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_book_says_a_signed_deal_is_not_in_it(size):
+    s = Session.new()
+    price, _ = market.list_price(s, "oracle", "H100", 26)
+    s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        said = text(pilot, "totals")
+        assert "Talks with partners this week: 1" in said and "signed at once" in said
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_loan_lenders_would_refuse_says_why_without_a_review(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        choose(pilot, what="borrow")
+        fill(pilot, amount=f"{views.money_view(s, XAI).credit * 2 / 1e9:.1f}B")
+        await confirm(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+        assert "lenders will lend" in text(pilot, "message") and s.book(XAI) == []

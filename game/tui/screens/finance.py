@@ -78,16 +78,18 @@ class FinanceScreen(FieldKeys, FormScreen):
 
     def confirm(self) -> None:
         """A round or a loan binds once the week ends: its exact terms are reviewed first."""
+        s = self.session
         try:
             d = self.decision()
+            d.check(s.params, s.world, self.lab, s.book(self.lab))  # refused now: no review, the reason
         except Refused as err:
             self.say(str(err), failed=True)
             return
         if isinstance(d, decisions.Borrow):
-            terms = reviews.loan(review.loan_terms(self.session, self.lab, d.usd))
-        elif isinstance(d, decisions.RaiseRound) and views.money_view(self.session, self.lab).round_ready:
-            terms = reviews.round_(review.round_terms(self.session, self.lab, d.usd))
-        else:  # a repayment, or a round the book will refuse and say why
+            terms = reviews.loan(review.loan_terms(s, self.lab, d.usd))
+        elif isinstance(d, decisions.RaiseRound):
+            terms = reviews.round_(review.round_terms(s, self.lab, d.usd))
+        else:  # a repayment: nothing binds that the book cannot cancel
             self.submit(d)
             return
 
