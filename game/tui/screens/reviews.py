@@ -17,13 +17,13 @@ def rental(t: review.RentalTerms, counter: bool = False) -> Review:
     if t.amend:
         title = f"Review: amend your {t.gpu} contract with {t.partner}"
         terms = [
-            f"+{count(t.added)} {t.gpu} for the rest of the term, +{plural(t.more_weeks, 'week')} at its end,",
-            f"  at ${t.offered_price:.2f} per GPU-hour for what you add",
-            f"The contract becomes {count(t.count)} {t.gpu} until {day(t.end_date)} at ${t.price:.2f}/GPU-hour",
-            f"  (the old hours at the old price, the new at yours), {where}",
+            f"+{count(t.added)} {t.gpu} for the rest of the term and +{plural(t.more_weeks, 'week')} at its "
+            f"end, at ${t.offered_price:.2f} per GPU-hour for what you add",
+            f"The contract becomes {count(t.count)} {t.gpu} until {day(t.end_date)} at ${t.price:.2f}/GPU-hour "
+            f"(the old hours at the old price, the new at yours), {where}",
         ]
     else:
-        title = f"Review: {'accept ' + t.partner + chr(39) + 's counter' if counter else 'offer ' + t.partner + ' a rental'}"
+        title = f"Review: accept {t.partner}'s counter" if counter else f"Review: offer {t.partner} a rental"
         terms = [
             f"{count(t.count)} {t.gpu} at ${t.price:.2f} per GPU-hour, {where}",
             f"from {day(t.start_date)} to {day(t.end_date)} ({plural(t.end_week - t.start_week, 'week')})",
@@ -41,7 +41,7 @@ def rental(t: review.RentalTerms, counter: bool = False) -> Review:
 
 
 def investment(t: review.InvestmentTerms, counter: bool = False) -> Review:
-    title = f"Review: {'accept ' + t.partner + chr(39) + 's terms' if counter else 'ask ' + t.partner + ' to invest'}"
+    title = f"Review: accept {t.partner}'s terms" if counter else f"Review: ask {t.partner} to invest"
     terms = [
         f"{money(t.usd)} comes in this week",
         f"for {t.share:.1%} of your revenue, for the rest of the game",
@@ -59,8 +59,8 @@ def loan(t: review.LoanTerms) -> Review:
         f"+{money(t.usd)} this week; your debt becomes {money(t.debt_after)}",
         f"at {t.rate:.1%} a year (the rate at the leverage it leaves, {t.leverage_after:.0%})",
         f"Interest {money(t.interest_week)} a week on all your debt",
-        f"Past {t.covenant:.0%} leverage (the covenant) lenders sweep cash each week and charge more;",
-        "  leverage rises as your GPUs lose value and when a new GPU generation ships",
+        f"Past {t.covenant:.0%} leverage (the covenant) lenders sweep cash each week and charge more; "
+        "leverage rises as your GPUs lose value and when a new GPU generation ships",
     ]
     note = (
         "It goes in this week's orders: b cancels it until the week ends. Repaying later costs nothing extra."
