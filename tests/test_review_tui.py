@@ -213,7 +213,7 @@ async def test_presets_and_field_keys_fill_the_market_form(size):
         assert [d.kind for d in s.book(XAI)] == ["order"]  # affordable: the book takes it
         await pilot.press("alt+h")  # no empty powered halls at the start: says so, changes nothing
         await pilot.pause()
-        assert "No H100" in text(pilot, "message")
+        assert "powered halls are spoken for" in text(pilot, "message")
         await pilot.press("alt+i")
         await pilot.pause()
         assert app.focused is app.screen.query_one("#vendor")

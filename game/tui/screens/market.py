@@ -53,15 +53,17 @@ class MarketScreen(FieldKeys, FormScreen):
         if which == "afford":
             n = market.affordable(self.session, self.lab, gpu, vendor)
             why = f"{count(n)} {gpu}: what your cash after this week's orders buys, within NVIDIA's supply"
+            none = f"Your cash after this week's orders buys no {gpu}"
         else:
             n = market.fits_halls(self.session, self.lab, gpu)
-            mw_free = market.empty_powered_mw(self.session, self.lab)
-            why = (
-                f"{count(n)} {gpu} fill the {mw(mw_free)} of powered halls that nothing (installed, waiting or on "
-                "order) will fill"
+            room = market.empty_powered_mw(self.session, self.lab)
+            why = f"{count(n)} {gpu} fill the {mw(room)} of powered halls no GPU (installed, waiting or on order) will fill"
+            none = (
+                "Your powered halls are spoken for: the GPUs installed, waiting and on order fill them "
+                "(build halls or power first: s)"
             )
         if n < 1:
-            self.say(why.replace(f"{count(n)} {gpu}", f"No {gpu}", 1), failed=True)
+            self.say(none, failed=True)
             return
         self.fill(count=str(n))
         self.say(why)
