@@ -22,7 +22,7 @@ from game.tui.screens import (
     RivalsScreen,
     TitleScreen,
 )
-from tests.tui_helpers import choose, confirm, fill, press_button, text
+from tests.tui_helpers import accept_review, choose, confirm, fill, press_button, text
 
 XAI = 0
 
@@ -82,12 +82,15 @@ async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
         fill(pilot, count="100000", start="8", weeks="104", price="3")
         choose(pilot, site="memphis")
         await confirm(pilot)
+        await pilot.press("y")  # the review: send the offer
         assert "does not have the power" in text(pilot, "message")
         app.screen.query_one("#site").clear()
         fill(pilot, count="10000", start="0", price="2.5")
         await confirm(pilot)
+        await pilot.press("y")
         assert "We can do it at" in text(pilot, "message")
         await confirm(pilot)  # the counter's terms were filled in
+        await pilot.press("y")
         assert "Deal." in text(pilot, "message")
         assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
 
@@ -113,6 +116,7 @@ async def test_raise_a_round_says_the_post_money():
         await pilot.press("c")
         fill(pilot, amount="3e9")
         await confirm(pilot)
+        await accept_review(pilot)
         assert "Raising up to" in text(pilot, "message") and "post-money" in text(pilot, "message")
         share = app.session.world.founder_share[0, XAI]
         await pilot.press("escape")

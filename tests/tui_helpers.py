@@ -45,3 +45,12 @@ def visible(pilot, widget_id: str) -> bool:
         and region.bottom <= height
         and region.right <= width
     )
+
+
+async def accept_review(pilot) -> None:
+    """Say yes to the review of a binding step (an offer, a loan, a round) if one is up."""
+    from game.tui.screens.dialogs import ReviewScreen
+
+    if isinstance(pilot.app.screen, ReviewScreen):
+        await pilot.press("y")
+        await pilot.pause()

@@ -11,6 +11,7 @@ from game.engine import compute, deals, economy
 from game.play import decisions as dec
 from game.play.decisions import Decision
 from game.play.desk import LabTurn
+from game.play.runs import capability_band
 from game.play.words import money, plural
 
 
@@ -49,9 +50,13 @@ def describe(t: LabTurn, d: Decision, cost: float) -> str:
     elif isinstance(d, dec.StartRun):
         from game.play.views import run_plan
 
-        eta, cap, noise = run_plan(t, d.flop, booked=True)
+        eta, cap, _ = run_plan(t, d.flop, booked=True)
+        lo, hi = capability_band(p, cap)
         when = "never at today's compute" if math.isinf(eta) else f"~{eta:,.0f} weeks at today's compute"
-        text += f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability about {cap:.2f} (+-{noise:.2f})"
+        text += (
+            f": {when}, then {p.rules.training.post_training_weeks} weeks of post-training; capability "
+            f"{lo:.2f}-{hi:.2f} (9 in 10 runs; {cap:.2f} expected)"
+        )
         if cap <= float(w.best_model[0, lab]):
             text += f", no better than your best model ({float(w.best_model[0, lab]):.2f})"
     elif isinstance(d, dec.LeaveContract):

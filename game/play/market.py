@@ -5,12 +5,14 @@ grid and permits, partners' list prices."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import attrs
 import numpy as np
 
 from game.engine import compute, deals
+from game.engine.limits import MAX_ORDER_GPUS
 from game.engine.params import HOURS_PER_WEEK
 from game.play.decisions import BuildHalls, BuyGpus
 from game.play.desk import LabTurn
@@ -168,3 +170,34 @@ def supply_for(t: LabTurn, gpu: str) -> float:
     p = t.params
     booked = sum(d.count for d in t.book if isinstance(d, BuyGpus) and d.gpu == gpu)
     return float(compute.supply_left(p, t.world)[0, p.gpu_ids.index(gpu)]) - booked
+
+
+def affordable(t: LabTurn, gpu: str, vendor: str) -> int:
+    """The most GPUs of a type the cash left after this week's book and the halls being
+    built pays for through an integrator (orders are paid when placed), within NVIDIA's
+    supply left this quarter."""
+    p = t.params
+    v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
+    unit = float(compute.server_price(p, t.world)[0, v, g])
+    cash = t.preview.cash_after  # after the week's book and the halls being built
+    n = math.floor(max(cash, 0.0) / unit) if unit > 0 else 0
+    return int(max(min(n, supply_for(t, gpu), MAX_ORDER_GPUS), 0))
+
+
+def empty_powered_mw(t: LabTurn) -> float:
+    """MW of built, powered halls no GPU will fill: their room less the GPUs installed,
+    in the warehouse, on order and in this week's book."""
+    lab = t.lab
+    p, w = t.params, t.world
+    room = np.minimum(w.hall_mw[0, lab], compute.power_mw(w)[0, lab]) - compute.installed_mw(p, w)[0, lab]
+    waiting = float((w.warehouse[0, lab] * p.gpu_kw).sum())
+    ordered = float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
+    book = t.book
+    booked = sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in book if isinstance(d, BuyGpus))
+    return max(float(np.maximum(room, 0.0).sum()) - (waiting + ordered + booked) / 1000.0, 0.0)
+
+
+def fits_halls(t: LabTurn, gpu: str) -> int:
+    """GPUs of a type that fill the lab's empty powered halls."""
+    kw = float(t.params.gpu_kw[t.params.gpu_ids.index(gpu)])
+    return int(empty_powered_mw(t) * 1000.0 // kw) if kw > 0 else 0

@@ -41,3 +41,14 @@ def run_eta_weeks(p: Params, w: World, lab: int, flop: float) -> float:
 def agi_progress(p: Params, cap: float) -> float:
     """How far from GPT-4 to the AGI threshold a capability is, 0..1."""
     return float(np.clip((cap - GPT4_CAPABILITY) / (p.agi_capability - GPT4_CAPABILITY), 0.0, 1.0))
+
+
+BAND = 0.90  # the share of runs whose capability falls in the band the screens show
+_Z = 1.6448536269514722  # the standard normal's 95th percentile: a 90% band is +-Z sigma
+
+
+def capability_band(p: Params, cap: float) -> tuple[float, float]:
+    """The range a run planned at capability `cap` releases within, 9 times in 10 (the
+    engine's draw: cap + noise * z, z standard normal clipped at 2.5)."""
+    noise = float(p.rules.training.capability_noise)
+    return cap - _Z * noise, cap + _Z * noise

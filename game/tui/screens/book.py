@@ -54,8 +54,7 @@ class BookScreen(GameScreen):
         if preview.closing >= 0.5e6:
             building += f"; a round brings in {money(preview.closing)}"
         if lines:
-            self.show(
-                "totals",
+            totals = (
                 f"Cash {money(v.cash)}; these decisions "
                 + (
                     f"cost {money(-preview.spend)}"
@@ -63,16 +62,20 @@ class BookScreen(GameScreen):
                     else f"bring in {money(preview.spend)}"
                 )
                 + f" this week{building}; you keep {money(preview.cash_after)} before the week's "
-                f"revenue and running costs. Runway after them: {weeks(preview.runway_weeks)}.",
+                f"revenue and running costs. Runway after them: {weeks(preview.runway_weeks)}."
             )
         else:
-            self.show(
-                "totals",
-                bindings.rekey(
-                    "Nothing decided yet this week (m, s, t and c add decisions; deals, d, are signed at once).",
-                    getattr(self.app, "keymap", None),
-                ),
+            totals = bindings.rekey(
+                "Nothing decided yet this week (m, s, t and c add decisions; deals, d, are signed at once).",
+                getattr(self.app, "keymap", None),
             )
+        talks = len(s.rounds.get(lab, []))
+        if talks:  # talks are not decisions: what they signed binds already
+            totals += (
+                f"\nTalks with partners this week: {talks}. A deal a partner accepted is not in this list: "
+                "it was signed at once, and is left (at its penalty) from the deals screen."
+            )
+        self.show("totals", totals)
         orders = self.query_one("#orders", DataTable)
         orders.clear()
         for o in views.orders_view(self.turn):

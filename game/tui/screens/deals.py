@@ -1,10 +1,12 @@
 """Deals: offer a cloud partner a rental, ask Microsoft to invest, leave a contract.
-Talks happen now (each round costs the partner's patience); leaving a contract goes in
-the week's book."""
+Talks happen now (each round costs the partner's patience) and a partner that accepts
+signs at once, so every offer is reviewed first, with the terms the contract would
+have; leaving a contract goes in the week's book."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -12,17 +14,32 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from game.play import decisions, market, views
+from game.play import decisions, market, review, views
+from game.play.book import OfferReply, check_offer
 from game.play.decisions import Refused
 from game.play.words import billions_down, cents_up, plural, share_up
 from game.tui.format import count, day, money, parse_number
+from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.screens.dialogs import ReviewScreen
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, preset_key, row
+
+DEFAULTS = {"count": "20000", "start": "0", "weeks": "52"}  # the form's figures for a new partner
 
 
-class DealsScreen(FormScreen):
+class DealsScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Deals: partners answer at once; every round costs patience"
-    CONFIRM = "Make the offer"
+    CONFIRM = "Review the offer"
+    BINDINGS = [
+        *field_keys(
+            {"p": "partner", "g": "gpu", "c": "count", "s": "start", "t": "weeks", "r": "price", "a": "site",
+             "i": "invest", "v": "share", "u": "more-gpus", "w": "more-weeks", "h": "more-price"}
+        ),
+        preset_key("f", "all_free", "all free"),
+    ]  # fmt: skip
+    ENTER = {
+        "invest": "_invest", "share": "_invest", "more-gpus": "_amend", "more-weeks": "_amend", "more-price": "_amend"
+    }  # fmt: skip
 
     def info(self) -> ComposeResult:
         yield Static(id="partners", markup=False)
@@ -30,35 +47,28 @@ class DealsScreen(FormScreen):
 
     def _fields(self) -> ComposeResult:
         p = self.session.params
-        yield row(
-            "Partner", choice("partner", [(q.name, q.id) for q in p.catalog.partners], value=p.partner_ids[0])
-        )
+        yield keys_hint()
+        partners = [(q.name, q.id) for q in p.catalog.partners]
+        yield row("Partner", choice("partner", partners, value=p.partner_ids[0]), key="p")
         self._gpu_ids = self._rented_by(p.partner_ids[0]) or list(p.gpu_ids)
-        yield row(
-            "GPU",
-            choice("gpu", [(g, g) for g in self._gpu_ids], value=self._default_gpu(self._gpu_ids)),
-        )
-        yield row("Count", number("count", "20000"))
-        yield row("Start in (weeks)", number("start", "0"))
-        yield row("Term (weeks)", number("weeks", "52"))
-        yield row("Price $/GPU-hour", number("price", "2.8"))
-        yield row(
-            "At your site",
-            choice(
-                "site",
-                [(s.name.split(",")[0], s.id) for s in p.catalog.sites],
-                prompt="their own datacenters",
-            ),
-        )
+        gpus = [(g, g) for g in self._gpu_ids]
+        yield row("GPU", choice("gpu", gpus, value=self._default_gpu(self._gpu_ids)), key="g")
+        free = Button("all free (alt+f)", id="all-free", compact=True)
+        yield row("Count", number("count", DEFAULTS["count"]), key="c", extras=(free,))
+        yield row("Start in (weeks)", number("start", DEFAULTS["start"]), key="s")
+        yield row("Term (weeks)", number("weeks", DEFAULTS["weeks"]), key="t")
+        yield row("Price $/GPU-hour", number("price", "2.8"), key="r")
+        sites = [(s.name.split(",")[0], s.id) for s in p.catalog.sites]
+        yield row("At your site", choice("site", sites, prompt="their own datacenters"), key="a")
         invest = views.investment_terms(self.turn)
         if invest is not None:
             # Its terms this week: the most it would put in (rounded down) for the share
             # it would ask (rounded up), so asking as filled in is accepted.
             yield Label(f"Or ask {invest.name} to invest, for a share of your revenue:")
             with Horizontal(classes="row split"):
-                yield Label("invest $")
+                yield Label(keyed("invest $", "i"))
                 yield number("invest", f"{billions_down(invest.usd):g}B", tooltip="USD to ask for")
-                yield Label("for % of revenue")
+                yield Label(keyed("for % of revenue", "v"))
                 yield number("share", f"{share_up(invest.share):.1f}", tooltip="% of your revenue offered")
                 yield Button(f"Ask {invest.name}", id="ask-invest", compact=True)
             self.investor: str | None = invest.partner
@@ -70,13 +80,13 @@ class DealsScreen(FormScreen):
         yield Button("Leave the selected contract", id="exit", variant="error", compact=True)
 
     def amendments(self) -> ComposeResult:
-        yield Label("Or amend the selected contract (same partner and GPUs):")
+        yield Label("Or amend the selected contract (same partner and GPUs):", id="amend-target")
         with Horizontal(classes="row split"):
-            yield Label("+ GPUs")
+            yield Label(keyed("+ GPUs", "u"))
             yield number("more-gpus", "0", tooltip="GPUs to add for the rest of the term")
-            yield Label("+ weeks")
+            yield Label(keyed("+ weeks", "w"))
             yield number("more-weeks", "26", tooltip="weeks to add at the end")
-            yield Label("$/h")
+            yield Label(keyed("$/h", "h"))
             yield number("more-price", "2.5", tooltip="price per GPU-hour for what you add")
             yield Button("Propose", id="amend", compact=True)
 
@@ -85,22 +95,13 @@ class DealsScreen(FormScreen):
         yield from self.amendments()
 
     def on_mount(self) -> None:
+        self._target: str | None = None  # the contract an amendment is for (its slot)
+        self._counter: dict[str, Any] | None = None  # the offer a partner's counter filled in
         self.query_one("#contracts", DataTable).add_columns(
             "#", "partner", "GPUs", "$/h", "from", "until", "$/week", "leave for"
         )
         self._price_from_list()
         super().on_mount()
-
-    def _price_from_list(self) -> None:
-        """The price field starts at the partner's asking price for this GPU and term (it
-        said $2.80 while the list price had fallen to $2.00)."""
-        try:
-            o = self._offer()
-        except Refused:
-            return
-        price, discount = market.list_price(self.turn, o["partner"], o["gpu"], o["weeks"])
-        if price > 0:
-            self.query_one("#price", Input).value = f"{cents_up(price * (1 - discount)):.2f}"
 
     def _default_gpu(self, gpus: list[str]) -> str:
         """The GPU the form starts at: the scenario's second (H100 in 2024) if offered."""
@@ -113,40 +114,98 @@ class DealsScreen(FormScreen):
         k = p.partner_ids.index(partner)
         return [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0]
 
+    def _price_from_list(self) -> None:
+        """The price field starts at the partner's asking price for this GPU and term (it
+        said $2.80 while the list price had fallen to $2.00)."""
+        partner, gpu = str(self.value("partner")), str(self.value("gpu"))
+        try:
+            weeks = int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True))
+        except Refused:
+            weeks = int(DEFAULTS["weeks"])
+        if partner not in self.session.params.partner_ids or gpu not in self.session.params.gpu_ids:
+            return
+        price, discount = market.list_price(self.turn, partner, gpu, weeks)
+        if price > 0:
+            self.query_one("#price", Input).value = f"{cents_up(price * (1 - discount)):.2f}"
+
     @on(Select.Changed, "#partner")
-    def _partners_gpus(self) -> None:
-        """The GPU list holds what the chosen partner rents out (a playtester picked B200
-        from CoreWeave and was told it rents none); its list price follows."""
+    def _new_partner(self) -> None:
+        """Another partner: the form starts again (its GPUs, the usual count and term, its
+        list price, its own datacenters), so nothing of the last partner's talks stays."""
         partner = self.value("partner")
         if partner not in self.session.params.partner_ids:
             return
-        rents = self._rented_by(str(partner))
+        rents = self._rented_by(str(partner)) or list(self.session.params.gpu_ids)
         gpus = self.query_one("#gpu", Select)
-        current = gpus.value
-        if rents and rents != self._gpu_ids:
-            self._gpu_ids = rents
-            gpus.set_options([(g, g) for g in rents])
-            gpus.value = current if current in rents else self._default_gpu(rents)
-        self._price_from_list()
+        with self.prevent(Select.Changed):
+            if rents != self._gpu_ids:
+                self._gpu_ids = rents
+                gpus.set_options([(g, g) for g in rents])
+            gpus.value = self._default_gpu(rents)
+            self.query_one("#site", Select).clear()
+        with self.prevent(Input.Changed):
+            for widget_id, value in DEFAULTS.items():
+                self.query_one(f"#{widget_id}", Input).value = value
+            self._price_from_list()
+        self._counter = None
+        self._update_preview()
 
     @on(Select.Changed, "#gpu")
     def _new_terms(self) -> None:
-        self._price_from_list()
+        with self.prevent(Input.Changed):
+            self._price_from_list()
+        self._update_preview()
 
     @on(DataTable.RowHighlighted, "#contracts")
     def _contract_price(self, event: DataTable.RowHighlighted) -> None:
-        """An amendment starts at the selected contract's own price (the default $2.50
-        more than doubled an A100 contract's $0.96). Only when the player picks another
-        contract: the table refilled after an answer keeps what they typed."""
-        if event.row_key.value == getattr(self, "_priced_slot", None):
-            return
-        self._priced_slot = event.row_key.value
-        c = next(
-            (c for c in views.contracts_view(self.turn) if str(c.slot) == event.row_key.value),
-            None,
-        )
+        """The contract an amendment is for: the one the player selects, kept when the
+        table is refilled after an answer. Its price starts at the contract's own (the
+        default $2.50 more than doubled an A100 contract's $0.96)."""
+        if event.data_table.has_focus and event.row_key.value != self._target:
+            self._retarget(event.row_key.value)
+        # else the table was refilled after an answer (the player is in the form): no choice made
+
+    def _retarget(self, key: str | None) -> None:
+        self._target = key
+        c = self._contract(key)
         if c is not None and self.query("#more-price"):
-            self.query_one("#more-price", Input).value = f"{c.price:.2f}"
+            with self.prevent(Input.Changed):
+                self.query_one("#more-price", Input).value = f"{c.price:.2f}"
+        self._show_target()
+
+    def _contract(self, key: str | None) -> views.ContractView | None:
+        return next((c for c in views.contracts_view(self.turn) if str(c.slot) == key), None)
+
+    def _show_target(self) -> None:
+        c = self._contract(self._target)
+        if self.query("#amend-target"):
+            what = (
+                f"Or amend contract {c.slot} ({c.partner}, {count(c.count)} {c.gpu}, until {c.end_date:%b %Y}):"
+                if c is not None
+                else "Or amend the selected contract (same partner and GPUs):"
+            )
+            self.query_one("#amend-target", Label).update(what)
+
+    def action_all_free(self) -> None:
+        """Count: all the GPUs of this type the partner has free at the start week."""
+        try:
+            o = self._offer()
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        free = review.partner_free(self.turn, o["partner"], o["gpu"], o["start"])
+        if free:
+            self.fill(count=str(free))
+        name = self.session.catalog.partners[self.session.params.partner_ids.index(o["partner"])].name
+        self.say(
+            f"{name} has {count(free)} {o['gpu']} free from the start week"
+            if free
+            else f"{name} has no {o['gpu']} free then: ask for a build at your site, or later"
+        )
+
+    @on(Button.Pressed, "#all-free")
+    def _all_free_pressed(self) -> None:
+        self.action_all_free()
 
     def refresh_view(self) -> None:
         s = self.session
@@ -173,12 +232,19 @@ class DealsScreen(FormScreen):
                 )
         self.show("partners", "\n".join(lines))
         table = self.query_one("#contracts", DataTable)
-        table.clear()
-        for c in views.contracts_view(self.turn):
+        table.clear()  # then the cursor comes back to the contract the player chose
+        rows = views.contracts_view(self.turn)
+        for c in rows:
             table.add_row(
                 str(c.slot), c.partner, f"{count(c.count)} {c.gpu}", f"${c.price:.2f}", f"{c.start_date:%b %Y}", f"{c.end_date:%b %Y}",
                 money(c.usd_week), money(c.exit_penalty), key=str(c.slot),
             )  # fmt: skip
+        keys = [str(c.slot) for c in rows]
+        if self._target not in keys:  # the first time, or the contract ended or was left
+            self._retarget(keys[0] if keys else None)
+        if self._target is not None:
+            table.move_cursor(row=keys.index(self._target), animate=False)
+        self._show_target()
         super().refresh_view()
 
     def _offer(self) -> dict[str, Any]:
@@ -205,58 +271,88 @@ class DealsScreen(FormScreen):
         price, discount = market.list_price(self.turn, o["partner"], o["gpu"], o["weeks"])
         if price <= 0:
             return f"{name} does not rent out {o['gpu']}."
-        total = market.rental_cost(o["count"], o["price"], o["weeks"])
+        t = review.rental_terms(self.turn, o)
         off = f", {discount:.0%} off for {o['weeks']} weeks" if discount > 0.005 else ""
         return (
             f"{name}'s list price ${price:.2f}/GPU-hour{off} (rents fall as newer GPUs ship). This offer: "
-            f"{money(total)} over {o['weeks']} weeks from {day(s.params.date_of(o['start']))} "
-            f"({money(total / o['weeks'])} a week)."
+            f"{money(t.total)} over {plural(t.end_week - t.start_week, 'week')} from {day(t.start_date)} "
+            f"({money(t.usd_week)} a week). Enter reviews it before it is sent."
         )
 
-    def confirm(self) -> None:  # an offer is talked through now, not queued
+    def _review(self, terms: reviews.Review, send: Callable[[], None]) -> None:
+        """Show a binding step's terms; `send` takes it if the player says yes."""
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                send()
+            else:
+                self.say("Not sent: nothing changed.")
+
+        self.app.push_screen(ReviewScreen(*terms, enter_sends=False), answer)
+
+    def confirm(self) -> None:  # an offer is talked through now, not queued: reviewed first
         try:
-            reply = self.session.offer(self.lab, self._offer())
+            offer = self._offer()
+            check_offer(self.session.params, self.session.week, offer)
+            terms = review.rental_terms(self.turn, offer)
         except Refused as err:
             self.say(str(err), failed=True)
             return
+        self._review(reviews.rental(terms, counter=offer == self._counter), lambda: self._send(offer))
+
+    def _send(self, offer: dict[str, Any]) -> None:
+        reply = self._talk(offer)
+        if reply is None:
+            return
         words = reply.words
+        self._counter = None
         if reply.answer == "counter":
             self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
-            words += "  (their terms are filled in: make the offer again to accept)"
+            self._counter = offer | {"count": reply.count, "price": float(f"{cents_up(reply.price):.2f}")}
+            words += "  (their terms are filled in: review and send again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
 
-    def submitted(self, field: Input) -> None:
-        if field.id in ("invest", "share"):
-            self._invest()
-        elif field.id in ("more-gpus", "more-weeks", "more-price"):
-            self._amend()
-        else:
-            self.confirm()
+    def _talk(self, offer: dict[str, Any]) -> OfferReply | None:
+        try:
+            return self.session.offer(self.lab, offer)
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return None
 
     @on(Button.Pressed, "#ask-invest")
     def _invest(self) -> None:
         try:
             usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_INVEST_USD, unit="$")
             share = parse_number(self.text("share"), "share", 0, 90) / 100.0
-            reply = self.session.offer(self.lab, {"partner": self.investor, "invest": usd, "share": share})
         except Refused as err:
             self.say(str(err), failed=True)
             return
+        offer = {"partner": self.investor, "invest": usd, "share": share}
+        terms = review.investment_terms(self.turn, offer)
+        self._review(reviews.investment(terms, counter=offer == self._counter), lambda: self._ask(offer))
+
+    def _ask(self, offer: dict[str, Any]) -> None:
+        reply = self._talk(offer)
+        if reply is None:
+            return
         words = reply.words
+        self._counter = None
         if reply.answer == "counter":  # a counter names the amount and share it would take
-            self.fill(invest=f"{billions_down(reply.invest):g}B", share=f"{share_up(reply.share):.1f}")
-            words += "  (their terms are filled in: ask again to accept)"
+            invest, share = f"{billions_down(reply.invest):g}B", f"{share_up(reply.share):.1f}"
+            self.fill(invest=invest, share=share)
+            usd = parse_number(invest, "investment", 0, decisions.MAX_INVEST_USD, unit="$")
+            self._counter = {"partner": self.investor, "invest": usd, "share": float(share) / 100.0}
+            words += "  (their terms are filled in: review and ask again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
 
     def _selected(self) -> views.ContractView | None:
-        table = self.query_one("#contracts", DataTable)
-        if table.row_count == 0:
+        """The contract the player chose (kept when the table is refilled)."""
+        if not views.contracts_view(self.turn):
             self.say("You have no contract.", failed=True)
             return None
-        key = int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
-        return next(c for c in views.contracts_view(self.turn) if c.slot == key)
+        return self._contract(self._target)
 
     @on(Button.Pressed, "#amend")
     def _amend(self) -> None:
@@ -279,14 +375,20 @@ class DealsScreen(FormScreen):
                 ),
                 "price": parse_number(self.text("more-price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
             }
-            reply = self.session.offer(self.lab, offer)
         except Refused as err:
             self.say(str(err), failed=True)
+            return
+        terms = review.rental_terms(self.turn, offer)
+        self._review(reviews.rental(terms), lambda: self._propose(offer))
+
+    def _propose(self, offer: dict[str, Any]) -> None:
+        reply = self._talk(offer)
+        if reply is None:
             return
         words = reply.words
         if reply.answer == "counter":
             self.fill(**{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"})
-            words += "  (their terms are filled in: propose again to accept)"
+            words += "  (their terms are filled in: review and propose again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
 

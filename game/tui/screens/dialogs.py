@@ -1,11 +1,12 @@
-"""Modal dialogs: a yes/no question, quitting with unsaved play, and the hand-over
-between two players."""
+"""Modal dialogs: a yes/no question, the review of a binding step, quitting with unsaved
+play, and the hand-over between two players."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -27,6 +28,46 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", id="yes", variant="error", compact=True)
                 yield Button("No (n)", id="no", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ReviewScreen(ModalScreen[bool]):
+    """The exact terms of a binding step (an offer a partner may sign at once, a loan, a
+    round), what binds and what can still be undone; yes takes the step, no changes
+    nothing."""
+
+    BINDINGS = bindings.CONFIRM
+    DEFAULT_CSS = """
+    ReviewScreen { align: center middle; }
+    ReviewScreen #dialog { border: thick $warning; width: 72; }
+    ReviewScreen #review-terms { margin: 1 0; }
+    """
+
+    def __init__(self, title: str, terms: list[str], note: str, yes: str, enter_sends: bool = True) -> None:
+        super().__init__()
+        self.title_text, self.terms, self.note, self.yes = title, terms, note, yes
+        self.enter_sends = enter_sends
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.from_markup("[b]$t[/b]", t=self.title_text), id="review-title")
+            yield Static("\n".join(f"  {t}" for t in self.terms), id="review-terms", markup=False)
+            yield Static(self.note, id="review-note", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
+                yield Button("Back (n)", id="no", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        # A step that cannot be undone (a partner signs at once) takes y: enter, pressed
+        # twice out of habit, goes back and sends nothing.
+        self.query_one("#yes" if self.enter_sends else "#no", Button).focus()
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:

@@ -5,24 +5,30 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from game.play import decisions, views
+from game.play import decisions, review, views
+from game.play.decisions import Refused
 from game.tui.format import day, money, parse_number, weeks
+from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.screens.dialogs import ReviewScreen
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
 
 WHAT = [("Equity round", "raise"), ("Loan against GPUs", "borrow"), ("Repay debt", "repay")]
 
 
-class FinanceScreen(FormScreen):
+class FinanceScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Finance: raise a round, borrow or repay"
+    CONFIRM = "Review and add to this week's orders"
+    BINDINGS = field_keys({"w": "what", "a": "amount"})
 
     def info(self) -> ComposeResult:
         yield Static(id="money-state", markup=False)
         yield DataTable(id="pnl", cursor_type="none", zebra_stripes=True, show_cursor=False)
 
     def fields(self) -> ComposeResult:
-        yield row("What", choice("what", WHAT, value="raise"))
-        yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9")
+        yield keys_hint()
+        yield row("What", choice("what", WHAT, value="raise"), key="w")
+        yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9", key="a")
 
     def on_mount(self) -> None:
         self.query_one("#pnl", DataTable).add_columns("last week's P&L", "in", "out")
@@ -69,6 +75,31 @@ class FinanceScreen(FormScreen):
         asked = self._amount()  # investors put in at most their offer: the book says what comes
         return decisions.RaiseRound(min(asked, m.largest) if m.round_ready and m.largest >= 1e6 else asked)
 
+    def confirm(self) -> None:
+        """A round or a loan binds once the week ends: its exact terms are reviewed first."""
+        s = self.session
+        try:
+            d = self.decision()
+            d.check(s.params, s.world, self.lab, s.book(self.lab))  # refused now: no review, the reason
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        if isinstance(d, decisions.Borrow):
+            terms = reviews.loan(review.loan_terms(self.turn, d.usd))
+        elif isinstance(d, decisions.RaiseRound):
+            terms = reviews.round_(review.round_terms(self.turn, d.usd))
+        else:  # a repayment: nothing binds that the book cannot cancel
+            self.submit(d)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.submit(d)
+            else:
+                self.say("Not added: nothing changed.")
+
+        self.app.push_screen(ReviewScreen(*terms), answer)
+
     def preview(self) -> str:
         v, m = views.lab_view(self.turn), views.money_view(self.turn)
         amount, what = self._amount(), self.value("what")
@@ -77,18 +108,20 @@ class FinanceScreen(FormScreen):
                 return f"A round is still closing (on {day(m.closing_date or v.date)}); ask again after it."
             if not m.round_ready:
                 return f"Investors will hear your next round from {day(m.next_round)}."
-            got = min(amount, m.largest)
-            after = v.share * m.pre_money / (m.pre_money + got)
+            t = review.round_terms(self.turn, amount)
             return (
-                f"Asking {money(amount)}: investors commit up to {money(got)} at {money(m.pre_money)} pre-money "
-                f"(post-money {money(m.pre_money + got)}); the money comes when the round closes in about "
-                f"{weeks(views.round_weeks(self.turn, got))}. Your share goes from {v.share:.1%} "
-                f"to {after:.1%}."
+                f"Asking {money(amount)}: investors commit up to {money(t.usd)} at {money(t.pre_money)} pre-money "
+                f"(post-money {money(t.post_money)}); the money comes when the round closes in "
+                f"{weeks(t.cash_weeks)}, on {day(t.cash_date)}. Your share goes from {t.share_before:.1%} "
+                f"to {t.share_after:.1%}."
             )
         if what == "borrow":
+            if amount > m.credit:
+                return f"Lenders will lend up to {money(m.credit)} against your GPUs."
+            loan = review.loan_terms(self.turn, amount)
             return (
-                f"Lenders will lend up to {money(m.credit)} against your GPUs. {money(amount)} at about "
-                f"{m.interest_rate:.1%} a year (more as leverage grows): "
-                f"{money(views.interest_per_week(amount, m.interest_rate))} a week in interest."
+                f"Lenders will lend up to {money(m.credit)} against your GPUs. {money(amount)} at "
+                f"{loan.rate:.1%} a year, the rate at the leverage it leaves ({loan.leverage_after:.0%}): "
+                f"{money(loan.interest_week)} a week in interest on {money(loan.debt_after)} of debt."
             )
         return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."

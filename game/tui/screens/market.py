@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
 from game.play.words import plural
 from game.tui.format import count, day, money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, preset_key, row
 
 
-class MarketScreen(FormScreen):
+class MarketScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Market: buy GPUs from NVIDIA through Dell or Supermicro"
+    BINDINGS = [
+        *field_keys({"g": "gpu", "c": "count", "i": "vendor"}),
+        preset_key("a", "preset('afford')", "max affordable"),
+        preset_key("h", "preset('halls')", "fits the halls"),
+    ]
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
@@ -30,12 +36,45 @@ class MarketScreen(FormScreen):
             (r.id for r in rows if r.on_sale and r.id == "H100"),
             next((r.id for r in rows if r.on_sale), rows[0].id),
         )
-        yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first))
-        yield row("Count", number("count", "10000"))
-        yield row(
-            "Integrator",
-            choice("vendor", [(v.name, v.id) for v in p.catalog.integrators], value=p.integrator_ids[0]),
+        yield keys_hint()
+        yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first), key="g")
+        presets = (
+            Button("max affordable (alt+a)", id="afford", compact=True),
+            Button("fills your halls (alt+h)", id="halls", compact=True),
         )
+        yield row("Count", number("count", "10000"), key="c", extras=presets)
+        vendors = [(v.name, v.id) for v in p.catalog.integrators]
+        yield row("Integrator", choice("vendor", vendors, value=p.integrator_ids[0]), key="i")
+
+    def action_preset(self, which: str) -> None:
+        """Count: the most the cash left after this week's orders buys, or what fills the
+        built, powered halls that nothing will fill."""
+        gpu, vendor = str(self.value("gpu")), str(self.value("vendor"))
+        if which == "afford":
+            n = market.affordable(self.turn, gpu, vendor)
+            why = f"{count(n)} {gpu}: what your cash after this week's orders buys, within NVIDIA's supply"
+            none = f"Your cash after this week's orders buys no {gpu}"
+        else:
+            n = market.fits_halls(self.turn, gpu)
+            room = market.empty_powered_mw(self.turn)
+            why = f"{count(n)} {gpu} fill the {mw(room)} of powered halls no GPU (installed, waiting or on order) will fill"
+            none = (
+                "Your powered halls are spoken for: the GPUs installed, waiting and on order fill them "
+                "(build halls or power first: s)"
+            )
+        if n < 1:
+            self.say(none, failed=True)
+            return
+        self.fill(count=str(n))
+        self.say(why)
+
+    @on(Button.Pressed, "#afford")
+    def _afford(self) -> None:
+        self.action_preset("afford")
+
+    @on(Button.Pressed, "#halls")
+    def _halls(self) -> None:
+        self.action_preset("halls")
 
     def on_mount(self) -> None:
         table = self.query_one("#gpus", DataTable)

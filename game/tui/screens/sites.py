@@ -3,38 +3,46 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from game.play import decisions, market
 from game.tui.format import money, mw, parse_number, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
 
+LEGEND = "free, max: grid MW · permits: turbine MW left · MW/wk: halls built a week"
 WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation upgrade", "substation")]
 
 
-class SitesScreen(FormScreen):
+class SitesScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
+    BINDINGS = field_keys({"s": "site", "w": "what", "m": "mw"})
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
         table.tooltip = (
-            "Grid free: grid MW no lab's halls hold yet. Halls / power: your halls built / the power "
-            "you draw on (grid share + turbines). Permits: MW of turbines the permits still allow."
+            "Free: grid MW no lab's halls hold yet; max: the grid with every substation upgrade. "
+            "Halls/power: your halls built / the power you draw on (grid share + turbines). Permits: MW "
+            "of turbines the permits still allow. $/MW: a hall's cost. MW/wk: MW of halls the site's "
+            "crews finish a week (a lab's builds there queue)."
         )
         yield table
+        yield Static(LEGEND, classes="hint", markup=False)
 
     def fields(self) -> ComposeResult:
         rows = market.site_rows(self.turn)
-        yield row("Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id))
-        yield row("What", choice("what", WHAT, value="halls"))
-        yield row("Megawatts", number("mw", "50"))
+        yield keys_hint()
+        yield row(
+            "Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id), key="s"
+        )
+        yield row("What", choice("what", WHAT, value="halls"), key="w")
+        yield row("Megawatts", number("mw", "50"), key="m")
 
     def on_mount(self) -> None:
         table = self.query_one("#site-table", DataTable)
-        table.add_columns("site", "grid free", "grid max", "halls / power", "permits", "hall $/MW")
+        table.add_columns("site", "free", "max", "halls/power", "permits", "$/MW", "MW/wk")
         for r in market.site_rows(self.turn):
-            yours = f"{mw(r.yours.hall_mw)} / {mw(r.yours.power_mw)}" if r.yours else "-"
+            yours = f"{r.yours.hall_mw:,.0f}/{mw(r.yours.power_mw)}" if r.yours else "-"
             table.add_row(
                 r.name.split(",")[0],
                 mw(r.grid_free_mw),
@@ -42,6 +50,7 @@ class SitesScreen(FormScreen):
                 yours,
                 mw(r.turbine_room_mw),
                 money(r.hall_usd_per_mw),
+                f"{r.hall_mw_per_week:,.3g}",
                 key=r.id,
             )
         super().on_mount()

@@ -12,18 +12,22 @@ from textual.widgets import Button, Label, Static
 
 from game.play import decisions, views
 from game.play.decisions import Refused
+from game.play.runs import capability_band
 from game.play.words import plural
 from game.tui.format import count, flop, money, parse_number, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, row
 
 MODES = [("Compute budget C (FLOP)", "flop"), ("Parameters N (D = 20N, C = 6ND)", "params")]
 
 
-class TrainingScreen(FormScreen):
+class TrainingScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Training: plan a run"
     CONFIRM = "Start the run this week"
     ENTER = {"train": "_split", "infer": "_split", "research": "_split", "staff": "_staff"}
+    BINDINGS = field_keys(
+        {"b": "mode", "a": "amount", "t": "train", "v": "infer", "r": "research", "p": "staff"}
+    )
 
     def info(self) -> ComposeResult:
         yield Static(id="run-list", markup=False)
@@ -31,8 +35,9 @@ class TrainingScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         v = views.lab_view(self.turn)
-        yield row("Plan by", choice("mode", MODES, value="flop"))
-        yield row("Amount", number("amount", "1e26"), "FLOP (1e26) or parameters (2e12)")
+        yield keys_hint()
+        yield row("Plan by", choice("mode", MODES, value="flop"), key="b")
+        yield row("Amount", number("amount", "1e26"), "FLOP (1e26) or parameters (2e12)", key="a")
         book = self.session.book(self.lab)
         # The week's orders are what the form starts from: a split or budget already
         # booked, else today's.
@@ -40,17 +45,17 @@ class TrainingScreen(FormScreen):
         split = booked.shares if booked is not None else v.split
         yield Label("Compute split (%): serve keeps users; research makes FLOPs worth more")
         with Horizontal(classes="row split"):
-            yield Label("train")
+            yield Label(keyed("train", "t"))
             yield number("train", f"{split[0] * 100:.0f}", tooltip="training: runs progress on this share")
-            yield Label("serve")
+            yield Label(keyed("serve", "v"))
             yield number("infer", f"{split[1] * 100:.0f}", tooltip="inference: too little and users leave")
-            yield Label("research")
+            yield Label(keyed("research", "r"))
             yield number(
                 "research", f"{split[2] * 100:.0f}", tooltip="research: software efficiency grows faster"
             )
             yield Button("Set split", id="set-split", compact=True)
         with Horizontal(classes="row"):
-            yield Label("People $/week", classes="row-label")
+            yield Label(keyed("People $/week", "p"), classes="row-label")
             staff = views.people_view(self.turn).budget  # booked this week, else today's
             yield number("staff", f"{staff / 1e6:.0f}M", tooltip="your people budget a week")
             yield Button("Set budget", id="set-staff", compact=True)
@@ -60,9 +65,10 @@ class TrainingScreen(FormScreen):
         lines = [
             f"Best model {v.best_model:.2f} (AGI somewhere in {v.agi_low:.1f}-{v.agi_high:.1f}); software x{10**v.software:,.1f} on every FLOP"
         ]
-        noise = self.session.params.rules.training.capability_noise
+        p = self.session.params
         for r in v.runs:
-            about = f"about {r.capability:.2f} (+-{noise:.2f})"
+            lo, hi = capability_band(p, r.capability)
+            about = f"{lo:.2f}-{hi:.2f} (9 in 10 runs; {r.capability:.2f} expected)"
             if r.phase == "training":
                 eta = (
                     "never at today's compute"
@@ -109,7 +115,8 @@ class TrainingScreen(FormScreen):
     def preview(self) -> str:
         s, lab = self.session, self.lab
         c = self._flop()
-        eta, cap, noise = views.run_plan(self.turn, c)
+        eta, cap, _ = views.run_plan(self.turn, c)
+        lo, hi = capability_band(s.params, cap)
         when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training"
         post = s.params.rules.training.post_training_weeks
         best = views.lab_view(self.turn).best_model
@@ -123,8 +130,9 @@ class TrainingScreen(FormScreen):
         )
         return another + (
             f"{flop(c)}: {when} (with this week's split{beside}) + {weeks(post)} of post-training; "
-            f"capability about {cap:.2f} (+-{noise:.2f}) at today's software (research adds to it), "
-            f"your best now {best:.2f}{worse}.{shared}"
+            f"capability {lo:.2f}-{hi:.2f} (9 in 10 runs; {cap:.2f} expected), your best now {best:.2f}{worse}. "
+            f"A run keeps the software level it starts with: research from now on helps your next run, not this one."
+            f"{shared}"
         )
 
     @on(Button.Pressed, "#set-split")

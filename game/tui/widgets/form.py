@@ -1,23 +1,72 @@
-"""Form pieces: a labelled row, and fields that never take more than MAX_FIELD characters."""
+"""Form pieces: a labelled row, fields that never take more than MAX_FIELD characters,
+and a key per field (alt + the letter underlined in its label)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from game.tui.format import MAX_FIELD
 
+KEYS_HINT = "alt + an underlined letter goes to its field"
 
-def row(label: str, widget: Widget, tooltip: str | None = None) -> Horizontal:
-    """A form row: a label, then its field (one line: fields are compact)."""
-    lab = Label(label, classes="row-label")
+
+def keys_hint() -> Label:
+    """The line that says how to reach a field by its key."""
+    return Label(Content.styled(KEYS_HINT, "dim"), classes="hint")
+
+
+def keyed(label: str, key: str | None) -> Content:
+    """A label with its field's key underlined (the first letter that is the key)."""
+    at = label.lower().find(key.lower()) if key else -1
+    if at < 0:
+        return Content(label)
+    return Content.assemble(label[:at], (label[at], "underline"), label[at + 1 :])
+
+
+def row(
+    label: str,
+    widget: Widget,
+    tooltip: str | None = None,
+    key: str | None = None,
+    extras: tuple[Widget, ...] = (),
+) -> Horizontal:
+    """A form row: a label, then its field (one line: fields are compact), then any
+    buttons that fill it in (presets)."""
+    lab = Label(keyed(label, key), classes="row-label")
     if tooltip:
         lab.tooltip = tooltip
         widget.tooltip = tooltip
-    return Horizontal(lab, widget, classes="row")
+    return Horizontal(lab, widget, *extras, classes="row")
+
+
+def field_keys(keys: dict[str, str]) -> list[BindingType]:
+    """alt+letter -> focus the field of that id (`FieldKeys.action_field`). Priority
+    keys: a terminal sends alt+c as a printable c, which the focused field would take."""
+    return [
+        Binding(f"alt+{k}", f"field('{widget_id}')", f"go to {widget_id}", show=False, priority=True)
+        for k, widget_id in keys.items()
+    ]
+
+
+def preset_key(key: str, action: str, description: str) -> Binding:
+    """alt+letter -> a preset that fills a field (a priority key, as `field_keys`)."""
+    return Binding(f"alt+{key}", action, description, show=False, priority=True)
+
+
+class FieldKeys:
+    """A form's keys to its fields and presets: mixed into a FormScreen."""
+
+    def action_field(self, widget_id: str) -> None:
+        widget = self.query_one(f"#{widget_id}")  # type: ignore[attr-defined]
+        widget.focus()
+        if isinstance(widget, Input):
+            widget.select_all()
 
 
 def number(widget_id: str, value: str = "", placeholder: str = "", tooltip: str | None = None) -> Input:

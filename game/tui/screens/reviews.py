@@ -1,0 +1,82 @@
+"""The words of a review: a binding step's exact terms (game/play/review.py's figures)
+as the ReviewScreen shows them, and the same figures the confirmation names."""
+
+from __future__ import annotations
+
+import math
+
+from game.play import review
+from game.play.words import plural
+from game.tui.format import count, day, money
+
+Review = tuple[str, list[str], str, str]  # title, terms, note, the yes button's words
+
+
+def rental(t: review.RentalTerms, counter: bool = False) -> Review:
+    where = f"built at your site {t.site}" if t.site else "in their own datacenters"
+    if t.amend:
+        title = f"Review: amend your {t.gpu} contract with {t.partner}"
+        terms = [
+            f"+{count(t.added)} {t.gpu} for the rest of the term and +{plural(t.more_weeks, 'week')} at its "
+            f"end, at ${t.offered_price:.2f} per GPU-hour for what you add",
+            f"The contract becomes {count(t.count)} {t.gpu} until {day(t.end_date)} at ${t.price:.2f}/GPU-hour "
+            f"(the old hours at the old price, the new at yours), {where}",
+        ]
+    else:
+        title = f"Review: accept {t.partner}'s counter" if counter else f"Review: offer {t.partner} a rental"
+        terms = [
+            f"{count(t.count)} {t.gpu} at ${t.price:.2f} per GPU-hour, {where}",
+            f"from {day(t.start_date)} to {day(t.end_date)} ({plural(t.end_week - t.start_week, 'week')})",
+        ]
+    terms += [
+        f"Rent {money(t.usd_week)} a week once it runs: {money(t.total)} over the term",
+        f"Leaving it early costs a penalty: {money(t.exit_penalty)} if you left at once",
+    ]
+    note = (
+        f"If {t.partner} accepts, the contract is signed at once and cannot be undone (only left, at "
+        f"the penalty). If it counters or stalls, the round costs 1 of its "
+        f"{plural(math.ceil(t.patience), 'offer')} of patience."
+    )
+    return title, terms, note, "Send the offer"
+
+
+def investment(t: review.InvestmentTerms, counter: bool = False) -> Review:
+    title = f"Review: accept {t.partner}'s terms" if counter else f"Review: ask {t.partner} to invest"
+    terms = [
+        f"{money(t.usd)} comes in this week",
+        f"for {t.share:.1%} of your revenue, for the rest of the game",
+        f"You would owe investors {t.owed_after:.1%} of your revenue in all",
+    ]
+    note = (
+        f"If {t.partner} accepts, the deal is signed at once and cannot be undone. If it counters, the "
+        f"round costs 1 of its {plural(math.ceil(t.patience), 'offer')} of patience."
+    )
+    return title, terms, note, "Ask"
+
+
+def loan(t: review.LoanTerms) -> Review:
+    terms = [
+        f"+{money(t.usd)} this week; your debt becomes {money(t.debt_after)}",
+        f"at {t.rate:.1%} a year (the rate at the leverage it leaves, {t.leverage_after:.0%})",
+        f"Interest {money(t.interest_week)} a week on all your debt",
+        f"Past {t.covenant:.0%} leverage (the covenant) lenders sweep cash each week and charge more; "
+        "leverage rises as your GPUs lose value and when a new GPU generation ships",
+    ]
+    note = (
+        "It goes in this week's orders: b cancels it until the week ends. Repaying later costs nothing extra."
+    )
+    return f"Review: borrow {money(t.usd)} against your GPUs", terms, note, "Add to the orders"
+
+
+def round_(t: review.RoundTerms) -> Review:
+    down = " (a down round: below your last round)" if t.down else ""
+    terms = [
+        f"Investors commit {money(t.usd)}"
+        + (f" (you asked {money(t.asked)})" if t.asked > t.usd + 5e5 else ""),
+        f"at {money(t.pre_money)} pre-money{down}, post-money {money(t.post_money)}",
+        f"Your share goes from {t.share_before:.1%} to {t.share_after:.1%}",
+        f"The cash comes on {day(t.cash_date)} (in {plural(t.cash_weeks, 'week')})",
+        f"If your value on its merits falls {t.walk_away:.0%} before then, the investors walk away",
+    ]
+    note = "It goes in this week's orders: b cancels it until the week ends; once the week ends it is agreed."
+    return "Review: raise a round", terms, note, "Add to the orders"

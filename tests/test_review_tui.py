@@ -1,0 +1,307 @@
+"""Binding steps are reviewed before they are taken, forms have a key per field and
+presets, and the labels say what the figures are: driven as a person would, at 80x24
+and at 120x40 (Pilot tests wait for the app to be idle, never for a fixed time)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.play import decisions as dec
+from game.play import market, review, views
+from game.play.session import Session
+from game.tui.app import AgiRaceApp
+from game.tui.screens import DealsScreen
+from game.tui.screens.dialogs import ConfirmScreen, ReviewScreen
+from tests.tui_helpers import choose, confirm, fill, press_button, text, visible
+
+XAI = 0
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
+    return tmp_path
+
+
+def _review_text(pilot) -> str:
+    return "\n".join(text(pilot, i) for i in ("review-title", "review-terms", "review-note"))
+
+
+def _all_visible(pilot, *ids: str) -> bool:
+    return all(visible(pilot, i) for i in ids)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        fill(pilot, count="3000", weeks="26", price="3.5")
+        patience, contracts = s.world.patience.copy(), s.world.contract_partner.copy()
+        app.screen.query_one("#count").focus()
+        await pilot.press("enter")  # a field's enter: the review, not the offer
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert _all_visible(pilot, "yes", "no", "review-terms")  # nothing clipped at 80x24
+        said = _review_text(pilot)
+        t = review.rental_terms(s.turn(XAI), {"partner": "oracle", "gpu": "H100", "count": 3000, "start": 0, "weeks": 26, "price": 3.5})  # fmt: skip
+        for figure in ("3,000 H100", "$3.50 per GPU-hour", f"{t.end_date:%d %b %Y}", "signed at once"):
+            assert figure in said, (figure, said)
+        await pilot.press("enter")  # enter again, out of habit: back, nothing sent (y sends)
+        await pilot.pause()
+        assert isinstance(app.screen, DealsScreen)
+        assert np.array_equal(s.world.patience, patience) and np.array_equal(
+            s.world.contract_partner, contracts
+        )
+        assert "nothing changed" in text(pilot, "message")
+        await confirm(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Oracle" in text(pilot, "message") and s.rounds.get(XAI)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_counter_is_accepted_only_through_a_review_that_says_so(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        fill(pilot, count="10000", start="0", price="2.5")
+        await confirm(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "filled in" in text(pilot, "message")  # a counter
+        signed = int((s.world.contract_partner[0, XAI] >= 0).sum())
+        app.screen.query_one("#price").focus()
+        await pilot.press("enter")  # the second enter no longer signs
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "accept Oracle's counter" in text(pilot, "review-title")
+        assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Deal." in text(pilot, "message")
+        assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed + 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_loans_preview_review_confirmation_and_book_name_one_rate(size):
+    """The loan preview said 8% and its confirmation 14%."""
+    s = Session.new()
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 10000), confirmed=True)  # GPUs to borrow against
+    s.end_week()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        choose(pilot, what="borrow")
+        usd = views.money_view(s.turn(XAI)).credit * 0.8
+        fill(pilot, amount=f"{usd / 1e6:.0f}M")
+        await pilot.pause()
+        rate = f"{review.loan_terms(s.turn(XAI), round(usd / 1e6) * 1e6).rate:.1%}"
+        assert rate != f"{views.money_view(s.turn(XAI)).interest_rate:.1%}"  # the leverage it leaves costs more
+        assert f"{rate} a year" in text(pilot, "preview")
+        await confirm(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert _all_visible(pilot, "yes", "no")
+        assert f"at {rate} a year" in _review_text(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        if isinstance(app.screen, ConfirmScreen):  # a low-runway question
+            await pilot.press("y")
+            await pilot.pause()
+        assert f"{rate} a year" in text(pilot, "message")
+        assert any(isinstance(d, dec.Borrow) for d in s.book(XAI))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_round_is_reviewed_with_its_price_dilution_and_date(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        fill(pilot, amount="2B")
+        await confirm(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        t = review.round_terms(s.turn(XAI), 2e9)
+        said = _review_text(pilot)
+        assert f"{t.share_after:.1%}" in said and f"{t.cash_date:%d %b %Y}" in said and "walk away" in said
+        await pilot.press("n")
+        await pilot.pause()
+        assert s.book(XAI) == []
+        await confirm(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [d.kind for d in s.book(XAI)] == ["raise"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_switching_partner_starts_the_form_again(size):
+    """The form kept the last partner's price (and a counter's count)."""
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        fill(pilot, count="777", price="9.99", weeks="30")
+        choose(pilot, site="memphis")
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        price, discount = market.list_price(s, "coreweave", str(app.screen.query_one("#gpu").value), 52)
+        screen = app.screen
+        assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
+        assert screen.query_one("#site").is_blank()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_amendment_keeps_the_contract_the_player_chose(size):
+    """After a deal, 'amend the selected contract' silently re-targeted contract 0."""
+    s = Session.new()
+    price, _ = market.list_price(s, "oracle", "H100", 26)
+    s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    second = views.contracts_view(s.turn(XAI))[1]
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        table = app.screen.query_one("#contracts")
+        table.focus()
+        await pilot.press("down")  # the player picks the second contract
+        await pilot.pause()
+        assert f"contract {second.slot}" in str(app.screen.query_one("#amend-target").render())
+        assert app.screen.query_one("#more-price").value == f"{second.price:.2f}"
+        fill(pilot, count="1000", price=f"{price * 1.3:.2f}", weeks="26")
+        await confirm(pilot)  # another deal: the table is refilled
+        await pilot.press("y")
+        await pilot.pause()
+        assert len(views.contracts_view(s.turn(XAI))) == 3
+        assert f"contract {second.slot}" in str(app.screen.query_one("#amend-target").render())
+        fill(pilot, **{"more-gpus": "0", "more-weeks": "4", "more-price": f"{second.price * 1.5:.2f}"})
+        await press_button(pilot, "amend")
+        assert f"amend your {second.gpu} contract" in text(pilot, "review-title")
+        await pilot.press("y")
+        await pilot.pause()
+        ends = {c.slot: c.end_date for c in views.contracts_view(s.turn(XAI))}
+        assert (
+            ends[second.slot] > second.end_date
+            and ends[0] == views.contracts_view(Session.new().turn(XAI))[0].end_date
+        )
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_presets_and_field_keys_fill_the_market_form(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("alt+a")  # the most the cash buys
+        await pilot.pause()
+        n = market.affordable(s.turn(XAI), "H100", "dell")
+        assert app.screen.query_one("#count").value == str(n) and n > 0
+        await confirm(pilot)
+        if isinstance(app.screen, ConfirmScreen):  # it leaves little runway: asked first
+            await pilot.press("y")
+            await pilot.pause()
+        assert [d.kind for d in s.book(XAI)] == ["order"]  # affordable: the book takes it
+        await pilot.press("alt+h")  # no empty powered halls at the start: says so, changes nothing
+        await pilot.pause()
+        assert "powered halls are spoken for" in text(pilot, "message")
+        await pilot.press("alt+i")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#vendor")
+        await pilot.press("alt+c")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#count")
+
+
+async def test_fits_the_halls_counts_the_empty_powered_halls():
+    s = Session.new()
+    w = s.world
+    import attrs
+
+    s.world = attrs.evolve(w, warehouse=np.zeros_like(w.warehouse), order_count=np.zeros_like(w.order_count))
+    room = market.empty_powered_mw(s.turn(XAI))
+    assert room > 0
+    n = market.fits_halls(s.turn(XAI), "H100")
+    assert n * 1.5 / 1000 <= room < (n + 1) * 1.5 / 1000 + 1e-9  # 1.5 kW all-in per H100
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_all_of_a_partners_free_capacity(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("alt+f")
+        await pilot.pause()
+        free = review.partner_free(s.turn(XAI), "oracle", "H100", s.week)
+        assert app.screen.query_one("#count").value == str(free) and free > 0
+        await confirm(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        said = text(pilot, "message")
+        assert "Deal." in said, said  # all it has free, at its list price: signed
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_training_preview_shows_a_band_and_what_a_run_uses(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        said = text(pilot, "preview")
+        assert "+-" not in said and "research adds" not in said
+        assert "9 in 10 runs" in said and "keeps the software level it starts with" in said
+        assert "9 in 10 runs" in text(pilot, "run-list")  # the run under way, too
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_sites_table_shows_build_pace(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        table = app.screen.query_one("#site-table")
+        assert "MW/wk" in [str(c.label) for c in table.columns.values()]
+        memphis = [str(x) for x in table.get_row("memphis")]
+        assert memphis[-1] == "9"  # Memphis's crews: 9 MW of halls a week
+        assert "MW/wk: halls built a week" in str(app.screen.query_one(".hint").render())
+        assert visible(pilot, "site-table")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_book_says_a_signed_deal_is_not_in_it(size):
+    s = Session.new()
+    price, _ = market.list_price(s, "oracle", "H100", 26)
+    s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        said = text(pilot, "totals")
+        assert "Talks with partners this week: 1" in said and "signed at once" in said
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_loan_lenders_would_refuse_says_why_without_a_review(size):
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        choose(pilot, what="borrow")
+        fill(pilot, amount=f"{views.money_view(s.turn(XAI)).credit * 2 / 1e9:.1f}B")
+        await confirm(pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+        assert "lenders will lend" in text(pilot, "message") and s.book(XAI) == []
