@@ -21,7 +21,7 @@ from game.play.words import money, plural
 if TYPE_CHECKING:
     from game.play.session import Session
 
-__all__ = ["KINDS", "CancelHalls", "PauseHalls", "SellGpus", "Sublet", "preview"]
+__all__ = ["KINDS", "CancelHalls", "PauseHalls", "ResumeHalls", "SellGpus", "Sublet", "preview"]
 
 
 def _booked(book: list[Decision], kind: type, **same: object) -> bool:
@@ -52,12 +52,12 @@ class CancelHalls(Decision):
 
 @attrs.frozen
 class PauseHalls(Decision):
-    """Pause (or resume) construction at a site: a paused site keeps its progress and
-    neither builds nor pays until it is resumed."""
+    """Pause construction at a site: a paused site keeps its progress and neither builds
+    nor pays until it is resumed (ResumeHalls)."""
 
     site: str
-    resume: bool = False
     kind: ClassVar[str] = "pause_halls"
+    resume: ClassVar[bool] = False
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         s = _index(p.site_ids, self.site, "site")
@@ -77,6 +77,14 @@ class PauseHalls(Decision):
 
     def label(self, p: Params) -> str:
         return f"{'Resume' if self.resume else 'Pause'} building halls at {_site(p, self.site)}"
+
+
+@attrs.frozen
+class ResumeHalls(PauseHalls):
+    """Resume construction paused at a site."""
+
+    kind: ClassVar[str] = "resume_halls"
+    resume: ClassVar[bool] = True
 
 
 @attrs.frozen
@@ -132,7 +140,7 @@ class Sublet(Decision):
         return f"Sublet contract {self.slot}"
 
 
-KINDS = (CancelHalls, PauseHalls, SellGpus, Sublet)
+KINDS = (CancelHalls, PauseHalls, ResumeHalls, SellGpus, Sublet)
 
 
 def preview(session: Session, lab: int, d: Decision) -> str:

@@ -128,7 +128,7 @@ class OrdersScreen(FormScreen):
         if what == "cancel":
             return exits.CancelHalls(arg)
         if what in ("pause", "resume"):
-            return exits.PauseHalls(arg, resume=what == "resume")
+            return exits.ResumeHalls(arg) if what == "resume" else exits.PauseHalls(arg)
         if what == "sell":
             return exits.SellGpus(
                 arg, int(parse_number(self.text("count"), "GPUs to sell", 1, 1e8, integer=True))
