@@ -42,6 +42,8 @@ class CancelHalls(Decision):
             raise Refused(f"no halls are under construction at {_site(p, self.site)}")
         if _booked(book, CancelHalls, site=self.site):
             raise Refused(f"stopping the halls at {_site(p, self.site)} is already in this week's orders")
+        if _booked(book, PauseHalls, site=self.site):
+            raise Refused(f"the halls at {_site(p, self.site)} have another order this week (b lists them)")
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["hall_cancel"][0, lab, p.site_ids.index(self.site)] = True
