@@ -107,3 +107,26 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out(size):
         await confirm(pilot)
         assert [d.kind for d in s.book(XAI)] == ["cancel_halls"]
         assert np.isfinite(s.preview(XAI).cash_after)
+
+
+async def test_the_standing_panel_lists_the_orders_for_the_book():
+    from textual.app import App
+
+    from game.tui.widgets.standing import StandingPanel
+
+    s = Session.new()
+    standing.add(s, standing.run_order(s, XAI, 1e26))
+
+    class Book(App):
+        def compose(self):
+            yield StandingPanel(s, XAI)
+
+    app = Book()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(StandingPanel)
+        assert "Next run: 1.00e+26 FLOP" in str(panel.render())
+        standing.cancel(s, XAI, 0)
+        panel.refresh_view()
+        await pilot.pause()
+        assert "No standing orders" in str(panel.render())

@@ -19,7 +19,8 @@ the runway below it: it waits instead). A refused order says why in the news and
 whose contract is gone lapses. The orders are saved with the game (a save's
 `[[standing]]`); games without a person (headless, the AI, forecasts) have none.
 
-The session calls `fire` at the start of each week.
+The session calls `fire` at the start of each week, once the week has been played (not
+while it is: a decision then is refused).
 """
 
 from __future__ import annotations
@@ -171,8 +172,11 @@ def fire(session: Session) -> list[NewsItem]:
             continue
         stays, said = _FIRE[o.kind](session, o)
         if said:
+            # Only a renewal's trouble needs the player now (a contract is about to end);
+            # the rest is in the book and the news log, and never stops a fast-forward.
+            urgent = o.kind == "renew" and "renewed" not in said
             news.append(
-                NewsItem(session.week, f"Standing order: {said}", NOTE, o.lab, private=True, urgent=True)
+                NewsItem(session.week, f"Standing order: {said}", NOTE, o.lab, private=True, urgent=urgent)
             )
         if stays:
             kept.append(o)

@@ -166,8 +166,15 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
 }
 # Versions 8 and 9 belong to other format changes; where they are not defined above, a
 # file steps through them unchanged.
+def _unchanged(to: int) -> Callable[[dict[str, Any], str], dict[str, Any]]:
+    def step(doc: dict[str, Any], where: str) -> dict[str, Any]:
+        return {**doc, "version": to}
+
+    return step
+
+
 for _version in (7, 8):
-    MIGRATIONS.setdefault(_version, lambda doc, where, _to=_version + 1: {**doc, "version": _to})
+    MIGRATIONS.setdefault(_version, _unchanged(_version + 1))
 
 
 def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:

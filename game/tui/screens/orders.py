@@ -166,8 +166,10 @@ class OrdersScreen(FormScreen):
         """The ways out follow the book (a site paused this week offers no second pause)."""
         select = self.query_one("#way", Select)
         options = self._way_options()
+        current = select.value
         with self.prevent(Select.Changed):
             select.set_options(options)
-            if options:
-                select.value = options[0][1]
+            values = [v for _, v in options]
+            if values:
+                select.value = current if current in values else values[0]
         self.refresh_view()
