@@ -164,6 +164,8 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     6: _v6_to_v7,
     9: _v9_to_v10,
 }
+
+
 # Versions 8 and 9 belong to other format changes; where they are not defined above, a
 # file steps through them unchanged.
 def _unchanged(to: int) -> Callable[[dict[str, Any], str], dict[str, Any]]:
