@@ -160,3 +160,23 @@ def test_only_a_players_lab_takes_standing_orders(game):
         standing.add(s, standing.run_order(s, other, 1e25))
     with pytest.raises(Exception, match="compute budget"):
         standing.add(s, standing.run_order(s, lab, 1.0))
+
+
+def test_a_game_with_ways_out_saves_and_replays_exactly(tmp_path):
+    from game.play import exits
+    from game.play.replay import replay
+    from game.saves import load_scenario
+
+    s = Session.new(seed=5)  # xAI in July 2024: halls under way at Memphis, GPUs owned
+    lab = s.lab_index("xai")
+    s.decide(lab, exits.PauseHalls("memphis"))
+    s.decide(lab, exits.SellGpus("H100", 500))
+    s.end_week()
+    s.decide(lab, exits.ResumeHalls("memphis"))
+    s.end_week()
+    s.decide(lab, exits.CancelHalls("memphis"))
+    s.end_week()
+    path = s.save(tmp_path / "ways.toml")
+    ok, why = replay(load_scenario(path, s.catalog), s.catalog)
+    assert ok, why
+    assert s.world.hall_building[0, lab].sum() == 0

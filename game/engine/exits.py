@@ -74,7 +74,8 @@ def _halls(s: State, a: Any, alive: np.ndarray) -> None:
         s.hall_building = np.where(cancel, 0.0, s.hall_building)
     pause = np.where(here, a.hall_pause, 0)
     if pause.any() or cancel.any():
-        paused = np.where(pause > 0, True, np.where(pause < 0, False, s.hall_paused))
+        start = (pause > 0) & (s.hall_building > 0)  # a site with nothing under way has nothing to pause
+        paused = np.where(start, True, np.where(pause < 0, False, s.hall_paused))
         s.hall_paused = paused & ~cancel
 
 
