@@ -56,7 +56,7 @@ def check_week(before: World, after: World, report: Report) -> None:
     )
 
     # GPUs: what was owned or on order, plus this week's orders, is still there.
-    lost = report.gpus_lost.sum(-1)
+    lost = report.gpus_lost.sum(-1) + report.gpus_sold.sum(-1)
     assert (gpus_accounted(after) == gpus_accounted(before) + report.ordered.sum(-1) - lost).all()
 
     # A bankrupt lab neither earns nor pays anything.

@@ -90,6 +90,10 @@ def _actions(world, rng, mode, share) -> Actions:
         borrow_usd=f((B_, L), 1e11),
         repay_usd=f((B_, L), 1e11),
         staff_usd_week=f((B_, L), 1e8),
+        hall_cancel=rng.random((B_, L, S)) < share() / 3,
+        hall_pause=i((B_, L, S), -2, 3),
+        sell_gpus=i((B_, L, G), 0, 2_000_000),
+        sublet=rng.random(world.contract_partner.shape) < share() / 3,
     )
 
 

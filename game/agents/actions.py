@@ -62,6 +62,11 @@ DESCRIPTIONS = {
     "repay": "Repay `usd` USD of debt.",
     "split": "Set the compute split: shares for training, inference and research (scaled to 100).",
     "staff": "Set the people budget to `usd_week` USD a week.",
+    "cancel_halls": "Stop building the halls under construction at `site` (what is built stays; the rest is never paid).",
+    "pause_halls": "Pause construction at `site` (progress kept; nothing built or paid until resumed).",
+    "resume_halls": "Resume construction paused at `site`.",
+    "sell": "Sell `count` GPUs of type `gpu` at the used-market price (the warehouse's first).",
+    "sublet": "Hand rental contract `slot` back for the partner to re-let; pay the shortfall at once.",
     "offer": "Make an offer to `partner` now: a rental (gpu, count, start week, weeks, price per "
     "GPU-hour, optional site or contract) or an investment ask (invest USD for a revenue share).",
 }
@@ -70,12 +75,13 @@ DESCRIPTIONS = {
 def decision_kinds() -> dict[str, type]:
     """Every action kind and its record: the player's decisions (each record of
     game/play/decisions.py with a kind), then offers."""
-    from game.play import decisions
+    from game.play import decisions, exits
 
     kinds: dict[str, type] = {}
-    for value in vars(decisions).values():
-        if isinstance(value, type) and attrs.has(value) and issubclass(value, Decision) and value.kind:
-            kinds[value.kind] = value
+    for module in (decisions, exits):
+        for value in vars(module).values():
+            if isinstance(value, type) and attrs.has(value) and issubclass(value, Decision) and value.kind:
+                kinds[value.kind] = value
     kinds["offer"] = Offer
     return kinds
 

@@ -14,6 +14,7 @@ from game.catalog.records import (
     Catalog,
     DealRules,
     Difficulty,
+    ExitRules,
     FinanceRules,
     Gpu,
     Integrator,
@@ -74,6 +75,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         "finance": FinanceRules,
         "deals": DealRules,
         "score": ScoreRules,
+        "exits": ExitRules,
     }
     for key in rules_data:
         if key not in sections:

@@ -249,6 +249,15 @@ class DealRules:
     build_speed_per_year: float = num(0, 10, "extra build speed per year of term")
 
 
+# ------------------------------------------------------------------ ways out (exits)
+@attrs.frozen
+class ExitRules:
+    id: str
+    used_spread: float = num(0, 1, "fraction of the used price")
+    used_age_floor: float = num(0, 1, "fraction of today's price")
+    sublet_discount: float = num(0, 1, "fraction of the rent")
+
+
 @attrs.frozen
 class ScoreRules:
     id: str
@@ -266,6 +275,7 @@ class Rules:
     finance: FinanceRules
     deals: DealRules
     score: ScoreRules
+    exits: ExitRules
 
 
 @attrs.frozen

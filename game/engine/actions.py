@@ -40,6 +40,11 @@ class Actions:
     borrow_usd: np.ndarray  # (B, L) float64
     repay_usd: np.ndarray  # (B, L) float64
     staff_usd_week: np.ndarray  # (B, L) float64: new weekly people budget; negative = keep
+    # ways out of a commitment (engine/exits.py)
+    hall_cancel: np.ndarray  # (B, L, S) bool: stop building the MW still under construction
+    hall_pause: np.ndarray  # (B, L, S) int64: 1 pauses construction, -1 resumes it, 0 keeps
+    sell_gpus: np.ndarray  # (B, L, G) int64: GPUs to sell on the used market
+    sublet: np.ndarray  # (B, L, K) bool: contract slots to hand back for the partner to re-let
 
     @classmethod
     def idle(cls, world: World) -> Actions:
@@ -69,6 +74,10 @@ class Actions:
             borrow_usd=np.zeros((B, L), f),
             repay_usd=np.zeros((B, L), f),
             staff_usd_week=np.full((B, L), -1.0),
+            hall_cancel=np.zeros((B, L, S), bool),
+            hall_pause=np.zeros((B, L, S), i),
+            sell_gpus=np.zeros((B, L, G), i),
+            sublet=np.zeros((B, L, K), bool),
         )
 
     def replace(self, **changes: np.ndarray) -> Actions:
@@ -103,7 +112,12 @@ def checked(a: Actions, n_partners: int, n_gpus: int, n_sites: int) -> tuple[Act
     bad |= made & ((a.offer_gpu < 0) | (a.offer_gpu >= n_gpus))
     bad |= made & ((a.offer_site < -1) | (a.offer_site >= n_sites))
     bad |= made & ((a.offer_contract < -1) | (a.offer_contract >= a.exit.shape[-1]))
-    safe = a.replace(exit=np.asarray(a.exit, bool), substation=np.asarray(a.substation, bool))
+    safe = a.replace(
+        exit=np.asarray(a.exit, bool),
+        substation=np.asarray(a.substation, bool),
+        hall_cancel=np.asarray(a.hall_cancel, bool),
+        sublet=np.asarray(a.sublet, bool),
+    )
     if bad.any():
         safe = safe.replace(offer_partner=np.where(bad, -1, a.offer_partner))
     return safe, bad

@@ -354,8 +354,8 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
 def build_out(p: Params, s: State, pay: Any) -> None:
     """A week of construction: halls, turbines, substations, then grid claims."""
     done = (
-        np.minimum(s.hall_building, p.site_build_mw_per_week) * (~s.bankrupt)[..., None]
-    )  # a bankrupt lab builds nothing
+        np.minimum(s.hall_building, p.site_build_mw_per_week) * (~s.bankrupt)[..., None] * ~s.hall_paused
+    )  # a bankrupt lab builds nothing, nor does a paused site
     pay("halls", (done * p.site_build_usd_per_mw).sum(-1))
     s.hall_mw = s.hall_mw + done
     s.hall_building = s.hall_building - done

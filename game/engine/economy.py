@@ -39,6 +39,8 @@ FLOW_NAMES: dict[str, str] = {
     "exit_penalty": "exit penalties",
     "events": "events",
     "repaid": "debt repaid",
+    "gpu_sales": "GPUs sold",
+    "sublet": "sublet shortfall",
 }
 FLOWS = tuple(FLOW_NAMES)
 FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}

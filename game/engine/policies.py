@@ -242,6 +242,12 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     dip = alive & (s.cash < c.borrow_below_reserve * money["reserve"])
     borrow = np.where(dip, np.minimum(c.borrow_share * money["headroom"], money["reserve"] - s.cash), 0.0)
 
+    # A way out: halls under construction pause while the runway is below half the
+    # style's floor (a round under way counts), and resume once it is back above it.
+    tight, easy = money["runway"] < 0.5 * money["floor"], money["runway"] >= money["floor"]
+    pause = (alive & tight)[..., None] & (s.hall_building > 0) & ~s.hall_paused
+    hall_pause = np.where(pause, 1, np.where(s.hall_paused & (alive & easy)[..., None], -1, 0))
+
     vendor = shop["vendor"]
     chosen = Actions(
         order_count=order[:, :, None, :]
@@ -257,6 +263,10 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
         repay_usd=np.zeros((B, L)),
         staff_usd_week=np.where(alive, staff_budget, -1.0),
         **offer,
+        hall_cancel=np.zeros(s.hall_mw.shape, bool),
+        hall_pause=hall_pause,
+        sell_gpus=np.zeros(s.warehouse.shape, np.int64),
+        sublet=np.zeros(s.contract_partner.shape, bool),
     )
     if ctl.ai.all():  # every lab is the AI's (a forecast's futures): nothing to merge
         return chosen

@@ -102,6 +102,7 @@ class World:
     turbine_left: np.ndarray  # (B, L, S) int: weeks until they run
     hall_mw: np.ndarray  # (B, L, S): built hall capacity (all-in MW)
     hall_building: np.ndarray  # (B, L, S): MW under construction
+    hall_paused: np.ndarray  # (B, L, S) bool: construction paused (engine/exits.py)
 
     # partners (B, L, P)
     relationship: np.ndarray  # float -1..1, 0 = neutral
@@ -278,6 +279,7 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "turbine_left": np.zeros((B, L, S), i),
             "hall_mw": np.zeros((B, L, S), f),
             "hall_building": np.zeros((B, L, S), f),
+            "hall_paused": np.zeros((B, L, S), bool),
             "relationship": np.zeros((B, L, P), f),
             "patience": np.tile(p.partner_patience.astype(f), (B, L, 1)),
             "last_counter": np.zeros((B, L, P), f),

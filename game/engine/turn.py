@@ -1,7 +1,8 @@
 """One week: `step(world, actions) -> (world, report)`, in a fixed order.
 
-0. decisions: the week's actions (money, orders, halls and power, offers to partners,
-   contract exits, runs, split); partners' builds may slip
+0. decisions: the week's actions (money, ways out: halls stopped or paused, GPUs sold,
+   contracts sublet (exits.py), orders, halls and power, offers to partners, contract
+   exits, runs, split); partners' builds may slip
 1. deliveries   2. installs   3. power and construction   4. compute allocation
 5. training progress and releases   6. research   7. users, revenue and costs
 8. contracts end   9. events (their own module, when present)
@@ -19,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, deals, economy, events, limits, ops, research, rng, training
+from game.engine import codes, compute, deals, economy, events, exits, limits, ops, research, rng, training
 from game.engine.actions import Actions, amount, checked
 from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import (
@@ -60,6 +61,7 @@ class Report:
     events: np.ndarray  # (B, L, C) bool: cards of the events deck that fired (game cards: every lab)
     event_values: np.ndarray  # (B, L, C) the size of each fired card's first effect
     gpus_lost: np.ndarray  # (B, L, G) GPUs destroyed by events
+    gpus_sold: np.ndarray  # (B, L, G) GPUs sold on the used market (exits.py)
     refused: np.ndarray  # (B, L) int: codes.* bits of actions that were refused
     went_bankrupt: np.ndarray  # (B, L) bool
     agi: np.ndarray  # (B, L) bool: reached AGI this week
@@ -122,6 +124,7 @@ class Decided:
     ordered: np.ndarray
     answers: deals.Answers
     rented: np.ndarray
+    sold: np.ndarray
 
 
 def decide(world: World, actions: Actions) -> Decided:
@@ -165,6 +168,7 @@ def decide(world: World, actions: Actions) -> Decided:
     economy.borrow_and_repay(p, s, actions, ledger, refuse, alive)
     raised, down_round, round_failed = economy.close_rounds(p, s, ledger, alive)
     round_opened = economy.open_rounds(p, s, actions, refuse, alive)
+    sold = exits.apply(p, s, actions, ledger, alive)
     ordered = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
     compute.order_power(p, s, actions, ledger.pay, refuse, alive)
     deals.recover(p, s)
@@ -176,7 +180,7 @@ def decide(world: World, actions: Actions) -> Decided:
     training.start_runs(p, s, actions, refuse, alive)
     return Decided(
         s, ledger, refused, alive, news_possible, actions, raised, down_round, round_failed, round_opened,
-        ordered, answers, rented,
+        ordered, answers, rented, sold,
     )  # fmt: skip
 
 
@@ -289,6 +293,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         events=fired,
         event_values=event_values,
         gpus_lost=gpus_lost,
+        gpus_sold=d.sold,
         refused=refused,
         went_bankrupt=went_bankrupt,
         agi=agi,

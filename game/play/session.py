@@ -21,6 +21,7 @@ from game.catalog import Catalog, default_catalog
 from game.engine import codes, deals, economy, policies
 from game.engine.state import World
 from game.engine.turn import Report
+from game.play import standing
 from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview, check_offer
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
@@ -47,16 +48,7 @@ from game.saves import (
     write_atomic,
 )
 
-__all__ = [
-    "ADDS_UP",
-    "HARD",
-    "RUNWAY_WARNING_WEEKS",
-    "LowRunway",
-    "OfferReply",
-    "Preview",
-    "Refused",
-    "Session",
-]
+__all__ = ["ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "LowRunway", "OfferReply", "Preview", "Refused", "Session"]
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
@@ -320,9 +312,11 @@ class Session:
             raise Refused("the game is over")
         self.playing = True
         try:
-            return self._end_week()
+            report = self._end_week()
         finally:
             self.playing = False
+        self.news.extend(standing.fire(self))  # the new week starts with the standing orders
+        return report
 
     def _end_week(self) -> Report:
         p = self.params

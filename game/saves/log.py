@@ -16,6 +16,7 @@ from game.engine.deals import offered_investment
 from game.engine.limits import (
     MAX_ACTION_USD,
     MAX_BUILD_MW,
+    MAX_GPUS,
     MAX_OFFER_GPUS,
     MAX_ORDER_GPUS,
     MAX_PRICE_USD_HOUR,
@@ -27,7 +28,7 @@ from game.engine.params import Params
 from game.engine.state import World
 from game.engine.training import MAX_RUN_FLOP
 from game.saves.files import SaveError
-from game.saves.records import LogEntry
+from game.saves.records import LogEntry, Standing
 
 
 # ------------------------------------------------------------------ action log
@@ -75,7 +76,50 @@ def log_entry(actions: Actions, b: int, lab: int, week: int, params: Params) -> 
             entry[key] = value
     if actions.staff_usd_week[b, lab] >= 0:
         entry["staff_usd_week"] = float(amount(actions.staff_usd_week[b, lab], MAX_STAFF_USD_WEEK))
+    entry |= _exits_entry(actions, b, lab, cat)
     return entry
+
+
+def _exits_entry(actions: Actions, b: int, lab: int, cat: Catalog) -> dict[str, Any]:
+    """The ways out a lab took (engine/exits.py), as the step reads them."""
+    out: dict[str, Any] = {}
+    pause = actions.hall_pause[b, lab]
+    for key, mask in (
+        ("cancel_halls", np.asarray(actions.hall_cancel[b, lab], bool)),
+        ("pause_halls", pause > 0),
+        ("resume_halls", pause < 0),
+    ):
+        if mask.any():
+            out[key] = [s for i, s in enumerate(cat.site_ids) if mask[i]]
+    sell = np.clip(actions.sell_gpus[b, lab], 0, MAX_GPUS)
+    if sell.any():
+        out["sell"] = {cat.gpu_ids[g]: int(sell[g]) for g in np.flatnonzero(sell)}
+    sublets = [int(k) for k in np.flatnonzero(actions.sublet[b, lab])]
+    if sublets:
+        out["sublets"] = sublets
+    return out
+
+
+def _put_exits(fields: dict[str, np.ndarray], li: int, e: dict[str, Any], cat: Catalog) -> None:
+    for s in e.get("cancel_halls", []):
+        fields["hall_cancel"][:, li, cat.site_ids.index(s)] = True
+    for s in e.get("pause_halls", []):
+        fields["hall_pause"][:, li, cat.site_ids.index(s)] = 1
+    for s in e.get("resume_halls", []):
+        fields["hall_pause"][:, li, cat.site_ids.index(s)] = -1
+    for g, n in e.get("sell", {}).items():
+        fields["sell_gpus"][:, li, cat.gpu_ids.index(g)] = n
+    for k in e.get("sublets", []):
+        fields["sublet"][:, li, k] = True
+
+
+def standing_records(standing: Sequence[dict[str, Any]], schema: Schema) -> tuple[Standing, ...]:
+    """Standing orders (as the game holds them) as the file's records, checked as the
+    loader checks them."""
+    return tuple(
+        schema.read(o, Standing, "the game's standing orders", (("standing", True), (i, True)), SaveError)
+        for i, o in enumerate(standing)
+    )
 
 
 def offer_entry(
@@ -181,4 +225,5 @@ def log_actions(world: World, entries: list[dict[str, Any]]) -> tuple[Actions, n
         for key in ("raise_usd", "borrow_usd", "repay_usd"):
             fields[key][:, li] = e.get(key, 0.0)
         fields["staff_usd_week"][:, li] = e.get("staff_usd_week", -1.0)
+        _put_exits(fields, li, e, cat)
     return Actions(**fields), covered

@@ -147,6 +147,14 @@ def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 7}
 
 
+def _v9_to_v10(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 10 added standing orders (`[[standing]]`), the ways out logged with a
+    week's decisions (halls cancelled, paused or resumed, GPUs sold, contracts sublet) and
+    a site's paused construction (`hall_paused`). An older file has none of them: no
+    standing orders, nothing paused. Nothing to change."""
+    return {**doc, "version": 10}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
@@ -154,7 +162,21 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     4: _v4_to_v5,
     5: _v5_to_v6,
     6: _v6_to_v7,
+    9: _v9_to_v10,
 }
+
+
+# Versions 8 and 9 belong to other format changes; where they are not defined above, a
+# file steps through them unchanged.
+def _unchanged(to: int) -> Callable[[dict[str, Any], str], dict[str, Any]]:
+    def step(doc: dict[str, Any], where: str) -> dict[str, Any]:
+        return {**doc, "version": to}
+
+    return step
+
+
+for _version in (7, 8):
+    MIGRATIONS.setdefault(_version, _unchanged(_version + 1))
 
 
 def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:

@@ -93,6 +93,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
     scn = Scenario(
         path=path, name=path.stem, meta=meta, humans=meta.humans, ai=meta.ai, world=d.world, market=d.market,
         result=d.result, sites=d.sites, labs=labs, log=tuple(schema.write(e) for e in d.log),
+        standing=tuple(schema.write(o) for o in d.standing),
     )  # fmt: skip
     check_state(scn, catalog, where)
     return scn

@@ -52,7 +52,7 @@ from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOT
 from game.engine.training import MAX_RUN_FLOP
 
 FORMAT = "agi-race"
-VERSION = 7
+VERSION = 10
 # The bounds of the file's numbers are the engine's (game/engine/limits.py): the game
 # saves whatever it accepts, and loads only what it can play and save again.
 USD = MAX_USD
@@ -166,6 +166,7 @@ class LabSite:
     turbine_pending_mw: float = num(0, MAX_SITE_MW, "MW", default=0.0, world="turbine_pending")
     turbine_weeks_left: int = _weeks(world="turbine_left")
     installed: dict[str, int] = _gpus("gpu", "installed")
+    hall_paused: bool = flag(default=False, world="hall_paused")  # construction paused
 
 
 @attrs.frozen
@@ -321,6 +322,36 @@ class LogEntry:
     borrow_usd: float = num(0, USD, "USD", default=0.0)
     repay_usd: float = num(0, USD, "USD", default=0.0)
     staff_usd_week: float = num(-1, MAX_STAFF_USD_WEEK, "USD per week", default=-1.0)  # -1: unchanged
+    # ways out (version 10): sites whose construction stops, pauses or resumes, GPUs sold,
+    # contract slots sublet
+    cancel_halls: tuple[str, ...] = _field(Refs("site"), default=())
+    pause_halls: tuple[str, ...] = _field(Refs("site"), default=())
+    resume_halls: tuple[str, ...] = _field(Refs("site"), default=())
+    sell: dict[str, int] = _field(Keyed("gpu", Num(0, MAX_GPUS, "GPUs", integer=True)), default={})
+    sublets: tuple[int, ...] = _field(
+        Numbers(Num(0, CONTRACT_SLOTS - 1, "slot", integer=True), CONTRACT_SLOTS, "contract slots"),
+        default=(),
+    )
+
+
+# ------------------------------------------------------------------- [[standing]]
+STANDING_KINDS = ("run", "renew", "fill")
+
+
+@attrs.frozen
+class Standing:
+    """A standing order of a human lab (game/play/standing.py): the next training run
+    when the current one ends (`flop`), a contract renewed at its end (`contract` slot,
+    with its partner and GPU), or powered halls filled with a GPU as they finish (`gpu`
+    through `vendor`)."""
+
+    lab: str = _field(Ref("game_lab"))
+    kind: str = _field(Choice(STANDING_KINDS))
+    flop: float = num(0, MAX_RUN_FLOP, "FLOP", default=0.0)
+    contract: int = num(-1, CONTRACT_SLOTS - 1, "contract slot", integer=True, default=-1)
+    partner: str = _field(Ref("partner", blank=True), default="")
+    gpu: str = _field(Ref("gpu", blank=True), default="")
+    vendor: str = _field(Ref("integrator", blank=True), default="")
 
 
 # ------------------------------------------------------------------------ a file
@@ -339,6 +370,7 @@ class Document:
     sites: dict[str, SiteState] = _field(Table("site", SiteState), default={})
     labs: dict[str, LabState] = _field(Table("game_lab", LabState))
     log: tuple[LogEntry, ...] = _field(Items(LogEntry, 10_000_000), default=())
+    standing: tuple[Standing, ...] = _field(Items(Standing, 1_000), default=())  # version 10
 
 
 @attrs.frozen(eq=False)
@@ -357,6 +389,7 @@ class Scenario:
     sites: dict[str, SiteState]
     labs: dict[str, LabState]
     log: tuple[dict[str, Any], ...]
+    standing: tuple[dict[str, Any], ...] = ()  # standing orders, as [[standing]] tables
 
     @property
     def lab_ids(self) -> tuple[str, ...]:

@@ -284,7 +284,7 @@ def save_doc(
 ) -> dict[str, Any]:
     """The TOML document of game `index` of `world`: a scenario that starts exactly
     there. `scn` is the file the game came from (title, description, origin)."""
-    from game.saves.log import log_records
+    from game.saves.log import log_records, standing_records
 
     p = world.params
     ids = _ids(p)
@@ -305,5 +305,6 @@ def save_doc(
             agi_week=int(world.agi_week[index]),
         )
     doc = _take(Document, world, (index,), ids, format=FORMAT, version=VERSION, meta=meta, world=scn.world,
-                result=result, log=log_records(log, schema))  # fmt: skip
+                result=result, log=log_records(log, schema),
+                standing=standing_records(scn.standing, schema))  # fmt: skip
     return schema.write(doc)

@@ -48,6 +48,7 @@ from game.tui.screens import (
     TitleScreen,
     TrainingScreen,
 )
+from game.tui.screens.orders import OrdersScreen
 
 SCREENS = {
     "market": MarketScreen,
@@ -56,6 +57,7 @@ SCREENS = {
     "training": TrainingScreen,
     "finance": FinanceScreen,
     "book": BookScreen,
+    "orders": OrdersScreen,
     "rivals": RivalsScreen,
     "forecast": ForecastScreen,
     "news": NewsScreen,

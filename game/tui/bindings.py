@@ -35,6 +35,14 @@ HQ: list[BindingType] = [
     ),
     Binding("l", "app.open('news')", "News", id="news", show=False, tooltip="The news log"),
     Binding(
+        "w",
+        "app.open('orders')",
+        "Standing",
+        id="orders",
+        show=False,
+        tooltip="Standing orders; ways out: stop or pause halls, sell GPUs, sublet",
+    ),
+    Binding(
         "g", "toggle_guide", "Guide", id="guide", show=False, tooltip="Show or hide the first-game guide"
     ),
     Binding("question_mark,h", "app.open('help')", "Help", id="help", show=False, tooltip="How to play"),
@@ -49,6 +57,10 @@ FORM: list[BindingType] = [
 
 BOOK: list[BindingType] = [
     Binding("x,delete", "cancel_decision", "Cancel decision", id="cancel-decision"),
+]
+
+STANDING: list[BindingType] = [
+    Binding("x,delete", "cancel_standing", "Cancel standing order", id="cancel-standing"),
 ]
 
 FORECAST: list[BindingType] = [
@@ -91,7 +103,18 @@ TITLE: list[BindingType] = [
 
 ALL: list[Binding] = [
     b
-    for b in APP + HQ + FORM + BOOK + FORECAST + CONFIRM + HANDOVER + AGENT_WAIT + QUIT + GAME_OVER + TITLE
+    for b in APP
+    + HQ
+    + FORM
+    + BOOK
+    + STANDING
+    + FORECAST
+    + CONFIRM
+    + HANDOVER
+    + AGENT_WAIT
+    + QUIT
+    + GAME_OVER
+    + TITLE
     if isinstance(b, Binding)
 ]
 

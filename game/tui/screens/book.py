@@ -13,6 +13,7 @@ from game.play.decisions import Refused
 from game.tui import bindings
 from game.tui.format import count, day, money, mw, weeks
 from game.tui.screens.base import GameScreen, error, plain, styled
+from game.tui.widgets.standing import StandingPanel
 
 
 class BookScreen(GameScreen):
@@ -26,6 +27,7 @@ class BookScreen(GameScreen):
             )
             yield DataTable(id="book", cursor_type="row", zebra_stripes=True)
             yield Static(id="totals", markup=False)
+            yield StandingPanel(self.session, self.lab)
             yield Static(styled("[b]On order[/b]"))
             yield DataTable(id="orders", cursor_type="none", zebra_stripes=True, show_cursor=False)
             yield Static(id="waiting", markup=False)
@@ -38,6 +40,7 @@ class BookScreen(GameScreen):
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
+        self.query_one(StandingPanel).refresh_view()
         table = self.query_one("#book", DataTable)
         table.clear()
         lines = views.book_view(self.turn)

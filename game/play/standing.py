@@ -1,0 +1,318 @@
+"""Standing orders: decisions a player sets once and the game takes for them at the start
+of each week, until cancelled.
+
+- `run`: start the next training run (of a FLOP budget) when no run is pretraining, that
+  is when the current one ends. It fires once and is done.
+- `renew`: renew a rental contract at its end, for the term it had, at its partner's list
+  price of the day. From RENEW_WEEKS before the end, an amendment goes to the partner each
+  week until it is accepted; it stands for every later end too. If the contract ends
+  (or its slot holds another contract) the order lapses.
+- `fill`: as hall MW comes online with power, order GPUs of one type through one
+  integrator to fill it (MW not already taken by installed GPUs, the warehouse's and
+  those on order). It stands until cancelled.
+
+A standing order becomes an ordinary decision (in the week's book, where the player sees
+and may cancel it) or an offer, through the same checks as the player's own: the money,
+NVIDIA's supply, power, run slots, and the runway warning (a standing order never takes
+the runway below it: it waits instead). A refused order says why in the news and stays
+(a `run` tries again next week, a `fill` when there is room and money); only a `renew`
+whose contract is gone lapses. The orders are saved with the game (a save's
+`[[standing]]`); games without a person (headless, the AI, forecasts) have none.
+
+The session calls `fire` at the start of each week, once the week has been played (not
+while it is: a decision then is refused).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Protocol
+
+import attrs
+import numpy as np
+
+from game.engine import compute, terms
+from game.engine.limits import MAX_TERM_WEEKS
+from game.engine.params import Params
+from game.engine.state import RUN_PRETRAIN, World
+from game.engine.training import MAX_RUN_FLOP
+from game.play.book import OfferReply, Preview
+from game.play.decisions import BuyGpus, Decision, Refused, StartRun
+from game.play.desk import LabTurn
+from game.play.news import NOTE, NewsItem
+from game.play.words import money, plural
+
+
+class Session(Protocol):
+    """What standing orders need of the game that carries them (game/play/session.py's
+    Session; named here, not imported, so that the session can fire them)."""
+
+    scenario: Any
+    catalog: Any
+
+    @property
+    def world(self) -> World: ...
+    @property
+    def params(self) -> Params: ...
+    @property
+    def week(self) -> int: ...
+    @property
+    def over(self) -> bool: ...
+    @property
+    def human_labs(self) -> list[int]: ...
+    def lab_name(self, index: int) -> str: ...
+    def book(self, lab: int) -> list[Decision]: ...
+    def preview(self, lab: int, book: list[Decision] | None = None) -> Preview: ...
+    def turn(self, lab: int) -> LabTurn: ...
+    def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str: ...
+    def offer(self, lab: int, offer: dict[str, Any]) -> OfferReply: ...
+
+RENEW_WEEKS = 4  # a renewal is offered from this many weeks before the contract ends
+KINDS = ("run", "renew", "fill")
+
+
+@attrs.frozen
+class StandingOrder:
+    lab: int
+    kind: str
+    flop: float = 0.0
+    contract: int = -1
+    partner: str = ""
+    gpu: str = ""
+    vendor: str = ""
+
+    def label(self, session: Session) -> str:
+        p = session.params
+        if self.kind == "run":
+            return f"Next run: {self.flop:.2e} FLOP when the current one ends"
+        if self.kind == "renew":
+            name = session.catalog.partners[p.partner_ids.index(self.partner)].name
+            return f"Renew contract {self.contract} ({self.gpu} with {name}) at its end"
+        vendor = p.catalog.integrators[p.integrator_ids.index(self.vendor)].name
+        return f"Fill powered halls with {self.gpu} via {vendor}"
+
+    def record(self, session: Session) -> dict[str, Any]:
+        """The order as a save's [[standing]] table."""
+        out: dict[str, Any] = {"lab": session.params.lab_ids[self.lab], "kind": self.kind}
+        for key, value in (("flop", self.flop), ("contract", self.contract)):
+            if value != attrs.fields_dict(StandingOrder)[key].default:
+                out[key] = value
+        out |= {k: getattr(self, k) for k in ("partner", "gpu", "vendor") if getattr(self, k)}
+        return out
+
+
+# ------------------------------------------------------------------ the list
+def orders(session: Session, lab: int | None = None) -> list[StandingOrder]:
+    """The game's standing orders (of one lab if given), in the order they were set."""
+    ids = session.params.lab_ids
+    out = []
+    for r in session.scenario.standing:
+        o = StandingOrder(
+            lab=ids.index(r["lab"]), kind=r["kind"], flop=float(r.get("flop", 0.0)),
+            contract=int(r.get("contract", -1)), partner=r.get("partner", ""), gpu=r.get("gpu", ""),
+            vendor=r.get("vendor", ""),
+        )  # fmt: skip
+        if lab is None or o.lab == lab:
+            out.append(o)
+    return out
+
+
+def _store(session: Session, kept: list[StandingOrder]) -> None:
+    session.scenario = attrs.evolve(session.scenario, standing=tuple(o.record(session) for o in kept))
+
+
+def run_order(session: Session, lab: int, flop: float) -> StandingOrder:
+    return StandingOrder(lab, "run", flop=float(flop))
+
+
+def renew_order(session: Session, lab: int, slot: int) -> StandingOrder:
+    """A standing renewal of the lab's contract in `slot` (its partner and GPU named, so a
+    later contract in the same slot is not renewed by mistake)."""
+    w, p = session.world, session.params
+    K = w.contract_partner.shape[-1]
+    if not 0 <= slot < K or w.contract_partner[0, lab, slot] < 0:
+        raise Refused(f"there is no contract number {slot}")
+    partner = p.partner_ids[int(w.contract_partner[0, lab, slot])]
+    return StandingOrder(
+        lab, "renew", contract=slot, partner=partner, gpu=p.gpu_ids[int(w.contract_gpu[0, lab, slot])]
+    )
+
+
+def fill_order(session: Session, lab: int, gpu: str, vendor: str) -> StandingOrder:
+    return StandingOrder(lab, "fill", gpu=gpu, vendor=vendor)
+
+
+def add(session: Session, order: StandingOrder) -> str:
+    """Set a standing order (for a lab a person plays); one of each kind per lab, one
+    renewal per contract: a new one replaces the old, and the answer says so."""
+    p = session.params
+    if session.over:
+        raise Refused("the game is over")
+    if order.lab not in session.human_labs:
+        raise Refused(f"{session.lab_name(order.lab)} is not yours to play")
+    if order.kind == "run":
+        lo = p.rules.training.min_run_flop
+        if not (math.isfinite(order.flop) and lo <= order.flop <= MAX_RUN_FLOP):
+            raise Refused(f"a run's compute budget must be between {lo:.0e} and {MAX_RUN_FLOP:.0e} FLOP")
+    elif order.kind == "fill":
+        if order.gpu not in p.gpu_ids:
+            raise Refused(f"unknown GPU {order.gpu!r}")
+        if order.vendor not in p.integrator_ids:
+            raise Refused(f"unknown integrator {order.vendor!r}")
+    elif order.kind != "renew":
+        raise Refused(f"unknown standing order {order.kind!r}")
+    mine = orders(session)
+    same = [o for o in mine if o.lab == order.lab and o.kind == order.kind]
+    if order.kind == "renew":
+        same = [o for o in same if o.contract == order.contract]
+    _store(session, [o for o in mine if o not in same] + [order])
+    text = f"Standing order: {order.label(session)}"
+    return text + (" (replaces the earlier one)" if same else "")
+
+
+def cancel(session: Session, lab: int, index: int) -> str:
+    """Cancel the lab's standing order number `index` (0-based, in `orders(session, lab)`)."""
+    mine = orders(session, lab)
+    if not 0 <= index < len(mine):
+        raise Refused(f"there is no standing order number {index + 1}")
+    gone = mine[index]
+    everyone = orders(session)
+    everyone.remove(gone)
+    _store(session, everyone)
+    return f"Cancelled standing order: {gone.label(session)}"
+
+
+# ------------------------------------------------------------------ each week
+def fire(session: Session) -> list[NewsItem]:
+    """Turn the standing orders into this week's decisions and offers (the start of a
+    week: the session calls it when a week has been played). Returns the news of what
+    they did and of every refusal."""
+    if session.over:
+        return []
+    news: list[NewsItem] = []
+    kept: list[StandingOrder] = []
+    for o in orders(session):
+        if o.lab not in session.human_labs:
+            kept.append(o)
+            continue
+        stays, said = _FIRE[o.kind](session, o)
+        if said:
+            # Only a renewal's trouble needs the player now (a contract is about to end);
+            # the rest is in the book and the news log, and never stops a fast-forward.
+            urgent = o.kind == "renew" and "renewed" not in said
+            news.append(
+                NewsItem(session.week, f"Standing order: {said}", NOTE, o.lab, private=True, urgent=urgent)
+            )
+        if stays:
+            kept.append(o)
+    _store(session, kept)
+    return news
+
+
+def _run(session: Session, o: StandingOrder) -> tuple[bool, str]:
+    w = session.world
+    if (w.run_phase[0, o.lab] == RUN_PRETRAIN).any():
+        return True, ""
+    try:
+        said = session.decide(o.lab, StartRun(o.flop), confirmed=True)
+    except Refused as why:
+        return True, f"the next run waits: {why}"
+    return False, f"{said} (in this week's orders; cancel it there)"
+
+
+def _renew(session: Session, o: StandingOrder) -> tuple[bool, str]:
+    p, w, k = session.params, session.world, o.contract
+    partner = int(w.contract_partner[0, o.lab, k])
+    if (
+        partner < 0
+        or p.partner_ids[partner] != o.partner
+        or p.gpu_ids[int(w.contract_gpu[0, o.lab, k])] != o.gpu
+    ):
+        return False, f"contract {k} has ended; its renewal lapses"
+    end, start = int(w.contract_end[0, o.lab, k]), int(w.contract_start[0, o.lab, k])
+    if end - session.week > RENEW_WEEKS:
+        return True, ""
+    g = int(w.contract_gpu[0, o.lab, k])
+    price = float(terms.list_price(p, w, np.array([[partner]]), np.array([[g]]))[0, 0])
+    weeks = int(min(max(end - start, 1), MAX_TERM_WEEKS))
+    offer = {"partner": o.partner, "gpu": o.gpu, "count": 0, "start": session.week, "weeks": weeks,
+             "price": round(price, 4), "contract": k}  # fmt: skip
+    try:
+        reply = session.offer(o.lab, offer)
+    except Refused as why:
+        return True, f"renewing contract {k} waits: {why}"
+    if reply.answer == "accept":
+        return True, f"contract {k} renewed for {plural(weeks, 'week')} at ${price:,.2f} per GPU-hour"
+    left = max(end - session.week, 0)
+    return True, f"renewing contract {k} ({plural(left, 'week')} left): {reply.words}"
+
+
+def fill_room(session: Session, lab: int, gpu: str) -> int:
+    """GPUs of `gpu` that would fill the lab's powered hall room: the MW its halls can
+    run, less what installed GPUs take and what the warehouse's and those on order will."""
+    p, w = session.params, session.world
+    g = p.gpu_ids.index(gpu)
+    room_kw = float((compute.usable_mw(w) - compute.installed_mw(p, w))[0, lab].clip(0).sum()) * 1000.0
+    waiting_kw = float(w.warehouse[0, lab] @ p.gpu_kw)
+    waiting_kw += float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
+    booked = sum(
+        d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in session.book(lab) if isinstance(d, BuyGpus)
+    )
+    return max(int(math.floor((room_kw - waiting_kw - booked) / float(p.gpu_kw[g]) + 1e-9)), 0)
+
+
+def _fill(session: Session, o: StandingOrder) -> tuple[bool, str]:
+    p, w = session.params, session.world
+    want = fill_room(session, o.lab, o.gpu)
+    if want < 1:
+        return True, ""
+    g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
+    each = float(compute.server_price(p, w)[0, v, g])
+    cash = max(session.preview(o.lab).cash_after, 0.0)
+    supply = int(compute.supply_left(p, w)[0, g])
+    count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
+    if count < 1:
+        why = "not enough cash" if cash < each else f"NVIDIA's {o.gpu} supply for this quarter is spoken for"
+        return (
+            True,
+            f"filling {plural(want, 'GPU')} of hall room with {o.gpu} waits: {why} ({money(each)} each)",
+        )
+    try:
+        said = session.decide(o.lab, BuyGpus(o.gpu, o.vendor, count))
+    except Refused as why:
+        return (
+            True,
+            f"filling {plural(want, 'GPU')} of hall room with {o.gpu} waits: {str(why).removesuffix(' Go ahead?')}",
+        )
+    return True, f"{said} (fills {count:,} of {want:,}; in this week's orders, cancel it there)"
+
+
+_FIRE = {"run": _run, "renew": _renew, "fill": _fill}
+
+
+def describe(session: Session, o: StandingOrder) -> str:
+    """What a standing order would do if the week started now (a preview)."""
+    p, w, lab = session.params, session.world, o.lab
+    if o.kind == "run":
+        busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
+        cap = session.turn(lab).capability_of(o.flop)
+        when = "when the run in pretraining ends" if busy else "at the start of next week"
+        return f"Starts a {o.flop:.2e} FLOP run {when} (capability about {cap:.2f} at today's software), once"
+    if o.kind == "renew":
+        k = o.contract
+        end = int(w.contract_end[0, lab, k])
+        g, partner = int(w.contract_gpu[0, lab, k]), int(w.contract_partner[0, lab, k])
+        price = float(terms.list_price(p, w, np.array([[partner]]), np.array([[g]]))[0, 0])
+        weeks = int(min(max(end - int(w.contract_start[0, lab, k]), 1), MAX_TERM_WEEKS))
+        return (
+            f"Contract {k} ends on {p.date_of(end):%d %b %Y}; from {plural(RENEW_WEEKS, 'week')} before, the game "
+            f"offers {plural(weeks, 'more week')} at the list price (${price:,.2f} per GPU-hour today) each week "
+            "until the partner accepts"
+        )
+    g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
+    room = fill_room(session, lab, o.gpu)
+    each = float(compute.server_price(p, w)[0, v, g])
+    return (
+        f"Orders {o.gpu} as powered hall room appears, as much as cash allows without taking the runway "
+        f"below the warning line; room now: {room:,} GPUs ({money(room * each)} at {money(each)} each)"
+    )

@@ -1,0 +1,175 @@
+"""Standing orders and ways out: the orders the game takes each week until cancelled
+(the next run, renewals, filling powered halls), and the ways out of a commitment (stop
+or pause halls under construction, sell GPUs used, sublet a contract), each with its
+preview before it goes into the week's book."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Button, DataTable, Select, Static
+
+from game.play import exits, standing
+from game.play.decisions import Decision, Refused
+from game.tui import bindings
+from game.tui.format import parse_number
+from game.tui.screens.base import FormScreen, plain, styled
+from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.standing import standing_rows
+
+
+class OrdersScreen(FormScreen):
+    TITLE_TEXT = "Standing orders and ways out"
+    BINDINGS = bindings.FORM + bindings.STANDING
+    CONFIRM = "Add way out to this week's orders"
+    AUTO_FOCUS = "#standing-kind"  # x cancels from the table; the fields take typing
+    ENTER = {"flop": "set_standing"}  # enter in the run's budget sets the standing order
+
+    def info(self) -> ComposeResult:
+        yield Static(styled("[b]Standing orders[/b] (x cancels the selected one)"))
+        yield DataTable(id="standing", cursor_type="row", zebra_stripes=True)
+
+    def fields(self) -> ComposeResult:
+        yield row("Standing", choice("standing-kind", self._standing_options(), value="run"))
+        yield row("Run FLOP", number("flop", "1e26"), "the next run's compute budget: 1e26, 3e25")
+        yield Static("", id="standing-preview", markup=False)
+        yield Button("Set standing order", id="set-standing", compact=True)
+        yield Static(styled("[b]Ways out[/b]"))
+        ways = self._way_options()
+        yield row(
+            "Way out",
+            choice("way", ways, value=ways[0][1] if ways else Select.NULL, prompt="Nothing to get out of"),
+        )
+        yield row("GPUs to sell", number("count", "1000"), "how many GPUs to sell (the warehouse's go first)")
+
+    def on_mount(self) -> None:
+        self.query_one("#standing", DataTable).add_columns("#", "standing order")
+        super().on_mount()
+
+    # ------------------------------------------------------------- options
+    def _standing_options(self) -> list[tuple[str, str]]:
+        s, p, w, lab = self.session, self.session.params, self.session.world, self.lab
+        out = [("Next run when the current one ends", "run")]
+        for k in range(w.contract_partner.shape[-1]):
+            partner = int(w.contract_partner[0, lab, k])
+            if partner >= 0:
+                name = s.catalog.partners[partner].name
+                out.append((f"Renew contract {k} ({name}) at its end", f"renew:{k}"))
+        for gpu in p.gpu_ids:
+            for vendor, integrator in zip(p.integrator_ids, p.catalog.integrators, strict=True):
+                out.append((f"Fill powered halls: {gpu} via {integrator.name}", f"fill:{gpu}:{vendor}"))
+        return out
+
+    def _way_options(self) -> list[tuple[str, str]]:
+        s, p, w, lab = self.session, self.session.params, self.session.world, self.lab
+        out = []
+        for i, site in enumerate(p.site_ids):
+            name = p.catalog.sites[i].name.split(",")[0]
+            building = float(w.hall_building[0, lab, i])
+            if bool(w.hall_paused[0, lab, i]):
+                out.append((f"Resume halls at {name}", f"resume:{site}"))
+            elif building > 0:
+                out.append((f"Pause halls at {name} ({building:,.0f} MW)", f"pause:{site}"))
+            if building > 0:
+                out.append((f"Stop building halls at {name}", f"cancel:{site}"))
+        owned = w.warehouse[0, lab] + w.installed[0, lab].sum(0)
+        for g, gpu in enumerate(p.gpu_ids):
+            if owned[g] > 0:
+                out.append((f"Sell {gpu} used ({int(owned[g]):,} owned)", f"sell:{gpu}"))
+        for k in range(w.contract_partner.shape[-1]):
+            partner = int(w.contract_partner[0, lab, k])
+            if partner >= 0:
+                out.append((f"Sublet contract {k} ({s.catalog.partners[partner].name})", f"sublet:{k}"))
+        return out
+
+    # ------------------------------------------------------------- standing
+    def _standing_order(self) -> standing.StandingOrder:
+        kind = str(self.value("standing-kind"))
+        if kind == "run":
+            flop = parse_number(self.text("flop"), "run FLOP", 1.0, 1e40)
+            return standing.run_order(self.session, self.lab, flop)
+        if kind.startswith("renew:"):
+            return standing.renew_order(self.session, self.lab, int(kind.split(":")[1]))
+        if kind.startswith("fill:"):
+            _, gpu, vendor = kind.split(":")
+            return standing.fill_order(self.session, self.lab, gpu, vendor)
+        raise Refused("choose a standing order")
+
+    @on(Button.Pressed, "#set-standing")
+    def set_standing(self) -> None:
+        try:
+            text = standing.add(self.session, self._standing_order())
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        self.refresh_view()
+        self.say(text + " (the game takes it at the start of each week)")
+
+    def action_cancel_standing(self) -> None:
+        table = self.query_one("#standing", DataTable)
+        if table.row_count == 0:
+            self.say("No standing order to cancel.", failed=True)
+            return
+        row_index = table.cursor_row
+        try:
+            text = standing.cancel(self.session, self.lab, row_index)
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        self.refresh_view()
+        self.say(text)
+
+    # ------------------------------------------------------------- ways out
+    def decision(self) -> Decision:
+        way = self.value("way")
+        if way is Select.NULL or not way:
+            raise Refused("nothing to get out of: no halls under construction, GPUs or contracts")
+        what, _, arg = str(way).partition(":")
+        if what == "cancel":
+            return exits.CancelHalls(arg)
+        if what in ("pause", "resume"):
+            return exits.ResumeHalls(arg) if what == "resume" else exits.PauseHalls(arg)
+        if what == "sell":
+            return exits.SellGpus(
+                arg, int(parse_number(self.text("count"), "GPUs to sell", 1, 1e8, integer=True))
+            )
+        return exits.Sublet(int(arg))
+
+    def preview(self) -> str:
+        d = self.decision()
+        d.check(self.session.params, self.session.world, self.lab, self.session.book(self.lab))
+        return exits.preview(self.turn, d)
+
+    def refresh_view(self) -> None:
+        table = self.query_one("#standing", DataTable)
+        table.clear()
+        for i, text in enumerate(standing_rows(self.session, self.lab)):
+            table.add_row(str(i + 1), text, key=str(i))
+        table.display = table.row_count > 0
+        try:
+            order = self._standing_order()
+            self.show("standing-preview", plain(standing.describe(self.session, order)))
+        except Refused as err:
+            self.show("standing-preview", plain(str(err)))
+        super().refresh_view()
+
+    @on(Select.Changed, "#standing-kind")
+    @on(Select.Changed, "#way")
+    def _choice_changed(self) -> None:
+        self.refresh_view()
+
+    def submit(self, decision: Decision, confirmed: bool = False) -> None:
+        super().submit(decision, confirmed)
+        self._reload_ways()
+
+    def _reload_ways(self) -> None:
+        """The ways out follow the book (a site paused this week offers no second pause)."""
+        select = self.query_one("#way", Select)
+        options = self._way_options()
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            values = [v for _, v in options]
+            if values:
+                select.value = current if current in values else values[0]
+        self.refresh_view()

@@ -1,0 +1,182 @@
+"""Standing orders (game/play/standing.py): they fire at the start of the right week as the
+player's own decisions would, respect money, supply and slots, say why when refused, and
+are saved with the game; old saves load with none."""
+
+from __future__ import annotations
+
+import inspect
+
+import attrs
+import numpy as np
+import pytest
+
+from game.engine.state import RUN_PRETRAIN
+from game.play import standing
+from game.play.decisions import BuyGpus, StartRun
+from game.play.session import Session
+from game.saves import dumps, load_scenario, migrate, parse
+from game.saves.records import VERSION
+
+# Until the session calls standing.fire itself at the start of a week, the tests do.
+HOOKED = "standing" in inspect.getsource(Session)
+
+
+def next_week(s: Session) -> list[str]:
+    """Play a week; the standing orders' news of the new week's start."""
+    before = len(s.news)
+    s.end_week()
+    if not HOOKED:
+        s.news.extend(standing.fire(s))
+    return [n.text for n in s.news[before:] if n.text.startswith("Standing order")]
+
+
+@pytest.fixture
+def game() -> tuple[Session, int]:
+    s = Session.new("sandbox", humans=("openai",), seed=3)
+    return s, s.lab_index("openai")
+
+
+def test_the_next_run_starts_in_the_week_the_current_one_ends(game):
+    s, lab = game
+    s.decide(lab, StartRun(4e25))  # a run that pretrains for a few weeks
+    standing.add(s, standing.run_order(s, lab, 2e25))
+    next_week(s)
+    assert (s.world.run_phase[0, lab] == RUN_PRETRAIN).any()
+    fired_at = None
+    for _ in range(60):
+        said = next_week(s)
+        booked = [d for d in s.book(lab) if isinstance(d, StartRun)]
+        if booked:
+            fired_at = s.week
+            assert not (s.world.run_phase[0, lab] == RUN_PRETRAIN).any()  # the current one has ended
+            assert booked == [StartRun(2e25)] and any("Start a 2.00e+25 FLOP run" in t for t in said)
+            break
+        assert (s.world.run_phase[0, lab] == RUN_PRETRAIN).any(), "a week with no run passed unfilled"
+    assert fired_at is not None
+    assert standing.orders(s, lab) == []  # a run order fires once
+    next_week(s)
+    assert (s.world.run_phase[0, lab] == RUN_PRETRAIN).any()
+
+
+def test_a_run_order_with_no_free_slot_waits_and_says_why(game):
+    s, lab = game
+    full = np.full_like(s.world.run_phase, 2)  # every slot in post-training
+    s.world = attrs.evolve(s.world, run_phase=full, run_post_left=np.full_like(s.world.run_post_left, 20))
+    standing.add(s, standing.run_order(s, lab, 1e25))
+    said = standing.fire(s)
+    assert said and "waits" in said[0].text and "slots" in said[0].text
+    assert len(standing.orders(s, lab)) == 1 and s.book(lab) == []
+
+
+def test_fill_orders_what_the_powered_halls_can_take_within_the_cash(game):
+    s, lab = game
+    vendor = s.params.integrator_ids[0]
+    standing.add(s, standing.fill_order(s, lab, "H100", vendor))
+    room = standing.fill_room(s, lab, "H100")
+    assert room > 0
+    standing.fire(s)
+    (order,) = [d for d in s.book(lab) if isinstance(d, BuyGpus)]
+    assert order.count == room and order.gpu == "H100"
+    assert standing.fill_room(s, lab, "H100") == 0  # what is booked fills the room
+    assert standing.fire(s) == [] and len(s.book(lab)) == 1  # nothing twice
+    assert len(standing.orders(s, lab)) == 1  # a fill order stands
+
+
+def test_fill_never_spends_more_than_the_cash_and_stays_when_it_cannot(game):
+    s, lab = game
+    vendor = s.params.integrator_ids[0]
+    standing.add(s, standing.fill_order(s, lab, "H100", vendor))
+    mine = np.arange(s.world.cash.shape[1]) == lab
+    start = s.world
+    s.world = attrs.evolve(start, cash=np.where(mine, 1e6, start.cash))
+    standing.fire(s)
+    (order,) = s.book(lab)
+    assert 1 <= order.count < standing.fill_room(s, lab, "H100") + order.count
+    assert s.preview(lab).cash_after >= 0  # what it bought, the cash paid for
+    s.books.clear()
+    s.world = attrs.evolve(start, cash=np.where(mine, 1e3, start.cash))
+    said = standing.fire(s)
+    assert s.book(lab) == []
+    assert said and "waits" in said[0].text and "cash" in said[0].text
+    assert len(standing.orders(s, lab)) == 1
+
+
+def test_renew_offers_near_the_end_and_lapses_when_the_contract_is_gone(game):
+    s, lab = game
+    w, p = s.world, s.params
+    k = 0
+    fields = {n: getattr(w, n).copy() for n in ("contract_partner", "contract_source", "contract_gpu",
+                                               "contract_count", "contract_price", "contract_start", "contract_end")}  # fmt: skip
+    oracle, h100 = p.partner_ids.index("oracle"), p.gpu_ids.index("H100")
+    fields["contract_partner"][0, lab, k] = fields["contract_source"][0, lab, k] = oracle
+    fields["contract_gpu"][0, lab, k], fields["contract_count"][0, lab, k] = h100, 1000
+    fields["contract_price"][0, lab, k] = 3.0
+    fields["contract_start"][0, lab, k], fields["contract_end"][0, lab, k] = s.week - 40, s.week + 8
+    s.world = attrs.evolve(w, **fields)
+    standing.add(s, standing.renew_order(s, lab, k))
+    assert standing.fire(s) == []  # 8 weeks left: too early
+    s.world = attrs.evolve(
+        s.world, contract_end=np.where(np.arange(12) == k, s.week + 2, s.world.contract_end)
+    )
+    end = int(s.world.contract_end[0, lab, k])
+    said = standing.fire(s)
+    assert said and "contract 0" in said[0].text
+    if "renewed" in said[0].text:
+        assert int(s.world.contract_end[0, lab, k]) == end + (end - (s.week - 40))  # the term it had
+    gone = attrs.evolve(s.world, contract_partner=np.full_like(s.world.contract_partner, -1))
+    s.world = gone
+    said = standing.fire(s)
+    assert "lapses" in said[0].text and standing.orders(s, lab) == []
+
+
+def test_standing_orders_are_saved_and_loaded_and_cancelled(game, tmp_path):
+    s, lab = game
+    standing.add(s, standing.run_order(s, lab, 1e26))
+    standing.add(s, standing.fill_order(s, lab, "H200", s.params.integrator_ids[1]))
+    path = s.save(tmp_path / "g.toml")
+    back = Session.load(path)
+    assert standing.orders(back) == standing.orders(s)
+    assert "Cancelled standing order: Next run" in standing.cancel(back, lab, 0)
+    assert [o.kind for o in standing.orders(back, lab)] == ["fill"]
+
+
+def test_an_old_save_loads_with_no_standing_orders(game, tmp_path):
+    s, _ = game
+    doc = s.document()
+    doc.pop("standing", None)
+    doc["version"] = 7
+    scn = parse(migrate(dict(doc), "old.toml"), s.catalog, tmp_path / "old.toml")
+    assert VERSION == 10 and scn.standing == ()
+    (tmp_path / "old.toml").write_text(dumps(doc))
+    old = Session.load(tmp_path / "old.toml")
+    assert standing.orders(old) == []
+    assert load_scenario(tmp_path / "old.toml", s.catalog).standing == ()
+
+
+def test_only_a_players_lab_takes_standing_orders(game):
+    s, lab = game
+    other = next(i for i in range(len(s.params.lab_ids)) if i not in s.human_labs)
+    with pytest.raises(Exception, match="not yours"):
+        standing.add(s, standing.run_order(s, other, 1e25))
+    with pytest.raises(Exception, match="compute budget"):
+        standing.add(s, standing.run_order(s, lab, 1.0))
+
+
+def test_a_game_with_ways_out_saves_and_replays_exactly(tmp_path):
+    from game.play import exits
+    from game.play.replay import replay
+    from game.saves import load_scenario
+
+    s = Session.new(seed=5)  # xAI in July 2024: halls under way at Memphis, GPUs owned
+    lab = s.lab_index("xai")
+    s.decide(lab, exits.PauseHalls("memphis"))
+    s.decide(lab, exits.SellGpus("H100", 500))
+    s.end_week()
+    s.decide(lab, exits.ResumeHalls("memphis"))
+    s.end_week()
+    s.decide(lab, exits.CancelHalls("memphis"))
+    s.end_week()
+    path = s.save(tmp_path / "ways.toml")
+    ok, why = replay(load_scenario(path, s.catalog), s.catalog)
+    assert ok, why
+    assert s.world.hall_building[0, lab].sum() == 0

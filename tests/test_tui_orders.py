@@ -1,0 +1,132 @@
+"""The standing orders and ways out screen (w), driven as a person would at 80x24 and
+120x40: set and cancel a standing order, take each way out after reading its preview."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pytest
+
+from game.play import standing
+from game.play.session import Session
+from game.tui.app import AgiRaceApp
+from game.tui.screens.orders import OrdersScreen
+from tests.tui_helpers import choose, confirm, fill, press_button, text, visible
+
+XAI = 0
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
+    return tmp_path
+
+
+def with_a_contract(s: Session) -> Session:
+    """xAI in July 2024 (halls under construction at Memphis, GPUs owned), with a rental."""
+    w, p = s.world, s.params
+    f = {n: getattr(w, n).copy() for n in ("contract_partner", "contract_source", "contract_gpu",
+                                          "contract_count", "contract_price", "contract_start", "contract_end")}  # fmt: skip
+    oracle = p.partner_ids.index("oracle")
+    f["contract_partner"][0, XAI, 3] = f["contract_source"][0, XAI, 3] = oracle
+    f["contract_gpu"][0, XAI, 3], f["contract_count"][0, XAI, 3] = p.gpu_ids.index("H100"), 2000
+    f["contract_price"][0, XAI, 3], f["contract_start"][0, XAI, 3], f["contract_end"][0, XAI, 3] = 2.5, 0, 30
+    s.world = attrs.evolve(w, **f)
+    return s
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_set_and_cancel_a_standing_order_and_take_each_way_out(size):
+    s = with_a_contract(Session.new())
+    assert s.world.hall_building[0, XAI].sum() > 0  # Memphis is being built
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        assert isinstance(app.screen, OrdersScreen)
+
+        # A standing order: its preview, set, listed, then cancelled with x.
+        choose(pilot, **{"standing-kind": "fill:H100:dell"})
+        await pilot.pause()
+        assert "room now" in text(pilot, "standing-preview")
+        await press_button(pilot, "set-standing")
+        assert "Standing order: Fill powered halls with H100" in text(pilot, "message")
+        assert [o.kind for o in standing.orders(s, XAI)] == ["fill"]
+        assert visible(pilot, "message")
+        app.screen.query_one("#standing").focus()
+        await pilot.press("x")
+        assert "Cancelled standing order" in text(pilot, "message")
+        assert standing.orders(s, XAI) == []
+
+        # Each way out: the preview says what it does, then it goes into the book.
+        memphis = s.params.site_ids.index("memphis")
+        building = float(s.world.hall_building[0, XAI, memphis])
+        ways = [
+            ("pause:memphis", "Pause building halls at Memphis", "progress kept"),
+            ("sell:H100", "Sell 1,000 H100 (used)", "each; new from NVIDIA today"),
+            ("sublet:3", "Sublet contract 3", "leaving instead costs"),
+        ]
+        for value, label, says in ways:
+            choose(pilot, way=value)
+            fill(pilot, count="1000")
+            await pilot.pause()
+            preview = text(pilot, "preview")
+            assert label in preview and says in preview, preview
+            await confirm(pilot)
+            assert "Added to this week's orders" in text(pilot, "message"), text(pilot, "message")
+        # A site takes one order a week: a stop where a pause is booked says why, in place.
+        choose(pilot, way="cancel:memphis")
+        await pilot.pause()
+        assert "another order this week" in text(pilot, "preview")
+        kinds = [d.kind for d in s.book(XAI)]
+        assert kinds == ["pause_halls", "sell", "sublet"]
+
+        await pilot.press("escape")
+        await pilot.press("n")  # the week is played with them
+        await pilot.pause()
+        w = s.world
+        assert w.hall_paused[0, XAI, memphis]
+        assert w.hall_building[0, XAI, memphis] == pytest.approx(building)
+        assert w.contract_partner[0, XAI, 3] == -1
+
+        # The next week: resume, then stop building; each previewed.
+        await pilot.press("w")
+        choose(pilot, way="resume:memphis")
+        await pilot.pause()
+        assert "left to build" in text(pilot, "preview")
+        await confirm(pilot)
+        choose(pilot, way="cancel:memphis")
+        await pilot.pause()
+        assert "another order" in text(pilot, "preview")  # resume is booked for the site
+        s.books.clear()
+        app.screen.refresh_view()
+        choose(pilot, way="cancel:memphis")
+        await pilot.pause()
+        preview = text(pilot, "preview")
+        assert "not yet built are dropped" in preview and "Sunk" in preview and "not refunded" in preview
+        await confirm(pilot)
+        assert [d.kind for d in s.book(XAI)] == ["cancel_halls"]
+        assert np.isfinite(s.preview(XAI).cash_after)
+
+
+async def test_the_standing_panel_lists_the_orders_for_the_book():
+    from textual.app import App
+
+    from game.tui.widgets.standing import StandingPanel
+
+    s = Session.new()
+    standing.add(s, standing.run_order(s, XAI, 1e26))
+
+    class Book(App):
+        def compose(self):
+            yield StandingPanel(s, XAI)
+
+    app = Book()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(StandingPanel)
+        assert "Next run: 1.00e+26 FLOP" in str(panel.render())
+        standing.cancel(s, XAI, 0)
+        panel.refresh_view()
+        await pilot.pause()
+        assert "No standing orders" in str(panel.render())
