@@ -18,13 +18,14 @@ from game.catalog import Catalog, EventCard
 from game.engine import deals, economy
 from game.engine.params import Params
 from game.engine.turn import Report
-from game.play.words import money, offer_message, refusals
+from game.play.words import money, offer_message, plural, refusals
 
 # kinds
 RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESULT, NOTE = (
     "release", "delivery", "install", "raise", "refused", "bankrupt", "rental", "event", "deal",
     "result", "note",
 )  # fmt: skip
+SLIP, BUILD, COVENANT = "slip", "build", "covenant"
 
 
 INVESTMENT = economy.FLOWS.index("investment")
@@ -96,6 +97,7 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             out.append(
                 NewsItem(week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}.", RENTAL, lab)
             )
+        out.extend(_position_news(p, catalog, r, lab, name, mine))
     for c, card in enumerate(catalog.events):
         labs = np.flatnonzero(r.events[0, :, c])
         if not len(labs):
@@ -104,6 +106,43 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             text = card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c]))
             about = None if card.scope == "game" else int(lab)
             out.append(NewsItem(week, text, EVENT, about, urgent=about is None or bool(human[about])))
+    return out
+
+
+def _position_news(p: Params, catalog: Catalog, r: Report, lab: int, name: str, mine: bool) -> list[NewsItem]:
+    """What else moved the lab's position this week: its partners' builds that slipped or
+    came online, lenders' sweeps, and (for a player's lab) the partner's answer
+    to an offer the week's step heard."""
+    week = int(r.week[0])
+    out: list[NewsItem] = []
+    for k in np.flatnonzero(r.contract_partner[0, lab] >= 0):
+        site = int(r.contract_site[0, lab, k])
+        if site < 0:
+            continue
+        partner = catalog.partners[int(r.contract_partner[0, lab, k])].name
+        gpu, count = p.gpu_ids[int(r.contract_gpu[0, lab, k])], int(r.contract_count[0, lab, k])
+        where = f"{partner}'s build of {count:,} {gpu} for {name} at {catalog.sites[site].name}"
+        start = int(r.contract_start[0, lab, k])
+        if r.slipped[0, lab, k]:
+            text = (
+                f"{where} slips {plural(p.rules.deals.slip_weeks, 'week')}: it now comes online on "
+                f"{p.date_of(start):%d %b %Y}, and the contract ends as much later."
+            )
+            out.append(NewsItem(week, text, SLIP, lab, urgent=mine))
+        elif start == week:
+            out.append(NewsItem(week, f"{where} comes online this week.", BUILD, lab, urgent=mine))
+    if r.covenant_breach[0, lab]:
+        text = (
+            f"Lenders sweep {money(float(r.covenant_swept[0, lab]))} of {name}'s cash against its debt: "
+            f"the debt is over {p.rules.finance.covenant_ltv:.0%} of its GPUs' value."
+        )
+        out.append(NewsItem(week, text, COVENANT, lab, private=mine, urgent=mine))
+    answer = int(r.offer_answer[0, lab])
+    if mine and answer not in (deals.NONE, deals.ACCEPT) and int(r.offer_partner[0, lab]) >= 0:
+        partner = catalog.partners[int(r.offer_partner[0, lab])].name
+        why = deals.REASONS[int(r.offer_reason[0, lab])].replace("_", " ")
+        text = f"{partner} answers your offer: {deals.ANSWERS[answer]} ({why})."
+        out.append(NewsItem(week, text, DEAL, lab, private=True, urgent=True))
     return out
 
 
