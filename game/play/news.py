@@ -109,6 +109,17 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
     return out
 
 
+def week_summary(news: list[NewsItem], lab: int, since: int) -> list[NewsItem]:
+    """What changed for `lab` from week `since` on, as its player reads it: its own news
+    and the game's (events, results), not other labs' rentals and rounds."""
+    return [n for n in news if n.week >= since and n.seen_by(lab) and (n.lab == lab or n.lab is None)]
+
+
+def is_mine(item: NewsItem, lab: int) -> bool:
+    """An item about `lab` or about the whole game (the news log's first part)."""
+    return item.seen_by(lab) and (item.lab == lab or item.lab is None)
+
+
 def _position_news(p: Params, catalog: Catalog, r: Report, lab: int, name: str, mine: bool) -> list[NewsItem]:
     """What else moved the lab's position this week: its partners' builds that slipped or
     came online, lenders' sweeps, and (for a player's lab) the partner's answer

@@ -21,6 +21,7 @@ from game.agents.process import AgentProcess
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
 from game.play import intel
+from game.play.history import record_flows
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
@@ -39,6 +40,7 @@ from game.tui.screens import (
     HandoverScreen,
     HelpScreen,
     HQScreen,
+    LedgerScreen,
     MarketScreen,
     NewsScreen,
     QuitScreen,
@@ -58,9 +60,10 @@ SCREENS = {
     "rivals": RivalsScreen,
     "forecast": ForecastScreen,
     "news": NewsScreen,
+    "ledger": LedgerScreen,
 }
 FAST_FORWARD_LIMIT = 26  # weeks fast-forward plays at most before it stops by itself
-TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
+ACT_LIMIT = 52  # weeks "fast-forward until something I can act on" plays at most
 LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
 
 
@@ -83,6 +86,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
         self.session: Session | None = session
         self.player = 0
         self.fast_forwarding = False
+        self.ff_mode = "news"  # "news": stop at anything new of yours; "act": only at what you can act on
         self.ff_votes: set[int] = set()
         self.autosave_every: int | None = None  # None: the session's default
         self.settings = self._read_settings()
@@ -244,26 +248,25 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
     def _play_week(self) -> None:
         self.ff_votes.clear()
         self.game.end_week()
+        record_flows(self.game.history, self.game.last_report)
         if self._autosave_due(self.game):
             self._start_save(autosave=True)
         if self.game.over:
             self.show_game_over()
 
-    def _tell_news(self) -> None:
-        """Notify the player of the last week's urgent news; the rest is in the news log."""
-        session = self.game
-        week = session.week - 1
-        urgent = [n for n in session.news if n.week >= week and n.urgent and n.seen_by(self.player)]
-        for item in urgent[:TOASTS_PER_WEEK]:
-            self.notify(item.text, timeout=4)
-        if len(urgent) > TOASTS_PER_WEEK:
-            self.notify(f"{len(urgent) - TOASTS_PER_WEEK} more in the news (l)", timeout=4)
+    def _tell_news(self, heading: str = "") -> None:
+        """Open the dashboard's week summary on the last week's news (no notification: a
+        toast would cover the screen); it stays until the player hides it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, HQScreen) and screen.lab == self.player:
+                screen.show_summary(heading)
 
-    def action_fast_forward(self) -> None:
+    def action_fast_forward(self, mode: str = "news") -> None:
         session = self.session
         if self.fast_forwarding:  # pressed again: stop after this week
             self.fast_forwarding = False
             return
+        self.ff_mode = mode if mode in ("news", "act") else "news"
         if session is None or session.over or not isinstance(self.screen, HQScreen):
             return  # fast-forward starts from the dashboard, with no form open
         self.ff_votes.add(self.player)
@@ -280,18 +283,20 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             self.action_end_week()
             return
         urgent = [
-            (lab, a) for lab in self.people() for a in intel.alerts(session, lab) if a.severity == "error"
+            (lab, a)
+            for lab in self.people()
+            for a in intel.alerts(session, lab)
+            if a.severity == "error" and a.actionable
         ]
         if urgent:  # fast-forward never runs past idle training or a runway about to end
             self.ff_votes.clear()
             lab, alert = urgent[0]
             self.notify(
                 f"{session.lab_name(lab)}: {alert.text}. Deal with it first; n plays a single week.",
-                timeout=6,
+                timeout=4,
             )
             return
         self.fast_forwarding = True
-        self.notify("Fast-forwarding until something needs you (f stops)...", timeout=2)
         self._fast_forward()
 
     @work(thread=True, exclusive=True, group="turns")
@@ -299,10 +304,11 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
         session = self.game
         humans = self.people() or [self.player]
         played, reason = 0, ""
+        limit = ACT_LIMIT if self.ff_mode == "act" else FAST_FORWARD_LIMIT
         try:
             while not reason:
-                if played >= FAST_FORWARD_LIMIT:
-                    reason = f"{FAST_FORWARD_LIMIT} weeks played"
+                if played >= limit:
+                    reason = f"{limit} weeks played"
                 elif not self.fast_forwarding:
                     reason = "Stopped."
                 elif session.over:
@@ -313,6 +319,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
                     gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
                     session.end_week()
+                    record_flows(session.history, session.last_report)
                     played += 1
                     if self._autosave_due(session):  # this worker is off the UI thread already
                         self._write_save(session, session.snapshot(), autosave=True, then_quit=False)
@@ -330,16 +337,17 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                 return text
             return f"{session.lab_name(lab)} has something to look at."
 
-        for item in news:
-            if item.kind == RELEASE:
-                return item.text
-            if item.kind == EVENT and (item.lab is None or item.lab in humans):
-                return said(item.lab, item.text)
-            if item.private and item.lab in humans and item.urgent:
-                return said(item.lab, item.text)
-        for lab in humans:
+        if self.ff_mode == "news":
+            for item in news:
+                if item.kind == RELEASE:
+                    return item.text
+                if item.kind == EVENT and (item.lab is None or item.lab in humans):
+                    return said(item.lab, item.text)
+                if item.private and item.lab in humans and item.urgent:
+                    return said(item.lab, item.text)
+        for lab in humans:  # only what a player can act on stops it: not a rival's run, not an outage
             for alert in intel.alerts(session, lab):
-                if alert.key not in seen[lab] or alert.severity == "error":
+                if alert.actionable and (alert.key not in seen[lab] or alert.severity == "error"):
                     return said(lab, alert.text)
         return None
 
@@ -351,7 +359,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             return
         self.player = self.people()[0] if self.people() else 0
         self._show_player()
-        self.notify(f"Fast-forward: {plural(message.weeks, 'week')}. {message.reason}", timeout=6)
+        self._tell_news(f"Fast-forward: {plural(message.weeks, 'week')}. {message.reason}")
 
     def show_game_over(self) -> None:
         session = self.game
@@ -418,6 +426,11 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             return
         yield SystemCommand("End week", "Play the week", self.action_end_week)
         yield SystemCommand("Fast-forward", "Play weeks until something needs you", self.action_fast_forward)
+        yield SystemCommand(
+            "Fast-forward to act",
+            "Play weeks until something you can act on",
+            lambda: self.action_fast_forward("act"),
+        )
         for name in SCREENS:
             yield SystemCommand(name.title(), f"Open the {name} screen", lambda n=name: self.action_open(n))
         yield SystemCommand("Save game", "Save to your saves folder", self.action_save)

@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from game.play import decisions, views
+from game.play import decisions, risk, views
+from game.play.session import Session
+from game.tui import bindings
 from game.tui.format import day, money, parse_number, weeks
-from game.tui.screens.base import FormScreen
+from game.tui.screens.base import FormScreen, plain, styled
 from game.tui.widgets.form import choice, number, row
+
+
+def risk_lines(session: Session, lab: int) -> Content:
+    """The round's health and the covenant, each with its one-line forecast, and the
+    runway as the lab's commitments play out."""
+    lines = []
+    health = risk.round_health(session, lab)
+    if health is not None:
+        mark = "$error" if health.margin < 0 else "$warning" if health.at_risk else "$success"
+        lines.append(styled(f"[b]Round[/b] [{mark}]$t[/]", t=health.forecast(money)))
+    cov = risk.covenant_health(session, lab)
+    mark = "$error" if cov.in_breach else "$warning" if cov.at_risk else "$success"
+    lines.append(styled(f"[b]Covenant[/b] [{mark}]$t[/]", t=cov.forecast(money)))
+    proj = risk.projection(session, lab)
+    lines.append(
+        plain(
+            f"Runway {risk.runway_text(proj.weeks)} as builds finish and rentals end"
+            + (", the round under way counted" if proj.round_counted else "")
+            + f" ({bindings.key_for('ledger')} on the dashboard: the ledger and the projection)."
+        )
+    )
+    return Content("\n").join(lines)
+
 
 WHAT = [("Equity round", "raise"), ("Loan against GPUs", "borrow"), ("Repay debt", "repay")]
 
@@ -18,6 +44,7 @@ class FinanceScreen(FormScreen):
 
     def info(self) -> ComposeResult:
         yield Static(id="money-state", markup=False)
+        yield Static(id="risk", markup=False)
         yield DataTable(id="pnl", cursor_type="none", zebra_stripes=True, show_cursor=False)
 
     def fields(self) -> ComposeResult:
@@ -44,11 +71,12 @@ class FinanceScreen(FormScreen):
         breach = " Over the covenant: lenders sweep cash each week." if m.in_breach else ""
         self.show(
             "money-state",
-            f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}\n"
+            f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {risk.runway_text(risk.runway_weeks(s, lab))}\n"
             f"Valuation {money(v.valuation)} (last round's post-money {money(m.last_post)}); your share {v.share:.1%}.\n"
             f"{rounds}\nLenders offer {money(m.credit)} at {m.interest_rate:.1%} a year (leverage {m.leverage:.0%}; "
             f"the covenant is {m.covenant:.0%}).{breach}",
         )
+        self.query_one("#risk", Static).update(risk_lines(s, lab))
         table = self.query_one("#pnl", DataTable)
         table.clear()
         flows = views.last_week_flows(s, lab)
