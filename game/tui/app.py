@@ -25,7 +25,7 @@ from game.play.history import record_flows
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
-from game.saves import SaveError, list_saves, load_scenario, read_toml, user_dir, write_atomic
+from game.saves import SaveError, SaveInfo, list_saves, load_scenario, read_toml, user_dir, write_atomic
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
 from game.tui.guard import Rescuing, Saving
@@ -65,6 +65,14 @@ SCREENS = {
 FAST_FORWARD_LIMIT = 26  # weeks fast-forward plays at most before it stops by itself
 ACT_LIMIT = 52  # weeks "fast-forward until something I can act on" plays at most
 LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
+
+
+def save_label(title: str, s: SaveInfo) -> str:
+    """A save in the load list, on one line of 80 columns: its game, lab, week, the date
+    and cash in the game, and when it was written."""
+    when = f"{s.date:%d %b %y}" if s.date else "?"
+    kind = "auto" if s.autosave else "save"
+    return f"{title}: {s.lab} wk {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
 
 
 class AgiRaceApp(Saving, Rescuing, Opposing):
@@ -159,7 +167,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                 continue
             scenarios.append((path.stem, scn.meta.title, scn.meta.description))
         saves = [  # game by game, the most recently played first; damaged files last
-            (s.line() if s.damaged else f"{game.title}: {s.line()}", str(s.path))
+            (s.line() if s.damaged else save_label(game.title, s), str(s.path))
             for game in list_saves(self.catalog)
             for s in game.saves
         ][:LOAD_LIST_LIMIT]
