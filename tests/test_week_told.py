@@ -155,7 +155,11 @@ async def test_the_week_summary_stays_until_dismissed_and_no_toast_covers_the_sc
         summary = text(pilot, "summary")
         assert summary.startswith("Week 0") and visible(pilot, "summary")
         said = news.week_summary(app.session.news, XAI, 0)
-        assert said and said[0].text in summary.replace("\n", " ").replace("  ", " ") or said[0].text[:30] in summary
+        assert (
+            said
+            and said[0].text in summary.replace("\n", " ").replace("  ", " ")
+            or said[0].text[:30] in summary
+        )
         await pilot.press("b")  # the order book: the summary is the dashboard's, not over it
         await pilot.pause()
         assert not app.screen.query("#summary")
@@ -243,3 +247,36 @@ async def test_saving_mid_week_says_the_weeks_decisions_are_not_in_the_save(size
         await pilot.pause()
         said = [n.message for n in app._notifications]
         assert any("Saved to" in m and "not in it" in m for m in said), said
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_save_list_names_saves_fits_and_deletes_after_asking(size):
+    from game.saves import user_dir
+
+    first = Session.new("2024-07-colossus")
+    first.end_week()
+    kept = first.save()
+    other = Session.new("2024-07-colossus", humans=("openai",))
+    other.end_week()
+    gone = other.save()
+    assert kept.parent == user_dir()
+    app = AgiRaceApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for widget in ("load", "delete", "load-choice"):
+            assert visible(pilot, widget), widget
+        labels = [label for label, _ in app.screen.saves]
+        assert any(label.startswith("Colossus") and "OpenAI wk 1" in label for label in labels)
+        assert all(len(label) <= 76 for label in labels)  # one line of the list at 80 columns
+        pilot.app.screen.query_one("#load-choice").value = str(gone)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("n")  # no: the file stays
+        await pilot.pause()
+        assert gone.exists()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not gone.exists() and kept.exists()
+        assert str(gone) not in [p for _, p in app.screen.saves]

@@ -20,9 +20,8 @@ HQ: list[BindingType] = [
     Binding(
         "a",
         "app.fast_forward('act')",
-        "FFwd to act",
+        "FFwd-act",
         id="fast-forward-act",
-        show=False,
         tooltip="Play weeks until something you can act on (an actionable alert), the game ends, or a year",
     ),
     Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market"),
@@ -124,7 +123,9 @@ def key_of(binding: Binding, keymap: dict[str, str] | None = None) -> str:
 
 def more_keys(keys: list[BindingType], keymap: dict[str, str] | None = None) -> str:
     """The line under the footer: the keys it has no room for (at 80 columns)."""
-    shown = [b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide",)]
+    shown = [
+        b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide", "week-summary")
+    ]
     return " · ".join(f"{key_of(b, keymap)} {b.description}" for b in shown)
 
 
