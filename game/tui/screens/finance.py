@@ -10,13 +10,12 @@ from game.play import decisions, risk, views
 from game.play.session import Session
 from game.tui import bindings
 from game.tui.format import day, money, parse_number, weeks
-from game.tui.screens.base import FormScreen, plain, styled
+from game.tui.screens.base import FormScreen, styled
 from game.tui.widgets.form import choice, number, row
 
 
 def risk_lines(session: Session, lab: int) -> Content:
-    """The round's health and the covenant, each with its one-line forecast, and the
-    runway as the lab's commitments play out."""
+    """The round's health and the covenant, each with its one-line forecast."""
     lines = []
     health = risk.round_health(session, lab)
     if health is not None:
@@ -25,14 +24,6 @@ def risk_lines(session: Session, lab: int) -> Content:
     cov = risk.covenant_health(session, lab)
     mark = "$error" if cov.in_breach else "$warning" if cov.at_risk else "$success"
     lines.append(styled(f"[b]Covenant[/b] [{mark}]$t[/]", t=cov.forecast(money)))
-    proj = risk.projection(session, lab)
-    lines.append(
-        plain(
-            f"Runway {risk.runway_text(proj.weeks)} as builds finish and rentals end"
-            + (", the round under way counted" if proj.round_counted else "")
-            + f" ({bindings.key_for('ledger')} on the dashboard: the ledger and the projection)."
-        )
-    )
     return Content("\n").join(lines)
 
 
@@ -52,7 +43,9 @@ class FinanceScreen(FormScreen):
         yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9")
 
     def on_mount(self) -> None:
-        self.query_one("#pnl", DataTable).add_columns("last week's P&L", "in", "out")
+        self.query_one("#pnl", DataTable).add_columns(
+            f"last week's P&L (ledger: {bindings.key_for('ledger')} on the dashboard)", "in", "out"
+        )
         super().on_mount()
 
     def refresh_view(self) -> None:
