@@ -9,6 +9,7 @@ this module reads them and says where the lab stands."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -18,7 +19,7 @@ from game.engine import compute, economy, research
 from game.engine.params import HOURS_PER_WEEK
 from game.engine.state import World
 from game.play.alert import INFORMATIONAL, Alert
-from game.play.words import money as usd
+from game.play.words import money as say_money
 
 if TYPE_CHECKING:
     from game.play.session import Session
@@ -50,8 +51,8 @@ class RoundHealth:
     def at_risk(self) -> bool:
         return self.margin < ROUND_RISK_MARGIN
 
-    def forecast(self, money: object) -> str:
-        fmt = money if callable(money) else str
+    def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
+        """One line: where it stands and what would trip it."""
         if self.margin < 0:
             return (
                 f"Investors walk away if it closes now: the value on its merits is {fmt(self.value)}, "
@@ -87,8 +88,8 @@ class CovenantHealth:
             self.next_gen_date is not None and self.leverage_after > self.trigger
         )
 
-    def forecast(self, money: object) -> str:
-        fmt = money if callable(money) else str
+    def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
+        """One line: where it stands and what would trip it."""
         if self.debt <= 0:
             return f"no debt (lenders sweep cash once debt passes {self.trigger:.0%} of your GPUs' value)."
         now = f"Debt {fmt(self.debt)} is {self.leverage:.0%} of your GPUs' {fmt(self.collateral)}; the covenant trips at {self.trigger:.0%}"
@@ -218,7 +219,7 @@ def risk_alerts(session: Session, lab: int) -> list[Alert]:
         out.append(
             Alert(
                 "round-risk",
-                f"The {usd(health.usd)} round closing {health.closes:%d %b} is at risk: {health.forecast(usd)}",
+                f"The {say_money(health.usd)} round closing {health.closes:%d %b} is at risk: {health.forecast()}",
                 "warning",
                 INFORMATIONAL,
                 "finance",
@@ -227,7 +228,7 @@ def risk_alerts(session: Session, lab: int) -> list[Alert]:
     cov = covenant_health(session, lab)
     if cov.at_risk:
         out.append(
-            Alert("covenant-risk", cov.forecast(usd), "warning", screen="finance", hint="repay to stay under")
+            Alert("covenant-risk", cov.forecast(), "warning", screen="finance", hint="repay to stay under")
         )
     return out
 
