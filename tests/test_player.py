@@ -673,9 +673,7 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
     assert any(a.key == "people" and "layoffs come" in a.text for a in intel.alerts(s, OPENAI))
     s.decide(OPENAI, dec.SetStaff(0.0))
     said = [a.text for a in intel.alerts(s, OPENAI) if a.key == "people"]
-    assert (
-        len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off")
-    )
+    assert len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off")
 
 
 async def test_after_an_order_the_markets_preview_is_of_another_order():

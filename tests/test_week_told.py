@@ -141,7 +141,8 @@ async def test_fast_forward_to_act_plays_until_an_actionable_alert(size):
         reasons = [a.text[:30] for a in intel.alerts(s, XAI) if a.actionable]
         assert s.over or played == 52 or any(r in summary.replace("\n", " ") for r in reasons), summary
         assert summary.startswith("Fast-forward:") and visible(pilot, "summary")
-        assert "a" in text(pilot, "more-keys").split(" FFwd to act")[0][-2:]
+        shown = {b.binding.key: b.binding.description for b in app.active_bindings.values() if b.binding.show}
+        assert shown.get("a") == "FFwd-act"  # in the footer
 
 
 # ----------------------------------------------------------------- the week told
@@ -266,7 +267,7 @@ async def test_the_save_list_names_saves_fits_and_deletes_after_asking(size):
         for widget in ("load", "delete", "load-choice"):
             assert visible(pilot, widget), widget
         labels = [label for label, _ in app.screen.saves]
-        assert any(label.startswith("Colossus") and "OpenAI wk 1" in label for label in labels)
+        assert any(label.startswith("Colossus") and "OpenAI week 1" in label for label in labels)
         assert all(len(label) <= 76 for label in labels)  # one line of the list at 80 columns
         pilot.app.screen.query_one("#load-choice").value = str(gone)
         await pilot.press("ctrl+d")
@@ -280,3 +281,24 @@ async def test_the_save_list_names_saves_fits_and_deletes_after_asking(size):
         await pilot.pause()
         assert not gone.exists() and kept.exists()
         assert str(gone) not in [p for _, p in app.screen.saves]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_no_screen_shows_a_horizontal_scrollbar(size):
+    from game.tui.app import SCREENS
+
+    s = Session.new("2024-07-colossus")
+    for _ in range(3):
+        s.end_week()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for name in ["dashboard"] + [n for n in SCREENS if n != "forecast"]:
+            if name != "dashboard":
+                app.action_open(name)
+                await pilot.pause()
+            wide = [w for w in app.screen.query("*") if getattr(w, "show_horizontal_scrollbar", False)]
+            assert not wide, f"{name}: {wide}"
+            if name != "dashboard":
+                app.pop_screen()
+                await pilot.pause()

@@ -72,7 +72,7 @@ def save_label(title: str, s: SaveInfo) -> str:
     and cash in the game, and when it was written."""
     when = f"{s.date:%d %b %y}" if s.date else "?"
     kind = "auto" if s.autosave else "save"
-    return f"{title}: {s.lab} wk {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
+    return f"{title}: {s.lab} week {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
 
 
 class AgiRaceApp(Saving, Rescuing, Opposing):
@@ -144,7 +144,9 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
         bad = [k for k, v in data.items() if k not in known or not isinstance(v, str) or not v.strip()]
         if bad:
             self.notify(
-                f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}", severity="error"
+                f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}",
+                severity="error",
+                timeout=20,  # read before the first week: it is the only word on it
             )
         self.keymap = {k: v for k, v in data.items() if k not in bad}
         self.set_keymap(self.keymap)
