@@ -111,18 +111,20 @@ class HQScreen(GameScreen):
         panel.display = self.summary_open and week >= 0
         if not panel.display:
             return
+        when = (
+            f"Week {week} ({day(s.params.date_of(week))})"
+            if since == week
+            else f"Weeks {since}-{week} ({day(s.params.date_of(since))} to {day(s.params.date_of(week))})"
+        )
         lines = [
             styled(
                 "[b]$title[/b] [dim]$hide[/]",
-                title=self.summary_heading
-                or (
-                    f"Week {week} ({day(s.params.date_of(week))})"
-                    if since == week
-                    else f"Weeks {since}-{week}"
-                ),
+                title=when,
                 hide=f"({bindings.key_for('week-summary', self.keymap)} hides this)",
             )
         ]
+        if self.summary_heading:
+            lines.append(styled("[$accent]$t[/]", t=self.summary_heading))
         history = [h for h in s.history if h["week"] >= since]
         if len(history) >= 2:
             a, b = history[0], history[-1]
