@@ -302,3 +302,21 @@ async def test_no_screen_shows_a_horizontal_scrollbar(size):
             if name != "dashboard":
                 app.pop_screen()
                 await pilot.pause()
+
+
+def test_the_covenant_forecast_matches_the_leverage_when_the_generation_ships():
+    """The money screen's forecast is the engine's rule: the week the next GPU generation
+    ships, the lab's leverage is what the forecast said (GPUs on order delivered by then)."""
+    s = Session.new("2024-07-colossus")
+    s.decide(
+        XAI, dec.Borrow(0.99 * float(economy.credit_headroom(s.params, s.world)[0, XAI])), confirmed=True
+    )
+    s.end_week()
+    said = risk.covenant_health(s, XAI)
+    assert said.next_gen_date is not None and said.debt > 0
+    ships = s.params.week_of(said.next_gen_date)
+    while s.week < ships:
+        s.end_week()
+    now = float(economy.leverage(s.params, s.world)[0, XAI])
+    debt_ratio = said.debt / float(s.world.debt[0, XAI])  # interest is paid in cash: the debt stays
+    assert now * debt_ratio == pytest.approx(said.leverage_after, rel=0.02)

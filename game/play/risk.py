@@ -73,7 +73,7 @@ class CovenantHealth:
     sweep: float  # the share of cash they sweep a week
     next_gen: str  # the next GPU generation that cuts the GPUs' value ("" if none is due)
     next_gen_date: dt.date | None
-    leverage_after: float  # leverage once it ships (today's debt)
+    leverage_after: float  # leverage once it ships (today's debt; GPUs on order delivered by then count)
 
     @property
     def in_breach(self) -> bool:
@@ -139,7 +139,11 @@ def covenant_health(session: Session, lab: int) -> CovenantHealth:
         ):
             launched = np.flatnonzero(compute.on_sale_week(p, w)[0] == r)
             name = p.gpu_ids[int(launched[0])] if len(launched) else "a newer generation"
-            when, after = p.date_of(r), float(owned @ (base * p.older_gen_factor[r]))
+            when = p.date_of(r)
+            arriving = np.zeros_like(owned)  # GPUs on order that are delivered before it ships
+            due = (w.order_count[0, lab] > 0) & (w.order_arrive[0, lab] <= r)
+            np.add.at(arriving, w.order_gpu[0, lab][due], w.order_count[0, lab][due])
+            after = float((owned + arriving) @ (base * p.older_gen_factor[r]))
             break
     f = p.rules.finance
     return CovenantHealth(
