@@ -320,3 +320,19 @@ def test_the_covenant_forecast_matches_the_leverage_when_the_generation_ships():
     now = float(economy.leverage(s.params, s.world)[0, XAI])
     debt_ratio = said.debt / float(s.world.debt[0, XAI])  # interest is paid in cash: the debt stays
     assert now * debt_ratio == pytest.approx(said.leverage_after, rel=0.02)
+
+
+@pytest.mark.parametrize("room", [-0.02, 0.02])
+def test_the_round_health_says_what_the_engine_does_when_the_round_closes(room):
+    s = Session.new("2024-07-colossus")
+    value = float(economy.fundamental_value(s.params, s.world)[0, XAI])
+    walk = s.params.rules.finance.round_walk_away
+    _set(
+        s, round_usd=3e9, round_basis=value / (1.0 - walk) / (1.0 + room), round_pre=2e10, round_close=s.week
+    )
+    health = risk.round_health(s, XAI)
+    assert health is not None and (health.margin < 0) == (room < 0)
+    report = s.end_week()
+    assert bool(report.round_failed[0, XAI]) == (room < 0)
+    said = [n.text for n in s.news if n.week == s.week - 1 and n.lab == XAI and n.kind == news.RAISE]
+    assert said  # walked away or raised: either way it is news
