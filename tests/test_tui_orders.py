@@ -1,4 +1,4 @@
-"""The standing orders and ways out screen (w), driven as a person would at 80x24 and
+"""The standing orders and ways out screen (p), driven as a person would at 80x24 and
 120x40: set and cancel a standing order, take each way out after reading its preview."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out(size):
     app = AgiRaceApp(session=s)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        await pilot.press("w")
+        await pilot.press("p")
         assert isinstance(app.screen, OrdersScreen)
 
         # A standing order: its preview, set, listed, then cancelled with x.
@@ -90,7 +90,7 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out(size):
         assert w.contract_partner[0, XAI, 3] == -1
 
         # The next week: resume, then stop building; each previewed.
-        await pilot.press("w")
+        await pilot.press("p")
         choose(pilot, way="resume:memphis")
         await pilot.pause()
         assert "left to build" in text(pilot, "preview")

@@ -54,6 +54,7 @@ class Report:
     down_round: np.ndarray  # (B, L) bool: the round that closed was priced below the last one
     round_failed: np.ndarray  # (B, L) bool: investors walked away from a round due to close
     covenant_breach: np.ndarray  # (B, L) bool: debt over the covenant; lenders swept cash
+    covenant_swept: np.ndarray  # (B, L) USD the lenders swept from cash against the debt
     released: np.ndarray  # (B, L) bool: a model shipped
     released_capability: np.ndarray  # (B, L)
     released_planned: np.ndarray  # (B, L): what its compute promised, before the run's noise
@@ -66,6 +67,14 @@ class Report:
     went_bankrupt: np.ndarray  # (B, L) bool
     agi: np.ndarray  # (B, L) bool: reached AGI this week
     ended: np.ndarray  # (B,) bool: the game ended this week
+    slipped: np.ndarray  # (B, L, K) bool: partner builds at the lab's sites that slipped this week
+    # The lab's contracts after the week's decisions (slips included): what the news names
+    # when a build slips or comes online (contract_start == week).
+    contract_partner: np.ndarray  # (B, L, K) -1 for an empty slot
+    contract_gpu: np.ndarray  # (B, L, K)
+    contract_site: np.ndarray  # (B, L, K) -1 for capacity in the partner's datacenters
+    contract_count: np.ndarray  # (B, L, K)
+    contract_start: np.ndarray  # (B, L, K)
 
 
 class Working(SimpleNamespace):
@@ -125,6 +134,7 @@ class Decided:
     answers: deals.Answers
     rented: np.ndarray
     sold: np.ndarray
+    slipped: np.ndarray  # (B, L, K) partner builds that slipped this week
 
 
 def decide(world: World, actions: Actions) -> Decided:
@@ -176,11 +186,11 @@ def decide(world: World, actions: Actions) -> Decided:
     signed = (answers.answer == deals.ACCEPT) & ~(deals.offered_investment(actions) > 0)
     rented = np.where(signed, answers.count, 0)
     deals.exit_contracts(p, s, actions.exit, ledger)
-    deals.slip_builds(p, s)
+    slipped = deals.slip_builds(p, s)
     training.start_runs(p, s, actions, refuse, alive)
     return Decided(
         s, ledger, refused, alive, news_possible, actions, raised, down_round, round_failed, round_opened,
-        ordered, answers, rented, sold,
+        ordered, answers, rented, sold, slipped,
     )  # fmt: skip
 
 
@@ -208,6 +218,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     raised, down_round, round_failed, round_opened = d.raised, d.down_round, d.round_failed, d.round_opened
     ordered, answers, rented = d.ordered, d.answers, d.rented
     refused = d.refused
+    contracts = {name: getattr(s, name) for name in ("contract_partner", "contract_gpu", "contract_site",
+                                                     "contract_count", "contract_start")}  # fmt: skip
 
     # 1-3. deliveries, installs, power and construction
     delivered = compute.deliver(p, s)
@@ -247,7 +259,9 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     s.mood = s.mood + (1.0 - s.mood) * p.rules.finance.mood_reversion_per_week
 
     # 10. lenders enforce their covenants, money settles, then the end of the game
+    repaid = ledger.flows[..., economy.FLOW_INDEX["repaid"]].copy()
     breach = economy.enforce_covenants(p, s, ledger) & alive
+    swept = repaid - ledger.flows[..., economy.FLOW_INDEX["repaid"]]
     went_bankrupt = economy.settle(p, s, ledger) & alive
     economy.mark_valuation(p, s)
 
@@ -298,6 +312,9 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         went_bankrupt=went_bankrupt,
         agi=agi,
         ended=ended,
+        covenant_swept=swept,
+        slipped=d.slipped,
+        **contracts,
     )
     return new, report
 

@@ -7,6 +7,7 @@ import attrs
 
 from game.play.desk import LabTurn
 from game.play.intel import unpowered_alert
+from game.play.risk import runway_weeks
 from game.play.views import lab_view
 
 GUIDE_WEEKS = 16  # the guide speaks during the first weeks of a game
@@ -14,13 +15,24 @@ GUIDE_WEEKS = 16  # the guide speaks during the first weeks of a game
 
 @attrs.frozen
 class Step:
-    key: str  # the key that does it
-    what: str
-    why: str
+    screen: str  # what does it: a dashboard key's id ("training", "finance", "end-week", ...)
+    what: str  # the step, without a key (the screens show the key of `screen`)
+    because: str  # why now, in a clause
+    why: str  # the longer reason
+
+
+def game_start(t: LabTurn) -> int:
+    """The week the game began: before the first decision its log holds and the first
+    week of its history (a loaded game's replayed history starts there too), so a save's
+    week is not taken for its start."""
+    weeks = [t.start_week, t.week]
+    weeks += [int(e["week"]) for e in t.log[:1]]
+    weeks += [int(h["week"]) for h in t.history[:1]]
+    return min(weeks)
 
 
 def next_step(t: LabTurn) -> Step | None:
-    if t.over or t.week >= t.start_week + GUIDE_WEEKS:
+    if t.over or t.week >= game_start(t) + GUIDE_WEEKS:
         return None
     v = lab_view(t)
     book = t.book
@@ -28,8 +40,9 @@ def next_step(t: LabTurn) -> Step | None:
     training = any(r.phase == "training" for r in v.runs)
     if not training and "run" not in kinds:
         return Step(
-            "t",
-            "plan a training run (t): your training compute is idle until a run uses it.",
+            "training",
+            "plan a training run",
+            "your training compute is idle until a run uses it.",
             "Your training compute does nothing until a run uses it. A run your fleet finishes in "
             "10-20 weeks keeps the releases coming; a bigger one later beats a rival's model.",
         )
@@ -37,45 +50,52 @@ def next_step(t: LabTurn) -> Step | None:
     coming = sum(s.turbines_pending_mw + s.grid_coming_mw - s.unpowered_halls_mw for s in v.sites)
     if short or v.warehouse_mw > max(coming, 0.0) + 1e-6:
         return Step(
-            "s",
-            "give your GPUs power (s): they wait in the warehouse until a powered hall has room.",
+            "sites",
+            "give your GPUs power",
+            "they wait in the warehouse until a powered hall has room.",
             "Delivered GPUs wait in the warehouse until a hall with power has room. Halls take "
             "weeks to build; gas turbines are fast but capped by permits; substations are slow.",
         )
-    if v.runway < 26 and "raise" not in kinds:
+    runway = runway_weeks(t)
+    if runway < 26 and "raise" not in kinds:
         ready = v.next_round <= v.date
         return Step(
-            "c",
-            "raise money (c): your runway is short."
+            "finance",
+            "raise money" if ready else "borrow, or cut costs",
+            "your runway is short."
             if ready
-            else f"borrow (c) or cut costs: your runway is short and investors wait until {v.next_round:%d %b %Y}.",
-            f"At this burn your cash and credit last {v.runway:,.0f} weeks. A round dilutes you; "
+            else f"your runway is short and investors wait until {v.next_round:%d %b %Y}.",
+            f"At this burn your cash and credit last {runway:,.0f} weeks. A round dilutes you; "
             "a loan costs interest. Running out of both ends the game.",
         )
     talked = bool(t.talks)  # offers made to partners this week
     if not any(s.hall_mw or s.building_mw for s in v.sites) and "halls" not in kinds and not talked:
         return Step(
-            "d",
-            "rent more compute (d), or build halls (s) before you buy GPUs: you have no halls.",
+            "deals",
+            "rent more compute, or build halls before you buy GPUs",
+            "you have no halls.",
             "GPUs you buy need powered halls of your own, which take months. Partners rent GPUs "
             "in their datacenters within weeks, at a price per GPU-hour that falls as newer chips ship.",
         )
     if v.on_order == 0 and "order" not in kinds:
         return Step(
-            "m",
-            "order GPUs (m): they take weeks to arrive, then need powered halls.",
+            "market",
+            "order GPUs",
+            "they take weeks to arrive, then need powered halls.",
             "GPUs arrive after the integrator's lead time and queue, and need powered halls. "
             "Compare FLOP/s per dollar and per MW: the dearest chip is not always the best buy.",
         )
     if not book:
         return Step(
-            "n",
-            "end the week (n), or fast-forward (f) until something needs you.",
+            "end-week",
+            "end the week",
+            "or fast-forward until something needs you.",
             "Fast-forward stops when something needs you: a release, a delivery, an alert. "
             "The odds screen (o) shows who wins if everyone plays on as now.",
         )
     return Step(
-        "n",
-        "your decisions are in the order book (b); end the week (n).",
+        "end-week",
+        "end the week",
+        "your decisions are in the order book.",
         "Every decision of the week shows in the order book with its cost; cancel any before the week ends.",
     )

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+import numpy as np
+
 from game.catalog import Catalog
-from game.engine import compute
+from game.engine import compute, economy
 from game.engine.state import RUN_PRETRAIN, World
 
 
@@ -49,3 +52,63 @@ def guessed_styles(
         else:
             styles[lab] = catalog.lab(lab).policy
     return styles
+
+
+# What the ledger chart groups the engine's flows into (economy.FLOW_NAMES), in the order it shows them.
+LEDGER_GROUPS: dict[str, tuple[str, ...]] = {
+    "revenue": ("subscriptions", "api"),
+    "funding": ("equity", "investment", "borrowed"),
+    "GPUs, halls, power": ("gpus", "halls", "power_equipment"),
+    "electricity, rent": ("electricity", "rent"),
+    "people": ("staff", "hiring"),
+    "interest, shares": ("interest", "partner_share", "exit_penalty", "repaid"),
+    "events": ("events",),
+}
+
+
+def record_flows(history: list[dict[str, Any]], report: Any) -> None:
+    """Keep the week's cash flows (every lab, by economy.FLOWS) with the history point
+    the week left, for the ledger chart. A point that has them already keeps them."""
+    if report is None or not history or "flows" in history[-1]:
+        return
+    if int(history[-1]["week"]) != int(report.week[0]) + 1:
+        return  # the point is not the week the report played
+    history[-1]["flows"] = np.round(report.flows[0], 0).tolist()
+
+
+@attrs.frozen
+class Ledger:
+    """A lab's money over the game: cash at each week's start, and each week's flows
+    grouped as LEDGER_GROUPS (signed: + in, - out; None for a week with no record: the
+    weeks before a game was loaded)."""
+
+    weeks: tuple[int, ...]
+    cash: tuple[float, ...]
+    groups: dict[str, tuple[float | None, ...]]
+    totals: tuple[tuple[str, float], ...]  # by the engine's flow name, over the recorded weeks
+
+    @property
+    def recorded(self) -> int:
+        return sum(1 for v in next(iter(self.groups.values()), ()) if v is not None)
+
+
+def ledger(history: list[dict[str, Any]], lab: int) -> Ledger:
+    index = {name: i for i, name in enumerate(economy.FLOWS)}
+    groups: dict[str, list[float | None]] = {g: [] for g in LEDGER_GROUPS}
+    totals = np.zeros(len(economy.FLOWS))
+    for h in history:
+        flows = h.get("flows")
+        for group, names in LEDGER_GROUPS.items():
+            groups[group].append(None if flows is None else float(sum(flows[lab][index[n]] for n in names)))
+        if flows is not None:
+            totals += np.asarray(flows[lab])
+    return Ledger(
+        weeks=tuple(int(h["week"]) for h in history),
+        cash=tuple(float(h["cash"][lab]) for h in history),
+        groups={g: tuple(v) for g, v in groups.items()},
+        totals=tuple(
+            (economy.FLOW_NAMES[name], float(totals[i]))
+            for i, name in enumerate(economy.FLOWS)
+            if abs(totals[i]) >= 1e5
+        ),
+    )

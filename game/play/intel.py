@@ -17,6 +17,8 @@ import numpy as np
 from game.engine import compute, economy, rng
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
+from game.play import risk
+from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
 from game.play.views import (
     SiteView,
@@ -42,13 +44,6 @@ FOG_SIGMA = 0.35  # log-normal spread of an estimate (about +-35%)
 BAND = math.exp(1.5 * FOG_SIGMA)  # an estimate's band holds the truth ~87% of the time
 
 
-@attrs.frozen
-class Alert:
-    key: str  # stable while the situation lasts (fast-forward stops when a new one appears)
-    text: str
-    severity: str  # "error", "warning" or "information"
-
-
 def alerts(t: LabTurn) -> tuple[Alert, ...]:
     lab = t.lab
     p, w = t.params, t.world
@@ -56,15 +51,24 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
     planned = any(d.kind == "run" for d in t.book)
     if not training and not planned and not t.over:
-        out.append(Alert("no-run", "No training run: your training compute is idle (t plans one)", "error"))
+        out.append(
+            Alert(
+                "no-run",
+                "No training run: your training compute is idle",
+                "error",
+                screen="training",
+                hint="plan one",
+            )
+        )
     elif training and not planned:
         etas = [r.eta_weeks for r in lab_view(t).runs if r.eta_weeks is not None]
         if etas and max(etas) <= RUN_ENDING_WEEKS:
             out.append(
                 Alert(
                     "run-ending",
-                    f"Your run ends in ~{plural(max(round(max(etas)), 1), 'week')}: plan the next one (t)",
+                    f"Your run ends in ~{plural(max(round(max(etas)), 1), 'week')}: plan the next one",
                     "warning",
+                    screen="training",
                 )
             )
     v = lab_view(t)
@@ -72,8 +76,9 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
         out.append(
             Alert(
                 "warehouse",
-                f"{v.warehouse:,} GPUs wait for {v.warehouse_mw:,.0f} MW of powered halls (s)",
+                f"{v.warehouse:,} GPUs wait for {v.warehouse_mw:,.0f} MW of powered halls",
                 "warning",
+                screen="sites",
             )
         )
     for site in site_views(t):
@@ -83,6 +88,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                     f"outage:{site.id}",
                     f"{site.short_name}: the grid is down for {plural(site.outage_weeks, 'more week')}; it comes back by itself",
                     "warning",
+                    INFORMATIONAL,
                 )
             )
             continue
@@ -91,8 +97,9 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     f"empty:{site.id}",
-                    f"{site.short_name}: {empty:,.0f} MW of powered halls stand empty: order GPUs (m)",
+                    f"{site.short_name}: {empty:,.0f} MW of powered halls stand empty: order GPUs",
                     "information",
+                    screen="market",
                 )
             )
         if site.unpowered_halls_mw >= 1:
@@ -103,13 +110,18 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                     f"dark:{site.id}",
                     f"{site.short_name}: {site.dark_mw:,.0f} MW of GPUs lost power",
                     "error",
+                    screen="sites",
+                    hint="turbines, substation",
                 )
             )
-    runway = float(economy.runway_weeks(p, w)[0, lab])
+    runway = risk.runway_weeks(t)
     if runway < RUNWAY_ALERT_WEEKS:
         out.append(
             Alert(
-                "runway", f"Runway {plural(round(runway), 'week')}: raise, borrow or cut costs (c)", "error"
+                "runway",
+                f"Runway {plural(round(runway), 'week')}: raise, borrow or cut costs",
+                "error",
+                screen="finance",
             )
         )
     money = money_view(t)
@@ -118,28 +130,30 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             Alert(
                 "round",
                 f"Investors would put in up to ${money.largest / 1e9:,.1f}B at ${money.pre_money / 1e9:,.0f}B pre-money"
-                f"{', a down round' if money.down_round else ''} (c)",
+                f"{', a down round' if money.down_round else ''}",
                 "information",
+                screen="finance",
             )
         )
     people = people_view(t)
     if people.staff >= 1 and people.wage > 0 and people.laying_off and not t.over:
         payroll = people.staff * people.wage
         text = (
-            f"People budget $0: all {people.staff:,.0f} researchers will be laid off (t)"
+            f"People budget $0: all {people.staff:,.0f} researchers will be laid off"
             if people.budget < 1.0
             else f"Payroll {usd(payroll)}/wk is {payroll / people.budget - 1.0:.0%} over your people budget: "
-            "layoffs come (t)"
+            "layoffs come"
         )
-        out.append(Alert("people", text, "warning"))
+        out.append(Alert("people", text, "warning", screen="training"))
     invest = investment_terms(t)
     if invest is not None and invest.now and invest.usd > 0:
         out.append(
             Alert(
                 "investment",
                 f"{invest.name} would invest up to {usd(invest.usd)} for "
-                f"{share_up(invest.share):.1f}% of your revenue (d)",
+                f"{share_up(invest.share):.1f}% of your revenue",
                 "information",
+                screen="deals",
             )
         )
     if money.in_breach:
@@ -147,17 +161,22 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             Alert(
                 "covenant",
                 f"Debt is {money.leverage:.0%} of your GPUs' value, over the {money.covenant:.0%} covenant: "
-                "lenders sweep cash each week (c: repay or raise)",
+                "lenders sweep cash each week",
                 "error",
+                screen="finance",
+                hint="repay or raise",
             )
         )
+    out.extend(risk.risk_alerts(t))
     for c in contracts_view(t):
         if 0 < c.weeks_left <= CONTRACT_ALERT_WEEKS:
             out.append(
                 Alert(
                     f"contract:{c.slot}",
-                    f"{c.partner}: {c.count:,} {c.gpu} end in {plural(c.weeks_left, 'week')} (d to rent more)",
+                    f"{c.partner}: {c.count:,} {c.gpu} end in {plural(c.weeks_left, 'week')}",
                     "warning",
+                    screen="deals",
+                    hint="rent more",
                 )
             )
     mine = float(w.best_model[0, lab])
@@ -172,6 +191,8 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                         f"rival-run:{rival.index}",
                         f"{rival.name}'s run ({run.capability_text}) {when}",
                         "error" if run.capability_high >= agi_range(p)[0] else "warning",
+                        INFORMATIONAL,
+                        screen="rivals",
                     )
                 )
                 break
@@ -347,9 +368,17 @@ def unpowered_alert(site: SiteView) -> Alert:
         coming.append(f"{site.grid_coming_mw:,.0f} MW of grid comes in {plural(site.grid_weeks, 'week')}")
     text = f"{site.short_name}: {site.unpowered_halls_mw:,.0f} MW of halls have no power"
     if site.turbines_pending_mw + site.grid_coming_mw >= site.unpowered_halls_mw - 1e-6:
-        return Alert(f"unpowered:{site.id}", f"{text} yet: {' and '.join(coming)}", "information")
+        return Alert(
+            f"unpowered:{site.id}",
+            f"{text} yet: {' and '.join(coming)}",
+            "information",
+            INFORMATIONAL,
+            "sites",
+        )
     more = f"; {' and '.join(coming)}" if coming else ""
-    return Alert(f"unpowered:{site.id}", f"{text}{more} (s: turbines, substation)", "warning")
+    return Alert(
+        f"unpowered:{site.id}", f"{text}{more}", "warning", screen="sites", hint="turbines, substation"
+    )
 
 
 GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4

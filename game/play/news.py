@@ -18,13 +18,14 @@ from game.catalog import Catalog, EventCard
 from game.engine import deals, economy
 from game.engine.params import Params
 from game.engine.turn import Report
-from game.play.words import money, offer_message, refusals
+from game.play.words import money, offer_message, plural, refusals
 
 # kinds
 RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESULT, NOTE = (
     "release", "delivery", "install", "raise", "refused", "bankrupt", "rental", "event", "deal",
     "result", "note",
 )  # fmt: skip
+SLIP, BUILD, COVENANT = "slip", "build", "covenant"
 
 
 INVESTMENT = economy.FLOWS.index("investment")
@@ -71,6 +72,12 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             out.append(
                 NewsItem(week, f"{int(r.installed[0, lab].sum()):,} GPUs installed.", INSTALL, lab, True)
             )
+        if mine and r.gpus_sold[0, lab].sum():
+            sold = ", ".join(
+                f"{int(n):,} {p.gpu_ids[g]}" for g, n in enumerate(r.gpus_sold[0, lab]) if n > 0
+            )
+            usd = float(r.flows[0, lab, economy.FLOW_INDEX["gpu_sales"]])
+            out.append(NewsItem(week, f"Sold {sold} on the used market for {money(usd)}.", DELIVERY, lab, True))
         if r.raised[0, lab] > 0:
             down = " in a down round" if r.down_round[0, lab] else ""
             out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B{down}.", RAISE, lab))
@@ -96,6 +103,7 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             out.append(
                 NewsItem(week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}.", RENTAL, lab)
             )
+        out.extend(_position_news(p, catalog, r, lab, name, mine))
     for c, card in enumerate(catalog.events):
         labs = np.flatnonzero(r.events[0, :, c])
         if not len(labs):
@@ -104,6 +112,54 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             text = card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c]))
             about = None if card.scope == "game" else int(lab)
             out.append(NewsItem(week, text, EVENT, about, urgent=about is None or bool(human[about])))
+    return out
+
+
+def week_summary(news: list[NewsItem], lab: int, since: int) -> list[NewsItem]:
+    """What changed for `lab` from week `since` on, as its player reads it: its own news
+    and the game's (events, results), not other labs' rentals and rounds."""
+    return [n for n in news if n.week >= since and n.seen_by(lab) and (n.lab == lab or n.lab is None)]
+
+
+def is_mine(item: NewsItem, lab: int) -> bool:
+    """An item about `lab` or about the whole game (the news log's first part)."""
+    return item.seen_by(lab) and (item.lab == lab or item.lab is None)
+
+
+def _position_news(p: Params, catalog: Catalog, r: Report, lab: int, name: str, mine: bool) -> list[NewsItem]:
+    """What else moved the lab's position this week: its partners' builds that slipped or
+    came online, lenders' sweeps, and (for a player's lab) the partner's answer
+    to an offer the week's step heard."""
+    week = int(r.week[0])
+    out: list[NewsItem] = []
+    for k in np.flatnonzero(r.contract_partner[0, lab] >= 0):
+        site = int(r.contract_site[0, lab, k])
+        if site < 0:
+            continue
+        partner = catalog.partners[int(r.contract_partner[0, lab, k])].name
+        gpu, count = p.gpu_ids[int(r.contract_gpu[0, lab, k])], int(r.contract_count[0, lab, k])
+        where = f"{partner}'s build of {count:,} {gpu} for {name} at {catalog.sites[site].name}"
+        start = int(r.contract_start[0, lab, k])
+        if r.slipped[0, lab, k]:
+            text = (
+                f"{where} slips {plural(p.rules.deals.slip_weeks, 'week')}: it now comes online on "
+                f"{p.date_of(start):%d %b %Y}, and the contract ends as much later."
+            )
+            out.append(NewsItem(week, text, SLIP, lab, urgent=mine))
+        elif start == week:
+            out.append(NewsItem(week, f"{where} comes online this week.", BUILD, lab, urgent=mine))
+    if r.covenant_breach[0, lab]:
+        text = (
+            f"Lenders sweep {money(float(r.covenant_swept[0, lab]))} of {name}'s cash against its debt: "
+            f"the debt is over {p.rules.finance.covenant_ltv:.0%} of its GPUs' value."
+        )
+        out.append(NewsItem(week, text, COVENANT, lab, private=mine, urgent=mine))
+    answer = int(r.offer_answer[0, lab])
+    if mine and answer not in (deals.NONE, deals.ACCEPT) and int(r.offer_partner[0, lab]) >= 0:
+        partner = catalog.partners[int(r.offer_partner[0, lab])].name
+        why = deals.REASONS[int(r.offer_reason[0, lab])].replace("_", " ")
+        text = f"{partner} answers your offer: {deals.ANSWERS[answer]} ({why})."
+        out.append(NewsItem(week, text, DEAL, lab, private=True, urgent=True))
     return out
 
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
 import attrs
-import tomli_w
 from textual import work
 from textual.app import SystemCommand
 from textual.screen import Screen
@@ -22,10 +19,16 @@ from game.agents.process import AgentProcess
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
 from game.play import intel
+from game.play.history import record_flows
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
-from game.saves import SaveError, config_file, list_saves, load_scenario, read_toml, write_atomic
+from game.saves import (
+    SaveError,
+    SaveInfo,
+    list_saves,
+    load_scenario,
+)
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
 from game.tui.guard import Rescuing, Saving
@@ -40,6 +43,7 @@ from game.tui.screens import (
     HandoverScreen,
     HelpScreen,
     HQScreen,
+    LedgerScreen,
     MarketScreen,
     NewsScreen,
     QuitScreen,
@@ -49,6 +53,7 @@ from game.tui.screens import (
     TrainingScreen,
 )
 from game.tui.screens.orders import OrdersScreen
+from game.tui.settings import Settings
 
 SCREENS = {
     "market": MarketScreen,
@@ -61,13 +66,22 @@ SCREENS = {
     "rivals": RivalsScreen,
     "forecast": ForecastScreen,
     "news": NewsScreen,
+    "ledger": LedgerScreen,
 }
 FAST_FORWARD_LIMIT = 26  # weeks fast-forward plays at most before it stops by itself
-TOASTS_PER_WEEK = 2  # notifications after a week; the rest wait in the news log
+ACT_LIMIT = 52  # weeks "fast-forward until something I can act on" plays at most
 LOAD_LIST_LIMIT = 60  # saves the title screen lists (each is read and checked to show it)
 
 
-class AgiRaceApp(Saving, Rescuing, Opposing):
+def save_label(title: str, s: SaveInfo) -> str:
+    """A save in the load list, on one line of 80 columns: its game, lab, week, the date
+    and cash in the game, and when it was written."""
+    when = f"{s.date:%d %b %y}" if s.date else "?"
+    kind = "auto" if s.autosave else "save"
+    return f"{title}: {s.lab} week {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
+
+
+class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
     """AGI Race in the terminal."""
 
     TITLE = "AGI Race"
@@ -86,6 +100,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
         self.session: Session | None = session
         self.player = 0
         self.fast_forwarding = False
+        self.ff_mode = "news"  # "news": stop at anything new of yours; "act": only at what you can act on
         self.ff_votes: set[int] = set()
         self.autosave_every: int | None = None  # None: the session's default
         self.settings = self._read_settings()
@@ -96,59 +111,11 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
         self.trail: deque[str] = deque(maxlen=rescue.KEYS_KEPT)  # the last keys and clicks
         self._before: Session | None = None  # the game before the last key or click
 
-    # ---------------------------------------------------------------- settings
-    @staticmethod
-    def settings_path() -> Path:
-        return config_file("settings.toml")
-
-    def _read_settings(self) -> dict[str, Any]:
-        """The player's settings (the first-game guide, the theme last chosen); a damaged
-        file is ignored (the defaults apply)."""
-        try:
-            data = read_toml(self.settings_path()) if self.settings_path().exists() else {}
-        except SaveError:
-            data = {}
-        settings: dict[str, Any] = {"guide": data.get("guide", True) is not False}
-        if isinstance(data.get("theme"), str):
-            settings["theme"] = data["theme"]
-        return settings
-
-    def _remember_theme(self, theme: str) -> None:
-        """A theme picked (ctrl+p) is the next game's theme too."""
-        if self.settings.get("theme") != theme:
-            self.settings["theme"] = theme
-            self._write_settings()
-
-    def _write_settings(self) -> None:
-        try:
-            write_atomic(self.settings_path(), tomli_w.dumps(self.settings).encode())
-        except SaveError:
-            pass  # a read-only home keeps the defaults; the game goes on
-
     @property
     def game(self) -> Session:
         """The session being played (the turn actions run only in a game)."""
         assert self.session is not None, "no game is being played"
         return self.session
-
-    def _load_keymap(self) -> None:
-        """Keys remapped in keymap.toml (`end-week = "space"`); unknown ids are reported."""
-        path = config_file("keymap.toml")
-        if not path.exists():
-            return
-        known = {b.id for b in bindings.ALL if b.id}
-        try:
-            data = read_toml(path)
-        except SaveError as err:
-            self.notify(f"keymap ignored: {err}", severity="error")
-            return
-        bad = [k for k, v in data.items() if k not in known or not isinstance(v, str) or not v.strip()]
-        if bad:
-            self.notify(
-                f"{path}: unknown binding ids or empty keys: {', '.join(map(str, bad))}", severity="error"
-            )
-        self.keymap = {k: v for k, v in data.items() if k not in bad}
-        self.set_keymap(self.keymap)
 
     # ----------------------------------------------------------------- screens
     def on_mount(self) -> None:
@@ -171,7 +138,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                 continue
             scenarios.append((path.stem, scn.meta.title, scn.meta.description))
         saves = [  # game by game, the most recently played first; damaged files last
-            (s.line() if s.damaged else f"{game.title}: {s.line()}", str(s.path))
+            (s.line() if s.damaged else save_label(game.title, s), str(s.path))
             for game in list_saves(self.catalog)
             for s in game.saves
         ][:LOAD_LIST_LIMIT]
@@ -260,26 +227,25 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
     def _play_week(self) -> None:
         self.ff_votes.clear()
         self.game.end_week()
+        record_flows(self.game.history, self.game.last_report)
         if self._autosave_due(self.game):
             self._start_save(autosave=True)
         if self.game.over:
             self.show_game_over()
 
-    def _tell_news(self) -> None:
-        """Notify the player of the last week's urgent news; the rest is in the news log."""
-        session = self.game
-        week = session.week - 1
-        urgent = [n for n in session.news if n.week >= week and n.urgent and n.seen_by(self.player)]
-        for item in urgent[:TOASTS_PER_WEEK]:
-            self.notify(item.text, timeout=4)
-        if len(urgent) > TOASTS_PER_WEEK:
-            self.notify(f"{len(urgent) - TOASTS_PER_WEEK} more in the news (l)", timeout=4)
+    def _tell_news(self, heading: str = "") -> None:
+        """Open the dashboard's week summary on the last week's news (no notification: a
+        toast would cover the screen); it stays until the player hides it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, HQScreen) and screen.lab == self.player:
+                screen.show_summary(heading)
 
-    def action_fast_forward(self) -> None:
+    def action_fast_forward(self, mode: str = "news") -> None:
         session = self.session
         if self.fast_forwarding:  # pressed again: stop after this week
             self.fast_forwarding = False
             return
+        self.ff_mode = mode if mode in ("news", "act") else "news"
         if session is None or session.over or not isinstance(self.screen, HQScreen):
             return  # fast-forward starts from the dashboard, with no form open
         self.ff_votes.add(self.player)
@@ -299,18 +265,17 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             (lab, a)
             for lab in self.people()
             for a in intel.alerts(session.turn(lab))
-            if a.severity == "error"
+            if a.severity == "error" and a.actionable
         ]
         if urgent:  # fast-forward never runs past idle training or a runway about to end
             self.ff_votes.clear()
             lab, alert = urgent[0]
             self.notify(
                 f"{session.lab_name(lab)}: {alert.text}. Deal with it first; n plays a single week.",
-                timeout=6,
+                timeout=4,
             )
             return
         self.fast_forwarding = True
-        self.notify("Fast-forwarding until something needs you (f stops)...", timeout=2)
         self._fast_forward()
 
     @work(thread=True, exclusive=True, group="turns")
@@ -318,10 +283,11 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
         session = self.game
         humans = self.people() or [self.player]
         played, reason = 0, ""
+        limit = ACT_LIMIT if self.ff_mode == "act" else FAST_FORWARD_LIMIT
         try:
             while not reason:
-                if played >= FAST_FORWARD_LIMIT:
-                    reason = f"{FAST_FORWARD_LIMIT} weeks played"
+                if played >= limit:
+                    reason = f"{limit} weeks played"
                 elif not self.fast_forwarding:
                     reason = "Stopped."
                 elif session.over:
@@ -332,6 +298,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
                     gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
                     session.end_week()
+                    record_flows(session.history, session.last_report)
                     played += 1
                     if self._autosave_due(session):  # this worker is off the UI thread already
                         self._write_save(session, session.snapshot(), autosave=True, then_quit=False)
@@ -349,16 +316,17 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
                 return text
             return f"{session.lab_name(lab)} has something to look at."
 
-        for item in news:
-            if item.kind == RELEASE:
-                return item.text
-            if item.kind == EVENT and (item.lab is None or item.lab in humans):
-                return said(item.lab, item.text)
-            if item.private and item.lab in humans and item.urgent:
-                return said(item.lab, item.text)
-        for lab in humans:
+        if self.ff_mode == "news":
+            for item in news:
+                if item.kind == RELEASE:
+                    return item.text
+                if item.kind == EVENT and (item.lab is None or item.lab in humans):
+                    return said(item.lab, item.text)
+                if item.private and item.lab in humans and item.urgent:
+                    return said(item.lab, item.text)
+        for lab in humans:  # only what a player can act on stops it: not a rival's run, not an outage
             for alert in intel.alerts(session.turn(lab)):
-                if alert.key not in seen[lab] or alert.severity == "error":
+                if alert.actionable and (alert.key not in seen[lab] or alert.severity == "error"):
                     return said(lab, alert.text)
         return None
 
@@ -370,7 +338,7 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             return
         self.player = self.people()[0] if self.people() else 0
         self._show_player()
-        self.notify(f"Fast-forward: {plural(message.weeks, 'week')}. {message.reason}", timeout=6)
+        self._tell_news(f"Fast-forward: {plural(message.weeks, 'week')}. {message.reason}")
 
     def show_game_over(self) -> None:
         session = self.game
@@ -437,6 +405,11 @@ class AgiRaceApp(Saving, Rescuing, Opposing):
             return
         yield SystemCommand("End week", "Play the week", self.action_end_week)
         yield SystemCommand("Fast-forward", "Play weeks until something needs you", self.action_fast_forward)
+        yield SystemCommand(
+            "Fast-forward to act",
+            "Play weeks until something you can act on",
+            lambda: self.action_fast_forward("act"),
+        )
         for name in SCREENS:
             yield SystemCommand(name.title(), f"Open the {name} screen", lambda n=name: self.action_open(n))
         yield SystemCommand("Save game", "Save to your saves folder", self.action_save)

@@ -17,6 +17,13 @@ HQ: list[BindingType] = [
     Binding(
         "f", "app.fast_forward", "FFwd", id="fast-forward", tooltip="Play weeks until something needs you"
     ),
+    Binding(
+        "a",
+        "app.fast_forward('act')",
+        "FFwd-act",
+        id="fast-forward-act",
+        tooltip="Play weeks until something you can act on (an actionable alert), the game ends, or a year",
+    ),
     Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market"),
     Binding("s", "app.open('sites')", "Sites", id="sites", tooltip="Halls, turbines, substations"),
     Binding(
@@ -35,12 +42,23 @@ HQ: list[BindingType] = [
     ),
     Binding("l", "app.open('news')", "News", id="news", show=False, tooltip="The news log"),
     Binding(
-        "w",
+        "p",
         "app.open('orders')",
         "Standing",
         id="orders",
         show=False,
         tooltip="Standing orders; ways out: stop or pause halls, sell GPUs, sublet",
+    ),
+    Binding(
+        "dollar_sign,e",
+        "app.open('ledger')",
+        "Ledger",
+        id="ledger",
+        show=False,
+        tooltip="Money over the game: cash, revenue, costs by kind; the runway projection",
+    ),
+    Binding(
+        "w", "week_summary", "Week", id="week-summary", show=False, tooltip="Show or hide the week's summary"
     ),
     Binding(
         "g", "toggle_guide", "Guide", id="guide", show=False, tooltip="Show or hide the first-game guide"
@@ -98,6 +116,7 @@ GAME_OVER: list[BindingType] = [
 
 TITLE: list[BindingType] = [
     Binding("ctrl+n", "new", "New game", id="title-new"),
+    Binding("ctrl+d", "delete_save", "Delete save", id="title-delete"),
     Binding("ctrl+q", "app.quit", "Quit", id="title-quit"),
 ]
 
@@ -122,13 +141,32 @@ ALL: list[Binding] = [
 def key_of(binding: Binding, keymap: dict[str, str] | None = None) -> str:
     """The key a player presses for a binding, after their remapping, as help writes it."""
     keys = (keymap or {}).get(binding.id or "", binding.key)
-    return keys.split(",")[0].replace("question_mark", "?")
+    return keys.split(",")[0].replace("question_mark", "?").replace("dollar_sign", "$")
 
 
 def more_keys(keys: list[BindingType], keymap: dict[str, str] | None = None) -> str:
     """The line under the footer: the keys it has no room for (at 80 columns)."""
-    shown = [b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide",)]
+    shown = [
+        b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide", "week-summary")
+    ]
     return " · ".join(f"{key_of(b, keymap)} {b.description}" for b in shown)
+
+
+def key_for(action_id: str, keymap: dict[str, str] | None = None) -> str:
+    """The key of the dashboard's binding `action_id` (a screen's name, "end-week"),
+    after the player's remapping; "" if the dashboard has none."""
+    for b in HQ:
+        if isinstance(b, Binding) and b.id == action_id:
+            return key_of(b, keymap)
+    return ""
+
+
+def with_key(text: str, action_id: str | None, hint: str = "", keymap: dict[str, str] | None = None) -> str:
+    """`text` followed by the key that deals with it: 'Runway 5 weeks (c)', '... (s: turbines)'."""
+    key = key_for(action_id, keymap) if action_id else ""
+    if not key:
+        return text
+    return f"{text} ({key}: {hint})" if hint else f"{text} ({key})"
 
 
 def rekey(text: str, keymap: dict[str, str] | None = None, keys: list[BindingType] | None = None) -> str:

@@ -10,6 +10,7 @@ from game.tui.screens.forecast import ForecastScreen
 from game.tui.screens.game_over import GameOverScreen
 from game.tui.screens.help import HelpScreen
 from game.tui.screens.hq import HQScreen
+from game.tui.screens.ledger import LedgerScreen
 from game.tui.screens.market import MarketScreen
 from game.tui.screens.news import NewsScreen
 from game.tui.screens.rivals import RivalsScreen
@@ -19,6 +20,6 @@ from game.tui.screens.training import TrainingScreen
 
 __all__ = [
     "BookScreen", "ConfirmScreen", "DealsScreen", "FinanceScreen", "ForecastScreen", "GameOverScreen",
-    "HQScreen", "HandoverScreen", "HelpScreen", "MarketScreen", "NewsScreen", "QuitScreen", "RivalsScreen",
+    "HQScreen", "HandoverScreen", "HelpScreen", "LedgerScreen", "MarketScreen", "NewsScreen", "QuitScreen", "RivalsScreen",
     "SitesScreen", "TitleScreen", "TrainingScreen",
 ]  # fmt: skip

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from game.play import intel, views
+from game.play import intel, risk, views
 from game.play.decisions import Refused
 from game.tui import bindings
-from game.tui.format import count, day, money, mw, weeks
+from game.tui.format import count, day, money, mw
 from game.tui.screens.base import GameScreen, error, plain, styled
 from game.tui.widgets.standing import StandingPanel
 
@@ -65,7 +65,7 @@ class BookScreen(GameScreen):
                     else f"bring in {money(preview.spend)}"
                 )
                 + f" this week{building}; you keep {money(preview.cash_after)} before the week's "
-                f"revenue and running costs. Runway after them: {weeks(preview.runway_weeks)}."
+                f"revenue and running costs. Runway after them: {risk.runway_text(risk.runway_weeks(self.turn, preview.world))}."
             )
         else:
             totals = bindings.rekey(

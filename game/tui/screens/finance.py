@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from game.play import decisions, review, views
+from game.play import decisions, review, risk, views
 from game.play.decisions import Refused
+from game.play.desk import LabTurn
+from game.tui import bindings
 from game.tui.format import day, money, parse_number, weeks
 from game.tui.screens import reviews
-from game.tui.screens.base import FormScreen
+from game.tui.screens.base import FormScreen, styled
 from game.tui.screens.dialogs import ReviewScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
+
+
+def risk_lines(t: LabTurn) -> Content:
+    """The round's health and the covenant, each with its one-line forecast."""
+    lines = []
+    health = risk.round_health(t)
+    if health is not None:
+        mark = "$error" if health.margin < 0 else "$warning" if health.at_risk else "$success"
+        lines.append(styled(f"[b]Round[/b] [{mark}]$t[/]", t=health.forecast(money)))
+    cov = risk.covenant_health(t)
+    mark = "$error" if cov.in_breach else "$warning" if cov.at_risk else "$success"
+    lines.append(styled(f"[b]Covenant[/b] [{mark}]$t[/]", t=cov.forecast(money)))
+    return Content("\n").join(lines)
+
 
 WHAT = [("Equity round", "raise"), ("Loan against GPUs", "borrow"), ("Repay debt", "repay")]
 
@@ -23,6 +40,7 @@ class FinanceScreen(FieldKeys, FormScreen):
 
     def info(self) -> ComposeResult:
         yield Static(id="money-state", markup=False)
+        yield Static(id="risk", markup=False)
         yield DataTable(id="pnl", cursor_type="none", zebra_stripes=True, show_cursor=False)
 
     def fields(self) -> ComposeResult:
@@ -31,7 +49,9 @@ class FinanceScreen(FieldKeys, FormScreen):
         yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9", key="a")
 
     def on_mount(self) -> None:
-        self.query_one("#pnl", DataTable).add_columns("last week's P&L", "in", "out")
+        self.query_one("#pnl", DataTable).add_columns(
+            f"last week's P&L (ledger: {bindings.key_for('ledger')} on the dashboard)", "in", "out"
+        )
         super().on_mount()
 
     def refresh_view(self) -> None:
@@ -49,11 +69,12 @@ class FinanceScreen(FieldKeys, FormScreen):
         breach = " Over the covenant: lenders sweep cash each week." if m.in_breach else ""
         self.show(
             "money-state",
-            f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {weeks(v.runway)}\n"
+            f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {risk.runway_text(risk.runway_weeks(self.turn))}\n"
             f"Valuation {money(v.valuation)} (last round's post-money {money(m.last_post)}); your share {v.share:.1%}.\n"
             f"{rounds}\nLenders offer {money(m.credit)} at {m.interest_rate:.1%} a year (leverage {m.leverage:.0%}; "
             f"the covenant is {m.covenant:.0%}).{breach}",
         )
+        self.query_one("#risk", Static).update(risk_lines(self.turn))
         table = self.query_one("#pnl", DataTable)
         table.clear()
         flows = views.last_week_flows(self.turn)

@@ -16,7 +16,17 @@ from game.tui.widgets.header import GameHeader
 
 HELP_TEXT = """\
 Each turn is a week. Put the week's decisions in your order book from the screens below,
-then press n to end the week (f fast-forwards until something needs you; f again stops).
+then press n to end the week (f fast-forwards until something needs you: a release, an
+event, a delivery, a new alert you can act on; a plays on until only something you can act
+on comes up, a year at most; f again stops). After each week the dashboard's summary says
+what changed for your lab until you hide it (w); l keeps all the news, yours first.
+Alerts marked ! are yours to act on (the key in brackets opens the screen that does it);
+alerts marked i tell you of what you cannot change (a rival's run, an outage). Runway is
+how long your cash and credit last as your commitments play out: halls are paid as they
+are built, rentals until their contracts end, a round under way when it closes; $ charts
+your money over the game and the projection. The money screen (c) says how close a
+closing round is to its investors' walk-away line and your debt to the lenders' covenant,
+including what the next GPU generation does to your GPUs' value.
 The first lab to release a model at the AGI capability wins; run out of cash and credit
 and you are out. Every decision shows what it costs before you make it; b lists the
 week's decisions with their cost, and any can be cancelled until the week ends. Deals

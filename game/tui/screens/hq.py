@@ -11,8 +11,9 @@ from textual.content import Content
 from textual.events import Resize
 from textual.widgets import DataTable, Static
 
-from game.play import intel, views
+from game.play import intel, risk, views
 from game.play.guide import next_step
+from game.play.news import week_summary
 from game.play.session import Session
 from game.tui import bindings
 from game.tui.format import count, day, flop, flops, money, mw, rough, weeks
@@ -20,6 +21,7 @@ from game.tui.screens.base import GameScreen, plain, styled
 from game.tui.widgets.charts import Trend
 
 BAR = 24
+SUMMARY_ITEMS = 6  # the week summary's lines; the rest are in the news log
 SEVERITY = {"error": "$error", "warning": "$warning", "information": "$accent"}
 
 
@@ -42,10 +44,14 @@ class HQScreen(GameScreen):
         super().__init__(session, lab)
         self.guide = guide  # the first-game guide is on (the app's setting; g hides it here)
         self.keymap = keymap or {}  # the player's remapped keys
+        self.summary_from = max(session.week - 1, 0)  # the first week the summary tells of
+        self.summary_heading = ""
+        self.summary_open = False
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="hq"):
             with Vertical(id="hq-a"):
+                yield Static(id="summary", markup=False)
                 yield Static(id="guide", markup=False)
                 yield Static(id="status", markup=False)
                 yield Static(id="runs", markup=False)
@@ -86,15 +92,78 @@ class HQScreen(GameScreen):
         self.set_class(width >= 110, "-two")
         self.set_class(width >= 170, "-three")
 
+    def show_summary(self, heading: str = "") -> None:
+        """Open the week summary on the weeks played since it was last opened."""
+        self.summary_heading = heading
+        self.summary_open = True
+        self._summary()
+        self.summary_from = self.session.week  # the next summary starts after these weeks
+
+    def action_week_summary(self) -> None:
+        self.summary_open = not self.summary_open
+        self._summary()
+
+    def _summary(self) -> None:
+        panel = self.query_one("#summary", Static)
+        s = self.session
+        week = s.week - 1
+        since = max(min(self.summary_from, week), 0)
+        panel.display = self.summary_open and week >= 0
+        if not panel.display:
+            return
+        when = (
+            f"Week {week} ({day(s.params.date_of(week))})"
+            if since == week
+            else f"Weeks {since}-{week} ({day(s.params.date_of(since))} to {day(s.params.date_of(week))})"
+        )
+        lines = [
+            styled(
+                "[b]$title[/b] [dim]$hide[/]",
+                title=when,
+                hide=f"({bindings.key_for('week-summary', self.keymap)} hides this)",
+            )
+        ]
+        if self.summary_heading:
+            lines.append(styled("[$accent]$t[/]", t=self.summary_heading))
+        history = [h for h in s.history if h["week"] >= since]
+        if len(history) >= 2:
+            a, b = history[0], history[-1]
+            lines.append(
+                plain(
+                    f"Cash {money(a['cash'][self.lab])} -> {money(b['cash'][self.lab])} · compute "
+                    f"{flops(a['compute'][self.lab])} -> {flops(b['compute'][self.lab])} · best model "
+                    f"{b['capability'][self.lab]:.2f}"
+                )
+            )
+        mine = [n for n in week_summary(s.news, self.lab, since)]
+        shown = SUMMARY_ITEMS if self.app.size.height >= 36 else SUMMARY_ITEMS // 2
+        for n in mine[:shown]:
+            lines.append(plain(f"- {n.text}"))
+        if len(mine) > shown:
+            lines.append(
+                plain(
+                    f"... and {len(mine) - shown} more in the news ({bindings.key_for('news', self.keymap)})"
+                )
+            )
+        if not mine:
+            lines.append(plain("Nothing happened to your lab."))
+        panel.update(Content("\n").join(lines))
+
     def action_toggle_guide(self) -> None:
         self.guide = not self.guide
         self.refresh_view()
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
-        v = views.lab_view(self.turn)
+        t = self.turn
+        v = views.lab_view(t)
+        runway = risk.runway_weeks(t)
+        runway_after = risk.runway_weeks(t, t.preview.world) if t.book else None
+        building = risk.building_per_week(t)
+        halls = f" ({money(building)} halls)" if v.burn > 0 and building >= 0.1 * v.burn else ""
         self.sub_title = f"{v.name} · week {v.week} · {day(v.date)}"
         self._guide()
+        self._summary()
         pending = ""
         if v.pending:
             pending = (
@@ -120,9 +189,9 @@ class HQScreen(GameScreen):
                 f"Cash {money(v.cash)}{pending} · "
                 + (
                     (
-                        f"burn {money(v.burn)}/wk · runway {weeks(v.runway_after)} after orders"
-                        if v.runway_after is not None
-                        else f"burn {money(v.burn)}/wk · runway {weeks(v.runway)}"
+                        f"burn {money(v.burn)}/wk · runway {risk.runway_text(runway_after)} after orders"
+                        if runway_after is not None
+                        else f"burn {money(v.burn)}/wk{halls} · runway {risk.runway_text(runway)}"
                         + (" with credit" if v.credit >= 1e6 else "")
                     )
                     if v.burn > 0
@@ -141,13 +210,20 @@ class HQScreen(GameScreen):
         self.query_one("#status", Static).update(Content("\n").join(status))
         self.query_one("#status", Static).tooltip = (
             "Cash: what you have; orders this week are paid when the week ends. Burn: weekly running "
-            "costs (power, rent, people, interest, halls being built) less revenue (a 4-week average). Runway: weeks of "
-            "cash and credit at this burn. Value: what investors think the lab is worth; your share "
+            "costs (power, rent, people, interest, halls being built) less revenue (a 4-week average). Runway: weeks until "
+            "cash and credit run out as your commitments play out (halls paid as they are built, rentals "
+            "until they end, a round under way when it closes; the ledger shows the projection). Value: what investors think the lab is worth; your share "
             "of it is your stake (it counts in your score). Revenue: the last 4 weeks' average. Round: "
             "when investors hear your next one, or the one under way and when its cash is in hand."
         )
         found = intel.alerts(self.turn)
-        lines = [styled(f"[{SEVERITY[a.severity]}]! $t[/]", t=self._keys(a.text)) for a in found[:5]]
+        lines = [
+            styled(
+                f"[{SEVERITY[a.severity]}]{'!' if a.actionable else 'i'} $t[/]",
+                t=bindings.with_key(a.text, a.screen, a.hint, self.keymap),
+            )
+            for a in found[:5]
+        ]
         if len(found) > 5:
             lines.append(plain(self._keys(f"... and {len(found) - 5} more (b shows your orders)")))
         self.query_one("#alerts", Static).update(Content("\n").join(lines) if lines else plain("No alerts."))
@@ -172,11 +248,11 @@ class HQScreen(GameScreen):
             guide.update(
                 styled(
                     "[b]Next:[/b] $what [dim]$hide[/]",
-                    what=self._keys(step.what),
+                    what=f"{bindings.with_key(step.what, step.screen, '', self.keymap)}: {step.because}",
                     hide=self._keys("(g hides this guide)"),
                 )
             )
-            guide.tooltip = step.why
+            guide.tooltip = self._keys(step.why)
 
     def _agi(self, v: views.LabView) -> None:
         rivals = intel.rival_views(self.turn)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Select, Static
 
@@ -68,18 +68,63 @@ class TitleScreen(Screen):
                 yield Button("How to play", id="how", compact=True)
                 yield Button("Quit", id="quit", compact=True)
             yield Static("", id="title-error", markup=False)
-            if self.saves:
-                with Horizontal(classes="row"):
-                    yield choice(
-                        "load-choice", [(label, path) for label, path in self.saves], prompt="load a save"
-                    )
+            with Vertical(id="saves-row"):
+                with Horizontal(id="saves-head"):
+                    yield Static(styled("[b]Saved games[/b] (newest first)"), id="saves-title")
                     yield Button("Load", id="load", compact=True)
-            else:
-                yield Static("No saves yet.")
+                    yield Button("Delete...", id="delete", variant="error", compact=True)
+                yield choice(
+                    "load-choice", [(label, path) for label, path in self.saves], prompt="choose a save"
+                )
+            yield Static("No saves yet.", id="no-saves")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#new", Button).focus()
+        self._show_saves()
+
+    def _show_saves(self) -> None:
+        has = bool(self.saves)
+        self.query_one("#saves-row").display = has
+        self.query_one("#no-saves").display = not has
+
+    def _chosen(self) -> str | None:
+        value = self.query_one("#load-choice", Select).value
+        if value is Select.NULL:
+            self.query_one("#title-error", Static).update(error("choose a save first"))
+            return None
+        return str(value)
+
+    def action_delete_save(self) -> None:
+        self._delete()
+
+    @on(Button.Pressed, "#delete")
+    def _delete(self) -> None:
+        from game.tui.screens.dialogs import ConfirmScreen
+
+        path = self._chosen()
+        if path is None:
+            return
+        label = next((label for label, p in self.saves if p == path), Path(path).name)
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                Path(path).unlink()
+            except OSError as err:
+                self.query_one("#title-error", Static).update(
+                    error(f"{Path(path).name}: not deleted ({err.strerror})")
+                )
+                return
+            self.saves = [(l, p) for l, p in self.saves if p != path]
+            self.query_one("#load-choice", Select).set_options(self.saves)
+            self.query_one("#title-error", Static).update(f"Deleted {Path(path).name}.")
+            self._show_saves()
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the save {label}?\nThe file goes; this cannot be undone."), answer
+        )
 
     @on(Select.Changed, "#scenario")
     def _describe(self, event: Select.Changed) -> None:
@@ -114,12 +159,11 @@ class TitleScreen(Screen):
 
     @on(Button.Pressed, "#load")
     def _load(self) -> None:
-        choice_ = self.query_one("#load-choice", Select).value
-        if choice_ is Select.NULL:
-            self.query_one("#title-error", Static).update(error("choose a save to load"))
+        choice_ = self._chosen()
+        if choice_ is None:
             return
         try:
-            session = Session.load(Path(str(choice_)), self.catalog)
+            session = Session.load(Path(choice_), self.catalog)
         except SaveError as err:
             self.query_one("#title-error", Static).update(error(str(err)))
             return

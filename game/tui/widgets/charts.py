@@ -77,3 +77,55 @@ class RaceChart(Static):
             lines.append(f"{name:<{label}} {cells} {self.fmt(vs[-1]) if vs else ''}")
         lines.append(f"{'':<{label}} scale {self.fmt(lo)} .. {self.fmt(hi)}")
         return Content("\n".join(lines))
+
+
+class FlowChart(Static):
+    """Money series over weeks, a row each on its own scale (the size of each week's
+    amount, in or out), the last week and the total at the right; a week with no record
+    is blank. The rows share the weeks, so a row reads against the others in time."""
+
+    DEFAULT_CSS = """
+    FlowChart { height: auto; }
+    """
+
+    def __init__(
+        self,
+        series: list[tuple[str, Sequence[float | None]]],
+        fmt: Callable[[float], str],
+        totals: bool = True,
+        levels: tuple[str, ...] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self.series = series
+        self.fmt = fmt
+        self.totals = totals
+        self.levels = levels  # rows that are levels (cash), not flows: no total
+
+    def show(self, series: list[tuple[str, Sequence[float | None]]]) -> None:
+        self.series = series
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        if not self.series:
+            return Content("nothing yet")
+        label = max(len(name) for name, _ in self.series)
+        tail_width = 24 if self.totals else 12
+        width = max(self.size.width - label - tail_width - 2, 8)
+        lines = []
+        for name, values in self.series:
+            tail = list(values)[-width:]
+            top = max((abs(v) for v in tail if v is not None), default=0.0)
+            cells = "".join(
+                " "
+                if v is None
+                else BLOCKS[max(1, min(8, round(abs(v) / top * 7) + 1))]
+                if top > 0
+                else BLOCKS[1]
+                for v in tail
+            )
+            known = [v for v in values if v is not None]
+            last = self.fmt(known[-1]) if known else "-"
+            total = f" Σ {self.fmt(sum(known))}" if self.totals and known and name not in self.levels else ""
+            lines.append(f"{name:<{label}} {cells:<{width}} {last}{total}")
+        return Content("\n".join(lines))

@@ -18,7 +18,7 @@ def standing_rows(session: Session, lab: int) -> list[str]:
 
 
 class StandingPanel(Static):
-    """The lab's standing orders in a few lines (w sets and cancels them)."""
+    """The lab's standing orders in a few lines (p sets and cancels them)."""
 
     def __init__(self, session: Session, lab: int) -> None:
         super().__init__("", id="standing-panel", markup=False)
@@ -30,5 +30,5 @@ class StandingPanel(Static):
     def refresh_view(self) -> None:
         rows = standing_rows(self.session, self.lab)
         self.update(
-            "Standing orders (w): " + "; ".join(rows) if rows else "No standing orders (w sets them)."
+            "Standing orders (p): " + "; ".join(rows) if rows else "No standing orders (p sets them)."
         )

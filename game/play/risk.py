@@ -1,0 +1,251 @@
+"""Money risks before they strike: a round's health against the investors' walk-away
+line, the covenant against the lenders' trigger (and what the next GPU generation does to
+it), and a runway that follows the lab's commitments week by week: builds that end,
+rentals that end, a round that closes.
+
+The rules are the engine's (economy.close_rounds, enforce_covenants, compute.build_out):
+this module reads them and says where the lab stands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+
+from game.engine import compute, economy, research
+from game.engine.params import HOURS_PER_WEEK
+from game.engine.state import World
+from game.play.alert import INFORMATIONAL, Alert
+from game.play.desk import LabTurn
+from game.play.words import money as say_money
+
+ROUND_RISK_MARGIN = 0.05  # the round is at risk when the value is within 5% of the line
+COVENANT_RISK_POINTS = 0.08  # leverage within 8 points of the covenant is within reach
+NEXT_GEN_WEEKS = 26  # a generation shipping within half a year counts for the covenant
+PROJECTION_WEEKS = 156  # the runway projection's horizon
+
+
+@attrs.frozen
+class RoundHealth:
+    """A round under way (B = 1, one lab)."""
+
+    usd: float  # what it brings if it closes
+    closes: dt.date  # the day its cash is in hand
+    weeks_left: int  # weeks until the step that closes it
+    basis: float  # the lab's value on its merits when investors agreed
+    value: float  # the value on its merits now
+    line: float  # below this when it closes, the investors walk away
+    walk_away: float  # the fall that makes them walk (a fraction)
+
+    @property
+    def margin(self) -> float:
+        """How much more the value can fall before the line, as a share of today's value."""
+        return (self.value - self.line) / max(self.value, 1.0)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.margin < ROUND_RISK_MARGIN
+
+    def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
+        """One line: where it stands and what would trip it."""
+        if self.margin < 0:
+            return (
+                f"Investors walk away if it closes now: the value on its merits is {fmt(self.value)}, "
+                f"under their {fmt(self.line)} line ({self.walk_away:.0%} below the {fmt(self.basis)} they agreed at)."
+            )
+        return (
+            f"Value on its merits {fmt(self.value)}, {self.margin:.0%} above the {fmt(self.line)} walk-away "
+            f"line: a fall of more than that before {self.closes:%d %b} and no money comes in."
+        )
+
+
+@attrs.frozen
+class CovenantHealth:
+    debt: float
+    collateral: float  # what the lab's GPUs would fetch today
+    leverage: float  # debt over collateral
+    trigger: float  # the covenant: past it lenders sweep cash
+    sweep: float  # the share of cash they sweep a week
+    next_gen: str  # the next GPU generation that cuts the GPUs' value ("" if none is due)
+    next_gen_date: dt.date | None
+    leverage_after: float  # leverage once it ships (today's debt; GPUs on order delivered by then count)
+
+    @property
+    def in_breach(self) -> bool:
+        return self.debt > 0 and self.leverage > self.trigger
+
+    @property
+    def at_risk(self) -> bool:
+        """Within reach of the trigger: close to it now, or over it once the next generation ships."""
+        if self.debt <= 0 or self.in_breach:
+            return False
+        return self.leverage > self.trigger - COVENANT_RISK_POINTS or (
+            self.next_gen_date is not None and self.leverage_after > self.trigger
+        )
+
+    def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
+        """One line: where it stands and what would trip it."""
+        if self.debt <= 0:
+            return f"no debt (lenders sweep cash once debt passes {self.trigger:.0%} of your GPUs' value)."
+        now = f"Debt {fmt(self.debt)} is {self.leverage:.0%} of your GPUs' {fmt(self.collateral)}; the covenant trips at {self.trigger:.0%}"
+        if self.in_breach:
+            return now + f": tripped, lenders sweep {self.sweep:.0%} of cash a week until it is back under."
+        if self.next_gen_date is None:
+            return now + "."
+        after = "over the covenant" if self.leverage_after > self.trigger else "still under it"
+        return (
+            now
+            + f". When {self.next_gen} ships ({self.next_gen_date:%d %b %Y}): {self.leverage_after:.0%}, {after}."
+        )
+
+
+def round_health(t: LabTurn) -> RoundHealth | None:
+    """The round the lab has under way, and how close its investors are to walking away."""
+    lab = t.lab
+    p, w = t.params, t.world
+    usd = float(w.round_usd[0, lab])
+    if usd <= 0:
+        return None
+    walk = float(p.rules.finance.round_walk_away)
+    basis = float(w.round_basis[0, lab])
+    close = int(w.round_close[0, lab])
+    return RoundHealth(
+        usd=usd,
+        closes=p.date_of(close + 1),
+        weeks_left=max(close - t.week, 0),
+        basis=basis,
+        value=float(economy.fundamental_value(p, w)[0, lab]),
+        line=basis * (1.0 - walk),
+        walk_away=walk,
+    )
+
+
+def covenant_health(t: LabTurn) -> CovenantHealth:
+    lab = t.lab
+    p, w = t.params, t.world
+    owned = compute.owned_gpus(w)[0, lab].astype(np.float64)  # (G,)
+    row = int(compute.week_row(p, w)[0])
+    base = p.gpu_price * w.price_mult[0]  # (G,) before the older-generation factor
+    collateral = float(owned @ (base * p.older_gen_factor[row]))
+    debt = float(w.debt[0, lab])
+    name, when, after = "", None, collateral
+    last = min(row + NEXT_GEN_WEEKS, p.last_week)
+    for r in range(row + 1, last + 1):
+        if owned.any() and not np.allclose(
+            p.older_gen_factor[r][owned > 0], p.older_gen_factor[row][owned > 0]
+        ):
+            launched = np.flatnonzero(compute.on_sale_week(p, w)[0] == r)
+            name = p.gpu_ids[int(launched[0])] if len(launched) else "a newer generation"
+            when = p.date_of(r)
+            arriving = np.zeros_like(owned)  # GPUs on order that are delivered before it ships
+            due = (w.order_count[0, lab] > 0) & (w.order_arrive[0, lab] <= r)
+            np.add.at(arriving, w.order_gpu[0, lab][due], w.order_count[0, lab][due])
+            after = float((owned + arriving) @ (base * p.older_gen_factor[r]))
+            break
+    f = p.rules.finance
+    return CovenantHealth(
+        debt=debt,
+        collateral=collateral,
+        leverage=debt / max(collateral, 1.0) if debt > 0 else 0.0,
+        trigger=float(f.covenant_ltv),
+        sweep=float(f.covenant_sweep),
+        next_gen=name,
+        next_gen_date=when,
+        leverage_after=debt / max(after, 1.0) if debt > 0 else 0.0,
+    )
+
+
+@attrs.frozen
+class Projection:
+    """Cash and credit week by week at today's revenue and running costs, as the lab's
+    commitments play out: halls under construction are paid as they are built, rentals
+    stop when their contracts end (and start when builds come online), a round under way
+    brings its cash the week it closes."""
+
+    start_week: int
+    money: tuple[float, ...]  # cash plus unused credit at each week's end
+    weeks: float  # weeks until it runs out (inf if it never does within the horizon)
+    round_counted: float  # USD of a closing round counted in
+
+
+def projection(t: LabTurn, world: World | None = None, horizon: int = PROJECTION_WEEKS) -> Projection:
+    """The lab's money week by week from `world` (default: the game's; a preview's world
+    gives the runway after this week's orders)."""
+    lab = t.lab
+    p, w = t.params, (t.world if world is None else world)
+    week = int(w.week[0])
+    cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
+    revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))
+    fixed = float(
+        economy.electricity_per_week(p, w)[0, lab]
+        + research.payroll(p, w)[0, lab]
+        + economy.interest_per_week(p, w)[0, lab]
+    )
+    partner, start = w.contract_partner[0, lab], w.contract_start[0, lab]
+    end, rent = w.contract_end[0, lab], w.contract_count[0, lab] * w.contract_price[0, lab] * HOURS_PER_WEEK
+    building = w.hall_building[0, lab].astype(np.float64).copy()
+    rate, usd_per_mw = p.site_build_mw_per_week, p.site_build_usd_per_mw
+    round_usd = float(w.round_usd[0, lab])
+    round_week = int(w.round_close[0, lab]) if round_usd > 0 else -1
+    out: list[float] = []
+    ran_out = float("inf")
+    before = cash
+    for k in range(horizon):
+        at = week + k
+        done = np.minimum(building, rate)
+        building -= done
+        active = (partner >= 0) & (start <= at) & (at < end)
+        cash += revenue - fixed - float(rent[active].sum()) - float((done * usd_per_mw).sum())
+        if at == round_week:
+            cash += round_usd
+        out.append(cash)
+        if cash < 0 and ran_out == float("inf"):  # it lasts part of this week
+            ran_out = k + max(before, 0.0) / max(before - cash, 1e-9)
+        before = cash
+    return Projection(week, tuple(out), ran_out, round_usd)
+
+
+def runway_weeks(t: LabTurn, world: World | None = None) -> float:
+    """Weeks of cash and credit as the README counts them: a round under way counts
+    (its cash comes the week it closes), builds and rentals cost until they end."""
+    return projection(t, world).weeks
+
+
+def risk_alerts(t: LabTurn) -> list[Alert]:
+    """A round whose investors are close to walking away; a covenant within reach."""
+    out = []
+    health = round_health(t)
+    if health is not None and health.at_risk:
+        out.append(
+            Alert(
+                "round-risk",
+                f"The {say_money(health.usd)} round closing {health.closes:%d %b} is at risk: {health.forecast()}",
+                "warning",
+                INFORMATIONAL,
+                "finance",
+            )
+        )
+    cov = covenant_health(t)
+    if cov.at_risk:
+        out.append(
+            Alert("covenant-risk", cov.forecast(), "warning", screen="finance", hint="repay to stay under")
+        )
+    return out
+
+
+def runway_text(weeks: float) -> str:
+    """A runway as the screens say it: weeks, or past the projection's horizon."""
+    if weeks == float("inf"):
+        return f"over {PROJECTION_WEEKS // 52} years"
+    return f"{weeks:,.0f} week{'s' if round(weeks) != 1 else ''}"
+
+
+def building_per_week(t: LabTurn) -> float:
+    """What the halls under construction cost this week (part of the burn until they are done)."""
+    lab = t.lab
+    p, w = t.params, t.world
+    return float(
+        (np.minimum(w.hall_building[0, lab], p.site_build_mw_per_week) * p.site_build_usd_per_mw).sum()
+    )

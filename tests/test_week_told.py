@@ -1,0 +1,338 @@
+"""What the player is told, and when: money risks before they strike, alerts by kind,
+fast-forward to something the player can act on, the week summary, the news log's two
+parts, the ledger, the guide's window, and the save that says what it leaves out. Pilot
+tests at 80x24 and 120x40 wait for the app to be idle, never for a fixed time."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pytest
+from textual.widgets import Static
+
+from game.engine import economy
+from game.engine.state import RUN_PRETRAIN
+from game.play import decisions as dec
+from game.play import guide, intel, news, risk
+from game.play.session import Session
+from game.tui.app import AgiRaceApp
+from game.tui.screens import HQScreen, LedgerScreen, NewsScreen
+from tests.tui_helpers import text, visible
+
+XAI, OPENAI = 0, 1
+SIZES = [(80, 24), (120, 40)]
+
+
+def _set(s: Session, **fields: object) -> None:
+    """Give lab XAI these values of the world's fields."""
+    w = s.world
+    changed = {}
+    for name, value in fields.items():
+        a = np.array(getattr(w, name), copy=True)
+        a[0, XAI] = value
+        changed[name] = a
+    s.world = attrs.evolve(w, **changed)
+
+
+# ----------------------------------------------------------------- risks ahead
+def test_a_round_near_the_walk_away_line_is_an_alert_with_its_figures():
+    s = Session.new("2024-07-colossus")
+    value = float(economy.fundamental_value(s.params, s.world)[0, XAI])
+    walk = s.params.rules.finance.round_walk_away
+    # investors agreed when the lab was worth a little more than now: 2% above the line
+    basis = value / (1.0 - walk) / 1.02
+    _set(s, round_usd=3e9, round_basis=basis, round_pre=2e10, round_close=s.week + 4)
+    health = risk.round_health(s.turn(XAI))
+    assert health is not None and health.at_risk and 0 < health.margin < risk.ROUND_RISK_MARGIN
+    alert = next(a for a in intel.alerts(s.turn(XAI)) if a.key == "round-risk")
+    assert "walk-away" in alert.text and "$3.00B" in alert.text and alert.screen == "finance"
+    assert not alert.actionable  # the player cannot make investors stay: fast-forward goes on
+    _set(s, round_basis=value)  # agreed at today's value: 12% of room
+    assert not any(a.key == "round-risk" for a in intel.alerts(s.turn(XAI)))
+
+
+def test_a_covenant_a_new_generation_would_trip_is_an_alert_before_it_ships():
+    s = Session.new("2024-07-colossus")
+    cov = risk.covenant_health(s.turn(XAI))
+    assert cov.next_gen_date is not None and cov.leverage_after < cov.leverage or cov.debt == 0
+    collateral = cov.collateral
+    after = collateral * (cov.leverage_after / cov.leverage if cov.leverage else 1.0)
+    # debt that is under the covenant today and over it once the next generation ships
+    p = s.params
+    health = None
+    for debt in np.linspace(0.5, 0.65, 16) * collateral:
+        _set(s, debt=debt)
+        health = risk.covenant_health(s.turn(XAI))
+        if health.next_gen_date is not None and health.leverage_after > health.trigger > health.leverage:
+            break
+    assert health is not None and not health.in_breach
+    assert health.at_risk
+    alert = next(a for a in intel.alerts(s.turn(XAI)) if a.key == "covenant-risk")
+    assert alert.actionable and alert.screen == "finance"
+    assert f"{health.trigger:.0%}" in alert.text and health.next_gen in alert.text
+    assert after > 0 and p.rules.finance.covenant_ltv == health.trigger
+
+
+def test_runway_counts_a_closing_round_and_ends_what_ends():
+    s = Session.new("2024-07-colossus")
+    before = risk.runway_weeks(s.turn(XAI))
+    engine = float(economy.runway_weeks(s.params, s.world)[0, XAI])
+    assert before >= engine  # halls being built stop costing when they are done
+    _set(s, cash=2e8, round_usd=5e9, round_close=s.week + 3, round_basis=1.0)
+    p = s.params
+    no_round = attrs.evolve(s.world, round_usd=np.zeros_like(s.world.round_usd))
+    assert risk.runway_weeks(s.turn(XAI)) > risk.runway_weeks(s.turn(XAI), no_round)
+    proj = risk.projection(s.turn(XAI))
+    assert proj.round_counted == 5e9 and proj.money[3] - proj.money[2] > 4e9
+    assert p is s.params
+
+
+# ----------------------------------------------------------------- alert kinds
+def _rival_about_to_win(s: Session) -> None:
+    w = s.world
+    flop, done, phase = w.run_flop.copy(), w.run_done.copy(), w.run_phase.copy()
+    phase[0, OPENAI, 0], flop[0, OPENAI, 0], done[0, OPENAI, 0] = RUN_PRETRAIN, 1e31, 1e31 - 1e23
+    s.world = attrs.evolve(w, run_phase=phase, run_flop=flop, run_done=done)
+
+
+def test_alerts_carry_their_kind_and_screen_as_fields():
+    s = Session.new("2024-07-colossus")
+    _rival_about_to_win(s)
+    found = {a.key: a for a in intel.alerts(s.turn(XAI))}
+    rival = found[f"rival-run:{OPENAI}"]
+    assert rival.severity == "error" and not rival.actionable and rival.screen == "rivals"
+    assert found["no-run"].actionable and found["no-run"].screen == "training"
+    for a in found.values():  # no key hint in the text: the screens add it from `screen`
+        assert not a.text.rstrip().endswith(")") or "(" not in a.text.rsplit(" ", 1)[-1]
+    step = guide.next_step(s.turn(XAI))
+    assert step is not None and step.screen == "training" and "(t" not in step.what
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_fast_forward_is_not_refused_over_what_the_player_cannot_act_on(size):
+    s = Session.new("2024-07-colossus")
+    s.decide(XAI, dec.StartRun(1e26))
+    s.end_week()  # a run under way
+    _rival_about_to_win(s)
+    assert any(a.severity == "error" and not a.actionable for a in intel.alerts(s.turn(XAI)))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        start = s.week
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert s.week > start  # it ran (a rival's run is not the player's to fix)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_fast_forward_to_act_plays_until_an_actionable_alert(size):
+    s = Session.new("2024-07-colossus")
+    s.decide(XAI, dec.StartRun(1e26))
+    s.end_week()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        start = s.week
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        played = s.week - start
+        assert played >= 1
+        summary = text(pilot, "summary")
+        reasons = [a.text[:30] for a in intel.alerts(s.turn(XAI)) if a.actionable]
+        assert s.over or played == 52 or any(r in summary.replace("\n", " ") for r in reasons), summary
+        assert summary.startswith("Week") and "\nFast-forward: " in summary and visible(pilot, "summary")
+        shown = {b.binding.key: b.binding.description for b in app.active_bindings.values() if b.binding.show}
+        assert shown.get("a") == "FFwd-act"  # in the footer
+
+
+# ----------------------------------------------------------------- the week told
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_week_summary_stays_until_dismissed_and_no_toast_covers_the_screen(size):
+    app = AgiRaceApp(session=Session.new("2024-07-colossus"))
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert not app._notifications  # the week's news is in the summary, not in toasts
+        summary = text(pilot, "summary")
+        assert summary.startswith("Week 0") and visible(pilot, "summary")
+        said = news.week_summary(app.session.news, XAI, 0)
+        assert (
+            said
+            and said[0].text in summary.replace("\n", " ").replace("  ", " ")
+            or said[0].text[:30] in summary
+        )
+        await pilot.press("b")  # the order book: the summary is the dashboard's, not over it
+        await pilot.pause()
+        assert not app.screen.query("#summary")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HQScreen) and visible(pilot, "summary")  # still there
+        await pilot.press("w")
+        await pilot.pause()
+        assert not app.screen.query_one("#summary").display
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals(size):
+    s = Session.new("2024-07-colossus")
+    for _ in range(8):
+        s.end_week()
+    rentals = [n for n in s.news if n.kind == news.RENTAL and n.lab != XAI]
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, NewsScreen)
+        mine, others = text(pilot, "log"), text(pilot, "others")
+        for n in rentals:
+            assert n.text[:40] not in mine
+        assert all(n.text[:20] in others.replace("\n", " ") for n in rentals[:3])
+        assert "installed" in mine or "delivered" in mine
+
+
+# ----------------------------------------------------------------- money history
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_ledger_charts_money_over_the_game_and_the_runway_projection(size):
+    s = Session.new("2024-07-colossus")
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, LedgerScreen)
+        chart = str(app.screen.query_one("#ledger-chart").render())
+        assert "cash" in chart and "revenue in" in chart and "people out" in chart
+        assert all(len(line) <= size[0] for line in chart.splitlines())
+        note = text(pilot, "projection-note")
+        assert note.startswith("Runway ")
+        assert visible(pilot, "ledger-chart")
+        scroll = app.screen.query_one(".form")
+        assert scroll.max_scroll_x == 0  # no horizontal scrollbar
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_money_screen_shows_the_round_and_the_covenant_with_a_forecast(size):
+    s = Session.new("2024-07-colossus")
+    value = float(economy.fundamental_value(s.params, s.world)[0, XAI])
+    _set(s, round_usd=3e9, round_basis=value, round_pre=2e10, round_close=s.week + 4)
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        said = str(app.screen.query_one("#risk", Static).render())
+        assert "Round" in said and "walk-away" in said and "Covenant" in said
+        assert visible(pilot, "risk")
+
+
+# ----------------------------------------------------------------- guide and saves
+def test_the_guide_counts_its_weeks_from_the_games_start_after_a_load(tmp_path):
+    s = Session.new("2024-07-colossus")
+    for _ in range(guide.GUIDE_WEEKS):
+        s.end_week()
+    path = s.save(tmp_path / "late.toml")
+    loaded = Session.load(path)
+    assert guide.game_start(loaded.turn(loaded.human_labs[0])) == 0
+    assert guide.next_step(loaded.turn(XAI)) is None  # the 16 weeks are over, loaded or not
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_saving_mid_week_says_the_weeks_decisions_are_not_in_the_save(size):
+    s = Session.new("2024-07-colossus")
+    s.decide(XAI, dec.StartRun(1e26))
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("Saved to" in m and "not in it" in m for m in said), said
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_save_list_names_saves_fits_and_deletes_after_asking(size):
+    from game.saves import user_dir
+
+    first = Session.new("2024-07-colossus")
+    first.end_week()
+    kept = first.save()
+    other = Session.new("2024-07-colossus", humans=("openai",))
+    other.end_week()
+    gone = other.save()
+    assert kept.parent == user_dir()
+    app = AgiRaceApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for widget in ("load", "delete", "load-choice"):
+            assert visible(pilot, widget), widget
+        labels = [label for label, _ in app.screen.saves]
+        assert any(label.startswith("Colossus") and "OpenAI week 1" in label for label in labels)
+        assert all(len(label) <= 76 for label in labels)  # one line of the list at 80 columns
+        pilot.app.screen.query_one("#load-choice").value = str(gone)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("n")  # no: the file stays
+        await pilot.pause()
+        assert gone.exists()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not gone.exists() and kept.exists()
+        assert str(gone) not in [p for _, p in app.screen.saves]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_no_screen_shows_a_horizontal_scrollbar(size):
+    from game.tui.app import SCREENS
+
+    s = Session.new("2024-07-colossus")
+    for _ in range(3):
+        s.end_week()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for name in ["dashboard"] + [n for n in SCREENS if n != "forecast"]:
+            if name != "dashboard":
+                app.action_open(name)
+                await pilot.pause()
+            wide = [w for w in app.screen.query("*") if getattr(w, "show_horizontal_scrollbar", False)]
+            assert not wide, f"{name}: {wide}"
+            if name != "dashboard":
+                app.pop_screen()
+                await pilot.pause()
+
+
+def test_the_covenant_forecast_matches_the_leverage_when_the_generation_ships():
+    """The money screen's forecast is the engine's rule: the week the next GPU generation
+    ships, the lab's leverage is what the forecast said (GPUs on order delivered by then)."""
+    s = Session.new("2024-07-colossus")
+    s.decide(
+        XAI, dec.Borrow(0.99 * float(economy.credit_headroom(s.params, s.world)[0, XAI])), confirmed=True
+    )
+    s.end_week()
+    said = risk.covenant_health(s.turn(XAI))
+    assert said.next_gen_date is not None and said.debt > 0
+    ships = s.params.week_of(said.next_gen_date)
+    while s.week < ships:
+        s.end_week()
+    now = float(economy.leverage(s.params, s.world)[0, XAI])
+    debt_ratio = said.debt / float(s.world.debt[0, XAI])  # interest is paid in cash: the debt stays
+    assert now * debt_ratio == pytest.approx(said.leverage_after, rel=0.02)
+
+
+@pytest.mark.parametrize("room", [-0.02, 0.02])
+def test_the_round_health_says_what_the_engine_does_when_the_round_closes(room):
+    s = Session.new("2024-07-colossus")
+    value = float(economy.fundamental_value(s.params, s.world)[0, XAI])
+    walk = s.params.rules.finance.round_walk_away
+    _set(
+        s, round_usd=3e9, round_basis=value / (1.0 - walk) / (1.0 + room), round_pre=2e10, round_close=s.week
+    )
+    health = risk.round_health(s.turn(XAI))
+    assert health is not None and (health.margin < 0) == (room < 0)
+    report = s.end_week()
+    assert bool(report.round_failed[0, XAI]) == (room < 0)
+    said = [n.text for n in s.news if n.week == s.week - 1 and n.lab == XAI and n.kind == news.RAISE]
+    assert said  # walked away or raised: either way it is news
