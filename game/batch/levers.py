@@ -102,6 +102,8 @@ def decode(u: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     u = np.atleast_2d(u)
     n = len(LEVERS)
     values = np.stack([lever.value(u[:, j]) for j, lever in enumerate(LEVERS)], -1)
+    neutral = np.array([lever.neutral for lever in LEVERS])
+    values = np.where(np.isclose(values, neutral, rtol=1e-9, atol=1e-12), neutral, values)  # exactly the AI's
     until = np.where(u[:, n:] >= ALWAYS, np.inf, np.floor(u[:, n:] / ALWAYS * horizon))
     return values, until
 
@@ -161,7 +163,7 @@ class Levers:
         pool = free[games, np.maximum(partner, 0), np.clip(gpu, 0, free.shape[2] - 1)]
         count = np.where(new, count * v["rent"], count)
         count = np.where(new & (site < 0), np.maximum(count, v["pool"] * pool), count)
-        weeks = np.where(new, np.clip(np.round(weeks * v["term"]), *TERM_WEEKS), weeks)
+        weeks = np.where(new & (v["term"] != 1.0), np.clip(np.round(weeks * v["term"]), *TERM_WEEKS), weeks)
         slot_free = (world.contract_partner[:, li] < 0).any(-1)
         ask = alive & (partner < 0) & (v["pool"] > 0) & slot_free
         if ask.any():

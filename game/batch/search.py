@@ -63,12 +63,14 @@ class Budget:
     ablate: int = 96
 
     @classmethod
-    def of_total(cls, total: int, games: int = 32) -> Budget:
+    def of_total(cls, total: int) -> Budget:
         """A budget of about `total` games a lab: 65% searching (at least two
-        generations), 20% confirming the finalists, 15% taking the best apart."""
+        generations, each candidate on up to 32 games), 20% confirming the finalists, 15%
+        taking the best apart."""
+        games = int(np.clip(round(total / 250), 2, 32))
         generations = max(2, round(0.65 * total / (POPULATION * games)))
         confirm = max(games, round(0.20 * total / (FINALISTS + 1)))
-        ablate = max(games // 2, round(0.15 * total / (len(levers.LEVERS) + 1)))
+        ablate = max(games, round(0.15 * total / (len(levers.LEVERS) + 1)))
         return cls(games, POPULATION, generations, confirm, ablate)
 
     @property
@@ -165,8 +167,9 @@ def _job(job: Job, report: Any = None) -> np.ndarray:
 
 
 class Runner:
-    """Plays candidates as jobs of at most `chunk` games: on this process, or through
-    `executor` (any concurrent.futures.Executor). `progress(done, total)` hears every job."""
+    """Plays candidates as jobs of at most `chunk` games, at least `parts` jobs a call: on
+    this process, or through `executor` (any concurrent.futures.Executor); the same
+    results. `progress(done, total)` hears every job."""
 
     def __init__(
         self,
@@ -177,14 +180,16 @@ class Runner:
         weeks: int | None = None,
         progress: Progress | None = None,
         total: int = 0,
+        parts: int = 1,
     ) -> None:
         self.source, self.seed, self.chunk, self.executor, self.weeks = source, seed, chunk, executor, weeks
+        self.parts = parts  # jobs a call is split into at least (one per worker)
         self.progress, self.total, self.done = progress, total, 0
         self.calls: list[tuple[int, int, int]] = []  # (candidates, games, first game) of each call
 
     def __call__(self, lab: str, points: np.ndarray, games: int, first: int) -> np.ndarray:
         self.calls.append((len(points), games, first))
-        per_job = max(1, self.chunk // games)
+        per_job = max(1, min(self.chunk // games, -(-len(points) // self.parts)))
         jobs: list[Job] = [
             (self.source, lab, points[i : i + per_job], games, self.seed, first, self.weeks)
             for i in range(0, len(points), per_job)
@@ -295,7 +300,8 @@ def run_search(
 
             context = multiprocessing.get_context("spawn")
             executor = stack.enter_context(cf.ProcessPoolExecutor(max_workers=workers, mp_context=context))
-        run = Runner(Source.of(scn, assets), seed, chunk, executor, weeks, progress, budget.total * len(labs))
+        total = budget.total * len(labs)
+        run = Runner(Source.of(scn, assets), seed, chunk, executor, weeks, progress, total, max(1, workers))
         results = [search_lab(run, lab, budget, seed + 1000 * i, horizon) for i, lab in enumerate(labs)]
     return {
         "scenario": scn.name,

@@ -22,7 +22,8 @@ GROUPS = ("default", "deck", "baseline", "styles", "difficulty", "strategies")
 FULL_GAMES = 2000  # issue 11: the targets are measured on 2,000 games per cell
 QUICK_GAMES = 200
 BUDGET = checker("--budget", 100, 10_000_000, integer=True)
-SEARCH_BUDGET = 12_000  # games a lab: a few minutes on two cores
+WEEKS = checker("--weeks", 1, 10_000, integer=True)
+SEARCH_BUDGET = 8_000  # games a lab: a few minutes on two cores
 
 
 def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
@@ -64,6 +65,11 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         type=BUDGET,
         default=SEARCH_BUDGET,
         help="games the search plays for each lab: three quarters searching, a quarter confirming",
+    )
+    t.add_argument(
+        "--weeks",
+        type=WEEKS,
+        help="play only each game's first N weeks (a smoke test: wins need whole games; default: to the end)",
     )
     t.add_argument(
         "--assets",
@@ -119,7 +125,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         if cells:
             with progress_bar("tournament", "games", quiet=args.quiet) as report:
                 result = tournament.run(scn, catalog, cells, games=games, seed=args.seed, chunk=args.chunk,
-                                        workers=workers, progress=report, executor=executor, assets=assets)  # fmt: skip
+                                        workers=workers, progress=report, executor=executor, assets=assets,
+                                        weeks=args.weeks)  # fmt: skip
             doc = result.to_dict()
         else:
             doc = {"scenario": scn.name, "seed": args.seed, "games_per_cell": 0, "targets": [], "cells": []}
@@ -127,7 +134,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             with progress_bar("search", "games", quiet=args.quiet) as report:
                 found = search.run_search(scn, catalog, assets, budget=search.Budget.of_total(args.budget),
                                           seed=args.seed, chunk=args.chunk, workers=workers,
-                                          executor=executor, progress=report)  # fmt: skip
+                                          executor=executor, progress=report, weeks=args.weeks)  # fmt: skip
             doc["search"] = found
             doc["targets"] = balance.targets(doc["cells"], params, search=found)
     if emit_json(doc, args.json, json_to):
