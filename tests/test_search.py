@@ -163,3 +163,22 @@ def test_a_broken_assets_folder_is_one_clear_message(
     assert main(["tournament", "--search", "--assets", str(changed_assets), "-q"]) == 2
     err = capsys.readouterr().err
     assert "rules.toml" in err and "agi_band" in err and "Traceback" not in err
+
+
+def test_the_results_do_not_depend_on_how_the_games_are_shared_out(changed_assets: Path) -> None:
+    import concurrent.futures as cf
+
+    from game.batch.sources import Source
+
+    catalog = catalog_at(str(changed_assets))
+    scn = load_scenario(SCENARIO, catalog)
+    points = np.random.default_rng(3).uniform(size=(5, levers.DIMENSIONS))
+    points[0] = levers.neutral_point()
+    source = Source.of(scn, changed_assets)
+    alone = search.Runner(source, seed=4, weeks=3)("openai", points, 12, 0)
+    with cf.ThreadPoolExecutor(2) as pool:
+        shared = search.Runner(source, seed=4, chunk=24, executor=pool, weeks=3, parts=3)(
+            "openai", points, 12, 0
+        )
+    assert alone.shape == (5, 12) and alone.any()
+    assert np.array_equal(alone, shared)
