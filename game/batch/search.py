@@ -224,8 +224,8 @@ def search_lab(run: Runner, lab: str, budget: Budget, seed: int, horizon: int) -
         lambda pts, first: run(lab, pts, budget.games, first), levers.DIMENSIONS, seed, budget, start
     )
     finalists: list[tuple[float, np.ndarray]] = []
-    for score, point in seen:
-        if all(np.abs(point - other).max() > 1e-9 for _, other in finalists):
+    for score, point in seen:  # the best distinct strategies, the hard AI's own play aside
+        if all(np.abs(point - other).max() > 1e-9 for _, other in [(0.0, start), *finalists]):
             finalists.append((score, point))
         if len(finalists) == FINALISTS:
             break
