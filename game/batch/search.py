@@ -38,7 +38,7 @@ from game.engine import policies, turn
 from game.saves import Scenario, initial_world, scenario_params
 
 PLAYERS = ("xai", "openai")
-LIMIT = 0.75  # issue 22: no strategy wins more than 75% against the hard AI
+LIMIT = 0.75  # the balance target: no strategy wins more than 75% against the hard AI
 POPULATION = 24
 ELITE = 0.25  # the share of a generation that sets the next one's distribution
 SMOOTHING = 0.7  # how far the distribution moves toward the elite each generation

@@ -4,7 +4,7 @@ A tournament plays cells of games, each cell a match-up of who plays each lab (t
 style and difficulty, or a scripted strategy, see strategies.py) with the deck on or
 off, and reports per cell: win shares with 95% intervals, AGI dates, bankruptcies and
 how often money binds; for the default cell, the medians of the history table
-(assets/history.toml). `targets` checks the results against issue 11's targets.
+(assets/history.toml). `balance.targets` checks the results against the balance targets.
 
 Every cell plays the same game numbers with the same seed, so the cells differ only in
 who plays (common random numbers: differences between cells are not luck). The work is
@@ -42,7 +42,7 @@ from game.paths import assets_dir
 from game.saves import Scenario, initial_world, scenario_params
 
 LEVELS = ("easy", "normal", "hard")
-RUNWAY_ALARM_WEEKS = 12.0  # issue 11: "some lab's runway under 12 weeks at least once"
+RUNWAY_ALARM_WEEKS = 12.0  # the target: each lab's runway under 12 weeks at least once in some games
 Progress = Callable[[int, int], None]
 
 

@@ -19,7 +19,7 @@ from game.cli.usage import SEED, WORKERS, UsageError, add_quiet, checker
 GAMES = checker("--games", 1, 1_000_000, integer=True)
 CHUNK = checker("--chunk", 1, 100_000, integer=True)
 GROUPS = ("default", "deck", "baseline", "styles", "difficulty", "strategies")
-FULL_GAMES = 2000  # issue 11: the targets are measured on 2,000 games per cell
+FULL_GAMES = 2000  # the targets are measured on 2,000 games per cell
 QUICK_GAMES = 200
 BUDGET = checker("--budget", 100, 10_000_000, integer=True)
 WEEKS = checker("--weeks", 1, 10_000, integer=True)
