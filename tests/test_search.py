@@ -135,6 +135,8 @@ def test_the_search_plays_a_changed_assets_folder(changed_assets: Path) -> None:
         shares[folder] = doc["labs"][0]["baseline"]["share"]
     assert shares[None] == 0.0  # nobody reaches AGI in four weeks with the game's own data
     assert shares[changed_assets] > 0.0
+    again = search.run_search(scn, catalog, changed_assets, ("openai",), budget, seed=1, weeks=4)
+    assert again == doc  # the same seed, the same search
 
 
 def test_search_runs_end_to_end_from_the_command_line(
