@@ -31,7 +31,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         "tournament",
         help="play styles, difficulties and scripted strategies against the AI; check the balance targets",
         description=(
-            "Plays cells of games (the default race and the deck off, a 3 x 3 style matrix, the difficulty "
+            "Plays cells of games (the default race and the deck off, a 3 x 3 style matrix at normal and at hard, the difficulty "
             "ladder for xAI and OpenAI, every scripted strategy on each against the hard AI, the hard AI "
             "against itself), every cell the same game numbers, and prints win shares with 95% intervals, "
             "AGI dates, bankruptcies, money binding, the history table and the balance targets. With --search, "
@@ -64,7 +64,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         "--budget",
         type=BUDGET,
         default=SEARCH_BUDGET,
-        help="games the search plays for each lab: three quarters searching, a quarter confirming",
+        help="games the search plays for each lab: 65%% searching, 20%% confirming the best, 15%% taking the best apart",
     )
     t.add_argument(
         "--weeks",
