@@ -1,5 +1,5 @@
 """The tournament harness: cells of match-ups played on the same game numbers, results as
-data, issue 11's targets, the scripted strategies, and `agi-race tournament`."""
+data, the balance targets, the scripted strategies, and `agi-race tournament`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def test_the_plan_has_every_cell_the_targets_need(catalog, params):
     keys = {c.key for c in tournament.plan(catalog, params.lab_ids)}
     assert {"default", "deck-off", "hard"} <= keys
     assert sum(k.startswith("styles:") for k in keys) == 9
+    assert sum(k.startswith("styles@hard:") for k in keys) == 9  # the style matrix at hard too
     assert sum(k.startswith("difficulty:") for k in keys) == 6
     assert {f"strategy:{lab}={name}" for lab in ("xai", "openai") for name in STRATEGIES} <= keys
     assert {"idle", "rent-everything", "build-everything", "maximum-debt", "raise-every-round", "research-heavy",
@@ -135,3 +136,69 @@ def test_the_command_refuses_an_unknown_group_before_any_work(capsys, tmp_path):
     assert main(["tournament", "--cells", "default,nonsense"]) == 2
     assert "nonsense" in capsys.readouterr().err
     assert main(["tournament", "--games", "5", "--json", str(tmp_path / "missing" / "x.json")]) == 2
+
+
+def _cell(key, group, win, level="normal", bankrupt=None, runway=None, **more):
+    """A cell's summary with only what the targets read."""
+    labs = ("xai", "openai", "anthropic", "google", "meta")
+    shares = {lab: win.get(lab, 0.0) for lab in labs} | {"none": 0.0}
+    return {
+        "key": key, "group": group, "level": level, "focus": more.get("focus"), "strategy": more.get("strategy"),
+        "games": 2000, "win": {lab: {"share": v, "lo": v, "hi": v} for lab, v in shares.items()},
+        "agi_share": 0.85, "agi_date": {"p10": "2027-01-01", "p50": "2028-02-01", "p90": "2029-01-01"},
+        "bankrupt_share": 0.03, "bankrupt": {lab: (bankrupt or {}).get(lab, 0.02) for lab in labs},
+        "runway_alarm_share": 0.3, "runway_alarm": {lab: (runway or {}).get(lab, 0.3) for lab in labs},
+    }  # fmt: skip
+
+
+def _targets(params, cells, search=None):
+    return {t["measure"]: t for t in balance.targets(cells, params, search=search)}
+
+
+def test_the_targets_of_money_bankruptcy_and_the_hard_style_matrix(params):
+    even = {"xai": 0.45, "openai": 0.45}
+    cells = [
+        _cell("default", "default", even, runway={"xai": 0.35, "openai": 0.12}),
+        _cell("hard", "baseline", even, level="hard", bankrupt={"xai": 0.09, "openai": 0.02}),
+    ]
+    styles = params.catalog.style_ids
+    for level in ("normal", "hard"):
+        for sa in styles:
+            for sb in styles:
+                strong = level == "hard" and sa == styles[0]  # one style beats every other at hard
+                win = {"xai": 0.8 if strong else 0.45, "openai": 0.15 if strong else 0.45}
+                cells.append(
+                    _cell(balance.style_key(level, ("xai", sa), ("openai", sb)), "styles", win, level)
+                )
+    t = _targets(params, cells)
+    runway = t["games where the lab's runway < 12 weeks at least once"]
+    assert runway["met"] is False and "OpenAI 12.0%" in runway["value"]
+    hard = t["bankruptcies, hard AI vs normal AI"]
+    assert hard["met"] is False and "xAI 9.0% vs 2.0%" in hard["value"]
+    assert t["style matrix (3 x 3, normal)"]["met"] is True
+    assert t["style matrix (3 x 3, hard)"]["met"] is False
+    cells[0]["runway_alarm"]["openai"] = 0.2
+    cells[1]["bankrupt"]["xai"] = 0.04
+    t = _targets(params, cells)
+    assert t["games where the lab's runway < 12 weeks at least once"]["met"] is True
+    assert t["bankruptcies, hard AI vs normal AI"]["met"] is True
+
+
+def test_the_search_has_its_target_row_and_markdown(params):
+    def lab(name, share):
+        row = {"share": share, "lo": share - 0.05, "hi": share + 0.05, "levers": ["rent x4 (whole game)"]}
+        best = row | {
+            "leans": [{"lever": "rent", "setting": "rent x4 (whole game)", "without": 0.4, "points": 30.0}]
+        }
+        return {"lab": name, "baseline": {"share": 0.3, "lo": 0.25, "hi": 0.35}, "strategies": [best, row],
+                "best": best, "met": share <= 0.75}  # fmt: skip
+
+    found = {"scenario": "s", "seed": 1, "assets": None, "limit": 0.75, "labs": [lab("xai", 0.5), lab("openai", 0.8)],
+             "budget": {"games": 32, "population": 24, "generations": 7, "confirm": 400, "ablate": 86,
+                        "games_per_lab": 8000}}  # fmt: skip
+    row = _targets(params, [], found)["the exploit search's best vs the hard AI"]
+    assert row["met"] is False and "OpenAI 80.0%" in row["value"]
+    found["labs"][1] = lab("openai", 0.7)
+    assert _targets(params, [], found)["the exploit search's best vs the hard AI"]["met"] is True
+    md = balance.search_markdown(found, {"xai": "xAI", "openai": "OpenAI"})
+    assert "| OpenAI | found #1 | 70.0% (65%-75%) | rent x4 (whole game): +30 points |" in md

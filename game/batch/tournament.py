@@ -4,7 +4,7 @@ A tournament plays cells of games, each cell a match-up of who plays each lab (t
 style and difficulty, or a scripted strategy, see strategies.py) with the deck on or
 off, and reports per cell: win shares with 95% intervals, AGI dates, bankruptcies and
 how often money binds; for the default cell, the medians of the history table
-(assets/history.toml). `targets` checks the results against issue 11's targets.
+(assets/history.toml). `balance.targets` checks the results against the balance targets.
 
 Every cell plays the same game numbers with the same seed, so the cells differ only in
 who plays (common random numbers: differences between cells are not luck). The work is
@@ -20,13 +20,16 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
 from game.batch import balance
+from game.batch.balance import STYLE_LEVELS, style_key
 from game.batch.shards import ScenarioRef
+from game.batch.sources import Source, catalog_at
 from game.batch.strategies import STRATEGIES
 from game.catalog import Catalog, default_catalog
 from game.catalog.records import HistoryRow
@@ -39,7 +42,7 @@ from game.paths import assets_dir
 from game.saves import Scenario, initial_world, scenario_params
 
 LEVELS = ("easy", "normal", "hard")
-RUNWAY_ALARM_WEEKS = 12.0  # issue 11: "some lab's runway under 12 weeks at least once"
+RUNWAY_ALARM_WEEKS = 12.0  # the target: each lab's runway under 12 weeks at least once in some games
 Progress = Callable[[int, int], None]
 
 
@@ -70,9 +73,12 @@ def plan(
         Cell("deck-off", "deck", deck=False),
         Cell("hard", "baseline", level="hard"),
     ]
-    for sa in catalog.style_ids:
-        for sb in catalog.style_ids:
-            cells.append(Cell(f"styles:{a}={sa},{b}={sb}", "styles", styles=((a, sa), (b, sb))))
+    for level in STYLE_LEVELS:
+        for sa in catalog.style_ids:
+            for sb in catalog.style_ids:
+                cells.append(
+                    Cell(style_key(level, (a, sa), (b, sb)), "styles", styles=((a, sa), (b, sb)), level=level)
+                )
     for lab in players:
         for mine, rest in (("hard", "normal"), ("normal", "easy"), ("easy", "normal")):
             key = f"difficulty:{lab}={mine},rest={rest}"
@@ -207,7 +213,7 @@ def play_chunk(
 
 
 # A job: the scenario's reference, the cell, games, seed, first game, weeks.
-Job = tuple[ScenarioRef, Cell, int, int, int, int | None]
+Job = tuple[ScenarioRef | Source, Cell, int, int, int, int | None]
 
 
 @functools.cache
@@ -216,11 +222,21 @@ def _history() -> tuple[HistoryRow, ...]:
     return load_history(default_catalog())
 
 
+@functools.cache
+def _history_at(assets: str | None) -> tuple[HistoryRow, ...]:
+    """The history table of an assets folder (None: the game's own)."""
+    if assets is None:
+        return _history()
+    return load_history(catalog_at(assets), Path(assets))
+
+
 def _job(job: Job, report: Any = None) -> dict[str, np.ndarray]:
-    """One (cell, chunk) job on a worker: the scenario rebuilt from its reference."""
+    """One (cell, chunk) job on a worker: the scenario rebuilt from its reference (a
+    Source when the catalog is a changed assets folder)."""
     ref, cell, games, seed, first, weeks = job
     scn, catalog = ref.load()
-    out = play_chunk(scn, catalog, cell, games, seed, first, _history(), weeks)
+    history = _history() if isinstance(ref, ScenarioRef) else _history_at(ref.assets)
+    out = play_chunk(scn, catalog, cell, games, seed, first, history, weeks)
     if report is not None:  # the default pool's progress: this chunk's games, once played
         report(games)
     return out
@@ -258,6 +274,7 @@ def summarise_cell(
         "group": cell.group,
         "focus": cell.focus,
         "strategy": cell.strategy[1] if cell.strategy else None,
+        "level": cell.level,
         "games": n,
         "win": win,
         "agi_share": agi.size / n,
@@ -265,6 +282,9 @@ def summarise_cell(
         "bankrupt_share": float(out["bankrupt"].mean()),
         "bankrupt": {lab: float(out["bankrupt"][:, li].mean()) for li, lab in enumerate(labs)},
         "runway_alarm_share": float((runway < RUNWAY_ALARM_WEEKS).any(-1).mean()),
+        "runway_alarm": {
+            lab: float((runway[:, li] < RUNWAY_ALARM_WEEKS).mean()) for li, lab in enumerate(labs)
+        },
         "min_runway_p50": {lab: _finite(np.median(runway[:, li])) for li, lab in enumerate(labs)},
     }
     rows = [r for r in history if r.lab in labs]
@@ -315,21 +335,23 @@ def run(
     progress: Progress | None = None,
     weeks: int | None = None,
     executor: cf.Executor | None = None,
+    assets: Path | None = None,
 ) -> Tournament:
     """Play every cell (default: `plan`) for `games` games (to their end, or `weeks`
     weeks) and summarise them, on one process, on `workers` processes or on `executor`
     (any concurrent.futures.Executor): the same results. `progress` is called with
-    (games played, games in all) as chunks finish."""
+    (games played, games in all) as chunks finish. `assets`: the folder `catalog` was
+    loaded from, when it is not the game's own (workers load it from there)."""
     from game.batch.simulate import run_jobs
 
     params = scenario_params(scn, catalog, humans=())
     cells = cells if cells is not None else plan(catalog, params.lab_ids)
-    history = load_history(catalog)
+    history = load_history(catalog, assets)
     starts = range(0, games, chunk)
     total = games * len(cells)
     parts: list[dict[str, np.ndarray]] = []
     if workers > 1 or executor is not None:
-        ref = ScenarioRef.of_file(scn, catalog)
+        ref = ScenarioRef.of_file(scn, catalog) if assets is None else Source.of(scn, assets)
         jobs: list[Job] = [
             (ref, cell, min(chunk, games - start), seed, first + start, weeks)
             for cell in cells

@@ -1,6 +1,8 @@
 """`agi-race tournament`: the balance of the rules, measured by playing them (a matrix of
-AI styles and difficulties and every scripted strategy against the AI), with issue 11's
-targets met or not. Modders run it to check a changed assets/ file."""
+AI styles and difficulties and every scripted strategy against the AI), with the balance
+targets met or not; `--search` adds the exploit search (the strongest strategies a seeded
+optimiser finds against the hard AI). Modders run it on a changed assets/ folder
+(`--assets DIR`)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from game.cli.usage import SEED, WORKERS, UsageError, add_quiet, checker
 GAMES = checker("--games", 1, 1_000_000, integer=True)
 CHUNK = checker("--chunk", 1, 100_000, integer=True)
 GROUPS = ("default", "deck", "baseline", "styles", "difficulty", "strategies")
-FULL_GAMES = 2000  # issue 11: the targets are measured on 2,000 games per cell
+FULL_GAMES = 2000  # the targets are measured on 2,000 games per cell
 QUICK_GAMES = 200
+BUDGET = checker("--budget", 100, 10_000_000, integer=True)
+WEEKS = checker("--weeks", 1, 10_000, integer=True)
+SEARCH_BUDGET = 8_000  # games a lab: a few minutes on two cores
 
 
 def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
@@ -26,10 +31,14 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         "tournament",
         help="play styles, difficulties and scripted strategies against the AI; check the balance targets",
         description=(
-            "Plays cells of games (the default race and the deck off, a 3 x 3 style matrix, the difficulty "
+            "Plays cells of games (the default race and the deck off, a 3 x 3 style matrix at normal and at hard, the difficulty "
             "ladder for xAI and OpenAI, every scripted strategy on each against the hard AI, the hard AI "
             "against itself), every cell the same game numbers, and prints win shares with 95% intervals, "
-            "AGI dates, bankruptcies, money binding, the history table and issue 11's targets."
+            "AGI dates, bankruptcies, money binding, the history table and the balance targets. With --search, "
+            "also (or, without --cells, only) the exploit search: a seeded optimiser (random search, then the "
+            "cross-entropy method, every candidate of a generation on the same games) over the levers of a "
+            "player's strategy, against the hard AI, for xAI and for OpenAI; it prints the strongest strategies "
+            "it finds with their win share and 95% interval on fresh games, and the levers they lean on."
         ),
     )
     t.add_argument(
@@ -43,9 +52,29 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     t.add_argument("--seed", type=SEED, default=1, help="the games' seed")
     t.add_argument(
         "--cells",
-        default=",".join(GROUPS),
         metavar="GROUP,...",
-        help=f"which cells to play: some of {', '.join(GROUPS)}",
+        help=f"which cells to play: some of {', '.join(GROUPS)} (default: all; none with --search)",
+    )
+    t.add_argument(
+        "--search",
+        action="store_true",
+        help="search the levers of a player's strategy for the strongest against the hard AI, for each lab",
+    )
+    t.add_argument(
+        "--budget",
+        type=BUDGET,
+        default=SEARCH_BUDGET,
+        help="games the search plays for each lab: 65%% searching, 20%% confirming the best, 15%% taking the best apart",
+    )
+    t.add_argument(
+        "--weeks",
+        type=WEEKS,
+        help="play only each game's first N weeks (a smoke test: wins need whole games; default: to the end)",
+    )
+    t.add_argument(
+        "--assets",
+        metavar="DIR",
+        help="play with the game data in DIR (a changed copy of assets/) instead of the game's own",
     )
     t.add_argument("--workers", type=WORKERS, default=1, help="processes to share the work (same results)")
     add_dask(t)
@@ -61,17 +90,27 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
 
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
-    from game.batch import balance, tournament
+    from pathlib import Path
+
+    from game.batch import balance, search, tournament
+    from game.batch.sources import catalog_at
     from game.saves import load_scenario, scenario_params
 
-    groups = [g.strip() for g in args.cells.split(",") if g.strip()]
+    cells_arg = args.cells if args.cells is not None else ("" if args.search else ",".join(GROUPS))
+    groups = [g.strip() for g in cells_arg.split(",") if g.strip()]
     unknown = [g for g in groups if g not in GROUPS]
-    if unknown or not groups:
+    if unknown or (not groups and not args.search):
         raise UsageError(
             f"--cells: unknown group {', '.join(unknown) or '(none)'} (known: {', '.join(GROUPS)})"
         )
     json_to = checked_output(args.json, "--json") if args.json not in (None, "-") else None
     check_dask(args)
+    assets = None
+    if args.assets is not None:
+        assets = Path(args.assets).resolve()
+        if not assets.is_dir():
+            raise UsageError(f"--assets: {args.assets} is not a folder")
+        catalog = catalog_at(str(assets))  # a CatalogError names the file and the entry
     scn = load_scenario(args.scenario, catalog)
     params = scenario_params(scn, catalog, humans=())
     missing = [lab for lab in ("xai", "openai") if lab not in params.lab_ids]
@@ -81,34 +120,40 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         )
     games = QUICK_GAMES if args.quick else args.games or FULL_GAMES
     cells = [c for c in tournament.plan(catalog, params.lab_ids) if c.group in groups]
-    with (
-        executor_for(args) as (executor, workers),
-        progress_bar("tournament", "games", quiet=args.quiet) as report,
-    ):
-        result = tournament.run(
-            scn,
-            catalog,
-            cells,
-            games=games,
-            seed=args.seed,
-            chunk=args.chunk,
-            workers=workers,
-            progress=report,
-            executor=executor,
-        )
-    doc = result.to_dict()
+    found = None
+    with executor_for(args) as (executor, workers):
+        if cells:
+            with progress_bar("tournament", "games", quiet=args.quiet) as report:
+                result = tournament.run(scn, catalog, cells, games=games, seed=args.seed, chunk=args.chunk,
+                                        workers=workers, progress=report, executor=executor, assets=assets,
+                                        weeks=args.weeks)  # fmt: skip
+            doc = result.to_dict()
+        else:
+            doc = {"scenario": scn.name, "seed": args.seed, "games_per_cell": 0, "targets": [], "cells": []}
+        if args.search:
+            with progress_bar("search", "games", quiet=args.quiet) as report:
+                found = search.run_search(scn, catalog, assets, budget=search.Budget.of_total(args.budget),
+                                          seed=args.seed, chunk=args.chunk, workers=workers,
+                                          executor=executor, progress=report, weeks=args.weeks)  # fmt: skip
+            doc["search"] = found
+            doc["targets"] = balance.targets(doc["cells"], params, search=found)
     if emit_json("tournament", doc, args.json, json_to):
         return 0
     names = {lab: catalog.lab(lab).name for lab in params.lab_ids}
     if args.markdown:
         sys.stdout.write(balance.markdown(doc, names))
         return 0
-    print_tournament(doc, names)
+    if doc["cells"]:
+        print_tournament(doc, names)
+    if found is not None:
+        print_search(found, names)
+    print()
+    print_targets(doc["targets"])
     return 0
 
 
 def print_tournament(doc: dict[str, Any], names: dict[str, str]) -> None:
-    """The cells' results, then the targets, as tables."""
+    """The cells' results and the history table, as tables."""
     out = console()
     labs = list(names)
     print(f"{doc['scenario']}: {doc['games_per_cell']:,} games per cell, seed {doc['seed']}\n")
@@ -137,8 +182,39 @@ def print_tournament(doc: dict[str, Any], names: dict[str, str]) -> None:
             rows.add_row(f"{names.get(r['lab'], r['lab'])} {r['what']}", r["date"], f"{r['history']:.3g}",
                          "-" if r["median"] is None else f"{r['median']:.3g}", ratio)  # fmt: skip
         show(out, rows)
-    print()
+
+
+def print_targets(targets: list[dict[str, Any]]) -> None:
+    """The targets, each met or not."""
+    out = console()
     rows = table(out, "target", "wanted", "result", "met", numbers_from=4)
-    for t in doc["targets"]:
+    for t in targets:
         rows.add_row(t["measure"], t["target"], t["value"], "yes" if t["met"] else "NO")
+    show(out, rows)
+
+
+def print_search(found: dict[str, Any], names: dict[str, str]) -> None:
+    """The exploit search: for each lab, the hard AI's own share and the strongest
+    strategies found, on the same fresh games, with the levers they lean on."""
+    from game.batch.levers import described
+
+    out = console()
+    b = found["budget"]
+    print(
+        f"\nExploit search vs the hard AI ({found['scenario']}, seed {found['seed']}"
+        + (f", assets {found['assets']}" if found["assets"] else "")
+        + f"): {b['generations']} generations of {b['population']} candidates x {b['games']} games, "
+        f"finalists on {b['confirm']:,} fresh games; {b['games_per_lab']:,} games a lab. The best's levers "
+        f"are what it loses without each ({b['ablate']:,} games)\n"
+    )
+    rows = table(out, "lab", "strategy", "win share", "95% interval", "levers it leans on", numbers_from=2)
+    for lab in found["labs"]:
+        name = names.get(lab["lab"], lab["lab"])
+        base = lab["baseline"]
+        rows.add_row(
+            name, "the hard AI itself", f"{base['share']:.1%}", f"{base['lo']:.1%}-{base['hi']:.1%}", "-"
+        )
+        for i, r in enumerate(lab["strategies"], 1):
+            rows.add_row(name, f"found #{i}", f"{r['share']:.1%}", f"{r['lo']:.1%}-{r['hi']:.1%}",
+                         "\n".join(described(r)) or "none: plays as the AI")  # fmt: skip
     show(out, rows)
