@@ -240,7 +240,7 @@ class ForecastScreen(GameScreen):
         booked = len(self.start.book or ()) if self.start is not None else 0
         lines = [
             f"{fc.futures:,} futures, {fc.weeks_played} weeks ahead: {state}",
-            f"your week: {booked} decision{'s' if booked != 1 else ''} booked; the AI plays: "
+            f"your week as booked ({booked} decision{'s' if booked != 1 else ''}); played as: "
             + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids)),
         ]
         for i in range(p.n_labs):
