@@ -301,7 +301,9 @@ async def test_a_crash_in_a_worker_is_rescued_too(monkeypatch, small_forecasts):
     def broken(self: Session, *args: object, **kwargs: object) -> None:
         raise RuntimeError("injected in a worker")
 
-    monkeypatch.setattr(Session, "forecast", broken)
+    from game.play import odds as play_odds
+
+    monkeypatch.setattr(play_odds, "odds", broken)
     app = AgiRaceApp(session=Session.new())
     with pytest.raises(rescue.Crashed):
         async with app.run_test(size=(120, 40)) as pilot:

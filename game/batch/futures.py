@@ -149,8 +149,36 @@ def play_range(
     jobs: list[RangeJob] = [
         (spec, int(b - a), int(a), weeks, seed, opening) for a, b in zip(edges[:-1], edges[1:], strict=True)
     ]
-    sizes = [job[1] for job in jobs]
-    return forecast.Forecast.combine(run_jobs(_range, jobs, sizes, workers, n, progress, executor))
+    if should_stop is None:
+        sizes = [job[1] for job in jobs]
+        return forecast.Forecast.combine(run_jobs(_range, jobs, sizes, workers, n, progress, executor))
+    return forecast.Forecast.combine(_wait(executor, jobs, n, should_stop, progress))
+
+
+def _wait(
+    executor: cf.Executor,
+    jobs: list[RangeJob],
+    n: int,
+    should_stop: Callable[[], bool],
+    progress: Callable[[float, int], None] | None,
+) -> list[forecast.Forecast]:
+    """The parts of a range on `executor`, in order, hearing `should_stop` as they play:
+    a true answer stops the executor's futures (a FuturesPool's) and raises CancelledError."""
+    parts = [executor.submit(_range, job) for job in jobs]
+    size = {part: job[1] for part, job in zip(parts, jobs, strict=True)}
+    pending = set(parts)
+    while pending:
+        done, pending = cf.wait(pending, timeout=0.05, return_when=cf.FIRST_COMPLETED)
+        if done and progress is not None:
+            progress(sum(size[p] for p in parts if p.done()), n)
+        if pending and should_stop():
+            for part in pending:
+                part.cancel()
+            stop = getattr(executor, "stop", None)
+            if stop is not None:
+                stop()  # the parts playing stop within a week
+            raise cf.CancelledError("the futures were stopped")
+    return [part.result() for part in parts]
 
 
 def _range(job: RangeJob, report: Any = None) -> forecast.Forecast:

@@ -109,14 +109,17 @@ def _player(
     should_stop: Callable[[], bool] | None,
     progress: Callable[[float, int], None] | None,
     futures: int,
+    local_first: bool = True,
 ) -> Play:
     opening = start.opening(book)
 
     def play(n: int, first: int) -> Forecast:
         heard = None if progress is None else (lambda done, _n: progress(first + done, futures))
+        # The first wave plays here: it must not wait for worker processes to start.
+        here = first == 0 and local_first
         return play_range(
-            start.world, start.controllers, n, first, weeks, seed, opening, start.spec, executor, workers,
-            should_stop, heard,
+            start.world, start.controllers, n, first, weeks, seed, opening, start.spec,
+            None if here else executor, workers, should_stop, heard,
         )  # fmt: skip
 
     return play

@@ -284,7 +284,7 @@ class ForecastScreen(GameScreen):
             return
         known = self.odds.forecast if self.odds is not None else None
         self.workers.cancel_group(self, "forecast")  # the odds so far stay; the what-if plays
-        pool = self.pool if self.pool is not None else self._new_pool()
+        pool = self._new_pool()  # the odds' futures still playing stop with the old one
         self.show("whatif-result", f"What if {variant.words}: playing the same futures...")
         self._compare(self.start, variant, known, pool)
 
