@@ -339,6 +339,10 @@ class ForecastScreen(GameScreen):
             "whatif-result",
             f"What if {message.words}: {name} wins {w.book_win:.1%} -> {w.variant_win:.1%}, "
             f"{w.difference * 100:+.1f} points (95%: {w.low * 100:+.1f} to {w.high * 100:+.1f}) "
-            f"on the same {w.futures:,} futures{more}; two separate forecasts would say "
-            f"+-{w.independent_half_width * 100:.1f}.",
+            f"on the same {w.futures:,} futures{more}"
+            + (
+                f"; two separate forecasts would say +-{w.independent_half_width * 100:.1f}."
+                if w.independent_half_width > 0
+                else "."
+            ),
         )
