@@ -284,6 +284,9 @@ class ForecastScreen(GameScreen):
             return
         known = self.odds.forecast if self.odds is not None else None
         self.workers.cancel_group(self, "forecast")  # the odds so far stay; the what-if plays
+        if self.odds is None or not self.odds.last:
+            shown = self._lines(self.odds) if self.odds is not None else []
+            self.show("odds", "\n".join([*shown, "The odds stopped for the what-if: r plays them again."]))
         pool = self._new_pool()  # the odds' futures still playing stop with the old one
         self.show("whatif-result", f"What if {variant.words}: playing the same futures...")
         self._compare(self.start, variant, known, pool)
