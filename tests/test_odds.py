@@ -7,6 +7,8 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game.engine import forecast, odds, policies, turn
 from game.engine.actions import Actions
@@ -47,20 +49,28 @@ def test_waves_stop_once_the_interval_is_narrow_enough(late):
     assert seen[0].half_width() <= 0.02
 
 
-def test_waves_stop_when_asked(late):
+def test_waves_stop_when_asked_and_drop_a_wave_cut_short(late):
     world, ctl = late
-    calls = []
-    seen = list(
-        odds.waves(
-            world,
-            ctl,
-            futures=200,
-            first_wave=8,
-            weeks=3,
-            should_stop=lambda: len(calls) > 1 or calls.append(1),
-        )
-    )
-    assert seen[-1].last and seen[-1].why == "stopped"
+    asked = []
+
+    def stop() -> bool:  # heard before and after each wave: stop in the middle of the second
+        asked.append(1)
+        return len(asked) >= 4
+
+    def play(n: int, first: int) -> forecast.Forecast:
+        return forecast.run(world, ctl, n, 3, first=first)
+
+    seen = list(odds.waves(world, ctl, futures=200, first_wave=8, should_stop=stop, play=play))
+    assert [o.futures for o in seen] == [8, 8] and seen[-1].last and seen[-1].why == "stopped"
+    assert not seen[0].last
+
+
+def test_the_waves_schedule_covers_the_futures_once():
+    for futures, first in [(2000, 12), (70, 10), (5, 12), (1, 1)]:
+        ranges = list(odds.wave_sizes(futures, first))
+        assert ranges[0] == (0, min(first, futures))
+        assert all(a + n == b for (a, n), (b, _) in zip(ranges, ranges[1:], strict=False))
+        assert sum(n for _, n in ranges) == futures
 
 
 def test_compaction_keeps_each_future_in_its_place(late):
@@ -77,26 +87,75 @@ def test_compaction_keeps_each_future_in_its_place(late):
 def test_a_what_if_against_itself_differs_by_nothing(late):
     world, ctl = late
     w = odds.compare(world, ctl, lab=0, futures=40, weeks=30, seed=4)
-    assert w.difference == 0.0 and w.half_width == 0.0
-    assert same(w.book, w.variant)
+    assert np.array_equal(w.book, w.variant) and w.difference == 0.0
+    assert w.low < 0.0 < w.high and w.half_width < 0.05  # a few futures alike never claim certainty
 
 
 def test_a_what_if_shares_the_futures_and_measures_the_difference(late):
     world, ctl = late
     richer = attrs.evolve(world, cash=world.cash + np.array([[5e10, 0.0, 0.0]]))
     w = odds.compare(world, ctl, lab=0, futures=120, variant=richer, weeks=40, seed=5)
-    b, v = (w.book.winners == 0), (w.variant.winners == 0)
+    b, v = (w.book == 0), (w.variant == 0)
     assert w.difference == pytest.approx(v.mean() - b.mean())
-    independent = 1.96 * np.sqrt((b.mean() * (1 - b.mean()) + v.mean() * (1 - v.mean())) / 120)
-    assert w.half_width <= independent + 1e-12
+    assert w.low <= w.difference <= w.high
     with pytest.raises(ValueError):
         later, _ = turn.step(world, policies.decide(world, ctl))
         odds.compare(world, ctl, lab=0, futures=4, variant=later, weeks=2)
+
+
+def test_the_same_futures_measure_a_difference_far_tighter_than_two_forecasts(late):
+    """Common random numbers: future i of the book and of the variant share every draw,
+    so the paired interval is several times narrower than the one from two independent
+    forecasts (the variant played on other futures) of as many futures each."""
+    world, ctl = late
+    extra = Actions.idle(world)  # the book: nothing this week
+    order = attrs.evolve(extra, order_count=extra.order_count.copy())  # the variant: an order
+    order.order_count[0, 1, 0, 0] += 5000  # OpenAI, the lab that wins some of these futures
+    mine = np.array([False, True, False])
+    book_week, variant_week = odds.first_week(ctl, extra, mine), odds.first_week(ctl, order, mine)
+    n = 120
+    same = odds.compare(world, ctl, 1, n, book_week=book_week, variant_week=variant_week, weeks=60, seed=8)
+    apart = forecast.run(world, ctl, n, 60, seed=8, first=n, first_week=variant_week)  # other futures
+    independent = odds.paired(same.book, apart.winners, 1)
+    assert 0.1 < same.book_win < 0.9  # the lab wins some futures and loses some: a real spread
+    assert independent.half_width > 2 * same.half_width
+    assert same.independent_half_width > 2 * same.half_width
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1, 2), st.integers(-1, 2)), min_size=1, max_size=300),
+    st.integers(0, 2),
+)
+def test_a_paired_difference_is_the_difference_of_the_win_shares(pairs, lab):
+    book = np.array([a for a, _ in pairs])
+    variant = np.array([b for _, b in pairs])
+    w = odds.paired(book, variant, lab)
+    assert w.difference == pytest.approx(np.mean(variant == lab) - np.mean(book == lab))
+    assert w.low <= w.difference <= w.high and w.half_width > 0
+    more = odds.paired(np.tile(book, 4), np.tile(variant, 4), lab)  # the same outcomes, 4x as many
+    assert more.difference == pytest.approx(w.difference) and more.half_width < w.half_width
 
 
 def test_a_first_week_played_by_the_player_in_every_future(late):
     world, ctl = late
     idle = odds.first_week(ctl, Actions.idle(world), np.array([True, False, False]))
     w = odds.compare(world, ctl, lab=0, futures=30, variant_week=idle, weeks=20, seed=6)
-    assert w.book.futures == w.variant.futures == 30
-    assert -1.0 <= w.low <= w.difference <= w.high <= 1.0 or w.half_width > 0
+    assert w.futures == 30 and w.book.size == w.variant.size == 30
+    assert -1.0 <= w.low <= w.difference <= w.high <= 1.0
+
+
+def test_a_what_if_in_waves_reuses_the_odds_futures(late):
+    world, ctl = late
+    played = []
+
+    def play(n: int, first: int) -> forecast.Forecast:
+        played.append((n, first))
+        return forecast.run(world, ctl, n, 20, seed=9, first=first)
+
+    known = forecast.run(world, ctl, 24, 20, seed=9)
+    seen = list(odds.paired_waves(play, play, 0, target=0.0, futures=48, first_wave=12, known=known.winners))
+    assert [w.futures for w in seen] == [12, 24, 48] and seen[-1].why == "futures"
+    # the book's first 24 futures are the odds': only the variant plays them, both play the rest
+    assert played == [(12, 0), (12, 12), (24, 24), (24, 24)]
+    assert seen[-1].difference == 0.0

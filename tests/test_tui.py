@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import numpy as np
 import pytest
 
@@ -14,7 +12,6 @@ from game.tui.app import AgiRaceApp
 from game.tui.screens import (
     BookScreen,
     DealsScreen,
-    ForecastScreen,
     GameOverScreen,
     HandoverScreen,
     HQScreen,
@@ -279,35 +276,6 @@ async def test_the_book_cancels_a_decision():
         assert "Buy 10,000 H100" in str(app.screen.query_one("#book").get_row_at(0))
         await pilot.press("x")
         assert app.session.book(XAI) == [] and "Cancelled" in text(pilot, "message")
-
-
-async def test_the_odds_screen_computes_in_a_worker(monkeypatch):
-    monkeypatch.setattr(ForecastScreen, "FUTURES", 40)
-    monkeypatch.setattr(ForecastScreen, "HORIZON", 20)
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("o")
-        assert isinstance(app.screen, ForecastScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        shown = text(pilot, "odds")
-        assert "40 futures, 20 weeks ahead" in shown and "<- you" in shown
-        assert "played as: xAI builder" in shown
-        await pilot.press("escape")
-        assert isinstance(app.screen, HQScreen)
-
-
-async def test_leaving_the_odds_screen_stops_its_futures(monkeypatch):
-    monkeypatch.setattr(ForecastScreen, "FUTURES", 300)
-    monkeypatch.setattr(ForecastScreen, "HORIZON", None)  # to the end: ~190 weeks of futures
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)):
-        screen = ForecastScreen(app.session, XAI)
-        await app.push_screen(screen)
-        screen.action_leave()
-        assert await asyncio.to_thread(screen.finished.wait, 120)  # the futures' thread has ended
-        assert screen.cancelled and screen.result.weeks_played < 150
-        assert isinstance(app.screen, HQScreen)
 
 
 def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:

@@ -84,6 +84,7 @@ STANDING: list[BindingType] = [
 FORECAST: list[BindingType] = [
     Binding("escape", "leave", "Back", id="forecast-back"),
     Binding("r", "run", "Run again", id="forecast-run"),
+    Binding("w", "what_if", "What if", id="forecast-what-if"),
 ]
 
 CONFIRM: list[BindingType] = [
