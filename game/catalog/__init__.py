@@ -14,6 +14,7 @@ from game.catalog.records import (
     Difficulty,
     FinanceRules,
     Gpu,
+    GridRules,
     Integrator,
     Lab,
     MarketRules,
@@ -49,7 +50,7 @@ from game.catalog.specs import (
 
 __all__ = [
     "EVENT_GAME_FIELDS", "EVENT_LAB_FIELDS", "Catalog", "CatalogError", "Choice", "Condition", "Date",
-    "DealRules", "Difficulty", "Effect", "EventCard", "FinanceRules", "Flag", "Gpu", "Ids", "Integrator",
+    "DealRules", "Difficulty", "GridRules", "Effect", "EventCard", "FinanceRules", "Flag", "Gpu", "Ids", "Integrator",
     "Lab", "MarketRules", "Num", "Nvidia", "Partner", "PerGpu", "PolicyStyle", "ResearchRules", "Rules",
     "Schema", "ScoreRules", "Site", "Steps", "Text", "TrainingRules", "Weights", "date",
     "default_catalog", "flag", "load_catalog", "load_events", "num", "per_gpu", "read_toml", "steps", "text",

@@ -16,6 +16,7 @@ from game.catalog.records import (
     Difficulty,
     FinanceRules,
     Gpu,
+    GridRules,
     Integrator,
     Lab,
     MarketRules,
@@ -73,6 +74,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         "market": MarketRules,
         "finance": FinanceRules,
         "deals": DealRules,
+        "grid": GridRules,
         "score": ScoreRules,
     }
     for key in rules_data:
