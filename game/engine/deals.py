@@ -194,6 +194,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     sources = p.partner_sources[partner]  # (B, L, P)
     source_free = (sources * free_all).sum(-1) * tied
     source_room = (sources * room_all).sum(-1) * tied
+    unshared = np.maximum(own_free, source_free)  # before rivals' asks this week
     # Labs asking for the same pool in the same week share it in proportion to their
     # asks (a tied lab's ask to a reseller counts against the pool it resells too).
     at_site = site >= 0
@@ -218,11 +219,14 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # A contract draws on one pool: the partner's own, or the one it resells.
     rate = np.maximum(terms.build_rate(p, partner, term), 1e-9)
     build = rate * lead
-    pooled_free = np.maximum(own_free, source_free)
     available = np.where(
         at_site, build, np.maximum(np.minimum(own_free, own_room), np.minimum(source_free, source_room))
     )
-    cut_by_limit = ~at_site & (available < np.minimum(count, pooled_free))
+    cut_by_limit = (
+        ~at_site
+        & (count > np.maximum(own_room, source_room))
+        & (np.maximum(own_room, source_room) < unshared)
+    )
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
     if at_site.any():

@@ -147,6 +147,16 @@ def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 7}
 
 
+def _v7_to_v8(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 8 added grid claims that lapse (a lab site's `grid_idle_weeks` and
+    `grid_deposit_usd`) and a contract's later price (`later_price_usd_hour` from
+    `reprice_week`, an extension's). A version-7 file leaves them out: no claim has gone
+    unused yet, no deposit is held, and every contract keeps one price to its end (an
+    extension signed under version 7 keeps the blended price it was given). Nothing to
+    change."""
+    return {**doc, "version": 8}
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
@@ -154,6 +164,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     4: _v4_to_v5,
     5: _v5_to_v6,
     6: _v6_to_v7,
+    7: _v7_to_v8,
 }
 
 
