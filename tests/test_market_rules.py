@@ -79,7 +79,7 @@ def test_one_customer_gets_at_most_the_partners_limit_and_is_told_so(colossus, p
         again.reason[:, XAI] == deals.CUSTOMER_LIMIT
     ).all()
     # Another lab is not held back by it.
-    other = deals.evaluate(params, held, make_offer(held, OPENAI, oracle, gb200, 5_000, price=6.0))
+    other = deals.evaluate(params, held, make_offer(held, OPENAI, oracle, gb200, 5_000, price=20.0))
     assert (other.answer[:, OPENAI] == deals.ACCEPT).all()
 
 

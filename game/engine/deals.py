@@ -257,10 +257,12 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
 
     # Price: a pool filling past utilisation_knee asks more, for the whole deal (at the
     # utilisation it leaves the pool at); a build to order is priced as it is.
-    own_used = terms.pool_utilisation(
-        p, s, partner, gpu, np.where(amend & (count == 0), 0, counter_count), row
-    )
-    utilisation = np.where(at_site, 0.0, own_used)
+    # (of the pool the deal draws on: the partner's own, or the one it resells when its
+    # own cannot serve the lab)
+    adds = np.where(amend & (count == 0), 0, counter_count)
+    resold = tied & sources.any(-1) & (np.minimum(own_free, own_room) < adds)
+    used = terms.pool_utilisation(p, s, np.where(resold, src, partner), gpu, adds, row)
+    utilisation = np.where(at_site, 0.0, used)
     base_ask = ask
     ask = np.maximum(ask * terms.utilisation_markup(p, utilisation), cost)
 
