@@ -15,7 +15,7 @@ from game.engine import economy, limits, policies, state, turn
 from game.play import decisions as dec
 from game.play import intel, views
 from game.play.session import Refused, Session
-from game.saves import initial_world, scenario_params
+from game.saves import VERSION, initial_world, scenario_params
 from game.tui.app import AgiRaceApp
 from tests.conftest import PLAYER_FOLDERS
 
@@ -218,7 +218,7 @@ def test_a_version_6_save_with_a_counter_past_the_bound_loads_and_plays(tmp_path
     oracle = again.params.partner_ids.index("oracle")
     assert float(again.world.last_counter[0, XAI, oracle]) == limits.MAX_COUNTER_RATIO
     again.end_week()
-    assert tomllib.loads(again.save(tmp_path / "new.toml").read_text())["version"] == 7
+    assert tomllib.loads(again.save(tmp_path / "new.toml").read_text())["version"] == VERSION
 
 
 def test_games_ending_at_once_keep_every_score_in_a_shared_hall_of_fame(tmp_path):

@@ -84,7 +84,9 @@ async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
         await confirm(pilot)
         assert "does not have the power" in text(pilot, "message")
         app.screen.query_one("#site").clear()
-        fill(pilot, count="10000", start="0", price="2.5")
+        choose(pilot, partner="coreweave")  # xAI holds all the H100 Oracle rents one customer
+        await pilot.pause()
+        fill(pilot, count="10000", start="0", weeks="104", price="2.0")
         await confirm(pilot)
         assert "We can do it at" in text(pilot, "message")
         await confirm(pilot)  # the counter's terms were filled in
