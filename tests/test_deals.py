@@ -166,17 +166,17 @@ def test_microsoft_resells_oracle_capacity_to_openai_only(colossus, params):
     oracle = index(params.partner_ids, "oracle")
     start = 4  # Microsoft has no H200 of its own until September 2024; Oracle does
     for_openai = deals.evaluate(
-        params, world, make_offer(world, OPENAI, microsoft, h200, 8_000, price=4.0, start=start)
+        params, world, make_offer(world, OPENAI, microsoft, h200, 5_000, price=4.0, start=start)
     )
     for_xai = deals.evaluate(
-        params, world, make_offer(world, XAI, microsoft, h200, 8_000, price=4.0, start=start)
+        params, world, make_offer(world, XAI, microsoft, h200, 5_000, price=4.0, start=start)
     )
     assert int(for_openai.answer[0, OPENAI]) == deals.ACCEPT
     assert int(for_xai.answer[0, XAI]) != deals.ACCEPT
     world, _, _ = negotiate_now(
-        world, make_offer(world, OPENAI, microsoft, h200, 8_000, price=4.0, start=start)
+        world, make_offer(world, OPENAI, microsoft, h200, 5_000, price=4.0, start=start)
     )
-    slot = np.argmax(world.contract_count[0, OPENAI] == 8_000)
+    slot = np.argmax(world.contract_count[0, OPENAI] == 5_000)
     assert (
         world.contract_partner[0, OPENAI, slot] == microsoft
         and world.contract_source[0, OPENAI, slot] == oracle
@@ -270,10 +270,15 @@ def test_the_offer_command_prints_the_answer(capsys):
     assert main(argv) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["answer"] == "stall" and doc["reason"] == "no_power" and "MW" in doc["message"]
+    assert main(["offer", "--scenario", "2024-07-colossus", "--lab", "xai", "--partner", "coreweave", "--gpu", "H100",
+                 "--count", "10000", "--term", "52", "--price", "2.0", "--json"]) == 0  # fmt: skip
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["answer"] == "counter" and doc["terms"]["price"] > 2.0
+    # xAI already rents 24,000 of Oracle's H100, all Oracle gives one customer.
     assert main(["offer", "--scenario", "2024-07-colossus", "--lab", "xai", "--partner", "oracle", "--gpu", "H100",
                  "--count", "10000", "--term", "52", "--price", "2.5", "--json"]) == 0  # fmt: skip
     doc = json.loads(capsys.readouterr().out)
-    assert doc["answer"] == "counter" and doc["terms"]["price"] > 2.5
+    assert doc["answer"] == "stall" and doc["reason"] == "customer_limit"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.engine import compute, deals, economy, exits
+from game.engine.state import EMPTY_CONTRACT
 from game.engine.turn import step
 from tests.conftest import blank, idle, index, quiet
 
@@ -134,7 +135,7 @@ def rented(world, partner="oracle", gpu="H100", count=10_000, price=3.0, weeks=5
 
     p = world.params
     w = blank(quiet(world), cash=np.full_like(world.cash, 1e10))
-    fields = {n: getattr(w, n).copy() for n in deals.EMPTY_CONTRACT}
+    fields = {n: getattr(w, n).copy() for n in EMPTY_CONTRACT}
     fields["contract_partner"][:, XAI, 0] = index(p.partner_ids, partner)
     fields["contract_gpu"][:, XAI, 0] = index(p.gpu_ids, gpu)
     fields["contract_count"][:, XAI, 0] = count

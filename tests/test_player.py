@@ -756,7 +756,7 @@ def test_a_game_saved_after_a_deal_mid_week_loads_whole_and_goes_on(tmp_path):
         s.end_week()
     reply = s.offer(
         OPENAI,
-        {"partner": "oracle", "gpu": "H100", "count": 5_000, "start": s.week, "weeks": 52, "price": 4.0},
+        {"partner": "oracle", "gpu": "H100", "count": 2_000, "start": s.week, "weeks": 52, "price": 6.0},
     )
     assert reply.answer == "accept"
     path = s.save(tmp_path / "mid.toml")

@@ -39,7 +39,7 @@ def test_a_counter_to_an_offer_at_the_highest_price_saves_and_loads(tmp_path):
     refused. The engine keeps the standing counter within MAX_COUNTER_RATIO."""
     session = Session.new()
     reply = session.offer(
-        0, {"partner": "oracle", "gpu": "H100", "count": 50_000, "start": 0, "weeks": 52,
+        0, {"partner": "coreweave", "gpu": "H100", "count": 50_000, "start": 0, "weeks": 52,
             "price": limits.MAX_PRICE_USD_HOUR},
     )  # fmt: skip
     assert reply.answer == "counter"

@@ -82,7 +82,9 @@ async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
         await pilot.press("y")  # the review: send the offer
         assert "does not have the power" in text(pilot, "message")
         app.screen.query_one("#site").clear()
-        fill(pilot, count="10000", start="0", price="2.5")
+        choose(pilot, partner="coreweave")  # xAI holds all the H100 Oracle rents one customer
+        await pilot.pause()
+        fill(pilot, count="10000", start="0", weeks="104", price="2.0")
         await confirm(pilot)
         await pilot.press("y")
         assert "We can do it at" in text(pilot, "message")

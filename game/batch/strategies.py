@@ -28,6 +28,7 @@ RESEARCH_SHARE = 0.35  # research-heavy: a third of the compute on research
 GIANT_RUN_WEEKS = 104  # one giant run: two years of today's training compute
 LOWBALL = 0.7  # lowball offers: 70% of the partner's list price, never its counter
 HUGE = 1e15  # "as much as the rules allow": the step caps it
+HOARD_WEEKS = 104  # cloud hoarding: two-year terms
 
 
 @attrs.frozen
@@ -111,6 +112,46 @@ def _lowball(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> A
     return acts.replace(offer_price=np.where(renting, LOWBALL * listed, acts.offer_price))
 
 
+def _hoard_clouds(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    """Each week, offer one partner in turn (week by week round the partners) its whole
+    free pool of the GPU that gives the most FLOP/s, on two-year terms, at whatever the
+    partner asks: the terms of its counter are taken at once (an investment the AI asks
+    for is left alone)."""
+    p = world.params
+    B, L = world.cash.shape
+    P = len(p.partner_ids)
+    free = compute.partner_free(p, world)  # (B, P, G)
+    partner = np.broadcast_to((world.week % P)[:, None], (B, L)).astype(np.int64)
+    pool = free[np.arange(B), partner[:, 0]] * p.gpu_flops * compute.on_sale(p, world)  # (B, G)
+    gpu = np.broadcast_to(np.argmax(pool, -1)[:, None], (B, L)).astype(np.int64)
+    count = np.floor(free[np.arange(B)[:, None], partner, gpu]).astype(np.int64)
+    mine_now = mine & ~(deals.offered_investment(acts) > 0) & (count > 0)
+    listed = p.partner_price[partner, gpu]
+    offer = acts.replace(
+        offer_partner=np.where(mine_now, partner, acts.offer_partner),
+        offer_gpu=np.where(mine_now, gpu, acts.offer_gpu),
+        offer_count=np.where(mine_now, count, acts.offer_count),
+        offer_start=np.where(mine_now, world.week[:, None], acts.offer_start),
+        offer_weeks=np.where(mine_now, HOARD_WEEKS, acts.offer_weeks),
+        offer_price=np.where(mine_now, 10.0 * listed, acts.offer_price),
+        offer_site=np.where(mine_now, -1, acts.offer_site),
+        offer_contract=np.where(mine_now, -1, acts.offer_contract),
+    )
+    ans = deals.evaluate(p, world, offer)  # the partner's terms, taken as they stand
+    counter = mine_now & (ans.answer == deals.COUNTER)
+    return offer.replace(
+        offer_count=np.where(counter, ans.count, offer.offer_count),
+        offer_price=np.where(mine_now, ans.required_price, offer.offer_price),
+    )
+
+
+def _squat_grid(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
+    """Ask for a substation upgrade at every site whose grid can still grow, every week."""
+    p = world.params
+    room = (world.grid_mw < p.site_grid_max)[:, None, :]
+    return acts.replace(substation=np.where(mine[None, :, None] & room, True, acts.substation))
+
+
 def _chain(*steps: Adjust) -> Adjust:
     def run(world: World, acts: Actions, mine: np.ndarray, start: int = 0) -> Actions:
         for adjust in steps:
@@ -155,6 +196,16 @@ STRATEGIES: dict[str, Strategy] = {
             "lowball-offers",
             f"offers partners {LOWBALL:.0%} of their list price, ignores counters",
             adjust=_lowball,
+        ),
+        Strategy(
+            "cloud-hoarding",
+            f"offers each partner in turn its whole free pool on {HOARD_WEEKS}-week terms, takes every counter",
+            adjust=_hoard_clouds,
+        ),
+        Strategy(
+            "grid-squatting",
+            "asks for a substation upgrade at every site it can, every week, to hold the grid",
+            adjust=_squat_grid,
         ),
         Strategy(
             "expert",

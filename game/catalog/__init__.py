@@ -15,6 +15,7 @@ from game.catalog.records import (
     ExitRules,
     FinanceRules,
     Gpu,
+    GridRules,
     Integrator,
     Lab,
     MarketRules,
@@ -50,7 +51,7 @@ from game.catalog.specs import (
 
 __all__ = [
     "EVENT_GAME_FIELDS", "EVENT_LAB_FIELDS", "Catalog", "CatalogError", "Choice", "Condition", "Date",
-    "DealRules", "Difficulty", "ExitRules", "Effect", "EventCard", "FinanceRules", "Flag", "Gpu", "Ids", "Integrator",
+    "DealRules", "Difficulty", "ExitRules", "GridRules", "Effect", "EventCard", "FinanceRules", "Flag", "Gpu", "Ids", "Integrator",
     "Lab", "MarketRules", "Num", "Nvidia", "Partner", "PerGpu", "PolicyStyle", "ResearchRules", "Rules",
     "Schema", "ScoreRules", "Site", "Steps", "Text", "TrainingRules", "Weights", "date",
     "default_catalog", "flag", "load_catalog", "load_events", "num", "per_gpu", "read_toml", "steps", "text",

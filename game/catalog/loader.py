@@ -17,6 +17,7 @@ from game.catalog.records import (
     ExitRules,
     FinanceRules,
     Gpu,
+    GridRules,
     Integrator,
     Lab,
     MarketRules,
@@ -74,6 +75,7 @@ def load_catalog(folder: Path | None = None) -> Catalog:
         "market": MarketRules,
         "finance": FinanceRules,
         "deals": DealRules,
+        "grid": GridRules,
         "score": ScoreRules,
         "exits": ExitRules,
     }

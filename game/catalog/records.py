@@ -121,6 +121,7 @@ class Partner:
     invest_max_usd: float = num(0, 1e13, "USD")
     invest_share_factor: float = num(0, 100, "multiplier")
     invest_every_weeks: int = num(0, 1040, "weeks", integer=True)
+    max_customer_share: float = num(0.01, 1, "fraction of its pool one customer may hold")
 
     def __attrs_post_init__(self) -> None:
         missing = sorted(set(self.capacity) - set(self.cost_usd_hour))
@@ -247,6 +248,17 @@ class DealRules:
     long_term_discount: float = num(0, 1, "fraction of the list price")
     long_term_years: float = num(1, 50, "years")
     build_speed_per_year: float = num(0, 10, "extra build speed per year of term")
+    outside_demand_share: float = num(0, 0.95, "fraction of a partner's pool other customers hold")
+    utilisation_knee: float = num(0, 0.99, "utilisation")
+    utilisation_premium: float = num(0, 10, "extra fraction of the price at full utilisation")
+    ramp_gpus_per_week: float = num(1, 1e8, "GPUs per week")
+
+
+@attrs.frozen
+class GridRules:
+    id: str
+    claim_deposit_usd_per_mw: float = num(0, 1e9, "USD per MW")
+    claim_lapse_weeks: int = num(1, 520, "weeks", integer=True)
 
 
 # ------------------------------------------------------------------ ways out (exits)
@@ -274,6 +286,7 @@ class Rules:
     market: MarketRules
     finance: FinanceRules
     deals: DealRules
+    grid: GridRules
     score: ScoreRules
     exits: ExitRules
 

@@ -10,8 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes, limits, memo, ops
+from game.engine import codes, grid, limits, memo, ops
 from game.engine.actions import amount
+from game.engine.grid import substation_cost as substation_cost  # the play screens read it here
+from game.engine.grid import substation_gain
 from game.engine.params import HOURS_PER_WEEK, SECONDS_PER_WEEK, Params
 
 State = Any  # World, or the step's working namespace with the same attributes
@@ -110,11 +112,20 @@ def contract_active(s: State) -> np.ndarray:
     )
 
 
+def ramped(p: Params, s: State) -> np.ndarray:
+    """GPUs each contract delivers this week (B, L, K). A block rented from a partner's
+    pool comes online over weeks, `ramp_gpus_per_week` at a time from its start (a larger
+    block takes longer); a build to order at a site comes whole."""
+    since = (s.week[:, None, None] - s.contract_start + 1).astype(np.float64)
+    up = np.minimum(s.contract_count, np.floor(p.rules.deals.ramp_gpus_per_week * np.maximum(since, 0.0)))
+    return np.where(contract_active(s), np.where(s.contract_site >= 0, s.contract_count, up), 0)
+
+
 def rented_gpus(p: Params, s: State) -> np.ndarray:
-    """GPUs each lab rents this week, by type (B, L, G)."""
+    """GPUs each lab rents this week, by type (B, L, G): what its contracts deliver."""
     B, L, _ = s.contract_partner.shape
     G = len(p.gpu_ids)
-    count = np.where(contract_active(s), s.contract_count, 0)
+    count = ramped(p, s)
     idx = (np.arange(B * L).reshape(B, L, 1) * G + s.contract_gpu).ravel()
     return np.bincount(idx, weights=count.ravel(), minlength=B * L * G).reshape(B, L, G)
 
@@ -134,6 +145,24 @@ def partner_rented(p: Params, s: State) -> np.ndarray:
 
 
 @memo.derived
+def lab_rented(p: Params, s: State) -> np.ndarray:
+    """GPUs each lab holds of each partner's pool (B, L, P, G), as `partner_rented`
+    counts them: what a partner weighs against its limit for one customer."""
+    B, L, _ = s.contract_partner.shape
+    P, G = len(p.partner_ids), len(p.gpu_ids)
+    holds = (s.contract_partner >= 0) & (s.contract_source >= 0) & (s.week[:, None, None] < s.contract_end)
+    count = np.where(holds, s.contract_count, 0)
+    source = np.maximum(s.contract_source, 0)
+    idx = ((np.arange(B * L).reshape(B, L, 1) * P + source) * G + s.contract_gpu).ravel()
+    return np.bincount(idx, weights=count.ravel(), minlength=B * L * P * G).reshape(B, L, P, G)
+
+
+def outside_held(p: Params, capacity: np.ndarray) -> np.ndarray:
+    """GPUs of a pool of `capacity` that customers outside the game hold."""
+    return capacity * p.rules.deals.outside_demand_share
+
+
+@memo.derived
 def partner_site_mw(p: Params, s: State) -> np.ndarray:
     """Grid MW that partners' buildings hold at each site for labs' contracts (B, S)."""
     built = (s.contract_partner >= 0) & (s.contract_site >= 0)
@@ -144,9 +173,17 @@ def partner_site_mw(p: Params, s: State) -> np.ndarray:
 
 
 def partner_free(p: Params, s: State) -> np.ndarray:
-    """GPUs each partner can still rent out (B, P, G)."""
+    """GPUs each partner can still rent out (B, P, G): its pool less what outside
+    customers and the labs hold."""
     cap = p.partner_capacity[week_row(p, s)]
-    return np.maximum(cap - partner_rented(p, s), 0.0)
+    return np.maximum(cap - outside_held(p, cap) - partner_rented(p, s), 0.0)
+
+
+def customer_room(p: Params, s: State) -> np.ndarray:
+    """GPUs each partner would still rent each lab from its pool this week (B, L, P, G):
+    its limit for one customer (`max_customer_share` of the pool) less what the lab holds."""
+    cap = p.partner_capacity[week_row(p, s)] * p.partner_customer_share[None, :, None]  # (B, P, G)
+    return np.maximum(cap[:, None] - lab_rented(p, s), 0.0)
 
 
 @memo.derived
@@ -271,7 +308,7 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
         _order_turbines(p, s, turbines, pay, refuse)
     want = a.substation & alive[..., None]  # (B, L, S)
     if want.any():
-        _order_substations(p, s, want, pay, refuse)
+        grid.order_substations(p, s, want, pay, refuse)
 
 
 def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse: Any) -> None:
@@ -286,33 +323,6 @@ def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse:
     pay("power_equipment", (granted * p.site_turbine_usd_per_mw).sum(-1))
     s.turbine_pending = s.turbine_pending + granted
     s.turbine_left = np.where(granted > 0, np.maximum(s.turbine_left, p.site_turbine_weeks), s.turbine_left)
-
-
-def substation_cost(p: Params) -> np.ndarray:
-    """What one substation upgrade costs at each site (S,)."""
-    return p.site_substation_mw * p.site_substation_usd_per_mw
-
-
-def substation_gain(p: Params, grid_mw: np.ndarray) -> np.ndarray:
-    """The grid MW an upgrade adds at each site (..., S): its step, up to the site's
-    grid maximum."""
-    return np.minimum(p.site_substation_mw, p.site_grid_max - grid_mw)
-
-
-def _order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: Any) -> None:
-    """The first lab asking at an idle site pays for its upgrade."""
-    idle = (s.substation_left == 0) & (s.grid_mw < p.site_grid_max - 1e-9)  # (B, S)
-    first = want & (np.cumsum(want, axis=1) == 1) & idle[:, None, :]
-    step_cost = substation_cost(p)  # (S,)
-    can_pay = s.cash[..., None] >= step_cost
-    refuse((want & ~first).any(-1), codes.SUBSTATION_BUSY)
-    refuse((first & ~can_pay).any(-1), codes.NO_CASH)
-    start = first & can_pay
-    pay("power_equipment", (start * step_cost).sum(-1))
-    started = start.any(1)  # (B, S)
-    payer = np.argmax(start, axis=1)
-    s.substation_left = np.where(started, p.site_substation_weeks, s.substation_left)
-    s.substation_payer = np.where(started, payer, s.substation_payer)
 
 
 # ------------------------------------------------------------------- weekly order
@@ -383,6 +393,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     want = np.maximum(s.hall_mw - s.turbine_mw - s.grid_alloc, 0.0)
     free = np.maximum(s.grid_mw - s.grid_alloc.sum(1) - partner_site_mw(p, s), 0.0)  # (B, S)
     s.grid_alloc = s.grid_alloc + want * _share(free, want.sum(1))[:, None, :]
+    grid.lapse_claims(p, s, pay)
 
     s.integrator_backlog = np.maximum(s.integrator_backlog - p.integrator_capacity, 0.0)
     s.outage_left = np.maximum(s.outage_left - 1, 0)

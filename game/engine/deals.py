@@ -20,10 +20,12 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, limits, memo, ops, rng, terms
+from game.engine import compute, contracts, economy, limits, memo, ops, terms
 from game.engine.actions import amount
+from game.engine.contracts import exit_contracts as exit_contracts
+from game.engine.contracts import exit_penalty as exit_penalty
+from game.engine.contracts import slip_builds as slip_builds
 from game.engine.params import HOURS_PER_WEEK, Params
-from game.engine.state import EMPTY_CONTRACT
 
 State = Any
 
@@ -48,6 +50,8 @@ NO_MODEL = 12
 SHARE = 13
 NO_CONTRACT = 14
 TOO_SOON = 15
+CUSTOMER_LIMIT = 16  # the partner rents no more of this GPU to one customer (Answers.customer_cap)
+UTILISATION = 17  # its pool is filling: the price rises past utilisation_knee (Answers.utilisation)
 REASONS = (
     "ok",
     "not_offered",
@@ -65,6 +69,8 @@ REASONS = (
     "share",
     "no_contract",
     "too_soon",
+    "customer_limit",
+    "utilisation",
 )
 
 
@@ -87,11 +93,13 @@ class Answers:
     cost: np.ndarray  # the partner's cost per GPU-hour
     gpu: np.ndarray  # the GPU type the answer is about (an amended contract's own)
     contract: np.ndarray  # the contract slot an amendment names, -1 for a new contract
+    customer_cap: np.ndarray  # the most of this GPU the partner rents one lab from its pool (0: a site build)
+    utilisation: np.ndarray  # its pool's utilisation with the GPUs answered for (0: a site build)
 
     @classmethod
     def none(cls, shape: tuple[int, ...]) -> Answers:
         """The answers of a week nobody made an offer (the types `evaluate` gives)."""
-        whole = ("count", "start", "weeks", "earliest_start", "gpu")
+        whole = ("count", "start", "weeks", "earliest_start", "gpu", "customer_cap")
         return cls(
             answer=np.full(shape, NONE, np.int64),
             reason=np.full(shape, OK, np.int64),
@@ -168,36 +176,57 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     ask = np.where(standing > 0, np.minimum(ask, np.maximum(standing * listed, cost)), ask)
     lead = start - s.week[:, None]
 
-    # Capacity: the partner's free pool at the start week (plus what it resells from its
-    # sources for a tied lab) and what it can build by then; or, at a named site, only
-    # what it can build there, on the power the site has free.
+    # Capacity: the partner's free pool at the start week (what outside customers and the
+    # labs do not hold; plus what it resells from its sources for a tied lab) and what it
+    # can build by then; or, at a named site, only what it can build there, on the power
+    # the site has free. From a pool, no lab gets more than the partner's limit for one
+    # customer (max_customer_share of the pool); a larger need is a build to order.
     row = ops.clip(start, 0, p.last_week)
+    games = np.arange(B)[:, None]
     held = compute.partner_rented(p, s)  # (B, P, G)
-    # Every partner's free pool of the offered GPU at the start week (B, L, P).
-    free_all = np.maximum(p.partner_capacity[row, :, gpu] - held[np.arange(B)[:, None], :, gpu], 0.0)
+    # Every partner's pool, free pool and room for this lab, of the offered GPU at the start week (B, L, P).
+    cap_all = p.partner_capacity[row, :, gpu]
+    free_all = np.maximum(cap_all - compute.outside_held(p, cap_all) - held[games, :, gpu], 0.0)
+    limit_all = np.floor(cap_all * p.partner_customer_share)
+    room_all = np.maximum(limit_all - compute.lab_rented(p, s)[games, np.arange(L)[None, :], :, gpu], 0.0)
     own_free = ops.pick(free_all, partner)
     tied = p.partner_ties[partner, np.arange(L)[None, :]] > 0
-    source_free = (p.partner_sources[partner] * free_all).sum(-1) * tied
+    sources = p.partner_sources[partner]  # (B, L, P)
+    source_free = (sources * free_all).sum(-1) * tied
+    source_room = (sources * room_all).sum(-1) * tied
+    unshared = np.maximum(own_free, source_free)  # before rivals' asks this week
     # Labs asking for the same pool in the same week share it in proportion to their
     # asks (a tied lab's ask to a reseller counts against the pool it resells too).
     at_site = site >= 0
     pooled = rental & ~at_site
-    asks = np.where(pooled, count, 0).astype(np.float64)
+    own_room = ops.pick(room_all, partner)
+    own_ask = np.minimum(count, own_room)  # an ask past the limit competes for the limit only
+    src_ask = np.minimum(count, source_room)
+    asks = np.where(pooled, own_ask, 0).astype(np.float64)
     key = (np.arange(B)[:, None] * P + partner) * G + gpu
     demand = np.bincount(key.ravel(), weights=asks.ravel(), minlength=B * P * G).reshape(B, P, G)
-    resale = np.where(pooled & tied, count, 0).astype(np.float64)
+    resale = np.where(pooled & tied, src_ask, 0).astype(np.float64)
     resold_demand = np.bincount(key.ravel(), weights=resale.ravel(), minlength=B * P * G).reshape(B, P, G)
     demand_on_pool = demand + np.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
     own_demand = demand[np.arange(B)[:, None], partner, gpu]
     src = np.argmax(p.partner_sources[partner], axis=-1)
     src_demand = demand_on_pool[np.arange(B)[:, None], src, gpu]
-    own_free = own_free * np.minimum(1.0, count / np.maximum(own_demand, np.maximum(own_free, 1.0)))
-    source_free = source_free * np.minimum(1.0, count / np.maximum(src_demand, np.maximum(source_free, 1.0)))
+    own_free = own_free * np.minimum(1.0, own_ask / np.maximum(own_demand, np.maximum(own_free, 1.0)))
+    source_free = source_free * np.minimum(
+        1.0, src_ask / np.maximum(src_demand, np.maximum(source_free, 1.0))
+    )
 
     # A contract draws on one pool: the partner's own, or the one it resells.
     rate = np.maximum(terms.build_rate(p, partner, term), 1e-9)
     build = rate * lead
-    available = np.where(at_site, build, np.maximum(own_free, source_free))
+    available = np.where(
+        at_site, build, np.maximum(np.minimum(own_free, own_room), np.minimum(source_free, source_room))
+    )
+    cut_by_limit = (
+        ~at_site
+        & (count > np.maximum(own_room, source_room))
+        & (np.maximum(own_room, source_room) < unshared)
+    )
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
     if at_site.any():
@@ -226,6 +255,17 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     enough = (counter_count >= np.maximum(d.min_counter_share * count, 1)) | (amend & (count == 0))
     cut_by_credit = credit_count < np.minimum(count, available)
 
+    # Price: a pool filling past utilisation_knee asks more, for the whole deal (at the
+    # utilisation it leaves the pool at); a build to order is priced as it is.
+    # (of the pool the deal draws on: the partner's own, or the one it resells when its
+    # own cannot serve the lab)
+    adds = np.where(amend & (count == 0), 0, counter_count)
+    resold = tied & sources.any(-1) & (np.minimum(own_free, own_room) < adds)
+    used = terms.pool_utilisation(p, s, np.where(resold, src, partner), gpu, adds, row)
+    utilisation = np.where(at_site, 0.0, used)
+    base_ask = ask
+    ask = np.maximum(ask * terms.utilisation_markup(p, utilisation), cost)
+
     answer = np.full((B, L), NONE, np.int64)
     reason = np.full((B, L), OK, np.int64)
 
@@ -244,10 +284,14 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     decide(at_site & (count > available), STALL, TOO_FAST)
     decide(amend & (count == 0) & (extension > limit), STALL, CREDIT)
     decide(~enough & cut_by_credit, STALL, CREDIT)
+    decide(~enough & cut_by_limit, STALL, CUSTOMER_LIMIT)
     decide(~enough, STALL, NO_CAPACITY)
     short = counter_count < count
+    why_short = np.where(cut_by_credit, CREDIT, np.where(cut_by_limit, CUSTOMER_LIMIT, NO_CAPACITY))
     decide(
-        (price < ask) | short, COUNTER, np.where(short, np.where(cut_by_credit, CREDIT, NO_CAPACITY), PRICE)
+        (price < ask) | short,
+        COUNTER,
+        np.where(short, why_short, np.where(price >= base_ask, UTILISATION, PRICE)),
     )
     decide(rental, ACCEPT, OK)
 
@@ -291,6 +335,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         cost=cost,
         gpu=gpu,
         contract=np.where(amend, amend_slot, -1).astype(np.int64),
+        customer_cap=np.where(at_site | is_invest, 0, ops.pick(limit_all, partner)).astype(np.int64),
+        utilisation=np.where(is_invest, 0.0, utilisation),
     )
 
 
@@ -321,6 +367,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     countered = made & (ans.answer == COUNTER) & ~is_invest
     ratio = ans.price / np.maximum(terms.list_price(p, s, partner, ans.gpu), 1e-9)
     ratio = np.minimum(ratio, limits.MAX_COUNTER_RATIO)  # only ever lowers an ask it could not change
+    ratio = ratio / terms.utilisation_markup(p, ans.utilisation)  # kept without the week's scarcity
     s.last_counter = np.where(onehot & countered[..., None], ratio[..., None], s.last_counter)
     s.last_counter = np.where(onehot & accepted[..., None], 0.0, s.last_counter)
 
@@ -336,7 +383,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
         return ans
     amended = sign & (ans.contract >= 0)
     if amended.any():
-        _amend(s, ans, amended)
+        contracts.amend(s, ans, amended)
     sign = sign & ~amended
     if not sign.any():
         return ans
@@ -371,80 +418,10 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     return ans
 
 
-def _amend(s: State, ans: Answers, amended: np.ndarray) -> None:
-    """Apply accepted amendments: the contract gains GPUs for the rest of its term and
-    weeks at its end, at one price for what is left (old GPU-hours at the old price, the
-    new ones at the agreed price)."""
-    games, labs = np.nonzero(amended)
-    slots = ans.contract[games, labs]
-    at = (games, labs, slots)
-    old_count = s.contract_count[at].astype(np.float64)
-    old_price = s.contract_price[at].astype(np.float64)
-    left = np.maximum(s.contract_end[at] - ans.start[games, labs], 0).astype(np.float64)
-    added, more = ans.count[games, labs].astype(np.float64), ans.weeks[games, labs].astype(np.float64)
-    new_hours = old_count * more + added * (left + more)
-    total = old_count * left + new_hours
-    price = np.where(
-        total > 0,
-        (old_count * left * old_price + new_hours * ans.price[games, labs]) / np.maximum(total, 1e-9),
-        old_price,
-    )
-    for name, value in (
-        ("contract_count", s.contract_count[at] + ans.count[games, labs]),
-        ("contract_end", s.contract_end[at] + ans.weeks[games, labs]),
-        ("contract_price", price),
-    ):
-        field = getattr(s, name).copy()
-        field[at] = value
-        setattr(s, name, field)
-
-
-def exit_penalty(p: Params, s: State) -> np.ndarray:
-    """What leaving each contract this week would cost (B, L, K): the partner's share of
-    the rent still to come."""
-    left = np.maximum(s.contract_end - np.maximum(s.contract_start, s.week[:, None, None]), 0)
-    partner = np.maximum(s.contract_partner, 0)
-    penalty = p.partner_exit_penalty[partner] * s.contract_count * s.contract_price * HOURS_PER_WEEK * left
-    return np.where(s.contract_partner >= 0, penalty, 0.0)
-
-
-def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledger) -> np.ndarray:
-    """Leave contracts early (`leave` (B, L, K): the slots to leave), paying the
-    partner's penalty on the value left. Returns the penalty paid (B, L)."""
-    pick = leave & (s.contract_partner >= 0) & ~s.bankrupt[..., None]
-    if not pick.any():
-        return np.zeros(s.cash.shape)
-    partner = np.maximum(s.contract_partner, 0)
-    paid = (exit_penalty(p, s) * pick).sum(-1)
-    ledger.pay("exit_penalty", paid)
-    P = len(p.partner_ids)
-    hurt = (np.arange(P) == partner[..., None]) & pick[..., None]  # (B, L, K, P)
-    s.relationship = ops.clip(
-        s.relationship - p.rules.deals.exit_relationship_penalty * hurt.any(2), -1.0, 1.0
-    )
-    for name, empty in EMPTY_CONTRACT.items():
-        setattr(s, name, np.where(pick, empty, getattr(s, name)))
-    return paid
-
-
-def slip_builds(p: Params, s: State) -> np.ndarray:
-    """Deals built to order at a site slip now and then before they start. Returns the
-    slipped contracts (B, L, K)."""
-    d = p.rules.deals
-    K = s.contract_partner.shape[-1]
-    L = s.cash.shape[1]
-    waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
-    if not waiting.any():
-        return waiting
-    u = rng.uniform(rng.game_week(s), rng.DEALS + 100, (L, K))
-    slip = waiting & (u < d.slip_probability_per_week)
-    s.contract_start = s.contract_start + slip * d.slip_weeks
-    s.contract_end = s.contract_end + slip * d.slip_weeks
-    return slip
-
-
 def recover(p: Params, s: State) -> None:
-    """A week passes: each partner hears one more offer, and old grudges fade."""
+    """A week passes: each partner hears one more offer, old grudges fade, and extended
+    contracts reaching their extension take its price."""
+    contracts.reprice(s)
     s.patience = np.minimum(s.patience + 1.0, p.partner_patience)
     heal = p.rules.deals.relationship_recovery_per_week
     s.relationship = np.where(s.relationship < 0, np.minimum(s.relationship + heal, 0.0), s.relationship)

@@ -86,6 +86,7 @@ class Params:
     partner_invest_max: np.ndarray  # (P,)
     partner_invest_factor: np.ndarray  # (P,)
     partner_invest_every: np.ndarray  # (P,) weeks between a partner's investments in one lab
+    partner_customer_share: np.ndarray  # (P,) share of its pool one lab may hold
 
     # integrators (V,)
     integrator_lead: np.ndarray
@@ -258,6 +259,7 @@ def make_params(
         partner_invest_max=arr([q.invest_max_usd for q in partners]),
         partner_invest_factor=arr([q.invest_share_factor for q in partners]),
         partner_invest_every=arr([q.invest_every_weeks for q in partners], np.int64),
+        partner_customer_share=arr([q.max_customer_share for q in partners]),
         integrator_lead=arr([v.lead_weeks for v in catalog.integrators], np.int64),
         integrator_markup=arr([v.server_markup for v in catalog.integrators]),
         integrator_capacity=arr([v.capacity_gpus_per_week for v in catalog.integrators]),

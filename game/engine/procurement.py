@@ -181,8 +181,10 @@ def rentals(
     pool_price = listed.reshape(B, -1)[np.arange(B), pick][:, None]
     wanted = budget / np.maximum(pool_price * HOURS_PER_WEEK * c.rent_budget_weeks, 1e-9) * error
     pool_free = free.reshape(B, -1)[np.arange(B), pick][:, None]
-    # Ask for at most a share of a pool: rivals asking the same week would split it.
-    pool_count = np.where(best_value > 0, np.minimum(wanted, c.pool_share * pool_free), 0.0)
+    # Ask for at most a share of a pool: rivals asking the same week would split it; and
+    # no more than the partner rents one customer.
+    room = compute.customer_room(p, s)[games, labs, pool_partner[:, None], pool_gpu[:, None]]  # (B, L)
+    pool_count = np.where(best_value > 0, np.minimum(np.minimum(wanted, c.pool_share * pool_free), room), 0.0)
 
     enough = c.min_rental_gpus
     use_pool = (pool_count >= enough) & (pool_count >= c.pool_enough * wanted)
@@ -287,7 +289,11 @@ def offer_price(
     listed = terms.list_price(p, s, partner, gpu)
     countered = ops.pick(s.last_counter, partner)
     ask = terms.asking_price(p, s, partner, gpu, weeks)
-    return np.where(countered > 0, countered * listed, ask * k["price_premium"] * error)
+    # A pool filling up asks more (deals.evaluate's rule, at the utilisation this offer leaves).
+    row = np.broadcast_to(compute.week_row(p, s)[:, None], partner.shape)
+    used = terms.pool_utilisation(p, s, partner, gpu, offer["offer_count"], row)
+    scarce = np.where(offer["offer_site"] >= 0, 1.0, terms.utilisation_markup(p, used))
+    return np.where(countered > 0, countered * listed, ask * k["price_premium"] * error) * scarce
 
 
 def investment(p: Params, s: World, k: dict[str, np.ndarray], alive: np.ndarray) -> dict[str, np.ndarray]:

@@ -30,6 +30,8 @@ EMPTY_CONTRACT = {
     "contract_price": 0,
     "contract_start": 0,
     "contract_end": 0,
+    "contract_later_price": 0,
+    "contract_reprice": -1,
 }
 
 # end_reason
@@ -103,6 +105,8 @@ class World:
     hall_mw: np.ndarray  # (B, L, S): built hall capacity (all-in MW)
     hall_building: np.ndarray  # (B, L, S): MW under construction
     hall_paused: np.ndarray  # (B, L, S) bool: construction paused (engine/exits.py)
+    grid_idle: np.ndarray  # (B, L, S) int: weeks in a row part of the lab's grid claim went unused
+    grid_deposit: np.ndarray  # (B, L, S): USD deposit held against the unused part of its claim
 
     # partners (B, L, P)
     relationship: np.ndarray  # float -1..1, 0 = neutral
@@ -119,6 +123,8 @@ class World:
     contract_price: np.ndarray  # float USD per GPU-hour
     contract_start: np.ndarray  # int week
     contract_end: np.ndarray  # int week (exclusive)
+    contract_later_price: np.ndarray  # float: the price from week contract_reprice on (an extension's)
+    contract_reprice: np.ndarray  # int week the later price starts; -1 = one price throughout
 
     # training runs (B, L, R)
     run_phase: np.ndarray  # int: RUN_EMPTY, RUN_PRETRAIN, RUN_POST
@@ -183,6 +189,9 @@ STORED_AS: dict[str, np.dtype] = {
     "contract_price": _F32,
     "contract_start": _I16,
     "contract_end": _I16,
+    "contract_later_price": _F32,
+    "contract_reprice": _I16,
+    "grid_idle": _I16,
     "run_phase": _I8,
     "run_post_left": _I16,
 }
@@ -280,6 +289,8 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "hall_mw": np.zeros((B, L, S), f),
             "hall_building": np.zeros((B, L, S), f),
             "hall_paused": np.zeros((B, L, S), bool),
+            "grid_idle": np.zeros((B, L, S), i),
+            "grid_deposit": np.zeros((B, L, S), f),
             "relationship": np.zeros((B, L, P), f),
             "patience": np.tile(p.partner_patience.astype(f), (B, L, 1)),
             "last_counter": np.zeros((B, L, P), f),
@@ -292,6 +303,8 @@ def allocate(world_params: Params, batch: int) -> dict[str, np.ndarray]:
             "contract_price": np.zeros((B, L, K), f),
             "contract_start": np.zeros((B, L, K), i),
             "contract_end": np.zeros((B, L, K), i),
+            "contract_later_price": np.zeros((B, L, K), f),
+            "contract_reprice": np.full((B, L, K), -1, i),
             "run_phase": np.zeros((B, L, R), i),
             "run_flop": np.zeros((B, L, R), f),
             "run_done": np.zeros((B, L, R), f),

@@ -96,3 +96,24 @@ def closeness(p: Params, s: State, partner: np.ndarray) -> np.ndarray:
     rel = ops.pick(s.relationship, partner)
     ties = p.partner_ties[partner, np.arange(s.cash.shape[1])[None, :]]
     return ops.clip(rel + ties, -1.0, 1.0)
+
+
+def pool_utilisation(
+    p: Params, s: State, partner: np.ndarray, gpu: np.ndarray, count: np.ndarray, row: np.ndarray
+) -> np.ndarray:
+    """How much of a partner's pool of a GPU type would be spoken for with `count` more
+    rented from it (B, L), 0 to 1: what the labs and outside customers hold, at week row
+    `row` (B, L). A pool of nothing is full."""
+    cap = p.partner_capacity[row, partner, gpu]
+    held = compute.partner_rented(p, s)[np.arange(s.cash.shape[0])[:, None], partner, gpu]
+    used = held + compute.outside_held(p, cap) + np.maximum(count, 0)
+    return np.where(cap > 0, ops.clip(used / np.maximum(cap, 1e-9), 0.0, 1.0), 1.0)
+
+
+def utilisation_markup(p: Params, utilisation: np.ndarray) -> np.ndarray:
+    """The factor on a partner's price at a utilisation of its pool: 1 up to
+    `utilisation_knee`, rising in a straight line to 1 + `utilisation_premium` when the
+    pool is full (never lower for a fuller pool)."""
+    d = p.rules.deals
+    over = (np.asarray(utilisation, np.float64) - d.utilisation_knee) / max(1.0 - d.utilisation_knee, 1e-9)
+    return 1.0 + d.utilisation_premium * ops.clip(over, 0.0, 1.0)

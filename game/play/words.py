@@ -89,6 +89,18 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
         (deals.COUNTER, deals.CREDIT): (
             f"{who}: For a company of your means we can commit {count:,} {gpu}, not {asked:,}, at ${cents_up(price):.2f}."
         ),
+        (deals.COUNTER, deals.CUSTOMER_LIMIT): (
+            f"{who}: We rent at most {int(ans.customer_cap[b, lab]):,} {gpu} to one customer: {count:,}, "
+            f"not {asked:,}, at ${cents_up(price):.2f} per GPU-hour. More than that is a build to order at a site."
+        ),
+        (deals.STALL, deals.CUSTOMER_LIMIT): (
+            f"{who}: You already rent all the {gpu} we let one customer hold "
+            f"({int(ans.customer_cap[b, lab]):,}). More than that is a build to order at a site."
+        ),
+        (deals.COUNTER, deals.UTILISATION): (
+            f"{who}: Our {gpu} pool would be {float(ans.utilisation[b, lab]):.0%} spoken for: near full, "
+            f"the price rises. We can do it at ${cents_up(price):.2f} per GPU-hour, not ${offered:.2f}."
+        ),
         (deals.STALL, deals.NO_POWER): (
             f"{who}: {site_name} does not have the power. We would need {ans.need_mw[b, lab]:,.0f} MW "
             f"with our margin; {ans.free_mw[b, lab]:,.0f} MW is free there."

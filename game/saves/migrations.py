@@ -147,6 +147,21 @@ def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 7}
 
 
+def _v7_to_v8(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 8 added grid claims that lapse (a lab site's `grid_idle_weeks` and
+    `grid_deposit_usd`) and a contract's later price (`later_price_usd_hour` from
+    `reprice_week`, an extension's). A version-7 file leaves them out: no claim has gone
+    unused yet, no deposit is held, and every contract keeps one price to its end (an
+    extension signed under version 7 keeps the blended price it was given). Nothing to
+    change."""
+    return {**doc, "version": 8}
+
+
+def _v8_to_v9(doc: dict[str, Any], where: str) -> dict[str, Any]:
+    """Version 9 changed nothing in the file (its change went into version 10)."""
+    return {**doc, "version": 9}
+
+
 def _v9_to_v10(doc: dict[str, Any], where: str) -> dict[str, Any]:
     """Version 10 added standing orders (`[[standing]]`), the ways out logged with a
     week's decisions (halls cancelled, paused or resumed, GPUs sold, contracts sublet) and
@@ -162,21 +177,10 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     4: _v4_to_v5,
     5: _v5_to_v6,
     6: _v6_to_v7,
+    7: _v7_to_v8,
+    8: _v8_to_v9,
     9: _v9_to_v10,
 }
-
-
-# Versions 8 and 9 belong to other format changes; where they are not defined above, a
-# file steps through them unchanged.
-def _unchanged(to: int) -> Callable[[dict[str, Any], str], dict[str, Any]]:
-    def step(doc: dict[str, Any], where: str) -> dict[str, Any]:
-        return {**doc, "version": to}
-
-    return step
-
-
-for _version in (7, 8):
-    MIGRATIONS.setdefault(_version, _unchanged(_version + 1))
 
 
 def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:

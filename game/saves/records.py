@@ -167,6 +167,9 @@ class LabSite:
     turbine_weeks_left: int = _weeks(world="turbine_left")
     installed: dict[str, int] = _gpus("gpu", "installed")
     hall_paused: bool = flag(default=False, world="hall_paused")  # construction paused
+    # the part of its grid claim no hall draws on: weeks in a row, and the deposit held for it
+    grid_idle_weeks: int = _weeks(world="grid_idle")
+    grid_deposit_usd: float = num(0, USD, "USD", default=0.0, world="grid_deposit")
 
 
 @attrs.frozen
@@ -200,6 +203,19 @@ class Contract:
     )
     source: str = _field(Ref("partner"), default="")  # whose free GPUs it holds (default: partner's)
     site: str = _field(Ref("site"), default="", world="contract_site", absent="")  # built there for the lab
+    # an extension's price, from the week the term it extends ended (-1: one price throughout)
+    later_price_usd_hour: float = num(
+        0, MAX_PRICE_USD_HOUR, "USD per GPU-hour", default=0.0, world="contract_later_price"
+    )
+    reprice_week: int = num(
+        -1,
+        MAX_WEEKS + MAX_CONTRACT_AHEAD_WEEKS,
+        "week",
+        integer=True,
+        default=-1,
+        world="contract_reprice",
+        absent=-1,
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.end_week <= self.start_week:

@@ -1,0 +1,130 @@
+"""Rental contracts once signed: amendments (more GPUs, more weeks), the later price an
+extension brings, leaving early and builds that slip.
+
+An amendment prices what it adds, never what is already owed. GPUs added for the rest
+of the term are billed at the agreed price beside the old ones: the contract's price
+per GPU-hour becomes the count-weighted mean of the two, so every week's bill is the old
+bill plus the new GPUs'. Weeks added at the end are billed at the agreed price from the
+week the old term ended (`contract_later_price` from `contract_reprice`): the weeks
+before keep their price. Extending a contract that already has a later price blends
+the two later prices over the weeks they cover, weighted by GPU-hours (the sum owed for
+those weeks is the sum of both agreements); the weeks before the first extension are
+untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from game.engine import economy, ops, rng
+from game.engine.params import HOURS_PER_WEEK, Params
+from game.engine.state import EMPTY_CONTRACT
+
+State = Any
+
+
+def amend(s: State, ans: Any, amended: np.ndarray) -> None:
+    """Apply accepted amendments (`amended` (B, L); `ans` the deals' answers): the
+    contract gains `ans.count` GPUs for the rest of its term and `ans.weeks` weeks at its
+    end, at `ans.price` for what they add (the module's rule)."""
+    games, labs = np.nonzero(amended)
+    slots = ans.contract[games, labs]
+    at = (games, labs, slots)
+    old = s.contract_count[at].astype(np.float64)
+    price = s.contract_price[at].astype(np.float64)
+    end = s.contract_end[at].astype(np.int64)
+    reprice = s.contract_reprice[at].astype(np.int64)
+    later = s.contract_later_price[at].astype(np.float64)
+    start = ans.start[games, labs]
+    added, more = ans.count[games, labs].astype(np.float64), ans.weeks[games, labs].astype(np.int64)
+    agreed = ans.price[games, labs]
+    total = np.maximum(old + added, 1.0)
+    now_price = (old * price + added * agreed) / total
+    pending = (reprice >= 0) & (reprice < end)
+    # The later weeks: a pending later price (old GPUs at `later`, new ones at `agreed`,
+    # from `reprice` to `end`) and the weeks added (all at `agreed`), blended by GPU-hours.
+    span = np.maximum(end - np.maximum(reprice, start), 0).astype(np.float64)
+    pending_later = (old * later + added * agreed) / total
+    blended = (pending_later * span + agreed * more) / np.maximum(span + more, 1e-9)
+    new_later = np.where(pending, blended, agreed)
+    new_reprice = np.where(pending, reprice, np.where(more > 0, end, -1))
+    updates = (
+        ("contract_count", s.contract_count[at] + ans.count[games, labs]),
+        ("contract_end", end + more),
+        ("contract_price", now_price),
+        ("contract_later_price", np.where(new_reprice >= 0, new_later, 0.0)),
+        ("contract_reprice", new_reprice),
+    )
+    for name, value in updates:
+        field = getattr(s, name).copy()
+        field[at] = value
+        setattr(s, name, field)
+
+
+def reprice(s: State) -> None:
+    """Contracts whose later price starts this week take it."""
+    due = (
+        (s.contract_reprice >= 0) & (s.contract_reprice <= s.week[:, None, None]) & (s.contract_partner >= 0)
+    )
+    if not due.any():
+        return
+    s.contract_price = np.where(due, s.contract_later_price, s.contract_price)
+    s.contract_later_price = np.where(due, 0.0, s.contract_later_price)
+    s.contract_reprice = np.where(due, -1, s.contract_reprice)
+
+
+def rent_left(s: State) -> np.ndarray:
+    """What each contract still bills from this week to its end (B, L, K): the weeks at
+    its price, then those at its later price."""
+    now = np.maximum(s.contract_start, s.week[:, None, None])
+    switch = np.where(
+        s.contract_reprice >= 0, np.clip(s.contract_reprice, now, s.contract_end), s.contract_end
+    )
+    before = np.maximum(switch - now, 0) * s.contract_price
+    after = np.maximum(s.contract_end - np.maximum(switch, now), 0) * s.contract_later_price
+    return np.where(s.contract_partner >= 0, s.contract_count * (before + after) * HOURS_PER_WEEK, 0.0)
+
+
+def exit_penalty(p: Params, s: State) -> np.ndarray:
+    """What leaving each contract this week would cost (B, L, K): the partner's share of
+    the rent still to come."""
+    partner = np.maximum(s.contract_partner, 0)
+    return np.where(s.contract_partner >= 0, p.partner_exit_penalty[partner] * rent_left(s), 0.0)
+
+
+def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledger) -> np.ndarray:
+    """Leave contracts early (`leave` (B, L, K): the slots to leave), paying the
+    partner's penalty on the value left. Returns the penalty paid (B, L)."""
+    pick = leave & (s.contract_partner >= 0) & ~s.bankrupt[..., None]
+    if not pick.any():
+        return np.zeros(s.cash.shape)
+    partner = np.maximum(s.contract_partner, 0)
+    paid = (exit_penalty(p, s) * pick).sum(-1)
+    ledger.pay("exit_penalty", paid)
+    P = len(p.partner_ids)
+    hurt = (np.arange(P) == partner[..., None]) & pick[..., None]  # (B, L, K, P)
+    s.relationship = ops.clip(
+        s.relationship - p.rules.deals.exit_relationship_penalty * hurt.any(2), -1.0, 1.0
+    )
+    for name, empty in EMPTY_CONTRACT.items():
+        setattr(s, name, np.where(pick, empty, getattr(s, name)))
+    return paid
+
+
+def slip_builds(p: Params, s: State) -> np.ndarray:
+    """Deals built to order at a site slip now and then before they start. Returns the
+    slipped contracts (B, L, K)."""
+    d = p.rules.deals
+    K = s.contract_partner.shape[-1]
+    L = s.cash.shape[1]
+    waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
+    if not waiting.any():
+        return waiting
+    u = rng.uniform(rng.game_week(s), rng.DEALS + 100, (L, K))
+    slip = waiting & (u < d.slip_probability_per_week)
+    s.contract_start = s.contract_start + slip * d.slip_weeks
+    s.contract_end = s.contract_end + slip * d.slip_weeks
+    s.contract_reprice = np.where(s.contract_reprice >= 0, s.contract_reprice + slip * d.slip_weeks, -1)
+    return slip
