@@ -412,9 +412,10 @@ def test_the_score_rewards_an_early_agi_win_and_the_founders_stake(world, params
     w, _ = step(attrs.evolve(world, best_model=best), idle(world))
     points = economy.score(params, w)
     r = params.rules.score
-    stake = w.founder_share * w.valuation / 1e9 * r.points_per_billion_owned
-    early = params.last_week - int(world.week[0])
-    assert points[0, XAI] == pytest.approx(r.agi_win_points + r.points_per_week_early * early + stake[0, XAI])
+    v = w.valuation
+    stake = r.agi_win_points * r.stake_share_of_win * w.founder_share * v / (v + r.stake_value_ref_usd)
+    early = (params.last_week - int(world.week[0])) / params.last_week
+    assert points[0, XAI] == pytest.approx(r.agi_win_points * (1 + r.early_share_of_win * early) + stake[0, XAI])
     assert points[0, OPENAI] == pytest.approx(stake[0, OPENAI])
 
 

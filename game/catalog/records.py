@@ -253,8 +253,10 @@ class DealRules:
 class ScoreRules:
     id: str
     agi_win_points: float = num(0, 1e9, "points")
-    points_per_week_early: float = num(0, 1e6, "points per week")
-    points_per_billion_owned: float = num(0, 1e6, "points per $B")
+    # At most a third and a half: a win outweighs the other parts together.
+    early_share_of_win: float = num(0, 1 / 3, "fraction of the win's points")
+    stake_share_of_win: float = num(0, 0.5, "fraction of the win's points")
+    stake_value_ref_usd: float = num(1, 1e15, "USD")
 
 
 @attrs.frozen
