@@ -415,7 +415,9 @@ def test_the_score_rewards_an_early_agi_win_and_the_founders_stake(world, params
     v = w.valuation
     stake = r.agi_win_points * r.stake_share_of_win * w.founder_share * v / (v + r.stake_value_ref_usd)
     early = (params.last_week - int(world.week[0])) / params.last_week
-    assert points[0, XAI] == pytest.approx(r.agi_win_points * (1 + r.early_share_of_win * early) + stake[0, XAI])
+    assert points[0, XAI] == pytest.approx(
+        r.agi_win_points * (1 + r.early_share_of_win * early) + stake[0, XAI]
+    )
     assert points[0, OPENAI] == pytest.approx(stake[0, OPENAI])
 
 

@@ -85,10 +85,11 @@ def advance(
     train_useful_flops: np.ndarray,
     train_gpus: np.ndarray,
     fault_draw: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One week of pretraining and post-training. Returns (released (B, L) bool,
     capability released (B, L), the capability its compute promised before the run's
-    noise (B, L), hours lost to faults (B, L))."""
+    noise (B, L), hours lost to faults (B, L), the released run's compute budget in FLOP
+    (B, L))."""
     # Post-training first, so a run that finishes pretraining this week gets its full
     # post-training time.
     post = s.run_phase == RUN_POST
@@ -113,6 +114,7 @@ def advance(
     best = np.argmax(np.where(ship, cap, -np.inf), axis=-1)  # the run released
     released_cap = ops.pick(cap, best)
     released_planned = ops.pick(planned, best)
+    released_flop = ops.pick(s.run_flop, best)
     released = ship.any(-1)
     s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)
 
@@ -124,7 +126,14 @@ def advance(
     s.run_software = np.where(ship, 0.0, s.run_software)  # an empty slot is all zeros
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
     hours = np.where(n_active > 0, hours_lost, 0.0)
-    return released, np.where(released, released_cap, 0.0), np.where(released, released_planned, 0.0), hours
+    zero = np.zeros_like(released_cap)
+    return (
+        released,
+        np.where(released, released_cap, zero),
+        np.where(released, released_planned, zero),
+        hours,
+        np.where(released, released_flop, zero),
+    )
 
 
 def finish_weeks(remaining: np.ndarray, rate: float) -> np.ndarray:
