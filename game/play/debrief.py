@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from game.play.session import Session
 
 GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4
-EDGE_OOM = 0.005  # an edge smaller than this (orders of magnitude) is no edge
+EDGE_OOM = 0.05  # an edge smaller than this (orders of magnitude) does not decide a race
 
 
 @attrs.frozen
@@ -85,10 +85,10 @@ def _why(session: Session, lab: int, winner: int, reason: str, drawn: float) -> 
     out = [head]
     if run is not None:
         flop, planned, got = run
+        size_oom = math.log10(max(flop, 1.0))
         out.append(
-            f"its winning run: {flop:.1e} FLOP ({math.log10(max(flop, 1.0)):.2f}) + software"
-            f" {planned - math.log10(max(flop, 1.0)):.2f} at its start = {planned:.2f} promised;"
-            f" it came out {got:.2f} ({got - planned:+.2f} from the run's luck) against {drawn:.2f} needed"
+            f"its winning run: {flop:.1e} FLOP ({size_oom:.2f}) + software {planned - size_oom:.2f}"
+            f" = {planned:.2f} promised, {got:.2f} delivered (luck {got - planned:+.2f}); {drawn:.2f} needed"
         )
     out.append(f"{name}'s best model {best_w:.2f} against {them}'s {best_r:.2f} ({best_w - best_r:+.2f})")
     if both_run:

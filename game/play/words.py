@@ -192,17 +192,14 @@ def score_lines(
     if won:
         win = f"{lab_name(lab)} reached AGI first"
     elif reason == "agi":
-        win = f"{lab_name(winner)} reached AGI first: only the winner scores the win"
+        win = f"{lab_name(winner)} reached AGI first"
     else:
         win = "nobody reached AGI: no win to score"
     whole_early = r.agi_win_points * r.early_share_of_win
     if won:
         week = int(w.agi_week[0])
         left = max(p.last_week - week, 0)
-        early = (
-            f"{plural(left, 'week')} of {p.last_week:,} left at AGI:"
-            f" {left / max(p.last_week, 1):.0%} of the {whole_early:,.0f} possible"
-        )
+        early = f"{plural(left, 'week')} of {p.last_week:,} left: {whole_early:,.0f} x {left / max(p.last_week, 1):.0%}"
     else:
         early = f"only a win scores for earliness (up to {whole_early:,.0f})"
     share, value = float(w.founder_share[0, lab]), float(w.valuation[0, lab])
@@ -211,9 +208,6 @@ def score_lines(
         stake = "a bankrupt lab's stake scores nothing"
     else:
         counted = value / (value + r.stake_value_ref_usd) if value > 0 else 0.0
-        stake = (
-            f"{share:.0%} of a lab worth {money(value)}: {whole_stake:,.0f} x {share:.0%}"
-            f" x {counted:.0%} (value counts as v / (v + {money(r.stake_value_ref_usd)}))"
-        )
+        stake = f"{share:.0%} of {money(value)}: {whole_stake:,.0f} x {share:.0%} owned x {counted:.0%} for the value"
     names = ("AGI win", "weeks early", "your stake")
     return list(zip(names, (win_pts, early_pts, stake_pts), (win, early, stake), strict=True))
