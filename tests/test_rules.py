@@ -506,7 +506,11 @@ def test_runs_sharing_training_compute_finish_as_the_engine_shares_it():
 def test_runway_counts_only_the_revenue_the_lab_keeps(world, params):
     """Microsoft's share of revenue is paid out every week: a lab that sold a share of
     its revenue burns more and has less runway (the dashboard and the AI read this)."""
-    w = attrs.evolve(world, revenue_fast=np.full_like(world.revenue_fast, 5e7))
+    w = attrs.evolve(
+        world,
+        revenue_fast=np.full_like(world.revenue_fast, 5e7),
+        revenue_share=np.zeros_like(world.revenue_share),
+    )
     shared = attrs.evolve(w, revenue_share=np.full_like(w.revenue_share, 0.2))
     assert (economy.net_burn(params, shared) - economy.net_burn(params, w)) == pytest.approx(0.2 * 5e7)
     assert (economy.runway_weeks(params, shared)[:, :2] < economy.runway_weeks(params, w)[:, :2]).all()

@@ -138,6 +138,7 @@ class TrainingRules:
     mfu_ref_gpus: float = num(1, 1e8, "GPUs")
     mfu_drop_per_doubling: float = num(0, 0.5, "fraction")
     post_training_weeks: int = num(0, 104, "weeks", integer=True)
+    post_training_compute: float = num(0, 10, "runs' worth of training compute")
     min_run_flop: float = num(1, 1e40, "FLOP")
     capability_noise: float = num(0, 2, "orders of magnitude (standard deviation)")
     agi_band: float = num(0, 10, "orders of magnitude either side")

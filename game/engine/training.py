@@ -1,8 +1,10 @@
 """Training runs: start, progress, post-training, release; capability and AGI.
 
 A run has a compute budget C (FLOP; C = 6ND for N parameters on D tokens). It takes the
-lab's training share of compute each week (split evenly between its active runs). When
-C is done it spends `post_training_weeks` in post-training, then is released as a model
+lab's training share of compute each week, split evenly between its active runs, where
+a run in post-training counts as `post_training_compute` of a run (post-training runs on
+the same fleet: each release costs a fixed slice of compute, which a longer run pays less
+often). When C is done it spends `post_training_weeks` in post-training, then is released as a model
 whose capability is log10(C) + the lab's software efficiency when the run started,
 moved by a draw (rules.training.capability_noise): a run can turn out better or worse
 than its compute says. A model is AGI when its capability reaches the game's threshold,
@@ -99,7 +101,8 @@ def advance(
     pre = s.run_phase == RUN_PRETRAIN
     n_active = pre.sum(-1)
     rate, hours_lost = training_rate(train_useful_flops, train_gpus, p.rules.training, fault_draw)
-    share = rate / np.maximum(n_active, 1)
+    sharing = n_active + p.rules.training.post_training_compute * post.sum(-1)
+    share = rate / np.maximum(sharing, 1.0)
     done = np.where(pre, np.minimum(s.run_done + share[..., None], s.run_flop), s.run_done)
     finished = pre & (done >= s.run_flop)
 
@@ -136,17 +139,32 @@ def advance(
     )
 
 
-def finish_weeks(remaining: np.ndarray, rate: float) -> np.ndarray:
+def finish_weeks(
+    remaining: np.ndarray, rate: float, post_left: Any = (), post_compute: float = 0.0
+) -> np.ndarray:
     """Weeks until each of a lab's runs finishes pretraining (the same order as
-    `remaining`, FLOP left per run) when it trains `rate` FLOP a week, shared evenly
-    between the runs still going (as `advance` shares it): a projection at today's
-    compute. inf where nothing trains."""
-    left = np.asarray(remaining, dtype=np.float64)
+    `remaining`, FLOP left per run) when it trains `rate` FLOP a week, shared as `advance`
+    shares it: evenly between the runs still going, beside the runs in post-training
+    (`post_left`: weeks each has left) that count as `post_compute` of a run each. A
+    projection at today's compute; inf where nothing trains."""
+    left = np.asarray(remaining, dtype=np.float64).copy()
+    out = np.full(left.shape, np.inf)
     if rate <= 0:
-        return np.full(left.shape, np.inf)
-    order = np.argsort(left, kind="stable")
-    steps = np.diff(np.concatenate([[0.0], left[order]]))  # each next run's extra FLOP
-    sharing = len(left) - np.arange(len(left))  # runs still going while it is done
-    out = np.empty_like(left)
-    out[order] = np.cumsum(steps * sharing) / rate
+        return out
+    ends = sorted(float(q) for q in post_left if q > 0)
+    going = [i for i in range(len(left))]
+    t = 0.0
+    while going:
+        in_post = sum(1 for q in ends if q > t + 1e-12)
+        per = rate / max(len(going) + post_compute * in_post, 1.0)
+        to_finish = min(left[i] for i in going) / per
+        to_post_end = min((q - t for q in ends if q > t + 1e-12), default=np.inf)
+        dt = min(to_finish, to_post_end)
+        t += dt
+        for i in going:
+            left[i] -= per * dt
+        done = [i for i in going if left[i] <= 1e-9 * max(per, 1.0)]
+        for i in done:
+            out[i] = t
+        going = [i for i in going if i not in done]
     return out
