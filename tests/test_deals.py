@@ -186,6 +186,7 @@ def test_microsoft_resells_oracle_capacity_to_openai_only(colossus, params):
 def test_microsoft_invests_in_openai_for_a_share_of_revenue(colossus, params):
     world = initial_world(colossus, params, 1, seed=3)
     world = attrs.evolve(world, last_invest_week=world.last_invest_week - 104)  # its last was long ago
+    owed = float(world.revenue_share[0, OPENAI])  # the scenario's share, owed from the start
     microsoft = index(params.partner_ids, "microsoft")
     low = make_offer(world, OPENAI, microsoft, 0, 0, invest=5e9, share=0.01)
     world, ans, flows = negotiate_now(world, low)
@@ -197,13 +198,15 @@ def test_microsoft_invests_in_openai_for_a_share_of_revenue(colossus, params):
     )
     assert int(ans.answer[0, OPENAI]) == deals.ACCEPT
     assert world.cash[0, OPENAI] == pytest.approx(cash + 5e9)
-    assert world.revenue_share[0, OPENAI] == pytest.approx(share)
+    assert world.revenue_share[0, OPENAI] == pytest.approx(owed + share)
     after, report = step(world, Actions.idle(world))
     revenue = (
         report.flows[0, OPENAI, economy.FLOW_INDEX["subscriptions"]]
         + report.flows[0, OPENAI, economy.FLOW_INDEX["api"]]
     )
-    assert report.flows[0, OPENAI, economy.FLOW_INDEX["partner_share"]] == pytest.approx(-share * revenue)
+    assert report.flows[0, OPENAI, economy.FLOW_INDEX["partner_share"]] == pytest.approx(
+        -(owed + share) * revenue
+    )
 
 
 def test_microsoft_invests_once_every_two_years_not_again_the_same_week(colossus, params):

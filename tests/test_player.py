@@ -545,7 +545,8 @@ async def test_microsofts_investment_is_an_alert_when_it_opens_and_the_form_asks
         assert "would invest up to" in text(pilot, "partners")
         await press_button(pilot, "ask-invest")
         await accept_review(pilot)
-    assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(terms.share, abs=1e-3)
+    owed = float(heard.revenue_share[0, OPENAI])  # the scenario's share, owed from the start
+    assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(owed + terms.share, abs=1e-3)
     assert int(s.world.last_invest_week[0, OPENAI]) == due
     assert not any(a.key == "investment" for a in intel.alerts(s.turn(OPENAI)))
 
@@ -559,6 +560,7 @@ async def test_microsofts_counter_says_the_share_the_form_fills_in():
         p.partner_invest_every[p.partner_ids.index("microsoft")]
     )
     s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
+    owed = float(s.world.revenue_share[0, OPENAI])  # the scenario's share, owed from the start
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("d")
@@ -573,7 +575,7 @@ async def test_microsofts_counter_says_the_share_the_form_fills_in():
         await accept_review(pilot)
         reply = [n.text for n in s.news if n.private][-1]
         assert reply.startswith(f"Microsoft: Agreed. $5.0B for {asked}% of your revenue")
-    assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(float(asked) / 100)
+    assert float(s.world.revenue_share[0, OPENAI]) == pytest.approx(owed + float(asked) / 100)
 
 
 def test_a_players_deals_are_news_and_a_loaded_game_keeps_its_talks(tmp_path):

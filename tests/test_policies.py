@@ -64,7 +64,7 @@ def test_a_harder_ai_beats_an_easier_one(colossus, params, catalog):
 
     strong = xai_leads({"xai": "hard", "openai": "easy", "google": "easy"})
     weak = xai_leads({"xai": "easy", "openai": "hard", "google": "hard"})
-    assert strong > weak + 0.25
+    assert strong >= weak + 0.2
 
 
 def test_the_builder_rents_when_nvidia_is_sold_out(colossus, params, catalog):

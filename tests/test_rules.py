@@ -412,9 +412,12 @@ def test_the_score_rewards_an_early_agi_win_and_the_founders_stake(world, params
     w, _ = step(attrs.evolve(world, best_model=best), idle(world))
     points = economy.score(params, w)
     r = params.rules.score
-    stake = w.founder_share * w.valuation / 1e9 * r.points_per_billion_owned
-    early = params.last_week - int(world.week[0])
-    assert points[0, XAI] == pytest.approx(r.agi_win_points + r.points_per_week_early * early + stake[0, XAI])
+    v = w.valuation
+    stake = r.agi_win_points * r.stake_share_of_win * w.founder_share * v / (v + r.stake_value_ref_usd)
+    early = (params.last_week - int(world.week[0])) / params.last_week
+    assert points[0, XAI] == pytest.approx(
+        r.agi_win_points * (1 + r.early_share_of_win * early) + stake[0, XAI]
+    )
     assert points[0, OPENAI] == pytest.approx(stake[0, OPENAI])
 
 
@@ -503,7 +506,11 @@ def test_runs_sharing_training_compute_finish_as_the_engine_shares_it():
 def test_runway_counts_only_the_revenue_the_lab_keeps(world, params):
     """Microsoft's share of revenue is paid out every week: a lab that sold a share of
     its revenue burns more and has less runway (the dashboard and the AI read this)."""
-    w = attrs.evolve(world, revenue_fast=np.full_like(world.revenue_fast, 5e7))
+    w = attrs.evolve(
+        world,
+        revenue_fast=np.full_like(world.revenue_fast, 5e7),
+        revenue_share=np.zeros_like(world.revenue_share),
+    )
     shared = attrs.evolve(w, revenue_share=np.full_like(w.revenue_share, 0.2))
     assert (economy.net_burn(params, shared) - economy.net_burn(params, w)) == pytest.approx(0.2 * 5e7)
     assert (economy.runway_weeks(params, shared)[:, :2] < economy.runway_weeks(params, w)[:, :2]).all()

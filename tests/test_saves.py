@@ -149,9 +149,11 @@ def test_user_saves_live_under_agi_race_home(monkeypatch, tmp_path):
 def test_a_version_1_file_migrates_to_the_same_game(catalog, colossus, params):
     old = load_scenario(DATA / "migrations" / "v1-colossus.toml", catalog)
     # Version 6 added when Microsoft last invested (the scenario says January 2023; an
-    # older file has none on record): nothing else differs.
+    # older file has none on record), and the scenario now starts OpenAI owing Microsoft
+    # its share of revenue (an older file owes none): nothing else differs.
     assert same_world(initial_world(old, params, 1), initial_world(colossus, params, 1)) == [
-        "last_invest_week"
+        "last_invest_week",
+        "revenue_share",
     ]
 
 

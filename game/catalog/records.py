@@ -139,6 +139,7 @@ class TrainingRules:
     mfu_ref_gpus: float = num(1, 1e8, "GPUs")
     mfu_drop_per_doubling: float = num(0, 0.5, "fraction")
     post_training_weeks: int = num(0, 104, "weeks", integer=True)
+    post_training_compute: float = num(0, 10, "runs' worth of training compute")
     min_run_flop: float = num(1, 1e40, "FLOP")
     capability_noise: float = num(0, 2, "orders of magnitude (standard deviation)")
     agi_band: float = num(0, 10, "orders of magnitude either side")
@@ -274,8 +275,10 @@ class ExitRules:
 class ScoreRules:
     id: str
     agi_win_points: float = num(0, 1e9, "points")
-    points_per_week_early: float = num(0, 1e6, "points per week")
-    points_per_billion_owned: float = num(0, 1e6, "points per $B")
+    # At most a third and a half: a win outweighs the other parts together.
+    early_share_of_win: float = num(0, 1 / 3, "fraction of the win's points")
+    stake_share_of_win: float = num(0, 0.5, "fraction of the win's points")
+    stake_value_ref_usd: float = num(1, 1e15, "USD")
 
 
 @attrs.frozen

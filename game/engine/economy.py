@@ -385,18 +385,37 @@ def settle(p: Params, s: State, ledger: Ledger) -> np.ndarray:
     return broke
 
 
+SCORE_PARTS = ("AGI win", "weeks early", "your stake")  # score_parts' order
+
+
+def early_points(p: Params, agi_week: Any) -> Any:
+    """Points for reaching AGI in `agi_week` (arrays or ints): `early_share_of_win` of a
+    win in proportion to the weeks of the game still left then."""
+    r = p.rules.score
+    left = np.maximum(p.last_week - np.asarray(agi_week), 0) / max(p.last_week, 1)
+    return r.agi_win_points * r.early_share_of_win * left
+
+
+def stake_points(p: Params, share: Any, value: Any) -> Any:
+    """Points for owning `share` of a lab worth `value` USD (arrays or floats): in
+    proportion to the share, at most `stake_share_of_win` of a win, with the value
+    counted as v / (v + stake_value_ref_usd) (half the points at the reference)."""
+    r = p.rules.score
+    v = np.maximum(np.asarray(value, dtype=np.float64), 0.0)
+    return r.agi_win_points * r.stake_share_of_win * np.asarray(share) * v / (v + r.stake_value_ref_usd)
+
+
 def score_parts(p: Params, s: State) -> np.ndarray:
-    """Points per lab by part (B, L, 3) (DESIGN 3.1): a win by AGI scores `agi_win_points`,
-    plus `points_per_week_early` for every week it came before the last week; every lab
-    not bankrupt adds `points_per_billion_owned` per $1B of its founders' stake (share x
-    valuation)."""
+    """Points per lab by part (B, L, 3) (DESIGN 3.1), in SCORE_PARTS' order: a win by AGI
+    scores `agi_win_points`, plus up to a third of that for how early it came
+    (`early_points`); every lab not bankrupt adds its founders' stake (`stake_points`).
+    The win outweighs the other parts together, so winning is the point."""
     r = p.rules.score
     L = s.cash.shape[1]
     won_by_agi = (s.end_reason[:, None] == END_AGI) & (s.winner[:, None] == np.arange(L))
-    early = np.maximum(p.last_week - s.agi_week, 0)[:, None]
     win = np.where(won_by_agi, r.agi_win_points, 0.0)
-    weeks = np.where(won_by_agi, r.points_per_week_early * early, 0.0)
-    stake = np.where(s.bankrupt, 0.0, s.founder_share * s.valuation / 1e9 * r.points_per_billion_owned)
+    weeks = np.where(won_by_agi, early_points(p, s.agi_week)[:, None], 0.0)
+    stake = np.where(s.bankrupt, 0.0, stake_points(p, s.founder_share, s.valuation))
     return np.stack([win, weeks, stake], axis=-1)
 
 

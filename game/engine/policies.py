@@ -118,13 +118,17 @@ def _money(
     """The money plan (B, L): costs, the reserve, what can be spent on compute this week,
     and the runway the AI believes it has (`misjudged` (B, L): how far off its reading of
     its own money is this week). A round under way counts toward the reserve, never
-    toward spending: its cash is not there before it closes."""
+    toward spending: its cash is not there before it closes, and the AI keeps the costs
+    until it closes plus its `caution_weeks` (investors can walk away)."""
     costs = economy.running_costs(p, s)
     headroom = economy.credit_headroom(p, s)
     floor = k["runway_floor_weeks"] + k["caution_weeks"]
     reserve = costs * floor
     to_close = np.maximum(s.round_close - s.week[:, None], 0) * (s.round_usd > 0)
-    keep = np.maximum(reserve - s.round_usd, costs * np.maximum(to_close, p.catalog.ai.min_reserve_weeks))
+    keep = np.maximum(
+        reserve - s.round_usd,
+        costs * (np.maximum(to_close, p.catalog.ai.min_reserve_weeks) + k["caution_weeks"]),
+    )
     at_hand = s.cash + k["debt_share"] * headroom
     capex = np.maximum(at_hand * misjudged - keep, 0.0) * k["capex_share_of_cash"] * pace
     burn = np.maximum(economy.net_burn(p, s), 1.0)

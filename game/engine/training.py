@@ -1,8 +1,10 @@
 """Training runs: start, progress, post-training, release; capability and AGI.
 
 A run has a compute budget C (FLOP; C = 6ND for N parameters on D tokens). It takes the
-lab's training share of compute each week (split evenly between its active runs). When
-C is done it spends `post_training_weeks` in post-training, then is released as a model
+lab's training share of compute each week, split evenly between its active runs, where
+a run in post-training counts as `post_training_compute` of a run (post-training runs on
+the same fleet: each release costs a fixed slice of compute, which a longer run pays less
+often). When C is done it spends `post_training_weeks` in post-training, then is released as a model
 whose capability is log10(C) + the lab's software efficiency when the run started,
 moved by a draw (rules.training.capability_noise): a run can turn out better or worse
 than its compute says. A model is AGI when its capability reaches the game's threshold,
@@ -85,10 +87,11 @@ def advance(
     train_useful_flops: np.ndarray,
     train_gpus: np.ndarray,
     fault_draw: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One week of pretraining and post-training. Returns (released (B, L) bool,
     capability released (B, L), the capability its compute promised before the run's
-    noise (B, L), hours lost to faults (B, L))."""
+    noise (B, L), hours lost to faults (B, L), the released run's compute budget in FLOP
+    (B, L))."""
     # Post-training first, so a run that finishes pretraining this week gets its full
     # post-training time.
     post = s.run_phase == RUN_POST
@@ -98,7 +101,8 @@ def advance(
     pre = s.run_phase == RUN_PRETRAIN
     n_active = pre.sum(-1)
     rate, hours_lost = training_rate(train_useful_flops, train_gpus, p.rules.training, fault_draw)
-    share = rate / np.maximum(n_active, 1)
+    sharing = n_active + p.rules.training.post_training_compute * post.sum(-1)
+    share = rate / np.maximum(sharing, 1.0)
     done = np.where(pre, np.minimum(s.run_done + share[..., None], s.run_flop), s.run_done)
     finished = pre & (done >= s.run_flop)
 
@@ -113,6 +117,7 @@ def advance(
     best = np.argmax(np.where(ship, cap, -np.inf), axis=-1)  # the run released
     released_cap = ops.pick(cap, best)
     released_planned = ops.pick(planned, best)
+    released_flop = ops.pick(s.run_flop, best)
     released = ship.any(-1)
     s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)
 
@@ -124,20 +129,42 @@ def advance(
     s.run_software = np.where(ship, 0.0, s.run_software)  # an empty slot is all zeros
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
     hours = np.where(n_active > 0, hours_lost, 0.0)
-    return released, np.where(released, released_cap, 0.0), np.where(released, released_planned, 0.0), hours
+    zero = np.zeros_like(released_cap)
+    return (
+        released,
+        np.where(released, released_cap, zero),
+        np.where(released, released_planned, zero),
+        hours,
+        np.where(released, released_flop, zero),
+    )
 
 
-def finish_weeks(remaining: np.ndarray, rate: float) -> np.ndarray:
+def finish_weeks(
+    remaining: np.ndarray, rate: float, post_left: Any = (), post_compute: float = 0.0
+) -> np.ndarray:
     """Weeks until each of a lab's runs finishes pretraining (the same order as
-    `remaining`, FLOP left per run) when it trains `rate` FLOP a week, shared evenly
-    between the runs still going (as `advance` shares it): a projection at today's
-    compute. inf where nothing trains."""
-    left = np.asarray(remaining, dtype=np.float64)
+    `remaining`, FLOP left per run) when it trains `rate` FLOP a week, shared as `advance`
+    shares it: evenly between the runs still going, beside the runs in post-training
+    (`post_left`: weeks each has left) that count as `post_compute` of a run each. A
+    projection at today's compute; inf where nothing trains."""
+    left = np.asarray(remaining, dtype=np.float64).copy()
+    out = np.full(left.shape, np.inf)
     if rate <= 0:
-        return np.full(left.shape, np.inf)
-    order = np.argsort(left, kind="stable")
-    steps = np.diff(np.concatenate([[0.0], left[order]]))  # each next run's extra FLOP
-    sharing = len(left) - np.arange(len(left))  # runs still going while it is done
-    out = np.empty_like(left)
-    out[order] = np.cumsum(steps * sharing) / rate
+        return out
+    ends = sorted(float(q) for q in post_left if q > 0)
+    going = [i for i in range(len(left))]
+    t = 0.0
+    while going:
+        in_post = sum(1 for q in ends if q > t + 1e-12)
+        per = rate / max(len(going) + post_compute * in_post, 1.0)
+        to_finish = min(left[i] for i in going) / per
+        to_post_end = min((q - t for q in ends if q > t + 1e-12), default=np.inf)
+        dt = min(to_finish, to_post_end)
+        t += dt
+        for i in going:
+            left[i] -= per * dt
+        done = [i for i in going if left[i] <= 1e-9 * max(per, 1.0)]
+        for i in done:
+            out[i] = t
+        going = [i for i in going if i not in done]
     return out

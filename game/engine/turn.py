@@ -58,6 +58,7 @@ class Report:
     released: np.ndarray  # (B, L) bool: a model shipped
     released_capability: np.ndarray  # (B, L)
     released_planned: np.ndarray  # (B, L): what its compute promised, before the run's noise
+    released_flop: np.ndarray  # (B, L): the released run's compute budget, FLOP
     fault_hours: np.ndarray  # (B, L) cluster hours lost to hardware faults
     events: np.ndarray  # (B, L, C) bool: cards of the events deck that fired (game cards: every lab)
     event_values: np.ndarray  # (B, L, C) the size of each fired card's first effect
@@ -232,7 +233,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     # 5. training
     fault_draw = 0.5 + rng.uniform(rng.game_week(s), rng.FAULTS, (L,))
-    released, released_cap, released_planned, fault_hours = training.advance(
+    released, released_cap, released_planned, fault_hours, released_flop = training.advance(
         p, s, s.split[..., TRAIN] * useful, s.split[..., TRAIN] * n_gpus, fault_draw
     )
 
@@ -303,6 +304,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         released=released,
         released_capability=released_cap,
         released_planned=released_planned,
+        released_flop=released_flop,
         fault_hours=fault_hours,
         events=fired,
         event_values=event_values,

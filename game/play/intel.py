@@ -14,8 +14,8 @@ import math
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, rng
-from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN
+from game.engine import compute, rng
+from game.engine.state import RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
 from game.play import risk
 from game.play.alert import INFORMATIONAL, Alert
@@ -294,69 +294,6 @@ def rival_views(t: LabTurn) -> tuple[RivalView, ...]:
     return tuple(out)
 
 
-@attrs.frozen
-class Debrief:
-    result: str
-    winner: str
-    reason: str  # agi, bankrupt, time
-    why: tuple[str, ...]  # why the winner won: compute, software, timing
-    decisions: tuple[str, ...]  # the player's decisions that mattered
-    score: tuple[tuple[str, float], ...]  # the player's score by part
-    total: float
-
-
-def debrief(t: LabTurn) -> Debrief:
-    lab = t.lab
-    p, w = t.params, t.world
-    winner = int(w.winner[0])
-    reason = END_REASONS[int(w.end_reason[0])]
-    peak, _, _ = compute.lab_flops(p, w)
-    why: list[str] = []
-    if winner >= 0:
-        name = t.lab_name(winner)
-        others = [i for i in range(p.n_labs) if i != winner]
-        rival = max(others, key=lambda i: float(w.best_model[0, i])) if others else winner
-        if winner != lab:
-            rival = lab
-        gap = float(w.best_model[0, winner] - w.best_model[0, rival])
-        soft = float(w.software[0, winner] - w.software[0, rival])
-        hw = math.log10(max(float(peak[0, winner]), 1.0) / max(float(peak[0, rival]), 1.0))
-        them = t.lab_name(rival)
-        why.append(
-            f"{name}'s best model {float(w.best_model[0, winner]):.2f} against {them}'s {float(w.best_model[0, rival]):.2f} ({gap:+.2f})"
-        )
-        if float(peak[0, rival]) >= 1e15 and float(peak[0, winner]) >= 1e15:
-            why.append(f"compute: {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)")
-        else:
-            why.append(
-                f"compute: {them} had no working GPUs at the end"
-                if float(peak[0, rival]) < 1e15
-                else f"compute: {name} had no working GPUs at the end"
-            )
-        why.append(
-            f"software: {abs(soft):.2f} orders of magnitude of efficiency {'ahead of' if soft >= 0 else 'behind'} {them}"
-        )
-        first = _first_week_at(t, winner, GPT4_NEXT)
-        mine = _first_week_at(t, rival, GPT4_NEXT)
-        if first is not None and mine is not None:
-            when = t.params.date_of
-            why.append(
-                f"timing: {name} shipped past {GPT4_NEXT:.1f} on {when(first):%d %b %Y}, {them} on {when(mine):%d %b %Y}"
-            )
-    parts = economy.score_parts(p, w)[0, lab]
-    names = ("AGI win", "weeks early", "your stake")
-    score = tuple((n, float(v)) for n, v in zip(names, parts, strict=True))
-    return Debrief(
-        result=t.result,
-        winner=t.lab_name(winner) if winner >= 0 else "nobody",
-        reason=reason,
-        why=tuple(why),
-        decisions=tuple(_decisions(t)),
-        score=score,
-        total=float(sum(parts)),
-    )
-
-
 def unpowered_alert(site: SiteView) -> Alert:
     """Halls without power, and the power already on its way to them."""
     coming = []
@@ -381,38 +318,5 @@ def unpowered_alert(site: SiteView) -> Alert:
     )
 
 
-GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4
-
-
-def _first_week_at(t: LabTurn, lab: int, cap: float) -> int | None:
-    """The week the lab first had a model of `cap`, if the history saw it happen (None
-    when the lab was past it at the history's start: a game begun from a later save)."""
-    for i, h in enumerate(t.history):
-        if h["capability"][lab] >= cap:
-            return int(h["week"]) if i > 0 else None
-    return None
-
-
-def _decisions(t: LabTurn) -> list[str]:
-    """The player's decisions that mattered, from the log: totals by kind."""
-    lab = t.lab
-    lab_id = t.params.lab_ids[lab]
-    entries = [e for e in t.log if e["lab"] == lab_id]
-    bought = sum(o["count"] for e in entries for o in e.get("orders", []))
-    runs = [f for e in entries for f in e.get("runs", [])]
-    halls = sum(sum(e.get("build", {}).values()) for e in entries)
-    turbines = sum(sum(e.get("turbines", {}).values()) for e in entries)
-    raised = sum(e.get("raise_usd", 0.0) for e in entries)
-    offers = sum(len(e.get("offers", [])) for e in entries)
-    played = [h for h in t.history if h["week"] < t.week]  # each week's start: weeks played
-    idle = sum(1 for h in played if not h.get("training", [True] * (lab + 1))[lab])
-    out = [
-        f"ordered {bought:,} GPUs (supply and cash may have cut some)",
-        f"ordered {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
-        f"started {plural(len(runs), 'training run')}"
-        + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
-        f"asked investors for ${raised / 1e9:,.1f}B in all; made {plural(offers, 'offer')} to partners",
-    ]
-    if idle:
-        out.append(f"{plural(idle, 'week')} with no training run under way")
-    return out
+# The debrief lives in game/play/debrief.py; these names stay importable from here.
+from game.play.debrief import GPT4_NEXT, Debrief, _first_week_at, debrief  # noqa: E402, F401

@@ -8,7 +8,7 @@ import numpy as np
 
 from game.engine import compute
 from game.engine.params import TRAIN, Params
-from game.engine.state import RUN_PRETRAIN, World
+from game.engine.state import RUN_POST, RUN_PRETRAIN, World
 from game.engine.training import finish_weeks
 
 GPT4_CAPABILITY = 25.3  # log10 effective FLOP of GPT-4 (calibration: T1), the AGI bar's zero
@@ -25,11 +25,15 @@ def training_flops(p: Params, w: World, lab: int) -> float:
 def run_schedule(p: Params, w: World, lab: int, planned: tuple[float, ...] = ()) -> np.ndarray:
     """Weeks until each of the lab's pretraining runs finishes (in slot order), then each
     `planned` new run (FLOP), all sharing today's training compute as the engine shares
-    it (training.finish_weeks)."""
+    it, beside the runs in post-training (training.finish_weeks)."""
     going = w.run_phase[0, lab] == RUN_PRETRAIN
     left = (w.run_flop[0, lab] - w.run_done[0, lab])[going]
+    post = w.run_post_left[0, lab][w.run_phase[0, lab] == RUN_POST].tolist()
     return finish_weeks(
-        np.concatenate([left, np.asarray(planned, dtype=np.float64)]), training_flops(p, w, lab)
+        np.concatenate([left, np.asarray(planned, dtype=np.float64)]),
+        training_flops(p, w, lab),
+        post,
+        p.rules.training.post_training_compute,
     )
 
 

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from game.engine import codes, deals
+from game.engine import codes, deals, economy
 from game.engine.params import HOURS_PER_WEEK, Params
 from game.engine.state import END_REASONS, World
 
@@ -188,3 +188,38 @@ def result(p: Params, w: World, lab_name: Callable[[int], str]) -> str:
     if reason == "bankrupt":
         return f"Bankruptcy ends the race. {who} is left standing."
     return f"The last week passes without AGI; {who} has the strongest model."
+
+
+def score_lines(
+    p: Params, w: World, lab: int, lab_name: Callable[[int], str]
+) -> list[tuple[str, float, str]]:
+    """The score of `lab` in game 0 of `w`, part by part: (part, points, how it was
+    reached), in economy.SCORE_PARTS' order."""
+    r = p.rules.score
+    parts = economy.score_parts(p, w)[0, lab]
+    win_pts, early_pts, stake_pts = (float(x) for x in parts)
+    reason = END_REASONS[int(w.end_reason[0])]
+    winner = int(w.winner[0])
+    won = reason == "agi" and winner == lab
+    if won:
+        win = f"{lab_name(lab)} reached AGI first"
+    elif reason == "agi":
+        win = f"{lab_name(winner)} reached AGI first"
+    else:
+        win = "nobody reached AGI: no win to score"
+    whole_early = r.agi_win_points * r.early_share_of_win
+    if won:
+        week = int(w.agi_week[0])
+        left = max(p.last_week - week, 0)
+        early = f"{plural(left, 'week')} of {p.last_week:,} left: {whole_early:,.0f} x {left / max(p.last_week, 1):.0%}"
+    else:
+        early = f"only a win scores for earliness (up to {whole_early:,.0f})"
+    share, value = float(w.founder_share[0, lab]), float(w.valuation[0, lab])
+    whole_stake = r.agi_win_points * r.stake_share_of_win
+    if bool(w.bankrupt[0, lab]):
+        stake = "a bankrupt lab's stake scores nothing"
+    else:
+        counted = value / (value + r.stake_value_ref_usd) if value > 0 else 0.0
+        stake = f"{share:.0%} of {money(value)}: {whole_stake:,.0f} x {share:.0%} owned x {counted:.0%} for the value"
+    names = ("AGI win", "weeks early", "your stake")
+    return list(zip(names, (win_pts, early_pts, stake_pts), (win, early, stake), strict=True))

@@ -2,8 +2,8 @@
 
 `import game.rl` registers ENV_ID with Gymnasium:
 
-    gymnasium.make("agi_race/AGIRace-v0", lab="xai", difficulty="normal", scenario="2024-07-colossus")
-    gymnasium.make_vec("agi_race/AGIRace-v0", num_envs=1000, vectorization_mode="vector_entry_point")
+    gymnasium.make("agi_race/AGIRace-v1", lab="xai", difficulty="normal", scenario="2024-07-colossus")
+    gymnasium.make_vec("agi_race/AGIRace-v1", num_envs=1000, vectorization_mode="vector_entry_point")
 
 and `game.rl.parallel_env(...)` is the PettingZoo ParallelEnv (agents "xai" and "openai").
 See game/rl/env.py for the spaces, masks and rewards.
@@ -24,7 +24,7 @@ from game.rl.parallel import AGENTS, AGIRaceParallelEnv, parallel_env
 
 ENV_VERSION = 1
 ENV_ID = f"agi_race/AGIRace-v{ENV_VERSION}"
-RULES_FINGERPRINT = "ca47c030c51ce2a8"  # tests/test_rl.py: the games ENV_VERSION names
+RULES_FINGERPRINT = "c192be03cc9ffcf3"  # tests/test_rl.py: the games ENV_VERSION names
 
 if ENV_ID not in gymnasium.registry:
     gymnasium.register(

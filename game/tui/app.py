@@ -129,7 +129,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
             self.push_screen(self.title_screen())
             self._offer_rescue()
 
-    def title_screen(self) -> TitleScreen:
+    def title_screen(self, last: Session | None = None) -> TitleScreen:
+        """The title screen; after `last` (a game that ended) it keeps that game's lab
+        and rival difficulty."""
         scenarios = []
         for path in sorted(scenarios_dir().glob("*.toml")):
             try:
@@ -142,7 +144,11 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
             for game in list_saves(self.catalog)
             for s in game.saves
         ][:LOAD_LIST_LIMIT]
-        return TitleScreen(self.catalog, scenarios, saves)
+        if last is None:
+            return TitleScreen(self.catalog, scenarios, saves)
+        humans = last.scenario.humans
+        lab = "both" if len(humans) > 1 else (humans[0] if humans else "xai")
+        return TitleScreen(self.catalog, scenarios, saves, lab, last.scenario.meta.difficulty)
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
@@ -393,10 +399,11 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
         self.exit()
 
     def action_new_game(self) -> None:
+        last = self.session
         self.session = None
         self.fast_forwarding = False
         self._clear_stack()
-        self.push_screen(self.title_screen())
+        self.push_screen(self.title_screen(last))
 
     # --------------------------------------------------------- command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

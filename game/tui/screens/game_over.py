@@ -1,5 +1,6 @@
-"""The end of the game: the result, why the winner won, your decisions that mattered,
-your score part by part, and the hall of fame."""
+"""The end of the game: the result and the AGI threshold the game drew, why the winner
+won (its edge and its winning run), your decisions that mattered, your score part by part
+with how each part was reached, and the hall of fame."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from game.play.intel import Debrief
+from game.play.debrief import Debrief
 from game.tui import bindings
 from game.tui.screens.base import plain, styled
 from game.tui.widgets.header import GameHeader
@@ -41,15 +42,20 @@ class GameOverScreen(Screen):
 
     def _text(self) -> Content:
         d = self.debrief
-        lines = [styled("[b]GAME OVER[/b]  $r", r=d.result), plain("")]
+        lines = [styled("[b]GAME OVER[/b]  $r", r=d.result)]
+        if d.threshold:
+            lines.append(plain(d.threshold[0].upper() + d.threshold[1:] + "."))
+        lines.append(plain(""))
         if d.why:
             lines.append(styled("[b]Why $w won[/b]", w=d.winner))
             lines += [plain(f"  {line}") for line in d.why]
         lines.append(styled("[b]Your game[/b]"))
         lines += [plain(f"  {line}") for line in d.decisions]
         lines.append(styled("[b]Your score[/b] $t points", t=f"{d.total:,.0f}"))
-        lines += [plain(f"  {name:<12} {points:>12,.0f}") for name, points in d.score]
-        lines.append(plain("  (? explains the score)"))
+        whys = d.score_why or ("",) * len(d.score)
+        for (name, points), why in zip(d.score, whys, strict=True):
+            lines.append(plain(f"  {name:<12} {points:>7,.0f}  {why}".rstrip()))
+        lines.append(plain("  The win outweighs the other parts together (? explains the score)."))
         lines.append(styled("[b]Hall of fame[/b] $h", h=self.heading))
         for i, e in enumerate(self.board[:5]):
             lines.append(

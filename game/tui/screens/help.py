@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from game.play.words import plural
+from game.play.words import money, plural
 from game.tui import bindings
 from game.tui.widgets.header import GameHeader
 
@@ -49,9 +49,10 @@ and takes all an investor partner will put in (Microsoft, for OpenAI).
 
 The score (shown at the end, kept in the hall of fame per scenario and difficulty):
   AGI win       {agi} if your lab reaches AGI first
-  weeks early   {early} for every week before the last week it comes
-  your stake    {stake} per $1B of the founders' share of the lab's value
-A bankrupt lab scores nothing for its stake.
+  weeks early   up to {early} more, in proportion to the weeks of the game left then
+  your stake    up to {stake}: the founders' share x value / (value + {ref})
+The win outweighs the other parts together. Every point of stake given up in a round
+costs the same; a bankrupt lab scores nothing for its stake.
 
 Keys"""
 
@@ -89,8 +90,10 @@ class HelpScreen(Screen):
             return plural(round(x), "point")
 
         text = bindings.rekey(HELP_TEXT, self.keymap).format(
-            agi=points(r.agi_win_points if r else 0), early=points(r.points_per_week_early if r else 0),
-            stake=points(r.points_per_billion_owned if r else 0),
+            agi=points(r.agi_win_points if r else 0),
+            early=points(r.agi_win_points * r.early_share_of_win if r else 0),
+            stake=points(r.agi_win_points * r.stake_share_of_win if r else 0),
+            ref=money(r.stake_value_ref_usd if r else 0),
         )  # fmt: skip
         keys = [
             f"  {bindings.key_of(b, self.keymap):<10} {b.tooltip or b.description}"

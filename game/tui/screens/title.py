@@ -30,12 +30,20 @@ class TitleScreen(Screen):
     BINDINGS = bindings.TITLE
 
     def __init__(
-        self, catalog: Catalog, scenarios: list[tuple[str, str, str]], saves: list[tuple[str, str]]
+        self,
+        catalog: Catalog,
+        scenarios: list[tuple[str, str, str]],
+        saves: list[tuple[str, str]],
+        lab: str = "xai",
+        difficulty: str = "normal",
     ) -> None:
         super().__init__()
         self.catalog = catalog
         self.scenarios = scenarios  # (name, title, description)
         self.saves = saves  # (label, path)
+        # The lab and rival difficulty chosen first (the last game's, after a game over).
+        self.lab = lab if lab in {value for _, value in LABS} else "xai"
+        self.difficulty = difficulty if difficulty in catalog.difficulty_ids else "normal"
 
     def compose(self) -> ComposeResult:
         yield GameHeader()
@@ -53,10 +61,12 @@ class TitleScreen(Screen):
                 ),
             )
             yield Static(self.scenarios[0][2], id="description", markup=False)
-            yield row("Your lab", choice("lab", LABS, value="xai"))
+            yield row("Your lab", choice("lab", LABS, value=self.lab))
             yield row(
                 "Rival",
-                choice("difficulty", [(d.title(), d) for d in self.catalog.difficulty_ids], value="normal"),
+                choice(
+                    "difficulty", [(d.title(), d) for d in self.catalog.difficulty_ids], value=self.difficulty
+                ),
             )
             yield row(
                 "Seed",
