@@ -27,6 +27,7 @@ TOLD_ELSEWHERE = {
     "covenant_swept": "part of the covenant item",
     "released_capability": "part of the release item",
     "released_planned": "part of the release item",
+    "released_flop": "the game-over screen's winning run",
     "fault_hours": "inside the release's outcome (it came out worse)",
     "offer_reason": "part of the offer's answer",
     "offer_partner": "part of the offer's answer",

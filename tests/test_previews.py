@@ -200,8 +200,8 @@ def test_a_decisions_preview_is_its_outcome(kind):
 
 def test_a_rentals_review_is_the_contract_it_signs():
     s = Session.new(SCENARIO)
-    price, discount = market.list_price(s, "oracle", "H100", 26)
-    offer = {"partner": "oracle", "gpu": "H100", "count": 2000, "start": s.week + 2, "weeks": 26,
+    price, discount = market.list_price(s.turn(XAI), "coreweave", "H100", 26)  # Oracle's is full for xAI
+    offer = {"partner": "coreweave", "gpu": "H100", "count": 2000, "start": s.week + 2, "weeks": 26,
              "price": round(price * 1.2, 2)}  # fmt: skip
     t = review.rental_terms(s.turn(XAI), offer)
     before = set(np.flatnonzero(s.world.contract_partner[0, XAI] >= 0))
@@ -218,8 +218,15 @@ def test_a_rentals_review_is_the_contract_it_signs():
 
 
 def test_an_amendments_review_is_the_contract_it_makes():
+    """More GPUs for the rest of the term and more weeks at its end, on a CoreWeave
+    contract (Oracle rents xAI no more H100 than it has): the review is what it signs,
+    the weeks added at their own later price."""
     s = Session.new(SCENARIO)
-    c0 = views.contracts_view(s.turn(XAI))[0]
+    price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
+    new = {"partner": "coreweave", "gpu": "H100", "count": 2000, "start": s.week, "weeks": 26,
+           "price": round(price * 1.2, 2)}  # fmt: skip
+    assert s.offer(XAI, new).answer == "accept"
+    c0 = next(c for c in views.contracts_view(s.turn(XAI)) if c.partner_id == "coreweave")
     offer = {
         "partner": c0.partner_id,
         "contract": c0.slot,
@@ -229,8 +236,9 @@ def test_an_amendments_review_is_the_contract_it_makes():
     }
     t = review.rental_terms(s.turn(XAI), offer)
     assert s.offer(XAI, offer).answer == "accept"
-    c = views.contracts_view(s.turn(XAI))[0]
+    c = next(c for c in views.contracts_view(s.turn(XAI)) if c.slot == c0.slot)
     assert (c.count, f"${c.price:.2f}", c.end_date) == (t.count, f"${t.price:.2f}", t.end_date)
+    assert t.later_price == offer["price"]
     assert (money(c.usd_week), money(c.exit_penalty)) == (money(t.usd_week), money(t.exit_penalty))
 
 

@@ -71,7 +71,9 @@ async def test_a_counter_is_accepted_only_through_a_review_that_says_so(size):
     async with app.run_test(size=size) as pilot:
         await pilot.press("d")
         await pilot.pause()
-        fill(pilot, count="10000", start="0", price="2.5")
+        choose(pilot, partner="coreweave")  # Oracle rents xAI no more H100 than it has
+        await pilot.pause()
+        fill(pilot, count="10000", start="0", price="2.0")  # under its list price: a counter
         await confirm(pilot)
         await pilot.press("y")
         await pilot.pause()
@@ -81,7 +83,7 @@ async def test_a_counter_is_accepted_only_through_a_review_that_says_so(size):
         await pilot.press("enter")  # the second enter no longer signs
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert "accept Oracle's counter" in text(pilot, "review-title")
+        assert "accept CoreWeave's counter" in text(pilot, "review-title")
         assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed
         await pilot.press("y")
         await pilot.pause()
@@ -153,7 +155,7 @@ async def test_switching_partner_starts_the_form_again(size):
         choose(pilot, site="memphis")
         choose(pilot, partner="coreweave")
         await pilot.pause()
-        price, discount = market.list_price(s, "coreweave", str(app.screen.query_one("#gpu").value), 52)
+        price, discount = market.list_price(s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52)
         screen = app.screen
         assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
         assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
@@ -164,8 +166,8 @@ async def test_switching_partner_starts_the_form_again(size):
 async def test_an_amendment_keeps_the_contract_the_player_chose(size):
     """After a deal, 'amend the selected contract' silently re-targeted contract 0."""
     s = Session.new()
-    price, _ = market.list_price(s, "oracle", "H100", 26)
-    s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
+    s.offer(XAI, {"partner": "coreweave", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
     second = views.contracts_view(s.turn(XAI))[1]
     app = AgiRaceApp(session=s)
     async with app.run_test(size=size) as pilot:
@@ -177,6 +179,8 @@ async def test_an_amendment_keeps_the_contract_the_player_chose(size):
         await pilot.pause()
         assert f"contract {second.slot}" in str(app.screen.query_one("#amend-target").render())
         assert app.screen.query_one("#more-price").value == f"{second.price:.2f}"
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
         fill(pilot, count="1000", price=f"{price * 1.3:.2f}", weeks="26")
         await confirm(pilot)  # another deal: the table is refilled
         await pilot.press("y")
@@ -241,9 +245,11 @@ async def test_all_of_a_partners_free_capacity(size):
     async with app.run_test(size=size) as pilot:
         await pilot.press("d")
         await pilot.pause()
+        choose(pilot, partner="coreweave")  # Oracle rents xAI no more H100 than it has
+        await pilot.pause()
         await pilot.press("alt+f")
         await pilot.pause()
-        free = review.partner_free(s.turn(XAI), "oracle", "H100", s.week)
+        free = review.partner_free(s.turn(XAI), "coreweave", "H100", s.week)
         assert app.screen.query_one("#count").value == str(free) and free > 0
         await confirm(pilot)
         await pilot.press("y")
@@ -283,7 +289,7 @@ async def test_the_sites_table_shows_build_pace(size):
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_book_says_a_signed_deal_is_not_in_it(size):
     s = Session.new()
-    price, _ = market.list_price(s, "oracle", "H100", 26)
+    price, _ = market.list_price(s.turn(XAI), "oracle", "H100", 26)
     s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
     app = AgiRaceApp(session=s)
     async with app.run_test(size=size) as pilot:

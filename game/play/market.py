@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import compute, deals
+from game.engine import compute, deals, grid
 from game.engine.limits import MAX_ORDER_GPUS
 from game.engine.params import HOURS_PER_WEEK
 from game.play.decisions import BuildHalls, BuyGpus
@@ -92,7 +92,8 @@ class SiteRow:
     turbine_usd_per_mw: float
     turbine_weeks: int
     substation_mw: float
-    substation_usd: float
+    substation_usd: float  # what ordering an upgrade costs this week, its deposit included
+    substation_deposit_usd: float  # refunded as halls draw on the claim; forfeit when it lapses
     substation_weeks: int
     power_usd_per_mwh: float
     yours: SiteView | None
@@ -118,7 +119,8 @@ def site_rows(t: LabTurn) -> tuple[SiteRow, ...]:
             turbine_usd_per_mw=float(p.site_turbine_usd_per_mw[s]),
             turbine_weeks=int(p.site_turbine_weeks[s]),
             substation_mw=float(compute.substation_gain(p, w.grid_mw[0])[s]),
-            substation_usd=float(compute.substation_cost(p)[s]),
+            substation_usd=float(grid.claim_cost(p, w.grid_mw[0])[s]),
+            substation_deposit_usd=float(grid.claim_deposit(p, compute.substation_gain(p, w.grid_mw[0]))[s]),
             substation_weeks=int(p.site_substation_weeks[s]),
             power_usd_per_mwh=float(p.site_power_usd_per_mwh[s]),
             yours=mine.get(site.id),

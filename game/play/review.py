@@ -29,7 +29,7 @@ class RentalTerms:
     count: int  # GPUs in the contract once signed (an amendment: with those it had)
     added: int  # GPUs the offer adds (a new contract: all of them)
     more_weeks: int  # weeks an amendment adds at the end (a new contract: its term)
-    price: float  # USD per GPU-hour of the contract as signed (an amendment: the blend)
+    price: float  # USD per GPU-hour of the contract as signed (an amendment: its GPUs' mean by count)
     offered_price: float  # USD per GPU-hour the offer names
     start_week: int
     start_date: dt.date
@@ -41,6 +41,7 @@ class RentalTerms:
     exit_penalty: float  # leaving it the week it is signed
     patience: float  # offers the partner hears now, this one included
     amend: bool
+    later_price: float = 0.0  # an extension's: USD per GPU-hour from the old end (0: none)
 
 
 @attrs.frozen
@@ -95,20 +96,21 @@ def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
         start = max(c_start, week)
         added = min(count, max(limits.MAX_GPUS - c_count, 0))
         more = min(weeks, max(week + limits.MAX_CONTRACT_AHEAD_WEEKS - c_end, 0))
-        left = max(c_end - start, 0)
-        new_hours = c_count * more + added * (left + more)
-        hours = c_count * left + new_hours
-        blend = (c_count * left * c_price + new_hours * price) / hours if hours > 0 else c_price
+        total_count, end = c_count + added, c_end + more
+        # contracts.amend: the GPUs added share the price by count for the rest of the
+        # term; the weeks added are billed at the agreed price from the old end.
+        sign_price = (c_count * c_price + added * price) / max(total_count, 1)
+        later = price if more > 0 else 0.0
         gpu = p.gpu_ids[int(w.contract_gpu[0, lab, slot])]
         s = int(w.contract_site[0, lab, slot])
         site = p.site_ids[s] if s >= 0 else None
-        total_count, end, sign_price = c_count + added, c_end + more, blend
     else:
         start = min(max(int(offer.get("start", week)), week), week + limits.MAX_TERM_WEEKS)
         added, more, gpu = count, weeks, str(offer["gpu"])
-        total_count, end, sign_price = count, start + weeks, price
+        total_count, end, sign_price, later = count, start + weeks, price, 0.0
     usd_week = total_count * sign_price * HOURS_PER_WEEK
-    running = max(end - max(start, week), 0)
+    running = max(end - more - max(start, week), 0) if later else max(end - max(start, week), 0)
+    owed = usd_week * running + total_count * later * HOURS_PER_WEEK * (more if later else 0)
     site_name = p.catalog.sites[p.site_ids.index(site)].name.split(",")[0] if site else None
     return RentalTerms(
         partner=p.catalog.partners[k].name,
@@ -124,8 +126,9 @@ def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
         end_date=p.date_of(end),
         site=site_name,
         usd_week=usd_week,
-        total=usd_week * running,
-        exit_penalty=float(p.partner_exit_penalty[k]) * usd_week * running,
+        total=owed,
+        exit_penalty=float(p.partner_exit_penalty[k]) * owed,
+        later_price=later,
         patience=_patience(t, offer["partner"]),
         amend=slot >= 0,
     )
@@ -185,15 +188,19 @@ def round_terms(t: LabTurn, usd: float) -> RoundTerms:
 
 
 def partner_free(t: LabTurn, partner: str, gpu: str, start: int) -> int:
-    """GPUs of a type a partner could rent the lab from `start` (its free pool, or the
-    pool it resells for a lab it is tied to: the engine's capacity rule, before other
-    labs' asks this week)."""
+    """GPUs of a type a partner could rent the lab from `start`: its free pool (what the
+    labs and outside customers do not hold) up to its limit for one customer less what
+    the lab rents there already, or the pool it resells for a lab it is tied to (the
+    engine's capacity rule, deals.evaluate, before other labs' asks this week)."""
     lab = t.lab
     p, w = t.params, t.world
     k, g = p.partner_ids.index(partner), p.gpu_ids.index(gpu)
     row = int(np.clip(start, 0, p.last_week))
     held = compute.partner_rented(p, w)[0]  # (P, G)
-    free = np.maximum(p.partner_capacity[row, :, g] - held[:, g], 0.0)  # (P,)
+    cap = p.partner_capacity[row, :, g]  # (P,)
+    free = np.maximum(cap - compute.outside_held(p, cap) - held[:, g], 0.0)
+    room = np.maximum(np.floor(cap * p.partner_customer_share) - compute.lab_rented(p, w)[0, lab, :, g], 0.0)
     tied = p.partner_ties[k, lab] > 0
-    resold = float((p.partner_sources[k] * free).sum()) if tied else 0.0
-    return int(max(float(free[k]), resold))
+    sources = p.partner_sources[k]
+    resold = min(float((sources * free).sum()), float((sources * room).sum())) if tied else 0.0
+    return int(max(min(float(free[k]), float(room[k])), resold))

@@ -20,7 +20,8 @@ def rental(t: review.RentalTerms, counter: bool = False) -> Review:
             f"+{count(t.added)} {t.gpu} for the rest of the term and +{plural(t.more_weeks, 'week')} at its "
             f"end, at ${t.offered_price:.2f} per GPU-hour for what you add",
             f"The contract becomes {count(t.count)} {t.gpu} until {day(t.end_date)} at ${t.price:.2f}/GPU-hour "
-            f"(the old hours at the old price, the new at yours), {where}",
+            f"(each GPU at its own price: the weeks already agreed keep theirs), {where}"
+            + (f"; the weeks added, all GPUs at ${t.later_price:.2f}" if t.later_price else ""),
         ]
     else:
         title = f"Review: accept {t.partner}'s counter" if counter else f"Review: offer {t.partner} a rental"

@@ -90,7 +90,10 @@ class SitesScreen(FieldKeys, FormScreen):
             )
             return (
                 f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible{busy}. An upgrade adds "
-                f"{mw(r.substation_mw)} for you in {weeks(r.substation_weeks)} for {money(r.substation_usd)}."
+                f"{mw(r.substation_mw)} for you in {weeks(r.substation_weeks)} for {money(r.substation_usd)}, "
+                f"{money(r.substation_deposit_usd)} of it a deposit on the claim: it comes back as your halls "
+                f"draw on the power, and is lost with the unused part after "
+                f"{weeks(self.session.params.rules.grid.claim_lapse_weeks)} unused."
             )
         most = decisions.MAX_TURBINE_MW if what == "turbines" else decisions.MAX_BUILD_MW
         amount = parse_number(self.text("mw"), "megawatts", 1, most)
