@@ -337,3 +337,12 @@ def test_play_refuses_an_agent_on_the_persons_lab(capsys, monkeypatch):
     assert main(["play", "--agent", "google=python x.py"]) == 2
     assert main(["play", "--agent", "openai=no-such-program-here"]) == 2
     assert capsys.readouterr().err.count("\n") == 3
+
+
+def test_the_dashboards_line_of_more_keys_fits_80_columns():
+    """The keys the footer has no room for are listed on one line above it: with the
+    standing orders and the ledger added it ran past 80 columns and lost ^s and q."""
+    from game.tui import bindings
+
+    line = bindings.more_keys(bindings.HQ)
+    assert len(line) <= 80 and "Save" in line and "Quit" in line

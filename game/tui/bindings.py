@@ -150,7 +150,8 @@ def more_keys(keys: list[BindingType], keymap: dict[str, str] | None = None) -> 
     shown = [
         b for b in keys if isinstance(b, Binding) and not b.show and b.id not in ("guide", "week-summary")
     ]
-    return " · ".join(f"{key_of(b, keymap)} {b.description}" for b in shown)
+    # two spaces and ^ for ctrl, as the footer writes them: the line fits 80 columns
+    return "  ".join(f"{key_of(b, keymap).replace('ctrl+', '^')} {b.description}" for b in shown)
 
 
 def key_for(action_id: str, keymap: dict[str, str] | None = None) -> str:
