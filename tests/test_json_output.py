@@ -17,6 +17,7 @@ COMMANDS = {
     "offer": ["offer", "--scenario", "2024-07-colossus", "--lab", "xai", "--partner", "oracle", "--gpu", "H100",
               "--count", "1000", "--term", "52", "--price", "3"],
     "simulate": ["simulate", "--scenario", "2024-07-colossus", "--runs", "2", "--weeks", "3", "--seed", "1"],
+    "forecast": ["forecast", "2024-07-colossus", "--futures", "4", "--weeks", "3"],
 }  # fmt: skip
 
 

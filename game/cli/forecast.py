@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from game.catalog import Catalog
 from game.cli.cluster import add_dask, check_dask, executor_for
-from game.cli.output import console, show, table
+from game.cli.output import add_json, console, emit_json, json_target, show, table
 from game.cli.progress import progress_bar, shows_progress, stderr_console
 from game.cli.usage import WEEKS, WORKERS, UsageError, add_policy, add_quiet, checker
 from game.cli.usage import policies as parse_policies
@@ -66,7 +65,7 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         metavar="CHANGE",
         help=f"compare the book with a change to it on the same futures (repeatable): {WHAT_IF_SYNTAX}",
     )
-    fc.add_argument("--json", action="store_true", help="print the forecast as JSON")
+    add_json(fc, "the forecast (and its what-ifs)")
     add_quiet(fc)
     fc.set_defaults(run=run)
 
@@ -93,6 +92,7 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             variant.book(start)  # refused now, before any future is played
     except Refused as why:
         raise UsageError(f"--book/--what-if: {why}") from None
+    json_to = json_target(args)
     exact = args.futures is not None and args.target is None
     futures = args.futures if args.futures is not None else play_odds.FUTURES
     target = 0.0 if exact else (args.target if args.target is not None else play_odds.TARGET * 100) / 100
@@ -156,8 +156,8 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
             doc["lab"] = labs[lab]
             doc["book"] = [d.label(p) for d in book]
             doc["what_if"] = [_what_if_doc(v.words, w) for v, w in zip(variants, compared, strict=True)]
-        print(json.dumps(doc, indent=2))
-        return 0
+        if emit_json("forecast", doc, args.json, json_to):
+            return 0
     week_of = f"; {names[lab]} plays its week as booked ({len(book)} decisions)" if booked else ""
     print(
         f"{fc.futures:,} futures from week {session.week} ({session.date.isoformat()}),"
