@@ -336,3 +336,12 @@ def test_the_round_health_says_what_the_engine_does_when_the_round_closes(room):
     assert bool(report.round_failed[0, XAI]) == (room < 0)
     said = [n.text for n in s.news if n.week == s.week - 1 and n.lab == XAI and n.kind == news.RAISE]
     assert said  # walked away or raised: either way it is news
+
+
+def test_the_session_keeps_each_weeks_flows_for_the_ledger_without_a_screen():
+    """The ledger's weeks were recorded by the app, so a game played headless (an agent,
+    a test) had none: the session keeps them as each week ends."""
+    s = Session.new("2024-07-colossus")
+    for _ in range(3):
+        s.end_week()
+    assert [len(h.get("flows", [])) for h in s.history[1:]] == [s.params.n_labs] * 3

@@ -26,7 +26,7 @@ from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, Offer
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
 from game.play.desk import LabTurn
-from game.play.history import guessed_styles, history_point
+from game.play.history import guessed_styles, history_point, record_flows
 from game.play.news import NOTE, RESULT, NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
 from game.play.words import money, refusals
@@ -339,6 +339,7 @@ class Session:
             self.ended_here = True
             self.news.append(NewsItem(int(report.week[0]), self.result(), RESULT, urgent=True))
         self._record()
+        record_flows(self.history, report)  # the ledger's week, kept with the game's history
         if self.autosave_every and self.week % self.autosave_every == 0 and not self.over:
             try:
                 self.autosave()

@@ -19,7 +19,6 @@ from game.agents.process import AgentProcess
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
 from game.play import intel
-from game.play.history import record_flows
 from game.play.news import EVENT, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
@@ -233,7 +232,6 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
     def _play_week(self) -> None:
         self.ff_votes.clear()
         self.game.end_week()
-        record_flows(self.game.history, self.game.last_report)
         if self._autosave_due(self.game):
             self._start_save(autosave=True)
         if self.game.over:
@@ -304,7 +302,6 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
                     gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
                     session.end_week()
-                    record_flows(session.history, session.last_report)
                     played += 1
                     if self._autosave_due(session):  # this worker is off the UI thread already
                         self._write_save(session, session.snapshot(), autosave=True, then_quit=False)
