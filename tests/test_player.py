@@ -497,7 +497,7 @@ def test_the_dashboard_runway_is_the_books_once_decisions_are_made():
     weeks' in the order book at the same moment."""
     s = Session.new("2024-07-colossus")
     assert views.lab_view(s.turn(XAI)).runway_after is None
-    s.decide(XAI, dec.BuyGpus("H100", "dell", 30_000), confirmed=True)
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 50_000), confirmed=True)  # most of its cash
     assert views.lab_view(s.turn(XAI)).runway_after == pytest.approx(s.preview(XAI).runway_weeks)
     assert views.lab_view(s.turn(XAI)).runway_after < views.lab_view(s.turn(XAI)).runway
 

@@ -27,6 +27,7 @@ from game.engine.state import World
 from game.engine.training import capability
 from game.play.book import Preview
 from game.play.decisions import Decision, book_actions
+from game.play.runway import project
 from game.play.words import result as result_words
 
 MEMO_BOOKS = 64  # dry runs kept per world (a week's decisions and their prefixes)
@@ -96,9 +97,10 @@ class LabTurn:
 
     def preview_of(self, book: tuple[Decision, ...] | list[Decision]) -> Preview:
         """A dry run of this week's decisions with `book`, the other labs idle: what the
-        engine would refuse, what they cost, and the runway they leave (the engine's
-        rule, before the week's revenue, running costs and events). Runway is measured
-        after the week's construction is paid, like cash."""
+        engine would refuse (its rules, before the week's revenue, running costs and
+        events), what they cost, and the runway they leave as the dashboard counts it
+        (runway.project: builds and rentals until they end, a closing round's cash),
+        from after the week's construction is paid, like cash."""
         key = tuple(book)
         if key not in self.memo:
             if len(self.memo) >= MEMO_BOOKS:
@@ -118,7 +120,7 @@ class LabTurn:
         return Preview(
             float(flows[0, lab].sum() - base.sum()),
             float(after.cash[0, lab]),
-            float(economy.runway_weeks(p, after)[0, lab]),
+            project(p, after, lab).weeks,  # the runway the dashboard shows (runway.py)
             int(refused[0, lab]),
             after,
             building=-float(base[economy.FLOW_INDEX["halls"]]),

@@ -14,17 +14,16 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, research
-from game.engine.params import HOURS_PER_WEEK
+from game.engine import compute, economy
 from game.engine.state import World
 from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
+from game.play.runway import PROJECTION_WEEKS, Projection, project
 from game.play.words import money as say_money
 
 ROUND_RISK_MARGIN = 0.05  # the round is at risk when the value is within 5% of the line
 COVENANT_RISK_POINTS = 0.08  # leverage within 8 points of the covenant is within reach
 NEXT_GEN_WEEKS = 26  # a generation shipping within half a year counts for the covenant
-PROJECTION_WEEKS = 156  # the runway projection's horizon
 
 
 @attrs.frozen
@@ -157,54 +156,10 @@ def covenant_health(t: LabTurn) -> CovenantHealth:
     )
 
 
-@attrs.frozen
-class Projection:
-    """Cash and credit week by week at today's revenue and running costs, as the lab's
-    commitments play out: halls under construction are paid as they are built, rentals
-    stop when their contracts end (and start when builds come online), a round under way
-    brings its cash the week it closes."""
-
-    start_week: int
-    money: tuple[float, ...]  # cash plus unused credit at each week's end
-    weeks: float  # weeks until it runs out (inf if it never does within the horizon)
-    round_counted: float  # USD of a closing round counted in
-
-
 def projection(t: LabTurn, world: World | None = None, horizon: int = PROJECTION_WEEKS) -> Projection:
     """The lab's money week by week from `world` (default: the game's; a preview's world
-    gives the runway after this week's orders)."""
-    lab = t.lab
-    p, w = t.params, (t.world if world is None else world)
-    week = int(w.week[0])
-    cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
-    revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))
-    fixed = float(
-        economy.electricity_per_week(p, w)[0, lab]
-        + research.payroll(p, w)[0, lab]
-        + economy.interest_per_week(p, w)[0, lab]
-    )
-    partner, start = w.contract_partner[0, lab], w.contract_start[0, lab]
-    end, rent = w.contract_end[0, lab], w.contract_count[0, lab] * w.contract_price[0, lab] * HOURS_PER_WEEK
-    building = w.hall_building[0, lab].astype(np.float64).copy()
-    rate, usd_per_mw = p.site_build_mw_per_week, p.site_build_usd_per_mw
-    round_usd = float(w.round_usd[0, lab])
-    round_week = int(w.round_close[0, lab]) if round_usd > 0 else -1
-    out: list[float] = []
-    ran_out = float("inf")
-    before = cash
-    for k in range(horizon):
-        at = week + k
-        done = np.minimum(building, rate)
-        building -= done
-        active = (partner >= 0) & (start <= at) & (at < end)
-        cash += revenue - fixed - float(rent[active].sum()) - float((done * usd_per_mw).sum())
-        if at == round_week:
-            cash += round_usd
-        out.append(cash)
-        if cash < 0 and ran_out == float("inf"):  # it lasts part of this week
-            ran_out = k + max(before, 0.0) / max(before - cash, 1e-9)
-        before = cash
-    return Projection(week, tuple(out), ran_out, round_usd)
+    gives the runway after this week's orders): runway.project."""
+    return project(t.params, t.world if world is None else world, t.lab, horizon)
 
 
 def runway_weeks(t: LabTurn, world: World | None = None) -> float:

@@ -30,6 +30,7 @@ from game.play.runs import (  # noqa: F401 (the views' names for them)
     run_schedule,
     training_flops,
 )
+from game.play.runway import project
 
 
 @attrs.frozen
@@ -109,7 +110,7 @@ class LabView:
     debt: float
     burn: float  # USD a week: running costs less revenue after the investors' share
     revenue: float  # USD a week
-    runway: float  # weeks the cash and the unused credit last at this burn
+    runway: float  # weeks the cash and the unused credit last as commitments play out (runway.py)
     valuation: float
     share: float  # the founders' share
     users: float
@@ -170,7 +171,7 @@ def lab_view(t: LabTurn) -> LabView:
         debt=float(w.debt[0, lab]),
         burn=float(economy.net_burn(p, w)[0, lab]),
         revenue=float(w.revenue_fast[0, lab]),
-        runway=float(economy.runway_weeks(p, w)[0, lab]),
+        runway=project(p, w, lab).weeks,
         valuation=float(w.valuation[0, lab]),
         share=float(w.founder_share[0, lab]),
         users=float(w.users[0, lab]),

@@ -1,0 +1,62 @@
+"""The runway as the game counts it: cash and credit week by week as a lab's commitments
+play out (halls paid as they are built, rentals until their contracts end, a closing
+round's cash the week it closes). The dashboard, the order book, the alerts and the
+low-runway question before a decision all read this one projection."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from game.engine import economy, research
+from game.engine.params import HOURS_PER_WEEK, Params
+from game.engine.state import World
+
+PROJECTION_WEEKS = 156  # the runway projection's horizon
+
+
+@attrs.frozen
+class Projection:
+    """Cash and credit week by week at today's revenue and running costs, as the lab's
+    commitments play out: halls under construction are paid as they are built, rentals
+    stop when their contracts end (and start when builds come online), a round under way
+    brings its cash the week it closes."""
+
+    start_week: int
+    money: tuple[float, ...]  # cash plus unused credit at each week's end
+    weeks: float  # weeks until it runs out (inf if it never does within the horizon)
+    round_counted: float  # USD of a closing round counted in
+
+
+def project(p: Params, w: World, lab: int, horizon: int = PROJECTION_WEEKS) -> Projection:
+    """Lab `lab`'s money week by week from the world `w` (B = 1)."""
+    week = int(w.week[0])
+    cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
+    revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))
+    fixed = float(
+        economy.electricity_per_week(p, w)[0, lab]
+        + research.payroll(p, w)[0, lab]
+        + economy.interest_per_week(p, w)[0, lab]
+    )
+    partner, start = w.contract_partner[0, lab], w.contract_start[0, lab]
+    end, rent = w.contract_end[0, lab], w.contract_count[0, lab] * w.contract_price[0, lab] * HOURS_PER_WEEK
+    building = w.hall_building[0, lab].astype(np.float64).copy()
+    rate, usd_per_mw = p.site_build_mw_per_week, p.site_build_usd_per_mw
+    round_usd = float(w.round_usd[0, lab])
+    round_week = int(w.round_close[0, lab]) if round_usd > 0 else -1
+    out: list[float] = []
+    ran_out = float("inf")
+    before = cash
+    for k in range(horizon):
+        at = week + k
+        done = np.minimum(building, rate)
+        building -= done
+        active = (partner >= 0) & (start <= at) & (at < end)
+        cash += revenue - fixed - float(rent[active].sum()) - float((done * usd_per_mw).sum())
+        if at == round_week:
+            cash += round_usd
+        out.append(cash)
+        if cash < 0 and ran_out == float("inf"):  # it lasts part of this week
+            ran_out = k + max(before, 0.0) / max(before - cash, 1e-9)
+        before = cash
+    return Projection(week, tuple(out), ran_out, round_usd)
