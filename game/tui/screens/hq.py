@@ -59,7 +59,9 @@ class HQScreen(GameScreen):
                 yield Static(id="agi", markup=False)
             with Container(id="hq-bc"):
                 with Vertical(id="hq-b"):
-                    yield DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
+                    race = DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
+                    race.add_columns("lab", "model", "compute", "users", "value")  # before mounting: no query
+                    yield race
                     with Vertical(id="charts"):
                         yield Static(
                             styled("[b]The last year[/b] (each row on its own scale)"),
@@ -76,8 +78,6 @@ class HQScreen(GameScreen):
         yield Static(bindings.more_keys(bindings.HQ, self.keymap), id="more-keys", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#race", DataTable)
-        table.add_columns("lab", "model", "compute", "users", "value")
         super().on_mount()
         self._layout(self.size.width)
 
