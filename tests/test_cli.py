@@ -294,7 +294,7 @@ def on_a_terminal(*argv, stdout_tty=False, env=None, timeout=120):
 
 @pytest.mark.long
 def test_long_work_shows_a_progress_bar_on_a_terminal_and_nothing_piped(tmp_path):
-    argv = ["simulate", *COLOSSUS, "--runs", "24", "--seed", "1", "--chunk", "8", "--weeks", "60"]
+    argv = ["simulate", *COLOSSUS, "--runs", "24", "--seed", "1", "--chunk", "8", "--weeks", "20"]
     code, out, err = on_a_terminal(*argv, env={"AGI_RACE_HOME": str(tmp_path)})
     assert code == 0 and "xai" in out and "\x1b" not in out  # results piped: plain text
     assert "simulating" in err and "/24 games" in err and "games/s" in err and "ETA" in err

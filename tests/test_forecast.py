@@ -69,12 +69,12 @@ def test_futures_played_in_parts_combine_into_the_same_forecast(catalog, colossu
     world = initial_world(colossus, params, 1, seed=1)
     for _ in range(120):  # close enough to the end that futures reach AGI
         world, _ = turn.step(world, policies.decide(world, ctl))
-    whole = forecast.run(world, ctl, 120, seed=2)
+    whole = forecast.run(world, ctl, 48, seed=2)
     parts = forecast.Forecast.combine(
         [
-            forecast.run(world, ctl, 40, seed=2),
-            forecast.run(world, ctl, 60, seed=2, first=40),
-            forecast.run(world, ctl, 20, seed=2, first=100),
+            forecast.run(world, ctl, 16, seed=2),
+            forecast.run(world, ctl, 24, seed=2, first=16),
+            forecast.run(world, ctl, 8, seed=2, first=40),
         ]
     )
     assert whole.agi_weeks.size > 0
