@@ -166,15 +166,15 @@ def test_microsoft_resells_oracle_capacity_to_openai_only(colossus, params):
     oracle = index(params.partner_ids, "oracle")
     start = 4  # Microsoft has no H200 of its own until September 2024; Oracle does
     for_openai = deals.evaluate(
-        params, world, make_offer(world, OPENAI, microsoft, h200, 5_000, price=4.0, start=start)
+        params, world, make_offer(world, OPENAI, microsoft, h200, 5_000, price=12.0, start=start)
     )
     for_xai = deals.evaluate(
-        params, world, make_offer(world, XAI, microsoft, h200, 5_000, price=4.0, start=start)
+        params, world, make_offer(world, XAI, microsoft, h200, 5_000, price=12.0, start=start)
     )
     assert int(for_openai.answer[0, OPENAI]) == deals.ACCEPT
     assert int(for_xai.answer[0, XAI]) != deals.ACCEPT
     world, _, _ = negotiate_now(
-        world, make_offer(world, OPENAI, microsoft, h200, 5_000, price=4.0, start=start)
+        world, make_offer(world, OPENAI, microsoft, h200, 5_000, price=12.0, start=start)
     )
     slot = np.argmax(world.contract_count[0, OPENAI] == 5_000)
     assert (

@@ -127,6 +127,23 @@ def test_the_price_rises_past_the_knee_and_the_answer_says_why(colossus, params)
     assert countered.answer[0, OPENAI] == deals.COUNTER and countered.reason[0, OPENAI] == deals.UTILISATION
 
 
+def test_taking_the_last_of_a_pool_costs_several_times_its_price(colossus, params):
+    """A lab that rents a pool to the last GPU pays for the scarcity it makes: three
+    times the quiet price or more (the 2023 shortage's rents, P5), so that hoarding a
+    partner's whole pool is not a cheap way to outbuild the field."""
+    world = at_week(blank(initial_world(colossus, params, 1, seed=2)), 120)
+    oracle, gb200 = index(params.partner_ids, "oracle"), index(params.gpu_ids, "GB200")
+    row = compute.week_row(params, world)[0]
+    cap = params.partner_capacity[row, oracle, gb200]
+    d = params.rules.deals
+    quiet = deals.evaluate(params, world, make_offer(world, OPENAI, oracle, gb200, 1_000, price=50.0))
+    rest = int(cap * (1 - d.outside_demand_share)) - 1_000
+    full = with_contract(world, GOOGLE, 0, oracle, gb200, rest, 4.0, 100, 300)
+    last = deals.evaluate(params, full, make_offer(full, OPENAI, oracle, gb200, 1_000, price=50.0))
+    assert float(last.utilisation[0, OPENAI]) > 0.99
+    assert last.required_price[0, OPENAI] >= 3.0 * quiet.required_price[0, OPENAI]
+
+
 # ------------------------------------------------------------------------- ramp
 def test_a_rented_block_comes_online_over_weeks_and_a_larger_one_takes_longer(colossus, params):
     world = at_week(blank(initial_world(colossus, params, 1, seed=2)), 100)

@@ -593,7 +593,7 @@ def test_a_players_deals_are_news_and_a_loaded_game_keeps_its_talks(tmp_path):
     s.offer(OPENAI, {"partner": "microsoft", "invest": 5e9, "share": 0.3})  # accepted
     s.offer(
         OPENAI,
-        {"partner": "oracle", "gpu": "H100", "count": 10_000, "start": s.week, "weeks": 52, "price": 4.0},
+        {"partner": "oracle", "gpu": "H100", "count": 10_000, "start": s.week, "weeks": 52, "price": 12.0},
     )
     s.end_week()
     mine = [n.text for n in s.news if n.week == due and n.private]
@@ -758,7 +758,7 @@ def test_a_game_saved_after_a_deal_mid_week_loads_whole_and_goes_on(tmp_path):
         s.end_week()
     reply = s.offer(
         OPENAI,
-        {"partner": "oracle", "gpu": "H100", "count": 2_000, "start": s.week, "weeks": 52, "price": 6.0},
+        {"partner": "oracle", "gpu": "H100", "count": 2_000, "start": s.week, "weeks": 52, "price": 12.0},
     )
     assert reply.answer == "accept"
     path = s.save(tmp_path / "mid.toml")
