@@ -59,7 +59,9 @@ class HQScreen(GameScreen):
                 yield Static(id="agi", markup=False)
             with Container(id="hq-bc"):
                 with Vertical(id="hq-b"):
-                    race = DataTable(id="race", cursor_type="none", zebra_stripes=True, show_cursor=False)
+                    race: DataTable[str] = DataTable(
+                        id="race", cursor_type="none", zebra_stripes=True, show_cursor=False
+                    )
                     race.add_columns("lab", "model", "compute", "users", "value")  # before mounting: no query
                     yield race
                     with Vertical(id="charts"):
