@@ -83,16 +83,23 @@ def test_fill_orders_what_the_powered_halls_can_take_within_the_cash(game):
 
 
 def test_fill_never_spends_more_than_the_cash_and_stays_when_it_cannot(game):
+    """It spends only the cash above FILL_RESERVE_WEEKS of running costs: a playtester's
+    fill order spent every dollar (runway counted credit) and a new GPU generation then
+    cut the credit."""
+    from game.engine import economy
+
     s, lab = game
     vendor = s.params.integrator_ids[0]
     standing.add(s, standing.fill_order(s, lab, "H100", vendor))
     mine = np.arange(s.world.cash.shape[1]) == lab
     start = s.world
-    s.world = attrs.evolve(start, cash=np.where(mine, 1e6, start.cash))
+    keep = standing.FILL_RESERVE_WEEKS * max(float(economy.net_burn(s.params, start)[0, lab]), 0.0)
+    s.world = attrs.evolve(start, cash=np.where(mine, keep + 1e6, start.cash))
+    keep = standing.FILL_RESERVE_WEEKS * max(float(economy.net_burn(s.params, s.world)[0, lab]), 0.0)
     standing.fire(s)
     (order,) = s.book(lab)
     assert 1 <= order.count < standing.fill_room(s, lab, "H100") + order.count
-    assert s.preview(lab).cash_after >= 0  # what it bought, the cash paid for
+    assert s.preview(lab).cash_after >= keep - 1.0  # what it bought, the cash above the reserve paid for
     s.books.clear()
     s.world = attrs.evolve(start, cash=np.where(mine, 1e3, start.cash))
     said = standing.fire(s)

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import attrs
 import numpy as np
 
-from game.engine import compute, terms
+from game.engine import compute, economy, terms
 from game.engine.limits import MAX_TERM_WEEKS
 from game.engine.params import Params
 from game.engine.state import RUN_PRETRAIN, World
@@ -41,6 +41,8 @@ from game.play.decisions import BuyGpus, Decision, Refused, StartRun
 from game.play.desk import LabTurn
 from game.play.news import NOTE, NewsItem
 from game.play.words import money, plural
+
+FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
 
 
 class Session(Protocol):
@@ -268,11 +270,18 @@ def _fill(session: Session, o: StandingOrder) -> tuple[bool, str]:
         return True, ""
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     each = float(compute.server_price(p, w)[0, v, g])
-    cash = max(session.preview(o.lab).cash_after, 0.0)
+    # Cash kept in hand: FILL_RESERVE_WEEKS of the lab's running costs (credit does not
+    # count: a new GPU generation can cut it overnight).
+    reserve = FILL_RESERVE_WEEKS * max(float(economy.net_burn(p, w)[0, o.lab]), 0.0)
+    cash = max(session.preview(o.lab).cash_after - reserve, 0.0)
     supply = int(compute.supply_left(p, w)[0, g])
     count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
     if count < 1:
-        why = "not enough cash" if cash < each else f"NVIDIA's {o.gpu} supply for this quarter is spoken for"
+        why = (
+            f"it keeps {money(reserve)} in cash ({FILL_RESERVE_WEEKS} weeks of running costs)"
+            if cash < each
+            else f"NVIDIA's {o.gpu} supply for this quarter is spoken for"
+        )
         return (
             True,
             f"filling {plural(want, 'GPU')} of hall room with {o.gpu} waits: {why} ({money(each)} each)",
@@ -313,6 +322,6 @@ def describe(session: Session, o: StandingOrder) -> str:
     room = fill_room(session, lab, o.gpu)
     each = float(compute.server_price(p, w)[0, v, g])
     return (
-        f"Orders {o.gpu} as powered hall room appears, as much as cash allows without taking the runway "
-        f"below the warning line; room now: {room:,} GPUs ({money(room * each)} at {money(each)} each)"
+        f"Orders {o.gpu} as powered hall room appears, with the cash above {FILL_RESERVE_WEEKS} weeks of "
+        f"running costs; room now: {room:,} GPUs ({money(room * each)} at {money(each)} each)"
     )
