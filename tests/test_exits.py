@@ -183,3 +183,20 @@ def test_the_ai_pauses_halls_when_its_runway_is_short_and_resumes_later(world, p
 
     rich = attrs.evolve(w, cash=np.full_like(w.cash, 1e12), hall_paused=site_mask(w, s))
     assert policies.decide(rich, ctl).hall_pause[0, XAI, s] == -1
+
+
+def test_a_paused_site_leaves_the_burn_the_dashboard_shows():
+    """A play-tester paused every site and the dashboard still read 'burn $353M/wk ($288M
+    halls)' while cash fell by $65M a week: paused halls cost nothing, in the burn too."""
+    from game.play import exits as ways_out
+    from game.play import risk, views
+    from game.play.session import Session
+
+    s = Session.new("2024-07-colossus")
+    building = risk.building_per_week(s.turn(XAI))
+    assert building > 0  # Memphis is building halls at the start
+    before = views.lab_view(s.turn(XAI)).burn
+    s.decide(XAI, ways_out.PauseHalls("memphis"), confirmed=True)
+    s.end_week()
+    assert risk.building_per_week(s.turn(XAI)) == 0.0
+    assert views.lab_view(s.turn(XAI)).burn < before - 0.5 * building

@@ -110,9 +110,11 @@ def electricity_per_week(p: Params, s: State) -> np.ndarray:
 @memo.derived
 def running_costs(p: Params, s: State) -> np.ndarray:
     """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
-    interest. Halls under construction add to this while they are built."""
+    interest. Halls under construction add to this while they are built (not while their
+    site is paused: exits.py)."""
     interest = interest_per_week(p, s)
-    building = (np.minimum(s.hall_building, p.site_build_mw_per_week) * p.site_build_usd_per_mw).sum(-1)
+    building = np.minimum(s.hall_building, p.site_build_mw_per_week) * ~s.hall_paused
+    building = (building * p.site_build_usd_per_mw).sum(-1)
     total = electricity_per_week(p, s) + rent_per_week(s) + research.payroll(p, s) + interest + building
     return total * (~s.bankrupt)
 

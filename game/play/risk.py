@@ -198,9 +198,9 @@ def runway_text(weeks: float) -> str:
 
 
 def building_per_week(t: LabTurn) -> float:
-    """What the halls under construction cost this week (part of the burn until they are done)."""
+    """What the halls under construction cost this week (part of the burn until they are
+    done; a paused site's cost nothing)."""
     lab = t.lab
     p, w = t.params, t.world
-    return float(
-        (np.minimum(w.hall_building[0, lab], p.site_build_mw_per_week) * p.site_build_usd_per_mw).sum()
-    )
+    going = np.minimum(w.hall_building[0, lab], p.site_build_mw_per_week) * ~w.hall_paused[0, lab]
+    return float((going * p.site_build_usd_per_mw).sum())

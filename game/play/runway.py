@@ -40,7 +40,7 @@ def project(p: Params, w: World, lab: int, horizon: int = PROJECTION_WEEKS) -> P
     )
     partner, start = w.contract_partner[0, lab], w.contract_start[0, lab]
     end, rent = w.contract_end[0, lab], w.contract_count[0, lab] * w.contract_price[0, lab] * HOURS_PER_WEEK
-    building = w.hall_building[0, lab].astype(np.float64).copy()
+    building = w.hall_building[0, lab] * ~w.hall_paused[0, lab]  # a paused site builds nothing
     rate, usd_per_mw = p.site_build_mw_per_week, p.site_build_usd_per_mw
     round_usd = float(w.round_usd[0, lab])
     round_week = int(w.round_close[0, lab]) if round_usd > 0 else -1
