@@ -345,3 +345,14 @@ def test_the_session_keeps_each_weeks_flows_for_the_ledger_without_a_screen():
     for _ in range(3):
         s.end_week()
     assert [len(h.get("flows", [])) for h in s.history[1:]] == [s.params.n_labs] * 3
+
+
+def test_the_week_summary_puts_what_needs_the_player_before_notes():
+    """A storm that cut a play-tester's compute by a third sat under three 'standing order
+    waits' notes and '... and 8 more in the news'."""
+    from game.play.news import EVENT, NOTE, NewsItem, week_summary
+
+    notes = [NewsItem(5, f"Standing order: filling waits ({i})", NOTE, 0, True) for i in range(3)]
+    storm = NewsItem(5, "A storm takes down Memphis's grid for 2 weeks.", EVENT, None, urgent=True)
+    told = week_summary([*notes, storm], 0, 5)
+    assert told[0] is storm and [n.kind for n in told[1:]] == [NOTE] * 3

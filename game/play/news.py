@@ -117,8 +117,10 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
 
 def week_summary(news: list[NewsItem], lab: int, since: int) -> list[NewsItem]:
     """What changed for `lab` from week `since` on, as its player reads it: its own news
-    and the game's (events, results), not other labs' rentals and rounds."""
-    return [n for n in news if n.week >= since and n.seen_by(lab) and (n.lab == lab or n.lab is None)]
+    and the game's (events, results), not other labs' rentals and rounds; what needs the
+    player first, notes (standing orders waiting, autosaves) last, each in week order."""
+    mine = [n for n in news if n.week >= since and n.seen_by(lab) and (n.lab == lab or n.lab is None)]
+    return sorted(mine, key=lambda n: (not n.urgent, n.kind == NOTE))
 
 
 def is_mine(item: NewsItem, lab: int) -> bool:
