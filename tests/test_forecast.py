@@ -113,7 +113,7 @@ def test_futures_to_the_end_add_up_to_agi_points_and_no_winner():
     while session.week < session.params.last_week - 40 and not session.over:
         session.end_week()
     assert not session.over
-    fc = session.forecast(futures=200)
+    fc = session.forecast(futures=80)
     ended_by_bankruptcy = 1.0 - fc.agi_share - fc.on_points - fc.no_winner
     assert fc.on_points > 0 and -1e-12 <= ended_by_bankruptcy <= 0.1
     assert abs(fc.win.sum() + fc.no_winner - 1.0) < 1e-12
