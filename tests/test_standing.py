@@ -187,3 +187,18 @@ def test_a_game_with_ways_out_saves_and_replays_exactly(tmp_path):
     ok, why = replay(load_scenario(path, s.catalog), s.catalog)
     assert ok, why
     assert s.world.hall_building[0, lab].sum() == 0
+
+
+def test_a_next_run_standing_order_quiets_the_run_ending_alert():
+    """A play-tester set the next run as a standing order and the dashboard still said
+    'Your run ends in ~3 weeks: plan the next one'."""
+    from game.play import intel
+    from game.play.session import Session
+
+    s = Session.new("2024-07-colossus", humans=("openai",))
+    lab = s.lab_index("openai")
+    s.end_week()
+    keys = {a.key for a in intel.alerts(s.turn(lab))}
+    assert "run-ending" in keys
+    standing.add(s, standing.run_order(s, lab, 1e26))
+    assert "run-ending" not in {a.key for a in intel.alerts(s.turn(lab))}

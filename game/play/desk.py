@@ -46,7 +46,8 @@ class LabTurn:
     log: tuple[dict[str, Any], ...] = ()  # every human decision of past weeks (the save's log)
     last_report: turn.Report | None = None  # last week's report, if a week was played here
     start_week: int = 0  # the week the game was started or loaded at (the first-game guide)
-    memo: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)  # dry runs by book
+    standing: tuple[dict[str, Any], ...] = ()  # the lab's standing orders ([[standing]] records)
+    memo: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False, kw_only=True)  # dry runs by book
 
     # ------------------------------------------------------------------ basics
     @property

@@ -192,13 +192,16 @@ class Session:
         only when the world, its book or talks, the history or the log changed; the dry
         runs of its books are shared while the world stays."""
         book, talks = tuple(self.books.get(lab, ())), tuple(self.rounds.get(lab, ()))
+        mine = tuple(r for r in self.scenario.standing if r.get("lab") == self.params.lab_ids[lab])
         t = self._turns.get(lab)
-        if t is None or (t.world, t.book, t.talks, len(t.history), len(t.log), t.last_report) != (
-            self.world, book, talks, len(self.history), len(self.log), self.last_report
+        if t is None or (t.world, t.book, t.talks, t.standing, len(t.history), len(t.log), t.last_report) != (
+            self.world, book, talks, mine, len(self.history), len(self.log), self.last_report
         ):  # fmt: skip
             memo = t.memo if t is not None and t.world is self.world else {}
             history, log, start = tuple(self.history), tuple(self.log), self.scenario.meta.week
-            t = LabTurn(self.catalog, self.world, lab, book, talks, history, log, self.last_report, start, memo)
+            t = LabTurn(
+                self.catalog, self.world, lab, book, talks, history, log, self.last_report, start, mine, memo=memo
+            )
             self._turns[lab] = t
         return t
 
