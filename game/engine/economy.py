@@ -108,13 +108,19 @@ def electricity_per_week(p: Params, s: State) -> np.ndarray:
 
 
 @memo.derived
+def building_per_week(p: Params, s: State) -> np.ndarray:
+    """What the halls under construction cost this week (B, L): each site's weekly pace
+    of its MW still to build, at its price (nothing at a paused site: exits.py)."""
+    going = np.minimum(s.hall_building, p.site_build_mw_per_week) * ~s.hall_paused
+    return (going * p.site_build_usd_per_mw).sum(-1)
+
+
 def running_costs(p: Params, s: State) -> np.ndarray:
     """Weekly costs that recur whatever the lab decides (B, L): power, rent, people,
     interest. Halls under construction add to this while they are built (not while their
     site is paused: exits.py)."""
     interest = interest_per_week(p, s)
-    building = np.minimum(s.hall_building, p.site_build_mw_per_week) * ~s.hall_paused
-    building = (building * p.site_build_usd_per_mw).sum(-1)
+    building = building_per_week(p, s)
     total = electricity_per_week(p, s) + rent_per_week(s) + research.payroll(p, s) + interest + building
     return total * (~s.bankrupt)
 

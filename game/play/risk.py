@@ -202,5 +202,4 @@ def building_per_week(t: LabTurn) -> float:
     done; a paused site's cost nothing)."""
     lab = t.lab
     p, w = t.params, t.world
-    going = np.minimum(w.hall_building[0, lab], p.site_build_mw_per_week) * ~w.hall_paused[0, lab]
-    return float((going * p.site_build_usd_per_mw).sum())
+    return float(economy.building_per_week(p, w)[0, lab])
