@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import _thread
 import multiprocessing
-from concurrent.futures import InvalidStateError
 import os
 import select
 import signal
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import InvalidStateError
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from types import FrameType
