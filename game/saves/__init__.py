@@ -19,9 +19,11 @@ names saves, keeps autosaves per game and lists them; hall_of_fame.py keeps the 
 scores. The bounds of every number are the engine's (game/engine/limits.py).
 """
 
+from game.saves.entries import LogEntry, LogOrder, Offer, Standing
 from game.saves.files import (
     MAX_FILE_BYTES,
     SaveError,
+    TomlDoc,
     config_file,
     dumps,
     read_bounded,
@@ -51,8 +53,8 @@ from game.saves.records import DIFFICULTIES, FORMAT, USD, VERSION, Scenario
 from game.saves.world import initial_world, save_doc, scenario_params
 
 __all__ = [
-    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "GameSaves", "SaveError",
-    "SaveInfo", "Scenario", "autosave", "config_file", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
+    "DIFFICULTIES", "FORMAT", "MAX_FILE_BYTES", "MIGRATIONS", "USD", "VERSION", "GameSaves", "LogEntry",
+    "LogOrder", "Offer", "SaveError", "SaveInfo", "Standing", "TomlDoc", "Scenario", "autosave", "config_file", "describe", "dumps", "initial_world", "list_saves", "load_scenario",
     "log_actions", "log_entry", "migrate", "new_game_id", "offer_actions", "offer_entry", "parse", "read_bounded",
     "read_toml", "resolve", "safe_part", "save_doc", "save_name", "save_new", "save_path", "scenario_params",
     "user_dir", "write_atomic", "write_new", "write_save",
