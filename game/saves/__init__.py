@@ -9,14 +9,17 @@ what is at its default (zero, mostly); a save written by the game holds the whol
 of one game, so a save is a scenario and any save can start a game.
 
 records.py declares every field once (what it accepts, its unit, the World array it
-fills); reading (parse.py) validates everything through that schema (cattrs) and the
-engine's invariants (checks.py) and raises one `SaveError` naming the file, the place in
-it and the problem. Older versions are migrated (migrations.py); newer ones are refused.
-Reading is bounded (files.read_bounded: a regular file of at most MAX_FILE_BYTES).
-Writing is atomic (files.py: a temporary file in the same folder, fsync, rename; a new
-save takes its name exclusively, files.write_new), with units in comments; library.py
-names saves, keeps autosaves per game and lists them; hall_of_fame.py keeps the best
-scores. The bounds of every number are the engine's (game/engine/limits.py).
+fills), entries.py the log's and the standing orders' records (the values the play layer
+passes: an offer is an `Offer`, a week's decisions a `LogEntry`); reading (parse.py)
+validates everything through that schema (cattrs) and the engine's invariants
+(checks.py) and raises one `SaveError` naming the file, the place in it and the problem.
+A raw document, before the schema reads it or after it wrote it, is a `TomlDoc`. Older
+versions are migrated (migrations.py); newer ones are refused. Reading is bounded
+(files.read_bounded: a regular file of at most MAX_FILE_BYTES). Writing is atomic
+(files.py: a temporary file in the same folder, fsync, rename; a new save takes its name
+exclusively, files.write_new), with units in comments; library.py names saves, keeps
+autosaves per game and lists them; hall_of_fame.py keeps the best scores. The bounds of
+every number are the engine's (game/engine/limits.py).
 """
 
 from game.saves.entries import LogEntry, LogOrder, Offer, Standing

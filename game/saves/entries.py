@@ -47,8 +47,10 @@ class LogOrder:
 
 @attrs.frozen
 class Offer:
-    """An offer to a partner: a rental (gpu, count, start, weeks, price, maybe a site to
-    build at) or an investment for a share of revenue."""
+    """An offer to a partner: a rental (gpu, count, start week, weeks, price, maybe a site
+    to build at, or a contract slot to amend) or an investment (`invest` > 0) for a share
+    of revenue. The deals form, an agent or a standing order makes one; the session hears
+    it, the log keeps it and the save writes it as it was made."""
 
     partner: str = _field(Ref("partner"))
     gpu: str = _field(Ref("gpu"), default="")
