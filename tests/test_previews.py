@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from game.engine import economy
+from game.engine import contracts, economy
 from game.play import decisions as dec
 from game.play import market, review, views
 from game.play.runs import capability_band
@@ -241,6 +241,35 @@ def test_an_amendments_review_is_the_contract_it_makes():
     assert (c.count, f"${c.price:.2f}", c.end_date) == (t.count, f"${t.price:.2f}", t.end_date)
     assert t.later_price == offer.price
     assert (money(c.usd_week), money(c.exit_penalty)) == (money(t.usd_week), money(t.exit_penalty))
+
+
+def test_a_second_extensions_review_is_the_blend_the_engine_makes():
+    """A contract extended twice: the weeks of both extensions share one later price, blended
+    by GPU-hours (engine/contracts.py). The review quoted the new offer's price for them and
+    so a later price, and a sum owed, the contract would not have."""
+    s = Session.new(SCENARIO)
+    price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
+    first = Offer(
+        partner="coreweave", gpu="H100", count=2000, start=s.week, weeks=26, price=round(price * 1.2, 2)
+    )
+    assert s.offer(XAI, first).answer == "accept"
+    c0 = next(c for c in views.contracts_view(s.turn(XAI)) if c.partner_id == "coreweave")
+    for more_price in (1.3, 1.6):  # two extensions at two prices, the second with GPUs too
+        offer = Offer(partner="coreweave", contract=c0.slot, count=500 if more_price > 1.5 else 0,
+                      weeks=8, price=round(c0.price * more_price, 2))  # fmt: skip
+        t = review.rental_terms(s.turn(XAI), offer)
+        assert s.offer(XAI, offer).answer == "accept"
+    at = (0, XAI, c0.slot)
+    w = s.world
+    assert t.later_price == pytest.approx(float(w.contract_later_price[at]), rel=1e-6)  # stored as float32
+    assert t.later_price != offer.price  # a blend of both extensions' prices
+    assert (t.reprice_week, t.end_week, t.count) == (
+        int(w.contract_reprice[at]),
+        int(w.contract_end[at]),
+        int(w.contract_count[at]),
+    )
+    owed = float(contracts.rent_left(w)[at])
+    assert t.total == pytest.approx(owed, rel=1e-6)
 
 
 def test_an_investments_review_is_the_deal_it_signs():
