@@ -128,3 +128,7 @@ class Standing:
     partner: str = _field(Ref("partner", blank=True), default="")
     gpu: str = _field(Ref("gpu", blank=True), default="")
     vendor: str = _field(Ref("integrator", blank=True), default="")
+    # a renewal's terms: the weeks it adds (0: the term the contract had) and the most it
+    # offers per GPU-hour (0: the partner's list price of the day, whatever it is)
+    weeks: int = num(0, MAX_TERM_WEEKS, "weeks", integer=True, default=0)
+    max_price: float = num(0, MAX_PRICE_USD_HOUR, "USD per GPU-hour", default=0.0)

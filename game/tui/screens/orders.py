@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Button, DataTable, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from game.play import exits, standing
-from game.play.decisions import Decision, Refused
+from game.play.decisions import MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS, Decision, Refused
 from game.tui import bindings
 from game.tui.format import parse_number
 from game.tui.screens.base import FormScreen, plain, styled
@@ -32,6 +32,10 @@ class OrdersScreen(FormScreen):
     def fields(self) -> ComposeResult:
         yield row("Standing", choice("standing-kind", self._standing_options(), value="run"))
         yield row("Run FLOP", number("flop", "1e26"), "the next run's compute budget: 1e26, 3e25")
+        renew = "a renewal's weeks (empty: the term the contract has now)"
+        yield row("Renew weeks", number("renew-weeks", placeholder="its term"), renew)
+        most = "the most a renewal offers per GPU-hour (empty: the partner's list price of the day)"
+        yield row("Most $/GPU-h", number("renew-price", placeholder="list price"), most)
         yield Static("", id="standing-preview", markup=False)
         yield Button("Set standing order", id="set-standing", compact=True)
         yield Static(styled("[b]Ways out[/b]"))
@@ -45,6 +49,7 @@ class OrdersScreen(FormScreen):
     def on_mount(self) -> None:
         self.query_one("#standing", DataTable).add_columns("#", "standing order")
         super().on_mount()
+        self._standing_fields()
 
     # ------------------------------------------------------------- options
     def _standing_options(self) -> list[tuple[str, str]]:
@@ -89,11 +94,26 @@ class OrdersScreen(FormScreen):
             flop = parse_number(self.text("flop"), "run FLOP", 1.0, 1e40)
             return standing.run_order(self.session, self.lab, flop)
         if kind.startswith("renew:"):
-            return standing.renew_order(self.session, self.lab, int(kind.split(":")[1]))
+            weeks, most = self.text("renew-weeks").strip(), self.text("renew-price").strip()
+            return standing.renew_order(
+                self.session,
+                self.lab,
+                int(kind.split(":")[1]),
+                weeks=round(parse_number(weeks, "renewal weeks", 1, MAX_TERM_WEEKS)) if weeks else 0,
+                max_price=parse_number(most, "most per GPU-hour", 0.01, MAX_PRICE_USD_HOUR) if most else 0.0,
+            )
         if kind.startswith("fill:"):
             _, gpu, vendor = kind.split(":")
             return standing.fill_order(self.session, self.lab, gpu, vendor)
         raise Refused("choose a standing order")
+
+    @on(Select.Changed, "#standing-kind")
+    def _standing_fields(self) -> None:
+        """Only the fields of the kind chosen: a run's budget, a renewal's terms."""
+        kind = str(self.value("standing-kind"))
+        self.query_one("#flop").parent.display = kind == "run"  # type: ignore[union-attr]
+        for widget_id in ("renew-weeks", "renew-price"):
+            self.query_one(f"#{widget_id}").parent.display = kind.startswith("renew:")  # type: ignore[union-attr]
 
     @on(Button.Pressed, "#set-standing")
     def set_standing(self) -> None:
@@ -155,6 +175,9 @@ class OrdersScreen(FormScreen):
 
     @on(Select.Changed, "#standing-kind")
     @on(Select.Changed, "#way")
+    @on(Input.Changed, "#flop")
+    @on(Input.Changed, "#renew-weeks")
+    @on(Input.Changed, "#renew-price")
     def _choice_changed(self) -> None:
         self.refresh_view()
 
