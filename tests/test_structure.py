@@ -151,7 +151,7 @@ def test_no_import_circle_in_game():
 SENTENCE = re.compile(r"[A-Za-z][a-z']* [a-z][a-z']*")
 # Modules whose records are being converted by other work; their sentences move to
 # words/ next. The count is today's: it may only shrink (a new sentence there fails).
-SENTENCES_LEFT = {"session.py": 15, "standing.py": 32, "book.py": 2, "replay.py": 4}
+SENTENCES_LEFT = {"session.py": 15, "standing.py": 30, "book.py": 2, "replay.py": 4}
 
 
 def sentences(source: str) -> list[str]:
