@@ -51,9 +51,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
     planned = any(d.kind == "run" for d in t.book) or any(r.get("kind") == "run" for r in t.standing)
     if not training and not planned and not t.over:
-        out.append(
-            Alert("no-run", say.no_run(), "error", screen="training", hint=HINTS["plan_run"])
-        )
+        out.append(Alert("no-run", say.no_run(), "error", screen="training", hint=HINTS["plan_run"]))
     elif training and not planned:
         etas = [r.eta_weeks for r in lab_view(t).runs if r.eta_weeks is not None]
         if etas and max(etas) <= RUN_ENDING_WEEKS:
@@ -168,7 +166,9 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     for rival in rival_views(t):
         for run in rival.runs:
             if run.eta_high <= RIVAL_RUN_ALERT_WEEKS and run.capability_high > mine:
-                text = say.rival_run(rival.name, run.capability_text, run.phase == "post-training", run.eta_text)
+                text = say.rival_run(
+                    rival.name, run.capability_text, run.phase == "post-training", run.eta_text
+                )
                 out.append(
                     Alert(
                         f"rival-run:{rival.index}",

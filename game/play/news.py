@@ -127,7 +127,9 @@ def _position_news(p: Params, catalog: Catalog, r: Report, lab: int, name: str, 
             text = say.build_slipped(partner, count, gpu, name, where, slip, p.date_of(start))
             out.append(NewsItem(week, text, SLIP, lab, urgent=mine))
         elif start == week:
-            out.append(NewsItem(week, say.build_online(partner, count, gpu, name, where), BUILD, lab, urgent=mine))
+            out.append(
+                NewsItem(week, say.build_online(partner, count, gpu, name, where), BUILD, lab, urgent=mine)
+            )
     if r.covenant_breach[0, lab]:
         text = say.covenant_sweep(name, float(r.covenant_swept[0, lab]), p.rules.finance.covenant_ltv)
         out.append(NewsItem(week, text, COVENANT, lab, private=mine, urgent=mine))

@@ -46,6 +46,7 @@ FUTURES = 2000  # design: ...or this many futures are played
 # benchmarks/odds.py); a dozen futures cost little more than one.
 FIRST_WAVE = 12
 
+
 @attrs.frozen(eq=False)
 class Start:
     """Where a game's futures start: its state this week, the AI that plays every lab

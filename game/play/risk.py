@@ -51,7 +51,9 @@ class RoundHealth:
 
     def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
         """One line: where it stands and what would trip it."""
-        return say.round_forecast(self.value, self.line, self.basis, self.walk_away, self.margin, self.closes, fmt)
+        return say.round_forecast(
+            self.value, self.line, self.basis, self.walk_away, self.margin, self.closes, fmt
+        )
 
 
 @attrs.frozen
@@ -170,9 +172,7 @@ def risk_alerts(t: LabTurn) -> list[Alert]:
         )
     cov = covenant_health(t)
     if cov.at_risk:
-        out.append(
-            Alert("covenant-risk", cov.forecast(), "warning", screen="finance", hint=HINTS["repay"])
-        )
+        out.append(Alert("covenant-risk", cov.forecast(), "warning", screen="finance", hint=HINTS["repay"]))
     return out
 
 

@@ -42,7 +42,9 @@ def dark(site: str, mw: float) -> str:
     return f"{site}: {mw:,.0f} MW of GPUs lost power"
 
 
-def unpowered(site: str, mw: float, turbines: tuple[float, int] | None, grid: tuple[float, int] | None, enough: bool) -> str:
+def unpowered(
+    site: str, mw: float, turbines: tuple[float, int] | None, grid: tuple[float, int] | None, enough: bool
+) -> str:
     """Halls without power; the turbines and grid on their way ((MW, weeks) or None), and
     whether they are `enough` for those halls."""
     coming = []
@@ -70,7 +72,9 @@ def round_open(largest: float, pre_money: float, down: bool) -> str:
 def layoffs(staff: float, payroll: float, budget: float) -> str:
     if budget < 1.0:
         return f"People budget $0: all {staff:,.0f} researchers will be laid off"
-    return f"Payroll {money(payroll)}/wk is {payroll / budget - 1.0:.0%} over your people budget: layoffs come"
+    return (
+        f"Payroll {money(payroll)}/wk is {payroll / budget - 1.0:.0%} over your people budget: layoffs come"
+    )
 
 
 def investment(partner: str, usd: float, share: float) -> str:

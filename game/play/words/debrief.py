@@ -95,7 +95,9 @@ def why(r: Race) -> list[str]:
     best = r.best_winner - r.best_rival
     out.append(f"{name}'s best model {r.best_winner:.2f} against {them}'s {r.best_rival:.2f} ({best:+.2f})")
     if r.compute_oom is not None:
-        out.append(f"compute: {10**r.compute_oom:,.1f}x {them}'s FLOP/s at the end ({r.compute_oom:+.2f} orders of magnitude)")
+        out.append(
+            f"compute: {10**r.compute_oom:,.1f}x {them}'s FLOP/s at the end ({r.compute_oom:+.2f} orders of magnitude)"
+        )
     else:
         out.append(f"compute: {r.lacking} had no working GPUs at the end")
     ahead = "ahead of" if r.software_oom >= 0 else "behind"
@@ -124,7 +126,8 @@ def played(d: Played) -> list[str]:
     out = [
         f"ordered {d.gpus:,} GPUs (supply and cash may have cut some)",
         f"ordered {d.halls_mw:,.0f} MW of halls and {d.turbines_mw:,.0f} MW of turbines",
-        f"started {plural(d.runs, 'training run')}" + (f", the largest {d.largest_run:.1e} FLOP" if d.runs else ""),
+        f"started {plural(d.runs, 'training run')}"
+        + (f", the largest {d.largest_run:.1e} FLOP" if d.runs else ""),
         f"asked investors for ${d.raised / 1e9:,.1f}B in all; made {plural(d.offers, 'offer')} to partners",
     ]
     if d.idle_weeks:

@@ -15,7 +15,9 @@ def bought(cost: float, arrives: dt.date, short: float) -> str:
     """An order's cost and delivery; `short`: GPUs the book asks beyond the quarter's supply."""
     text = f" for {money(cost)}: delivered around {day(arrives)}"
     if short > 0:
-        text += f". Your orders ask NVIDIA for {short:,.0f} more than this quarter has left: you may get fewer"
+        text += (
+            f". Your orders ask NVIDIA for {short:,.0f} more than this quarter has left: you may get fewer"
+        )
     return text
 
 
@@ -30,7 +32,9 @@ def turbines_ordered(cost: float, weeks: int, joined_mw: float) -> str:
     """`joined_mw`: turbines already on their way that start with these (0: none)."""
     text = f" for {money(cost)}: running in {plural(weeks, 'week')}"
     if joined_mw:
-        text += f"; the {joined_mw:,.0f} MW already on their way start with them (a site's turbines run together)"
+        text += (
+            f"; the {joined_mw:,.0f} MW already on their way start with them (a site's turbines run together)"
+        )
     return text
 
 

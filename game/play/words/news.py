@@ -45,7 +45,11 @@ def released(lab: str, capability: float, promised: float | None = None) -> str:
     if promised is None:
         return text
     off = capability - promised
-    turned = "as promised" if abs(off) < 0.005 else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
+    turned = (
+        "as promised"
+        if abs(off) < 0.005
+        else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
+    )
     return text[:-1] + f" (its compute promised {promised:.2f}: {turned})."
 
 

@@ -12,7 +12,13 @@ Fmt = Callable[[float], str]
 
 
 def round_forecast(
-    value: float, line: float, basis: float, walk_away: float, margin: float, closes: dt.date, fmt: Fmt = money
+    value: float,
+    line: float,
+    basis: float,
+    walk_away: float,
+    margin: float,
+    closes: dt.date,
+    fmt: Fmt = money,
 ) -> str:
     """One line: where a round under way stands and what would trip it."""
     if margin < 0:
