@@ -13,7 +13,10 @@ a second set of these modules and touches no rule and no view.
     odds       the what-if syntax and its variants
     debrief    how the game ended, why the winner won, the score part by part
 
-The names below were the old single module's and stay importable from here.
+Each function here takes figures, names and ids and returns the English; the play
+modules import a concern as `say` (`from game.play.words import news as say`), so a
+second language is a sibling set of these modules with the same functions, chosen where
+that import is. The names below were the old single module's and stay importable here.
 """
 
 from game.play.words.debrief import result
