@@ -10,6 +10,7 @@ import pytest
 from game.play import decisions as dec
 from game.play import market, review, views
 from game.play.session import Session
+from game.saves import Offer
 from game.tui.app import AgiRaceApp
 from game.tui.screens import DealsScreen
 from game.tui.screens.dialogs import ConfirmScreen, ReviewScreen
@@ -48,7 +49,7 @@ async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing(size)
         assert isinstance(app.screen, ReviewScreen)
         assert _all_visible(pilot, "yes", "no", "review-terms")  # nothing clipped at 80x24
         said = _review_text(pilot)
-        t = review.rental_terms(s.turn(XAI), {"partner": "oracle", "gpu": "H100", "count": 3000, "start": 0, "weeks": 26, "price": 3.5})  # fmt: skip
+        t = review.rental_terms(s.turn(XAI), Offer(partner="oracle", gpu="H100", count=3000, start=0, weeks=26, price=3.5))  # fmt: skip
         for figure in ("3,000 H100", "$3.50 per GPU-hour", f"{t.end_date:%d %b %Y}", "signed at once"):
             assert figure in said, (figure, said)
         await pilot.press("enter")  # enter again, out of habit: back, nothing sent (y sends)
@@ -167,7 +168,7 @@ async def test_an_amendment_keeps_the_contract_the_player_chose(size):
     """After a deal, 'amend the selected contract' silently re-targeted contract 0."""
     s = Session.new()
     price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
-    s.offer(XAI, {"partner": "coreweave", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    s.offer(XAI, Offer(partner="coreweave", gpu="H100", count=1000, start=0, weeks=26, price=round(price * 1.3, 2)))  # fmt: skip
     second = views.contracts_view(s.turn(XAI))[1]
     app = AgiRaceApp(session=s)
     async with app.run_test(size=size) as pilot:
@@ -295,7 +296,7 @@ async def test_the_sites_table_shows_build_pace(size):
 async def test_the_book_says_a_signed_deal_is_not_in_it(size):
     s = Session.new()
     price, _ = market.list_price(s.turn(XAI), "oracle", "H100", 26)
-    s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    s.offer(XAI, Offer(partner="oracle", gpu="H100", count=1000, start=0, weeks=26, price=round(price * 1.3, 2)))  # fmt: skip
     app = AgiRaceApp(session=s)
     async with app.run_test(size=size) as pilot:
         await pilot.press("b")

@@ -344,7 +344,7 @@ def test_the_session_keeps_each_weeks_flows_for_the_ledger_without_a_screen():
     s = Session.new("2024-07-colossus")
     for _ in range(3):
         s.end_week()
-    assert [len(h.get("flows", [])) for h in s.history[1:]] == [s.params.n_labs] * 3
+    assert [len(h.flows or ()) for h in s.history[1:]] == [s.params.n_labs] * 3
 
 
 def test_the_week_summary_puts_what_needs_the_player_before_notes():

@@ -117,8 +117,8 @@ def _first_week_at(t: LabTurn, lab: int, cap: float) -> int | None:
     """The week the lab first had a model of `cap`, if the history saw it happen (None
     when the lab was past it at the history's start: a game begun from a later save)."""
     for i, h in enumerate(t.history):
-        if h["capability"][lab] >= cap:
-            return int(h["week"]) if i > 0 else None
+        if h.capability[lab] >= cap:
+            return h.week if i > 0 else None
     return None
 
 
@@ -126,18 +126,18 @@ def played(t: LabTurn) -> say.Played:
     """The player's decisions that mattered, from the log: totals by kind."""
     lab = t.lab
     lab_id = t.params.lab_ids[lab]
-    entries = [e for e in t.log if e["lab"] == lab_id]
-    runs = [f for e in entries for f in e.get("runs", [])]
-    weeks = [h for h in t.history if h["week"] < t.week]  # each week's start: weeks played
+    entries = [e for e in t.log if e.lab == lab_id]
+    runs = [f for e in entries for f in e.runs]
+    weeks = [h for h in t.history if h.week < t.week]  # each week's start: weeks played
     return say.Played(
-        gpus=sum(o["count"] for e in entries for o in e.get("orders", [])),
-        halls_mw=sum(sum(e.get("build", {}).values()) for e in entries),
-        turbines_mw=sum(sum(e.get("turbines", {}).values()) for e in entries),
+        gpus=sum(o.count for e in entries for o in e.orders),
+        halls_mw=sum(sum(e.build.values()) for e in entries),
+        turbines_mw=sum(sum(e.turbines.values()) for e in entries),
         runs=len(runs),
         largest_run=max(runs, default=0.0),
-        raised=sum(e.get("raise_usd", 0.0) for e in entries),
-        offers=sum(len(e.get("offers", [])) for e in entries),
-        idle_weeks=sum(1 for h in weeks if not h.get("training", [True] * (lab + 1))[lab]),
+        raised=sum(e.raise_usd for e in entries),
+        offers=sum(len(e.offers) for e in entries),
+        idle_weeks=sum(1 for h in weeks if not h.training[lab]),
     )
 
 

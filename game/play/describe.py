@@ -22,13 +22,13 @@ def describe(t: LabTurn, d: Decision, cost: float) -> str:
     if isinstance(d, dec.BuyGpus):
         from game.play.market import order_quote, supply_for
 
-        arrive = order_quote(t, d.gpu, d.vendor, 0)["arrive_date"]  # the book holds it already
+        arrive = order_quote(t, d.gpu, d.vendor, 0).arrive_date  # the book holds it already
         text += say.bought(cost, arrive, -supply_for(t, d.gpu))
     elif isinstance(d, dec.BuildHalls):
         from game.play.market import hall_plan
 
         plan = hall_plan(t, d.site, 0.0)  # the book holds it already
-        text += say.halls_built(plan["weeks"], d.mw * plan["usd_per_mw"], plan["weekly"])
+        text += say.halls_built(plan.weeks, d.mw * plan.usd_per_mw, plan.weekly)
     elif isinstance(d, dec.OrderTurbines):
         s = p.site_ids.index(d.site)
         pending = float(w.turbine_pending[0, lab, s])

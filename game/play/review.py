@@ -8,7 +8,6 @@ outcome agree. Figures only: the screens put them in words.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 import numpy as np
@@ -17,6 +16,7 @@ from game.engine import compute, economy, limits
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR
 from game.play import decisions as dec
 from game.play.desk import LabTurn
+from game.saves import Offer
 
 
 @attrs.frozen
@@ -82,14 +82,14 @@ def _patience(t: LabTurn, partner: str) -> float:
     return float(t.world.patience[0, lab, t.params.partner_ids.index(partner)])
 
 
-def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
+def rental_terms(t: LabTurn, offer: Offer) -> RentalTerms:
     """The contract `offer` signs if accepted (the engine's own terms: deals.negotiate)."""
     lab = t.lab
     p, w = t.params, t.world
-    week, k = t.week, p.partner_ids.index(offer["partner"])
-    price, count, weeks = float(offer["price"]), int(offer.get("count", 0)), int(offer.get("weeks", 0))
-    slot = int(offer.get("contract", -1))
-    site = offer.get("site")
+    week, k = t.week, p.partner_ids.index(offer.partner)
+    price, count, weeks = float(offer.price), int(offer.count), int(offer.weeks)
+    slot = int(offer.contract)
+    site: str | None = offer.site or None
     if slot >= 0:  # an amendment: GPUs for the rest of the term, weeks at its end, one price
         c_count, c_price = int(w.contract_count[0, lab, slot]), float(w.contract_price[0, lab, slot])
         c_start, c_end = int(w.contract_start[0, lab, slot]), int(w.contract_end[0, lab, slot])
@@ -105,8 +105,8 @@ def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
         s = int(w.contract_site[0, lab, slot])
         site = p.site_ids[s] if s >= 0 else None
     else:
-        start = min(max(int(offer.get("start", week)), week), week + limits.MAX_TERM_WEEKS)
-        added, more, gpu = count, weeks, str(offer["gpu"])
+        start = min(max(int(offer.start), week), week + limits.MAX_TERM_WEEKS)
+        added, more, gpu = count, weeks, offer.gpu
         total_count, end, sign_price, later = count, start + weeks, price, 0.0
     usd_week = total_count * sign_price * HOURS_PER_WEEK
     running = max(end - more - max(start, week), 0) if later else max(end - max(start, week), 0)
@@ -129,21 +129,19 @@ def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
         total=owed,
         exit_penalty=float(p.partner_exit_penalty[k]) * owed,
         later_price=later,
-        patience=_patience(t, offer["partner"]),
+        patience=_patience(t, offer.partner),
         amend=slot >= 0,
     )
 
 
-def investment_terms(t: LabTurn, offer: dict[str, Any]) -> InvestmentTerms:
+def investment_terms(t: LabTurn, offer: Offer) -> InvestmentTerms:
     """What an investment signs if the partner accepts it as asked (deals.negotiate)."""
     lab = t.lab
     p, w = t.params, t.world
-    share = float(offer["share"])
+    share = float(offer.share)
     owed = min(float(w.revenue_share[0, lab]) + share, 0.9)
-    name = p.catalog.partners[p.partner_ids.index(offer["partner"])].name
-    return InvestmentTerms(
-        name, float(offer["invest"]), share, owed, _patience(t, offer["partner"])
-    )
+    name = p.catalog.partners[p.partner_ids.index(offer.partner)].name
+    return InvestmentTerms(name, float(offer.invest), share, owed, _patience(t, offer.partner))
 
 
 def loan_terms(t: LabTurn, usd: float) -> LoanTerms:

@@ -41,6 +41,7 @@ from game.play.decisions import BuyGpus, Decision, Refused, StartRun
 from game.play.desk import LabTurn
 from game.play.news import NOTE, NewsItem
 from game.play.words import money, plural
+from game.saves import Offer, Standing
 
 FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
 
@@ -67,7 +68,7 @@ class Session(Protocol):
     def preview(self, lab: int, book: list[Decision] | None = None) -> Preview: ...
     def turn(self, lab: int) -> LabTurn: ...
     def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str: ...
-    def offer(self, lab: int, offer: dict[str, Any]) -> OfferReply: ...
+    def offer(self, lab: int, offer: Offer) -> OfferReply: ...
 
 RENEW_WEEKS = 4  # a renewal is offered from this many weeks before the contract ends
 KINDS = ("run", "renew", "fill")
@@ -93,14 +94,12 @@ class StandingOrder:
         vendor = p.catalog.integrators[p.integrator_ids.index(self.vendor)].name
         return f"Fill powered halls with {self.gpu} via {vendor}"
 
-    def record(self, session: Session) -> dict[str, Any]:
-        """The order as a save's [[standing]] table."""
-        out: dict[str, Any] = {"lab": session.params.lab_ids[self.lab], "kind": self.kind}
-        for key, value in (("flop", self.flop), ("contract", self.contract)):
-            if value != attrs.fields_dict(StandingOrder)[key].default:
-                out[key] = value
-        out |= {k: getattr(self, k) for k in ("partner", "gpu", "vendor") if getattr(self, k)}
-        return out
+    def record(self, session: Session) -> Standing:
+        """The order as a save's [[standing]] record."""
+        return Standing(
+            lab=session.params.lab_ids[self.lab], kind=self.kind, flop=self.flop, contract=self.contract,
+            partner=self.partner, gpu=self.gpu, vendor=self.vendor,
+        )  # fmt: skip
 
 
 # ------------------------------------------------------------------ the list
@@ -110,9 +109,8 @@ def orders(session: Session, lab: int | None = None) -> list[StandingOrder]:
     out = []
     for r in session.scenario.standing:
         o = StandingOrder(
-            lab=ids.index(r["lab"]), kind=r["kind"], flop=float(r.get("flop", 0.0)),
-            contract=int(r.get("contract", -1)), partner=r.get("partner", ""), gpu=r.get("gpu", ""),
-            vendor=r.get("vendor", ""),
+            lab=ids.index(r.lab), kind=r.kind, flop=float(r.flop), contract=int(r.contract), partner=r.partner,
+            gpu=r.gpu, vendor=r.vendor,
         )  # fmt: skip
         if lab is None or o.lab == lab:
             out.append(o)
@@ -237,8 +235,8 @@ def _renew(session: Session, o: StandingOrder) -> tuple[bool, str]:
     g = int(w.contract_gpu[0, o.lab, k])
     price = float(terms.list_price(p, w, np.array([[partner]]), np.array([[g]]))[0, 0])
     weeks = int(min(max(end - start, 1), MAX_TERM_WEEKS))
-    offer = {"partner": o.partner, "gpu": o.gpu, "count": 0, "start": session.week, "weeks": weeks,
-             "price": round(price, 4), "contract": k}  # fmt: skip
+    offer = Offer(partner=o.partner, gpu=o.gpu, count=0, start=session.week, weeks=weeks, price=round(price, 4),
+                  contract=k)  # fmt: skip
     try:
         reply = session.offer(o.lab, offer)
     except Refused as why:
