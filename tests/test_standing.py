@@ -65,6 +65,7 @@ def test_a_run_order_with_no_free_slot_waits_and_says_why(game):
     standing.add(s, standing.run_order(s, lab, 1e25))
     said = standing.fire(s)
     assert said and "waits" in said[0].text and "slots" in said[0].text
+    assert not said[0].urgent  # a run that waits is in the news log; it stops no fast-forward
     assert len(standing.orders(s, lab)) == 1 and s.book(lab) == []
 
 
@@ -104,7 +105,7 @@ def test_fill_never_spends_more_than_the_cash_and_stays_when_it_cannot(game):
     s.world = attrs.evolve(start, cash=np.where(mine, 1e3, start.cash))
     said = standing.fire(s)
     assert s.book(lab) == []
-    assert said and "waits" in said[0].text and "cash" in said[0].text
+    assert said and "waits" in said[0].text and "cash" in said[0].text and not said[0].urgent
     assert len(standing.orders(s, lab)) == 1
 
 
@@ -133,7 +134,7 @@ def test_renew_offers_near_the_end_and_lapses_when_the_contract_is_gone(game):
     gone = attrs.evolve(s.world, contract_partner=np.full_like(s.world.contract_partner, -1))
     s.world = gone
     said = standing.fire(s)
-    assert "lapses" in said[0].text and standing.orders(s, lab) == []
+    assert "lapses" in said[0].text and said[0].urgent and standing.orders(s, lab) == []
 
 
 def _a_contract(s, lab: int, k: int, ends_in: int, price: float = 3.0) -> None:
@@ -158,6 +159,7 @@ def test_a_renewal_adds_the_weeks_named_every_time_and_never_pays_past_its_most(
         end = int(s.world.contract_end[0, lab, 0])
         said = standing.fire(s)
         assert "renewed for 13 weeks" in said[0].text, said[0].text
+        assert not said[0].urgent  # done: nothing for the player to do
         assert int(s.world.contract_end[0, lab, 0]) == end + 13
         s.world = attrs.evolve(
             s.world, contract_end=np.where(np.arange(12) == 0, s.week + 2, s.world.contract_end)
@@ -169,8 +171,10 @@ def test_a_renewal_adds_the_weeks_named_every_time_and_never_pays_past_its_most(
     standing.add(s, standing.renew_order(s, lab, 0, weeks=13, max_price=cheap))
     assert "at most $" in standing.orders(s, lab)[0].label(s)
     end = int(s.world.contract_end[0, lab, 0])
-    said = standing.fire(s)[0].text
+    countered = standing.fire(s)[0]
+    said = countered.text
     assert "renewed" not in said and f"your most, ${cheap:,.2f}, is under its list price" in said, said
+    assert countered.urgent  # the contract is about to end and the partner wants more: the player decides
     assert int(s.world.contract_end[0, lab, 0]) == end
     back = Session.load(s.save(tmp_path / "renew.toml"))  # the terms are saved with the order
     assert standing.orders(back, lab) == standing.orders(s, lab)

@@ -12,6 +12,7 @@ from game.engine import codes, limits
 from game.engine.params import Params
 from game.engine.state import CONTRACT_SLOTS, World
 from game.play.decisions import Refused
+from game.play.words import session as say
 from game.saves import Offer
 
 ADDS_UP = ("order", "halls", "turbines", "borrow", "repay")  # kinds where two alike are one larger
@@ -76,11 +77,11 @@ def check_offer(p: Params, week: int, offer: Offer) -> None:
     for key, ids in known.items():
         value = getattr(offer, key)
         if (value or key == "partner") and value not in ids:
-            raise Refused(f"unknown {key} {value!r}")
+            raise Refused(say.offer_unknown(key, value))
     bounds = (*OFFER_BOUNDS, ("start", 0, week + limits.MAX_TERM_WEEKS))
     for key, lo, hi in bounds:
         value = getattr(offer, key)
         if not isinstance(value, int | float) or not math.isfinite(value) or not lo <= value <= hi:
-            raise Refused(f"{key} must be between {lo:g} and {hi:,g}")
+            raise Refused(say.offer_out_of_range(key, lo, hi))
         if key in ("count", "weeks", "start", "contract") and value != int(value):
-            raise Refused(f"{key} must be a whole number")
+            raise Refused(say.offer_not_whole(key))

@@ -12,6 +12,7 @@ from game.engine import policies
 from game.engine.state import World, array_fields
 from game.play.news import NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
+from game.play.words import session as say
 from game.saves import (
     LogEntry,
     SaveError,
@@ -31,10 +32,10 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
     origin = load_scenario(save.origin, catalog)
     params = scenario_params(save, catalog)
     if origin.lab_ids != save.lab_ids or origin.meta.start_date != save.meta.start_date:
-        raise SaveError(f"{save.path}: its origin {save.origin!r} has other labs or another start date")
+        raise SaveError(say.origin_differs(save.path, save.origin))
     world = initial_world(origin, params, 1, seed=save.meta.seed, offset=save.meta.game)
     if int(world.week[0]) > save.meta.week:
-        raise SaveError(f"{save.path}: its origin {save.origin!r} starts after the save's week")
+        raise SaveError(say.origin_later(save.path, save.origin))
     ctl = policies.make_controllers(catalog, params, save.ai, save.meta.difficulty, ai_labs=params.lab_ids)
     by_week: dict[int, list[LogEntry]] = {}
     for entry in save.log:
@@ -78,9 +79,4 @@ def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
         return False, str(err)
     weeks = int(worlds[-1].week[0]) - int(worlds[0].week[0])
     differ = differences(worlds[-1], initial_world(save, worlds[-1].params, 1))
-    if differ:
-        return (
-            False,
-            f"replayed {weeks} weeks from {save.origin}: differs from the save in {', '.join(differ)}",
-        )
-    return True, f"replayed {weeks} weeks from {save.origin}: identical to the save"
+    return not differ, say.replayed(weeks, save.origin, differ)

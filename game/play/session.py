@@ -29,8 +29,9 @@ from game.play.desk import LabTurn
 from game.play.history import HistoryPoint, guessed_styles, history_point, record_flows
 from game.play.news import NOTE, RESULT, NewsItem, week_news
 from game.play.week import play_week
-from game.play.words import money, refusals
+from game.play.words import refusals
 from game.play.words import result as result_words
+from game.play.words import session as say
 from game.saves import (
     LogEntry,
     Offer,
@@ -91,7 +92,7 @@ class Session:
         humans = scn.humans if humans is None else humans
         for lab in humans:
             if lab not in scn.lab_ids or not catalog.lab(lab).playable:
-                raise Refused(f"{lab} is not a playable lab in this scenario")
+                raise Refused(say.not_playable_in_scenario(lab))
         scn = attrs.evolve(
             scn,
             humans=tuple(humans),
@@ -120,13 +121,13 @@ class Session:
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
         if humans is not None and scn.humans and tuple(humans) != scn.humans:
-            raise Refused(f"this save is played by {', '.join(scn.humans)}; it can't change hands")
+            raise Refused(say.changes_hands(scn.humans))
         if not scn.humans:
             playable = tuple(lab for lab in scn.lab_ids if catalog.lab(lab).playable)
             chosen = playable[:1] if humans is None else tuple(humans)
             for lab in chosen:
                 if lab not in playable:
-                    raise Refused(f"{lab} is not a playable lab in this save")
+                    raise Refused(say.not_playable_in_save(lab))
             scn = attrs.evolve(scn, humans=chosen, meta=attrs.evolve(scn.meta, humans=chosen))
         week = scn.meta.week
         session = cls._start(scn, catalog, [e for e in scn.log if e.week < week])
@@ -219,7 +220,7 @@ class Session:
         self.books[lab] = new_book
         text = describe(self.turn(lab), decision, before.cash_after - after.cash_after)
         if len(new_book) <= len(book):
-            text += " (replaces this week's earlier setting)"
+            return say.replaces_setting(text)
         return text
 
     def _admit(
@@ -230,41 +231,36 @@ class Session:
         the previews before and after. Raises Refused or LowRunway."""
         decision.check(self.params, self.world, lab, book)
         if decision in book and decision.kind in ADDS_UP:  # a second Enter on the same form
-            raise Refused(
-                f"{decision.label(self.params)} is in this week's orders already (b lists them); "
-                "to add another, change a figure or make the first one larger"
-            )
+            raise Refused(say.booked_already(decision.label(self.params)))
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
         new_book = [d for d in book if d not in replaced] + [decision]
         before, after = self.preview(lab, book), self.preview(lab, new_book)
         added = after.refused & ~before.refused
         if added & HARD:
-            raise Refused("; ".join(refusals(added & HARD)))
+            raise Refused(say.refused(refusals(added & HARD)))
         if added & (codes.ORDER_NO_CASH | codes.NO_CASH) or (after.cash_after < 0 <= before.cash_after):
             raise Refused(
-                f"{decision.label(self.params)} costs {money(before.cash_after - after.cash_after)}; "
-                f"after this week's other decisions you have {money(max(before.cash_after, 0.0))}"
+                say.costs_too_much(
+                    decision.label(self.params), before.cash_after - after.cash_after, before.cash_after
+                )
             )
         if (
             not confirmed
             and after.runway_weeks < RUNWAY_WARNING_WEEKS
             and after.runway_weeks < before.runway_weeks - 1e-9
         ):
-            raise LowRunway(
-                f"{decision.label(self.params)} leaves {after.runway_weeks:,.1f} weeks of runway "
-                f"(cash {money(after.cash_after)}). Go ahead?"
-            )
+            raise LowRunway(say.low_runway(decision.label(self.params), after.runway_weeks, after.cash_after))
         return new_book, before, after
 
     def _check_turn(self, lab: int) -> None:
         """A decision or a talk is for a lab a person plays, in a game still going, between
         weeks (never while a week is being played)."""
         if self.over:
-            raise Refused("the game is over")
+            raise Refused(say.game_over())
         if self.playing:
-            raise Refused("a week is being played; decide when it ends")
+            raise Refused(say.week_playing_decide())
         if lab not in self.human_labs:
-            raise Refused(f"{self.lab_name(lab)} is not yours to play")
+            raise Refused(say.not_yours(self.lab_name(lab)))
 
     def cancel(self, lab: int, index: int) -> str:
         """Take decision `index` out of the lab's book. The rest of the book is checked
@@ -274,20 +270,17 @@ class Session:
         self._check_turn(lab)
         book = self.book(lab)
         if not 0 <= index < len(book):
-            raise Refused(f"there is no decision number {index + 1} this week")
+            raise Refused(say.no_decision(index + 1))
         gone = book.pop(index)
         kept: list[Decision] = []
-        dropped: list[str] = []
+        dropped: list[tuple[str, str]] = []
         for decision in book:
             try:
                 kept = self._admit(lab, kept, decision, confirmed=True)[0]
             except Refused as why:
-                dropped.append(f"{decision.label(self.params)} ({why})")
+                dropped.append((decision.label(self.params), str(why)))
         self.books[lab] = kept
-        text = f"Cancelled: {gone.label(self.params)}"
-        if dropped:
-            text += "; also cancelled, as it no longer goes through: " + "; ".join(dropped)
-        return text
+        return say.cancelled(gone.label(self.params), dropped)
 
     # ------------------------------------------------------------------ talks
     def offer(self, lab: int, offer: Offer) -> OfferReply:
@@ -303,7 +296,7 @@ class Session:
     def end_week(self) -> Report:
         """Play the week: the people's books, the AI for everyone else."""
         if self.over:
-            raise Refused("the game is over")
+            raise Refused(say.game_over())
         self.playing = True
         try:
             report = self._end_week()
@@ -333,9 +326,7 @@ class Session:
             try:
                 self.autosave()
             except SaveError as err:  # the game goes on; the player is told
-                self.news.append(
-                    NewsItem(self.week, f"Autosave failed, the game goes on: {err}", NOTE, urgent=True)
-                )
+                self.news.append(NewsItem(self.week, say.autosave_failed(err), NOTE, urgent=True))
         return report
 
     def _record(self) -> None:
@@ -394,7 +385,7 @@ class Session:
         scenario, lab, week and time); this week's pending decisions are not part of the
         state yet."""
         if self.playing:
-            raise SaveError("a week is being played; save when it ends")
+            raise SaveError(say.week_playing_save())
         doc = self.document()
         text = dumps(doc)  # built once, whatever the path
         if path is None:  # a new name taken exclusively: no other game's save is overwritten

@@ -42,7 +42,9 @@ from game.play.book import OfferReply, Preview
 from game.play.decisions import BuyGpus, Decision, Refused, StartRun
 from game.play.desk import LabTurn
 from game.play.news import NOTE, NewsItem
-from game.play.words import money, plural
+from game.play.words import decisions as why_not
+from game.play.words import session as turn_say
+from game.play.words import standing as say
 from game.saves import Offer, Standing
 
 FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
@@ -92,14 +94,12 @@ class StandingOrder:
     def label(self, session: Session) -> str:
         p = session.params
         if self.kind == "run":
-            return f"Next run: {self.flop:.2e} FLOP when the current one ends"
+            return say.run_label(self.flop)
         if self.kind == "renew":
             name = session.catalog.partners[p.partner_ids.index(self.partner)].name
-            weeks = plural(self.weeks, "week") if self.weeks else "its term"
-            cap = f", at most ${self.max_price:,.2f}/GPU-hour" if self.max_price else ", at the list price"
-            return f"Renew contract {self.contract} ({self.gpu} with {name}) at its end for {weeks}{cap}"
+            return say.renew_label(self.contract, self.gpu, name, self.weeks, self.max_price)
         vendor = p.catalog.integrators[p.integrator_ids.index(self.vendor)].name
-        return f"Fill powered halls with {self.gpu} via {vendor}"
+        return say.fill_label(self.gpu, vendor)
 
     def record(self, session: Session) -> Standing:
         """The order as a save's [[standing]] record."""
@@ -141,13 +141,11 @@ def renew_order(
     w, p = session.world, session.params
     K = w.contract_partner.shape[-1]
     if not 0 <= slot < K or w.contract_partner[0, lab, slot] < 0:
-        raise Refused(f"there is no contract number {slot}")
+        raise Refused(why_not.no_contract(slot))
     if not 0 <= weeks <= MAX_TERM_WEEKS:
-        raise Refused(f"a renewal adds 1 to {MAX_TERM_WEEKS} weeks (empty: the term it had)")
+        raise Refused(say.renewal_weeks(MAX_TERM_WEEKS))
     if not (math.isfinite(max_price) and 0 <= max_price <= MAX_PRICE_USD_HOUR):
-        raise Refused(
-            f"a renewal's price is at most ${MAX_PRICE_USD_HOUR:,.0f} per GPU-hour (empty: the list price)"
-        )
+        raise Refused(say.renewal_price(MAX_PRICE_USD_HOUR))
     partner = p.partner_ids[int(w.contract_partner[0, lab, slot])]
     gpu = p.gpu_ids[int(w.contract_gpu[0, lab, slot])]
     # the term it has now, fixed with the order: each renewal then adds the same weeks
@@ -181,39 +179,38 @@ def add(session: Session, order: StandingOrder) -> str:
     renewal per contract: a new one replaces the old, and the answer says so."""
     p = session.params
     if session.over:
-        raise Refused("the game is over")
+        raise Refused(turn_say.game_over())
     if order.lab not in session.human_labs:
-        raise Refused(f"{session.lab_name(order.lab)} is not yours to play")
+        raise Refused(turn_say.not_yours(session.lab_name(order.lab)))
     if order.kind == "run":
         lo = p.rules.training.min_run_flop
         if not (math.isfinite(order.flop) and lo <= order.flop <= MAX_RUN_FLOP):
-            raise Refused(f"a run's compute budget must be between {lo:.0e} and {MAX_RUN_FLOP:.0e} FLOP")
+            raise Refused(say.run_budget(lo, MAX_RUN_FLOP))
     elif order.kind == "fill":
         if order.gpu not in p.gpu_ids:
-            raise Refused(f"unknown GPU {order.gpu!r}")
+            raise Refused(why_not.unknown("gpu", order.gpu))
         if order.vendor not in p.integrator_ids:
-            raise Refused(f"unknown integrator {order.vendor!r}")
+            raise Refused(why_not.unknown("integrator", order.vendor))
     elif order.kind != "renew":
-        raise Refused(f"unknown standing order {order.kind!r}")
+        raise Refused(say.unknown_kind(order.kind))
     mine = orders(session)
     same = [o for o in mine if o.lab == order.lab and o.kind == order.kind]
     if order.kind == "renew":
         same = [o for o in same if o.contract == order.contract]
     _store(session, [o for o in mine if o not in same] + [order])
-    text = f"Standing order: {order.label(session)}"
-    return text + (" (replaces the earlier one)" if same else "")
+    return say.set_order(order.label(session), bool(same))
 
 
 def cancel(session: Session, lab: int, index: int) -> str:
     """Cancel the lab's standing order number `index` (0-based, in `orders(session, lab)`)."""
     mine = orders(session, lab)
     if not 0 <= index < len(mine):
-        raise Refused(f"there is no standing order number {index + 1}")
+        raise Refused(say.no_order(index + 1))
     gone = mine[index]
     everyone = orders(session)
     everyone.remove(gone)
     _store(session, everyone)
-    return f"Cancelled standing order: {gone.label(session)}"
+    return say.cancelled(gone.label(session))
 
 
 # ------------------------------------------------------------------ each week
@@ -229,32 +226,33 @@ def fire(session: Session) -> list[NewsItem]:
         if o.lab not in session.human_labs:
             kept.append(o)
             continue
-        stays, said = _FIRE[o.kind](session, o)
+        stays, said, urgent = _FIRE[o.kind](session, o)
         if said:
-            # Only a renewal's trouble needs the player now (a contract is about to end);
-            # the rest is in the book and the news log, and never stops a fast-forward.
-            urgent = o.kind == "renew" and "renewed" not in said
-            news.append(
-                NewsItem(session.week, f"Standing order: {said}", NOTE, o.lab, private=True, urgent=urgent)
-            )
+            news.append(NewsItem(session.week, say.news(said), NOTE, o.lab, private=True, urgent=urgent))
         if stays:
             kept.append(o)
     _store(session, kept)
     return news
 
 
-def _run(session: Session, o: StandingOrder) -> tuple[bool, str]:
+# Each kind fires as (it stays, what it said, the player is needed now). Only a renewal's
+# trouble needs the player now (a contract is about to end); the rest is in the book and
+# the news log, and never stops a fast-forward.
+Fired = tuple[bool, str, bool]
+
+
+def _run(session: Session, o: StandingOrder) -> Fired:
     w = session.world
     if (w.run_phase[0, o.lab] == RUN_PRETRAIN).any():
-        return True, ""
+        return True, "", False
     try:
         said = session.decide(o.lab, StartRun(o.flop), confirmed=True)
     except Refused as why:
-        return True, f"the next run waits: {why}"
-    return False, f"{said} (in this week's orders; cancel it there)"
+        return True, say.run_waits(str(why)), False
+    return False, say.run_booked(said), False
 
 
-def _renew(session: Session, o: StandingOrder) -> tuple[bool, str]:
+def _renew(session: Session, o: StandingOrder) -> Fired:
     p, w, k = session.params, session.world, o.contract
     partner = int(w.contract_partner[0, o.lab, k])
     if (
@@ -262,24 +260,21 @@ def _renew(session: Session, o: StandingOrder) -> tuple[bool, str]:
         or p.partner_ids[partner] != o.partner
         or p.gpu_ids[int(w.contract_gpu[0, o.lab, k])] != o.gpu
     ):
-        return False, f"contract {k} has ended; its renewal lapses"
+        return False, say.renewal_lapses(k), True
     end = int(w.contract_end[0, o.lab, k])
     if end - session.week > RENEW_WEEKS:
-        return True, ""
+        return True, "", False
     weeks, price, listed = renewal_terms(session, o)
     offer = Offer(partner=o.partner, gpu=o.gpu, count=0, start=session.week, weeks=weeks, price=round(price, 4),
                   contract=k)  # fmt: skip
     try:
         reply = session.offer(o.lab, offer)
     except Refused as why:
-        return True, f"renewing contract {k} waits: {why}"
+        return True, say.renewal_waits(k, str(why)), True
     if reply.answer == "accept":
-        return True, f"contract {k} renewed for {plural(weeks, 'week')} at ${price:,.2f} per GPU-hour"
+        return True, say.renewed(k, weeks, price), False
     left = max(end - session.week, 0)
-    below = (
-        f" (your most, ${price:,.2f}, is under its list price of ${listed:,.2f})" if price < listed else ""
-    )
-    return True, f"renewing contract {k} ({plural(left, 'week')} left){below}: {reply.words}"
+    return True, say.renewal_answered(k, left, price, listed, reply.words), True
 
 
 def fill_room(session: Session, lab: int, gpu: str) -> int:
@@ -296,11 +291,11 @@ def fill_room(session: Session, lab: int, gpu: str) -> int:
     return max(int(math.floor((room_kw - waiting_kw - booked) / float(p.gpu_kw[g]) + 1e-9)), 0)
 
 
-def _fill(session: Session, o: StandingOrder) -> tuple[bool, str]:
+def _fill(session: Session, o: StandingOrder) -> Fired:
     p, w = session.params, session.world
     want = fill_room(session, o.lab, o.gpu)
     if want < 1:
-        return True, ""
+        return True, "", False
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     each = float(compute.server_price(p, w)[0, v, g])
     # Cash kept in hand: FILL_RESERVE_WEEKS of the lab's running costs (credit does not
@@ -310,23 +305,13 @@ def _fill(session: Session, o: StandingOrder) -> tuple[bool, str]:
     supply = int(compute.supply_left(p, w)[0, g])
     count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
     if count < 1:
-        why = (
-            f"it keeps {money(reserve)} in cash ({FILL_RESERVE_WEEKS} weeks of running costs)"
-            if cash < each
-            else f"NVIDIA's {o.gpu} supply for this quarter is spoken for"
-        )
-        return (
-            True,
-            f"filling {plural(want, 'GPU')} of hall room with {o.gpu} waits: {why} ({money(each)} each)",
-        )
+        why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS) if cash < each else why_not.no_supply(o.gpu)
+        return True, say.fill_waits(want, o.gpu, why, each), False
     try:
         said = session.decide(o.lab, BuyGpus(o.gpu, o.vendor, count))
-    except Refused as why:
-        return (
-            True,
-            f"filling {plural(want, 'GPU')} of hall room with {o.gpu} waits: {str(why).removesuffix(' Go ahead?')}",
-        )
-    return True, f"{said} (fills {count:,} of {want:,}; in this week's orders, cancel it there)"
+    except Refused as refused:
+        return True, say.fill_waits(want, o.gpu, turn_say.unasked(str(refused))), False
+    return True, say.fill_booked(said, count, want), False
 
 
 _FIRE = {"run": _run, "renew": _renew, "fill": _fill}
@@ -337,27 +322,12 @@ def describe(session: Session, o: StandingOrder) -> str:
     p, w, lab = session.params, session.world, o.lab
     if o.kind == "run":
         busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
-        cap = session.turn(lab).capability_of(o.flop)
-        when = "when the run in pretraining ends" if busy else "at the start of next week"
-        return f"Starts a {o.flop:.2e} FLOP run {when} (capability about {cap:.2f} at today's software), once"
+        return say.run_preview(o.flop, busy, session.turn(lab).capability_of(o.flop))
     if o.kind == "renew":
-        k = o.contract
-        end = int(w.contract_end[0, lab, k])
+        end = p.date_of(int(w.contract_end[0, lab, o.contract]))
         weeks, price, listed = renewal_terms(session, o)
-        at = (
-            f"${price:,.2f} per GPU-hour, your most (the list is ${listed:,.2f} today: the partner may counter)"
-            if price < listed
-            else f"the list price (${listed:,.2f} per GPU-hour today"
-            + (f"; never more than ${o.max_price:,.2f})" if o.max_price else ")")
-        )
-        return (
-            f"Contract {k} ends on {p.date_of(end):%d %b %Y}; from {plural(RENEW_WEEKS, 'week')} before, the game "
-            f"offers {plural(weeks, 'more week')} at {at} each week until the partner accepts"
-        )
+        return say.renew_preview(o.contract, end, RENEW_WEEKS, weeks, price, listed, o.max_price)
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     room = fill_room(session, lab, o.gpu)
     each = float(compute.server_price(p, w)[0, v, g])
-    return (
-        f"Orders {o.gpu} as powered hall room appears, with the cash above {FILL_RESERVE_WEEKS} weeks of "
-        f"running costs; room now: {room:,} GPUs ({money(room * each)} at {money(each)} each)"
-    )
+    return say.fill_preview(o.gpu, FILL_RESERVE_WEEKS, room, each)

@@ -12,6 +12,9 @@ a second set of these modules and touches no rule and no view.
     guide      the first-game guide's next step
     odds       the what-if syntax and its variants
     debrief    how the game ended, why the winner won, the score part by part
+    standing   standing orders: what each is and would do, why one is refused, what it did
+    session    why the game will not take a decision, an offer or a save now; a cancel,
+               the autosave's trouble, what a replay of a save found
 
 Each function here takes figures, names and ids and returns the English; the play
 modules import a concern as `say` (`from game.play.words import news as say`), so a
