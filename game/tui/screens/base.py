@@ -125,6 +125,14 @@ class FormScreen(GameScreen):
         self._update_preview()
 
     def _update_preview(self) -> None:
+        """The preview line, or what is wrong with a field as it is typed (the field turns
+        red: its range, from the one table of limits, refuses the text)."""
+        from game.tui.widgets.form import invalid
+
+        wrong = invalid(list(self.query(Input)))
+        if wrong:
+            self.show("preview", error(wrong))
+            return
         try:
             content = self.preview()
         except Refused as err:

@@ -18,6 +18,7 @@ from game.play import decisions, market, review, views
 from game.play.book import OfferReply, check_offer
 from game.play.decisions import Refused
 from game.play.words import billions_down, cents_up, plural, share_up
+from game.tui import bounds
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen
@@ -54,10 +55,10 @@ class DealsScreen(FieldKeys, FormScreen):
         gpus = [(g, g) for g in self._gpu_ids]
         yield row("GPU", choice("gpu", gpus, value=self._default_gpu(self._gpu_ids)), key="g")
         free = Button("all free (alt+f)", id="all-free", compact=True)
-        yield row("Count", number("count", DEFAULTS["count"]), key="c", extras=(free,))
-        yield row("Start in (weeks)", number("start", DEFAULTS["start"]), key="s")
-        yield row("Term (weeks)", number("weeks", DEFAULTS["weeks"]), key="t")
-        yield row("Price $/GPU-hour", number("price", "2.8"), key="r")
+        yield row("Count", number("count", bounds.OFFER_GPUS, DEFAULTS["count"]), key="c", extras=(free,))
+        yield row("Start in (weeks)", number("start", bounds.OFFER_START, DEFAULTS["start"]), key="s")
+        yield row("Term (weeks)", number("weeks", bounds.OFFER_TERM, DEFAULTS["weeks"]), key="t")
+        yield row("Price $/GPU-hour", number("price", bounds.PRICE, "2.8"), key="r")
         sites = [(s.name.split(",")[0], s.id) for s in p.catalog.sites]
         yield row("At your site", choice("site", sites, prompt="their own datacenters"), key="a")
         invest = views.investment_terms(self.turn)
@@ -67,9 +68,9 @@ class DealsScreen(FieldKeys, FormScreen):
             yield Label(f"Or ask {invest.name} to invest, for a share of your revenue:")
             with Horizontal(classes="row split"):
                 yield Label(keyed("invest $", "i"))
-                yield number("invest", f"{billions_down(invest.usd):g}B", tooltip="USD to ask for")
+                yield number("invest", bounds.INVEST_USD, f"{billions_down(invest.usd):g}B", tooltip="USD to ask for")
                 yield Label(keyed("for % of revenue", "v"))
-                yield number("share", f"{share_up(invest.share):.1f}", tooltip="% of your revenue offered")
+                yield number("share", bounds.INVEST_SHARE, f"{share_up(invest.share):.1f}", tooltip="% of your revenue offered")
                 yield Button(f"Ask {invest.name}", id="ask-invest", compact=True)
             self.investor: str | None = invest.partner
         else:
@@ -83,11 +84,11 @@ class DealsScreen(FieldKeys, FormScreen):
         yield Label("Or amend the selected contract (same partner and GPUs):", id="amend-target")
         with Horizontal(classes="row split"):
             yield Label(keyed("+ GPUs", "u"))
-            yield number("more-gpus", "0", tooltip="GPUs to add for the rest of the term")
+            yield number("more-gpus", bounds.MORE_GPUS, "0", tooltip="GPUs to add for the rest of the term")
             yield Label(keyed("+ weeks", "w"))
-            yield number("more-weeks", "26", tooltip="weeks to add at the end")
+            yield number("more-weeks", bounds.MORE_WEEKS, "26", tooltip="weeks to add at the end")
             yield Label(keyed("$/h", "h"))
-            yield number("more-price", "2.5", tooltip="price per GPU-hour for what you add")
+            yield number("more-price", bounds.PRICE, "2.5", tooltip="price per GPU-hour for what you add")
             yield Button("Propose", id="amend", compact=True)
 
     def fields(self) -> ComposeResult:
@@ -119,7 +120,7 @@ class DealsScreen(FieldKeys, FormScreen):
         said $2.80 while the list price had fallen to $2.00)."""
         partner, gpu = str(self.value("partner")), str(self.value("gpu"))
         try:
-            weeks = int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True))
+            weeks = int(bounds.OFFER_TERM.parse(self.text("weeks")))
         except Refused:
             weeks = int(DEFAULTS["weeks"])
         if partner not in self.session.params.partner_ids or gpu not in self.session.params.gpu_ids:
@@ -323,8 +324,8 @@ class DealsScreen(FieldKeys, FormScreen):
     @on(Button.Pressed, "#ask-invest")
     def _invest(self) -> None:
         try:
-            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_INVEST_USD, unit="$")
-            share = parse_number(self.text("share"), "share", 0, 90) / 100.0
+            usd = bounds.INVEST_USD.parse(self.text("invest"))
+            share = bounds.INVEST_SHARE.parse(self.text("share")) / 100.0
         except Refused as err:
             self.say(str(err), failed=True)
             return

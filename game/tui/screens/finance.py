@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Static
 from game.play import decisions, review, risk, views
 from game.play.decisions import Refused
 from game.play.desk import LabTurn
-from game.tui import bindings
-from game.tui.format import day, money, parse_number, weeks
+from game.tui import bindings, bounds
+from game.tui.format import day, money, weeks
 from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen, styled
 from game.tui.screens.dialogs import ReviewScreen
@@ -46,7 +46,7 @@ class FinanceScreen(FieldKeys, FormScreen):
     def fields(self) -> ComposeResult:
         yield keys_hint()
         yield row("What", choice("what", WHAT, value="raise"), key="w")
-        yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9", key="a")
+        yield row("Amount (USD)", number("amount", bounds.LOAN_USD, "5B"), "5B, 500M, 2e9", key="a")
 
     def on_mount(self) -> None:
         self.query_one("#pnl", DataTable).add_columns(
@@ -84,7 +84,7 @@ class FinanceScreen(FieldKeys, FormScreen):
         super().refresh_view()
 
     def _amount(self) -> float:
-        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_ACTION_USD, unit="$")
+        return bounds.LOAN_USD.parse(self.text("amount"))
 
     def decision(self) -> decisions.Decision:
         what = self.value("what")

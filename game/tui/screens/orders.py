@@ -11,8 +11,7 @@ from textual.widgets import Button, DataTable, Select, Static
 
 from game.play import exits, standing
 from game.play.decisions import Decision, Refused
-from game.tui import bindings
-from game.tui.format import parse_number
+from game.tui import bindings, bounds
 from game.tui.screens.base import FormScreen, plain, styled
 from game.tui.widgets.form import choice, number, row
 from game.tui.widgets.standing import standing_rows
@@ -31,7 +30,7 @@ class OrdersScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         yield row("Standing", choice("standing-kind", self._standing_options(), value="run"))
-        yield row("Run FLOP", number("flop", "1e26"), "the next run's compute budget: 1e26, 3e25")
+        yield row("Run FLOP", number("flop", bounds.RUN_FLOP, "1e26"), "the next run's compute budget: 1e26, 3e25")
         yield Static("", id="standing-preview", markup=False)
         yield Button("Set standing order", id="set-standing", compact=True)
         yield Static(styled("[b]Ways out[/b]"))
@@ -40,7 +39,7 @@ class OrdersScreen(FormScreen):
             "Way out",
             choice("way", ways, value=ways[0][1] if ways else Select.NULL, prompt="Nothing to get out of"),
         )
-        yield row("GPUs to sell", number("count", "1000"), "how many GPUs to sell (the warehouse's go first)")
+        yield row("GPUs to sell", number("count", bounds.SELL_GPUS, "1000"), "how many GPUs to sell (the warehouse's go first)")
 
     def on_mount(self) -> None:
         self.query_one("#standing", DataTable).add_columns("#", "standing order")
@@ -86,7 +85,7 @@ class OrdersScreen(FormScreen):
     def _standing_order(self) -> standing.StandingOrder:
         kind = str(self.value("standing-kind"))
         if kind == "run":
-            flop = parse_number(self.text("flop"), "run FLOP", 1.0, 1e40)
+            flop = bounds.RUN_FLOP.parse(self.text("flop"))
             return standing.run_order(self.session, self.lab, flop)
         if kind.startswith("renew:"):
             return standing.renew_order(self.session, self.lab, int(kind.split(":")[1]))
@@ -131,7 +130,7 @@ class OrdersScreen(FormScreen):
             return exits.ResumeHalls(arg) if what == "resume" else exits.PauseHalls(arg)
         if what == "sell":
             return exits.SellGpus(
-                arg, int(parse_number(self.text("count"), "GPUs to sell", 1, 1e8, integer=True))
+                arg, int(bounds.SELL_GPUS.parse(self.text("count")))
             )
         return exits.Sublet(int(arg))
 
