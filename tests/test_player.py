@@ -25,6 +25,7 @@ from game.tui.screens import (
     QuitScreen,
     TitleScreen,
 )
+from tests.test_help_keys import key_panel
 from tests.tui_helpers import accept_review, confirm, fill, press_button, text, visible
 
 XAI, OPENAI = 0, 1
@@ -269,7 +270,7 @@ async def test_keys_remapped_in_keymap_toml_work_and_help_says_so(home):
         assert app.session.week == 1
         assert any("no-such-binding" in str(n.message) for n in app._notifications)  # told, not crashed
         await pilot.press("question_mark")
-        assert "space      End the week" in text(pilot, "help-text")
+        assert "space End the week (hot seat: end your turn)" in key_panel(pilot)
 
 
 async def test_a_contract_is_extended_from_the_deals_screen():
