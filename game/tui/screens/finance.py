@@ -37,10 +37,14 @@ class FinanceScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Finance: raise a round, borrow or repay"
     CONFIRM = "Review and add to this week's orders"
     BINDINGS = field_keys({"w": "what", "a": "amount"})
+    SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
         yield Static(id="money-state", markup=False)
         yield Static(id="risk", markup=False)
+
+    def after(self) -> ComposeResult:
+        # below the form: at 80x24 the P&L above it kept the form's answer below the fold
         yield DataTable(id="pnl", cursor_type="none", zebra_stripes=True, show_cursor=False)
 
     def fields(self) -> ComposeResult:

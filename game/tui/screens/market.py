@@ -21,6 +21,7 @@ class MarketScreen(FieldKeys, FormScreen):
         preset_key("a", "preset('afford')", "max affordable"),
         preset_key("h", "preset('halls')", "fits the halls"),
     ]
+    SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)

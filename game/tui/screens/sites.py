@@ -19,6 +19,7 @@ WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation
 class SitesScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
     BINDINGS = field_keys({"s": "site", "w": "what", "m": "mw"})
+    SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
