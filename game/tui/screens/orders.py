@@ -30,7 +30,9 @@ class OrdersScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         yield row("Standing", choice("standing-kind", self._standing_options(), value="run"))
-        yield row("Run FLOP", number("flop", bounds.RUN_FLOP, "1e26"), "the next run's compute budget: 1e26, 3e25")
+        yield row(
+            "Run FLOP", number("flop", bounds.RUN_FLOP, "1e26"), "the next run's compute budget: 1e26, 3e25"
+        )
         yield Static("", id="standing-preview", markup=False)
         yield Button("Set standing order", id="set-standing", compact=True)
         yield Static(styled("[b]Ways out[/b]"))
@@ -39,7 +41,11 @@ class OrdersScreen(FormScreen):
             "Way out",
             choice("way", ways, value=ways[0][1] if ways else Select.NULL, prompt="Nothing to get out of"),
         )
-        yield row("GPUs to sell", number("count", bounds.SELL_GPUS, "1000"), "how many GPUs to sell (the warehouse's go first)")
+        yield row(
+            "GPUs to sell",
+            number("count", bounds.SELL_GPUS, "1000"),
+            "how many GPUs to sell (the warehouse's go first)",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#standing", DataTable).add_columns("#", "standing order")
@@ -129,9 +135,7 @@ class OrdersScreen(FormScreen):
         if what in ("pause", "resume"):
             return exits.ResumeHalls(arg) if what == "resume" else exits.PauseHalls(arg)
         if what == "sell":
-            return exits.SellGpus(
-                arg, int(bounds.SELL_GPUS.parse(self.text("count")))
-            )
+            return exits.SellGpus(arg, int(bounds.SELL_GPUS.parse(self.text("count"))))
         return exits.Sublet(int(arg))
 
     def preview(self) -> str:

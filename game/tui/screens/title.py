@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 from game.catalog import Catalog
 from game.play.decisions import Refused
 from game.play.session import Session
-from game.saves import SaveError
+from game.saves import SaveError, user_dir
 from game.tui import bindings, bounds
 from game.tui.messages import StartGame
 from game.tui.screens.base import error, styled
@@ -85,7 +85,10 @@ class TitleScreen(Screen):
                 yield choice(
                     "load-choice", [(label, path) for label, path in self.saves], prompt="choose a save"
                 )
-            yield Static("No saves yet.", id="no-saves")
+                yield Static(styled("[dim]in $folder[/]", folder=str(user_dir())), id="saves-folder")
+            yield Static(
+                f"No saves yet (ctrl+s in a game saves to {user_dir()}).", id="no-saves", markup=False
+            )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
