@@ -30,6 +30,12 @@ from game.tui.messages import ForecastProgress
 from game.tui.screens.base import GameScreen, error, styled
 from game.tui.widgets.form import choice, number, rebound, row
 
+# What each AI style does (assets/policies.toml), so "OpenAI partner" says what it means.
+STYLES = {
+    "builder": "buys GPUs and builds its own halls",
+    "partner": "rents from clouds first",
+    "incumbent": "buys and rents at a steady pace",
+}
 AMOUNTS = {"buy": "10k", "run": "1e26", "raise": "1B"}  # what the amount field starts at
 
 
@@ -255,21 +261,26 @@ class ForecastScreen(GameScreen):
         else:
             state = f"every lab within +-{half:.1f} points ({odds.why})"
         booked = len(self.start.book or ()) if self.start is not None else 0
+        styles = [st for st in STYLES if st in played_as.values()]
         lines = [
             f"{fc.futures:,} futures, {fc.weeks_played} weeks ahead: {state}",
             f"your week as booked ({booked} decision{'s' if booked != 1 else ''}); played as: "
-            + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids)),
+            + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids))
+            + (f" ({'; '.join(f'{st}: {STYLES[st]}' for st in styles)})" if styles else ""),
         ]
+        # one column for the names and one for the bands, as wide as the widest
+        spans = [f"({odds.low[i]:.0%}-{odds.high[i]:.0%})" for i in range(p.n_labs)]
+        wide = max(len("still racing"), *(len(s.lab_name(i)) for i in range(p.n_labs)))
+        band = max(len(x) for x in spans)
         for i in range(p.n_labs):
             you = " <- you" if i == self.lab else ""
-            span = f"({odds.low[i]:.0%}-{odds.high[i]:.0%})"
             lines.append(
-                f"{s.lab_name(i):<14} wins {fc.win[i]:6.1%} {span:<11} {'█' * round(fc.win[i] * 20)}{you}"
+                f"{s.lab_name(i):<{wide}} wins {fc.win[i]:6.1%} {spans[i]:<{band}} {'█' * round(fc.win[i] * 20)}{you}"
             )
         if fc.no_winner >= 0.0005:  # futures the forecast stopped before they were decided
             stop = p.date_of(s.week + fc.weeks_played)
             lines.append(
-                f"{'still racing':<14}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops"
+                f"{'still racing':<{wide}}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops"
             )
         lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%} (your bankruptcy ends the game)")
         if fc.on_points >= 0.005:
