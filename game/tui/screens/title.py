@@ -86,9 +86,7 @@ class TitleScreen(Screen):
                     "load-choice", [(label, path) for label, path in self.saves], prompt="choose a save"
                 )
                 yield Static(styled("[dim]in $folder[/]", folder=str(user_dir())), id="saves-folder")
-            yield Static(
-                f"No saves yet (ctrl+s in a game saves to {user_dir()}).", id="no-saves", markup=False
-            )
+            yield Static("No saves yet.", id="no-saves")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
