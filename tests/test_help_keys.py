@@ -54,16 +54,16 @@ async def test_the_help_lists_every_dashboard_key_with_what_it_does(size):
 
 
 async def test_a_remapped_key_shows_its_new_key_in_the_help(home):
-    (home / "keymap.toml").write_text('end-week = "space"\nmarket = "g"\n')
+    (home / "keymap.toml").write_text('end-week = "space"\nmarket = "u"\n')
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         rows = key_panel(pilot)
         assert "space End the week (hot seat: end your turn)" in rows
-        assert "g Buy GPUs: the market" in rows
+        assert "u Buy GPUs: the market" in rows
         assert not any(r.startswith("n End the week") or r.startswith("m Buy GPUs") for r in rows)
         await pilot.press("escape")
-        await pilot.press("g")  # and the dashboard takes the key the help names
+        await pilot.press("u")  # and the dashboard takes the key the help names
         await pilot.pause()
         assert type(app.screen).__name__ == "MarketScreen"

@@ -712,7 +712,12 @@ async def test_the_deals_gpu_list_holds_what_the_partner_rents_out():
             await pilot.pause()
             k = p.partner_ids.index(partner)
             offered = [v for _, v in app.screen.query_one("#gpu")._options if isinstance(v, str)]
-            assert offered == [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0]
+            selling = {r.id: r.on_sale for r in market.market_rows(app.session.turn(app.player))}
+            assert offered == [  # what it rents out and can supply this week (in its pool, or on sale)
+                g
+                for i, g in enumerate(p.gpu_ids)
+                if p.partner_price[k, i] > 0 and (p.partner_capacity[0, k, i] > 0 or selling[g])
+            ]
             assert app.screen.query_one("#gpu").value == "H100"
             assert "does not rent out" not in text(pilot, "preview")
         app.screen.query_one("#partner").value = "microsoft"
