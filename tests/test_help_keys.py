@@ -67,3 +67,23 @@ async def test_a_remapped_key_shows_its_new_key_in_the_help(home):
         await pilot.press("u")  # and the dashboard takes the key the help names
         await pilot.pause()
         assert type(app.screen).__name__ == "MarketScreen"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_dashboards_hints_follow_a_keymap_change(size):
+    """The hints in the dashboard's texts are written in the keys Textual binds now: a
+    keymap changed while playing moves them too."""
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n", "n")  # week 2: the last run is in post-training, no run under way
+        await pilot.pause()
+        screen = app.screen
+        assert "(t: plan one)" in str(screen.query_one("#alerts").render())
+        app.update_keymap({"training": "u"})
+        screen.refresh_view()
+        await pilot.pause()
+        alerts = str(screen.query_one("#alerts").render())
+        assert "(u: plan one)" in alerts and "(t: plan one)" not in alerts
+        await pilot.press("u")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TrainingScreen"
