@@ -37,7 +37,7 @@ def real_saves(folder: Path) -> list[str]:
     from game.engine.turn import step
     from game.paths import scenarios_dir
     from game.play.session import Session
-    from game.saves import initial_world, load_scenario, save_doc, scenario_params, write_save
+    from game.saves import Offer, initial_world, load_scenario, save_doc, scenario_params, write_save
 
     texts = [p.read_text() for p in sorted(scenarios_dir().glob("*.toml"))]
     texts += [p.read_text() for p in sorted((ROOT / "tests" / "data" / "migrations").glob("*.toml"))]
@@ -45,18 +45,12 @@ def real_saves(folder: Path) -> list[str]:
     session = Session.new(seed=4)  # a player who haggles every week
     session.autosave_every = 0
     for week in range(30):
-        offer = {
-            "partner": "oracle",
-            "gpu": "H100",
-            "count": 2_000 + 100 * week,
-            "start": week + 8,
-            "weeks": 52,
-        }
-        session.rounds[0] = [{**offer, "price": 2.5}]
+        offer = Offer(
+            partner="oracle", gpu="H100", count=2_000 + 100 * week, start=week + 8, weeks=52, price=2.5
+        )
+        session.rounds[0] = [offer]
         session.end_week()
-    session.offer(
-        0, {"partner": "oracle", "gpu": "H100", "count": 500, "start": 40, "weeks": 26, "price": 3.0}
-    )
+    session.offer(0, Offer(partner="oracle", gpu="H100", count=500, start=40, weeks=26, price=3.0))
     texts.append(session.save(folder / "haggler.toml").read_text())
 
     catalog = default_catalog()

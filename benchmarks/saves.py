@@ -30,17 +30,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def haggle(week: int, k: int) -> list[dict[str, Any]]:
+def haggle(week: int, k: int) -> list[Any]:
     """`k` rounds of talks with Oracle for H100s, as the deals screen logs them."""
+    from game.saves import Offer
+
     return [
-        {
-            "partner": "oracle",
-            "gpu": "H100",
-            "count": 1_000 + 250 * i,
-            "start": week,
-            "weeks": 52,
-            "price": 2.0 + 0.05 * i,
-        }
+        Offer(partner="oracle", gpu="H100", count=1_000 + 250 * i, start=week, weeks=52, price=2.0 + 0.05 * i)
         for i in range(k)
     ]
 

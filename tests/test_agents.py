@@ -102,7 +102,7 @@ def test_every_legal_preset_is_taken_as_a_players_decision(short_scenario):
             proto.session = snapshot.snapshot()
             record, confirm = parse_action(action, proto.session.catalog)
             if action["kind"] == "offer":
-                proto.session.offer(proto.lab, record.terms())
+                proto.session.offer(proto.lab, record.record())
             else:
                 proto.session.decide(proto.lab, record, confirmed=confirm)  # raises if refused
             proto.session = snapshot

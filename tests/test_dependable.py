@@ -15,7 +15,7 @@ from game.engine import economy, limits, policies, state, turn
 from game.play import decisions as dec
 from game.play import intel, views
 from game.play.session import Refused, Session
-from game.saves import initial_world, scenario_params
+from game.saves import Offer, initial_world, scenario_params
 from game.tui.app import AgiRaceApp
 from tests.conftest import PLAYER_FOLDERS
 
@@ -161,7 +161,7 @@ def test_a_headless_games_save_is_played_by_a_person_and_debriefed_from_its_week
         "0 weeks"
     ]
     assert int(idle.split()[0]) <= 5
-    assert float(s.history[0]["capability"][XAI]) >= intel.GPT4_NEXT  # past the milestone at the save
+    assert float(s.history[0].capability[XAI]) >= intel.GPT4_NEXT  # past the milestone at the save
     assert intel._first_week_at(s, XAI, intel.GPT4_NEXT) is None
     with pytest.raises(Refused):
         Session.load(path, humans=("google",))
@@ -172,7 +172,7 @@ def test_an_offer_beyond_the_saves_limits_is_refused_and_every_save_loads(tmp_pa
     limits are game/engine/limits.py's): a contract slot that does not exist or a start
     past the longest term is refused, naming the field; what is heard saves and loads."""
     s = Session.new("sandbox")
-    base = {"partner": "oracle", "gpu": "H100", "count": 1_000, "start": s.week, "weeks": 52, "price": 2.5}
+    base = Offer(partner="oracle", gpu="H100", count=1_000, start=s.week, weeks=52, price=2.5)
     for bad in (
         {"contract": 99},
         {"start": s.week + limits.MAX_TERM_WEEKS + 1},
@@ -180,11 +180,11 @@ def test_an_offer_beyond_the_saves_limits_is_refused_and_every_save_loads(tmp_pa
         {"count": 1.5},
     ):
         with pytest.raises(Refused, match=next(iter(bad))):
-            s.offer(XAI, base | bad)
-    s.offer(XAI, base | {"count": limits.MAX_OFFER_GPUS, "price": limits.MAX_PRICE_USD_HOUR})
+            s.offer(XAI, attrs.evolve(base, **bad))
+    s.offer(XAI, attrs.evolve(base, count=limits.MAX_OFFER_GPUS, price=limits.MAX_PRICE_USD_HOUR))
     again = Session.load(s.save(tmp_path / "talks.toml"))
     (heard,) = again.rounds[XAI]
-    assert (heard["count"], heard["price"]) == (limits.MAX_OFFER_GPUS, limits.MAX_PRICE_USD_HOUR)
+    assert (heard.count, heard.price) == (limits.MAX_OFFER_GPUS, limits.MAX_PRICE_USD_HOUR)
 
 
 def test_two_games_saved_in_the_same_second_keep_their_own_files(monkeypatch):

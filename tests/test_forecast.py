@@ -12,7 +12,7 @@ import pytest
 from game.cli import main
 from game.engine import forecast, policies, turn
 from game.play.session import Session
-from game.saves import initial_world
+from game.saves import Offer, initial_world
 
 
 def test_a_won_game_forecasts_certainty():
@@ -37,9 +37,7 @@ def test_a_forecast_is_deterministic_and_covers_its_horizon():
 
 def test_a_human_who_rents_is_forecast_as_a_partner():
     session = Session.new()
-    session.offer(
-        0, {"partner": "oracle", "gpu": "H100", "count": 10000, "start": 0, "weeks": 52, "price": 3.5}
-    )
+    session.offer(0, Offer(partner="oracle", gpu="H100", count=10000, start=0, weeks=52, price=3.5))
     session.end_week()
     assert session.guessed_styles()["xai"] == "partner"
 

@@ -12,12 +12,13 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from game.engine import economy
+from game.engine import contracts, economy
 from game.play import decisions as dec
 from game.play import market, review, views
 from game.play.runs import capability_band
 from game.play.session import Session
 from game.play.words import money
+from game.saves import Offer
 
 XAI = 0
 SCENARIO = "2024-07-colossus"
@@ -43,12 +44,12 @@ def _weeks_until(s: Session, done: Callable[[], bool], most: int = 80) -> int:
 def check_order(s: Session) -> None:
     q = market.order_quote(s.turn(XAI), "H100", "supermicro", 5000)  # the market screen's preview
     said = s.decide(XAI, dec.BuyGpus("H100", "supermicro", 5000), confirmed=True)
-    assert money(q["total"]) in said and f"{q['arrive_date']:%d %b %Y}" in said  # the confirmation
+    assert money(q.total) in said and f"{q.arrive_date:%d %b %Y}" in said  # the confirmation
     slots = set(np.flatnonzero(s.world.order_count[0, XAI] > 0))
     report = s.end_week()
-    assert money(-_flow(report, "gpus")) == money(q["total"])
+    assert money(-_flow(report, "gpus")) == money(q.total)
     new = [k for k in np.flatnonzero(s.world.order_count[0, XAI] > 0) if k not in slots]
-    assert [_day(s, int(s.world.order_arrive[0, XAI, k])) for k in new] == [f"{q['arrive_date']:%d %b %Y}"]
+    assert [_day(s, int(s.world.order_arrive[0, XAI, k])) for k in new] == [f"{q.arrive_date:%d %b %Y}"]
 
 
 def check_halls(s: Session) -> None:
@@ -63,11 +64,11 @@ def check_halls(s: Session) -> None:
         return float(s.world.hall_building[0, XAI, k]) == 0
 
     weeks = _weeks_until(s, finished)
-    assert weeks == plan["weeks"]  # "done in ~N weeks"
+    assert weeks == plan.weeks  # "done in ~N weeks"
     assert float(s.world.hall_mw[0, XAI, k]) - halls == pytest.approx(40.0)
     same = Session.new(SCENARIO)  # the same weeks without it: the lab's other halls cost as much
     others = [same.end_week().flows[0, XAI, economy.FLOW_INDEX["halls"]] for _ in range(weeks)]
-    assert money(sum(others) - sum(paid)) == money(plan["cost"])
+    assert money(sum(others) - sum(paid)) == money(plan.cost)
 
 
 def check_turbines(s: Session) -> None:
@@ -201,8 +202,8 @@ def test_a_decisions_preview_is_its_outcome(kind):
 def test_a_rentals_review_is_the_contract_it_signs():
     s = Session.new(SCENARIO)
     price, discount = market.list_price(s.turn(XAI), "coreweave", "H100", 26)  # Oracle's is full for xAI
-    offer = {"partner": "coreweave", "gpu": "H100", "count": 2000, "start": s.week + 2, "weeks": 26,
-             "price": round(price * 1.2, 2)}  # fmt: skip
+    offer = Offer(partner="coreweave", gpu="H100", count=2000, start=s.week + 2, weeks=26,
+             price=round(price * 1.2, 2))  # fmt: skip
     t = review.rental_terms(s.turn(XAI), offer)
     before = set(np.flatnonzero(s.world.contract_partner[0, XAI] >= 0))
     assert s.offer(XAI, offer).answer == "accept"
@@ -223,23 +224,52 @@ def test_an_amendments_review_is_the_contract_it_makes():
     the weeks added at their own later price."""
     s = Session.new(SCENARIO)
     price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
-    new = {"partner": "coreweave", "gpu": "H100", "count": 2000, "start": s.week, "weeks": 26,
-           "price": round(price * 1.2, 2)}  # fmt: skip
+    new = Offer(partner="coreweave", gpu="H100", count=2000, start=s.week, weeks=26,
+           price=round(price * 1.2, 2))  # fmt: skip
     assert s.offer(XAI, new).answer == "accept"
     c0 = next(c for c in views.contracts_view(s.turn(XAI)) if c.partner_id == "coreweave")
-    offer = {
-        "partner": c0.partner_id,
-        "contract": c0.slot,
-        "count": 1000,
-        "weeks": 10,
-        "price": round(c0.price * 1.3, 2),
-    }
+    offer = Offer(
+        partner=c0.partner_id,
+        contract=c0.slot,
+        count=1000,
+        weeks=10,
+        price=round(c0.price * 1.3, 2),
+    )
     t = review.rental_terms(s.turn(XAI), offer)
     assert s.offer(XAI, offer).answer == "accept"
     c = next(c for c in views.contracts_view(s.turn(XAI)) if c.slot == c0.slot)
     assert (c.count, f"${c.price:.2f}", c.end_date) == (t.count, f"${t.price:.2f}", t.end_date)
-    assert t.later_price == offer["price"]
+    assert t.later_price == offer.price
     assert (money(c.usd_week), money(c.exit_penalty)) == (money(t.usd_week), money(t.exit_penalty))
+
+
+def test_a_second_extensions_review_is_the_blend_the_engine_makes():
+    """A contract extended twice: the weeks of both extensions share one later price, blended
+    by GPU-hours (engine/contracts.py). The review quoted the new offer's price for them and
+    so a later price, and a sum owed, the contract would not have."""
+    s = Session.new(SCENARIO)
+    price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
+    first = Offer(
+        partner="coreweave", gpu="H100", count=2000, start=s.week, weeks=26, price=round(price * 1.2, 2)
+    )
+    assert s.offer(XAI, first).answer == "accept"
+    c0 = next(c for c in views.contracts_view(s.turn(XAI)) if c.partner_id == "coreweave")
+    for more_price in (1.3, 1.6):  # two extensions at two prices, the second with GPUs too
+        offer = Offer(partner="coreweave", contract=c0.slot, count=500 if more_price > 1.5 else 0,
+                      weeks=8, price=round(c0.price * more_price, 2))  # fmt: skip
+        t = review.rental_terms(s.turn(XAI), offer)
+        assert s.offer(XAI, offer).answer == "accept"
+    at = (0, XAI, c0.slot)
+    w = s.world
+    assert t.later_price == pytest.approx(float(w.contract_later_price[at]), rel=1e-6)  # stored as float32
+    assert t.later_price != offer.price  # a blend of both extensions' prices
+    assert (t.reprice_week, t.end_week, t.count) == (
+        int(w.contract_reprice[at]),
+        int(w.contract_end[at]),
+        int(w.contract_count[at]),
+    )
+    owed = float(contracts.rent_left(w)[at])
+    assert t.total == pytest.approx(owed, rel=1e-6)
 
 
 def test_an_investments_review_is_the_deal_it_signs():
@@ -253,7 +283,7 @@ def test_an_investments_review_is_the_deal_it_signs():
     )
     s.world = attrs.evolve(s.world, week=np.full_like(s.world.week, due))
     offered = views.investment_terms(s.turn(lab))
-    offer = {"partner": "microsoft", "invest": 2e9, "share": min(offered.share * 1.5, 0.5)}
+    offer = Offer(partner="microsoft", invest=2e9, share=min(offered.share * 1.5, 0.5))
     t = review.investment_terms(s.turn(lab), offer)
     cash = float(s.world.cash[0, lab])
     assert s.offer(lab, offer).answer == "accept"

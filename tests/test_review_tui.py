@@ -10,13 +10,14 @@ import pytest
 from game.play import decisions as dec
 from game.play import market, review, views
 from game.play.session import Session
+from game.saves import Offer
 from game.tui.app import AgiRaceApp
 from game.tui.screens import DealsScreen
 from game.tui.screens.dialogs import ConfirmScreen, ReviewScreen
-from tests.tui_helpers import choose, confirm, fill, press_button, text, visible
+from tests.tui_helpers import SIZES, choose, confirm, fill, press_button, text, unseen_at_each_size
 
 XAI = 0
-SIZES = [(80, 24), (120, 40)]
+SMALL = SIZES[0]  # each flow runs once at 80x24; what must be seen is checked at both sizes
 
 
 @pytest.fixture(autouse=True)
@@ -29,15 +30,10 @@ def _review_text(pilot) -> str:
     return "\n".join(text(pilot, i) for i in ("review-title", "review-terms", "review-note"))
 
 
-def _all_visible(pilot, *ids: str) -> bool:
-    return all(visible(pilot, i) for i in ids)
-
-
-@pytest.mark.parametrize("size", SIZES)
-async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing(size):
+async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
         await pilot.pause()
         fill(pilot, count="3000", weeks="26", price="3.5")
@@ -46,9 +42,9 @@ async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing(size)
         await pilot.press("enter")  # a field's enter: the review, not the offer
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert _all_visible(pilot, "yes", "no", "review-terms")  # nothing clipped at 80x24
+        assert await unseen_at_each_size(pilot, "yes", "no", "review-terms") == []  # nothing clipped
         said = _review_text(pilot)
-        t = review.rental_terms(s.turn(XAI), {"partner": "oracle", "gpu": "H100", "count": 3000, "start": 0, "weeks": 26, "price": 3.5})  # fmt: skip
+        t = review.rental_terms(s.turn(XAI), Offer(partner="oracle", gpu="H100", count=3000, start=0, weeks=26, price=3.5))  # fmt: skip
         for figure in ("3,000 H100", "$3.50 per GPU-hour", f"{t.end_date:%d %b %Y}", "signed at once"):
             assert figure in said, (figure, said)
         await pilot.press("enter")  # enter again, out of habit: back, nothing sent (y sends)
@@ -64,11 +60,10 @@ async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing(size)
         assert "Oracle" in text(pilot, "message") and s.rounds.get(XAI)
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_a_counter_is_accepted_only_through_a_review_that_says_so(size):
+async def test_a_counter_is_accepted_only_through_a_review_that_says_so():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
         await pilot.pause()
         choose(pilot, partner="coreweave")  # Oracle rents xAI no more H100 than it has
@@ -84,21 +79,22 @@ async def test_a_counter_is_accepted_only_through_a_review_that_says_so(size):
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "accept CoreWeave's counter" in text(pilot, "review-title")
+        assert await unseen_at_each_size(pilot, "review-title", "review-terms", "yes", "no") == []
         assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed
         await pilot.press("y")
         await pilot.pause()
         assert "Deal." in text(pilot, "message")
+        assert await unseen_at_each_size(pilot, "message") == []
         assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed + 1
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_the_loans_preview_review_confirmation_and_book_name_one_rate(size):
+async def test_the_loans_preview_review_confirmation_and_book_name_one_rate():
     """The loan preview said 8% and its confirmation 14%."""
     s = Session.new()
     s.decide(XAI, dec.BuyGpus("H100", "dell", 10000), confirmed=True)  # GPUs to borrow against
     s.end_week()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("c")
         await pilot.pause()
         choose(pilot, what="borrow")
@@ -106,11 +102,14 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate(size
         fill(pilot, amount=f"{usd / 1e6:.0f}M")
         await pilot.pause()
         rate = f"{review.loan_terms(s.turn(XAI), round(usd / 1e6) * 1e6).rate:.1%}"
-        assert rate != f"{views.money_view(s.turn(XAI)).interest_rate:.1%}"  # the leverage it leaves costs more
+        assert (
+            rate != f"{views.money_view(s.turn(XAI)).interest_rate:.1%}"
+        )  # the leverage it leaves costs more
         assert f"{rate} a year" in text(pilot, "preview")
+        assert await unseen_at_each_size(pilot, "preview") == []
         await confirm(pilot)
         assert isinstance(app.screen, ReviewScreen)
-        assert _all_visible(pilot, "yes", "no")
+        assert await unseen_at_each_size(pilot, "yes", "no") == []
         assert f"at {rate} a year" in _review_text(pilot)
         await pilot.press("y")
         await pilot.pause()
@@ -121,16 +120,16 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate(size
         assert any(isinstance(d, dec.Borrow) for d in s.book(XAI))
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_a_round_is_reviewed_with_its_price_dilution_and_date(size):
+async def test_a_round_is_reviewed_with_its_price_dilution_and_date():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("c")
         await pilot.pause()
         fill(pilot, amount="2B")
         await confirm(pilot)
         assert isinstance(app.screen, ReviewScreen)
+        assert await unseen_at_each_size(pilot, "review-terms", "yes", "no") == []
         t = review.round_terms(s.turn(XAI), 2e9)
         said = _review_text(pilot)
         assert f"{t.share_after:.1%}" in said and f"{t.cash_date:%d %b %Y}" in said and "walk away" in said
@@ -143,34 +142,35 @@ async def test_a_round_is_reviewed_with_its_price_dilution_and_date(size):
         assert [d.kind for d in s.book(XAI)] == ["raise"]
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_switching_partner_starts_the_form_again(size):
+async def test_switching_partner_starts_the_form_again():
     """The form kept the last partner's price (and a counter's count)."""
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
         await pilot.pause()
         fill(pilot, count="777", price="9.99", weeks="30")
         choose(pilot, site="memphis")
         choose(pilot, partner="coreweave")
         await pilot.pause()
-        price, discount = market.list_price(s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52)
+        price, discount = market.list_price(
+            s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52
+        )
         screen = app.screen
         assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
         assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
         assert screen.query_one("#site").is_blank()
+        assert await unseen_at_each_size(pilot, "partner", "price") == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_an_amendment_keeps_the_contract_the_player_chose(size):
+async def test_an_amendment_keeps_the_contract_the_player_chose():
     """After a deal, 'amend the selected contract' silently re-targeted contract 0."""
     s = Session.new()
     price, _ = market.list_price(s.turn(XAI), "coreweave", "H100", 26)
-    s.offer(XAI, {"partner": "coreweave", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    s.offer(XAI, Offer(partner="coreweave", gpu="H100", count=1000, start=0, weeks=26, price=round(price * 1.3, 2)))  # fmt: skip
     second = views.contracts_view(s.turn(XAI))[1]
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
         await pilot.pause()
         table = app.screen.query_one("#contracts")
@@ -179,6 +179,7 @@ async def test_an_amendment_keeps_the_contract_the_player_chose(size):
         await pilot.pause()
         assert f"contract {second.slot}" in str(app.screen.query_one("#amend-target").render())
         assert app.screen.query_one("#more-price").value == f"{second.price:.2f}"
+        assert await unseen_at_each_size(pilot, "amend-target") == []
         choose(pilot, partner="coreweave")
         await pilot.pause()
         fill(pilot, count="1000", price=f"{price * 1.3:.2f}", weeks="26")
@@ -199,11 +200,10 @@ async def test_an_amendment_keeps_the_contract_the_player_chose(size):
         )
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_presets_and_field_keys_fill_the_market_form(size):
+async def test_presets_and_field_keys_fill_the_market_form():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("alt+a")  # the most the cash buys
@@ -218,6 +218,7 @@ async def test_presets_and_field_keys_fill_the_market_form(size):
         await pilot.press("alt+h")  # no empty powered halls at the start: says so, changes nothing
         await pilot.pause()
         assert "powered halls are spoken for" in text(pilot, "message")
+        assert await unseen_at_each_size(pilot, "message", "count") == []
         await pilot.press("alt+i")
         await pilot.pause()
         assert app.focused is app.screen.query_one("#vendor")
@@ -238,11 +239,10 @@ async def test_fits_the_halls_counts_the_empty_powered_halls():
     assert n * 1.5 / 1000 <= room < (n + 1) * 1.5 / 1000 + 1e-9  # 1.5 kW all-in per H100
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_all_of_a_partners_free_capacity(size):
+async def test_all_of_a_partners_free_capacity():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
         await pilot.pause()
         choose(pilot, partner="coreweave")  # Oracle rents xAI no more H100 than it has
@@ -261,26 +261,26 @@ async def test_all_of_a_partners_free_capacity(size):
             await pilot.pause()
             said = text(pilot, "message")
         assert "Deal." in said, said
+        assert await unseen_at_each_size(pilot, "message") == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_the_training_preview_shows_a_band_and_what_a_run_uses(size):
+async def test_the_training_preview_shows_a_band_and_what_a_run_uses():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("t")
         await pilot.pause()
         said = text(pilot, "preview")
         assert "+-" not in said and "research adds" not in said
         assert "9 in 10 runs" in said and "keeps the software level it starts with" in said
         assert "9 in 10 runs" in text(pilot, "run-list")  # the run under way, too
+        assert await unseen_at_each_size(pilot, "preview") == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_the_sites_table_shows_build_pace(size):
+async def test_the_sites_table_shows_build_pace():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("s")
         await pilot.pause()
         table = app.screen.query_one("#site-table")
@@ -288,27 +288,26 @@ async def test_the_sites_table_shows_build_pace(size):
         memphis = [str(x) for x in table.get_row("memphis")]
         assert memphis[-1] == "9"  # Memphis's crews: 9 MW of halls a week
         assert "MW/wk: halls built a week" in str(app.screen.query_one(".hint").render())
-        assert visible(pilot, "site-table")
+        assert await unseen_at_each_size(pilot, "site-table") == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_the_book_says_a_signed_deal_is_not_in_it(size):
+async def test_the_book_says_a_signed_deal_is_not_in_it():
     s = Session.new()
     price, _ = market.list_price(s.turn(XAI), "oracle", "H100", 26)
-    s.offer(XAI, {"partner": "oracle", "gpu": "H100", "count": 1000, "start": 0, "weeks": 26, "price": round(price * 1.3, 2)})  # fmt: skip
+    s.offer(XAI, Offer(partner="oracle", gpu="H100", count=1000, start=0, weeks=26, price=round(price * 1.3, 2)))  # fmt: skip
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("b")
         await pilot.pause()
         said = text(pilot, "totals")
         assert "Talks with partners this week: 1" in said and "signed at once" in said
+        assert await unseen_at_each_size(pilot, "totals") == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_a_loan_lenders_would_refuse_says_why_without_a_review(size):
+async def test_a_loan_lenders_would_refuse_says_why_without_a_review():
     s = Session.new()
     app = AgiRaceApp(session=s)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("c")
         await pilot.pause()
         choose(pilot, what="borrow")
@@ -316,3 +315,4 @@ async def test_a_loan_lenders_would_refuse_says_why_without_a_review(size):
         await confirm(pilot)
         assert not isinstance(app.screen, ReviewScreen)
         assert "lenders will lend" in text(pilot, "message") and s.book(XAI) == []
+        assert await unseen_at_each_size(pilot, "message") == []

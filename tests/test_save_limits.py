@@ -16,7 +16,7 @@ from game.engine import deals, limits, policies
 from game.engine.actions import Actions
 from game.engine.turn import step
 from game.play.session import Session
-from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
+from game.saves import Offer, SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
 
 
 def saved_and_loaded(scn, world, path: Path, catalog, **kwargs):
@@ -39,8 +39,8 @@ def test_a_counter_to_an_offer_at_the_highest_price_saves_and_loads(tmp_path):
     refused. The engine keeps the standing counter within MAX_COUNTER_RATIO."""
     session = Session.new()
     reply = session.offer(
-        0, {"partner": "coreweave", "gpu": "H100", "count": 50_000, "start": 0, "weeks": 52,
-            "price": limits.MAX_PRICE_USD_HOUR},
+        0, Offer(partner="coreweave", gpu="H100", count=50_000, start=0, weeks=52,
+            price=limits.MAX_PRICE_USD_HOUR),
     )  # fmt: skip
     assert reply.answer == "counter"
     assert 0 < session.world.last_counter.max() <= limits.MAX_COUNTER_RATIO

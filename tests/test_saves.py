@@ -21,7 +21,17 @@ from game.engine.state import array_fields
 from game.engine.turn import step
 from game.paths import scenarios_dir
 from game.play.replay import replay
-from game.saves import SaveError, initial_world, load_scenario, save_doc, scenario_params, write_save
+from game.saves import (
+    LogEntry,
+    LogOrder,
+    Offer,
+    SaveError,
+    initial_world,
+    load_scenario,
+    save_doc,
+    scenario_params,
+    write_save,
+)
 from tests import save_mutants
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -96,7 +106,7 @@ def play_with_a_scripted_human(colossus, catalog, weeks):
 
 def test_replay_of_a_long_game_reaches_the_saved_state(colossus, catalog, tmp_path, capsys):
     params, world, log = play_with_a_scripted_human(colossus, catalog, 150)
-    assert any("orders" in e or "rent" in e for e in log)
+    assert any(e.orders or e.offer for e in log)
     path = tmp_path / "long.toml"
     write_save(path, save_doc(colossus, world, log=log))
     ok, message = replay(load_scenario(path, catalog), catalog)
@@ -161,8 +171,8 @@ def test_a_version_2_log_migrates_and_replays_to_the_saved_state(catalog):
     """Version 2 logged one vendor's order table, `train_flop` and `exit_slot`; version 3
     logs lists of each. The file was written by the version-2 game."""
     old = load_scenario(DATA / "migrations" / "v2-colossus-with-log.toml", catalog)
-    assert old.log[0]["orders"] == [{"gpu": "H100", "vendor": "supermicro", "count": 5000}]
-    assert old.log[1]["runs"] == [3e25] and old.log[2]["exits"] == [0]
+    assert old.log[0].orders == (LogOrder(gpu="H100", vendor="supermicro", count=5000),)
+    assert old.log[1].runs == (3e25,) and old.log[2].exits == (0,)
     ok, message = replay(old, catalog)
     # Version 2 stored neither an order's integrator nor a lab's researchers and rounds
     # (version 5), so only those can differ. (The file's state is today's rules' result:
@@ -355,12 +365,10 @@ def played_save(tmp_path_factory) -> str:
     session = Session.new(seed=4)
     session.autosave_every = 0
     for week in range(30):
-        session.rounds[0] = [{"partner": "oracle", "gpu": "H100", "count": 2_000 + 100 * week, "start": week + 8,
-                              "weeks": 52, "price": 2.5}]  # fmt: skip
+        session.rounds[0] = [Offer(partner="oracle", gpu="H100", count=2_000 + 100 * week, start=week + 8,
+                              weeks=52, price=2.5)]  # fmt: skip
         session.end_week()
-    session.offer(
-        0, {"partner": "oracle", "gpu": "H100", "count": 500, "start": 40, "weeks": 26, "price": 3.0}
-    )
+    session.offer(0, Offer(partner="oracle", gpu="H100", count=500, start=40, weeks=26, price=3.0))
     path = session.save(tmp_path_factory.mktemp("played") / "played.toml")
     return path.read_text()
 
@@ -478,13 +486,13 @@ def test_the_largest_run_budget_is_one_engine_constant_the_loader_uses(colossus,
     world = initial_world(colossus, params, 1)
     ask = Actions.idle(world).replace(start_flop=runs(world, 0, 1.2e42))
     entry = saves.log_entry(ask, 0, 0, 0, params)
-    assert entry["runs"] == [MAX_RUN_FLOP]
+    assert entry.runs == (MAX_RUN_FLOP,)
     ai = policies.make_controllers(catalog, params, dict(colossus.ai))
     after, _ = step(world, policies.decide(world, ai, base=ask))
     assert after.run_flop[0, 0].max() == MAX_RUN_FLOP
     path = tmp_path / "big.toml"
     write_save(path, save_doc(colossus, after, log=[entry]))
-    assert load_scenario(path, catalog).log[0]["runs"] == [MAX_RUN_FLOP]
+    assert load_scenario(path, catalog).log[0].runs == (MAX_RUN_FLOP,)
     ok, message = replay(load_scenario(path, catalog), catalog)
     assert ok, message
     path.write_text(path.read_text().replace(f"flop = {MAX_RUN_FLOP!r}", f"flop = {MAX_RUN_FLOP * 2!r}", 1))
@@ -507,17 +515,14 @@ def test_a_log_entry_of_the_files_own_week_may_hold_only_talks(colossus, tmp_pat
     """A save keeps the week's talks so far (signed deals are in its state); a decision
     dated the file's own week, or a later one, is one line naming the entry."""
     world = initial_world(colossus, scenario_params(colossus, catalog), 1)
-    talk = {
-        "week": 0,
-        "lab": "xai",
-        "offers": [{"partner": "oracle", "gpu": "H100", "count": 10, "start": 0, "weeks": 4, "price": 3.0}],
-    }
+    offer = Offer(partner="oracle", gpu="H100", count=10, start=0, weeks=4, price=3.0)
+    talk = LogEntry(week=0, lab="xai", offers=(offer,))
     path = tmp_path / "talks.toml"
     write_save(path, save_doc(colossus, world, log=[talk]))
-    assert load_scenario(path, catalog).log[0]["offers"][0]["partner"] == "oracle"
+    assert load_scenario(path, catalog).log[0].offers == (offer,)
     for entry, why in (
-        ({**talk, "orders": [{"gpu": "H100", "vendor": "dell", "count": 10}]}, "holds only offers"),
-        ({**talk, "week": 1}, "1 is not before the file's week 0"),
+        (attrs.evolve(talk, orders=(LogOrder(gpu="H100", vendor="dell", count=10),)), "holds only offers"),
+        (attrs.evolve(talk, week=1), "1 is not before the file's week 0"),
     ):
         write_save(path, save_doc(colossus, world, log=[entry]))
         with pytest.raises(SaveError, match=r"\[log\[0\]\] week: .*" + why.replace("(", r"\(")):

@@ -12,7 +12,7 @@ import pytest
 
 from game.engine.state import RUN_PRETRAIN
 from game.play import standing
-from game.play.decisions import BuyGpus, StartRun
+from game.play.decisions import BuyGpus, Refused, StartRun
 from game.play.session import Session
 from game.saves import dumps, load_scenario, migrate, parse
 from game.saves.records import VERSION
@@ -129,11 +129,53 @@ def test_renew_offers_near_the_end_and_lapses_when_the_contract_is_gone(game):
     said = standing.fire(s)
     assert said and "contract 0" in said[0].text
     if "renewed" in said[0].text:
-        assert int(s.world.contract_end[0, lab, k]) == end + (end - (s.week - 40))  # the term it had
+        assert int(s.world.contract_end[0, lab, k]) == end + 48  # the term it had when the order was set
     gone = attrs.evolve(s.world, contract_partner=np.full_like(s.world.contract_partner, -1))
     s.world = gone
     said = standing.fire(s)
     assert "lapses" in said[0].text and standing.orders(s, lab) == []
+
+
+def _a_contract(s, lab: int, k: int, ends_in: int, price: float = 3.0) -> None:
+    w, p = s.world, s.params
+    fields = {n: getattr(w, n).copy() for n in ("contract_partner", "contract_source", "contract_gpu",
+                                               "contract_count", "contract_price", "contract_start", "contract_end")}  # fmt: skip
+    oracle, h100 = p.partner_ids.index("oracle"), p.gpu_ids.index("H100")
+    fields["contract_partner"][0, lab, k] = fields["contract_source"][0, lab, k] = oracle
+    fields["contract_gpu"][0, lab, k], fields["contract_count"][0, lab, k] = h100, 1000
+    fields["contract_price"][0, lab, k] = price
+    fields["contract_start"][0, lab, k], fields["contract_end"][0, lab, k] = s.week - 24, s.week + ends_in
+    s.world = attrs.evolve(w, **fields)
+
+
+def test_a_renewal_adds_the_weeks_named_every_time_and_never_pays_past_its_most(game, tmp_path):
+    """A renewal renewed for the contract's whole term so far, so each one doubled the
+    term (26 weeks, then 52, then 104) at whatever the list price had become."""
+    s, lab = game
+    _a_contract(s, lab, 0, ends_in=2)
+    standing.add(s, standing.renew_order(s, lab, 0, weeks=13))
+    for _ in range(2):  # renewed, then renewed again when the new end comes near
+        end = int(s.world.contract_end[0, lab, 0])
+        said = standing.fire(s)
+        assert "renewed for 13 weeks" in said[0].text, said[0].text
+        assert int(s.world.contract_end[0, lab, 0]) == end + 13
+        s.world = attrs.evolve(
+            s.world, contract_end=np.where(np.arange(12) == 0, s.week + 2, s.world.contract_end)
+        )
+    o = standing.orders(s, lab)[0]
+    weeks, price, listed = standing.renewal_terms(s, o)
+    assert (weeks, price) == (13, listed)
+    cheap = round(listed / 3, 2)  # a most far under the list: the offer names it, the partner counters
+    standing.add(s, standing.renew_order(s, lab, 0, weeks=13, max_price=cheap))
+    assert "at most $" in standing.orders(s, lab)[0].label(s)
+    end = int(s.world.contract_end[0, lab, 0])
+    said = standing.fire(s)[0].text
+    assert "renewed" not in said and f"your most, ${cheap:,.2f}, is under its list price" in said, said
+    assert int(s.world.contract_end[0, lab, 0]) == end
+    back = Session.load(s.save(tmp_path / "renew.toml"))  # the terms are saved with the order
+    assert standing.orders(back, lab) == standing.orders(s, lab)
+    with pytest.raises(Refused, match="at most"):
+        standing.renew_order(s, lab, 0, max_price=1e6)
 
 
 def test_standing_orders_are_saved_and_loaded_and_cancelled(game, tmp_path):
@@ -202,3 +244,33 @@ def test_a_next_run_standing_order_quiets_the_run_ending_alert():
     assert "run-ending" in keys
     standing.add(s, standing.run_order(s, lab, 1e26))
     assert "run-ending" not in {a.key for a in intel.alerts(s.turn(lab))}
+
+
+async def test_a_renewal_is_set_from_the_orders_screen_with_its_weeks_and_its_most():
+    from game.tui.app import AgiRaceApp
+    from game.tui.screens.orders import OrdersScreen
+    from tests.test_tui_orders import with_a_contract
+    from tests.tui_helpers import choose, fill, press_button, text, unseen_at_each_size
+
+    s = with_a_contract(Session.new())
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, OrdersScreen)
+        assert not app.screen.query_one("#renew-weeks").parent.display  # a run's order: no renewal terms
+        choose(pilot, **{"standing-kind": "renew:3"})
+        await pilot.pause()
+        assert not app.screen.query_one("#flop").parent.display
+        assert await unseen_at_each_size(pilot, "renew-weeks", "renew-price", "set-standing") == []
+        fill(pilot, **{"renew-weeks": "13", "renew-price": "2.2"})
+        await pilot.pause()
+        await press_button(pilot, "set-standing")
+        said = text(pilot, "message")
+        assert "for 13 weeks, at most $2.20/GPU-hour" in said, said
+        (o,) = standing.orders(s, 0)
+        assert (o.kind, o.contract, o.weeks, o.max_price) == ("renew", 3, 13, 2.2)
+        fill(pilot, **{"renew-weeks": "9999"})  # past the longest term: told, nothing set
+        await pilot.pause()
+        await press_button(pilot, "set-standing")
+        assert "renewal weeks" in text(pilot, "message") and standing.orders(s, 0) == [o]

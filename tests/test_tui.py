@@ -8,6 +8,7 @@ import pytest
 from game.cli import main
 from game.engine.state import array_fields
 from game.play.session import Session
+from game.saves import LogEntry
 from game.tui.app import AgiRaceApp
 from game.tui.screens import (
     BookScreen,
@@ -168,7 +169,7 @@ async def test_two_players_take_turns_behind_a_handover():
         assert app.player == 0 and app.session.week == 1
         await pilot.press("n", "enter", "n", "enter")
         assert app.session.week == 2
-        assert {e["lab"] for e in app.session.log} == {"xai", "openai"}
+        assert {e.lab for e in app.session.log} == {"xai", "openai"}
 
 
 async def test_game_over_from_a_scenario_near_agi():
@@ -308,7 +309,7 @@ async def test_an_agent_plays_a_lab_against_a_person_and_the_save_replays(tmp_pa
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert app.session.week == week and isinstance(app.screen, HQScreen) and app.player == XAI
-        decided = [e for e in app.session.log if e["lab"] == "openai" and set(e) - {"week", "lab"}]
+        decided = [e for e in app.session.log if e.lab == "openai" and e != LogEntry(week=e.week, lab=e.lab)]
         assert decided, app.session.log  # the agent's lab made decisions, logged like a player's
         path = app.session.save(tmp_path / "vs-agent.toml")
         proc = app.agent.proc

@@ -54,3 +54,23 @@ async def accept_review(pilot) -> None:
     if isinstance(pilot.app.screen, ReviewScreen):
         await pilot.press("y")
         await pilot.pause()
+
+
+SIZES = ((80, 24), (120, 40))  # the smallest terminal the game supports, and a roomy one
+
+
+async def unseen_at_each_size(pilot, *widget_ids: str) -> list[tuple[str, str]]:
+    """The widgets not on screen at 80x24 or at 120x40, as ("WxH", id) pairs: the same app is
+    resized to each (the layout follows, as a player's terminal does) and then put back, so
+    one run of a flow checks both sizes."""
+    before = pilot.app.size
+    unseen = []
+    try:
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            unseen += [(f"{width}x{height}", i) for i in widget_ids if not visible(pilot, i)]
+    finally:
+        await pilot.resize_terminal(before.width, before.height)
+        await pilot.pause()
+    return unseen

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from game import saves
 from game.catalog import Catalog
 from game.play.decisions import Decision
 
@@ -47,6 +48,10 @@ class Offer:
             for f in attrs.fields(Offer)
             if f.name != "kind" and (v := getattr(self, f.name)) is not None
         }
+
+    def record(self) -> saves.Offer:
+        """The offer as the game hears and logs it (the fields not given at their defaults)."""
+        return saves.Offer(**self.terms())
 
 
 # What each kind does, in a line, for the schema (units are the fields' own: GPUs, MW, FLOP, USD).

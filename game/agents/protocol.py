@@ -162,7 +162,7 @@ class Protocol:
             try:
                 if isinstance(action, Offer):
                     self._check_offer(action, where)
-                    talks.append(self.session.offer(self.lab, action.terms()))
+                    talks.append(self.session.offer(self.lab, action.record()))
                 else:
                     self.session.decide(self.lab, action, confirmed=confirm)
             except ActionError:

@@ -72,7 +72,7 @@ def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
 
 def run(args: argparse.Namespace, catalog: Catalog) -> int:
     from game.play.offers import hear_offer
-    from game.saves import load_scenario
+    from game.saves import Offer, load_scenario
 
     rental, investment = _given(args, RENTAL), _given(args, INVESTMENT)
     if rental and investment:
@@ -96,16 +96,15 @@ def run(args: argparse.Namespace, catalog: Catalog) -> int:
         )
     if args.site is not None and args.site not in catalog.site_ids:
         raise UsageError(f"--site: unknown site {args.site!r} (known: {one_of(catalog.site_ids)})")
-    offer: dict[str, Any] = {"partner": args.partner}
     if args.invest is not None:
-        offer |= {"invest": args.invest, "share": args.share or 0.0}
+        offer = Offer(partner=args.partner, invest=args.invest, share=args.share or 0.0)
     else:
-        offer |= {"gpu": gpu_id, "count": args.count, "weeks": args.term, "price": args.price}
-        offer["start"] = args.start_week or 0
-        if args.site:
-            offer["site"] = args.site
+        offer = Offer(
+            partner=args.partner, gpu=gpu_id or "", count=args.count, weeks=args.term, price=args.price,
+            start=args.start_week or 0, site=args.site or "",
+        )  # fmt: skip
     json_to = json_target(args)
     result = hear_offer(scn, catalog, args.lab, offer, args.seed)
-    if not emit_json("offer", result, args.json, json_to):
-        print(result["message"])
+    if not emit_json("offer", result.as_json(), args.json, json_to):
+        print(result.message)
     return 0

@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import InvalidStateError
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from types import FrameType
@@ -136,6 +137,16 @@ def stopping() -> Iterator[None]:
                     hear(info.si_signo)
                     _thread.interrupt_main(signal.Signals(info.si_signo))
 
+    def quiet_broken_pool(args: threading.ExceptHookArgs) -> None:
+        # CPython 3.11's process pool, broken by the stopped workers, marks futures the
+        # unwinding main thread has already cancelled and its manager thread dies with a
+        # traceback (InvalidStateError); after a stop that is expected and says nothing
+        if raised and args.exc_type is InvalidStateError:
+            return
+        old_excepthook(args)
+
+    old_excepthook = threading.excepthook
+    threading.excepthook = quiet_broken_pool
     # multiprocessing's resource tracker unblocks SIGINT and SIGTERM in the thread that
     # first starts it (after blocking them to start it): started now, it never will
     resource_tracker.ensure_running()
@@ -160,5 +171,6 @@ def stopping() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal still pending goes to the old handler
         os.close(wake_read)
         os.close(wake_write)
+        threading.excepthook = old_excepthook
         for timer in deadline:  # unwound in time
             timer.cancel()

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
+from numpy.typing import ArrayLike
 
 from game.engine import economy, ops, rng
 from game.engine.params import HOURS_PER_WEEK, Params
@@ -25,21 +27,32 @@ from game.engine.state import EMPTY_CONTRACT
 State = Any
 
 
-def amend(s: State, ans: Any, amended: np.ndarray) -> None:
-    """Apply accepted amendments (`amended` (B, L); `ans` the deals' answers): the
-    contract gains `ans.count` GPUs for the rest of its term and `ans.weeks` weeks at its
-    end, at `ans.price` for what they add (the module's rule)."""
-    games, labs = np.nonzero(amended)
-    slots = ans.contract[games, labs]
-    at = (games, labs, slots)
-    old = s.contract_count[at].astype(np.float64)
-    price = s.contract_price[at].astype(np.float64)
-    end = s.contract_end[at].astype(np.int64)
-    reprice = s.contract_reprice[at].astype(np.int64)
-    later = s.contract_later_price[at].astype(np.float64)
-    start = ans.start[games, labs]
-    added, more = ans.count[games, labs].astype(np.float64), ans.weeks[games, labs].astype(np.int64)
-    agreed = ans.price[games, labs]
+@attrs.frozen
+class Amended:
+    """A contract's terms once an amendment is signed (arrays of one shape): its GPUs, its
+    end, its price now, and its later price from `reprice` (-1: none)."""
+
+    count: np.ndarray
+    end: np.ndarray
+    price: np.ndarray
+    later_price: np.ndarray
+    reprice: np.ndarray
+
+
+def amended_terms(
+    count: ArrayLike, price: ArrayLike, end: ArrayLike, reprice: ArrayLike, later: ArrayLike,
+    start: ArrayLike, added: ArrayLike, more: ArrayLike, agreed: ArrayLike,
+) -> Amended:  # fmt: skip
+    """The module's rule for one amendment or many (any shape; no state changes): a
+    contract of `count` GPUs at `price` to `end`, with a later price `later` from
+    `reprice` (-1: none), starting `start`, gains `added` GPUs for the rest of its term and
+    `more` weeks at its end, at `agreed` per GPU-hour for what they add. `amend` applies
+    it; the review of an amendment quotes it."""
+    old = np.asarray(count, np.float64)
+    price, later = np.asarray(price, np.float64), np.asarray(later, np.float64)
+    end, reprice = np.asarray(end, np.int64), np.asarray(reprice, np.int64)
+    added, more = np.asarray(added, np.float64), np.asarray(more, np.int64)
+    agreed, start = np.asarray(agreed, np.float64), np.asarray(start, np.int64)
     total = np.maximum(old + added, 1.0)
     now_price = (old * price + added * agreed) / total
     pending = (reprice >= 0) & (reprice < end)
@@ -50,17 +63,52 @@ def amend(s: State, ans: Any, amended: np.ndarray) -> None:
     blended = (pending_later * span + agreed * more) / np.maximum(span + more, 1e-9)
     new_later = np.where(pending, blended, agreed)
     new_reprice = np.where(pending, reprice, np.where(more > 0, end, -1))
+    return Amended(
+        count=old + added,
+        end=end + more,
+        price=now_price,
+        later_price=np.where(new_reprice >= 0, new_later, 0.0),
+        reprice=new_reprice,
+    )
+
+
+def amend(s: State, ans: Any, amended: np.ndarray) -> None:
+    """Apply accepted amendments (`amended` (B, L); `ans` the deals' answers): the
+    contract gains `ans.count` GPUs for the rest of its term and `ans.weeks` weeks at its
+    end, at `ans.price` for what they add (`amended_terms`)."""
+    games, labs = np.nonzero(amended)
+    slots = ans.contract[games, labs]
+    at = (games, labs, slots)
+    terms = amended_terms(
+        s.contract_count[at], s.contract_price[at], s.contract_end[at], s.contract_reprice[at],
+        s.contract_later_price[at], ans.start[games, labs], ans.count[games, labs],
+        ans.weeks[games, labs], ans.price[games, labs],
+    )  # fmt: skip
     updates = (
         ("contract_count", s.contract_count[at] + ans.count[games, labs]),
-        ("contract_end", end + more),
-        ("contract_price", now_price),
-        ("contract_later_price", np.where(new_reprice >= 0, new_later, 0.0)),
-        ("contract_reprice", new_reprice),
+        ("contract_end", terms.end),
+        ("contract_price", terms.price),
+        ("contract_later_price", terms.later_price),
+        ("contract_reprice", terms.reprice),
     )
     for name, value in updates:
         field = getattr(s, name).copy()
         field[at] = value
         setattr(s, name, field)
+
+
+def rent_between(
+    count: ArrayLike, price: ArrayLike, later: ArrayLike, reprice: ArrayLike, start: ArrayLike,
+    end: ArrayLike, week: ArrayLike,
+) -> np.ndarray:  # fmt: skip
+    """What a contract still bills from `week` to its `end` (any shape): the weeks at its
+    price, then those at its later price from `reprice` (-1: none)."""
+    count, reprice, end = np.asarray(count), np.asarray(reprice), np.asarray(end)
+    now = np.maximum(start, week)
+    switch = np.where(reprice >= 0, np.clip(reprice, now, end), end)
+    before = np.maximum(switch - now, 0) * np.asarray(price)
+    after = np.maximum(end - np.maximum(switch, now), 0) * np.asarray(later)
+    return count * (before + after) * HOURS_PER_WEEK
 
 
 def reprice(s: State) -> None:
@@ -78,13 +126,11 @@ def reprice(s: State) -> None:
 def rent_left(s: State) -> np.ndarray:
     """What each contract still bills from this week to its end (B, L, K): the weeks at
     its price, then those at its later price."""
-    now = np.maximum(s.contract_start, s.week[:, None, None])
-    switch = np.where(
-        s.contract_reprice >= 0, np.clip(s.contract_reprice, now, s.contract_end), s.contract_end
-    )
-    before = np.maximum(switch - now, 0) * s.contract_price
-    after = np.maximum(s.contract_end - np.maximum(switch, now), 0) * s.contract_later_price
-    return np.where(s.contract_partner >= 0, s.contract_count * (before + after) * HOURS_PER_WEEK, 0.0)
+    owed = rent_between(
+        s.contract_count, s.contract_price, s.contract_later_price, s.contract_reprice,
+        s.contract_start, s.contract_end, s.week[:, None, None],
+    )  # fmt: skip
+    return np.where(s.contract_partner >= 0, owed, 0.0)
 
 
 def exit_penalty(p: Params, s: State) -> np.ndarray:

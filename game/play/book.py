@@ -5,7 +5,6 @@ admission rule every decision passes (game/play/session.py, Session._admit)."""
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import attrs
 
@@ -13,6 +12,7 @@ from game.engine import codes, limits
 from game.engine.params import Params
 from game.engine.state import CONTRACT_SLOTS, World
 from game.play.decisions import Refused
+from game.saves import Offer
 
 ADDS_UP = ("order", "halls", "turbines", "borrow", "repay")  # kinds where two alike are one larger
 RUNWAY_WARNING_WEEKS = 8  # a decision that takes the runway below this asks first
@@ -68,17 +68,18 @@ OFFER_BOUNDS = (
 )
 
 
-def check_offer(p: Params, week: int, offer: dict[str, Any]) -> None:
+def check_offer(p: Params, week: int, offer: Offer) -> None:
     """An offer a partner can hear and the game can save: known ids, numbers within the
     limits the save schema reads, a start no later than the longest term ahead. Raises
     Refused naming the field."""
     known = {"partner": p.partner_ids, "gpu": p.gpu_ids, "site": p.site_ids}
     for key, ids in known.items():
-        if key in offer and offer[key] not in ids:
-            raise Refused(f"unknown {key} {offer[key]!r}")
+        value = getattr(offer, key)
+        if (value or key == "partner") and value not in ids:
+            raise Refused(f"unknown {key} {value!r}")
     bounds = (*OFFER_BOUNDS, ("start", 0, week + limits.MAX_TERM_WEEKS))
     for key, lo, hi in bounds:
-        value = offer.get(key, max(lo, 0))
+        value = getattr(offer, key)
         if not isinstance(value, int | float) or not math.isfinite(value) or not lo <= value <= hi:
             raise Refused(f"{key} must be between {lo:g} and {hi:,g}")
         if key in ("count", "weeks", "start", "contract") and value != int(value):

@@ -126,8 +126,8 @@ def _first_week_at(t: LabTurn, lab: int, cap: float) -> int | None:
     """The week the lab first had a model of `cap`, if the history saw it happen (None
     when the lab was past it at the history's start: a game begun from a later save)."""
     for i, h in enumerate(t.history):
-        if h["capability"][lab] >= cap:
-            return int(h["week"]) if i > 0 else None
+        if h.capability[lab] >= cap:
+            return h.week if i > 0 else None
     return None
 
 
@@ -135,15 +135,15 @@ def _decisions(t: LabTurn) -> list[str]:
     """The player's decisions that mattered, from the log: totals by kind."""
     lab = t.lab
     lab_id = t.params.lab_ids[lab]
-    entries = [e for e in t.log if e["lab"] == lab_id]
-    bought = sum(o["count"] for e in entries for o in e.get("orders", []))
-    runs = [f for e in entries for f in e.get("runs", [])]
-    halls = sum(sum(e.get("build", {}).values()) for e in entries)
-    turbines = sum(sum(e.get("turbines", {}).values()) for e in entries)
-    raised = sum(e.get("raise_usd", 0.0) for e in entries)
-    offers = sum(len(e.get("offers", [])) for e in entries)
-    played = [h for h in t.history if h["week"] < t.week]  # each week's start: weeks played
-    idle = sum(1 for h in played if not h.get("training", [True] * (lab + 1))[lab])
+    entries = [e for e in t.log if e.lab == lab_id]
+    bought = sum(o.count for e in entries for o in e.orders)
+    runs = [f for e in entries for f in e.runs]
+    halls = sum(sum(e.build.values()) for e in entries)
+    turbines = sum(sum(e.turbines.values()) for e in entries)
+    raised = sum(e.raise_usd for e in entries)
+    offers = sum(len(e.offers) for e in entries)
+    played = [h for h in t.history if h.week < t.week]  # each week's start: weeks played
+    idle = sum(1 for h in played if not h.training[lab])
     out = [
         f"ordered {bought:,} GPUs (supply and cash may have cut some)",
         f"ordered {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",

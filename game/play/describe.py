@@ -24,7 +24,7 @@ def describe(t: LabTurn, d: Decision, cost: float) -> str:
     if isinstance(d, dec.BuyGpus):
         from game.play.market import order_quote, supply_for
 
-        arrive = order_quote(t, d.gpu, d.vendor, 0)["arrive_date"]  # the book holds it already
+        arrive = order_quote(t, d.gpu, d.vendor, 0).arrive_date  # the book holds it already
         text += f" for {money(cost)}: delivered around {arrive:%d %b %Y}"
         short = -supply_for(t, d.gpu)  # the book holds it already
         if short > 0:
@@ -34,8 +34,8 @@ def describe(t: LabTurn, d: Decision, cost: float) -> str:
 
         plan = hall_plan(t, d.site, 0.0)  # the book holds it already
         text += (
-            f": all your halls there finished in ~{plan['weeks']:.0f} weeks; {money(d.mw * plan['usd_per_mw'])} "
-            f"paid as built (up to {money(plan['weekly'])} a week at the site's pace)"
+            f": all your halls there finished in ~{plan.weeks:.0f} weeks; {money(d.mw * plan.usd_per_mw)} "
+            f"paid as built (up to {money(plan.weekly)} a week at the site's pace)"
         )
     elif isinstance(d, dec.OrderTurbines):
         s = p.site_ids.index(d.site)

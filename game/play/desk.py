@@ -27,8 +27,10 @@ from game.engine.state import World
 from game.engine.training import capability
 from game.play.book import Preview
 from game.play.decisions import Decision, book_actions
+from game.play.history import HistoryPoint
 from game.play.runway import project
 from game.play.words import result as result_words
+from game.saves import LogEntry, Offer, Standing
 
 MEMO_BOOKS = 64  # dry runs kept per world (a week's decisions and their prefixes)
 
@@ -41,12 +43,12 @@ class LabTurn:
     world: World  # the start of the week: nothing in the book has happened yet
     lab: int
     book: tuple[Decision, ...] = ()  # this week's decisions, in the order they were made
-    talks: tuple[dict[str, Any], ...] = ()  # this week's offers to partners (signed deals are in `world`)
-    history: tuple[dict[str, Any], ...] = ()  # one point per week played (history.history_point)
-    log: tuple[dict[str, Any], ...] = ()  # every human decision of past weeks (the save's log)
+    talks: tuple[Offer, ...] = ()  # this week's offers to partners (signed deals are in `world`)
+    history: tuple[HistoryPoint, ...] = ()  # one point per week played (history.history_point)
+    log: tuple[LogEntry, ...] = ()  # every human decision of past weeks (the save's log)
     last_report: turn.Report | None = None  # last week's report, if a week was played here
     start_week: int = 0  # the week the game was started or loaded at (the first-game guide)
-    standing: tuple[dict[str, Any], ...] = ()  # the lab's standing orders ([[standing]] records)
+    standing: tuple[Standing, ...] = ()  # the lab's standing orders (a save's [[standing]])
     memo: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False, kw_only=True)  # dry runs by book
 
     # ------------------------------------------------------------------ basics

@@ -26,8 +26,8 @@ def game_start(t: LabTurn) -> int:
     week of its history (a loaded game's replayed history starts there too), so a save's
     week is not taken for its start."""
     weeks = [t.start_week, t.week]
-    weeks += [int(e["week"]) for e in t.log[:1]]
-    weeks += [int(h["week"]) for h in t.history[:1]]
+    weeks += [e.week for e in t.log[:1]]
+    weeks += [h.week for h in t.history[:1]]
     return min(weeks)
 
 

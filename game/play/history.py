@@ -3,6 +3,7 @@ the debrief, and the AI style a player's log reads as (for the odds screen's fut
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -11,25 +12,42 @@ import numpy as np
 from game.catalog import Catalog
 from game.engine import compute, economy
 from game.engine.state import RUN_PRETRAIN, World
+from game.saves import LogEntry
 
 
-def history_point(p: Any, w: World) -> dict[str, Any]:
+@attrs.frozen
+class HistoryPoint:
+    """What the charts and the debrief keep of one week, every lab (game 0): the state at
+    the week's start and, once the week is played, its cash flows (economy.FLOWS per lab,
+    for the ledger). Not saved: a load rebuilds the history by replaying the log."""
+
+    week: int
+    cash: tuple[float, ...]
+    compute: tuple[float, ...]  # peak FLOP/s
+    capability: tuple[float, ...]  # the best model's, log10 FLOP
+    users: tuple[float, ...]
+    valuation: tuple[float, ...]
+    training: tuple[bool, ...]  # a run in pretraining
+    flows: tuple[tuple[float, ...], ...] | None = None  # the week's flows (None: not played here)
+
+
+def history_point(p: Any, w: World) -> HistoryPoint:
     """What the charts and the debrief keep of one week (game 0 of `w`), every lab."""
     peak, _, _ = compute.lab_flops(p, w)
-    return {
-        "week": int(w.week[0]),
-        "cash": w.cash[0].tolist(),
-        "compute": peak[0].tolist(),
-        "capability": w.best_model[0].tolist(),
-        "users": w.users[0].tolist(),
-        "valuation": w.valuation[0].tolist(),
-        "training": (w.run_phase[0] == RUN_PRETRAIN).any(-1).tolist(),
-    }
+    return HistoryPoint(
+        week=int(w.week[0]),
+        cash=tuple(w.cash[0].tolist()),
+        compute=tuple(peak[0].tolist()),
+        capability=tuple(w.best_model[0].tolist()),
+        users=tuple(w.users[0].tolist()),
+        valuation=tuple(w.valuation[0].tolist()),
+        training=tuple((w.run_phase[0] == RUN_PRETRAIN).any(-1).tolist()),
+    )
 
 
 def guessed_styles(
     catalog: Catalog,
-    log: list[dict[str, Any]],
+    log: Sequence[LogEntry],
     humans: tuple[str, ...],
     week: int,
     styles: dict[str, str],
@@ -42,11 +60,11 @@ def guessed_styles(
     for lab in humans:
         bought = rented = 0
         for entry in log:
-            if entry["lab"] != lab or entry["week"] < week - recent:
+            if entry.lab != lab or entry.week < week - recent:
                 continue
-            bought += sum(o["count"] for o in entry.get("orders", []))
-            offers = [entry.get("offer")] + list(entry.get("offers", []))
-            rented += sum(o.get("count", 0) for o in offers if o)
+            bought += sum(o.count for o in entry.orders)
+            offers = ([entry.offer] if entry.offer else []) + list(entry.offers)
+            rented += sum(o.count for o in offers)
         if bought or rented:
             styles[lab] = "builder" if bought >= rented else "partner"
         else:
@@ -66,14 +84,15 @@ LEDGER_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def record_flows(history: list[dict[str, Any]], report: Any) -> None:
+def record_flows(history: list[HistoryPoint], report: Any) -> None:
     """Keep the week's cash flows (every lab, by economy.FLOWS) with the history point
     the week left, for the ledger chart. A point that has them already keeps them."""
-    if report is None or not history or "flows" in history[-1]:
+    if report is None or not history or history[-1].flows is not None:
         return
-    if int(history[-1]["week"]) != int(report.week[0]) + 1:
+    if history[-1].week != int(report.week[0]) + 1:
         return  # the point is not the week the report played
-    history[-1]["flows"] = np.round(report.flows[0], 0).tolist()
+    flows = tuple(tuple(row) for row in np.round(report.flows[0], 0).tolist())
+    history[-1] = attrs.evolve(history[-1], flows=flows)
 
 
 @attrs.frozen
@@ -92,19 +111,19 @@ class Ledger:
         return sum(1 for v in next(iter(self.groups.values()), ()) if v is not None)
 
 
-def ledger(history: list[dict[str, Any]], lab: int) -> Ledger:
+def ledger(history: Sequence[HistoryPoint], lab: int) -> Ledger:
     index = {name: i for i, name in enumerate(economy.FLOWS)}
     groups: dict[str, list[float | None]] = {g: [] for g in LEDGER_GROUPS}
     totals = np.zeros(len(economy.FLOWS))
     for h in history:
-        flows = h.get("flows")
+        flows = h.flows
         for group, names in LEDGER_GROUPS.items():
             groups[group].append(None if flows is None else float(sum(flows[lab][index[n]] for n in names)))
         if flows is not None:
             totals += np.asarray(flows[lab])
     return Ledger(
-        weeks=tuple(int(h["week"]) for h in history),
-        cash=tuple(float(h["cash"][lab]) for h in history),
+        weeks=tuple(h.week for h in history),
+        cash=tuple(float(h.cash[lab]) for h in history),
         groups={g: tuple(v) for g, v in groups.items()},
         totals=tuple(
             (economy.FLOW_NAMES[name], float(totals[i]))

@@ -49,7 +49,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     p, w = t.params, t.world
     out: list[Alert] = []
     training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
-    planned = any(d.kind == "run" for d in t.book) or any(r.get("kind") == "run" for r in t.standing)
+    planned = any(d.kind == "run" for d in t.book) or any(r.kind == "run" for r in t.standing)
     if not training and not planned and not t.over:
         out.append(
             Alert(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 import attrs
 import numpy as np
@@ -55,7 +54,20 @@ def market_rows(t: LabTurn) -> tuple[GpuRow, ...]:
     )
 
 
-def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> dict[str, Any]:
+@attrs.frozen
+class Quote:
+    """What an order would cost and need, before it is made."""
+
+    unit: float  # USD per GPU in servers
+    total: float  # USD
+    mw: float  # of powered halls it needs
+    arrive_week: int
+    arrive_date: dt.date
+    lead_weeks: int  # the integrator's own lead time
+    queue_weeks: int  # waiting behind the integrator's queue and the lab's own orders
+
+
+def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> Quote:
     """What an order would cost and need, before it is made: price per GPU in servers,
     the total, MW of powered halls it needs and when it would arrive (behind the
     integrator's queue and the lab's own orders of the week through it)."""
@@ -67,15 +79,15 @@ def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> dict[str, Any]
     already = sum(d.count for d in t.book if isinstance(d, BuyGpus) and d.vendor == vendor)
     queued[0, 0, v] = count + already
     arrive = t.week + int(compute.integrator_wait(p, w, queued)[0, 0, v])
-    return {
-        "unit": unit,
-        "total": unit * count,
-        "mw": count * float(p.gpu_kw[g]) / 1000.0,
-        "arrive_week": arrive,
-        "arrive_date": p.date_of(arrive),
-        "lead_weeks": int(p.integrator_lead[v]),
-        "queue_weeks": arrive - t.week - int(p.integrator_lead[v]),
-    }
+    return Quote(
+        unit=unit,
+        total=unit * count,
+        mw=count * float(p.gpu_kw[g]) / 1000.0,
+        arrive_week=arrive,
+        arrive_date=p.date_of(arrive),
+        lead_weeks=int(p.integrator_lead[v]),
+        queue_weeks=arrive - t.week - int(p.integrator_lead[v]),
+    )
 
 
 @attrs.frozen
@@ -145,7 +157,19 @@ def rental_cost(count: int, price: float, weeks: int) -> float:
     return count * price * HOURS_PER_WEEK * weeks
 
 
-def hall_plan(t: LabTurn, site: str, mw: float) -> dict[str, float]:
+@attrs.frozen
+class HallPlan:
+    """Halls planned at a site, queued behind the lab's halls building there."""
+
+    weeks: float  # until they are all finished
+    cost: float  # USD
+    weekly: float  # USD a week the site's build rate lets the lab spend
+    rate: float  # MW the site builds a week
+    usd_per_mw: float
+    ahead: float  # MW building there or in this week's book before them
+
+
+def hall_plan(t: LabTurn, site: str, mw: float) -> HallPlan:
     """Halls of `mw` at `site`, queued behind the lab's halls building there and those in
     this week's book: weeks until they are all finished, their cost, and what the site's
     build rate lets the lab spend a week."""
@@ -155,14 +179,14 @@ def hall_plan(t: LabTurn, site: str, mw: float) -> dict[str, float]:
     rate, usd = float(p.site_build_mw_per_week[s]), float(p.site_build_usd_per_mw[s])
     booked = sum(d.mw for d in t.book if isinstance(d, BuildHalls) and d.site == site)
     ahead = float(w.hall_building[0, lab, s]) + booked
-    return {
-        "weeks": float(np.ceil((ahead + mw) / rate)),
-        "cost": mw * usd,
-        "weekly": min(ahead + mw, rate) * usd,
-        "rate": rate,
-        "usd_per_mw": usd,
-        "ahead": ahead,
-    }
+    return HallPlan(
+        weeks=float(np.ceil((ahead + mw) / rate)),
+        cost=mw * usd,
+        weekly=min(ahead + mw, rate) * usd,
+        rate=rate,
+        usd_per_mw=usd,
+        ahead=ahead,
+    )
 
 
 def supply_for(t: LabTurn, gpu: str) -> float:

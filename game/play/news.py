@@ -168,7 +168,7 @@ def _position_news(p: Params, catalog: Catalog, r: Report, lab: int, name: str, 
 def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
     """A card's text with its numbers."""
     effect = card.effects[0]
-    fields: dict[str, Any] = {
+    fields: dict[str, str] = {
         "lab": p.catalog.lab(p.lab_ids[lab]).name,
         "value": f"{abs(value):,.0f}" if abs(value) >= 1 else f"{abs(value):.2f}",
         "value_pct": f"{abs(value - 1) if effect.op == 'mul' else abs(value):.0%}",

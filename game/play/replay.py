@@ -4,7 +4,6 @@ reaches exactly the saved state."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 
@@ -13,7 +12,15 @@ from game.engine import policies
 from game.engine.state import World, array_fields
 from game.play.news import NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
-from game.saves import SaveError, Scenario, initial_world, load_scenario, log_actions, scenario_params
+from game.saves import (
+    LogEntry,
+    SaveError,
+    Scenario,
+    initial_world,
+    load_scenario,
+    log_actions,
+    scenario_params,
+)
 
 
 def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = None) -> Iterator[World]:
@@ -29,14 +36,14 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
     if int(world.week[0]) > save.meta.week:
         raise SaveError(f"{save.path}: its origin {save.origin!r} starts after the save's week")
     ctl = policies.make_controllers(catalog, params, save.ai, save.meta.difficulty, ai_labs=params.lab_ids)
-    by_week: dict[int, list[dict[str, Any]]] = {}
+    by_week: dict[int, list[LogEntry]] = {}
     for entry in save.log:
-        by_week.setdefault(entry["week"], []).append(entry)
+        by_week.setdefault(entry.week, []).append(entry)
 
-    def talks(world: World, entries: list[dict[str, Any]]) -> World:
+    def talks(world: World, entries: list[LogEntry]) -> World:
         for entry in entries:
-            lab = params.lab_ids.index(entry["lab"])
-            for offer in entry.get("offers", []):
+            lab = params.lab_ids.index(entry.lab)
+            for offer in entry.offers:
                 week = int(world.week[0])
                 world, answers, asked = talk(world, lab, offer)
                 if news is not None:

@@ -8,15 +8,15 @@ outcome agree. Figures only: the screens put them in words.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, limits
+from game.engine import compute, contracts, economy, limits
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR
 from game.play import decisions as dec
 from game.play.desk import LabTurn
+from game.saves import Offer
 
 
 @attrs.frozen
@@ -41,7 +41,9 @@ class RentalTerms:
     exit_penalty: float  # leaving it the week it is signed
     patience: float  # offers the partner hears now, this one included
     amend: bool
-    later_price: float = 0.0  # an extension's: USD per GPU-hour from the old end (0: none)
+    later_price: float = 0.0  # an extension's: USD per GPU-hour from `reprice_week` (0: none)
+    reprice_week: int = -1  # the week the later price starts (-1: none)
+    reprice_date: dt.date | None = None
 
 
 @attrs.frozen
@@ -82,35 +84,35 @@ def _patience(t: LabTurn, partner: str) -> float:
     return float(t.world.patience[0, lab, t.params.partner_ids.index(partner)])
 
 
-def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
+def rental_terms(t: LabTurn, offer: Offer) -> RentalTerms:
     """The contract `offer` signs if accepted (the engine's own terms: deals.negotiate)."""
     lab = t.lab
     p, w = t.params, t.world
-    week, k = t.week, p.partner_ids.index(offer["partner"])
-    price, count, weeks = float(offer["price"]), int(offer.get("count", 0)), int(offer.get("weeks", 0))
-    slot = int(offer.get("contract", -1))
-    site = offer.get("site")
-    if slot >= 0:  # an amendment: GPUs for the rest of the term, weeks at its end, one price
-        c_count, c_price = int(w.contract_count[0, lab, slot]), float(w.contract_price[0, lab, slot])
-        c_start, c_end = int(w.contract_start[0, lab, slot]), int(w.contract_end[0, lab, slot])
-        start = max(c_start, week)
+    week, k = t.week, p.partner_ids.index(offer.partner)
+    price, count, weeks = float(offer.price), int(offer.count), int(offer.weeks)
+    slot = int(offer.contract)
+    site: str | None = offer.site or None
+    if slot >= 0:  # an amendment: GPUs for the rest of the term, weeks at its end
+        at = (0, lab, slot)
+        c_count, c_start, c_end = (int(f[at]) for f in (w.contract_count, w.contract_start, w.contract_end))
+        start = max(c_start, week)  # the offer's bounds as deals.evaluate takes them
         added = min(count, max(limits.MAX_GPUS - c_count, 0))
         more = min(weeks, max(week + limits.MAX_CONTRACT_AHEAD_WEEKS - c_end, 0))
-        total_count, end = c_count + added, c_end + more
-        # contracts.amend: the GPUs added share the price by count for the rest of the
-        # term; the weeks added are billed at the agreed price from the old end.
-        sign_price = (c_count * c_price + added * price) / max(total_count, 1)
-        later = price if more > 0 else 0.0
-        gpu = p.gpu_ids[int(w.contract_gpu[0, lab, slot])]
-        s = int(w.contract_site[0, lab, slot])
+        after = contracts.amended_terms(
+            c_count, w.contract_price[at], c_end, w.contract_reprice[at], w.contract_later_price[at],
+            start, added, more, price,
+        )  # fmt: skip
+        total_count, end, sign_price = int(after.count), int(after.end), float(after.price)
+        later, reprice = float(after.later_price), int(after.reprice)
+        gpu = p.gpu_ids[int(w.contract_gpu[at])]
+        s = int(w.contract_site[at])
         site = p.site_ids[s] if s >= 0 else None
     else:
-        start = min(max(int(offer.get("start", week)), week), week + limits.MAX_TERM_WEEKS)
-        added, more, gpu = count, weeks, str(offer["gpu"])
-        total_count, end, sign_price, later = count, start + weeks, price, 0.0
+        start = min(max(int(offer.start), week), week + limits.MAX_TERM_WEEKS)
+        added, more, gpu = count, weeks, offer.gpu
+        total_count, end, sign_price, later, reprice = count, start + weeks, price, 0.0, -1
     usd_week = total_count * sign_price * HOURS_PER_WEEK
-    running = max(end - more - max(start, week), 0) if later else max(end - max(start, week), 0)
-    owed = usd_week * running + total_count * later * HOURS_PER_WEEK * (more if later else 0)
+    owed = float(contracts.rent_between(total_count, sign_price, later, reprice, start, end, week))
     site_name = p.catalog.sites[p.site_ids.index(site)].name.split(",")[0] if site else None
     return RentalTerms(
         partner=p.catalog.partners[k].name,
@@ -129,21 +131,21 @@ def rental_terms(t: LabTurn, offer: dict[str, Any]) -> RentalTerms:
         total=owed,
         exit_penalty=float(p.partner_exit_penalty[k]) * owed,
         later_price=later,
-        patience=_patience(t, offer["partner"]),
+        reprice_week=reprice,
+        reprice_date=p.date_of(reprice) if reprice >= 0 else None,
+        patience=_patience(t, offer.partner),
         amend=slot >= 0,
     )
 
 
-def investment_terms(t: LabTurn, offer: dict[str, Any]) -> InvestmentTerms:
+def investment_terms(t: LabTurn, offer: Offer) -> InvestmentTerms:
     """What an investment signs if the partner accepts it as asked (deals.negotiate)."""
     lab = t.lab
     p, w = t.params, t.world
-    share = float(offer["share"])
+    share = float(offer.share)
     owed = min(float(w.revenue_share[0, lab]) + share, 0.9)
-    name = p.catalog.partners[p.partner_ids.index(offer["partner"])].name
-    return InvestmentTerms(
-        name, float(offer["invest"]), share, owed, _patience(t, offer["partner"])
-    )
+    name = p.catalog.partners[p.partner_ids.index(offer.partner)].name
+    return InvestmentTerms(name, float(offer.invest), share, owed, _patience(t, offer.partner))
 
 
 def loan_terms(t: LabTurn, usd: float) -> LoanTerms:

@@ -18,27 +18,29 @@ from typing import Any
 import attrs
 
 from game.catalog import Catalog, default_catalog
-from game.engine import codes, deals, economy, policies
+from game.engine import codes, economy, policies
 from game.engine.state import World
 from game.engine.turn import Report
-from game.play import standing
-from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview, check_offer
+from game.play import standing, talks
+from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
 from game.play.desk import LabTurn
-from game.play.history import guessed_styles, history_point, record_flows
-from game.play.news import NOTE, RESULT, NewsItem, talk_news, week_news
-from game.play.week import play_week, talk
+from game.play.history import HistoryPoint, guessed_styles, history_point, record_flows
+from game.play.news import NOTE, RESULT, NewsItem, week_news
+from game.play.week import play_week
 from game.play.words import money, refusals
 from game.play.words import result as result_words
 from game.saves import (
+    LogEntry,
+    Offer,
     SaveError,
     Scenario,
+    TomlDoc,
     autosave,
     dumps,
     initial_world,
     load_scenario,
-    log_entry,
     new_game_id,
     save_doc,
     save_new,
@@ -61,11 +63,11 @@ class Session:
     world: World
     controllers: policies.Controllers
     humans: tuple[str, ...]
-    log: list[dict[str, Any]]
+    log: list[LogEntry]
     books: dict[int, list[Decision]] = attrs.field(factory=dict)  # lab index -> this week's decisions
-    rounds: dict[int, list[dict[str, Any]]] = attrs.field(factory=dict)  # negotiation rounds this week
+    rounds: talks.Rounds = attrs.field(factory=dict)  # negotiation rounds this week (talks.py)
     news: list[NewsItem] = attrs.field(factory=list)  # oldest first
-    history: list[dict[str, Any]] = attrs.field(factory=list)
+    history: list[HistoryPoint] = attrs.field(factory=list)
     autosave_every: int = AUTOSAVE_EVERY
     autosave_folder: Path | None = None
     unsaved_weeks: int = 0
@@ -127,11 +129,9 @@ class Session:
                     raise Refused(f"{lab} is not a playable lab in this save")
             scn = attrs.evolve(scn, humans=chosen, meta=attrs.evolve(scn.meta, humans=chosen))
         week = scn.meta.week
-        session = cls._start(scn, catalog, [e for e in scn.log if e["week"] < week])
-        for entry in scn.log:  # this week's talks before the save: the week's, not the log's yet
-            if entry["week"] == week and entry.get("offers"):
-                lab = session.params.lab_ids.index(entry["lab"])
-                session.rounds.setdefault(lab, []).extend(dict(o) for o in entry["offers"])
+        session = cls._start(scn, catalog, [e for e in scn.log if e.week < week])
+        # this week's talks before the save: the week's, not the log's yet
+        session.rounds = talks.pending_rounds(scn.log, week, session.params.lab_ids)
         news: list[NewsItem] = []
         try:
             worlds = list(replayed(scn, catalog, news)) if scn.log else []
@@ -146,7 +146,7 @@ class Session:
         return session
 
     @classmethod
-    def _start(cls, scn: Scenario, catalog: Catalog, log: list[dict[str, Any]]) -> Session:
+    def _start(cls, scn: Scenario, catalog: Catalog, log: list[LogEntry]) -> Session:
         params = scenario_params(scn, catalog)
         world = initial_world(scn, params, 1)
         ctl = policies.make_controllers(catalog, params, dict(scn.ai), scn.meta.difficulty)
@@ -192,7 +192,7 @@ class Session:
         only when the world, its book or talks, the history or the log changed; the dry
         runs of its books are shared while the world stays."""
         book, talks = tuple(self.books.get(lab, ())), tuple(self.rounds.get(lab, ()))
-        mine = tuple(r for r in self.scenario.standing if r.get("lab") == self.params.lab_ids[lab])
+        mine = tuple(r for r in self.scenario.standing if r.lab == self.params.lab_ids[lab])
         t = self._turns.get(lab)
         if t is None or (t.world, t.book, t.talks, t.standing, len(t.history), len(t.log), t.last_report) != (
             self.world, book, talks, mine, len(self.history), len(self.log), self.last_report
@@ -290,23 +290,14 @@ class Session:
         return text
 
     # ------------------------------------------------------------------ talks
-    def offer(self, lab: int, offer: dict[str, Any]) -> OfferReply:
-        """One round of talks with a partner, now: its answer, in words and in terms."""
+    def offer(self, lab: int, offer: Offer) -> OfferReply:
+        """One round of talks with a partner, now: its answer, in words and in terms
+        (talks.hear); the offer is kept for the week's log entry as it was made."""
         self._check_turn(lab)
-        p = self.params
-        check_offer(p, self.week, offer)
-        self.world, ans, a = talk(self.world, lab, offer)
-        self.rounds.setdefault(lab, []).append(dict(offer))
-        said = talk_news(p, self.catalog, self.week, a, ans, lab)
+        self.world, reply, said = talks.hear(self.world, self.catalog, lab, offer)
+        self.rounds.setdefault(lab, []).append(offer)
         self.news.extend(said)
-        return OfferReply(
-            answer=deals.ANSWERS[int(ans.answer[0, lab])],
-            words=said[0].text,
-            count=int(ans.count[0, lab]),
-            price=float(ans.price[0, lab]),
-            share=float(ans.share[0, lab]),
-            invest=float(ans.invest[0, lab]),
-        )
+        return reply
 
     # ------------------------------------------------------------------ weeks
     def end_week(self) -> Report:
@@ -324,12 +315,7 @@ class Session:
     def _end_week(self) -> Report:
         p = self.params
         chosen, covered = book_actions(self.world, {lab: self.book(lab) for lab in self.human_labs})
-        entries = []
-        for lab in self.human_labs:
-            entry = log_entry(chosen, 0, lab, self.week, p)
-            if self.rounds.get(lab):
-                entry["offers"] = self.rounds[lab]
-            entries.append(entry)
+        entries = talks.week_entries(chosen, self.human_labs, self.week, p, self.rounds)
         self.world, report = play_week(self.world, self.controllers, chosen, covered)
         self.log.extend(entries)  # the log and the world move together (a save between them is whole)
         self.books.clear()
@@ -395,17 +381,13 @@ class Session:
         )  # fmt: skip
 
     # ------------------------------------------------------------------ saves
-    def document(self) -> dict[str, Any]:
+    def document(self) -> TomlDoc:
         """The save: the state and the log, with this week's talks so far (already in the
         state: a signed deal is signed) as an entry of offers alone, which a load takes
         back as this week's talks and a replay plays after the weeks."""
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
-        talks = [
-            {"week": self.week, "lab": self.params.lab_ids[lab], "offers": offers}
-            for lab, offers in sorted(self.rounds.items())
-            if offers
-        ]
-        return save_doc(self.scenario, self.world, 0, log=[*self.log, *talks], humans=self.humans, ai=styles)
+        mid_week = talks.talk_entries(self.week, self.params.lab_ids, self.rounds)
+        return save_doc(self.scenario, self.world, 0, log=[*self.log, *mid_week], humans=self.humans, ai=styles)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save this game (to `path`, or a new file in the saves folder named by the
@@ -432,7 +414,7 @@ class Session:
             self,
             log=list(self.log),
             books={lab: list(book) for lab, book in self.books.items()},
-            rounds={lab: [dict(o) for o in offers] for lab, offers in self.rounds.items()},
+            rounds={lab: list(offers) for lab, offers in self.rounds.items()},
             news=list(self.news),
             history=list(self.history),
             turns={},

@@ -3,10 +3,12 @@ of each week, until cancelled.
 
 - `run`: start the next training run (of a FLOP budget) when no run is pretraining, that
   is when the current one ends. It fires once and is done.
-- `renew`: renew a rental contract at its end, for the term it had, at its partner's list
-  price of the day. From RENEW_WEEKS before the end, an amendment goes to the partner each
-  week until it is accepted; it stands for every later end too. If the contract ends
-  (or its slot holds another contract) the order lapses.
+- `renew`: renew a rental contract at its end, for the weeks the player names (or the term
+  it had), at its partner's list price of the day, or at most the price the player names
+  (an offer at that price when the list is above it: the partner may counter, and the
+  order tries again the next week, saying so). From RENEW_WEEKS before the end, an
+  amendment goes to the partner each week until it is accepted; it stands for every later
+  end too. If the contract ends (or its slot holds another contract) the order lapses.
 - `fill`: as hall MW comes online with power, order GPUs of one type through one
   integrator to fill it (MW not already taken by installed GPUs, the warehouse's and
   those on order). It stands until cancelled.
@@ -32,7 +34,7 @@ import attrs
 import numpy as np
 
 from game.engine import compute, economy, terms
-from game.engine.limits import MAX_TERM_WEEKS
+from game.engine.limits import MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS
 from game.engine.params import Params
 from game.engine.state import RUN_PRETRAIN, World
 from game.engine.training import MAX_RUN_FLOP
@@ -41,6 +43,7 @@ from game.play.decisions import BuyGpus, Decision, Refused, StartRun
 from game.play.desk import LabTurn
 from game.play.news import NOTE, NewsItem
 from game.play.words import money, plural
+from game.saves import Offer, Standing
 
 FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
 
@@ -67,7 +70,8 @@ class Session(Protocol):
     def preview(self, lab: int, book: list[Decision] | None = None) -> Preview: ...
     def turn(self, lab: int) -> LabTurn: ...
     def decide(self, lab: int, decision: Decision, confirmed: bool = False) -> str: ...
-    def offer(self, lab: int, offer: dict[str, Any]) -> OfferReply: ...
+    def offer(self, lab: int, offer: Offer) -> OfferReply: ...
+
 
 RENEW_WEEKS = 4  # a renewal is offered from this many weeks before the contract ends
 KINDS = ("run", "renew", "fill")
@@ -82,6 +86,8 @@ class StandingOrder:
     partner: str = ""
     gpu: str = ""
     vendor: str = ""
+    weeks: int = 0  # a renewal's weeks (0: the term the contract had)
+    max_price: float = 0.0  # the most a renewal offers per GPU-hour (0: the list price)
 
     def label(self, session: Session) -> str:
         p = session.params
@@ -89,18 +95,18 @@ class StandingOrder:
             return f"Next run: {self.flop:.2e} FLOP when the current one ends"
         if self.kind == "renew":
             name = session.catalog.partners[p.partner_ids.index(self.partner)].name
-            return f"Renew contract {self.contract} ({self.gpu} with {name}) at its end"
+            weeks = plural(self.weeks, "week") if self.weeks else "its term"
+            cap = f", at most ${self.max_price:,.2f}/GPU-hour" if self.max_price else ", at the list price"
+            return f"Renew contract {self.contract} ({self.gpu} with {name}) at its end for {weeks}{cap}"
         vendor = p.catalog.integrators[p.integrator_ids.index(self.vendor)].name
         return f"Fill powered halls with {self.gpu} via {vendor}"
 
-    def record(self, session: Session) -> dict[str, Any]:
-        """The order as a save's [[standing]] table."""
-        out: dict[str, Any] = {"lab": session.params.lab_ids[self.lab], "kind": self.kind}
-        for key, value in (("flop", self.flop), ("contract", self.contract)):
-            if value != attrs.fields_dict(StandingOrder)[key].default:
-                out[key] = value
-        out |= {k: getattr(self, k) for k in ("partner", "gpu", "vendor") if getattr(self, k)}
-        return out
+    def record(self, session: Session) -> Standing:
+        """The order as a save's [[standing]] record."""
+        return Standing(
+            lab=session.params.lab_ids[self.lab], kind=self.kind, flop=self.flop, contract=self.contract,
+            partner=self.partner, gpu=self.gpu, vendor=self.vendor, weeks=self.weeks, max_price=self.max_price,
+        )  # fmt: skip
 
 
 # ------------------------------------------------------------------ the list
@@ -110,9 +116,8 @@ def orders(session: Session, lab: int | None = None) -> list[StandingOrder]:
     out = []
     for r in session.scenario.standing:
         o = StandingOrder(
-            lab=ids.index(r["lab"]), kind=r["kind"], flop=float(r.get("flop", 0.0)),
-            contract=int(r.get("contract", -1)), partner=r.get("partner", ""), gpu=r.get("gpu", ""),
-            vendor=r.get("vendor", ""),
+            lab=ids.index(r.lab), kind=r.kind, flop=float(r.flop), contract=int(r.contract), partner=r.partner,
+            gpu=r.gpu, vendor=r.vendor, weeks=int(r.weeks), max_price=float(r.max_price),
         )  # fmt: skip
         if lab is None or o.lab == lab:
             out.append(o)
@@ -127,17 +132,44 @@ def run_order(session: Session, lab: int, flop: float) -> StandingOrder:
     return StandingOrder(lab, "run", flop=float(flop))
 
 
-def renew_order(session: Session, lab: int, slot: int) -> StandingOrder:
+def renew_order(
+    session: Session, lab: int, slot: int, weeks: int = 0, max_price: float = 0.0
+) -> StandingOrder:
     """A standing renewal of the lab's contract in `slot` (its partner and GPU named, so a
-    later contract in the same slot is not renewed by mistake)."""
+    later contract in the same slot is not renewed by mistake) for `weeks` (0: the term it
+    had), at the list price or at most `max_price` per GPU-hour (0: whatever the list is)."""
     w, p = session.world, session.params
     K = w.contract_partner.shape[-1]
     if not 0 <= slot < K or w.contract_partner[0, lab, slot] < 0:
         raise Refused(f"there is no contract number {slot}")
+    if not 0 <= weeks <= MAX_TERM_WEEKS:
+        raise Refused(f"a renewal adds 1 to {MAX_TERM_WEEKS} weeks (empty: the term it had)")
+    if not (math.isfinite(max_price) and 0 <= max_price <= MAX_PRICE_USD_HOUR):
+        raise Refused(
+            f"a renewal's price is at most ${MAX_PRICE_USD_HOUR:,.0f} per GPU-hour (empty: the list price)"
+        )
     partner = p.partner_ids[int(w.contract_partner[0, lab, slot])]
-    return StandingOrder(
-        lab, "renew", contract=slot, partner=partner, gpu=p.gpu_ids[int(w.contract_gpu[0, lab, slot])]
+    gpu = p.gpu_ids[int(w.contract_gpu[0, lab, slot])]
+    # the term it has now, fixed with the order: each renewal then adds the same weeks
+    weeks = weeks or min(
+        max(int(w.contract_end[0, lab, slot] - w.contract_start[0, lab, slot]), 1), MAX_TERM_WEEKS
     )
+    return StandingOrder(
+        lab, "renew", contract=slot, partner=partner, gpu=gpu, weeks=int(weeks), max_price=max_price
+    )
+
+
+def renewal_terms(session: Session, o: StandingOrder) -> tuple[int, float, float]:
+    """A renewal's weeks, the price it offers and the partner's list price today: the list
+    price unless the order's most is below it. (An order saved before renewals named their
+    weeks renews for the contract's whole term so far.)"""
+    p, w, k = session.params, session.world, o.contract
+    g, partner = int(w.contract_gpu[0, o.lab, k]), int(w.contract_partner[0, o.lab, k])
+    listed = float(terms.list_price(p, w, np.array([[partner]]), np.array([[g]]))[0, 0])
+    term = int(w.contract_end[0, o.lab, k]) - int(w.contract_start[0, o.lab, k])
+    weeks = int(min(max(o.weeks or term, 1), MAX_TERM_WEEKS))
+    price = min(listed, o.max_price) if o.max_price else listed
+    return weeks, price, listed
 
 
 def fill_order(session: Session, lab: int, gpu: str, vendor: str) -> StandingOrder:
@@ -231,14 +263,12 @@ def _renew(session: Session, o: StandingOrder) -> tuple[bool, str]:
         or p.gpu_ids[int(w.contract_gpu[0, o.lab, k])] != o.gpu
     ):
         return False, f"contract {k} has ended; its renewal lapses"
-    end, start = int(w.contract_end[0, o.lab, k]), int(w.contract_start[0, o.lab, k])
+    end = int(w.contract_end[0, o.lab, k])
     if end - session.week > RENEW_WEEKS:
         return True, ""
-    g = int(w.contract_gpu[0, o.lab, k])
-    price = float(terms.list_price(p, w, np.array([[partner]]), np.array([[g]]))[0, 0])
-    weeks = int(min(max(end - start, 1), MAX_TERM_WEEKS))
-    offer = {"partner": o.partner, "gpu": o.gpu, "count": 0, "start": session.week, "weeks": weeks,
-             "price": round(price, 4), "contract": k}  # fmt: skip
+    weeks, price, listed = renewal_terms(session, o)
+    offer = Offer(partner=o.partner, gpu=o.gpu, count=0, start=session.week, weeks=weeks, price=round(price, 4),
+                  contract=k)  # fmt: skip
     try:
         reply = session.offer(o.lab, offer)
     except Refused as why:
@@ -246,7 +276,10 @@ def _renew(session: Session, o: StandingOrder) -> tuple[bool, str]:
     if reply.answer == "accept":
         return True, f"contract {k} renewed for {plural(weeks, 'week')} at ${price:,.2f} per GPU-hour"
     left = max(end - session.week, 0)
-    return True, f"renewing contract {k} ({plural(left, 'week')} left): {reply.words}"
+    below = (
+        f" (your most, ${price:,.2f}, is under its list price of ${listed:,.2f})" if price < listed else ""
+    )
+    return True, f"renewing contract {k} ({plural(left, 'week')} left){below}: {reply.words}"
 
 
 def fill_room(session: Session, lab: int, gpu: str) -> int:
@@ -310,13 +343,16 @@ def describe(session: Session, o: StandingOrder) -> str:
     if o.kind == "renew":
         k = o.contract
         end = int(w.contract_end[0, lab, k])
-        g, partner = int(w.contract_gpu[0, lab, k]), int(w.contract_partner[0, lab, k])
-        price = float(terms.list_price(p, w, np.array([[partner]]), np.array([[g]]))[0, 0])
-        weeks = int(min(max(end - int(w.contract_start[0, lab, k]), 1), MAX_TERM_WEEKS))
+        weeks, price, listed = renewal_terms(session, o)
+        at = (
+            f"${price:,.2f} per GPU-hour, your most (the list is ${listed:,.2f} today: the partner may counter)"
+            if price < listed
+            else f"the list price (${listed:,.2f} per GPU-hour today"
+            + (f"; never more than ${o.max_price:,.2f})" if o.max_price else ")")
+        )
         return (
             f"Contract {k} ends on {p.date_of(end):%d %b %Y}; from {plural(RENEW_WEEKS, 'week')} before, the game "
-            f"offers {plural(weeks, 'more week')} at the list price (${price:,.2f} per GPU-hour today) each week "
-            "until the partner accepts"
+            f"offers {plural(weeks, 'more week')} at {at} each week until the partner accepts"
         )
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     room = fill_room(session, lab, o.gpu)

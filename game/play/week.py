@@ -3,14 +3,12 @@ both play, and a round of talks with a partner between weeks."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from game.engine import deals, policies, turn
 from game.engine.actions import Actions, merge
 from game.engine.state import World
-from game.saves import offer_actions
+from game.saves import Offer, offer_actions
 
 
 def play_week(
@@ -22,7 +20,7 @@ def play_week(
     return turn.step(world, merge(np.broadcast_to(covered, world.cash.shape), chosen, ai))
 
 
-def talk(world: World, lab: int, offer: dict[str, Any]) -> tuple[World, deals.Answers, Actions]:
+def talk(world: World, lab: int, offer: Offer) -> tuple[World, deals.Answers, Actions]:
     """One round of talks: the partner answers `lab`'s offer now (the week does not
     advance). Returns the world after the answer, the answers and the offer as actions."""
     a = offer_actions(world, lab, offer)

@@ -19,6 +19,9 @@ from game.paths import scenarios_dir
 # The largest file the game reads (a save, a scenario, the settings): a save of a whole
 # 10,000-week game with heavy haggling is a few MiB.
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# A TOML document as read from a file or about to be written to one: raw tables, before
+# the schema (game/saves/records.py) structures them into records, or after it wrote them.
+TomlDoc = dict[str, Any]
 
 
 class SaveError(ValueError):
@@ -118,7 +121,7 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return raw
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> TomlDoc:
     """The parsed TOML of a file (read by `read_bounded`), or one SaveError saying why it
     cannot be read."""
     raw = read_bounded(path)
@@ -245,11 +248,11 @@ def _take_name(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def write_save(path: Path, doc: dict[str, Any]) -> None:
+def write_save(path: Path, doc: TomlDoc) -> None:
     write_atomic(path, dumps(doc).encode("utf-8"))
 
 
-def dumps(doc: dict[str, Any]) -> str:
+def dumps(doc: TomlDoc) -> str:
     """A save document as TOML text, each number with its unit in a comment."""
     from game.catalog.schema import units
     from game.saves.records import Document

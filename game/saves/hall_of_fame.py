@@ -14,14 +14,13 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 import tomli_w
 
 from game.catalog import Schema, num, text
 from game.catalog.specs import Word, _field
-from game.saves.files import SaveError, read_toml, user_dir, write_atomic
+from game.saves.files import SaveError, TomlDoc, read_toml, user_dir, write_atomic
 
 KEEP = 20  # entries kept per scenario and difficulty
 
@@ -122,7 +121,7 @@ def _record(path: Path, origin: str, difficulty: str, results: Sequence[FameEntr
     else:
         if set_aside is not None:
             note = f"The hall of fame was damaged ({problem}); it is kept as {set_aside.name}."
-        data: dict[str, Any] = {k: [Schema().write(e) for e in v] for k, v in boards.items()}
+        data: TomlDoc = {k: [Schema().write(e) for e in v] for k, v in boards.items()}
         try:
             write_atomic(path, tomli_w.dumps(data).encode("utf-8"))
         except SaveError:

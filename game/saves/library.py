@@ -15,12 +15,11 @@ import datetime as dt
 import re
 import secrets
 from pathlib import Path
-from typing import Any
 
 import attrs
 
 from game.catalog import Catalog
-from game.saves.files import SaveError, dumps, user_dir, write_atomic, write_new
+from game.saves.files import SaveError, TomlDoc, dumps, user_dir, write_atomic, write_new
 
 KEEP_AUTOSAVES = 5
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -40,7 +39,7 @@ def safe_part(text: str, fallback: str = "game", limit: int = 40) -> str:
     return part or fallback
 
 
-def game_key(doc: dict[str, Any]) -> str:
+def game_key(doc: TomlDoc) -> str:
     """The game a save document belongs to, as a piece of a file name."""
     meta = doc.get("meta", {})
     key = meta.get("game_id") or f"{meta.get('origin', '')}-{meta.get('seed', '')}"
@@ -52,7 +51,7 @@ def save_name(origin: str, lab: str, week: int, when: dt.datetime) -> str:
     return f"{safe_part(origin)}-{safe_part(lab, 'lab')}-week-{int(week):04d}-{when:%Y%m%d-%H%M%S}.toml"
 
 
-def _same_state(doc: dict[str, Any], folder: Path, data: bytes) -> Path | None:
+def _same_state(doc: TomlDoc, folder: Path, data: bytes) -> Path | None:
     """The file of `folder` that already holds exactly `data` (a save of `doc`), if any."""
     meta = doc["meta"]
     lab = (meta.get("humans") or meta.get("labs") or ["lab"])[0]
@@ -70,7 +69,7 @@ def _same_state(doc: dict[str, Any], folder: Path, data: bytes) -> Path | None:
     return None
 
 
-def _new_name(doc: dict[str, Any], folder: Path, now: dt.datetime | None) -> Path:
+def _new_name(doc: TomlDoc, folder: Path, now: dt.datetime | None) -> Path:
     meta = doc["meta"]
     lab = (meta.get("humans") or meta.get("labs") or ["lab"])[0]
     path = folder / save_name(meta.get("origin", ""), lab, meta["week"], now or dt.datetime.now())
@@ -79,7 +78,7 @@ def _new_name(doc: dict[str, Any], folder: Path, now: dt.datetime | None) -> Pat
     return path
 
 
-def save_path(doc: dict[str, Any], folder: Path | None = None, now: dt.datetime | None = None) -> Path:
+def save_path(doc: TomlDoc, folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     """Where a save of `doc` would go in `folder` (default: the user's saves): the file
     that already holds exactly this state, or a name no file has now. To write a save,
     use `save_new`, which takes its name exclusively (another game may take this one
@@ -96,7 +95,7 @@ def save_path(doc: dict[str, Any], folder: Path | None = None, now: dt.datetime 
 
 
 def save_new(
-    doc: dict[str, Any], folder: Path | None = None, now: dt.datetime | None = None, text: str | None = None
+    doc: TomlDoc, folder: Path | None = None, now: dt.datetime | None = None, text: str | None = None
 ) -> Path:
     """Save `doc` in `folder` (default: the user's saves), as ctrl+s does, and return its
     file: the one that already holds exactly this state (nothing is written), else a new
@@ -113,7 +112,7 @@ def save_new(
 
 
 def autosave(
-    doc: dict[str, Any], folder: Path | None = None, keep: int = KEEP_AUTOSAVES, text: str | None = None
+    doc: TomlDoc, folder: Path | None = None, keep: int = KEEP_AUTOSAVES, text: str | None = None
 ) -> Path:
     """Write this game's autosave for its week (atomically: over its own autosave of the
     week, if any) and keep the newest `keep` autosaves of this game (by when they were

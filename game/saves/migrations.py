@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from game.engine.limits import MAX_COUNTER_RATIO
-from game.saves.files import SaveError
+from game.saves.files import SaveError, TomlDoc
 from game.saves.records import VERSION
 
 
-def _table(value: Any, where: str, place: str, missing_ok: bool = True) -> dict[str, Any]:
+def _table(value: Any, where: str, place: str, missing_ok: bool = True) -> TomlDoc:
     """`value` if it is a table ({} if absent), else a SaveError."""
     if value is None and missing_ok:
         return {}
@@ -34,7 +34,7 @@ def _list(value: Any, where: str, place: str) -> list[Any]:
 
 
 # ------------------------------------------------------------------ migrations
-def _v1_to_v2(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v1_to_v2(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 2 moved the market out of [world] into [market] and substation upgrades
     from a lab's site to the site itself (with the paying lab), and added the log."""
     out = dict(doc)
@@ -73,7 +73,7 @@ def _v1_to_v2(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def _v2_to_v3(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v2_to_v3(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 3 logs several decisions of a kind a week: `orders` (GPU, vendor, count)
     instead of one vendor's `order` table, `runs` (budgets) instead of `train_flop`, and
     `exits` (contract slots) instead of `exit_slot`. Version 2 did not store which
@@ -102,7 +102,7 @@ def _v2_to_v3(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def _v3_to_v4(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v3_to_v4(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 4 added what a version-3 file may leave out: [meta] game_id (the game a
     file belongs to; absent, the origin and seed stand for it) and a lab's `sub_dollar`
     (money is written rounded to the dollar, the rest kept there). A finished game that
@@ -111,7 +111,7 @@ def _v3_to_v4(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 4}
 
 
-def _v4_to_v5(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v4_to_v5(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 5 added a lab's researchers (`staff`, `staff_ramped`), its last round's
     post-money (`last_post`) and a round under way (`round_usd`, `round_pre`,
     `round_basis`, `round_close_week`), and an offer's `contract` (an amendment). A version-4 file leaves
@@ -120,14 +120,14 @@ def _v4_to_v5(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 5}
 
 
-def _v5_to_v6(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v5_to_v6(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 6 added the week a partner last invested in a lab (`last_invest_week`;
     Microsoft invests once every two years). A version-5 file leaves it out: no investment
     on record, so the partner may invest at once. Nothing to change."""
     return {**doc, "version": 6}
 
 
-def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v6_to_v7(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 7 bounds a partner's standing counter (`last_counter`, a multiple of its
     list price) at MAX_COUNTER_RATIO, as the engine now keeps it. A version-6 game could
     store a counter to an offer at the highest price (~350x), which made every later save
@@ -147,7 +147,7 @@ def _v6_to_v7(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 7}
 
 
-def _v7_to_v8(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v7_to_v8(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 8 added grid claims that lapse (a lab site's `grid_idle_weeks` and
     `grid_deposit_usd`) and a contract's later price (`later_price_usd_hour` from
     `reprice_week`, an extension's). A version-7 file leaves them out: no claim has gone
@@ -157,12 +157,12 @@ def _v7_to_v8(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 8}
 
 
-def _v8_to_v9(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v8_to_v9(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 9 changed nothing in the file (its change went into version 10)."""
     return {**doc, "version": 9}
 
 
-def _v9_to_v10(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def _v9_to_v10(doc: TomlDoc, where: str) -> TomlDoc:
     """Version 10 added standing orders (`[[standing]]`), the ways out logged with a
     week's decisions (halls cancelled, paused or resumed, GPUs sold, contracts sublet) and
     a site's paused construction (`hall_paused`). An older file has none of them: no
@@ -170,7 +170,7 @@ def _v9_to_v10(doc: dict[str, Any], where: str) -> dict[str, Any]:
     return {**doc, "version": 10}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+MIGRATIONS: dict[int, Callable[[TomlDoc, str], TomlDoc]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
@@ -183,7 +183,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any], str], dict[str, Any]]] = {
 }
 
 
-def migrate(doc: dict[str, Any], where: str) -> dict[str, Any]:
+def migrate(doc: TomlDoc, where: str) -> TomlDoc:
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"{where} version: must be a whole number, got {version!r}")

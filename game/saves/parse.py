@@ -18,7 +18,7 @@ from game.catalog import Catalog
 from game.catalog.specs import Refs
 from game.engine.limits import MAX_WEEKS
 from game.saves.checks import check_state
-from game.saves.files import SaveError, read_toml, resolve
+from game.saves.files import SaveError, TomlDoc, read_toml, resolve
 from game.saves.migrations import migrate
 from game.saves.records import FORMAT, MONEY_FIELDS, Document, LabState, LogEntry, Scenario, saves_schema
 
@@ -34,7 +34,7 @@ def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
     return parse(doc, catalog, path)
 
 
-def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
+def parse(doc: TomlDoc, catalog: Catalog, path: Path) -> Scenario:
     """Validate a (current-version) document into a Scenario."""
     where = str(path)
 
@@ -92,8 +92,7 @@ def parse(doc: dict[str, Any], catalog: Catalog, path: Path) -> Scenario:
             )
     scn = Scenario(
         path=path, name=path.stem, meta=meta, humans=meta.humans, ai=meta.ai, world=d.world, market=d.market,
-        result=d.result, sites=d.sites, labs=labs, log=tuple(schema.write(e) for e in d.log),
-        standing=tuple(schema.write(o) for o in d.standing),
+        result=d.result, sites=d.sites, labs=labs, log=d.log, standing=d.standing,
     )  # fmt: skip
     check_state(scn, catalog, where)
     return scn
@@ -130,14 +129,14 @@ def _check_money(lab: LabState, place: str, fail: Any) -> None:
 def _place_slots(lab: LabState, place: str, fail: Any) -> LabState:
     """Orders, contracts and runs in their slots: each in the one it names, the others in
     the first free ones."""
-    changes: dict[str, Any] = {}
-    for key in ("orders", "contracts", "runs"):
+
+    def placed(key: str) -> tuple[Any, ...]:
         items = getattr(lab, key)
         taken = [rec.slot for rec in items if rec.slot >= 0]
         if len(set(taken)) != len(taken):
             raise fail(f"[{place}] {key}", "two items name the same slot")
         limit = attrs.fields_dict(type(lab))[key].metadata["spec"].limit
         free = iter(k for k in range(limit) if k not in taken)
-        placed = tuple(rec if rec.slot >= 0 else attrs.evolve(rec, slot=next(free)) for rec in items)
-        changes[key] = placed
-    return attrs.evolve(lab, **changes)
+        return tuple(rec if rec.slot >= 0 else attrs.evolve(rec, slot=next(free)) for rec in items)
+
+    return attrs.evolve(lab, orders=placed("orders"), contracts=placed("contracts"), runs=placed("runs"))

@@ -21,10 +21,8 @@ from game.catalog import Catalog, Choice, Num, Schema, date, flag, num, text
 from game.catalog.schema import Items, Record, Table
 from game.catalog.specs import (
     Keyed,
-    Numbers,
     Ref,
     Refs,
-    Shares,
     Text,
     Word,
     _field,
@@ -35,21 +33,17 @@ from game.engine.limits import (
     MAX_COUNTER_RATIO,
     MAX_GPUS,
     MAX_HALL_MW,
-    MAX_INVEST_USD,
-    MAX_OFFER_GPUS,
     MAX_PRICE_USD_HOUR,
     MAX_SITE_MW,
     MAX_SOFTWARE,
     MAX_STAFF,
-    MAX_STAFF_USD_WEEK,
-    MAX_TERM_WEEKS,
-    MAX_TURBINE_MW,
     MAX_USD,
     MAX_WEEKS,
 )
 from game.engine.params import NEVER
 from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOTS
 from game.engine.training import MAX_RUN_FLOP
+from game.saves.entries import SPLIT, WEEK, LogEntry, Standing, _week
 
 FORMAT = "agi-race"
 VERSION = 10
@@ -57,13 +51,7 @@ VERSION = 10
 # saves whatever it accepts, and loads only what it can play and save again.
 USD = MAX_USD
 MAX_NAME = 200  # characters in a name the game may make a file name of (a scenario's origin)
-WEEK = Num(-MAX_WEEKS, MAX_WEEKS, "week", integer=True)
 DIFFICULTIES = ("easy", "normal", "hard")
-SPLIT = Shares(("training", "inference", "research"))
-
-
-def _week(default: Any = attrs.NOTHING, **meta: Any) -> Any:
-    return _field(WEEK, default=default, **meta)
 
 
 def _weeks(default: Any = 0, **meta: Any) -> Any:
@@ -284,92 +272,6 @@ class LabState:
     sub_dollar: dict[str, float] = _field(Keyed("money", Num(-0.5, 0.5, "USD")), default={})
 
 
-# ------------------------------------------------------------------------ [[log]]
-@attrs.frozen
-class LogOrder:
-    gpu: str = _field(Ref("gpu"))
-    vendor: str = _field(Ref("integrator"))
-    count: int = num(0, MAX_GPUS, "GPUs", integer=True)
-
-
-@attrs.frozen
-class Offer:
-    """An offer to a partner: a rental (gpu, count, start, weeks, price, maybe a site to
-    build at) or an investment for a share of revenue."""
-
-    partner: str = _field(Ref("partner"))
-    gpu: str = _field(Ref("gpu"), default="")
-    count: int = num(0, MAX_OFFER_GPUS, "GPUs", integer=True, default=0)
-    start: int = _week(default=0)
-    weeks: int = num(0, MAX_TERM_WEEKS, "weeks", integer=True, default=0)
-    price: float = num(
-        -1, MAX_PRICE_USD_HOUR, "USD per GPU-hour", default=0.0
-    )  # -1: a negative price was offered
-    site: str = _field(Ref("site"), default="")
-    invest: float = num(0, MAX_INVEST_USD, "USD", default=0.0)
-    share: float = num(0, 1, "fraction", default=0.0)
-    contract: int = num(-1, CONTRACT_SLOTS - 1, "contract slot", integer=True, default=-1)  # amend it
-
-
-@attrs.frozen
-class LogEntry:
-    """What a human lab decided in a week (the engine's Actions, game/saves/log.py)."""
-
-    week: int = _week()
-    lab: str = _field(Ref("game_lab"))
-    orders: tuple[LogOrder, ...] = _field(Items(LogOrder, 10_000), default=())
-    # halls asked for: the step starts at most MAX_BUILD_MW; older games logged up to MAX_TURBINE_MW
-    build: dict[str, float] = _field(Keyed("site", Num(0, MAX_TURBINE_MW, "MW")), default={})
-    turbines: dict[str, float] = _field(Keyed("site", Num(0, MAX_TURBINE_MW, "MW")), default={})
-    substation: tuple[str, ...] = _field(Refs("site"), default=())
-    split: tuple[float, ...] | None = _field(SPLIT, default=None)
-    runs: tuple[float, ...] = _field(
-        Numbers(Num(1, MAX_RUN_FLOP, "FLOP"), RUN_SLOTS, "budgets (FLOP)"), default=()
-    )
-    offer: Offer | None = _field(Record(Offer), default=None)
-    offers: tuple[Offer, ...] = _field(Items(Offer, 10_000), default=())
-    exits: tuple[int, ...] = _field(
-        Numbers(Num(0, CONTRACT_SLOTS - 1, "slot", integer=True), CONTRACT_SLOTS, "contract slots"),
-        default=(),
-    )
-    # Asks up to USD load (games before the limits table logged them so); the step takes
-    # at most MAX_ACTION_USD, and the game logs what it takes.
-    raise_usd: float = num(0, USD, "USD", default=0.0)
-    borrow_usd: float = num(0, USD, "USD", default=0.0)
-    repay_usd: float = num(0, USD, "USD", default=0.0)
-    staff_usd_week: float = num(-1, MAX_STAFF_USD_WEEK, "USD per week", default=-1.0)  # -1: unchanged
-    # ways out (version 10): sites whose construction stops, pauses or resumes, GPUs sold,
-    # contract slots sublet
-    cancel_halls: tuple[str, ...] = _field(Refs("site"), default=())
-    pause_halls: tuple[str, ...] = _field(Refs("site"), default=())
-    resume_halls: tuple[str, ...] = _field(Refs("site"), default=())
-    sell: dict[str, int] = _field(Keyed("gpu", Num(0, MAX_GPUS, "GPUs", integer=True)), default={})
-    sublets: tuple[int, ...] = _field(
-        Numbers(Num(0, CONTRACT_SLOTS - 1, "slot", integer=True), CONTRACT_SLOTS, "contract slots"),
-        default=(),
-    )
-
-
-# ------------------------------------------------------------------- [[standing]]
-STANDING_KINDS = ("run", "renew", "fill")
-
-
-@attrs.frozen
-class Standing:
-    """A standing order of a human lab (game/play/standing.py): the next training run
-    when the current one ends (`flop`), a contract renewed at its end (`contract` slot,
-    with its partner and GPU), or powered halls filled with a GPU as they finish (`gpu`
-    through `vendor`)."""
-
-    lab: str = _field(Ref("game_lab"))
-    kind: str = _field(Choice(STANDING_KINDS))
-    flop: float = num(0, MAX_RUN_FLOP, "FLOP", default=0.0)
-    contract: int = num(-1, CONTRACT_SLOTS - 1, "contract slot", integer=True, default=-1)
-    partner: str = _field(Ref("partner", blank=True), default="")
-    gpu: str = _field(Ref("gpu", blank=True), default="")
-    vendor: str = _field(Ref("integrator", blank=True), default="")
-
-
 # ------------------------------------------------------------------------ a file
 @attrs.frozen
 class Document:
@@ -392,7 +294,7 @@ class Document:
 @attrs.frozen(eq=False)
 class Scenario:
     """A validated scenario or save: its settings, the state of one game, and its log
-    (as the action-log codec's entries, game/saves/log.py)."""
+    (its entries as the action-log codec makes and reads them, game/saves/log.py)."""
 
     path: Path
     name: str
@@ -404,8 +306,8 @@ class Scenario:
     result: Result | None
     sites: dict[str, SiteState]
     labs: dict[str, LabState]
-    log: tuple[dict[str, Any], ...]
-    standing: tuple[dict[str, Any], ...] = ()  # standing orders, as [[standing]] tables
+    log: tuple[LogEntry, ...]
+    standing: tuple[Standing, ...] = ()  # the game's standing orders ([[standing]])
 
     @property
     def lab_ids(self) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ is written out below (results, runs, contracts' pools, integrators' queues).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -19,6 +20,8 @@ from game.catalog.specs import Keyed, Money, Num, Ref, Shares
 from game.engine import economy, research
 from game.engine.params import Params, make_params
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN, World, allocate
+from game.saves.entries import LogEntry
+from game.saves.files import TomlDoc
 from game.saves.records import (
     FORMAT,
     MONEY_FIELDS,
@@ -277,11 +280,11 @@ def save_doc(
     scn: Scenario,
     world: World,
     index: int = 0,
-    log: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
+    log: Sequence[LogEntry] = (),
     humans: tuple[str, ...] | None = None,
     ai: dict[str, str] | None = None,
     difficulty: str | None = None,
-) -> dict[str, Any]:
+) -> TomlDoc:
     """The TOML document of game `index` of `world`: a scenario that starts exactly
     there. `scn` is the file the game came from (title, description, origin)."""
     from game.saves.log import log_records, standing_records

@@ -51,6 +51,9 @@ INVEST_USD = Bound("investment", 1e6, decisions.MAX_INVEST_USD, unit="$")
 INVEST_SHARE = Bound("share", 0, 90, unit="%")
 MORE_GPUS = Bound("GPUs to add", 0, decisions.MAX_ORDER_GPUS, integer=True)
 MORE_WEEKS = Bound("weeks to add", 0, decisions.MAX_TERM_WEEKS, integer=True)
+# a standing renewal's terms, each left empty for the contract's term and the list price
+RENEW_WEEKS = Bound("renewal weeks", 1, decisions.MAX_TERM_WEEKS, unit="week", optional=True)
+RENEW_PRICE = Bound("most per GPU-hour", 0.01, decisions.MAX_PRICE_USD_HOUR, optional=True)
 # the title screen: a game's seed, left empty for the scenario's own
 SEED = Bound("seed", 0, 2**63 - 1, integer=True, optional=True)
 # the odds screen's what-if amount, by the kind of what-if

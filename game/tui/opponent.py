@@ -122,7 +122,7 @@ def apply_agent(
     session.world = result.world  # the agent's talks (the person's are in it: it is a snapshot)
     session.books[lab] = result.book(lab)
     if result.rounds.get(lab):
-        session.rounds[lab] = [dict(o) for o in result.rounds[lab]]
+        session.rounds[lab] = list(result.rounds[lab])
     session.news = list(result.news)
     if note:
         session.news.append(NewsItem(session.week, note, NOTE, urgent=True))

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
+import attrs
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -18,6 +18,7 @@ from game.play import decisions, market, review, views
 from game.play.book import OfferReply, check_offer
 from game.play.decisions import Refused
 from game.play.words import billions_down, cents_up, plural, share_up
+from game.saves import Offer
 from game.tui import bounds
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens import reviews
@@ -106,7 +107,7 @@ class DealsScreen(FieldKeys, FormScreen):
 
     def on_mount(self) -> None:
         self._target: str | None = None  # the contract an amendment is for (its slot)
-        self._counter: dict[str, Any] | None = None  # the offer a partner's counter filled in
+        self._counter: Offer | None = None  # the offer a partner's counter filled in
         self.query_one("#contracts", DataTable).add_columns(
             "#", "partner", "GPUs", "$/h", "from", "until", "$/week", "leave for"
         )
@@ -225,14 +226,14 @@ class DealsScreen(FieldKeys, FormScreen):
         except Refused as err:
             self.say(str(err), failed=True)
             return
-        free = review.partner_free(self.turn, o["partner"], o["gpu"], o["start"])
+        free = review.partner_free(self.turn, o.partner, o.gpu, o.start)
         if free:
             self.fill(count=str(free))
-        name = self.session.catalog.partners[self.session.params.partner_ids.index(o["partner"])].name
+        name = self.session.catalog.partners[self.session.params.partner_ids.index(o.partner)].name
         self.say(
-            f"{name} has {count(free)} {o['gpu']} free from the start week"
+            f"{name} has {count(free)} {o.gpu} free from the start week"
             if free
-            else f"{name} has no {o['gpu']} free then: ask for a build at your site, or later"
+            else f"{name} has no {o.gpu} free then: ask for a build at your site, or later"
         )
 
     @on(Button.Pressed, "#all-free")
@@ -279,32 +280,28 @@ class DealsScreen(FieldKeys, FormScreen):
         self._show_target()
         super().refresh_view()
 
-    def _offer(self) -> dict[str, Any]:
-        offer: dict[str, Any] = {
-            "partner": str(self.value("partner")),
-            "gpu": str(self.value("gpu")),
-            "count": int(
-                parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True)
-            ),
-            "start": self.session.week
-            + int(parse_number(self.text("start"), "start", 0, decisions.MAX_TERM_WEEKS, integer=True)),
-            "weeks": int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True)),
-            "price": parse_number(self.text("price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
-        }
+    def _offer(self) -> Offer:
         site = self.value("site")
-        if site is not Select.NULL and site is not None:
-            offer["site"] = str(site)
-        return offer
+        return Offer(
+            partner=str(self.value("partner")),
+            gpu=str(self.value("gpu")),
+            count=int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True)),
+            start=self.session.week
+            + int(parse_number(self.text("start"), "start", 0, decisions.MAX_TERM_WEEKS, integer=True)),
+            weeks=int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True)),
+            price=parse_number(self.text("price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
+            site=str(site) if site is not Select.NULL and site is not None else "",
+        )
 
     def preview(self) -> str:
         s = self.session
         o = self._offer()
-        name = s.catalog.partners[s.params.partner_ids.index(o["partner"])].name
-        price, discount = market.list_price(self.turn, o["partner"], o["gpu"], o["weeks"])
+        name = s.catalog.partners[s.params.partner_ids.index(o.partner)].name
+        price, discount = market.list_price(self.turn, o.partner, o.gpu, o.weeks)
         if price <= 0:
-            return f"{name} does not rent out {o['gpu']}."
+            return f"{name} does not rent out {o.gpu}."
         t = review.rental_terms(self.turn, o)
-        off = f", {discount:.0%} off for {o['weeks']} weeks" if discount > 0.005 else ""
+        off = f", {discount:.0%} off for {o.weeks} weeks" if discount > 0.005 else ""
         return (
             f"{name}'s list price ${price:.2f}/GPU-hour{off} (rents fall as newer GPUs ship). This offer: "
             f"{money(t.total)} over {plural(t.end_week - t.start_week, 'week')} from {day(t.start_date)} "
@@ -332,7 +329,7 @@ class DealsScreen(FieldKeys, FormScreen):
             return
         self._review(reviews.rental(terms, counter=offer == self._counter), lambda: self._send(offer))
 
-    def _send(self, offer: dict[str, Any]) -> None:
+    def _send(self, offer: Offer) -> None:
         reply = self._talk(offer)
         if reply is None:
             return
@@ -340,12 +337,14 @@ class DealsScreen(FieldKeys, FormScreen):
         self._counter = None
         if reply.answer == "counter":
             self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
-            self._counter = offer | {"count": reply.count, "price": float(f"{cents_up(reply.price):.2f}")}
+            self._counter = attrs.evolve(
+                offer, count=reply.count, price=float(f"{cents_up(reply.price):.2f}")
+            )
             words += "  (their terms are filled in: review and send again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
 
-    def _talk(self, offer: dict[str, Any]) -> OfferReply | None:
+    def _talk(self, offer: Offer) -> OfferReply | None:
         try:
             return self.session.offer(self.lab, offer)
         except Refused as err:
@@ -360,11 +359,11 @@ class DealsScreen(FieldKeys, FormScreen):
         except Refused as err:
             self.say(str(err), failed=True)
             return
-        offer = {"partner": self.investor, "invest": usd, "share": share}
+        offer = Offer(partner=self.investor or "", invest=usd, share=share)
         terms = review.investment_terms(self.turn, offer)
         self._review(reviews.investment(terms, counter=offer == self._counter), lambda: self._ask(offer))
 
-    def _ask(self, offer: dict[str, Any]) -> None:
+    def _ask(self, offer: Offer) -> None:
         reply = self._talk(offer)
         if reply is None:
             return
@@ -374,7 +373,7 @@ class DealsScreen(FieldKeys, FormScreen):
             invest, share = f"{billions_down(reply.invest):g}B", f"{share_up(reply.share):.1f}"
             self.fill(invest=invest, share=share)
             usd = parse_number(invest, "investment", 0, decisions.MAX_INVEST_USD, unit="$")
-            self._counter = {"partner": self.investor, "invest": usd, "share": float(share) / 100.0}
+            self._counter = Offer(partner=self.investor or "", invest=usd, share=float(share) / 100.0)
             words += "  (their terms are filled in: review and ask again to accept)"
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
         self.say(words)
@@ -392,28 +391,28 @@ class DealsScreen(FieldKeys, FormScreen):
         if contract is None:
             return
         try:
-            offer = {
-                "partner": contract.partner_id,
-                "contract": contract.slot,
-                "count": int(
+            offer = Offer(
+                partner=contract.partner_id,
+                contract=contract.slot,
+                count=int(
                     parse_number(
                         self.text("more-gpus"), "GPUs to add", 0, decisions.MAX_ORDER_GPUS, integer=True
                     )
                 ),
-                "weeks": int(
+                weeks=int(
                     parse_number(
                         self.text("more-weeks"), "weeks to add", 0, decisions.MAX_TERM_WEEKS, integer=True
                     )
                 ),
-                "price": parse_number(self.text("more-price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
-            }
+                price=parse_number(self.text("more-price"), "price", 0.01, decisions.MAX_PRICE_USD_HOUR),
+            )
         except Refused as err:
             self.say(str(err), failed=True)
             return
         terms = review.rental_terms(self.turn, offer)
         self._review(reviews.rental(terms), lambda: self._propose(offer))
 
-    def _propose(self, offer: dict[str, Any]) -> None:
+    def _propose(self, offer: Offer) -> None:
         reply = self._talk(offer)
         if reply is None:
             return

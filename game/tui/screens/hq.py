@@ -129,14 +129,14 @@ class HQScreen(GameScreen):
         ]
         if self.summary_heading:
             lines.append(styled("[$accent]$t[/]", t=self.summary_heading))
-        history = [h for h in s.history if h["week"] >= since]
+        history = [h for h in s.history if h.week >= since]
         if len(history) >= 2:
             a, b = history[0], history[-1]
             lines.append(
                 plain(
-                    f"Cash {money(a['cash'][self.lab])} -> {money(b['cash'][self.lab])} · compute "
-                    f"{flops(a['compute'][self.lab])} -> {flops(b['compute'][self.lab])} · best model "
-                    f"{b['capability'][self.lab]:.2f}"
+                    f"Cash {money(a.cash[self.lab])} -> {money(b.cash[self.lab])} · compute "
+                    f"{flops(a.compute[self.lab])} -> {flops(b.compute[self.lab])} · best model "
+                    f"{b.capability[self.lab]:.2f}"
                 )
             )
         mine = [n for n in week_summary(s.news, self.lab, since)]
@@ -324,17 +324,17 @@ class HQScreen(GameScreen):
         s, lab = self.session, self.lab
         history = s.history[-52:]
         rivals = [i for i in range(s.params.n_labs) if i != lab]
-        self.query_one("#trend-you", Trend).show("your model", [h["capability"][lab] for h in history])
+        self.query_one("#trend-you", Trend).show("your model", [h.capability[lab] for h in history])
         trend = self.query_one("#trend-rival", Trend)
         trend.display = bool(rivals)
         if rivals:
-            best = max(rivals, key=lambda i: history[-1]["capability"][i])
+            best = max(rivals, key=lambda i: history[-1].capability[i])
             name = short(s.lab_name(best))
             trend.show(
-                f"{name} model" if len(name) <= 6 else name[:12], [h["capability"][best] for h in history]
+                f"{name} model" if len(name) <= 6 else name[:12], [h.capability[best] for h in history]
             )
         for key in ("compute", "cash", "users"):
-            self.query_one(f"#trend-{key}", Trend).show(key, [h[key][lab] for h in history])
+            self.query_one(f"#trend-{key}", Trend).show(key, [getattr(h, key)[lab] for h in history])
 
     def _sites(self, v: views.LabView) -> None:
         lines = [styled("[b]Sites[/b] (s)")]

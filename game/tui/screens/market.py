@@ -111,7 +111,7 @@ class MarketScreen(FieldKeys, FormScreen):
         row_ = next(r for r in market.market_rows(self.turn) if r.id == d.gpu)
         if not row_.on_sale:
             return f"{d.gpu} goes on sale on {day(row_.on_sale_date)}."
-        queue = f" + {weeks(q['queue_weeks'])} of queue" if q["queue_weeks"] > 0 else ""
+        queue = f" + {weeks(q.queue_weeks)} of queue" if q.queue_weeks > 0 else ""
         left = max(market.supply_for(self.turn, d.gpu), 0.0)
         booked = " after your orders this week" if left < row_.supply_left else ""
         short = (
@@ -133,7 +133,7 @@ class MarketScreen(FieldKeys, FormScreen):
             else ""
         )
         return another + (
-            f"{money(q['unit'])} a GPU in servers: {money(q['total'])} for {count(d.count)}. Needs {mw(q['mw'])} "
-            f"of powered halls. Lead time {weeks(q['lead_weeks'])}{queue}: delivered around "
-            f"{day(q['arrive_date'])}.{short}"
+            f"{money(q.unit)} a GPU in servers: {money(q.total)} for {count(d.count)}. Needs {mw(q.mw)} "
+            f"of powered halls. Lead time {weeks(q.lead_weeks)}{queue}: delivered around "
+            f"{day(q.arrive_date)}.{short}"
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Button, DataTable, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from game.play import exits, standing
 from game.play.decisions import Decision, Refused
@@ -33,6 +33,10 @@ class OrdersScreen(FormScreen):
         yield row(
             "Run FLOP", number("flop", bounds.RUN_FLOP, "1e26"), "the next run's compute budget: 1e26, 3e25"
         )
+        renew = "a renewal's weeks (empty: the term the contract has now)"
+        yield row("Renew weeks", number("renew-weeks", bounds.RENEW_WEEKS, placeholder="its term"), renew)
+        most = "the most a renewal offers per GPU-hour (empty: the partner's list price of the day)"
+        yield row("Most $/GPU-h", number("renew-price", bounds.RENEW_PRICE, placeholder="list price"), most)
         yield Static("", id="standing-preview", markup=False)
         yield Button("Set standing order", id="set-standing", compact=True)
         yield Static(styled("[b]Ways out[/b]"))
@@ -50,6 +54,7 @@ class OrdersScreen(FormScreen):
     def on_mount(self) -> None:
         self.query_one("#standing", DataTable).add_columns("#", "standing order")
         super().on_mount()
+        self._standing_fields()
 
     # ------------------------------------------------------------- options
     def _standing_options(self) -> list[tuple[str, str]]:
@@ -94,11 +99,26 @@ class OrdersScreen(FormScreen):
             flop = bounds.RUN_FLOP.parse(self.text("flop"))
             return standing.run_order(self.session, self.lab, flop)
         if kind.startswith("renew:"):
-            return standing.renew_order(self.session, self.lab, int(kind.split(":")[1]))
+            weeks, most = self.text("renew-weeks").strip(), self.text("renew-price").strip()
+            return standing.renew_order(
+                self.session,
+                self.lab,
+                int(kind.split(":")[1]),
+                weeks=round(bounds.RENEW_WEEKS.parse(weeks)) if weeks else 0,
+                max_price=bounds.RENEW_PRICE.parse(most) if most else 0.0,
+            )
         if kind.startswith("fill:"):
             _, gpu, vendor = kind.split(":")
             return standing.fill_order(self.session, self.lab, gpu, vendor)
         raise Refused("choose a standing order")
+
+    @on(Select.Changed, "#standing-kind")
+    def _standing_fields(self) -> None:
+        """Only the fields of the kind chosen: a run's budget, a renewal's terms."""
+        kind = str(self.value("standing-kind"))
+        self.query_one("#flop").parent.display = kind == "run"  # type: ignore[union-attr]
+        for widget_id in ("renew-weeks", "renew-price"):
+            self.query_one(f"#{widget_id}").parent.display = kind.startswith("renew:")  # type: ignore[union-attr]
 
     @on(Button.Pressed, "#set-standing")
     def set_standing(self) -> None:
@@ -158,6 +178,9 @@ class OrdersScreen(FormScreen):
 
     @on(Select.Changed, "#standing-kind")
     @on(Select.Changed, "#way")
+    @on(Input.Changed, "#flop")
+    @on(Input.Changed, "#renew-weeks")
+    @on(Input.Changed, "#renew-price")
     def _choice_changed(self) -> None:
         self.refresh_view()
 

@@ -21,7 +21,11 @@ def rental(t: review.RentalTerms, counter: bool = False) -> Review:
             f"end, at ${t.offered_price:.2f} per GPU-hour for what you add",
             f"The contract becomes {count(t.count)} {t.gpu} until {day(t.end_date)} at ${t.price:.2f}/GPU-hour "
             f"(each GPU at its own price: the weeks already agreed keep theirs), {where}"
-            + (f"; the weeks added, all GPUs at ${t.later_price:.2f}" if t.later_price else ""),
+            + (
+                f"; from {day(t.reprice_date)}, all GPUs at ${t.later_price:.2f}"
+                if t.later_price and t.reprice_date
+                else ""
+            ),
         ]
     else:
         title = f"Review: accept {t.partner}'s counter" if counter else f"Review: offer {t.partner} a rental"

@@ -30,7 +30,7 @@ class RivalsScreen(GameScreen):
 
     def _series(self) -> list[tuple[str, list[float]]]:
         s = self.session
-        return [(s.lab_name(i), [h["capability"][i] for h in s.history]) for i in range(s.params.n_labs)]
+        return [(s.lab_name(i), [h.capability[i] for h in s.history]) for i in range(s.params.n_labs)]
 
     def refresh_view(self) -> None:
         lines: list[Content] = []

@@ -120,9 +120,9 @@ class SitesScreen(FieldKeys, FormScreen):
         plan = market.hall_plan(self.turn, r.id, amount)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
         power = f"your spare power here {mw(spare)}; " if spare >= 1 else ""
-        behind = f", after the {mw(plan['ahead'])} building or in this week's orders" if plan["ahead"] else ""
+        behind = f", after the {mw(plan.ahead)} building or in this week's orders" if plan.ahead else ""
         return (
-            f"{mw(amount)} of halls: {money(plan['cost'])} paid as built, done in ~{plan['weeks']:.0f} weeks "
-            f"({mw(plan['rate'])} a week here{behind}). Power: {power}{mw(r.grid_free_mw)} of grid free, taken by "
+            f"{mw(amount)} of halls: {money(plan.cost)} paid as built, done in ~{plan.weeks:.0f} weeks "
+            f"({mw(plan.rate)} a week here{behind}). Power: {power}{mw(r.grid_free_mw)} of grid free, taken by "
             "halls as they finish (other labs compete)."
         )

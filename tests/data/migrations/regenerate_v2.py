@@ -41,7 +41,7 @@ def main() -> None:
     world = initial_world(origin, params, 1, seed=save.meta.seed, offset=save.meta.game)
     ctl = policies.make_controllers(catalog, params, save.ai, save.meta.difficulty, ai_labs=params.lab_ids)
     while int(world.week[0]) < save.meta.week:
-        entries = [e for e in save.log if e["week"] == int(world.week[0])]
+        entries = [e for e in save.log if e.week == int(world.week[0])]
         logged, covered = log_actions(world, entries)
         world, _ = play_week(world, ctl, logged, covered)
     doc = save_doc(save, world, 0, humans=save.humans, ai=save.ai)
