@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Select
 
 from game.engine import compute, economy, training
-from game.engine.state import END_AGI
+from game.engine.state import END_AGI, END_BANKRUPT
 from game.play import debrief
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
@@ -123,3 +123,51 @@ def test_the_winners_edge_is_the_largest_it_had():
     )
     head = debrief.debrief(s.turn(OPENAI)).why[0]
     assert "its edge over OpenAI: better software (+0.80 orders of magnitude)" in head
+
+
+def ended(s: Session, reason: int, winner: int, **fields: np.ndarray) -> Session:
+    w = s.world
+    s.world = attrs.evolve(
+        w,
+        done=np.ones_like(w.done),
+        end_reason=np.full_like(w.end_reason, reason),
+        winner=np.full_like(w.winner, winner),
+        agi_week=np.full_like(w.agi_week, 10),
+        **fields,
+    )
+    return s
+
+
+def test_a_rival_without_gpus_was_out_computed_whatever_its_software():
+    """Google wins while the player (OpenAI), bankrupt, has no working GPUs but better
+    software: the edge is compute, not 'no edge in compute or software'."""
+    s = Session.new(humans=("openai",))
+    w = s.world
+    software, best, broke = w.software.copy(), w.best_model.copy(), w.bankrupt.copy()
+    software[0, GOOGLE] = software[0, OPENAI] - 0.3
+    best[0, GOOGLE] = float(training.agi_threshold(s.params, w)[0]) + 0.05
+    broke[0, OPENAI] = True
+    ended(s, END_AGI, GOOGLE, software=software, best_model=best, bankrupt=broke)
+    why = debrief.debrief(s.turn(OPENAI)).why
+    head = "Google DeepMind was first past the threshold; its edge over OpenAI: more compute (OpenAI had no working GPUs)"
+    assert why[0] == head
+    assert "compute: OpenAI had no working GPUs at the end" in why
+    assert any("behind OpenAI" in line for line in why)  # its software was worse: said too
+
+
+def test_a_bankruptcy_names_who_went_bankrupt_not_all_the_others():
+    """The player's bankruptcy ends the game; xAI leads the labs still standing and
+    Google is one of them: not 'the others went bankrupt'."""
+    s = Session.new(humans=("openai",))
+    w = s.world
+    best, broke = w.best_model.copy(), w.bankrupt.copy()
+    best[0, XAI] = best[0].max() + 0.5
+    broke[0, OPENAI] = True
+    ended(s, END_BANKRUPT, XAI, best_model=best, bankrupt=broke)
+    assert debrief.debrief(s.turn(OPENAI)).why[0] == (
+        "OpenAI went bankrupt; xAI had the strongest model of the labs left standing"
+    )
+    broke = broke.copy()  # the world's arrays are frozen
+    broke[0, GOOGLE] = True
+    ended(s, END_BANKRUPT, XAI, bankrupt=broke)
+    assert debrief.debrief(s.turn(OPENAI)).why[0] == "xAI was left standing: the others went bankrupt"

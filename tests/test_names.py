@@ -10,6 +10,7 @@ from pathlib import Path
 from game.catalog.events import EFFECTS, EVENT_GAME_EFFECTS, EVENT_LAB_EFFECTS
 from game.engine import codes, deals, economy
 from game.play import words
+from game.play.words import partners
 
 ENGINE = Path(__file__).resolve().parent.parent / "game" / "engine"
 
@@ -30,8 +31,8 @@ def test_every_flow_has_a_name():
 
 def test_every_partner_reason_has_a_sentence():
     """A partner never answers '(no_slot)': every reason the engine gives is spoken in
-    words.py (its answers' table or the common answers)."""
-    spoken = set(re.findall(r"deals\.([A-Z_]+)\b", Path(words.__file__).read_text()))
+    words/partners.py (its answers' table or the common answers)."""
+    spoken = set(re.findall(r"deals\.([A-Z_]+)\b", Path(partners.__file__).read_text()))
     unspoken = [r for r in deals.REASONS[1:] if r.upper() not in spoken]
     assert unspoken == []
 

@@ -123,6 +123,22 @@ def site_free_mw(p: Params, s: State) -> np.ndarray:
     return np.maximum(s.grid_mw - s.grid_alloc.sum(1) - compute.partner_site_mw(p, s), 0.0)
 
 
+def pools(p: Params, s: State, row: np.ndarray, gpu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every partner's free pool of GPU type `gpu` at week `row` (what outside customers and
+    the labs do not hold), each lab's room in it under the partner's limit for one customer
+    (less what the lab rents there) and that limit (max_customer_share of the pool): three
+    (B, L, P) arrays, for (B, L) `row` and `gpu` (a lab's offer's). No state changes: `evaluate` reads
+    it, and so does the deals form's 'all it has free' before an offer is made."""
+    B, L = row.shape
+    games = np.arange(B)[:, None]
+    held = compute.partner_rented(p, s)  # (B, P, G)
+    cap_all = p.partner_capacity[row, :, gpu]
+    free_all = np.maximum(cap_all - compute.outside_held(p, cap_all) - held[games, :, gpu], 0.0)
+    limit_all = np.floor(cap_all * p.partner_customer_share)
+    room_all = np.maximum(limit_all - compute.lab_rented(p, s)[games, np.arange(L)[None, :], :, gpu], 0.0)
+    return free_all, room_all, limit_all
+
+
 def evaluate(p: Params, s: State, a: Any) -> Answers:
     """The partners' answers to every lab's offer this week, without changing anything."""
     d = p.rules.deals
@@ -182,13 +198,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # the site has free. From a pool, no lab gets more than the partner's limit for one
     # customer (max_customer_share of the pool); a larger need is a build to order.
     row = ops.clip(start, 0, p.last_week)
-    games = np.arange(B)[:, None]
-    held = compute.partner_rented(p, s)  # (B, P, G)
-    # Every partner's pool, free pool and room for this lab, of the offered GPU at the start week (B, L, P).
-    cap_all = p.partner_capacity[row, :, gpu]
-    free_all = np.maximum(cap_all - compute.outside_held(p, cap_all) - held[games, :, gpu], 0.0)
-    limit_all = np.floor(cap_all * p.partner_customer_share)
-    room_all = np.maximum(limit_all - compute.lab_rented(p, s)[games, np.arange(L)[None, :], :, gpu], 0.0)
+    free_all, room_all, limit_all = pools(p, s, row, gpu)
     own_free = ops.pick(free_all, partner)
     tied = p.partner_ties[partner, np.arange(L)[None, :]] > 0
     sources = p.partner_sources[partner]  # (B, L, P)
@@ -357,7 +367,9 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     # Patience and relationship.
     spent = made & (ans.answer != ACCEPT) & (ans.reason != TOO_SOON)  # "not yet" is not a round of talks
     s.patience = np.maximum(s.patience - onehot * spent[..., None], 0.0)
-    price = amount(a.offer_price, limits.MAX_PRICE_USD_HOUR)  # read as the evaluation reads it (replays stay exact)
+    price = amount(
+        a.offer_price, limits.MAX_PRICE_USD_HOUR
+    )  # read as the evaluation reads it (replays stay exact)
     lowball = made & ~is_invest & (ans.reason == BELOW_COST)
     pushing = made & ~is_invest & ~lowball & (price < d.push_threshold * ans.required_price)
     accepted = ans.answer == ACCEPT

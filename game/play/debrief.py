@@ -1,6 +1,7 @@
 """The debrief when the game ends: the AGI threshold the game drew, the winner's run, why
 the winner won (its real edge over the lab it beat), the player's decisions that
-mattered, and the player's score part by part."""
+mattered, and the player's score part by part. The figures are gathered here; the
+words are words/debrief.py's."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import math
 import attrs
 import numpy as np
 
-from game.engine import compute
+from game.engine import compute, economy
 from game.engine.state import END_REASONS
 from game.engine.training import agi_range, agi_threshold
 from game.play.desk import LabTurn
-from game.play.words import plural, score_lines
+from game.play.words import debrief as say
 
 GPT4_NEXT = 27.0  # a milestone the debrief times: two orders of magnitude past GPT-4
 EDGE_OOM = 0.05  # an edge smaller than this (orders of magnitude) does not decide a race
+WORKING_FLOPS = 1e15  # a lab with less peak FLOP/s than this has no working GPUs
 
 
 @attrs.frozen
@@ -30,6 +32,7 @@ class Debrief:
     total: float
     threshold: str = ""  # the AGI threshold the game drew, and the range the player was told
     score_why: tuple[str, ...] = ()  # how each part of the score was reached, in score's order
+    race: say.Race | None = None  # why's figures (None when nobody won)
 
 
 def debrief(t: LabTurn) -> Debrief:
@@ -39,73 +42,61 @@ def debrief(t: LabTurn) -> Debrief:
     reason = END_REASONS[int(w.end_reason[0])]
     low, high = agi_range(p)
     drawn = float(agi_threshold(p, w)[0])
-    threshold = f"the AGI threshold this game drew: {drawn:.2f} (you were told {low:.1f} to {high:.1f})"
-    parts = score_lines(p, w, lab, t.lab_name)
+    points = tuple(float(x) for x in economy.score_parts(p, w)[0, lab])
+    race = race_figures(t, winner, reason, drawn) if winner >= 0 else None
     return Debrief(
         result=t.result,
-        winner=t.lab_name(winner) if winner >= 0 else "nobody",
+        winner=t.lab_name(winner) if winner >= 0 else say.nobody(),
         reason=reason,
-        why=tuple(_why(t, winner, reason, drawn)) if winner >= 0 else (),
-        decisions=tuple(_decisions(t)),
-        score=tuple((name, points) for name, points, _ in parts),
-        total=float(sum(points for _, points, _ in parts)),
-        threshold=threshold,
-        score_why=tuple(text for _, _, text in parts),
+        why=tuple(say.why(race)) if race is not None else (),
+        decisions=tuple(say.played(played(t))),
+        score=tuple(zip(say.SCORE_PARTS, points, strict=True)),
+        total=float(sum(points)),
+        threshold=say.threshold(drawn, low, high),
+        score_why=say.score_why(score_figures(t)),
+        race=race,
     )
 
 
-def _why(t: LabTurn, winner: int, reason: str, drawn: float) -> list[str]:
+def race_figures(t: LabTurn, winner: int, reason: str, drawn: float) -> say.Race:
     """Why `winner` won, against the player if the player lost, else against the
-    runner-up: the edge that decided it first (only one the winner really had), then
-    the winning run and the figures behind it."""
+    runner-up: the edge that decided it (only one the winner really had: a rival
+    without working GPUs is out-computed whatever its software), the winning run and
+    the figures behind it."""
     lab = t.lab
     p, w = t.params, t.world
     peak, _, _ = compute.lab_flops(p, w)
     others = [i for i in range(p.n_labs) if i != winner]
     rival = lab if winner != lab else max(others, key=lambda i: float(w.best_model[0, i]), default=winner)
-    name, them = t.lab_name(winner), t.lab_name(rival)
-    best_w, best_r = float(w.best_model[0, winner]), float(w.best_model[0, rival])
-    both_run = float(peak[0, rival]) >= 1e15 and float(peak[0, winner]) >= 1e15
+    runs_w, runs_r = float(peak[0, winner]) >= WORKING_FLOPS, float(peak[0, rival]) >= WORKING_FLOPS
     hw = math.log10(max(float(peak[0, winner]), 1.0) / max(float(peak[0, rival]), 1.0))
     soft = float(w.software[0, winner] - w.software[0, rival])
     run = _winning_run(t, winner) if reason == "agi" else None
-    edges = {"more compute": hw if both_run else 0.0, "better software": soft}
+    out_computed = math.inf if runs_w and not runs_r else 0.0
+    edges = {"compute": hw if runs_w and runs_r else out_computed, "software": soft}
     if run is not None:
-        edges["a lucky run"] = run[2] - run[1]
+        edges["luck"] = run[2] - run[1]
     edge, size = max(edges.items(), key=lambda kv: kv[1])
-    if reason == "bankrupt":
-        head = f"{name} was left standing: the others went bankrupt"
-    elif reason == "time":
-        head = f"no model reached the threshold; {name} had the strongest ({best_w:.2f} against {them}'s {best_r:.2f})"
-    elif size > EDGE_OOM:
-        head = f"{name} was first past the threshold; its edge over {them}: {edge} ({size:+.2f} orders of magnitude)"
-    else:
-        head = f"{name} was first past the threshold with no edge over {them} in compute or software: its run came first"
-    out = [head]
-    if run is not None:
-        flop, planned, got = run
-        size_oom = math.log10(max(flop, 1.0))
-        out.append(
-            f"its winning run: {flop:.1e} FLOP ({size_oom:.2f}) + software {planned - size_oom:.2f}"
-            f" = {planned:.2f} promised, {got:.2f} delivered (luck {got - planned:+.2f}); {drawn:.2f} needed"
-        )
-    out.append(f"{name}'s best model {best_w:.2f} against {them}'s {best_r:.2f} ({best_w - best_r:+.2f})")
-    if both_run:
-        out.append(f"compute: {10**hw:,.1f}x {them}'s FLOP/s at the end ({hw:+.2f} orders of magnitude)")
-    else:
-        lacking = them if float(peak[0, rival]) < 1e15 else name
-        out.append(f"compute: {lacking} had no working GPUs at the end")
-    out.append(
-        f"software: {abs(soft):.2f} orders of magnitude of efficiency {'ahead of' if soft >= 0 else 'behind'} {them}"
+    first, then = _first_week_at(t, winner, GPT4_NEXT), _first_week_at(t, rival, GPT4_NEXT)
+    broke = [i for i in others if bool(w.bankrupt[0, i])]
+    return say.Race(
+        reason=reason,
+        winner=t.lab_name(winner),
+        rival=t.lab_name(rival),
+        edge=edge if size > EDGE_OOM else "",
+        edge_oom=size,
+        best_winner=float(w.best_model[0, winner]),
+        best_rival=float(w.best_model[0, rival]),
+        compute_oom=hw if runs_w and runs_r else None,
+        lacking=t.lab_name(rival if not runs_r else winner),
+        software_oom=soft,
+        others_bankrupt=tuple(t.lab_name(i) for i in broke),
+        all_others_bankrupt=len(broke) == len(others),
+        run=run,
+        needed=drawn,
+        milestone=GPT4_NEXT,
+        reached=(p.date_of(first), p.date_of(then)) if first is not None and then is not None else None,
     )
-    first = _first_week_at(t, winner, GPT4_NEXT)
-    mine = _first_week_at(t, rival, GPT4_NEXT)
-    if first is not None and mine is not None:
-        when = p.date_of
-        out.append(
-            f"timing: {name} shipped past {GPT4_NEXT:.1f} on {when(first):%d %b %Y}, {them} on {when(mine):%d %b %Y}"
-        )
-    return out
 
 
 def _winning_run(t: LabTurn, winner: int) -> tuple[float, float, float] | None:
@@ -131,26 +122,42 @@ def _first_week_at(t: LabTurn, lab: int, cap: float) -> int | None:
     return None
 
 
-def _decisions(t: LabTurn) -> list[str]:
+def played(t: LabTurn) -> say.Played:
     """The player's decisions that mattered, from the log: totals by kind."""
     lab = t.lab
     lab_id = t.params.lab_ids[lab]
     entries = [e for e in t.log if e.lab == lab_id]
-    bought = sum(o.count for e in entries for o in e.orders)
     runs = [f for e in entries for f in e.runs]
-    halls = sum(sum(e.build.values()) for e in entries)
-    turbines = sum(sum(e.turbines.values()) for e in entries)
-    raised = sum(e.raise_usd for e in entries)
-    offers = sum(len(e.offers) for e in entries)
-    played = [h for h in t.history if h.week < t.week]  # each week's start: weeks played
-    idle = sum(1 for h in played if not h.training[lab])
-    out = [
-        f"ordered {bought:,} GPUs (supply and cash may have cut some)",
-        f"ordered {halls:,.0f} MW of halls and {turbines:,.0f} MW of turbines",
-        f"started {plural(len(runs), 'training run')}"
-        + (f", the largest {max(runs):.1e} FLOP" if runs else ""),
-        f"asked investors for ${raised / 1e9:,.1f}B in all; made {plural(offers, 'offer')} to partners",
-    ]
-    if idle:
-        out.append(f"{plural(idle, 'week')} with no training run under way")
-    return out
+    weeks = [h for h in t.history if h.week < t.week]  # each week's start: weeks played
+    return say.Played(
+        gpus=sum(o.count for e in entries for o in e.orders),
+        halls_mw=sum(sum(e.build.values()) for e in entries),
+        turbines_mw=sum(sum(e.turbines.values()) for e in entries),
+        runs=len(runs),
+        largest_run=max(runs, default=0.0),
+        raised=sum(e.raise_usd for e in entries),
+        offers=sum(len(e.offers) for e in entries),
+        idle_weeks=sum(1 for h in weeks if not h.training[lab]),
+    )
+
+
+def score_figures(t: LabTurn) -> say.Score:
+    """How the lab's score was reached (economy.score_parts' rule, part by part)."""
+    lab = t.lab
+    p, w = t.params, t.world
+    r = p.rules.score
+    reason = END_REASONS[int(w.end_reason[0])]
+    winner = int(w.winner[0])
+    value = float(w.valuation[0, lab])
+    return say.Score(
+        won=reason == "agi" and winner == lab,
+        winner=t.lab_name(winner) if reason == "agi" else None,
+        weeks_left=max(p.last_week - int(w.agi_week[0]), 0),
+        last_week=p.last_week,
+        whole_early=r.agi_win_points * r.early_share_of_win,
+        bankrupt=bool(w.bankrupt[0, lab]),
+        share=float(w.founder_share[0, lab]),
+        value=value,
+        whole_stake=r.agi_win_points * r.stake_share_of_win,
+        counted=value / (value + r.stake_value_ref_usd) if value > 0 else 0.0,
+    )

@@ -32,7 +32,7 @@ from game.engine.limits import (
 from game.engine.params import Params
 from game.engine.state import World
 from game.engine.training import MAX_RUN_FLOP
-from game.play.words import money
+from game.play.words import decisions as say
 
 # The limits are the one table's (game/engine/limits.py), re-exported for the forms: the
 # screens import no engine module.
@@ -48,27 +48,21 @@ class Refused(ValueError):
     """A decision the game will not take; the message says why (nothing changed)."""
 
 
-def _date(p: Params, week: int) -> str:
-    return f"{p.date_of(int(week)):%d %b %Y}"
-
-
-def _index(ids: tuple[str, ...], value: str, what: str) -> int:
+def _index(ids: tuple[str, ...], value: str, thing: str) -> int:
+    """`value`'s place in `ids`; `thing` names it (a key of words.decisions.THINGS)."""
     if value not in ids:
-        raise Refused(f"unknown {what} {value!r}")
+        raise Refused(say.unknown(thing, value))
     return ids.index(value)
 
 
-def _amount(value: float, what: str, lo: float, hi: float, unit: str = "") -> float:
+def _amount(value: float, quantity: str, lo: float, hi: float) -> float:
+    """`value` if it is a number from `lo` to `hi`; `quantity` names it (a key of
+    words.decisions.QUANTITIES)."""
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise Refused(f"{what} must be a number")
+        raise Refused(say.not_a_number(quantity))
     if not lo <= value <= hi:
-        raise Refused(f"{what} must be between {_bound(lo)} and {_bound(hi)}{unit}")
+        raise Refused(say.out_of_range(quantity, lo, hi))
     return float(value)
-
-
-def _bound(x: float) -> str:
-    """A limit as a person writes it: 1,000,000 or 1e+40 for the astronomical."""
-    return f"{x:,.0f}" if abs(x) < 1e16 else f"{x:.0e}"
 
 
 @attrs.frozen
@@ -99,21 +93,21 @@ class BuyGpus(Decision):
     kind: ClassVar[str] = "order"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        g = _index(p.gpu_ids, self.gpu, "GPU")
+        g = _index(p.gpu_ids, self.gpu, "gpu")
         _index(p.integrator_ids, self.vendor, "integrator")
         if not isinstance(self.count, int) or not 1 <= self.count <= MAX_ORDER_GPUS:
-            raise Refused(f"the count must be a whole number from 1 to {MAX_ORDER_GPUS:,}")
+            raise Refused(say.whole_count(MAX_ORDER_GPUS))
         if not compute.on_sale(p, w)[0, g]:
-            raise Refused(f"{self.gpu} is not on sale until {_date(p, compute.on_sale_week(p, w)[0, g])}")
+            raise Refused(say.not_on_sale(self.gpu, p.date_of(int(compute.on_sale_week(p, w)[0, g]))))
         if compute.supply_left(p, w)[0, g] < 1:
-            raise Refused(f"NVIDIA's {self.gpu} supply for this quarter is spoken for")
+            raise Refused(say.no_supply(self.gpu))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["order_count"][0, lab, p.integrator_ids.index(self.vendor), p.gpu_ids.index(self.gpu)] += self.count
 
     def label(self, p: Params) -> str:
         vendor = p.catalog.integrators[p.integrator_ids.index(self.vendor)].name
-        return f"Buy {self.count:,} {self.gpu} via {vendor}"
+        return say.buy(self.count, self.gpu, vendor)
 
 
 def _site(p: Params, site: str) -> str:
@@ -129,13 +123,13 @@ class BuildHalls(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         _index(p.site_ids, self.site, "site")
-        _amount(self.mw, "megawatts", 1, MAX_BUILD_MW, " MW")
+        _amount(self.mw, "mw", 1, MAX_BUILD_MW)
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["build_mw"][0, lab, p.site_ids.index(self.site)] += self.mw
 
     def label(self, p: Params) -> str:
-        return f"Build {self.mw:,.0f} MW of halls at {_site(p, self.site)}"
+        return say.halls(self.mw, _site(p, self.site))
 
 
 @attrs.frozen
@@ -146,17 +140,17 @@ class OrderTurbines(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         s = _index(p.site_ids, self.site, "site")
-        _amount(self.mw, "megawatts", 1, MAX_TURBINE_MW, " MW")
+        _amount(self.mw, "mw", 1, MAX_TURBINE_MW)
         queued = sum(d.mw for d in book if isinstance(d, OrderTurbines) and d.site == self.site)
         room = float(compute.turbine_room(p, w)[0, s]) - queued
         if self.mw > room + 1e-9:
-            raise Refused(f"the permits at {p.catalog.sites[s].name} allow {max(room, 0):,.0f} MW more")
+            raise Refused(say.permit_room(p.catalog.sites[s].name, room))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["turbine_mw"][0, lab, p.site_ids.index(self.site)] += self.mw
 
     def label(self, p: Params) -> str:
-        return f"Order {self.mw:,.0f} MW of gas turbines at {_site(p, self.site)}"
+        return say.turbines(self.mw, _site(p, self.site))
 
 
 @attrs.frozen
@@ -168,19 +162,17 @@ class UpgradeSubstation(Decision):
         s = _index(p.site_ids, self.site, "site")
         name = p.catalog.sites[s].name
         if any(isinstance(d, UpgradeSubstation) and d.site == self.site for d in book):
-            raise Refused(f"an upgrade at {name} is already in this week's orders")
+            raise Refused(say.upgrade_booked(name))
         if w.substation_left[0, s] > 0:
-            raise Refused(
-                f"an upgrade at {name} is already under way ({int(w.substation_left[0, s])} weeks left)"
-            )
+            raise Refused(say.upgrade_under_way(name, int(w.substation_left[0, s])))
         if w.grid_mw[0, s] >= p.site_grid_max[s]:
-            raise Refused(f"{name}'s grid is at its maximum ({p.site_grid_max[s]:,.0f} MW)")
+            raise Refused(say.grid_at_max(name, float(p.site_grid_max[s])))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["substation"][0, lab, p.site_ids.index(self.site)] = True
 
     def label(self, p: Params) -> str:
-        return f"Substation upgrade at {_site(p, self.site)}"
+        return say.substation(_site(p, self.site))
 
 
 @attrs.frozen
@@ -190,17 +182,17 @@ class StartRun(Decision):
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         lo = p.rules.training.min_run_flop
-        _amount(self.flop, "a run's compute budget", lo, MAX_RUN_FLOP, " FLOP")
+        _amount(self.flop, "run_flop", lo, MAX_RUN_FLOP)
         queued = sum(isinstance(d, StartRun) for d in book)
         if int((w.run_phase[0, lab] == 0).sum()) <= queued:
-            raise Refused("all run slots are busy; wait for a release")
+            raise Refused(say.run_slots_busy())
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         k = int(np.argmin(a["start_flop"][0, lab] > 0))
         a["start_flop"][0, lab, k] = self.flop
 
     def label(self, p: Params) -> str:
-        return f"Start a {self.flop:.2e} FLOP run"
+        return say.run(self.flop)
 
 
 @attrs.frozen
@@ -215,15 +207,15 @@ class LeaveContract(Decision):
             or not 0 <= self.slot < K
             or w.contract_partner[0, lab, self.slot] < 0
         ):
-            raise Refused(f"there is no contract number {self.slot}")
+            raise Refused(say.no_contract(self.slot))
         if any(isinstance(d, LeaveContract) and d.slot == self.slot for d in book):
-            raise Refused(f"leaving contract {self.slot} is already in this week's orders")
+            raise Refused(say.leaving_booked(self.slot))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["exit"][0, lab, self.slot] = True
 
     def label(self, p: Params) -> str:
-        return f"Leave contract {self.slot}"
+        return say.leave(self.slot)
 
 
 @attrs.frozen
@@ -232,20 +224,18 @@ class RaiseRound(Decision):
     kind: ClassVar[str] = "raise"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd, "the amount", 1e6, MAX_ACTION_USD, " USD")
+        _amount(self.usd, "usd", 1e6, MAX_ACTION_USD)
         if any(isinstance(d, RaiseRound) for d in book):
-            raise Refused("a round is already in this week's orders")
+            raise Refused(say.round_booked())
         if not economy.round_ready(p, w)[0, lab]:
             week = int(economy.next_round_week(p, w)[0, lab])
-            raise Refused(
-                f"investors will hear your next round from {_date(p, week)} (in {week - int(w.week[0])} weeks)"
-            )
+            raise Refused(say.round_not_yet(p.date_of(week), week - int(w.week[0])))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["raise_usd"][0, lab] = self.usd
 
     def label(self, p: Params) -> str:
-        return f"Raise up to {money(self.usd)}"
+        return say.raise_round(self.usd)
 
 
 @attrs.frozen
@@ -254,17 +244,17 @@ class Borrow(Decision):
     kind: ClassVar[str] = "borrow"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd, "the amount", 1e6, MAX_ACTION_USD, " USD")
+        _amount(self.usd, "usd", 1e6, MAX_ACTION_USD)
         queued = sum(d.usd for d in book if isinstance(d, Borrow))
         room = float(economy.credit_headroom(p, w)[0, lab]) - queued
         if self.usd > room:
-            raise Refused(f"lenders will lend {money(max(room, 0.0))} more against your GPUs")
+            raise Refused(say.lend_room(room))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["borrow_usd"][0, lab] += self.usd
 
     def label(self, p: Params) -> str:
-        return f"Borrow {money(self.usd)} against your GPUs"
+        return say.borrow(self.usd)
 
 
 @attrs.frozen
@@ -273,15 +263,15 @@ class Repay(Decision):
     kind: ClassVar[str] = "repay"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd, "the amount", 1e6, MAX_ACTION_USD, " USD")
+        _amount(self.usd, "usd", 1e6, MAX_ACTION_USD)
         if w.debt[0, lab] <= 0:
-            raise Refused("you have no debt to repay")
+            raise Refused(say.no_debt())
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["repay_usd"][0, lab] += self.usd
 
     def label(self, p: Params) -> str:
-        return f"Repay {money(self.usd)} of debt"
+        return say.repay(self.usd)
 
 
 @attrs.frozen
@@ -300,23 +290,21 @@ class SetSplit(Decision):
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         raw = [self.training, self.inference, self.research]
         for x in raw:
-            _amount(x, "a share", 0, 100)
+            _amount(x, "share", 0, 100)
         if sum(raw) <= 0:
-            raise Refused("the shares cannot all be zero")
+            raise Refused(say.shares_all_zero())
         if not any(isinstance(d, SetSplit) for d in book) and np.allclose(
             self.shares, w.split[0, lab], atol=5e-4
         ):
             t, i, r = self.shares
-            raise Refused(f"the split is already {t:.0%} training, {i:.0%} serving, {r:.0%} research")
+            raise Refused(say.split_already(t, i, r))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["split"][0, lab] = self.shares
 
     def label(self, p: Params) -> str:
         t, i, r = self.shares
-        total = self.training + self.inference + self.research
-        scaled = f" (your {total:,.0f}% scaled to 100%)" if abs(total - 100) > 0.5 else ""
-        return f"Split: train {t:.0%}, serve {i:.0%}, research {r:.0%}{scaled}"  # the form's words
+        return say.split(t, i, r, self.training + self.inference + self.research)  # the form's words
 
 
 @attrs.frozen
@@ -326,18 +314,18 @@ class SetStaff(Decision):
     setting: ClassVar[bool] = True
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        _amount(self.usd_week, "the people budget", 0, MAX_STAFF_USD_WEEK, " USD a week")
+        _amount(self.usd_week, "staff_usd_week", 0, MAX_STAFF_USD_WEEK)
         if (
             not any(isinstance(d, SetStaff) for d in book)
             and abs(self.usd_week - float(w.staff_usd_week[0, lab])) < 1.0
         ):
-            raise Refused(f"the people budget is already {money(self.usd_week)} a week")
+            raise Refused(say.staff_already(self.usd_week))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["staff_usd_week"][0, lab] = self.usd_week
 
     def label(self, p: Params) -> str:
-        return f"People budget {money(self.usd_week)} a week"
+        return say.staff(self.usd_week)
 
 
 D = TypeVar("D", bound="Decision")

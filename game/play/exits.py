@@ -17,7 +17,8 @@ from game.engine.params import Params
 from game.engine.state import World
 from game.play.decisions import Decision, Refused, _index, _site
 from game.play.desk import LabTurn
-from game.play.words import money, plural
+from game.play.words import decisions as say
+from game.play.words import describe as said
 
 __all__ = ["KINDS", "CancelHalls", "PauseHalls", "ResumeHalls", "SellGpus", "Sublet", "preview"]
 
@@ -37,17 +38,17 @@ class CancelHalls(Decision):
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
         s = _index(p.site_ids, self.site, "site")
         if w.hall_building[0, lab, s] <= 0:
-            raise Refused(f"no halls are under construction at {_site(p, self.site)}")
+            raise Refused(say.no_halls_building(_site(p, self.site)))
         if _booked(book, CancelHalls, site=self.site):
-            raise Refused(f"stopping the halls at {_site(p, self.site)} is already in this week's orders")
+            raise Refused(say.stopping_booked(_site(p, self.site)))
         if _booked(book, PauseHalls, site=self.site):
-            raise Refused(f"the halls at {_site(p, self.site)} have another order this week (b lists them)")
+            raise Refused(say.halls_have_order(_site(p, self.site)))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["hall_cancel"][0, lab, p.site_ids.index(self.site)] = True
 
     def label(self, p: Params) -> str:
-        return f"Stop building halls at {_site(p, self.site)}"
+        return say.stop_halls(_site(p, self.site))
 
 
 @attrs.frozen
@@ -64,19 +65,19 @@ class PauseHalls(Decision):
         paused = bool(w.hall_paused[0, lab, s])
         where = _site(p, self.site)
         if self.resume and not paused:
-            raise Refused(f"construction at {where} is not paused")
+            raise Refused(say.not_paused(where))
         if not self.resume and paused:
-            raise Refused(f"construction at {where} is paused already")
+            raise Refused(say.paused_already(where))
         if not self.resume and w.hall_building[0, lab, s] <= 0:
-            raise Refused(f"no halls are under construction at {where}")
+            raise Refused(say.no_halls_building(where))
         if _booked(book, PauseHalls, site=self.site) or _booked(book, CancelHalls, site=self.site):
-            raise Refused(f"the halls at {where} have another order this week (b lists them)")
+            raise Refused(say.halls_have_order(where))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["hall_pause"][0, lab, p.site_ids.index(self.site)] = -1 if self.resume else 1
 
     def label(self, p: Params) -> str:
-        return f"{'Resume' if self.resume else 'Pause'} building halls at {_site(p, self.site)}"
+        return say.pause_halls(_site(p, self.site), self.resume)
 
 
 @attrs.frozen
@@ -96,21 +97,19 @@ class SellGpus(Decision):
     kind: ClassVar[str] = "sell"
 
     def check(self, p: Params, w: World, lab: int, book: list[Decision]) -> None:
-        g = _index(p.gpu_ids, self.gpu, "GPU")
+        g = _index(p.gpu_ids, self.gpu, "gpu")
         if not isinstance(self.count, int) or isinstance(self.count, bool) or not 1 <= self.count <= MAX_GPUS:
-            raise Refused(f"the count must be a whole number from 1 to {MAX_GPUS:,}")
+            raise Refused(say.whole_count(MAX_GPUS))
         owned = int(compute.owned_gpus(w)[0, lab, g])
         selling = sum(d.count for d in book if isinstance(d, SellGpus) and d.gpu == self.gpu)
         if self.count + selling > owned:
-            raise Refused(
-                f"you own {owned:,} {self.gpu}" + (f", {selling:,} on sale already" if selling else "")
-            )
+            raise Refused(say.owned_only(owned, self.gpu, selling))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["sell_gpus"][0, lab, p.gpu_ids.index(self.gpu)] += self.count
 
     def label(self, p: Params) -> str:
-        return f"Sell {self.count:,} {self.gpu} (used)"
+        return say.sell(self.count, self.gpu)
 
 
 @attrs.frozen
@@ -128,16 +127,16 @@ class Sublet(Decision):
             or not 0 <= self.slot < K
             or w.contract_partner[0, lab, self.slot] < 0
         ):
-            raise Refused(f"there is no contract number {self.slot}")
+            raise Refused(say.no_contract(self.slot))
         for d in book:
             if getattr(d, "slot", None) == self.slot and d.kind in ("sublet", "exit"):
-                raise Refused(f"contract {self.slot} already has an order this week (b lists them)")
+                raise Refused(say.contract_has_order(self.slot))
 
     def write(self, a: dict[str, np.ndarray], p: Params, lab: int) -> None:
         a["sublet"][0, lab, self.slot] = True
 
     def label(self, p: Params) -> str:
-        return f"Sublet contract {self.slot}"
+        return say.sublet(self.slot)
 
 
 KINDS = (CancelHalls, PauseHalls, ResumeHalls, SellGpus, Sublet)
@@ -151,40 +150,21 @@ def preview(t: LabTurn, d: Decision) -> str:
     if isinstance(d, CancelHalls):
         s = p.site_ids.index(d.site)
         building, built = float(w.hall_building[0, lab, s]), float(w.hall_mw[0, lab, s])
-        usd = float(p.site_build_usd_per_mw[s])
-        text += (
-            f": {building:,.0f} MW not yet built are dropped, saving {money(building * usd)}. "
-            f"Sunk: the {built:,.0f} MW built there so far stay yours and what they cost "
-            f"({money(built * usd)}) is not refunded"
-        )
+        text += said.stop_halls(building, built, float(p.site_build_usd_per_mw[s]))
     elif isinstance(d, PauseHalls):
         s = p.site_ids.index(d.site)
-        building = float(w.hall_building[0, lab, s])
         pace = float(p.site_build_mw_per_week[s]) * float(p.site_build_usd_per_mw[s])
-        if d.resume:
-            text += f": {building:,.0f} MW left to build, paid as built (up to {money(pace)} a week)"
-        else:
-            text += (
-                f": {building:,.0f} MW left to build wait, with their progress kept; "
-                f"saves up to {money(pace)} a week until you resume"
-            )
+        text += said.pause_halls(float(w.hall_building[0, lab, s]), pace, d.resume)
     elif isinstance(d, SellGpus):
         g = p.gpu_ids.index(d.gpu)
         each = float(exits.used_price(p, w)[0, g])
         new = float(compute.unit_price(p, w)[0, g])
-        stored = int(w.warehouse[0, lab, g])
-        text += f": +{money(each * d.count)} ({money(each)} each; new from NVIDIA today {money(new)})"
-        if d.count > stored:
-            text += f"; {plural(d.count - stored, 'installed GPU')} leave your halls and stop computing"
+        text += said.sell(d.count, each, new, d.count - int(w.warehouse[0, lab, g]))
     elif isinstance(d, Sublet):
         k = d.slot
         cost = float(exits.sublet_cost(p, w)[0, lab, k])
         penalty = float(deals.exit_penalty(p, w)[0, lab, k])
         partner = t.catalog.partners[int(w.contract_partner[0, lab, k])].name
         left = max(int(w.contract_end[0, lab, k]) - max(int(w.contract_start[0, lab, k]), t.week), 0)
-        text += (
-            f" ({partner}, {plural(left, 'week')} left): you pay {money(cost)} now, the gap between your "
-            f"price and what {partner}'s other customers pay, {p.rules.exits.sublet_discount:.0%} off its list "
-            f"price; leaving instead costs {money(penalty)}. The GPUs stop computing for you this week"
-        )
+        text += said.sublet(partner, left, cost, p.rules.exits.sublet_discount, penalty)
     return text

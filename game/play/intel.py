@@ -31,8 +31,8 @@ from game.play.views import (
     run_schedule,
     site_views,
 )
-from game.play.words import money as usd
-from game.play.words import plural, share_up
+from game.play.words import alerts as say
+from game.play.words.alerts import HINTS
 
 RUNWAY_ALERT_WEEKS = 12
 CONTRACT_ALERT_WEEKS = 4
@@ -51,22 +51,14 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
     planned = any(d.kind == "run" for d in t.book) or any(r.kind == "run" for r in t.standing)
     if not training and not planned and not t.over:
-        out.append(
-            Alert(
-                "no-run",
-                "No training run: your training compute is idle",
-                "error",
-                screen="training",
-                hint="plan one",
-            )
-        )
+        out.append(Alert("no-run", say.no_run(), "error", screen="training", hint=HINTS["plan_run"]))
     elif training and not planned:
         etas = [r.eta_weeks for r in lab_view(t).runs if r.eta_weeks is not None]
         if etas and max(etas) <= RUN_ENDING_WEEKS:
             out.append(
                 Alert(
                     "run-ending",
-                    f"Your run ends in ~{plural(max(round(max(etas)), 1), 'week')}: plan the next one",
+                    say.run_ending(max(round(max(etas)), 1)),
                     "warning",
                     screen="training",
                 )
@@ -76,7 +68,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
         out.append(
             Alert(
                 "warehouse",
-                f"{v.warehouse:,} GPUs wait for {v.warehouse_mw:,.0f} MW of powered halls",
+                say.warehouse(v.warehouse, v.warehouse_mw),
                 "warning",
                 screen="sites",
             )
@@ -86,7 +78,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     f"outage:{site.id}",
-                    f"{site.short_name}: the grid is down for {plural(site.outage_weeks, 'more week')}; it comes back by itself",
+                    say.outage(site.short_name, site.outage_weeks),
                     "warning",
                     INFORMATIONAL,
                 )
@@ -97,7 +89,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     f"empty:{site.id}",
-                    f"{site.short_name}: {empty:,.0f} MW of powered halls stand empty: order GPUs",
+                    say.empty_halls(site.short_name, empty),
                     "information",
                     screen="market",
                 )
@@ -108,10 +100,10 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     f"dark:{site.id}",
-                    f"{site.short_name}: {site.dark_mw:,.0f} MW of GPUs lost power",
+                    say.dark(site.short_name, site.dark_mw),
                     "error",
                     screen="sites",
-                    hint="turbines, substation",
+                    hint=HINTS["power"],
                 )
             )
     runway = risk.runway_weeks(t)
@@ -119,7 +111,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
         out.append(
             Alert(
                 "runway",
-                f"Runway {plural(round(runway), 'week')}: raise, borrow or cut costs",
+                say.runway(round(runway)),
                 "error",
                 screen="finance",
             )
@@ -129,29 +121,21 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
         out.append(
             Alert(
                 "round",
-                f"Investors would put in up to ${money.largest / 1e9:,.1f}B at ${money.pre_money / 1e9:,.0f}B pre-money"
-                f"{', a down round' if money.down_round else ''}",
+                say.round_open(money.largest, money.pre_money, money.down_round),
                 "information",
                 screen="finance",
             )
         )
     people = people_view(t)
     if people.staff >= 1 and people.wage > 0 and people.laying_off and not t.over:
-        payroll = people.staff * people.wage
-        text = (
-            f"People budget $0: all {people.staff:,.0f} researchers will be laid off"
-            if people.budget < 1.0
-            else f"Payroll {usd(payroll)}/wk is {payroll / people.budget - 1.0:.0%} over your people budget: "
-            "layoffs come"
-        )
+        text = say.layoffs(people.staff, people.staff * people.wage, people.budget)
         out.append(Alert("people", text, "warning", screen="training"))
     invest = investment_terms(t)
     if invest is not None and invest.now and invest.usd > 0:
         out.append(
             Alert(
                 "investment",
-                f"{invest.name} would invest up to {usd(invest.usd)} for "
-                f"{share_up(invest.share):.1f}% of your revenue",
+                say.investment(invest.name, invest.usd, invest.share),
                 "information",
                 screen="deals",
             )
@@ -160,11 +144,10 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
         out.append(
             Alert(
                 "covenant",
-                f"Debt is {money.leverage:.0%} of your GPUs' value, over the {money.covenant:.0%} covenant: "
-                "lenders sweep cash each week",
+                say.covenant(money.leverage, money.covenant),
                 "error",
                 screen="finance",
-                hint="repay or raise",
+                hint=HINTS["repay_or_raise"],
             )
         )
     out.extend(risk.risk_alerts(t))
@@ -173,23 +156,23 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             out.append(
                 Alert(
                     f"contract:{c.slot}",
-                    f"{c.partner}: {c.count:,} {c.gpu} end in {plural(c.weeks_left, 'week')}",
+                    say.contract_ending(c.partner, c.count, c.gpu, c.weeks_left),
                     "warning",
                     screen="deals",
-                    hint="rent more",
+                    hint=HINTS["rent"],
                 )
             )
     mine = float(w.best_model[0, lab])
     for rival in rival_views(t):
         for run in rival.runs:
             if run.eta_high <= RIVAL_RUN_ALERT_WEEKS and run.capability_high > mine:
-                when = (
-                    "is in post-training" if run.phase == "post-training" else f"may finish in {run.eta_text}"
+                text = say.rival_run(
+                    rival.name, run.capability_text, run.phase == "post-training", run.eta_text
                 )
                 out.append(
                     Alert(
                         f"rival-run:{rival.index}",
-                        f"{rival.name}'s run ({run.capability_text}) {when}",
+                        text,
                         "error" if run.capability_high >= agi_range(p)[0] else "warning",
                         INFORMATIONAL,
                         screen="rivals",
@@ -220,16 +203,11 @@ class RivalRun:
 
     @property
     def capability_text(self) -> str:
-        return f"capability {self.capability_low:.1f}-{self.capability_high:.1f}"
+        return say.rival_capability(self.capability_low, self.capability_high)
 
     @property
     def eta_text(self) -> str:
-        if math.isinf(self.eta_high):
-            return "a long time"
-        low, high = round(self.eta_low), max(round(self.eta_high), 1)
-        if high <= 1:
-            return "a week or so"
-        return f"{max(low, 1)}-{high} weeks"
+        return say.rival_eta(self.eta_low, self.eta_high)
 
 
 @attrs.frozen
@@ -296,26 +274,13 @@ def rival_views(t: LabTurn) -> tuple[RivalView, ...]:
 
 def unpowered_alert(site: SiteView) -> Alert:
     """Halls without power, and the power already on its way to them."""
-    coming = []
-    if site.turbines_pending_mw:
-        coming.append(
-            f"{site.turbines_pending_mw:,.0f} MW of turbines run in {plural(site.turbines_weeks, 'week')}"
-        )
-    if site.grid_coming_mw:
-        coming.append(f"{site.grid_coming_mw:,.0f} MW of grid comes in {plural(site.grid_weeks, 'week')}")
-    text = f"{site.short_name}: {site.unpowered_halls_mw:,.0f} MW of halls have no power"
-    if site.turbines_pending_mw + site.grid_coming_mw >= site.unpowered_halls_mw - 1e-6:
-        return Alert(
-            f"unpowered:{site.id}",
-            f"{text} yet: {' and '.join(coming)}",
-            "information",
-            INFORMATIONAL,
-            "sites",
-        )
-    more = f"; {' and '.join(coming)}" if coming else ""
-    return Alert(
-        f"unpowered:{site.id}", f"{text}{more}", "warning", screen="sites", hint="turbines, substation"
-    )
+    turbines = (site.turbines_pending_mw, site.turbines_weeks) if site.turbines_pending_mw else None
+    grid = (site.grid_coming_mw, site.grid_weeks) if site.grid_coming_mw else None
+    enough = site.turbines_pending_mw + site.grid_coming_mw >= site.unpowered_halls_mw - 1e-6
+    text = say.unpowered(site.short_name, site.unpowered_halls_mw, turbines, grid, enough)
+    if enough:
+        return Alert(f"unpowered:{site.id}", text, "information", INFORMATIONAL, "sites")
+    return Alert(f"unpowered:{site.id}", text, "warning", screen="sites", hint=HINTS["power"])
 
 
 # The debrief lives in game/play/debrief.py; these names stay importable from here.

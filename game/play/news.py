@@ -8,17 +8,18 @@ to show an item by these fields, never by reading its text.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import attrs
 import numpy as np
 
-from game.catalog import Catalog, EventCard
+from game.catalog import Catalog
 from game.engine import deals, economy
 from game.engine.params import Params
 from game.engine.turn import Report
-from game.play.words import money, offer_message, plural, refusals
+from game.play.words import news as say
+from game.play.words.news import event_text  # noqa: F401 (news' name for it)
+from game.play.words.partners import offer_message
 
 # kinds
 RELEASE, DELIVERY, INSTALL, RAISE, REFUSED, BANKRUPT, RENTAL, EVENT, DEAL, RESULT, NOTE = (
@@ -54,62 +55,41 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
         mine = bool(human[lab])
         if r.released[0, lab]:
             got = float(r.released_capability[0, lab])
-            text = f"{name} releases a model at capability {got:.2f}."
-            if mine:  # the player knows what its compute promised: say how it turned out
-                off = got - float(r.released_planned[0, lab])
-                turned = (
-                    "as promised"
-                    if abs(off) < 0.005
-                    else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
-                )
-                text = text[:-1] + f" (its compute promised {got - off:.2f}: {turned})."
-            out.append(NewsItem(week, text, RELEASE, lab, urgent=True))
+            # the player knows what its compute promised: say how it turned out
+            promised = float(r.released_planned[0, lab]) if mine else None
+            out.append(NewsItem(week, say.released(name, got, promised), RELEASE, lab, urgent=True))
         if mine and r.delivered[0, lab].sum():
-            out.append(
-                NewsItem(week, f"{int(r.delivered[0, lab].sum()):,} GPUs delivered.", DELIVERY, lab, True)
-            )
+            out.append(NewsItem(week, say.delivered(int(r.delivered[0, lab].sum())), DELIVERY, lab, True))
         if mine and r.installed[0, lab].sum():
-            out.append(
-                NewsItem(week, f"{int(r.installed[0, lab].sum()):,} GPUs installed.", INSTALL, lab, True)
-            )
+            out.append(NewsItem(week, say.installed(int(r.installed[0, lab].sum())), INSTALL, lab, True))
         if mine and r.gpus_sold[0, lab].sum():
-            sold = ", ".join(
-                f"{int(n):,} {p.gpu_ids[g]}" for g, n in enumerate(r.gpus_sold[0, lab]) if n > 0
-            )
+            sold = [(int(n), p.gpu_ids[g]) for g, n in enumerate(r.gpus_sold[0, lab]) if n > 0]
             usd = float(r.flows[0, lab, economy.FLOW_INDEX["gpu_sales"]])
-            out.append(NewsItem(week, f"Sold {sold} on the used market for {money(usd)}.", DELIVERY, lab, True))
+            out.append(NewsItem(week, say.sold(sold, usd), DELIVERY, lab, True))
         if r.raised[0, lab] > 0:
-            down = " in a down round" if r.down_round[0, lab] else ""
-            out.append(NewsItem(week, f"{name} raises ${r.raised[0, lab] / 1e9:,.1f}B{down}.", RAISE, lab))
+            text = say.raised(name, float(r.raised[0, lab]), bool(r.down_round[0, lab]))
+            out.append(NewsItem(week, text, RAISE, lab))
         invested = r.flows[0, lab, INVESTMENT]
         if invested > 0:
             partner = catalog.partners[int(r.offer_partner[0, lab])].name
-            text = f"{partner} invests {money(invested)} in {name} for a share of its revenue."
-            out.append(NewsItem(week, text, RAISE, lab))
+            out.append(NewsItem(week, say.invested(partner, name, float(invested)), RAISE, lab))
         if r.round_failed[0, lab]:
-            walk = p.rules.finance.round_walk_away
-            text = (
-                f"{name}'s investors walk away from the round due to close: the lab's value on its "
-                f"merits fell more than {walk:.0%} since they agreed. No money comes in."
-            )
+            text = say.round_failed(name, p.rules.finance.round_walk_away)
             out.append(NewsItem(week, text, RAISE, lab, urgent=mine))
         if mine and r.refused[0, lab]:
-            text = f"Refused: {'; '.join(refusals(int(r.refused[0, lab])))}."
-            out.append(NewsItem(week, text, REFUSED, lab, True, urgent=True))
+            out.append(NewsItem(week, say.refused(int(r.refused[0, lab])), REFUSED, lab, True, urgent=True))
         if r.went_bankrupt[0, lab]:
-            out.append(NewsItem(week, f"{name} is bankrupt.", BANKRUPT, lab, urgent=True))
+            out.append(NewsItem(week, say.bankrupt(name), BANKRUPT, lab, urgent=True))
         if r.rented[0, lab] and not mine:
             partner = catalog.partners[int(r.offer_partner[0, lab])].name
-            out.append(
-                NewsItem(week, f"{name} rents {int(r.rented[0, lab]):,} GPUs from {partner}.", RENTAL, lab)
-            )
+            out.append(NewsItem(week, say.rents(name, int(r.rented[0, lab]), partner), RENTAL, lab))
         out.extend(_position_news(p, catalog, r, lab, name, mine))
     for c, card in enumerate(catalog.events):
         labs = np.flatnonzero(r.events[0, :, c])
         if not len(labs):
             continue
         for lab in labs[:1] if card.scope == "game" else labs:
-            text = card.title + ": " + event_text(card, p, int(lab), float(r.event_values[0, lab, c]))
+            text = say.event(card, p, int(lab), float(r.event_values[0, lab, c]))
             about = None if card.scope == "game" else int(lab)
             out.append(NewsItem(week, text, EVENT, about, urgent=about is None or bool(human[about])))
     return out
@@ -140,49 +120,25 @@ def _position_news(p: Params, catalog: Catalog, r: Report, lab: int, name: str, 
             continue
         partner = catalog.partners[int(r.contract_partner[0, lab, k])].name
         gpu, count = p.gpu_ids[int(r.contract_gpu[0, lab, k])], int(r.contract_count[0, lab, k])
-        where = f"{partner}'s build of {count:,} {gpu} for {name} at {catalog.sites[site].name}"
+        where = catalog.sites[site].name
         start = int(r.contract_start[0, lab, k])
         if r.slipped[0, lab, k]:
-            text = (
-                f"{where} slips {plural(p.rules.deals.slip_weeks, 'week')}: it now comes online on "
-                f"{p.date_of(start):%d %b %Y}, and the contract ends as much later."
-            )
+            slip = p.rules.deals.slip_weeks
+            text = say.build_slipped(partner, count, gpu, name, where, slip, p.date_of(start))
             out.append(NewsItem(week, text, SLIP, lab, urgent=mine))
         elif start == week:
-            out.append(NewsItem(week, f"{where} comes online this week.", BUILD, lab, urgent=mine))
+            out.append(
+                NewsItem(week, say.build_online(partner, count, gpu, name, where), BUILD, lab, urgent=mine)
+            )
     if r.covenant_breach[0, lab]:
-        text = (
-            f"Lenders sweep {money(float(r.covenant_swept[0, lab]))} of {name}'s cash against its debt: "
-            f"the debt is over {p.rules.finance.covenant_ltv:.0%} of its GPUs' value."
-        )
+        text = say.covenant_sweep(name, float(r.covenant_swept[0, lab]), p.rules.finance.covenant_ltv)
         out.append(NewsItem(week, text, COVENANT, lab, private=mine, urgent=mine))
     answer = int(r.offer_answer[0, lab])
     if mine and answer not in (deals.NONE, deals.ACCEPT) and int(r.offer_partner[0, lab]) >= 0:
         partner = catalog.partners[int(r.offer_partner[0, lab])].name
-        why = deals.REASONS[int(r.offer_reason[0, lab])].replace("_", " ")
-        text = f"{partner} answers your offer: {deals.ANSWERS[answer]} ({why})."
+        text = say.offer_answered(partner, deals.ANSWERS[answer], deals.REASONS[int(r.offer_reason[0, lab])])
         out.append(NewsItem(week, text, DEAL, lab, private=True, urgent=True))
     return out
-
-
-def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
-    """A card's text with its numbers."""
-    effect = card.effects[0]
-    fields: dict[str, str] = {
-        "lab": p.catalog.lab(p.lab_ids[lab]).name,
-        "value": f"{abs(value):,.0f}" if abs(value) >= 1 else f"{abs(value):.2f}",
-        "value_pct": f"{abs(value - 1) if effect.op == 'mul' else abs(value):.0%}",
-        "value_b": f"{abs(value) / 1e9:,.2f}",
-        "value_usd": money(abs(value)),
-        "site": next((s.name for s in p.catalog.sites if s.id == effect.site), ""),
-        "gpu": effect.gpu,
-        "partner": effect.partner,
-    }
-    try:
-        text = card.text.format(**fields)
-    except (KeyError, IndexError, ValueError):
-        return card.text
-    return re.sub(r"\b1 (more )?weeks\b", r"1 \1week", text)  # "for 1 week", "1 more week"
 
 
 def talk_news(p: Params, catalog: Catalog, week: int, a: Any, ans: Any, lab: int) -> list[NewsItem]:
@@ -195,10 +151,7 @@ def talk_news(p: Params, catalog: Catalog, week: int, a: Any, ans: Any, lab: int
     name = catalog.lab(p.lab_ids[lab]).name
     partner = catalog.partners[int(a.offer_partner[0, lab])].name
     if ans.invest[0, lab] > 0:
-        text = f"{partner} invests {money(float(ans.invest[0, lab]))} in {name} for a share of its revenue."
-        out.append(NewsItem(week, text, RAISE, lab))
+        out.append(NewsItem(week, say.invested(partner, name, float(ans.invest[0, lab])), RAISE, lab))
     elif ans.count[0, lab] > 0:
-        out.append(
-            NewsItem(week, f"{name} rents {int(ans.count[0, lab]):,} GPUs from {partner}.", RENTAL, lab)
-        )
+        out.append(NewsItem(week, say.rents(name, int(ans.count[0, lab]), partner), RENTAL, lab))
     return out

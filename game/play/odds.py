@@ -30,7 +30,9 @@ from game.engine.odds import Odds, WhatIf
 from game.engine.state import World
 from game.play.decisions import MAX_ORDER_GPUS, MAX_RUN_FLOP, BuyGpus, Decision, RaiseRound, Refused, StartRun
 from game.play.decisions import book_actions as _book_actions
-from game.play.words import refusals
+from game.play.words import odds as say
+from game.play.words.news import refusals
+from game.play.words.odds import WHAT_IF_SYNTAX
 
 __all__ = [
     "FIRST_WAVE", "FUTURES", "TARGET", "WHAT_IF_SYNTAX", "Odds", "Start", "Variant", "WhatIf", "odds",
@@ -43,11 +45,6 @@ FUTURES = 2000  # design: ...or this many futures are played
 # played one after another, so its time is mostly the number of weeks left (see
 # benchmarks/odds.py); a dozen futures cost little more than one.
 FIRST_WAVE = 12
-
-WHAT_IF_SYNTAX = (
-    "'buy COUNT GPU [VENDOR]' (an extra order), 'run FLOP' (start a run now), "
-    "'raise USD' (a round), 'skip-round' (drop the booked round), 'without N' (drop decision N of the book)"
-)
 
 
 @attrs.frozen(eq=False)
@@ -157,23 +154,22 @@ class Variant:
 
     @classmethod
     def also(cls, decision: Decision, params: Any) -> Variant:
-        label = decision.label(params)
-        return cls(f"you also {label[:1].lower()}{label[1:]}", add=decision)
+        return cls(say.also(decision.label(params)), add=decision)
 
     @classmethod
     def without(cls, book: tuple[Decision, ...] | list[Decision], index: int, params: Any) -> Variant:
         if not 0 <= index < len(book):
-            raise Refused(f"there is no decision number {index + 1} in the week's book")
+            raise Refused(say.no_decision(index + 1))
         d = book[index]
         if isinstance(d, RaiseRound):
-            return cls("you skip the round", drop=index)
-        return cls(f"without '{d.label(params)}'", drop=index)
+            return cls(say.skip_round(), drop=index)
+        return cls(say.without(d.label(params)), drop=index)
 
     @classmethod
     def skip_round(cls, book: tuple[Decision, ...] | list[Decision], params: Any) -> Variant:
         index = next((k for k, d in enumerate(book) if isinstance(d, RaiseRound)), None)
         if index is None:
-            raise Refused("there is no round in the week's book to skip")
+            raise Refused(say.no_round())
         return cls.without(book, index, params)
 
     def book(self, start: Start) -> list[Decision]:
@@ -182,7 +178,7 @@ class Variant:
         base = list(start.book or ())
         if self.drop is not None:
             if not 0 <= self.drop < len(base):
-                raise Refused(f"there is no decision number {self.drop + 1} in the week's book")
+                raise Refused(say.no_decision(self.drop + 1))
             base.pop(self.drop)
         if self.add is None:
             return base
@@ -191,7 +187,7 @@ class Variant:
         before = _refused(start, base)
         added = _refused(start, changed) & ~before
         if added:
-            raise Refused(f"{self.add.label(start.params)}: " + "; ".join(refusals(added)))
+            raise Refused(say.refused(self.add.label(start.params), refusals(added)))
         return changed
 
 
@@ -231,7 +227,8 @@ def what_if(
 
 # ------------------------------------------------------------ words -> decisions
 def amount(text: str, what: str, lo: float, hi: float) -> float:
-    """A number as a person types it: 50000, 50,000, 50k, 2.5B, 1e26."""
+    """A number as a person types it: 50000, 50,000, 50k, 2.5B, 1e26. `what`: the
+    decision it belongs to (a key of words.odds.AMOUNTS)."""
     cleaned = text.replace(",", "").replace("_", "").replace("$", "").strip().lower()
     scale = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}.get(cleaned[-1:], 1.0)
     if scale != 1.0:
@@ -239,9 +236,9 @@ def amount(text: str, what: str, lo: float, hi: float) -> float:
     try:
         value = float(cleaned) * scale
     except ValueError:
-        raise Refused(f"{what}: not a number: {text!r}") from None
+        raise Refused(say.not_a_number(what, text)) from None
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise Refused(f"{what}: must be between {lo:,.0f} and {hi:.0e}")
+        raise Refused(say.out_of_range(what, lo, hi))
     return value
 
 
@@ -250,21 +247,21 @@ def parse_decision(text: str, params: Any) -> Decision:
     words = text.split()
     kind = words[0].lower() if words else ""
     if kind == "buy" and len(words) in (3, 4):
-        count = amount(words[1], "buy: the count", 1, MAX_ORDER_GPUS)
+        count = amount(words[1], "buy", 1, MAX_ORDER_GPUS)
         if count != int(count):
-            raise Refused("buy: the count must be a whole number")
+            raise Refused(say.whole_count())
         gpu = next((g for g in params.gpu_ids if g.lower() == words[2].lower()), None)
         if gpu is None:
-            raise Refused(f"buy: unknown GPU {words[2]!r} (one of {', '.join(params.gpu_ids)})")
+            raise Refused(say.unknown("gpu", words[2], params.gpu_ids))
         vendor = words[3].lower() if len(words) == 4 else params.integrator_ids[0]
         if vendor not in params.integrator_ids:
-            raise Refused(f"buy: unknown vendor {vendor!r} (one of {', '.join(params.integrator_ids)})")
+            raise Refused(say.unknown("vendor", vendor, params.integrator_ids))
         return BuyGpus(gpu, vendor, int(count))
     if kind == "run" and len(words) == 2:
-        return StartRun(amount(words[1], "run: the FLOP", 1, MAX_RUN_FLOP))
+        return StartRun(amount(words[1], "run", 1, MAX_RUN_FLOP))
     if kind == "raise" and len(words) == 2:
-        return RaiseRound(amount(words[1], "raise: the USD", 1, 1e15))
-    raise Refused(f"not a decision: {text!r}; write one of {WHAT_IF_SYNTAX}")
+        return RaiseRound(amount(words[1], "raise", 1, 1e15))
+    raise Refused(say.not_a_decision(text))
 
 
 def parse_variant(text: str, book: tuple[Decision, ...] | list[Decision], params: Any) -> Variant:
@@ -275,6 +272,6 @@ def parse_variant(text: str, book: tuple[Decision, ...] | list[Decision], params
         return Variant.skip_round(book, params)
     if kind == "without" and len(words) == 2:
         if not words[1].isdigit():
-            raise Refused(f"without: give a decision's number in the book, got {words[1]!r}")
+            raise Refused(say.not_a_number_in_book(words[1]))
         return Variant.without(book, int(words[1]) - 1, params)
     return Variant.also(parse_decision(text, params), params)

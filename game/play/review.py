@@ -12,7 +12,7 @@ import datetime as dt
 import attrs
 import numpy as np
 
-from game.engine import compute, contracts, economy, limits
+from game.engine import contracts, deals, economy, limits
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR
 from game.play import decisions as dec
 from game.play.desk import LabTurn
@@ -197,11 +197,10 @@ def partner_free(t: LabTurn, partner: str, gpu: str, start: int) -> int:
     lab = t.lab
     p, w = t.params, t.world
     k, g = p.partner_ids.index(partner), p.gpu_ids.index(gpu)
-    row = int(np.clip(start, 0, p.last_week))
-    held = compute.partner_rented(p, w)[0]  # (P, G)
-    cap = p.partner_capacity[row, :, g]  # (P,)
-    free = np.maximum(cap - compute.outside_held(p, cap) - held[:, g], 0.0)
-    room = np.maximum(np.floor(cap * p.partner_customer_share) - compute.lab_rented(p, w)[0, lab, :, g], 0.0)
+    L = w.cash.shape[1]
+    row = np.full((1, L), int(np.clip(start, 0, p.last_week)))
+    free_all, room_all, _ = deals.pools(p, w, row, np.full((1, L), g))
+    free, room = free_all[0, lab], room_all[0, lab]  # (P,)
     tied = p.partner_ties[k, lab] > 0
     sources = p.partner_sources[k]
     resold = min(float((sources * free).sum()), float((sources * room).sum())) if tied else 0.0

@@ -19,7 +19,9 @@ from game.engine.state import World
 from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
 from game.play.runway import PROJECTION_WEEKS, Projection, project
-from game.play.words import money as say_money
+from game.play.words import risk as say
+from game.play.words.alerts import HINTS
+from game.play.words.numbers import money as say_money
 
 ROUND_RISK_MARGIN = 0.05  # the round is at risk when the value is within 5% of the line
 COVENANT_RISK_POINTS = 0.08  # leverage within 8 points of the covenant is within reach
@@ -49,14 +51,8 @@ class RoundHealth:
 
     def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
         """One line: where it stands and what would trip it."""
-        if self.margin < 0:
-            return (
-                f"Investors walk away if it closes now: the value on its merits is {fmt(self.value)}, "
-                f"under their {fmt(self.line)} line ({self.walk_away:.0%} below the {fmt(self.basis)} they agreed at)."
-            )
-        return (
-            f"Value on its merits {fmt(self.value)}, {self.margin:.0%} above the {fmt(self.line)} walk-away "
-            f"line: a fall of more than that before {self.closes:%d %b} and no money comes in."
+        return say.round_forecast(
+            self.value, self.line, self.basis, self.walk_away, self.margin, self.closes, fmt
         )
 
 
@@ -67,7 +63,7 @@ class CovenantHealth:
     leverage: float  # debt over collateral
     trigger: float  # the covenant: past it lenders sweep cash
     sweep: float  # the share of cash they sweep a week
-    next_gen: str  # the next GPU generation that cuts the GPUs' value ("" if none is due)
+    next_gen: str  # the GPU whose launch cuts the GPUs' value ("": none launches then, or none is due)
     next_gen_date: dt.date | None
     leverage_after: float  # leverage once it ships (today's debt; GPUs on order delivered by then count)
 
@@ -86,18 +82,10 @@ class CovenantHealth:
 
     def forecast(self, fmt: Callable[[float], str] = say_money) -> str:
         """One line: where it stands and what would trip it."""
-        if self.debt <= 0:
-            return f"no debt (lenders sweep cash once debt passes {self.trigger:.0%} of your GPUs' value)."
-        now = f"Debt {fmt(self.debt)} is {self.leverage:.0%} of your GPUs' {fmt(self.collateral)}; the covenant trips at {self.trigger:.0%}"
-        if self.in_breach:
-            return now + f": tripped, lenders sweep {self.sweep:.0%} of cash a week until it is back under."
-        if self.next_gen_date is None:
-            return now + "."
-        after = "over the covenant" if self.leverage_after > self.trigger else "still under it"
-        return (
-            now
-            + f". When {self.next_gen} ships ({self.next_gen_date:%d %b %Y}): {self.leverage_after:.0%}, {after}."
-        )
+        return say.covenant_forecast(
+            self.debt, self.collateral, self.leverage, self.trigger, self.sweep, self.in_breach,
+            self.next_gen, self.next_gen_date, self.leverage_after, fmt,
+        )  # fmt: skip
 
 
 def round_health(t: LabTurn) -> RoundHealth | None:
@@ -136,7 +124,7 @@ def covenant_health(t: LabTurn) -> CovenantHealth:
             p.older_gen_factor[r][owned > 0], p.older_gen_factor[row][owned > 0]
         ):
             launched = np.flatnonzero(compute.on_sale_week(p, w)[0] == r)
-            name = p.gpu_ids[int(launched[0])] if len(launched) else "a newer generation"
+            name = p.gpu_ids[int(launched[0])] if len(launched) else ""  # words: "a newer generation"
             when = p.date_of(r)
             arriving = np.zeros_like(owned)  # GPUs on order that are delivered before it ships
             due = (w.order_count[0, lab] > 0) & (w.order_arrive[0, lab] <= r)
@@ -176,7 +164,7 @@ def risk_alerts(t: LabTurn) -> list[Alert]:
         out.append(
             Alert(
                 "round-risk",
-                f"The {say_money(health.usd)} round closing {health.closes:%d %b} is at risk: {health.forecast()}",
+                say.round_at_risk(health.usd, health.closes, health.forecast()),
                 "warning",
                 INFORMATIONAL,
                 "finance",
@@ -184,17 +172,13 @@ def risk_alerts(t: LabTurn) -> list[Alert]:
         )
     cov = covenant_health(t)
     if cov.at_risk:
-        out.append(
-            Alert("covenant-risk", cov.forecast(), "warning", screen="finance", hint="repay to stay under")
-        )
+        out.append(Alert("covenant-risk", cov.forecast(), "warning", screen="finance", hint=HINTS["repay"]))
     return out
 
 
 def runway_text(weeks: float) -> str:
     """A runway as the screens say it: weeks, or past the projection's horizon."""
-    if weeks == float("inf"):
-        return f"over {PROJECTION_WEEKS // 52} years"
-    return f"{weeks:,.0f} week{'s' if round(weeks) != 1 else ''}"
+    return say.runway(weeks, PROJECTION_WEEKS)
 
 
 def building_per_week(t: LabTurn) -> float:

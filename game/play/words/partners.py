@@ -1,15 +1,14 @@
-"""What partners say: the answer to an offer in words, with its numbers. Shared by the
-command line and the terminal game; the engine only gives codes and figures."""
+"""What partners say: the answer to an offer in words, with its numbers, and the figures
+a partner's counter is met by. Shared by the command line and the terminal game; the
+engine only gives codes and figures."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
-from game.engine import codes, deals, economy
+from game.engine import deals
 from game.engine.params import HOURS_PER_WEEK, Params
-from game.engine.state import END_REASONS, World
 
 
 def cents_up(usd: float) -> float:
@@ -131,95 +130,3 @@ def _common(who: str, answer: int, reason: int) -> str:
     if reason == deals.RELATIONSHIP:
         return f"{who}: After how things have gone between us, we are not interested."
     return f"{who}: {deals.ANSWERS[answer]} ({deals.REASONS[reason]})."
-
-
-REFUSAL_TEXT = {
-    codes.ORDER_NOT_ON_SALE: "that GPU is not on sale yet",
-    codes.ORDER_NO_SUPPLY: "NVIDIA's supply for the quarter is spoken for",
-    codes.ORDER_NO_CASH: "not enough cash for the whole order",
-    codes.ORDER_NO_SLOT: "too many orders already in flight",
-    codes.RAISE_TOO_SOON: "investors will not hear a new round so soon",
-    codes.RUN_NO_SLOT: "too many training runs at once",
-    codes.RUN_TOO_SMALL: "that run is too small to be worth a release",
-    codes.TURBINE_LIMIT: "the site's turbine permit limit is reached",
-    codes.SUBSTATION_BUSY: "a substation upgrade is already under way there",
-    codes.BORROW_LIMIT: "lenders will not lend more against your GPUs",
-    codes.NO_CASH: "not enough cash",
-    codes.BAD_INDEX: "a partner, GPU, site or slot that does not exist",
-    codes.RAISE_UNDER_WAY: "a round is still closing",
-}
-
-
-def refusals(mask: int) -> list[str]:
-    """The reasons in a refusal mask, in code order."""
-    return [text for bit, text in REFUSAL_TEXT.items() if mask & bit]
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """`1 week`, `3 weeks`, `1,200 GPUs`."""
-    return f"{n:,} {word if n == 1 else many or word + 's'}"
-
-
-def money(x: float) -> str:
-    """USD to about three significant figures, so a unit price times a count comes out as
-    the total says: $1.2T, $3.40B, $24.0B, $560M, $12.5M, $39.9k, -$800. The screens
-    and the sentences share it."""
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if not math.isfinite(a):
-        return f"{sign}$inf"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if a >= size * 0.9995:  # 999,960 is $1.00M, not $1,000k
-            v = a / size
-            digits = 2 if v < 9.995 else (1 if v < 99.95 else 0)
-            if unit in ("M", "k") and digits == 2:
-                digits = 1  # $4.5M, $12.5k: cents of millions read as noise
-            return f"{sign}${v:,.{digits}f}{unit}"
-    return f"{sign}${a:,.0f}"
-
-
-def result(p: Params, w: World, lab_name: Callable[[int], str]) -> str:
-    """How game 0 of `w` ended, in a sentence: who reached AGI and when, or what ended it."""
-    reason = END_REASONS[int(w.end_reason[0])]
-    winner = int(w.winner[0])
-    who = lab_name(winner) if winner >= 0 else "nobody"
-    if reason == "agi":
-        return f"{who} reaches AGI on {p.date_of(int(w.agi_week[0])):%d %b %Y}."
-    if reason == "bankrupt":
-        return f"Bankruptcy ends the race. {who} is left standing."
-    return f"The last week passes without AGI; {who} has the strongest model."
-
-
-def score_lines(
-    p: Params, w: World, lab: int, lab_name: Callable[[int], str]
-) -> list[tuple[str, float, str]]:
-    """The score of `lab` in game 0 of `w`, part by part: (part, points, how it was
-    reached), in economy.SCORE_PARTS' order."""
-    r = p.rules.score
-    parts = economy.score_parts(p, w)[0, lab]
-    win_pts, early_pts, stake_pts = (float(x) for x in parts)
-    reason = END_REASONS[int(w.end_reason[0])]
-    winner = int(w.winner[0])
-    won = reason == "agi" and winner == lab
-    if won:
-        win = f"{lab_name(lab)} reached AGI first"
-    elif reason == "agi":
-        win = f"{lab_name(winner)} reached AGI first"
-    else:
-        win = "nobody reached AGI: no win to score"
-    whole_early = r.agi_win_points * r.early_share_of_win
-    if won:
-        week = int(w.agi_week[0])
-        left = max(p.last_week - week, 0)
-        early = f"{plural(left, 'week')} of {p.last_week:,} left: {whole_early:,.0f} x {left / max(p.last_week, 1):.0%}"
-    else:
-        early = f"only a win scores for earliness (up to {whole_early:,.0f})"
-    share, value = float(w.founder_share[0, lab]), float(w.valuation[0, lab])
-    whole_stake = r.agi_win_points * r.stake_share_of_win
-    if bool(w.bankrupt[0, lab]):
-        stake = "a bankrupt lab's stake scores nothing"
-    else:
-        counted = value / (value + r.stake_value_ref_usd) if value > 0 else 0.0
-        stake = f"{share:.0%} of {money(value)}: {whole_stake:,.0f} x {share:.0%} owned x {counted:.0%} for the value"
-    names = ("AGI win", "weeks early", "your stake")
-    return list(zip(names, (win_pts, early_pts, stake_pts), (win, early, stake), strict=True))

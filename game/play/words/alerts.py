@@ -1,0 +1,108 @@
+"""What a lab should act on now, in words (play/intel.py's alerts), and its rivals' runs
+as leaks, news and hiring tell of them."""
+
+from __future__ import annotations
+
+import math
+
+from game.play.words.numbers import money, plural
+from game.play.words.partners import share_up
+
+# what to do on an alert's screen, when its text does not say it
+HINTS = {
+    "plan_run": "plan one",
+    "power": "turbines, substation",
+    "rent": "rent more",
+    "repay_or_raise": "repay or raise",
+    "repay": "repay to stay under",
+}
+
+
+def no_run() -> str:
+    return "No training run: your training compute is idle"
+
+
+def run_ending(weeks: int) -> str:
+    return f"Your run ends in ~{plural(weeks, 'week')}: plan the next one"
+
+
+def warehouse(gpus: int, mw: float) -> str:
+    return f"{gpus:,} GPUs wait for {mw:,.0f} MW of powered halls"
+
+
+def outage(site: str, weeks: int) -> str:
+    return f"{site}: the grid is down for {plural(weeks, 'more week')}; it comes back by itself"
+
+
+def empty_halls(site: str, mw: float) -> str:
+    return f"{site}: {mw:,.0f} MW of powered halls stand empty: order GPUs"
+
+
+def dark(site: str, mw: float) -> str:
+    return f"{site}: {mw:,.0f} MW of GPUs lost power"
+
+
+def unpowered(
+    site: str, mw: float, turbines: tuple[float, int] | None, grid: tuple[float, int] | None, enough: bool
+) -> str:
+    """Halls without power; the turbines and grid on their way ((MW, weeks) or None), and
+    whether they are `enough` for those halls."""
+    coming = []
+    if turbines is not None:
+        coming.append(f"{turbines[0]:,.0f} MW of turbines run in {plural(turbines[1], 'week')}")
+    if grid is not None:
+        coming.append(f"{grid[0]:,.0f} MW of grid comes in {plural(grid[1], 'week')}")
+    text = f"{site}: {mw:,.0f} MW of halls have no power"
+    if enough:
+        return f"{text} yet: {' and '.join(coming)}"
+    return text + (f"; {' and '.join(coming)}" if coming else "")
+
+
+def runway(weeks: int) -> str:
+    return f"Runway {plural(weeks, 'week')}: raise, borrow or cut costs"
+
+
+def round_open(largest: float, pre_money: float, down: bool) -> str:
+    return (
+        f"Investors would put in up to ${largest / 1e9:,.1f}B at ${pre_money / 1e9:,.0f}B pre-money"
+        f"{', a down round' if down else ''}"
+    )
+
+
+def layoffs(staff: float, payroll: float, budget: float) -> str:
+    if budget < 1.0:
+        return f"People budget $0: all {staff:,.0f} researchers will be laid off"
+    return (
+        f"Payroll {money(payroll)}/wk is {payroll / budget - 1.0:.0%} over your people budget: layoffs come"
+    )
+
+
+def investment(partner: str, usd: float, share: float) -> str:
+    return f"{partner} would invest up to {money(usd)} for {share_up(share):.1f}% of your revenue"
+
+
+def covenant(leverage: float, trigger: float) -> str:
+    return f"Debt is {leverage:.0%} of your GPUs' value, over the {trigger:.0%} covenant: lenders sweep cash each week"
+
+
+def contract_ending(partner: str, gpus: int, gpu: str, weeks: int) -> str:
+    return f"{partner}: {gpus:,} {gpu} end in {plural(weeks, 'week')}"
+
+
+def rival_capability(low: float, high: float) -> str:
+    return f"capability {low:.1f}-{high:.1f}"
+
+
+def rival_eta(low: float, high: float) -> str:
+    """When a rival's run may finish, in weeks (its band)."""
+    if math.isinf(high):
+        return "a long time"
+    lo, hi = round(low), max(round(high), 1)
+    if hi <= 1:
+        return "a week or so"
+    return f"{max(lo, 1)}-{hi} weeks"
+
+
+def rival_run(rival: str, capability: str, post_training: bool, eta: str) -> str:
+    when = "is in post-training" if post_training else f"may finish in {eta}"
+    return f"{rival}'s run ({capability}) {when}"

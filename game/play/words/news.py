@@ -1,0 +1,141 @@
+"""The week's news in words: what a lab released, bought, raised and lost, the week's
+refusals, partners' builds, lenders' sweeps and events, from the figures play/news.py
+reads off the week's report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from game.catalog import EventCard
+from game.engine import codes
+from game.engine.params import Params
+from game.play.words.numbers import day, money, plural
+
+REFUSAL_TEXT = {
+    codes.ORDER_NOT_ON_SALE: "that GPU is not on sale yet",
+    codes.ORDER_NO_SUPPLY: "NVIDIA's supply for the quarter is spoken for",
+    codes.ORDER_NO_CASH: "not enough cash for the whole order",
+    codes.ORDER_NO_SLOT: "too many orders already in flight",
+    codes.RAISE_TOO_SOON: "investors will not hear a new round so soon",
+    codes.RUN_NO_SLOT: "too many training runs at once",
+    codes.RUN_TOO_SMALL: "that run is too small to be worth a release",
+    codes.TURBINE_LIMIT: "the site's turbine permit limit is reached",
+    codes.SUBSTATION_BUSY: "a substation upgrade is already under way there",
+    codes.BORROW_LIMIT: "lenders will not lend more against your GPUs",
+    codes.NO_CASH: "not enough cash",
+    codes.BAD_INDEX: "a partner, GPU, site or slot that does not exist",
+    codes.RAISE_UNDER_WAY: "a round is still closing",
+}
+
+
+def refusals(mask: int) -> list[str]:
+    """The reasons in a refusal mask, in code order."""
+    return [text for bit, text in REFUSAL_TEXT.items() if mask & bit]
+
+
+def refused(mask: int) -> str:
+    return f"Refused: {'; '.join(refusals(mask))}."
+
+
+def released(lab: str, capability: float, promised: float | None = None) -> str:
+    """A release; `promised` (the player's own lab) what its compute promised."""
+    text = f"{lab} releases a model at capability {capability:.2f}."
+    if promised is None:
+        return text
+    off = capability - promised
+    turned = (
+        "as promised"
+        if abs(off) < 0.005
+        else f"it came out {abs(off):.2f} {'better' if off > 0 else 'worse'}"
+    )
+    return text[:-1] + f" (its compute promised {promised:.2f}: {turned})."
+
+
+def delivered(gpus: int) -> str:
+    return f"{gpus:,} GPUs delivered."
+
+
+def installed(gpus: int) -> str:
+    return f"{gpus:,} GPUs installed."
+
+
+def sold(counts: list[tuple[int, str]], usd: float) -> str:
+    """GPUs sold on the used market: (count, GPU) by kind, and what they fetched."""
+    what = ", ".join(f"{n:,} {gpu}" for n, gpu in counts)
+    return f"Sold {what} on the used market for {money(usd)}."
+
+
+def raised(lab: str, usd: float, down: bool) -> str:
+    return f"{lab} raises ${usd / 1e9:,.1f}B{' in a down round' if down else ''}."
+
+
+def invested(partner: str, lab: str, usd: float) -> str:
+    return f"{partner} invests {money(usd)} in {lab} for a share of its revenue."
+
+
+def round_failed(lab: str, walk_away: float) -> str:
+    return (
+        f"{lab}'s investors walk away from the round due to close: the lab's value on its "
+        f"merits fell more than {walk_away:.0%} since they agreed. No money comes in."
+    )
+
+
+def bankrupt(lab: str) -> str:
+    return f"{lab} is bankrupt."
+
+
+def rents(lab: str, gpus: int, partner: str) -> str:
+    return f"{lab} rents {gpus:,} GPUs from {partner}."
+
+
+def _build(partner: str, gpus: int, gpu: str, lab: str, site: str) -> str:
+    return f"{partner}'s build of {gpus:,} {gpu} for {lab} at {site}"
+
+
+def build_slipped(partner: str, gpus: int, gpu: str, lab: str, site: str, weeks: int, online: dt.date) -> str:
+    return (
+        f"{_build(partner, gpus, gpu, lab, site)} slips {plural(weeks, 'week')}: it now comes online on "
+        f"{day(online)}, and the contract ends as much later."
+    )
+
+
+def build_online(partner: str, gpus: int, gpu: str, lab: str, site: str) -> str:
+    return f"{_build(partner, gpus, gpu, lab, site)} comes online this week."
+
+
+def covenant_sweep(lab: str, usd: float, covenant: float) -> str:
+    return (
+        f"Lenders sweep {money(usd)} of {lab}'s cash against its debt: "
+        f"the debt is over {covenant:.0%} of its GPUs' value."
+    )
+
+
+def offer_answered(partner: str, answer: str, reason: str) -> str:
+    """A partner's answer the week's step heard: its code words (deals.ANSWERS, REASONS)."""
+    return f"{partner} answers your offer: {answer} ({reason.replace('_', ' ')})."
+
+
+def event_text(card: EventCard, p: Params, lab: int, value: float) -> str:
+    """A card's text with its numbers."""
+    effect = card.effects[0]
+    fields: dict[str, str] = {
+        "lab": p.catalog.lab(p.lab_ids[lab]).name,
+        "value": f"{abs(value):,.0f}" if abs(value) >= 1 else f"{abs(value):.2f}",
+        "value_pct": f"{abs(value - 1) if effect.op == 'mul' else abs(value):.0%}",
+        "value_b": f"{abs(value) / 1e9:,.2f}",
+        "value_usd": money(abs(value)),
+        "site": next((s.name for s in p.catalog.sites if s.id == effect.site), ""),
+        "gpu": effect.gpu,
+        "partner": effect.partner,
+    }
+    try:
+        text = card.text.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return card.text
+    return re.sub(r"\b1 (more )?weeks\b", r"1 \1week", text)  # "for 1 week", "1 more week"
+
+
+def event(card: EventCard, p: Params, lab: int, value: float) -> str:
+    """An event as the news says it: its title, then its text."""
+    return card.title + ": " + event_text(card, p, lab, value)
