@@ -163,7 +163,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
         self.player = people[0] if people else 0
         self.ff_votes.clear()
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"], keymap=self.keymap))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
         if session.over:
             self.show_game_over()
 
@@ -191,7 +191,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
             top.refresh_view()  # the same player again: refresh the dashboard in place
             return
         self._clear_stack()
-        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"], keymap=self.keymap))
+        self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))
         if len(self.people()) > 1:
             name = session.lab_name(self.player)
             text = f"{name} to play, week {session.week}. Others, look away.\nPress enter when ready."

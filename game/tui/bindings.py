@@ -5,8 +5,12 @@ lists them from here."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 APP: list[BindingType] = [
     Binding("ctrl+q", "request_quit", "Quit", id="quit-app", show=False),
@@ -169,6 +173,18 @@ def with_key(text: str, action_id: str | None, hint: str = "", keymap: dict[str,
     if not key:
         return text
     return f"{text} ({key}: {hint})" if hint else f"{text} ({key})"
+
+
+def keys_bound(screen: Screen) -> dict[str, str]:
+    """The keys Textual binds on `screen` now (the app's keymap applied to its bindings,
+    as its key panel and footer show them), by binding id, where they differ from this
+    table's: the keys `rekey` writes into texts, so a hint follows a keymap change."""
+    now: dict[str, list[str]] = {}
+    for active in screen.active_bindings.values():
+        if active.binding.id:
+            now.setdefault(active.binding.id, []).append(active.binding.key)
+    table = {b.id: set(b.key.split(",")) for b in ALL if b.id}
+    return {i: ",".join(keys) for i, keys in now.items() if i in table and set(keys) != table[i]}
 
 
 def rekey(text: str, keymap: dict[str, str] | None = None, keys: list[BindingType] | None = None) -> str:

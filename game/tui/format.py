@@ -56,7 +56,9 @@ def day(d: dt.date) -> str:
 
 
 def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = False, unit: str = "") -> float:
-    """A number typed by the player (1e25, 100000, 2.5, 1,000, 5B, 20M are fine) or a Refused."""
+    """A number typed by the player (1e25, 100000, 2.5, 1,000, 5B, 20M are fine) or a Refused
+    that says in a few words what is wrong: 'count: at most 10,000,000 GPUs'. `unit` is "$"
+    for money, else a word after the figure (a GPU, a week: plural as the figure asks)."""
     cleaned = text.replace(",", "").replace("_", "").replace("$", "").strip()[:MAX_FIELD]
     scale = 1.0
     suffixes = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
@@ -66,15 +68,31 @@ def parse_number(text: str, what: str, lo: float, hi: float, integer: bool = Fal
     try:
         value = float(cleaned) * scale
     except ValueError:
-        raise Refused(f"{what}: type a number (got {text[:MAX_FIELD]!r})") from None
+        typed = text.strip()[:MAX_FIELD]
+        raise Refused(
+            f"{what}: type a number (got {typed!r})" if typed else f"{what}: type a number"
+        ) from None
     if not math.isfinite(value):
         raise Refused(f"{what}: type a finite number")
     if integer and value != int(value):
-        raise Refused(f"{what}: must be a whole number")
-    if not lo <= value <= hi:
-        show = money if unit == "$" else (lambda x: f"{x:,.0f}" if abs(x) < 1e16 else f"{x:.0e}")
-        raise Refused(f"{what}: must be between {show(lo)} and {show(hi)}")
+        raise Refused(f"{what}: a whole number")
+    if value < lo:
+        raise Refused(f"{what}: at least {limit(lo, unit)}")
+    if value > hi:
+        raise Refused(f"{what}: at most {limit(hi, unit)}")
     return int(value) if integer else value
+
+
+def limit(x: float, unit: str = "") -> str:
+    """A field's limit as a person writes it: $1.00M, 10,000,000 GPUs, 1e+40 FLOP, 90%."""
+    if unit == "$":
+        return money(x)
+    figure = f"{x:,.0f}" if abs(x) < 1e16 and x == int(x) else (f"{x:,g}" if abs(x) < 1e16 else f"{x:.0e}")
+    if unit == "%":
+        return f"{figure}%"
+    if unit in ("GPU", "week"):
+        return f"{figure} {unit}{'' if x == 1 else 's'}"
+    return f"{figure} {unit}" if unit else figure
 
 
 def rough(x: float) -> float:

@@ -86,7 +86,10 @@ class Saving(App):
             if pending
             else ""
         )
-        self.notify(f"Saved to {message.path}{note}", markup=False)
+        # the file's name (its folder is on the title screen's save list): at 80x24 the whole
+        # path wrapped the notice to three lines
+        name = message.path.name if message.path is not None else "the save"
+        self.notify(f"{name}{note}", title="Saved", markup=False)
         if message.then_quit and message.path is not None:
             self.quit_after_save(message.path)
 

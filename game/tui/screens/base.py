@@ -101,6 +101,7 @@ class FormScreen(GameScreen):
             yield Static("", id="preview", markup=False)
             with Horizontal(classes="buttons"):
                 yield from self.buttons()
+            yield from self.after()
         # The answer to what the player just did sits above the footer, outside the scrolling
         # form: at 80x24 a long form kept it below the fold.
         yield Static("", id="message", classes="answer", markup=False)
@@ -109,6 +110,10 @@ class FormScreen(GameScreen):
         yield from ()
 
     def fields(self) -> ComposeResult:
+        yield from ()
+
+    def after(self) -> ComposeResult:
+        """What the form shows below its buttons (a table the form need not scroll past)."""
         yield from ()
 
     def buttons(self) -> ComposeResult:
@@ -125,17 +130,52 @@ class FormScreen(GameScreen):
         self._update_preview()
 
     def _update_preview(self) -> None:
+        """The preview line, or what is wrong with a field as it is typed (the field turns
+        red: its range, from the one table of limits, refuses the text)."""
+        from game.tui.widgets.form import invalid
+
+        wrong = invalid(list(self.query(Input)))
+        if wrong:
+            self.show("preview", error(wrong))
+            return
         try:
             content = self.preview()
         except Refused as err:
             content = error(str(err))
         self.show("preview", content)
 
+    # A form whose decision is what its fields say: leaving it with something typed and
+    # not added says what was dropped (a loan typed, then Esc, went without a word).
+    SAYS_DROPPED = False
+
     @on(Input.Changed)
     @on(Select.Changed)
     def _changed(self) -> None:
         self._update_preview()
         self.show("message", "")  # the last result no longer speaks for what the fields hold
+
+    def _fields_now(self) -> dict[str | None, str]:
+        return {field.id: field.value for field in self.query(Input)}
+
+    def _settle(self) -> None:
+        """What the fields hold as opened, or as the last decision added left them."""
+        self._as_left = self._fields_now()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self._settle)
+
+    def action_back(self) -> None:
+        """Esc: back to the dashboard; what was typed and not added is said, not dropped silently."""
+        if self.SAYS_DROPPED and self._fields_now() != getattr(self, "_as_left", None):
+            try:
+                words = (
+                    f"Not added: {self.decision().label(self.session.params)} (you left before adding it)."
+                )
+            except Refused:
+                words = "Left without adding what you typed."
+            self.app.notify(words, title=self.TITLE_TEXT.split(":")[0], severity="warning")
+        self.dismiss()
 
     @on(Button.Pressed, "#confirm")
     def _pressed_confirm(self) -> None:
@@ -186,6 +226,7 @@ class FormScreen(GameScreen):
             self.say(str(err), failed=True)
             return
         self.refresh_view()
+        self._settle()
         self.say(f"Added to this week's orders (b lists them): {text}")
 
     def fill(self, **values: str) -> None:
@@ -208,7 +249,7 @@ class FormScreen(GameScreen):
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
-        self.dismiss()
+        self.action_back()
 
     def value(self, widget_id: str) -> object:
         return self.query_one(f"#{widget_id}").value  # type: ignore[attr-defined]

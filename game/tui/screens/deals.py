@@ -19,10 +19,12 @@ from game.play.book import OfferReply, check_offer
 from game.play.decisions import Refused
 from game.play.words import billions_down, cents_up, plural, share_up
 from game.saves import Offer
+from game.tui import bounds
 from game.tui.format import count, day, money, parse_number
 from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen
 from game.tui.screens.dialogs import ReviewScreen
+from game.tui.widgets import partner as partner_facts
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, preset_key, row
 
 DEFAULTS = {"count": "20000", "start": "0", "weeks": "52"}  # the form's figures for a new partner
@@ -54,11 +56,12 @@ class DealsScreen(FieldKeys, FormScreen):
         self._gpu_ids = self._rented_by(p.partner_ids[0]) or list(p.gpu_ids)
         gpus = [(g, g) for g in self._gpu_ids]
         yield row("GPU", choice("gpu", gpus, value=self._default_gpu(self._gpu_ids)), key="g")
+        yield Static("", id="partner-facts", classes="hint", markup=False)  # its limits, before an offer
         free = Button("all free (alt+f)", id="all-free", compact=True)
-        yield row("Count", number("count", DEFAULTS["count"]), key="c", extras=(free,))
-        yield row("Start in (weeks)", number("start", DEFAULTS["start"]), key="s")
-        yield row("Term (weeks)", number("weeks", DEFAULTS["weeks"]), key="t")
-        yield row("Price $/GPU-hour", number("price", "2.8"), key="r")
+        yield row("Count", number("count", bounds.OFFER_GPUS, DEFAULTS["count"]), key="c", extras=(free,))
+        yield row("Start in (weeks)", number("start", bounds.OFFER_START, DEFAULTS["start"]), key="s")
+        yield row("Term (weeks)", number("weeks", bounds.OFFER_TERM, DEFAULTS["weeks"]), key="t")
+        yield row("Price $/GPU-hour", number("price", bounds.PRICE, "2.8"), key="r")
         sites = [(s.name.split(",")[0], s.id) for s in p.catalog.sites]
         yield row("At your site", choice("site", sites, prompt="their own datacenters"), key="a")
         invest = views.investment_terms(self.turn)
@@ -68,9 +71,16 @@ class DealsScreen(FieldKeys, FormScreen):
             yield Label(f"Or ask {invest.name} to invest, for a share of your revenue:")
             with Horizontal(classes="row split"):
                 yield Label(keyed("invest $", "i"))
-                yield number("invest", f"{billions_down(invest.usd):g}B", tooltip="USD to ask for")
+                yield number(
+                    "invest", bounds.INVEST_USD, f"{billions_down(invest.usd):g}B", tooltip="USD to ask for"
+                )
                 yield Label(keyed("for % of revenue", "v"))
-                yield number("share", f"{share_up(invest.share):.1f}", tooltip="% of your revenue offered")
+                yield number(
+                    "share",
+                    bounds.INVEST_SHARE,
+                    f"{share_up(invest.share):.1f}",
+                    tooltip="% of your revenue offered",
+                )
                 yield Button(f"Ask {invest.name}", id="ask-invest", compact=True)
             self.investor: str | None = invest.partner
         else:
@@ -84,11 +94,11 @@ class DealsScreen(FieldKeys, FormScreen):
         yield Label("Or amend the selected contract (same partner and GPUs):", id="amend-target")
         with Horizontal(classes="row split"):
             yield Label(keyed("+ GPUs", "u"))
-            yield number("more-gpus", "0", tooltip="GPUs to add for the rest of the term")
+            yield number("more-gpus", bounds.MORE_GPUS, "0", tooltip="GPUs to add for the rest of the term")
             yield Label(keyed("+ weeks", "w"))
-            yield number("more-weeks", "26", tooltip="weeks to add at the end")
+            yield number("more-weeks", bounds.MORE_WEEKS, "26", tooltip="weeks to add at the end")
             yield Label(keyed("$/h", "h"))
-            yield number("more-price", "2.5", tooltip="price per GPU-hour for what you add")
+            yield number("more-price", bounds.PRICE, "2.5", tooltip="price per GPU-hour for what you add")
             yield Button("Propose", id="amend", compact=True)
 
     def fields(self) -> ComposeResult:
@@ -111,16 +121,38 @@ class DealsScreen(FieldKeys, FormScreen):
         return usual if usual in gpus else gpus[0]
 
     def _rented_by(self, partner: str) -> list[str]:
+        return partner_facts.supplied(self.turn, partner)
+
+    def _update_preview(self) -> None:
+        super()._update_preview()
+        self._show_facts()
+
+    def _show_facts(self) -> None:
+        """The partner's limits for the offer as the fields stand (its pool at the start
+        week, a customer's share of it, what is free, its build speed, power at the site)."""
+        partner, gpu, site = self.value("partner"), self.value("gpu"), self.value("site")
         p = self.session.params
-        k = p.partner_ids.index(partner)
-        return [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0]
+        if partner not in p.partner_ids or gpu not in p.gpu_ids:
+            return
+        try:
+            start = self.session.week + int(bounds.OFFER_START.parse(self.text("start")))
+        except Refused:
+            start = self.session.week
+        try:
+            asked: int | None = int(bounds.OFFER_GPUS.parse(self.text("count")))
+        except Refused:
+            asked = None
+        chosen = str(site) if site in p.site_ids else None
+        self.show(
+            "partner-facts", partner_facts.facts(self.turn, str(partner), str(gpu), start, asked, chosen)
+        )
 
     def _price_from_list(self) -> None:
         """The price field starts at the partner's asking price for this GPU and term (it
         said $2.80 while the list price had fallen to $2.00)."""
         partner, gpu = str(self.value("partner")), str(self.value("gpu"))
         try:
-            weeks = int(parse_number(self.text("weeks"), "term", 1, decisions.MAX_TERM_WEEKS, integer=True))
+            weeks = int(bounds.OFFER_TERM.parse(self.text("weeks")))
         except Refused:
             weeks = int(DEFAULTS["weeks"])
         if partner not in self.session.params.partner_ids or gpu not in self.session.params.gpu_ids:
@@ -322,8 +354,8 @@ class DealsScreen(FieldKeys, FormScreen):
     @on(Button.Pressed, "#ask-invest")
     def _invest(self) -> None:
         try:
-            usd = parse_number(self.text("invest"), "investment", 1e6, decisions.MAX_INVEST_USD, unit="$")
-            share = parse_number(self.text("share"), "share", 0, 90) / 100.0
+            usd = bounds.INVEST_USD.parse(self.text("invest"))
+            share = bounds.INVEST_SHARE.parse(self.text("share")) / 100.0
         except Refused as err:
             self.say(str(err), failed=True)
             return

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Static
 from game.play import decisions, review, risk, views
 from game.play.decisions import Refused
 from game.play.desk import LabTurn
-from game.tui import bindings
-from game.tui.format import day, money, parse_number, weeks
+from game.tui import bindings, bounds
+from game.tui.format import day, money, weeks
 from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen, styled
 from game.tui.screens.dialogs import ReviewScreen
@@ -37,16 +37,20 @@ class FinanceScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Finance: raise a round, borrow or repay"
     CONFIRM = "Review and add to this week's orders"
     BINDINGS = field_keys({"w": "what", "a": "amount"})
+    SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
         yield Static(id="money-state", markup=False)
         yield Static(id="risk", markup=False)
+
+    def after(self) -> ComposeResult:
+        # below the form: at 80x24 the P&L above it kept the form's answer below the fold
         yield DataTable(id="pnl", cursor_type="none", zebra_stripes=True, show_cursor=False)
 
     def fields(self) -> ComposeResult:
         yield keys_hint()
         yield row("What", choice("what", WHAT, value="raise"), key="w")
-        yield row("Amount (USD)", number("amount", "5B"), "5B, 500M, 2e9", key="a")
+        yield row("Amount (USD)", number("amount", bounds.LOAN_USD, "5B"), "5B, 500M, 2e9", key="a")
 
     def on_mount(self) -> None:
         self.query_one("#pnl", DataTable).add_columns(
@@ -84,7 +88,7 @@ class FinanceScreen(FieldKeys, FormScreen):
         super().refresh_view()
 
     def _amount(self) -> float:
-        return parse_number(self.text("amount"), "amount", 1e6, decisions.MAX_ACTION_USD, unit="$")
+        return bounds.LOAN_USD.parse(self.text("amount"))
 
     def decision(self) -> decisions.Decision:
         what = self.value("what")

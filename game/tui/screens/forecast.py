@@ -25,11 +25,17 @@ from game.batch.futures import FuturesPool
 from game.play import market
 from game.play import odds as play_odds
 from game.play.decisions import RaiseRound, Refused
-from game.tui import bindings
+from game.tui import bindings, bounds
 from game.tui.messages import ForecastProgress
 from game.tui.screens.base import GameScreen, error, styled
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import choice, number, rebound, row
 
+# What each AI style does (assets/policies.toml), so "OpenAI partner" says what it means.
+STYLES = {
+    "builder": "buys GPUs and builds its own halls",
+    "partner": "rents from clouds first",
+    "incumbent": "buys and rents at a steady pace",
+}
 AMOUNTS = {"buy": "10k", "run": "1e26", "raise": "1B"}  # what the amount field starts at
 
 
@@ -75,7 +81,11 @@ class ForecastScreen(GameScreen):
             )
             yield choice("as", options, value="", prompt="Your lab in the futures")
             yield row("What if (w)", choice("whatif", self._variants(), prompt="a change to your week"))
-            yield row("Amount", number("amount", "", "GPUs, FLOP or $"), "GPUs, a run's FLOP, a round's $")
+            yield row(
+                "Amount",
+                number("amount", bounds.WHAT_IF["buy"], "", "GPUs, FLOP or $"),
+                "GPUs, a run's FLOP, a round's $",
+            )
             yield Static("", id="whatif-result", markup=False)
             yield Static("", id="odds", markup=False)
 
@@ -83,7 +93,9 @@ class ForecastScreen(GameScreen):
         """The what-ifs on offer: an order of each GPU on sale, a run started now, a round
         (or skipping the booked one), and the week without each booked decision."""
         s, p = self.session, self.session.params
-        options = [(f"you also buy {r.id} GPUs", f"buy:{r.id}") for r in market.market_rows(self.turn) if r.on_sale]
+        options = [
+            (f"you also buy {r.id} GPUs", f"buy:{r.id}") for r in market.market_rows(self.turn) if r.on_sale
+        ]
         options.append(("you start a run now (FLOP)", "run"))
         book = s.book(self.lab)
         if not any(isinstance(d, RaiseRound) for d in book):
@@ -117,7 +129,18 @@ class ForecastScreen(GameScreen):
     @on(Select.Changed, "#whatif")
     def _whatif_kind(self, event: Select.Changed) -> None:
         kind = str(event.value).split(":")[0]
-        self.query_one("#amount", Input).value = AMOUNTS.get(kind, "")
+        field = self.query_one("#amount", Input)
+        if kind in bounds.WHAT_IF:
+            rebound(field, bounds.WHAT_IF[kind])
+        with self.prevent(Input.Changed):
+            field.value = AMOUNTS.get(kind, "")
+
+    @on(Input.Changed, "#amount")
+    def _amount_typed(self, event: Input.Changed) -> None:
+        """What is wrong with the amount as it is typed (the what-if would refuse it)."""
+        result = event.validation_result
+        wrong = result.failure_descriptions[0] if result is not None and result.failure_descriptions else ""
+        self.show("whatif-result", error(wrong) if wrong else "")
 
     def _new_pool(self) -> FuturesPool:
         """A fresh pool for a new run; the old one's futures stop and its processes exit."""
@@ -238,21 +261,26 @@ class ForecastScreen(GameScreen):
         else:
             state = f"every lab within +-{half:.1f} points ({odds.why})"
         booked = len(self.start.book or ()) if self.start is not None else 0
+        styles = [st for st in STYLES if st in played_as.values()]
         lines = [
             f"{fc.futures:,} futures, {fc.weeks_played} weeks ahead: {state}",
             f"your week as booked ({booked} decision{'s' if booked != 1 else ''}); played as: "
-            + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids)),
+            + ", ".join(f"{s.lab_name(i)} {played_as[lab]}" for i, lab in enumerate(p.lab_ids))
+            + (f" ({'; '.join(f'{st}: {STYLES[st]}' for st in styles)})" if styles else ""),
         ]
+        # one column for the names and one for the bands, as wide as the widest
+        spans = [f"({odds.low[i]:.0%}-{odds.high[i]:.0%})" for i in range(p.n_labs)]
+        wide = max(len("still racing"), *(len(s.lab_name(i)) for i in range(p.n_labs)))
+        band = max(len(x) for x in spans)
         for i in range(p.n_labs):
             you = " <- you" if i == self.lab else ""
-            span = f"({odds.low[i]:.0%}-{odds.high[i]:.0%})"
             lines.append(
-                f"{s.lab_name(i):<14} wins {fc.win[i]:6.1%} {span:<11} {'█' * round(fc.win[i] * 20)}{you}"
+                f"{s.lab_name(i):<{wide}} wins {fc.win[i]:6.1%} {spans[i]:<{band}} {'█' * round(fc.win[i] * 20)}{you}"
             )
         if fc.no_winner >= 0.0005:  # futures the forecast stopped before they were decided
             stop = p.date_of(s.week + fc.weeks_played)
             lines.append(
-                f"{'still racing':<14}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops"
+                f"{'still racing':<{wide}}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops"
             )
         lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%} (your bankruptcy ends the game)")
         if fc.on_points >= 0.005:
@@ -301,6 +329,8 @@ class ForecastScreen(GameScreen):
         if start is None:
             raise Refused("the odds are not ready")
         text = self.query_one("#amount", Input).value.strip()
+        if kind in bounds.WHAT_IF:
+            bounds.WHAT_IF[kind].parse(text)  # the words the field says while typing
         if kind == "drop":
             return play_odds.Variant.without(start.book or (), int(arg), p)
         if kind == "buy":

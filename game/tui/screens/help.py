@@ -1,14 +1,15 @@
-"""How to play: the turn, the keys (from the one table of bindings), the score."""
+"""How to play: the turn, the score, and the keys as Textual lists them (its key panel:
+the dashboard's bindings, after the player's keymap)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, KeyPanel, Static
 
 from game.play.words import money, plural
 from game.tui import bindings
@@ -54,7 +55,7 @@ The score (shown at the end, kept in the hall of fame per scenario and difficult
 The win outweighs the other parts together. Every point of stake given up in a round
 costs the same; a bankrupt lab scores nothing for its stake.
 
-Keys"""
+Keys (ctrl+p also finds every screen and action):"""
 
 
 def unwrap(text: str) -> str:
@@ -68,8 +69,31 @@ def unwrap(text: str) -> str:
     return "\n".join(out)
 
 
+def listed(keys: list[BindingType]) -> list[BindingType]:
+    """The dashboard's bindings as the help lists them: the same ids, so the player's keymap
+    moves them as it moves the dashboard's; each its own action (the key panel puts the
+    keys of one action on one row), which the help screen never runs."""
+    return [
+        Binding(b.key, f"listed({b.id!r})", b.tooltip or b.description, show=False, id=b.id)
+        for b in keys
+        if isinstance(b, Binding)
+    ]
+
+
+class HelpText(Static, can_focus=True):
+    """The help's prose. It has the focus and holds the dashboard's keys, so Textual's key
+    panel lists them first, under their own title (the arrows scroll the page it is on)."""
+
+    BINDING_GROUP_TITLE = "On the dashboard"
+    BINDINGS = listed(bindings.HQ)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "listed" else True  # listed, greyed: pressed here, nothing
+
+
 class HelpScreen(Screen):
     BINDINGS = bindings.FORM
+    AUTO_FOCUS = "#help-text"
 
     def __init__(self, rules: Any = None, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -78,8 +102,9 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield GameHeader()
-        with VerticalScroll(classes="form"):
-            yield Static(self._text(), markup=False, id="help-text")
+        with VerticalScroll(classes="form", id="help"):
+            yield HelpText(self._text(), markup=False, id="help-text")
+            yield KeyPanel(id="keys")
         yield Footer(compact=True)
 
     def _text(self) -> str:
@@ -95,17 +120,7 @@ class HelpScreen(Screen):
             stake=points(r.agi_win_points * r.stake_share_of_win if r else 0),
             ref=money(r.stake_value_ref_usd if r else 0),
         )  # fmt: skip
-        keys = [
-            f"  {bindings.key_of(b, self.keymap):<10} {b.tooltip or b.description}"
-            for b in bindings.HQ
-            if isinstance(b, Binding)
-        ]
-        return (
-            unwrap(text)
-            + "\n"
-            + "\n".join(keys)
-            + "\n  ctrl+p     the command palette (every screen and action, themes)"
-        )
+        return unwrap(text)
 
     def action_back(self) -> None:
         self.dismiss()

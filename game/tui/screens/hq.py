@@ -38,12 +38,9 @@ def bar(fraction: float, width: int = BAR) -> str:
 class HQScreen(GameScreen):
     BINDINGS = bindings.HQ
 
-    def __init__(
-        self, session: Session, lab: int, guide: bool = False, keymap: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, session: Session, lab: int, guide: bool = False) -> None:
         super().__init__(session, lab)
         self.guide = guide  # the first-game guide is on (the app's setting; g hides it here)
-        self.keymap = keymap or {}  # the player's remapped keys
         self.summary_from = max(session.week - 1, 0)  # the first week the summary tells of
         self.summary_heading = ""
         self.summary_open = False
@@ -85,6 +82,11 @@ class HQScreen(GameScreen):
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """The player's keys where they moved, as Textual binds them here (keymap.toml)."""
+        return bindings.keys_bound(self)
 
     def _keys(self, text: str) -> str:
         """A text's key hints in the player's keys (keymap.toml)."""

@@ -28,7 +28,7 @@ class LedgerScreen(GameScreen):
             yield FlowChart([], money, levels=("cash",), id="ledger-chart")
             yield Static(id="ledger-note", markup=False)
             yield Static(styled("\n[b]Runway projection[/b]: cash and credit as your commitments play out"))
-            yield FlowChart([], money, totals=False, id="projection-chart")
+            yield FlowChart([], money, totals=False, levels=("cash+credit",), id="projection-chart")
             yield Static(id="projection-note", markup=False)
             yield Static(id="totals", markup=False)
 

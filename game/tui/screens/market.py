@@ -8,7 +8,8 @@ from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
 from game.play.words import plural
-from game.tui.format import count, day, money, mw, parse_number, weeks
+from game.tui import bounds
+from game.tui.format import count, day, money, mw, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, preset_key, row
 
@@ -20,6 +21,7 @@ class MarketScreen(FieldKeys, FormScreen):
         preset_key("a", "preset('afford')", "max affordable"),
         preset_key("h", "preset('halls')", "fits the halls"),
     ]
+    SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
@@ -42,7 +44,7 @@ class MarketScreen(FieldKeys, FormScreen):
             Button("max affordable (alt+a)", id="afford", compact=True),
             Button("fills your halls (alt+h)", id="halls", compact=True),
         )
-        yield row("Count", number("count", "10000"), key="c", extras=presets)
+        yield row("Count", number("count", bounds.GPUS, "10000"), key="c", extras=presets)
         vendors = [(v.name, v.id) for v in p.catalog.integrators]
         yield row("Integrator", choice("vendor", vendors, value=p.integrator_ids[0]), key="i")
 
@@ -97,7 +99,7 @@ class MarketScreen(FieldKeys, FormScreen):
         self.query_one("#gpu").value = str(event.row_key.value)  # type: ignore[attr-defined]
 
     def _order(self) -> decisions.BuyGpus:
-        n = int(parse_number(self.text("count"), "count", 1, decisions.MAX_ORDER_GPUS, integer=True))
+        n = int(bounds.GPUS.parse(self.text("count")))
         return decisions.BuyGpus(str(self.value("gpu")), str(self.value("vendor")), n)
 
     def decision(self) -> decisions.BuyGpus:

@@ -10,9 +10,8 @@ from textual.app import ComposeResult
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from game.play import exits, standing
-from game.play.decisions import MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS, Decision, Refused
-from game.tui import bindings
-from game.tui.format import parse_number
+from game.play.decisions import Decision, Refused
+from game.tui import bindings, bounds
 from game.tui.screens.base import FormScreen, plain, styled
 from game.tui.widgets.form import choice, number, row
 from game.tui.widgets.standing import standing_rows
@@ -31,11 +30,13 @@ class OrdersScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         yield row("Standing", choice("standing-kind", self._standing_options(), value="run"))
-        yield row("Run FLOP", number("flop", "1e26"), "the next run's compute budget: 1e26, 3e25")
+        yield row(
+            "Run FLOP", number("flop", bounds.RUN_FLOP, "1e26"), "the next run's compute budget: 1e26, 3e25"
+        )
         renew = "a renewal's weeks (empty: the term the contract has now)"
-        yield row("Renew weeks", number("renew-weeks", placeholder="its term"), renew)
+        yield row("Renew weeks", number("renew-weeks", bounds.RENEW_WEEKS, placeholder="its term"), renew)
         most = "the most a renewal offers per GPU-hour (empty: the partner's list price of the day)"
-        yield row("Most $/GPU-h", number("renew-price", placeholder="list price"), most)
+        yield row("Most $/GPU-h", number("renew-price", bounds.RENEW_PRICE, placeholder="list price"), most)
         yield Static("", id="standing-preview", markup=False)
         yield Button("Set standing order", id="set-standing", compact=True)
         yield Static(styled("[b]Ways out[/b]"))
@@ -44,7 +45,11 @@ class OrdersScreen(FormScreen):
             "Way out",
             choice("way", ways, value=ways[0][1] if ways else Select.NULL, prompt="Nothing to get out of"),
         )
-        yield row("GPUs to sell", number("count", "1000"), "how many GPUs to sell (the warehouse's go first)")
+        yield row(
+            "GPUs to sell",
+            number("count", bounds.SELL_GPUS, "1000"),
+            "how many GPUs to sell (the warehouse's go first)",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#standing", DataTable).add_columns("#", "standing order")
@@ -91,7 +96,7 @@ class OrdersScreen(FormScreen):
     def _standing_order(self) -> standing.StandingOrder:
         kind = str(self.value("standing-kind"))
         if kind == "run":
-            flop = parse_number(self.text("flop"), "run FLOP", 1.0, 1e40)
+            flop = bounds.RUN_FLOP.parse(self.text("flop"))
             return standing.run_order(self.session, self.lab, flop)
         if kind.startswith("renew:"):
             weeks, most = self.text("renew-weeks").strip(), self.text("renew-price").strip()
@@ -99,8 +104,8 @@ class OrdersScreen(FormScreen):
                 self.session,
                 self.lab,
                 int(kind.split(":")[1]),
-                weeks=round(parse_number(weeks, "renewal weeks", 1, MAX_TERM_WEEKS)) if weeks else 0,
-                max_price=parse_number(most, "most per GPU-hour", 0.01, MAX_PRICE_USD_HOUR) if most else 0.0,
+                weeks=round(bounds.RENEW_WEEKS.parse(weeks)) if weeks else 0,
+                max_price=bounds.RENEW_PRICE.parse(most) if most else 0.0,
             )
         if kind.startswith("fill:"):
             _, gpu, vendor = kind.split(":")
@@ -150,9 +155,7 @@ class OrdersScreen(FormScreen):
         if what in ("pause", "resume"):
             return exits.ResumeHalls(arg) if what == "resume" else exits.PauseHalls(arg)
         if what == "sell":
-            return exits.SellGpus(
-                arg, int(parse_number(self.text("count"), "GPUs to sell", 1, 1e8, integer=True))
-            )
+            return exits.SellGpus(arg, int(bounds.SELL_GPUS.parse(self.text("count"))))
         return exits.Sublet(int(arg))
 
     def preview(self) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from game.play import decisions, market
-from game.tui.format import money, mw, parse_number, weeks
+from game.tui import bounds
+from game.tui.format import money, mw, weeks
 from game.tui.screens.base import FormScreen
-from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, rebound, row
 
 LEGEND = "free, max: grid MW · permits: turbine MW left · MW/wk: halls built a week"
 WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation upgrade", "substation")]
@@ -17,6 +19,7 @@ WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation
 class SitesScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
     BINDINGS = field_keys({"s": "site", "w": "what", "m": "mw"})
+    SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
@@ -36,7 +39,7 @@ class SitesScreen(FieldKeys, FormScreen):
             "Site", choice("site", [(r.name.split(",")[0], r.id) for r in rows], value=rows[0].id), key="s"
         )
         yield row("What", choice("what", WHAT, value="halls"), key="w")
-        yield row("Megawatts", number("mw", "50"), key="m")
+        yield row("Megawatts", number("mw", bounds.HALL_MW, "50"), key="m")
 
     def on_mount(self) -> None:
         table = self.query_one("#site-table", DataTable)
@@ -58,12 +61,19 @@ class SitesScreen(FieldKeys, FormScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
 
+    def _mw(self) -> bounds.Bound:
+        """The megawatts a week may ask for: turbines or halls (the one table's limits)."""
+        return bounds.TURBINE_MW if self.value("what") == "turbines" else bounds.HALL_MW
+
+    @on(Select.Changed, "#what")
+    def _what_changed(self) -> None:
+        rebound(self.query_one("#mw", Input), self._mw())
+
     def decision(self) -> decisions.Decision:
         site, what = str(self.value("site")), self.value("what")
         if what == "substation":
             return decisions.UpgradeSubstation(site)
-        most = decisions.MAX_TURBINE_MW if what == "turbines" else decisions.MAX_BUILD_MW
-        amount = parse_number(self.text("mw"), "megawatts", 1, most)
+        amount = self._mw().parse(self.text("mw"))
         if what == "turbines":
             return decisions.OrderTurbines(site, amount)
         return decisions.BuildHalls(site, amount)
@@ -95,8 +105,7 @@ class SitesScreen(FieldKeys, FormScreen):
                 f"draw on the power, and is lost with the unused part after "
                 f"{weeks(self.session.params.rules.grid.claim_lapse_weeks)} unused."
             )
-        most = decisions.MAX_TURBINE_MW if what == "turbines" else decisions.MAX_BUILD_MW
-        amount = parse_number(self.text("mw"), "megawatts", 1, most)
+        amount = self._mw().parse(self.text("mw"))
         if what == "turbines":
             return (
                 f"{mw(amount)} of turbines: {money(amount * r.turbine_usd_per_mw)}, running in "

@@ -9,14 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 
 from game.catalog import Catalog
 from game.play.decisions import Refused
 from game.play.session import Session
-from game.saves import SaveError
-from game.tui import bindings
-from game.tui.format import parse_number
+from game.saves import SaveError, user_dir
+from game.tui import bindings, bounds
 from game.tui.messages import StartGame
 from game.tui.screens.base import error, styled
 from game.tui.screens.help import HelpScreen
@@ -70,7 +69,7 @@ class TitleScreen(Screen):
             )
             yield row(
                 "Seed",
-                number("seed", placeholder="the scenario's own"),
+                number("seed", bounds.SEED, placeholder="the scenario's own"),
                 "a whole number: the same seed, the same game",
             )
             with Horizontal(id="title-buttons", classes="buttons"):
@@ -86,6 +85,7 @@ class TitleScreen(Screen):
                 yield choice(
                     "load-choice", [(label, path) for label, path in self.saves], prompt="choose a save"
                 )
+                yield Static(styled("[dim]in $folder[/]", folder=str(user_dir())), id="saves-folder")
             yield Static("No saves yet.", id="no-saves")
         yield Footer(compact=True)
 
@@ -145,12 +145,19 @@ class TitleScreen(Screen):
     def action_new(self) -> None:
         self._new()
 
+    @on(Input.Changed, "#seed")
+    def _seed_typed(self, event: Input.Changed) -> None:
+        """What is wrong with the seed as it is typed (a new game would refuse it)."""
+        result = event.validation_result
+        wrong = result.failure_descriptions[0] if result is not None and result.failure_descriptions else ""
+        self.query_one("#title-error", Static).update(error(wrong) if wrong else "")
+
     @on(Button.Pressed, "#new")
     def _new(self) -> None:
         lab = self.query_one("#lab", Select).value
         seed_text = self.query_one("#seed").value.strip()  # type: ignore[attr-defined]
         try:
-            seed = int(parse_number(seed_text, "seed", 0, 2**63 - 1, integer=True)) if seed_text else None
+            seed = int(bounds.SEED.parse(seed_text)) if seed_text else None
             session = Session.new(
                 str(self.query_one("#scenario", Select).value),
                 humans=("xai", "openai") if lab == "both" else (str(lab),),

@@ -14,7 +14,8 @@ from game.play import decisions, views
 from game.play.decisions import Refused
 from game.play.runs import capability_band
 from game.play.words import plural
-from game.tui.format import count, flop, money, parse_number, weeks
+from game.tui import bounds
+from game.tui.format import count, flop, money, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, row
 
@@ -37,7 +38,9 @@ class TrainingScreen(FieldKeys, FormScreen):
         v = views.lab_view(self.turn)
         yield keys_hint()
         yield row("Plan by", choice("mode", MODES, value="flop"), key="b")
-        yield row("Amount", number("amount", "1e26"), "FLOP (1e26) or parameters (2e12)", key="a")
+        yield row(
+            "Amount", number("amount", bounds.RUN_AMOUNT, "1e26"), "FLOP (1e26) or parameters (2e12)", key="a"
+        )
         book = self.session.book(self.lab)
         # The week's orders are what the form starts from: a split or budget already
         # booked, else today's.
@@ -46,18 +49,33 @@ class TrainingScreen(FieldKeys, FormScreen):
         yield Label("Compute split (%): serve keeps users; research makes FLOPs worth more")
         with Horizontal(classes="row split"):
             yield Label(keyed("train", "t"))
-            yield number("train", f"{split[0] * 100:.0f}", tooltip="training: runs progress on this share")
+            yield number(
+                "train",
+                bounds.SHARE_PCT["train"],
+                f"{split[0] * 100:.0f}",
+                tooltip="training: runs progress on this share",
+            )
             yield Label(keyed("serve", "v"))
-            yield number("infer", f"{split[1] * 100:.0f}", tooltip="inference: too little and users leave")
+            yield number(
+                "infer",
+                bounds.SHARE_PCT["infer"],
+                f"{split[1] * 100:.0f}",
+                tooltip="inference: too little and users leave",
+            )
             yield Label(keyed("research", "r"))
             yield number(
-                "research", f"{split[2] * 100:.0f}", tooltip="research: software efficiency grows faster"
+                "research",
+                bounds.SHARE_PCT["research"],
+                f"{split[2] * 100:.0f}",
+                tooltip="research: software efficiency grows faster",
             )
             yield Button("Set split", id="set-split", compact=True)
         with Horizontal(classes="row"):
             yield Label(keyed("People $/week", "p"), classes="row-label")
             staff = views.people_view(self.turn).budget  # booked this week, else today's
-            yield number("staff", f"{staff / 1e6:.0f}M", tooltip="your people budget a week")
+            yield number(
+                "staff", bounds.STAFF_USD, f"{staff / 1e6:.0f}M", tooltip="your people budget a week"
+            )
             yield Button("Set budget", id="set-staff", compact=True)
 
     def refresh_view(self) -> None:
@@ -102,7 +120,7 @@ class TrainingScreen(FieldKeys, FormScreen):
         super().refresh_view()
 
     def _flop(self) -> float:
-        amount = parse_number(self.text("amount"), "amount", 1, decisions.MAX_RUN_FLOP)
+        amount = bounds.RUN_AMOUNT.parse(self.text("amount"))
         if self.value("mode") == "params":
             from game.play.views import chinchilla_flop
 
@@ -138,7 +156,7 @@ class TrainingScreen(FieldKeys, FormScreen):
     @on(Button.Pressed, "#set-split")
     def _split(self) -> None:
         try:
-            shares = [parse_number(self.text(k), k, 0, 100) for k in ("train", "infer", "research")]
+            shares = [bounds.SHARE_PCT[k].parse(self.text(k)) for k in ("train", "infer", "research")]
             self.submit(decisions.SetSplit(*shares))
         except Refused as err:
             self.say(str(err), failed=True)
@@ -146,12 +164,6 @@ class TrainingScreen(FieldKeys, FormScreen):
     @on(Button.Pressed, "#set-staff")
     def _staff(self) -> None:
         try:
-            self.submit(
-                decisions.SetStaff(
-                    parse_number(
-                        self.text("staff"), "people budget", 0, decisions.MAX_STAFF_USD_WEEK, unit="$"
-                    )
-                )
-            )
+            self.submit(decisions.SetStaff(bounds.STAFF_USD.parse(self.text("staff"))))
         except Refused as err:
             self.say(str(err), failed=True)

@@ -82,7 +82,11 @@ class RaceChart(Static):
 class FlowChart(Static):
     """Money series over weeks, a row each on its own scale (the size of each week's
     amount, in or out), the last week and the total at the right; a week with no record
-    is blank. The rows share the weeks, so a row reads against the others in time."""
+    is blank. The rows share the weeks, so a row reads against the others in time.
+
+    A level (cash) that goes below zero is drawn from its lowest figure up, so a deeper
+    deficit is a lower bar, and its weeks below zero and a last figure below zero are in
+    the error colour (a flow's bar is the size of its amount, in or out)."""
 
     DEFAULT_CSS = """
     FlowChart { height: auto; }
@@ -115,17 +119,28 @@ class FlowChart(Static):
         lines = []
         for name, values in self.series:
             tail = list(values)[-width:]
-            top = max((abs(v) for v in tail if v is not None), default=0.0)
-            cells = "".join(
-                " "
-                if v is None
-                else BLOCKS[max(1, min(8, round(abs(v) / top * 7) + 1))]
-                if top > 0
-                else BLOCKS[1]
-                for v in tail
-            )
             known = [v for v in values if v is not None]
+            signed = name in self.levels and any(v < 0 for v in tail if v is not None)
+            row = [Content(f"{name:<{label}} ")]
+            for v in tail:
+                row.append(Content(" ") if v is None else self._cell(v, tail, signed))
+            row.append(Content(" " * (width - len(tail) + 1)))
             last = self.fmt(known[-1]) if known else "-"
-            total = f" Σ {self.fmt(sum(known))}" if self.totals and known and name not in self.levels else ""
-            lines.append(f"{name:<{label}} {cells:<{width}} {last}{total}")
-        return Content("\n".join(lines))
+            below = signed and bool(known) and known[-1] < 0
+            row.append(Content.styled(last, "$error") if below else Content(last))
+            if self.totals and known and name not in self.levels:
+                row.append(Content(f" Σ {self.fmt(sum(known))}"))
+            lines.append(Content("").join(row))
+        return Content("\n").join(lines)
+
+    @staticmethod
+    def _cell(v: float, tail: list[float | None], signed: bool) -> Content:
+        """One week's block: a flow's size; a level below zero from its lowest figure up."""
+        seen = [x for x in tail if x is not None]
+        if signed:
+            lo, hi = min(min(seen), 0.0), max(max(seen), 0.0)
+            height = round((v - lo) / max(hi - lo, 1e-9) * 7) + 1
+            block = BLOCKS[max(1, min(8, height))]
+            return Content.styled(block, "$error") if v < 0 else Content(block)
+        top = max((abs(x) for x in seen), default=0.0)
+        return Content(BLOCKS[max(1, min(8, round(abs(v) / top * 7) + 1))] if top > 0 else BLOCKS[1])

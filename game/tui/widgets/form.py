@@ -8,9 +8,12 @@ from typing import Any
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
+from game.play.decisions import Refused
+from game.tui.bounds import Bound
 from game.tui.format import MAX_FIELD
 
 KEYS_HINT = "alt + an underlined letter goes to its field"
@@ -69,8 +72,27 @@ class FieldKeys:
             widget.select_all()
 
 
-def number(widget_id: str, value: str = "", placeholder: str = "", tooltip: str | None = None) -> Input:
-    """A compact field for a number (digits, a dot, e, k/M/B/T, commas; bounded length)."""
+class Within(Validator):
+    """A number field's check as the player types: the field's Bound parses the text, and
+    what it refuses is the failure's description (the words a submit would say)."""
+
+    def __init__(self, bound: Bound) -> None:
+        super().__init__()
+        self.bound = bound
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.bound.parse(value)
+        except Refused as err:
+            return self.failure(str(err), value)
+        return self.success()
+
+
+def number(
+    widget_id: str, bound: Bound, value: str = "", placeholder: str = "", tooltip: str | None = None
+) -> Input:
+    """A compact field for a number (digits, a dot, e, k/M/B/T, commas; bounded length),
+    checked against `bound` as it is typed (Input's -invalid style; the form says why)."""
     return Input(
         value=value,
         placeholder=placeholder,
@@ -79,7 +101,25 @@ def number(widget_id: str, value: str = "", placeholder: str = "", tooltip: str 
         restrict=r"[0-9eE.,_+\-kKmMbBtT$ ]*",
         compact=True,
         tooltip=tooltip,
+        validators=[Within(bound)],
+        valid_empty=bound.optional,
     )
+
+
+def rebound(field: Input, bound: Bound) -> None:
+    """Another range for a field (the sites form: halls or turbines), checked at once."""
+    field.validators = [Within(bound)]
+    field.validate(field.value)
+
+
+def invalid(fields: list[Input]) -> str:
+    """What is wrong with the first field whose text its range refuses ("" if none); each
+    field's -invalid style follows its text."""
+    for field in fields:
+        result = field.validate(field.value) if field.validators else None
+        if result is not None and not result.is_valid:
+            return result.failure_descriptions[0] if result.failure_descriptions else f"{field.id}: not valid"
+    return ""
 
 
 def choice(

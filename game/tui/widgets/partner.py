@@ -1,0 +1,61 @@
+"""What the deals screen says of a partner before an offer: which GPUs it can supply this
+week, and the limits its answer will hold to (its pool, the share of it one customer may
+hold, what is free for the lab, its build speed and the power a build at the lab's site
+needs). Figures read from the lab's turn and the play layer; nothing here decides."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.play import market, review, views
+from game.play.desk import LabTurn
+from game.play.words import plural
+from game.tui.format import count, day, mw
+
+
+def supplied(t: LabTurn, partner: str) -> list[str]:
+    """The GPUs `partner` rents out this week: those it prices that are in its pool now or
+    on sale (a build to order); a GPU not yet on sale (VR200 in 2024) is not offered."""
+    p = t.params
+    k = p.partner_ids.index(partner)
+    selling = {r.id: r.on_sale for r in market.market_rows(t)}
+    pool = p.partner_capacity[min(t.week, p.last_week), k]
+    return [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0 and (pool[i] > 0 or selling[g])]
+
+
+def facts(t: LabTurn, partner: str, gpu: str, start: int, asked: int | None, site: str | None) -> str:
+    """A partner's limits for an offer of `asked` `gpu` from week `start` (None: no count
+    yet), in their own datacenters or at the lab's `site`."""
+    p = t.params
+    k, g = p.partner_ids.index(partner), p.gpu_ids.index(gpu)
+    name = t.catalog.partners[k].name
+    pool = float(p.partner_capacity[int(np.clip(start, 0, p.last_week)), k, g])
+    share = float(p.partner_customer_share[k])
+    free = review.partner_free(t, partner, gpu, start)
+    when = "now" if start <= t.week else f"from {day(p.date_of(start))}"
+    yours = sum(c.count for c in views.contracts_view(t) if c.partner_id == partner and c.gpu == gpu)
+    held = (
+        f"{name}'s {gpu} pool {when}: {count(pool)}; one customer may hold {share:.0%} of it "
+        f"({count(np.floor(pool * share))}); free for you: {count(free)}"
+        + (f" (you rent {count(yours)} now)." if yours else ".")
+        if pool > 0
+        else f"{name} has no {gpu} in its datacenters {when}: only a build at your site."
+    )
+    build = float(p.partner_build[k])
+    margin = float(p.partner_power_margin[k])
+    need = (
+        f"{mw((asked or 0) * float(p.gpu_kw[g]) / 1000 * margin)} for {count(asked)} {gpu}" if asked else ""
+    )
+    rows = {r.id: r for r in market.site_rows(t)}
+    where = rows.get(site) if site else None
+    room = f"; {where.name.split(',')[0]} has {mw(where.grid_free_mw)} free" if where is not None else ""
+    builds = (
+        f"A build at your site: ~{count(build)} a week"
+        + (
+            f" ({plural(int(np.ceil(asked / build)), 'week')} for {count(asked)})"
+            if asked and build > 0
+            else ""
+        )
+        + f", on {margin:.1f}x the GPUs' power{': ' + need if need else ''}{room}."
+    )
+    return f"{held}\n{builds}"

@@ -1,0 +1,190 @@
+"""What the last play-test at 80x24 found, each checked at 80x24 and 120x40: a partner's
+limits on the deals screen before an offer, rentals only of GPUs a partner can supply,
+the money screen's answer in sight and Esc saying what it dropped, dropdowns above the
+footer, the odds' styles explained and its rows aligned, a short save notice, and the
+ledger's bars for a figure below zero."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Select
+
+from game.play import market
+from game.play.session import Session
+from game.saves import user_dir
+from game.tui.app import AgiRaceApp
+from game.tui.format import money
+from game.tui.screens import DealsScreen, FinanceScreen, ForecastScreen, HQScreen, TitleScreen
+from game.tui.widgets.charts import BLOCKS, FlowChart
+from tests.tui_helpers import choose, confirm, text, visible
+
+SIZES = [(80, 24), (120, 40)]
+XAI = 0
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGI_RACE_HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_deals_screen_shows_a_partners_limits_before_an_offer(size):
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, DealsScreen)
+        assert visible(pilot, "partner-facts")
+        facts = " ".join(text(pilot, "partner-facts").split())
+        # Oracle's H100 in July 2024 (assets/partners.toml): a 40,000 pool, 60% to one
+        # customer, and xAI's 24,000 already rented there: nothing free for it
+        assert "Oracle's H100 pool now: 40,000; one customer may hold 60% of it (24,000)" in facts
+        assert "free for you: 0 (you rent 24,000 now)" in facts
+        assert "~3,000 a week (7 weeks for 20,000)" in facts and "1.3x the GPUs' power" in facts
+        choose(pilot, site="memphis")
+        await pilot.pause()
+        memphis = next(r for r in market.site_rows(app.session.turn(XAI)) if r.id == "memphis")
+        assert f"Memphis has {memphis.grid_free_mw:,.0f} MW free" in " ".join(
+            text(pilot, "partner-facts").split()
+        )
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        assert "CoreWeave's" in text(pilot, "partner-facts") and "(you rent" not in text(
+            pilot, "partner-facts"
+        )
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_deals_screen_offers_only_gpus_a_partner_can_supply_this_week(size):
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        turn = app.session.turn(XAI)
+        p = turn.params
+        selling = {r.id: r.on_sale for r in market.market_rows(turn)}
+        assert not selling["VR200"] and not selling["FEYNMAN"]  # not on sale in July 2024
+        for k, partner in enumerate(p.partner_ids):
+            choose(pilot, partner=partner)
+            await pilot.pause()
+            offered = [
+                str(v) for _, v in app.screen.query_one("#gpu", Select)._options if v is not Select.NULL
+            ]
+            assert offered, partner
+            assert "VR200" not in offered and "FEYNMAN" not in offered, (partner, offered)
+            for gpu in offered:
+                g = p.gpu_ids.index(gpu)
+                assert p.partner_price[k, g] > 0 and (p.partner_capacity[0, k, g] > 0 or selling[gpu])
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_money_screens_answer_is_in_sight_and_esc_says_what_it_dropped(size):
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("c")
+        assert isinstance(app.screen, FinanceScreen)
+        assert visible(pilot, "preview") and visible(pilot, "confirm")  # the form above the P&L
+        choose(pilot, what="borrow")
+        await pilot.pause()
+        app.screen.query_one("#amount").focus()
+        app.screen.query_one("#amount").value = ""
+        await pilot.press(*"99T")  # more than lenders lend: refused, and the reason is in sight
+        await pilot.pause()
+        await confirm(pilot)
+        assert visible(pilot, "message") and "lend" in text(pilot, "message")
+        assert app.session.book(XAI) == []
+        app.screen.query_one("#amount").focus()
+        app.screen.query_one("#amount").value = ""
+        await pilot.press(*"500M")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HQScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert f"Not added: Borrow {money(500e6)} against your GPUs (you left before adding it)." in said, (
+            said
+        )
+        assert app.session.book(XAI) == []
+        await pilot.press("c")  # untouched, Esc says nothing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app._notifications) == len(said)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_dropdown_near_the_bottom_stays_above_the_footer(size):
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("d")
+        select = app.screen.query_one("#site", Select)
+        select.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert select.expanded
+        overlay = select.query_one("SelectOverlay")
+        footer = app.screen.query_one(Footer)
+        assert overlay.region.height > 0 and overlay.region.bottom <= footer.region.y
+        await pilot.press("escape")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_odds_explain_the_styles_and_align_their_rows(monkeypatch, size):
+    monkeypatch.setattr(ForecastScreen, "FUTURES", 12)
+    monkeypatch.setattr(ForecastScreen, "HORIZON", 8)
+    monkeypatch.setattr(ForecastScreen, "WORKERS", 1)
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = text(pilot, "odds")
+        flat = " ".join(shown.split())
+        assert "OpenAI partner" in flat and "partner: rents from clouds first" in flat
+        assert "builder: buys GPUs and builds its own halls" in flat
+        rows = [line for line in shown.splitlines() if " wins " in line]
+        assert len(rows) == app.session.params.n_labs
+        assert len({r.index(" wins ") for r in rows}) == 1  # Google DeepMind's name no longer pushes its row
+        assert len({r.index("%) ") for r in rows}) == 1  # nor the band its bar
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_save_notice_names_the_file_and_the_save_list_the_folder(size, home):
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        name = next(str(n.message) for n in app._notifications if n.title == "Saved")
+        assert "/" not in name and (user_dir() / name).is_file()
+        toast = app.screen.query_one("Toast")
+        assert toast.region.height == 4  # padding, the title, the name on one line, padding
+        assert toast.region.right <= size[0]
+    app = AgiRaceApp()
+    async with app.run_test(size=size) as pilot:
+        assert isinstance(app.screen, TitleScreen)
+        assert str(user_dir()) in text(pilot, "saves-folder")
+
+
+class Chart(App):
+    def compose(self) -> ComposeResult:
+        yield FlowChart([("cash", [100e6, 50e6, -20e6, -80e6])], money, levels=("cash",), id="chart")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_cash_level_below_zero_reads_lower_and_in_the_error_colour(size):
+    app = Chart()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        shown = app.query_one(FlowChart).render()
+        line = shown.plain
+        bars = [c for c in line if c in BLOCKS[1:]]
+        heights = [BLOCKS.index(c) for c in bars]
+        assert (
+            heights == sorted(heights, reverse=True) and heights[0] == 8 and heights[-1] == 1
+        )  # deeper is lower
+        assert line.rstrip().endswith("-$80.0M")
+        red = {line[s.start : s.end] for s in shown.spans if "error" in str(s.style)}
+        assert (
+            "-$80.0M" in red and len([c for c in "".join(red) if c in BLOCKS]) == 2
+        )  # the two weeks below zero
