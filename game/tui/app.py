@@ -178,17 +178,13 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
             return
         self.push_screen(SCREENS[name](self.session, self.player))
 
-    def refresh_hq(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, HQScreen):
-                screen.refresh_view()
-
     def _show_player(self) -> None:
         """The dashboard of the player whose turn it is (hot seat: behind a hand-over)."""
         session = self.game
         top = self.screen_stack[-1] if len(self.screen_stack) == 2 else None
         if isinstance(top, HQScreen) and top.lab == self.player and top.session is session:
-            top.refresh_view()  # the same player again: refresh the dashboard in place
+            if top.is_mounted:  # (one pushed a moment ago shows the session when it mounts)
+                top.refresh_view()  # the same player again: refresh the dashboard in place
             return
         self._clear_stack()
         self.push_screen(HQScreen(session, self.player, guide=self.settings["guide"]))

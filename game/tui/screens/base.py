@@ -70,7 +70,8 @@ class GameScreen(Screen):
         self.refresh_view()
 
     def on_screen_resume(self) -> None:
-        self.refresh_view()
+        if self.is_mounted:  # a screen resumed as it is pushed shows the session once mounted
+            self.refresh_view()
 
     def refresh_view(self) -> None:
         """Show the session as it is now."""
