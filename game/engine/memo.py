@@ -85,7 +85,7 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
         assert all(isinstance(o, Params) for o in others), "a memoised rule takes (Params, state) or (state)"
         seen = _Reads(state)
         value = rule(*others, seen)
-        value.flags.writeable = False
+        value.setflags(write=False)
         fields = seen._seen
         # One getter of every field read (it gives a tuple, the cache last), and their arrays.
         getter = operator.attrgetter(*fields, CACHE)

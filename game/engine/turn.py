@@ -78,6 +78,9 @@ class Report:
     contract_start: np.ndarray  # (B, L, K)
 
 
+_set = SimpleNamespace.__setattr__
+
+
 class Working(SimpleNamespace):
     """The step's working copy of a World: the same arrays under the same names. Rules
     assign new arrays to it and never change one in place; an array assigned here is made
@@ -85,8 +88,8 @@ class Working(SimpleNamespace):
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, np.ndarray):
-            value.flags.writeable = False
-        super().__setattr__(name, value)
+            value.setflags(write=False)  # (cheaper than through .flags, made on each read)
+        _set(self, name, value)
 
 
 def working_copy(world: World) -> Working:
@@ -98,12 +101,13 @@ def working_copy(world: World) -> Working:
 
 def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
-    arrays: dict[str, Any] = stored({name: getattr(s, name) for name in array_fields()})
+    held = vars(s)
+    arrays: dict[str, Any] = stored({name: held[name] for name in array_fields()})
     new = attrs.evolve(world, **arrays)
     # A value stays valid while the fields it read are the same (memo serves a World's own
     # values without checking them again, so only those are kept).
     for rule, entry in s.derived.items():
-        if all(arrays.get(name, getattr(new, name)) is a for name, a in entry[1]):
+        if all(arrays[name] is a for name, a in entry[1]):
             new.derived[rule] = entry
     return new
 
