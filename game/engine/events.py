@@ -57,21 +57,23 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
 
 def eligible(p: Params, s: State) -> np.ndarray:
     """Where each card's window, labs and conditions hold (B, L, C), judged on the state
-    the week starts from (what the players saw). One comparison over the whole deck per
-    bound of each field the cards read."""
+    the week starts from (what the players saw). The quantities the cards read are
+    compared with every card's bounds at once (Params.event_low ... event_no_high)."""
     B, L = s.cash.shape
     week = s.week[:, None, None]
     ok = (week >= p.event_start) & (week <= p.event_until) & p.event_labs.T[None]
     if ok.shape[-1] == 0:
         return ok
+    if not p.event_bounds or not ok.any():  # no card can fire: no condition to read
+        return ok
     needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
-    for field, site, low, high in p.event_bounds:
-        value = (_at_site(s, field, site, L) if site >= 0 else fields[field])[..., None]
-        for (cards, limit), holds in ((low, np.greater_equal), (high, np.less_equal)):
-            if len(cards):
-                ok[..., cards] &= holds(value, limit)
-    return ok
+    # Every bounded quantity side by side (B, L, N, 1), then every bound of every card at once.
+    value = np.stack(
+        [_at_site(s, field, site, L) if site >= 0 else fields[field] for field, site, _, _ in p.event_bounds], -1
+    )[..., None]
+    holds = ((value >= p.event_low) | p.event_no_low) & ((value <= p.event_high) | p.event_no_high)
+    return ok & holds.all(-2)
 
 
 def _at_site(s: State, field: str, site: int, labs: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import attrs
 import numpy as np
@@ -116,6 +117,12 @@ class Params:
     # The cards' conditions by field: (field, site index or -1, (cards, lows), (cards,
     # highs)); a card holds where low <= value <= high for every field it bounds.
     event_bounds: tuple[tuple[str, int, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]
+    # The same bounds as tables (N, C), a row per entry of event_bounds, so a week checks
+    # them all at once: the limit, and where a card has none (any value holds).
+    event_low: np.ndarray
+    event_high: np.ndarray
+    event_no_low: np.ndarray  # bool
+    event_no_high: np.ndarray  # bool
 
     # labs (L,)
     lab_sub_price: np.ndarray
@@ -221,6 +228,7 @@ def make_params(
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
         return np.array(values, dtype=dtype)
 
+    bounds = _event_bounds(catalog)
     return Params(
         catalog=catalog,
         lab_ids=tuple(lab_ids),
@@ -282,12 +290,25 @@ def make_params(
         event_probability=arr([c.probability for c in catalog.events]),
         event_game=np.array([c.scope == "game" for c in catalog.events], dtype=bool),
         event_effects=arr([len(c.effects) for c in catalog.events], np.int64),
-        event_bounds=_event_bounds(catalog),
+        event_bounds=bounds,
+        **_bound_tables(bounds, len(catalog.events)),
         lab_sub_price=arr([lab.sub_price_usd_month for lab in labs]),
         lab_paying_frac=arr([lab.paying_frac for lab in labs]),
         lab_api_rate=arr([lab.api_usd_per_user_week for lab in labs]),
         lab_brand=arr([lab.brand for lab in labs]),
     )
+
+
+def _bound_tables(bounds: tuple[Any, ...], cards: int) -> dict[str, np.ndarray]:
+    tables = {}
+    for side, fill, k in (("low", -np.inf, 2), ("high", np.inf, 3)):
+        table = np.full((len(bounds), cards), fill)
+        for i, bound in enumerate(bounds):
+            which, limits = bound[k]
+            table[i, which] = limits
+        tables[f"event_{side}"] = table
+        tables[f"event_no_{side}"] = ~np.isfinite(table)
+    return tables
 
 
 def _event_bounds(
