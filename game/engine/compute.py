@@ -329,6 +329,9 @@ def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse:
 def deliver(p: Params, s: State) -> np.ndarray:
     """Orders due this week land in the warehouse. Returns GPUs delivered (B, L, G)."""
     due = (s.order_count > 0) & (s.order_arrive <= s.week[:, None, None])
+    if not due.any() and np.result_type(s.warehouse, s.order_count) == s.warehouse.dtype:
+        # Nothing lands: the same arrays stay (rules derived from them stay valid).
+        return np.zeros(s.warehouse.shape, s.order_count.dtype)
     count = np.where(due, s.order_count, 0)
     delivered = np.zeros(s.warehouse.shape, count.dtype)
     for g in np.unique(s.order_gpu[due]):
@@ -344,12 +347,14 @@ def deliver(p: Params, s: State) -> np.ndarray:
 def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
     Returns GPUs installed (B, L, G)."""
+    newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
+    stocked = newest_first[s.warehouse.any((0, 1))[newest_first]]
+    if not len(stocked):  # nothing to install: the same arrays stay
+        return s.warehouse - s.warehouse
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
     warehouse = s.warehouse.copy()
     installed = s.installed.copy()
-    newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
-    stocked = newest_first[warehouse.any((0, 1))[newest_first]]
-    for site in np.flatnonzero(room_kw.any((0, 1))) if len(stocked) else ():
+    for site in np.flatnonzero(room_kw.any((0, 1))):
         for g in stocked:
             fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
             n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
@@ -357,7 +362,8 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
             warehouse[..., g] -= n
             room_kw[..., site] -= n * p.gpu_kw[g]
     moved = s.warehouse - warehouse
-    s.warehouse, s.installed = warehouse, installed
+    if moved.any():  # (else the same arrays stay, and what rules derived from them)
+        s.warehouse, s.installed = warehouse, installed
     return moved
 
 
