@@ -68,12 +68,13 @@ def eligible(p: Params, s: State) -> np.ndarray:
         return ok
     needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
-    # Every bounded quantity side by side (B, L, N, 1), then every bound of every card at once.
-    value = np.stack(
-        [_at_site(s, field, site, L) if site >= 0 else fields[field] for field, site, _, _ in p.event_bounds], -1
-    )[..., None]
-    holds = ((value >= p.event_low) | p.event_no_low) & ((value <= p.event_high) | p.event_no_high)
-    return ok & holds.all(-2)
+    # The quantity each bound reads, side by side (B, L, n), against every bound at once (a
+    # high bound as -value >= -high: exact, and false for NaN as value <= high is); a card
+    # holds where all of its bounds do.
+    quantities = [_at_site(s, f, site, L) if site >= 0 else fields[f] for f, site, _, _ in p.event_bounds]
+    value = np.stack([quantities[i] for i in p.event_bound_row.tolist()], -1)
+    holds = (value * p.event_bound_sign >= p.event_bound_limit).astype(np.float64) @ p.event_bound_card
+    return ok & (holds == p.event_bound_count)
 
 
 def _at_site(s: State, field: str, site: int, labs: int) -> np.ndarray:

@@ -117,12 +117,15 @@ class Params:
     # The cards' conditions by field: (field, site index or -1, (cards, lows), (cards,
     # highs)); a card holds where low <= value <= high for every field it bounds.
     event_bounds: tuple[tuple[str, int, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]
-    # The same bounds as tables (N, C), a row per entry of event_bounds, so a week checks
-    # them all at once: the limit, and where a card has none (any value holds).
-    event_low: np.ndarray
-    event_high: np.ndarray
-    event_no_low: np.ndarray  # bool
-    event_no_high: np.ndarray  # bool
+    # The same bounds one by one (n,), so a week checks them all at once: the entry of
+    # event_bounds whose quantity each reads, its sign (+1 for low <= value, -1 for
+    # value <= high, checked as -value >= -high) and signed limit; which card each
+    # bounds (n, C) as 0/1, and how many bounds each card has (C,).
+    event_bound_row: np.ndarray
+    event_bound_sign: np.ndarray
+    event_bound_limit: np.ndarray
+    event_bound_card: np.ndarray
+    event_bound_count: np.ndarray
 
     # labs (L,)
     lab_sub_price: np.ndarray
@@ -300,15 +303,22 @@ def make_params(
 
 
 def _bound_tables(bounds: tuple[Any, ...], cards: int) -> dict[str, np.ndarray]:
-    tables = {}
-    for side, fill, k in (("low", -np.inf, 2), ("high", np.inf, 3)):
-        table = np.full((len(bounds), cards), fill)
-        for i, bound in enumerate(bounds):
-            which, limits = bound[k]
-            table[i, which] = limits
-        tables[f"event_{side}"] = table
-        tables[f"event_no_{side}"] = ~np.isfinite(table)
-    return tables
+    row, sign, limit, card = [], [], [], []
+    for i, (_, _, low, high) in enumerate(bounds):
+        for (which, limits), side in ((low, 1.0), (high, -1.0)):
+            row += [i] * len(which)
+            sign += [side] * len(which)
+            limit += [side * float(x) for x in limits]
+            card += [int(c) for c in which]
+    onehot = np.zeros((len(card), cards))
+    onehot[np.arange(len(card)), card] = 1.0
+    return {
+        "event_bound_row": np.array(row, np.int64),
+        "event_bound_sign": np.array(sign),
+        "event_bound_limit": np.array(limit),
+        "event_bound_card": onehot,
+        "event_bound_count": onehot.sum(0),
+    }
 
 
 def _event_bounds(
