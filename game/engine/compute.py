@@ -234,7 +234,7 @@ def _share(available: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of the first free slot on the last axis, and whether there is one."""
-    return np.argmax(free, axis=-1), np.asarray(free.any(axis=-1))
+    return free.argmax(-1), np.asarray(free.any(axis=-1))
 
 
 def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:

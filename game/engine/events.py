@@ -29,7 +29,7 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         best = np.where(s.best_model > 0, s.best_model, -np.inf)
         rival = economy.best_rival(s.best_model)
         both = np.isfinite(rival) & np.isfinite(best)
-        return np.where(both, np.nan_to_num(best) - np.nan_to_num(rival), 0.0)
+        return np.where(both, best, 0.0) - np.where(both, rival, 0.0)  # 0 where either is none
 
     fields = {
         "best_model": lambda: s.best_model,

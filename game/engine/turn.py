@@ -272,15 +272,16 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     agi = alive & ~s.bankrupt & (s.best_model >= training.agi_threshold(p, s)[:, None])
     any_agi = agi.any(-1)
-    agi_winner = np.argmax(np.where(agi, s.best_model, -np.inf), axis=-1)
+    agi_winner = np.where(agi, s.best_model, -np.inf).argmax(-1)
 
     standing = ~s.bankrupt & (s.best_model > 0)
-    leader = np.where(standing.any(-1), np.argmax(np.where(standing, s.best_model, -np.inf), -1), -1)
+    leader = np.where(standing.any(-1), np.where(standing, s.best_model, -np.inf).argmax(-1), -1)
     human_broke = (s.bankrupt & p.human[None, :]).any(-1)
     all_broke = s.bankrupt.all(-1)
     out_of_time = s.week >= p.last_week
     ended = ~s.done & (any_agi | human_broke | all_broke | out_of_time)
-    reason = np.select([any_agi, human_broke | all_broke, out_of_time], [END_AGI, END_BANKRUPT, END_TIME], 0)
+    broke = human_broke | all_broke
+    reason = np.where(any_agi, END_AGI, np.where(broke, END_BANKRUPT, np.where(out_of_time, END_TIME, 0)))
     s.end_reason = np.where(ended, reason, s.end_reason)
     s.winner = np.where(ended, np.where(any_agi, agi_winner, leader), s.winner)
     s.agi_week = np.where(ended & any_agi, s.week, s.agi_week)
