@@ -266,23 +266,27 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
 
     arrive = s.week[:, None, None] + integrator_wait(p, s, granted.sum(-1))  # (B, L, V)
 
-    # Copies the loop fills in place (the state's own arrays are never changed).
+    # Each lab's orders (integrator, GPU type), in that order, take its free slots in
+    # theirs: the k-th order the k-th free slot; an order past the last free slot is refused.
+    B, L, V, G = granted.shape
+    want = (granted > 0).reshape(B, L, V * G)
+    rank = np.cumsum(want, -1) - 1
+    free = s.order_count == 0  # (B, L, O)
+    put = want & (rank < free.sum(-1, keepdims=True))
+    refuse((want & ~put).any(-1), codes.ORDER_NO_SLOT)
+    granted = np.where(put.reshape(granted.shape), granted, 0)
+    games, labs, pair = np.nonzero(put)
+    slots = np.argsort(~free, -1, kind="stable")[games, labs, rank[games, labs, pair]]  # free slots first
+    v, g = pair // G, pair % G
+    # Copies filled in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()
     order_count = s.order_count.astype(np.int64)
     order_arrive = s.order_arrive.astype(np.int64)
     order_vendor = s.order_vendor.copy()
-    for v, g in zip(*np.nonzero(granted.any((0, 1))), strict=True):
-        want = granted[..., v, g] > 0
-        slot, has = first_free_slot(order_count == 0)
-        put = want & has
-        games, labs = np.nonzero(put)
-        slots = slot[games, labs]
-        order_gpu[games, labs, slots] = g
-        order_vendor[games, labs, slots] = v
-        order_count[games, labs, slots] = granted[games, labs, v, g]
-        order_arrive[games, labs, slots] = arrive[games, labs, v]
-        refuse(want & ~has, codes.ORDER_NO_SLOT)
-        granted[..., v, g] = np.where(put, granted[..., v, g], 0)
+    order_gpu[games, labs, slots] = g
+    order_vendor[games, labs, slots] = v
+    order_count[games, labs, slots] = granted[games, labs, v, g]
+    order_arrive[games, labs, slots] = arrive[games, labs, v]
     s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = (
         order_gpu,
         order_count,
