@@ -32,6 +32,7 @@ CACHE = "derived"  # the attribute of a state that holds its cache (a dict)
 
 
 _get = object.__getattribute__
+_UNRECORDED = frozenset({CACHE})
 
 
 class _Reads:
@@ -46,12 +47,10 @@ class _Reads:
         object.__setattr__(self, "_seen", {})
 
     def __getattribute__(self, name: str) -> Any:
-        if name[0] == "_":  # a rule reads the state's fields, nothing behind them
-            if name in ("_state", "_seen"):
-                return _get(self, name)
-            raise AttributeError(name)
+        if name.startswith("_"):  # the recorder's own: a rule reads the state's fields only
+            return _get(self, name)
         value = getattr(_get(self, "_state"), name)
-        if name != CACHE:
+        if name not in _UNRECORDED:
             _get(self, "_seen")[name] = value
         return value
 
@@ -68,8 +67,8 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
 
     @functools.wraps(rule)
     def memoised(*args: Any) -> np.ndarray:
-        state = args[-1]
-        others = args[:-1]
+        *listed, state = args
+        others = tuple(listed)
         cache = _cache(state)
         if cache is None:
             return rule(*args)
