@@ -118,8 +118,13 @@ def _nothing() -> None:
 
 
 def _hear(stop: Any) -> None:
+    """A pool process's start: it keeps the stop event and loads the game's catalog (the
+    engine came with this module), so that its first range starts playing at once."""
     global _stop
     _stop = stop
+    from game.catalog import default_catalog
+
+    default_catalog()
 
 
 def play_range(

@@ -234,7 +234,7 @@ def _share(available: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of the first free slot on the last axis, and whether there is one."""
-    return np.argmax(free, axis=-1), np.asarray(free.any(axis=-1))
+    return free.argmax(-1), np.asarray(free.any(axis=-1))
 
 
 def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
@@ -266,23 +266,27 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
 
     arrive = s.week[:, None, None] + integrator_wait(p, s, granted.sum(-1))  # (B, L, V)
 
-    # Copies the loop fills in place (the state's own arrays are never changed).
+    # Each lab's orders (integrator, GPU type), in that order, take its free slots in
+    # theirs: the k-th order the k-th free slot; an order past the last free slot is refused.
+    B, L, V, G = granted.shape
+    want = (granted > 0).reshape(B, L, V * G)
+    rank = np.cumsum(want, -1) - 1
+    free = s.order_count == 0  # (B, L, O)
+    put = want & (rank < free.sum(-1, keepdims=True))
+    refuse((want & ~put).any(-1), codes.ORDER_NO_SLOT)
+    granted = np.where(put.reshape(granted.shape), granted, 0)
+    games, labs, pair = np.nonzero(put)
+    slots = np.argsort(~free, -1, kind="stable")[games, labs, rank[games, labs, pair]]  # free slots first
+    v, g = pair // G, pair % G
+    # Copies filled in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()
     order_count = s.order_count.astype(np.int64)
     order_arrive = s.order_arrive.astype(np.int64)
     order_vendor = s.order_vendor.copy()
-    for v, g in zip(*np.nonzero(granted.any((0, 1))), strict=True):
-        want = granted[..., v, g] > 0
-        slot, has = first_free_slot(order_count == 0)
-        put = want & has
-        games, labs = np.nonzero(put)
-        slots = slot[games, labs]
-        order_gpu[games, labs, slots] = g
-        order_vendor[games, labs, slots] = v
-        order_count[games, labs, slots] = granted[games, labs, v, g]
-        order_arrive[games, labs, slots] = arrive[games, labs, v]
-        refuse(want & ~has, codes.ORDER_NO_SLOT)
-        granted[..., v, g] = np.where(put, granted[..., v, g], 0)
+    order_gpu[games, labs, slots] = g
+    order_vendor[games, labs, slots] = v
+    order_count[games, labs, slots] = granted[games, labs, v, g]
+    order_arrive[games, labs, slots] = arrive[games, labs, v]
     s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = (
         order_gpu,
         order_count,
@@ -329,6 +333,9 @@ def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse:
 def deliver(p: Params, s: State) -> np.ndarray:
     """Orders due this week land in the warehouse. Returns GPUs delivered (B, L, G)."""
     due = (s.order_count > 0) & (s.order_arrive <= s.week[:, None, None])
+    if not due.any() and np.result_type(s.warehouse, s.order_count) == s.warehouse.dtype:
+        # Nothing lands: the same arrays stay (rules derived from them stay valid).
+        return np.zeros(s.warehouse.shape, s.order_count.dtype)
     count = np.where(due, s.order_count, 0)
     delivered = np.zeros(s.warehouse.shape, count.dtype)
     for g in np.unique(s.order_gpu[due]):
@@ -344,12 +351,14 @@ def deliver(p: Params, s: State) -> np.ndarray:
 def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
     Returns GPUs installed (B, L, G)."""
+    newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
+    stocked = newest_first[s.warehouse.any((0, 1))[newest_first]]
+    if not len(stocked):  # nothing to install: the same arrays stay
+        return s.warehouse - s.warehouse
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
     warehouse = s.warehouse.copy()
     installed = s.installed.copy()
-    newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
-    stocked = newest_first[warehouse.any((0, 1))[newest_first]]
-    for site in np.flatnonzero(room_kw.any((0, 1))) if len(stocked) else ():
+    for site in np.flatnonzero(room_kw.any((0, 1))):
         for g in stocked:
             fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
             n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
@@ -357,7 +366,8 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
             warehouse[..., g] -= n
             room_kw[..., site] -= n * p.gpu_kw[g]
     moved = s.warehouse - warehouse
-    s.warehouse, s.installed = warehouse, installed
+    if moved.any():  # (else the same arrays stay, and what rules derived from them)
+        s.warehouse, s.installed = warehouse, installed
     return moved
 
 

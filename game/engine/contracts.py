@@ -164,12 +164,14 @@ def slip_builds(p: Params, s: State) -> np.ndarray:
     slipped contracts (B, L, K)."""
     d = p.rules.deals
     K = s.contract_partner.shape[-1]
-    L = s.cash.shape[1]
     waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
     if not waiting.any():
         return waiting
-    u = rng.uniform(rng.game_week(s), rng.DEALS + 100, (L, K))
-    slip = waiting & (u < d.slip_probability_per_week)
+    # Only the waiting builds' draws (rng.uniform_at: the numbers of the full (L, K) table).
+    games, labs, slots = np.nonzero(waiting)
+    u = rng.uniform_at(rng.game_week(s), rng.DEALS + 100, games, labs * K + slots)
+    slip = np.zeros(waiting.shape, bool)
+    slip[games, labs, slots] = u < d.slip_probability_per_week
     s.contract_start = s.contract_start + slip * d.slip_weeks
     s.contract_end = s.contract_end + slip * d.slip_weeks
     s.contract_reprice = np.where(s.contract_reprice >= 0, s.contract_reprice + slip * d.slip_weeks, -1)

@@ -219,7 +219,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     resold_demand = np.bincount(key.ravel(), weights=resale.ravel(), minlength=B * P * G).reshape(B, P, G)
     demand_on_pool = demand + np.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
     own_demand = demand[np.arange(B)[:, None], partner, gpu]
-    src = np.argmax(p.partner_sources[partner], axis=-1)
+    src = p.partner_sources[partner].argmax(-1)
     src_demand = demand_on_pool[np.arange(B)[:, None], src, gpu]
     own_free = own_free * np.minimum(1.0, own_ask / np.maximum(own_demand, np.maximum(own_free, 1.0)))
     source_free = source_free * np.minimum(
@@ -405,7 +405,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     row = ops.clip(ans.start, 0, p.last_week)
     own_cap = p.partner_capacity[row, partner, gpu]  # (B, L)
     own_free = np.maximum(own_cap - held[np.arange(B)[:, None], partner, gpu], 0.0)
-    first_source = np.argmax(p.partner_sources[partner], axis=-1)  # (B, L)
+    first_source = p.partner_sources[partner].argmax(-1)  # (B, L)
     has_source = p.partner_sources[partner].any(-1)
     source = np.where(site >= 0, -1, np.where((own_free >= ans.count) | ~has_source, partner, first_source))
     slot, has = compute.first_free_slot(s.contract_partner < 0)

@@ -342,7 +342,7 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     best = np.where(best_model > 0, best_model, -np.inf)
     if L == 1:
         return np.full_like(best, -np.inf)
-    leader = np.argmax(best, axis=1)[:, None] == np.arange(L)  # (B, L): the first best
+    leader = best.argmax(1)[:, None] == np.arange(L)  # (B, L): the first best
     top = best.max(1, keepdims=True)
     second = np.where(leader, -np.inf, best).max(1, keepdims=True)
     return np.where(leader, second, top)

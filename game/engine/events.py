@@ -29,7 +29,7 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         best = np.where(s.best_model > 0, s.best_model, -np.inf)
         rival = economy.best_rival(s.best_model)
         both = np.isfinite(rival) & np.isfinite(best)
-        return np.where(both, np.nan_to_num(best) - np.nan_to_num(rival), 0.0)
+        return np.where(both, best, 0.0) - np.where(both, rival, 0.0)  # 0 where either is none
 
     fields = {
         "best_model": lambda: s.best_model,
@@ -57,21 +57,24 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
 
 def eligible(p: Params, s: State) -> np.ndarray:
     """Where each card's window, labs and conditions hold (B, L, C), judged on the state
-    the week starts from (what the players saw). One comparison over the whole deck per
-    bound of each field the cards read."""
+    the week starts from (what the players saw). The quantities the cards read are
+    compared with every card's bounds at once (Params.event_low ... event_no_high)."""
     B, L = s.cash.shape
     week = s.week[:, None, None]
     ok = (week >= p.event_start) & (week <= p.event_until) & p.event_labs.T[None]
     if ok.shape[-1] == 0:
         return ok
+    if not p.event_bounds or not ok.any():  # no card can fire: no condition to read
+        return ok
     needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
-    for field, site, low, high in p.event_bounds:
-        value = (_at_site(s, field, site, L) if site >= 0 else fields[field])[..., None]
-        for (cards, limit), holds in ((low, np.greater_equal), (high, np.less_equal)):
-            if len(cards):
-                ok[..., cards] &= holds(value, limit)
-    return ok
+    # The quantity each bound reads, side by side (B, L, n), against every bound at once (a
+    # high bound as -value >= -high: exact, and false for NaN as value <= high is); a card
+    # holds where all of its bounds do.
+    quantities = [_at_site(s, f, site, L) if site >= 0 else fields[f] for f, site, _, _ in p.event_bounds]
+    value = np.stack([quantities[i] for i in p.event_bound_row.tolist()], -1)
+    holds = (value * p.event_bound_sign >= p.event_bound_limit).astype(np.float64) @ p.event_bound_card
+    return ok & (holds == p.event_bound_count)
 
 
 def _at_site(s: State, field: str, site: int, labs: int) -> np.ndarray:

@@ -59,7 +59,7 @@ def order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: A
     bidding = want & can_pay & idle[:, None, :]
     draw = rng.uniform(rng.game_week(s), GRID_DRAW, (L, want.shape[2]))  # (B, L, S)
     score = np.where(bidding, draw, -1.0)
-    payer = np.argmax(score, axis=1)  # (B, S)
+    payer = score.argmax(1)  # (B, S)
     started = bidding.any(1)
     start = started[:, None, :] & (np.arange(L)[None, :, None] == payer[:, None, :])
     refuse((want & can_pay & ~start).any(-1), codes.SUBSTATION_BUSY)

@@ -31,21 +31,27 @@ from game.engine.state import World
 CACHE = "derived"  # the attribute of a state that holds its cache (a dict)
 
 
+_get = object.__getattribute__
+_UNRECORDED = frozenset({CACHE})
+
+
 class _Reads:
-    """A state seen through a recorder: every attribute read is noted (name -> array)."""
+    """A state seen through a recorder: every attribute read is noted (name -> array).
+    It answers in `__getattribute__` itself (not `__getattr__`, which Python reaches only
+    after a failed lookup, the costly way round for every field a rule reads)."""
 
     __slots__ = ("_state", "_seen")
 
     def __init__(self, state: Any) -> None:
-        self._state = state
-        self._seen: dict[str, Any] = {}
+        object.__setattr__(self, "_state", state)
+        object.__setattr__(self, "_seen", {})
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # a rule reads the state's fields, nothing behind them
-            raise AttributeError(name)
-        value = getattr(self._state, name)
-        if name != CACHE:
-            self._seen[name] = value
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("_"):  # the recorder's own: a rule reads the state's fields only
+            return _get(self, name)
+        value = getattr(_get(self, "_state"), name)
+        if name not in _UNRECORDED:
+            _get(self, "_seen")[name] = value
         return value
 
 
@@ -61,24 +67,28 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
 
     @functools.wraps(rule)
     def memoised(*args: Any) -> np.ndarray:
-        *others, state = args
+        *listed, state = args
+        others = tuple(listed)
         cache = _cache(state)
         if cache is None:
             return rule(*args)
-        assert all(isinstance(o, Params) for o in others), "a memoised rule takes (Params, state) or (state)"
         hit = cache.get(memoised)
         if hit is not None:
-            keys, reads, value = hit
+            keys, _, value, getter, arrays = hit
             if all(map(operator.is_, keys, others)):
                 if type(state) is World:  # frozen: its fields are the ones the value was made of
                     return value
                 # Reading the fields again through `state` lets an enclosing rule record them.
-                if all(getattr(state, n) is a for n, a in reads):
+                if all(map(operator.is_, getter(state), arrays)):
                     return value
+        assert all(isinstance(o, Params) for o in others), "a memoised rule takes (Params, state) or (state)"
         seen = _Reads(state)
         value = rule(*others, seen)
-        value.flags.writeable = False
-        cache[memoised] = (tuple(others), tuple(seen._seen.items()), value)
+        value.setflags(write=False)
+        fields = seen._seen
+        # One getter of every field read (it gives a tuple, the cache last), and their arrays.
+        getter = operator.attrgetter(*fields, CACHE)
+        cache[memoised] = (others, tuple(fields.items()), value, getter, tuple(fields.values()))
         return value
 
     return memoised

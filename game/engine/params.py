@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import attrs
 import numpy as np
@@ -116,6 +117,15 @@ class Params:
     # The cards' conditions by field: (field, site index or -1, (cards, lows), (cards,
     # highs)); a card holds where low <= value <= high for every field it bounds.
     event_bounds: tuple[tuple[str, int, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]
+    # The same bounds one by one (n,), so a week checks them all at once: the entry of
+    # event_bounds whose quantity each reads, its sign (+1 for low <= value, -1 for
+    # value <= high, checked as -value >= -high) and signed limit; which card each
+    # bounds (n, C) as 0/1, and how many bounds each card has (C,).
+    event_bound_row: np.ndarray
+    event_bound_sign: np.ndarray
+    event_bound_limit: np.ndarray
+    event_bound_card: np.ndarray
+    event_bound_count: np.ndarray
 
     # labs (L,)
     lab_sub_price: np.ndarray
@@ -221,6 +231,7 @@ def make_params(
     def arr(values: list[float], dtype: type = np.float64) -> np.ndarray:
         return np.array(values, dtype=dtype)
 
+    bounds = _event_bounds(catalog)
     return Params(
         catalog=catalog,
         lab_ids=tuple(lab_ids),
@@ -282,12 +293,32 @@ def make_params(
         event_probability=arr([c.probability for c in catalog.events]),
         event_game=np.array([c.scope == "game" for c in catalog.events], dtype=bool),
         event_effects=arr([len(c.effects) for c in catalog.events], np.int64),
-        event_bounds=_event_bounds(catalog),
+        event_bounds=bounds,
+        **_bound_tables(bounds, len(catalog.events)),
         lab_sub_price=arr([lab.sub_price_usd_month for lab in labs]),
         lab_paying_frac=arr([lab.paying_frac for lab in labs]),
         lab_api_rate=arr([lab.api_usd_per_user_week for lab in labs]),
         lab_brand=arr([lab.brand for lab in labs]),
     )
+
+
+def _bound_tables(bounds: tuple[Any, ...], cards: int) -> dict[str, np.ndarray]:
+    row, sign, limit, card = [], [], [], []
+    for i, (_, _, low, high) in enumerate(bounds):
+        for (which, limits), side in ((low, 1.0), (high, -1.0)):
+            row += [i] * len(which)
+            sign += [side] * len(which)
+            limit += [side * float(x) for x in limits]
+            card += [int(c) for c in which]
+    onehot = np.zeros((len(card), cards))
+    onehot[np.arange(len(card)), card] = 1.0
+    return {
+        "event_bound_row": np.array(row, np.int64),
+        "event_bound_sign": np.array(sign),
+        "event_bound_limit": np.array(limit),
+        "event_bound_card": onehot,
+        "event_bound_count": onehot.sum(0),
+    }
 
 
 def _event_bounds(

@@ -25,7 +25,7 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     B, L = s.cash.shape
     V = len(p.integrator_ids)
     eta = compute.integrator_wait(p, s, np.zeros((B, 1, V)))[:, 0, :]  # (B, V): weeks to deliver
-    vendor = np.argmin(eta, axis=-1)  # (B,)
+    vendor = eta.argmin(-1)  # (B,)
     unit = compute.server_price(p, s)[np.arange(B), vendor]  # (B, G)
     shipping = compute.on_sale(p, s)  # (B, G)
     left = compute.supply_left(p, s)
@@ -34,7 +34,7 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     frontier = np.where(shipping, p.gpu_flops, 0.0).max(-1, keepdims=True)
     buyable = shipping & (left >= c.min_order_supply) & (p.gpu_flops >= c.obsolete_flops_share * frontier)
     value = p.gpu_flops * p.gpu_mfu / unit
-    best = np.argmax(np.where(buyable, value, -1.0), axis=-1)  # (B,)
+    best = np.where(buyable, value, -1.0).argmax(-1)  # (B,)
     on_order_kw = np.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
     installed_mw = compute.installed_mw(p, s)
     committed_mw = np.einsum("bls->bl", installed_mw) + (s.warehouse @ p.gpu_kw + on_order_kw) / 1000
@@ -131,7 +131,7 @@ def build_halls(
     build = np.zeros(halls.shape)
     S = len(p.site_ids)
     for _ in range(int(c.build_sites)):  # the best sites in turn, while a deficit is left
-        site = np.argmax(score, axis=-1)  # (B, L)
+        site = score.argmax(-1)  # (B, L)
         at = np.arange(S) == site[..., None]
         room = ops.pick(later, site)
         cap = np.minimum(p.site_build_mw_per_week[site] * c.build_weeks_ahead, room)
@@ -175,7 +175,7 @@ def rentals(
     current = p.gpu_flops >= c.obsolete_flops_share * frontier
     value = np.where(current, p.gpu_flops * p.gpu_mfu / np.where(listed > 0, listed, np.inf), 0.0)
     pooled_value = np.where((free >= c.min_rental_gpus) & (value > 0), value, -1.0).reshape(B, -1)
-    pick = np.argmax(pooled_value, axis=-1)  # (B,)
+    pick = pooled_value.argmax(-1)  # (B,)
     best_value = pooled_value[np.arange(B), pick][:, None]  # (B, 1)
     pool_partner, pool_gpu = pick // G, pick % G
     pool_price = listed.reshape(B, -1)[np.arange(B), pick][:, None]
@@ -199,12 +199,12 @@ def rentals(
     if short.any():
         builds = (p.partner_build > 0)[None, :, None] & shipping & (value > 0)
         build_value = np.where(builds, value, -1.0).reshape(B, -1)
-        bpick = np.argmax(build_value, axis=-1)
+        bpick = build_value.argmax(-1)
         b_partner, b_gpu = bpick // G, bpick % G
         b_price = listed.reshape(B, -1)[np.arange(B), bpick][:, None]
         b_value = build_value[np.arange(B), bpick][:, None]
         site_free = deals.site_free_mw(p, s)  # (B, S)
-        b_site = np.argmax(site_free, axis=-1)  # (B,)
+        b_site = site_free.argmax(-1)  # (B,)
         per_gpu_mw = p.gpu_kw[b_gpu] / 1000.0 * p.partner_power_margin[b_partner]
         b_rate = terms.build_rate(p, b_partner[:, None], b_weeks[None, :])  # (B, L)
         fits = c.pool_share * (site_free[np.arange(B), b_site] / per_gpu_mw)[:, None]  # rivals may ask too
@@ -234,7 +234,7 @@ def rentals(
         lasting = s.contract_end[wants] > s.week[wants[0], None] + c.renew_within_weeks
         same = (key == pick[wants[0], None]) & lasting  # (n, K)
         enlarge[wants] = same.any(-1)
-        enlarge_slot[wants] = np.argmax(same, axis=-1)
+        enlarge_slot[wants] = same.argmax(-1)
     renting = alive & ((slot_free & (use_pool | use_build)) | (use_pool & enlarge))
     enlarging = renting & use_pool & enlarge
     partner = np.where(use_build, b_partner[:, None], pool_partner[:, None])
@@ -251,7 +251,7 @@ def rentals(
     slot = r_partner = r_gpu = np.zeros((B, L), np.int64)
     if (alive[..., None] & ending).any():
         ends = np.where(held, s.contract_end.astype(np.int64), NO_END)
-        slot = np.argmin(ends, axis=-1)  # (B, L)
+        slot = ends.argmin(-1)  # (B, L)
         at = (games, labs, slot)
         r_partner = np.maximum(s.contract_partner[at], 0).astype(np.int64)
         r_gpu = s.contract_gpu[at].astype(np.int64)

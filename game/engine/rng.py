@@ -33,13 +33,28 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
 
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: a bijective avalanche of 64-bit words."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    """splitmix64's finaliser: a bijective avalanche of 64-bit words. The same steps as
+    x ^= x >> 30; x *= M1; x ^= x >> 27; x *= M2; x ^= x >> 31, on a new array (the
+    input is never changed) with two temporaries instead of eight."""
+    if not isinstance(x, np.ndarray) or x.ndim == 0 or x.dtype != np.uint64:  # the plain steps
+        x = x ^ (x >> _S30)
+        x = x * _M1
+        x = x ^ (x >> _S27)
+        x = x * _M2
+        return x ^ (x >> _S31)
+    y = x >> _S30
+    y ^= x
+    y *= _M1
+    t = y >> _S27
+    y ^= t
+    y *= _M2
+    np.right_shift(y, _S31, out=t)
+    y ^= t
+    return y
 
 
 def key(seed: np.ndarray, game: np.ndarray, week: np.ndarray) -> np.ndarray:
@@ -97,13 +112,13 @@ def uniform_at(base: np.ndarray, stream: int | np.ndarray, rows: np.ndarray, lan
     else:
         k = _mix(base[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
     words = _mix(k + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
-    return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    return (words >> _S11).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
 def uniform(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
     """Uniform floats in [0, 1) of shape (B, *shape)."""
     words = bits(base, stream, shape)
-    return (words >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    return (words >> _S11).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
 def normal(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:

@@ -139,7 +139,7 @@ class World:
     def __attrs_post_init__(self) -> None:
         # The state is never changed in place (memo.py relies on it): make it impossible.
         for name in _ARRAY_FIELDS:
-            getattr(self, name).flags.writeable = False
+            getattr(self, name).setflags(write=False)
 
     @property
     def batch(self) -> int:
@@ -199,7 +199,12 @@ STORED_AS: dict[str, np.dtype] = {
 
 def stored(fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """`fields` cast to the types the World keeps them in (no copy where they already are)."""
-    return {n: v.astype(STORED_AS[n], copy=False) if n in STORED_AS else v for n, v in fields.items()}
+    out = dict(fields)
+    for n, dtype in STORED_AS.items():
+        v = out.get(n)
+        if v is not None and v.dtype != dtype:
+            out[n] = v.astype(dtype)
+    return out
 
 
 _ARRAY_FIELDS = tuple(f.name for f in attrs.fields(World) if f.name not in ("params", "derived"))

@@ -114,7 +114,7 @@ def advance(
     if noise > 0 and ship.any():
         z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
         cap = cap + noise * ops.clip(z, -2.5, 2.5)
-    best = np.argmax(np.where(ship, cap, -np.inf), axis=-1)  # the run released
+    best = np.where(ship, cap, -np.inf).argmax(-1)  # the run released
     released_cap = ops.pick(cap, best)
     released_planned = ops.pick(planned, best)
     released_flop = ops.pick(s.run_flop, best)

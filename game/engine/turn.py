@@ -78,6 +78,9 @@ class Report:
     contract_start: np.ndarray  # (B, L, K)
 
 
+_set = SimpleNamespace.__setattr__
+
+
 class Working(SimpleNamespace):
     """The step's working copy of a World: the same arrays under the same names. Rules
     assign new arrays to it and never change one in place; an array assigned here is made
@@ -85,8 +88,8 @@ class Working(SimpleNamespace):
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, np.ndarray):
-            value.flags.writeable = False
-        super().__setattr__(name, value)
+            value.setflags(write=False)  # (cheaper than through .flags, made on each read)
+        _set(self, name, value)
 
 
 def working_copy(world: World) -> Working:
@@ -98,12 +101,13 @@ def working_copy(world: World) -> Working:
 
 def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
-    arrays: dict[str, Any] = stored({name: getattr(s, name) for name in array_fields()})
+    held = vars(s)
+    arrays: dict[str, Any] = stored({name: held[name] for name in array_fields()})
     new = attrs.evolve(world, **arrays)
     # A value stays valid while the fields it read are the same (memo serves a World's own
     # values without checking them again, so only those are kept).
     for rule, entry in s.derived.items():
-        if all(arrays.get(name, getattr(new, name)) is a for name, a in entry[1]):
+        if all(arrays[name] is a for name, a in entry[1]):
             new.derived[rule] = entry
     return new
 
@@ -268,15 +272,16 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     agi = alive & ~s.bankrupt & (s.best_model >= training.agi_threshold(p, s)[:, None])
     any_agi = agi.any(-1)
-    agi_winner = np.argmax(np.where(agi, s.best_model, -np.inf), axis=-1)
+    agi_winner = np.where(agi, s.best_model, -np.inf).argmax(-1)
 
     standing = ~s.bankrupt & (s.best_model > 0)
-    leader = np.where(standing.any(-1), np.argmax(np.where(standing, s.best_model, -np.inf), -1), -1)
+    leader = np.where(standing.any(-1), np.where(standing, s.best_model, -np.inf).argmax(-1), -1)
     human_broke = (s.bankrupt & p.human[None, :]).any(-1)
     all_broke = s.bankrupt.all(-1)
     out_of_time = s.week >= p.last_week
     ended = ~s.done & (any_agi | human_broke | all_broke | out_of_time)
-    reason = np.select([any_agi, human_broke | all_broke, out_of_time], [END_AGI, END_BANKRUPT, END_TIME], 0)
+    broke = human_broke | all_broke
+    reason = np.where(any_agi, END_AGI, np.where(broke, END_BANKRUPT, np.where(out_of_time, END_TIME, 0)))
     s.end_reason = np.where(ended, reason, s.end_reason)
     s.winner = np.where(ended, np.where(any_agi, agi_winner, leader), s.winner)
     s.agi_week = np.where(ended & any_agi, s.week, s.agi_week)
