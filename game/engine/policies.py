@@ -171,7 +171,7 @@ def _mix(
     row = compute.week_row(p, s)
     habit = k["default_staff_usd_week"] * (p.wage_week[row] / p.wage_week[0])[:, None]
     compute_cost = share * peak * _flops_price(p, s)[:, None]
-    best_budget = compute_cost * (1.0 - r.compute_weight) / max(r.compute_weight, 1e-9)
+    best_budget = np.maximum(compute_cost * (1.0 - r.compute_weight) / max(r.compute_weight, 1e-9), habit)
     budget = habit + k["mix_skill"] * (best_budget - habit)
     return share, np.maximum(budget, 0.0)
 
