@@ -16,7 +16,8 @@ AI shares are policies.toml's [common]. Every AI decides every week:
 
 The style says what the lab prefers; the difficulty says how well it plays: how late it
 reacts, how far off its sizing is, how optimistic its forecasts are, how close it gets to
-the best mix of people and research, and how it haggles. Neither changes the rules.
+the best mix of people and research, how much of its compute it lets its users take from
+training, and how it haggles. Neither changes the rules.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ _DIFFICULTY_FIELDS = (
     "price_premium",
     "asks_investors",
     "caution_weeks",
+    "inference_share_max",
 )
 
 
@@ -198,11 +200,12 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     money = _money(p, s, k, pace, misjudged)
     capex = money["capex"]
 
-    # Split: enough inference for the users, research as the mix says, the rest trains.
+    # Split: enough inference for the users (at most the difficulty's share), research as
+    # the mix says, the rest trains.
     need = s.users * p.rules.market.inference_flops_per_user * c.inference_margin
     infer = np.where(
         peak > 0,
-        ops.clip(need / np.maximum(peak, 1.0), c.inference_share_min, c.inference_share_max),
+        ops.clip(need / np.maximum(peak, 1.0), c.inference_share_min, k["inference_share_max"]),
         c.inference_share_default,
     )
     research_share, staff_budget = _mix(p, s, c, k, peak, infer)
