@@ -181,7 +181,7 @@ def rentals(
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
     holds = (key[..., None] == np.arange(P * G)).any(-2)  # (B, L, P*G)
-    slot_free: np.ndarray = (s.contract_partner < 0).any(-1)  # (B, L)
+    slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
     lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
     pick_value = np.take_along_axis(lab_value, pick[..., None], -1)[..., 0]  # (B, L)
