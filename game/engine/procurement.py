@@ -160,9 +160,11 @@ def rentals(
     """This week's offer (B, L) and the share of the rent budget no partner could take.
 
     First, extend the contract that ends soonest if it ends within `renew_within_weeks`.
-    Else rent the best FLOP per dollar among partners' free pools, for the style's term;
-    when the pools cannot take half of what the budget would rent, ask a partner to build
-    to order at the site with the most free grid, for a longer term (Stargate-style)."""
+    Else rent the best FLOP per dollar among partners' free pools, for the style's term
+    (with every contract slot held: among the pools of the lasting contracts it holds,
+    adding the GPUs to that contract); when the pools cannot take half of what the budget
+    would rent and a slot is free, ask a partner to build to order at the site with the
+    most free grid, for a longer term (Stargate-style)."""
     B, L = s.cash.shape
     P, G = len(p.partner_ids), len(p.gpu_ids)
     games, labs = np.arange(B)[:, None], np.arange(L)[None, :]
