@@ -164,7 +164,9 @@ def _mix(
     The best research share balances a year of faster software (research effort grows
     as research compute ^ (returns x compute_weight)) against a smaller next run (whose
     capability grows as log10 of its training compute); the best people budget spends on
-    people what research compute costs, times (1 - w) / w (the effort's exponents)."""
+    people what research compute costs, times (1 - w) / w (the effort's exponents), and
+    never less than the lab's habit (people laid off cost severance and a ramp to hire
+    back: the hard OpenAI that cut two thirds of its researchers lost to the normal one)."""
     r = p.rules.research
     gain = research.growth_per_week(p, s, s.split[..., 2] * peak)  # log10 a week
     x = c.research_horizon_weeks * gain * r.returns * r.compute_weight * np.log(10.0)
