@@ -186,3 +186,18 @@ def test_a_lab_with_every_contract_slot_full_still_rents_by_enlarging_one(coloss
     after, _ = step(full, acts)
     held = after.contract_count[:, OPENAI].sum(-1)
     assert (held > full.contract_count[:, OPENAI].sum(-1)).mean() > 0.8
+
+
+def test_users_take_at_most_the_difficultys_share_of_compute(colossus, params, catalog):
+    """However many users ask to be served, the AI gives them at most its difficulty's
+    share of compute (the hard AI rations them harder and trains with the rest)."""
+    import attrs
+
+    world = initial_world(colossus, params, 6, seed=12)
+    crowd = attrs.evolve(world, users=world.users * 1000)  # far more users than compute
+    for level in ("easy", "normal", "hard"):
+        cap = catalog.difficulty(level).inference_share_max
+        a = policies.decide(crowd, policies.make_controllers(catalog, params, difficulty=level))
+        served = a.split[:, OPENAI, 1] / a.split[:, OPENAI].sum(-1)
+        assert np.allclose(served, cap, atol=0.01), (level, served)
+    assert catalog.difficulty("hard").inference_share_max < catalog.difficulty("normal").inference_share_max
