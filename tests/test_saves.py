@@ -4,6 +4,7 @@ writes, autosave, migrations, and bad files that never crash or destroy."""
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -114,7 +115,10 @@ def test_replay_of_a_long_game_reaches_the_saved_state(colossus, catalog, tmp_pa
     assert main(["replay", str(path)]) == 0
 
     text = path.read_text()
-    path.write_text(text.replace("[labs.xai]\ncash = ", "[labs.xai]\ncash = 1", 1))
+    cash = re.search(r"\[labs\.xai\]\ncash = (\S+)", text)
+    assert cash is not None
+    changed = "123456789" if cash.group(1) != "123456789" else "987654321"  # any other sum, whatever its sign
+    path.write_text(text[: cash.start(1)] + changed + text[cash.end(1) :])
     assert main(["replay", str(path)]) == 1
     assert "differs from the save in cash" in capsys.readouterr().err
 

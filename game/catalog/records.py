@@ -320,6 +320,7 @@ class Difficulty:
     price_premium: float = num(0.5, 2, "multiplier of a partner's asking price")
     asks_investors: bool = flag()
     caution_weeks: float = num(0, 520, "weeks")
+    inference_share_max: float = num(0, 1, "fraction")
 
 
 @attrs.frozen
@@ -329,7 +330,6 @@ class AiCommon:
     id: str
     inference_margin: float = num(1, 10, "multiplier of the users' need")
     inference_share_min: float = num(0, 1, "fraction")
-    inference_share_max: float = num(0, 1, "fraction")
     inference_share_default: float = num(0, 1, "fraction")
     training_share_min: float = num(0, 1, "fraction")
     release_margin_oom: float = num(0, 5, "orders of magnitude")

@@ -16,7 +16,8 @@ AI shares are policies.toml's [common]. Every AI decides every week:
 
 The style says what the lab prefers; the difficulty says how well it plays: how late it
 reacts, how far off its sizing is, how optimistic its forecasts are, how close it gets to
-the best mix of people and research, and how it haggles. Neither changes the rules.
+the best mix of people and research, how much of its compute it lets its users take from
+training, and how it haggles. Neither changes the rules.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ _DIFFICULTY_FIELDS = (
     "price_premium",
     "asks_investors",
     "caution_weeks",
+    "inference_share_max",
 )
 
 
@@ -162,7 +164,9 @@ def _mix(
     The best research share balances a year of faster software (research effort grows
     as research compute ^ (returns x compute_weight)) against a smaller next run (whose
     capability grows as log10 of its training compute); the best people budget spends on
-    people what research compute costs, times (1 - w) / w (the effort's exponents)."""
+    people what research compute costs, times (1 - w) / w (the effort's exponents), and
+    never less than the lab's habit (people laid off cost severance and a ramp to hire
+    back: the hard OpenAI that cut two thirds of its researchers lost to the normal one)."""
     r = p.rules.research
     gain = research.growth_per_week(p, s, s.split[..., 2] * peak)  # log10 a week
     x = c.research_horizon_weeks * gain * r.returns * r.compute_weight * np.log(10.0)
@@ -171,7 +175,7 @@ def _mix(
     row = compute.week_row(p, s)
     habit = k["default_staff_usd_week"] * (p.wage_week[row] / p.wage_week[0])[:, None]
     compute_cost = share * peak * _flops_price(p, s)[:, None]
-    best_budget = compute_cost * (1.0 - r.compute_weight) / max(r.compute_weight, 1e-9)
+    best_budget = np.maximum(compute_cost * (1.0 - r.compute_weight) / max(r.compute_weight, 1e-9), habit)
     budget = habit + k["mix_skill"] * (best_budget - habit)
     return share, np.maximum(budget, 0.0)
 
@@ -198,11 +202,12 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     money = _money(p, s, k, pace, misjudged)
     capex = money["capex"]
 
-    # Split: enough inference for the users, research as the mix says, the rest trains.
+    # Split: enough inference for the users (at most the difficulty's share), research as
+    # the mix says, the rest trains.
     need = s.users * p.rules.market.inference_flops_per_user * c.inference_margin
     infer = np.where(
         peak > 0,
-        ops.clip(need / np.maximum(peak, 1.0), c.inference_share_min, c.inference_share_max),
+        ops.clip(need / np.maximum(peak, 1.0), c.inference_share_min, k["inference_share_max"]),
         c.inference_share_default,
     )
     research_share, staff_budget = _mix(p, s, c, k, peak, infer)

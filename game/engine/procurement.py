@@ -160,11 +160,13 @@ def rentals(
     """This week's offer (B, L) and the share of the rent budget no partner could take.
 
     First, extend the contract that ends soonest if it ends within `renew_within_weeks`.
-    Else rent the best FLOP per dollar among partners' free pools, for the style's term;
-    when the pools cannot take half of what the budget would rent, ask a partner to build
-    to order at the site with the most free grid, for a longer term (Stargate-style)."""
+    Else rent the best FLOP per dollar among partners' free pools, for the style's term
+    (with every contract slot held: among the pools of the lasting contracts it holds,
+    adding the GPUs to that contract); when the pools cannot take half of what the budget
+    would rent and a slot is free, ask a partner to build to order at the site with the
+    most free grid, for a longer term (Stargate-style)."""
     B, L = s.cash.shape
-    G = len(p.gpu_ids)
+    P, G = len(p.partner_ids), len(p.gpu_ids)
     games, labs = np.arange(B)[:, None], np.arange(L)[None, :]
     free = compute.partner_free(p, s)  # (B, P, G)
     row = compute.week_row(p, s)
@@ -175,16 +177,24 @@ def rentals(
     current = p.gpu_flops >= c.obsolete_flops_share * frontier
     value = np.where(current, p.gpu_flops * p.gpu_mfu / np.where(listed > 0, listed, np.inf), 0.0)
     pooled_value = np.where((free >= c.min_rental_gpus) & (value > 0), value, -1.0).reshape(B, -1)
-    pick = pooled_value.argmax(-1)  # (B,)
-    best_value = pooled_value[np.arange(B), pick][:, None]  # (B, 1)
+    best_value = pooled_value.max(-1)[:, None]  # (B, 1): the best on offer, for renewals
+    # A lab with no contract slot free rents by enlarging a contract it holds (an
+    # amendment, as a person would): it picks the best pool among those it holds a lasting
+    # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
+    key = enlargeable(s, c, G)  # (B, L, K)
+    holds = (key[..., None] == np.arange(P * G)).any(-2)  # (B, L, P*G)
+    slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
+    lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
+    pick = np.argmax(lab_value, axis=-1)  # (B, L)
+    pick_value = np.take_along_axis(lab_value, pick[..., None], -1)[..., 0]  # (B, L)
     pool_partner, pool_gpu = pick // G, pick % G
-    pool_price = listed.reshape(B, -1)[np.arange(B), pick][:, None]
+    pool_price = listed.reshape(B, -1)[games, pick]  # (B, L)
     wanted = budget / np.maximum(pool_price * HOURS_PER_WEEK * c.rent_budget_weeks, 1e-9) * error
-    pool_free = free.reshape(B, -1)[np.arange(B), pick][:, None]
+    pool_free = free.reshape(B, -1)[games, pick]
     # Ask for at most a share of a pool: rivals asking the same week would split it; and
     # no more than the partner rents one customer.
-    room = compute.customer_room(p, s)[games, labs, pool_partner[:, None], pool_gpu[:, None]]  # (B, L)
-    pool_count = np.where(best_value > 0, np.minimum(np.minimum(wanted, c.pool_share * pool_free), room), 0.0)
+    room = compute.customer_room(p, s)[games, labs, pool_partner, pool_gpu]  # (B, L)
+    pool_count = np.where(pick_value > 0, np.minimum(np.minimum(wanted, c.pool_share * pool_free), room), 0.0)
 
     enough = c.min_rental_gpus
     use_pool = (pool_count >= enough) & (pool_count >= c.pool_enough * wanted)
@@ -215,30 +225,18 @@ def rentals(
             + np.ceil(b_count / np.maximum(b_rate, 1e-9)).astype(np.int64)
             + c.build_slack_weeks
         )
-    use_build = ~use_pool & (b_count >= enough) & (b_count > pool_count)
+    use_build = ~use_pool & (b_count >= enough) & (b_count > pool_count) & slot_free  # a build takes a slot
     use_pool = use_pool | (~use_build & (pool_count >= enough))
 
     # A pool rental that matches a contract the lab holds (partner, GPU, no site) enlarges
     # it rather than taking a new slot.
-    slot_free = (s.contract_partner < 0).any(-1)
-    enlarge = np.zeros((B, L), bool)
-    enlarge_slot = np.zeros((B, L), np.int64)
-    wants = np.nonzero(alive & use_pool)  # only the labs renting from a pool this week
-    if len(wants[0]):
-        part, gpus, site = (
-            s.contract_partner[wants],
-            s.contract_gpu[wants],
-            s.contract_site[wants],
-        )  # (n, K)
-        key = np.where(site < 0, part.astype(np.int64) * G + gpus, -1)
-        lasting = s.contract_end[wants] > s.week[wants[0], None] + c.renew_within_weeks
-        same = (key == pick[wants[0], None]) & lasting  # (n, K)
-        enlarge[wants] = same.any(-1)
-        enlarge_slot[wants] = same.argmax(-1)
+    same = key == pick[..., None]  # (B, L, K)
+    enlarge = same.any(-1)
+    enlarge_slot = np.argmax(same, axis=-1)
     renting = alive & ((slot_free & (use_pool | use_build)) | (use_pool & enlarge))
     enlarging = renting & use_pool & enlarge
-    partner = np.where(use_build, b_partner[:, None], pool_partner[:, None])
-    gpu = np.where(use_build, b_gpu[:, None], pool_gpu[:, None])
+    partner = np.where(use_build, b_partner[:, None], pool_partner)
+    gpu = np.where(use_build, b_gpu[:, None], pool_gpu)
     count = np.floor(np.where(use_build, b_count, pool_count))
     got = np.where(renting, np.where(use_build, count * b_price / np.maximum(pool_price, 1e-9), count), 0.0)
     unrented = np.where(wanted >= enough, ops.clip(1.0 - got / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
@@ -275,6 +273,14 @@ def rentals(
     }
     offer["offer_weeks"] = np.where(~keep & enlarging, 0, offer["offer_weeks"])  # (B, L)
     return offer, unrented
+
+
+def enlargeable(s: World, c: Any, G: int) -> np.ndarray:
+    """Which pool each contract slot could grow from (B, L, K): partner * G + GPU for a
+    contract from a partner's pool (no site) that lasts past the renewal window, else -1."""
+    lasting = s.contract_end > s.week[:, None, None] + c.renew_within_weeks
+    pooled = (s.contract_partner >= 0) & (s.contract_site < 0) & lasting
+    return np.where(pooled, s.contract_partner.astype(np.int64) * G + s.contract_gpu, -1)
 
 
 def offer_price(
