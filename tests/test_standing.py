@@ -53,9 +53,31 @@ def test_the_next_run_starts_in_the_week_the_current_one_ends(game):
             break
         assert (s.world.run_phase[0, lab] == RUN_PRETRAIN).any(), "a week with no run passed unfilled"
     assert fired_at is not None
-    assert standing.orders(s, lab) == []  # a run order fires once
+    (kept,) = standing.orders(s, lab)  # kept, marked, while its run is in the week's book
+    assert kept.placed == fired_at and "in this week's orders" in kept.label(s)
     next_week(s)
     assert (s.world.run_phase[0, lab] == RUN_PRETRAIN).any()
+    assert standing.orders(s, lab) == []  # a run order fires once: done once its week is played
+
+
+def test_a_save_during_the_week_a_standing_order_booked_keeps_it(game, tmp_path):
+    """A run order put its run in the book and was gone; a save holds no decision of its
+    week, so saving that week and loading lost both the run and the order (a play-test)."""
+    s, lab = game
+    standing.add(s, standing.run_order(s, lab, 2e25))
+    standing.add(s, standing.fill_order(s, lab, "H100", s.params.integrator_ids[0]))
+    next_week(s)
+    booked = [d for d in s.book(lab) if isinstance(d, StartRun)]
+    assert booked == [StartRun(2e25)]
+    back = Session.load(s.save(tmp_path / "mid-week.toml"))
+    assert back.book(lab) == s.book(lab)  # the run (and a fill's order, if one was booked) again
+    assert standing.orders(back, lab) == standing.orders(s, lab)
+    for game_ in (s, back):  # and the two games go on alike
+        next_week(game_)
+    assert np.array_equal(back.world.run_flop, s.world.run_flop) and standing.orders(
+        back, lab
+    ) == standing.orders(s, lab)
+    assert [o.kind for o in standing.orders(back, lab)] == ["fill"]
 
 
 def test_a_run_order_with_no_free_slot_waits_and_says_why(game):

@@ -51,7 +51,16 @@ from game.saves import (
     write_atomic,
 )
 
-__all__ = ["ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "LowRunway", "OfferReply", "Preview", "Refused", "Session"]
+__all__ = [
+    "ADDS_UP",
+    "HARD",
+    "RUNWAY_WARNING_WEEKS",
+    "LowRunway",
+    "OfferReply",
+    "Preview",
+    "Refused",
+    "Session",
+]
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
@@ -144,6 +153,8 @@ class Session:
             }  # a week's talks: its last
             session.history = list(points.values())
             session.news = news
+        # a save holds no decision of its week: the standing orders book theirs again
+        session.news.extend(standing.fire(session, rebook=True))
         return session
 
     @classmethod
@@ -201,7 +212,17 @@ class Session:
             memo = t.memo if t is not None and t.world is self.world else {}
             history, log, start = tuple(self.history), tuple(self.log), self.scenario.meta.week
             t = LabTurn(
-                self.catalog, self.world, lab, book, talks, history, log, self.last_report, start, mine, memo=memo
+                self.catalog,
+                self.world,
+                lab,
+                book,
+                talks,
+                history,
+                log,
+                self.last_report,
+                start,
+                mine,
+                memo=memo,
             )
             self._turns[lab] = t
         return t
@@ -378,7 +399,9 @@ class Session:
         back as this week's talks and a replay plays after the weeks."""
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
         mid_week = talks.talk_entries(self.week, self.params.lab_ids, self.rounds)
-        return save_doc(self.scenario, self.world, 0, log=[*self.log, *mid_week], humans=self.humans, ai=styles)
+        return save_doc(
+            self.scenario, self.world, 0, log=[*self.log, *mid_week], humans=self.humans, ai=styles
+        )
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save this game (to `path`, or a new file in the saves folder named by the

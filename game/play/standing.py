@@ -90,11 +90,12 @@ class StandingOrder:
     vendor: str = ""
     weeks: int = 0  # a renewal's weeks (0: the term the contract had)
     max_price: float = 0.0  # the most a renewal offers per GPU-hour (0: the list price)
+    placed: int = -1  # the week it last put a decision in the book (-1: never)
 
     def label(self, session: Session) -> str:
         p = session.params
         if self.kind == "run":
-            return say.run_label(self.flop)
+            return say.run_label(self.flop, booked=self.placed >= 0)  # (a run books once)
         if self.kind == "renew":
             name = session.catalog.partners[p.partner_ids.index(self.partner)].name
             return say.renew_label(self.contract, self.gpu, name, self.weeks, self.max_price)
@@ -105,7 +106,7 @@ class StandingOrder:
         """The order as a save's [[standing]] record."""
         return Standing(
             lab=session.params.lab_ids[self.lab], kind=self.kind, flop=self.flop, contract=self.contract,
-            partner=self.partner, gpu=self.gpu, vendor=self.vendor, weeks=self.weeks, max_price=self.max_price,
+            partner=self.partner, gpu=self.gpu, vendor=self.vendor, weeks=self.weeks, max_price=self.max_price, placed=self.placed,
         )  # fmt: skip
 
 
@@ -118,6 +119,7 @@ def orders(session: Session, lab: int | None = None) -> list[StandingOrder]:
         o = StandingOrder(
             lab=ids.index(r.lab), kind=r.kind, flop=float(r.flop), contract=int(r.contract), partner=r.partner,
             gpu=r.gpu, vendor=r.vendor, weeks=int(r.weeks), max_price=float(r.max_price),
+            placed=int(r.placed),
         )  # fmt: skip
         if lab is None or o.lab == lab:
             out.append(o)
@@ -214,23 +216,33 @@ def cancel(session: Session, lab: int, index: int) -> str:
 
 
 # ------------------------------------------------------------------ each week
-def fire(session: Session) -> list[NewsItem]:
+def fire(session: Session, rebook: bool = False) -> list[NewsItem]:
     """Turn the standing orders into this week's decisions and offers (the start of a
     week: the session calls it when a week has been played). Returns the news of what
-    they did and of every refusal."""
+    they did and of every refusal.
+
+    An order that puts a decision in the book is marked with the week (`placed`); a run
+    order stays, so marked, until that week is played. A save holds none of its week's
+    decisions, so a loaded game fires again (`rebook`) just the orders that had booked
+    one that week: the game goes on as if it had not been saved (a run order's run was
+    lost with the save before, and the order with it)."""
     if session.over:
         return []
     news: list[NewsItem] = []
     kept: list[StandingOrder] = []
     for o in orders(session):
-        if o.lab not in session.human_labs:
+        if o.lab not in session.human_labs or (rebook and o.placed != session.week):
             kept.append(o)
             continue
+        if o.kind == "run" and 0 <= o.placed < session.week:
+            continue  # its run was booked in a week now played: done
+        before = len(session.book(o.lab))
         stays, said, urgent = _FIRE[o.kind](session, o)
+        booked = len(session.book(o.lab)) > before
         if said:
             news.append(NewsItem(session.week, say.news(said), NOTE, o.lab, private=True, urgent=urgent))
-        if stays:
-            kept.append(o)
+        if stays or (booked and o.kind == "run"):  # a run booked is kept, marked, until its week is played
+            kept.append(attrs.evolve(o, placed=session.week) if booked else o)
     _store(session, kept)
     return news
 

@@ -132,3 +132,6 @@ class Standing:
     # offers per GPU-hour (0: the partner's list price of the day, whatever it is)
     weeks: int = num(0, MAX_TERM_WEEKS, "weeks", integer=True, default=0)
     max_price: float = num(0, MAX_PRICE_USD_HOUR, "USD per GPU-hour", default=0.0)
+    # the week the order last put a decision in the book (-1: never): a run's is done once
+    # that week is played, and a save made during that week books it again when loaded
+    placed: int = num(-1, MAX_WEEKS, "week", integer=True, default=-1)

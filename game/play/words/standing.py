@@ -10,7 +10,9 @@ from game.play.words.numbers import day, money, plural
 
 
 # ------------------------------------------------------------------ what an order is
-def run_label(flop: float) -> str:
+def run_label(flop: float, booked: bool = False) -> str:
+    if booked:
+        return f"Next run: {flop:.2e} FLOP, in this week's orders (done once the week is played)"
     return f"Next run: {flop:.2e} FLOP when the current one ends"
 
 
