@@ -46,7 +46,9 @@ def test_a_round_near_the_walk_away_line_is_an_alert_with_its_figures():
     assert health is not None and health.at_risk and 0 < health.margin < risk.ROUND_RISK_MARGIN
     alert = next(a for a in intel.alerts(s.turn(XAI)) if a.key == "round-risk")
     assert "walk-away" in alert.text and "$3.00B" in alert.text and alert.screen == "finance"
-    assert not alert.actionable  # the player cannot make investors stay: fast-forward goes on
+    # the player cannot make investors stay, but can plan without their money (borrow,
+    # spend less): fast-forward stops for it (a play-test lost a $1.6B round unwarned)
+    assert alert.actionable and "borrow" in alert.hint
     _set(s, round_basis=value)  # agreed at today's value: 12% of room
     assert not any(a.key == "round-risk" for a in intel.alerts(s.turn(XAI)))
 

@@ -15,6 +15,7 @@ HINTS = {
     "rent": "rent more",
     "repay_or_raise": "repay or raise",
     "repay": "repay to stay under",
+    "plan_without_round": "plan without its money: borrow or spend less",
 }
 
 
