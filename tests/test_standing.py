@@ -300,3 +300,15 @@ async def test_a_renewal_is_set_from_the_orders_screen_with_its_weeks_and_its_mo
         await pilot.pause()
         await press_button(pilot, "set-standing")
         assert "renewal weeks" in text(pilot, "message") and standing.orders(s, 0) == [o]
+
+
+def test_a_fill_order_for_a_gpu_not_yet_on_sale_says_so(game):
+    """It said NVIDIA's supply for the quarter was spoken for, of a GPU not sold yet."""
+    s, lab = game
+    p = s.params
+    later = [g for i, g in enumerate(p.gpu_ids) if s.world.week[0] < p.gpu_available_week[i]]
+    assert later and standing.fill_room(s, lab, later[0]) > 0, "a GPU still to launch, and hall room"
+    gpu = later[0]
+    standing.add(s, standing.fill_order(s, lab, gpu, p.integrator_ids[0]))
+    said = " ".join(n.text for n in standing.fire(s))
+    assert f"{gpu} is not on sale until" in said and "spoken for" not in said, said

@@ -317,7 +317,12 @@ def _fill(session: Session, o: StandingOrder) -> Fired:
     supply = int(compute.supply_left(p, w)[0, g])
     count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
     if count < 1:
-        why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS) if cash < each else why_not.no_supply(o.gpu)
+        if not compute.on_sale(p, w)[0, g]:  # no supply to speak of: it is not sold yet
+            why = why_not.not_on_sale(o.gpu, p.date_of(int(compute.on_sale_week(p, w)[0, g])))
+        elif cash < each:
+            why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
+        else:
+            why = why_not.no_supply(o.gpu)
         return True, say.fill_waits(want, o.gpu, why, each), False
     try:
         said = session.decide(o.lab, BuyGpus(o.gpu, o.vendor, count))
