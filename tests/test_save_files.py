@@ -224,6 +224,18 @@ def test_a_hand_edited_hall_of_fame_is_kept_aside_not_wiped(home):
     assert problem == "" and len(boards["2024-07-colossus:normal"]) == 2
 
 
+def test_a_game_played_to_its_end_again_has_one_entry(home):
+    """Its last save loaded and played to the same end, a game was entered twice."""
+    end = FameEntry(lab="xai", score=32.0, result="OpenAI reaches AGI", week=121, game="g-1")
+    record_score("2024-07-colossus", "normal", [end])
+    board = record_score("2024-07-colossus", "normal", [attrs.evolve(end, score=40.0)])
+    assert [(e.game, e.score) for e in board.entries] == [("g-1", 40.0)]  # the later ending stands
+    other = record_score("2024-07-colossus", "normal", [attrs.evolve(end, game="g-2")])
+    assert sorted(e.game for e in other.entries) == ["g-1", "g-2"]  # another game is another entry
+    old = record_score("2024-07-colossus", "normal", [attrs.evolve(end, game="")])  # a file from before ids
+    assert len(old.entries) == 3
+
+
 def test_a_hall_of_fame_that_is_not_toml_is_kept_aside(home):
     path = hall_of_fame_path()
     path.parent.mkdir(parents=True)

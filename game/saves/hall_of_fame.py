@@ -31,6 +31,7 @@ class FameEntry:
     score: float = num(-1e18, 1e18, "points")
     result: str = text()
     week: int = num(0, 10_000, "week", integer=True)
+    game: str = _field(Word(), default="")  # the game's id: a game has one entry per lab
 
 
 @attrs.frozen
@@ -114,7 +115,10 @@ def _record(path: Path, origin: str, difficulty: str, results: Sequence[FameEntr
     boards, problem = read_hall_of_fame(path)
     set_aside, note = (_set_aside(path), "") if problem else (None, "")
     key = f"{origin}:{difficulty}"
-    board = sorted([*boards.get(key, []), *results], key=lambda e: -e.score)[:keep]
+    # A game played to its end again (its last save loaded) replaces its entry, not adds one.
+    again = {(e.game, e.lab) for e in results if e.game}
+    kept = [e for e in boards.get(key, []) if (e.game, e.lab) not in again]
+    board = sorted([*kept, *results], key=lambda e: -e.score)[:keep]
     boards[key] = board
     if problem and set_aside is None:
         note = f"The hall of fame is damaged and could not be moved aside, so it was not updated ({problem})."

@@ -349,7 +349,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
         lab = people[0]
         scores, scn = session.scores(), session.scenario
         results = [
-            FameEntry(lab=h, score=scores[h], result=session.result(), week=session.week)
+            FameEntry(lab=h, score=scores[h], result=session.result(), week=session.week, game=scn.game_id)
             for h in (session.params.lab_ids[i] for i in people)
         ]
         if session.ended_here:
