@@ -359,3 +359,17 @@ def test_the_week_summary_puts_what_needs_the_player_before_notes():
     storm = NewsItem(5, "A storm takes down Memphis's grid for 2 weeks.", EVENT, None, urgent=True)
     told = week_summary([*notes, storm], 0, 5)
     assert told[0] is storm and [n.kind for n in told[1:]] == [NOTE] * 3
+
+
+async def test_the_money_screen_names_no_rate_when_lenders_lend_nothing():
+    """'Lenders offer $0 at 14.9% a year': a rate for nothing (a play-test)."""
+    s = Session.new("2024-07-colossus")
+    _set(s, debt=5e10)  # far past what its GPUs carry
+    assert float(economy.credit_headroom(s.params, s.world)[0, XAI]) < 1e6
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        said = text(pilot, "money-state")
+        assert "Lenders will lend no more now" in said and "Lenders offer" not in said, said
+        assert await unseen_at_each_size(pilot, "money-state") == []

@@ -71,12 +71,16 @@ class FinanceScreen(FieldKeys, FormScreen):
         else:
             rounds = f"Investors hear your next round from {day(m.next_round)}."
         breach = " Over the covenant: lenders sweep cash each week." if m.in_breach else ""
+        lenders = (
+            f"Lenders offer {money(m.credit)} at {m.interest_rate:.1%} a year"
+            if m.credit >= 1e6
+            else "Lenders will lend no more now: more GPUs owned, or debt repaid, makes room"
+        )
         self.show(
             "money-state",
             f"Cash {money(v.cash)} · debt {money(v.debt)} · burn {money(v.burn)}/wk · runway {risk.runway_text(risk.runway_weeks(self.turn))}\n"
             f"Valuation {money(v.valuation)} (last round's post-money {money(m.last_post)}); your share {v.share:.1%}.\n"
-            f"{rounds}\nLenders offer {money(m.credit)} at {m.interest_rate:.1%} a year (leverage {m.leverage:.0%}; "
-            f"the covenant is {m.covenant:.0%}).{breach}",
+            f"{rounds}\n{lenders} (leverage {m.leverage:.0%}; the covenant is {m.covenant:.0%}).{breach}",
         )
         self.query_one("#risk", Static).update(risk_lines(self.turn))
         table = self.query_one("#pnl", DataTable)
