@@ -373,3 +373,28 @@ async def test_the_money_screen_names_no_rate_when_lenders_lend_nothing():
         said = text(pilot, "money-state")
         assert "Lenders will lend no more now" in said and "Lenders offer" not in said, said
         assert await unseen_at_each_size(pilot, "money-state") == []
+
+
+async def test_fast_forward_runs_past_an_urgent_alert_when_asked_twice():
+    """With runway under 12 weeks, fast-forward refused every time, so a player who had
+    seen it pressed n week after week (a play-test): the same key again plays on, and it
+    stops only at something new."""
+    s = Session.new("2024-07-colossus")
+    s.decide(XAI, dec.StartRun(1e26))
+    s.end_week()  # a run under way: only the runway is urgent
+    burn = float(economy.net_burn(s.params, s.world)[0, XAI])
+    credit = float(economy.credit_headroom(s.params, s.world)[0, XAI])
+    _set(s, cash=5 * burn, debt=0.98 * credit)  # five weeks of cash and no credit left to draw
+    urgent = [a for a in intel.alerts(s.turn(XAI)) if a.severity == "error" and a.actionable]
+    assert [a.key for a in urgent] == ["runway"], urgent
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        start = s.week
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert s.week == start and any("again to play on anyway" in n.message for n in app._notifications)
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert s.week >= start + 2 or s.over  # not stopped by the runway alert it was asked past

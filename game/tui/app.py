@@ -100,6 +100,8 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
         self.player = 0
         self.fast_forwarding = False
         self.ff_mode = "news"  # "news": stop at anything new of yours; "act": only at what you can act on
+        # urgent alerts the player saw and fast-forwarded past anyway (pressed again): (week, keys)
+        self.ff_ack: tuple[int, frozenset[str]] = (-1, frozenset())
         self.ff_votes: set[int] = set()
         self.autosave_every: int | None = None  # None: the session's default
         self.settings = self._read_settings()
@@ -267,14 +269,21 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
             for a in intel.alerts(session.turn(lab))
             if a.severity == "error" and a.actionable
         ]
-        if urgent:  # fast-forward never runs past idle training or a runway about to end
+        keys = frozenset(a.key for _, a in urgent)
+        if urgent and self.ff_ack != (session.week, keys):
+            # fast-forward does not run past idle training or a runway about to end unasked:
+            # the same key again this week runs on anyway (and stops only at something new)
             self.ff_votes.clear()
+            self.ff_ack = (session.week, keys)
             lab, alert = urgent[0]
+            again = bindings.key_for("fast-forward-act" if self.ff_mode == "act" else "fast-forward", self.keymap)
             self.notify(
-                f"{session.lab_name(lab)}: {alert.text}. Deal with it first; n plays a single week.",
-                timeout=4,
+                f"{session.lab_name(lab)}: {alert.text}. Deal with it first (n plays a single week), "
+                f"or press {again} again to play on anyway.",
+                timeout=6,
             )
             return
+        self.ff_ack = (session.week, keys) if urgent else (-1, frozenset())
         self.fast_forwarding = True
         self._fast_forward()
 
@@ -325,7 +334,10 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
                     return said(item.lab, item.text)
         for lab in humans:  # only what a player can act on stops it: not a rival's run, not an outage
             for alert in intel.alerts(session.turn(lab)):
-                if alert.actionable and (alert.key not in seen[lab] or alert.severity == "error"):
+                acknowledged = alert.key in self.ff_ack[1]  # played on past it, knowingly
+                if alert.actionable and (
+                    alert.key not in seen[lab] or (alert.severity == "error" and not acknowledged)
+                ):
                     return said(lab, alert.text)
         return None
 
