@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from game.play import decisions as dec
-from game.play import market, review, views
+from game.play import market, review, risk, views
 from game.play.session import Session
 from game.saves import Offer
 from game.tui.app import AgiRaceApp
@@ -111,6 +111,14 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate():
         assert isinstance(app.screen, ReviewScreen)
         assert await unseen_at_each_size(pilot, "yes", "no") == []
         assert f"at {rate} a year" in _review_text(pilot)
+        # what the next GPU generation does to the leverage the loan leaves (a play-tester
+        # learnt it only once the lenders swept cash)
+        t = review.loan_terms(s.turn(XAI), round(usd / 1e6) * 1e6)
+        cov = risk.covenant_health(s.turn(XAI))  # (the GPUs on order delivered by then count too)
+        assert t.next_gen_date == cov.next_gen_date is not None
+        assert t.leverage_next_gen == pytest.approx(t.debt_after / cov.collateral_after)
+        assert f"ships ({t.next_gen_date:%d %b %Y})" in _review_text(pilot)
+        assert f"leverage {t.leverage_next_gen:.0%}" in _review_text(pilot)
         await pilot.press("y")
         await pilot.pause()
         if isinstance(app.screen, ConfirmScreen):  # a low-runway question

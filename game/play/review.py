@@ -15,6 +15,7 @@ import numpy as np
 from game.engine import contracts, deals, economy, limits
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR
 from game.play import decisions as dec
+from game.play import risk
 from game.play.desk import LabTurn
 from game.saves import Offer
 
@@ -63,6 +64,9 @@ class LoanTerms:
     leverage_after: float
     covenant: float
     interest_week: float  # on all the debt, at that rate
+    next_gen: str = ""  # the GPU whose launch cuts the GPUs' value within half a year ("": none)
+    next_gen_date: dt.date | None = None
+    leverage_next_gen: float = 0.0  # the debt after the loan over the GPUs' value once it ships
 
 
 @attrs.frozen
@@ -156,6 +160,7 @@ def loan_terms(t: LabTurn, usd: float) -> LoanTerms:
     after = t.preview_of([*t.book, dec.Borrow(usd)]).world
     rate = float(economy.interest_rate(p, after)[0, lab])
     debt = float(after.debt[0, lab])
+    cov = risk.covenant_health(t)  # what a new generation does to the GPUs' value
     return LoanTerms(
         usd=usd,
         debt_after=debt,
@@ -163,6 +168,9 @@ def loan_terms(t: LabTurn, usd: float) -> LoanTerms:
         leverage_after=float(economy.leverage(p, after)[0, lab]),
         covenant=float(p.rules.finance.covenant_ltv),
         interest_week=debt * rate / WEEKS_PER_YEAR,
+        next_gen=cov.next_gen if cov.next_gen_date else "",
+        next_gen_date=cov.next_gen_date,
+        leverage_next_gen=debt / max(cov.collateral_after, 1.0) if cov.next_gen_date else 0.0,
     )
 
 

@@ -68,6 +68,7 @@ class CovenantHealth:
     next_gen: str  # the GPU whose launch cuts the GPUs' value ("": none launches then, or none is due)
     next_gen_date: dt.date | None
     leverage_after: float  # leverage once it ships (today's debt; GPUs on order delivered by then count)
+    collateral_after: float = 0.0  # what the GPUs would fetch once it ships (those GPUs too)
 
     @property
     def in_breach(self) -> bool:
@@ -143,6 +144,7 @@ def covenant_health(t: LabTurn) -> CovenantHealth:
         next_gen=name,
         next_gen_date=when,
         leverage_after=debt / max(after, 1.0) if debt > 0 else 0.0,
+        collateral_after=after,
     )
 
 

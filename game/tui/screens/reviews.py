@@ -64,6 +64,15 @@ def loan(t: review.LoanTerms) -> Review:
         f"+{money(t.usd)} this week; your debt becomes {money(t.debt_after)}",
         f"at {t.rate:.1%} a year (the rate at the leverage it leaves, {t.leverage_after:.0%})",
         f"Interest {money(t.interest_week)} a week on all your debt",
+        *(
+            [
+                f"When {t.next_gen or 'a new generation'} ships ({day(t.next_gen_date)}) your GPUs are worth less: "
+                f"leverage {t.leverage_next_gen:.0%}"
+                + (", over the covenant" if t.leverage_next_gen > t.covenant else ", under the covenant")
+            ]
+            if t.next_gen_date
+            else []
+        ),
         f"Past {t.covenant:.0%} leverage (the covenant) lenders sweep cash each week and charge more; "
         "leverage rises as your GPUs lose value and when a new GPU generation ships",
     ]
