@@ -148,13 +148,38 @@ def test_a_negative_amount_made_of_zero_and_a_remainder_is_refused(colossus, wor
         assert getattr(initial_world(load_scenario(path, catalog), world.params, 1), field)[0, 0] == 0.6
 
 
-def test_deals_read_the_limits_table():
-    """The engine's clips are the table's names, not literals of their own."""
-    import inspect
+def _modules_that_bound_offers():
+    from game.cli import offer as offer_command
+    from game.play import book, decisions, review, talks
+    from game.saves import entries, log
 
-    source = inspect.getsource(deals)
-    for literal in ("520", "1e3", "100_000_000", "1e13"):
-        assert literal not in source, literal
+    return [deals, offer_command, book, decisions, review, talks, entries, log]
+
+
+@pytest.mark.parametrize("module", _modules_that_bound_offers(), ids=lambda m: m.__name__)
+def test_the_limits_live_in_one_table(module):
+    """The engine's clips, the talks, the forms' re-export, the log and the offer command
+    name the table's limits (game/engine/limits.py), not literals of their own: two copies
+    disagreeing made saves unloadable. (The offer command allowed a start 5,000 weeks
+    ahead, where the engine stops at 520.)"""
+    import inspect
+    import re
+
+    source = inspect.getsource(module)
+    for literal in (
+        "520",
+        "1040",
+        "1e3",
+        "1000",
+        "1_000.0",
+        "10_000_000",
+        "100_000_000",
+        "1e13",
+        "1e15",
+        "1e11",
+    ):
+        found = re.search(rf"(?<![\w.]){re.escape(literal)}(?![\w.])", source)
+        assert found is None, (literal, source[max(found.start() - 80, 0) : found.end() + 20])
 
 
 def test_a_model_at_its_upper_bound_values_the_lab_beyond_any_round_and_still_saves(

@@ -7,7 +7,8 @@ from typing import Any
 
 from game.catalog import Catalog
 from game.cli.output import add_json, emit_json, json_target
-from game.cli.usage import COUNT, SEED, UsageError, checker, gpu, gpu_help, one_of
+from game.cli.usage import SEED, UsageError, checker, gpu, gpu_help, one_of
+from game.play.decisions import MAX_INVEST_USD, MAX_OFFER_GPUS, MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS
 
 RENTAL = ("gpu", "count", "term", "price", "site", "start_week")  # the terms of a rental offer
 INVESTMENT = ("invest", "share")  # the terms of an investment request
@@ -33,13 +34,19 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
         "--partner", required=True, help="the partner" + ids(catalog.partner_ids if catalog else ())
     )
     off.add_argument("--gpu", help="GPU type to rent, " + gpu_help(catalog) + "; a rental needs it")
-    off.add_argument("--count", type=COUNT, help="GPUs to rent; a rental needs it")
+    off.add_argument(
+        "--count",
+        type=checker("--count", 1, MAX_OFFER_GPUS, integer=True),
+        help="GPUs to rent; a rental needs it",
+    )
     off.add_argument(
         "--term",
-        type=checker("--term", 1, 520, integer=True),
+        type=checker("--term", 1, MAX_TERM_WEEKS, integer=True),
         help="weeks the rental lasts; a rental needs it",
     )
-    off.add_argument("--price", type=checker("--price", 0, 1000), help="USD per GPU-hour; a rental needs it")
+    off.add_argument(
+        "--price", type=checker("--price", 0, MAX_PRICE_USD_HOUR), help="USD per GPU-hour; a rental needs it"
+    )
     off.add_argument(
         "--site",
         help="a site for the partner to build at"
@@ -48,12 +55,12 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     )
     off.add_argument(
         "--start-week",
-        type=checker("--start-week", 0, 5000, integer=True),
+        type=checker("--start-week", 0, MAX_TERM_WEEKS, integer=True),
         help="weeks from now the rental starts (default: 0, now)",
     )
     off.add_argument(
         "--invest",
-        type=checker("--invest", 1, 1e13),
+        type=checker("--invest", 1, MAX_INVEST_USD),
         help="ask the partner to invest this many USD (default: a rental, not an investment)",
     )
     off.add_argument(

@@ -125,7 +125,7 @@ def standing_records(standing: Sequence[Standing], schema: Schema) -> tuple[Stan
 
 def offer_entry(actions: Actions, b: int, lab: int, params: Params, week: int | None = None) -> Offer:
     """Lab `lab`'s offer in game `b` of `actions`, as the log keeps it: the terms the
-    partner weighs (a start before `week` is this week, a term within 1 to 520 weeks, ...)."""
+    partner weighs (a start before `week` is this week, a term within 1 to MAX_TERM_WEEKS weeks, ...)."""
     cat = params.catalog
     partner = cat.partner_ids[int(actions.offer_partner[b, lab])]
     invest = float(offered_investment(actions)[b, lab])
