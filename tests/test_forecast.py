@@ -176,9 +176,6 @@ def test_forecast_refuses_a_bad_what_if_in_one_line(tmp_path, capsys, argv, said
 
 
 # -------------------------------------------------------------- the odds screen
-SIZES = [(80, 24), (120, 40)]
-
-
 @pytest.fixture
 def waves_seen(monkeypatch):
     """Every wave of odds the screen shows, with the text it showed."""
@@ -195,17 +192,17 @@ def waves_seen(monkeypatch):
     return seen
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_the_odds_screen_shows_a_first_estimate_then_sharpens(monkeypatch, waves_seen, size):
+async def test_the_odds_screen_shows_a_first_estimate_then_sharpens(monkeypatch, waves_seen):
     from game.tui.app import AgiRaceApp
     from game.tui.screens import ForecastScreen, HQScreen
+    from tests.tui_helpers import SIZES, unseen_at_each_size
 
     monkeypatch.setattr(ForecastScreen, "FUTURES", 48)
     monkeypatch.setattr(ForecastScreen, "HORIZON", 12)
     monkeypatch.setattr(ForecastScreen, "FIRST_WAVE", 6)
     monkeypatch.setattr(ForecastScreen, "WORKERS", 1)
     app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SIZES[0]) as pilot:  # the waves once; what is seen, at both sizes
         await pilot.press("o")
         assert isinstance(app.screen, ForecastScreen)
         await app.workers.wait_for_complete()
@@ -216,6 +213,7 @@ async def test_the_odds_screen_shows_a_first_estimate_then_sharpens(monkeypatch,
         first, last = waves_seen[0][1], waves_seen[-1][1]
         assert "6 futures, 12 weeks ahead: sharpening" in first and "<- you" in first and "%-" in first
         assert "48 futures, 12 weeks ahead: every lab within" in last and "played as: xAI builder" in last
+        assert await unseen_at_each_size(pilot, "odds") == []
         await pilot.press("escape")
         assert isinstance(app.screen, HQScreen)
 
