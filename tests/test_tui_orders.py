@@ -48,11 +48,10 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         choose(pilot, **{"standing-kind": "fill:H100:dell"})
         await pilot.pause()
         assert "room now" in text(pilot, "standing-preview")
-        assert await unseen_at_each_size(pilot, "standing-preview", "set-standing") == []
         await press_button(pilot, "set-standing")
         assert "Standing order: Fill powered halls with H100" in text(pilot, "message")
         assert [o.kind for o in standing.orders(s, XAI)] == ["fill"]
-        assert await unseen_at_each_size(pilot, "message") == []
+        assert await unseen_at_each_size(pilot, "message", "standing-preview", "set-standing") == []
         app.screen.query_one("#standing").focus()
         await pilot.press("x")
         assert "Cancelled standing order" in text(pilot, "message")
