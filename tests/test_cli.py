@@ -661,14 +661,14 @@ def test_simulate_difficulty_per_lab(capsys, colossus, catalog):
     from game.batch.simulate import controllers, simulate
     from game.saves import scenario_params
 
-    base = ["simulate", *COLOSSUS, "--runs", "6", "--seed", "3", "--weeks", "80", "--json", "-"]
+    base = ["simulate", *COLOSSUS, "--runs", "6", "--seed", "3", "--weeks", "30", "--json", "-"]
     _, plain, _ = run(capsys, *base)
     _, per_lab, _ = run(capsys, *base, "--difficulty", "xai=hard", "--difficulty", "openai=easy")
     _, mixed, _ = run(
         capsys, *base, "--difficulty", "easy", "--difficulty", "xai=hard", "--difficulty", "openai=easy"
     )
     direct = simulate(
-        colossus, catalog, runs=6, seed=3, weeks=80, difficulty={"xai": "hard", "openai": "easy"}
+        colossus, catalog, runs=6, seed=3, weeks=30, difficulty={"xai": "hard", "openai": "easy"}
     )
     assert json.loads(per_lab)["games"] == direct.games != json.loads(plain)["games"]
     assert direct.controllers.difficulty == ("hard", "easy", colossus.meta.difficulty)
