@@ -188,11 +188,11 @@ async def test_a_cash_level_below_zero_reads_lower_and_in_the_error_colour():
             line = shown.plain
             bars = [c for c in line if c in BLOCKS[1:]]
             heights = [BLOCKS.index(c) for c in bars]
-            assert (
-                heights == sorted(heights, reverse=True) and heights[0] == 8 and heights[-1] == 1
-            ), width  # deeper is lower
+            assert heights == sorted(heights, reverse=True) and heights[0] == 8 and heights[-1] == 1, (
+                width
+            )  # deeper is lower
             assert line.rstrip().endswith("-$80.0M"), width
             red = {line[s.start : s.end] for s in shown.spans if "error" in str(s.style)}
-            assert (
-                "-$80.0M" in red and len([c for c in "".join(red) if c in BLOCKS]) == 2
-            ), width  # the two weeks below zero
+            assert "-$80.0M" in red and len([c for c in "".join(red) if c in BLOCKS]) == 2, (
+                width
+            )  # the two weeks below zero
