@@ -18,7 +18,7 @@ def run(capsys, *argv):
 
 
 def test_simulate_prints_a_summary_table(capsys):
-    code, out, err = run(capsys, "simulate", "--scenario", "2024-07-colossus", "--runs", "30", "--seed", "1")
+    code, out, err = run(capsys, "simulate", "--scenario", "2024-07-colossus", "--runs", "8", "--seed", "1")
     assert code == 0
     for lab in ("xai", "openai", "google"):
         assert lab in out
@@ -33,7 +33,7 @@ def test_simulate_json_has_summary_and_one_record_per_game(capsys, tmp_path):
         "--scenario",
         "2024-07-colossus",
         "--runs",
-        "12",
+        "4",
         "--seed",
         "2",
         "--offset",
@@ -43,8 +43,8 @@ def test_simulate_json_has_summary_and_one_record_per_game(capsys, tmp_path):
     )
     assert code == 0
     doc = json.loads(path.read_text())
-    assert doc["summary"]["games"] == 12
-    assert [g["index"] for g in doc["games"]] == list(range(100, 112))
+    assert doc["summary"]["games"] == 4
+    assert [g["index"] for g in doc["games"]] == list(range(100, 104))
     game = doc["games"][0]
     assert game["winner"] in ("xai", "openai", "google")
     assert isinstance(game["agi_week"], int) if game["end"] == "agi" else game["agi_week"] is None
@@ -294,11 +294,11 @@ def on_a_terminal(*argv, stdout_tty=False, env=None, timeout=120):
 
 @pytest.mark.long
 def test_long_work_shows_a_progress_bar_on_a_terminal_and_nothing_piped(tmp_path):
-    argv = ["simulate", *COLOSSUS, "--runs", "24", "--seed", "1", "--chunk", "8", "--weeks", "20"]
+    argv = ["simulate", *COLOSSUS, "--runs", "16", "--seed", "1", "--chunk", "8", "--weeks", "8"]
     code, out, err = on_a_terminal(*argv, env={"AGI_RACE_HOME": str(tmp_path)})
     assert code == 0 and "xai" in out and "\x1b" not in out  # results piped: plain text
-    assert "simulating" in err and "/24 games" in err and "games/s" in err and "ETA" in err
-    assert "simulating: 24 games in" in err  # the bar gives way to one line
+    assert "simulating" in err and "/16 games" in err and "games/s" in err and "ETA" in err
+    assert "simulating: 16 games in" in err  # the bar gives way to one line
     code, _, quiet = on_a_terminal(*argv, "--quiet", env={"AGI_RACE_HOME": str(tmp_path)})
     assert code == 0 and quiet == ""
     piped = subprocess.run([sys.executable, "-m", "game", *argv], capture_output=True, text=True, timeout=120)
@@ -661,14 +661,14 @@ def test_simulate_difficulty_per_lab(capsys, colossus, catalog):
     from game.batch.simulate import controllers, simulate
     from game.saves import scenario_params
 
-    base = ["simulate", *COLOSSUS, "--runs", "6", "--seed", "3", "--weeks", "80", "--json", "-"]
+    base = ["simulate", *COLOSSUS, "--runs", "6", "--seed", "3", "--weeks", "30", "--json", "-"]
     _, plain, _ = run(capsys, *base)
     _, per_lab, _ = run(capsys, *base, "--difficulty", "xai=hard", "--difficulty", "openai=easy")
     _, mixed, _ = run(
         capsys, *base, "--difficulty", "easy", "--difficulty", "xai=hard", "--difficulty", "openai=easy"
     )
     direct = simulate(
-        colossus, catalog, runs=6, seed=3, weeks=80, difficulty={"xai": "hard", "openai": "easy"}
+        colossus, catalog, runs=6, seed=3, weeks=30, difficulty={"xai": "hard", "openai": "easy"}
     )
     assert json.loads(per_lab)["games"] == direct.games != json.loads(plain)["games"]
     assert direct.controllers.difficulty == ("hard", "easy", colossus.meta.difficulty)

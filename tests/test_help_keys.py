@@ -10,6 +10,7 @@ from game.play.session import Session
 from game.tui import bindings
 from game.tui.app import AgiRaceApp
 from game.tui.screens import HelpScreen
+from tests.tui_helpers import SIZES, unseen_at_each_size
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +28,9 @@ def key_panel(pilot) -> list[str]:
     return [" ".join(line.split()) for line in shown.get().splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_the_help_lists_every_dashboard_key_with_what_it_does(size):
+async def test_the_help_lists_every_dashboard_key_with_what_it_does():
     app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SIZES[0]) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -42,10 +42,13 @@ async def test_the_help_lists_every_dashboard_key_with_what_it_does(size):
         assert "$ e Money over the game: cash, revenue, costs by kind; the runway projection" in rows
         assert "esc Back" in rows  # the help's own key, from the same panel
         page = app.screen.query_one("#help")
-        await pilot.press("end")  # the panel scrolls with the prose: its last rows come into sight
-        await pilot.pause()
-        assert page.max_scroll_y > 0 and page.scroll_y == page.max_scroll_y
-        assert page.region.bottom <= size[1] - 1  # above the footer
+        for width, height in SIZES:  # how far it scrolls depends on the terminal's height
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            await pilot.press("end")  # the panel scrolls with the prose: its last rows come into sight
+            await pilot.pause()
+            assert page.max_scroll_y > 0 and page.scroll_y == page.max_scroll_y, height
+            assert page.region.bottom <= height - 1  # above the footer
         await pilot.press("n")  # listed, not run: the help is no place to end a week
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and app.session.week == 0
@@ -69,13 +72,14 @@ async def test_a_remapped_key_shows_its_new_key_in_the_help(home):
         assert type(app.screen).__name__ == "MarketScreen"
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_the_dashboards_hints_follow_a_keymap_change(size):
+async def test_the_dashboards_hints_follow_a_keymap_change():
     """The hints in the dashboard's texts are written in the keys Textual binds now: a
     keymap changed while playing moves them too."""
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=size) as pilot:
-        await pilot.press("n", "n")  # week 2: the last run is in post-training, no run under way
+    session = Session.new()
+    session.end_week()  # week 2: the last run is in post-training, no run under way
+    session.end_week()
+    app = AgiRaceApp(session=session)
+    async with app.run_test(size=SIZES[0]) as pilot:
         await pilot.pause()
         screen = app.screen
         assert "(t: plan one)" in str(screen.query_one("#alerts").render())
@@ -84,6 +88,7 @@ async def test_the_dashboards_hints_follow_a_keymap_change(size):
         await pilot.pause()
         alerts = str(screen.query_one("#alerts").render())
         assert "(u: plan one)" in alerts and "(t: plan one)" not in alerts
+        assert await unseen_at_each_size(pilot, "alerts") == []
         await pilot.press("u")
         await pilot.pause()
         assert type(app.screen).__name__ == "TrainingScreen"

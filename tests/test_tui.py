@@ -50,8 +50,11 @@ async def test_new_game_order_h100_and_see_them_installed():
         await confirm(pilot)
         assert "Buy 5,000 H100" in text(pilot, "message")
         await pilot.press("escape")
-        for _ in range(16):
-            await pilot.press("n")
+        for _ in range(15):  # the weeks of delivery, played as the app's n plays them
+            session.end_week()
+        await pilot.press("n")  # the last by the key: the dashboard follows the session
+        await pilot.pause()
+        assert app.session is session and session.week == 16
         assert owned(session) == before + 5000
         assert session.world.order_count[0, XAI].sum() == 0  # all delivered
         assert any("GPUs installed" in n.text for n in session.news)
@@ -123,8 +126,11 @@ async def test_raise_a_round_says_the_post_money():
         await pilot.press("n")
         closes = int(app.session.world.round_close[0, XAI])  # a round closes weeks later
         assert app.session.world.round_usd[0, XAI] > 0 and closes > app.session.week
-        while app.session.week <= closes:
-            await pilot.press("n")
+        while app.session.week < closes:  # the weeks until it closes, as the app's n plays them
+            app.session.end_week()
+        await pilot.press("n")  # the week it closes, by the key
+        await pilot.pause()
+        assert app.session.week == closes + 1
         assert app.session.world.founder_share[0, XAI] < share
 
 

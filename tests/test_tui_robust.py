@@ -126,7 +126,7 @@ def test_an_autosave_that_cannot_be_written_does_not_end_the_game(tmp_path):
     assert any("Autosave failed" in n.text for n in s.news)
 
 
-async def test_a_one_lab_save_shows_the_dashboard(home):
+async def test_a_one_lab_save_shows_the_dashboard(home, small_forecasts):
     """Failure 11: a valid save with one lab crashed the dashboard (no rival)."""
     s = Session.new("sandbox")
     path = s.save(home / "saves" / "two.toml")

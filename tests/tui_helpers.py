@@ -62,15 +62,19 @@ SIZES = ((80, 24), (120, 40))  # the smallest terminal the game supports, and a 
 async def unseen_at_each_size(pilot, *widget_ids: str) -> list[tuple[str, str]]:
     """The widgets not on screen at 80x24 or at 120x40, as ("WxH", id) pairs: the same app is
     resized to each (the layout follows, as a player's terminal does) and then put back, so
-    one run of a flow checks both sizes."""
+    one run of a flow checks both sizes. The size the app has is checked first, in place:
+    a resize costs a full layout, so only the other size is a resize away."""
     before = pilot.app.size
+    here = (before.width, before.height)
     unseen = []
     try:
-        for width, height in SIZES:
-            await pilot.resize_terminal(width, height)
+        for width, height in sorted(SIZES, key=lambda size: size != here):
+            if (width, height) != tuple(pilot.app.size):
+                await pilot.resize_terminal(width, height)
             await pilot.pause()
             unseen += [(f"{width}x{height}", i) for i in widget_ids if not visible(pilot, i)]
     finally:
-        await pilot.resize_terminal(before.width, before.height)
-        await pilot.pause()
+        if tuple(pilot.app.size) != here:
+            await pilot.resize_terminal(*here)
+            await pilot.pause()
     return unseen
