@@ -801,17 +801,24 @@ async def test_key_hints_in_texts_follow_a_remapped_key(home):
         assert "press space to end the week" in text(pilot, "help-text")
 
 
-async def test_quitting_with_decisions_in_the_book_asks_first():
-    """A playtester booked 50,000 B200, saved, quit at once (no question: no week unsaved)
-    and lost the order: a save holds ended weeks, and quitting says what it loses."""
+async def test_quitting_with_decisions_booked_since_the_save_asks_first():
+    """A playtester booked 50,000 B200, saved, quit at once and lost the order. A save
+    holds the week's book now: quitting right after it loses nothing and asks nothing; a
+    decision booked after the save is named, with Save and quit offered."""
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(80, 24)) as pilot:
         app.session.decide(XAI, dec.BuyGpus("H100", "dell", 1_000), confirmed=True)
         app.session.save()
+        app.session.decide(XAI, dec.BuyGpus("H100", "dell", 2_000), confirmed=True)
         await pilot.press("q")
         await pilot.pause()
-        assert isinstance(app.screen, QuitScreen)
-        assert "this week's 1 decision (saves hold ended weeks)" in app.screen.question
+        assert isinstance(app.screen, QuitScreen) and app.screen.can_save
+        assert "this week's decisions booked since your last save" in app.screen.question
+        await pilot.press("n")
+        app.session.save()
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running  # the save holds the book: nothing to lose, no question
 
 
 async def test_the_money_screen_the_confirmation_and_the_book_say_one_round_and_one_loan():

@@ -383,10 +383,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
         s = self.session
         if s is not None and not s.over:
             weeks = s.unsaved_weeks
-            pending = sum(len(s.book(lab)) for lab in s.human_labs)  # a save holds ended weeks
             lost = [f"{plural(weeks, 'week')} since your last save"] if weeks else []
-            if pending:
-                lost.append(f"this week's {plural(pending, 'decision')} (saves hold ended weeks)")
+            if s.book_unsaved:
+                lost.append("this week's decisions booked since your last save")
             if lost:
 
                 def answer(choice: str | None) -> None:
@@ -396,7 +395,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
                         self._start_save(then_quit=True)
 
                 question = f"Quitting loses {' and '.join(lost)}. Quit anyway?"
-                self.push_screen(QuitScreen(question, can_save=weeks > 0), answer)
+                self.push_screen(QuitScreen(question, can_save=bool(lost)), answer)
                 return
         self.exit()
 

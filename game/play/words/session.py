@@ -40,6 +40,16 @@ def not_yours(lab: str) -> str:
     return f"{lab} is not yours to play"
 
 
+# ------------------------------------------------------------ a saved book
+def unknown_decision(kind: str) -> str:
+    return f"unknown decision {kind!r}"
+
+
+def not_booked_again(kind: str, why: str) -> str:
+    """A decision of a save's book that its load could not book again."""
+    return f"The save's book held a decision ({kind}) that could not be booked again: {why}."
+
+
 # ------------------------------------------------------------------ the book
 def replaces_setting(said: str) -> str:
     """What a decision will do, when it takes the place of the week's earlier one."""
