@@ -21,8 +21,9 @@ from game.catalog import Catalog, default_catalog
 from game.engine import codes, economy, policies
 from game.engine.state import World
 from game.engine.turn import Report
+from game.play import book as booking
 from game.play import kept, standing, talks
-from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview
+from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, Confirm, LowRunway, OfferReply, Preview
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
 from game.play.desk import LabTurn
@@ -53,15 +54,8 @@ from game.saves import (
 from game.saves.entries import Booked
 
 __all__ = [
-    "ADDS_UP",
-    "HARD",
-    "RUNWAY_WARNING_WEEKS",
-    "LowRunway",
-    "OfferReply",
-    "Preview",
-    "Refused",
-    "Session",
-]
+    "ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "Confirm", "LowRunway", "OfferReply", "Preview", "Refused", "Session",
+]  # fmt: skip
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
@@ -251,6 +245,8 @@ class Session:
         decision.check(self.params, self.world, lab, book)
         if decision in book and decision.kind in ADDS_UP:  # a second Enter on the same form
             raise Refused(say.booked_already(decision.label(self.params)))
+        if decision in book and not confirmed and decision.kind == "run":
+            raise booking.SameAgain(say.same_run_again(decision.label(self.params)))
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
         new_book = [d for d in book if d not in replaced] + [decision]
         before, after = self.preview(lab, book), self.preview(lab, new_book)

@@ -77,6 +77,10 @@ def low_runway(label: str, weeks: float, cash: float) -> str:
     return f"{label} leaves {weeks:,.1f} weeks of runway (cash {money(cash)}).{GO_AHEAD}"
 
 
+def same_run_again(label: str) -> str:
+    return f"{label} is in this week's orders already. Book a second run of the same size beside it?"
+
+
 def unasked(refusal: str) -> str:
     """A refusal without its question (for whoever cannot answer it)."""
     return refusal.removesuffix(GO_AHEAD)
