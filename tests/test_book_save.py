@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.play import decisions as dec
 from game.play import exits, kept, standing
@@ -135,3 +137,27 @@ async def test_ctrl_s_mid_week_says_the_book_is_in_the_save_and_quitting_asks_no
         await pilot.pause()
         assert not isinstance(app.screen, QuitScreen)
     assert not app.is_running
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(dec.BuyGpus, st.sampled_from(["H100", "H200"]), st.sampled_from(["dell", "supermicro"]),
+                      st.integers(1, 40_000)),
+            st.builds(dec.SetSplit, st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
+            st.builds(dec.SetStaff, st.floats(0, 60e6)),
+            st.builds(dec.BuildHalls, st.just("memphis"), st.floats(1, 200)),
+            st.builds(exits.SellGpus, st.just("H100"), st.integers(1, 5_000)),
+        ),
+        max_size=5,
+    )
+)  # fmt: skip
+def test_any_book_the_forms_take_comes_back_from_a_save(tmp_path, decisions):
+    s = Session.new(seed=5)
+    for d in decisions:
+        try:
+            s.decide(XAI, d, confirmed=True)
+        except dec.Refused:
+            pass  # the rules refuse it: it is not in the book to save
+    assert Session.load(s.save(tmp_path / "any.toml")).book(XAI) == s.book(XAI)
