@@ -30,6 +30,7 @@ from game.saves import (
 )
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
+from game.tui.ahead import PlayingAhead
 from game.tui.guard import Rescuing, Saving
 from game.tui.messages import FastForwardDone, StartGame
 from game.tui.opponent import Opposing
@@ -80,7 +81,7 @@ def save_label(title: str, s: SaveInfo) -> str:
     return f"{title}: {s.lab} week {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
 
 
-class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
+class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
     """AGI Race in the terminal."""
 
     TITLE = "AGI Race"
