@@ -44,7 +44,7 @@ class Report:
     compute: np.ndarray  # (B, L, 3) peak FLOP/s by use: training, inference, research
     ordered: np.ndarray  # (B, L, G) GPUs ordered
     order_asked: np.ndarray  # (B, L, G) GPUs the orders asked for (of GPUs on sale)
-    order_unfilled_usd: np.ndarray  # (B, L) what the part of the orders not taken would have cost (not charged)
+    order_unfilled_usd: np.ndarray  # (B, L) what the part not taken would have cost (never charged)
     delivered: np.ndarray  # (B, L, G)
     installed: np.ndarray  # (B, L, G)
     offer_answer: np.ndarray  # (B, L) deals.ACCEPT ... REJECT, deals.NONE if no offer

@@ -16,7 +16,6 @@ from game.tui.format import count, day, money, mw
 from game.tui.screens.base import GameScreen, error, plain, styled
 from game.tui.widgets.standing import StandingPanel
 
-
 # The book's columns before the decision, with their widths (a date is 11 characters), and
 # what the page takes beside the table: its padding and scroll bar, the table's focus
 # border and scroll bar.
