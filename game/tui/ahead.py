@@ -78,6 +78,7 @@ class OddsAhead:
         self._lock = threading.Lock()
         self._process: Any = None
         self._jobs: Any = None
+        self._results: Any = None
         self._sent = 0
         self._playing: tuple[Key, cf.Future[Forecast]] | None = None
         self._waiting: tuple[Key, play_odds.Start] | None = None
@@ -102,6 +103,7 @@ class OddsAhead:
             batch_futures._start_resource_tracker()  # (the terminal app's stderr has no descriptor)
             context = multiprocessing.get_context("spawn")
             self._jobs, results = context.SimpleQueue(), context.SimpleQueue()
+            self._results = results
             self._process = context.Process(
                 target=_serve, args=(self.niceness, self._jobs, results), name="odds-ahead", daemon=True
             )
@@ -117,9 +119,12 @@ class OddsAhead:
         """The app's side: each wave played (or failed) settles its future."""
         while True:
             try:
-                _, forecast, error = results.get()
-            except (EOFError, OSError):  # the process is gone (closed)
+                answer = results.get()
+            except Exception:  # the process died mid-answer
                 return
+            if answer is None:  # closed
+                return
+            _, forecast, error = answer
             with self._lock:
                 if self._playing is None:
                     continue
@@ -160,6 +165,7 @@ class OddsAhead:
         if process is not None:
             process.terminate()
             process.join(timeout=5)
+            self._results.put(None)  # the thread that hears the answers ends too
 
 
 class PlayingAhead(App):
