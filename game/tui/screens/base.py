@@ -165,6 +165,13 @@ class FormScreen(GameScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.call_after_refresh(self._settle)
+        self.call_after_refresh(self._select_first)
+
+    def _select_first(self) -> None:
+        """The field the form opens on holds its text selected: typing replaces it (a
+        play-tester's 50 became 10050)."""
+        if isinstance(self.focused, Input):
+            self.focused.select_all()
 
     def action_back(self) -> None:
         """Esc: back to the dashboard; what was typed and not added is said, not dropped silently."""

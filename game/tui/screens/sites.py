@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Select, Static
+from textual.binding import Binding
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from game.play import decisions, market
 from game.tui import bounds
@@ -18,7 +19,13 @@ WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation
 
 class SitesScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Sites and power: GPUs run only in halls that have power"
-    BINDINGS = field_keys({"s": "site", "w": "what", "m": "mw"})
+    BINDINGS = [
+        *field_keys({"s": "site", "w": "what", "m": "mw"}),
+        # up and down pick the site from the table from a field or a button (before the
+        # form scrolls; page up and down still do), not from a dropdown or the table itself
+        Binding("down", "next_site(1)", "next site", show=False, priority=True),
+        Binding("up", "next_site(-1)", "previous site", show=False, priority=True),
+    ]
     SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
@@ -60,6 +67,27 @@ class SitesScreen(FieldKeys, FormScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_site":
+            return isinstance(self.focused, Input | Button)
+        return super().check_action(action, parameters)
+
+    def action_next_site(self, step: int) -> None:
+        """The next or previous site in the table (its cursor moves; the form follows)."""
+        table = self.query_one("#site-table", DataTable)
+        table.move_cursor(row=min(max(table.cursor_row + step, 0), table.row_count - 1))
+
+    @on(Select.Changed, "#site")
+    def _site_chosen(self, event: Select.Changed) -> None:
+        table = self.query_one("#site-table", DataTable)
+        if not event.select.is_blank():
+            row = table.get_row_index(str(event.value))
+            if row != table.cursor_row:
+                table.move_cursor(row=row)
 
     def _mw(self) -> bounds.Bound:
         """The megawatts a week may ask for: turbines or halls (the one table's limits)."""

@@ -1,0 +1,31 @@
+"""Building at several sites took a play-tester about 15 keys a site: the site was picked
+in a dropdown, and the megawatts typed after the form's 50 made 5,0100. Up and down now
+pick the site from the table wherever the focus is, and the field the form opens on
+holds its text selected, so `s`, arrows, the figure and Enter book a build."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.play import decisions as dec
+from game.play.session import Session
+from game.tui.app import AgiRaceApp
+
+XAI = 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_arrows_pick_the_site_and_typing_replaces_the_megawatts(size):
+    app = AgiRaceApp(session=Session.new(seed=5))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("down", "down", "up", "down")
+        await pilot.pause()
+        assert app.screen.query_one("#site").value == "abilene"
+        await pilot.press("1", "2", "0", "enter")
+        await pilot.pause()
+        assert app.session.book(XAI) == [dec.BuildHalls("abilene", 120)]
+        await pilot.press("up", "up", "up")  # past the first row: it stays there
+        await pilot.pause()
+        assert app.screen.query_one("#site").value == "memphis"
