@@ -24,9 +24,26 @@ def week_row(p: Params, s: State) -> np.ndarray:
     return ops.clip(s.week, 0, p.last_week)
 
 
-def unit_price(p: Params, s: State) -> np.ndarray:
-    """NVIDIA's price per GPU this week (B, G): list x demand x older-generation factor."""
-    return p.gpu_price[None, :] * s.price_mult * p.older_gen_factor[week_row(p, s)]
+def unit_price(p: Params, s: State, mult: np.ndarray | None = None) -> np.ndarray:
+    """NVIDIA's price per GPU this week (B, G): list x demand (`mult`, default the
+    state's) x older-generation factor."""
+    mult = s.price_mult if mult is None else mult
+    return p.gpu_price[None, :] * mult * p.older_gen_factor[week_row(p, s)]
+
+
+def week_price_mult(p: Params, s: State) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the week being played starts a quarter (B, 1), and NVIDIA's demand factor
+    on its price for that week (B, 1): at a new quarter it follows last quarter's demand
+    (requests over supply), within 1 and the most NVIDIA charges; otherwise it stays. A
+    preview at the start of a week reads it as the week's step will set it."""
+    row = week_row(p, s)
+    prev = ops.clip(s.week - 1, 0, p.last_week)
+    new_quarter = (p.quarter[row] != p.quarter[prev])[:, None]
+    supply_prev = p.supply_per_quarter[prev]
+    pressure = np.where(supply_prev > 0, s.nvidia_requested / np.maximum(supply_prev, 1.0), 1.0)
+    nv = p.catalog.nvidia
+    target_mult = ops.clip(1.0 + nv.price_demand_slope * (pressure - 1.0), 1.0, nv.max_price_factor)
+    return new_quarter, np.where(new_quarter, target_mult, s.price_mult)
 
 
 def on_sale_week(p: Params, s: State) -> np.ndarray:

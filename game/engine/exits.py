@@ -30,12 +30,13 @@ from game.engine.state import EMPTY_CONTRACT
 State = Any
 
 
-def used_price(p: Params, s: State) -> np.ndarray:
-    """What one GPU of each type fetches on the used market this week (B, G)."""
+def used_price(p: Params, s: State, mult: np.ndarray | None = None) -> np.ndarray:
+    """What one GPU of each type fetches on the used market this week (B, G); `mult`:
+    NVIDIA's demand factor (default the state's; compute.week_price_mult)."""
     x = p.rules.exits
     age_years = np.maximum(s.week[:, None] - p.gpu_available_week[None, :], 0) / WEEKS_PER_YEAR
     kept = np.maximum((1.0 - p.rules.finance.gpu_depreciation_per_year) ** age_years, x.used_age_floor)
-    return compute.unit_price(p, s) * kept * (1.0 - x.used_spread)
+    return compute.unit_price(p, s, mult) * kept * (1.0 - x.used_spread)
 
 
 def sublet_cost(p: Params, s: State) -> np.ndarray:

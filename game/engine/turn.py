@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, deals, economy, events, exits, limits, ops, research, rng, training
+from game.engine import codes, compute, deals, economy, events, exits, limits, research, rng, training
 from game.engine.actions import Actions, amount, checked
 from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import (
@@ -166,14 +166,7 @@ def decide(world: World, actions: Actions) -> Decided:
     news_possible = events.eligible(p, s)
 
     # New quarter: NVIDIA's allocation renews and its price follows last quarter's demand.
-    row = compute.week_row(p, s)
-    prev = ops.clip(s.week - 1, 0, p.last_week)
-    new_quarter = (p.quarter[row] != p.quarter[prev])[:, None]
-    supply_prev = p.supply_per_quarter[prev]
-    pressure = np.where(supply_prev > 0, s.nvidia_requested / np.maximum(supply_prev, 1.0), 1.0)
-    nv = p.catalog.nvidia
-    target_mult = ops.clip(1.0 + nv.price_demand_slope * (pressure - 1.0), 1.0, nv.max_price_factor)
-    s.price_mult = np.where(new_quarter, target_mult, s.price_mult)
+    new_quarter, s.price_mult = compute.week_price_mult(p, s)
     s.nvidia_ordered = np.where(new_quarter, 0.0, s.nvidia_ordered)
     s.nvidia_requested = np.where(new_quarter, 0.0, s.nvidia_requested)
 

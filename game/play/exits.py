@@ -157,8 +157,9 @@ def preview(t: LabTurn, d: Decision) -> str:
         text += said.pause_halls(float(w.hall_building[0, lab, s]), pace, d.resume)
     elif isinstance(d, SellGpus):
         g = p.gpu_ids.index(d.gpu)
-        each = float(exits.used_price(p, w)[0, g])
-        new = float(compute.unit_price(p, w)[0, g])
+        _, mult = compute.week_price_mult(p, w)  # a new quarter's price is the week's
+        each = float(exits.used_price(p, w, mult)[0, g])
+        new = float(compute.unit_price(p, w, mult)[0, g])
         text += said.sell(d.count, each, new, d.count - int(w.warehouse[0, lab, g]))
     elif isinstance(d, Sublet):
         k = d.slot

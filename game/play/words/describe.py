@@ -102,7 +102,7 @@ def pause_halls(building_mw: float, weekly: float, resume: bool) -> str:
 
 def sell(count: int, each: float, new: float, installed: int) -> str:
     """`installed`: how many of them leave the halls (the warehouse's go first)."""
-    text = f": +{money(each * count)} ({money(each)} each; new from NVIDIA today {money(new)})"
+    text = f": +{money(each * count)} ({money(each)} each; NVIDIA sells the GPU new at {money(new)} this week, before a vendor's server)"
     if installed > 0:
         text += f"; {plural(installed, 'installed GPU')} leave your halls and stop computing"
     return text

@@ -1,0 +1,78 @@
+"""The ways out's previews agree with their outcome, as every decision's do
+(tests/test_previews.py): a play-tester read 'Sell 12,000 H100 (used): +$75.0M' and the
+book and the news said $98.2M. A week that starts a quarter sets NVIDIA's new price
+before the sale, and the preview read last quarter's."""
+
+from __future__ import annotations
+
+import inspect
+
+import attrs
+import numpy as np
+
+from game.engine import compute, economy
+from game.play import exits
+from game.play.session import Session
+from game.play.words import money
+
+XAI = 0
+CHECKED = {"SellGpus", "Sublet", "PauseHalls", "ResumeHalls", "CancelHalls"}
+
+
+def _flow(report, kind: str) -> float:
+    return float(report.flows[0, XAI, economy.FLOW_INDEX[kind]])
+
+
+def _to_a_quarter_whose_price_moves(s: Session) -> None:
+    """Play on to a week that starts a quarter, with last quarter's requests at twice
+    NVIDIA's supply (its price follows them up)."""
+    while not compute.week_price_mult(s.params, s.world)[0][0, 0]:
+        s.end_week()
+    supply = s.params.supply_per_quarter[s.week - 1]
+    s.world = attrs.evolve(s.world, nvidia_requested=2.0 * supply[None, :])
+    new_quarter, mult = compute.week_price_mult(s.params, s.world)
+    assert new_quarter[0, 0] and mult[0, 0] > s.world.price_mult[0, 0]
+
+
+def test_every_way_out_has_a_check():
+    kinds = {n for n, c in inspect.getmembers(exits, inspect.isclass) if issubclass(c, exits.Decision)}
+    assert kinds - {"Decision"} == CHECKED
+
+
+def test_a_sales_preview_is_what_the_week_pays_even_as_a_quarter_turns():
+    s = Session.new(seed=5)
+    _to_a_quarter_whose_price_moves(s)
+    d = exits.SellGpus("H100", 2_000)
+    said = exits.preview(s.turn(XAI), d)
+    s.decide(XAI, d, confirmed=True)
+    report = s.end_week()
+    assert f"+{money(_flow(report, 'gpu_sales'))} (" in said, said
+
+
+def test_a_sublets_preview_is_what_the_week_charges():
+    s = Session.new(seed=5)
+    k = int(np.flatnonzero(s.world.contract_partner[0, XAI] >= 0)[0])
+    said = exits.preview(s.turn(XAI), exits.Sublet(k))
+    s.decide(XAI, exits.Sublet(k), confirmed=True)
+    report = s.end_week()
+    assert f"you pay {money(-_flow(report, 'sublet'))} now" in said, said
+    assert s.world.contract_partner[0, XAI, k] < 0
+
+
+def test_pausing_saves_what_the_preview_says_and_stopping_keeps_what_is_built():
+    s = Session.new(seed=5)  # xAI builds halls at Memphis in July 2024
+    site = s.params.site_ids.index("memphis")
+    building, built = float(s.world.hall_building[0, XAI, site]), float(s.world.hall_mw[0, XAI, site])
+    assert building > 0
+    said = exits.preview(s.turn(XAI), exits.PauseHalls("memphis"))
+    assert f": {building:,.0f} MW left to build wait" in said
+    s.decide(XAI, exits.PauseHalls("memphis"), confirmed=True)
+    report = s.end_week()
+    assert _flow(report, "halls") == 0.0 and s.world.hall_building[0, XAI, site] == building
+    said = exits.preview(s.turn(XAI), exits.ResumeHalls("memphis"))
+    assert f": {building:,.0f} MW left to build" in said
+    said = exits.preview(s.turn(XAI), exits.CancelHalls("memphis"))
+    assert f"Sunk: the {built:,.0f} MW built there" in said
+    s.decide(XAI, exits.CancelHalls("memphis"), confirmed=True)
+    s.end_week()
+    assert s.world.hall_building[0, XAI, site] == 0 and s.world.hall_mw[0, XAI, site] == built
