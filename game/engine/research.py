@@ -65,6 +65,18 @@ def staff_for_budget(p: Params, budget: np.ndarray, week: int) -> np.ndarray:
     return staff
 
 
+def layoffs(p: Params, s: State, budget: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The researchers a people budget of `budget` USD a week lays off this week, and
+    their severance (B, L): payroll over the budget by more than the slack lays people
+    off down to what it pays for, each with `severance_weeks` of pay."""
+    t = p.rules.talent
+    pay = wage(p, s)[:, None]
+    target = np.maximum(budget, 0.0) / pay
+    staff = _f64(s.staff)
+    laid_off = np.where(staff > target * (1.0 + t.layoff_slack), staff - target, 0.0)
+    return laid_off, laid_off * pay * t.severance_weeks
+
+
 def hire(p: Params, s: State, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A week of hiring toward each lab's budget and of new hires ramping up. Returns
     (hired, laid off, their cost in recruiting and severance) (B, L); the caller pays."""
@@ -79,8 +91,7 @@ def hire(p: Params, s: State, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray
     asked = want.sum(-1)
     share = np.where(asked > 0, np.minimum(1.0, t.hire_share_per_week * free / np.maximum(asked, 1e-9)), 0.0)
     hired = want * share[:, None]
-    over = staff > target * (1.0 + t.layoff_slack)
-    laid_off = np.where(over & alive, staff - target, 0.0)
+    laid_off = np.where(alive, layoffs(p, s, s.staff_usd_week)[0], 0.0)
     after = staff + hired - laid_off
     ramped = np.minimum(ramped + (after - ramped) / t.ramp_weeks, after)
     s.staff = np.where(s.bankrupt, 0.0, after)

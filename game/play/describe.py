@@ -58,6 +58,12 @@ def describe(t: LabTurn, d: Decision, cost: float) -> str:
         diluted = float(economy.diluted(share, pre, got))
         walk = p.rules.finance.round_walk_away
         text = say.round_raised(got, pre, bool(terms.down[0, lab]), weeks, share, diluted, walk)
+    elif isinstance(d, dec.SetStaff):
+        from game.play.views import people_view
+
+        people = people_view(t)
+        if people.laid_off > 0:
+            text += say.layoffs(people.laid_off, people.severance)
     elif isinstance(d, dec.Borrow):
         rate = float(economy.interest_rate(p, t.preview.world)[0, lab])
         text += say.borrowed(d.usd, rate)

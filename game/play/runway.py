@@ -33,9 +33,13 @@ def project(p: Params, w: World, lab: int, horizon: int = PROJECTION_WEEKS) -> P
     week = int(w.week[0])
     cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
     revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))
+    # a people budget under the payroll lays people off this week: their severance now,
+    # and a smaller payroll after (hiring toward a larger budget is not counted)
+    laid_off, severance = (float(x[0, lab]) for x in research.layoffs(p, w, w.staff_usd_week))
+    cash -= severance
     fixed = float(
         economy.electricity_per_week(p, w)[0, lab]
-        + research.payroll(p, w)[0, lab]
+        + research.payroll(p, w)[0, lab] - laid_off * float(research.wage(p, w)[0])
         + economy.interest_per_week(p, w)[0, lab]
     )
     partner, start = w.contract_partner[0, lab], w.contract_start[0, lab]

@@ -421,6 +421,8 @@ class PeopleView:
     pool_free: float  # researchers no lab employs
     aim: float  # researchers the budget pays for at this wage (hiring goes toward it)
     laying_off: bool  # staff over the aim by more than the slack: layoffs come (research.hire's rule)
+    laid_off: float = 0.0  # researchers the budget lays off this week (research.layoffs)
+    severance: float = 0.0  # USD their severance costs this week
 
 
 def people_view(t: LabTurn) -> PeopleView:
@@ -435,6 +437,9 @@ def people_view(t: LabTurn) -> PeopleView:
     budget = booked.usd_week if booked is not None else float(w.staff_usd_week[0, lab])
     staff, wage = float(w.staff[0, lab]), float(research.wage(p, w)[0])
     aim = budget / wage if wage > 0 else staff
+    budgets = np.array(w.staff_usd_week, dtype=np.float64)
+    budgets[0, lab] = budget
+    laid_off, severance = (float(x[0, lab]) for x in research.layoffs(p, w, budgets))
     return PeopleView(
         staff=staff,
         ramped=float(w.staff_ramped[0, lab]),
@@ -443,5 +448,7 @@ def people_view(t: LabTurn) -> PeopleView:
         payroll=float(research.payroll(p, w)[0, lab]),
         pool_free=max(float(p.talent_pool[row]) - hired, 0.0),
         aim=aim,
-        laying_off=staff > aim * (1.0 + p.rules.talent.layoff_slack),
+        laying_off=laid_off > 0,
+        laid_off=laid_off,
+        severance=severance,
     )

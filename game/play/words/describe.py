@@ -114,3 +114,11 @@ def sublet(partner: str, weeks_left: int, cost: float, discount: float, penalty:
         f"price and what {partner}'s other customers pay, {discount:.0%} off its list "
         f"price; leaving instead costs {money(penalty)}. The GPUs stop computing for you this week"
     )
+
+
+def layoffs(laid_off: float, severance: float) -> str:
+    """A people budget below the payroll: who goes this week, and what it costs."""
+    return (
+        f": lays off {laid_off:,.0f} researchers this week, with {money(severance)} of severance paid "
+        "with the week's running costs"
+    )

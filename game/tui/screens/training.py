@@ -103,7 +103,8 @@ class TrainingScreen(FieldKeys, FormScreen):
         budget, aim = people.budget, people.aim
         if people.laying_off:
             hiring = (
-                f"; payroll runs over your budget of {money(budget)}/wk: layoffs down to {count(aim)} come"
+                f"; payroll runs over your budget of {money(budget)}/wk: {count(people.laid_off)} are laid off "
+                f"this week, down to {count(aim)}, with {money(people.severance)} of severance"
             )
         elif people.staff + 0.5 >= aim:
             hiring = (

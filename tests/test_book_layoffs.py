@@ -1,0 +1,53 @@
+"""A cut in the people budget lays people off with severance, and a play-tester learnt it
+only when $219M left the cash the next week: the book said the budget cost $0 and the
+runway after it 5 weeks. The form, the confirmation and the runway now count it."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.engine import economy
+from game.play import decisions as dec
+from game.play import views
+from game.play.session import Session
+from game.play.words import money
+
+XAI = 0
+
+
+def _hiring(report) -> float:
+    return -float(report.flows[0, XAI, economy.FLOW_INDEX["hiring"]])
+
+
+def test_a_cut_says_who_goes_and_the_severance_the_week_pays():
+    s = Session.new(seed=5)
+    before = s.preview(XAI).runway_weeks
+    budget = float(s.world.staff_usd_week[0, XAI]) / 3
+    said = s.decide(XAI, dec.SetStaff(budget), confirmed=True)
+    people = views.people_view(s.turn(XAI))
+    assert people.laying_off and people.laid_off > 0
+    assert f"with {money(people.severance)} of severance" in said
+    assert s.preview(XAI).runway_weeks < before or before == float("inf")
+    report = s.end_week()
+    assert money(_hiring(report)) == money(people.severance)
+
+
+def test_a_budget_the_payroll_fits_lays_nobody_off():
+    s = Session.new(seed=5)
+    said = s.decide(XAI, dec.SetStaff(float(s.world.staff_usd_week[0, XAI]) * 2), confirmed=True)
+    assert "severance" not in said and views.people_view(s.turn(XAI)).laid_off == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_training_form_names_the_layoffs_and_their_severance(size):
+    from game.tui.app import AgiRaceApp
+
+    s = Session.new(seed=5)
+    s.decide(XAI, dec.SetStaff(float(s.world.staff_usd_week[0, XAI]) / 3), confirmed=True)
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        people = str(app.screen.query_one("#people").render())
+        severance = money(views.people_view(s.turn(XAI)).severance)
+        assert "laid off this week" in people and f"with {severance} of severance" in people
