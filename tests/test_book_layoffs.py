@@ -51,3 +51,18 @@ async def test_the_training_form_names_the_layoffs_and_their_severance(size):
         people = str(app.screen.query_one("#people").render())
         severance = money(views.people_view(s.turn(XAI)).severance)
         assert "laid off this week" in people and f"with {severance} of severance" in people
+
+
+def test_a_loan_with_little_runway_left_is_not_questioned_as_if_it_shortened_it():
+    """'Borrow $240M ... leaves 6.7 weeks of runway. Go ahead?' read to a play-tester as
+    if borrowing shortened the runway; the runway counts credit, so a loan moves it by
+    its interest alone, and the loan's review says its terms."""
+    import attrs
+
+    s = Session.new(seed=5)
+    head = float(economy.credit_headroom(s.params, s.world)[0, XAI])
+    cash, debt = s.world.cash.copy(), s.world.debt.copy()
+    cash[0, XAI], debt[0, XAI] = 2e8, head / 2
+    s.world = attrs.evolve(s.world, cash=cash, debt=debt)
+    assert s.preview(XAI).runway_weeks < 8
+    assert s.decide(XAI, dec.Borrow(1e8)).startswith("Borrow $100M")  # no question: booked

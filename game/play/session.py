@@ -261,6 +261,7 @@ class Session:
             )
         if (
             not confirmed
+            and decision.kind != "borrow"  # the runway counts credit: a loan moves it by its interest alone
             and after.runway_weeks < RUNWAY_WARNING_WEEKS
             and after.runway_weeks < before.runway_weeks - 1e-9
         ):
