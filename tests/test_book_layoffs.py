@@ -66,3 +66,26 @@ def test_a_loan_with_little_runway_left_is_not_questioned_as_if_it_shortened_it(
     s.world = attrs.evolve(s.world, cash=cash, debt=debt)
     assert s.preview(XAI).runway_weeks < 8
     assert s.decide(XAI, dec.Borrow(1e8)).startswith("Borrow $100M")  # no question: booked
+
+
+def test_a_fill_order_that_waits_says_so_once_not_every_week():
+    """'Standing order: filling 116,029 GPUs of hall room with GB200 waits: it keeps
+    $1.43B in cash' came every week, twice in one summary, and pushed the summary's
+    heading off the screen."""
+    import attrs
+    import numpy as np
+
+    from game.play import standing
+
+    s = Session.new("sandbox", humans=("openai",), seed=3)
+    lab = s.lab_index("openai")
+    standing.add(s, standing.fill_order(s, lab, "H100", s.params.integrator_ids[0]))
+    poor = np.where(np.arange(s.world.cash.shape[1]) == lab, 1e3, s.world.cash)
+    said = []
+    for _ in range(3):
+        s.world = attrs.evolve(s.world, cash=poor)
+        s.books.clear()
+        s.end_week()
+        said.append([n.text for n in s.news if n.week == s.week and "waits" in n.text])
+    assert len(said[0]) == 1 and said[1:] == [[], []]
+    assert len(standing.orders(s, lab)) == 1  # it still stands

@@ -56,6 +56,7 @@ class Session(Protocol):
 
     scenario: Any
     catalog: Any
+    news: list[NewsItem]
 
     @property
     def world(self) -> World: ...
@@ -323,12 +324,25 @@ def _fill(session: Session, o: StandingOrder) -> Fired:
             why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
         else:
             why = why_not.no_supply(o.gpu)
-        return True, say.fill_waits(want, o.gpu, why, each), False
+        return True, _once(session, o, say.fill_waits(want, o.gpu, why, each)), False
     try:
         said = session.decide(o.lab, BuyGpus(o.gpu, o.vendor, count))
     except Refused as refused:
-        return True, say.fill_waits(want, o.gpu, turn_say.unasked(str(refused))), False
+        return True, _once(session, o, say.fill_waits(want, o.gpu, turn_say.unasked(str(refused)))), False
     return True, say.fill_booked(said, count, want), False
+
+
+def _once(session: Session, o: StandingOrder, waits: str) -> str:
+    """A fill order's wait is news the first week it waits after it last booked an order,
+    not every week after (the orders screen says how it stands): a play-tester's
+    summaries filled with it."""
+    mark = say.fill_waiting(o.gpu)
+    for n in reversed(session.news):
+        if n.week <= o.placed:
+            break
+        if n.lab == o.lab and mark in n.text:
+            return ""
+    return waits
 
 
 _FIRE = {"run": _run, "renew": _renew, "fill": _fill}

@@ -102,8 +102,13 @@ def fill_keeps(reserve: float, weeks: int) -> str:
 def fill_waits(want: int, gpu: str, why: str, each: float | None = None) -> str:
     """A fill order that waits for money or supply (`each`: a GPU's price) or that the
     game refused (`why` its refusal, without its question)."""
-    text = f"filling {plural(want, 'GPU')} of hall room with {gpu} waits: {why}"
+    text = f"filling {plural(want, 'GPU')} of {fill_waiting(gpu)}: {why}"
     return text if each is None else f"{text} ({money(each)} each)"
+
+
+def fill_waiting(gpu: str) -> str:
+    """What every wait of a fill order for `gpu` says (news of a week it waited)."""
+    return f"hall room with {gpu} waits"
 
 
 def fill_booked(said: str, count: int, want: int) -> str:
