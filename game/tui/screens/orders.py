@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.events import Resize
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from game.play import exits, standing
 from game.play.decisions import Decision, Refused
 from game.tui import bindings, bounds
 from game.tui.screens.base import FormScreen, plain, styled
-from game.tui.widgets.form import choice, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
 from game.tui.widgets.standing import standing_rows
 
+# The keys to the form's fields (alt + the underlined letter), as every form has them
+KEYS = {"s": "standing-kind", "f": "flop", "r": "renew-weeks", "m": "renew-price", "w": "way", "g": "count"}
+STANDING_CHROME = 2 + 2 + 1 + 2 + 3 + 2  # the page's padding and bar, the table's border and bar, "#"
 
-class OrdersScreen(FormScreen):
+
+class OrdersScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Standing orders and ways out"
-    BINDINGS = bindings.FORM + bindings.STANDING
+    BINDINGS = bindings.FORM + bindings.STANDING + field_keys(KEYS)
     CONFIRM = "Add way out to this week's orders"
     AUTO_FOCUS = "#standing-kind"  # x cancels from the table; the fields take typing
     ENTER = {"flop": "set_standing"}  # enter in the run's budget sets the standing order
@@ -29,14 +34,22 @@ class OrdersScreen(FormScreen):
         yield DataTable(id="standing", cursor_type="row", zebra_stripes=True)
 
     def fields(self) -> ComposeResult:
-        yield row("Standing", choice("standing-kind", self._standing_options(), value="run"))
+        yield keys_hint()
+        yield row("Standing", choice("standing-kind", self._standing_options(), value="run"), key="s")
         yield row(
-            "Run FLOP", number("flop", bounds.RUN_FLOP, "1e26"), "the next run's compute budget: 1e26, 3e25"
+            "Run FLOP",
+            number("flop", bounds.RUN_FLOP, "1e26"),
+            "the next run's compute budget: 1e26, 3e25",
+            key="f",
         )
         renew = "a renewal's weeks (empty: the term the contract has now)"
-        yield row("Renew weeks", number("renew-weeks", bounds.RENEW_WEEKS, placeholder="its term"), renew)
+        yield row(
+            "Renew weeks", number("renew-weeks", bounds.RENEW_WEEKS, placeholder="its term"), renew, key="r"
+        )
         most = "the most a renewal offers per GPU-hour (empty: the partner's list price of the day)"
-        yield row("Most $/GPU-h", number("renew-price", bounds.RENEW_PRICE, placeholder="list price"), most)
+        yield row(
+            "Most $/GPU-h", number("renew-price", bounds.RENEW_PRICE, placeholder="list price"), most, key="m"
+        )
         yield Static("", id="standing-preview", markup=False)
         yield Button("Set standing order", id="set-standing", compact=True)
         yield Static(styled("[b]Ways out[/b]"))
@@ -44,15 +57,16 @@ class OrdersScreen(FormScreen):
         yield row(
             "Way out",
             choice("way", ways, value=ways[0][1] if ways else Select.NULL, prompt="Nothing to get out of"),
+            key="w",
         )
         yield row(
             "GPUs to sell",
             number("count", bounds.SELL_GPUS, "1000"),
             "how many GPUs to sell (the warehouse's go first)",
+            key="g",
         )
 
     def on_mount(self) -> None:
-        self.query_one("#standing", DataTable).add_columns("#", "standing order")
         super().on_mount()
         self._standing_fields()
 
@@ -64,10 +78,10 @@ class OrdersScreen(FormScreen):
             partner = int(w.contract_partner[0, lab, k])
             if partner >= 0:
                 name = s.catalog.partners[partner].name
-                out.append((f"Renew contract {k} ({name}) at its end", f"renew:{k}"))
+                out.append((f"Renew contract {k} ({name})", f"renew:{k}"))
         for gpu in p.gpu_ids:
             for vendor, integrator in zip(p.integrator_ids, p.catalog.integrators, strict=True):
-                out.append((f"Fill powered halls: {gpu} via {integrator.name}", f"fill:{gpu}:{vendor}"))
+                out.append((f"Fill halls: {gpu} via {integrator.name}", f"fill:{gpu}:{vendor}"))
         return out
 
     def _way_options(self) -> list[tuple[str, str]]:
@@ -79,7 +93,7 @@ class OrdersScreen(FormScreen):
             if bool(w.hall_paused[0, lab, i]):
                 out.append((f"Resume halls at {name}", f"resume:{site}"))
             elif building > 0:
-                out.append((f"Pause halls at {name} ({building:,.0f} MW)", f"pause:{site}"))
+                out.append((f"Pause halls at {name}", f"pause:{site}"))
             if building > 0:
                 out.append((f"Stop building halls at {name}", f"cancel:{site}"))
         owned = w.warehouse[0, lab] + w.installed[0, lab].sum(0)
@@ -163,11 +177,19 @@ class OrdersScreen(FormScreen):
         d.check(self.session.params, self.session.world, self.lab, self.session.book(self.lab))
         return exits.preview(self.turn, d)
 
+    def on_resize(self, event: Resize) -> None:
+        if self.is_mounted:
+            self.refresh_view()  # the orders wrap to the new width
+
     def refresh_view(self) -> None:
         table = self.query_one("#standing", DataTable)
-        table.clear()
-        for i, text in enumerate(standing_rows(self.session, self.lab)):
-            table.add_row(str(i + 1), text, key=str(i))
+        rows = standing_rows(self.session, self.lab)
+        table.clear(columns=True)  # an order's words wrap in its row to the terminal's width
+        table.add_column("#", width=2)
+        width = self.app.size.width - STANDING_CHROME
+        table.add_column("standing order", width=max(20, min(width, max((len(t) for t in rows), default=0))))
+        for i, text in enumerate(rows):
+            table.add_row(str(i + 1), text, key=str(i), height=None)
         table.display = table.row_count > 0
         try:
             order = self._standing_order()
