@@ -143,15 +143,6 @@ async def test_80x24_title_buttons_split_fields_keys_and_race_table_fit():
             assert visible(pilot, field)
 
 
-async def test_confirming_a_form_shows_its_result_in_place_not_as_a_toast():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("m")
-        await confirm(pilot)
-        assert "Buy 10,000 H100" in text(pilot, "message")
-        assert not app._notifications
-
-
 # 7 ------------------------------------------------------------------------------------
 async def test_openai_asks_microsoft_to_invest_from_the_deals_screen():
     app = AgiRaceApp(session=Session.new(humans=("openai",)))
@@ -177,24 +168,13 @@ async def test_openai_asks_microsoft_to_invest_from_the_deals_screen():
 
 
 # 9 ------------------------------------------------------------------------------------
-async def test_the_market_shows_performance_figures_and_launch_dates():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        assert isinstance(app.screen, MarketScreen)
-        rows = {r.id: r for r in market.market_rows(app.session)}
-        assert rows["H200"].flops_per_kusd < rows["H100"].flops_per_kusd  # dearer for the same FLOP/s
-        table = app.screen.query_one("#gpus", DataTable)
-        vr200 = table.get_row("VR200")
-        assert vr200[1].startswith("from ") and "2026" in vr200[1]
-        assert "Needs" in text(pilot, "preview") and "MW of powered halls" in text(pilot, "preview")
-
 
 # 10 -----------------------------------------------------------------------------------
-async def test_hot_seat_is_fair():
+async def test_hot_seat_is_fair_and_two_players_take_turns_behind_a_handover():
     s = Session.new(humans=("xai", "openai"))
     app = AgiRaceApp(session=s)
     async with app.run_test(size=(120, 40)) as pilot:
+        assert app.player == XAI
         actions = {b.binding.action for b in app.screen.active_bindings.values()}
         assert not any("player" in a for a in actions)  # no key hands one player the other's lab
         s.offer(XAI, Offer(partner="oracle", gpu="H100", count=1000, start=0, weeks=10, price=0.5))
@@ -202,10 +182,21 @@ async def test_hot_seat_is_fair():
         assert reply.seen_by(XAI) and not reply.seen_by(OPENAI)  # xAI's answer is xAI's alone
         with pytest.raises(Refused, match="not yours"):
             s.decide(2, dec.BuildHalls("dallas", 10))  # Google is the AI's
+        await pilot.press("n")  # xAI done: OpenAI's turn, the week has not ended
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.player == OPENAI and s.week == 0
+        await pilot.press("enter")
+        assert isinstance(app.screen, HQScreen) and app.screen.lab == OPENAI
+        await pilot.press("n")  # OpenAI done: the week ends, xAI plays next
+        await pilot.press("enter")
+        assert app.player == XAI and s.week == 1
         await pilot.press("f")  # xAI votes to fast-forward: OpenAI is asked, the week waits
-        assert isinstance(app.screen, HandoverScreen) and s.week == 0 and app.player == OPENAI
+        assert isinstance(app.screen, HandoverScreen) and s.week == 1 and app.player == OPENAI
         await pilot.press("enter", "n")  # OpenAI plays one week instead
-        assert s.week == 1
+        assert s.week == 2
+        await pilot.press("enter", "n", "enter", "n", "enter")
+        assert s.week == 3
+        assert {e.lab for e in s.log} == {"xai", "openai"}
 
 
 # 11 -----------------------------------------------------------------------------------
@@ -476,22 +467,6 @@ def test_a_round_the_investors_walk_away_from_is_news_and_its_confirmation_warne
     assert float(s.world.cash[0, XAI]) < cash + 1e9  # no money came in
 
 
-async def test_the_deals_form_starts_at_the_list_price_and_an_amendment_at_the_contracts_price():
-    """A playtester's offer form still said $2.80 when Oracle's list price was $2.00, and
-    an amendment defaulted to $2.50 an hour on a $0.96 A100 contract."""
-    app = AgiRaceApp(session=Session.new(humans=("openai",)))
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        await pilot.pause()
-        price, discount = market.list_price(app.session, "oracle", "H100", 52)
-        assert (
-            app.screen.query_one("#price").value
-            == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
-        )
-        first = views.contracts_view(app.session.turn(OPENAI))[0]
-        assert app.screen.query_one("#more-price").value == f"{first.price:.2f}"
-
-
 def test_the_dashboard_runway_is_the_books_once_decisions_are_made():
     """A playtester read 'runway 47 weeks' on the dashboard and 'Runway after them: 23
     weeks' in the order book at the same moment."""
@@ -686,53 +661,6 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
     assert len(said) == 1 and said[0].startswith("People budget $0: all ") and said[0].endswith("laid off")
 
 
-async def test_after_an_order_the_markets_preview_is_of_another_order():
-    """A playtester read 'delivered around 19 May 2025' under the confirmation's '05 May
-    2025': the preview had become the next order's, queued behind his."""
-    app = AgiRaceApp(session=Session.new("2024-07-colossus"))
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("m")
-        await pilot.pause()
-        assert not text(pilot, "preview").startswith("Another order")
-        await confirm(pilot)
-        assert text(pilot, "preview").startswith("Another order, after your 1 order via Dell this week: ")
-
-
-async def test_the_deals_gpu_list_holds_what_the_partner_rents_out():
-    """A playtester picked B200 from CoreWeave and was told it rents none, beside a stale
-    price; the list follows the partner and the price follows the list."""
-    app = AgiRaceApp(session=Session.new(humans=("openai",)))
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        await pilot.pause()
-        p = app.session.params
-        for partner in p.partner_ids:
-            app.screen.query_one("#partner").value = partner
-            await pilot.pause()
-            k = p.partner_ids.index(partner)
-            offered = [v for _, v in app.screen.query_one("#gpu")._options if isinstance(v, str)]
-            selling = {r.id: r.on_sale for r in market.market_rows(app.session.turn(app.player))}
-            assert offered == [  # what it rents out and can supply this week (in its pool, or on sale)
-                g
-                for i, g in enumerate(p.gpu_ids)
-                if p.partner_price[k, i] > 0 and (p.partner_capacity[0, k, i] > 0 or selling[g])
-            ]
-            assert app.screen.query_one("#gpu").value == "H100"
-            assert "does not rent out" not in text(pilot, "preview")
-        app.screen.query_one("#partner").value = "microsoft"
-        await pilot.pause()
-        app.screen.query_one("#gpu").value = "A100"  # Microsoft alone rents A100 out
-        await pilot.pause()
-        app.screen.query_one("#partner").value = "oracle"
-        await pilot.pause()
-        assert app.screen.query_one("#gpu").value == "H100"
-        price, discount = market.list_price(app.session, "oracle", "H100", 52)
-        assert (
-            app.screen.query_one("#price").value
-            == f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
-        )
-
-
 def test_the_books_totals_add_up_in_the_week_a_round_closes():
     """The book said 'with halls being built you keep ...' and, the week a round closed,
     counted its cash as negative hall work (review): cash + the decisions - halls under
@@ -801,19 +729,6 @@ async def test_key_hints_in_texts_follow_a_remapped_key(home):
         assert "press space to end the week" in text(pilot, "help-text")
 
 
-async def test_quitting_with_decisions_in_the_book_asks_first():
-    """A playtester booked 50,000 B200, saved, quit at once (no question: no week unsaved)
-    and lost the order: a save holds ended weeks, and quitting says what it loses."""
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.session.decide(XAI, dec.BuyGpus("H100", "dell", 1_000), confirmed=True)
-        app.session.save()
-        await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, QuitScreen)
-        assert "this week's 1 decision (saves hold ended weeks)" in app.screen.question
-
-
 async def test_the_money_screen_the_confirmation_and_the_book_say_one_round_and_one_loan():
     """A playtester read 'Raising up to $2.35B' and then 'Raise up to $5.00B' in the book,
     'closes in 11 weeks' then 'in 10 weeks', and 'Borrow $500M at 8% a year' after an
@@ -840,3 +755,72 @@ async def test_the_money_screen_the_confirmation_and_the_book_say_one_round_and_
     s.decide(XAI, dec.Borrow(1e8), confirmed=True)
     said = s.decide(XAI, dec.Borrow(2e8), confirmed=True)
     assert "8%" not in views.book_view(s.turn(XAI))[-1].label and "% a year at the leverage it leaves" in said
+
+
+async def test_the_market_form_confirms_in_place_and_its_preview_moves_on_and_quitting_asks_first():
+    """The market shows performance figures and launch dates; a confirmed order says so in
+    place, not as a toast, and the preview becomes another order's (a playtester read
+    'delivered around 19 May 2025' under the confirmation's '05 May 2025'); and quitting
+    with that decision in the book asks first (a playtester booked 50,000 B200, saved,
+    quit at once and lost the order: a save holds ended weeks)."""
+    app = AgiRaceApp(session=Session.new("2024-07-colossus"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MarketScreen)
+        rows = {r.id: r for r in market.market_rows(app.session)}
+        assert rows["H200"].flops_per_kusd < rows["H100"].flops_per_kusd  # dearer for the same FLOP/s
+        table = app.screen.query_one("#gpus", DataTable)
+        vr200 = table.get_row("VR200")
+        assert vr200[1].startswith("from ") and "2026" in vr200[1]
+        assert "Needs" in text(pilot, "preview") and "MW of powered halls" in text(pilot, "preview")
+        assert not text(pilot, "preview").startswith("Another order")
+        await confirm(pilot)
+        assert "Buy 10,000 H100" in text(pilot, "message")
+        assert not app._notifications
+        assert text(pilot, "preview").startswith("Another order, after your 1 order via Dell this week: ")
+        app.session.save()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitScreen)
+        assert "this week's 1 decision (saves hold ended weeks)" in app.screen.question
+
+
+async def test_the_deals_form_follows_the_partner_from_its_list_price_and_the_contracts_price():
+    """A playtester's offer form still said $2.80 when Oracle's list price was $2.00, and
+    an amendment defaulted to $2.50 an hour on a $0.96 A100 contract. Another picked B200
+    from CoreWeave and was told it rents none, beside a stale price; the list follows the
+    partner and the price follows the list."""
+    app = AgiRaceApp(session=Session.new(humans=("openai",)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        price, discount = market.list_price(app.session, "oracle", "H100", 52)
+        list_price = f"{math.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        assert app.screen.query_one("#price").value == list_price
+        first = views.contracts_view(app.session.turn(OPENAI))[0]
+        assert app.screen.query_one("#more-price").value == f"{first.price:.2f}"
+        p = app.session.params
+        for partner in p.partner_ids:
+            app.screen.query_one("#partner").value = partner
+            await pilot.pause()
+            k = p.partner_ids.index(partner)
+            offered = [v for _, v in app.screen.query_one("#gpu")._options if isinstance(v, str)]
+            selling = {r.id: r.on_sale for r in market.market_rows(app.session.turn(app.player))}
+            assert offered == [  # what it rents out and can supply this week (in its pool, or on sale)
+                g
+                for i, g in enumerate(p.gpu_ids)
+                if p.partner_price[k, i] > 0 and (p.partner_capacity[0, k, i] > 0 or selling[g])
+            ]
+            assert app.screen.query_one("#gpu").value == "H100"
+            assert "does not rent out" not in text(pilot, "preview")
+        app.screen.query_one("#partner").value = "microsoft"
+        await pilot.pause()
+        app.screen.query_one("#gpu").value = "A100"  # Microsoft alone rents A100 out
+        await pilot.pause()
+        app.screen.query_one("#partner").value = "oracle"
+        await pilot.pause()
+        assert app.screen.query_one("#gpu").value == "H100"
+        assert app.screen.query_one("#price").value == list_price

@@ -14,7 +14,6 @@ from game.tui.screens import (
     BookScreen,
     DealsScreen,
     GameOverScreen,
-    HandoverScreen,
     HQScreen,
     MarketScreen,
     RivalsScreen,
@@ -159,23 +158,6 @@ async def test_quitting_with_unsaved_weeks_asks_first():
         await pilot.press("q")
         await pilot.press("n")  # "No"
         assert app.is_running and isinstance(app.screen, HQScreen)
-
-
-async def test_two_players_take_turns_behind_a_handover():
-    app = AgiRaceApp(session=Session.new(humans=("xai", "openai")))
-    async with app.run_test(size=(120, 40)) as pilot:
-        assert app.player == 0
-        await pilot.press("n")  # xAI done: OpenAI's turn, the week has not ended
-        assert isinstance(app.screen, HandoverScreen)
-        assert app.player == 1 and app.session.week == 0
-        await pilot.press("enter")
-        assert isinstance(app.screen, HQScreen) and app.screen.lab == 1
-        await pilot.press("n")  # OpenAI done: the week ends, xAI plays next
-        await pilot.press("enter")
-        assert app.player == 0 and app.session.week == 1
-        await pilot.press("n", "enter", "n", "enter")
-        assert app.session.week == 2
-        assert {e.lab for e in app.session.log} == {"xai", "openai"}
 
 
 async def test_game_over_from_a_scenario_near_agi():

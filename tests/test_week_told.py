@@ -148,7 +148,9 @@ async def test_fast_forward_to_act_plays_until_an_actionable_alert():
 
 
 # ----------------------------------------------------------------- the week told
-async def test_the_week_summary_stays_until_dismissed_and_no_toast_covers_the_screen():
+async def test_the_week_summary_stays_until_dismissed_and_the_ledger_charts_money_over_the_game():
+    """The week summary stays until dismissed and no toast covers the screen; two weeks
+    on, the ledger charts money over the game and the runway projection."""
     app = AgiRaceApp(session=Session.new("2024-07-colossus"))
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await pilot.press("n")
@@ -173,6 +175,22 @@ async def test_the_week_summary_stays_until_dismissed_and_no_toast_covers_the_sc
         await pilot.press("w")
         await pilot.pause()
         assert not app.screen.query_one("#summary").display
+        for _ in range(2):  # three weeks played in all
+            await pilot.press("n")
+            await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, LedgerScreen)
+        for width, height in SIZES:  # drawn again for the terminal's width
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            chart = str(app.screen.query_one("#ledger-chart").render())
+            assert "cash" in chart and "revenue in" in chart and "people out" in chart
+            assert all(len(line) <= width for line in chart.splitlines())
+            assert app.screen.query_one(".form").max_scroll_x == 0  # no horizontal scrollbar
+        note = text(pilot, "projection-note")
+        assert note.startswith("Runway ")
+        assert await unseen_at_each_size(pilot, "ledger-chart") == []
 
 
 async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals():
@@ -194,28 +212,6 @@ async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals()
 
 
 # ----------------------------------------------------------------- money history
-async def test_the_ledger_charts_money_over_the_game_and_the_runway_projection():
-    s = Session.new("2024-07-colossus")
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        for _ in range(3):
-            await pilot.press("n")
-            await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, LedgerScreen)
-        for width, height in SIZES:  # drawn again for the terminal's width
-            await pilot.resize_terminal(width, height)
-            await pilot.pause()
-            chart = str(app.screen.query_one("#ledger-chart").render())
-            assert "cash" in chart and "revenue in" in chart and "people out" in chart
-            assert all(len(line) <= width for line in chart.splitlines())
-            assert app.screen.query_one(".form").max_scroll_x == 0  # no horizontal scrollbar
-        note = text(pilot, "projection-note")
-        assert note.startswith("Runway ")
-        assert await unseen_at_each_size(pilot, "ledger-chart") == []
-
-
 async def test_the_money_screen_shows_the_round_and_the_covenant_with_a_forecast():
     s = Session.new("2024-07-colossus")
     value = float(economy.fundamental_value(s.params, s.world)[0, XAI])
