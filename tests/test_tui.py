@@ -59,9 +59,13 @@ async def test_new_game_order_h100_and_see_them_installed():
         assert any("GPUs installed" in n.text for n in session.news)
 
 
-async def test_bad_input_in_a_form_changes_nothing():
+async def test_bad_input_changes_nothing_a_run_progresses_quitting_asks_and_a_save_loads_the_same(home):
+    """One new game at 120x40: bad input in a form changes nothing; a planned run makes
+    progress in its first week; quitting with an unsaved week asks first; and the game
+    saved two weeks later loads the same."""
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
+        # bad input in a form changes nothing
         await pilot.press("m")
         for value in ("lots", "-5", "1e99", "nan"):
             fill(pilot, count=value)
@@ -72,6 +76,39 @@ async def test_bad_input_in_a_form_changes_nothing():
         await confirm(pilot)
         assert "you have" in text(pilot, "message")  # too expensive
         assert app.session.book(XAI) == []
+        await pilot.press("escape")
+
+        # plan a run and watch it progress
+        await pilot.press("t")
+        fill(pilot, amount="2e25")
+        await pilot.press("enter")  # the amount field has the focus: enter confirms
+        assert "Start a 2.00e+25 FLOP run" in text(pilot, "message")
+        await pilot.press("escape")
+        await pilot.press("n")
+        from game.play.views import lab_view
+
+        training = [r for r in lab_view(app.session.turn(XAI)).runs if r.phase == "training"]
+        assert training and 0 < training[0].progress < 1
+
+        # quitting with an unsaved week asks first
+        await pilot.press("q")
+        await pilot.press("n")  # "No"
+        assert app.is_running and isinstance(app.screen, HQScreen)
+
+        # save, quit, load: the same game
+        for _ in range(2):
+            await pilot.press("n")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the save is written in a worker
+        await pilot.pause()
+        assert app.session.unsaved_weeks == 0
+        world = app.session.world
+        path = app.session.default_save_path()
+        assert path.exists() and str(home) in str(path)
+    loaded = Session.load(path)
+    assert [
+        n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))
+    ] == []
 
 
 async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
@@ -97,21 +134,6 @@ async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
         assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
 
 
-async def test_plan_a_run_and_watch_it_progress():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("t")
-        fill(pilot, amount="2e25")
-        await pilot.press("enter")  # the amount field has the focus: enter confirms
-        assert "Start a 2.00e+25 FLOP run" in text(pilot, "message")
-        await pilot.press("escape")
-        await pilot.press("n")
-        from game.play.views import lab_view
-
-        training = [r for r in lab_view(app.session.turn(XAI)).runs if r.phase == "training"]
-        assert training and 0 < training[0].progress < 1
-
-
 async def test_raise_a_round_says_the_post_money():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -131,33 +153,6 @@ async def test_raise_a_round_says_the_post_money():
         await pilot.pause()
         assert app.session.week == closes + 1
         assert app.session.world.founder_share[0, XAI] < share
-
-
-async def test_save_quit_load_finds_the_same_game(home):
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(3):
-            await pilot.press("n")
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()  # the save is written in a worker
-        await pilot.pause()
-        assert app.session.unsaved_weeks == 0
-        world = app.session.world
-        path = app.session.default_save_path()
-        assert path.exists() and str(home) in str(path)
-    loaded = Session.load(path)
-    assert [
-        n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))
-    ] == []
-
-
-async def test_quitting_with_unsaved_weeks_asks_first():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n")
-        await pilot.press("q")
-        await pilot.press("n")  # "No"
-        assert app.is_running and isinstance(app.screen, HQScreen)
 
 
 async def test_game_over_from_a_scenario_near_agi():
