@@ -26,7 +26,6 @@ from game.tui.screens import (
     QuitScreen,
     TitleScreen,
 )
-from tests.test_help_keys import key_panel
 from tests.tui_helpers import accept_review, confirm, fill, press_button, text, visible
 
 XAI, OPENAI = 0, 1
@@ -250,17 +249,6 @@ async def test_dashboard_figures_are_in_units_and_weeks_do_not_bury_it_in_toasts
         values = [str(label.render()) for label in app.screen.query(".trend-value")]
         assert values and not any("e+" in v or "e-" in v for v in values)
         assert any("FLOP/s" in v for v in values) and any("$" in v for v in values)
-
-
-async def test_keys_remapped_in_keymap_toml_work_and_help_says_so(home):
-    (home / "keymap.toml").write_text('end-week = "space"\nno-such-binding = "x"\n')
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await pilot.press("space")
-        assert app.session.week == 1
-        assert any("no-such-binding" in str(n.message) for n in app._notifications)  # told, not crashed
-        await pilot.press("question_mark")
-        assert "space End the week (hot seat: end your turn)" in key_panel(pilot)
 
 
 async def test_a_contract_is_extended_from_the_deals_screen():
