@@ -47,6 +47,9 @@ class HQScreen(GameScreen):
         self.summary_open = False
 
     def body(self) -> ComposeResult:
+        # The columns for the terminal's width before the widgets are styled: set after
+        # they mount, the class would style the whole dashboard a second time.
+        self._layout(self.app.size.width, update=False)
         with VerticalScroll(id="hq"):
             with Vertical(id="hq-a"):
                 yield Static(id="summary", markup=False)
@@ -95,9 +98,9 @@ class HQScreen(GameScreen):
         """A text's key hints in the player's keys (keymap.toml)."""
         return bindings.rekey(text, self.keymap)
 
-    def _layout(self, width: int) -> None:
-        self.set_class(width >= 110, "-two")
-        self.set_class(width >= 170, "-three")
+    def _layout(self, width: int, update: bool = True) -> None:
+        self.set_class(width >= 110, "-two", update=update)
+        self.set_class(width >= 170, "-three", update=update)
 
     def show_summary(self, heading: str = "") -> None:
         """Open the week summary on the weeks played since it was last opened."""
