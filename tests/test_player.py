@@ -168,6 +168,7 @@ async def test_openai_asks_microsoft_to_invest_from_the_deals_screen():
 
 # 9 ------------------------------------------------------------------------------------
 
+
 # 10 -----------------------------------------------------------------------------------
 async def test_hot_seat_is_fair_and_two_players_take_turns_behind_a_handover():
     s = Session.new(humans=("xai", "openai"))

@@ -146,7 +146,7 @@ async def test_switching_partner_starts_the_form_again():
         assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
         assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
         assert screen.query_one("#site").is_blank()
-        assert await unseen_at_each_size(pilot, "partner", "price") == []
+        assert await unseen_at_each_size(pilot, "partner", "price", restore=False) == []
 
 
 async def test_an_amendment_keeps_the_contract_the_player_chose():
@@ -247,7 +247,7 @@ async def test_all_of_a_partners_free_capacity():
             await pilot.pause()
             said = text(pilot, "message")
         assert "Deal." in said, said
-        assert await unseen_at_each_size(pilot, "message") == []
+        assert await unseen_at_each_size(pilot, "message", restore=False) == []
 
 
 async def test_the_book_says_a_signed_deal_is_not_in_it():
@@ -260,7 +260,7 @@ async def test_the_book_says_a_signed_deal_is_not_in_it():
         await pilot.pause()
         said = text(pilot, "totals")
         assert "Talks with partners this week: 1" in said and "signed at once" in said
-        assert await unseen_at_each_size(pilot, "totals") == []
+        assert await unseen_at_each_size(pilot, "totals", restore=False) == []
 
 
 async def test_the_training_sites_and_money_screens_say_what_their_figures_are():

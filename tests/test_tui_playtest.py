@@ -144,7 +144,7 @@ async def test_the_odds_explain_the_styles_and_align_their_rows(monkeypatch):
         assert len(rows) == app.session.params.n_labs
         assert len({r.index(" wins ") for r in rows}) == 1  # Google DeepMind's name no longer pushes its row
         assert len({r.index("%) ") for r in rows}) == 1  # nor the band its bar
-        assert await unseen_at_each_size(pilot, "odds") == []
+        assert await unseen_at_each_size(pilot, "odds", restore=False) == []
 
 
 async def test_the_save_notice_names_the_file_and_the_save_list_the_folder(home):

@@ -123,7 +123,7 @@ async def test_fast_forward_is_not_refused_over_what_the_player_cannot_act_on():
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert s.week > start  # it ran (a rival's run is not the player's to fix)
-        assert await unseen_at_each_size(pilot, "summary") == []
+        assert await unseen_at_each_size(pilot, "summary", restore=False) == []
 
 
 async def test_fast_forward_to_act_plays_until_an_actionable_alert():
@@ -190,7 +190,7 @@ async def test_the_week_summary_stays_until_dismissed_and_the_ledger_charts_mone
             assert app.screen.query_one(".form").max_scroll_x == 0  # no horizontal scrollbar
         note = text(pilot, "projection-note")
         assert note.startswith("Runway ")
-        assert await unseen_at_each_size(pilot, "ledger-chart") == []
+        assert await unseen_at_each_size(pilot, "ledger-chart", restore=False) == []
 
 
 async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals():
@@ -208,7 +208,7 @@ async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals()
             assert n.text[:40] not in mine
         assert all(n.text[:20] in others.replace("\n", " ") for n in rentals[:3])
         assert "installed" in mine or "delivered" in mine
-        assert await unseen_at_each_size(pilot, "log") == []
+        assert await unseen_at_each_size(pilot, "log", restore=False) == []
 
 
 # ----------------------------------------------------------------- money history
@@ -222,7 +222,7 @@ async def test_the_money_screen_shows_the_round_and_the_covenant_with_a_forecast
         await pilot.pause()
         said = str(app.screen.query_one("#risk", Static).render())
         assert "Round" in said and "walk-away" in said and "Covenant" in said
-        assert await unseen_at_each_size(pilot, "risk") == []
+        assert await unseen_at_each_size(pilot, "risk", restore=False) == []
 
 
 # ----------------------------------------------------------------- guide and saves
@@ -371,7 +371,7 @@ async def test_the_money_screen_names_no_rate_when_lenders_lend_nothing():
         await pilot.pause()
         said = text(pilot, "money-state")
         assert "Lenders will lend no more now" in said and "Lenders offer" not in said, said
-        assert await unseen_at_each_size(pilot, "money-state") == []
+        assert await unseen_at_each_size(pilot, "money-state", restore=False) == []
 
 
 async def test_fast_forward_runs_past_an_urgent_alert_when_asked_twice():
