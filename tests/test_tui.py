@@ -216,9 +216,19 @@ async def test_how_to_play_from_the_title_explains_the_score():
         assert isinstance(app.screen, TitleScreen)
 
 
-async def test_sites_build_halls_turbines_and_a_substation():
+async def test_the_book_cancels_a_decision_then_sites_build_halls_turbines_and_a_substation():
+    """One new game at 120x40: an order cancelled in the book leaves the book empty, and
+    the sites screen then books turbines, a substation and halls that start building."""
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await confirm(pilot)
+        await pilot.press("escape", "b")
+        assert isinstance(app.screen, BookScreen) and len(app.session.book(XAI)) == 1
+        assert "Buy 10,000 H100" in str(app.screen.query_one("#book").get_row_at(0))
+        await pilot.press("x")
+        assert app.session.book(XAI) == [] and "Cancelled" in text(pilot, "message")
+        await pilot.press("escape")
         await pilot.press("s")
         choose(pilot, site="memphis", what="turbines")
         fill(pilot, mw="50")
@@ -250,18 +260,6 @@ async def test_leave_a_contract_and_read_rival_intel():
         await pilot.press("r")
         assert isinstance(app.screen, RivalsScreen)
         assert "best model" in text(pilot, "intel") and "~" in text(pilot, "intel")
-
-
-async def test_the_book_cancels_a_decision():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("m")
-        await confirm(pilot)
-        await pilot.press("escape", "b")
-        assert isinstance(app.screen, BookScreen) and len(app.session.book(XAI)) == 1
-        assert "Buy 10,000 H100" in str(app.screen.query_one("#book").get_row_at(0))
-        await pilot.press("x")
-        assert app.session.book(XAI) == [] and "Cancelled" in text(pilot, "message")
 
 
 def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:
