@@ -44,6 +44,7 @@ def private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     again (monkeypatch restores both)."""
     root = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("AGI_RACE_HOME", str(root / "agi-race"))
+    monkeypatch.setenv("AGI_RACE_ODDS_AHEAD", "0")  # no odds played ahead: tests/test_odds_ahead.py turns it on
     for var, name in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(var, str(root / name))
     return root

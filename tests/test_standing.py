@@ -221,7 +221,7 @@ def test_an_old_save_loads_with_no_standing_orders(game, tmp_path):
     doc.pop("standing", None)
     doc["version"] = 7
     scn = parse(migrate(dict(doc), "old.toml"), s.catalog, tmp_path / "old.toml")
-    assert VERSION == 10 and scn.standing == ()
+    assert VERSION >= 10 and scn.standing == ()
     (tmp_path / "old.toml").write_text(dumps(doc))
     old = Session.load(tmp_path / "old.toml")
     assert standing.orders(old) == []

@@ -263,9 +263,9 @@ async def test_a_crash_leaves_a_rescue_save_with_the_book_a_report_and_a_non_zer
         assert word in report
     assert crash.report.parent == user_dir()
 
-    saved = Session.load(crash.save)  # the game before the failing key, its book beside it
+    saved = Session.load(crash.save)  # the game before the failing key, with its book
     assert saved.week == 1 and saved.world.cash[0, XAI] == world.cash[0, XAI]
-    assert rescue.booked(crash.save) == 1
+    assert rescue.booked(crash.save) == 1 and saved.book(XAI) == [ORDER]
 
     # The next start offers it; yes continues the game at its week, with its book.
     again = AgiRaceApp()
@@ -348,8 +348,8 @@ async def test_quit_and_save_work_on_the_handover_without_showing_the_next_lab()
         app.session.decide(XAI, ORDER, confirmed=True)  # something quitting would lose
         await pilot.press("q")
         assert isinstance(app.screen, QuitScreen)
-        assert not app.screen.can_save  # a save would not keep this week's decision: no Save and quit
-        await pilot.press("s", "n")  # s does nothing; n goes back: still the hand-over, not OpenAI's lab
+        assert app.screen.can_save  # a save keeps this week's decision: Save and quit is offered
+        await pilot.press("n")  # n goes back: still the hand-over, not OpenAI's lab
         assert isinstance(app.screen, HandoverScreen)
         await pilot.press("ctrl+q", "y")
     assert not app.is_running

@@ -236,18 +236,6 @@ def test_the_guide_counts_its_weeks_from_the_games_start_after_a_load(tmp_path):
     assert guide.next_step(loaded.turn(XAI)) is None  # the 16 weeks are over, loaded or not
 
 
-async def test_saving_mid_week_says_the_weeks_decisions_are_not_in_the_save():
-    s = Session.new("2024-07-colossus")
-    s.decide(XAI, dec.StartRun(1e26))
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL, notifications=True) as pilot:
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        said = [n.message for n in app._notifications if n.title == "Saved"]
-        assert any("not in it" in m for m in said), said
-
-
 async def test_the_save_list_names_saves_fits_and_deletes_after_asking():
     from game.saves import user_dir
 

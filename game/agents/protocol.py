@@ -29,7 +29,7 @@ from game.agents.observe import observation, static_facts
 from game.engine.limits import MAX_TERM_WEEKS
 from game.engine.state import END_REASONS
 from game.play.decisions import Refused
-from game.play.session import LowRunway, OfferReply, Session
+from game.play.session import Confirm, OfferReply, Session
 
 MAX_LINE_BYTES = 1 << 20  # a longer line is refused unread
 MAX_ACTIONS = 100  # actions in one act
@@ -168,7 +168,7 @@ class Protocol:
             except ActionError:
                 self.session = before
                 raise
-            except LowRunway as why:
+            except Confirm as why:
                 self.session = before
                 raise Refused(f'{where}: {why} (add "confirm": true to go ahead)') from None
             except Refused as why:

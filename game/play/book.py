@@ -24,9 +24,18 @@ HARD = (
 )  # fmt: skip
 
 
-class LowRunway(Refused):
-    """A decision that would leave less than RUNWAY_WARNING_WEEKS of runway: the player
-    must confirm it (`decide(..., confirmed=True)`)."""
+class Confirm(Refused):
+    """A decision the player must confirm (`decide(..., confirmed=True)`); the message
+    is the question."""
+
+
+class LowRunway(Confirm):
+    """A decision that would leave less than RUNWAY_WARNING_WEEKS of runway."""
+
+
+class SameAgain(Confirm):
+    """A run the week's book holds already (a second Enter on the training form): two
+    runs of one size are a choice, not a key pressed twice."""
 
 
 @attrs.frozen

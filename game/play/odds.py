@@ -107,10 +107,15 @@ def _player(
     progress: Callable[[float, int], None] | None,
     futures: int,
     local_first: bool = True,
+    ahead: Callable[[], Forecast | None] | None = None,
 ) -> Play:
     opening = start.opening(book)
 
     def play(n: int, first: int) -> Forecast:
+        if first == 0 and ahead is not None:  # the first wave, played ahead of the ask
+            played = ahead()
+            if played is not None:  # (None: it failed; play it here)
+                return played
         heard = None if progress is None else (lambda done, _n: progress(first + done, futures))
         # The first wave plays here: it must not wait for worker processes to start.
         here = first == 0 and local_first
@@ -133,11 +138,13 @@ def odds(
     workers: int = 1,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[float, int], None] | None = None,
+    ahead: Callable[[], Forecast | None] | None = None,
 ) -> Iterator[Odds]:
     """The odds from `start`, wave after wave, until every lab's 95% interval is within
     +-`target` (0: play exactly `futures`) or `futures` are played. Waves of at least
-    8 futures a worker go to `executor` (`workers` parts); the rest play here."""
-    play = _player(start, start.book, weeks, seed, executor, workers, should_stop, progress, futures)
+    8 futures a worker go to `executor` (`workers` parts); the rest play here. `ahead`:
+    the first wave's futures, played already (game/tui/ahead.py), for the same start."""
+    play = _player(start, start.book, weeks, seed, executor, workers, should_stop, progress, futures, ahead=ahead)
     return engine_odds.waves(
         start.world, start.controllers, None, target, futures, first_wave, weeks, seed, should_stop, play
     )

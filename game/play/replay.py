@@ -10,6 +10,7 @@ import numpy as np
 from game.catalog import Catalog
 from game.engine import policies
 from game.engine.state import World, array_fields
+from game.play.history import HistoryPoint, history_point
 from game.play.news import NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
 from game.play.words import session as say
@@ -80,3 +81,18 @@ def replay(save: Scenario, catalog: Catalog) -> tuple[bool, str]:
     weeks = int(worlds[-1].week[0]) - int(worlds[0].week[0])
     differ = differences(worlds[-1], initial_world(save, worlds[-1].params, 1))
     return not differ, say.replayed(weeks, save.origin, differ)
+
+
+def history_of(save: Scenario, catalog: Catalog, world: World) -> tuple[list[HistoryPoint], list[NewsItem]] | None:
+    """A saved game's history (a point a week; a week's talks: its last) and news, from
+    its log replayed from the scenario it started from, if that reaches exactly `world`
+    (the saved state); None otherwise."""
+    news: list[NewsItem] = []
+    try:
+        worlds = list(replayed(save, catalog, news)) if save.log else []
+    except SaveError:
+        return None
+    if len(worlds) < 2 or differences(worlds[-1], world):
+        return None
+    points = {int(w.week[0]): history_point(world.params, w) for w in worlds}
+    return list(points.values()), news

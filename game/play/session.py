@@ -21,8 +21,9 @@ from game.catalog import Catalog, default_catalog
 from game.engine import codes, economy, policies
 from game.engine.state import World
 from game.engine.turn import Report
-from game.play import standing, talks
-from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, LowRunway, OfferReply, Preview
+from game.play import book as booking
+from game.play import kept, standing, talks
+from game.play.book import ADDS_UP, HARD, RUNWAY_WARNING_WEEKS, Confirm, LowRunway, OfferReply, Preview
 from game.play.decisions import Decision, Refused, book_actions
 from game.play.describe import describe
 from game.play.desk import LabTurn
@@ -50,17 +51,11 @@ from game.saves import (
     user_dir,
     write_atomic,
 )
+from game.saves.entries import Booked
 
 __all__ = [
-    "ADDS_UP",
-    "HARD",
-    "RUNWAY_WARNING_WEEKS",
-    "LowRunway",
-    "OfferReply",
-    "Preview",
-    "Refused",
-    "Session",
-]
+    "ADDS_UP", "HARD", "RUNWAY_WARNING_WEEKS", "Confirm", "LowRunway", "OfferReply", "Preview", "Refused", "Session",
+]  # fmt: skip
 
 AUTOSAVE_EVERY = 4
 DEFAULT_SCENARIO = "2024-07-colossus"  # a new game's scenario when none is named
@@ -81,6 +76,8 @@ class Session:
     autosave_every: int = AUTOSAVE_EVERY
     autosave_folder: Path | None = None
     unsaved_weeks: int = 0
+    saved_book: tuple[Booked, ...] = ()  # the week's book as the last save or load holds it
+    load_refusals: list[str] = attrs.field(factory=list)  # why a loaded book's decisions were not booked
     last_report: Report | None = None
     ended_here: bool = False  # the game ended in this session (not loaded already over)
     playing: bool = False  # a week is being played (fast-forward's worker): no decisions now
@@ -125,7 +122,7 @@ class Session:
         A save nobody played (a headless game's, `simulate --save-to`) is taken over by
         `humans`, by default its first playable lab, as `new` would start it: the AI then
         plays only the others."""
-        from game.play.replay import differences, replayed
+        from game.play.replay import history_of
 
         catalog = catalog or default_catalog()
         scn = load_scenario(Path(path), catalog)
@@ -142,19 +139,14 @@ class Session:
         session = cls._start(scn, catalog, [e for e in scn.log if e.week < week])
         # this week's talks before the save: the week's, not the log's yet
         session.rounds = talks.pending_rounds(scn.log, week, session.params.lab_ids)
-        news: list[NewsItem] = []
-        try:
-            worlds = list(replayed(scn, catalog, news)) if scn.log else []
-        except SaveError:
-            worlds = []
-        if len(worlds) > 1 and not differences(worlds[-1], session.world):
-            points = {
-                int(w.week[0]): history_point(session.params, w) for w in worlds
-            }  # a week's talks: its last
-            session.history = list(points.values())
-            session.news = news
-        # a save holds no decision of its week: the standing orders book theirs again
-        session.news.extend(standing.fire(session, rebook=True))
+        rebuilt = history_of(scn, catalog, session.world)
+        if rebuilt is not None:
+            session.history, session.news = rebuilt
+        if scn.book is None:  # an older save holds no decision of its week: the standing
+            session.news.extend(standing.fire(session, rebook=True))  # orders book theirs again
+        else:
+            session.news.extend(kept.rebook(session, scn.book))
+        session.saved_book = session.book_records()
         return session
 
     @classmethod
@@ -253,6 +245,8 @@ class Session:
         decision.check(self.params, self.world, lab, book)
         if decision in book and decision.kind in ADDS_UP:  # a second Enter on the same form
             raise Refused(say.booked_already(decision.label(self.params)))
+        if decision in book and not confirmed and decision.kind == "run":
+            raise booking.SameAgain(say.same_run_again(decision.label(self.params)))
         replaced = [d for d in book if decision.setting and type(d) is type(decision)]
         new_book = [d for d in book if d not in replaced] + [decision]
         before, after = self.preview(lab, book), self.preview(lab, new_book)
@@ -400,13 +394,21 @@ class Session:
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
         mid_week = talks.talk_entries(self.week, self.params.lab_ids, self.rounds)
         return save_doc(
-            self.scenario, self.world, 0, log=[*self.log, *mid_week], humans=self.humans, ai=styles
+            self.scenario, self.world, 0, log=[*self.log, *mid_week], humans=self.humans, ai=styles,
+            book=self.book_records(),
         )
+
+    def book_records(self) -> tuple[Booked, ...]:
+        """The humans' books as a save holds them."""
+        return kept.records(self.params, self.books, self.human_labs)
+
+    @property
+    def book_unsaved(self) -> bool:  # the book differs from the last save's (or the load's)
+        return self.book_records() != self.saved_book
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save this game (to `path`, or a new file in the saves folder named by the
-        scenario, lab, week and time); this week's pending decisions are not part of the
-        state yet."""
+        scenario, lab, week and time), with the week's book as it stands."""
         if self.playing:
             raise SaveError(say.week_playing_save())
         doc = self.document()
@@ -417,6 +419,7 @@ class Session:
             path = Path(path)
             write_atomic(path, text.encode("utf-8"))
         self.unsaved_weeks = 0
+        self.saved_book = self.book_records()
         return path
 
     def snapshot(self) -> Session:

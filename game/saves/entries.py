@@ -1,9 +1,11 @@
-"""The records of a game's log and its standing orders: what a human lab decided in a
-week (`LogEntry`, with its GPU orders and its offers to partners) and the orders it set
-to be taken for it each week (`Standing`). They are the values the play layer makes and
+"""The records of a game's log, its standing orders and its week's book: what a human
+lab decided in a week (`LogEntry`, with its GPU orders and its offers to partners), the
+orders it set to be taken for it each week (`Standing`) and what it had booked for the
+week when the game was saved (`Booked`). They are the values the play layer makes and
 passes (a form's offer is an `Offer`, a week's decisions a `LogEntry`), the values replay
-reads and the values a save writes as `[[log]]` and `[[standing]]` tables, through the
-same schema as the rest of the file (game/saves/records.py, game.catalog.schema)."""
+reads and the values a save writes as `[[log]]`, `[[standing]]` and `[[book]]` tables,
+through the same schema as the rest of the file (game/saves/records.py,
+game.catalog.schema)."""
 
 from __future__ import annotations
 
@@ -135,3 +137,37 @@ class Standing:
     # the week the order last put a decision in the book (-1: never): a run's is done once
     # that week is played, and a save made during that week books it again when loaded
     placed: int = num(-1, MAX_WEEKS, "week", integer=True, default=-1)
+
+
+# ----------------------------------------------------------------------- [[book]]
+# The kinds of decision a week's book holds (game/play/decisions.py and exits.py name
+# theirs the same; a test keeps the two lists equal).
+BOOK_KINDS = (
+    "order", "halls", "turbines", "substation", "split", "staff", "run", "raise", "borrow", "repay", "exit",
+    "cancel_halls", "pause_halls", "resume_halls", "sell", "sublet",
+)  # fmt: skip
+
+
+@attrs.frozen
+class Booked:
+    """One decision of a human lab's book for the file's week (version 11): what the
+    player had booked when the game was saved, booked again when it is loaded. A kind
+    uses the fields its decision has (a GPU order: gpu, vendor, count); the others stay
+    at their defaults. The loader checks the bounds; booking it again checks the rest,
+    with the engine's rules, as the forms do."""
+
+    lab: str = _field(Ref("game_lab"))
+    kind: str = _field(Choice(BOOK_KINDS))
+    gpu: str = _field(Ref("gpu", blank=True), default="")
+    vendor: str = _field(Ref("integrator", blank=True), default="")
+    site: str = _field(Ref("site", blank=True), default="")
+    count: int = num(0, MAX_GPUS, "GPUs", integer=True, default=0)
+    mw: float = num(0, MAX_TURBINE_MW, "MW", default=0.0)
+    usd: float = num(0, USD, "USD", default=0.0)
+    usd_week: float = num(0, MAX_STAFF_USD_WEEK, "USD per week", default=0.0)
+    slot: int = num(0, CONTRACT_SLOTS - 1, "contract slot", integer=True, default=0)
+    flop: float = num(0, MAX_RUN_FLOP, "FLOP", default=0.0)
+    # a split's shares, in any proportion (the form's percentages)
+    training: float = num(0, 100, "share", default=0.0)
+    inference: float = num(0, 100, "share", default=0.0)
+    research: float = num(0, 100, "share", default=0.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypeVar
 
 import attrs
 import numpy as np
@@ -26,7 +27,7 @@ from game.engine.limits import (
 from game.engine.params import Params
 from game.engine.state import World
 from game.engine.training import MAX_RUN_FLOP
-from game.saves.entries import LogEntry, LogOrder, Offer, Standing
+from game.saves.entries import Booked, LogEntry, LogOrder, Offer, Standing
 from game.saves.files import SaveError
 
 
@@ -111,15 +112,20 @@ def _put_exits(fields: dict[str, np.ndarray], li: int, e: LogEntry, cat: Catalog
 def standing_records(standing: Sequence[Standing], schema: Schema) -> tuple[Standing, ...]:
     """The game's standing orders, checked as the loader checks them (written and read
     back through the file's schema)."""
+    return _through(standing, Standing, "the game's standing orders", "standing", schema)
+
+
+def book_records(book: Sequence[Booked], schema: Schema) -> tuple[Booked, ...]:
+    """The week's booked decisions, checked as the loader checks them."""
+    return _through(book, Booked, "the week's book", "book", schema)
+
+
+R = TypeVar("R")
+
+
+def _through(items: Sequence[R], cls: type[R], what: str, key: str, schema: Schema) -> tuple[R, ...]:
     return tuple(
-        schema.read(
-            schema.write(o),
-            Standing,
-            "the game's standing orders",
-            (("standing", True), (i, True)),
-            SaveError,
-        )
-        for i, o in enumerate(standing)
+        schema.read(schema.write(o), cls, what, ((key, True), (i, True)), SaveError) for i, o in enumerate(items)
     )
 
 

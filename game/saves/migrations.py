@@ -170,6 +170,13 @@ def _v9_to_v10(doc: TomlDoc, where: str) -> TomlDoc:
     return {**doc, "version": 10}
 
 
+def _v10_to_v11(doc: TomlDoc, where: str) -> TomlDoc:
+    """Version 11 saves the week's book (`[[book]]`: the decisions the humans had booked
+    when the game was saved). An older file has none; its standing orders book theirs
+    again when it is loaded (parse's `has_book`). Nothing to change."""
+    return {**doc, "version": 11}
+
+
 MIGRATIONS: dict[int, Callable[[TomlDoc, str], TomlDoc]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
@@ -180,6 +187,7 @@ MIGRATIONS: dict[int, Callable[[TomlDoc, str], TomlDoc]] = {
     7: _v7_to_v8,
     8: _v8_to_v9,
     9: _v9_to_v10,
+    10: _v10_to_v11,
 }
 
 

@@ -20,7 +20,16 @@ from game.engine.limits import MAX_WEEKS
 from game.saves.checks import check_state
 from game.saves.files import SaveError, TomlDoc, read_toml, resolve
 from game.saves.migrations import migrate
-from game.saves.records import FORMAT, MONEY_FIELDS, Document, LabState, LogEntry, Scenario, saves_schema
+from game.saves.records import (
+    BOOK_VERSION,
+    FORMAT,
+    MONEY_FIELDS,
+    Document,
+    LabState,
+    LogEntry,
+    Scenario,
+    saves_schema,
+)
 
 
 def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
@@ -30,12 +39,14 @@ def load_scenario(name: str | Path, catalog: Catalog) -> Scenario:
     doc = read_toml(path)
     if doc.get("format") != FORMAT:
         raise SaveError(f"{where} format: must be {FORMAT!r}, got {doc.get('format')!r}")
+    version = doc.get("version")
     doc = migrate(doc, where)
-    return parse(doc, catalog, path)
+    return parse(doc, catalog, path, has_book=isinstance(version, int) and version >= BOOK_VERSION)
 
 
-def parse(doc: TomlDoc, catalog: Catalog, path: Path) -> Scenario:
-    """Validate a (current-version) document into a Scenario."""
+def parse(doc: TomlDoc, catalog: Catalog, path: Path, has_book: bool = True) -> Scenario:
+    """Validate a (current-version) document into a Scenario. `has_book`: the file was
+    written with its week's book (version 11 on); an older one's `book` is None."""
     where = str(path)
 
     def fail(place: str, problem: str) -> SaveError:
@@ -93,6 +104,7 @@ def parse(doc: TomlDoc, catalog: Catalog, path: Path) -> Scenario:
     scn = Scenario(
         path=path, name=path.stem, meta=meta, humans=meta.humans, ai=meta.ai, world=d.world, market=d.market,
         result=d.result, sites=d.sites, labs=labs, log=d.log, standing=d.standing,
+        book=d.book if has_book else None,
     )  # fmt: skip
     check_state(scn, catalog, where)
     return scn

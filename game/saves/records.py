@@ -43,10 +43,11 @@ from game.engine.limits import (
 from game.engine.params import NEVER
 from game.engine.state import CONTRACT_SLOTS, END_REASONS, ORDER_SLOTS, RUN_SLOTS
 from game.engine.training import MAX_RUN_FLOP
-from game.saves.entries import SPLIT, WEEK, LogEntry, Standing, _week
+from game.saves.entries import SPLIT, WEEK, Booked, LogEntry, Standing, _week
 
 FORMAT = "agi-race"
-VERSION = 10
+VERSION = 11
+BOOK_VERSION = 11  # files from this version on hold their week's book ([[book]])
 # The bounds of the file's numbers are the engine's (game/engine/limits.py): the game
 # saves whatever it accepts, and loads only what it can play and save again.
 USD = MAX_USD
@@ -289,6 +290,7 @@ class Document:
     labs: dict[str, LabState] = _field(Table("game_lab", LabState))
     log: tuple[LogEntry, ...] = _field(Items(LogEntry, 10_000_000), default=())
     standing: tuple[Standing, ...] = _field(Items(Standing, 1_000), default=())  # version 10
+    book: tuple[Booked, ...] = _field(Items(Booked, 1_000), default=())  # version 11
 
 
 @attrs.frozen(eq=False)
@@ -308,6 +310,9 @@ class Scenario:
     labs: dict[str, LabState]
     log: tuple[LogEntry, ...]
     standing: tuple[Standing, ...] = ()  # the game's standing orders ([[standing]])
+    # the humans' decisions booked for the file's week ([[book]]); None: the file is older
+    # than books in saves, and its standing orders book their decisions again
+    book: tuple[Booked, ...] | None = ()
 
     @property
     def lab_ids(self) -> tuple[str, ...]:

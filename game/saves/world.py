@@ -20,7 +20,7 @@ from game.catalog.specs import Keyed, Money, Num, Ref, Shares
 from game.engine import economy, research
 from game.engine.params import Params, make_params
 from game.engine.state import END_REASONS, RUN_POST, RUN_PRETRAIN, World, allocate
-from game.saves.entries import LogEntry
+from game.saves.entries import Booked, LogEntry
 from game.saves.files import TomlDoc
 from game.saves.records import (
     FORMAT,
@@ -284,10 +284,12 @@ def save_doc(
     humans: tuple[str, ...] | None = None,
     ai: dict[str, str] | None = None,
     difficulty: str | None = None,
+    book: Sequence[Booked] = (),
 ) -> TomlDoc:
     """The TOML document of game `index` of `world`: a scenario that starts exactly
-    there. `scn` is the file the game came from (title, description, origin)."""
-    from game.saves.log import log_records, standing_records
+    there. `scn` is the file the game came from (title, description, origin); `book`,
+    the humans' decisions booked for its week."""
+    from game.saves.log import book_records, log_records, standing_records
 
     p = world.params
     ids = _ids(p)
@@ -309,5 +311,5 @@ def save_doc(
         )
     doc = _take(Document, world, (index,), ids, format=FORMAT, version=VERSION, meta=meta, world=scn.world,
                 result=result, log=log_records(log, schema),
-                standing=standing_records(scn.standing, schema))  # fmt: skip
+                standing=standing_records(scn.standing, schema), book=book_records(book, schema))  # fmt: skip
     return schema.write(doc)

@@ -30,6 +30,7 @@ from game.saves import (
 )
 from game.saves.hall_of_fame import FameEntry, record_score
 from game.tui import bindings, rescue
+from game.tui.ahead import PlayingAhead
 from game.tui.guard import Rescuing, Saving
 from game.tui.messages import FastForwardDone, StartGame
 from game.tui.opponent import Opposing
@@ -80,7 +81,7 @@ def save_label(title: str, s: SaveInfo) -> str:
     return f"{title}: {s.lab} week {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
 
 
-class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
+class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
     """AGI Race in the terminal."""
 
     TITLE = "AGI Race"
@@ -383,10 +384,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
         s = self.session
         if s is not None and not s.over:
             weeks = s.unsaved_weeks
-            pending = sum(len(s.book(lab)) for lab in s.human_labs)  # a save holds ended weeks
             lost = [f"{plural(weeks, 'week')} since your last save"] if weeks else []
-            if pending:
-                lost.append(f"this week's {plural(pending, 'decision')} (saves hold ended weeks)")
+            if s.book_unsaved:
+                lost.append("this week's decisions booked since your last save")
             if lost:
 
                 def answer(choice: str | None) -> None:
@@ -396,7 +396,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing):
                         self._start_save(then_quit=True)
 
                 question = f"Quitting loses {' and '.join(lost)}. Quit anyway?"
-                self.push_screen(QuitScreen(question, can_save=weeks > 0), answer)
+                self.push_screen(QuitScreen(question, can_save=bool(lost)), answer)
                 return
         self.exit()
 

@@ -80,12 +80,10 @@ class Saving(App):
         game = self.session
         if game is not None and game is session:  # only the weeks played while it was written are unsaved
             game.unsaved_weeks = max(0, game.week - copy.week)
+            if game.week == copy.week:
+                game.saved_book = copy.saved_book  # a decision booked while it was written stays unsaved
         pending = sum(len(copy.book(lab)) for lab in copy.human_labs)
-        note = (
-            f" (this week's {plural(pending, 'pending decision')} not in it: a save holds ended weeks)"
-            if pending
-            else ""
-        )
+        note = f" (with this week's {plural(pending, 'booked decision')})" if pending else ""
         # the file's name (its folder is on the title screen's save list): at 80x24 the whole
         # path wrapped the notice to three lines
         name = message.path.name if message.path is not None else "the save"

@@ -1,17 +1,17 @@
 """A crash never costs a week (issue 20).
 
 When the app meets an exception nobody expected, it writes a rescue save of the game as
-it stood before the player's last key or click (with that week's book of decisions, which
-a save does not hold, beside it), and a crash report (the traceback, the versions, the
+it stood before the player's last key or click (with that week's book of decisions, as
+every save holds it), and a crash report (the traceback, the versions, the
 last keys) next to the saves; it ends with one short message naming both files and a
 non-zero exit. The next start offers to continue from the rescue save.
 
 Files, in the saves folder (`user_dir()`):
 - `rescue/<time>-week-NNNN.toml`: the rescue save, a save like any other;
-- `rescue/<same name>.book.json`: that week's books, lab by lab, decision by decision;
 - `crash-<time>.txt`: the report.
 Once the player answers the offer (continue or not) the save moves into the saves folder
-itself, where Load lists it, and the book beside it goes.
+itself, where Load lists it. (Before saves held their week's book, a rescue wrote it
+beside the save as `<same name>.book.json`; one left by an older game is still read.)
 
 Writing the rescue never raises: each step that fails is named in the report and the
 message, and the next one is tried.
@@ -36,19 +36,14 @@ import attrs
 from rich.text import Text
 
 from game.catalog import Catalog
-from game.play import decisions
-from game.play.decisions import Decision, Refused
+from game.play import kept
+from game.play.decisions import Refused
 from game.play.session import Session
-from game.saves import SaveError, user_dir, write_atomic, write_save
+from game.saves import SaveError, read_toml, user_dir, write_atomic, write_save
 
 RESCUE_FOLDER = "rescue"
 BOOK_SUFFIX = ".book.json"
 KEYS_KEPT = 60  # the last keys and clicks a crash report lists
-DECISIONS = {
-    cls.kind: cls
-    for cls in vars(decisions).values()
-    if isinstance(cls, type) and issubclass(cls, Decision) and cls.kind
-}  # a book entry's kind -> its decision
 
 
 @attrs.frozen
@@ -134,7 +129,6 @@ def write_rescue(
             folder.mkdir(parents=True, exist_ok=True)
             path = _free(folder, f"{_stamp(now)}-week-{state.week:04d}", ".toml")
             write_save(path, state.document())
-            write_atomic(book_path(path), json.dumps(book_entries(state), indent=1).encode())
             saved, rescued = path, state
             break
         except Exception as err:  # the rescue of a crash must not crash
@@ -193,29 +187,30 @@ def report_text(
 
 
 # ---------------------------------------------------------------------- the book
-def book_entries(state: Session) -> list[dict[str, Any]]:
-    """This week's books as plain data: one entry per decision, in the order made."""
-    return [
-        {"lab": state.params.lab_ids[lab], "kind": d.kind, **attrs.asdict(d)}
-        for lab in state.human_labs
-        for d in state.book(lab)
-    ]
+def _legacy_book(path: Path) -> list[Any]:
+    """The week's book an older game wrote beside its rescue save ([] if none)."""
+    try:
+        entries = json.loads(book_path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as err:
+        raise SaveError(f"{book_path(path)}: cannot read the week's book: {err}") from None
+    return entries if isinstance(entries, list) else []
 
 
-def rebook(session: Session, entries: object) -> tuple[int, list[str]]:
-    """Book the saved decisions again, through the session's own checks: how many were
-    booked, and why the others were not."""
+def rebook(session: Session, entries: list[Any]) -> tuple[int, list[str]]:
+    """Book an older rescue's decisions again, through the session's own checks: how many
+    were booked, and why the others were not."""
     booked, refused = 0, []
-    for entry in entries if isinstance(entries, list) else []:
+    for entry in entries:
         try:
             if not isinstance(entry, dict):
                 raise Refused("not a decision")
             fields = dict(entry)
             lab, kind = str(fields.pop("lab", "")), str(fields.pop("kind", ""))
-            if kind not in DECISIONS or lab not in session.params.lab_ids:
+            if kind not in kept.DECISIONS or lab not in session.params.lab_ids:
                 raise Refused(f"unknown decision {kind!r} of {lab!r}")
-            decision = DECISIONS[kind](**fields)
-            session.decide(session.lab_index(lab), decision, confirmed=True)
+            session.decide(session.lab_index(lab), kept.DECISIONS[kind](**fields), confirmed=True)
             booked += 1
         except (Refused, TypeError, ValueError) as err:
             refused.append(str(err))
@@ -236,12 +231,12 @@ def pending() -> Path | None:
 
 
 def booked(path: Path) -> int:
-    """How many decisions the rescue's book holds (0 if it cannot be read)."""
+    """How many decisions the rescue save's book holds (0 if it cannot be read)."""
     try:
-        entries = json.loads(book_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        book = read_toml(path).get("book", [])
+        return (len(book) if isinstance(book, list) else 0) or len(_legacy_book(path))
+    except (SaveError, OSError):
         return 0
-    return len(entries) if isinstance(entries, list) else 0
 
 
 def settle(path: Path) -> Path:
@@ -261,13 +256,9 @@ def restore(path: Path, catalog: Catalog) -> tuple[Session, str]:
     """The rescued game with its week's book booked again, and what to tell the player.
     Raises SaveError if the save cannot be loaded."""
     session = Session.load(path, catalog)
-    try:
-        entries = json.loads(book_path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        entries = []
-    except (OSError, ValueError) as err:
-        raise SaveError(f"{book_path(path)}: cannot read the week's book: {err}") from None
-    count, refused = rebook(session, entries)
+    _, refused = rebook(session, _legacy_book(path))
+    count = sum(len(session.book(lab)) for lab in session.human_labs)
+    refused = [*session.load_refusals, *refused]
     note = f"Continued from the rescue save, week {session.week}"
     if count:
         note += f"; {count} of this week's decisions booked again"

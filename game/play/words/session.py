@@ -40,6 +40,16 @@ def not_yours(lab: str) -> str:
     return f"{lab} is not yours to play"
 
 
+# ------------------------------------------------------------ a saved book
+def unknown_decision(kind: str) -> str:
+    return f"unknown decision {kind!r}"
+
+
+def not_booked_again(kind: str, why: str) -> str:
+    """A decision of a save's book that its load could not book again."""
+    return f"The save's book held a decision ({kind}) that could not be booked again: {why}."
+
+
 # ------------------------------------------------------------------ the book
 def replaces_setting(said: str) -> str:
     """What a decision will do, when it takes the place of the week's earlier one."""
@@ -65,6 +75,10 @@ def costs_too_much(label: str, cost: float, cash: float) -> str:
 
 def low_runway(label: str, weeks: float, cash: float) -> str:
     return f"{label} leaves {weeks:,.1f} weeks of runway (cash {money(cash)}).{GO_AHEAD}"
+
+
+def same_run_again(label: str) -> str:
+    return f"{label} is in this week's orders already. Book a second run of the same size beside it?"
 
 
 def unasked(refusal: str) -> str:

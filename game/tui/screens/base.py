@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from game.play.decisions import Decision, Refused
-from game.play.session import LowRunway
+from game.play.session import Confirm
 from game.tui import bindings
 from game.tui.widgets.header import GameHeader
 
@@ -208,12 +208,12 @@ class FormScreen(GameScreen):
             self.say(str(err), failed=True)
 
     def submit(self, decision: Decision, confirmed: bool = False) -> None:
-        """Hand the decision to the session; on a low-runway warning, ask first."""
+        """Hand the decision to the session; when it needs confirming, ask first."""
         from game.tui.screens.dialogs import ConfirmScreen
 
         try:
             text = self.session.decide(self.lab, decision, confirmed=confirmed)
-        except LowRunway as warning:
+        except Confirm as warning:
 
             def answer(yes: bool | None) -> None:
                 if yes:

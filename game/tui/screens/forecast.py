@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -26,6 +27,7 @@ from game.play import market
 from game.play import odds as play_odds
 from game.play.decisions import RaiseRound, Refused
 from game.tui import bindings, bounds
+from game.tui.ahead import waited
 from game.tui.messages import ForecastProgress
 from game.tui.screens.base import GameScreen, error, styled
 from game.tui.widgets.form import choice, number, rebound, row
@@ -114,13 +116,16 @@ class ForecastScreen(GameScreen):
         self.closed.set()
         self.pool: FuturesPool | None = None
         self.start: play_odds.Start | None = None
+        self.ahead: cf.Future[Any] | None = None  # the first wave, if the app played it ahead
         self.runs = 0
+        self.style: Any = None  # the style the last run played the player's lab as
         super().on_mount()
         self.action_run()
 
     @on(Select.Changed, "#as")
-    def _restyle(self) -> None:
-        self.action_run()
+    def _restyle(self, event: Select.Changed) -> None:
+        if event.value != self.style:  # (the select's first value, as it mounts, is the run started)
+            self.action_run()
 
     @on(Input.Submitted, "#amount")
     def _amount_entered(self) -> None:
@@ -166,14 +171,25 @@ class ForecastScreen(GameScreen):
         self.cancelled = False
         self.finished.clear()
         self.runs += 1
-        style = self.query_one("#as", Select).value
+        style = self.style = self.query_one("#as", Select).value
         lab = self.session.params.lab_ids[self.lab]
         styles = {lab: str(style)} if style else {}
         self.start = play_odds.Start.of(self.session, self.lab, styles)
+        self.ahead = self._played_ahead(self.start)
         self.odds = self.result = None
         self.show("whatif-result", "")
         self._progress(0)
         self._compute(self.start, self._new_pool(), self.runs)
+
+    def _played_ahead(self, start: play_odds.Start) -> cf.Future[Any] | None:
+        """The first wave of `start` if the app played it ahead (game/tui/ahead.py); the
+        app plays ahead from now on, since the player asks for odds."""
+        ahead = getattr(self.app, "odds_ahead", None)
+        if ahead is None:
+            return None
+        ahead.asked = True
+        same = self.HORIZON is None and self.FIRST_WAVE == ahead.first_wave
+        return ahead.take(start) if same else None
 
     def action_leave(self) -> None:
         self._stop()
@@ -226,6 +242,7 @@ class ForecastScreen(GameScreen):
             waves = play_odds.odds(
                 start, self.TARGET, self.FUTURES, self.FIRST_WAVE, self.HORIZON, executor=pool,
                 workers=pool.workers, should_stop=week_done,
+                ahead=None if self.ahead is None else partial(waited, self.ahead, stop),
             )  # fmt: skip
             for odds in waves:
                 if stop():
