@@ -252,26 +252,6 @@ async def test_dashboard_figures_are_in_units_and_weeks_do_not_bury_it_in_toasts
         assert any("FLOP/s" in v for v in values) and any("$" in v for v in values)
 
 
-async def test_a_contract_is_extended_from_the_deals_screen():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        end = int(app.session.world.contract_end[0, XAI, 0])
-        fill(pilot, **{"more-gpus": "0", "more-weeks": "26", "more-price": "9"})
-        await press_button(pilot, "amend")
-        await accept_review(pilot)
-        assert "Oracle" in text(pilot, "message")
-        if "filled in" in text(pilot, "message"):  # a counter: propose again to accept
-            await press_button(pilot, "amend")
-            await accept_review(pilot)
-        assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26
-        # A playtester read 'Deal. 0 A100 from ... for 26 weeks ...: $0.00B in all' on his H100 contract.
-        said = [n.text for n in app.session.news if n.private][-1]
-        assert (
-            said.startswith("Oracle: Deal. Contract 0: 26 more weeks, at $") and "for what is added" in said
-        )
-
-
 def test_the_order_books_dry_run_tells_nothing_of_the_weeks_draws(colossus, catalog):
     """The book's figures come from the week's decisions alone, on other random numbers:
     an event that will certainly hit the lab this week does not show in them, and a lab's

@@ -30,11 +30,28 @@ def _review_text(pilot) -> str:
     return "\n".join(text(pilot, i) for i in ("review-title", "review-terms", "review-note"))
 
 
-async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing():
+async def test_switching_partner_starts_the_form_again_and_enter_reviews_the_offer():
+    """The form kept the last partner's price (and a counter's count); and, the form
+    started again for Oracle, enter in a field reviews the offer and sends nothing (y
+    sends it)."""
     s = Session.new()
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
+        await pilot.pause()
+        fill(pilot, count="777", price="9.99", weeks="30")
+        choose(pilot, site="memphis")
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        price, discount = market.list_price(
+            s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52
+        )
+        screen = app.screen
+        assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
+        assert screen.query_one("#site").is_blank()
+        assert await unseen_at_each_size(pilot, "partner", "price") == []
+        choose(pilot, partner="oracle")  # the form starts again
         await pilot.pause()
         fill(pilot, count="3000", weeks="26", price="3.5")
         patience, contracts = s.world.patience.copy(), s.world.contract_partner.copy()
@@ -126,27 +143,6 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate():
             await pilot.pause()
         assert f"{rate} a year" in text(pilot, "message")
         assert any(isinstance(d, dec.Borrow) for d in s.book(XAI))
-
-
-async def test_switching_partner_starts_the_form_again():
-    """The form kept the last partner's price (and a counter's count)."""
-    s = Session.new()
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("d")
-        await pilot.pause()
-        fill(pilot, count="777", price="9.99", weeks="30")
-        choose(pilot, site="memphis")
-        choose(pilot, partner="coreweave")
-        await pilot.pause()
-        price, discount = market.list_price(
-            s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52
-        )
-        screen = app.screen
-        assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
-        assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
-        assert screen.query_one("#site").is_blank()
-        assert await unseen_at_each_size(pilot, "partner", "price", restore=False) == []
 
 
 async def test_an_amendment_keeps_the_contract_the_player_chose():

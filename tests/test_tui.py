@@ -111,29 +111,6 @@ async def test_bad_input_changes_nothing_a_run_progresses_quitting_asks_and_a_sa
     ] == []
 
 
-async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        assert isinstance(app.screen, DealsScreen)
-        fill(pilot, count="100000", start="8", weeks="104", price="3")
-        choose(pilot, site="memphis")
-        await confirm(pilot)
-        await pilot.press("y")  # the review: send the offer
-        assert "does not have the power" in text(pilot, "message")
-        app.screen.query_one("#site").clear()
-        choose(pilot, partner="coreweave")  # xAI holds all the H100 Oracle rents one customer
-        await pilot.pause()
-        fill(pilot, count="10000", start="0", weeks="104", price="2.0")
-        await confirm(pilot)
-        await pilot.press("y")
-        assert "We can do it at" in text(pilot, "message")
-        await confirm(pilot)  # the counter's terms were filled in
-        await pilot.press("y")
-        assert "Deal." in text(pilot, "message")
-        assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
-
-
 async def test_raise_a_round_says_the_post_money():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -153,6 +130,56 @@ async def test_raise_a_round_says_the_post_money():
         await pilot.pause()
         assert app.session.week == closes + 1
         assert app.session.world.founder_share[0, XAI] < share
+
+
+async def test_extend_a_contract_negotiate_to_a_stall_sign_a_counter_and_leave_a_contract():
+    """One new game's deals screen at 120x50: contract 0 extended by an amendment; an
+    offer to Oracle stalls for want of power and CoreWeave's counter is signed; then
+    contract 0 is left (with its penalty), and the week after the rivals' intel is read."""
+    app = AgiRaceApp(session=Session.new())
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        end = int(app.session.world.contract_end[0, XAI, 0])
+        fill(pilot, **{"more-gpus": "0", "more-weeks": "26", "more-price": "9"})
+        await press_button(pilot, "amend")
+        await accept_review(pilot)
+        assert "Oracle" in text(pilot, "message")
+        if "filled in" in text(pilot, "message"):  # a counter: propose again to accept
+            await press_button(pilot, "amend")
+            await accept_review(pilot)
+        assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26
+        # A playtester read 'Deal. 0 A100 from ... for 26 weeks ...: $0.00B in all' on his H100 contract.
+        said = [n.text for n in app.session.news if n.private][-1]
+        assert (
+            said.startswith("Oracle: Deal. Contract 0: 26 more weeks, at $") and "for what is added" in said
+        )
+        # negotiate with Oracle until a stall, then sign a counter
+        assert isinstance(app.screen, DealsScreen)
+        fill(pilot, count="100000", start="8", weeks="104", price="3")
+        choose(pilot, site="memphis")
+        await confirm(pilot)
+        await pilot.press("y")  # the review: send the offer
+        assert "does not have the power" in text(pilot, "message")
+        app.screen.query_one("#site").clear()
+        choose(pilot, partner="coreweave")  # xAI holds all the H100 Oracle rents one customer
+        await pilot.pause()
+        fill(pilot, count="10000", start="0", weeks="104", price="2.0")
+        await confirm(pilot)
+        await pilot.press("y")
+        assert "We can do it at" in text(pilot, "message")
+        await confirm(pilot)  # the counter's terms were filled in
+        await pilot.press("y")
+        assert "Deal." in text(pilot, "message")
+        assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
+        # leave a contract and read rival intel
+        await press_button(pilot, "exit")  # the first contract is selected
+        assert "Leave contract 0" in text(pilot, "message") and "penalty" in text(pilot, "message")
+        await pilot.press("escape")
+        await pilot.press("n")
+        assert app.session.world.contract_partner[0, XAI, 0] == -1
+        await pilot.press("r")
+        assert isinstance(app.screen, RivalsScreen)
+        assert "best model" in text(pilot, "intel") and "~" in text(pilot, "intel")
 
 
 async def test_game_over_from_a_scenario_near_agi():
@@ -246,20 +273,6 @@ async def test_the_book_cancels_a_decision_then_sites_build_halls_turbines_and_a
         w = app.session.world
         dallas = app.session.params.site_ids.index("dallas")
         assert w.substation_left[0, dallas] > 0 and w.hall_building[0, XAI, dallas] > 0
-
-
-async def test_leave_a_contract_and_read_rival_intel():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        await press_button(pilot, "exit")  # the first contract is selected
-        assert "Leave contract 0" in text(pilot, "message") and "penalty" in text(pilot, "message")
-        await pilot.press("escape")
-        await pilot.press("n")
-        assert app.session.world.contract_partner[0, XAI, 0] == -1
-        await pilot.press("r")
-        assert isinstance(app.screen, RivalsScreen)
-        assert "best model" in text(pilot, "intel") and "~" in text(pilot, "intel")
 
 
 def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:
