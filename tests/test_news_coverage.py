@@ -22,6 +22,8 @@ TOLD_ELSEWHERE = {
     "flows": "the money screen's P&L and ledger chart",
     "compute": "the dashboard's compute",
     "ordered": "the player's own order, in the order book; cuts are refusals",
+    "order_asked": "an order cut short, with its figures (tests/test_feel_orders.py)",
+    "order_unfilled_usd": "an order cut short, with its figures (tests/test_feel_orders.py)",
     "round_opened": "the player's own decision, in the order book and the money screen",
     "down_round": "part of the raise item",
     "covenant_swept": "part of the covenant item",

@@ -44,7 +44,6 @@ def test_a_wave_played_ahead_is_the_wave_the_odds_would_play():
 
 async def test_the_odds_screen_opens_on_the_wave_played_ahead(monkeypatch):
     monkeypatch.setattr(ForecastScreen, "TARGET", 1.0)  # the first wave is the last: nothing follows it
-    monkeypatch.setenv("AGI_RACE_ODDS_AHEAD", "1")
     app = AgiRaceApp(session=Session.new(seed=5))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -56,8 +55,9 @@ async def test_the_odds_screen_opens_on_the_wave_played_ahead(monkeypatch):
         assert app.odds_ahead.asked
         await pilot.press("escape")
         await pilot.pause()
-        while app.odds_ahead.playing() is None:  # the position settles, then plays ahead
-            await pilot.pause(0.1)
+        app._play_odds_ahead()  # the app's timer (once a second; off in tests), twice: the position is seen,
+        assert app.odds_ahead.playing() is None
+        app._play_odds_ahead()  # and a second later, the same: it plays ahead
         await asyncio.wrap_future(app.odds_ahead.playing())
         await pilot.pause()
         await pilot.press("o")
@@ -65,8 +65,8 @@ async def test_the_odds_screen_opens_on_the_wave_played_ahead(monkeypatch):
         screen = app.screen
         assert isinstance(screen, ForecastScreen) and screen.ahead is not None
         played = screen.ahead.result()
-        while screen.odds is None:
-            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         first = screen.odds.forecast
         assert screen.odds.last and first.futures == played.futures == screen.FIRST_WAVE and same(first, played)
         await pilot.press("escape")

@@ -237,14 +237,19 @@ def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return free.argmax(-1), np.asarray(free.any(axis=-1))
 
 
-def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> np.ndarray:
+def place_orders(
+    p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Buy GPUs from NVIDIA through the integrators: every lab's orders of the week, one
     per integrator and GPU type. NVIDIA's quarter is shared in proportion to what the labs
     ask; a lab short of cash gets the same share of each of its orders. Each order waits
-    behind its integrator's queue. Returns GPUs ordered (B, L, G)."""
+    behind its integrator's queue. Returns GPUs ordered (B, L, G), and for the news (they
+    change nothing) GPUs asked for of those on sale (B, L, G) and what the part not taken
+    would have cost, USD (B, L): it is never charged."""
     req = ops.clip(a.order_count, 0, limits.MAX_ORDER_GPUS) * alive[..., None, None]  # (B, L, V, G)
     if not req.any():
-        return np.zeros(s.warehouse.shape, np.int64)
+        none = np.zeros(s.warehouse.shape, np.int64)
+        return none, none, np.zeros(s.cash.shape)
     selling = on_sale(p, s)  # (B, G)
     refuse(((req > 0) & ~selling[:, None, None, :]).any((-2, -1)), codes.ORDER_NOT_ON_SALE)
     req = np.where(selling[:, None, None, :], req, 0)
@@ -298,7 +303,7 @@ def place_orders(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.n
     s.nvidia_ordered = s.nvidia_ordered + granted.sum((1, 2))
     s.nvidia_requested = requested
     s.integrator_backlog = s.integrator_backlog + granted.sum((1, 3))
-    return granted.sum(2)
+    return granted.sum(2), req.sum(2), ((req - granted) * unit).sum((-2, -1))
 
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:

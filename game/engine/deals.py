@@ -95,11 +95,13 @@ class Answers:
     contract: np.ndarray  # the contract slot an amendment names, -1 for a new contract
     customer_cap: np.ndarray  # the most of this GPU the partner rents one lab from its pool (0: a site build)
     utilisation: np.ndarray  # its pool's utilisation with the GPUs answered for (0: a site build)
+    pool: np.ndarray  # the GPUs in that pool (0: a site build), for the words of a counter
+    pool_partner: np.ndarray  # whose pool it is: the partner's own, or the one it resells
 
     @classmethod
     def none(cls, shape: tuple[int, ...]) -> Answers:
         """The answers of a week nobody made an offer (the types `evaluate` gives)."""
-        whole = ("count", "start", "weeks", "earliest_start", "gpu", "customer_cap")
+        whole = ("count", "start", "weeks", "earliest_start", "gpu", "customer_cap", "pool_partner")
         return cls(
             answer=np.full(shape, NONE, np.int64),
             reason=np.full(shape, OK, np.int64),
@@ -271,7 +273,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # own cannot serve the lab)
     adds = np.where(amend & (count == 0), 0, counter_count)
     resold = tied & sources.any(-1) & (np.minimum(own_free, own_room) < adds)
-    used = terms.pool_utilisation(p, s, np.where(resold, src, partner), gpu, adds, row)
+    pool_partner = np.where(resold, src, partner)
+    used = terms.pool_utilisation(p, s, pool_partner, gpu, adds, row)
     utilisation = np.where(at_site, 0.0, used)
     base_ask = ask
     ask = np.maximum(ask * terms.utilisation_markup(p, utilisation), cost)
@@ -347,6 +350,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         contract=np.where(amend, amend_slot, -1).astype(np.int64),
         customer_cap=np.where(at_site | is_invest, 0, ops.pick(limit_all, partner)).astype(np.int64),
         utilisation=np.where(is_invest, 0.0, utilisation),
+        pool=np.where(at_site | is_invest, 0.0, p.partner_capacity[row, pool_partner, gpu]),
+        pool_partner=pool_partner.astype(np.int64),
     )
 
 

@@ -43,6 +43,8 @@ class Report:
     flows: np.ndarray  # (B, L, F) cash flows by economy.FLOWS, signed
     compute: np.ndarray  # (B, L, 3) peak FLOP/s by use: training, inference, research
     ordered: np.ndarray  # (B, L, G) GPUs ordered
+    order_asked: np.ndarray  # (B, L, G) GPUs the orders asked for (of GPUs on sale)
+    order_unfilled_usd: np.ndarray  # (B, L) what the part not taken would have cost (never charged)
     delivered: np.ndarray  # (B, L, G)
     installed: np.ndarray  # (B, L, G)
     offer_answer: np.ndarray  # (B, L) deals.ACCEPT ... REJECT, deals.NONE if no offer
@@ -136,6 +138,8 @@ class Decided:
     round_failed: np.ndarray
     round_opened: np.ndarray
     ordered: np.ndarray
+    order_asked: np.ndarray
+    order_unfilled_usd: np.ndarray
     answers: deals.Answers
     rented: np.ndarray
     sold: np.ndarray
@@ -184,7 +188,7 @@ def decide(world: World, actions: Actions) -> Decided:
     raised, down_round, round_failed = economy.close_rounds(p, s, ledger, alive)
     round_opened = economy.open_rounds(p, s, actions, refuse, alive)
     sold = exits.apply(p, s, actions, ledger, alive)
-    ordered = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
+    ordered, order_asked, order_unfilled_usd = compute.place_orders(p, s, actions, ledger.pay, refuse, alive)
     compute.order_power(p, s, actions, ledger.pay, refuse, alive)
     deals.recover(p, s)
     answers = deals.negotiate(p, s, actions, ledger)
@@ -195,7 +199,7 @@ def decide(world: World, actions: Actions) -> Decided:
     training.start_runs(p, s, actions, refuse, alive)
     return Decided(
         s, ledger, refused, alive, news_possible, actions, raised, down_round, round_failed, round_opened,
-        ordered, answers, rented, sold, slipped,
+        ordered, order_asked, order_unfilled_usd, answers, rented, sold, slipped,
     )  # fmt: skip
 
 
@@ -295,6 +299,8 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
         flows=ledger.flows,
         compute=use,
         ordered=ordered,
+        order_asked=d.order_asked,
+        order_unfilled_usd=d.order_unfilled_usd,
         delivered=delivered,
         installed=installed,
         offer_answer=answers.answer,

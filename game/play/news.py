@@ -76,8 +76,18 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
         if r.round_failed[0, lab]:
             text = say.round_failed(name, p.rules.finance.round_walk_away)
             out.append(NewsItem(week, text, RAISE, lab, urgent=mine))
-        if mine and r.refused[0, lab]:
-            out.append(NewsItem(week, say.refused(int(r.refused[0, lab])), REFUSED, lab, True, urgent=True))
+        refused = int(r.refused[0, lab])
+        cuts = [
+            (int(n), int(got), p.gpu_ids[g])
+            for g, (n, got) in enumerate(zip(r.order_asked[0, lab], r.ordered[0, lab], strict=True))
+            if got < n
+        ]
+        if mine and cuts:  # with its figures: ordered, taken, and the money that stays
+            text = say.order_cut(cuts, float(r.order_unfilled_usd[0, lab]), refused)
+            out.append(NewsItem(week, text, REFUSED, lab, True, urgent=True))
+            refused &= ~say.ORDER_CUTS  # told there
+        if mine and refused:
+            out.append(NewsItem(week, say.refused(refused), REFUSED, lab, True, urgent=True))
         if r.went_bankrupt[0, lab]:
             out.append(NewsItem(week, say.bankrupt(name), BANKRUPT, lab, urgent=True))
         if r.rented[0, lab] and not mine:

@@ -38,6 +38,21 @@ def refused(mask: int) -> str:
     return f"Refused: {'; '.join(refusals(mask))}."
 
 
+ORDER_CUTS = codes.ORDER_NO_SUPPLY | codes.ORDER_NO_CASH | codes.ORDER_NO_SLOT  # what cuts an order short
+
+
+def order_cut(cuts: list[tuple[int, int, str]], usd: float, mask: int) -> str:
+    """GPU orders the vendors took only part of: (asked, taken, GPU) by kind, what the rest
+    would have cost (never charged: it stays in the cash) and the refusal bits that say why."""
+    what = "; ".join(f"{asked:,} {gpu} ordered, the vendor took {taken:,}" for asked, taken, gpu in cuts)
+    why = "; ".join(refusals(mask & ORDER_CUTS))
+    rest = sum(asked - taken for asked, taken, _ in cuts)
+    return (
+        f"Your GPU order was cut{f' ({why})' if why else ''}: {what}. "
+        f"Refunded: the {money(usd)} for the {rest:,} not taken was not charged and stays in your cash."
+    )
+
+
 def released(lab: str, capability: float, promised: float | None = None) -> str:
     """A release; `promised` (the player's own lab) what its compute promised."""
     text = f"{lab} releases a model at capability {capability:.2f}."

@@ -61,3 +61,21 @@ def not_a_decision(text: str) -> str:
 
 def not_a_number_in_book(text: str) -> str:
     return f"without: give a decision's number in the book, got {text!r}"
+
+
+def bankruptcy(share: float, stop: str, style: str, runway: str | None) -> str:
+    """The odds' bankruptcy figure and what it counts: the share of futures in which the
+    lab runs out of cash and credit before its future ends, with the AI playing it after
+    the week as booked; beside a runway that says otherwise (`runway`, the dashboard's
+    words, when the share is high), why the two differ."""
+    text = (
+        f"bankruptcy for you: {share:.1%} of futures (it ends the game): in that share of them your "
+        f"lab runs out of cash and credit before AGI or {stop} (the forecast's end), played by the AI {style} after your "
+        "week as booked."
+    )
+    if runway is not None:
+        text += (
+            f" Your runway ({runway}) counts only what you have committed today; in these futures "
+            "the AI goes on buying, building, renting and hiring, which the runway does not count."
+        )
+    return text

@@ -7,7 +7,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from game.engine import deals
+import numpy as np
+
+from game.engine import deals, terms
 from game.engine.params import HOURS_PER_WEEK, Params
 
 
@@ -97,8 +99,7 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
             f"({int(ans.customer_cap[b, lab]):,}). More than that is a build to order at a site."
         ),
         (deals.COUNTER, deals.UTILISATION): (
-            f"{who}: Our {gpu} pool would be {float(ans.utilisation[b, lab]):.0%} spoken for: near full, "
-            f"the price rises. We can do it at ${cents_up(price):.2f} per GPU-hour, not ${offered:.2f}."
+            f"{who}: We can do it at ${cents_up(price):.2f} per GPU-hour, not ${offered:.2f}."
         ),
         (deals.STALL, deals.NO_POWER): (
             f"{who}: {site_name} does not have the power. We would need {ans.need_mw[b, lab]:,.0f} MW "
@@ -119,7 +120,48 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
         ),
         (deals.REJECT, deals.NOT_OFFERED): f"{who} does not rent out {gpu}.",
     }
-    return texts.get((answer, reason), _common(who, answer, reason))
+    text = texts.get((answer, reason), _common(who, answer, reason))
+    k = int(a.offer_partner[b, lab])
+    if answer == deals.COUNTER and (
+        reason == deals.UTILISATION or price >= DEAR * list_price(p, ans, k, b, lab)
+    ):
+        text += " " + why_dear(p, ans, k, b, lab)
+    return text
+
+
+DEAR = 1.2  # a counter this far over the list price says what raised it
+
+
+def list_price(p: Params, ans: deals.Answers, k: int, b: int, lab: int) -> float:
+    """Partner `k`'s list price this week for the GPU answered for: its cost (in the
+    answer, this week's) at the catalog's ratio of price to cost (the generation's
+    discount is the same for both)."""
+    g = int(ans.gpu[b, lab])
+    cost = float(p.partner_cost[k, g])
+    return float(ans.cost[b, lab]) * float(p.partner_price[k, g]) / cost if cost > 0 else 0.0
+
+
+def why_dear(p: Params, ans: deals.Answers, k: int, b: int, lab: int) -> str:
+    """What raised a counter's price over the list price, by the rule that did it
+    (deals.evaluate): how full the partner's pool would be with these GPUs, past the knee
+    of its price curve; else its cost, below which it never rents."""
+    d = p.rules.deals
+    gpu = p.catalog.gpu_ids[int(ans.gpu[b, lab])]
+    price, listed = float(ans.price[b, lab]), list_price(p, ans, k, b, lab)
+    used, pool, count = float(ans.utilisation[b, lab]), float(ans.pool[b, lab]), int(ans.count[b, lab])
+    factor = float(terms.utilisation_markup(p, np.asarray(used)))
+    ratio = f"{price / listed:.1f}x its ${listed:.2f} list" if listed > 0 else "over its list"
+    if factor > 1.005 and pool > 0:
+        owner = int(ans.pool_partner[b, lab])
+        whose = "its" if owner == k else f"the {p.catalog.partners[owner].name}"
+        resold = "" if whose == "its" else " it resells"
+        return (
+            f"Why {ratio}: with these {count:,}, {whose} {gpu} pool{resold} ({pool:,.0f}) would be "
+            f"{used:.0%} spoken for ({max(used * pool - count, 0):,.0f} held by others), and past "
+            f"{d.utilisation_knee:.0%} its price rises, up to {1 + d.utilisation_premium:.0f}x when "
+            f"full: x{factor:.2f} on its ${price / factor:.2f} ask."
+        )
+    return f"Why {ratio}: {gpu} costs it ${float(ans.cost[b, lab]):.2f} a GPU-hour, and it never rents below that."
 
 
 def _common(who: str, answer: int, reason: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.events import Resize
 from textual.widgets import DataTable, Static
 
 from game.play import intel, risk, views
@@ -15,6 +16,13 @@ from game.tui.format import count, day, money, mw
 from game.tui.screens.base import GameScreen, error, plain, styled
 from game.tui.widgets.standing import StandingPanel
 
+# The book's columns before the decision, with their widths (a date is 11 characters), and
+# what the page takes beside the table: its padding and scroll bar, the table's focus
+# border and scroll bar.
+BOOK_COLUMNS = {"#": 2, "cash": 8, "arrives": 11}
+BOOK_CHROME = 2 + 2 + 1 + 2
+DECISION_MIN = 20
+
 
 class BookScreen(GameScreen):
     BINDINGS = bindings.FORM + bindings.BOOK
@@ -23,7 +31,8 @@ class BookScreen(GameScreen):
     def body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
             yield Static(
-                styled("[b]This week's decisions[/b] (x cancels the selected one)"), classes="form-title"
+                styled("[b]This week's decisions[/b]: their cash this week (x cancels the selected one)"),
+                classes="form-title",
             )
             yield DataTable(id="book", cursor_type="row", zebra_stripes=True)
             yield Static(id="totals", markup=False)
@@ -34,19 +43,36 @@ class BookScreen(GameScreen):
             yield Static(id="message", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#book", DataTable).add_columns("#", "cash this week", "arrives", "decision")
         self.query_one("#orders", DataTable).add_columns("GPUs", "via", "arrive")
         super().on_mount()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.is_mounted:
+            self.refresh_view()  # the decisions wrap to the new width
+
+    def _decision_width(self, labels: list[str]) -> int:
+        """The decision column's width: what the terminal leaves beside the other columns
+        (a long decision wraps onto more lines of its row rather than off the screen)."""
+        room = self.app.size.width - BOOK_CHROME - sum(w + 2 for w in BOOK_COLUMNS.values()) - 2
+        return max(DECISION_MIN, min(room, max((len(x) for x in labels), default=0)))
 
     def refresh_view(self) -> None:
         s, lab = self.session, self.lab
         self.query_one(StandingPanel).refresh_view()
         table = self.query_one("#book", DataTable)
-        table.clear()
         lines = views.book_view(self.turn)
+        row = table.cursor_row
+        table.clear(columns=True)
+        for name, width in BOOK_COLUMNS.items():
+            table.add_column(name, width=width)
+        table.add_column("decision", width=self._decision_width([line.label for line in lines]))
         for line in lines:
             arrives = day(line.arrives) if line.arrives else ""
-            table.add_row(str(line.index + 1), money(-line.cost), arrives, line.label, key=str(line.index))
+            table.add_row(
+                str(line.index + 1), money(-line.cost), arrives, line.label, key=str(line.index), height=None
+            )
+        if lines:  # the cursor stays on the decision it was on
+            table.move_cursor(row=min(row, len(lines) - 1), animate=False)
         v = views.lab_view(self.turn)
         preview = s.preview(lab)
         building = (

@@ -23,9 +23,10 @@ from textual.widgets import Input, Select, Static
 from textual.worker import get_current_worker
 
 from game.batch.futures import FuturesPool
-from game.play import market
+from game.play import market, risk, views
 from game.play import odds as play_odds
 from game.play.decisions import RaiseRound, Refused
+from game.play.words import odds as say_odds
 from game.tui import bindings, bounds
 from game.tui.ahead import waited
 from game.tui.messages import ForecastProgress
@@ -39,6 +40,7 @@ STYLES = {
     "incumbent": "buys and rents at a steady pace",
 }
 AMOUNTS = {"buy": "10k", "run": "1e26", "raise": "1B"}  # what the amount field starts at
+RUNWAY_CONTRAST = 0.1  # from this bankruptcy share the odds say why the runway reads otherwise
 
 
 def article(word: str) -> str:
@@ -299,7 +301,12 @@ class ForecastScreen(GameScreen):
             lines.append(
                 f"{'still racing':<{wide}}      {fc.no_winner:6.1%} on {stop:%d %b %Y}, when the forecast stops"
             )
-        lines.append(f"bankruptcy risk for you: {fc.bankrupt[self.lab]:.1%} (your bankruptcy ends the game)")
+        broke = float(fc.bankrupt[self.lab])
+        style = played_as[p.lab_ids[self.lab]]
+        style = style if style.startswith("as ") else f"as {article(style)}"
+        stop = f"{p.date_of(s.week + fc.weeks_played):%d %b %Y}"  # as "still racing" says it
+        runway = self._runway() if broke >= RUNWAY_CONTRAST else None
+        lines.append(say_odds.bankruptcy(broke, stop, style, runway))
         if fc.on_points >= 0.005:
             lines.append(
                 f"In {fc.on_points:.0%} of futures nobody reaches AGI: the best model wins on points."
@@ -317,6 +324,15 @@ class ForecastScreen(GameScreen):
                 label = f"{share:.0%}" if f"{share:.0%}" != "0%" else "<1%"  # a bar is never "0%"
                 lines.append(f"  {key}  {'█' * max(1, round(n / top * 30))} {label}")
         return lines
+
+    def _runway(self) -> str:
+        """The runway in the dashboard's words: after this week's orders if any (the odds
+        play the week as booked)."""
+        t = self.turn
+        if t.book:
+            return f"{risk.runway_text(risk.runway_weeks(t, t.preview.world))} after orders"
+        credit = " with credit" if views.lab_view(t).credit >= 1e6 else ""
+        return f"{risk.runway_text(risk.runway_weeks(t))}{credit}"
 
     # ---------------------------------------------------------------- what-if
     def action_what_if(self) -> None:

@@ -1,15 +1,19 @@
-"""How to play: the turn, the score, and the keys as Textual lists them (its key panel:
-the dashboard's bindings, after the player's keymap)."""
+"""How to play: the turn, the score, and the keys as Textual's key panel finds them (the
+dashboard's bindings, after the player's keymap), the game's first and Textual's own
+(scroll, focus, copy) last under their own heading."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, KeyPanel, Static
+from textual.widgets._key_panel import BindingsTable
 
 from game.play.words import money, plural
 from game.tui import bindings
@@ -91,6 +95,48 @@ class HelpText(Static, can_focus=True):
         return None if action == "listed" else True  # listed, greyed: pressed here, nothing
 
 
+GAME_IDS = frozenset(b.id for b in bindings.ALL if b.id)
+HERE = "On this page and everywhere"
+TEXTUAL = "Textual's own keys: scrolling, moving between fields, copying, the command palette"
+
+
+class GameKeys(BindingsTable):
+    """The key panel's table with the game's keys first: the dashboard's, then this
+    page's and the app's (Back, Quit), and last, under a heading of their own, the keys
+    Textual gives every screen (scroll, focus, copy, the command palette)."""
+
+    def render_bindings_table(self) -> Table:
+        groups: dict[str, dict[str, list[Binding]]] = {}
+        for node, binding, _, _ in self.screen.active_bindings.values():
+            if binding.system:
+                continue
+            title = node.BINDING_GROUP_TITLE or (HERE if binding.id in GAME_IDS else TEXTUAL)
+            groups.setdefault(title, {}).setdefault(binding.action, []).append(binding)
+        order = [t for t in groups if t not in (HERE, TEXTUAL)] + [t for t in (HERE, TEXTUAL) if t in groups]
+        table = Table(box=None, padding=(0, 1), show_header=False, show_edge=False)
+        table.add_column(justify="right", style=self.get_component_rich_style("bindings-table--key"))
+        table.add_column(style=self.get_component_rich_style("bindings-table--description"))
+        heading = self.get_component_rich_style("bindings-table--header")
+        for n, title in enumerate(order):
+            if n:
+                table.add_row("", "")
+            table.add_row("", Text(title, style=heading))
+            for keys in groups[title].values():
+                shown = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in keys))
+                what = Text.from_markup(keys[0].description)
+                if keys[0].tooltip:  # Textual's palette: "palette: Open the command palette"
+                    what.append(": " + keys[0].tooltip, "dim")
+                table.add_row(shown, what)
+        return table
+
+
+class GameKeyPanel(KeyPanel):
+    """Textual's key panel with the game's keys first (GameKeys)."""
+
+    def compose(self) -> ComposeResult:
+        yield GameKeys(shrink=True, expand=False)
+
+
 class HelpScreen(Screen):
     BINDINGS = bindings.FORM
     AUTO_FOCUS = "#help-text"
@@ -104,7 +150,7 @@ class HelpScreen(Screen):
         yield GameHeader()
         with VerticalScroll(classes="form", id="help"):
             yield HelpText(self._text(), markup=False, id="help-text")
-            yield KeyPanel(id="keys")
+            yield GameKeyPanel(id="keys")
         yield Footer(compact=True)
 
     def _text(self) -> str:

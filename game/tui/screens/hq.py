@@ -42,7 +42,7 @@ class HQScreen(GameScreen):
     def __init__(self, session: Session, lab: int, guide: bool = False) -> None:
         super().__init__(session, lab)
         self.guide = guide  # the first-game guide is on (the app's setting; g hides it here)
-        self.summary_from = max(session.week - 1, 0)  # the first week the summary tells of
+        self.summary_from = session.week  # the first week the summary tells of: the next one played
         self.summary_heading = ""
         self.summary_open = False
 
@@ -136,13 +136,13 @@ class HQScreen(GameScreen):
         if self.summary_heading:
             lines.append(styled("[$accent]$t[/]", t=self.summary_heading))
         history = [h for h in s.history if h.week >= since]
-        if len(history) >= 2:
-            a, b = history[0], history[-1]
+        if history:  # from the weeks' start to what the dashboard shows now (talks since included)
+            a, b = history[0], views.lab_view(self.turn)
             lines.append(
                 plain(
-                    f"Cash {money(a.cash[self.lab])} -> {money(b.cash[self.lab])} · compute "
-                    f"{flops(a.compute[self.lab])} -> {flops(b.compute[self.lab])} · best model "
-                    f"{b.capability[self.lab]:.2f}"
+                    f"Cash {money(a.cash[self.lab])} -> {money(b.cash)} · compute "
+                    f"{flops(a.compute[self.lab])} -> {flops(sum(b.compute.values()))} · best model "
+                    f"{b.best_model:.2f}"
                 )
             )
         mine = [n for n in week_summary(s.news, self.lab, since)]

@@ -1,0 +1,54 @@
+"""A partner's counter far over its list price says what raised it, with the rule's own
+figures: how full its pool would be with the GPUs asked for, the knee of its price curve
+and the factor that put on its ask (deals.evaluate's utilisation markup)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from game.engine import terms
+from game.play.session import Session
+from game.tui.app import AgiRaceApp
+from game.tui.screens import DealsScreen
+from tests.tui_helpers import choose, confirm, fill, text, unseen_at_each_size
+
+
+async def test_a_counter_far_over_the_list_price_says_why_on_the_deals_screen():
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    while s.week < 92:  # by then Microsoft's GB200 pool is nearly all rented
+        s.end_week()
+    p, w = s.params, s.world
+    k, g = p.partner_ids.index("microsoft"), p.gpu_ids.index("GB200")
+    listed = float(terms.list_price(p, w, np.full((1, p.n_labs), k), np.full((1, p.n_labs), g))[0, 0])
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, DealsScreen)
+        choose(pilot, partner="microsoft")
+        await pilot.pause()
+        choose(pilot, gpu="GB200")
+        await pilot.pause()
+        fill(pilot, count="20000", start="0", weeks="52", price="6")
+        await confirm(pilot)
+        await pilot.press("y")  # the review: send the offer
+        await pilot.pause()
+        said = text(pilot, "message")
+        counter = re.search(r"at \$([\d.]+) per GPU-hour", said)
+        assert counter and float(counter[1]) > 2 * listed, said  # the play-test's case: ~4x the list
+        why = re.search(
+            r"Why ([\d.]+)x its \$([\d.]+) list: with these ([\d,]+), its GB200 pool \(([\d,]+)\) would be "
+            r"(\d+)% spoken for \(([\d,]+) held by others\), and past 60% its price rises, up to 4x when "
+            r"full: x([\d.]+) on its \$([\d.]+) ask\.",
+            said,
+        )
+        assert why, said
+        assert why[2] == f"{listed:.2f}"
+        assert float(why[1]) == round(float(counter[1]) / listed, 1)
+        used = int(why[5]) / 100
+        markup = float(terms.utilisation_markup(p, np.asarray(used)))
+        assert abs(float(why[7]) - markup) < 0.02  # the factor the rule puts on that utilisation
+        assert abs(float(why[7]) * float(why[8]) - float(counter[1])) < 0.02  # ask x factor = the counter
+        assert await unseen_at_each_size(pilot, "message") == []

@@ -1,0 +1,50 @@
+"""The dashboard's week summary after a load and after talks: its range starts at the
+first week played since the load (or the last summary), and its cash ends at the figure
+the dashboard shows (a deal signed between weeks moves it)."""
+
+from __future__ import annotations
+
+from game.play.session import Session
+from game.saves import Offer
+from game.tui.app import AgiRaceApp
+from game.tui.format import money
+from tests.tui_helpers import text, unseen_at_each_size
+
+
+async def test_a_loaded_game_summarises_only_the_weeks_played_since_the_load(tmp_path):
+    first = Session.new(humans=("xai",), seed=3)
+    first.end_week()  # week 0 was played before the save: not news to the loaded game
+    app = AgiRaceApp(session=Session.load(first.save(tmp_path / "week1.toml")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session.week == 1
+        await pilot.press("n")
+        await pilot.pause()
+        summary = text(pilot, "summary")
+        assert summary.startswith("Week 1 (22 Jul 2024)"), summary
+        for _ in range(3):  # weeks played at once (a fast-forward tells of them together)
+            session.end_week()
+        await pilot.press("n")
+        await pilot.pause()
+        summary = text(pilot, "summary")
+        assert summary.startswith("Weeks 2-5 (29 Jul 2024 to 19 Aug 2024)"), summary
+        assert await unseen_at_each_size(pilot, "summary") == []
+
+
+async def test_the_summary_cash_is_the_dashboard_cash_after_a_deal_between_weeks():
+    session = Session.new("2025-01-stargate", humans=("openai",), seed=1)
+    lab = session.lab_index("openai")
+    app = AgiRaceApp(session=session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        reply = session.offer(lab, Offer(partner="microsoft", invest=1e9, share=0.01))
+        assert reply.answer == "accept"  # $1B in hand at once, before the next week
+        app.screen.refresh_view()
+        await pilot.pause()
+        cash = money(float(session.world.cash[0, lab]))
+        assert text(pilot, "status").startswith(f"Cash {cash}")
+        assert f"-> {cash} · compute" in text(pilot, "summary")
+        assert await unseen_at_each_size(pilot, "summary", "status") == []
