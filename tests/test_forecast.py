@@ -229,7 +229,7 @@ async def test_leaving_the_odds_screen_stops_its_futures_and_processes(monkeypat
     from game.tui.screens import ForecastScreen, HQScreen
 
     monkeypatch.setattr(ForecastScreen, "HORIZON", None)  # to the end of the game: long futures
-    monkeypatch.setattr(ForecastScreen, "FIRST_WAVE", 16)  # the next wave goes to the processes
+    monkeypatch.setattr(ForecastScreen, "FIRST_WAVE", 1)  # one future here, the next wave in the processes
     warmed = threading.Event()
     warm = FuturesPool.warm
 
@@ -249,7 +249,7 @@ async def test_leaving_the_odds_screen_stops_its_futures_and_processes(monkeypat
         assert await asyncio.to_thread(screen.finished.wait, 300)  # the thread of the waves has ended
         assert await asyncio.to_thread(screen.closed.wait, 300)  # and the processes have exited
         assert multiprocessing.active_children() == []
-        assert len(waves_seen) == 1 and waves_seen[0][0].futures == 16
+        assert len(waves_seen) == 1 and waves_seen[0][0].futures == 1
 
 
 async def test_a_what_if_on_the_odds_screen(monkeypatch):

@@ -56,10 +56,12 @@ async def test_the_help_lists_every_dashboard_key_with_what_it_does():
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_a_remapped_key_shows_its_new_key_in_the_help(home):
-    (home / "keymap.toml").write_text('end-week = "space"\nmarket = "u"\n')
+async def test_keys_remapped_in_keymap_toml_work_and_the_help_shows_the_new_keys(home):
+    """keymap.toml moves keys: the help names the new ones (and not the old), the dashboard
+    takes them, and a line naming no binding is told, not a crash."""
+    (home / "keymap.toml").write_text('end-week = "space"\nmarket = "u"\nno-such-binding = "x"\n')
     app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         rows = key_panel(pilot)
@@ -70,6 +72,11 @@ async def test_a_remapped_key_shows_its_new_key_in_the_help(home):
         await pilot.press("u")  # and the dashboard takes the key the help names
         await pilot.pause()
         assert type(app.screen).__name__ == "MarketScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("space")
+        assert app.session.week == 1
+        assert any("no-such-binding" in str(n.message) for n in app._notifications)  # told, not crashed
 
 
 async def test_the_dashboards_hints_follow_a_keymap_change():

@@ -75,13 +75,14 @@ def test_the_waves_schedule_covers_the_futures_once():
 
 def test_compaction_keeps_each_future_in_its_place(late):
     world, ctl = late
-    whole = forecast.run(world, ctl, 16, seed=3)
+    weeks = 120  # futures 0, 11, 12, 14 and 15 reach AGI within it (and leave the batch), the rest play on
+    whole = forecast.run(world, ctl, 16, weeks, seed=3)
     parts = forecast.Forecast.combine(
-        [forecast.run(world, ctl, 6, seed=3), forecast.run(world, ctl, 10, seed=3, first=6)]
+        [forecast.run(world, ctl, 6, weeks, seed=3), forecast.run(world, ctl, 10, weeks, seed=3, first=6)]
     )
-    assert whole.agi_weeks.size > 0 and same(whole, parts)
-    alone = forecast.run(world, ctl, 1, seed=3, first=11)
-    assert alone.winners[0] == whole.winners[11]
+    assert 3 <= whole.agi_weeks.size < 16 and same(whole, parts)
+    alone = forecast.run(world, ctl, 1, weeks, seed=3, first=11)
+    assert alone.winners[0] == whole.winners[11] >= 0
 
 
 def test_a_what_if_against_itself_differs_by_nothing(late):

@@ -30,11 +30,28 @@ def _review_text(pilot) -> str:
     return "\n".join(text(pilot, i) for i in ("review-title", "review-terms", "review-note"))
 
 
-async def test_enter_in_the_deals_form_reviews_the_offer_and_sends_nothing():
+async def test_switching_partner_starts_the_form_again_and_enter_reviews_the_offer():
+    """The form kept the last partner's price (and a counter's count); and, the form
+    started again for Oracle, enter in a field reviews the offer and sends nothing (y
+    sends it)."""
     s = Session.new()
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
+        await pilot.pause()
+        fill(pilot, count="777", price="9.99", weeks="30")
+        choose(pilot, site="memphis")
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        price, discount = market.list_price(
+            s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52
+        )
+        screen = app.screen
+        assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
+        assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
+        assert screen.query_one("#site").is_blank()
+        assert await unseen_at_each_size(pilot, "partner", "price") == []
+        choose(pilot, partner="oracle")  # the form starts again
         await pilot.pause()
         fill(pilot, count="3000", weeks="26", price="3.5")
         patience, contracts = s.world.patience.copy(), s.world.contract_partner.copy()
@@ -126,49 +143,6 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate():
             await pilot.pause()
         assert f"{rate} a year" in text(pilot, "message")
         assert any(isinstance(d, dec.Borrow) for d in s.book(XAI))
-
-
-async def test_a_round_is_reviewed_with_its_price_dilution_and_date():
-    s = Session.new()
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
-        fill(pilot, amount="2B")
-        await confirm(pilot)
-        assert isinstance(app.screen, ReviewScreen)
-        assert await unseen_at_each_size(pilot, "review-terms", "yes", "no") == []
-        t = review.round_terms(s.turn(XAI), 2e9)
-        said = _review_text(pilot)
-        assert f"{t.share_after:.1%}" in said and f"{t.cash_date:%d %b %Y}" in said and "walk away" in said
-        await pilot.press("n")
-        await pilot.pause()
-        assert s.book(XAI) == []
-        await confirm(pilot)
-        await pilot.press("y")
-        await pilot.pause()
-        assert [d.kind for d in s.book(XAI)] == ["raise"]
-
-
-async def test_switching_partner_starts_the_form_again():
-    """The form kept the last partner's price (and a counter's count)."""
-    s = Session.new()
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("d")
-        await pilot.pause()
-        fill(pilot, count="777", price="9.99", weeks="30")
-        choose(pilot, site="memphis")
-        choose(pilot, partner="coreweave")
-        await pilot.pause()
-        price, discount = market.list_price(
-            s.turn(XAI), "coreweave", str(app.screen.query_one("#gpu").value), 52
-        )
-        screen = app.screen
-        assert screen.query_one("#price").value == f"{np.ceil(price * (1 - discount) * 100 - 1e-9) / 100:.2f}"
-        assert (screen.query_one("#count").value, screen.query_one("#weeks").value) == ("20000", "52")
-        assert screen.query_one("#site").is_blank()
-        assert await unseen_at_each_size(pilot, "partner", "price") == []
 
 
 async def test_an_amendment_keeps_the_contract_the_player_chose():
@@ -269,34 +243,7 @@ async def test_all_of_a_partners_free_capacity():
             await pilot.pause()
             said = text(pilot, "message")
         assert "Deal." in said, said
-        assert await unseen_at_each_size(pilot, "message") == []
-
-
-async def test_the_training_preview_shows_a_band_and_what_a_run_uses():
-    s = Session.new()
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("t")
-        await pilot.pause()
-        said = text(pilot, "preview")
-        assert "+-" not in said and "research adds" not in said
-        assert "9 in 10 runs" in said and "keeps the software level it starts with" in said
-        assert "9 in 10 runs" in text(pilot, "run-list")  # the run under way, too
-        assert await unseen_at_each_size(pilot, "preview") == []
-
-
-async def test_the_sites_table_shows_build_pace():
-    s = Session.new()
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
-        table = app.screen.query_one("#site-table")
-        assert "MW/wk" in [str(c.label) for c in table.columns.values()]
-        memphis = [str(x) for x in table.get_row("memphis")]
-        assert memphis[-1] == "9"  # Memphis's crews: 9 MW of halls a week
-        assert "MW/wk: halls built a week" in str(app.screen.query_one(".hint").render())
-        assert await unseen_at_each_size(pilot, "site-table") == []
+        assert await unseen_at_each_size(pilot, "message", restore=False) == []
 
 
 async def test_the_book_says_a_signed_deal_is_not_in_it():
@@ -309,13 +256,40 @@ async def test_the_book_says_a_signed_deal_is_not_in_it():
         await pilot.pause()
         said = text(pilot, "totals")
         assert "Talks with partners this week: 1" in said and "signed at once" in said
-        assert await unseen_at_each_size(pilot, "totals") == []
+        assert await unseen_at_each_size(pilot, "totals", restore=False) == []
 
 
-async def test_a_loan_lenders_would_refuse_says_why_without_a_review():
+async def test_the_training_sites_and_money_screens_say_what_their_figures_are():
+    """One new game at 80x24 (each figure checked at both sizes): the training preview's
+    band and what a run uses, the sites table's build pace, a loan lenders would refuse
+    (no review), and a round reviewed with its price, dilution and date."""
     s = Session.new()
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SMALL) as pilot:
+        # the training preview shows a band and what a run uses
+        await pilot.press("t")
+        await pilot.pause()
+        said = text(pilot, "preview")
+        assert "+-" not in said and "research adds" not in said
+        assert "9 in 10 runs" in said and "keeps the software level it starts with" in said
+        assert "9 in 10 runs" in text(pilot, "run-list")  # the run under way, too
+        assert await unseen_at_each_size(pilot, "preview") == []
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # the sites table shows build pace
+        await pilot.press("s")
+        await pilot.pause()
+        table = app.screen.query_one("#site-table")
+        assert "MW/wk" in [str(c.label) for c in table.columns.values()]
+        memphis = [str(x) for x in table.get_row("memphis")]
+        assert memphis[-1] == "9"  # Memphis's crews: 9 MW of halls a week
+        assert "MW/wk: halls built a week" in str(app.screen.query_one(".hint").render())
+        assert await unseen_at_each_size(pilot, "site-table") == []
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # a loan lenders would refuse says why, without a review
         await pilot.press("c")
         await pilot.pause()
         choose(pilot, what="borrow")
@@ -324,3 +298,23 @@ async def test_a_loan_lenders_would_refuse_says_why_without_a_review():
         assert not isinstance(app.screen, ReviewScreen)
         assert "lenders will lend" in text(pilot, "message") and s.book(XAI) == []
         assert await unseen_at_each_size(pilot, "message") == []
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # a round is reviewed with its price, dilution and date (the money screen afresh)
+        await pilot.press("c")
+        await pilot.pause()
+        fill(pilot, amount="2B")
+        await confirm(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert await unseen_at_each_size(pilot, "review-terms", "yes", "no") == []
+        t = review.round_terms(s.turn(XAI), 2e9)
+        said = _review_text(pilot)
+        assert f"{t.share_after:.1%}" in said and f"{t.cash_date:%d %b %Y}" in said and "walk away" in said
+        await pilot.press("n")
+        await pilot.pause()
+        assert s.book(XAI) == []
+        await confirm(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [d.kind for d in s.book(XAI)] == ["raise"]

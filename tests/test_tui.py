@@ -14,7 +14,6 @@ from game.tui.screens import (
     BookScreen,
     DealsScreen,
     GameOverScreen,
-    HandoverScreen,
     HQScreen,
     MarketScreen,
     RivalsScreen,
@@ -60,9 +59,13 @@ async def test_new_game_order_h100_and_see_them_installed():
         assert any("GPUs installed" in n.text for n in session.news)
 
 
-async def test_bad_input_in_a_form_changes_nothing():
+async def test_bad_input_changes_nothing_a_run_progresses_quitting_asks_and_a_save_loads_the_same(home):
+    """One new game at 120x40: bad input in a form changes nothing; a planned run makes
+    progress in its first week; quitting with an unsaved week asks first; and the game
+    saved two weeks later loads the same."""
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
+        # bad input in a form changes nothing
         await pilot.press("m")
         for value in ("lots", "-5", "1e99", "nan"):
             fill(pilot, count=value)
@@ -73,34 +76,9 @@ async def test_bad_input_in_a_form_changes_nothing():
         await confirm(pilot)
         assert "you have" in text(pilot, "message")  # too expensive
         assert app.session.book(XAI) == []
+        await pilot.press("escape")
 
-
-async def test_negotiate_with_oracle_until_a_stall_then_sign_a_counter():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        assert isinstance(app.screen, DealsScreen)
-        fill(pilot, count="100000", start="8", weeks="104", price="3")
-        choose(pilot, site="memphis")
-        await confirm(pilot)
-        await pilot.press("y")  # the review: send the offer
-        assert "does not have the power" in text(pilot, "message")
-        app.screen.query_one("#site").clear()
-        choose(pilot, partner="coreweave")  # xAI holds all the H100 Oracle rents one customer
-        await pilot.pause()
-        fill(pilot, count="10000", start="0", weeks="104", price="2.0")
-        await confirm(pilot)
-        await pilot.press("y")
-        assert "We can do it at" in text(pilot, "message")
-        await confirm(pilot)  # the counter's terms were filled in
-        await pilot.press("y")
-        assert "Deal." in text(pilot, "message")
-        assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
-
-
-async def test_plan_a_run_and_watch_it_progress():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
+        # plan a run and watch it progress
         await pilot.press("t")
         fill(pilot, amount="2e25")
         await pilot.press("enter")  # the amount field has the focus: enter confirms
@@ -111,6 +89,26 @@ async def test_plan_a_run_and_watch_it_progress():
 
         training = [r for r in lab_view(app.session.turn(XAI)).runs if r.phase == "training"]
         assert training and 0 < training[0].progress < 1
+
+        # quitting with an unsaved week asks first
+        await pilot.press("q")
+        await pilot.press("n")  # "No"
+        assert app.is_running and isinstance(app.screen, HQScreen)
+
+        # save, quit, load: the same game
+        for _ in range(2):
+            await pilot.press("n")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the save is written in a worker
+        await pilot.pause()
+        assert app.session.unsaved_weeks == 0
+        world = app.session.world
+        path = app.session.default_save_path()
+        assert path.exists() and str(home) in str(path)
+    loaded = Session.load(path)
+    assert [
+        n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))
+    ] == []
 
 
 async def test_raise_a_round_says_the_post_money():
@@ -134,48 +132,54 @@ async def test_raise_a_round_says_the_post_money():
         assert app.session.world.founder_share[0, XAI] < share
 
 
-async def test_save_quit_load_finds_the_same_game(home):
+async def test_extend_a_contract_negotiate_to_a_stall_sign_a_counter_and_leave_a_contract():
+    """One new game's deals screen at 120x50: contract 0 extended by an amendment; an
+    offer to Oracle stalls for want of power and CoreWeave's counter is signed; then
+    contract 0 is left (with its penalty), and the week after the rivals' intel is read."""
     app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(3):
-            await pilot.press("n")
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()  # the save is written in a worker
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("d")
+        end = int(app.session.world.contract_end[0, XAI, 0])
+        fill(pilot, **{"more-gpus": "0", "more-weeks": "26", "more-price": "9"})
+        await press_button(pilot, "amend")
+        await accept_review(pilot)
+        assert "Oracle" in text(pilot, "message")
+        if "filled in" in text(pilot, "message"):  # a counter: propose again to accept
+            await press_button(pilot, "amend")
+            await accept_review(pilot)
+        assert int(app.session.world.contract_end[0, XAI, 0]) == end + 26
+        # A playtester read 'Deal. 0 A100 from ... for 26 weeks ...: $0.00B in all' on his H100 contract.
+        said = [n.text for n in app.session.news if n.private][-1]
+        assert (
+            said.startswith("Oracle: Deal. Contract 0: 26 more weeks, at $") and "for what is added" in said
+        )
+        # negotiate with Oracle until a stall, then sign a counter
+        assert isinstance(app.screen, DealsScreen)
+        fill(pilot, count="100000", start="8", weeks="104", price="3")
+        choose(pilot, site="memphis")
+        await confirm(pilot)
+        await pilot.press("y")  # the review: send the offer
+        assert "does not have the power" in text(pilot, "message")
+        app.screen.query_one("#site").clear()
+        choose(pilot, partner="coreweave")  # xAI holds all the H100 Oracle rents one customer
         await pilot.pause()
-        assert app.session.unsaved_weeks == 0
-        world = app.session.world
-        path = app.session.default_save_path()
-        assert path.exists() and str(home) in str(path)
-    loaded = Session.load(path)
-    assert [
-        n for n in array_fields() if not np.array_equal(getattr(world, n), getattr(loaded.world, n))
-    ] == []
-
-
-async def test_quitting_with_unsaved_weeks_asks_first():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
+        fill(pilot, count="10000", start="0", weeks="104", price="2.0")
+        await confirm(pilot)
+        await pilot.press("y")
+        assert "We can do it at" in text(pilot, "message")
+        await confirm(pilot)  # the counter's terms were filled in
+        await pilot.press("y")
+        assert "Deal." in text(pilot, "message")
+        assert (app.session.world.contract_count[0, XAI] == 10_000).sum() == 1
+        # leave a contract and read rival intel
+        await press_button(pilot, "exit")  # the first contract is selected
+        assert "Leave contract 0" in text(pilot, "message") and "penalty" in text(pilot, "message")
+        await pilot.press("escape")
         await pilot.press("n")
-        await pilot.press("q")
-        await pilot.press("n")  # "No"
-        assert app.is_running and isinstance(app.screen, HQScreen)
-
-
-async def test_two_players_take_turns_behind_a_handover():
-    app = AgiRaceApp(session=Session.new(humans=("xai", "openai")))
-    async with app.run_test(size=(120, 40)) as pilot:
-        assert app.player == 0
-        await pilot.press("n")  # xAI done: OpenAI's turn, the week has not ended
-        assert isinstance(app.screen, HandoverScreen)
-        assert app.player == 1 and app.session.week == 0
-        await pilot.press("enter")
-        assert isinstance(app.screen, HQScreen) and app.screen.lab == 1
-        await pilot.press("n")  # OpenAI done: the week ends, xAI plays next
-        await pilot.press("enter")
-        assert app.player == 0 and app.session.week == 1
-        await pilot.press("n", "enter", "n", "enter")
-        assert app.session.week == 2
-        assert {e.lab for e in app.session.log} == {"xai", "openai"}
+        assert app.session.world.contract_partner[0, XAI, 0] == -1
+        await pilot.press("r")
+        assert isinstance(app.screen, RivalsScreen)
+        assert "best model" in text(pilot, "intel") and "~" in text(pilot, "intel")
 
 
 async def test_game_over_from_a_scenario_near_agi():
@@ -239,9 +243,19 @@ async def test_how_to_play_from_the_title_explains_the_score():
         assert isinstance(app.screen, TitleScreen)
 
 
-async def test_sites_build_halls_turbines_and_a_substation():
+async def test_the_book_cancels_a_decision_then_sites_build_halls_turbines_and_a_substation():
+    """One new game at 120x40: an order cancelled in the book leaves the book empty, and
+    the sites screen then books turbines, a substation and halls that start building."""
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await confirm(pilot)
+        await pilot.press("escape", "b")
+        assert isinstance(app.screen, BookScreen) and len(app.session.book(XAI)) == 1
+        assert "Buy 10,000 H100" in str(app.screen.query_one("#book").get_row_at(0))
+        await pilot.press("x")
+        assert app.session.book(XAI) == [] and "Cancelled" in text(pilot, "message")
+        await pilot.press("escape")
         await pilot.press("s")
         choose(pilot, site="memphis", what="turbines")
         fill(pilot, mw="50")
@@ -259,32 +273,6 @@ async def test_sites_build_halls_turbines_and_a_substation():
         w = app.session.world
         dallas = app.session.params.site_ids.index("dallas")
         assert w.substation_left[0, dallas] > 0 and w.hall_building[0, XAI, dallas] > 0
-
-
-async def test_leave_a_contract_and_read_rival_intel():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("d")
-        await press_button(pilot, "exit")  # the first contract is selected
-        assert "Leave contract 0" in text(pilot, "message") and "penalty" in text(pilot, "message")
-        await pilot.press("escape")
-        await pilot.press("n")
-        assert app.session.world.contract_partner[0, XAI, 0] == -1
-        await pilot.press("r")
-        assert isinstance(app.screen, RivalsScreen)
-        assert "best model" in text(pilot, "intel") and "~" in text(pilot, "intel")
-
-
-async def test_the_book_cancels_a_decision():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("m")
-        await confirm(pilot)
-        await pilot.press("escape", "b")
-        assert isinstance(app.screen, BookScreen) and len(app.session.book(XAI)) == 1
-        assert "Buy 10,000 H100" in str(app.screen.query_one("#book").get_row_at(0))
-        await pilot.press("x")
-        assert app.session.book(XAI) == [] and "Cancelled" in text(pilot, "message")
 
 
 def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:

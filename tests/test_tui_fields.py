@@ -33,11 +33,24 @@ async def type_into(pilot, widget_id: str, typed: str) -> Input:
     return field
 
 
-async def test_a_count_over_the_limit_shows_before_submit_and_a_good_one_clears_it():
+async def test_fields_refuse_as_typed_and_a_good_count_clears_the_refusal():
+    """One new game at 80x24 (what is seen checked at both sizes): a loan below a million
+    is refused in dollars; words and fractions are refused as typed; a count over the
+    limit shows before submit and a good one clears it."""
     app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=SIZES[0]) as pilot:  # the flow once; what is seen, at both sizes
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("c")
+        assert isinstance(app.screen, FinanceScreen)
+        field = await type_into(pilot, "amount", "500k")
+        assert field.has_class("-invalid") and text(pilot, "preview") == "amount: at least $1.0M"
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("m")
         assert isinstance(app.screen, MarketScreen)
+        field = await type_into(pilot, "count", "2.5")
+        assert field.has_class("-invalid") and text(pilot, "preview") == "count: a whole number"
+        field = await type_into(pilot, "count", "kk")
+        assert field.has_class("-invalid") and text(pilot, "preview") == "count: type a number (got 'kk')"
         field = await type_into(pilot, "count", "20000000")
         limit = f"count: at most {decisions.MAX_ORDER_GPUS:,} GPUs"
         assert field.has_class("-invalid")
@@ -52,16 +65,6 @@ async def test_a_count_over_the_limit_shows_before_submit_and_a_good_one_clears_
         assert "count:" not in text(pilot, "preview") and "2,000" in text(pilot, "preview")
         await confirm(pilot)
         assert [d.count for d in app.session.book(XAI)] == [2000]  # type: ignore[attr-defined]
-
-
-async def test_words_and_fractions_are_refused_as_typed():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("m")
-        field = await type_into(pilot, "count", "2.5")
-        assert field.has_class("-invalid") and text(pilot, "preview") == "count: a whole number"
-        field = await type_into(pilot, "count", "kk")
-        assert field.has_class("-invalid") and text(pilot, "preview") == "count: type a number (got 'kk')"
 
 
 async def test_the_sites_range_follows_what_is_built():
@@ -80,15 +83,6 @@ async def test_the_sites_range_follows_what_is_built():
         choose(pilot, what="halls")
         await pilot.pause()
         assert field.has_class("-invalid")
-
-
-async def test_a_loan_below_a_million_is_refused_in_dollars():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        assert isinstance(app.screen, FinanceScreen)
-        field = await type_into(pilot, "amount", "500k")
-        assert field.has_class("-invalid") and text(pilot, "preview") == "amount: at least $1.0M"
 
 
 async def test_the_seed_may_be_left_empty_but_not_be_a_fraction():

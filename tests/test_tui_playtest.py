@@ -30,7 +30,10 @@ def home(tmp_path, monkeypatch):
     return tmp_path
 
 
-async def test_the_deals_screen_shows_a_partners_limits_before_an_offer():
+async def test_the_deals_screen_shows_a_partners_limits_and_only_the_gpus_it_can_supply():
+    """One new game's deals screen at 80x24: a partner's limits before an offer, only the
+    GPUs each partner can supply this week, and the sites dropdown (its form started
+    again for Oracle) opening above the footer at both sizes."""
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("d")
@@ -53,12 +56,7 @@ async def test_the_deals_screen_shows_a_partners_limits_before_an_offer():
         assert "CoreWeave's" in text(pilot, "partner-facts") and "(you rent" not in text(
             pilot, "partner-facts"
         )
-
-
-async def test_the_deals_screen_offers_only_gpus_a_partner_can_supply_this_week():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("d")
+        # only the GPUs a partner can supply this week
         turn = app.session.turn(XAI)
         p = turn.params
         selling = {r.id: r.on_sale for r in market.market_rows(turn)}
@@ -75,6 +73,24 @@ async def test_the_deals_screen_offers_only_gpus_a_partner_can_supply_this_week(
                 g = p.gpu_ids.index(gpu)
                 assert p.partner_price[k, g] > 0 and (p.partner_capacity[0, k, g] > 0 or selling[gpu])
         assert await unseen_at_each_size(pilot, "partner", "gpu") == []
+        # a dropdown near the bottom stays above the footer
+        choose(pilot, partner="oracle")  # the form starts again
+        await pilot.pause()
+        select = app.screen.query_one("#site", Select)
+        for width, height in SIZES:  # where the overlay opens depends on the terminal's height
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            select.focus()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert select.expanded, (width, height)
+            overlay = select.query_one("SelectOverlay")
+            footer = app.screen.query_one(Footer)
+            assert overlay.region.height > 0 and overlay.region.bottom <= footer.region.y, (width, height)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not select.expanded
 
 
 async def test_the_money_screens_answer_is_in_sight_and_esc_says_what_it_dropped():
@@ -111,27 +127,6 @@ async def test_the_money_screens_answer_is_in_sight_and_esc_says_what_it_dropped
         assert len(app._notifications) == len(said)
 
 
-async def test_a_dropdown_near_the_bottom_stays_above_the_footer():
-    app = AgiRaceApp(session=Session.new())
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("d")
-        select = app.screen.query_one("#site", Select)
-        for width, height in SIZES:  # where the overlay opens depends on the terminal's height
-            await pilot.resize_terminal(width, height)
-            await pilot.pause()
-            select.focus()
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert select.expanded, (width, height)
-            overlay = select.query_one("SelectOverlay")
-            footer = app.screen.query_one(Footer)
-            assert overlay.region.height > 0 and overlay.region.bottom <= footer.region.y, (width, height)
-            await pilot.press("escape")
-            await pilot.pause()
-            assert not select.expanded
-
-
 async def test_the_odds_explain_the_styles_and_align_their_rows(monkeypatch):
     monkeypatch.setattr(ForecastScreen, "FUTURES", 12)
     monkeypatch.setattr(ForecastScreen, "HORIZON", 8)
@@ -149,7 +144,7 @@ async def test_the_odds_explain_the_styles_and_align_their_rows(monkeypatch):
         assert len(rows) == app.session.params.n_labs
         assert len({r.index(" wins ") for r in rows}) == 1  # Google DeepMind's name no longer pushes its row
         assert len({r.index("%) ") for r in rows}) == 1  # nor the band its bar
-        assert await unseen_at_each_size(pilot, "odds") == []
+        assert await unseen_at_each_size(pilot, "odds", restore=False) == []
 
 
 async def test_the_save_notice_names_the_file_and_the_save_list_the_folder(home):

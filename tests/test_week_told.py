@@ -123,7 +123,7 @@ async def test_fast_forward_is_not_refused_over_what_the_player_cannot_act_on():
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert s.week > start  # it ran (a rival's run is not the player's to fix)
-        assert await unseen_at_each_size(pilot, "summary") == []
+        assert await unseen_at_each_size(pilot, "summary", restore=False) == []
 
 
 async def test_fast_forward_to_act_plays_until_an_actionable_alert():
@@ -148,7 +148,9 @@ async def test_fast_forward_to_act_plays_until_an_actionable_alert():
 
 
 # ----------------------------------------------------------------- the week told
-async def test_the_week_summary_stays_until_dismissed_and_no_toast_covers_the_screen():
+async def test_the_week_summary_stays_until_dismissed_and_the_ledger_charts_money_over_the_game():
+    """The week summary stays until dismissed and no toast covers the screen; two weeks
+    on, the ledger charts money over the game and the runway projection."""
     app = AgiRaceApp(session=Session.new("2024-07-colossus"))
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await pilot.press("n")
@@ -173,6 +175,22 @@ async def test_the_week_summary_stays_until_dismissed_and_no_toast_covers_the_sc
         await pilot.press("w")
         await pilot.pause()
         assert not app.screen.query_one("#summary").display
+        for _ in range(2):  # three weeks played in all
+            await pilot.press("n")
+            await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, LedgerScreen)
+        for width, height in SIZES:  # drawn again for the terminal's width
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            chart = str(app.screen.query_one("#ledger-chart").render())
+            assert "cash" in chart and "revenue in" in chart and "people out" in chart
+            assert all(len(line) <= width for line in chart.splitlines())
+            assert app.screen.query_one(".form").max_scroll_x == 0  # no horizontal scrollbar
+        note = text(pilot, "projection-note")
+        assert note.startswith("Runway ")
+        assert await unseen_at_each_size(pilot, "ledger-chart", restore=False) == []
 
 
 async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals():
@@ -190,32 +208,10 @@ async def test_the_news_log_puts_the_players_lab_apart_from_every_labs_rentals()
             assert n.text[:40] not in mine
         assert all(n.text[:20] in others.replace("\n", " ") for n in rentals[:3])
         assert "installed" in mine or "delivered" in mine
-        assert await unseen_at_each_size(pilot, "log") == []
+        assert await unseen_at_each_size(pilot, "log", restore=False) == []
 
 
 # ----------------------------------------------------------------- money history
-async def test_the_ledger_charts_money_over_the_game_and_the_runway_projection():
-    s = Session.new("2024-07-colossus")
-    app = AgiRaceApp(session=s)
-    async with app.run_test(size=SMALL) as pilot:
-        for _ in range(3):
-            await pilot.press("n")
-            await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, LedgerScreen)
-        for width, height in SIZES:  # drawn again for the terminal's width
-            await pilot.resize_terminal(width, height)
-            await pilot.pause()
-            chart = str(app.screen.query_one("#ledger-chart").render())
-            assert "cash" in chart and "revenue in" in chart and "people out" in chart
-            assert all(len(line) <= width for line in chart.splitlines())
-            assert app.screen.query_one(".form").max_scroll_x == 0  # no horizontal scrollbar
-        note = text(pilot, "projection-note")
-        assert note.startswith("Runway ")
-        assert await unseen_at_each_size(pilot, "ledger-chart") == []
-
-
 async def test_the_money_screen_shows_the_round_and_the_covenant_with_a_forecast():
     s = Session.new("2024-07-colossus")
     value = float(economy.fundamental_value(s.params, s.world)[0, XAI])
@@ -226,7 +222,7 @@ async def test_the_money_screen_shows_the_round_and_the_covenant_with_a_forecast
         await pilot.pause()
         said = str(app.screen.query_one("#risk", Static).render())
         assert "Round" in said and "walk-away" in said and "Covenant" in said
-        assert await unseen_at_each_size(pilot, "risk") == []
+        assert await unseen_at_each_size(pilot, "risk", restore=False) == []
 
 
 # ----------------------------------------------------------------- guide and saves
@@ -363,7 +359,7 @@ async def test_the_money_screen_names_no_rate_when_lenders_lend_nothing():
         await pilot.pause()
         said = text(pilot, "money-state")
         assert "Lenders will lend no more now" in said and "Lenders offer" not in said, said
-        assert await unseen_at_each_size(pilot, "money-state") == []
+        assert await unseen_at_each_size(pilot, "money-state", restore=False) == []
 
 
 async def test_fast_forward_runs_past_an_urgent_alert_when_asked_twice():

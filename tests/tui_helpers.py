@@ -59,11 +59,12 @@ async def accept_review(pilot) -> None:
 SIZES = ((80, 24), (120, 40))  # the smallest terminal the game supports, and a roomy one
 
 
-async def unseen_at_each_size(pilot, *widget_ids: str) -> list[tuple[str, str]]:
+async def unseen_at_each_size(pilot, *widget_ids: str, restore: bool = True) -> list[tuple[str, str]]:
     """The widgets not on screen at 80x24 or at 120x40, as ("WxH", id) pairs: the same app is
     resized to each (the layout follows, as a player's terminal does) and then put back, so
     one run of a flow checks both sizes. The size the app has is checked first, in place:
-    a resize costs a full layout, so only the other size is a resize away."""
+    a resize costs a full layout, so only the other size is a resize away (and the way
+    back is skipped with restore=False, where the check is the flow's last step)."""
     before = pilot.app.size
     here = (before.width, before.height)
     unseen = []
@@ -74,7 +75,7 @@ async def unseen_at_each_size(pilot, *widget_ids: str) -> list[tuple[str, str]]:
             await pilot.pause()
             unseen += [(f"{width}x{height}", i) for i in widget_ids if not visible(pilot, i)]
     finally:
-        if tuple(pilot.app.size) != here:
+        if restore and tuple(pilot.app.size) != here:
             await pilot.resize_terminal(*here)
             await pilot.pause()
     return unseen

@@ -32,12 +32,16 @@ ONCE = 30_000
 TRAIN, INFER, RESEARCH = 0, 1, 2
 
 
-def _step_value(table: tuple[tuple[dt.date, float], ...], day: dt.date) -> float:
-    value = 0.0
-    for start, amount in table:
-        if start <= day:
-            value = amount
-    return value
+def _step_values(table: tuple[tuple[dt.date, float], ...], days: np.ndarray) -> np.ndarray:
+    """A step table's value on each day (days as ordinals): the amount of the table's last
+    entry that has started by then, 0 before any has."""
+    if not table:
+        return np.zeros(len(days))
+    starts = np.array([start.toordinal() for start, _ in table])
+    amounts = np.array([float(amount) for _, amount in table])
+    started = starts[None, :] <= days[:, None]
+    last = len(table) - 1 - np.argmax(started[:, ::-1], axis=1)
+    return np.where(started.any(axis=1), amounts[last], 0.0)
 
 
 def quarter_index(day: dt.date) -> int:
@@ -189,7 +193,10 @@ def make_params(
     def week_of(day: dt.date) -> int:
         return math.floor((day - start_date).days / 7)
 
-    supply = np.array([[_step_value(g.supply, d) for g in gpus] for d in weeks], dtype=np.float64)
+    days = np.array([d.toordinal() for d in weeks])
+    supply = np.zeros((len(weeks), len(gpus)))
+    for gi, g in enumerate(gpus):
+        supply[:, gi] = _step_values(g.supply, days)
     # Prices of older GPUs (NVIDIA's and the partners' rents) fall by older_gen_price_factor
     # for each newer generation that has shipped: a GPU counts as a new generation when it
     # has new_generation_step times the FLOP/s of the last one (H200 is H100's chip).
@@ -201,7 +208,8 @@ def make_params(
             if other.bf16_tflops >= catalog.nvidia.new_generation_step * level:
                 level = other.bf16_tflops
                 launches.append(other.available)
-        older[:, gi] = [factor ** sum(d >= launch for launch in launches) for d in weeks]
+        shipped = (days[:, None] >= np.array([d.toordinal() for d in launches], np.int64)[None, :]).sum(1)
+        older[:, gi] = np.array([factor**k for k in range(len(launches) + 1)])[shipped]
 
     capacity = np.zeros((len(weeks), len(partners), len(gpus)))
     price = np.zeros((len(partners), len(gpus)))
@@ -209,7 +217,7 @@ def make_params(
     for pi, p in enumerate(partners):
         for gi, g in enumerate(gpus):
             if g.id in p.capacity:
-                capacity[:, pi, gi] = [_step_value(p.capacity[g.id], d) for d in weeks]
+                capacity[:, pi, gi] = _step_values(p.capacity[g.id], days)
                 cost[pi, gi] = p.cost_usd_hour[g.id]
                 price[pi, gi] = p.cost_usd_hour[g.id] * (1.0 + p.target_margin)
 

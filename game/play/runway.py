@@ -28,8 +28,28 @@ class Projection:
     round_counted: float  # USD of a closing round counted in
 
 
+# A projection is kept in its World's cache of derived values (a World never changes), so
+# the dashboard, the alerts and the previews that ask for the same lab's runway of the same
+# week compute it once. The entry names a field that no other World holds, so a step never
+# carries it over to the next week's World (turn.finished keeps only values whose fields
+# are unchanged).
+_NOT_CARRIED = (("week", object()),)
+
+
 def project(p: Params, w: World, lab: int, horizon: int = PROJECTION_WEEKS) -> Projection:
     """Lab `lab`'s money week by week from the world `w` (B = 1)."""
+    if type(w) is not World:
+        return _project(p, w, lab, horizon)
+    key = (project, lab, horizon)
+    hit = w.derived.get(key)
+    if hit is not None and hit[0][0] is p:
+        return hit[2]
+    value = _project(p, w, lab, horizon)
+    w.derived[key] = ((p,), _NOT_CARRIED, value, None, ())
+    return value
+
+
+def _project(p: Params, w: World, lab: int, horizon: int) -> Projection:
     week = int(w.week[0])
     cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
     revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))

@@ -12,6 +12,7 @@ from textual.events import Resize
 from textual.widgets import DataTable, Static
 
 from game.play import intel, risk, views
+from game.play.desk import LabTurn
 from game.play.guide import next_step
 from game.play.news import week_summary
 from game.play.session import Session
@@ -46,6 +47,9 @@ class HQScreen(GameScreen):
         self.summary_open = False
 
     def body(self) -> ComposeResult:
+        # The columns for the terminal's width before the widgets are styled: set after
+        # they mount, the class would style the whole dashboard a second time.
+        self._layout(self.app.size.width, update=False)
         with VerticalScroll(id="hq"):
             with Vertical(id="hq-a"):
                 yield Static(id="summary", markup=False)
@@ -85,16 +89,18 @@ class HQScreen(GameScreen):
 
     @property
     def keymap(self) -> dict[str, str]:
-        """The player's keys where they moved, as Textual binds them here (keymap.toml)."""
-        return bindings.keys_bound(self)
+        """The player's keys where they moved, as Textual binds them here (keymap.toml);
+        read once for a whole refresh of the view, which asks for them line by line."""
+        held = getattr(self, "_keymap_now", None)
+        return held if held is not None else bindings.keys_bound(self)
 
     def _keys(self, text: str) -> str:
         """A text's key hints in the player's keys (keymap.toml)."""
         return bindings.rekey(text, self.keymap)
 
-    def _layout(self, width: int) -> None:
-        self.set_class(width >= 110, "-two")
-        self.set_class(width >= 170, "-three")
+    def _layout(self, width: int, update: bool = True) -> None:
+        self.set_class(width >= 110, "-two", update=update)
+        self.set_class(width >= 170, "-three", update=update)
 
     def show_summary(self, heading: str = "") -> None:
         """Open the week summary on the weeks played since it was last opened."""
@@ -158,22 +164,30 @@ class HQScreen(GameScreen):
         self.refresh_view()
 
     def refresh_view(self) -> None:
+        self._keymap_now: dict[str, str] | None = bindings.keys_bound(self)
+        try:
+            self._refresh_view()
+        finally:
+            self._keymap_now = None
+
+    def _refresh_view(self) -> None:
         s, lab = self.session, self.lab
-        t = self.turn
+        t = self.turn  # one turn, one view of the lab and one of its rivals for the whole refresh
         v = views.lab_view(t)
+        rivals = intel.rival_views(t)
         runway = risk.runway_weeks(t)
         runway_after = risk.runway_weeks(t, t.preview.world) if t.book else None
         building = risk.building_per_week(t)
         halls = f" ({money(building)} halls)" if v.burn > 0 and building >= 0.1 * v.burn else ""
         self.sub_title = f"{v.name} · week {v.week} · {day(v.date)}"
-        self._guide()
+        self._guide(t)
         self._summary()
         pending = ""
         if v.pending:
             pending = (
                 f" ({money(v.pending)} ordered)" if v.pending > 0 else f" (+{money(-v.pending)} coming in)"
             )
-        m = views.money_view(self.turn)
+        m = views.money_view(t)
         if m.booked_round:
             next_round = "a round in this week's orders"
         elif m.closing_date is not None:
@@ -220,7 +234,7 @@ class HQScreen(GameScreen):
             "of it is your stake (it counts in your score). Revenue: the last 4 weeks' average. Round: "
             "when investors hear your next one, or the one under way and when its cash is in hand."
         )
-        found = intel.alerts(self.turn)
+        found = intel.alerts(t)
         lines = [
             styled(
                 f"[{SEVERITY[a.severity]}]{'!' if a.actionable else 'i'} $t[/]",
@@ -231,9 +245,9 @@ class HQScreen(GameScreen):
         if len(found) > 5:
             lines.append(plain(self._keys(f"... and {len(found) - 5} more (b shows your orders)")))
         self.query_one("#alerts", Static).update(Content("\n").join(lines) if lines else plain("No alerts."))
-        self._agi(v)
+        self._agi(v, rivals)
         self._runs(v)
-        self._race()
+        self._race(v, rivals)
         self._charts()
         self._sites(v)
         shown = 6 if self.app.size.height < 36 else 12  # a tall terminal has room for more
@@ -244,9 +258,9 @@ class HQScreen(GameScreen):
         ]
         self.query_one("#news", Static).update(Content("\n").join(text))
 
-    def _guide(self) -> None:
+    def _guide(self, t: LabTurn) -> None:
         guide = self.query_one("#guide", Static)
-        step = next_step(self.turn) if self.guide else None
+        step = next_step(t) if self.guide else None
         guide.display = step is not None
         if step is not None:
             guide.update(
@@ -258,8 +272,7 @@ class HQScreen(GameScreen):
             )
             guide.tooltip = self._keys(step.why)
 
-    def _agi(self, v: views.LabView) -> None:
-        rivals = intel.rival_views(self.turn)
+    def _agi(self, v: views.LabView, rivals: tuple[intel.RivalView, ...]) -> None:
         lines = [
             styled(
                 "[b]Race to AGI[/b] (a model past $lo-$hi wins: nobody knows where)",
@@ -300,10 +313,9 @@ class HQScreen(GameScreen):
             lines.append(styled("[$error]$t[/]", t=self._keys("none: press t to plan one")))
         self.query_one("#runs", Static).update(Content("\n").join(lines))
 
-    def _race(self) -> None:
+    def _race(self, me: views.LabView, rivals: tuple[intel.RivalView, ...]) -> None:
         table = self.query_one("#race", DataTable)
         table.clear()
-        me = views.lab_view(self.turn)
         table.add_row(
             short(me.name),
             f"{me.best_model:.2f}",
@@ -311,7 +323,7 @@ class HQScreen(GameScreen):
             count(me.users),
             money(me.valuation),
         )
-        for r in intel.rival_views(self.turn):
+        for r in rivals:
             table.add_row(
                 short(r.name),
                 f"{r.best_model:.2f}",
