@@ -440,15 +440,7 @@ def people_view(t: LabTurn) -> PeopleView:
     budgets = np.array(w.staff_usd_week, dtype=np.float64)
     budgets[0, lab] = budget
     laid_off, severance = (float(x[0, lab]) for x in research.layoffs(p, w, budgets))
-    return PeopleView(
-        staff=staff,
-        ramped=float(w.staff_ramped[0, lab]),
-        budget=budget,
-        wage=wage,
-        payroll=float(research.payroll(p, w)[0, lab]),
-        pool_free=max(float(p.talent_pool[row]) - hired, 0.0),
-        aim=aim,
-        laying_off=laid_off > 0,
-        laid_off=laid_off,
-        severance=severance,
-    )
+    free = max(float(p.talent_pool[row]) - hired, 0.0)
+    payroll = float(research.payroll(p, w)[0, lab])
+    ramped = float(w.staff_ramped[0, lab])
+    return PeopleView(staff, ramped, budget, wage, payroll, free, aim, laid_off > 0, laid_off, severance)
