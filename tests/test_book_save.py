@@ -130,8 +130,8 @@ async def test_ctrl_s_mid_week_says_the_book_is_in_the_save_and_quitting_asks_no
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        said = [str(n.message) for n in app._notifications]
-        assert any(f"with this week's {len(BOOK)} booked decisions" in m for m in said), said
+        said = str(app.screen.query_one("#note").render())  # on the dashboard's note line
+        assert f"with this week's {len(BOOK)} booked decisions" in said, said
         assert not app.session.book_unsaved
         await pilot.press("q")
         await pilot.pause()

@@ -153,14 +153,15 @@ async def test_the_save_notice_names_the_file_and_the_save_list_the_folder(home)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        name = next(str(n.message) for n in app._notifications if n.title == "Saved")
+        note = app.screen.query_one("#note")
+        said = str(note.render())
+        assert said.startswith("Saved: ") and not app._notifications  # on the dashboard, not over it
+        name = said.removeprefix("Saved: ")
         assert "/" not in name and (user_dir() / name).is_file()
-        for width, height in SIZES:  # the toast is as wide as the name, within the terminal
+        for width, height in SIZES:  # the name on one line, within the terminal
             await pilot.resize_terminal(width, height)
             await pilot.pause()
-            toast = app.screen.query_one("Toast")
-            assert toast.region.height == 4, width  # padding, the title, the name on one line, padding
-            assert toast.region.right <= width
+            assert note.region.height == 1 and note.region.right <= width, width
     app = AgiRaceApp()
     async with app.run_test(size=SMALL) as pilot:
         assert isinstance(app.screen, TitleScreen)

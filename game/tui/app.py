@@ -218,6 +218,14 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
         if not self.agent_turn():  # an agent plays a lab: its week first, in a worker
             self.finish_week()
 
+    def tell(self, text: str, title: str = "") -> None:
+        """Say `text` on the dashboard's note line (the README promises no pop-ups over it);
+        elsewhere, as a notification."""
+        if isinstance(self.screen, HQScreen) and self.screen.is_mounted:
+            self.screen.note(f"{title}: {text}" if title else text)
+        else:
+            self.notify(text, title=title, markup=False)
+
     def finish_week(self) -> None:
         """Every lab has decided: play the week and show the next player."""
         self._play_week()
@@ -278,10 +286,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
             self.ff_ack = (session.week, keys)
             lab, alert = urgent[0]
             again = bindings.key_for("fast-forward-act" if self.ff_mode == "act" else "fast-forward", self.keymap)
-            self.notify(
+            self.tell(
                 f"{session.lab_name(lab)}: {alert.text}. Deal with it first (n plays a single week), "
-                f"or press {again} again to play on anyway.",
-                timeout=6,
+                f"or press {again} again to play on anyway."
             )
             return
         self.ff_ack = (session.week, keys) if urgent else (-1, frozenset())

@@ -31,6 +31,10 @@ class Saving(App):
     saving: bool
     autosave_weeks: int
 
+    def tell(self, text: str, title: str = "") -> None:
+        """A line for the player (the app says it on the dashboard; here, a notification)."""
+        self.notify(text, title=title, markup=False)
+
     def _autosave_due(self, session: Session) -> bool:
         every = self.autosave_weeks
         return bool(every) and session.week % every == 0 and not session.over
@@ -87,7 +91,7 @@ class Saving(App):
         # the file's name (its folder is on the title screen's save list): at 80x24 the whole
         # path wrapped the notice to three lines
         name = message.path.name if message.path is not None else "the save"
-        self.notify(f"{name}{note}", title="Saved", markup=False)
+        self.tell(f"{name}{note}", title="Saved")
         if message.then_quit and message.path is not None:
             self.quit_after_save(message.path)
 

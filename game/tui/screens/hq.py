@@ -52,6 +52,7 @@ class HQScreen(GameScreen):
         self._layout(self.app.size.width, update=False)
         with VerticalScroll(id="hq"):
             with Vertical(id="hq-a"):
+                yield Static(id="note", markup=False)
                 yield Static(id="summary", markup=False)
                 yield Static(id="guide", markup=False)
                 yield Static(id="status", markup=False)
@@ -106,8 +107,16 @@ class HQScreen(GameScreen):
         """Open the week summary on the weeks played since it was last opened."""
         self.summary_heading = heading
         self.summary_open = True
+        self.note("")  # a new week: the last note is old news
         self._summary()
         self.summary_from = self.session.week  # the next summary starts after these weeks
+
+    def note(self, text: str) -> None:
+        """A line for the player at the top of the dashboard (a refused fast-forward, a
+        save written) until the next week or the next note: never over the screen."""
+        panel = self.query_one("#note", Static)
+        panel.update(text)
+        panel.display = bool(text)
 
     def action_week_summary(self) -> None:
         self.summary_open = not self.summary_open
