@@ -152,6 +152,39 @@ def list_price(t: LabTurn, partner: str, gpu: str, weeks: int = 52) -> tuple[flo
     return float(terms.list_price(p, w, q, g)[0, 0]), float(terms.term_discount(p, np.array([[weeks]]))[0, 0])
 
 
+@attrs.frozen
+class Crowding:
+    """What a partner would ask for a rental of its own pool, by the engine's rules but
+    for the week's draw (a swing of +-`swing` on the price)."""
+
+    count: int  # the GPUs it can rent the lab (its free pool, within its one-customer limit)
+    full: float  # its pool's share spoken for with them, 0 to 1
+    factor: float  # on its price for a pool that full (1 up to the knee)
+    price: float  # USD per GPU-hour it would ask: list, less closeness and term, x factor
+    swing: float  # the week's draw moves it by up to this share either way
+
+
+def crowding(t: LabTurn, partner: str, gpu: str, count: int, start: int, weeks: int) -> Crowding:
+    """A rental of `count` GPUs of `gpu` from `partner` from week `start` for `weeks`:
+    what the partner can rent, how full that leaves its pool and the price it would ask
+    (a partner reselling another's pool prices by that one's: this reads its own)."""
+    from game.engine import terms
+
+    p, w, lab = t.params, t.world, t.lab
+    pi, g = p.partner_ids.index(partner), p.gpu_ids.index(gpu)
+    q, gg = np.full((1, len(p.lab_ids)), pi), np.full((1, len(p.lab_ids)), g)
+    row = np.full((1, len(p.lab_ids)), min(max(start, 0), p.last_week))
+    free, room, _ = deals.pools(p, w, row, gg)
+    n = int(max(min(count, free[0, lab, pi], room[0, lab, pi]), 0))
+    used = terms.pool_utilisation(p, w, q, gg, np.full((1, len(p.lab_ids)), n), row)[0, lab]
+    factor = float(terms.utilisation_markup(p, used))
+    d = p.rules.deals
+    close = float(terms.closeness(p, w, q)[0, lab])
+    base = float(terms.list_price(p, w, q, gg)[0, lab]) * (1 - d.relationship_discount * close)
+    base *= 1 - float(terms.term_discount(p, np.array([[weeks]]))[0, 0])
+    return Crowding(n, float(used), factor, base * factor, float(d.price_noise))
+
+
 def rental_cost(count: int, price: float, weeks: int) -> float:
     """What renting `count` GPUs at `price` per GPU-hour for `weeks` weeks costs in all."""
     return count * price * HOURS_PER_WEEK * weeks

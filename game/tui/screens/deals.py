@@ -302,10 +302,18 @@ class DealsScreen(FieldKeys, FormScreen):
             return f"{name} does not rent out {o.gpu}."
         t = review.rental_terms(self.turn, o)
         off = f", {discount:.0%} off for {o.weeks} weeks" if discount > 0.005 else ""
+        c = market.crowding(self.turn, o.partner, o.gpu, o.count, o.start, o.weeks)
+        crowded = (
+            f" For {c.count:,} (what it can rent you) its {o.gpu} pool would be {c.full:.0%} spoken for, "
+            f"and a pool that full costs x{c.factor:.2f}: expect about ${c.price:.2f}/GPU-hour "
+            f"(+-{c.swing:.0%} with the week); fewer GPUs cost less."
+            if c.factor > 1.005 and o.site == "" and c.count > 0
+            else ""
+        )
         return (
-            f"{name}'s list price ${price:.2f}/GPU-hour{off} (rents fall as newer GPUs ship). This offer: "
-            f"{money(t.total)} over {plural(t.end_week - t.start_week, 'week')} from {day(t.start_date)} "
-            f"({money(t.usd_week)} a week). Enter reviews it before it is sent."
+            f"{name}'s list price ${price:.2f}/GPU-hour{off} (rents fall as newer GPUs ship).{crowded} This "
+            f"offer: {money(t.total)} over {plural(t.end_week - t.start_week, 'week')} from "
+            f"{day(t.start_date)} ({money(t.usd_week)} a week). Enter reviews it before it is sent."
         )
 
     def _review(self, terms: reviews.Review, send: Callable[[], None]) -> None:
