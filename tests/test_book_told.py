@@ -1,6 +1,9 @@
-"""A cut in the people budget lays people off with severance, and a play-tester learnt it
-only when $219M left the cash the next week: the book said the budget cost $0 and the
-runway after it 5 weeks. The form, the confirmation and the runway now count it."""
+"""What a decision costs is told before the week plays it (from a play-test's game):
+a cut in the people budget lays people off with severance, which a play-tester learnt
+only when $219M left the cash the next week (the book said it cost $0 and the runway
+after it 5 weeks): the form, the confirmation and the runway now count it. A loan is no
+longer questioned as if it shortened the runway, and a fill order that waits says so
+once, not every week."""
 
 from __future__ import annotations
 
