@@ -160,6 +160,16 @@ def runway_weeks(t: LabTurn, world: World | None = None) -> float:
     return projection(t, world).weeks
 
 
+def runway_without_round(t: LabTurn) -> float | None:
+    """The runway if the round under way fell through (None: no round is closing, or it
+    does not change the runway)."""
+    with_round = projection(t)
+    if with_round.round_counted <= 0:
+        return None
+    bare = project(t.params, t.world, t.lab, PROJECTION_WEEKS, with_round=False).weeks
+    return bare if bare < with_round.weeks - 0.5 else None
+
+
 def risk_alerts(t: LabTurn) -> list[Alert]:
     """A round whose investors are close to walking away; a covenant within reach."""
     out = []

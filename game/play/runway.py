@@ -36,20 +36,23 @@ class Projection:
 _NOT_CARRIED = (("week", object()),)
 
 
-def project(p: Params, w: World, lab: int, horizon: int = PROJECTION_WEEKS) -> Projection:
-    """Lab `lab`'s money week by week from the world `w` (B = 1)."""
+def project(
+    p: Params, w: World, lab: int, horizon: int = PROJECTION_WEEKS, with_round: bool = True
+) -> Projection:
+    """Lab `lab`'s money week by week from the world `w` (B = 1); `with_round`: a round
+    under way brings its cash the week it closes (else: as if it fell through)."""
     if type(w) is not World:
-        return _project(p, w, lab, horizon)
-    key = (project, lab, horizon)
+        return _project(p, w, lab, horizon, with_round)
+    key = (project, lab, horizon, with_round)
     hit = w.derived.get(key)
     if hit is not None and hit[0][0] is p:
         return hit[2]
-    value = _project(p, w, lab, horizon)
+    value = _project(p, w, lab, horizon, with_round)
     w.derived[key] = ((p,), _NOT_CARRIED, value, None, ())
     return value
 
 
-def _project(p: Params, w: World, lab: int, horizon: int) -> Projection:
+def _project(p: Params, w: World, lab: int, horizon: int, with_round: bool) -> Projection:
     week = int(w.week[0])
     cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
     revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))
@@ -66,7 +69,7 @@ def _project(p: Params, w: World, lab: int, horizon: int) -> Projection:
     end, rent = w.contract_end[0, lab], w.contract_count[0, lab] * w.contract_price[0, lab] * HOURS_PER_WEEK
     building = w.hall_building[0, lab] * ~w.hall_paused[0, lab]  # a paused site builds nothing
     rate, usd_per_mw = p.site_build_mw_per_week, p.site_build_usd_per_mw
-    round_usd = float(w.round_usd[0, lab])
+    round_usd = float(w.round_usd[0, lab]) if with_round else 0.0
     round_week = int(w.round_close[0, lab]) if round_usd > 0 else -1
     out: list[float] = []
     ran_out = float("inf")

@@ -185,6 +185,7 @@ class HQScreen(GameScreen):
         v = views.lab_view(t)
         rivals = intel.rival_views(t)
         runway = risk.runway_weeks(t)
+        bare = risk.runway_without_round(t)
         runway_after = risk.runway_weeks(t, t.preview.world) if t.book else None
         building = risk.building_per_week(t)
         halls = f" ({money(building)} halls)" if v.burn > 0 and building >= 0.1 * v.burn else ""
@@ -220,6 +221,7 @@ class HQScreen(GameScreen):
                         if runway_after is not None
                         else f"burn {money(v.burn)}/wk{halls} · runway {risk.runway_text(runway)}"
                         + (" with credit" if v.credit >= 1e6 else "")
+                        + (f" ({risk.runway_text(bare)} if the round falls through)" if bare is not None else "")
                     )
                     if v.burn > 0
                     else f"profit {money(-v.burn)}/wk"
