@@ -92,3 +92,19 @@ def test_a_fill_order_that_waits_says_so_once_not_every_week():
         said.append([n.text for n in s.news if n.week == s.week and "waits" in n.text])
     assert len(said[0]) == 1 and said[1:] == [[], []]
     assert len(standing.orders(s, lab)) == 1  # it still stands
+
+
+@pytest.mark.parametrize(("capability", "promised"), [(26.094, 26.076), (27.114, 27.125), (26.081, 26.084)])
+def test_a_releases_difference_is_the_difference_of_the_figures_it_shows(capability, promised):
+    """'capability 26.09 (its compute promised 26.08: it came out 0.02 better)'."""
+    import re
+
+    from game.play.words.news import released
+
+    said = released("xAI", capability, promised)
+    shown, hoped = (float(x) for x in re.findall(r"\d+\.\d\d", said)[:2])
+    off = re.search(r"came out (\d\.\d\d) (better|worse)", said)
+    if off is None:
+        assert "as promised" in said and shown == hoped
+    else:
+        assert float(off[1]) == round(abs(shown - hoped), 2) and (off[2] == "better") == (shown > hoped)

@@ -58,7 +58,7 @@ def released(lab: str, capability: float, promised: float | None = None) -> str:
     text = f"{lab} releases a model at capability {capability:.2f}."
     if promised is None:
         return text
-    off = capability - promised
+    off = round(capability, 2) - round(promised, 2)  # the difference of the figures shown
     turned = (
         "as promised"
         if abs(off) < 0.005
