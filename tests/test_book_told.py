@@ -108,3 +108,17 @@ def test_a_releases_difference_is_the_difference_of_the_figures_it_shows(capabil
         assert "as promised" in said and shown == hoped
     else:
         assert float(off[1]) == round(abs(shown - hoped), 2) and (off[2] == "better") == (shown > hoped)
+
+
+def test_the_debriefs_milestone_date_is_the_week_its_release_was_news():
+    """'xAI shipped past 27.0 on 24 Feb 2025' where the news said 17 Feb: a history point
+    is kept as a week ends, and carries the next week's number."""
+    s = Session.new(seed=5, humans=())
+    news_week = None
+    while news_week is None and s.week < 80:
+        s.end_week()
+        if s.world.best_model[0, XAI] >= 26.5:
+            news_week = s.week - 1  # the week just played, as its news names it
+    from game.play.debrief import _first_week_at
+
+    assert news_week is not None and _first_week_at(s.turn(XAI), XAI, 26.5) == news_week

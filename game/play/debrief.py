@@ -117,8 +117,8 @@ def _first_week_at(t: LabTurn, lab: int, cap: float) -> int | None:
     """The week the lab first had a model of `cap`, if the history saw it happen (None
     when the lab was past it at the history's start: a game begun from a later save)."""
     for i, h in enumerate(t.history):
-        if h.capability[lab] >= cap:
-            return h.week if i > 0 else None
+        if h.capability[lab] >= cap:  # a point is kept as a week ends: it was the week before
+            return h.week - 1 if i > 0 else None
     return None
 
 
