@@ -362,6 +362,9 @@ class AiCommon:
     gpu_life_years: float = num(0.5, 20, "years")
     growth_horizon_weeks: float = num(0, 520, "weeks")
     arrival_weight: float = num(0, 1, "fraction")
+    distress_runway_weeks: float = num(0, 104, "weeks")
+    distress_cover_weeks: float = num(0, 104, "weeks of costs")
+    sublet_cost_weeks: float = num(0, 520, "weeks of the contract's rent")
 
 
 HISTORY_MEASURES = (

@@ -62,10 +62,13 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             out.append(NewsItem(week, say.delivered(int(r.delivered[0, lab].sum())), DELIVERY, lab, True))
         if mine and r.installed[0, lab].sum():
             out.append(NewsItem(week, say.installed(int(r.installed[0, lab].sum())), INSTALL, lab, True))
-        if mine and r.gpus_sold[0, lab].sum():
+        if r.gpus_sold[0, lab].sum():
             sold = [(int(n), p.gpu_ids[g]) for g, n in enumerate(r.gpus_sold[0, lab]) if n > 0]
-            usd = float(r.flows[0, lab, economy.FLOW_INDEX["gpu_sales"]])
-            out.append(NewsItem(week, say.sold(sold, usd), DELIVERY, lab, True))
+            if mine:
+                usd = float(r.flows[0, lab, economy.FLOW_INDEX["gpu_sales"]])
+                out.append(NewsItem(week, say.sold(sold, usd), DELIVERY, lab, True))
+            else:  # the used market sees the GPUs, not the price
+                out.append(NewsItem(week, say.rival_sold(name, sold), DELIVERY, lab))
         if r.raised[0, lab] > 0:
             text = say.raised(name, float(r.raised[0, lab]), bool(r.down_round[0, lab]))
             out.append(NewsItem(week, text, RAISE, lab))

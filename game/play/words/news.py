@@ -81,6 +81,12 @@ def sold(counts: list[tuple[int, str]], usd: float) -> str:
     return f"Sold {what} on the used market for {money(usd)}."
 
 
+def rival_sold(lab: str, counts: list[tuple[int, str]]) -> str:
+    """Another lab's GPUs on the used market: it sells them when its money is about to run out."""
+    what = ", ".join(f"{n:,} {gpu}" for n, gpu in counts)
+    return f"{lab} sells {what} on the used market, short of money."
+
+
 def raised(lab: str, usd: float, down: bool) -> str:
     return f"{lab} raises ${usd / 1e9:,.1f}B{' in a down round' if down else ''}."
 
