@@ -57,6 +57,22 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         assert "Cancelled standing order" in text(pilot, "message")
         assert standing.orders(s, XAI) == []
 
+        # Enter in a renewal's field sets the renewal, never the way out filled in below it.
+        choose(pilot, way="sell:H100")
+        fill(pilot, count="1000")
+        choose(pilot, **{"standing-kind": "renew:3"})
+        await pilot.pause()
+        for field, typed in (("renew-weeks", "26"), ("renew-price", "2.4")):
+            fill(pilot, **{field: typed})
+            app.screen.query_one(f"#{field}").focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert [o.kind for o in standing.orders(s, XAI)] == ["renew"], field
+            assert s.book(XAI) == []  # no GPUs sold
+        app.screen.query_one("#standing").focus()
+        await pilot.press("x")
+        assert standing.orders(s, XAI) == []
+
         # Each way out: the preview says what it does, then it goes into the book.
         memphis = s.params.site_ids.index("memphis")
         building = float(s.world.hall_building[0, XAI, memphis])

@@ -27,7 +27,9 @@ class OrdersScreen(FieldKeys, FormScreen):
     BINDINGS = bindings.FORM + bindings.STANDING + field_keys(KEYS)
     CONFIRM = "Add way out to this week's orders"
     AUTO_FOCUS = "#standing-kind"  # x cancels from the table; the fields take typing
-    ENTER = {"flop": "set_standing"}  # enter in the run's budget sets the standing order
+    # Enter in a standing order's field sets the standing order; only the way out's own
+    # field takes the way out (Enter in a renewal's weeks used to book the way out below)
+    ENTER = {"flop": "set_standing", "renew-weeks": "set_standing", "renew-price": "set_standing"}
 
     def info(self) -> ComposeResult:
         yield Static(styled("[b]Standing orders[/b] (x cancels the selected one)"))
