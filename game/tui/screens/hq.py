@@ -56,6 +56,7 @@ class HQScreen(GameScreen):
                 yield Static(id="summary", markup=False)
                 yield Static(id="guide", markup=False)
                 yield Static(id="status", markup=False)
+                yield Static(id="race-line", markup=False)  # the race in a line: narrow terminals
                 yield Static(id="runs", markup=False)
                 yield Static(id="alerts", markup=False)
                 yield Static(id="agi", markup=False)
@@ -298,6 +299,18 @@ class HQScreen(GameScreen):
                 when = "in post-training" if run.phase == "post-training" else f"done in {run.eta_text}"
                 lines.append(plain(f"{'':<8} leak: a run of {run.capability_text}, {when}"))
         self.query_one("#agi", Static).update(Content("\n").join(lines))
+        # Under 110 columns the bars are below the fold: the race in a line under the
+        # status, where a player looks every week (a rival's leaked run is an alert).
+        ahead = sorted(rivals, key=lambda r: -r.best_model)
+        self.query_one("#race-line", Static).update(
+            styled(
+                "[b]Race[/b] (a model past $lo-$hi wins): you $me · $others",
+                lo=f"{v.agi_low:.1f}",
+                hi=f"{v.agi_high:.1f}",
+                me=f"{v.best_model:.2f}",
+                others=" · ".join(f"{short(r.name)} {r.best_model:.2f}" for r in ahead),
+            )
+        )
 
     def _runs(self, v: views.LabView) -> None:
         lines = [styled("[b]Your runs[/b]")]
