@@ -22,13 +22,13 @@ async def test_a_loaded_game_summarises_only_the_weeks_played_since_the_load(tmp
         await pilot.press("n")
         await pilot.pause()
         summary = text(pilot, "summary")
-        assert summary.startswith("Week 1 (22 Jul 2024)"), summary
+        assert summary.startswith(("Week 1 (22 Jul 2024)", "Week 1: quiet")), summary  # a quiet week: one line
         for _ in range(3):  # weeks played at once (a fast-forward tells of them together)
             session.end_week()
         await pilot.press("n")
         await pilot.pause()
         summary = text(pilot, "summary")
-        assert summary.startswith("Weeks 2-5 (29 Jul 2024 to 19 Aug 2024)"), summary
+        assert summary.startswith(("Weeks 2-5 (29 Jul 2024 to 19 Aug 2024)", "Weeks 2-5: quiet")), summary
         assert await unseen_at_each_size(pilot, "summary") == []
 
 
@@ -48,3 +48,26 @@ async def test_the_summary_cash_is_the_dashboard_cash_after_a_deal_between_weeks
         assert text(pilot, "status").startswith(f"Cash {cash}")
         assert f"-> {cash} · compute" in text(pilot, "summary")
         assert await unseen_at_each_size(pilot, "summary", "status") == []
+
+
+async def test_a_quiet_week_is_one_line_and_a_week_with_news_lists_it():
+    session = Session.new(humans=("xai",), seed=3)
+    app = AgiRaceApp(session=session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        seen = {"quiet": 0, "news": 0}
+        for _ in range(12):
+            await pilot.press("n")
+            await pilot.pause()
+            week = session.week - 1
+            news = [n for n in session.news if n.week == week and n.seen_by(0) and n.lab in (0, None)]
+            summary = text(pilot, "summary")
+            if news:
+                assert summary.startswith(f"Week {week} (") and f"\n- {news[0].text}" in summary, summary
+                seen["news"] += 1
+            else:
+                cash = money(float(session.world.cash[0, 0]))
+                assert summary.startswith(f"Week {week}: quiet for your lab · cash $"), summary
+                assert summary.endswith(f"-> {cash} (w hides this)") and "\n" not in summary, summary
+                seen["quiet"] += 1
+        assert seen["quiet"] and seen["news"], seen

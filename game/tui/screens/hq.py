@@ -136,16 +136,21 @@ class HQScreen(GameScreen):
             if since == week
             else f"Weeks {since}-{week} ({day(s.params.date_of(since))} to {day(s.params.date_of(week))})"
         )
-        lines = [
-            styled(
-                "[b]$title[/b] [dim]$hide[/]",
-                title=when,
-                hide=f"({bindings.key_for('week-summary', self.keymap)} hides this)",
+        hide = f"({bindings.key_for('week-summary', self.keymap)} hides this)"
+        mine = week_summary(s.news, self.lab, since)
+        history = [h for h in s.history if h.week >= since]
+        if not mine and not self.summary_heading:  # a quiet week in one line: the dashboard needs the room
+            cash = ""
+            if history:
+                cash = f" · cash {money(history[0].cash[self.lab])} -> {money(views.lab_view(self.turn).cash)}"
+            title = f"Week {week}" if since == week else f"Weeks {since}-{week}"  # the date is in the header
+            panel.update(
+                styled("[b]$title[/b]: quiet for your lab$cash [dim]$hide[/]", title=title, cash=cash, hide=hide)
             )
-        ]
+            return
+        lines = [styled("[b]$title[/b] [dim]$hide[/]", title=when, hide=hide)]
         if self.summary_heading:
             lines.append(styled("[$accent]$t[/]", t=self.summary_heading))
-        history = [h for h in s.history if h.week >= since]
         if history:  # from the weeks' start to what the dashboard shows now (talks since included)
             a, b = history[0], views.lab_view(self.turn)
             lines.append(
@@ -155,7 +160,6 @@ class HQScreen(GameScreen):
                     f"{b.best_model:.2f}"
                 )
             )
-        mine = [n for n in week_summary(s.news, self.lab, since)]
         shown = SUMMARY_ITEMS if self.app.size.height >= 36 else SUMMARY_ITEMS // 2
         for n in mine[:shown]:
             lines.append(plain(f"- {n.text}"))
@@ -166,7 +170,7 @@ class HQScreen(GameScreen):
                 )
             )
         if not mine:
-            lines.append(plain("Nothing happened to your lab."))
+            lines.append(plain("Nothing happened to your lab."))  # where a heading says why it opened
         panel.update(Content("\n").join(lines))
 
     def action_toggle_guide(self) -> None:
