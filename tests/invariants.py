@@ -75,9 +75,9 @@ def check_week(before: World, after: World, report: Report) -> None:
     # its cost for a contract signed this week.
     assert (after.patience >= 0).all() and (np.abs(after.relationship) <= 1 + 1e-12).all()
     new = (after.contract_partner >= 0) & (before.contract_partner < 0)
-    row = compute.week_row(p, before)[:, None, None]
     partner, gpu = np.maximum(after.contract_partner, 0), after.contract_gpu
-    cost = p.partner_cost[partner, gpu] * p.older_gen_factor[row, gpu]  # deals.partner_cost
+    games = np.arange(gpu.shape[0])[:, None, None]
+    cost = p.partner_cost[partner, gpu] * compute.older_factor(p, before)[games, gpu]  # deals.partner_cost
     assert (after.contract_price[new] >= cost[new] - 1e-6).all()
 
     # Supply: NVIDIA never ships more than a quarter's supply; partners never have more

@@ -172,8 +172,7 @@ class Levers:
             pick = np.argmax(flops.reshape(B, -1), -1)
             best_p, best_g = pick // G, pick % G
             largest = free[games, best_p, best_g]
-            row = compute.week_row(p, world)
-            listed = p.partner_price[best_p, best_g] * p.older_gen_factor[row, best_g]
+            listed = p.partner_price[best_p, best_g] * compute.older_factor(p, world)[np.arange(B), best_g]
             ask &= largest * v["pool"] >= 1.0
             partner = np.where(ask, best_p, partner)
             gpu = np.where(ask, best_g, gpu)

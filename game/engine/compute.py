@@ -14,51 +14,17 @@ from game.engine import codes, grid, limits, memo, ops
 from game.engine.actions import amount
 from game.engine.grid import substation_cost as substation_cost  # the play screens read it here
 from game.engine.grid import substation_gain
+from game.engine.nvidia import older_factor as older_factor  # NVIDIA's market: the rules read it here
+from game.engine.nvidia import older_factor_at as older_factor_at
+from game.engine.nvidia import on_sale as on_sale
+from game.engine.nvidia import on_sale_week as on_sale_week
+from game.engine.nvidia import supply_left as supply_left
+from game.engine.nvidia import unit_price as unit_price
+from game.engine.nvidia import week_price_mult as week_price_mult
+from game.engine.nvidia import week_row as week_row
 from game.engine.params import HOURS_PER_WEEK, SECONDS_PER_WEEK, Params
 
 State = Any  # World, or the step's working namespace with the same attributes
-
-
-def week_row(p: Params, s: State) -> np.ndarray:
-    """Row index into the weekly tables for each game (B,)."""
-    return ops.clip(s.week, 0, p.last_week)
-
-
-def unit_price(p: Params, s: State, mult: np.ndarray | None = None) -> np.ndarray:
-    """NVIDIA's price per GPU this week (B, G): list x demand (`mult`, default the
-    state's) x older-generation factor."""
-    mult = s.price_mult if mult is None else mult
-    return p.gpu_price[None, :] * mult * p.older_gen_factor[week_row(p, s)]
-
-
-def week_price_mult(p: Params, s: State) -> tuple[np.ndarray, np.ndarray]:
-    """Whether the week being played starts a quarter (B, 1), and NVIDIA's demand factor
-    on its price for that week (B, 1): at a new quarter it follows last quarter's demand
-    (requests over supply), within 1 and the most NVIDIA charges; otherwise it stays. A
-    preview at the start of a week reads it as the week's step will set it."""
-    row = week_row(p, s)
-    prev = ops.clip(s.week - 1, 0, p.last_week)
-    new_quarter = (p.quarter[row] != p.quarter[prev])[:, None]
-    supply_prev = p.supply_per_quarter[prev]
-    pressure = np.where(supply_prev > 0, s.nvidia_requested / np.maximum(supply_prev, 1.0), 1.0)
-    nv = p.catalog.nvidia
-    target_mult = ops.clip(1.0 + nv.price_demand_slope * (pressure - 1.0), 1.0, nv.max_price_factor)
-    return new_quarter, np.where(new_quarter, target_mult, s.price_mult)
-
-
-def on_sale_week(p: Params, s: State) -> np.ndarray:
-    """The first week each GPU type can be ordered (B, G): its launch plus any slip."""
-    return p.gpu_available_week[None, :] + s.gpu_delay
-
-
-def on_sale(p: Params, s: State) -> np.ndarray:
-    """GPU types that can be ordered this week (B, G)."""
-    return s.week[:, None] >= on_sale_week(p, s)
-
-
-def supply_left(p: Params, s: State) -> np.ndarray:
-    """GPUs NVIDIA can still ship this quarter, by type (B, G)."""
-    return np.maximum(p.supply_per_quarter[week_row(p, s)] - s.nvidia_ordered, 0.0)
 
 
 def server_price(p: Params, s: State) -> np.ndarray:

@@ -69,7 +69,8 @@ class Params:
     # weekly tables
     supply_per_quarter: np.ndarray  # (W+1, G) NVIDIA supply for the week's quarter
     quarter: np.ndarray  # (W+1,) int: calendar quarter of each week
-    older_gen_factor: np.ndarray  # (W+1, G) price factor: older_gen_price_factor per newer generation shipped
+    gpu_newer_gen: np.ndarray  # (G, G) bool: [g, h] when h is a newer generation than g (g's price falls as h ships)
+    older_gen_pows: np.ndarray  # (G+1,) older_gen_price_factor ** k: a GPU's price factor with k newer generations shipped
     partner_capacity: np.ndarray  # (W+1, P, G) GPUs each partner owns for rent
     research_ref_flops: np.ndarray  # (W+1,) the frontier's research compute that week
     talent_pool: np.ndarray  # (W+1,) researchers the labs compete for
@@ -198,18 +199,18 @@ def make_params(
     for gi, g in enumerate(gpus):
         supply[:, gi] = _step_values(g.supply, days)
     # Prices of older GPUs (NVIDIA's and the partners' rents) fall by older_gen_price_factor
-    # for each newer generation that has shipped: a GPU counts as a new generation when it
-    # has new_generation_step times the FLOP/s of the last one (H200 is H100's chip).
+    # for each newer generation that has shipped (compute.older_factor: the week it goes on
+    # sale, a slip included): a GPU counts as a new generation when it has
+    # new_generation_step times the FLOP/s of the last one (H200 is H100's chip).
     factor = catalog.nvidia.older_gen_price_factor
-    older = np.ones((len(weeks), len(gpus)))
+    newer = np.zeros((len(gpus), len(gpus)), bool)
     for gi, g in enumerate(gpus):
-        level, launches = g.bf16_tflops, []
+        level = g.bf16_tflops
         for other in sorted((o for o in gpus if o.available > g.available), key=lambda o: o.available):
             if other.bf16_tflops >= catalog.nvidia.new_generation_step * level:
                 level = other.bf16_tflops
-                launches.append(other.available)
-        shipped = (days[:, None] >= np.array([d.toordinal() for d in launches], np.int64)[None, :]).sum(1)
-        older[:, gi] = np.array([factor**k for k in range(len(launches) + 1)])[shipped]
+                newer[gi, gpus.index(other)] = True
+    pows = np.array([factor**k for k in range(len(gpus) + 1)])
 
     capacity = np.zeros((len(weeks), len(partners), len(gpus)))
     price = np.zeros((len(partners), len(gpus)))
@@ -254,7 +255,8 @@ def make_params(
         gpu_available_week=arr([week_of(g.available) for g in gpus], np.int64),
         supply_per_quarter=supply,
         quarter=arr([quarter_index(d) for d in weeks], np.int64),
-        older_gen_factor=older,
+        gpu_newer_gen=newer,
+        older_gen_pows=pows,
         partner_capacity=capacity,
         research_ref_flops=ref_flops,
         talent_pool=pool,

@@ -169,8 +169,7 @@ def rentals(
     P, G = len(p.partner_ids), len(p.gpu_ids)
     games, labs = np.arange(B)[:, None], np.arange(L)[None, :]
     free = compute.partner_free(p, s)  # (B, P, G)
-    row = compute.week_row(p, s)
-    listed = p.partner_price * p.older_gen_factor[row][:, None, :]  # (B, P, G), deals.list_price
+    listed = p.partner_price * compute.older_factor(p, s)[:, None, :]  # (B, P, G), deals.list_price
     # FLOP/s per USD-hour; GPUs far behind the newest shipping are not worth a slot.
     shipping = compute.on_sale(p, s)[:, None, :]  # (B, 1, G)
     frontier = np.where(shipping, p.gpu_flops, 0.0).max(-1, keepdims=True)  # (B, 1, 1)

@@ -45,11 +45,16 @@ class NewsItem:
         return not self.private or self.lab == lab
 
 
-def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list[NewsItem]:
+def week_news(
+    p: Params, catalog: Catalog, r: Report, human: np.ndarray, world: Any = None
+) -> list[NewsItem]:
     """The items of the week in `r` (B = 1, game 0). `human` (L,) marks the people's labs:
-    their deliveries, installs and refusals are theirs alone."""
+    their deliveries, installs and refusals are theirs alone. `world`: the state the week
+    left (for the GPUs that went on sale in it, as late as a slip made them)."""
     week = int(r.week[0])
     out: list[NewsItem] = []
+    if world is not None:
+        out.extend(_on_sale_news(p, world, week))
     for lab in range(p.n_labs):
         name = catalog.lab(p.lab_ids[lab]).name
         mine = bool(human[lab])
@@ -105,6 +110,20 @@ def week_news(p: Params, catalog: Catalog, r: Report, human: np.ndarray) -> list
             text = say.event(card, p, int(lab), float(r.event_values[0, lab, c]))
             about = None if card.scope == "game" else int(lab)
             out.append(NewsItem(week, text, EVENT, about, urgent=about is None or bool(human[about])))
+    return out
+
+
+def _on_sale_news(p: Params, world: Any, week: int) -> list[NewsItem]:
+    """A GPU on sale from the week `world` is at (the news of `week`, the week played); a
+    new generation names the GPUs whose prices, rents and collateral value fall with it
+    (compute.older_factor)."""
+    from game.engine import compute
+
+    out = []  # on sale in the week the world is at now: from the next decisions on
+    for h in np.flatnonzero(compute.on_sale_week(p, world)[0] == int(world.week[0])):
+        older = [p.gpu_ids[g] for g in np.flatnonzero(p.gpu_newer_gen[:, h])]
+        fall = 1.0 - float(p.catalog.nvidia.older_gen_price_factor)
+        out.append(NewsItem(week, say.on_sale(p.gpu_ids[h], older, fall), EVENT, None, urgent=bool(older)))
     return out
 
 

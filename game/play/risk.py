@@ -118,21 +118,22 @@ def covenant_health(t: LabTurn) -> CovenantHealth:
     owned = compute.owned_gpus(w)[0, lab].astype(np.float64)  # (G,)
     row = int(compute.week_row(p, w)[0])
     base = p.gpu_price * w.price_mult[0]  # (G,) before the older-generation factor
-    collateral = float(owned @ (base * p.older_gen_factor[row]))
+    on_sale = compute.on_sale_week(p, w)  # (1, G), as late as a slip made it
+    now = compute.older_factor(p, w)[0]
+    collateral = float(owned @ (base * now))
     debt = float(w.debt[0, lab])
     name, when, after = "", None, collateral
     last = min(row + NEXT_GEN_WEEKS, p.last_week)
     for r in range(row + 1, last + 1):
-        if owned.any() and not np.allclose(
-            p.older_gen_factor[r][owned > 0], p.older_gen_factor[row][owned > 0]
-        ):
-            launched = np.flatnonzero(compute.on_sale_week(p, w)[0] == r)
+        then = compute.older_factor_at(p, on_sale, np.array([r]))[0]
+        if owned.any() and not np.allclose(then[owned > 0], now[owned > 0]):
+            launched = np.flatnonzero(on_sale[0] == r)
             name = p.gpu_ids[int(launched[0])] if len(launched) else ""  # words: "a newer generation"
             when = p.date_of(r)
             arriving = np.zeros_like(owned)  # GPUs on order that are delivered before it ships
             due = (w.order_count[0, lab] > 0) & (w.order_arrive[0, lab] <= r)
             np.add.at(arriving, w.order_gpu[0, lab][due], w.order_count[0, lab][due])
-            after = float((owned + arriving) @ (base * p.older_gen_factor[r]))
+            after = float((owned + arriving) @ (base * then))
             break
     f = p.rules.finance
     return CovenantHealth(

@@ -2,8 +2,8 @@
 
 `import game.rl` registers ENV_ID with Gymnasium:
 
-    gymnasium.make("agi_race/AGIRace-v2", lab="xai", difficulty="normal", scenario="2024-07-colossus")
-    gymnasium.make_vec("agi_race/AGIRace-v2", num_envs=1000, vectorization_mode="vector_entry_point")
+    gymnasium.make("agi_race/AGIRace-v3", lab="xai", difficulty="normal", scenario="2024-07-colossus")
+    gymnasium.make_vec("agi_race/AGIRace-v3", num_envs=1000, vectorization_mode="vector_entry_point")
 
 and `game.rl.parallel_env(...)` is the PettingZoo ParallelEnv (agents "xai" and "openai").
 See game/rl/env.py for the spaces, masks and rewards.
@@ -22,9 +22,9 @@ import gymnasium
 from game.rl.env import AGIRaceEnv, AGIRaceVectorEnv, lever_masks
 from game.rl.parallel import AGENTS, AGIRaceParallelEnv, parallel_env
 
-ENV_VERSION = 2
+ENV_VERSION = 3
 ENV_ID = f"agi_race/AGIRace-v{ENV_VERSION}"
-RULES_FINGERPRINT = "1473bf3afcb9ef29"  # tests/test_rl.py: the games ENV_VERSION names
+RULES_FINGERPRINT = "c9fa291dc60d717f"  # tests/test_rl.py: the games ENV_VERSION names
 
 if ENV_ID not in gymnasium.registry:
     gymnasium.register(

@@ -81,6 +81,17 @@ def sold(counts: list[tuple[int, str]], usd: float) -> str:
     return f"Sold {what} on the used market for {money(usd)}."
 
 
+def on_sale(gpu: str, older: list[str], fall: float) -> str:
+    """A GPU on sale from this week; `older`: the GPUs it is a new generation over."""
+    text = f"NVIDIA's {gpu} is on sale."
+    if older:
+        text += (
+            f" A new generation: {', '.join(older)} fall {fall:.0%} in price, in rent and in"
+            " what lenders count them for."
+        )
+    return text
+
+
 def rival_sold(lab: str, counts: list[tuple[int, str]]) -> str:
     """Another lab's GPUs on the used market: it sells them when its money is about to run out."""
     what = ", ".join(f"{n:,} {gpu}" for n, gpu in counts)
