@@ -33,6 +33,11 @@ class LowRunway(Confirm):
     """A decision that would leave less than RUNWAY_WARNING_WEEKS of runway."""
 
 
+class OverCovenant(Confirm):
+    """A decision that takes the lab's debt over the covenant's share of its GPUs' value
+    (a sale of GPUs the loans are secured on): the lenders then sweep cash every week."""
+
+
 class SameAgain(Confirm):
     """A run the week's book holds already (a second Enter on the training form): two
     runs of one size are a choice, not a key pressed twice."""

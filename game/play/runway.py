@@ -1,6 +1,7 @@
 """The runway as the game counts it: cash and credit week by week as a lab's commitments
 play out (halls paid as they are built, rentals until their contracts end, a closing
-round's cash the week it closes). The dashboard, the order book, the alerts and the
+round's cash the week it closes, the lenders' weekly sweep while debt is over the
+covenant, at today's GPU values). The dashboard, the order book, the alerts and the
 low-runway question before a decision all read this one projection."""
 
 from __future__ import annotations
@@ -54,15 +55,19 @@ def project(
 
 def _project(p: Params, w: World, lab: int, horizon: int, with_round: bool) -> Projection:
     week = int(w.week[0])
-    cash = max(float(w.cash[0, lab]), 0.0) + float(economy.credit_headroom(p, w)[0, lab])
+    f = p.rules.finance
+    held, debt = max(float(w.cash[0, lab]), 0.0), float(w.debt[0, lab])  # cash in hand; debt
+    book = float(economy.book_value(p, w)[0, lab])  # the GPUs' value the loans count (kept)
+    limit = f.loan_to_value * book if not w.bankrupt[0, lab] else 0.0
     revenue = float(w.revenue_fast[0, lab]) * (1.0 - float(w.revenue_share[0, lab]))
     # a people budget under the payroll lays people off this week: their severance now,
     # and a smaller payroll after (hiring toward a larger budget is not counted)
     laid_off, severance = (float(x[0, lab]) for x in research.layoffs(p, w, w.staff_usd_week))
-    cash -= severance
+    held -= severance
     fixed = float(
         economy.electricity_per_week(p, w)[0, lab]
-        + research.payroll(p, w)[0, lab] - laid_off * float(research.wage(p, w)[0])
+        + research.payroll(p, w)[0, lab]
+        - laid_off * float(research.wage(p, w)[0])
         + economy.interest_per_week(p, w)[0, lab]
     )
     partner, start = w.contract_partner[0, lab], w.contract_start[0, lab]
@@ -73,15 +78,22 @@ def _project(p: Params, w: World, lab: int, horizon: int, with_round: bool) -> P
     round_week = int(w.round_close[0, lab]) if round_usd > 0 else -1
     out: list[float] = []
     ran_out = float("inf")
-    before = cash
+    before = held + max(limit - debt, 0.0)
     for k in range(horizon):
         at = week + k
         done = np.minimum(building, rate)
         building -= done
         active = (partner >= 0) & (start <= at) & (at < end)
-        cash += revenue - fixed - float(rent[active].sum()) - float((done * usd_per_mw).sum())
+        held += revenue - fixed - float(rent[active].sum()) - float((done * usd_per_mw).sum())
         if at == round_week:
-            cash += round_usd
+            held += round_usd
+        if held < 0:  # the credit line covers a negative balance while it lasts
+            draw = min(-held, max(limit - debt, 0.0))
+            held, debt = held + draw, debt + draw
+        if debt > f.covenant_ltv * book:  # in breach: lenders sweep cash toward the covenant
+            sweep = min(debt - f.covenant_ltv * book, f.covenant_sweep * max(held, 0.0))
+            held, debt = held - sweep, debt - sweep
+        cash = held + max(limit - debt, 0.0)  # cash and unused credit
         out.append(cash)
         if cash < 0 and ran_out == float("inf"):  # it lasts part of this week
             ran_out = k + max(before, 0.0) / max(before - cash, 1e-9)

@@ -241,7 +241,8 @@ class Session:
     ) -> tuple[list[Decision], Preview, Preview]:
         """`book` with `decision` added, after every check a decision passes (the one rule
         for deciding and for re-checking a book after a cancel): the book it makes and
-        the previews before and after. Raises Refused or LowRunway."""
+        the previews before and after. Raises Refused, or a Confirm (OverCovenant,
+        LowRunway, SameAgain) that `confirmed` answers."""
         decision.check(self.params, self.world, lab, book)
         if decision in book and decision.kind in ADDS_UP:  # a second Enter on the same form
             raise Refused(say.booked_already(decision.label(self.params)))
@@ -254,14 +255,21 @@ class Session:
         if added & HARD:
             raise Refused(say.refused(refusals(added & HARD)))
         if added & (codes.ORDER_NO_CASH | codes.NO_CASH) or (after.cash_after < 0 <= before.cash_after):
-            raise Refused(
-                say.costs_too_much(
-                    decision.label(self.params), before.cash_after - after.cash_after, before.cash_after
+            cost = self.turn(lab).cost_in_full(book, [decision])
+            raise Refused(say.costs_too_much(decision.label(self.params), cost, before.cash_after))
+        if confirmed:
+            return new_book, before, after
+        f = self.params.rules.finance
+        lev_before = float(economy.leverage(self.params, before.world)[0, lab])
+        lev_after = float(economy.leverage(self.params, after.world)[0, lab])
+        if lev_after > f.covenant_ltv and lev_after > lev_before + 1e-9:
+            raise booking.OverCovenant(
+                say.over_covenant(
+                    decision.label(self.params), lev_before, lev_after, f.covenant_ltv, f.covenant_sweep
                 )
             )
         if (
-            not confirmed
-            and decision.kind != "borrow"  # the runway counts credit: a loan moves it by its interest alone
+            decision.kind != "borrow"  # the runway counts credit: a loan moves it by its interest alone
             and after.runway_weeks < RUNWAY_WARNING_WEEKS
             and after.runway_weeks < before.runway_weeks - 1e-9
         ):
@@ -395,7 +403,12 @@ class Session:
         styles = dict(zip(self.params.lab_ids, self.controllers.style, strict=True))
         mid_week = talks.talk_entries(self.week, self.params.lab_ids, self.rounds)
         return save_doc(
-            self.scenario, self.world, 0, log=[*self.log, *mid_week], humans=self.humans, ai=styles,
+            self.scenario,
+            self.world,
+            0,
+            log=[*self.log, *mid_week],
+            humans=self.humans,
+            ai=styles,
             book=self.book_records(),
         )
 

@@ -77,6 +77,15 @@ def low_runway(label: str, weeks: float, cash: float) -> str:
     return f"{label} leaves {weeks:,.1f} weeks of runway (cash {money(cash)}).{GO_AHEAD}"
 
 
+def over_covenant(label: str, before: float, after: float, trigger: float, sweep: float) -> str:
+    """A decision that takes the debt over the covenant (debt over the GPUs' value)."""
+    return (
+        f"{label} takes your debt from {before:.0%} to {after:.0%} of your GPUs' value, over the "
+        f"{trigger:.0%} covenant: the lenders would take up to {sweep:.0%} of your cash every week against "
+        f"the debt, at a penalty rate, until it is back under.{GO_AHEAD}"
+    )
+
+
 def same_run_again(label: str) -> str:
     return f"{label} is in this week's orders already. Book a second run of the same size beside it?"
 
