@@ -15,7 +15,7 @@ import numpy as np
 from game.engine import contracts, deals, economy, limits
 from game.engine.params import HOURS_PER_WEEK, WEEKS_PER_YEAR
 from game.play import decisions as dec
-from game.play import risk
+from game.play import risk, runway
 from game.play.desk import LabTurn
 from game.saves import Offer
 
@@ -81,6 +81,7 @@ class RoundTerms:
     share_after: float
     walk_away: float  # the fall in value on its merits that makes investors leave
     down: bool
+    runway_without: float = float("inf")  # weeks cash and credit last without it (the book's orders paid)
 
 
 def _patience(t: LabTurn, partner: str) -> float:
@@ -194,6 +195,7 @@ def round_terms(t: LabTurn, usd: float) -> RoundTerms:
         share_after=float(economy.diluted(share, pre, got)),
         walk_away=float(p.rules.finance.round_walk_away),
         down=bool(terms.down[0, lab]),
+        runway_without=runway.project(p, t.preview.world, lab, with_round=False).weeks,
     )
 
 

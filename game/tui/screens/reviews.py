@@ -7,7 +7,7 @@ import math
 
 from game.play import review
 from game.play.words import plural
-from game.tui.format import count, day, money
+from game.tui.format import count, day, money, weeks
 
 Review = tuple[str, list[str], str, str]  # title, terms, note, the yes button's words
 
@@ -92,5 +92,10 @@ def round_(t: review.RoundTerms) -> Review:
         f"The cash comes on {day(t.cash_date)} (in {plural(t.cash_weeks, 'week')})",
         f"If your value on its merits falls {t.walk_away:.0%} before then, the investors walk away",
     ]
+    if t.runway_without < t.cash_weeks:  # the lab must last until the cash comes
+        terms.append(
+            f"Your cash and credit last about {weeks(t.runway_without)} without it: they run out "
+            "before its cash comes in (a smaller round closes sooner)"
+        )
     note = "It goes in this week's orders: b cancels it until the week ends; once the week ends it is agreed."
     return "Review: raise a round", terms, note, "Add to the orders"
