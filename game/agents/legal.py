@@ -57,7 +57,7 @@ def candidates(session: Session, lab: int) -> list[d.Decision | Offer]:
     p, w = session.params, session.world
     cash = max(float(w.cash[0, lab]), 0.0)
     out: list[d.Decision | Offer] = []
-    price = compute.server_price(p, w)[0]  # (V, G)
+    price = compute.week_server_price(p, w)[0]  # (V, G)
     left = compute.supply_left(p, w)[0]
     for g in np.flatnonzero(compute.on_sale(p, w)[0]):
         for v, vendor in enumerate(p.integrator_ids):

@@ -96,7 +96,7 @@ def plan(world: World, lab: int, ai: Actions, ai_assist: bool, earlier: Plan | N
     cash = np.maximum(w.cash[:, lab], 0.0)
     rows = np.arange(B)
 
-    price = compute.server_price(p, w)  # (B, V, G)
+    price = compute.week_server_price(p, w)  # (B, V, G)
     cheapest = price.min(1)  # (B, G)
     selling = compute.on_sale(p, w)
     value = np.where(selling, p.gpu_flops * p.gpu_mfu / cheapest, -1.0)

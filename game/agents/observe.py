@@ -149,7 +149,7 @@ def _market(session: Session) -> list[dict[str, Any]]:
     """The GPUs on sale: the server price through the cheapest integrator (`vendor`),
     NVIDIA's supply left this quarter (each GPU's figures are in hello's "gpus")."""
     p, w = session.params, session.world
-    price = compute.server_price(p, w)[0]  # (V, G)
+    price = compute.week_server_price(p, w)[0]  # (V, G)
     selling, left = compute.on_sale(p, w)[0], compute.supply_left(p, w)[0]
     return [
         {

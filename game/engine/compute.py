@@ -27,9 +27,16 @@ from game.engine.params import HOURS_PER_WEEK, SECONDS_PER_WEEK, Params
 State = Any  # World, or the step's working namespace with the same attributes
 
 
-def server_price(p: Params, s: State) -> np.ndarray:
-    """What one GPU costs in servers through each integrator this week (B, V, G)."""
-    return unit_price(p, s)[:, None, :] * p.integrator_markup[:, None]
+def server_price(p: Params, s: State, mult: np.ndarray | None = None) -> np.ndarray:
+    """What one GPU costs in servers through each integrator this week (B, V, G); `mult`:
+    NVIDIA's demand factor (default the state's; week_price_mult gives the week's)."""
+    return unit_price(p, s, mult)[:, None, :] * p.integrator_markup[:, None]
+
+
+def week_server_price(p: Params, s: State) -> np.ndarray:
+    """What an order placed this week pays per GPU in servers (B, V, G): at a quarter's
+    start the step sets NVIDIA's new demand factor before the orders (previews read this)."""
+    return server_price(p, s, week_price_mult(p, s)[1])
 
 
 def integrator_wait(p: Params, s: State, gpus: np.ndarray) -> np.ndarray:

@@ -114,6 +114,14 @@ class LabTurn:
             self.memo[key] = self._dry_run(key)
         return self.memo[key]
 
+    def cost_in_full(self, book: list[Decision], more: list[Decision]) -> float:
+        """What the decisions `more` cost on top of `book` with cash enough for all of them
+        (a decision refused for cash names its whole cost, not the cash the engine would
+        have spent on part of it)."""
+        rich = attrs.evolve(self.world, cash=self.world.cash + RICH_USD)
+        spent = [float(_run(rich, self.lab, tuple(b))[1][0, self.lab].sum()) for b in (book, book + more)]
+        return spent[0] - spent[1]
+
     def _dry_run(self, book: tuple[Decision, ...]) -> Preview:
         lab, p = self.lab, self.params
         after, flows, refused = _run(self.world, lab, book)
@@ -129,6 +137,9 @@ class LabTurn:
             building=-float(base[economy.FLOW_INDEX["halls"]]),
             closing=float(base[economy.FLOW_INDEX["equity"]]),
         )
+
+
+RICH_USD = 1e13  # cash that no decision's cost reaches (ten trillion dollars)
 
 
 def _run(world: World, lab: int, book: tuple[Decision, ...]) -> tuple[World, np.ndarray, np.ndarray]:

@@ -34,7 +34,7 @@ class GpuRow:
 
 def market_rows(t: LabTurn) -> tuple[GpuRow, ...]:
     p, w = t.params, t.world
-    price = compute.server_price(p, w)[0].min(0)  # (G,)
+    price = compute.week_server_price(p, w)[0].min(0)  # (G,)
     selling, left = compute.on_sale(p, w)[0], compute.supply_left(p, w)[0]
     first = compute.on_sale_week(p, w)[0]
     return tuple(
@@ -73,7 +73,7 @@ def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> Quote:
     integrator's queue and the lab's own orders of the week through it)."""
     p, w = t.params, t.world
     v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
-    unit = float(compute.server_price(p, w)[0, v, g])
+    unit = float(compute.week_server_price(p, w)[0, v, g])
     queued = np.zeros((1, 1, len(p.integrator_ids)))
     # the lab's orders through this integrator already in this week's book queue first
     already = sum(d.count for d in t.book if isinstance(d, BuyGpus) and d.vendor == vendor)
@@ -237,7 +237,7 @@ def affordable(t: LabTurn, gpu: str, vendor: str) -> int:
     supply left this quarter."""
     p = t.params
     v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
-    unit = float(compute.server_price(p, t.world)[0, v, g])
+    unit = float(compute.week_server_price(p, t.world)[0, v, g])
     cash = t.preview.cash_after  # after the week's book and the halls being built
     n = math.floor(max(cash, 0.0) / unit) if unit > 0 else 0
     return int(max(min(n, supply_for(t, gpu), MAX_ORDER_GPUS), 0))

@@ -310,7 +310,7 @@ def _fill(session: Session, o: StandingOrder) -> Fired:
     if want < 1:
         return True, "", False
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
-    each = float(compute.server_price(p, w)[0, v, g])
+    each = float(compute.week_server_price(p, w)[0, v, g])
     # Cash kept in hand: FILL_RESERVE_WEEKS of the lab's running costs (credit does not
     # count: a new GPU generation can cut it overnight).
     reserve = FILL_RESERVE_WEEKS * max(float(economy.net_burn(p, w)[0, o.lab]), 0.0)
@@ -360,5 +360,5 @@ def describe(session: Session, o: StandingOrder) -> str:
         return say.renew_preview(o.contract, end, RENEW_WEEKS, weeks, price, listed, o.max_price)
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     room = fill_room(session, lab, o.gpu)
-    each = float(compute.server_price(p, w)[0, v, g])
+    each = float(compute.week_server_price(p, w)[0, v, g])
     return say.fill_preview(o.gpu, FILL_RESERVE_WEEKS, room, each)
