@@ -116,15 +116,23 @@ async def test_the_money_screens_answer_is_in_sight_and_esc_says_what_it_dropped
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HQScreen)
-        said = [str(n.message) for n in app._notifications]
-        assert f"Not added: Borrow {money(500e6)} against your GPUs (you left before adding it)." in said, (
-            said
-        )
+        note = f"Not added: Borrow {money(500e6)} against your GPUs (you left before adding it)."
+        assert note in text(pilot, "note") and not app._notifications  # a line, not a toast over the screen
         assert app.session.book(XAI) == []
-        await pilot.press("c")  # untouched, Esc says nothing
+        await pilot.press("c")  # untouched, Esc says nothing new
         await pilot.press("escape")
         await pilot.pause()
-        assert len(app._notifications) == len(said)
+        assert note in text(pilot, "note") and not app._notifications
+        await pilot.press("c")  # what was refused, then Esc: the refusal said it, leaving says nothing
+        choose(pilot, what="borrow")
+        await pilot.pause()
+        app.screen.query_one("#amount").focus()
+        app.screen.query_one("#amount").value = ""
+        await pilot.press(*"99T")
+        await confirm(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "99.0T" not in text(pilot, "note") and not app._notifications
 
 
 async def test_the_odds_explain_the_styles_and_align_their_rows(monkeypatch):

@@ -175,15 +175,24 @@ class FormScreen(GameScreen):
 
     def action_back(self) -> None:
         """Esc: back to the dashboard; what was typed and not added is said, not dropped silently."""
-        if self.SAYS_DROPPED and self._fields_now() != getattr(self, "_as_left", None):
+        now = self._fields_now()
+        words = ""
+        if (
+            self.SAYS_DROPPED
+            and now != getattr(self, "_as_left", None)
+            and now != getattr(self, "_refused", None)
+        ):
             try:
                 words = (
                     f"Not added: {self.decision().label(self.session.params)} (you left before adding it)."
                 )
             except Refused:
                 words = "Left without adding what you typed."
-            self.app.notify(words, title=self.TITLE_TEXT.split(":")[0], severity="warning")
+        title = self.TITLE_TEXT.split(":")[0]
         self.dismiss()
+        tell = getattr(self.app, "tell", None)  # AgiRaceApp's: the dashboard's note line
+        if words and tell is not None:  # not a toast (one covered the next screen's buttons)
+            tell(words, title=title)
 
     @on(Button.Pressed, "#confirm")
     def _pressed_confirm(self) -> None:
@@ -253,6 +262,8 @@ class FormScreen(GameScreen):
     def say(self, text: str, failed: bool = False) -> None:
         """The answer to what the player just did, in the bar above the footer."""
         self.show("message", error(text) if failed else plain(text))
+        if failed:  # the player tried what the fields hold: leaving says nothing more of it
+            self._refused = self._fields_now()
         # after the new text is laid out (its height changes), so all of it comes into sight
 
     @on(Button.Pressed, "#back")
