@@ -40,3 +40,8 @@ def test_an_order_refused_for_cash_names_its_whole_cost():
         f"costs {money(count * unit)}; after this week's other decisions you have {money(t.preview.cash_after)}"
         in said
     )
+    credit = float(economy.credit_headroom(s.params, t.preview.world)[0, XAI])  # orders are paid in cash
+    assert (
+        credit > 1e6
+        and f"(lenders would lend up to {money(credit)}: borrow first on the Money screen)" in said
+    )

@@ -101,6 +101,7 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         await pilot.pause()
         w = s.world
         assert w.hall_paused[0, XAI, memphis]
+        assert f"{building:.0f} MW paused" in text(pilot, "sites")  # not 'building': nothing is
         assert w.hall_building[0, XAI, memphis] == pytest.approx(building)
         assert w.contract_partner[0, XAI, 3] == -1
 

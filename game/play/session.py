@@ -256,7 +256,8 @@ class Session:
             raise Refused(say.refused(refusals(added & HARD)))
         if added & (codes.ORDER_NO_CASH | codes.NO_CASH) or (after.cash_after < 0 <= before.cash_after):
             cost = self.turn(lab).cost_in_full(book, [decision])
-            raise Refused(say.costs_too_much(decision.label(self.params), cost, before.cash_after))
+            credit = float(economy.credit_headroom(self.params, before.world)[0, lab])
+            raise Refused(say.costs_too_much(decision.label(self.params), cost, before.cash_after, credit))
         if confirmed:
             return new_book, before, after
         f = self.params.rules.finance

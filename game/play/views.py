@@ -61,6 +61,8 @@ class SiteView:
     gpus: int  # installed
     outage_weeks: int  # weeks the site's grid is still down (storms, heat)
 
+    paused: bool = False  # construction paused (exits.PauseHalls): nothing is built or paid
+
     @property
     def short_name(self) -> str:
         return self.name.split(",")[0]
@@ -221,6 +223,7 @@ def site_views(t: LabTurn) -> tuple[SiteView, ...]:
                 name=site.name,
                 hall_mw=halls,
                 building_mw=building,
+                paused=bool(w.hall_paused[0, lab, s]),
                 power_mw=float(power[s]),
                 used_mw=float(installed[s] * powered[s]),
                 unpowered_halls_mw=max(halls - float(power[s]), 0.0),

@@ -68,9 +68,13 @@ def refused(reasons: list[str]) -> str:
     return "; ".join(reasons)
 
 
-def costs_too_much(label: str, cost: float, cash: float) -> str:
-    """`cash`: what the lab has after the week's other decisions."""
-    return f"{label} costs {money(cost)}; after this week's other decisions you have {money(max(cash, 0.0))}"
+def costs_too_much(label: str, cost: float, cash: float, credit: float = 0.0) -> str:
+    """`cash`: what the lab has after the week's other decisions; `credit`: what lenders
+    would lend (orders are paid in cash: a loan first pays for them)."""
+    text = f"{label} costs {money(cost)}; after this week's other decisions you have {money(max(cash, 0.0))}"
+    if credit >= 1e6:
+        text += f" (lenders would lend up to {money(credit)}: borrow first on the Money screen)"
+    return text
 
 
 def low_runway(label: str, weeks: float, cash: float) -> str:

@@ -120,7 +120,8 @@ class BookScreen(GameScreen):
                     intel.unpowered_alert(site).text.removesuffix(" (s: turbines, substation)") + "."
                 )
             if site.building_mw:
-                waiting.append(f"{site.short_name}: {mw(site.building_mw)} of halls under construction.")
+                state = "paused" if site.paused else "under construction"
+                waiting.append(f"{site.short_name}: {mw(site.building_mw)} of halls {state}.")
         self.show("waiting", "\n".join(waiting) or "Nothing waits for power.")
 
     def action_cancel_decision(self) -> None:

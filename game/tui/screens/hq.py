@@ -142,10 +142,14 @@ class HQScreen(GameScreen):
         if not mine and not self.summary_heading:  # a quiet week in one line: the dashboard needs the room
             cash = ""
             if history:
-                cash = f" · cash {money(history[0].cash[self.lab])} -> {money(views.lab_view(self.turn).cash)}"
+                cash = (
+                    f" · cash {money(history[0].cash[self.lab])} -> {money(views.lab_view(self.turn).cash)}"
+                )
             title = f"Week {week}" if since == week else f"Weeks {since}-{week}"  # the date is in the header
             panel.update(
-                styled("[b]$title[/b]: quiet for your lab$cash [dim]$hide[/]", title=title, cash=cash, hide=hide)
+                styled(
+                    "[b]$title[/b]: quiet for your lab$cash [dim]$hide[/]", title=title, cash=cash, hide=hide
+                )
             )
             return
         lines = [styled("[b]$title[/b] [dim]$hide[/]", title=when, hide=hide)]
@@ -226,7 +230,11 @@ class HQScreen(GameScreen):
                         if runway_after is not None
                         else f"burn {money(v.burn)}/wk{halls} · runway {risk.runway_text(runway)}"
                         + (" with credit" if v.credit >= 1e6 else "")
-                        + (f" ({risk.runway_text(bare)} if the round falls through)" if bare is not None else "")
+                        + (
+                            f" ({risk.runway_text(bare)} if the round falls through)"
+                            if bare is not None
+                            else ""
+                        )
                     )
                     if v.burn > 0
                     else f"profit {money(-v.burn)}/wk"
@@ -381,7 +389,7 @@ class HQScreen(GameScreen):
         for site in v.sites:
             line = f"{site.short_name}: {mw(site.used_mw)} used of {mw(min(site.hall_mw, site.power_mw))}"
             if site.building_mw:
-                line += f", {mw(site.building_mw)} building"
+                line += f", {mw(site.building_mw)} " + ("paused" if site.paused else "building")
             if site.unpowered_halls_mw >= 1:
                 line += f", {mw(site.unpowered_halls_mw)} of halls without power"
             lines.append(plain(line))
