@@ -44,6 +44,13 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         await pilot.press("p")
         assert isinstance(app.screen, OrdersScreen)
 
+        # The field keys reach the fields on screen only: alt+r is a renewal's weeks, hidden
+        # while the next run is chosen; alt+f is the run's budget.
+        await pilot.press("alt+r")
+        assert app.focused is None or app.focused.id != "renew-weeks"
+        await pilot.press("alt+f")
+        assert app.focused is not None and app.focused.id == "flop"
+
         # A standing order: its preview, set, listed, then cancelled with x.
         choose(pilot, **{"standing-kind": "fill:H100:dell"})
         await pilot.pause()
@@ -87,6 +94,9 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
             await pilot.pause()
             preview = text(pilot, "preview")
             assert label in preview and says in preview, preview
+            assert app.screen.query_one("#count").parent.display == value.startswith(
+                "sell:"
+            )  # a sale's count only
             await confirm(pilot)
             assert "Added to this week's orders" in text(pilot, "message"), text(pilot, "message")
         # A site takes one order a week: a stop where a pause is booked says why, in place.

@@ -71,6 +71,7 @@ class OrdersScreen(FieldKeys, FormScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._standing_fields()
+        self._way_fields()
 
     # ------------------------------------------------------------- options
     def _standing_options(self) -> list[tuple[str, str]]:
@@ -135,6 +136,12 @@ class OrdersScreen(FieldKeys, FormScreen):
         self.query_one("#flop").parent.display = kind == "run"  # type: ignore[union-attr]
         for widget_id in ("renew-weeks", "renew-price"):
             self.query_one(f"#{widget_id}").parent.display = kind.startswith("renew:")  # type: ignore[union-attr]
+
+    @on(Select.Changed, "#way")
+    def _way_fields(self) -> None:
+        """The GPU count only for a sale: Enter in it booked whatever way out was chosen
+        (a play-tester's Enter there paused the halls at Memphis)."""
+        self.query_one("#count").parent.display = str(self.value("way")).startswith("sell:")  # type: ignore[union-attr]
 
     @on(Button.Pressed, "#set-standing")
     def set_standing(self) -> None:

@@ -67,6 +67,8 @@ class FieldKeys:
 
     def action_field(self, widget_id: str) -> None:
         widget = self.query_one(f"#{widget_id}")  # type: ignore[attr-defined]
+        if not all(node.display for node in widget.ancestors_with_self):  # a field this form hides now
+            return  # (alt+r in the standing orders typed into a renewal's hidden weeks)
         widget.focus()
         if isinstance(widget, Input):
             widget.select_all()
