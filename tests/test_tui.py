@@ -273,6 +273,12 @@ async def test_the_book_cancels_a_decision_then_sites_build_halls_turbines_and_a
         w = app.session.world
         dallas = app.session.params.site_ids.index("dallas")
         assert w.substation_left[0, dallas] > 0 and w.hall_building[0, XAI, dallas] > 0
+        await pilot.pause()
+        await pilot.press("s")  # the next week: the upgrade under way is said, none is offered
+        choose(pilot, site="dallas", what="substation")
+        await pilot.pause()
+        preview = text(pilot, "preview")
+        assert "An upgrade is already under way" in preview and "An upgrade adds" not in preview, preview
 
 
 def agent_app(tmp_path, script: str | None = None) -> AgiRaceApp:

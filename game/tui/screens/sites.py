@@ -123,11 +123,13 @@ class SitesScreen(FieldKeys, FormScreen):
     def _plan(self, r: market.SiteRow) -> str:
         what = self.value("what")
         if what == "substation":
-            busy = (
-                f" (one under way: {weeks(r.substation_weeks_left)} left)" if r.substation_weeks_left else ""
-            )
+            if r.substation_weeks_left:  # one upgrade at a time at a site: this one would be refused
+                return (
+                    f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible. An upgrade is already "
+                    f"under way ({weeks(r.substation_weeks_left)} left): another can start once it is done."
+                )
             return (
-                f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible{busy}. An upgrade adds "
+                f"{r.name}: grid {mw(r.grid_mw)} of {mw(r.grid_max_mw)} possible. An upgrade adds "
                 f"{mw(r.substation_mw)} for you in {weeks(r.substation_weeks)} for {money(r.substation_usd)}, "
                 f"{money(r.substation_deposit_usd)} of it a deposit on the claim: it comes back as your halls "
                 f"draw on the power, and is lost with the unused part after "
