@@ -117,11 +117,16 @@ def test_fill_never_spends_more_than_the_cash_and_stays_when_it_cannot(game):
     mine = np.arange(s.world.cash.shape[1]) == lab
     start = s.world
     keep = standing.FILL_RESERVE_WEEKS * max(float(economy.net_burn(s.params, start)[0, lab]), 0.0)
-    s.world = attrs.evolve(start, cash=np.where(mine, keep + 1e6, start.cash))
+    from game.engine import compute
+
+    each = float(compute.week_server_price(s.params, start)[0, 0, s.params.gpu_ids.index("H100")])
+    s.world = attrs.evolve(start, cash=np.where(mine, keep + 0.5 * standing.FILL_MIN_GPUS * each, start.cash))
+    assert standing.fire(s) and s.book(lab) == []  # cash for 500: under the least it orders, it waits
+    s.world = attrs.evolve(start, cash=np.where(mine, keep + 1.5 * standing.FILL_MIN_GPUS * each, start.cash))
     keep = standing.FILL_RESERVE_WEEKS * max(float(economy.net_burn(s.params, s.world)[0, lab]), 0.0)
     standing.fire(s)
     (order,) = s.book(lab)
-    assert 1 <= order.count < standing.fill_room(s, lab, "H100") + order.count
+    assert standing.FILL_MIN_GPUS <= order.count < standing.fill_room(s, lab, "H100") + order.count
     assert s.preview(lab).cash_after >= keep - 1.0  # what it bought, the cash above the reserve paid for
     s.books.clear()
     s.world = attrs.evolve(start, cash=np.where(mine, 1e3, start.cash))

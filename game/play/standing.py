@@ -48,6 +48,7 @@ from game.play.words import standing as say
 from game.saves import Offer, Standing
 
 FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
+FILL_MIN_GPUS = 1_000  # a fill order buys at least this many at once (it bought single GPUs)
 
 
 class Session(Protocol):
@@ -307,7 +308,7 @@ def fill_room(session: Session, lab: int, gpu: str) -> int:
 def _fill(session: Session, o: StandingOrder) -> Fired:
     p, w = session.params, session.world
     want = fill_room(session, o.lab, o.gpu)
-    if want < 1:
+    if want < FILL_MIN_GPUS:  # the room left is too small for an order: it waits for more halls
         return True, "", False
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     each = float(compute.week_server_price(p, w)[0, v, g])
@@ -317,10 +318,10 @@ def _fill(session: Session, o: StandingOrder) -> Fired:
     cash = max(session.preview(o.lab).cash_after - reserve, 0.0)
     supply = int(compute.supply_left(p, w)[0, g])
     count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
-    if count < 1:
+    if count < FILL_MIN_GPUS:
         if not compute.on_sale(p, w)[0, g]:  # no supply to speak of: it is not sold yet
             why = why_not.not_on_sale(o.gpu, p.date_of(int(compute.on_sale_week(p, w)[0, g])))
-        elif cash < each:
+        elif cash < each * FILL_MIN_GPUS:
             why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
         else:
             why = why_not.no_supply(o.gpu)
