@@ -97,15 +97,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
         if site.unpowered_halls_mw >= 1:
             out.append(unpowered_alert(site))
         if site.dark_mw >= 1:
-            out.append(
-                Alert(
-                    f"dark:{site.id}",
-                    say.dark(site.short_name, site.dark_mw),
-                    "error",
-                    screen="sites",
-                    hint=HINTS["power"],
-                )
-            )
+            out.append(dark_alert(site))
     runway = risk.runway_weeks(t)
     if runway < RUNWAY_ALERT_WEEKS:
         out.append(
@@ -270,6 +262,17 @@ def rival_views(t: LabTurn) -> tuple[RivalView, ...]:
             )
         )
     return tuple(out)
+
+
+def dark_alert(site: SiteView) -> Alert:
+    """Installed GPUs without power: to act on, unless the power on its way covers them
+    (a play-tester's fast-forward kept stopping on it after the turbines were ordered)."""
+    turbines = (site.turbines_pending_mw, site.turbines_weeks) if site.turbines_pending_mw else None
+    grid = (site.grid_coming_mw, site.grid_weeks) if site.grid_coming_mw else None
+    text = say.dark(site.short_name, site.dark_mw, turbines, grid)
+    if site.turbines_pending_mw + site.grid_coming_mw >= max(site.unpowered_halls_mw, site.dark_mw) - 1e-6:
+        return Alert(f"dark:{site.id}", text, "information", INFORMATIONAL, "sites")
+    return Alert(f"dark:{site.id}", text, "error", screen="sites", hint=HINTS["power"])
 
 
 def unpowered_alert(site: SiteView) -> Alert:

@@ -39,8 +39,21 @@ def empty_halls(site: str, mw: float) -> str:
     return f"{site}: {mw:,.0f} MW of powered halls stand empty: order GPUs"
 
 
-def dark(site: str, mw: float) -> str:
-    return f"{site}: {mw:,.0f} MW of GPUs lost power"
+def dark(
+    site: str, mw: float, turbines: tuple[float, int] | None = None, grid: tuple[float, int] | None = None
+) -> str:
+    """Installed GPUs without power; the turbines and grid on their way that restore it."""
+    coming = _coming(turbines, grid)
+    return f"{site}: {mw:,.0f} MW of GPUs lost power" + (f"; {' and '.join(coming)}" if coming else "")
+
+
+def _coming(turbines: tuple[float, int] | None, grid: tuple[float, int] | None) -> list[str]:
+    coming = []
+    if turbines is not None:
+        coming.append(f"{turbines[0]:,.0f} MW of turbines run in {plural(turbines[1], 'week')}")
+    if grid is not None:
+        coming.append(f"{grid[0]:,.0f} MW of grid comes in {plural(grid[1], 'week')}")
+    return coming
 
 
 def unpowered(
@@ -48,11 +61,7 @@ def unpowered(
 ) -> str:
     """Halls without power; the turbines and grid on their way ((MW, weeks) or None), and
     whether they are `enough` for those halls."""
-    coming = []
-    if turbines is not None:
-        coming.append(f"{turbines[0]:,.0f} MW of turbines run in {plural(turbines[1], 'week')}")
-    if grid is not None:
-        coming.append(f"{grid[0]:,.0f} MW of grid comes in {plural(grid[1], 'week')}")
+    coming = _coming(turbines, grid)
     text = f"{site}: {mw:,.0f} MW of halls have no power"
     if enough:
         return f"{text} yet: {' and '.join(coming)}"
