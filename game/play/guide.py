@@ -8,11 +8,13 @@ import attrs
 
 from game.play.desk import LabTurn
 from game.play.intel import unpowered_alert
+from game.play.market import market_rows
 from game.play.risk import runway_weeks
 from game.play.views import lab_view
 from game.play.words import guide as say
 
 GUIDE_WEEKS = 16  # the guide speaks during the first weeks of a game
+GUIDE_ORDER_GPUS = 1_000  # the least order of GPUs the guide sends a player to the market for
 
 
 @attrs.frozen
@@ -54,5 +56,8 @@ def next_step(t: LabTurn) -> Step | None:
     if not any(s.hall_mw or s.building_mw for s in v.sites) and "halls" not in kinds and not talked:
         return Step("deals", *say.compute())
     if v.on_order == 0 and "order" not in kinds:
+        if t.preview.cash_after < GUIDE_ORDER_GPUS * min(r.price for r in market_rows(t) if r.on_sale):
+            ready = v.next_round <= v.date  # no cash for an order: the money comes first
+            return Step("finance", *say.money_for_gpus(None if ready else v.next_round))
         return Step("market", *say.order())
     return Step("end-week", *say.end_week(bool(book)))

@@ -56,6 +56,18 @@ def order() -> Said:
     )
 
 
+def money_for_gpus(next_round: dt.date | None) -> Said:
+    """No cash for an order of GPUs; `next_round`: when investors will hear a round (None: now)."""
+    return (
+        "raise money" if next_round is None else "borrow against your GPUs",
+        "your cash would not buy an order of GPUs (they are paid when ordered)."
+        if next_round is None
+        else f"your cash would not buy an order of GPUs, and investors wait until {next_round:%d %b %Y}.",
+        "GPUs are paid in cash when ordered; credit pays only after a loan. A round dilutes you; "
+        "a loan costs interest.",
+    )
+
+
 def end_week(booked: bool) -> Said:
     """The week is ready to end; `booked`: the player has decisions in the book."""
     if not booked:
