@@ -8,10 +8,10 @@ import math
 
 import attrs
 
-from game.engine import codes, limits
+from game.engine import codes, economy, limits
 from game.engine.params import Params
 from game.engine.state import CONTRACT_SLOTS, World
-from game.play.decisions import Refused
+from game.play.decisions import Decision, Refused
 from game.play.words import session as say
 from game.saves import Offer
 
@@ -41,6 +41,26 @@ class OverCovenant(Confirm):
 class SameAgain(Confirm):
     """A run the week's book holds already (a second Enter on the training form): two
     runs of one size are a choice, not a key pressed twice."""
+
+
+def ask(p: Params, lab: int, decision: Decision, before: Preview, after: Preview) -> None:
+    """The questions a decision the checks admitted asks before it is booked, from the
+    dry runs of the book without it and with it: raises OverCovenant when it takes the
+    debt over the covenant, LowRunway when it takes the runway under RUNWAY_WARNING_WEEKS
+    (a loan is not asked: the runway counts credit, so a loan moves it by its interest)."""
+    f = p.rules.finance
+    lev_before = float(economy.leverage(p, before.world)[0, lab])
+    lev_after = float(economy.leverage(p, after.world)[0, lab])
+    if lev_after > f.covenant_ltv and lev_after > lev_before + 1e-9:
+        raise OverCovenant(
+            say.over_covenant(decision.label(p), lev_before, lev_after, f.covenant_ltv, f.covenant_sweep)
+        )
+    if (
+        decision.kind != "borrow"
+        and after.runway_weeks < RUNWAY_WARNING_WEEKS
+        and after.runway_weeks < before.runway_weeks - 1e-9
+    ):
+        raise LowRunway(say.low_runway(decision.label(p), after.runway_weeks, after.cash_after))
 
 
 @attrs.frozen

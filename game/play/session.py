@@ -258,23 +258,8 @@ class Session:
             cost = self.turn(lab).cost_in_full(book, [decision])
             credit = float(economy.credit_headroom(self.params, before.world)[0, lab])
             raise Refused(say.costs_too_much(decision.label(self.params), cost, before.cash_after, credit))
-        if confirmed:
-            return new_book, before, after
-        f = self.params.rules.finance
-        lev_before = float(economy.leverage(self.params, before.world)[0, lab])
-        lev_after = float(economy.leverage(self.params, after.world)[0, lab])
-        if lev_after > f.covenant_ltv and lev_after > lev_before + 1e-9:
-            raise booking.OverCovenant(
-                say.over_covenant(
-                    decision.label(self.params), lev_before, lev_after, f.covenant_ltv, f.covenant_sweep
-                )
-            )
-        if (
-            decision.kind != "borrow"  # the runway counts credit: a loan moves it by its interest alone
-            and after.runway_weeks < RUNWAY_WARNING_WEEKS
-            and after.runway_weeks < before.runway_weeks - 1e-9
-        ):
-            raise LowRunway(say.low_runway(decision.label(self.params), after.runway_weeks, after.cash_after))
+        if not confirmed:
+            booking.ask(self.params, lab, decision, before, after)
         return new_book, before, after
 
     def _check_turn(self, lab: int) -> None:
