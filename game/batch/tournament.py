@@ -37,6 +37,7 @@ from game.catalog.schema import Schema
 from game.catalog.specs import read_toml
 from game.engine import compute, economy, policies, turn
 from game.engine.params import WEEKS_PER_YEAR, Params
+from game.engine.shedding import Shedding
 from game.engine.state import World
 from game.paths import assets_dir
 from game.saves import Scenario, initial_world, scenario_params
@@ -118,45 +119,54 @@ class Watch:
         self.row_lab = np.array([p.lab_ids.index(r.lab) for r in self.rows], np.int64)
         self.row_year_start = np.array([p.week_of(dt.date(r.date.year, 1, 1)) for r in self.rows], np.int64)
 
-    def __call__(self, world: World, report: turn.Report) -> None:
+    def __call__(self, world: World, report: turn.Report, rows: np.ndarray) -> None:
+        """A week of the games at `rows` (their positions in the whole batch)."""
         p = world.params
         live = ~world.done | report.ended  # the games that played this week
         alive = live[:, None] & ~world.bankrupt
         runway = np.where(alive, economy.runway_weeks(p, world), np.inf)
-        self.min_runway = np.minimum(self.min_runway, runway)
+        self.min_runway[rows] = np.minimum(self.min_runway[rows], runway)
         f = economy.FLOW_INDEX
         flows = report.flows
-        self.raised += flows[..., f["equity"]] + flows[..., f["investment"]] + flows[..., f["borrowed"]]
+        self.raised[rows] += flows[..., f["equity"]] + flows[..., f["investment"]] + flows[..., f["borrowed"]]
         week = report.week
         revenue = flows[..., f["subscriptions"]] + flows[..., f["api"]]
         labs = self.row_lab
         in_year = (week[:, None] >= self.row_year_start) & (week[:, None] <= self.row_week)
-        self.year_revenue += np.where(in_year, revenue[:, labs], 0.0)
-        self.releases += report.released & (week[:, None] <= self.row_week.max(initial=0))
+        self.year_revenue[rows] += np.where(in_year, revenue[:, labs], 0.0)
+        self.releases[rows] += report.released & (week[:, None] <= self.row_week.max(initial=0))
         due = week[:, None] == self.row_week  # (B, rows)
         if not due.any():
             return
         peak, _, _ = compute.lab_flops(p, world)
         for k in np.flatnonzero(due.any(0)):
             at = due[:, k]
-            self.values[:, k] = np.where(at, self._measure(world, peak, int(k)), self.values[:, k])
+            self.values[rows, k] = np.where(
+                at, self._measure(world, peak, int(k), rows), self.values[rows, k]
+            )
 
-    def _measure(self, world: World, peak: np.ndarray, k: int) -> np.ndarray:
-        """Row k's measure for every game (B,)."""
+    def still_read(self, world: World) -> np.ndarray:
+        """(B,) games over that a later week still reads (a game over stays at the week after
+        its last: one that ends on a row's week is measured again, with what the week adds,
+        every week the batch plays on); the others may leave the batch."""
+        return (world.week[:, None] == self.row_week).any(-1)
+
+    def _measure(self, world: World, peak: np.ndarray, k: int, rows: np.ndarray) -> np.ndarray:
+        """Row k's measure for the games at `rows`."""
         what, lab = self.rows[k].what, self.row_lab[k]
         if what == "users":
             return world.users[:, lab]
         if what == "revenue_rate":
             return world.revenue_fast[:, lab] * WEEKS_PER_YEAR
         if what == "revenue_year":
-            return self.year_revenue[:, k]
+            return self.year_revenue[rows, k]
         if what == "valuation":
             return world.valuation[:, lab]
         if what == "raised":
-            return self.raised[:, lab]
+            return self.raised[rows, lab]
         if what == "compute":
             return peak[:, lab] / self.h100
-        released = self.releases[:, lab]
+        released = self.releases[rows, lab]
         return (self.row_week[k] + 1 - self.start) / np.where(released > 0, released, np.nan)
 
 
@@ -188,21 +198,25 @@ def play_chunk(
     weeks: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Play games first .. first+games-1 of the cell (to their end, or `weeks` weeks);
-    their results as arrays."""
+    their results as arrays. Games over leave the batch (shedding.py) unless the watch
+    still reads them."""
     if not cell.deck:
         catalog = attrs.evolve(catalog, events=())
     params = scenario_params(scn, catalog, humans=())
     ctl, (strategy, mine) = _controllers(catalog, params, scn, cell)
     world = initial_world(scn, params, games, seed=seed, offset=first)
     watch = Watch(world, history)
+    batch = Shedding(world)
     for _ in range(params.last_week + 1 if weeks is None else weeks):
-        if world.done.all():
+        if batch.over:
             break
-        actions = policies.decide(world, ctl)
+        actions = policies.decide(batch.world, ctl)
         if strategy is not None and strategy.adjust is not None:
-            actions = strategy.adjust(world, actions, mine, scn.meta.week)
-        world, report = turn.step(world, actions)
-        watch(world, report)
+            actions = strategy.adjust(batch.world, actions, mine, scn.meta.week)
+        world, report = turn.step(batch.world, actions)
+        watch(world, report, batch.rows)
+        batch.shed(world, hold=watch.still_read(world))
+    world = batch.result()
     return {
         "winner": world.winner.astype(np.int64),
         "agi_week": world.agi_week.astype(np.int64),
