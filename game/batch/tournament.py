@@ -36,9 +36,10 @@ from game.catalog.records import HistoryRow
 from game.catalog.schema import Schema
 from game.catalog.specs import read_toml
 from game.engine import compute, economy, policies, turn
+from game.engine.actions import Actions
 from game.engine.params import WEEKS_PER_YEAR, Params
 from game.engine.shedding import Shedding
-from game.engine.state import World
+from game.engine.state import World, take
 from game.paths import assets_dir
 from game.saves import Scenario, initial_world, scenario_params
 
@@ -198,36 +199,109 @@ def play_chunk(
     weeks: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Play games first .. first+games-1 of the cell (to their end, or `weeks` weeks);
-    their results as arrays. Games over leave the batch (shedding.py) unless the watch
-    still reads them."""
-    if not cell.deck:
+    their results as arrays."""
+    return play_cells(scn, catalog, (cell,), games, seed, first, history, weeks)[0]
+
+
+def play_cells(
+    scn: Scenario,
+    catalog: Catalog,
+    cells: tuple[Cell, ...],
+    games: int,
+    seed: int,
+    first: int,
+    history: tuple[HistoryRow, ...],
+    weeks: int | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """Play games first .. first+games-1 of each cell (all with the same deck), the cells
+    side by side in one batch (a game plays the same in any batch, and a large batch costs
+    less a game than several small ones): each cell's results as arrays. The AI's knobs
+    are then per game (B, L), and a cell's scripted strategy rewrites the actions of its
+    own games. Games over leave the batch (shedding.py) unless the watch still reads them."""
+    deck = cells[0].deck
+    if any(cell.deck != deck for cell in cells):
+        raise ValueError("cells played side by side share their deck")
+    if not deck:
         catalog = attrs.evolve(catalog, events=())
     params = scenario_params(scn, catalog, humans=())
-    ctl, (strategy, mine) = _controllers(catalog, params, scn, cell)
+    played = [_controllers(catalog, params, scn, cell) for cell in cells]
+    n = len(cells)
     world = initial_world(scn, params, games, seed=seed, offset=first)
+    ctl = played[0][0]
+    cell_of = np.zeros(games, np.int64)  # the cell each game of the batch belongs to
+    if n > 1:
+        world = take(world, np.tile(np.arange(games), n))
+        cell_of = np.repeat(np.arange(n), games)
+        L = params.n_labs
+        knobs = {
+            name: np.repeat(np.stack([np.broadcast_to(c.knobs[name], (L,)) for c, _ in played]), games, 0)
+            for name in ctl.knobs
+        }
+        if any(not np.array_equal(c.ai, ctl.ai) for c, _ in played):
+            raise ValueError("cells played side by side have the AI on the same labs")
+        ctl = attrs.evolve(ctl, knobs=knobs)
     watch = Watch(world, history)
     batch = Shedding(world)
     for _ in range(params.last_week + 1 if weeks is None else weeks):
         if batch.over:
             break
         actions = policies.decide(batch.world, ctl)
-        if strategy is not None and strategy.adjust is not None:
-            actions = strategy.adjust(batch.world, actions, mine, scn.meta.week)
+        actions = _strategies(batch.world, actions, played, cell_of[batch.rows], scn.meta.week)
         world, report = turn.step(batch.world, actions)
         watch(world, report, batch.rows)
-        batch.shed(world, hold=watch.still_read(world))
+        kept = batch.shed(world, hold=watch.still_read(world))
+        if kept is not None and n > 1:
+            ctl = attrs.evolve(ctl, knobs={name: v[kept] for name, v in ctl.knobs.items()})
     world = batch.result()
-    return {
-        "winner": world.winner.astype(np.int64),
-        "agi_week": world.agi_week.astype(np.int64),
-        "bankrupt": world.bankrupt.copy(),
-        "min_runway": watch.min_runway,
-        "history": watch.values,
-    }
+    out = []
+    for i in range(n):
+        at = slice(i * games, (i + 1) * games)
+        out.append(
+            {
+                "winner": world.winner[at].astype(np.int64),
+                "agi_week": world.agi_week[at].astype(np.int64),
+                "bankrupt": world.bankrupt[at].copy(),
+                "min_runway": watch.min_runway[at].copy(),
+                "history": watch.values[at].copy(),
+            }
+        )
+    return out
 
 
-# A job: the scenario's reference, the cell, games, seed, first game, weeks.
-Job = tuple[ScenarioRef | Source, Cell, int, int, int, int | None]
+def _strategies(
+    world: World,
+    actions: Actions,
+    played: list[tuple[policies.Controllers, Any]],
+    cell_of: np.ndarray,
+    start: int,
+) -> Actions:
+    """The actions after each cell's scripted strategy rewrote those of its games
+    (`cell_of` (B,): the cell of each game of `world`)."""
+    if len(played) == 1:
+        strategy, mine = played[0][1]
+        if strategy is None or strategy.adjust is None:
+            return actions
+        return strategy.adjust(world, actions, mine, start)
+    for i, (_, (strategy, mine)) in enumerate(played):
+        if strategy is None or strategy.adjust is None:
+            continue
+        at = np.flatnonzero(cell_of == i)
+        if at.size == 0:
+            continue
+        mine_acts = Actions(**{f.name: getattr(actions, f.name)[at] for f in attrs.fields(Actions)})
+        changed = strategy.adjust(take(world, at), mine_acts, mine, start)
+        fields = {}
+        for f in attrs.fields(Actions):
+            whole, part = getattr(actions, f.name), getattr(changed, f.name)
+            field = whole.astype(np.result_type(whole, part))
+            field[at] = part
+            fields[f.name] = field
+        actions = Actions(**fields)
+    return actions
+
+
+# A job: the scenario's reference, the cells (one batch), games, seed, first game, weeks.
+Job = tuple[ScenarioRef | Source, tuple[Cell, ...], int, int, int, int | None]
 
 
 @functools.cache
@@ -244,15 +318,31 @@ def _history_at(assets: str | None) -> tuple[HistoryRow, ...]:
     return load_history(catalog_at(assets), Path(assets))
 
 
-def _job(job: Job, report: Any = None) -> dict[str, np.ndarray]:
-    """One (cell, chunk) job on a worker: the scenario rebuilt from its reference (a
+def _job(job: Job, report: Any = None) -> list[dict[str, np.ndarray]]:
+    """One (cells, chunk) job on a worker: the scenario rebuilt from its reference (a
     Source when the catalog is a changed assets folder)."""
-    ref, cell, games, seed, first, weeks = job
+    ref, cells, games, seed, first, weeks = job
     scn, catalog = ref.load()
     history = _history() if isinstance(ref, ScenarioRef) else _history_at(ref.assets)
-    out = play_chunk(scn, catalog, cell, games, seed, first, history, weeks)
+    out = play_cells(scn, catalog, cells, games, seed, first, history, weeks)
     if report is not None:  # the default pool's progress: this chunk's games, once played
-        report(games)
+        report(games * len(cells))
+    return out
+
+
+def batches(cells: list[Cell], games: int, chunk: int) -> list[tuple[tuple[Cell, ...], int, int]]:
+    """The batches a tournament plays: (cells side by side, first game, games). A cell of
+    more games than `chunk` is played in chunks of `chunk` games; cells of fewer share a
+    batch (of the same deck), up to about `chunk` games a batch."""
+    if games >= chunk:
+        return [
+            ((cell,), start, min(chunk, games - start)) for cell in cells for start in range(0, games, chunk)
+        ]
+    per = max(1, chunk // games)
+    out: list[tuple[tuple[Cell, ...], int, int]] = []
+    for deck in (True, False):
+        same = [cell for cell in cells if cell.deck == deck]
+        out += [(tuple(same[i : i + per]), 0, games) for i in range(0, len(same), per)]
     return out
 
 
@@ -361,33 +451,29 @@ def run(
     params = scenario_params(scn, catalog, humans=())
     cells = cells if cells is not None else plan(catalog, params.lab_ids)
     history = load_history(catalog, assets)
-    starts = range(0, games, chunk)
     total = games * len(cells)
-    parts: list[dict[str, np.ndarray]] = []
+    plan_ = batches(cells, games, chunk)
+    parts: list[list[dict[str, np.ndarray]]] = []
     if workers > 1 or executor is not None:
         ref = ScenarioRef.of_file(scn, catalog) if assets is None else Source.of(scn, assets)
-        jobs: list[Job] = [
-            (ref, cell, min(chunk, games - start), seed, first + start, weeks)
-            for cell in cells
-            for start in starts
-        ]
-        sizes = [job[2] for job in jobs]
+        jobs: list[Job] = [(ref, group, n, seed, first + start, weeks) for group, start, n in plan_]
+        sizes = [n * len(group) for group, _, n in plan_]
         heard = None if progress is None else (lambda done, all_: progress(int(done), all_))
         parts = run_jobs(_job, jobs, sizes, workers, total, heard, executor)
     else:
-        for cell in cells:
-            for start in starts:
-                parts.append(
-                    play_chunk(
-                        scn, catalog, cell, min(chunk, games - start), seed, first + start, history, weeks
-                    )
-                )
-                if progress is not None:
-                    progress(sum(len(p["winner"]) for p in parts), total)
-    per_cell = len(range(0, games, chunk))
+        played = 0
+        for group, start, n in plan_:
+            parts.append(play_cells(scn, catalog, group, n, seed, first + start, history, weeks))
+            played += n * len(group)
+            if progress is not None:
+                progress(played, total)
+    per_cell: dict[str, list[dict[str, np.ndarray]]] = {cell.key: [] for cell in cells}
+    for (group, _, _), results in zip(plan_, parts, strict=True):  # chunks in order of their first game
+        for cell, result in zip(group, results, strict=True):
+            per_cell[cell.key].append(result)
     summaries = []
-    for i, cell in enumerate(cells):
-        mine = parts[i * per_cell : (i + 1) * per_cell]
+    for cell in cells:
+        mine = per_cell[cell.key]
         out = {name: np.concatenate([m[name] for m in mine]) for name in mine[0]}
         summaries.append(summarise_cell(params, cell, out, history))
     return Tournament(scn.name, seed, games, summaries, balance.targets(summaries, params))
