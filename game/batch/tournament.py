@@ -292,11 +292,15 @@ def _strategies(
         changed = strategy.adjust(take(world, at), mine_acts, mine, start)
         fields = {}
         for f in attrs.fields(Actions):
-            whole, part = getattr(actions, f.name), getattr(changed, f.name)
+            part = getattr(changed, f.name)
+            if part is getattr(mine_acts, f.name):  # a field the strategy left as it was
+                continue
+            whole = getattr(actions, f.name)
             field = whole.astype(np.result_type(whole, part))
             field[at] = part
             fields[f.name] = field
-        actions = Actions(**fields)
+        if fields:
+            actions = actions.replace(**fields)
     return actions
 
 
