@@ -44,6 +44,7 @@ from game.paths import assets_dir
 from game.saves import Scenario, initial_world, scenario_params
 
 LEVELS = ("easy", "normal", "hard")
+CHUNK = 5000  # games a batch at most: cells of fewer games share batches (a large batch costs less a game)
 RUNWAY_ALARM_WEEKS = 12.0  # the target: each lab's runway under 12 weeks at least once in some games
 Progress = Callable[[int, int], None]
 
@@ -334,10 +335,13 @@ def _job(job: Job, report: Any = None) -> list[dict[str, np.ndarray]]:
     return out
 
 
-def batches(cells: list[Cell], games: int, chunk: int) -> list[tuple[tuple[Cell, ...], int, int]]:
+def batches(
+    cells: list[Cell], games: int, chunk: int, parts: int = 1
+) -> list[tuple[tuple[Cell, ...], int, int]]:
     """The batches a tournament plays: (cells side by side, first game, games). A cell of
-    more games than `chunk` is played in chunks of `chunk` games; cells of fewer share a
-    batch (of the same deck), up to about `chunk` games a batch."""
+    more games than `chunk` is played in chunks of `chunk` games; cells of fewer share
+    batches (of the same deck) of at most about `chunk` games, at least `parts` of them
+    (one for each worker) while there are cells enough, of even sizes."""
     if games >= chunk:
         return [
             ((cell,), start, min(chunk, games - start)) for cell in cells for start in range(0, games, chunk)
@@ -346,7 +350,11 @@ def batches(cells: list[Cell], games: int, chunk: int) -> list[tuple[tuple[Cell,
     out: list[tuple[tuple[Cell, ...], int, int]] = []
     for deck in (True, False):
         same = [cell for cell in cells if cell.deck == deck]
-        out += [(tuple(same[i : i + per]), 0, games) for i in range(0, len(same), per)]
+        if not same:
+            continue
+        count = max(-(-len(same) // per), min(parts, len(same)))
+        size = -(-len(same) // count)
+        out += [(tuple(same[i : i + size]), 0, games) for i in range(0, len(same), size)]
     return out
 
 
@@ -438,7 +446,7 @@ def run(
     games: int = 2000,
     seed: int = 1,
     first: int = 0,
-    chunk: int = 1000,
+    chunk: int = CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
     weeks: int | None = None,
@@ -456,7 +464,7 @@ def run(
     cells = cells if cells is not None else plan(catalog, params.lab_ids)
     history = load_history(catalog, assets)
     total = games * len(cells)
-    plan_ = batches(cells, games, chunk)
+    plan_ = batches(cells, games, chunk, max(1, workers))
     parts: list[list[dict[str, np.ndarray]]] = []
     if workers > 1 or executor is not None:
         ref = ScenarioRef.of_file(scn, catalog) if assets is None else Source.of(scn, assets)
