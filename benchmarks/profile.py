@@ -19,6 +19,8 @@ Figures:
             the engine's code (an upper bound: a few operate on plain numbers)
   modules   share of a week's time by rule module (a sampling profile: a numpy call's
             time is its caller's), at B=1 and B=2,000
+  tournament  `agi-race tournament --quick --workers 2`: CPU seconds of every process, and
+            the clock (not in the default list: minutes per build; `--only tournament`)
 """
 
 from __future__ import annotations
@@ -100,6 +102,16 @@ def measure_batch(quick: bool) -> dict[str, float]:
     weeks = 3 if quick else 6
     best = min(_cpu(_weeks, world, ctl, weeks) for _ in range(2))
     return {"value": batch * weeks / best, "batch": batch}
+
+
+def measure_tournament(quick: bool) -> dict[str, float]:
+    import resource
+
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "game", "tournament", "--quick", "--workers", "2", "-q"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"value": used.ru_utime + used.ru_stime, "wall": time.perf_counter() - t0}
 
 
 def _module_of(filename: str) -> str | None:
@@ -256,6 +268,7 @@ def child(figure: str, quick: bool) -> None:
         "batch": measure_batch,
         "calls": measure_calls,
         "modules": measure_modules,
+        "tournament": measure_tournament,
     }[figure]
     print(json.dumps(measure(quick)))
 
@@ -282,7 +295,7 @@ def _table(title: str, base: dict[str, Any], work: dict[str, Any], scale: float 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", choices=FIGURES, help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=(*FIGURES, "tournament"), help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--base", type=Path, default=Path("/tmp/agi-base"), help="the baseline's tree")
     parser.add_argument("--tree", type=Path, default=HERE, help="the tree to measure against it")
@@ -302,22 +315,28 @@ def main() -> int:
         "forecast": ("forecast, futures x 156 weeks, one process (CPU s)", "s", False),
         "week1": ("one game (B=1), CPU ms per week", "ms", False),
         "batch": ("game-weeks per CPU second, one process", "/s", True),
+        "tournament": ("tournament --quick --workers 2, CPU of every process", "s", False),
     }
     for figure in figures:
         if figure in units:
             title, unit, higher_better = units[figure]
             runs: dict[str, list[float]] = {"base": [], "work": []}
+            walls: dict[str, float] = {}
             extra: dict[str, Any] = {}
-            for _ in range(1 if figure == "forecast" and args.quick else args.repeat):
+            once = figure == "tournament" or (figure == "forecast" and args.quick)
+            for _ in range(1 if once else args.repeat):
                 for name, tree in (("base", args.base), ("work", args.tree)):
                     r = run_child(tree, figure, args.quick)
                     runs[name].append(r["value"])
+                    walls[name] = r.get("wall", 0.0)
                     extra = r
             pick = max if higher_better else min
             b, w = pick(runs["base"]), pick(runs["work"])
             ratio = w / b if higher_better else b / w
             note = f" ({extra['futures']:,} futures)" if "futures" in extra else ""
             note += f" (B={extra['batch']:,})" if "batch" in extra else ""
+            if "wall" in extra:
+                note += f" (on the clock: baseline {walls['base']:,.0f} s, this tree {walls['work']:,.0f} s)"
             print(
                 f"{title}{note}: baseline {b:,.3g} {unit}, this tree {w:,.3g} {unit}: {ratio:.2f}x",
                 flush=True,

@@ -135,3 +135,36 @@ def test_workers_give_the_same_records_as_one_process(capsys):
     one = run_json(capsys, "--runs", "40", "--seed", "4", "--weeks", "30", "--chunk", "10")
     two = run_json(capsys, "--runs", "40", "--seed", "4", "--weeks", "30", "--chunk", "10", "--workers", "2")
     assert one["games"] == two["games"] and one["summary"] == two["summary"]
+
+
+def test_games_over_leave_the_batch_and_come_back_as_they_ended(colossus, catalog, params):
+    # simulate.play sheds the games over (engine/shedding.py): the same final states as
+    # stepping the whole batch until every game ends.
+    from game.batch.simulate import play
+
+    ctl = policies.make_controllers(catalog, params)
+    start = initial_world(colossus, params, 6, seed=11)
+    shed = play(start, ctl)
+    whole = start
+    while not whole.done.all():
+        whole, _ = turn.step(whole, policies.decide(whole, ctl))
+    assert len(set(shed.week.tolist())) > 1  # games ended on different weeks
+    for name in array_fields():
+        assert np.array_equal(getattr(shed, name), getattr(whole, name), equal_nan=True), name
+
+
+def test_tournament_cells_side_by_side_play_as_each_alone(colossus, catalog, params):
+    # The tournament plays cells in one batch (per-game AI knobs, each scripted strategy
+    # on its own games): every cell's games are the ones it plays alone.
+    from game.batch import tournament
+
+    keys = ("default", "hard", "strategy:xai=idle", "strategy:openai=rent-everything",
+            "strategy:xai=expert", "difficulty:openai=easy,rest=normal")  # fmt: skip
+    cells = tuple(c for c in tournament.plan(catalog, params.lab_ids) if c.key in keys)
+    assert len(cells) == len(keys)
+    history = tournament.load_history(catalog)
+    together = tournament.play_cells(colossus, catalog, cells, 5, 4, 3, history, weeks=60)
+    for cell, result in zip(cells, together, strict=True):
+        alone = tournament.play_chunk(colossus, catalog, cell, 5, 4, 3, history, weeks=60)
+        for name, value in alone.items():
+            assert np.array_equal(value, result[name], equal_nan=True), (cell.key, name)

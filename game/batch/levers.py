@@ -137,6 +137,14 @@ class Levers:
         self.values, self.until, self.lab, self.start = values, until, lab, start
         self.last_start = np.full(len(values), -(10**6), np.int64)
 
+    def keep(self, index: np.ndarray) -> None:
+        """Only the games at `index` play on (the others are over and left the batch)."""
+        self.values, self.until, self.last_start = (
+            self.values[index],
+            self.until[index],
+            self.last_start[index],
+        )
+
     def _v(self, name: str, rel: np.ndarray) -> np.ndarray:
         j = INDEX[name]
         return np.where(rel < self.until[:, j], self.values[:, j], LEVERS[j].neutral)

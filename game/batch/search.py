@@ -35,6 +35,7 @@ from game.batch.sources import Source
 from game.batch.tournament import wilson
 from game.catalog import Catalog
 from game.engine import policies, turn
+from game.engine.shedding import Shedding
 from game.saves import Scenario, initial_world, scenario_params
 
 PLAYERS = ("xai", "openai")
@@ -146,10 +147,15 @@ def play(
     turn_levers = levers.Levers(
         np.repeat(values, games, 0), np.repeat(until, games, 0), params.lab_ids.index(lab), scn.meta.week
     )
+    batch = Shedding(world)  # games over leave the batch
     for _ in range(params.last_week + 1 if weeks is None else weeks):
-        if world.done.all():
+        if batch.over:
             break
-        world, _ = turn.step(world, turn_levers(world, policies.decide(world, ctl)))
+        world, _ = turn.step(batch.world, turn_levers(batch.world, policies.decide(batch.world, ctl)))
+        kept = batch.shed(world)
+        if kept is not None:
+            turn_levers.keep(kept)
+    world = batch.result()
     return (world.winner == params.lab_ids.index(lab)).reshape(C, games)
 
 

@@ -20,6 +20,7 @@ from game.batch.shards import ScenarioRef, write_manifest, write_shard
 from game.catalog import Catalog
 from game.engine import compute, deals, economy, forecast, policies, turn
 from game.engine.params import Params
+from game.engine.shedding import Shedding
 from game.engine.state import END_REASONS, World
 from game.saves import Scenario, initial_world, scenario_params
 
@@ -66,17 +67,21 @@ def play(
     world: World,
     ctl: policies.Controllers,
     weeks: int | None = None,
-    on_week: Callable[[World, turn.Report], None] | None = None,
+    on_week: Callable[[World, turn.Report, np.ndarray], None] | None = None,
 ) -> World:
-    """Advance every game until it ends (or for `weeks` weeks), AI on every lab it plays."""
+    """Advance every game until it ends (or for `weeks` weeks), AI on every lab it plays.
+    Games over leave the batch as they end (shedding.py): `on_week(world, report, rows)`
+    hears the games still played, `rows` their positions in `world`."""
     limit = world.params.last_week + 1 if weeks is None else weeks
+    batch = Shedding(world)
     for _ in range(limit):
-        if world.done.all():
+        if batch.over:
             break
-        world, report = turn.step(world, policies.decide(world, ctl))
+        world, report = turn.step(batch.world, policies.decide(batch.world, ctl))
         if on_week is not None:
-            on_week(world, report)
-    return world
+            on_week(world, report, batch.rows)
+        batch.shed(world)
+    return batch.result()
 
 
 class Tally:
@@ -90,18 +95,20 @@ class Tally:
         self.answers = np.zeros((B, len(deals.ANSWERS), len(deals.REASONS)), np.int64)
         self.events = np.zeros((B, len(p.catalog.events)), np.int64)
 
-    def __call__(self, world: World, report: turn.Report) -> None:
+    def __call__(self, world: World, report: turn.Report, rows: np.ndarray | None = None) -> None:
+        """Count a week of the games at `rows` (default: every game of the batch)."""
+        at = slice(None) if rows is None else rows
         made = report.offer_answer >= 0
         accepted = report.offer_answer == deals.ACCEPT
         P = self.signed.shape[-1]
-        self.signed += (accepted[..., None] & (report.offer_partner[..., None] == np.arange(P))).astype(
+        self.signed[at] += (accepted[..., None] & (report.offer_partner[..., None] == np.arange(P))).astype(
             np.int64
         )
         for a in range(len(deals.ANSWERS)):
             hit = made & (report.offer_answer == a)
             for r in np.unique(report.offer_reason[hit]):
-                self.answers[:, a, r] += (hit & (report.offer_reason == r)).sum(1)
-        self.events += report.events.any(1)
+                self.answers[at, a, r] += (hit & (report.offer_reason == r)).sum(1)
+        self.events[at] += report.events.any(1)
 
 
 def game_records(world: World, tally: Tally | None = None) -> list[dict[str, Any]]:
@@ -354,16 +361,17 @@ def _play(
     ctl = controllers(scn, catalog, params, styles, difficulty)
     world = initial_world(scn, params, n, seed=seed, offset=offset)
     tally = Tally(world)
-    on_week: Callable[[World, turn.Report], None] = tally
+    on_week: Callable[[World, turn.Report, np.ndarray], None] = tally
     if report is not None:
         limit = params.last_week + 1 if weeks is None else weeks
         played = 0
 
-        def on_week(world: World, week: turn.Report) -> None:
+        def on_week(world: World, week: turn.Report, rows: np.ndarray) -> None:
             nonlocal played
-            tally(world, week)
+            tally(world, week, rows)
             played += 1
-            report(forecast.games_played(world.done, played, limit))
+            over = n - rows.size + int(np.count_nonzero(world.done))
+            report(forecast.games_played_count(over, n, played, limit))
 
     return play(world, ctl, weeks, on_week=on_week), tally
 

@@ -8,15 +8,15 @@ how often money binds; for the default cell, the medians of the history table
 
 Every cell plays the same game numbers with the same seed, so the cells differ only in
 who plays (common random numbers: differences between cells are not luck). The work is
-split into (cell, chunk) jobs, on one process, several or any concurrent.futures.Executor
-(a Dask client's, say); each job goes out as the scenario's reference (shards.ScenarioRef),
-the cell and (seed, first game, games), and the results are the same.
+split into jobs of batches (cells.py: cells of few games side by side in one batch, a cell
+of many in chunks), on one process, several or any concurrent.futures.Executor (a Dask
+client's, say); each job goes out as the scenario's reference (shards.ScenarioRef), the
+cells and (seed, first game, games), and the results are the same.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import datetime as dt
 import functools
 import math
 from collections.abc import Callable
@@ -28,6 +28,7 @@ import numpy as np
 
 from game.batch import balance
 from game.batch.balance import STYLE_LEVELS, style_key
+from game.batch.cells import Cell, batches, play_cells
 from game.batch.shards import ScenarioRef
 from game.batch.sources import Source, catalog_at
 from game.batch.strategies import STRATEGIES
@@ -35,30 +36,14 @@ from game.catalog import Catalog, default_catalog
 from game.catalog.records import HistoryRow
 from game.catalog.schema import Schema
 from game.catalog.specs import read_toml
-from game.engine import compute, economy, policies, turn
-from game.engine.params import WEEKS_PER_YEAR, Params
-from game.engine.state import World
+from game.engine.params import Params
 from game.paths import assets_dir
-from game.saves import Scenario, initial_world, scenario_params
+from game.saves import Scenario, scenario_params
 
 LEVELS = ("easy", "normal", "hard")
+CHUNK = 5000  # games a batch at most: cells of fewer games share batches (a large batch costs less a game)
 RUNWAY_ALARM_WEEKS = 12.0  # the target: each lab's runway under 12 weeks at least once in some games
 Progress = Callable[[int, int], None]
-
-
-@attrs.frozen
-class Cell:
-    """One match-up. Labs not named in `levels` play at `level`; `strategy` (lab, name)
-    puts a scripted strategy on one lab."""
-
-    key: str
-    group: str
-    styles: tuple[tuple[str, str], ...] = ()
-    levels: tuple[tuple[str, str], ...] = ()
-    level: str = "normal"
-    strategy: tuple[str, str] | None = None
-    deck: bool = True
-    focus: str | None = None  # the lab the cell is about
 
 
 def plan(
@@ -100,83 +85,6 @@ def load_history(catalog: Catalog, folder: Any = None) -> tuple[HistoryRow, ...]
 
 
 # ------------------------------------------------------------------- one chunk
-class Watch:
-    """What the tournament reads from each game as it is played, for the whole batch."""
-
-    def __init__(self, world: World, history: tuple[HistoryRow, ...]) -> None:
-        p = world.params
-        B, L = world.cash.shape
-        self.start = int(world.week.min())
-        self.min_runway = np.full((B, L), np.inf)
-        self.raised = np.zeros((B, L))
-        self.releases = np.zeros((B, L), np.int64)
-        self.h100 = p.gpu_flops[p.gpu_ids.index("H100")] if "H100" in p.gpu_ids else 1e15
-        self.rows = [r for r in history if r.lab in p.lab_ids]
-        self.values = np.full((B, len(self.rows)), np.nan)
-        self.year_revenue = np.zeros((B, len(self.rows)))
-        self.row_week = np.array([p.week_of(r.date) for r in self.rows], np.int64)
-        self.row_lab = np.array([p.lab_ids.index(r.lab) for r in self.rows], np.int64)
-        self.row_year_start = np.array([p.week_of(dt.date(r.date.year, 1, 1)) for r in self.rows], np.int64)
-
-    def __call__(self, world: World, report: turn.Report) -> None:
-        p = world.params
-        live = ~world.done | report.ended  # the games that played this week
-        alive = live[:, None] & ~world.bankrupt
-        runway = np.where(alive, economy.runway_weeks(p, world), np.inf)
-        self.min_runway = np.minimum(self.min_runway, runway)
-        f = economy.FLOW_INDEX
-        flows = report.flows
-        self.raised += flows[..., f["equity"]] + flows[..., f["investment"]] + flows[..., f["borrowed"]]
-        week = report.week
-        revenue = flows[..., f["subscriptions"]] + flows[..., f["api"]]
-        labs = self.row_lab
-        in_year = (week[:, None] >= self.row_year_start) & (week[:, None] <= self.row_week)
-        self.year_revenue += np.where(in_year, revenue[:, labs], 0.0)
-        self.releases += report.released & (week[:, None] <= self.row_week.max(initial=0))
-        due = week[:, None] == self.row_week  # (B, rows)
-        if not due.any():
-            return
-        peak, _, _ = compute.lab_flops(p, world)
-        for k in np.flatnonzero(due.any(0)):
-            at = due[:, k]
-            self.values[:, k] = np.where(at, self._measure(world, peak, int(k)), self.values[:, k])
-
-    def _measure(self, world: World, peak: np.ndarray, k: int) -> np.ndarray:
-        """Row k's measure for every game (B,)."""
-        what, lab = self.rows[k].what, self.row_lab[k]
-        if what == "users":
-            return world.users[:, lab]
-        if what == "revenue_rate":
-            return world.revenue_fast[:, lab] * WEEKS_PER_YEAR
-        if what == "revenue_year":
-            return self.year_revenue[:, k]
-        if what == "valuation":
-            return world.valuation[:, lab]
-        if what == "raised":
-            return self.raised[:, lab]
-        if what == "compute":
-            return peak[:, lab] / self.h100
-        released = self.releases[:, lab]
-        return (self.row_week[k] + 1 - self.start) / np.where(released > 0, released, np.nan)
-
-
-def _controllers(
-    catalog: Catalog, params: Params, scn: Scenario, cell: Cell
-) -> tuple[policies.Controllers, Any]:
-    styles = dict(scn.ai) | dict(cell.styles)
-    levels = {lab: cell.level for lab in params.lab_ids} | dict(cell.levels)
-    strategy, mine = None, np.zeros(params.n_labs, bool)
-    if cell.strategy is not None:
-        lab, name = cell.strategy
-        strategy = STRATEGIES[name]
-        levels[lab] = "hard"
-        mine = np.array([lab_id == lab for lab_id in params.lab_ids])
-    ctl = policies.make_controllers(catalog, params, styles, levels, ai_labs=params.lab_ids)
-    if strategy is not None and strategy.knobs:
-        ctl = policies.with_knobs(ctl, mine, **strategy.knobs)
-    return ctl, (strategy, mine)
-
-
 def play_chunk(
     scn: Scenario,
     catalog: Catalog,
@@ -189,31 +97,11 @@ def play_chunk(
 ) -> dict[str, np.ndarray]:
     """Play games first .. first+games-1 of the cell (to their end, or `weeks` weeks);
     their results as arrays."""
-    if not cell.deck:
-        catalog = attrs.evolve(catalog, events=())
-    params = scenario_params(scn, catalog, humans=())
-    ctl, (strategy, mine) = _controllers(catalog, params, scn, cell)
-    world = initial_world(scn, params, games, seed=seed, offset=first)
-    watch = Watch(world, history)
-    for _ in range(params.last_week + 1 if weeks is None else weeks):
-        if world.done.all():
-            break
-        actions = policies.decide(world, ctl)
-        if strategy is not None and strategy.adjust is not None:
-            actions = strategy.adjust(world, actions, mine, scn.meta.week)
-        world, report = turn.step(world, actions)
-        watch(world, report)
-    return {
-        "winner": world.winner.astype(np.int64),
-        "agi_week": world.agi_week.astype(np.int64),
-        "bankrupt": world.bankrupt.copy(),
-        "min_runway": watch.min_runway,
-        "history": watch.values,
-    }
+    return play_cells(scn, catalog, (cell,), games, seed, first, history, weeks)[0]
 
 
-# A job: the scenario's reference, the cell, games, seed, first game, weeks.
-Job = tuple[ScenarioRef | Source, Cell, int, int, int, int | None]
+# A job: the scenario's reference, the cells (one batch), games, seed, first game, weeks.
+Job = tuple[ScenarioRef | Source, tuple[Cell, ...], int, int, int, int | None]
 
 
 @functools.cache
@@ -230,15 +118,15 @@ def _history_at(assets: str | None) -> tuple[HistoryRow, ...]:
     return load_history(catalog_at(assets), Path(assets))
 
 
-def _job(job: Job, report: Any = None) -> dict[str, np.ndarray]:
-    """One (cell, chunk) job on a worker: the scenario rebuilt from its reference (a
+def _job(job: Job, report: Any = None) -> list[dict[str, np.ndarray]]:
+    """One (cells, chunk) job on a worker: the scenario rebuilt from its reference (a
     Source when the catalog is a changed assets folder)."""
-    ref, cell, games, seed, first, weeks = job
+    ref, cells, games, seed, first, weeks = job
     scn, catalog = ref.load()
     history = _history() if isinstance(ref, ScenarioRef) else _history_at(ref.assets)
-    out = play_chunk(scn, catalog, cell, games, seed, first, history, weeks)
+    out = play_cells(scn, catalog, cells, games, seed, first, history, weeks)
     if report is not None:  # the default pool's progress: this chunk's games, once played
-        report(games)
+        report(games * len(cells))
     return out
 
 
@@ -330,7 +218,7 @@ def run(
     games: int = 2000,
     seed: int = 1,
     first: int = 0,
-    chunk: int = 1000,
+    chunk: int = CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
     weeks: int | None = None,
@@ -347,33 +235,29 @@ def run(
     params = scenario_params(scn, catalog, humans=())
     cells = cells if cells is not None else plan(catalog, params.lab_ids)
     history = load_history(catalog, assets)
-    starts = range(0, games, chunk)
     total = games * len(cells)
-    parts: list[dict[str, np.ndarray]] = []
+    plan_ = batches(cells, games, chunk, max(1, workers))
+    parts: list[list[dict[str, np.ndarray]]] = []
     if workers > 1 or executor is not None:
         ref = ScenarioRef.of_file(scn, catalog) if assets is None else Source.of(scn, assets)
-        jobs: list[Job] = [
-            (ref, cell, min(chunk, games - start), seed, first + start, weeks)
-            for cell in cells
-            for start in starts
-        ]
-        sizes = [job[2] for job in jobs]
+        jobs: list[Job] = [(ref, group, n, seed, first + start, weeks) for group, start, n in plan_]
+        sizes = [n * len(group) for group, _, n in plan_]
         heard = None if progress is None else (lambda done, all_: progress(int(done), all_))
         parts = run_jobs(_job, jobs, sizes, workers, total, heard, executor)
     else:
-        for cell in cells:
-            for start in starts:
-                parts.append(
-                    play_chunk(
-                        scn, catalog, cell, min(chunk, games - start), seed, first + start, history, weeks
-                    )
-                )
-                if progress is not None:
-                    progress(sum(len(p["winner"]) for p in parts), total)
-    per_cell = len(range(0, games, chunk))
+        played = 0
+        for group, start, n in plan_:
+            parts.append(play_cells(scn, catalog, group, n, seed, first + start, history, weeks))
+            played += n * len(group)
+            if progress is not None:
+                progress(played, total)
+    per_cell: dict[str, list[dict[str, np.ndarray]]] = {cell.key: [] for cell in cells}
+    for (group, _, _), results in zip(plan_, parts, strict=True):  # chunks in order of their first game
+        for cell, result in zip(group, results, strict=True):
+            per_cell[cell.key].append(result)
     summaries = []
-    for i, cell in enumerate(cells):
-        mine = parts[i * per_cell : (i + 1) * per_cell]
+    for cell in cells:
+        mine = per_cell[cell.key]
         out = {name: np.concatenate([m[name] for m in mine]) for name in mine[0]}
         summaries.append(summarise_cell(params, cell, out, history))
     return Tournament(scn.name, seed, games, summaries, balance.targets(summaries, params))

@@ -78,7 +78,12 @@ def add_parser(sub: Any, catalog: Catalog | None, scenarios: str) -> None:
     )
     t.add_argument("--workers", type=WORKERS, default=1, help="processes to share the work (same results)")
     add_dask(t)
-    t.add_argument("--chunk", type=CHUNK, default=1000, help="games per batch (bounds memory)")
+    t.add_argument(
+        "--chunk",
+        type=CHUNK,
+        default=5000,
+        help="games per batch (bounds memory; cells of fewer games share batches)",
+    )
     t.add_argument(
         "--json",
         metavar="FILE",

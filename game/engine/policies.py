@@ -63,12 +63,13 @@ _DIFFICULTY_FIELDS = (
 
 @attrs.frozen(eq=False)
 class Controllers:
-    """Who plays each lab (L,): the AI style and difficulty, and whether the AI plays it."""
+    """Who plays each lab (L,): the AI style and difficulty, and whether the AI plays it.
+    The knobs may also be per game (B, L) (the tournament plays cells side by side)."""
 
     style: tuple[str, ...]
     difficulty: tuple[str, ...]
     ai: np.ndarray  # (L,) bool
-    knobs: dict[str, np.ndarray]  # per-lab arrays (L,) of style and difficulty fields
+    knobs: dict[str, np.ndarray]  # per-lab arrays (L,) (or (B, L)) of style and difficulty fields
 
 
 def make_controllers(
@@ -197,7 +198,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     # Errors: uniform draws with the difficulty's spread as their standard deviation.
     z = (2.0 * rng.uniform(rng.game_week(s), rng.POLICY_SIZE, (L, 6)) - 1.0) * SQRT3
     error = 1.0 + ops.clip(
-        k["plan_error"][None, :, None] * z[..., :5], -c.error_clip, c.error_clip
+        k["plan_error"][..., None] * z[..., :5], -c.error_clip, c.error_clip
     )  # (B, L, 5)
     misjudged = 1.0 + ops.clip(k["forecast_error"] * z[..., 5], -c.error_clip, c.error_clip)  # (B, L)
     money = _money(p, s, k, pace, misjudged)
@@ -354,7 +355,7 @@ def _runs(
     rate, _ = compute.training_rate(split[..., TRAIN] * useful, split[..., TRAIN] * n_gpus, p.rules.training)
     planned = rate * k["run_weeks"] * error
     if (k["foresight"] > 0).any():
-        horizon = s.week[:, None, None] + k["run_weeks"][None, :, None]
+        horizon = s.week[:, None, None] + k["run_weeks"][..., None]
         per_gpu = p.gpu_flops * p.gpu_mfu
         due = np.where(s.order_arrive <= horizon, s.order_count, 0).astype(np.float64)
         arriving = np.einsum("blo,blo->bl", due, per_gpu[s.order_gpu])

@@ -41,7 +41,7 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     halls = s.hall_mw + s.hall_building
     planned_mw = np.einsum("bls->bl", halls)
     own_power = s.grid_alloc + s.turbine_mw + s.turbine_pending
-    turbines = compute.turbine_room(p, s)[:, None, :] * (k["use_turbines"] > 0)[None, :, None]
+    turbines = compute.turbine_room(p, s)[:, None, :] * (k["use_turbines"] > 0)[..., None]
     power_room = deals.site_free_mw(p, s)[:, None, :] + turbines + own_power - halls  # (B, L, S)
     rows = np.arange(B)
     return {
@@ -112,7 +112,7 @@ def power(
         halls = halls + build
     free_grid = np.maximum(s.grid_mw - np.einsum("bls->bs", s.grid_alloc), 0.0)[:, None, :]
     short = np.where(alive[..., None], np.maximum(halls - own_power - free_grid, 0.0), 0.0)
-    order_turbines = short * (k["use_turbines"] > 0)[None, :, None]
+    order_turbines = short * (k["use_turbines"] > 0)[..., None]
     substation = (short > 0) & (s.grid_mw < p.site_grid_max)[:, None, :]
     return build, order_turbines, substation
 
@@ -215,7 +215,7 @@ def rentals(
         site_free = deals.site_free_mw(p, s)  # (B, S)
         b_site = site_free.argmax(-1)  # (B,)
         per_gpu_mw = p.gpu_kw[b_gpu] / 1000.0 * p.partner_power_margin[b_partner]
-        b_rate = terms.build_rate(p, b_partner[:, None], b_weeks[None, :])  # (B, L)
+        b_rate = terms.build_rate(p, b_partner[:, None], b_weeks)  # (B, L)
         fits = c.pool_share * (site_free[np.arange(B), b_site] / per_gpu_mw)[:, None]  # rivals may ask too
         b_count = np.minimum(wanted * pool_price / b_price, fits)
         b_count = np.where(short & (b_value > 0), np.floor(b_count), 0.0)
@@ -261,9 +261,7 @@ def rentals(
         "offer_gpu": np.where(keep, r_gpu, gpu).astype(np.int64),
         "offer_count": np.where(keep, 0, np.where(renting, count, 0)).astype(np.int64),
         "offer_start": np.where(~keep & use_build, b_start, s.week[:, None]).astype(np.int64),
-        "offer_weeks": np.where(~keep & use_build, b_weeks[None, :], k["rent_weeks"][None, :]).astype(
-            np.int64
-        ),
+        "offer_weeks": np.where(~keep & use_build, b_weeks, k["rent_weeks"]).astype(np.int64),
         "offer_price": np.zeros((B, L)),  # set by _price
         "offer_site": np.where(~keep & use_build & renting, b_site[:, None], -1),
         "offer_invest": np.zeros((B, L)),
