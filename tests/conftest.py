@@ -51,6 +51,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(10_000, 50, 100)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The garbage the thresholds above leave is collected as the tests end, before
+    pytest-xdist reports the worker finished: execnet interrupts (SIGINT) a worker still
+    busy 5 s after it was told to stop, and pytest's last collections of a worker's
+    garbage took that long on a loaded machine (a KeyboardInterrupt in a gc callback)."""
+    gc.collect()
+
+
 @pytest.fixture(autouse=True)
 def private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test plays in folders of its own: the game's home ($AGI_RACE_HOME) and the
