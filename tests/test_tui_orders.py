@@ -35,6 +35,7 @@ def with_a_contract(s: Session) -> Session:
     return s
 
 
+@pytest.mark.long
 async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
     s = with_a_contract(Session.new())
     assert s.world.hall_building[0, XAI].sum() > 0  # Memphis is being built

@@ -30,6 +30,7 @@ def home(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.long
 async def test_the_deals_screen_shows_a_partners_limits_and_only_the_gpus_it_can_supply():
     """One new game's deals screen at 80x24: a partner's limits before an offer, only the
     GPUs each partner can supply this week, and the sites dropdown (its form started

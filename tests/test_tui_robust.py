@@ -235,6 +235,7 @@ def _fail_at_week(monkeypatch, week: int) -> None:
     monkeypatch.setattr(HQScreen, "refresh_view", refresh_view)
 
 
+@pytest.mark.long
 async def test_a_crash_leaves_a_rescue_save_with_the_book_a_report_and_a_non_zero_exit(monkeypatch):
     app = AgiRaceApp(session=Session.new(seed=3))
     with monkeypatch.context() as failing, pytest.raises(rescue.Crashed):  # run_test raises it
