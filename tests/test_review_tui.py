@@ -229,7 +229,7 @@ async def test_all_of_a_partners_free_capacity():
         await pilot.pause()
         choose(pilot, partner="coreweave")  # Oracle rents xAI no more H100 than it has
         await pilot.pause()
-        await pilot.press("alt+f")
+        await pilot.press("alt+l")
         await pilot.pause()
         free = review.partner_free(s.turn(XAI), "coreweave", "H100", s.week)
         assert app.screen.query_one("#count").value == str(free) and free > 0

@@ -46,10 +46,10 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         assert isinstance(app.screen, OrdersScreen)
 
         # The field keys reach the fields on screen only: alt+r is a renewal's weeks, hidden
-        # while the next run is chosen; alt+f is the run's budget.
+        # while the next run is chosen; alt+l is the run's budget.
         await pilot.press("alt+r")
         assert app.focused is None or app.focused.id != "renew-weeks"
-        await pilot.press("alt+f")
+        await pilot.press("alt+l")
         assert app.focused is not None and app.focused.id == "flop"
 
         # A standing order: its preview, set, listed, then cancelled with x.

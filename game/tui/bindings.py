@@ -79,6 +79,7 @@ FORM: list[BindingType] = [
 
 BOOK: list[BindingType] = [
     Binding("x,delete", "cancel_decision", "Cancel decision", id="cancel-decision"),
+    Binding("u", "restore_decision", "Undo cancel", id="restore-decision"),
 ]
 
 STANDING: list[BindingType] = [

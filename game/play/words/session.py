@@ -114,6 +114,22 @@ def cancelled(label: str, dropped: list[tuple[str, str]]) -> str:
     return text
 
 
+def restored(labels: list[str], refused: list[tuple[str, str]]) -> str:
+    """Cancelled decisions booked again (the undo of a cancel), and those the book no
+    longer takes: (label, why)."""
+    text = "Booked again: " + "; ".join(labels) if labels else "Nothing booked again"
+    if refused:
+        text += "; not booked, as it no longer goes through: " + "; ".join(
+            f"{label} ({why})" for label, why in refused
+        )
+    return text
+
+
+def nothing_to_restore() -> str:
+    """Undo with no cancel this week to undo."""
+    return "No cancelled decision to bring back this week."
+
+
 # ------------------------------------------------------------------ an offer's terms
 def offer_unknown(key: str, value: object) -> str:
     """An offer naming an id the game does not know; `key` the offer's field."""

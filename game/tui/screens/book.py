@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Static
 
 from game.play import intel, risk, views
 from game.play.decisions import Refused
+from game.play.words import session as say
 from game.tui import bindings
 from game.tui.format import count, day, money, mw
 from game.tui.screens.base import GameScreen, error, plain, styled
 from game.tui.widgets.standing import StandingPanel
+from game.tui.widgets.table import RowTable
 
 # The book's columns before the decision, with their widths (a date is 11 characters), and
 # what the page takes beside the table: its padding and scroll bar, the table's focus
@@ -31,10 +33,12 @@ class BookScreen(GameScreen):
     def body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
             yield Static(
-                styled("[b]This week's decisions[/b]: their cash this week (x cancels the selected one)"),
+                styled(
+                    "[b]This week's decisions[/b]: what each costs this week (x cancels one, u undoes)"
+                ),
                 classes="form-title",
             )
-            yield DataTable(id="book", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="book")
             yield Static(id="totals", markup=False)
             yield StandingPanel(self.session, self.lab)
             yield Static(styled("[b]On order[/b]"))
@@ -131,12 +135,38 @@ class BookScreen(GameScreen):
             return
         row = table.cursor_row
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        before = self.session.book(self.lab)
         try:
             text = self.session.cancel(self.lab, int(str(key)))
         except Refused as err:
             self.show("message", error(str(err)))
             return
-        self.show("message", plain(text))
+        after = self.session.book(self.lab)
+        # what u brings back: the cancelled decision and any it took with it, this week
+        self._undo = (self.session.week, [d for d in before if d not in after])
+        hint = bindings.rekey(" (u brings it back)", getattr(self.app, "keymap", None), bindings.BOOK)
+        self.show("message", plain(text + hint))
         self.refresh_view()
         if table.row_count:  # the cursor stays where it was (on the next decision)
             table.move_cursor(row=min(row, table.row_count - 1))
+
+    def action_restore_decision(self) -> None:
+        """Undo the last cancel this week: its decisions are booked again, after the
+        book's checks (a decision the week no longer allows stays out, and says why)."""
+        week, gone = getattr(self, "_undo", (-1, []))
+        self._undo = (-1, [])
+        if week != self.session.week or not gone:
+            self.show("message", error(say.nothing_to_restore()))
+            return
+        labels, refused = [], []
+        for decision in gone:
+            try:
+                self.session.decide(self.lab, decision, confirmed=True)
+                labels.append(decision.label(self.session.params))
+            except Refused as why:
+                refused.append((decision.label(self.session.params), str(why)))
+        self.show("message", (error if refused and not labels else plain)(say.restored(labels, refused)))
+        self.refresh_view()
+        table = self.query_one("#book", DataTable)
+        if table.row_count:  # the cursor on the decision brought back (the book's last)
+            table.move_cursor(row=table.row_count - 1)

@@ -26,6 +26,7 @@ from game.tui.screens.base import FormScreen
 from game.tui.screens.dialogs import ReviewScreen
 from game.tui.widgets import partner as partner_facts
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, preset_key, row
+from game.tui.widgets.table import RowTable
 
 DEFAULTS = {"count": "20000", "start": "0", "weeks": "52"}  # the form's figures for a new partner
 
@@ -38,7 +39,7 @@ class DealsScreen(FieldKeys, FormScreen):
             {"p": "partner", "g": "gpu", "c": "count", "s": "start", "t": "weeks", "r": "price", "a": "site",
              "i": "invest", "v": "share", "u": "more-gpus", "w": "more-weeks", "h": "more-price"}
         ),
-        preset_key("f", "all_free", "all free"),
+        preset_key("l", "all_free", "all free"),
     ]  # fmt: skip
     ENTER = {
         "invest": "_invest", "share": "_invest", "more-gpus": "_amend", "more-weeks": "_amend", "more-price": "_amend"
@@ -46,7 +47,7 @@ class DealsScreen(FieldKeys, FormScreen):
 
     def info(self) -> ComposeResult:
         yield Static(id="partners", markup=False)
-        yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="contracts")
 
     def _fields(self) -> ComposeResult:
         p = self.session.params
@@ -57,7 +58,7 @@ class DealsScreen(FieldKeys, FormScreen):
         gpus = [(g, g) for g in self._gpu_ids]
         yield row("GPU", choice("gpu", gpus, value=self._default_gpu(self._gpu_ids)), key="g")
         yield Static("", id="partner-facts", classes="hint", markup=False)  # its limits, before an offer
-        free = Button("all free (alt+f)", id="all-free", compact=True)
+        free = Button("all free (alt+l)", id="all-free", compact=True)
         yield row("Count", number("count", bounds.OFFER_GPUS, DEFAULTS["count"]), key="c", extras=(free,))
         yield row("Start in (weeks)", number("start", bounds.OFFER_START, DEFAULTS["start"]), key="s")
         yield row("Term (weeks)", number("weeks", bounds.OFFER_TERM, DEFAULTS["weeks"]), key="t")
@@ -304,7 +305,12 @@ class DealsScreen(FieldKeys, FormScreen):
         off = f", {discount:.0%} off for {o.weeks} weeks" if discount > 0.005 else ""
         c = market.crowding(self.turn, o.partner, o.gpu, o.count, o.start, o.weeks)
         crowded = (
-            f" For {c.count:,} (what it can rent you) its {o.gpu} pool would be {c.full:.0%} spoken for, "
+            (
+                f" It can rent you {c.count:,} of the {o.count:,} asked; with them"
+                if c.count < o.count
+                else f" With these {c.count:,}"
+            )
+            + f" its {o.gpu} pool would be {c.full:.0%} spoken for, "
             f"and a pool that full costs x{c.factor:.2f}: expect about ${c.price:.2f}/GPU-hour "
             f"(+-{c.swing:.0%} with the week); fewer GPUs cost less."
             if c.factor > 1.005 and o.site == "" and c.count > 0

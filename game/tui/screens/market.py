@@ -12,6 +12,7 @@ from game.tui import bounds
 from game.tui.format import count, day, money, mw, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, preset_key, row
+from game.tui.widgets.table import RowTable
 
 
 class MarketScreen(FieldKeys, FormScreen):
@@ -24,7 +25,7 @@ class MarketScreen(FieldKeys, FormScreen):
     SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(id="gpus", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = RowTable(id="gpus")
         table.tooltip = (
             "PF/s: dense BF16 PFLOP/s per GPU. TF/$k: TFLOP/s per $1,000 of servers (what a dollar "
             "buys). PF/MW: PFLOP/s per MW all-in (what your power buys). Left: NVIDIA's supply this quarter."

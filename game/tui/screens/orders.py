@@ -16,9 +16,10 @@ from game.tui import bindings, bounds
 from game.tui.screens.base import FormScreen, plain, styled
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
 from game.tui.widgets.standing import standing_rows
+from game.tui.widgets.table import RowTable
 
 # The keys to the form's fields (alt + the underlined letter), as every form has them
-KEYS = {"s": "standing-kind", "f": "flop", "r": "renew-weeks", "m": "renew-price", "w": "way", "g": "count"}
+KEYS = {"s": "standing-kind", "l": "flop", "r": "renew-weeks", "m": "renew-price", "w": "way", "g": "count"}
 STANDING_CHROME = 2 + 2 + 1 + 2 + 3 + 2  # the page's padding and bar, the table's border and bar, "#"
 
 
@@ -33,7 +34,7 @@ class OrdersScreen(FieldKeys, FormScreen):
 
     def info(self) -> ComposeResult:
         yield Static(styled("[b]Standing orders[/b] (x cancels the selected one)"))
-        yield DataTable(id="standing", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="standing")
 
     def fields(self) -> ComposeResult:
         yield keys_hint()
@@ -42,7 +43,7 @@ class OrdersScreen(FieldKeys, FormScreen):
             "Run FLOP",
             number("flop", bounds.RUN_FLOP, "1e26"),
             "the next run's compute budget: 1e26, 3e25",
-            key="f",
+            key="l",
         )
         renew = "a renewal's weeks (empty: the term the contract has now)"
         yield row(

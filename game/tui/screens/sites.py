@@ -12,6 +12,7 @@ from game.tui import bounds
 from game.tui.format import money, mw, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, rebound, row
+from game.tui.widgets.table import RowTable
 
 LEGEND = "free, max: grid MW · permits: turbine MW left · MW/wk: halls built a week"
 WHAT = [("Halls (MW)", "halls"), ("Gas turbines (MW)", "turbines"), ("Substation upgrade", "substation")]
@@ -29,7 +30,7 @@ class SitesScreen(FieldKeys, FormScreen):
     SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(id="site-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = RowTable(id="site-table")
         table.tooltip = (
             "Free: grid MW no lab's halls hold yet; max: the grid with every substation upgrade. "
             "Halls/power: your halls built / the power you draw on (grid share + turbines). Permits: MW "

@@ -27,7 +27,7 @@ class TrainingScreen(FieldKeys, FormScreen):
     CONFIRM = "Start the run this week"
     ENTER = {"train": "_split", "infer": "_split", "research": "_split", "staff": "_staff"}
     BINDINGS = field_keys(
-        {"b": "mode", "a": "amount", "t": "train", "v": "infer", "r": "research", "p": "staff"}
+        {"l": "mode", "a": "amount", "t": "train", "v": "infer", "r": "research", "p": "staff"}
     )
 
     def info(self) -> ComposeResult:
@@ -37,7 +37,7 @@ class TrainingScreen(FieldKeys, FormScreen):
     def fields(self) -> ComposeResult:
         v = views.lab_view(self.turn)
         yield keys_hint()
-        yield row("Plan by", choice("mode", MODES, value="flop"), key="b")
+        yield row("Plan by", choice("mode", MODES, value="flop"), key="l")
         yield row(
             "Amount", number("amount", bounds.RUN_AMOUNT, "1e26"), "FLOP (1e26) or parameters (2e12)", key="a"
         )
