@@ -39,6 +39,7 @@ CONTRACT_ALERT_WEEKS = 4
 RIVAL_RUN_ALERT_WEEKS = 6
 RUN_ENDING_WEEKS = 3  # weeks before your run's end that the next one should be planned
 EMPTY_HALLS_MW = 10  # powered, empty halls worth telling the player about
+NEW_GPU_WEEKS = 4  # weeks a GPU newly on sale is an alert (`a` stops the week it starts)
 INTEL_STREAM = 900  # rng stream of the fog (the engine uses streams below 900 and 1000+)
 FOG_SIGMA = 0.35  # log-normal spread of an estimate (about +-35%)
 BAND = math.exp(1.5 * FOG_SIGMA)  # an estimate's band holds the truth ~87% of the time
@@ -63,6 +64,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                     screen="training",
                 )
             )
+    out.extend(new_gpu_alerts(t))
     v = lab_view(t)
     if v.warehouse:
         out.append(
@@ -173,6 +175,26 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                 break
     rank = {"error": 0, "warning": 1, "information": 2}
     return tuple(sorted(out, key=lambda a: rank.get(a.severity, 3)))  # the screens show the first few
+
+
+def new_gpu_alerts(t: LabTurn) -> list[Alert]:
+    """A GPU type on sale since fewer than NEW_GPU_WEEKS weeks, the slip included: a
+    decision to make (buy it, point a fill order at it), so fast-forward to something
+    you can act on stops the week it goes on sale."""
+    p, w = t.params, t.world
+    if t.over:
+        return []
+    start = compute.on_sale_week(p, w)[0]
+    week = int(w.week[0])
+    out = []
+    for h in np.flatnonzero((start <= week) & (start > week - NEW_GPU_WEEKS)):
+        before = [g for g in range(len(p.gpu_ids)) if start[g] < start[h]]
+        best = max((float(p.gpu_flops[g]) for g in before), default=0.0)
+        older = [p.gpu_ids[g] for g in np.flatnonzero(p.gpu_newer_gen[:, h])]
+        fall = 1.0 - float(p.catalog.nvidia.older_gen_price_factor)
+        text = say.new_gpu(p.gpu_ids[h], week - int(start[h]), float(p.gpu_flops[h]) / 1e15, best / 1e15, older, fall)
+        out.append(Alert(f"new-gpu:{p.gpu_ids[h]}", text, "information", screen="market"))
+    return out
 
 
 def _fog(t: LabTurn, lab: int, field: int, shape: tuple[int, ...] = ()) -> np.ndarray:

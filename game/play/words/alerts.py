@@ -35,6 +35,18 @@ def outage(site: str, weeks: int) -> str:
     return f"{site}: the grid is down for {plural(weeks, 'more week')}; it comes back by itself"
 
 
+def new_gpu(gpu: str, weeks_ago: int, pflops: float, best_before: float, older: list[str], fall: float) -> str:
+    """A GPU type newly on sale (`weeks_ago` 0: this week), against the best one could
+    buy before it; `older`: the GPUs it is a new generation over, whose value falls."""
+    when = "this week" if weeks_ago <= 0 else f"{plural(weeks_ago, 'week')} ago"
+    text = f"{gpu} on sale {when}: {pflops:.2f} PF/s a GPU"
+    if best_before > 0:
+        text += f", {pflops / best_before:.1f}x the best before"
+    if older:
+        text += f"; {', '.join(older)} now worth {fall:.0%} less"
+    return text
+
+
 def empty_halls(site: str, mw: float) -> str:
     return f"{site}: {mw:,.0f} MW of powered halls stand empty: order GPUs"
 
