@@ -28,25 +28,27 @@ def booked() -> Session:
 
 async def test_end_goes_to_the_last_decision_and_home_to_the_first():
     s = booked()
+    kinds = [d.kind for d in s.book(0)]
     app = AgiRaceApp(session=s)
-    for size in SIZES:
-        async with app.run_test(size=size) as pilot:
-            await pilot.press("b")
-            await pilot.pause()
-            assert isinstance(app.screen, BookScreen)
-            table = app.screen.query_one("#book", DataTable)
-            assert table.cursor_row == 0
-            await pilot.press("end")
-            await pilot.pause()
-            assert table.cursor_row == table.row_count - 1 == 2
-            await pilot.press("x")  # the last row goes, as the player meant
-            await pilot.pause()
-            assert [d.kind for d in s.book(0)] == [d.kind for d in booked().book(0)][:2]
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BookScreen)
+        table = app.screen.query_one("#book", DataTable)
+        for width, height in SIZES:  # the same keys at each size
+            await pilot.resize_terminal(width, height)
             await pilot.press("home")
             await pilot.pause()
             assert table.cursor_row == 0
-        app = AgiRaceApp(session=booked())
-        s = app.session
+            await pilot.press("end")
+            await pilot.pause()
+            assert table.cursor_row == table.row_count - 1 == len(s.book(0)) - 1
+        await pilot.press("x")  # the last row goes, as the player meant
+        await pilot.pause()
+        assert [d.kind for d in s.book(0)] == kinds[:-1]
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0
 
 
 async def test_u_brings_back_a_cancelled_decision_and_what_it_took_with_it():
