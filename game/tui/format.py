@@ -40,7 +40,9 @@ def count(x: float) -> str:
 
 
 def mw(x: float) -> str:
-    return f"{x:,.0f} MW" if abs(x) >= 10 or x == 0 else f"{x:,.1f} MW"
+    if abs(x) < 0.05:  # a sliver left after others' claims reads as none ("0.0 MW" beside "0 MW")
+        return "0 MW"
+    return f"{x:,.0f} MW" if abs(x) >= 10 else f"{x:,.1f} MW"
 
 
 def weeks(x: float) -> str:
