@@ -46,15 +46,18 @@ class NewsItem:
 
 
 def week_news(
-    p: Params, catalog: Catalog, r: Report, human: np.ndarray, world: Any = None
+    p: Params, catalog: Catalog, r: Report, human: np.ndarray, world: Any = None, asked: Any = None
 ) -> list[NewsItem]:
     """The items of the week in `r` (B = 1, game 0). `human` (L,) marks the people's labs:
     their deliveries, installs and refusals are theirs alone. `world`: the state the week
-    left (for the GPUs that went on sale in it, as late as a slip made them)."""
+    left (for the GPUs that went on sale in it, as late as a slip made them). `asked`: the
+    week's Actions, to tell a loan asked for from credit the lenders drew on their own."""
     week = int(r.week[0])
     out: list[NewsItem] = []
     if world is not None:
         out.extend(_on_sale_news(p, world, week))
+    if asked is not None and world is not None:
+        out.extend(_credit_news(p, r, human, world, asked, week))
     for lab in range(p.n_labs):
         name = catalog.lab(p.lab_ids[lab]).name
         mine = bool(human[lab])
@@ -124,6 +127,18 @@ def _on_sale_news(p: Params, world: Any, week: int) -> list[NewsItem]:
         older = [p.gpu_ids[g] for g in np.flatnonzero(p.gpu_newer_gen[:, h])]
         fall = 1.0 - float(p.catalog.nvidia.older_gen_price_factor)
         out.append(NewsItem(week, say.on_sale(p.gpu_ids[h], older, fall), EVENT, None, urgent=bool(older)))
+    return out
+
+
+def _credit_news(p: Params, r: Report, human: np.ndarray, world: Any, asked: Any, week: int) -> list[NewsItem]:
+    """A player's cash that ran out, covered from the credit line the week's step drew on
+    (what was borrowed beyond a loan the book asked for): the debt grew with no decision."""
+    borrowed = r.flows[0, :, economy.FLOW_INDEX["borrowed"]]
+    drawn = np.maximum(borrowed - np.nan_to_num(asked.borrow_usd[0], posinf=0.0), 0.0)
+    out = []
+    for lab in np.flatnonzero(human & (drawn >= 0.5e6)):
+        debt, room = float(world.debt[0, lab]), float(economy.credit_headroom(p, world)[0, lab])
+        out.append(NewsItem(week, say.credit_drawn(float(drawn[lab]), debt, room), COVENANT, int(lab), True, True))
     return out
 
 

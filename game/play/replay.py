@@ -59,7 +59,7 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
         logged, covered = log_actions(world, entries)
         world, report = play_week(world, ctl, logged, covered)
         if news is not None:
-            news.extend(week_news(params, catalog, report, params.human, world))
+            news.extend(week_news(params, catalog, report, params.human, world, logged))
         yield world
     if int(world.week[0]) == save.meta.week and by_week.get(save.meta.week):
         world = talks(world, by_week[save.meta.week])  # the save's week: its talks so far

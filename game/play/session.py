@@ -326,7 +326,7 @@ class Session:
         self._turns.clear()
         self.last_report = report
         self.unsaved_weeks += 1
-        self.news.extend(week_news(p, self.catalog, report, p.human, self.world))
+        self.news.extend(week_news(p, self.catalog, report, p.human, self.world, chosen))
         if self.over:
             self.ended_here = True
             self.news.append(NewsItem(int(report.week[0]), self.result(), RESULT, urgent=True))

@@ -10,7 +10,7 @@ import re
 from game.catalog import EventCard
 from game.engine import codes
 from game.engine.params import Params
-from game.play.words.numbers import day, money, plural
+from game.play.words.numbers import day, money, money_down, plural
 
 REFUSAL_TEXT = {
     codes.ORDER_NOT_ON_SALE: "that GPU is not on sale yet",
@@ -134,6 +134,15 @@ def build_slipped(partner: str, gpus: int, gpu: str, lab: str, site: str, weeks:
 
 def build_online(partner: str, gpus: int, gpu: str, lab: str, site: str) -> str:
     return f"{_build(partner, gpus, gpu, lab, site)} comes online this week."
+
+
+def credit_drawn(usd: float, debt: float, room: float) -> str:
+    """Cash that ran out this week, covered from the credit line: the debt it left and what
+    the lenders still lend."""
+    return (
+        f"Cash ran out: the lenders' credit line covered {money(usd)} this week. Debt is now "
+        f"{money(debt)}; {money_down(room)} more can be drawn before the lab is bankrupt"
+    )
 
 
 def covenant_sweep(lab: str, usd: float, covenant: float) -> str:
