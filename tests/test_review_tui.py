@@ -64,7 +64,11 @@ async def test_switching_partner_starts_the_form_again_and_enter_reviews_the_off
         t = review.rental_terms(s.turn(XAI), Offer(partner="oracle", gpu="H100", count=3000, start=0, weeks=26, price=3.5))  # fmt: skip
         for figure in ("3,000 H100", "$3.50 per GPU-hour", f"{t.end_date:%d %b %Y}", "signed at once"):
             assert figure in said, (figure, said)
-        await pilot.press("enter")  # enter again, out of habit: back, nothing sent (y sends)
+        # No arrow or tab puts enter on the send button (a play-tester pressed up, then
+        # enter, and sent an offer); enter again, out of habit: back, nothing sent (y sends)
+        await pilot.press("up", "left", "right", "tab", "shift+tab", "tab")
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DealsScreen)
         assert np.array_equal(s.world.patience, patience) and np.array_equal(

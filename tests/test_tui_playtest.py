@@ -15,7 +15,7 @@ from game.play import market
 from game.play.session import Session
 from game.saves import user_dir
 from game.tui.app import AgiRaceApp
-from game.tui.format import money
+from game.tui.format import money, mw_down
 from game.tui.screens import DealsScreen, FinanceScreen, ForecastScreen, HQScreen, TitleScreen
 from game.tui.widgets.charts import BLOCKS, FlowChart
 from tests.tui_helpers import SIZES, choose, confirm, text, unseen_at_each_size
@@ -45,11 +45,11 @@ async def test_the_deals_screen_shows_a_partners_limits_and_only_the_gpus_it_can
         # customer, and xAI's 24,000 already rented there: nothing free for it
         assert "Oracle's H100 pool now: 40,000; one customer may hold 60% of it (24,000)" in facts
         assert "free for you: 0 (you rent 24,000 now)" in facts
-        assert "~3,000 a week (7 weeks for 20,000)" in facts and "1.3x the GPUs' power" in facts
+        assert "~3,000 a week (7 weeks for 20,000: start in 7 or later)" in facts and "1.3x the GPUs' power" in facts
         choose(pilot, site="memphis")
         await pilot.pause()
         memphis = next(r for r in market.site_rows(app.session.turn(XAI)) if r.id == "memphis")
-        assert f"Memphis has {memphis.grid_free_mw:,.0f} MW free" in " ".join(
+        assert f"Memphis has {mw_down(memphis.grid_free_mw)} of grid free (your halls do not count)" in " ".join(
             text(pilot, "partner-facts").split()
         )
         choose(pilot, partner="coreweave")

@@ -45,6 +45,13 @@ def mw(x: float) -> str:
     return f"{x:,.0f} MW" if abs(x) >= 10 else f"{x:,.1f} MW"
 
 
+def mw_down(x: float) -> str:
+    """`mw(x)` rounded down at the digits it shows: a limit (the permits' room) that the
+    figure typed from the screen never exceeds (111.6 MW read as 112 MW was refused)."""
+    step = 1.0 if abs(x) >= 10 else 0.1
+    return mw(math.floor(x / step + 1e-9) * step)
+
+
 def weeks(x: float) -> str:
     if math.isinf(x):
         return "no burn"

@@ -90,7 +90,7 @@ def why(r: Race) -> list[str]:
         size_oom = math.log10(max(flop, 1.0))
         out.append(
             f"its winning run: {flop:.1e} FLOP ({size_oom:.2f}) + software {planned - size_oom:.2f}"
-            f" = {planned:.2f} promised, {got:.2f} delivered (luck {got - planned:+.2f}); {r.needed:.2f} needed"
+            f" (x{10 ** (planned - size_oom):,.0f} on every FLOP) = {planned:.2f} promised, {got:.2f} delivered (luck {got - planned:+.2f}); {r.needed:.2f} needed"
         )
     best = r.best_winner - r.best_rival
     out.append(f"{name}'s best model {r.best_winner:.2f} against {them}'s {r.best_rival:.2f} ({best:+.2f})")

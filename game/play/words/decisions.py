@@ -5,6 +5,7 @@ play/exits.py's figures."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from game.play.words.numbers import day, money
 
@@ -51,7 +52,7 @@ def no_supply(gpu: str) -> str:
 
 
 def permit_room(site: str, mw: float) -> str:
-    return f"the permits at {site} allow {max(mw, 0):,.0f} MW more"
+    return f"the permits at {site} allow {math.floor(max(mw, 0) + 1e-9):,.0f} MW more"
 
 
 def upgrade_booked(site: str) -> str:

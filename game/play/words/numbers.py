@@ -30,6 +30,23 @@ def money(x: float) -> str:
     return f"{sign}${a:,.0f}"
 
 
+def money_down(x: float) -> str:
+    """`money(x)` rounded down at the digits it shows: a limit ("lenders lend up to $486M")
+    that the figure typed from the screen never exceeds ($486.6M read as $487M was refused)."""
+    shown = money(x)
+    if x <= 0 or not math.isfinite(x):
+        return shown
+    for _ in range(2):  # the floor may show finer digits ($10.0B down is $9.99B, not $9.90B)
+        unit = {"T": 1e12, "B": 1e9, "M": 1e6, "k": 1e3}.get(shown[-1], 1.0)
+        digits = len(shown.split(".")[1].rstrip("TBMk")) if "." in shown else 0
+        step = unit / 10**digits
+        floored = math.floor(x / step + 1e-9) * step
+        if floored <= 0:
+            break
+        shown = money(floored)
+    return shown
+
+
 def day(date: dt.date) -> str:
     """A date as the sentences write it: 05 Aug 2024."""
     return f"{date:%d %b %Y}"

@@ -102,8 +102,9 @@ def offer_message(p: Params, a: Any, ans: deals.Answers, b: int, lab: int) -> st
             f"{who}: We can do it at ${cents_up(price):.2f} per GPU-hour, not ${offered:.2f}."
         ),
         (deals.STALL, deals.NO_POWER): (
-            f"{who}: {site_name} does not have the power. We would need {ans.need_mw[b, lab]:,.0f} MW "
-            f"with our margin; {ans.free_mw[b, lab]:,.0f} MW is free there."
+            f"{who}: {site_name} does not have the power. We would need "
+            f"{math.ceil(float(ans.need_mw[b, lab]) * 10) / 10:,.1f} MW of its grid with our margin; "
+            f"{math.floor(float(ans.free_mw[b, lab]) * 10) / 10:,.1f} MW is free there (your halls do not count)."
         ),
         (deals.STALL, deals.TOO_FAST): (
             f"{who}: We cannot build {asked:,} {gpu} that fast. At {partner.build_gpus_per_week:,.0f} a week the "
@@ -156,7 +157,7 @@ def why_dear(p: Params, ans: deals.Answers, k: int, b: int, lab: int) -> str:
         whose = "its" if owner == k else f"the {p.catalog.partners[owner].name}"
         resold = "" if whose == "its" else " it resells"
         return (
-            f"Why {ratio}: with these {count:,}, {whose} {gpu} pool{resold} ({pool:,.0f}) would be "
+            f"Why {ratio}: {f'with these {count:,}' if count > 0 else 'as it stands'}, {whose} {gpu} pool{resold} ({pool:,.0f}) would be "
             f"{used:.0%} spoken for ({max(used * pool - count, 0):,.0f} held by others), and past "
             f"{d.utilisation_knee:.0%} its price rises, up to {1 + d.utilisation_premium:.0f}x when "
             f"full: x{factor:.2f} on its ${price / factor:.2f} ask."

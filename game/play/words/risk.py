@@ -47,7 +47,7 @@ def covenant_forecast(
     """One line: where the covenant stands and what would trip it (the next GPU
     generation, shipping on `next_gen_date`, cuts the GPUs' value)."""
     if debt <= 0:
-        return f"no debt (lenders sweep cash once debt passes {trigger:.0%} of your GPUs' value)."
+        return f"no debt yet; lenders sweep cash once debt passes {trigger:.0%} of your GPUs' value."
     now = f"Debt {fmt(debt)} is {leverage:.0%} of your GPUs' {fmt(collateral)}; the covenant trips at {trigger:.0%}"
     if in_breach:
         return now + f": tripped, lenders sweep {sweep:.0%} of cash a week until it is back under."

@@ -5,7 +5,7 @@ what a cancel did, the autosave's trouble, and what a replay of a save found
 
 from __future__ import annotations
 
-from game.play.words.numbers import money
+from game.play.words.numbers import money, money_down
 
 GO_AHEAD = " Go ahead?"  # the question a decision that needs confirming ends with
 
@@ -73,7 +73,7 @@ def costs_too_much(label: str, cost: float, cash: float, credit: float = 0.0) ->
     would lend (orders are paid in cash: a loan first pays for them)."""
     text = f"{label} costs {money(cost)}; after this week's other decisions you have {money(max(cash, 0.0))}"
     if credit >= 1e6:
-        text += f" (lenders would lend up to {money(credit)}: borrow first on the Money screen)"
+        text += f" (lenders would lend up to {money_down(credit)}: borrow first on the Money screen)"
     return text
 
 

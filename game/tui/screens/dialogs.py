@@ -61,12 +61,16 @@ class ReviewScreen(ModalScreen[bool]):
             yield Static("\n".join(f"  {t}" for t in self.terms), id="review-terms", markup=False)
             yield Static(self.note, id="review-note", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
+                yes = Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
+                # A step that cannot be undone (a partner signs at once) takes y or a click:
+                # its button never takes the focus, so no arrow or tab puts enter on it (a
+                # play-tester pressed up, then enter, and sent an offer).
+                yes.can_focus = self.enter_sends
+                yield yes
                 yield Button("Back (n)", id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        # A step that cannot be undone (a partner signs at once) takes y: enter, pressed
-        # twice out of habit, goes back and sends nothing.
+        # enter, pressed twice out of habit, goes back and sends nothing
         self.query_one("#yes" if self.enter_sends else "#no", Button).focus()
 
     @on(Button.Pressed, "#yes")

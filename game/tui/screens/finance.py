@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 from game.play import decisions, review, risk, views
 from game.play.decisions import Refused
 from game.play.desk import LabTurn
+from game.play.words.numbers import money_down
 from game.tui import bindings, bounds
 from game.tui.format import day, money, weeks
 from game.tui.screens import reviews
@@ -23,10 +24,10 @@ def risk_lines(t: LabTurn) -> Content:
     health = risk.round_health(t)
     if health is not None:
         mark = "$error" if health.margin < 0 else "$warning" if health.at_risk else "$success"
-        lines.append(styled(f"[b]Round[/b] [{mark}]$t[/]", t=health.forecast(money)))
+        lines.append(styled(f"[b]Round:[/b] [{mark}]$t[/]", t=health.forecast(money)))
     cov = risk.covenant_health(t)
     mark = "$error" if cov.in_breach else "$warning" if cov.at_risk else "$success"
-    lines.append(styled(f"[b]Covenant[/b] [{mark}]$t[/]", t=cov.forecast(money)))
+    lines.append(styled(f"[b]Covenant:[/b] [{mark}]$t[/]", t=cov.forecast(money)))
     return Content("\n").join(lines)
 
 
@@ -72,7 +73,7 @@ class FinanceScreen(FieldKeys, FormScreen):
             rounds = f"Investors hear your next round from {day(m.next_round)}."
         breach = " Over the covenant: lenders sweep cash each week." if m.in_breach else ""
         lenders = (
-            f"Lenders offer {money(m.credit)} at {m.interest_rate:.1%} a year"
+            f"Lenders offer {money_down(m.credit)} at {m.interest_rate:.1%} a year"
             if m.credit >= 1e6
             else "Lenders will lend no more now: more GPUs owned, or debt repaid, makes room"
         )
@@ -146,10 +147,10 @@ class FinanceScreen(FieldKeys, FormScreen):
             )
         if what == "borrow":
             if amount > m.credit:
-                return f"Lenders will lend up to {money(m.credit)} against your GPUs."
+                return f"Lenders lend at most {money_down(m.credit)} against your GPUs: ask for that or less."
             loan = review.loan_terms(self.turn, amount)
             return (
-                f"Lenders will lend up to {money(m.credit)} against your GPUs. {money(amount)} at "
+                f"Lenders will lend up to {money_down(m.credit)} against your GPUs. {money(amount)} at "
                 f"{loan.rate:.1%} a year, the rate at the leverage it leaves ({loan.leverage_after:.0%}): "
                 f"{money(loan.interest_week)} a week in interest on {money(loan.debt_after)} of debt."
             )

@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from game.play import decisions, market
 from game.tui import bounds
-from game.tui.format import money, mw, weeks
+from game.tui.format import money, mw, mw_down, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, rebound, row
 from game.tui.widgets.table import RowTable
@@ -56,10 +56,10 @@ class SitesScreen(FieldKeys, FormScreen):
             yours = f"{r.yours.hall_mw:,.0f}/{mw(r.yours.power_mw)}" if r.yours else "-"
             table.add_row(
                 r.name.split(",")[0],
-                mw(r.grid_free_mw),
+                mw_down(r.grid_free_mw),
                 mw(r.grid_max_mw),
                 yours,
-                mw(r.turbine_room_mw),
+                mw_down(r.turbine_room_mw),
                 money(r.hall_usd_per_mw),
                 f"{r.hall_mw_per_week:,.3g}",
                 key=r.id,
@@ -140,7 +140,7 @@ class SitesScreen(FieldKeys, FormScreen):
         if what == "turbines":
             return (
                 f"{mw(amount)} of turbines: {money(amount * r.turbine_usd_per_mw)}, running in "
-                f"{weeks(r.turbine_weeks)}; the permits allow {mw(r.turbine_room_mw)} more. Their fuel costs "
+                f"{weeks(r.turbine_weeks)}; the permits allow {mw_down(r.turbine_room_mw)} more. Their fuel costs "
                 f"more than this site's grid power ({money(r.power_usd_per_mwh)}/MWh)."
                 + (
                     f" The {mw(r.yours.turbines_pending_mw)} on their way would then start with them."
@@ -154,6 +154,6 @@ class SitesScreen(FieldKeys, FormScreen):
         behind = f", after the {mw(plan.ahead)} building or in this week's orders" if plan.ahead else ""
         return (
             f"{mw(amount)} of halls: {money(plan.cost)} paid as built, done in ~{plan.weeks:.0f} weeks "
-            f"({mw(plan.rate)} a week here{behind}). Power: {power}{mw(r.grid_free_mw)} of grid free, taken by "
+            f"({mw(plan.rate)} a week here{behind}). Power: {power}{mw_down(r.grid_free_mw)} of grid free, taken by "
             "halls as they finish (other labs compete)."
         )

@@ -10,7 +10,7 @@ import numpy as np
 from game.play import market, review, views
 from game.play.desk import LabTurn
 from game.play.words import plural
-from game.tui.format import count, day, mw
+from game.tui.format import count, day, mw, mw_down
 
 
 def supplied(t: LabTurn, partner: str) -> list[str]:
@@ -48,12 +48,18 @@ def facts(t: LabTurn, partner: str, gpu: str, start: int, asked: int | None, sit
     )
     rows = {r.id: r for r in market.site_rows(t)}
     where = rows.get(site) if site else None
-    room = f"; {where.name.split(',')[0]} has {mw(where.grid_free_mw)} free" if where is not None else ""
+    room = ""
+    if where is not None:  # the partner's build draws on the site's free grid, not the lab's halls
+        name_there = where.name.split(",")[0]
+        room = f"; {name_there} has {mw_down(where.grid_free_mw)} of grid free (your halls do not count)"
+        if asked and asked * float(p.gpu_kw[g]) / 1000 * margin > where.grid_free_mw:
+            room += ": too little"
+    weeks_to_build = int(np.ceil(asked / build)) if asked and build > 0 else 0
     builds = (
         f"A build at your site: ~{count(build)} a week"
         + (
-            f" ({plural(int(np.ceil(asked / build)), 'week')} for {count(asked)})"
-            if asked and build > 0
+            f" ({plural(weeks_to_build, 'week')} for {count(asked or 0)}: start in {weeks_to_build} or later)"
+            if weeks_to_build
             else ""
         )
         + f", on {margin:.1f}x the GPUs' power{': ' + need if need else ''}{room}."
