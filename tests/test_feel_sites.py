@@ -29,3 +29,26 @@ async def test_arrows_pick_the_site_and_typing_replaces_the_megawatts(size):
         await pilot.press("up", "up", "up")  # past the first row: it stays there
         await pilot.pause()
         assert app.screen.query_one("#site").value == "memphis"
+
+
+async def test_a_substation_upgrade_asks_no_megawatts():
+    """An upgrade adds the site's own step (its preview says how much): the megawatts field
+    showed '300' for it, a figure the upgrade ignores."""
+    from tests.tui_helpers import SIZES, choose, visible
+
+    app = AgiRaceApp(session=Session.new(seed=5))
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert visible(pilot, "mw")
+        choose(pilot, what="substation")
+        await pilot.pause()
+        assert not visible(pilot, "mw")
+        await pilot.press("alt+m")  # its key finds nothing to type into
+        assert app.focused is None or app.focused.id != "mw"
+        choose(pilot, what="turbines")
+        await pilot.pause()
+        for size in SIZES:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert visible(pilot, "mw")

@@ -96,7 +96,11 @@ class SitesScreen(FieldKeys, FormScreen):
 
     @on(Select.Changed, "#what")
     def _what_changed(self) -> None:
-        rebound(self.query_one("#mw", Input), self._mw())
+        field = self.query_one("#mw", Input)
+        rebound(field, self._mw())
+        # an upgrade's size is the site's (its preview says it): no megawatts to type
+        if field.parent is not None:
+            field.parent.display = self.value("what") != "substation"
 
     def decision(self) -> decisions.Decision:
         site, what = str(self.value("site")), self.value("what")
