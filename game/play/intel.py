@@ -40,6 +40,7 @@ RIVAL_RUN_ALERT_WEEKS = 6
 RUN_ENDING_WEEKS = 3  # weeks before your run's end that the next one should be planned
 EMPTY_HALLS_MW = 10  # powered, empty halls worth telling the player about
 NEW_GPU_WEEKS = 4  # weeks a GPU newly on sale is an alert (`a` stops the week it starts)
+CLAIM_ALERT_WEEKS = 8  # weeks before an unused grid claim lapses that it is an alert
 INTEL_STREAM = 900  # rng stream of the fog (the engine uses streams below 900 and 1000+)
 FOG_SIGMA = 0.35  # log-normal spread of an estimate (about +-35%)
 BAND = math.exp(1.5 * FOG_SIGMA)  # an estimate's band holds the truth ~87% of the time
@@ -65,6 +66,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                 )
             )
     out.extend(new_gpu_alerts(t))
+    out.extend(claim_alerts(t))
     v = lab_view(t)
     if v.warehouse:
         out.append(
@@ -194,6 +196,25 @@ def new_gpu_alerts(t: LabTurn) -> list[Alert]:
         fall = 1.0 - float(p.catalog.nvidia.older_gen_price_factor)
         text = say.new_gpu(p.gpu_ids[h], week - int(start[h]), float(p.gpu_flops[h]) / 1e15, best / 1e15, older, fall)
         out.append(Alert(f"new-gpu:{p.gpu_ids[h]}", text, "information", screen="market"))
+    return out
+
+
+def claim_alerts(t: LabTurn) -> list[Alert]:
+    """Grid a substation upgrade won for the lab that no hall draws on, within
+    CLAIM_ALERT_WEEKS of lapsing (engine/grid.py: the MW go back to the site and the
+    deposit held for them is forfeit)."""
+    from game.engine import grid
+
+    p, w, lab = t.params, t.world, t.lab
+    if t.over:
+        return []
+    unused = grid.unused_claim(w)[0, lab]
+    left = p.rules.grid.claim_lapse_weeks - w.grid_idle[0, lab]
+    out = []
+    for s in np.flatnonzero((unused >= 1.0) & (left <= CLAIM_ALERT_WEEKS)):
+        name = p.catalog.sites[s].name.split(",")[0]
+        text = say.claim_lapsing(name, float(unused[s]), max(int(left[s]), 1))
+        out.append(Alert(f"claim:{p.site_ids[s]}", text, "warning", screen="sites", hint=HINTS["build_halls"]))
     return out
 
 

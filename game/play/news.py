@@ -46,18 +46,27 @@ class NewsItem:
 
 
 def week_news(
-    p: Params, catalog: Catalog, r: Report, human: np.ndarray, world: Any = None, asked: Any = None
+    p: Params,
+    catalog: Catalog,
+    r: Report,
+    human: np.ndarray,
+    world: Any = None,
+    asked: Any = None,
+    before: Any = None,
 ) -> list[NewsItem]:
     """The items of the week in `r` (B = 1, game 0). `human` (L,) marks the people's labs:
     their deliveries, installs and refusals are theirs alone. `world`: the state the week
     left (for the GPUs that went on sale in it, as late as a slip made them). `asked`: the
-    week's Actions, to tell a loan asked for from credit the lenders drew on their own."""
+    week's Actions, to tell a loan asked for from credit the lenders drew on their own;
+    `before`: the state the week started from, for grid claims that lapsed in it."""
     week = int(r.week[0])
     out: list[NewsItem] = []
     if world is not None:
         out.extend(_on_sale_news(p, world, week))
     if asked is not None and world is not None:
         out.extend(_credit_news(p, r, human, world, asked, week))
+    if before is not None and world is not None:
+        out.extend(_lapse_news(p, human, before, world, week))
     for lab in range(p.n_labs):
         name = catalog.lab(p.lab_ids[lab]).name
         mine = bool(human[lab])
@@ -139,6 +148,23 @@ def _credit_news(p: Params, r: Report, human: np.ndarray, world: Any, asked: Any
     for lab in np.flatnonzero(human & (drawn >= 0.5e6)):
         debt, room = float(world.debt[0, lab]), float(economy.credit_headroom(p, world)[0, lab])
         out.append(NewsItem(week, say.credit_drawn(float(drawn[lab]), debt, room), COVENANT, int(lab), True, True))
+    return out
+
+
+def _lapse_news(p: Params, human: np.ndarray, before: Any, world: Any, week: int) -> list[NewsItem]:
+    """A player's grid claim that lapsed this week (engine/grid.py): the MW it lost at
+    the site and the deposit forfeit with them."""
+    from game.engine import grid
+
+    lapsed = np.where(
+        (world.grid_idle[0] == 0) & (before.grid_idle[0] > 0), before.grid_alloc[0] - world.grid_alloc[0], 0.0
+    )  # the claim's idle weeks start again only when it lapses or a hall draws on it
+    lapsed = np.where(grid.unused_claim(before)[0] >= lapsed - 1e-6, lapsed, 0.0)
+    out = []
+    for lab, s in zip(*np.nonzero(human[:, None] & (lapsed >= 1.0)), strict=True):
+        site = p.catalog.sites[s].name.split(",")[0]
+        lost = float(before.grid_deposit[0, lab, s] - world.grid_deposit[0, lab, s])
+        out.append(NewsItem(week, say.claim_lapsed(site, float(lapsed[lab, s]), lost), COVENANT, int(lab), True, True))
     return out
 
 

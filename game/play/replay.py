@@ -57,9 +57,10 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
         entries = by_week.get(int(world.week[0]), [])
         world = talks(world, entries)
         logged, covered = log_actions(world, entries)
+        before = world
         world, report = play_week(world, ctl, logged, covered)
         if news is not None:
-            news.extend(week_news(params, catalog, report, params.human, world, logged))
+            news.extend(week_news(params, catalog, report, params.human, world, logged, before))
         yield world
     if int(world.week[0]) == save.meta.week and by_week.get(save.meta.week):
         world = talks(world, by_week[save.meta.week])  # the save's week: its talks so far

@@ -319,14 +319,15 @@ class Session:
         p = self.params
         chosen, covered = book_actions(self.world, {lab: self.book(lab) for lab in self.human_labs})
         entries = talks.week_entries(chosen, self.human_labs, self.week, p, self.rounds)
-        self.world, report = play_week(self.world, self.controllers, chosen, covered)
+        before = self.world
+        self.world, report = play_week(before, self.controllers, chosen, covered)
         self.log.extend(entries)  # the log and the world move together (a save between them is whole)
         self.books.clear()
         self.rounds.clear()
         self._turns.clear()
         self.last_report = report
         self.unsaved_weeks += 1
-        self.news.extend(week_news(p, self.catalog, report, p.human, self.world, chosen))
+        self.news.extend(week_news(p, self.catalog, report, p.human, self.world, chosen, before))
         if self.over:
             self.ended_here = True
             self.news.append(NewsItem(int(report.week[0]), self.result(), RESULT, urgent=True))

@@ -16,6 +16,7 @@ HINTS = {
     "repay_or_raise": "repay or raise",
     "repay": "repay to stay under",
     "plan_without_round": "plan without its money: borrow or spend less",
+    "build_halls": "build halls there",
 }
 
 
@@ -45,6 +46,14 @@ def new_gpu(gpu: str, weeks_ago: int, pflops: float, best_before: float, older: 
     if older:
         text += f"; {', '.join(older)} now worth {fall:.0%} less"
     return text
+
+
+def claim_lapsing(site: str, mw: float, weeks: int) -> str:
+    """Grid the lab won at a site that no hall of its draws on, lapsing in `weeks`."""
+    return (
+        f"{site}: {mw:,.0f} MW of your grid claim is unused and lapses in {plural(weeks, 'week')}, "
+        "deposit and all, unless halls draw on it"
+    )
 
 
 def empty_halls(site: str, mw: float) -> str:

@@ -145,6 +145,12 @@ def credit_drawn(usd: float, debt: float, room: float) -> str:
     )
 
 
+def claim_lapsed(site: str, mw: float, deposit: float) -> str:
+    """Grid the lab won at a site and never drew on, gone back to the site."""
+    text = f"{site}: {mw:,.0f} MW of your grid claim lapsed, unused by any hall; the site's other labs may take it"
+    return text + (f"; its {money(deposit)} deposit is forfeit" if deposit >= 0.5e6 else "")
+
+
 def covenant_sweep(lab: str, usd: float, covenant: float) -> str:
     return (
         f"Lenders sweep {money(usd)} of {lab}'s cash against its debt: "
