@@ -234,6 +234,36 @@ async def test_the_load_list_survives_a_damaged_save(home):
         assert isinstance(app.screen, HQScreen) and app.session.week == 1
 
 
+async def test_ctrl_l_opens_the_save_list_and_enter_loads_the_save_chosen(home):
+    """A play-tester took ten tabs to reach the save list at 80x24."""
+    session = Session.new()
+    session.end_week()
+    session.save(home / "saves" / "one.toml")
+    app = AgiRaceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.focused is not None and "load-choice" in [n.id for n in app.focused.ancestors_with_self]
+        await pilot.press("down", "enter")  # the newest save
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "load"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HQScreen) and app.session.week == 1
+
+
+async def test_ctrl_l_without_saves_says_so():
+    app = AgiRaceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        assert text(pilot, "title-error") == "no saves yet: start a new game"
+
+
 async def test_how_to_play_from_the_title_explains_the_score():
     app = AgiRaceApp()
     async with app.run_test(size=(100, 40)) as pilot:

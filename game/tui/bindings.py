@@ -122,6 +122,7 @@ GAME_OVER: list[BindingType] = [
 
 TITLE: list[BindingType] = [
     Binding("ctrl+n", "new", "New game", id="title-new"),
+    Binding("ctrl+l", "saves", "Load a save", id="title-load"),
     Binding("ctrl+d", "delete_save", "Delete save", id="title-delete"),
     Binding("ctrl+q", "app.quit", "Quit", id="title-quit"),
 ]

@@ -26,6 +26,7 @@ WEB_KEYS = {
     "quit-app": "f10,ctrl+q",
     "title-quit": "f10,ctrl+q",
     "title-new": "f2",
+    "title-load": "f3",  # ctrl+l is the browser's address bar
 }
 
 

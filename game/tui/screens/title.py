@@ -105,6 +105,22 @@ class TitleScreen(Screen):
             return None
         return str(value)
 
+    def action_saves(self) -> None:
+        """The save list, open, from anywhere on the title screen (it took a play-tester
+        ten tabs); choosing one puts the focus on Load."""
+        if not self.saves:
+            self.query_one("#title-error", Static).update(error("no saves yet: start a new game"))
+            return
+        chooser = self.query_one("#load-choice", Select)
+        chooser.focus()
+        chooser.scroll_visible()
+        chooser.action_show_overlay()
+
+    @on(Select.Changed, "#load-choice")
+    def _save_chosen(self, event: Select.Changed) -> None:
+        if not event.select.is_blank():
+            self.query_one("#load", Button).focus()
+
     def action_delete_save(self) -> None:
         self._delete()
 
