@@ -67,6 +67,9 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             )
     out.extend(new_gpu_alerts(t))
     out.extend(claim_alerts(t))
+    empty = empty_alert(t)
+    if empty is not None:
+        out.append(empty)
     v = lab_view(t)
     if v.warehouse:
         out.append(
@@ -88,16 +91,6 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                 )
             )
             continue
-        empty = min(site.hall_mw, site.power_mw) - site.used_mw
-        if empty >= EMPTY_HALLS_MW and not w.warehouse[0, lab].sum() and not w.order_count[0, lab].sum():
-            out.append(
-                Alert(
-                    f"empty:{site.id}",
-                    say.empty_halls(site.short_name, empty),
-                    "information",
-                    screen="market",
-                )
-            )
         if site.unpowered_halls_mw >= 1:
             out.append(unpowered_alert(site))
         if site.dark_mw >= 1:
@@ -197,6 +190,24 @@ def new_gpu_alerts(t: LabTurn) -> list[Alert]:
         text = say.new_gpu(p.gpu_ids[h], week - int(start[h]), float(p.gpu_flops[h]) / 1e15, best / 1e15, older, fall)
         out.append(Alert(f"new-gpu:{p.gpu_ids[h]}", text, "information", screen="market"))
     return out
+
+
+def empty_alert(t: LabTurn) -> Alert | None:
+    """Powered halls that stand empty beyond what the GPUs in the warehouse, on order and
+    in this week's book will fill, over all the lab's sites (it was per site, and silent
+    while any GPU was on order: 411 MW stood empty behind one small order)."""
+    from game.play.decisions import BuyGpus
+
+    p, w, lab = t.params, t.world, t.lab
+    room = np.maximum(compute.usable_mw(w) - compute.installed_mw(p, w), 0.0)[0, lab]  # (S,) MW
+    coming_kw = float(w.warehouse[0, lab] @ p.gpu_kw)
+    coming_kw += float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
+    coming_kw += sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in t.book if isinstance(d, BuyGpus))
+    spare = float(room.sum()) - coming_kw / 1000.0
+    if spare < EMPTY_HALLS_MW or t.over:
+        return None
+    most = p.catalog.sites[int(np.argmax(room))].name.split(",")[0]
+    return Alert("empty", say.empty_halls(spare, most), "information", screen="market")
 
 
 def claim_alerts(t: LabTurn) -> list[Alert]:

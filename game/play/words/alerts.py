@@ -56,8 +56,9 @@ def claim_lapsing(site: str, mw: float, weeks: int) -> str:
     )
 
 
-def empty_halls(site: str, mw: float) -> str:
-    return f"{site}: {mw:,.0f} MW of powered halls stand empty: order GPUs"
+def empty_halls(mw: float, most: str) -> str:
+    """Powered halls no GPU in hand, on order or booked will fill; `most`: the site with the most."""
+    return f"{mw:,.0f} MW of powered halls stand empty beyond the GPUs on their way (most at {most}): order GPUs"
 
 
 def dark(
