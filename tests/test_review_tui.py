@@ -276,6 +276,8 @@ async def test_the_training_sites_and_money_screens_say_what_their_figures_are()
         said = text(pilot, "preview")
         assert "+-" not in said and "research adds" not in said
         assert "9 in 10 runs" in said and "keeps the software level it starts with" in said
+        v = views.lab_view(s.turn(XAI))  # the start's warehouse and orders: the ETA is today's compute
+        assert f"of training at today's compute (with this week's split; sooner as your {v.warehouse + v.on_order:,} GPUs on their way go in)" in said
         assert "9 in 10 runs" in text(pilot, "run-list")  # the run under way, too
         assert await unseen_at_each_size(pilot, "preview") == []
         await pilot.press("escape")

@@ -136,7 +136,10 @@ class TrainingScreen(FieldKeys, FormScreen):
         c = self._flop()
         eta, cap, _ = views.run_plan(self.turn, c)
         lo, hi = capability_band(s.params, cap)
-        when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training"
+        v = views.lab_view(self.turn)
+        coming = v.warehouse + v.on_order  # GPUs that will add to the compute as they go in
+        when = "never at today's compute" if math.isinf(eta) else f"~{weeks(eta)} of training at today's compute"
+        sooner = f"; sooner as your {count(coming)} GPUs on their way go in" if coming >= 1 else ""
         post = s.params.rules.training.post_training_weeks
         best = views.lab_view(self.turn).best_model
         worse = ": no better than your best model" if cap <= best else ""
@@ -148,7 +151,7 @@ class TrainingScreen(FieldKeys, FormScreen):
             f" Your {plural(going, 'run')} under way will share the compute and slow down." if going else ""
         )
         return another + (
-            f"{flop(c)}: {when} (with this week's split{beside}) + {weeks(post)} of post-training; "
+            f"{flop(c)}: {when} (with this week's split{beside}{sooner}) + {weeks(post)} of post-training; "
             f"capability {lo:.2f}-{hi:.2f} (9 in 10 runs; {cap:.2f} expected), your best now {best:.2f}{worse}. "
             f"A run keeps the software level it starts with: research from now on helps your next run, not this one."
             f"{shared}"
