@@ -29,7 +29,7 @@ from game.tui.screens import (
 )
 from game.tui.widgets.header import GameHeader
 from tests import tui_monkey as monkey
-from tests.tui_helpers import fill, press_button, text
+from tests.tui_helpers import fill, press_button, text, unseen_at_each_size
 
 XAI = 0
 
@@ -354,6 +354,27 @@ async def test_quit_and_save_work_on_the_handover_without_showing_the_next_lab()
         assert isinstance(app.screen, HandoverScreen)
         await pilot.press("ctrl+q", "y")
     assert not app.is_running
+
+
+async def test_the_quit_dialog_and_the_palette_lead_to_the_title_screen():
+    """A play-tester quit to load another save and had to start the program again."""
+    from game.tui.screens import TitleScreen
+
+    app = AgiRaceApp(session=Session.new(humans=("openai",)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitScreen)
+        assert await unseen_at_each_size(pilot, "save-quit", "quit", "title", "stay") == []  # four on a line
+        await pilot.press("t")  # unsaved play: the dialog says so, and t leaves for the title
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen) and app.is_running
+        assert app.screen.query_one("#lab").value == "openai"  # the last game's lab
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        app.action_to_title()  # the palette's "Title screen": nothing unsaved, no question
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
 
 
 async def test_save_and_quit_saves_in_a_worker_then_quits():

@@ -401,11 +401,22 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
                         self.exit()
                     elif choice == "save":
                         self._start_save(then_quit=True)
+                    elif choice == "title":
+                        self.action_new_game()
 
                 question = f"Quitting loses {' and '.join(lost)}. Quit anyway?"
                 self.push_screen(QuitScreen(question, can_save=bool(lost)), answer)
                 return
         self.exit()
+
+    def action_to_title(self) -> None:
+        """The title screen (to load another save or start again): as quitting, it asks
+        first when it would lose play."""
+        s = self.session
+        if s is not None and not s.over and (s.unsaved_weeks or s.book_unsaved):
+            self.action_request_quit()  # its dialog offers the title screen
+            return
+        self.action_new_game()
 
     def action_exit_now(self) -> None:
         self.exit()
@@ -432,3 +443,4 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
         for name in SCREENS:
             yield SystemCommand(name.title(), f"Open the {name} screen", lambda n=name: self.action_open(n))
         yield SystemCommand("Save game", "Save to your saves folder", self.action_save)
+        yield SystemCommand("Title screen", "Leave this game for the title screen (asks if play is unsaved)", self.action_to_title)

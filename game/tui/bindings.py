@@ -111,6 +111,7 @@ AGENT_WAIT: list[BindingType] = [  # the agent's turn: a modal, so the week wait
 QUIT: list[BindingType] = [
     Binding("s", "save_quit", "Save and quit", id="quit-save"),
     Binding("y", "quit", "Quit", id="quit-yes"),
+    Binding("t", "title", "Title screen", id="quit-title"),
     Binding("n,escape", "stay", "Back", id="quit-no"),
 ]
 

@@ -83,11 +83,16 @@ class ReviewScreen(ModalScreen[bool]):
 
 
 class QuitScreen(ModalScreen[str]):
-    """Quitting would lose play: save and quit ("save"), quit ("quit"), or stay ("").
+    """Quitting would lose play: save and quit ("save"), quit ("quit"), leave for the title
+    screen without saving ("title"), or stay ("").
     Save and quit is offered only when a save would keep something (`can_save`: weeks
     ended since the last save; a save never holds this week's decisions)."""
 
     BINDINGS = bindings.QUIT
+    DEFAULT_CSS = """
+    QuitScreen #dialog { width: 72; }
+    QuitScreen .buttons Button { min-width: 10; }
+    """  # four buttons on one line at 80 columns
 
     def __init__(self, question: str, can_save: bool = True) -> None:
         super().__init__()
@@ -101,6 +106,7 @@ class QuitScreen(ModalScreen[str]):
                 if self.can_save:
                     yield Button("Save and quit (s)", id="save-quit", variant="primary", compact=True)
                 yield Button("Quit (y)", id="quit", variant="error", compact=True)
+                yield Button("Title (t)", id="title", compact=True)
                 yield Button("Back (n)", id="stay", compact=True)
 
     @on(Button.Pressed, "#save-quit")
@@ -111,6 +117,10 @@ class QuitScreen(ModalScreen[str]):
     @on(Button.Pressed, "#quit")
     def action_quit(self) -> None:
         self.dismiss("quit")
+
+    @on(Button.Pressed, "#title")
+    def action_title(self) -> None:
+        self.dismiss("title")
 
     @on(Button.Pressed, "#stay")
     def action_stay(self) -> None:
