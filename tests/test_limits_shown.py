@@ -123,3 +123,27 @@ def test_a_partner_short_of_power_at_a_site_says_a_need_over_what_is_free():
     said = talks.hear(s.world, s.catalog, XAI, offer)[1].words
     need, has = re.search(r"need ([\d,.]+) MW of its grid .*; ([\d,.]+) MW is free there \(your halls", said).groups()
     assert float(need.replace(",", "")) > float(has.replace(",", "")), said
+
+
+async def test_the_price_a_full_pool_asks_is_beside_the_count():
+    """The crowding price was only in the preview, below the form at 80x24: a play-tester
+    offered the list price and was countered at about 3x it."""
+    from game.play import market
+
+    s = Session.new(humans=("xai",), seed=1)
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        fill(pilot, count="24000")
+        await pilot.pause()
+        c = market.crowding(s.turn(XAI), "coreweave", "H100", 24_000, 0, 52)
+        assert c.factor > 1.2  # a pool 70% spoken for
+        facts = " ".join(text(pilot, "partner-facts").split())
+        assert f"With 24,000 its pool would be {c.full:.0%} spoken for: expect about ${c.price:.2f}/GPU-hour" in facts
+        assert await unseen_at_each_size(pilot, "partner-facts", "count") == []
+        fill(pilot, count="2000")  # a few: the list price holds, nothing to say
+        await pilot.pause()
+        assert "spoken for" not in text(pilot, "partner-facts")

@@ -144,8 +144,12 @@ class DealsScreen(FieldKeys, FormScreen):
         except Refused:
             asked = None
         chosen = str(site) if site in p.site_ids else None
+        try:
+            weeks = int(bounds.OFFER_TERM.parse(self.text("weeks")))
+        except Refused:
+            weeks = int(DEFAULTS["weeks"])
         self.show(
-            "partner-facts", partner_facts.facts(self.turn, str(partner), str(gpu), start, asked, chosen)
+            "partner-facts", partner_facts.facts(self.turn, str(partner), str(gpu), start, asked, chosen, weeks)
         )
 
     def _price_from_list(self) -> None:

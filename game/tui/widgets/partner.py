@@ -23,9 +23,13 @@ def supplied(t: LabTurn, partner: str) -> list[str]:
     return [g for i, g in enumerate(p.gpu_ids) if p.partner_price[k, i] > 0 and (pool[i] > 0 or selling[g])]
 
 
-def facts(t: LabTurn, partner: str, gpu: str, start: int, asked: int | None, site: str | None) -> str:
-    """A partner's limits for an offer of `asked` `gpu` from week `start` (None: no count
-    yet), in their own datacenters or at the lab's `site`."""
+def facts(
+    t: LabTurn, partner: str, gpu: str, start: int, asked: int | None, site: str | None, weeks: int = 52
+) -> str:
+    """A partner's limits for an offer of `asked` `gpu` from week `start` for `weeks` (None:
+    no count yet), in their own datacenters or at the lab's `site`; and the price a pool
+    that full asks, beside the count (the preview below the form said it, out of sight at
+    80x24: a play-tester was countered at 3x the list)."""
     p = t.params
     k, g = p.partner_ids.index(partner), p.gpu_ids.index(gpu)
     name = t.catalog.partners[k].name
@@ -41,6 +45,13 @@ def facts(t: LabTurn, partner: str, gpu: str, start: int, asked: int | None, sit
         if pool > 0
         else f"{name} has no {gpu} in its datacenters {when}: only a build at your site."
     )
+    if asked and not site and pool > 0:
+        c = market.crowding(t, partner, gpu, asked, start, weeks)
+        if c.factor > 1.005 and c.count > 0:
+            held += (
+                f" With {count(c.count)} its pool would be {c.full:.0%} spoken for: expect about "
+                f"${c.price:.2f}/GPU-hour, x{c.factor:.2f} its price."
+            )
     build = float(p.partner_build[k])
     margin = float(p.partner_power_margin[k])
     need = (
