@@ -317,3 +317,38 @@ def test_a_fill_order_for_a_gpu_not_yet_on_sale_says_so(game):
     standing.add(s, standing.fill_order(s, lab, gpu, p.integrator_ids[0]))
     said = " ".join(n.text for n in standing.fire(s))
     assert f"{gpu} is not on sale until" in said and "spoken for" not in said, said
+
+
+def test_a_renewal_in_a_crowded_pool_offers_its_ask_or_waits_without_spending_patience(game):
+    """A pool spoken for past its knee asks more than the list, so a renewal at the list
+    was countered every week, each round spending the partner's patience, until the
+    contract ended (a play-tester's renewal lapsed unnoticed)."""
+    from game.play import market
+
+    s, lab = game
+    _a_contract(s, lab, 0, ends_in=3)
+    p = s.params
+    oracle, h100 = p.partner_ids.index("oracle"), p.gpu_ids.index("H100")
+    pool = float(p.partner_capacity[s.week, oracle, h100])
+    counts = s.world.contract_count.copy()
+    counts[0, lab, 0] = int(pool * 0.95)  # the lab holds nearly all of it
+    s.world = attrs.evolve(s.world, contract_count=counts)
+    c = market.crowding(s.turn(lab), "oracle", "H100", 0, s.week, 13)
+    assert c.factor > 1.2, c
+    standing.add(s, standing.renew_order(s, lab, 0, weeks=13))
+    end = int(s.world.contract_end[0, lab, 0])
+    patience = float(s.world.patience[0, lab, oracle])
+    (said,) = next_week(s)  # the week is played, then the order fires
+    c = market.crowding(s.turn(lab), "oracle", "H100", 0, s.week, 13)
+    assert f"Oracle's pool is {c.full:.0%} spoken for and it would ask about ${c.price:,.2f}" in said, said
+    assert "no offer made, no patience spent" in said
+    assert float(s.world.patience[0, lab, oracle]) >= patience  # no round of talks
+    assert int(s.world.contract_end[0, lab, 0]) == end
+    assert next_week(s) == []  # said once, not every week
+    most = round(c.price * 1.2, 2)  # a most over the ask: it offers the ask and renews
+    standing.add(s, standing.renew_order(s, lab, 0, weeks=13, max_price=most))
+    (said_now,) = standing.fire(s)
+    assert "renewed for 13 weeks" in said_now.text, said_now.text
+    assert int(s.world.contract_end[0, lab, 0]) == end + 13
+    price = float(said_now.text.split(" at $")[1].split(" per")[0])
+    assert c.price <= price <= most

@@ -279,6 +279,20 @@ def _renew(session: Session, o: StandingOrder) -> Fired:
     if end - session.week > RENEW_WEEKS:
         return True, "", False
     weeks, price, listed = renewal_terms(session, o)
+    # A pool spoken for past its knee asks more than the list: a renewal offers that much
+    # when its most allows, and otherwise waits without an offer (a counter every week
+    # spent the partner's patience and the renewal lapsed unnoticed).
+    from game.play import market
+
+    c = market.crowding(session.turn(o.lab), o.partner, o.gpu, 0, session.week, weeks)
+    ask = math.ceil(c.price * (1 + c.swing) * 100) / 100  # the most the week's draw makes it
+    if c.factor > 1.005 and ask > price + 1e-9:
+        if o.max_price and ask <= o.max_price:
+            price = ask
+        else:
+            name = session.catalog.partners[p.partner_ids.index(o.partner)].name
+            why = say.renewal_dear(name, c.full, c.price, o.max_price or listed)
+            return True, _once(session, o, say.renewal_waits(k, why), say.renewal_waits(k, "")), True
     offer = Offer(partner=o.partner, gpu=o.gpu, count=0, start=session.week, weeks=weeks, price=round(price, 4),
                   contract=k)  # fmt: skip
     try:
@@ -333,11 +347,11 @@ def _fill(session: Session, o: StandingOrder) -> Fired:
     return True, say.fill_booked(said, count, want), False
 
 
-def _once(session: Session, o: StandingOrder, waits: str) -> str:
-    """A fill order's wait is news the first week it waits after it last booked an order,
-    not every week after (the orders screen says how it stands): a play-tester's
-    summaries filled with it."""
-    mark = say.fill_waiting(o.gpu)
+def _once(session: Session, o: StandingOrder, waits: str, mark: str = "") -> str:
+    """A fill order's (or a renewal's) wait is news the first week it waits after the
+    order was placed, not every week after (the orders screen says how it stands): a
+    play-tester's summaries filled with it. `mark`: what its news line starts with."""
+    mark = mark or say.fill_waiting(o.gpu)
     for n in reversed(session.news):
         if n.week <= o.placed:
             break

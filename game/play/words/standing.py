@@ -81,6 +81,15 @@ def renewal_waits(contract: int, why: str) -> str:
     return f"renewing contract {contract} waits: {why}"
 
 
+def renewal_dear(partner: str, full: float, ask: float, most: float) -> str:
+    """Why a renewal makes no offer: the partner's pool is so full it would ask over the
+    order's most (or the list price, without one); no patience is spent."""
+    return (
+        f"{partner}'s pool is {full:.0%} spoken for and it would ask about ${ask:,.2f} per GPU-hour, over "
+        f"your ${most:,.2f}; no offer made, no patience spent (raise the order's most to renew at that)"
+    )
+
+
 def renewed(contract: int, weeks: int, price: float) -> str:
     return f"contract {contract} renewed for {plural(weeks, 'week')} at ${price:,.2f} per GPU-hour"
 
