@@ -52,3 +52,20 @@ async def test_a_substation_upgrade_asks_no_megawatts():
             await pilot.resize_terminal(*size)
             await pilot.pause()
             assert visible(pilot, "mw")
+
+
+async def test_the_halls_preview_counts_turbines_booked_this_week():
+    """'your spare power here 66 MW' left out the turbines the player had just ordered."""
+    from tests.tui_helpers import SIZES, choose, fill, text, unseen_at_each_size
+
+    s = Session.new(seed=5)
+    s.decide(XAI, dec.OrderTurbines("memphis", 50), confirmed=True)
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        choose(pilot, site="memphis", what="halls")
+        fill(pilot, mw="40")
+        await pilot.pause()
+        assert "50 MW of turbines in this week's orders" in " ".join(text(pilot, "preview").split())
+        assert await unseen_at_each_size(pilot, "preview") == []
