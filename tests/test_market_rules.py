@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from game.engine import compute, contracts, deals, economy, grid, terms
@@ -233,6 +233,8 @@ def test_an_extension_prices_the_weeks_it_adds_not_the_weeks_owed(colossus, para
     more=st.integers(0, 104),
     week=st.integers(0, 39),
 )
+@example(old_price=4.0, new_price=1.0, added=2, more=0, week=0)  # found by hypothesis: the blend's last bit
+@example(old_price=4.25, new_price=1.5, added=1, more=0, week=0)
 def test_an_amendment_never_lowers_what_is_owed(colossus, params, old_price, new_price, added, more, week):
     base = at_week(blank(initial_world(colossus, params, 1, seed=2)), week)
     microsoft, h100 = index(params.partner_ids, "microsoft"), index(params.gpu_ids, "H100")
@@ -253,7 +255,10 @@ def test_an_amendment_never_lowers_what_is_owed(colossus, params, old_price, new
     contracts.amend(s, ans, mask)
     added_value = HOURS_PER_WEEK * new_price * (added * (40 - week + more) + 100_000 * more)
     np.testing.assert_allclose(contracts.rent_left(s)[0, OPENAI, 0], owed + added_value, rtol=1e-5)
-    assert float(economy.rent_per_week(s)[0, OPENAI]) >= bill + added * new_price * HOURS_PER_WEEK * 0.999 - 1
+    # A contract's price is stored in float32 (7 figures): the blended price of a few GPUs
+    # added to 100,000 may round a half-step down, a few dollars on a $67M week.
+    stored = float(np.finfo(np.float32).eps) * bill
+    assert float(economy.rent_per_week(s)[0, OPENAI]) >= bill + added * new_price * HOURS_PER_WEEK * 0.999 - 1 - stored
 
 
 # ------------------------------------------------------------------------- grid
