@@ -271,7 +271,9 @@ def place_orders(
     refuse((want & ~put).any(-1), codes.ORDER_NO_SLOT)
     granted = np.where(put.reshape(granted.shape), granted, 0)
     games, labs, pair = np.nonzero(put)
-    slots = np.argsort(~free, -1, kind="stable")[games, labs, rank[games, labs, pair]]  # free slots first
+    # The k-th free slot of each placed order's lab (only those labs' slots are looked at).
+    nth = rank[games, labs, pair] + 1
+    slots = (free[games, labs] & (np.cumsum(free[games, labs], -1) == nth[:, None])).argmax(-1)
     v, g = pair // G, pair % G
     # Copies filled in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()

@@ -114,6 +114,8 @@ def apply(
         n = len(b)
         fired[b[hit[:n]], lab[hit[:n]], c[hit[:n]]] = True
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
+    if not (len(b) + len(gb)) or not fired.any():  # no card fired: nothing changes
+        return fired, values, lost
     at = np.nonzero(fired)
     last = s.event_last.copy()
     last[at] = s.week[at[0]]

@@ -86,11 +86,14 @@ def _sell(p: Params, s: State, a: Any, ledger: economy.Ledger, alive: np.ndarray
         return n
     from_store = np.minimum(n, s.warehouse)
     rest = n - from_store
-    installed = s.installed.astype(np.int64)
-    before = np.cumsum(installed, axis=2) - installed  # GPUs at earlier sites (B, L, S, G)
-    taken = np.clip(rest[:, :, None, :] - before, 0, installed)
+    installed = s.installed.astype(np.int64)  # a copy: the state is never changed in place
+    rows = np.flatnonzero(rest.any((1, 2)))  # the games that sell installed GPUs
+    if len(rows):
+        here = installed[rows]
+        before = np.cumsum(here, axis=2) - here  # GPUs at earlier sites (n, L, S, G)
+        installed[rows] = here - np.clip(rest[rows][:, :, None, :] - before, 0, here)
     s.warehouse = s.warehouse - from_store
-    s.installed = installed - taken
+    s.installed = installed
     ledger.receive("gpu_sales", np.einsum("blg,bg->bl", n.astype(np.float64), used_price(p, s)))
     return n
 

@@ -181,7 +181,9 @@ def rentals(
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    holds = (key[..., None] == np.arange(P * G)).any(-2)  # (B, L, P*G)
+    marked = np.zeros((B * L, P * G + 1), bool)  # column 0 for the slots that hold none
+    marked[np.arange(B * L)[:, None], key.reshape(B * L, -1) + 1] = True
+    holds = marked[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
     slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
     lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
