@@ -93,7 +93,7 @@ def merge(mask: np.ndarray, chosen: Actions, other: Actions) -> Actions:
     """Per lab: `chosen` where mask (B, L) is true, else `other`."""
     if mask.all():
         return chosen
-    if not mask.any():
+    if not np.count_nonzero(mask):
         return other
     changes = {}
     for f in attrs.fields(Actions):
@@ -118,6 +118,6 @@ def checked(a: Actions, n_partners: int, n_gpus: int, n_sites: int) -> tuple[Act
         hall_cancel=np.asarray(a.hall_cancel, bool),
         sublet=np.asarray(a.sublet, bool),
     )
-    if bad.any():
+    if np.count_nonzero(bad):
         safe = safe.replace(offer_partner=np.where(bad, -1, a.offer_partner))
     return safe, bad

@@ -237,7 +237,7 @@ def place_orders(
     change nothing) GPUs asked for of those on sale (B, L, G) and what the part not taken
     would have cost, USD (B, L): it is never charged."""
     req = ops.clip(a.order_count, 0, limits.MAX_ORDER_GPUS) * alive[..., None, None]  # (B, L, V, G)
-    if not req.any():
+    if not np.count_nonzero(req):
         none = np.zeros(s.warehouse.shape, np.int64)
         return none, none, np.zeros(s.cash.shape)
     selling = on_sale(p, s)  # (B, G)
@@ -305,10 +305,10 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
     s.hall_building = s.hall_building + build
 
     turbines = amount(a.turbine_mw, limits.MAX_TURBINE_MW) * alive[..., None]
-    if turbines.any():
+    if np.count_nonzero(turbines):
         _order_turbines(p, s, turbines, pay, refuse)
     want = a.substation & alive[..., None]  # (B, L, S)
-    if want.any():
+    if np.count_nonzero(want):
         grid.order_substations(p, s, want, pay, refuse)
 
 
@@ -330,7 +330,7 @@ def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse:
 def deliver(p: Params, s: State) -> np.ndarray:
     """Orders due this week land in the warehouse. Returns GPUs delivered (B, L, G)."""
     due = (s.order_count > 0) & (s.order_arrive <= s.week[:, None, None])
-    if not due.any() and np.result_type(s.warehouse, s.order_count) == s.warehouse.dtype:
+    if not np.count_nonzero(due) and np.result_type(s.warehouse, s.order_count) == s.warehouse.dtype:
         # Nothing lands: the same arrays stay (rules derived from them stay valid).
         return np.zeros(s.warehouse.shape, s.order_count.dtype)
     count = np.where(due, s.order_count, 0)
@@ -355,15 +355,20 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
     warehouse = s.warehouse.copy()
     installed = s.installed.copy()
-    for site in np.flatnonzero(room_kw.any((0, 1))):
-        for g in stocked:
-            fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
-            n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
-            installed[..., site, g] += n
-            warehouse[..., g] -= n
-            room_kw[..., site] -= n * p.gpu_kw[g]
+    # Site by site, each type in turn takes the room its turn leaves (newest first). A
+    # type's GPUs fill the sites in order: the first sites hold what fits there and the rest
+    # goes on, so the GPUs placed up to a site are min(stock, what fits up to it), all
+    # sites at once (the same counts, and the same room left, as site by site).
+    for g in stocked:
+        fit = np.maximum(np.floor(room_kw / p.gpu_kw[g] + 1e-9).astype(np.int64), 0)  # (B, L, S)
+        upto = np.minimum(warehouse[..., g, None], np.cumsum(fit, -1))
+        n = upto.copy()
+        n[..., 1:] -= upto[..., :-1]
+        installed[..., g] += n
+        warehouse[..., g] -= upto[..., -1]
+        room_kw -= n * p.gpu_kw[g]
     moved = s.warehouse - warehouse
-    if moved.any():  # (else the same arrays stay, and what rules derived from them)
+    if np.count_nonzero(moved):  # (else the same arrays stay, and what rules derived from them)
         s.warehouse, s.installed = warehouse, installed
     return moved
 

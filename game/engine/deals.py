@@ -241,7 +241,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     )
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
-    if at_site.any():
+    if np.count_nonzero(at_site):
         free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
     else:
         free_mw = np.zeros((B, L))
@@ -361,7 +361,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     d = p.rules.deals
     B, L = s.cash.shape
     P = len(p.partner_ids)
-    if not ((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]).any():
+    if not np.count_nonzero((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]):
         return Answers.none((B, L))
     ans = evaluate(p, s, a)
     made = ans.answer != NONE
@@ -396,13 +396,13 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
 
     # Accepted amendments change their contract; other accepted rentals become contracts.
     sign = accepted & ~is_invest
-    if not sign.any():
+    if not np.count_nonzero(sign):
         return ans
     amended = sign & (ans.contract >= 0)
-    if amended.any():
+    if np.count_nonzero(amended):
         contracts.amend(s, ans, amended)
     sign = sign & ~amended
-    if not sign.any():
+    if not np.count_nonzero(sign):
         return ans
     gpu = ans.gpu
     site = np.where(a.offer_site >= 0, a.offer_site, -1)

@@ -142,7 +142,7 @@ def runway_weeks(p: Params, s: State) -> np.ndarray:
 def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> None:
     want = amount(a.borrow_usd, limits.MAX_ACTION_USD) * alive
     back = amount(a.repay_usd, limits.MAX_ACTION_USD) * alive
-    if not (want > 0).any() and not (back > 0).any():
+    if not np.count_nonzero(want > 0) and not np.count_nonzero(back > 0):
         return
     room = credit_headroom(p, s)
     refuse(want > room + 1e-6, codes.BORROW_LIMIT)
@@ -177,7 +177,7 @@ def enforce_covenants(p: Params, s: State, ledger: Ledger) -> np.ndarray:
     breach (B, L)."""
     f = p.rules.finance
     breach = in_breach(p, s)
-    if not breach.any():
+    if not np.count_nonzero(breach):
         return breach
     excess = s.debt - f.covenant_ltv * book_value(p, s)
     sweep = np.where(breach, np.minimum(excess, np.maximum(s.cash, 0.0) * f.covenant_sweep), 0.0)
@@ -235,7 +235,7 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     round closes (`close_rounds`). Returns the amount committed (B, L)."""
     ask = amount(a.raise_usd, limits.MAX_ACTION_USD) * alive
     asked = ask > 0
-    if not asked.any():
+    if not np.count_nonzero(asked):
         return np.zeros(s.cash.shape)
     terms = round_terms(p, s)
     refuse(asked & (s.round_usd > 0), codes.RAISE_UNDER_WAY)
@@ -267,7 +267,7 @@ def close_rounds(
     (B, L)."""
     due = (s.round_usd > 0) & (s.round_close <= s.week[:, None])
     none = np.zeros(s.cash.shape, bool)
-    if not due.any():
+    if not np.count_nonzero(due):
         return np.zeros(s.cash.shape), none, none
     f = p.rules.finance
     pre = np.maximum(s.round_pre, 1.0)

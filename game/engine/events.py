@@ -64,7 +64,7 @@ def eligible(p: Params, s: State) -> np.ndarray:
     ok = (week >= p.event_start) & (week <= p.event_until) & p.event_labs.T[None]
     if ok.shape[-1] == 0:
         return ok
-    if not p.event_bounds or not ok.any():  # no card can fire: no condition to read
+    if not p.event_bounds or not np.count_nonzero(ok):  # no card can fire: no condition to read
         return ok
     needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
@@ -114,7 +114,7 @@ def apply(
         n = len(b)
         fired[b[hit[:n]], lab[hit[:n]], c[hit[:n]]] = True
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
-    if not (len(b) + len(gb)) or not fired.any():  # no card fired: nothing changes
+    if not (len(b) + len(gb)) or not np.count_nonzero(fired):  # no card fired: nothing changes
         return fired, values, lost
     at = np.nonzero(fired)
     last = s.event_last.copy()

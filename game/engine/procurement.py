@@ -107,7 +107,7 @@ def power(
     desired_mw = (shop["committed_mw"] + growth_mw) * k["power_headroom"]
     deficit = np.where(alive & (buy_budget > 0), desired_mw - shop["planned_mw"], 0.0)
     build = np.zeros(halls.shape)
-    if (deficit >= c.min_build_mw).any():
+    if np.count_nonzero(deficit >= c.min_build_mw):
         build = build_halls(p, s, c, shop, deficit, buy_budget * c.hall_budget_weeks)
         halls = halls + build
     free_grid = np.maximum(s.grid_mw - np.einsum("bls->bs", s.grid_alloc), 0.0)[:, None, :]
@@ -140,7 +140,7 @@ def build_halls(
         amount = np.where((amount >= c.min_build_mw) & (room > c.min_build_mw), amount, 0.0)
         build = build + at * amount[..., None]
         deficit = deficit - amount
-        if not (deficit >= c.min_build_mw).any():
+        if not np.count_nonzero(deficit >= c.min_build_mw):
             break
         money = money - amount * cost
         score = np.where(at, -np.inf, score)
@@ -207,7 +207,7 @@ def rentals(
     b_price = np.ones((B, 1))
     b_weeks = np.maximum(k["rent_weeks"], c.build_term_weeks).astype(np.int64)
     b_start = np.zeros((B, L), np.int64)
-    if short.any():
+    if np.count_nonzero(short):
         builds = (p.partner_build > 0)[None, :, None] & shipping & (value > 0)
         build_value = np.where(builds, value, -1.0).reshape(B, -1)
         bpick = build_value.argmax(-1)
@@ -248,7 +248,7 @@ def rentals(
     ending = held & (s.contract_end <= s.week[:, None, None] + c.renew_within_weeks)
     keep = np.zeros((B, L), bool)
     slot = r_partner = r_gpu = np.zeros((B, L), np.int64)
-    if (alive[..., None] & ending).any():
+    if np.count_nonzero(alive[..., None] & ending):
         ends = np.where(held, s.contract_end.astype(np.int64), NO_END)
         slot = ends.argmin(-1)  # (B, L)
         at = (games, labs, slot)

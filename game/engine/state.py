@@ -222,7 +222,7 @@ def take(world: World, index: np.ndarray) -> World:
 
 def keep_where(mask: np.ndarray, old: World, new: World) -> World:
     """`new`, except games where `mask` (B,) is true keep `old`'s state."""
-    if not mask.any():
+    if not np.count_nonzero(mask):
         return new
     changes = {}
     for name in array_fields():

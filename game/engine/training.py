@@ -63,7 +63,7 @@ def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> N
     """Start the week's new runs (B, L, R budgets; 0 = none), each in a free run slot."""
     flop = amount(a.start_flop, MAX_RUN_FLOP)
     asked = (flop > 0) & alive[..., None]
-    if not asked.any():
+    if not np.count_nonzero(asked):
         return
     big_enough = flop >= p.rules.training.min_run_flop
     refuse((asked & ~big_enough).any(-1), codes.RUN_TOO_SMALL)
@@ -111,7 +111,7 @@ def advance(
         ship = ship | finished
     cap = planned = capability(s.run_flop, s.run_software)
     noise = p.rules.training.capability_noise
-    if noise > 0 and ship.any():
+    if noise > 0 and np.count_nonzero(ship):
         z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
         cap = cap + noise * ops.clip(z, -2.5, 2.5)
     best = np.where(ship, cap, -np.inf).argmax(-1)  # the run released
