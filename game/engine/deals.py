@@ -242,7 +242,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
     if np.count_nonzero(at_site):
-        free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
+        free_mw = ops.along(site_free_mw(p, s), np.maximum(site, 0))
     else:
         free_mw = np.zeros((B, L))
     # Labs asking for builds at the same site in the same week share its free power.
@@ -250,7 +250,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     S = len(p.site_ids)
     site_key = (np.arange(B)[:, None] * S + np.maximum(site, 0)).ravel()
     site_need = np.bincount(site_key, weights=asked_mw.ravel(), minlength=B * S).reshape(B, S)
-    all_need = np.take_along_axis(site_need, np.maximum(site, 0), axis=1)
+    all_need = ops.along(site_need, np.maximum(site, 0))
     power_short = at_site & (all_need > free_mw)
 
     # Credit: the partner's exposure (its own cost of the deal) against the lab's means.

@@ -44,3 +44,20 @@ def pick(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
     if idx.shape != base.shape:
         return np.take_along_axis(x, idx[..., None], -1)[..., 0]
     return x.reshape(-1)[base + idx]
+
+
+_ROWS: dict[tuple[int, int], np.ndarray] = {}  # constant row indices by (rows, index dims)
+
+
+def along(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """`np.take_along_axis(x, idx, 1)` for a 2-d `x` (B, N) and `idx` (B, ...): row b's
+    elements at row b's indices, by fancy indexing (the same numbers, the same index
+    checks, a fifth of the calls)."""
+    key = (x.shape[0], idx.ndim)
+    rows = _ROWS.get(key)
+    if rows is None:
+        rows = np.arange(x.shape[0]).reshape((-1,) + (1,) * (idx.ndim - 1))
+        rows.flags.writeable = False
+        if len(_ROWS) < 256:
+            _ROWS[key] = rows
+    return x[rows, idx]

@@ -138,7 +138,7 @@ def _money(
     return {
         "costs": costs,
         "headroom": headroom,
-        "floor": np.broadcast_to(floor, costs.shape),
+        "floor": floor,  # (L,) or (B, L): it broadcasts where it is read
         "reserve": reserve,
         "capex": np.minimum(capex, np.maximum(s.cash, 0.0)),
         "runway": (at_hand + s.round_usd) * misjudged / burn,

@@ -187,7 +187,7 @@ def rentals(
     slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
     lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
-    pick_value = np.take_along_axis(lab_value, pick[..., None], -1)[..., 0]  # (B, L)
+    pick_value = ops.pick(lab_value, pick)  # (B, L)
     pool_partner, pool_gpu = pick // G, pick % G
     pool_price = listed.reshape(B, -1)[games, pick]  # (B, L)
     wanted = budget / np.maximum(pool_price * HOURS_PER_WEEK * c.rent_budget_weeks, 1e-9) * error
@@ -295,7 +295,7 @@ def offer_price(
     countered = ops.pick(s.last_counter, partner)
     ask = terms.asking_price(p, s, partner, gpu, weeks)
     # A pool filling up asks more (deals.evaluate's rule, at the utilisation this offer leaves).
-    row = np.broadcast_to(compute.week_row(p, s)[:, None], partner.shape)
+    row = compute.week_row(p, s)[:, None]  # (B, 1): indexing broadcasts it
     used = terms.pool_utilisation(p, s, partner, gpu, offer["offer_count"], row)
     scarce = np.where(offer["offer_site"] >= 0, 1.0, terms.utilisation_markup(p, used))
     return np.where(countered > 0, countered * listed, ask * k["price_premium"] * error) * scarce
