@@ -285,7 +285,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     def decide(mask: np.ndarray, ans: int, why: int | np.ndarray) -> None:
         pending = mask & (answer == NONE) & rental
         answer[pending] = ans
-        reason[pending] = np.broadcast_to(why, reason.shape)[pending]
+        reason[pending] = why if isinstance(why, int) else np.broadcast_to(why, reason.shape)[pending]
 
     decide(no_contract, REJECT, NO_CONTRACT)
     decide(~offered, REJECT, NOT_OFFERED)

@@ -14,6 +14,7 @@ inputs, prints or reads files.
 
 from __future__ import annotations
 
+import operator
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,11 +29,15 @@ from game.engine.state import (
     END_AGI,
     END_BANKRUPT,
     END_TIME,
+    STORED_AS,
     World,
     array_fields,
     keep_where,
-    stored,
+    rebuilt,
 )
+
+_FIELDS = array_fields()
+_STORED = tuple(STORED_AS.items())
 
 
 @attrs.frozen(eq=False)
@@ -104,13 +109,20 @@ def working_copy(world: World) -> Working:
 def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
     held = vars(s)
-    arrays: dict[str, Any] = stored({name: held[name] for name in array_fields()})
-    new = attrs.evolve(world, **arrays)
+    arrays: dict[str, Any] = {name: held[name] for name in _FIELDS}  # read-only, as Working keeps them
+    for name, dtype in _STORED:
+        if arrays[name].dtype != dtype:
+            arrays[name] = cast = arrays[name].astype(dtype)
+            cast.setflags(write=False)
+    new = rebuilt(world, arrays)
     # A value stays valid while the fields it read are the same (memo serves a World's own
-    # values without checking them again, so only those are kept).
+    # values without checking them again, so only those are kept): its getter reads them
+    # from the new World (an entry without one is never carried).
+    kept = new.derived
     for rule, entry in s.derived.items():
-        if all(arrays[name] is a for name, a in entry[1]):
-            new.derived[rule] = entry
+        getter = entry[3]
+        if getter is not None and all(map(operator.is_, getter(new), entry[4])):
+            kept[rule] = entry
     return new
 
 
