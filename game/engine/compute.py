@@ -382,23 +382,34 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     s.hall_mw = s.hall_mw + done
     s.hall_building = s.hall_building - done
 
+    # (In a week no turbine or substation is on its way, only what adding nothing gives:
+    # x + 0.0, a -0.0 made 0.0; weeks left stay, none below 0.)
     waiting = s.turbine_pending > 0
-    left = np.where(waiting, s.turbine_left - 1, s.turbine_left)
-    ready = waiting & (left <= 0)
-    s.turbine_mw = s.turbine_mw + np.where(ready, s.turbine_pending, 0.0)
-    s.turbine_pending = np.where(ready, 0.0, s.turbine_pending)
-    s.turbine_left = np.maximum(left, 0)
+    if np.count_nonzero(waiting):
+        left = np.where(waiting, s.turbine_left - 1, s.turbine_left)
+        ready = waiting & (left <= 0)
+        s.turbine_mw = s.turbine_mw + np.where(ready, s.turbine_pending, 0.0)
+        s.turbine_pending = np.where(ready, 0.0, s.turbine_pending)
+        s.turbine_left = np.maximum(left, 0)
+    else:
+        s.turbine_mw = s.turbine_mw + 0.0
+        s.turbine_left = np.maximum(s.turbine_left, 0)
 
     busy = s.substation_left > 0
-    left = np.where(busy, s.substation_left - 1, 0)
-    lands = busy & (left == 0)
-    added = np.where(lands, substation_gain(p, s.grid_mw), 0.0)
-    s.grid_mw = s.grid_mw + added
-    L = s.grid_alloc.shape[1]
-    to_payer = (s.substation_payer[:, None, :] == np.arange(L)[None, :, None]) & lands[:, None, :]
-    s.grid_alloc = s.grid_alloc + to_payer * added[:, None, :]
-    s.substation_left = left
-    s.substation_payer = np.where(lands, -1, s.substation_payer)
+    if np.count_nonzero(busy):
+        left = np.where(busy, s.substation_left - 1, 0)
+        lands = busy & (left == 0)
+        added = np.where(lands, substation_gain(p, s.grid_mw), 0.0)
+        s.grid_mw = s.grid_mw + added
+        L = s.grid_alloc.shape[1]
+        to_payer = (s.substation_payer[:, None, :] == np.arange(L)[None, :, None]) & lands[:, None, :]
+        s.grid_alloc = s.grid_alloc + to_payer * added[:, None, :]
+        s.substation_left = left
+        s.substation_payer = np.where(lands, -1, s.substation_payer)
+    else:
+        s.grid_mw = s.grid_mw + 0.0
+        s.grid_alloc = s.grid_alloc + 0.0
+        s.substation_left = np.zeros_like(s.substation_left)
 
     # Halls claim grid power not yet claimed; labs short at the same site share it in
     # proportion to their claims.

@@ -57,6 +57,10 @@ def order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: A
     can_pay = s.cash[..., None] >= cost[:, None, :]
     refuse((want & ~can_pay).any(-1), codes.NO_CASH)
     bidding = want & can_pay & idle[:, None, :]
+    if not np.count_nonzero(bidding):  # no upgrade starts (most weeks): only the refusals
+        refuse((want & can_pay).any(-1), codes.SUBSTATION_BUSY)
+        s.grid_deposit = s.grid_deposit + 0.0  # what adding no deposit gives (a -0.0 becomes 0.0)
+        return
     draw = rng.uniform(rng.game_week(s), GRID_DRAW, (L, want.shape[2]))  # (B, L, S)
     score = np.where(bidding, draw, -1.0)
     payer = score.argmax(1)  # (B, S)
