@@ -309,6 +309,9 @@ def investment(p: Params, s: World, k: dict[str, np.ndarray], alive: np.ndarray)
     B, L = s.cash.shape
     cap = np.where(p.partner_invests, p.partner_invest_max[:, None], 0.0)  # (P, L)
     partner = np.broadcast_to(np.argmax(cap, axis=0)[None, :], (B, L))
+    if not np.count_nonzero(k["asks_investors"] > 0):  # no lab's difficulty asks (below hard)
+        return {"asking": np.zeros((B, L), bool), "partner": partner, "invest": np.zeros((B, L)),
+                "share": np.zeros((B, L))}  # fmt: skip
     granted, share = terms.investment(p, s, partner)
     asking = alive & (k["asks_investors"] > 0) & (granted > 0) & terms.investment_open(p, s, partner)
     return {

@@ -109,6 +109,13 @@ def advance(
     post_weeks = p.rules.training.post_training_weeks
     if post_weeks == 0:
         ship = ship | finished
+    hours = np.where(n_active > 0, hours_lost, 0.0)
+    if not np.count_nonzero(ship):  # no model ships this week (most weeks): no release
+        s.run_phase = np.where(finished, RUN_POST, s.run_phase)
+        s.run_done = done
+        s.run_post_left = np.where(finished, post_weeks, np.maximum(left, 0))
+        shape = s.cash.shape
+        return np.zeros(shape, bool), np.zeros(shape), np.zeros(shape), hours, np.zeros(shape)
     cap = planned = capability(s.run_flop, s.run_software)
     noise = p.rules.training.capability_noise
     if noise > 0 and np.count_nonzero(ship):
@@ -128,7 +135,6 @@ def advance(
     s.run_flop = np.where(ship, 0.0, s.run_flop)
     s.run_software = np.where(ship, 0.0, s.run_software)  # an empty slot is all zeros
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
-    hours = np.where(n_active > 0, hours_lost, 0.0)
     zero = np.zeros_like(released_cap)
     return (
         released,
