@@ -345,6 +345,9 @@ def deliver(p: Params, s: State) -> np.ndarray:
     return delivered
 
 
+_INSTALL_AT_ONCE = 8192  # (B, L, S) cells up to which installs place every site at once
+
+
 def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
     Returns GPUs installed (B, L, G)."""
@@ -357,16 +360,26 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     installed = s.installed.copy()
     # Site by site, each type in turn takes the room its turn leaves (newest first). A
     # type's GPUs fill the sites in order: the first sites hold what fits there and the rest
-    # goes on, so the GPUs placed up to a site are min(stock, what fits up to it), all
-    # sites at once (the same counts, and the same room left, as site by site).
-    for g in stocked:
-        fit = np.maximum(np.floor(room_kw / p.gpu_kw[g] + 1e-9).astype(np.int64), 0)  # (B, L, S)
-        upto = np.minimum(warehouse[..., g, None], np.cumsum(fit, -1))
-        n = upto.copy()
-        n[..., 1:] -= upto[..., :-1]
-        installed[..., g] += n
-        warehouse[..., g] -= upto[..., -1]
-        room_kw -= n * p.gpu_kw[g]
+    # goes on, so the GPUs placed up to a site are min(stock, what fits up to it): in a
+    # small batch all sites at once (fewer calls), in a large one site by site (a cumulative
+    # sum over a short axis costs more than the loop); the same counts and room left.
+    if room_kw.size <= _INSTALL_AT_ONCE:
+        for g in stocked:
+            fit = np.maximum(np.floor(room_kw / p.gpu_kw[g] + 1e-9).astype(np.int64), 0)  # (B, L, S)
+            upto = np.minimum(warehouse[..., g, None], np.cumsum(fit, -1))
+            n = upto.copy()
+            n[..., 1:] -= upto[..., :-1]
+            installed[..., g] += n
+            warehouse[..., g] -= upto[..., -1]
+            room_kw -= n * p.gpu_kw[g]
+    else:
+        for site in np.flatnonzero(room_kw.any((0, 1))):
+            for g in stocked:
+                fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
+                n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
+                installed[..., site, g] += n
+                warehouse[..., g] -= n
+                room_kw[..., site] -= n * p.gpu_kw[g]
     moved = s.warehouse - warehouse
     if np.count_nonzero(moved):  # (else the same arrays stay, and what rules derived from them)
         s.warehouse, s.installed = warehouse, installed

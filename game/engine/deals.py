@@ -361,9 +361,12 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     d = p.rules.deals
     B, L = s.cash.shape
     P = len(p.partner_ids)
-    if not np.count_nonzero((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]):
+    asking = ((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]).any(-1)  # (B,)
+    if not np.count_nonzero(asking):
         return Answers.none((B, L))
-    ans = evaluate(p, s, a)
+    # Only the games with an offer are evaluated (the others' labs get the answer NONE, the
+    # reason OK, as evaluate gives them; a game is answered the same alone or in any batch).
+    ans = evaluate(p, s, a) if asking.all() else ops.some_games(evaluate, p, s, a, asking, Answers.none((B, L)))
     made = ans.answer != NONE
     partner = ops.clip(a.offer_partner, 0, P - 1)
     onehot = (np.arange(P) == partner[..., None]) & made[..., None]  # (B, L, P)

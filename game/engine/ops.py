@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 
 _CLIP: np.ufunc = np._core.umath.clip  # type: ignore[attr-defined]  # what np.clip calls
@@ -61,3 +62,29 @@ def along(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
         if len(_ROWS) < 256:
             _ROWS[key] = rows
     return x[rows, idx]
+
+
+class Games:
+    """Some games of a state or of actions (`rows` of the batch axis), each field taken as
+    it is first read. It has no cache of derived values (memo computes them)."""
+
+    def __init__(self, whole: Any, rows: np.ndarray) -> None:
+        self._whole, self._rows = whole, rows
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "derived":
+            raise AttributeError(name)
+        value = getattr(self._whole, name)[self._rows]
+        setattr(self, name, value)
+        return value
+
+
+def some_games(rule: Any, p: Any, s: Any, a: Any, games: np.ndarray, rest: Any) -> Any:
+    """`rule(p, s, a)`, an attrs record of (B, ...) arrays, worked out for the `games`
+    (B,) bool only: the other games keep `rest`'s values (written into it, and returned).
+    Sound for a rule that answers each game the same alone or in any batch."""
+    rows = np.flatnonzero(games)
+    part = rule(p, Games(s, rows), Games(a, rows))
+    for f in attrs.fields(type(rest)):
+        getattr(rest, f.name)[rows] = getattr(part, f.name)
+    return rest

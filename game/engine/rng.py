@@ -97,17 +97,25 @@ _last: tuple[Any, np.ndarray] = (None, _STREAM_SALT)  # a read-only base and its
 def _stream_key(base: np.ndarray, stream: int) -> np.ndarray:
     # stream x M1 (mod 2**64) in Python integers: numpy warns of a scalar's overflow, not of
     # an array's, so the week's draws need no np.errstate (a costly context per call).
-    if stream < _TABLED and type(base) is np.ndarray and base.ndim == 1 and not base.flags.writeable:
-        # A week draws from several streams of one base (the state's game-week key, read-only
-        # so it cannot change): one mix gives the keys of every stream, the same numbers.
-        global _last
-        last = _last
-        if last[0] is not base:
-            table = _mix(base[:, None] ^ _STREAM_SALT)
-            table.setflags(write=False)
-            last = _last = (base, table)
-        return last[1][:, stream]
+    table = _table(base) if stream < _TABLED else None
+    if table is not None:
+        return table[:, stream]
     return _mix(base ^ np.uint64((int(stream) * int(_M1)) & _MASK))
+
+
+def _table(base: np.ndarray) -> np.ndarray | None:
+    """The keys of streams 0 .. 15 (B, 16) of a read-only base (B,), or None for another.
+    A week draws from several streams of one base (the state's game-week key, read-only so
+    it cannot change): one mix gives the keys of every stream, the same numbers."""
+    if type(base) is not np.ndarray or base.ndim != 1 or base.flags.writeable:
+        return None
+    global _last
+    last = _last
+    if last[0] is not base:
+        table = _mix(base[:, None] ^ _STREAM_SALT)
+        table.setflags(write=False)
+        last = _last = (base, table)
+    return last[1]
 
 
 def bits(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
@@ -138,7 +146,8 @@ def uniform_at(base: np.ndarray, stream: int | np.ndarray, rows: np.ndarray, lan
     draws out of a big table pays for those alone, and gets the same numbers. `stream` may
     vary per draw (an array like `rows`)."""
     if isinstance(stream, int):
-        k = _stream_key(base[rows], stream)
+        table = _table(base) if stream < _TABLED else None
+        k = _stream_key(base[rows], stream) if table is None else table[rows, stream]
     else:
         k = _mix(base[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
     words = _mix(k + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)
