@@ -111,6 +111,7 @@ def ramped(p: Params, s: State) -> np.ndarray:
     return np.where(contract_active(s), np.where(s.contract_site >= 0, s.contract_count, up), 0)
 
 
+@memo.derived
 def rented_gpus(p: Params, s: State) -> np.ndarray:
     """GPUs each lab rents this week, by type (B, L, G): what its contracts deliver."""
     B, L, _ = s.contract_partner.shape
@@ -179,8 +180,13 @@ def customer_room(p: Params, s: State) -> np.ndarray:
 @memo.derived
 def fleet(p: Params, s: State) -> np.ndarray:
     """Working GPUs of each lab by type (B, L, G): powered owned GPUs plus rented ones."""
-    owned = np.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
-    return (owned + rented_gpus(p, s)) * (~s.bankrupt)[..., None]
+    return (powered_gpus(p, s) + rented_gpus(p, s)) * (~s.bankrupt)[..., None]
+
+
+@memo.derived
+def powered_gpus(p: Params, s: State) -> np.ndarray:
+    """Installed GPUs with power, by type (B, L, G) (memoised apart from rented ones)."""
+    return np.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
 
 
 def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -284,12 +290,7 @@ def place_orders(
     order_vendor[games, labs, slots] = v
     order_count[games, labs, slots] = granted[games, labs, v, g]
     order_arrive[games, labs, slots] = arrive[games, labs, v]
-    s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = (
-        order_gpu,
-        order_count,
-        order_arrive,
-        order_vendor,
-    )
+    s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
 
     pay("gpus", (granted * unit).sum((-2, -1)))
     s.nvidia_ordered = s.nvidia_ordered + granted.sum((1, 2))
@@ -358,11 +359,9 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
     warehouse = s.warehouse.copy()
     installed = s.installed.copy()
-    # Site by site, each type in turn takes the room its turn leaves (newest first). A
-    # type's GPUs fill the sites in order: the first sites hold what fits there and the rest
-    # goes on, so the GPUs placed up to a site are min(stock, what fits up to it): in a
-    # small batch all sites at once (fewer calls), in a large one site by site (a cumulative
-    # sum over a short axis costs more than the loop); the same counts and room left.
+    # Site by site, each type takes the room left (newest first): GPUs placed up to a site
+    # are min(stock, what fits up to it), so a small batch does all sites at once (fewer
+    # calls; a large one loops, cheaper than cumsum on a short axis): the same counts.
     if room_kw.size <= _INSTALL_AT_ONCE:
         for g in stocked:
             fit = np.maximum(np.floor(room_kw / p.gpu_kw[g] + 1e-9).astype(np.int64), 0)  # (B, L, S)
