@@ -247,22 +247,23 @@ def place_orders(
         none = np.zeros(s.warehouse.shape, np.int64)
         return none, none, np.zeros(s.cash.shape)
     selling = on_sale(p, s)  # (B, G)
-    refuse(((req > 0) & ~selling[:, None, None, :]).any((-2, -1)), codes.ORDER_NOT_ON_SALE)
+    ops.refuse_any(refuse, (req > 0) & ~selling[:, None, None, :], codes.ORDER_NOT_ON_SALE)
     req = np.where(selling[:, None, None, :], req, 0)
 
-    asked = req.sum((1, 2))  # (B, G)
+    req_by_lab = req.sum(2)  # (B, L, G) (whole numbers: sums in any order are the same)
+    asked = req_by_lab.sum(1)  # (B, G)
     requested = s.nvidia_requested + asked
     remaining = supply_left(p, s)
     share = np.where(asked > 0, np.minimum(1.0, remaining / np.maximum(asked, 1.0)), 0.0)
     granted = np.floor(req * share[:, None, None, :]).astype(np.int64)
-    refuse((granted < req).any((-2, -1)), codes.ORDER_NO_SUPPLY)
+    ops.refuse_any(refuse, granted < req, codes.ORDER_NO_SUPPLY)
 
     unit = server_price(p, s)[:, None]  # (B, 1, V, G)
     cost = (granted * unit).sum((-2, -1))
     cash = np.maximum(s.cash, 0.0)
     afford = np.where(cost > cash, cash / np.maximum(cost, 1e-9), 1.0)
     cut = np.floor(granted * afford[..., None, None]).astype(np.int64)
-    refuse((cut < granted).any((-2, -1)), codes.ORDER_NO_CASH)
+    ops.refuse_any(refuse, cut < granted, codes.ORDER_NO_CASH)
     granted = cut
 
     arrive = s.week[:, None, None] + integrator_wait(p, s, granted.sum(-1))  # (B, L, V)
@@ -293,10 +294,11 @@ def place_orders(
     s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
 
     pay("gpus", (granted * unit).sum((-2, -1)))
-    s.nvidia_ordered = s.nvidia_ordered + granted.sum((1, 2))
+    by_lab = granted.sum(2)  # (B, L, G)
+    s.nvidia_ordered = s.nvidia_ordered + by_lab.sum(1)
     s.nvidia_requested = requested
-    s.integrator_backlog = s.integrator_backlog + granted.sum((1, 3))
-    return granted.sum(2), req.sum(2), ((req - granted) * unit).sum((-2, -1))
+    s.integrator_backlog = s.integrator_backlog + granted.sum(3).sum(1)
+    return by_lab, req_by_lab, ((req - granted) * unit).sum((-2, -1))
 
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:

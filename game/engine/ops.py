@@ -88,3 +88,10 @@ def some_games(rule: Any, p: Any, s: Any, a: Any, games: np.ndarray, rest: Any) 
     for f in attrs.fields(type(rest)):
         getattr(rest, f.name)[rows] = getattr(part, f.name)
     return rest
+
+
+def refuse_any(refuse: Any, mask: np.ndarray, code: int) -> None:
+    """`refuse(mask.any((-2, -1)), code)` for a mask (B, L, m, n), reduced only when some
+    of it holds (refusals are rare: most weeks one count instead of the reduction)."""
+    if np.count_nonzero(mask):
+        refuse(mask.any((-2, -1)), code)
