@@ -22,7 +22,7 @@ training, and how it haggles. Neither changes the rules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -308,6 +308,15 @@ def _last_resorts(
             np.zeros(s.warehouse.shape, np.int64),
             np.zeros(s.contract_partner.shape, bool),
         )
+    games = dire.any(-1)
+    if not games.all():  # only the games with a lab in distress: the others take no way out
+        rows = np.flatnonzero(games)
+        some = {k: money[k][rows] for k in ("headroom", "runway", "burn")}
+        parts = _last_resorts(p, cast(World, ops.Games(s, rows)), c, some, alive[rows])
+        out = (np.zeros(s.hall_mw.shape, bool), np.zeros(s.warehouse.shape, np.int64), np.zeros(s.contract_partner.shape, bool))
+        for whole, part in zip(out, parts, strict=True):
+            whole[rows] = part
+        return out
     cancel = dire[..., None] & (s.hall_building > 0)
 
     rent = s.contract_price * s.contract_count * HOURS_PER_WEEK  # USD a week (B, L, K)

@@ -34,10 +34,11 @@ from game.engine.state import (
     array_fields,
     keep_where,
     rebuilt,
+    stored,
 )
 
 _FIELDS = array_fields()
-_STORED = tuple(STORED_AS.items())
+_STORED = tuple(STORED_AS)
 
 
 @attrs.frozen(eq=False)
@@ -109,11 +110,10 @@ def working_copy(world: World) -> Working:
 def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
     held = vars(s)
-    arrays: dict[str, Any] = {name: held[name] for name in _FIELDS}  # read-only, as Working keeps them
-    for name, dtype in _STORED:
-        if arrays[name].dtype != dtype:
-            arrays[name] = cast = arrays[name].astype(dtype)
-            cast.setflags(write=False)
+    arrays: dict[str, Any] = stored({name: held[name] for name in _FIELDS})  # read-only, as Working keeps them
+    for name in _STORED:
+        if arrays[name] is not held[name]:  # cast to its stored type: a new array
+            arrays[name].setflags(write=False)
     new = rebuilt(world, arrays)
     # A value stays valid while the fields it read are the same (memo serves a World's own
     # values without checking them again, so only those are kept): its getter reads them
