@@ -6,7 +6,7 @@ this module spends them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -107,8 +107,15 @@ def power(
     desired_mw = (shop["committed_mw"] + growth_mw) * k["power_headroom"]
     deficit = np.where(alive & (buy_budget > 0), desired_mw - shop["planned_mw"], 0.0)
     build = np.zeros(halls.shape)
-    if np.count_nonzero(deficit >= c.min_build_mw):
-        build = build_halls(p, s, c, shop, deficit, buy_budget * c.hall_budget_weeks)
+    wants = (deficit >= c.min_build_mw).any(-1)  # (B,) games where a lab would build
+    if np.count_nonzero(wants):
+        money = buy_budget * c.hall_budget_weeks
+        if wants.all():
+            build = build_halls(p, s, c, shop, deficit, money)
+        else:  # the other games build nothing
+            rows = np.flatnonzero(wants)
+            some = {name: value[rows] for name, value in shop.items()}
+            build[rows] = build_halls(p, cast(World, ops.Games(s, rows)), c, some, deficit[rows], money[rows])
         halls = halls + build
     free_grid = np.maximum(s.grid_mw - np.einsum("bls->bs", s.grid_alloc), 0.0)[:, None, :]
     short = np.where(alive[..., None], np.maximum(halls - own_power - free_grid, 0.0), 0.0)
