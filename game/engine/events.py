@@ -145,8 +145,8 @@ def apply(
             value = effect.low + (effect.high - effect.low) * size[:, :, e]
             if effect.what in ("gpu_delay", "outage", "substation_delay"):
                 value = np.round(value)
-            if card.scope == "game":  # one value for the game, lab 0's draw
-                value = np.broadcast_to(value[:, :1], value.shape)
+            if card.scope == "game":  # one value for the game, lab 0's draw (n, 1): it broadcasts
+                value = value[:, :1]
             if e == 0:
                 values[rows, :, c] = np.where(fire, value, 0.0)
             if card.scope == "game":
