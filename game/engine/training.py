@@ -118,9 +118,11 @@ def advance(
         return np.zeros(shape, bool), np.zeros(shape), np.zeros(shape), hours, np.zeros(shape)
     cap = planned = capability(s.run_flop, s.run_software)
     noise = p.rules.training.capability_noise
-    if noise > 0 and np.count_nonzero(ship):
-        z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
-        cap = cap + noise * ops.clip(z, -2.5, 2.5)
+    if noise > 0:  # the run's noise, drawn in the games that ship (only shipped runs read it)
+        rows = np.flatnonzero(ship.any((1, 2)))
+        z = rng.normal(rng.game_week(s)[rows], rng.RUN_OUTCOME, ship.shape[1:])
+        cap = cap.copy()
+        cap[rows] = cap[rows] + noise * ops.clip(z, -2.5, 2.5)
     best = np.where(ship, cap, -np.inf).argmax(-1)  # the run released
     released_cap = ops.pick(cap, best)
     released_planned = ops.pick(planned, best)
