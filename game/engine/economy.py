@@ -237,16 +237,20 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     asked = ask > 0
     if not np.count_nonzero(asked):
         return np.zeros(s.cash.shape)
-    terms = round_terms(p, s)
+    # The terms in the games where a lab asks (every value below is read where it asks).
+    rows = np.flatnonzero(asked.any(-1))
+    some = round_terms(p, s if len(rows) == len(asked) else ops.Games(s, rows))
+    ready, largest, pre_money = np.zeros(asked.shape, bool), np.zeros(asked.shape), np.zeros(asked.shape)
+    ready[rows], largest[rows], pre_money[rows] = some.ready, some.largest, some.pre_money
     refuse(asked & (s.round_usd > 0), codes.RAISE_UNDER_WAY)
-    refuse(asked & ~terms.ready & (s.round_usd <= 0), codes.RAISE_TOO_SOON)
-    go = asked & terms.ready
-    size = np.where(go, np.minimum(ask, terms.largest), 0.0)
+    refuse(asked & ~ready & (s.round_usd <= 0), codes.RAISE_TOO_SOON)
+    go = asked & ready
+    size = np.where(go, np.minimum(ask, largest), 0.0)
     go = go & (size > 0)
     s.round_usd = np.where(go, size, s.round_usd)
-    s.round_pre = np.where(go, terms.pre_money, s.round_pre)
+    s.round_pre = np.where(go, pre_money, s.round_pre)
     s.round_basis = np.where(go, fundamental_value(p, s), s.round_basis)
-    s.round_close = np.where(go, s.week[:, None] + terms.close_weeks(p, size), s.round_close)
+    s.round_close = np.where(go, s.week[:, None] + some.close_weeks(p, size), s.round_close)
     s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
     return np.where(go, size, 0.0)
 
