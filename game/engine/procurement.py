@@ -188,9 +188,9 @@ def rentals(
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    marked = np.zeros((B * L, P * G + 1), bool)  # column 0 for the slots that hold none
-    marked[np.arange(B * L)[:, None], key.reshape(B * L, -1) + 1] = True
-    holds = marked[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
+    marked = np.zeros(B * L * (P * G + 1), bool)  # rows of P*G + 1: column 0 for no pool
+    marked[(np.arange(0, marked.size, P * G + 1)[:, None] + key.reshape(B * L, -1) + 1).ravel()] = True
+    holds = marked.reshape(B * L, P * G + 1)[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
     slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
     lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
@@ -201,7 +201,10 @@ def rentals(
     pool_free = free.reshape(B, -1)[games, pick]
     # Ask for at most a share of a pool: rivals asking the same week would split it; and
     # no more than the partner rents one customer.
-    room = compute.customer_room(p, s)[games, labs, pool_partner, pool_gpu]  # (B, L)
+    # compute.customer_room at the picked pools only (the same numbers)
+    cap = p.partner_capacity[compute.week_row(p, s)] * p.partner_customer_share[None, :, None]  # (B, P, G)
+    lab_held = compute.lab_rented(p, s)[games, labs, pool_partner, pool_gpu]
+    room = np.maximum(cap[games, pool_partner, pool_gpu] - lab_held, 0.0)  # (B, L)
     pool_count = np.where(pick_value > 0, np.minimum(np.minimum(wanted, c.pool_share * pool_free), room), 0.0)
 
     enough = c.min_rental_gpus
