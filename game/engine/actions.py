@@ -93,7 +93,7 @@ def merge(mask: np.ndarray, chosen: Actions, other: Actions) -> Actions:
     """Per lab: `chosen` where mask (B, L) is true, else `other`."""
     if mask.all():
         return chosen
-    if not mask.any():
+    if not np.count_nonzero(mask):
         return other
     changes = {}
     for f in attrs.fields(Actions):
@@ -112,12 +112,16 @@ def checked(a: Actions, n_partners: int, n_gpus: int, n_sites: int) -> tuple[Act
     bad |= made & ((a.offer_gpu < 0) | (a.offer_gpu >= n_gpus))
     bad |= made & ((a.offer_site < -1) | (a.offer_site >= n_sites))
     bad |= made & ((a.offer_contract < -1) | (a.offer_contract >= a.exit.shape[-1]))
-    safe = a.replace(
-        exit=np.asarray(a.exit, bool),
-        substation=np.asarray(a.substation, bool),
-        hall_cancel=np.asarray(a.hall_cancel, bool),
-        sublet=np.asarray(a.sublet, bool),
-    )
-    if bad.any():
+    masks = (a.exit, a.substation, a.hall_cancel, a.sublet)
+    if all(isinstance(m, np.ndarray) and m.dtype == np.bool_ for m in masks):
+        safe = a  # (the AI's: already boolean arrays)
+    else:
+        safe = a.replace(
+            exit=np.asarray(a.exit, bool),
+            substation=np.asarray(a.substation, bool),
+            hall_cancel=np.asarray(a.hall_cancel, bool),
+            sublet=np.asarray(a.sublet, bool),
+        )
+    if np.count_nonzero(bad):
         safe = safe.replace(offer_partner=np.where(bad, -1, a.offer_partner))
     return safe, bad

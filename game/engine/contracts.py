@@ -116,7 +116,7 @@ def reprice(s: State) -> None:
     due = (
         (s.contract_reprice >= 0) & (s.contract_reprice <= s.week[:, None, None]) & (s.contract_partner >= 0)
     )
-    if not due.any():
+    if not np.count_nonzero(due):
         return
     s.contract_price = np.where(due, s.contract_later_price, s.contract_price)
     s.contract_later_price = np.where(due, 0.0, s.contract_later_price)
@@ -144,7 +144,7 @@ def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledge
     """Leave contracts early (`leave` (B, L, K): the slots to leave), paying the
     partner's penalty on the value left. Returns the penalty paid (B, L)."""
     pick = leave & (s.contract_partner >= 0) & ~s.bankrupt[..., None]
-    if not pick.any():
+    if not np.count_nonzero(pick):
         return np.zeros(s.cash.shape)
     partner = np.maximum(s.contract_partner, 0)
     paid = (exit_penalty(p, s) * pick).sum(-1)
@@ -165,7 +165,7 @@ def slip_builds(p: Params, s: State) -> np.ndarray:
     d = p.rules.deals
     K = s.contract_partner.shape[-1]
     waiting = (s.contract_partner >= 0) & (s.contract_site >= 0) & (s.contract_start > s.week[:, None, None])
-    if not waiting.any():
+    if not np.count_nonzero(waiting):
         return waiting
     # Only the waiting builds' draws (rng.uniform_at: the numbers of the full (L, K) table).
     games, labs, slots = np.nonzero(waiting)

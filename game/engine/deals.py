@@ -241,8 +241,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     )
     earliest = np.where(at_site, s.week[:, None] + np.ceil(count / rate), -1)
     need_mw = count * p.gpu_kw[gpu] / 1000.0 * p.partner_power_margin[partner]
-    if at_site.any():
-        free_mw = np.take_along_axis(site_free_mw(p, s), np.maximum(site, 0), axis=1)
+    if np.count_nonzero(at_site):
+        free_mw = ops.along(site_free_mw(p, s), np.maximum(site, 0))
     else:
         free_mw = np.zeros((B, L))
     # Labs asking for builds at the same site in the same week share its free power.
@@ -250,7 +250,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     S = len(p.site_ids)
     site_key = (np.arange(B)[:, None] * S + np.maximum(site, 0)).ravel()
     site_need = np.bincount(site_key, weights=asked_mw.ravel(), minlength=B * S).reshape(B, S)
-    all_need = np.take_along_axis(site_need, np.maximum(site, 0), axis=1)
+    all_need = ops.along(site_need, np.maximum(site, 0))
     power_short = at_site & (all_need > free_mw)
 
     # Credit: the partner's exposure (its own cost of the deal) against the lab's means.
@@ -285,7 +285,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     def decide(mask: np.ndarray, ans: int, why: int | np.ndarray) -> None:
         pending = mask & (answer == NONE) & rental
         answer[pending] = ans
-        reason[pending] = np.broadcast_to(why, reason.shape)[pending]
+        reason[pending] = why if isinstance(why, int) else np.broadcast_to(why, reason.shape)[pending]
 
     decide(no_contract, REJECT, NO_CONTRACT)
     decide(~offered, REJECT, NOT_OFFERED)
@@ -361,9 +361,12 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     d = p.rules.deals
     B, L = s.cash.shape
     P = len(p.partner_ids)
-    if not ((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]).any():
+    asking = ((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]).any(-1)  # (B,)
+    if not np.count_nonzero(asking):
         return Answers.none((B, L))
-    ans = evaluate(p, s, a)
+    # Only the games with an offer are evaluated (the others' labs get the answer NONE, the
+    # reason OK, as evaluate gives them; a game is answered the same alone or in any batch).
+    ans = evaluate(p, s, a) if asking.all() else ops.some_games(evaluate, p, s, a, asking, Answers.none((B, L)))
     made = ans.answer != NONE
     partner = ops.clip(a.offer_partner, 0, P - 1)
     onehot = (np.arange(P) == partner[..., None]) & made[..., None]  # (B, L, P)
@@ -396,13 +399,13 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
 
     # Accepted amendments change their contract; other accepted rentals become contracts.
     sign = accepted & ~is_invest
-    if not sign.any():
+    if not np.count_nonzero(sign):
         return ans
     amended = sign & (ans.contract >= 0)
-    if amended.any():
+    if np.count_nonzero(amended):
         contracts.amend(s, ans, amended)
     sign = sign & ~amended
-    if not sign.any():
+    if not np.count_nonzero(sign):
         return ans
     gpu = ans.gpu
     site = np.where(a.offer_site >= 0, a.offer_site, -1)

@@ -142,7 +142,7 @@ def runway_weeks(p: Params, s: State) -> np.ndarray:
 def borrow_and_repay(p: Params, s: State, a: Any, ledger: Ledger, refuse: Any, alive: np.ndarray) -> None:
     want = amount(a.borrow_usd, limits.MAX_ACTION_USD) * alive
     back = amount(a.repay_usd, limits.MAX_ACTION_USD) * alive
-    if not (want > 0).any() and not (back > 0).any():
+    if not np.count_nonzero(want > 0) and not np.count_nonzero(back > 0):
         return
     room = credit_headroom(p, s)
     refuse(want > room + 1e-6, codes.BORROW_LIMIT)
@@ -177,7 +177,7 @@ def enforce_covenants(p: Params, s: State, ledger: Ledger) -> np.ndarray:
     breach (B, L)."""
     f = p.rules.finance
     breach = in_breach(p, s)
-    if not breach.any():
+    if not np.count_nonzero(breach):
         return breach
     excess = s.debt - f.covenant_ltv * book_value(p, s)
     sweep = np.where(breach, np.minimum(excess, np.maximum(s.cash, 0.0) * f.covenant_sweep), 0.0)
@@ -235,18 +235,22 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     round closes (`close_rounds`). Returns the amount committed (B, L)."""
     ask = amount(a.raise_usd, limits.MAX_ACTION_USD) * alive
     asked = ask > 0
-    if not asked.any():
+    if not np.count_nonzero(asked):
         return np.zeros(s.cash.shape)
-    terms = round_terms(p, s)
+    # The terms in the games where a lab asks (every value below is read where it asks).
+    rows = np.flatnonzero(asked.any(-1))
+    some = round_terms(p, s if len(rows) == len(asked) else ops.Games(s, rows))
+    ready, largest, pre_money = np.zeros(asked.shape, bool), np.zeros(asked.shape), np.zeros(asked.shape)
+    ready[rows], largest[rows], pre_money[rows] = some.ready, some.largest, some.pre_money
     refuse(asked & (s.round_usd > 0), codes.RAISE_UNDER_WAY)
-    refuse(asked & ~terms.ready & (s.round_usd <= 0), codes.RAISE_TOO_SOON)
-    go = asked & terms.ready
-    size = np.where(go, np.minimum(ask, terms.largest), 0.0)
+    refuse(asked & ~ready & (s.round_usd <= 0), codes.RAISE_TOO_SOON)
+    go = asked & ready
+    size = np.where(go, np.minimum(ask, largest), 0.0)
     go = go & (size > 0)
     s.round_usd = np.where(go, size, s.round_usd)
-    s.round_pre = np.where(go, terms.pre_money, s.round_pre)
+    s.round_pre = np.where(go, pre_money, s.round_pre)
     s.round_basis = np.where(go, fundamental_value(p, s), s.round_basis)
-    s.round_close = np.where(go, s.week[:, None] + terms.close_weeks(p, size), s.round_close)
+    s.round_close = np.where(go, s.week[:, None] + some.close_weeks(p, size), s.round_close)
     s.last_raise_week = np.where(go, s.week[:, None], s.last_raise_week)
     return np.where(go, size, 0.0)
 
@@ -267,7 +271,7 @@ def close_rounds(
     (B, L)."""
     due = (s.round_usd > 0) & (s.round_close <= s.week[:, None])
     none = np.zeros(s.cash.shape, bool)
-    if not due.any():
+    if not np.count_nonzero(due):
         return np.zeros(s.cash.shape), none, none
     f = p.rules.finance
     pre = np.maximum(s.round_pre, 1.0)

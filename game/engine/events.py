@@ -60,11 +60,12 @@ def eligible(p: Params, s: State) -> np.ndarray:
     the week starts from (what the players saw). The quantities the cards read are
     compared with every card's bounds at once (Params.event_low ... event_no_high)."""
     B, L = s.cash.shape
-    week = s.week[:, None, None]
-    ok = (week >= p.event_start) & (week <= p.event_until) & p.event_labs.T[None]
+    week = s.week[:, None]
+    window = (week >= p.event_start) & (week <= p.event_until)  # (B, C)
+    ok = window[:, None, :] & np.ascontiguousarray(p.event_labs.T)  # (a transposed view broadcasts slowly)
     if ok.shape[-1] == 0:
         return ok
-    if not p.event_bounds or not ok.any():  # no card can fire: no condition to read
+    if not p.event_bounds or not np.count_nonzero(ok):  # no card can fire: no condition to read
         return ok
     needed = {field for field, site, _, _ in p.event_bounds if site < 0}
     fields = lab_fields(p, s, needed)
@@ -73,8 +74,34 @@ def eligible(p: Params, s: State) -> np.ndarray:
     # holds where all of its bounds do.
     quantities = [_at_site(s, f, site, L) if site >= 0 else fields[f] for f, site, _, _ in p.event_bounds]
     value = np.stack([quantities[i] for i in p.event_bound_row.tolist()], -1)
-    holds = (value * p.event_bound_sign >= p.event_bound_limit).astype(np.float64) @ p.event_bound_card
-    return ok & (holds == p.event_bound_count)
+    holds = value * p.event_bound_sign >= p.event_bound_limit  # (B, L, n)
+    first, second = _card_bounds(p)
+    if first is None:  # a card with more than two bounds: count them
+        return ok & (holds.astype(np.float64) @ p.event_bound_card == p.event_bound_count)
+    # Each card's (at most two) bounds, column n holding for a card without one.
+    held = np.concatenate([holds, np.ones((*holds.shape[:2], 1), bool)], -1)
+    return ok & held[..., first] & held[..., second]
+
+
+_bounds: tuple[Any, Any] = (None, (None, None))  # the last bound-to-card table, each card's bound rows
+
+
+def _card_bounds(p: Params) -> tuple[Any, Any]:
+    """Each card's first and second bound rows (C,), n where it has fewer; (None, None)
+    if a card has more than two."""
+    global _bounds
+    card = p.event_bound_card  # (n, C) 0/1
+    last = _bounds
+    if last[0] is card:
+        return last[1]
+    n, C = card.shape
+    rows = [np.flatnonzero(card[:, c] > 0).tolist() for c in range(C)]
+    if any(len(r) > 2 for r in rows):
+        found: tuple[Any, Any] = (None, None)
+    else:
+        found = (np.array([(r + [n, n])[0] for r in rows]), np.array([(r + [n, n])[1] for r in rows]))
+    _bounds = (card, found)
+    return found
 
 
 def _at_site(s: State, field: str, site: int, labs: int) -> np.ndarray:
@@ -114,10 +141,9 @@ def apply(
         n = len(b)
         fired[b[hit[:n]], lab[hit[:n]], c[hit[:n]]] = True
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
-    at = np.nonzero(fired)
-    last = s.event_last.copy()
-    last[at] = s.week[at[0]]
-    s.event_last = last
+    if not (len(b) + len(gb)) or not np.count_nonzero(fired):  # no card fired: nothing changes
+        return fired, values, lost
+    s.event_last = np.where(fired, s.week[:, None, None], s.event_last).astype(s.event_last.dtype)
     # Effect sizes only for the games where a card fired, all in one draw: (card, game)
     # pairs grouped by card, each with its L x E lanes on the card's own stream, so a
     # game's draws never depend on the rest of the batch.
@@ -143,8 +169,8 @@ def apply(
             value = effect.low + (effect.high - effect.low) * size[:, :, e]
             if effect.what in ("gpu_delay", "outage", "substation_delay"):
                 value = np.round(value)
-            if card.scope == "game":  # one value for the game, lab 0's draw
-                value = np.broadcast_to(value[:, :1], value.shape)
+            if card.scope == "game":  # one value for the game, lab 0's draw (n, 1): it broadcasts
+                value = value[:, :1]
             if e == 0:
                 values[rows, :, c] = np.where(fire, value, 0.0)
             if card.scope == "game":

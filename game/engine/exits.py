@@ -71,10 +71,10 @@ def apply(p: Params, s: State, a: Any, ledger: economy.Ledger, alive: np.ndarray
 def _halls(s: State, a: Any, alive: np.ndarray) -> None:
     here = alive[..., None]
     cancel = a.hall_cancel & here
-    if cancel.any():
+    if np.count_nonzero(cancel):
         s.hall_building = np.where(cancel, 0.0, s.hall_building)
     pause = np.where(here, a.hall_pause, 0)
-    if pause.any() or cancel.any():
+    if np.count_nonzero(pause) or np.count_nonzero(cancel):
         start = (pause > 0) & (s.hall_building > 0)  # a site with nothing under way has nothing to pause
         paused = np.where(start, True, np.where(pause < 0, False, s.hall_paused))
         s.hall_paused = paused & ~cancel
@@ -82,22 +82,25 @@ def _halls(s: State, a: Any, alive: np.ndarray) -> None:
 
 def _sell(p: Params, s: State, a: Any, ledger: economy.Ledger, alive: np.ndarray) -> np.ndarray:
     n = sellable(a.sell_gpus, compute.owned_gpus(s)) * alive[..., None]  # (B, L, G)
-    if not n.any():
+    if not np.count_nonzero(n):
         return n
     from_store = np.minimum(n, s.warehouse)
     rest = n - from_store
-    installed = s.installed.astype(np.int64)
-    before = np.cumsum(installed, axis=2) - installed  # GPUs at earlier sites (B, L, S, G)
-    taken = np.clip(rest[:, :, None, :] - before, 0, installed)
+    installed = s.installed.astype(np.int64)  # a copy: the state is never changed in place
+    rows = np.flatnonzero(rest.any((1, 2)))  # the games that sell installed GPUs
+    if len(rows):
+        here = installed[rows]
+        before = np.cumsum(here, axis=2) - here  # GPUs at earlier sites (n, L, S, G)
+        installed[rows] = here - np.clip(rest[rows][:, :, None, :] - before, 0, here)
     s.warehouse = s.warehouse - from_store
-    s.installed = installed - taken
+    s.installed = installed
     ledger.receive("gpu_sales", np.einsum("blg,bg->bl", n.astype(np.float64), used_price(p, s)))
     return n
 
 
 def _sublet(p: Params, s: State, a: Any, ledger: economy.Ledger, alive: np.ndarray) -> None:
     pick = a.sublet & (s.contract_partner >= 0) & alive[..., None]
-    if not pick.any():
+    if not np.count_nonzero(pick):
         return
     ledger.pay("sublet", (sublet_cost(p, s) * pick).sum(-1))
     for name, empty in EMPTY_CONTRACT.items():

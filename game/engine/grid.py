@@ -57,9 +57,16 @@ def order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: A
     can_pay = s.cash[..., None] >= cost[:, None, :]
     refuse((want & ~can_pay).any(-1), codes.NO_CASH)
     bidding = want & can_pay & idle[:, None, :]
-    draw = rng.uniform(rng.game_week(s), GRID_DRAW, (L, want.shape[2]))  # (B, L, S)
-    score = np.where(bidding, draw, -1.0)
-    payer = score.argmax(1)  # (B, S)
+    if not np.count_nonzero(bidding):  # no upgrade starts (most weeks): only the refusals
+        refuse((want & can_pay).any(-1), codes.SUBSTATION_BUSY)
+        s.grid_deposit = s.grid_deposit + 0.0  # what adding no deposit gives (a -0.0 becomes 0.0)
+        return
+    # The draw between bidders, only in the games with one (a game draws the same numbers
+    # in any batch); elsewhere nobody bids and the payer is lab 0, as an argmax gives.
+    rows = np.flatnonzero(bidding.any((1, 2)))
+    draw = rng.uniform(rng.game_week(s)[rows], GRID_DRAW, (L, want.shape[2]))  # (n, L, S)
+    payer = np.zeros(s.grid_mw.shape, np.int64)  # (B, S)
+    payer[rows] = np.where(bidding[rows], draw, -1.0).argmax(1)
     started = bidding.any(1)
     start = started[:, None, :] & (np.arange(L)[None, :, None] == payer[:, None, :])
     refuse((want & can_pay & ~start).any(-1), codes.SUBSTATION_BUSY)

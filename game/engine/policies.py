@@ -22,7 +22,7 @@ training, and how it haggles. Neither changes the rules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -138,7 +138,7 @@ def _money(
     return {
         "costs": costs,
         "headroom": headroom,
-        "floor": np.broadcast_to(floor, costs.shape),
+        "floor": floor,  # (L,) or (B, L): it broadcasts where it is read
         "reserve": reserve,
         "capex": np.minimum(capex, np.maximum(s.cash, 0.0)),
         "runway": (at_hand + s.round_usd) * misjudged / burn,
@@ -228,7 +228,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     # A skilled AI asks its investor partner (Microsoft) instead, the weeks it may.
     invest = procurement.investment(p, s, k, alive)
     asking = invest["asking"]
-    if asking.any():
+    if np.count_nonzero(asking):
         offer = {
             **{name: np.where(asking, 0, value) for name, value in offer.items()},
             "offer_partner": np.where(asking, invest["partner"], offer["offer_partner"]),
@@ -302,12 +302,21 @@ def _last_resorts(
     (B, L, G) and sublet (B, L, K)."""
     at_hand = np.maximum(s.cash, 0.0) + money["headroom"]
     dire = alive & (money["runway"] < c.distress_runway_weeks)
-    if not dire.any():
+    if not np.count_nonzero(dire):
         return (
             np.zeros(s.hall_mw.shape, bool),
             np.zeros(s.warehouse.shape, np.int64),
             np.zeros(s.contract_partner.shape, bool),
         )
+    games = dire.any(-1)
+    if not games.all():  # only the games with a lab in distress: the others take no way out
+        rows = np.flatnonzero(games)
+        some = {k: money[k][rows] for k in ("headroom", "runway", "burn")}
+        parts = _last_resorts(p, cast(World, ops.Games(s, rows)), c, some, alive[rows])
+        out = (np.zeros(s.hall_mw.shape, bool), np.zeros(s.warehouse.shape, np.int64), np.zeros(s.contract_partner.shape, bool))
+        for whole, part in zip(out, parts, strict=True):
+            whole[rows] = part
+        return out
     cancel = dire[..., None] & (s.hall_building > 0)
 
     rent = s.contract_price * s.contract_count * HOURS_PER_WEEK  # USD a week (B, L, K)
@@ -350,11 +359,11 @@ def _runs(
     since = post - s.run_post_left.astype(np.int64)  # int16 in the state: widen before the sentinel
     in_post = np.where(s.run_phase == RUN_POST, since, NOT_SINCE).min(-1)  # weeks since it finished
     may = ~s.bankrupt & ~running & (in_post >= lag)
-    if not may.any():  # nobody could start a run this week
+    if not np.count_nonzero(may):  # nobody could start a run this week
         return np.zeros(s.cash.shape)
     rate, _ = compute.training_rate(split[..., TRAIN] * useful, split[..., TRAIN] * n_gpus, p.rules.training)
     planned = rate * k["run_weeks"] * error
-    if (k["foresight"] > 0).any():
+    if np.count_nonzero(k["foresight"] > 0):
         horizon = s.week[:, None, None] + k["run_weeks"][..., None]
         per_gpu = p.gpu_flops * p.gpu_mfu
         due = np.where(s.order_arrive <= horizon, s.order_count, 0).astype(np.float64)

@@ -6,7 +6,7 @@ this module spends them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -107,8 +107,15 @@ def power(
     desired_mw = (shop["committed_mw"] + growth_mw) * k["power_headroom"]
     deficit = np.where(alive & (buy_budget > 0), desired_mw - shop["planned_mw"], 0.0)
     build = np.zeros(halls.shape)
-    if (deficit >= c.min_build_mw).any():
-        build = build_halls(p, s, c, shop, deficit, buy_budget * c.hall_budget_weeks)
+    wants = (deficit >= c.min_build_mw).any(-1)  # (B,) games where a lab would build
+    if np.count_nonzero(wants):
+        money = buy_budget * c.hall_budget_weeks
+        if wants.all():
+            build = build_halls(p, s, c, shop, deficit, money)
+        else:  # the other games build nothing
+            rows = np.flatnonzero(wants)
+            some = {name: value[rows] for name, value in shop.items()}
+            build[rows] = build_halls(p, cast(World, ops.Games(s, rows)), c, some, deficit[rows], money[rows])
         halls = halls + build
     free_grid = np.maximum(s.grid_mw - np.einsum("bls->bs", s.grid_alloc), 0.0)[:, None, :]
     short = np.where(alive[..., None], np.maximum(halls - own_power - free_grid, 0.0), 0.0)
@@ -140,7 +147,7 @@ def build_halls(
         amount = np.where((amount >= c.min_build_mw) & (room > c.min_build_mw), amount, 0.0)
         build = build + at * amount[..., None]
         deficit = deficit - amount
-        if not (deficit >= c.min_build_mw).any():
+        if not np.count_nonzero(deficit >= c.min_build_mw):
             break
         money = money - amount * cost
         score = np.where(at, -np.inf, score)
@@ -181,18 +188,23 @@ def rentals(
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    holds = (key[..., None] == np.arange(P * G)).any(-2)  # (B, L, P*G)
+    marked = np.zeros(B * L * (P * G + 1), bool)  # rows of P*G + 1: column 0 for no pool
+    marked[(np.arange(0, marked.size, P * G + 1)[:, None] + key.reshape(B * L, -1) + 1).ravel()] = True
+    holds = marked.reshape(B * L, P * G + 1)[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
     slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
     lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
-    pick_value = np.take_along_axis(lab_value, pick[..., None], -1)[..., 0]  # (B, L)
+    pick_value = ops.pick(lab_value, pick)  # (B, L)
     pool_partner, pool_gpu = pick // G, pick % G
     pool_price = listed.reshape(B, -1)[games, pick]  # (B, L)
     wanted = budget / np.maximum(pool_price * HOURS_PER_WEEK * c.rent_budget_weeks, 1e-9) * error
     pool_free = free.reshape(B, -1)[games, pick]
     # Ask for at most a share of a pool: rivals asking the same week would split it; and
     # no more than the partner rents one customer.
-    room = compute.customer_room(p, s)[games, labs, pool_partner, pool_gpu]  # (B, L)
+    # compute.customer_room at the picked pools only (the same numbers)
+    cap = p.partner_capacity[compute.week_row(p, s)] * p.partner_customer_share[None, :, None]  # (B, P, G)
+    lab_held = compute.lab_rented(p, s)[games, labs, pool_partner, pool_gpu]
+    room = np.maximum(cap[games, pool_partner, pool_gpu] - lab_held, 0.0)  # (B, L)
     pool_count = np.where(pick_value > 0, np.minimum(np.minimum(wanted, c.pool_share * pool_free), room), 0.0)
 
     enough = c.min_rental_gpus
@@ -205,7 +217,7 @@ def rentals(
     b_price = np.ones((B, 1))
     b_weeks = np.maximum(k["rent_weeks"], c.build_term_weeks).astype(np.int64)
     b_start = np.zeros((B, L), np.int64)
-    if short.any():
+    if np.count_nonzero(short):
         builds = (p.partner_build > 0)[None, :, None] & shipping & (value > 0)
         build_value = np.where(builds, value, -1.0).reshape(B, -1)
         bpick = build_value.argmax(-1)
@@ -246,7 +258,7 @@ def rentals(
     ending = held & (s.contract_end <= s.week[:, None, None] + c.renew_within_weeks)
     keep = np.zeros((B, L), bool)
     slot = r_partner = r_gpu = np.zeros((B, L), np.int64)
-    if (alive[..., None] & ending).any():
+    if np.count_nonzero(alive[..., None] & ending):
         ends = np.where(held, s.contract_end.astype(np.int64), NO_END)
         slot = ends.argmin(-1)  # (B, L)
         at = (games, labs, slot)
@@ -293,7 +305,7 @@ def offer_price(
     countered = ops.pick(s.last_counter, partner)
     ask = terms.asking_price(p, s, partner, gpu, weeks)
     # A pool filling up asks more (deals.evaluate's rule, at the utilisation this offer leaves).
-    row = np.broadcast_to(compute.week_row(p, s)[:, None], partner.shape)
+    row = compute.week_row(p, s)[:, None]  # (B, 1): indexing broadcasts it
     used = terms.pool_utilisation(p, s, partner, gpu, offer["offer_count"], row)
     scarce = np.where(offer["offer_site"] >= 0, 1.0, terms.utilisation_markup(p, used))
     return np.where(countered > 0, countered * listed, ask * k["price_premium"] * error) * scarce
@@ -307,6 +319,9 @@ def investment(p: Params, s: World, k: dict[str, np.ndarray], alive: np.ndarray)
     B, L = s.cash.shape
     cap = np.where(p.partner_invests, p.partner_invest_max[:, None], 0.0)  # (P, L)
     partner = np.broadcast_to(np.argmax(cap, axis=0)[None, :], (B, L))
+    if not np.count_nonzero(k["asks_investors"] > 0):  # no lab's difficulty asks (below hard)
+        return {"asking": np.zeros((B, L), bool), "partner": partner, "invest": np.zeros((B, L)),
+                "share": np.zeros((B, L))}  # fmt: skip
     granted, share = terms.investment(p, s, partner)
     asking = alive & (k["asks_investors"] > 0) & (granted > 0) & terms.investment_open(p, s, partner)
     return {

@@ -60,24 +60,62 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def key(seed: np.ndarray, game: np.ndarray, week: np.ndarray) -> np.ndarray:
     """The key of each game-week (B,), before the stream: every draw starts from it."""
     with np.errstate(over="ignore"):
-        k = _mix(np.asarray(seed, dtype=np.uint64) + _GOLDEN)
-        k = _mix(k ^ (np.asarray(game, dtype=np.int64).astype(np.uint64) + _GOLDEN))
-        return _mix(k ^ (np.asarray(week, dtype=np.int64).astype(np.uint64) * _M2 + _GOLDEN))
+        return _week_key(_game_key(seed, game), week)
+
+
+def _game_key(seed: np.ndarray, game: np.ndarray) -> np.ndarray:
+    k = _mix(np.asarray(seed, dtype=np.uint64) + _GOLDEN)
+    return _mix(k ^ (np.asarray(game, dtype=np.int64).astype(np.uint64) + _GOLDEN))
+
+
+def _week_key(game_key: np.ndarray, week: np.ndarray) -> np.ndarray:
+    return _mix(game_key ^ (np.asarray(week, dtype=np.int64).astype(np.uint64) * _M2 + _GOLDEN))
+
+
+@memo.derived
+def game_key(s: Any) -> np.ndarray:
+    """The key of each game (its seed and index), kept with the state: the same every week."""
+    with np.errstate(over="ignore"):
+        return _game_key(s.seed, s.game)
 
 
 @memo.derived
 def game_week(s: Any) -> np.ndarray:
     """The game-week key of a state (its seed, game and week), kept with the state."""
-    return key(s.seed, s.game, s.week)
+    with np.errstate(over="ignore"):
+        return _week_key(game_key(s), s.week)
 
 
 _MASK = (1 << 64) - 1
 
 
+_TABLED = 16  # streams 0 .. 15: their keys are made for all of them at once (`_stream_key`)
+_STREAM_SALT = np.array([(i * int(_M1)) & _MASK for i in range(_TABLED)], dtype=np.uint64)
+_last: tuple[Any, np.ndarray] = (None, _STREAM_SALT)  # a read-only base and its keys of streams 0 .. 15
+
+
 def _stream_key(base: np.ndarray, stream: int) -> np.ndarray:
     # stream x M1 (mod 2**64) in Python integers: numpy warns of a scalar's overflow, not of
     # an array's, so the week's draws need no np.errstate (a costly context per call).
+    table = _table(base) if stream < _TABLED else None
+    if table is not None:
+        return table[:, stream]
     return _mix(base ^ np.uint64((int(stream) * int(_M1)) & _MASK))
+
+
+def _table(base: np.ndarray) -> np.ndarray | None:
+    """The keys of streams 0 .. 15 (B, 16) of a read-only base (B,), or None for another.
+    A week draws from several streams of one base (the state's game-week key, read-only so
+    it cannot change): one mix gives the keys of every stream, the same numbers."""
+    if type(base) is not np.ndarray or base.ndim != 1 or base.flags.writeable:
+        return None
+    global _last
+    last = _last
+    if last[0] is not base:
+        table = _mix(base[:, None] ^ _STREAM_SALT)
+        table.setflags(write=False)
+        last = _last = (base, table)
+    return last[1]
 
 
 def bits(base: np.ndarray, stream: int, shape: tuple[int, ...] = ()) -> np.ndarray:
@@ -108,7 +146,8 @@ def uniform_at(base: np.ndarray, stream: int | np.ndarray, rows: np.ndarray, lan
     draws out of a big table pays for those alone, and gets the same numbers. `stream` may
     vary per draw (an array like `rows`)."""
     if isinstance(stream, int):
-        k = _stream_key(base[rows], stream)
+        table = _table(base) if stream < _TABLED else None
+        k = _stream_key(base[rows], stream) if table is None else table[rows, stream]
     else:
         k = _mix(base[rows] ^ np.asarray(stream, dtype=np.uint64) * _M1)
     words = _mix(k + (np.asarray(lanes, dtype=np.uint64) + np.uint64(1)) * _GOLDEN)

@@ -210,6 +210,20 @@ def stored(fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 _ARRAY_FIELDS = tuple(f.name for f in attrs.fields(World) if f.name not in ("params", "derived"))
 
 
+_SET = object.__setattr__
+
+
+def rebuilt(world: World, arrays: dict[str, np.ndarray]) -> World:
+    """`attrs.evolve(world, **arrays)` for a new value of every array field, each already
+    read-only (a step's results): the same World without evolve's and __init__'s layers."""
+    new = object.__new__(World)
+    _SET(new, "params", world.params)
+    for name in _ARRAY_FIELDS:
+        _SET(new, name, arrays[name])
+    _SET(new, "derived", {})
+    return new
+
+
 def array_fields() -> tuple[str, ...]:
     """Names of World's array fields (everything but params and the derived cache)."""
     return _ARRAY_FIELDS
@@ -222,7 +236,7 @@ def take(world: World, index: np.ndarray) -> World:
 
 def keep_where(mask: np.ndarray, old: World, new: World) -> World:
     """`new`, except games where `mask` (B,) is true keep `old`'s state."""
-    if not mask.any():
+    if not np.count_nonzero(mask):
         return new
     changes = {}
     for name in array_fields():

@@ -19,12 +19,12 @@ State = Any
 def list_price(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
     """A partner's list price per GPU-hour this week (B, L): its price for the GPU, lower
     for each newer generation that has shipped (NVIDIA's older-generation factor, P5)."""
-    return p.partner_price[partner, gpu] * np.take_along_axis(compute.older_factor(p, s), gpu, 1)
+    return p.partner_price[partner, gpu] * ops.along(compute.older_factor(p, s), gpu)
 
 
 def partner_cost(p: Params, s: State, partner: np.ndarray, gpu: np.ndarray) -> np.ndarray:
     """A partner's cost per GPU-hour this week (B, L), falling with its list price."""
-    return p.partner_cost[partner, gpu] * np.take_along_axis(compute.older_factor(p, s), gpu, 1)
+    return p.partner_cost[partner, gpu] * ops.along(compute.older_factor(p, s), gpu)
 
 
 def term_discount(p: Params, weeks: np.ndarray) -> np.ndarray:

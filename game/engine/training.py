@@ -63,7 +63,7 @@ def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> N
     """Start the week's new runs (B, L, R budgets; 0 = none), each in a free run slot."""
     flop = amount(a.start_flop, MAX_RUN_FLOP)
     asked = (flop > 0) & alive[..., None]
-    if not asked.any():
+    if not np.count_nonzero(asked):
         return
     big_enough = flop >= p.rules.training.min_run_flop
     refuse((asked & ~big_enough).any(-1), codes.RUN_TOO_SMALL)
@@ -109,11 +109,20 @@ def advance(
     post_weeks = p.rules.training.post_training_weeks
     if post_weeks == 0:
         ship = ship | finished
+    hours = np.where(n_active > 0, hours_lost, 0.0)
+    if not np.count_nonzero(ship):  # no model ships this week (most weeks): no release
+        s.run_phase = np.where(finished, RUN_POST, s.run_phase)
+        s.run_done = done
+        s.run_post_left = np.where(finished, post_weeks, np.maximum(left, 0))
+        shape = s.cash.shape
+        return np.zeros(shape, bool), np.zeros(shape), np.zeros(shape), hours, np.zeros(shape)
     cap = planned = capability(s.run_flop, s.run_software)
     noise = p.rules.training.capability_noise
-    if noise > 0 and ship.any():
-        z = rng.normal(rng.game_week(s), rng.RUN_OUTCOME, ship.shape[1:])
-        cap = cap + noise * ops.clip(z, -2.5, 2.5)
+    if noise > 0:  # the run's noise, drawn in the games that ship (only shipped runs read it)
+        rows = np.flatnonzero(ship.any((1, 2)))
+        z = rng.normal(rng.game_week(s)[rows], rng.RUN_OUTCOME, ship.shape[1:])
+        cap = cap.copy()
+        cap[rows] = cap[rows] + noise * ops.clip(z, -2.5, 2.5)
     best = np.where(ship, cap, -np.inf).argmax(-1)  # the run released
     released_cap = ops.pick(cap, best)
     released_planned = ops.pick(planned, best)
@@ -128,7 +137,6 @@ def advance(
     s.run_flop = np.where(ship, 0.0, s.run_flop)
     s.run_software = np.where(ship, 0.0, s.run_software)  # an empty slot is all zeros
     s.run_post_left = np.where(finished, post_weeks, np.where(ship, 0, np.maximum(left, 0)))
-    hours = np.where(n_active > 0, hours_lost, 0.0)
     zero = np.zeros_like(released_cap)
     return (
         released,

@@ -14,6 +14,7 @@ inputs, prints or reads files.
 
 from __future__ import annotations
 
+import operator
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,11 +29,16 @@ from game.engine.state import (
     END_AGI,
     END_BANKRUPT,
     END_TIME,
+    STORED_AS,
     World,
     array_fields,
     keep_where,
+    rebuilt,
     stored,
 )
+
+_FIELDS = array_fields()
+_STORED = tuple(STORED_AS)
 
 
 @attrs.frozen(eq=False)
@@ -104,13 +110,19 @@ def working_copy(world: World) -> Working:
 def finished(world: World, s: Working) -> World:
     """The World the working copy `s` has become (its arrays cast to their stored types)."""
     held = vars(s)
-    arrays: dict[str, Any] = stored({name: held[name] for name in array_fields()})
-    new = attrs.evolve(world, **arrays)
+    arrays: dict[str, Any] = stored({name: held[name] for name in _FIELDS})  # read-only, as Working keeps them
+    for name in _STORED:
+        if arrays[name] is not held[name]:  # cast to its stored type: a new array
+            arrays[name].setflags(write=False)
+    new = rebuilt(world, arrays)
     # A value stays valid while the fields it read are the same (memo serves a World's own
-    # values without checking them again, so only those are kept).
+    # values without checking them again, so only those are kept): its getter reads them
+    # from the new World (an entry without one is never carried).
+    kept = new.derived
     for rule, entry in s.derived.items():
-        if all(arrays[name] is a for name, a in entry[1]):
-            new.derived[rule] = entry
+        getter = entry[3]
+        if getter is not None and all(map(operator.is_, getter(new), entry[4])):
+            kept[rule] = entry
     return new
 
 
@@ -157,7 +169,8 @@ def decide(world: World, actions: Actions) -> Decided:
 
     def refuse(mask: np.ndarray, code: int) -> None:
         nonlocal refused
-        refused = refused | np.where(mask, code, 0)
+        if np.count_nonzero(mask):  # (refusals are rare: most weeks nothing to mark)
+            refused = refused | np.where(mask, code, 0)
 
     alive = ~s.bankrupt & ~s.done[:, None]
     actions, bad_index = checked(actions, len(p.partner_ids), len(p.gpu_ids), len(p.site_ids))
@@ -269,20 +282,20 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
 
     agi = alive & ~s.bankrupt & (s.best_model >= training.agi_threshold(p, s)[:, None])
     any_agi = agi.any(-1)
-    agi_winner = np.where(agi, s.best_model, -np.inf).argmax(-1)
-
-    standing = ~s.bankrupt & (s.best_model > 0)
-    leader = np.where(standing.any(-1), np.where(standing, s.best_model, -np.inf).argmax(-1), -1)
     human_broke = (s.bankrupt & p.human[None, :]).any(-1)
     all_broke = s.bankrupt.all(-1)
     out_of_time = s.week >= p.last_week
     ended = ~s.done & (any_agi | human_broke | all_broke | out_of_time)
-    broke = human_broke | all_broke
-    reason = np.where(any_agi, END_AGI, np.where(broke, END_BANKRUPT, np.where(out_of_time, END_TIME, 0)))
-    s.end_reason = np.where(ended, reason, s.end_reason)
-    s.winner = np.where(ended, np.where(any_agi, agi_winner, leader), s.winner)
-    s.agi_week = np.where(ended & any_agi, s.week, s.agi_week)
-    s.done = s.done | ended
+    if np.count_nonzero(ended):  # (else no game ends: the end fields stay)
+        agi_winner = np.where(agi, s.best_model, -np.inf).argmax(-1)
+        standing = ~s.bankrupt & (s.best_model > 0)
+        leader = np.where(standing.any(-1), np.where(standing, s.best_model, -np.inf).argmax(-1), -1)
+        broke = human_broke | all_broke
+        reason = np.where(any_agi, END_AGI, np.where(broke, END_BANKRUPT, np.where(out_of_time, END_TIME, 0)))
+        s.end_reason = np.where(ended, reason, s.end_reason)
+        s.winner = np.where(ended, np.where(any_agi, agi_winner, leader), s.winner)
+        s.agi_week = np.where(ended & any_agi, s.week, s.agi_week)
+        s.done = s.done | ended
 
     # 11.
     s.week = s.week + 1
