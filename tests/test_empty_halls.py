@@ -37,3 +37,21 @@ def test_halls_emptied_are_an_alert_until_gpus_on_their_way_fill_them():
     assert _empty(s) == []
     s.end_week()  # on order now, not in the book: still nothing to say
     assert _empty(s) == []
+
+
+def test_with_a_fill_order_standing_the_empty_halls_are_information():
+    """`a` stopped again and again on the empty halls while a fill order stood, waiting for
+    cash or supply: the order deals with them, so the alert tells and does not stop."""
+    from game.play import standing
+
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    for _ in range(8):
+        s.end_week()
+    s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)
+    s.end_week()
+    standing.add(s, standing.fill_order(s, XAI, "H100", "dell"))
+    s.news.clear()
+    (alert,) = _empty(s)
+    assert not alert.actionable and alert.screen == "orders"
+    assert alert.text.endswith(": your fill order buys for them as it can")

@@ -40,7 +40,7 @@ async def test_a_counter_far_over_the_list_price_says_why_on_the_deals_screen():
         assert counter and float(counter[1]) > 2 * listed, said  # the play-test's case: ~4x the list
         why = re.search(
             r"Why ([\d.]+)x its \$([\d.]+) list: with these ([\d,]+), its GB200 pool \(([\d,]+)\) would be "
-            r"(\d+)% spoken for \(([\d,]+) held by others\), and past 60% its price rises, up to 4x when "
+            r"(\d+)% spoken for \(([\d,]+) held already, yours included\), and past 60% its price rises, up to 4x when "
             r"full: x([\d.]+) on its \$([\d.]+) ask\.",
             said,
         )

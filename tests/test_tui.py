@@ -243,12 +243,10 @@ async def test_ctrl_l_opens_the_save_list_and_enter_loads_the_save_chosen(home):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        assert app.focused is not None and "load-choice" in [n.id for n in app.focused.ancestors_with_self]
-        await pilot.press("down", "enter")  # the newest save
+        await pilot.press("ctrl+l")  # the newest save, chosen, and the focus on Load
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "load"
+        assert app.screen.query_one("#load-choice").value == app.screen.saves[0][1]
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HQScreen) and app.session.week == 1

@@ -207,6 +207,8 @@ def empty_alert(t: LabTurn) -> Alert | None:
     if spare < EMPTY_HALLS_MW or t.over:
         return None
     most = p.catalog.sites[int(np.argmax(room))].name.split(",")[0]
+    if any(r.kind == "fill" for r in t.standing):  # a fill order buys them as it can: told, not to act on
+        return Alert("empty", say.empty_halls(spare, most, filling=True), "information", INFORMATIONAL, "orders")
     return Alert("empty", say.empty_halls(spare, most), "information", screen="market")
 
 

@@ -56,9 +56,11 @@ def claim_lapsing(site: str, mw: float, weeks: int) -> str:
     )
 
 
-def empty_halls(mw: float, most: str) -> str:
-    """Powered halls no GPU in hand, on order or booked will fill; `most`: the site with the most."""
-    return f"{mw:,.0f} MW of powered halls stand empty beyond the GPUs on their way (most at {most}): order GPUs"
+def empty_halls(mw: float, most: str, filling: bool = False) -> str:
+    """Powered halls no GPU in hand, on order or booked will fill; `most`: the site with
+    the most; `filling`: a fill order stands, and buys for them as cash and supply allow."""
+    text = f"{mw:,.0f} MW of powered halls stand empty beyond the GPUs on their way (most at {most})"
+    return text + (": your fill order buys for them as it can" if filling else ": order GPUs")
 
 
 def dark(

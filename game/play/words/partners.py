@@ -158,7 +158,9 @@ def why_dear(p: Params, ans: deals.Answers, k: int, b: int, lab: int) -> str:
         resold = "" if whose == "its" else " it resells"
         return (
             f"Why {ratio}: {f'with these {count:,}' if count > 0 else 'as it stands'}, {whose} {gpu} pool{resold} ({pool:,.0f}) would be "
-            f"{used:.0%} spoken for ({max(used * pool - count, 0):,.0f} held by others), and past "
+            f"{used:.0%} spoken for ("
+            + (f"{max(used * pool - count, 0):,.0f} held already, yours included" if count > 0 else f"{used * pool:,.0f} held, yours included")
+            + "), and past "
             f"{d.utilisation_knee:.0%} its price rises, up to {1 + d.utilisation_premium:.0f}x when "
             f"full: x{factor:.2f} on its ${price / factor:.2f} ask."
         )

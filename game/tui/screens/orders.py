@@ -159,6 +159,10 @@ class OrdersScreen(FieldKeys, FormScreen):
         if table.row_count == 0:
             self.say("No standing order to cancel.", failed=True)
             return
+        if self.focused is not table:  # x in the form cancelled the table's row, unseen
+            table.focus()
+            self.say("x cancels the highlighted order of this table: x again to cancel it.", failed=True)
+            return
         row_index = table.cursor_row
         try:
             text = standing.cancel(self.session, self.lab, row_index)

@@ -106,15 +106,18 @@ class TitleScreen(Screen):
         return str(value)
 
     def action_saves(self) -> None:
-        """The save list, open, from anywhere on the title screen (it took a play-tester
-        ten tabs); choosing one puts the focus on Load."""
+        """The save list from anywhere on the title screen (it took a play-tester ten
+        tabs): the newest save chosen and the focus on Load, so Enter loads it (shift+tab
+        to the list picks another; choosing one puts the focus back on Load)."""
         if not self.saves:
             self.query_one("#title-error", Static).update(error("no saves yet: start a new game"))
             return
         chooser = self.query_one("#load-choice", Select)
-        chooser.focus()
-        chooser.scroll_visible()
-        chooser.action_show_overlay()
+        if chooser.is_blank():  # the newest, ready for Enter on Load (it opened on "choose a save")
+            chooser.value = self.saves[0][1]
+        load = self.query_one("#load", Button)
+        load.focus()
+        load.scroll_visible()
 
     @on(Select.Changed, "#load-choice")
     def _save_chosen(self, event: Select.Changed) -> None:
