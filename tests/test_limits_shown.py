@@ -147,3 +147,19 @@ async def test_the_price_a_full_pool_asks_is_beside_the_count():
         fill(pilot, count="2000")  # a few: the list price holds, nothing to say
         await pilot.pause()
         assert "spoken for" not in text(pilot, "partner-facts")
+
+
+def test_an_extensions_review_gives_the_rent_of_the_weeks_added():
+    """A renewal at a new price: the review said '$101M a week' (the rent now) and the
+    weeks added cost $211M a week."""
+    from game.play import market, review
+    from game.tui.screens import reviews
+
+    s = Session.new(humans=("xai",), seed=1)
+    c = views.contracts_view(s.turn(XAI))[0]
+    offer = Offer(partner=c.partner_id, gpu=c.gpu, count=0, start=0, weeks=26, price=5.0, contract=c.slot)
+    t = review.rental_terms(s.turn(XAI), offer)
+    _, terms, _, _ = reviews.rental(t)
+    rent = next(x for x in terms if x.startswith("Rent "))
+    assert f"{money(market.rental_cost(c.count, 5.0, 1))} a week in the 26 weeks added" in rent, rent
+    assert money(market.rental_cost(c.count, 5.0, 1)) != money(t.usd_week)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from game.play import review
+from game.play import market, review
 from game.play.words import plural
 from game.tui.format import count, day, money, weeks
 
@@ -33,8 +33,14 @@ def rental(t: review.RentalTerms, counter: bool = False) -> Review:
             f"{count(t.count)} {t.gpu} at ${t.price:.2f} per GPU-hour, {where}",
             f"from {day(t.start_date)} to {day(t.end_date)} ({plural(t.end_week - t.start_week, 'week')})",
         ]
+    later = (
+        f"; {money(market.rental_cost(t.count, t.offered_price, 1))} a week in the "
+        f"{plural(t.more_weeks, 'week')} added"
+        if t.amend and t.more_weeks > 0 and abs(t.offered_price - t.price) >= 0.005
+        else ""
+    )  # an extension's weeks at its own price (a play-tester read $101M a week, then paid $211M)
     terms += [
-        f"Rent {money(t.usd_week)} a week once it runs: {money(t.total)} over the term",
+        f"Rent {money(t.usd_week)} a week once it runs{later}: {money(t.total)} over the term",
         f"Leaving it early costs a penalty: {money(t.exit_penalty)} if you left at once",
     ]
     note = (
