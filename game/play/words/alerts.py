@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from game.play.words.numbers import money, plural
+from game.play.words.numbers import money, money_down, plural
 from game.play.words.partners import share_up
 
 # what to do on an alert's screen, when its text does not say it
@@ -98,7 +98,7 @@ def runway(weeks: int) -> str:
 
 def round_open(largest: float, pre_money: float, down: bool) -> str:
     return (
-        f"Investors would put in up to ${largest / 1e9:,.1f}B at ${pre_money / 1e9:,.0f}B pre-money"
+        f"Investors would put in up to {money_down(largest)} at {money(pre_money)} pre-money"
         f"{', a down round' if down else ''}"
     )
 

@@ -128,7 +128,7 @@ def played(d: Played) -> list[str]:
         f"ordered {d.halls_mw:,.0f} MW of halls and {d.turbines_mw:,.0f} MW of turbines",
         f"started {plural(d.runs, 'training run')}"
         + (f", the largest {d.largest_run:.1e} FLOP" if d.runs else ""),
-        f"asked investors for ${d.raised / 1e9:,.1f}B in all; made {plural(d.offers, 'offer')} to partners",
+        f"asked investors for {money(d.raised)} in all; made {plural(d.offers, 'offer')} to partners",
     ]
     if d.idle_weeks:
         out.append(f"{plural(d.idle_weeks, 'week')} with no training run under way")

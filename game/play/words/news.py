@@ -10,13 +10,14 @@ import re
 from game.catalog import EventCard
 from game.engine import codes
 from game.engine.params import Params
+from game.engine.state import ORDER_SLOTS
 from game.play.words.numbers import day, money, money_down, plural
 
 REFUSAL_TEXT = {
     codes.ORDER_NOT_ON_SALE: "that GPU is not on sale yet",
     codes.ORDER_NO_SUPPLY: "NVIDIA's supply for the quarter is spoken for",
     codes.ORDER_NO_CASH: "not enough cash for the whole order",
-    codes.ORDER_NO_SLOT: "too many orders already in flight",
+    codes.ORDER_NO_SLOT: f"{ORDER_SLOTS} orders are already in flight, the most a lab can have (each integrator and GPU type is one)",
     codes.RAISE_TOO_SOON: "investors will not hear a new round so soon",
     codes.RUN_NO_SLOT: "too many training runs at once",
     codes.RUN_TOO_SMALL: "that run is too small to be worth a release",
@@ -99,7 +100,7 @@ def rival_sold(lab: str, counts: list[tuple[int, str]]) -> str:
 
 
 def raised(lab: str, usd: float, down: bool) -> str:
-    return f"{lab} raises ${usd / 1e9:,.1f}B{' in a down round' if down else ''}."
+    return f"{lab} raises {money(usd)}{' in a down round' if down else ''}."
 
 
 def invested(partner: str, lab: str, usd: float) -> str:
