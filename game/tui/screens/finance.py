@@ -65,7 +65,7 @@ class FinanceScreen(FieldKeys, FormScreen):
             rounds = f"A round of {money(m.closing)} at {money(m.closing_pre)} pre-money closes on {day(m.closing_date)}."
         elif m.round_ready:
             rounds = (
-                f"Investors would put in up to {money(m.largest)} at {money(m.pre_money)} pre-money"
+                f"Investors would put in up to {money_down(m.largest)} at {money(m.pre_money)} pre-money"
                 f"{' (a down round: below your last round)' if m.down_round else ''}, closing in "
                 f"{weeks(m.close_weeks)}."
             )
