@@ -69,3 +69,23 @@ async def test_the_halls_preview_counts_turbines_booked_this_week():
         await pilot.pause()
         assert "50 MW of turbines in this week's orders" in " ".join(text(pilot, "preview").split())
         assert await unseen_at_each_size(pilot, "preview") == []
+
+
+async def test_the_market_form_opens_on_the_gpu_and_integrator_last_ordered():
+    """The market's GPU went back to H100 on every visit."""
+    from tests.tui_helpers import SIZES, choose, confirm, fill
+
+    s = Session.new(seed=5)
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        choose(pilot, gpu="H200", vendor="supermicro")
+        fill(pilot, count="1000")
+        await confirm(pilot)
+        assert [(d.gpu, d.vendor) for d in s.book(XAI)] == [("H200", "supermicro")]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert (app.screen.query_one("#gpu").value, app.screen.query_one("#vendor").value) == ("H200", "supermicro")

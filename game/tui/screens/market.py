@@ -35,9 +35,12 @@ class MarketScreen(FieldKeys, FormScreen):
     def fields(self) -> ComposeResult:
         p = self.session.params
         rows = market.market_rows(self.turn)
+        # The GPU and integrator the player last ordered through this form, while on sale
+        # (the form went back to H100 on every visit); else H100, else the first on sale.
+        last_gpu, last_vendor = self._remembered().get(self.lab, ("H100", p.integrator_ids[0]))
         first = next(
-            (r.id for r in rows if r.on_sale and r.id == "H100"),
-            next((r.id for r in rows if r.on_sale), rows[0].id),
+            (r.id for r in rows if r.on_sale and r.id == last_gpu),
+            next((r.id for r in rows if r.on_sale and r.id == "H100"), next((r.id for r in rows if r.on_sale), rows[0].id)),
         )
         yield keys_hint()
         yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first), key="g")
@@ -47,7 +50,8 @@ class MarketScreen(FieldKeys, FormScreen):
         )
         yield row("Count", number("count", bounds.GPUS, "10000"), key="c", extras=presets)
         vendors = [(v.name, v.id) for v in p.catalog.integrators]
-        yield row("Integrator", choice("vendor", vendors, value=p.integrator_ids[0]), key="i")
+        vendor = last_vendor if last_vendor in p.integrator_ids else p.integrator_ids[0]
+        yield row("Integrator", choice("vendor", vendors, value=vendor), key="i")
 
     def action_preset(self, which: str) -> None:
         """Count: the most the cash left after this week's orders buys, or what fills the
@@ -104,7 +108,19 @@ class MarketScreen(FieldKeys, FormScreen):
         return decisions.BuyGpus(str(self.value("gpu")), str(self.value("vendor")), n)
 
     def decision(self) -> decisions.BuyGpus:
-        return self._order()
+        order = self._order()
+        self._remembered()[self.lab] = (order.gpu, order.vendor)
+        return order
+
+    def _remembered(self) -> dict[int, tuple[str, str]]:
+        """lab -> the GPU and integrator of its last order through this form, kept by the
+        app for this game (a new or loaded game starts again from H100)."""
+        kept = self.app.__dict__.get("_market_choice")
+        if kept is None or kept[0] is not self.session:
+            kept = (self.session, {})
+            self.app.__dict__["_market_choice"] = kept
+        chosen: dict[int, tuple[str, str]] = kept[1]
+        return chosen
 
     def preview(self) -> str:
         d = self._order()
