@@ -10,6 +10,7 @@ import pytest
 from game.play import decisions as dec
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
+from tests.tui_helpers import SIZES, choose, confirm, fill, text, unseen_at_each_size, visible
 
 XAI = 0
 
@@ -34,8 +35,6 @@ async def test_arrows_pick_the_site_and_typing_replaces_the_megawatts(size):
 async def test_a_substation_upgrade_asks_no_megawatts():
     """An upgrade adds the site's own step (its preview says how much): the megawatts field
     showed '300' for it, a figure the upgrade ignores."""
-    from tests.tui_helpers import SIZES, choose, visible
-
     app = AgiRaceApp(session=Session.new(seed=5))
     async with app.run_test(size=SIZES[0]) as pilot:
         await pilot.press("s")
@@ -56,8 +55,6 @@ async def test_a_substation_upgrade_asks_no_megawatts():
 
 async def test_the_halls_preview_counts_turbines_booked_this_week():
     """'your spare power here 66 MW' left out the turbines the player had just ordered."""
-    from tests.tui_helpers import SIZES, choose, fill, text, unseen_at_each_size
-
     s = Session.new(seed=5)
     s.decide(XAI, dec.OrderTurbines("memphis", 50), confirmed=True)
     app = AgiRaceApp(session=s)
@@ -73,8 +70,6 @@ async def test_the_halls_preview_counts_turbines_booked_this_week():
 
 async def test_the_market_form_opens_on_the_gpu_and_integrator_last_ordered():
     """The market's GPU went back to H100 on every visit."""
-    from tests.tui_helpers import SIZES, choose, confirm, fill
-
     s = Session.new(seed=5)
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SIZES[0]) as pilot:

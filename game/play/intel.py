@@ -17,7 +17,7 @@ import numpy as np
 from game.engine import compute, rng
 from game.engine.state import RUN_POST, RUN_PRETRAIN
 from game.engine.training import agi_range, capability
-from game.play import risk
+from game.play import market, risk
 from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
 from game.play.views import (
@@ -196,17 +196,10 @@ def empty_alert(t: LabTurn) -> Alert | None:
     """Powered halls that stand empty beyond what the GPUs in the warehouse, on order and
     in this week's book will fill, over all the lab's sites (it was per site, and silent
     while any GPU was on order: 411 MW stood empty behind one small order)."""
-    from game.play.decisions import BuyGpus
-
-    p, w, lab = t.params, t.world, t.lab
-    room = np.maximum(compute.usable_mw(w) - compute.installed_mw(p, w), 0.0)[0, lab]  # (S,) MW
-    coming_kw = float(w.warehouse[0, lab] @ p.gpu_kw)
-    coming_kw += float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
-    coming_kw += sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in t.book if isinstance(d, BuyGpus))
-    spare = float(room.sum()) - coming_kw / 1000.0
+    spare = market.empty_powered_mw(t)
     if spare < EMPTY_HALLS_MW or t.over:
         return None
-    most = p.catalog.sites[int(np.argmax(room))].name.split(",")[0]
+    most = t.params.catalog.sites[int(np.argmax(market.powered_room_mw(t)))].name.split(",")[0]
     if any(r.kind == "fill" for r in t.standing):  # a fill order buys them as it can: told, not to act on
         return Alert("empty", say.empty_halls(spare, most, filling=True), "information", INFORMATIONAL, "orders")
     return Alert("empty", say.empty_halls(spare, most), "information", screen="market")

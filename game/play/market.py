@@ -243,17 +243,23 @@ def affordable(t: LabTurn, gpu: str, vendor: str) -> int:
     return int(max(min(n, supply_for(t, gpu), MAX_ORDER_GPUS), 0))
 
 
+def powered_room_mw(t: LabTurn) -> np.ndarray:
+    """MW of built, powered halls at each site (S,) that installed GPUs leave free."""
+    p, w = t.params, t.world
+    return np.maximum(compute.usable_mw(w)[0, t.lab] - compute.installed_mw(p, w)[0, t.lab], 0.0)
+
+
 def empty_powered_mw(t: LabTurn) -> float:
     """MW of built, powered halls no GPU will fill: their room less the GPUs installed,
     in the warehouse, on order and in this week's book."""
     lab = t.lab
     p, w = t.params, t.world
-    room = np.minimum(w.hall_mw[0, lab], compute.power_mw(w)[0, lab]) - compute.installed_mw(p, w)[0, lab]
+    room = powered_room_mw(t)
     waiting = float((w.warehouse[0, lab] * p.gpu_kw).sum())
     ordered = float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
     book = t.book
     booked = sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in book if isinstance(d, BuyGpus))
-    return max(float(np.maximum(room, 0.0).sum()) - (waiting + ordered + booked) / 1000.0, 0.0)
+    return max(float(room.sum()) - (waiting + ordered + booked) / 1000.0, 0.0)
 
 
 def fits_halls(t: LabTurn, gpu: str) -> int:

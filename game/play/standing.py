@@ -38,6 +38,7 @@ from game.engine.limits import MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS
 from game.engine.params import Params
 from game.engine.state import RUN_PRETRAIN, World
 from game.engine.training import MAX_RUN_FLOP
+from game.play import market
 from game.play.book import OfferReply, Preview
 from game.play.decisions import BuyGpus, Decision, Refused, StartRun
 from game.play.desk import LabTurn
@@ -282,8 +283,6 @@ def _renew(session: Session, o: StandingOrder) -> Fired:
     # A pool spoken for past its knee asks more than the list: a renewal offers that much
     # when its most allows, and otherwise waits without an offer (a counter every week
     # spent the partner's patience and the renewal lapsed unnoticed).
-    from game.play import market
-
     c = market.crowding(session.turn(o.lab), o.partner, o.gpu, 0, session.week, weeks)
     ask = math.ceil(c.price * (1 + c.swing) * 100) / 100  # the most the week's draw makes it
     if c.factor > 1.005 and ask > price + 1e-9:
