@@ -13,6 +13,7 @@ import numpy as np
 from game.engine import compute, deals, grid
 from game.engine.limits import MAX_ORDER_GPUS
 from game.engine.params import HOURS_PER_WEEK
+from game.engine.state import ORDER_SLOTS  # the screens read it here
 from game.play.decisions import BuildHalls, BuyGpus
 from game.play.desk import LabTurn
 from game.play.views import SiteView, site_views
@@ -88,6 +89,26 @@ def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> Quote:
         lead_weeks=int(p.integrator_lead[v]),
         queue_weeks=arrive - t.week - int(p.integrator_lead[v]),
     )
+
+
+def free_order_slots(t: LabTurn) -> int:
+    """Order slots the lab has free this week: those no order in flight holds, less one
+    for each GPU type and integrator ordered in this week's book (each takes a slot as
+    the week ends)."""
+    held = int(np.count_nonzero(t.world.order_count[0, t.lab]))
+    booked = len({(d.gpu, d.vendor) for d in t.book if isinstance(d, BuyGpus)})
+    return max(ORDER_SLOTS - held - booked, 0)
+
+
+def newer_generations(t: LabTurn, gpu: str, by_week: int) -> list[tuple[str, int]]:
+    """The GPU types of a newer generation than `gpu` that go on sale after this week and
+    by `by_week`, with their week, soonest first: from that week `gpu` is worth less (an
+    order delivered after one has lost value before it runs)."""
+    p, w = t.params, t.world
+    start = compute.on_sale_week(p, w)[0]
+    g = p.gpu_ids.index(gpu)
+    newer = [(p.gpu_ids[h], int(start[h])) for h in np.flatnonzero(p.gpu_newer_gen[g])]
+    return sorted((x for x in newer if t.week < x[1] <= by_week), key=lambda x: x[1])
 
 
 @attrs.frozen

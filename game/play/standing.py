@@ -36,7 +36,7 @@ import numpy as np
 from game.engine import compute, economy, terms
 from game.engine.limits import MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS
 from game.engine.params import Params
-from game.engine.state import RUN_PRETRAIN, World
+from game.engine.state import ORDER_SLOTS, RUN_PRETRAIN, World
 from game.engine.training import MAX_RUN_FLOP
 from game.play import market
 from game.play.book import OfferReply, Preview
@@ -50,6 +50,7 @@ from game.saves import Offer, Standing
 
 FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
 FILL_MIN_GPUS = 1_000  # a fill order buys at least this many at once (it bought single GPUs)
+FILL_SPARE_SLOTS = 2  # order slots a fill order leaves for the player's own orders (it took all 8)
 
 
 class Session(Protocol):
@@ -325,6 +326,9 @@ def _fill(session: Session, o: StandingOrder) -> Fired:
         return True, "", False
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     each = float(compute.week_server_price(p, w)[0, v, g])
+    if market.free_order_slots(session.turn(o.lab)) <= FILL_SPARE_SLOTS:  # the last slots are the player's
+        why = say.fill_spares(FILL_SPARE_SLOTS, ORDER_SLOTS)
+        return True, _once(session, o, say.fill_waits(want, o.gpu, why)), False
     # Cash kept in hand: FILL_RESERVE_WEEKS of the lab's running costs (credit does not
     # count: a new GPU generation can cut it overnight).
     reserve = FILL_RESERVE_WEEKS * max(float(economy.net_burn(p, w)[0, o.lab]), 0.0)
@@ -375,4 +379,4 @@ def describe(session: Session, o: StandingOrder) -> str:
     g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
     room = fill_room(session, lab, o.gpu)
     each = float(compute.week_server_price(p, w)[0, v, g])
-    return say.fill_preview(o.gpu, FILL_RESERVE_WEEKS, room, each)
+    return say.fill_preview(o.gpu, FILL_RESERVE_WEEKS, room, each, FILL_SPARE_SLOTS)

@@ -80,6 +80,7 @@ FORM: list[BindingType] = [
 BOOK: list[BindingType] = [
     Binding("x,delete", "cancel_decision", "Cancel decision", id="cancel-decision"),
     Binding("u", "restore_decision", "Undo cancel", id="restore-decision"),
+    Binding("o", "see_orders", "On order", id="see-orders"),
 ]
 
 STANDING: list[BindingType] = [

@@ -108,6 +108,11 @@ def fill_keeps(reserve: float, weeks: int) -> str:
     return f"it keeps {money(reserve)} in cash ({weeks} weeks of running costs)"
 
 
+def fill_spares(spare: int, slots: int) -> str:
+    """Why a fill order waits: it leaves the last `spare` of the `slots` order slots free."""
+    return f"it leaves the last {spare} of your {slots} order slots for your own orders"
+
+
 def fill_waits(want: int, gpu: str, why: str, each: float | None = None) -> str:
     """A fill order that waits for money or supply (`each`: a GPU's price) or that the
     game refused (`why` its refusal, without its question)."""
@@ -150,8 +155,10 @@ def renew_preview(
     )
 
 
-def fill_preview(gpu: str, reserve_weeks: int, room: int, each: float) -> str:
+def fill_preview(gpu: str, reserve_weeks: int, room: int, each: float, spare: int = 0) -> str:
+    """`spare`: the order slots it leaves for the player's own orders."""
+    keeps = f" and the last {spare} order slots for your own orders" if spare else ""
     return (
         f"Orders {gpu} as powered hall room appears, with the cash above {reserve_weeks} weeks of "
-        f"running costs; room now: {room:,} GPUs ({money(room * each)} at {money(each)} each)"
+        f"running costs{keeps}; room now: {room:,} GPUs ({money(room * each)} at {money(each)} each)"
     )

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.widgets import DataTable, Static
 
-from game.play import intel, risk, views
+from game.play import intel, market, risk, views
 from game.play.decisions import Refused
 from game.play.words import session as say
 from game.tui import bindings
@@ -41,7 +41,7 @@ class BookScreen(GameScreen):
             yield RowTable(id="book")
             yield Static(id="totals", markup=False)
             yield StandingPanel(self.session, self.lab)
-            yield Static(styled("[b]On order[/b]"))
+            yield Static(id="orders-title")
             yield DataTable(id="orders", cursor_type="none", zebra_stripes=True, show_cursor=False)
             yield Static(id="waiting", markup=False)
             yield Static(id="message", markup=False)
@@ -109,6 +109,14 @@ class BookScreen(GameScreen):
                 "it was signed at once, and is left (at its penalty) from the deals screen."
             )
         self.show("totals", totals)
+        held = len(views.orders_view(self.turn))
+        self.show(
+            "orders-title",
+            styled(
+                f"[b]On order[/b]: {held} of the {market.ORDER_SLOTS} order slots held (each GPU type and "
+                "integrator ordered takes one until delivered; o comes here)"
+            ),
+        )
         orders = self.query_one("#orders", DataTable)
         orders.clear()
         for o in views.orders_view(self.turn):
@@ -128,10 +136,20 @@ class BookScreen(GameScreen):
                 waiting.append(f"{site.short_name}: {mw(site.building_mw)} of halls {state}.")
         self.show("waiting", "\n".join(waiting) or "Nothing waits for power.")
 
+    def action_see_orders(self) -> None:
+        """Bring the GPUs on order into sight (below a long book at 80x24 they were out of
+        reach: the arrows and PageDown move through the decisions)."""
+        self.query_one("#orders", DataTable).focus()
+        self.query_one("#orders-title").scroll_visible(animate=False, top=True)
+
     def action_cancel_decision(self) -> None:
         table = self.query_one("#book", DataTable)
         if table.row_count == 0:
             self.show("message", error("Nothing to cancel."))
+            return
+        if self.focused is not table:  # the highlighted decision may be out of sight: show it first
+            table.focus()
+            self.show("message", plain("x cancels the highlighted decision: pick it, then x again."))
             return
         row = table.cursor_row
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value

@@ -14,6 +14,8 @@ from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, preset_key, row
 from game.tui.widgets.table import RowTable
 
+NEWER_WARN_WEEKS = 13  # a newer generation this soon after delivery is in the preview
+
 
 class MarketScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Market: buy GPUs from NVIDIA through Dell or Supermicro"
@@ -152,5 +154,29 @@ class MarketScreen(FieldKeys, FormScreen):
         return another + (
             f"{money(q.unit)} a GPU in servers: {money(q.total)} for {count(d.count)}. Needs {mw(q.mw)} "
             f"of powered halls. Lead time {weeks(q.lead_weeks)}{queue}: delivered around "
-            f"{day(q.arrive_date)}.{short}"
+            f"{day(q.arrive_date)}.{self._newer(d.gpu, q.arrive_week)}{short}{self._slots(d)}"
         )
+
+    def _newer(self, gpu: str, arrive: int) -> str:
+        """A newer generation that ships before the order arrives or soon after: from
+        that day the GPUs ordered are worth less (a play-tester's 84,000 H100 arrived the
+        week B200 went on sale, and lost 30% of their value unwarned)."""
+        t = self.turn
+        newer = market.newer_generations(t, gpu, arrive + NEWER_WARN_WEEKS)
+        if not newer:
+            return ""
+        h, week = newer[0]
+        fall = 1.0 - float(t.params.catalog.nvidia.older_gen_price_factor)
+        when = "before they arrive" if week <= arrive else f"{weeks(week - arrive)} after they arrive"
+        return f" {h} goes on sale on {day(t.params.date_of(week))}, {when}: from then {gpu} is worth {fall:.0%} less."
+
+    def _slots(self, d: decisions.BuyGpus) -> str:
+        """The order slots left, when few are (an order past the last is refused)."""
+        t = self.turn
+        free = market.free_order_slots(t)
+        again = any(isinstance(b, decisions.BuyGpus) and (b.gpu, b.vendor) == (d.gpu, d.vendor) for b in t.book)
+        if free > 2 or again:  # another order of the same GPU and integrator this week joins it
+            return ""
+        if free == 0:
+            return f" All {market.ORDER_SLOTS} order slots are taken by orders in flight: this one would be refused."
+        return f" {plural(free, 'order slot')} of {market.ORDER_SLOTS} left (each GPU type and integrator ordered takes one until delivered)."
