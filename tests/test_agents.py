@@ -214,6 +214,7 @@ def _registered() -> bool:
     return agent in COMMANDS
 
 
+@pytest.mark.slow
 @pytest.mark.long
 @pytest.mark.skipif(not _registered(), reason="`agent` is not in game/cli/__init__.py's COMMANDS yet")
 def test_agi_race_agent_command_plays_and_saves(short_scenario, tmp_path):

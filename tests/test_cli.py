@@ -17,6 +17,7 @@ def run(capsys, *argv):
     return code, out.out, out.err
 
 
+@pytest.mark.slow
 def test_simulate_prints_a_summary_table_and_json_has_one_record_per_game(capsys, tmp_path):
     """One simulation to the end of its games: the summary table on stdout, and the JSON
     file's summary and one record per game."""
@@ -289,6 +290,7 @@ def on_a_terminal(*argv, stdout_tty=False, env=None, timeout=120):
     return code, reading[out_fd].decode(), reading[err_main].decode()
 
 
+@pytest.mark.slow
 @pytest.mark.long
 def test_long_work_shows_a_progress_bar_on_a_terminal_and_nothing_piped(tmp_path):
     argv = ["simulate", *COLOSSUS, "--runs", "16", "--seed", "1", "--chunk", "8", "--weeks", "8"]
@@ -302,6 +304,7 @@ def test_long_work_shows_a_progress_bar_on_a_terminal_and_nothing_piped(tmp_path
     assert piped.returncode == 0 and piped.stderr == ""
 
 
+@pytest.mark.slow
 def test_forecast_shows_its_progress_on_a_terminal(tmp_path):
     from tests.test_forecast import a_saved_game
 
@@ -323,6 +326,7 @@ def test_tables_are_coloured_on_a_terminal_and_aligned_plain_text_when_piped(cap
     assert all(not line.endswith(" ") for line in piped.splitlines())
 
 
+@pytest.mark.slow
 def test_progress_is_reported_within_a_chunk_and_across_processes(colossus, catalog):
     from game.batch.simulate import simulate
 
@@ -730,6 +734,7 @@ def test_the_license_is_the_one_pyproject_names():
     assert (root / "LICENSE").read_text().startswith("MIT License")
 
 
+@pytest.mark.slow
 def test_the_wheel_finds_its_own_data_whatever_lies_beside_it(tmp_path):
     """Build the wheel, unpack it as pip would into a site folder that also holds empty
     `saves/` and `assets/` folders, and play from it (issue 14: they hijacked the data)."""

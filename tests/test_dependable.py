@@ -80,6 +80,7 @@ async def test_the_suite_never_writes_to_the_players_folders(private_folders):
     assert _listing(PLAYER_FOLDERS) == before
 
 
+@pytest.mark.slow
 @pytest.mark.long
 def test_no_integer_field_wraps_in_a_400_week_game_at_the_limits(colossus, catalog, monkeypatch):
     """Deliverable 3: every integer the state stores fits its dtype in a 400-week game

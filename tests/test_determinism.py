@@ -15,6 +15,8 @@ from game.engine import compute, policies, rng, turn
 from game.engine.state import array_fields
 from game.saves import initial_world
 
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
+
 WEEKS = 90
 
 

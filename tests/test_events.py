@@ -46,6 +46,7 @@ def test_cards_fire_at_their_stated_rate(colossus, params, catalog, card_id):
     assert abs(rate - spec.probability) < 5 * sigma + 1e-12
 
 
+@pytest.mark.slow
 def test_cards_never_fire_outside_their_conditions(colossus, params, catalog):
     world = initial_world(colossus, params, 400, seed=2)
     ctl = policies.make_controllers(catalog, params)

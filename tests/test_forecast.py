@@ -60,6 +60,7 @@ def test_forecast_command(tmp_path, capsys):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.long
 def test_futures_played_in_parts_combine_into_the_same_forecast(catalog, colossus, params):
     """Ranges of futures played apart (as workers do) give the one-run forecast exactly."""
@@ -101,6 +102,7 @@ def test_forecast_command_plays_a_lab_in_the_style_asked(tmp_path, capsys):
     assert "unknown style 'ninja'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_futures_to_the_end_add_up_to_agi_points_and_no_winner():
     """The odds screen said 'When AGI lands (68% of futures)' beside win chances adding
     to 100%: the rest were won on points at the last week, now counted and shown."""
@@ -193,6 +195,7 @@ def waves_seen(monkeypatch):
     return seen
 
 
+@pytest.mark.slow
 async def test_the_odds_screen_shows_a_first_estimate_then_sharpens(monkeypatch, waves_seen):
     from game.tui.app import AgiRaceApp
     from game.tui.screens import ForecastScreen, HQScreen
@@ -219,6 +222,7 @@ async def test_the_odds_screen_shows_a_first_estimate_then_sharpens(monkeypatch,
         assert isinstance(app.screen, HQScreen)
 
 
+@pytest.mark.slow
 async def test_leaving_the_odds_screen_stops_its_futures_and_processes(monkeypatch, waves_seen):
     import asyncio
     import multiprocessing

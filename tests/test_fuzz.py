@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from game.engine.turn import step
 from game.saves import initial_world, load_scenario, save_doc, write_save
 from tests.invariants import check_week
 from tests.test_invariants import nonsense_actions
+
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
 
 B = 4
 WEEKS = 30

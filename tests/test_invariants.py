@@ -14,6 +14,8 @@ from game.engine.turn import step
 from game.saves import initial_world
 from tests.invariants import check_week
 
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
+
 B = 3
 
 SPECIAL = np.array([0.0, -1.0, 1e30, np.nan, np.inf, -np.inf])

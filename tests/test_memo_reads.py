@@ -33,15 +33,21 @@ def test_every_memoised_rule_is_found():
     assert len(MEMOISED) >= 20
 
 
-@pytest.mark.parametrize("rule", MEMOISED, ids=lambda f: f.__name__)
-def test_the_fields_found_in_a_rules_source_cover_those_it_reads(catalog, colossus, params, rule):
-    found = memo.reads(rule)
-    assert found is not None, f"{rule.__name__}'s reads are not found in its source"
+@pytest.fixture(scope="module")
+def week_50(catalog, colossus, params):
+    """Eight games 50 weeks in (the world is immutable: every rule reads the same one)."""
     ctl = policies.make_controllers(catalog, params)
     world = initial_world(colossus, params, 8, seed=2)
     for _ in range(50):
         world, _ = turn.step(world, policies.decide(world, ctl))
-    s = turn.working_copy(world)
+    return world
+
+
+@pytest.mark.parametrize("rule", MEMOISED, ids=lambda f: f.__name__)
+def test_the_fields_found_in_a_rules_source_cover_those_it_reads(params, week_50, rule):
+    found = memo.reads(rule)
+    assert found is not None, f"{rule.__name__}'s reads are not found in its source"
+    s = turn.working_copy(week_50)
     s.derived = {}  # every nested rule computes, so every read is seen
     seen = memo._Reads(s)
     takes_params = len(inspect.signature(rule).parameters) == 2

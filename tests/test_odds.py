@@ -30,6 +30,7 @@ def same(a: forecast.Forecast, b: forecast.Forecast) -> bool:
     return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in names)
 
 
+@pytest.mark.slow
 def test_a_fixed_number_of_futures_in_waves_is_the_one_run_forecast(late):
     world, ctl = late
     seen = list(odds.waves(world, ctl, futures=70, target=0.0, first_wave=10, weeks=40, seed=2))
@@ -73,6 +74,7 @@ def test_the_waves_schedule_covers_the_futures_once():
         assert sum(n for _, n in ranges) == futures
 
 
+@pytest.mark.slow
 def test_compaction_keeps_each_future_in_its_place(late):
     world, ctl = late
     weeks = 120  # futures 0, 11, 12, 14 and 15 reach AGI within it (and leave the batch), the rest play on
@@ -104,6 +106,7 @@ def test_a_what_if_shares_the_futures_and_measures_the_difference(late):
         odds.compare(world, ctl, lab=0, futures=4, variant=later, weeks=2)
 
 
+@pytest.mark.slow
 def test_the_same_futures_measure_a_difference_far_tighter_than_two_forecasts(late):
     """Common random numbers: future i of the book and of the variant share every draw,
     so the paired interval is several times narrower than the one from two independent

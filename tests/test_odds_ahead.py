@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
+import pytest
 
 from game.batch.futures import play_range
 from game.play import decisions as dec
@@ -15,6 +16,8 @@ from game.play.session import Session
 from game.tui.ahead import OddsAhead, key_of
 from game.tui.app import AgiRaceApp
 from game.tui.screens import ForecastScreen
+
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
 
 XAI = 0
 FIELDS = ("win", "bankrupt", "agi_weeks", "winners")

@@ -170,6 +170,7 @@ async def test_openai_asks_microsoft_to_invest_from_the_deals_screen():
 
 
 # 10 -----------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_hot_seat_is_fair_and_two_players_take_turns_behind_a_handover():
     s = Session.new(humans=("xai", "openai"))
     app = AgiRaceApp(session=s)

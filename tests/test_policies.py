@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from game.batch.simulate import play
 from game.engine import policies
@@ -53,6 +54,7 @@ def test_a_human_lab_is_left_alone_by_the_ai(colossus, catalog):
     assert (actions.split[:, XAI] < 0).all() and (actions.raise_usd[:, XAI] == 0).all()
 
 
+@pytest.mark.slow
 def test_a_harder_ai_beats_an_easier_one(colossus, params, catalog):
     """After two and a half years, xAI leads the race far more often played hard against
     easy rivals than easy against hard ones (the tournament measures the whole ladder)."""
@@ -116,6 +118,7 @@ def test_the_ai_chooses_its_people_and_research(colossus, params, catalog):
     assert not np.allclose(shares["hard"], shares["easy"])  # but it moves its research share
 
 
+@pytest.mark.slow
 def test_the_hard_ai_takes_its_investors_money_and_the_normal_one_does_not(colossus, params, catalog):
     """A skill of the hard AI: it asks Microsoft for all it would invest, as often as
     Microsoft may (every two years), for the share of revenue Microsoft asks."""

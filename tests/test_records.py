@@ -174,6 +174,7 @@ def _through_the_file(record: Any, cls: type, colossus, catalog) -> Any:
     return schema.read(table, cls, "test")
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_log_entry_comes_back_from_the_file_as_it_went_in(colossus, catalog, data):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from game.engine.state import array_fields
 from game.engine.turn import step
 from game.saves import initial_world, load_scenario, save_doc, write_save
 from tests.test_invariants import actions_for
+
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
 
 B = 2
 FAST = settings(

@@ -70,7 +70,7 @@ def test_every_world_array_has_its_place_in_a_save():
     assert not mapped_fields() & set(BY_HAND)
 
 
-@pytest.mark.parametrize("at", [1, 10, 37, 110])
+@pytest.mark.parametrize("at", [1, 10, 37, pytest.param(110, marks=pytest.mark.slow)])
 def test_save_load_continue_is_the_game_that_never_stopped(colossus, catalog, tmp_path, at):
     params = scenario_params(colossus, catalog, humans=())
     ctl = policies.make_controllers(catalog, params, dict(colossus.ai), ai_labs=params.lab_ids)
@@ -105,6 +105,7 @@ def play_with_a_scripted_human(colossus, catalog, weeks):
     return params, world, log
 
 
+@pytest.mark.slow
 def test_replay_of_a_long_game_reaches_the_saved_state(colossus, catalog, tmp_path, capsys):
     params, world, log = play_with_a_scripted_human(colossus, catalog, 150)
     assert any(e.orders or e.offer for e in log)
@@ -339,6 +340,7 @@ def edits_of(paths):
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=edits_of(ALL_PATHS))
 def test_a_mutated_save_loads_or_fails_with_the_loaders_error(catalog, tmp_path, edits):
@@ -350,6 +352,7 @@ OLD_DOCS = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), which=st.sampled_from([0, 1]))
 def test_a_mutated_old_save_migrates_or_fails_with_the_loaders_error(catalog, tmp_path, data, which):
@@ -375,6 +378,7 @@ def played_save(tmp_path_factory) -> str:
     return path.read_text()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rng=st.randoms(use_true_random=False), text_damage=st.booleans())
 def test_a_damaged_real_save_is_refused_in_one_line_or_plays_and_saves_again(

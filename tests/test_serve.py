@@ -16,6 +16,8 @@ import pytest
 
 from game.cli import main
 
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
+
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[>=]|\x1b\][^\x07]*\x07")
 TOKEN = "ab" * 16
 CHROMIUM = Path("/usr/bin/chromium")

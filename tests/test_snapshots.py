@@ -12,6 +12,8 @@ from game.play.session import Session
 from game.tui.app import AgiRaceApp
 from game.tui.screens import ForecastScreen
 
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
+
 SIZES = [(80, 24), (120, 40)]
 XAI = 0
 

@@ -15,6 +15,8 @@ from game.engine import policies
 from game.engine.actions import Actions
 from game.saves import initial_world
 
+pytestmark = pytest.mark.slow  # the long tier: `pytest -m slow`
+
 XAI, OPENAI = 0, 1
 
 

@@ -65,6 +65,7 @@ async def test_game_over_then_new_game_starts_a_game():
         assert isinstance(app.screen, HQScreen) and app.session.week == 0
 
 
+@pytest.mark.slow
 async def test_markup_typed_or_pasted_into_a_field_is_only_text():
     """Failure 3: `[red]x[/red]` typed into a field, `[/red]` pasted."""
     app = AgiRaceApp(session=Session.new())
@@ -98,6 +99,7 @@ async def test_a_save_with_markup_in_its_origin_shows_the_game_over_screen(home)
         assert "x[/]" in text(pilot, "debrief")
 
 
+@pytest.mark.slow
 async def test_a_long_paste_into_the_seed_field_is_cut_and_refused_quickly():
     """Failure 5: 400 nines pasted into the seed field froze the app (a regex that
     backtracks); every field now takes at most MAX_FIELD characters."""
@@ -174,6 +176,7 @@ def small_forecasts(monkeypatch):
     monkeypatch.setattr(ForecastScreen, "HORIZON", 8)
 
 
+@pytest.mark.slow
 @pytest.mark.long
 async def test_random_keys_and_pastes_never_crash(small_forecasts):
     """A seeded run of 40 random keys, typed text and pastes over the game's screens;
@@ -185,6 +188,7 @@ async def test_random_keys_and_pastes_never_crash(small_forecasts):
         await monkey.random_keys(app, pilot, rng, 40)
 
 
+@pytest.mark.slow
 @pytest.mark.long
 async def test_random_keys_on_the_money_screen_after_a_hiring_week(small_forecasts):
     """The scenes that found crashes (issue 20), each followed by random keys: the money
@@ -195,6 +199,7 @@ async def test_random_keys_on_the_money_screen_after_a_hiring_week(small_forecas
         await monkey.hiring_week(app, pilot)
         await monkey.random_keys(app, pilot, rng, 10)
 
+@pytest.mark.slow
 
 @pytest.mark.long
 async def test_random_keys_on_the_hot_seat_handover(small_forecasts):
@@ -203,6 +208,7 @@ async def test_random_keys_on_the_hot_seat_handover(small_forecasts):
     async with app.run_test(size=(120, 40)) as pilot:
         await monkey.to_the_handover(app, pilot)
         await monkey.random_keys(app, pilot, rng, 10, monkey.HANDOVER_KEYS)
+@pytest.mark.slow
 
 
 @pytest.mark.long

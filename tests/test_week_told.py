@@ -267,6 +267,7 @@ async def test_the_save_list_names_saves_fits_and_deletes_after_asking():
         assert str(gone) not in [p for _, p in app.screen.saves]
 
 
+@pytest.mark.slow
 @pytest.mark.long
 async def test_no_screen_shows_a_horizontal_scrollbar():
     from game.tui.app import SCREENS
