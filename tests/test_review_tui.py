@@ -205,12 +205,17 @@ async def test_presets_and_field_keys_fill_the_market_form():
         await pilot.pause()
         assert "powered halls are spoken for" in text(pilot, "message")
         assert await unseen_at_each_size(pilot, "message", "count") == []
-        await pilot.press("alt+i")
+        vendor = app.screen.query_one("#vendor")
+        before = vendor.value
+        await pilot.press("alt+i")  # a list's key opens it: an arrow and Enter choose
         await pilot.pause()
-        assert app.focused is app.screen.query_one("#vendor")
-        await pilot.press("alt+c")
+        assert vendor.expanded and app.focused in vendor.walk_children()
+        await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.focused is app.screen.query_one("#count")
+        assert vendor.value != before and not vendor.expanded and app.focused is vendor
+        await pilot.press("alt+i", "alt+c")  # another field's key leaves an open list
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#count") and not vendor.expanded
 
 
 async def test_fits_the_halls_counts_the_empty_powered_halls():

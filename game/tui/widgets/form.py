@@ -16,7 +16,7 @@ from game.play.decisions import Refused
 from game.tui.bounds import Bound
 from game.tui.format import MAX_FIELD
 
-KEYS_HINT = "alt + an underlined letter goes to its field"
+KEYS_HINT = "alt + an underlined letter goes to its field; typing replaces its number"
 
 
 def keys_hint() -> Label:
@@ -72,6 +72,8 @@ class FieldKeys:
         widget.focus()
         if isinstance(widget, Input):
             widget.select_all()
+        elif isinstance(widget, Select):  # its list opens: arrows or its first letters, then Enter
+            widget.action_show_overlay()
 
 
 class Within(Validator):
