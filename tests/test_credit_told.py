@@ -62,3 +62,16 @@ def test_a_rivals_draw_is_not_told():
     s.end_week()
     assert float(s.world.debt[0, GOOGLE]) > 1e6  # it drew, the AI's lab
     assert _told(s) == []
+
+
+def test_only_the_week_the_cash_runs_out_stops_fast_forward():
+    """The line's draw is news every week it pays, but urgent (`f` stops) only the week the
+    cash ran out: a play-tester's `f` stopped on the same news three weeks running."""
+    s = _short_of_cash(XAI)
+    s.end_week()
+    assert [n.urgent for n in _told(s)] == [True]
+    assert float(s.world.cash[0, XAI]) < 1e6  # the line paid: no cash at the next week's start
+    s.end_week()
+    told = _told(s)
+    assert len(told) == 2 and told[-1].week > told[0].week  # told again the next week
+    assert not told[-1].urgent and told[-1].private

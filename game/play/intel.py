@@ -202,7 +202,7 @@ def empty_alert(t: LabTurn) -> Alert | None:
     most = t.params.catalog.sites[int(np.argmax(market.powered_room_mw(t)))].name.split(",")[0]
     if any(r.kind == "fill" for r in t.standing):  # a fill order buys them as it can: told, not to act on
         return Alert("empty", say.empty_halls(spare, most, filling=True), "information", INFORMATIONAL, "orders")
-    return Alert("empty", say.empty_halls(spare, most), "information", screen="market")
+    return Alert("empty", say.empty_halls(spare, most), "information", screen="market", amount=spare)
 
 
 def claim_alerts(t: LabTurn) -> list[Alert]:

@@ -64,7 +64,7 @@ def week_news(
     if world is not None:
         out.extend(_on_sale_news(p, world, week))
     if asked is not None and world is not None:
-        out.extend(_credit_news(p, r, human, world, asked, week))
+        out.extend(_credit_news(p, r, human, world, asked, week, before))
     if before is not None and world is not None:
         out.extend(_lapse_news(p, human, before, world, week))
     for lab in range(p.n_labs):
@@ -139,15 +139,24 @@ def _on_sale_news(p: Params, world: Any, week: int) -> list[NewsItem]:
     return out
 
 
-def _credit_news(p: Params, r: Report, human: np.ndarray, world: Any, asked: Any, week: int) -> list[NewsItem]:
+CASH_LEFT_USD = 1e6  # cash at a week's start above this: the credit line's draw is news that stops
+
+
+def _credit_news(
+    p: Params, r: Report, human: np.ndarray, world: Any, asked: Any, week: int, before: Any = None
+) -> list[NewsItem]:
     """A player's cash that ran out, covered from the credit line the week's step drew on
-    (what was borrowed beyond a loan the book asked for): the debt grew with no decision."""
+    (what was borrowed beyond a loan the book asked for): the debt grew with no decision.
+    Urgent (it stops fast-forward) the week the cash runs out, not each week after while
+    the line keeps paying: `f` stopped on it every week."""
     borrowed = r.flows[0, :, economy.FLOW_INDEX["borrowed"]]
     drawn = np.maximum(borrowed - np.nan_to_num(asked.borrow_usd[0], posinf=0.0), 0.0)
+    had_cash = np.ones(p.n_labs, bool) if before is None else before.cash[0] >= CASH_LEFT_USD
     out = []
     for lab in np.flatnonzero(human & (drawn >= 0.5e6)):
         debt, room = float(world.debt[0, lab]), float(economy.credit_headroom(p, world)[0, lab])
-        out.append(NewsItem(week, say.credit_drawn(float(drawn[lab]), debt, room), COVENANT, int(lab), True, True))
+        text = say.credit_drawn(float(drawn[lab]), debt, room)
+        out.append(NewsItem(week, text, COVENANT, int(lab), True, urgent=bool(had_cash[lab])))
     return out
 
 

@@ -19,7 +19,7 @@ from game.agents.process import AgentProcess
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
 from game.play import intel
-from game.play.news import EVENT, RELEASE, NewsItem
+from game.play.news import EVENT, RAISE, RELEASE, NewsItem
 from game.play.session import Session
 from game.play.words import plural
 from game.saves import (
@@ -310,7 +310,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
                 elif session.over:
                     reason = "The game is over."
                 else:
-                    seen = {lab: {a.key for a in intel.alerts(session.turn(lab))} for lab in humans}
+                    seen = {lab: {a.key: a.amount for a in intel.alerts(session.turn(lab))} for lab in humans}
                     before = len(session.news)
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
                     gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
@@ -323,7 +323,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
             self.fast_forwarding = False
             self.post_message(FastForwardDone(played, reason))
 
-    def _stop_reason(self, news: list[NewsItem], seen: dict[int, set[str]], humans: list[int]) -> str | None:
+    def _stop_reason(
+        self, news: list[NewsItem], seen: dict[int, dict[str, float]], humans: list[int]
+    ) -> str | None:
         session = self.game
 
         def said(lab: int | None, text: str) -> str:
@@ -332,6 +334,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
                 return text
             return f"{session.lab_name(lab)} has something to look at."
 
+        for item in news:  # a round of the player's that closed (cash to spend) or walked away
+            if item.kind == RAISE and item.lab in humans:
+                return said(item.lab, item.text)
         if self.ff_mode == "news":
             for item in news:
                 if item.kind == RELEASE:
@@ -344,7 +349,9 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
             for alert in intel.alerts(session.turn(lab)):
                 acknowledged = alert.key in self.ff_ack[1]  # played on past it, knowingly
                 if alert.actionable and (
-                    alert.key not in seen[lab] or (alert.severity == "error" and not acknowledged)
+                    alert.key not in seen[lab]
+                    or alert.grew(seen[lab][alert.key])
+                    or (alert.severity == "error" and not acknowledged)
                 ):
                     return said(lab, alert.text)
         return None

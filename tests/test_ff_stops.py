@@ -1,0 +1,78 @@
+"""Fast-forward stops where the player has something to do, not only where an alert is new:
+the week a round's cash lands (a play-tester's $35B sat idle for 8 weeks while `a` played
+on) and when empty powered halls have doubled since the week began (13 weeks ran on while
+275 MW of new halls stood empty: the alert had been up, smaller, when `a` was pressed)."""
+
+from __future__ import annotations
+
+from game.play import decisions as dec
+from game.play import intel, views
+from game.play.alert import Alert
+from game.play.exits import SellGpus
+from game.play.news import RAISE
+from game.play.session import Session
+from game.tui.app import AgiRaceApp
+from game.tui.screens import HQScreen
+from tests.tui_helpers import SIZES, text
+
+XAI = 0
+
+
+def test_an_alerts_figure_that_doubled_is_news_again():
+    alert = Alert("empty", "", "information", amount=40.0)
+    assert alert.grew(20.0) and alert.grew(10.0)
+    assert not alert.grew(21.0) and not alert.grew(0.0)
+    assert not Alert("x", "", "information").grew(1.0)  # no figure: only a new alert stops
+
+
+async def _fast_forward(app: AgiRaceApp, pilot) -> str:
+    """`a` on the dashboard (twice when an urgent alert asks first); the week summary's
+    line that says why it stopped."""
+    week = app.game.week
+    for _ in range(2):
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.game.week > week:
+            break
+    assert isinstance(app.screen, HQScreen)
+    summary = " ".join(text(pilot, "summary").split())
+    assert "Fast-forward: " in summary, summary
+    return summary.split("Fast-forward: ", 1)[1]
+
+
+async def test_fast_forward_stops_when_the_empty_halls_double():
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    for _ in range(8):  # the warehouse's GPUs go into the halls as power comes
+        s.end_week()
+    s.decide(XAI, SellGpus("H100", 10_000), confirmed=True)
+    s.end_week()
+    (small,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
+    s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)  # the halls it empties as the week ends
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        week = s.week
+        why = await _fast_forward(app, pilot)
+        assert s.week == week + 1, why  # one week: the empty halls grew 5-fold in it
+        (big,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
+        assert big.grew(small.amount)
+        assert "powered halls stand empty" in why, why
+
+
+async def test_fast_forward_stops_the_week_a_rounds_cash_lands():
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    s.decide(XAI, dec.RaiseRound(views.money_view(s.turn(XAI)).largest), confirmed=True)
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        for _ in range(20):  # other stops may come first: `a` again after each
+            before = len(s.news)
+            why = await _fast_forward(app, pilot)
+            raised = [n for n in s.news[before:] if n.kind == RAISE and n.lab == XAI]
+            if raised:
+                assert raised[-1].week == s.week - 1, why  # it stopped the week the cash came
+                assert " ".join(raised[-1].text.split())[:40] in why, why
+                break
+        else:
+            raise AssertionError("the round never closed")
