@@ -116,7 +116,7 @@ class Answers:
 
 def offered_investment(a: Any) -> np.ndarray:
     """The investment each lab asks for (B, L): NaN, negative or infinite asks are none."""
-    return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, limits.MAX_INVEST_USD))
+    return np.where(a.offer_invest == np.inf, 0.0, amount(a.offer_invest, limits.MAX_INVEST_USD))
 
 
 @memo.derived
@@ -219,7 +219,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     demand = np.bincount(key.ravel(), weights=asks.ravel(), minlength=B * P * G).reshape(B, P, G)
     resale = np.where(pooled & tied, src_ask, 0).astype(np.float64)
     resold_demand = np.bincount(key.ravel(), weights=resale.ravel(), minlength=B * P * G).reshape(B, P, G)
-    demand_on_pool = demand + np.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
+    demand_on_pool = demand + ops.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
     own_demand = demand[np.arange(B)[:, None], partner, gpu]
     src = p.partner_sources[partner].argmax(-1)
     src_demand = demand_on_pool[np.arange(B)[:, None], src, gpu]
