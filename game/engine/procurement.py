@@ -188,11 +188,14 @@ def rentals(
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    marked = np.zeros(B * L * (P * G + 1), bool)  # rows of P*G + 1: column 0 for no pool
-    marked[(np.arange(0, marked.size, P * G + 1)[:, None] + key.reshape(B * L, -1) + 1).ravel()] = True
-    holds = marked.reshape(B * L, P * G + 1)[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
-    slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
-    lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
+    slot_free = (s.contract_partner < 0).any(-1)  # (B, L)
+    if np.count_nonzero(slot_free) == slot_free.size:  # every lab has a slot free: every pool
+        lab_value = pooled_value[:, None, :].repeat(L, 1)
+    else:
+        marked = np.zeros(B * L * (P * G + 1), bool)  # rows of P*G + 1: column 0 for no pool
+        marked[(np.arange(0, marked.size, P * G + 1)[:, None] + key.reshape(B * L, -1) + 1).ravel()] = True
+        holds = marked.reshape(B * L, P * G + 1)[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
+        lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
     pick_value = ops.pick(lab_value, pick)  # (B, L)
     pool_partner, pool_gpu = pick // G, pick % G
