@@ -349,27 +349,13 @@ def deliver(p: Params, s: State) -> np.ndarray:
     return delivered
 
 
-_newest: tuple[Any, np.ndarray] = (None, np.zeros(0, np.intp))  # the last launch weeks and their order
-
-
-def _newest_first(p: Params) -> np.ndarray:
-    """GPU types, the newest first (a stable sort of the launch weeks; kept for the last
-    Params' read-only array instead of sorted every week)."""
-    global _newest
-    weeks, order = _newest
-    if weeks is not p.gpu_available_week:
-        order = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
-        _newest = (p.gpu_available_week, order)
-    return order
-
-
 _INSTALL_AT_ONCE = 8192  # (B, L, S) cells up to which installs place every site at once
 
 
 def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
     Returns GPUs installed (B, L, G)."""
-    newest_first = _newest_first(p)
+    newest_first = ops.newest_first(p.gpu_available_week)  # sorted once per Params
     stocked = newest_first[s.warehouse.any((0, 1))[newest_first]]
     if not len(stocked):  # nothing to install: the same arrays stay
         return s.warehouse - s.warehouse

@@ -295,21 +295,11 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     short = counter_count < count
     why_short = np.where(cut_by_credit, CREDIT, np.where(cut_by_limit, CUSTOMER_LIMIT, NO_CAPACITY))
     checks = (
-        no_contract,
-        ~offered,
-        patience <= 0,
-        close < d.worst_relationship,
-        price < cost,
-        ~slot_free,
-        power_short,
-        at_site & (count > available),
-        amend & (count == 0) & (extension > limit),
-        ~enough & cut_by_credit,
-        ~enough & cut_by_limit,
-        ~enough,
-        (price < ask) | short,
-        rental,  # (accepted)
-    )
+        no_contract, ~offered, patience <= 0, close < d.worst_relationship, price < cost,  # rejected
+        ~slot_free, power_short, at_site & (count > available), amend & (count == 0) & (extension > limit),
+        ~enough & cut_by_credit, ~enough & cut_by_limit, ~enough,  # stalled
+        (price < ask) | short, rental,  # countered, accepted
+    )  # fmt: skip
     first = np.concatenate([c[..., None] for c in checks], -1).argmax(-1)  # (B, L)
     countered = np.where(short, why_short, np.where(price >= base_ask, UTILISATION, PRICE))
     answer = np.where(rental, _RENTAL_ANSWERS[first], NONE)

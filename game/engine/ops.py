@@ -99,3 +99,18 @@ def refuse_any(refuse: Any, mask: np.ndarray, code: int) -> None:
     of it holds (refusals are rare: most weeks one count instead of the reduction)."""
     if np.count_nonzero(mask):
         refuse(mask.any((-2, -1)), code)
+
+
+_newest: tuple[Any, np.ndarray] = (None, np.zeros(0, np.intp))  # the last launch weeks and their order
+
+
+def newest_first(weeks: np.ndarray) -> np.ndarray:
+    """`np.argsort(-weeks.astype(np.float64), kind="stable")` (GPU types, the newest
+    first), kept for the last read-only array of launch weeks (a Params') instead of
+    sorted every week."""
+    global _newest
+    last, order = _newest
+    if last is not weeks or weeks.flags.writeable:
+        order = np.argsort(-weeks.astype(np.float64), kind="stable")
+        _newest = (weeks, order)
+    return order

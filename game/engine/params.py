@@ -367,4 +367,3 @@ def _catalog_ids(catalog: Any, kind: str) -> tuple[str, ...]:
     if last is None or last[0] is not catalog:
         last = _IDS[kind] = (catalog, getattr(catalog, kind))
     return last[1]
-
