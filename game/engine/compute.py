@@ -76,13 +76,13 @@ def _installed_float(s: State) -> np.ndarray:
 @memo.derived
 def installed_mw(p: Params, s: State) -> np.ndarray:
     """All-in MW of the GPUs installed at each site (B, L, S)."""
-    return np.einsum("blsg,g->bls", _installed_float(s), p.gpu_kw) / 1000.0
+    return ops.einsum("blsg,g->bls", _installed_float(s), p.gpu_kw) / 1000.0
 
 
 @memo.derived
 def owned_gpus(s: State) -> np.ndarray:
     """GPUs each lab owns, installed or waiting in its warehouse, by type (B, L, G)."""
-    return np.einsum("blsg->blg", s.installed) + s.warehouse
+    return ops.einsum("blsg->blg", s.installed) + s.warehouse
 
 
 @memo.derived
@@ -186,7 +186,7 @@ def fleet(p: Params, s: State) -> np.ndarray:
 @memo.derived
 def powered_gpus(p: Params, s: State) -> np.ndarray:
     """Installed GPUs with power, by type (B, L, G) (memoised apart from rented ones)."""
-    return np.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
+    return ops.einsum("blsg,bls->blg", _installed_float(s), powered_fraction(p, s))
 
 
 def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,8 +251,8 @@ def place_orders(
     req = np.where(selling[:, None, None, :], req, 0)
 
     # Whole-number sums through einsum: exact, and 4-5x faster than .sum in a large batch.
-    req_by_lab = np.einsum("blvg->blg", req)  # (B, L, G)
-    asked = np.einsum("blg->bg", req_by_lab)  # (B, G)
+    req_by_lab = ops.einsum("blvg->blg", req)  # (B, L, G)
+    asked = ops.einsum("blg->bg", req_by_lab)  # (B, G)
     requested = s.nvidia_requested + asked
     remaining = supply_left(p, s)
     share = np.where(asked > 0, np.minimum(1.0, remaining / np.maximum(asked, 1.0)), 0.0)
@@ -267,7 +267,7 @@ def place_orders(
     ops.refuse_any(refuse, cut < granted, codes.ORDER_NO_CASH)
     granted = cut
 
-    arrive = s.week[:, None, None] + integrator_wait(p, s, np.einsum("blvg->blv", granted))  # (B, L, V)
+    arrive = s.week[:, None, None] + integrator_wait(p, s, ops.einsum("blvg->blv", granted))  # (B, L, V)
 
     # Each lab's orders (integrator, GPU type), in that order, take its free slots in
     # theirs: the k-th order the k-th free slot; an order past the last free slot is refused.
@@ -295,10 +295,10 @@ def place_orders(
     s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
 
     pay("gpus", (granted * unit).sum((-2, -1)))
-    by_lab = np.einsum("blvg->blg", granted)  # (B, L, G)
-    s.nvidia_ordered = s.nvidia_ordered + np.einsum("blg->bg", by_lab)
+    by_lab = ops.einsum("blvg->blg", granted)  # (B, L, G)
+    s.nvidia_ordered = s.nvidia_ordered + ops.einsum("blg->bg", by_lab)
     s.nvidia_requested = requested
-    s.integrator_backlog = s.integrator_backlog + np.einsum("blvg->bv", granted)
+    s.integrator_backlog = s.integrator_backlog + ops.einsum("blvg->bv", granted)
     return by_lab, req_by_lab, ((req - granted) * unit).sum((-2, -1))
 
 
@@ -339,7 +339,7 @@ def deliver(p: Params, s: State) -> np.ndarray:
         return np.zeros(s.warehouse.shape, s.order_count.dtype)
     count = np.where(due, s.order_count, 0)
     delivered = np.zeros(s.warehouse.shape, count.dtype)
-    for g in np.unique(s.order_gpu[due]):
+    for g in np.flatnonzero(np.bincount(s.order_gpu[due])):  # the types landing (np.unique's, in order)
         delivered[..., g] = (count * (s.order_gpu == g)).sum(-1)
     s.warehouse = s.warehouse + delivered
     s.order_count = np.where(due, 0, s.order_count)
@@ -355,7 +355,7 @@ _INSTALL_AT_ONCE = 8192  # (B, L, S) cells up to which installs place every site
 def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     """Move warehouse GPUs into halls that have power, newest GPUs first, sites in order.
     Returns GPUs installed (B, L, G)."""
-    newest_first = np.argsort(-p.gpu_available_week.astype(np.float64), kind="stable")
+    newest_first = ops.newest_first(p.gpu_available_week)  # sorted once per Params
     stocked = newest_first[s.warehouse.any((0, 1))[newest_first]]
     if not len(stocked):  # nothing to install: the same arrays stay
         return s.warehouse - s.warehouse
@@ -440,7 +440,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
 @memo.derived
 def book_value(p: Params, s: State) -> np.ndarray:
     """What the GPUs a lab owns would fetch (B, L): today's price of each."""
-    return np.einsum("blg,bg->bl", owned_gpus(s).astype(np.float64), unit_price(p, s))
+    return ops.einsum("blg,bg->bl", owned_gpus(s).astype(np.float64), unit_price(p, s))
 
 
 def power_draw(p: Params, s: State) -> tuple[np.ndarray, np.ndarray]:

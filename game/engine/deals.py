@@ -116,7 +116,7 @@ class Answers:
 
 def offered_investment(a: Any) -> np.ndarray:
     """The investment each lab asks for (B, L): NaN, negative or infinite asks are none."""
-    return np.where(np.isposinf(a.offer_invest), 0.0, amount(a.offer_invest, limits.MAX_INVEST_USD))
+    return np.where(a.offer_invest == np.inf, 0.0, amount(a.offer_invest, limits.MAX_INVEST_USD))
 
 
 @memo.derived
@@ -139,6 +139,17 @@ def pools(p: Params, s: State, row: np.ndarray, gpu: np.ndarray) -> tuple[np.nda
     limit_all = np.floor(cap_all * p.partner_customer_share)
     room_all = np.maximum(limit_all - compute.lab_rented(p, s)[games, np.arange(L)[None, :], :, gpu], 0.0)
     return free_all, room_all, limit_all
+
+
+# A rental's answer and reason by the first of evaluate's checks that holds (the reason of
+# a counter is worked out per lab).
+_RENTAL_ANSWERS = np.array([REJECT] * 5 + [STALL] * 7 + [COUNTER, ACCEPT], np.int64)
+_RENTAL_REASONS = np.array(
+    [NO_CONTRACT, NOT_OFFERED, PATIENCE, RELATIONSHIP, BELOW_COST, NO_SLOT, NO_POWER, TOO_FAST, CREDIT, CREDIT,
+     CUSTOMER_LIMIT, NO_CAPACITY, -1, OK],
+    np.int64,
+)  # fmt: skip
+_COUNTERED = 12
 
 
 def evaluate(p: Params, s: State, a: Any) -> Answers:
@@ -219,7 +230,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     demand = np.bincount(key.ravel(), weights=asks.ravel(), minlength=B * P * G).reshape(B, P, G)
     resale = np.where(pooled & tied, src_ask, 0).astype(np.float64)
     resold_demand = np.bincount(key.ravel(), weights=resale.ravel(), minlength=B * P * G).reshape(B, P, G)
-    demand_on_pool = demand + np.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
+    demand_on_pool = demand + ops.einsum("rq,brg->bqg", p.partner_sources.astype(np.float64), resold_demand)
     own_demand = demand[np.arange(B)[:, None], partner, gpu]
     src = p.partner_sources[partner].argmax(-1)
     src_demand = demand_on_pool[np.arange(B)[:, None], src, gpu]
@@ -279,58 +290,49 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     base_ask = ask
     ask = np.maximum(ask * terms.utilisation_markup(p, utilisation), cost)
 
-    answer = np.full((B, L), NONE, np.int64)
-    reason = np.full((B, L), OK, np.int64)
-
-    def decide(mask: np.ndarray, ans: int, why: int | np.ndarray) -> None:
-        pending = mask & (answer == NONE) & rental
-        answer[pending] = ans
-        reason[pending] = why if isinstance(why, int) else np.broadcast_to(why, reason.shape)[pending]
-
-    decide(no_contract, REJECT, NO_CONTRACT)
-    decide(~offered, REJECT, NOT_OFFERED)
-    decide(patience <= 0, REJECT, PATIENCE)
-    decide(close < d.worst_relationship, REJECT, RELATIONSHIP)
-    decide(price < cost, REJECT, BELOW_COST)
-    decide(~slot_free, STALL, NO_SLOT)
-    decide(power_short, STALL, NO_POWER)
-    decide(at_site & (count > available), STALL, TOO_FAST)
-    decide(amend & (count == 0) & (extension > limit), STALL, CREDIT)
-    decide(~enough & cut_by_credit, STALL, CREDIT)
-    decide(~enough & cut_by_limit, STALL, CUSTOMER_LIMIT)
-    decide(~enough, STALL, NO_CAPACITY)
+    # A rental's answer is the first of these that holds (the last always does): every
+    # check side by side (B, L, n), the first true one by argmax, instead of a pass each.
     short = counter_count < count
     why_short = np.where(cut_by_credit, CREDIT, np.where(cut_by_limit, CUSTOMER_LIMIT, NO_CAPACITY))
-    decide(
-        (price < ask) | short,
-        COUNTER,
-        np.where(short, why_short, np.where(price >= base_ask, UTILISATION, PRICE)),
-    )
-    decide(rental, ACCEPT, OK)
+    checks = (
+        no_contract, ~offered, patience <= 0, close < d.worst_relationship, price < cost,  # rejected
+        ~slot_free, power_short, at_site & (count > available), amend & (count == 0) & (extension > limit),
+        ~enough & cut_by_credit, ~enough & cut_by_limit, ~enough,  # stalled
+        (price < ask) | short, rental,  # countered, accepted
+    )  # fmt: skip
+    first = np.concatenate([c[..., None] for c in checks], -1).argmax(-1)  # (B, L)
+    countered = np.where(short, why_short, np.where(price >= base_ask, UTILISATION, PRICE))
+    answer = np.where(rental, _RENTAL_ANSWERS[first], NONE)
+    reason = np.where(rental, np.where(first == _COUNTERED, countered, _RENTAL_REASONS[first]), OK)
 
     # Investment offers: the partner must invest in this lab, the lab must have a model,
     # and the share of revenue must pay for the money.
-    has_model = s.best_model > 0
-    investor = p.partner_invests[partner, np.arange(L)[None, :]]
-    granted, need_share = terms.investment(p, s, partner, invest)
     offered_share = amount(a.offer_share, 1.0)
-    too_soon = s.week[:, None] - s.last_invest_week < p.partner_invest_every[partner]
-    inv = np.full((B, L), NONE, np.int64)
-    inv_reason = np.full((B, L), OK, np.int64)
-    for mask, ans, why in (
-        (~investor, REJECT, NOT_INVESTOR),
-        (too_soon, REJECT, TOO_SOON),
-        (patience <= 0, REJECT, PATIENCE),
-        (close < d.worst_relationship, REJECT, RELATIONSHIP),
-        (~has_model, STALL, NO_MODEL),
-        ((offered_share < need_share - 1e-12) | (granted < invest), COUNTER, SHARE),
-        (np.ones_like(made), ACCEPT, OK),
-    ):
-        pending = mask & (inv == NONE) & is_invest
-        inv[pending] = ans
-        inv_reason[pending] = why
-    answer = np.where(is_invest, inv, answer)
-    reason = np.where(is_invest, inv_reason, reason)
+    if np.count_nonzero(is_invest):
+        has_model = s.best_model > 0
+        investor = p.partner_invests[partner, np.arange(L)[None, :]]
+        granted, need_share = terms.investment(p, s, partner, invest)
+        too_soon = s.week[:, None] - s.last_invest_week < p.partner_invest_every[partner]
+        inv = np.full((B, L), NONE, np.int64)
+        inv_reason = np.full((B, L), OK, np.int64)
+        for mask, ans, why in (
+            (~investor, REJECT, NOT_INVESTOR),
+            (too_soon, REJECT, TOO_SOON),
+            (patience <= 0, REJECT, PATIENCE),
+            (close < d.worst_relationship, REJECT, RELATIONSHIP),
+            (~has_model, STALL, NO_MODEL),
+            ((offered_share < need_share - 1e-12) | (granted < invest), COUNTER, SHARE),
+            (np.ones_like(made), ACCEPT, OK),
+        ):
+            pending = mask & (inv == NONE) & is_invest
+            inv[pending] = ans
+            inv_reason[pending] = why
+        answer = np.where(is_invest, inv, answer)
+        reason = np.where(is_invest, inv_reason, reason)
+        share = np.where(is_invest, np.maximum(offered_share, need_share), 0.0)
+        invested = np.where(is_invest, granted, 0.0)
+    else:  # no investment asked: what the lines above give then
+        share, invested = np.zeros((B, L)), np.zeros((B, L))
 
     return Answers(
         answer=answer,
@@ -339,8 +341,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
         start=start,
         weeks=weeks,
         price=np.where(is_invest, 0.0, np.maximum(price, ask)),
-        share=np.where(is_invest, np.maximum(offered_share, need_share), 0.0),
-        invest=np.where(is_invest, granted, 0.0),
+        share=share,
+        invest=invested,
         required_price=ask,
         earliest_start=earliest.astype(np.int64),
         need_mw=np.where(at_site, need_mw, 0.0),

@@ -45,12 +45,12 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         "runway_weeks": lambda: np.minimum(economy.runway_weeks(p, s), 1e6),
         "runs_training": lambda: (s.run_phase == RUN_PRETRAIN).sum(-1),
         "owned_gpus": lambda: compute.owned_gpus(s).sum(-1),
-        "rented_gpus": lambda: np.einsum(
+        "rented_gpus": lambda: ops.einsum(
             "blk->bl", np.where(compute.contract_active(s), s.contract_count, 0)
         ),
         "staff": lambda: s.staff,
-        "mood": lambda: np.broadcast_to(s.mood[:, None], (B, L)),
-        "market_users": lambda: np.broadcast_to(s.market_users[:, None], (B, L)),
+        "mood": lambda: s.mood[:, None].repeat(L, 1),  # (a C method; np.broadcast_to has Python layers)
+        "market_users": lambda: s.market_users[:, None].repeat(L, 1),
     }
     return {name: make() for name, make in fields.items() if needed is None or name in needed}
 
@@ -109,7 +109,7 @@ def _at_site(s: State, field: str, site: int, labs: int) -> np.ndarray:
     the substation work there (the same for every lab)."""
     if field == "turbine_mw":
         return s.turbine_mw[..., site]
-    return np.broadcast_to(s.substation_left[:, site, None], (s.substation_left.shape[0], labs))
+    return s.substation_left[:, site, None].repeat(labs, 1)
 
 
 def apply(

@@ -94,7 +94,7 @@ def _sell(p: Params, s: State, a: Any, ledger: economy.Ledger, alive: np.ndarray
         installed[rows] = here - np.clip(rest[rows][:, :, None, :] - before, 0, here)
     s.warehouse = s.warehouse - from_store
     s.installed = installed
-    ledger.receive("gpu_sales", np.einsum("blg,bg->bl", n.astype(np.float64), used_price(p, s)))
+    ledger.receive("gpu_sales", ops.einsum("blg,bg->bl", n.astype(np.float64), used_price(p, s)))
     return n
 
 

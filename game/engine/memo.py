@@ -158,17 +158,20 @@ def derived(rule: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
                 # Reading the fields again through `state` lets an enclosing rule record them.
                 if all(map(operator.is_, getter(state), arrays)):
                     return value
-        assert all(isinstance(o, Params) for o in others), "a memoised rule takes (Params, state) or (state)"
         if not known:
             fields = reads(rule)
             known.extend((fields, operator.attrgetter(*fields, CACHE) if fields is not None else None))
         fields, getter = known
         if fields is not None:
+            if len(others) > 1 or (others and not isinstance(others[0], Params)):  # (no generator per miss)
+                raise AssertionError("a memoised rule takes (Params, state) or (state)")
             value = rule(*args)
             value.setflags(write=False)
             arrays = getter(state)[:-1]
-            cache[memoised] = (others, tuple(zip(fields, arrays, strict=True)), value, getter, arrays)
+            # (the entry's second item names the fields: their arrays are the last item)
+            cache[memoised] = (others, fields, value, getter, arrays)
             return value
+        assert all(isinstance(o, Params) for o in others), "a memoised rule takes (Params, state) or (state)"
         seen = _Reads(state)
         value = rule(*others, seen)
         value.setflags(write=False)

@@ -214,7 +214,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     )
     research_share, staff_budget = _mix(p, s, c, k, peak, infer)
     train = np.maximum(1.0 - infer - research_share, c.training_share_min)
-    split = np.stack([train, infer, research_share], axis=-1)
+    split = np.concatenate([train[..., None], infer[..., None], research_share[..., None]], -1)  # np.stack, fewer layers
     split = split / split.sum(-1, keepdims=True)
 
     start_flop = _runs(p, s, c, k, split, useful, n_gpus, error[..., 0], lag)
@@ -367,14 +367,14 @@ def _runs(
         horizon = s.week[:, None, None] + k["run_weeks"][..., None]
         per_gpu = p.gpu_flops * p.gpu_mfu
         due = np.where(s.order_arrive <= horizon, s.order_count, 0).astype(np.float64)
-        arriving = np.einsum("blo,blo->bl", due, per_gpu[s.order_gpu])
+        arriving = ops.einsum("blo,blo->bl", due, per_gpu[s.order_gpu])
         starting = (
             (s.contract_partner >= 0)
             & (s.contract_start > s.week[:, None, None])
             & (s.contract_start <= horizon)
         )
         soon = np.where(starting, s.contract_count, 0).astype(np.float64)
-        arriving = arriving + np.einsum("blk,blk->bl", soon, per_gpu[s.contract_gpu]) + s.warehouse @ per_gpu
+        arriving = arriving + ops.einsum("blk,blk->bl", soon, per_gpu[s.contract_gpu]) + s.warehouse @ per_gpu
         planned = planned * (1.0 + k["foresight"] * c.arrival_weight * arriving / np.maximum(useful, 1.0))
     beats = np.log10(np.maximum(planned, 1.0)) + s.software > s.best_model + c.release_margin_oom
     start = may & beats & (planned >= p.rules.training.min_run_flop)

@@ -35,11 +35,11 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     buyable = shipping & (left >= c.min_order_supply) & (p.gpu_flops >= c.obsolete_flops_share * frontier)
     value = p.gpu_flops * p.gpu_mfu / unit
     best = np.where(buyable, value, -1.0).argmax(-1)  # (B,)
-    on_order_kw = np.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
+    on_order_kw = ops.einsum("blo,blo->bl", s.order_count.astype(np.float64), p.gpu_kw[s.order_gpu])
     installed_mw = compute.installed_mw(p, s)
-    committed_mw = np.einsum("bls->bl", installed_mw) + (s.warehouse @ p.gpu_kw + on_order_kw) / 1000
+    committed_mw = ops.einsum("bls->bl", installed_mw) + (s.warehouse @ p.gpu_kw + on_order_kw) / 1000
     halls = s.hall_mw + s.hall_building
-    planned_mw = np.einsum("bls->bl", halls)
+    planned_mw = ops.einsum("bls->bl", halls)
     own_power = s.grid_alloc + s.turbine_mw + s.turbine_pending
     turbines = compute.turbine_room(p, s)[:, None, :] * (k["use_turbines"] > 0)[..., None]
     power_room = deals.site_free_mw(p, s)[:, None, :] + turbines + own_power - halls  # (B, L, S)
@@ -117,7 +117,7 @@ def power(
             some = {name: value[rows] for name, value in shop.items()}
             build[rows] = build_halls(p, cast(World, ops.Games(s, rows)), c, some, deficit[rows], money[rows])
         halls = halls + build
-    free_grid = np.maximum(s.grid_mw - np.einsum("bls->bs", s.grid_alloc), 0.0)[:, None, :]
+    free_grid = np.maximum(s.grid_mw - ops.einsum("bls->bs", s.grid_alloc), 0.0)[:, None, :]
     short = np.where(alive[..., None], np.maximum(halls - own_power - free_grid, 0.0), 0.0)
     order_turbines = short * (k["use_turbines"] > 0)[..., None]
     substation = (short > 0) & (s.grid_mw < p.site_grid_max)[:, None, :]
@@ -132,7 +132,7 @@ def build_halls(
     uses turbines, its own power not yet under a hall), then the grid still to come, and a
     little for a site the lab already knows."""
     halls = shop["halls"]
-    later = p.site_grid_max + shop["turbines"] - np.einsum("bls->bs", halls)[:, None, :]
+    later = p.site_grid_max + shop["turbines"] - ops.einsum("bls->bs", halls)[:, None, :]
     score = shop["power_room"] + c.future_grid_weight * (p.site_grid_max - s.grid_mw)[:, None, :]
     score = np.where(later > c.min_build_mw, score + c.own_site_bonus_mw * (halls > 0), -np.inf)
     build = np.zeros(halls.shape)
@@ -188,11 +188,14 @@ def rentals(
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    marked = np.zeros(B * L * (P * G + 1), bool)  # rows of P*G + 1: column 0 for no pool
-    marked[(np.arange(0, marked.size, P * G + 1)[:, None] + key.reshape(B * L, -1) + 1).ravel()] = True
-    holds = marked.reshape(B * L, P * G + 1)[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
-    slot_free = np.any(s.contract_partner < 0, axis=-1)  # (B, L)
-    lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
+    slot_free = (s.contract_partner < 0).any(-1)  # (B, L)
+    if np.count_nonzero(slot_free) == slot_free.size:  # every lab has a slot free: every pool
+        lab_value = pooled_value[:, None, :].repeat(L, 1)
+    else:
+        marked = np.zeros(B * L * (P * G + 1), bool)  # rows of P*G + 1: column 0 for no pool
+        marked[(np.arange(0, marked.size, P * G + 1)[:, None] + key.reshape(B * L, -1) + 1).ravel()] = True
+        holds = marked.reshape(B * L, P * G + 1)[:, 1:].reshape(B, L, P * G)  # (B, L, P*G)
+        lab_value = np.where(slot_free[..., None] | holds, pooled_value[:, None, :], -1.0)
     pick = np.argmax(lab_value, axis=-1)  # (B, L)
     pick_value = ops.pick(lab_value, pick)  # (B, L)
     pool_partner, pool_gpu = pick // G, pick % G
