@@ -188,7 +188,7 @@ def rentals(
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    slot_free = (s.contract_partner < 0).any(-1)  # (B, L)
+    slot_free: np.ndarray = np.asarray((s.contract_partner < 0).any(-1))  # (B, L)
     if np.count_nonzero(slot_free) == slot_free.size:  # every lab has a slot free: every pool
         lab_value = pooled_value[:, None, :].repeat(L, 1)
     else:
