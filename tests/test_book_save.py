@@ -124,7 +124,7 @@ def test_a_booked_record_round_trips_every_decision():
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_ctrl_s_mid_week_says_the_book_is_in_the_save_and_quitting_asks_nothing(size):
+async def test_ctrl_s_mid_week_says_the_book_is_in_the_save_and_quitting_loses_nothing(size):
     app = AgiRaceApp(session=booked_game())
     async with app.run_test(size=size) as pilot:
         await pilot.press("ctrl+s")
@@ -133,9 +133,12 @@ async def test_ctrl_s_mid_week_says_the_book_is_in_the_save_and_quitting_asks_no
         said = str(app.screen.query_one("#note").render())  # on the dashboard's note line
         assert f"with this week's {len(BOOK)} booked decisions" in said, said
         assert not app.session.book_unsaved
-        await pilot.press("q")
+        await pilot.press("q")  # nothing to lose: the question only offers the title screen too
         await pilot.pause()
-        assert not isinstance(app.screen, QuitScreen)
+        assert isinstance(app.screen, QuitScreen)
+        assert "Your game is saved" in app.screen.question and not app.screen.query("#save-quit")
+        await pilot.press("y")
+        await pilot.pause()
     assert not app.is_running
 
 

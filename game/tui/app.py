@@ -401,19 +401,20 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
             lost = [f"{plural(weeks, 'week')} since your last save"] if weeks else []
             if s.book_unsaved:
                 lost.append("this week's decisions booked since your last save")
-            if lost:
 
-                def answer(choice: str | None) -> None:
-                    if choice == "quit":
-                        self.exit()
-                    elif choice == "save":
-                        self._start_save(then_quit=True)
-                    elif choice == "title":
-                        self.action_new_game()
+            def answer(choice: str | None) -> None:
+                if choice == "quit":
+                    self.exit()
+                elif choice == "save":
+                    self._start_save(then_quit=True)
+                elif choice == "title":
+                    self.action_new_game()
 
-                question = f"Quitting loses {' and '.join(lost)}. Quit anyway?"
-                self.push_screen(QuitScreen(question, can_save=bool(lost)), answer)
-                return
+            # Asked even when nothing would be lost: the question is the way to the title
+            # screen (after a save, q left the game at once, with no way to load another).
+            question = f"Quitting loses {' and '.join(lost)}. Quit anyway?" if lost else "Your game is saved. Quit, or go to the title screen to load or start another?"
+            self.push_screen(QuitScreen(question, can_save=bool(lost)), answer)
+            return
         self.exit()
 
     def action_to_title(self) -> None:
