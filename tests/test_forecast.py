@@ -272,6 +272,12 @@ async def test_a_what_if_on_the_odds_screen(monkeypatch):
         await pilot.press("o")
         await app.workers.wait_for_complete()
         screen = app.screen
+        await pilot.press("w")  # none picked yet: w opens the list of what-ifs
+        await pilot.pause()
+        assert screen.query_one("#whatif").expanded and "Pick a what-if" in text(pilot, "whatif-result")
+        await pilot.press("escape")  # the list closes; the odds screen stays
+        await pilot.pause()
+        assert app.screen is screen and not screen.query_one("#whatif").expanded
         screen.query_one("#whatif").value = "drop:0"  # the week without the booked order
         await pilot.pause()
         await pilot.press("w")

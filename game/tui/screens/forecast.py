@@ -336,6 +336,12 @@ class ForecastScreen(GameScreen):
 
     # ---------------------------------------------------------------- what-if
     def action_what_if(self) -> None:
+        choices = self.query_one("#whatif", Select)
+        if choices.value is Select.BLANK or choices.value is Select.NULL:  # none picked: the list opens
+            choices.focus()
+            choices.action_show_overlay()
+            self.show("whatif-result", "Pick a what-if (arrows, Enter), then w plays it on the same futures.")
+            return
         try:
             variant = self._variant()
         except Refused as why:
