@@ -53,6 +53,8 @@ async def test_the_game_over_shows_the_threshold_the_winners_run_and_the_score_e
         s = app.session
         shown = " ".join(text(pilot, "debrief").split())  # as read, whatever the wrapping
         drawn = float(training.agi_threshold(s.params, s.world)[0])
+        week = int(s.world.agi_week[0])
+        assert f"xAI reaches AGI on {s.params.date_of(week):%d %b %Y}, in week {week}." in shown, shown
         assert f"The AGI threshold this game drew: {drawn:.2f}" in shown
         assert "Why xAI won" in shown and "xAI was first past the threshold" in shown
         flop = float(s.last_report.released_flop[0, XAI])

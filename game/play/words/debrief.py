@@ -17,11 +17,12 @@ EDGES = {"compute": "more compute", "software": "better software", "luck": "a lu
 SCORE_PARTS = ("AGI win", "weeks early", "your stake")  # economy.SCORE_PARTS' order
 
 
-def ending(reason: str, who: str | None, agi_date: dt.date | None) -> str:
-    """How a game ended (END_REASONS' name), who won (None: nobody), when AGI came."""
+def ending(reason: str, who: str | None, agi_date: dt.date | None, week: int | None = None) -> str:
+    """How a game ended (END_REASONS' name), who won (None: nobody), when AGI came (the
+    date, and the game's week when known)."""
     who = who or "nobody"
     if reason == "agi" and agi_date is not None:
-        return f"{who} reaches AGI on {day(agi_date)}."
+        return f"{who} reaches AGI on {day(agi_date)}" + (f", in week {week}." if week is not None else ".")
     if reason == "bankrupt":
         return f"Bankruptcy ends the race. {who} is left standing."
     return f"The last week passes without AGI; {who} has the strongest model."
@@ -31,7 +32,7 @@ def result(p: Params, w: World, lab_name: Callable[[int], str]) -> str:
     """How game 0 of `w` ended, in a sentence: who reached AGI and when, or what ended it."""
     winner, reason = int(w.winner[0]), END_REASONS[int(w.end_reason[0])]
     when = p.date_of(int(w.agi_week[0])) if reason == "agi" else None
-    return ending(reason, lab_name(winner) if winner >= 0 else None, when)
+    return ending(reason, lab_name(winner) if winner >= 0 else None, when, int(w.agi_week[0]))
 
 
 def nobody() -> str:
