@@ -23,6 +23,7 @@ from game.tui.widgets.charts import Trend
 
 BAR = 24
 SUMMARY_ITEMS = 6  # the week summary's lines; the rest are in the news log
+SUMMARY_CHROME = 8  # the summary's border, padding and the page's scroll bar, in columns
 SEVERITY = {"error": "$error", "warning": "$warning", "information": "$accent"}
 
 
@@ -164,9 +165,14 @@ class HQScreen(GameScreen):
                     f"{b.best_model:.2f}"
                 )
             )
-        shown = SUMMARY_ITEMS if self.app.size.height >= 36 else SUMMARY_ITEMS // 2
+        tall = self.app.size.height >= 36
+        shown = SUMMARY_ITEMS if tall else SUMMARY_ITEMS // 2
+        # A short terminal gives each item one line (the news log has them whole): three
+        # items of three lines each pushed the runs off an 80x24 dashboard.
+        width = max(self.app.size.width - SUMMARY_CHROME, 20)
         for n in mine[:shown]:
-            lines.append(plain(f"- {n.text}"))
+            item = f"- {n.text}"
+            lines.append(plain(item if tall or len(item) <= width else item[: width - 1] + "…"))
         if len(mine) > shown:
             lines.append(
                 plain(
