@@ -76,3 +76,14 @@ def facts(
         + f", on {margin:.1f}x the GPUs' power{': ' + need if need else ''}{room}."
     )
     return f"{held}\n{builds}"
+
+
+def amend_price(partner: str, gpu: str, c: market.Crowding, listed: float) -> str:
+    """What `partner` would ask for an amendment of a `gpu` contract: its pool's crowding
+    with the lab's own GPUs in it (they stay rented), against the list price."""
+    if c.factor <= 1.005:
+        return f"{partner} asks about its list price for these, ${c.price:.2f}/GPU-hour (list ${listed:.2f})."
+    return (
+        f"{partner}'s {gpu} pool is {c.full:.0%} spoken for, yours included: expect about "
+        f"${c.price:.2f}/GPU-hour for these, x{c.factor:.2f} its price (list ${listed:.2f})."
+    )
