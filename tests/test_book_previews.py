@@ -66,7 +66,8 @@ def test_pausing_saves_what_the_preview_says_and_stopping_keeps_what_is_built():
     assert building > 0
     said = exits.preview(s.turn(XAI), exits.PauseHalls("memphis"))
     assert f": {building:,.0f} MW left to build wait" in said
-    s.decide(XAI, exits.PauseHalls("memphis"), confirmed=True)
+    booked = s.decide(XAI, exits.PauseHalls("memphis"), confirmed=True)
+    assert "saves $" in booked and "(+$" not in booked, booked  # cash kept, not cash coming in
     report = s.end_week()
     assert _flow(report, "halls") == 0.0 and s.world.hall_building[0, XAI, site] == building
     said = exits.preview(s.turn(XAI), exits.ResumeHalls("memphis"))

@@ -9,6 +9,7 @@ from game.engine import compute, deals, economy
 from game.play import decisions as dec
 from game.play.decisions import Decision
 from game.play.desk import LabTurn
+from game.play.exits import CancelHalls, PauseHalls
 from game.play.runs import capability_band
 from game.play.words import describe as say
 
@@ -68,5 +69,5 @@ def describe(t: LabTurn, d: Decision, cost: float) -> str:
         rate = float(economy.interest_rate(p, t.preview.world)[0, lab])
         text += say.borrowed(d.usd, rate)
     elif abs(cost) >= 1e5:
-        text += say.cash_moved(cost)
+        text += say.cash_moved(cost, isinstance(d, CancelHalls | PauseHalls))
     return text

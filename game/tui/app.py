@@ -396,24 +396,13 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
     # ------------------------------------------------------------------- quit
     def action_request_quit(self) -> None:
         s = self.session
-        if s is not None and not s.over:
+        if s is not None and not s.over:  # asked even when nothing is lost: it leads to the title screen
             weeks = s.unsaved_weeks
             lost = [f"{plural(weeks, 'week')} since your last save"] if weeks else []
             if s.book_unsaved:
                 lost.append("this week's decisions booked since your last save")
-
-            def answer(choice: str | None) -> None:
-                if choice == "quit":
-                    self.exit()
-                elif choice == "save":
-                    self._start_save(then_quit=True)
-                elif choice == "title":
-                    self.action_new_game()
-
-            # Asked even when nothing would be lost: the question is the way to the title
-            # screen (after a save, q left the game at once, with no way to load another).
-            question = f"Quitting loses {' and '.join(lost)}. Quit anyway?" if lost else "Your game is saved. Quit, or go to the title screen to load or start another?"
-            self.push_screen(QuitScreen(question, can_save=bool(lost)), answer)
+            then = {"quit": self.exit, "title": self.action_new_game, "save": lambda: self._start_save(then_quit=True)}
+            self.push_screen(QuitScreen(lost), lambda choice: then.get(choice or "", lambda: None)())
             return
         self.exit()
 

@@ -77,8 +77,11 @@ def borrowed(usd: float, rate: float) -> str:
     return f" (+{money(usd)} this week) at about {rate:.1%} a year at the leverage it leaves"
 
 
-def cash_moved(cost: float) -> str:
-    """What a decision moves in cash this week (negative: it brings cash in)."""
+def cash_moved(cost: float, spends_less: bool = False) -> str:
+    """What a decision moves in cash this week (negative: it brings cash in, or, when it
+    `spends_less`, keeps cash the week would have spent: a paused build read as income)."""
+    if cost < 0 and spends_less:
+        return f" (saves {money(-cost)} this week)"
     return f" ({'+' if cost < 0 else '-'}{money(abs(cost))} this week)"
 
 

@@ -92,16 +92,7 @@ class DealsScreen(FieldKeys, FormScreen):
         yield Button("Leave the selected contract", id="exit", variant="error", compact=True)
 
     def amendments(self) -> ComposeResult:
-        yield Label("Or amend the selected contract (same partner and GPUs):", id="amend-target")
-        with Horizontal(classes="row split"):
-            yield Label(keyed("+ GPUs", "u"))
-            yield number("more-gpus", bounds.MORE_GPUS, "0", tooltip="GPUs to add for the rest of the term")
-            yield Label(keyed("+ weeks", "w"))
-            yield number("more-weeks", bounds.MORE_WEEKS, "26", tooltip="weeks to add at the end")
-            yield Label(keyed("$/h", "h"))
-            yield number("more-price", bounds.PRICE, "2.5", tooltip="price per GPU-hour for what you add")
-            yield Button("Propose", id="amend", compact=True)
-        yield Static(id="amend-facts", markup=False)
+        yield from partner_facts.amend_fields()
 
     def fields(self) -> ComposeResult:
         yield from self._fields()
@@ -131,27 +122,12 @@ class DealsScreen(FieldKeys, FormScreen):
         self._show_amend_facts()
 
     def _show_amend_facts(self) -> None:
-        """What the partner would ask for the amendment as typed, by the rule its answer
-        follows (an extension showed the facts of a new rental: a play-tester offered the
-        $2.00 list and was countered at $3.54, 1.8x, for a pool his own GPUs filled)."""
-        if not self.query("#amend-facts"):
-            return
-        c = self._contract(self._target)
-        if c is None:
-            self.show("amend-facts", "")
-            return
-        try:
-            more = int(bounds.MORE_GPUS.parse(self.text("more-gpus")))
-            weeks = int(bounds.MORE_WEEKS.parse(self.text("more-weeks")))
-        except Refused:
-            self.show("amend-facts", "")
-            return
-        t = self.turn
-        listed, _ = market.list_price(t, c.partner_id, c.gpu, weeks)
-        crowd = market.crowding(t, c.partner_id, c.gpu, more, t.week, weeks)
-        self.show("amend-facts", partner_facts.amend_price(c.partner, c.gpu, crowd, listed))
-        if self.focused is not None and self.focused.id in ("more-gpus", "more-weeks", "more-price"):
-            self.call_after_refresh(self.query_one("#amend-facts").scroll_visible, animate=False)
+        """What the partner would ask for the amendment as typed (widgets/partner.py)."""
+        if self.query("#amend-facts"):
+            c = self._contract(self._target)
+            self.show("amend-facts", partner_facts.amendment(self.turn, c, self.text("more-gpus"), self.text("more-weeks")))
+            if self.focused is not None and self.focused.id in ("more-gpus", "more-weeks", "more-price"):
+                self.call_after_refresh(self.query_one("#amend-facts").scroll_visible, animate=False)
 
     def _show_facts(self) -> None:
         """The partner's limits for the offer as the fields stand (its pool at the start

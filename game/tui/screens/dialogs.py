@@ -83,10 +83,10 @@ class ReviewScreen(ModalScreen[bool]):
 
 
 class QuitScreen(ModalScreen[str]):
-    """Quitting would lose play: save and quit ("save"), quit ("quit"), leave for the title
-    screen without saving ("title"), or stay ("").
-    Save and quit is offered only when a save would keep something (`can_save`: weeks
-    ended since the last save; a save never holds this week's decisions)."""
+    """Quit ("quit"), leave for the title screen ("title"), or stay (""); when quitting
+    would lose play (`lost`: what, in words), save and quit ("save") too. Asked even when
+    nothing would be lost: after a save, q left the game at once, with no way to the title
+    screen to load another."""
 
     BINDINGS = bindings.QUIT
     DEFAULT_CSS = """
@@ -94,10 +94,14 @@ class QuitScreen(ModalScreen[str]):
     QuitScreen .buttons Button { min-width: 10; }
     """  # four buttons on one line at 80 columns
 
-    def __init__(self, question: str, can_save: bool = True) -> None:
+    def __init__(self, lost: list[str]) -> None:
         super().__init__()
-        self.question = question
-        self.can_save = can_save
+        self.question = (
+            f"Quitting loses {' and '.join(lost)}. Quit anyway?"
+            if lost
+            else "Your game is saved. Quit, or go to the title screen to load or start another?"
+        )
+        self.can_save = bool(lost)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

@@ -6,11 +6,17 @@ needs). Figures read from the lab's turn and the play layer; nothing here decide
 from __future__ import annotations
 
 import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Label, Static
 
 from game.play import market, review, views
+from game.play.decisions import Refused
 from game.play.desk import LabTurn
 from game.play.words import plural
+from game.tui import bounds
 from game.tui.format import count, day, mw, mw_down
+from game.tui.widgets.form import keyed, number
 
 
 def supplied(t: LabTurn, partner: str) -> list[str]:
@@ -76,6 +82,38 @@ def facts(
         + f", on {margin:.1f}x the GPUs' power{': ' + need if need else ''}{room}."
     )
     return f"{held}\n{builds}"
+
+
+def amend_fields() -> ComposeResult:
+    """The deals form's row that amends the contract selected in its table: GPUs and weeks
+    to add, the price offered for them, and under it the price the partner would ask."""
+    yield Label("Or amend the selected contract (same partner and GPUs):", id="amend-target")
+    with Horizontal(classes="row split"):
+        yield Label(keyed("+ GPUs", "u"))
+        yield number("more-gpus", bounds.MORE_GPUS, "0", tooltip="GPUs to add for the rest of the term")
+        yield Label(keyed("+ weeks", "w"))
+        yield number("more-weeks", bounds.MORE_WEEKS, "26", tooltip="weeks to add at the end")
+        yield Label(keyed("$/h", "h"))
+        yield number("more-price", bounds.PRICE, "2.5", tooltip="price per GPU-hour for what you add")
+        yield Button("Propose", id="amend", compact=True)
+    yield Static(id="amend-facts", markup=False)
+
+
+def amendment(t: LabTurn, c: views.ContractView | None, more_text: str, weeks_text: str) -> str:
+    """What the partner would ask for adding `more_text` GPUs and `weeks_text` weeks to
+    contract `c`, by the rule its answer follows: its pool's crowding with the lab's own
+    GPUs in it, over the weeks left and those added (an extension showed a new rental's
+    facts: a play-tester offered the $2.00 list and was countered at $3.54). "" while a
+    field holds no number or no contract is chosen."""
+    if c is None:
+        return ""
+    try:
+        more = int(bounds.MORE_GPUS.parse(more_text))
+        weeks = c.weeks_left + int(bounds.MORE_WEEKS.parse(weeks_text))
+    except Refused:
+        return ""
+    listed, _ = market.list_price(t, c.partner_id, c.gpu, weeks)
+    return amend_price(c.partner, c.gpu, market.crowding(t, c.partner_id, c.gpu, more, t.week, weeks), listed)
 
 
 def amend_price(partner: str, gpu: str, c: market.Crowding, listed: float) -> str:
