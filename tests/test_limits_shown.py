@@ -163,3 +163,25 @@ def test_an_extensions_review_gives_the_rent_of_the_weeks_added():
     rent = next(x for x in terms if x.startswith("Rent "))
     assert f"{money(market.rental_cost(c.count, 5.0, 1))} a week in the 26 weeks added" in rent, rent
     assert money(market.rental_cost(c.count, 5.0, 1)) != money(t.usd_week)
+
+
+async def test_a_round_under_the_investors_most_says_they_commit_it_and_what_their_most_is():
+    """The form said "investors commit up to $2.35B" of an ask of $2.35B, and the alert
+    "up to $2.82B": the ask read as their most, and the two as a disagreement."""
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    largest = views.money_view(s.turn(XAI)).largest
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        choose(pilot, what="raise")
+        fill(pilot, amount=money(largest / 2).removeprefix("$"))
+        await pilot.pause()
+        said = " ".join(text(pilot, "preview").split())
+        assert f"investors commit it (they would put in up to {money_down(largest)})" in said, said
+        fill(pilot, amount=money(largest * 2).removeprefix("$"))
+        await pilot.pause()
+        said = " ".join(text(pilot, "preview").split())
+        assert f"investors commit up to {money_down(largest)} at" in said, said
+        assert await unseen_at_each_size(pilot, "preview") == []

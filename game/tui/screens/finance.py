@@ -139,8 +139,15 @@ class FinanceScreen(FieldKeys, FormScreen):
             if not m.round_ready:
                 return f"Investors will hear your next round from {day(m.next_round)}."
             t = review.round_terms(self.turn, amount)
+            # The ask, or the most they would put in: "commit up to" the ask read as their
+            # most, and the alert's larger figure as a disagreement.
+            commit = (
+                f"investors commit it (they would put in up to {money_down(m.largest)})"
+                if t.usd >= amount
+                else f"investors commit up to {money_down(m.largest)}"
+            )
             return (
-                f"Asking {money(amount)}: investors commit up to {money(t.usd)} at {money(t.pre_money)} pre-money "
+                f"Asking {money(amount)}: {commit} at {money(t.pre_money)} pre-money "
                 f"(post-money {money(t.post_money)}); the money comes when the round closes in "
                 f"{weeks(t.cash_weeks)}, on {day(t.cash_date)}. Your share goes from {t.share_before:.1%} "
                 f"to {t.share_after:.1%}."
