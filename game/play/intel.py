@@ -80,6 +80,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                 screen="sites",
             )
         )
+    coming: list[tuple[Alert, SiteView]] = []  # halls whose power is on its way: one line for several
     for site in site_views(t):
         if site.outage_weeks > 0:
             out.append(
@@ -92,9 +93,18 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
             )
             continue
         if site.unpowered_halls_mw >= 1:
-            out.append(unpowered_alert(site))
+            alert = unpowered_alert(site)
+            if alert.actionable:
+                out.append(alert)
+            else:
+                coming.append((alert, site))
         if site.dark_mw >= 1:
             out.append(dark_alert(site))
+    if len(coming) == 1:
+        out.append(coming[0][0])
+    elif coming:  # four sites' lines filled an 80x24 dashboard's alerts
+        waits = [(c.short_name, c.unpowered_halls_mw, _power_weeks(c)) for _, c in coming]
+        out.append(Alert("unpowered-coming", say.unpowered_sites(waits), "information", INFORMATIONAL, "sites"))
     runway = risk.runway_weeks(t)
     if runway < RUNWAY_ALERT_WEEKS:
         out.append(
@@ -322,6 +332,15 @@ def dark_alert(site: SiteView) -> Alert:
     if site.turbines_pending_mw + site.grid_coming_mw >= max(site.unpowered_halls_mw, site.dark_mw) - 1e-6:
         return Alert(f"dark:{site.id}", text, "information", INFORMATIONAL, "sites")
     return Alert(f"dark:{site.id}", text, "error", screen="sites", hint=HINTS["power"])
+
+
+def _power_weeks(site: SiteView) -> int:
+    """Weeks until the power on its way to a site's unpowered halls is there (the later of
+    its turbines and grid, as far as either is needed)."""
+    turbines = site.turbines_weeks if site.turbines_pending_mw else 0
+    if site.turbines_pending_mw >= site.unpowered_halls_mw - 1e-6:
+        return int(turbines)
+    return int(max(turbines, site.grid_weeks if site.grid_coming_mw else 0))
 
 
 def unpowered_alert(site: SiteView) -> Alert:

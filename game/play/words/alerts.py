@@ -92,6 +92,12 @@ def unpowered(
     return text + (f"; {' and '.join(coming)}" if coming else "")
 
 
+def unpowered_sites(waits: list[tuple[str, float, int]]) -> str:
+    """Halls at several sites waiting for power already on its way: (site, MW, weeks)."""
+    each = ", ".join(f"{site} {mw:,.0f} MW ({plural(weeks, 'week')})" for site, mw, weeks in waits)
+    return f"Halls waiting for power on its way: {each}"
+
+
 def runway(weeks: int) -> str:
     return f"Runway {plural(weeks, 'week')}: raise, borrow or cut costs"
 
