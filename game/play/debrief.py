@@ -129,6 +129,11 @@ def played(t: LabTurn) -> say.Played:
     entries = [e for e in t.log if e.lab == lab_id]
     runs = [f for e in entries for f in e.runs]
     weeks = [h for h in t.history if h.week < t.week]  # each week's start: weeks played
+    # A week trained if a run was pretraining at its start or at the next week's (a run
+    # booked in a week trains in it): a standing order's next run, booked the week after
+    # the last one ended, counted every hand-over as a week with no run.
+    after = {h.week: h for h in t.history}
+    trained = [h.training[lab] or (h.week + 1 in after and after[h.week + 1].training[lab]) for h in weeks]
     return say.Played(
         gpus=sum(o.count for e in entries for o in e.orders),
         halls_mw=sum(sum(e.build.values()) for e in entries),
@@ -137,7 +142,7 @@ def played(t: LabTurn) -> say.Played:
         largest_run=max(runs, default=0.0),
         raised=sum(e.raise_usd for e in entries),
         offers=sum(len(e.offers) for e in entries),
-        idle_weeks=sum(1 for h in weeks if not h.training[lab]),
+        idle_weeks=trained.count(False),
     )
 
 
