@@ -111,3 +111,22 @@ async def test_the_book_counts_the_slots_and_o_brings_the_orders_into_sight():
             assert s.book(0) == book
             assert "pick it, then x again" in text(pilot, "message")
             assert app.focused is app.screen.query_one("#book")
+
+
+async def test_the_markets_left_column_counts_this_weeks_orders():
+    """The table kept showing 80,000 GB200 left after a play-tester booked 80,000."""
+    from game.tui.format import count
+
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    before = market.supply_for(s.turn(0), "H100")
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        table = app.screen.query_one("#gpus")
+        assert table.get_cell("H100", "left") == count(before)
+        await pilot.press("alt+c", *"20000", "enter")
+        await pilot.pause()
+        assert [d.kind for d in s.book(0)] == ["order"], text(pilot, "message")
+        assert table.get_cell("H100", "left") == count(before - 20_000)

@@ -87,7 +87,8 @@ class MarketScreen(FieldKeys, FormScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#gpus", DataTable)
-        table.add_columns("GPU", "on sale", "PF/s", "$/GPU", "TF/$k", "PF/MW", "kW", "left")
+        for name in ("GPU", "on sale", "PF/s", "$/GPU", "TF/$k", "PF/MW", "kW", "left"):
+            table.add_column(name, key=name)
         for r in market.market_rows(self.turn):
             table.add_row(
                 r.id,
@@ -97,10 +98,22 @@ class MarketScreen(FieldKeys, FormScreen):
                 f"{r.flops_per_kusd:.0f}",
                 f"{r.flops_per_mw:,.0f}",
                 f"{r.kw:.2f}",
-                count(r.supply_left) if r.on_sale else "-",
+                self._left(r),
                 key=r.id,
             )
         super().on_mount()
+
+    def _left(self, r: market.GpuRow) -> str:
+        """NVIDIA's supply left this quarter after this week's orders (it kept showing
+        80,000 GB200 left after a play-tester booked 80,000)."""
+        return count(max(market.supply_for(self.turn, r.id), 0.0)) if r.on_sale else "-"
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        table = self.query_one("#gpus", DataTable)
+        if table.row_count:  # filled on mount: a booking changes what is left
+            for r in market.market_rows(self.turn):
+                table.update_cell(r.id, "left", self._left(r))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#gpu").value = str(event.row_key.value)  # type: ignore[attr-defined]
