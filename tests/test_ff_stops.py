@@ -76,3 +76,24 @@ async def test_fast_forward_stops_the_week_a_rounds_cash_lands():
                 break
         else:
             raise AssertionError("the round never closed")
+
+
+async def test_the_summary_keeps_the_weeks_it_tells_of_as_the_dashboard_redraws():
+    """Back from a screen after a fast-forward, the summary told of the last week alone
+    ("Week 30") under the heading "Fast-forward: 6 weeks"."""
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        for _ in range(3):
+            s.end_week()
+        app.screen.show_summary("Fast-forward: 3 weeks.")
+        await pilot.pause()
+        shown = text(pilot, "summary")
+        assert shown.startswith("Weeks 0-2 (") and "Fast-forward: 3 weeks." in shown, shown
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HQScreen)
+        assert text(pilot, "summary") == shown

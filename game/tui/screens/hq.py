@@ -44,6 +44,7 @@ class HQScreen(GameScreen):
         super().__init__(session, lab)
         self.guide = guide  # the first-game guide is on (the app's setting; g hides it here)
         self.summary_from = session.week  # the first week the summary tells of: the next one played
+        self.summary_since = session.week  # the first week of the summary shown (kept as it redraws)
         self.summary_heading = ""
         self.summary_open = False
 
@@ -110,6 +111,7 @@ class HQScreen(GameScreen):
         self.summary_heading = heading
         self.summary_open = True
         self.note("")  # a new week: the last note is old news
+        self.summary_since = max(min(self.summary_from, self.session.week - 1), 0)
         self._summary()
         self.summary_from = self.session.week  # the next summary starts after these weeks
 
@@ -128,7 +130,9 @@ class HQScreen(GameScreen):
         panel = self.query_one("#summary", Static)
         s = self.session
         week = s.week - 1
-        since = max(min(self.summary_from, week), 0)
+        # The weeks it was opened on, as the dashboard redraws (back from a screen, it told
+        # of the last week alone under the heading "Fast-forward: 6 weeks").
+        since = max(min(self.summary_since, week), 0)
         panel.display = self.summary_open and week >= 0
         if not panel.display:
             return
