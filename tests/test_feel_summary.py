@@ -8,7 +8,7 @@ from game.play.session import Session
 from game.saves import Offer
 from game.tui.app import AgiRaceApp
 from game.tui.format import money
-from game.tui.screens.hq import SUMMARY_CHROME
+from game.tui.screens.hq import SUMMARY_CHROME, SUMMARY_LINES
 from tests.tui_helpers import text, unseen_at_each_size
 
 
@@ -65,16 +65,16 @@ async def test_a_quiet_week_is_one_line_and_a_week_with_news_lists_it():
             summary = text(pilot, "summary")
             if news:
                 assert summary.startswith(f"Week {week} ("), summary
-                # at 80x24 each item takes one line: whole, or its start cut with "…" (the
-                # news log has it whole); three items of three lines hid the runs
+                # at 80x24 an item takes two lines at most: whole, or its start cut at a word
+                # with "…" (the news log has it whole); three items of three lines hid the runs
                 items = [line for line in summary.split("\n") if line.startswith("- ")]
                 wholes = [f"- {n.text}" for n in news]
                 assert items, summary
                 for item in items:
                     assert item in wholes or (
-                        item.endswith("…") and any(w.startswith(item[:-1]) for w in wholes)
+                        item.endswith(" …") and any(w.startswith(item[:-2]) for w in wholes)
                     ), summary
-                    assert len(item) <= 80 - SUMMARY_CHROME, item
+                    assert len(item) <= SUMMARY_LINES * (80 - SUMMARY_CHROME), item
                 seen["news"] += 1
             else:
                 cash = money(float(session.world.cash[0, 0]))

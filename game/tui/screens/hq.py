@@ -24,6 +24,14 @@ from game.tui.widgets.charts import Trend
 BAR = 24
 SUMMARY_ITEMS = 6  # the week summary's lines; the rest are in the news log
 SUMMARY_CHROME = 8  # the summary's border, padding and the page's scroll bar, in columns
+SUMMARY_LINES = 2  # lines an item may take on a short terminal
+
+
+def _cut(text: str, room: int) -> str:
+    """`text` cut at a word to fit `room` characters with "…" (words wrap onto the lines,
+    so a little room is kept for the wrap)."""
+    cut = text[: room - 1 - room // 10].rsplit(" ", 1)[0]
+    return cut + " …"
 SEVERITY = {"error": "$error", "warning": "$warning", "information": "$accent"}
 
 
@@ -171,12 +179,13 @@ class HQScreen(GameScreen):
             )
         tall = self.app.size.height >= 36
         shown = SUMMARY_ITEMS if tall else SUMMARY_ITEMS // 2
-        # A short terminal gives each item one line (the news log has them whole): three
-        # items of three lines each pushed the runs off an 80x24 dashboard.
-        width = max(self.app.size.width - SUMMARY_CHROME, 20)
+        # A short terminal gives each item two lines at most (the news log has them whole):
+        # three items of three lines each pushed the runs off an 80x24 dashboard; one line
+        # cut too much ("a design fix i…").
+        room = SUMMARY_LINES * max(self.app.size.width - SUMMARY_CHROME, 20)
         for n in mine[:shown]:
             item = f"- {n.text}"
-            lines.append(plain(item if tall or len(item) <= width else item[: width - 1] + "…"))
+            lines.append(plain(item if tall or len(item) <= room else _cut(item, room)))
         if len(mine) > shown:
             lines.append(
                 plain(
