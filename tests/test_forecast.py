@@ -289,6 +289,8 @@ async def test_a_what_if_on_the_odds_screen(monkeypatch):
         screen.query_one("#whatif").value = "buy:H100"
         await pilot.pause()
         assert screen.query_one("#amount").value == "10k"  # the amount field starts at an order's
+        assert app.focused is screen.query_one("#amount")  # and takes the focus: type, then Enter
+        assert "Type the amount, then Enter" in text(pilot, "whatif-result")
         screen.query_one("#amount").value = "lots"
         await pilot.press("w")
         await pilot.pause()

@@ -141,6 +141,10 @@ class ForecastScreen(GameScreen):
             rebound(field, bounds.WHAT_IF[kind])
         with self.prevent(Input.Changed):
             field.value = AMOUNTS.get(kind, "")
+        if kind in AMOUNTS and self.is_mounted:  # its amount next: typed over, Enter plays it
+            field.focus()
+            field.select_all()
+            self.show("whatif-result", "Type the amount, then Enter plays the what-if on the same futures.")
 
     @on(Input.Changed, "#amount")
     def _amount_typed(self, event: Input.Changed) -> None:
