@@ -610,6 +610,13 @@ async def test_the_people_budget_says_when_it_is_spent_and_the_form_keeps_the_we
         await pilot.pause()
         assert "is spent: raise it to hire" in text(pilot, "people")
         fill(pilot, train="60", infer="30", research="20", staff="60M")
+        await pilot.pause()
+        await press_button(pilot, "set-split")  # 110%: refused, not scaled (a stray 40 booked 105%)
+        await pilot.pause()
+        assert "must add up to 100% (these add up to 110%)" in text(pilot, "message")
+        assert not [d for d in s.book(OPENAI) if d.kind == "split"]
+        fill(pilot, train="55", infer="27", research="18")
+        await pilot.pause()
         await press_button(pilot, "set-split")
         await press_button(pilot, "set-staff")
         await pilot.press("escape")

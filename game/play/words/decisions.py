@@ -103,6 +103,11 @@ def split_already(training: float, serving: float, research: float) -> str:
     return f"the split is already {training:.0%} training, {serving:.0%} serving, {research:.0%} research"
 
 
+def split_total(typed: float) -> str:
+    """A split whose shares, as typed (percent), do not add up to 100."""
+    return f"train, serve and research must add up to 100% (these add up to {typed:,.0f}%)"
+
+
 def staff_already(usd_week: float) -> str:
     return f"the people budget is already {money(usd_week)} a week"
 

@@ -13,6 +13,7 @@ from textual.widgets import Button, Label, Static
 from game.play import decisions, views
 from game.play.decisions import Refused
 from game.play.runs import capability_band
+from game.play.words import decisions as why_not
 from game.play.words import plural
 from game.tui import bounds
 from game.tui.format import count, flop, money, weeks
@@ -161,6 +162,8 @@ class TrainingScreen(FieldKeys, FormScreen):
     def _split(self) -> None:
         try:
             shares = [bounds.SHARE_PCT[k].parse(self.text(k)) for k in ("train", "infer", "research")]
+            if abs(sum(shares) - 100) > 0.5:  # refused, not scaled: a stray 40 in the wrong field booked 105%
+                raise Refused(why_not.split_total(sum(shares)))
             self.submit(decisions.SetSplit(*shares))
         except Refused as err:
             self.say(str(err), failed=True)
