@@ -55,3 +55,26 @@ def test_with_a_fill_order_standing_the_empty_halls_are_information():
     (alert,) = _empty(s)
     assert not alert.actionable and alert.screen == "orders"
     assert alert.text.endswith(": your fill order buys for them as it can")
+
+
+def test_a_fill_order_that_waits_says_why_in_the_empty_halls_alert():
+    """A play-tester's fill order stood still beside 258 MW of empty halls, with 388k
+    GB200 on sale, and the alert only said it "buys for them as it can"."""
+    import attrs
+
+    from game.play import standing
+
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    for _ in range(8):
+        s.end_week()
+    s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)
+    s.end_week()
+    standing.add(s, standing.fill_order(s, XAI, "H100", "dell"))
+    cash = s.world.cash.copy()
+    cash[0, XAI] = 1e6  # under its reserve of running costs: it waits for cash
+    s.world = attrs.evolve(s.world, cash=cash)
+    (alert,) = _empty(s)
+    now = standing.fill_now(s.turn(XAI), "H100", "dell")
+    assert now.count == 0 and "in cash" in now.why
+    assert not alert.actionable and alert.text.endswith(f": your fill order waits ({now.why})"), alert.text

@@ -20,6 +20,7 @@ from game.engine.training import agi_range, capability
 from game.play import market, risk
 from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
+from game.play.standing import fill_now
 from game.play.views import (
     SiteView,
     agi_progress,
@@ -210,8 +211,10 @@ def empty_alert(t: LabTurn) -> Alert | None:
     if spare < EMPTY_HALLS_MW or t.over:
         return None
     most = t.params.catalog.sites[int(np.argmax(market.powered_room_mw(t)))].name.split(",")[0]
-    if any(r.kind == "fill" for r in t.standing):  # a fill order buys them as it can: told, not to act on
-        return Alert("empty", say.empty_halls(spare, most, filling=True), "information", INFORMATIONAL, "orders")
+    fills = [r for r in t.standing if r.kind == "fill"]
+    if fills:  # a fill order buys them as it can: told, not to act on; and why it waits, if it does
+        why = fill_now(t, fills[0].gpu, fills[0].vendor).why
+        return Alert("empty", say.empty_halls(spare, most, True, why), "information", INFORMATIONAL, "orders")
     return Alert("empty", say.empty_halls(spare, most), "information", screen="market", amount=spare)
 
 

@@ -308,46 +308,71 @@ def _renew(session: Session, o: StandingOrder) -> Fired:
 def fill_room(session: Session, lab: int, gpu: str) -> int:
     """GPUs of `gpu` that would fill the lab's powered hall room: the MW its halls can
     run, less what installed GPUs take and what the warehouse's and those on order will."""
-    p, w = session.params, session.world
+    return _room(session.turn(lab), gpu)
+
+
+def _room(t: LabTurn, gpu: str) -> int:
+    p, w, lab = t.params, t.world, t.lab
     g = p.gpu_ids.index(gpu)
     room_kw = float((compute.usable_mw(w) - compute.installed_mw(p, w))[0, lab].clip(0).sum()) * 1000.0
     waiting_kw = float(w.warehouse[0, lab] @ p.gpu_kw)
     waiting_kw += float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
-    booked = sum(
-        d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in session.book(lab) if isinstance(d, BuyGpus)
-    )
+    booked = sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in t.book if isinstance(d, BuyGpus))
     return max(int(math.floor((room_kw - waiting_kw - booked) / float(p.gpu_kw[g]) + 1e-9)), 0)
 
 
-def _fill(session: Session, o: StandingOrder) -> Fired:
-    p, w = session.params, session.world
-    want = fill_room(session, o.lab, o.gpu)
-    if want < FILL_MIN_GPUS:  # the room left is too small for an order: it waits for more halls
-        return True, "", False
-    g, v = p.gpu_ids.index(o.gpu), p.integrator_ids.index(o.vendor)
+@attrs.frozen
+class Fill:
+    """What a fill order would do this week: `count` GPUs to order (0: it waits, `why`),
+    of the `room` its powered halls leave, at `each` a GPU in servers."""
+
+    count: int
+    room: int
+    each: float
+    why: str = ""
+
+
+def fill_now(t: LabTurn, gpu: str, vendor: str) -> Fill:
+    """A fill order's week: as many GPUs as the room, the cash above its reserve and
+    NVIDIA's supply allow, at least FILL_MIN_GPUS; or why it waits (nothing to say when
+    the room is too small for an order). The empty-halls alert reads it too: a
+    play-tester's fill order stood still by 258 MW of empty halls, unexplained."""
+    p, w = t.params, t.world
+    want = _room(t, gpu)
+    g, v = p.gpu_ids.index(gpu), p.integrator_ids.index(vendor)
     each = float(compute.week_server_price(p, w)[0, v, g])
-    if market.free_order_slots(session.turn(o.lab)) <= FILL_SPARE_SLOTS:  # the last slots are the player's
-        why = say.fill_spares(FILL_SPARE_SLOTS, ORDER_SLOTS)
-        return True, _once(session, o, say.fill_waits(want, o.gpu, why)), False
+    if want < FILL_MIN_GPUS:  # the room left is too small for an order: it waits for more halls
+        return Fill(0, want, each)
+    if market.free_order_slots(t) <= FILL_SPARE_SLOTS:  # the last slots are the player's
+        return Fill(0, want, each, say.fill_spares(FILL_SPARE_SLOTS, ORDER_SLOTS))
     # Cash kept in hand: FILL_RESERVE_WEEKS of the lab's running costs (credit does not
     # count: a new GPU generation can cut it overnight).
-    reserve = FILL_RESERVE_WEEKS * max(float(economy.net_burn(p, w)[0, o.lab]), 0.0)
-    cash = max(session.preview(o.lab).cash_after - reserve, 0.0)
+    reserve = FILL_RESERVE_WEEKS * max(float(economy.net_burn(p, w)[0, t.lab]), 0.0)
+    cash = max(t.preview.cash_after - reserve, 0.0)
     supply = int(compute.supply_left(p, w)[0, g])
     count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
-    if count < FILL_MIN_GPUS:
-        if not compute.on_sale(p, w)[0, g]:  # no supply to speak of: it is not sold yet
-            why = why_not.not_on_sale(o.gpu, p.date_of(int(compute.on_sale_week(p, w)[0, g])))
-        elif cash < each * FILL_MIN_GPUS:
-            why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
-        else:
-            why = why_not.no_supply(o.gpu)
-        return True, _once(session, o, say.fill_waits(want, o.gpu, why, each)), False
+    if count >= FILL_MIN_GPUS:
+        return Fill(count, want, each)
+    if not compute.on_sale(p, w)[0, g]:  # no supply to speak of: it is not sold yet
+        why = why_not.not_on_sale(gpu, p.date_of(int(compute.on_sale_week(p, w)[0, g])))
+    elif cash < each * FILL_MIN_GPUS:
+        why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
+    else:
+        why = why_not.no_supply(gpu)
+    return Fill(0, want, each, why)
+
+
+def _fill(session: Session, o: StandingOrder) -> Fired:
+    f = fill_now(session.turn(o.lab), o.gpu, o.vendor)
+    if f.room < FILL_MIN_GPUS:
+        return True, "", False
+    if f.why:
+        return True, _once(session, o, say.fill_waits(f.room, o.gpu, f.why, f.each)), False
     try:
-        said = session.decide(o.lab, BuyGpus(o.gpu, o.vendor, count))
+        said = session.decide(o.lab, BuyGpus(o.gpu, o.vendor, f.count))
     except Refused as refused:
-        return True, _once(session, o, say.fill_waits(want, o.gpu, turn_say.unasked(str(refused)))), False
-    return True, say.fill_booked(said, count, want), False
+        return True, _once(session, o, say.fill_waits(f.room, o.gpu, turn_say.unasked(str(refused)))), False
+    return True, say.fill_booked(said, f.count, f.room), False
 
 
 def _once(session: Session, o: StandingOrder, waits: str, mark: str = "") -> str:

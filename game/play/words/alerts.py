@@ -56,10 +56,13 @@ def claim_lapsing(site: str, mw: float, weeks: int) -> str:
     )
 
 
-def empty_halls(mw: float, most: str, filling: bool = False) -> str:
+def empty_halls(mw: float, most: str, filling: bool = False, waits: str = "") -> str:
     """Powered halls no GPU in hand, on order or booked will fill; `most`: the site with
-    the most; `filling`: a fill order stands, and buys for them as cash and supply allow."""
+    the most; `filling`: a fill order stands, and buys for them as cash and supply allow
+    (`waits`: why it buys nothing this week)."""
     text = f"{mw:,.0f} MW of powered halls stand empty beyond the GPUs on their way (most at {most})"
+    if filling and waits:
+        return f"{text}: your fill order waits ({waits})"
     return text + (": your fill order buys for them as it can" if filling else ": order GPUs")
 
 
