@@ -40,6 +40,7 @@ CONTRACT_ALERT_WEEKS = 4
 RIVAL_RUN_ALERT_WEEKS = 6
 RUN_ENDING_WEEKS = 3  # weeks before your run's end that the next one should be planned
 EMPTY_HALLS_MW = 10  # powered, empty halls worth telling the player about
+UNPOWERED_ALERT_MW = 5  # halls without power worth an alert (a 1 MW overbuild stopped fast-forward)
 NEW_GPU_WEEKS = 4  # weeks a GPU newly on sale is an alert (`a` stops the week it starts)
 CLAIM_ALERT_WEEKS = 8  # weeks before an unused grid claim lapses that it is an alert
 INTEL_STREAM = 900  # rng stream of the fog (the engine uses streams below 900 and 1000+)
@@ -93,7 +94,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                 )
             )
             continue
-        if site.unpowered_halls_mw >= 1:
+        if site.unpowered_halls_mw >= UNPOWERED_ALERT_MW:
             alert = unpowered_alert(site)
             if alert.actionable:
                 out.append(alert)
