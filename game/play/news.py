@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from game.catalog import Catalog
-from game.engine import deals, economy
+from game.engine import codes, deals, economy
 from game.engine.params import Params
 from game.engine.turn import Report
 from game.play.words import news as say
@@ -107,7 +107,8 @@ def week_news(
             out.append(NewsItem(week, text, REFUSED, lab, True, urgent=True))
             refused &= ~say.ORDER_CUTS  # told there
         if mine and refused:
-            out.append(NewsItem(week, say.refused(refused), REFUSED, lab, True, urgent=True))
+            text = say.refused(refused, _where(p, asked, lab, refused))
+            out.append(NewsItem(week, text, REFUSED, lab, True, urgent=True))
         if r.went_bankrupt[0, lab]:
             out.append(NewsItem(week, say.bankrupt(name), BANKRUPT, lab, urgent=True))
         if r.rented[0, lab] and not mine:
@@ -140,6 +141,17 @@ def _on_sale_news(p: Params, world: Any, week: int) -> list[NewsItem]:
 
 
 CASH_LEFT_USD = 1e6  # cash at a week's start above this: the credit line's draw is news that stops
+
+
+def _where(p: Params, asked: Any, lab: int, refused: int) -> dict[int, list[str]]:
+    """The sites a site-bound refusal was about, from the week's actions (the turbines or
+    substation the lab asked for): "the site's turbine permit limit" named none."""
+    if asked is None:
+        return {}
+    names = [site.name.split(",")[0] for site in p.catalog.sites]
+    bound = {codes.TURBINE_LIMIT: asked.turbine_mw[0, lab] > 0, codes.SUBSTATION_BUSY: asked.substation[0, lab]}
+    return {code: [names[s] for s in np.flatnonzero(at)] for code, at in bound.items() if refused & code}
+
 
 
 def _credit_news(

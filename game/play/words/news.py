@@ -30,13 +30,19 @@ REFUSAL_TEXT = {
 }
 
 
-def refusals(mask: int) -> list[str]:
-    """The reasons in a refusal mask, in code order."""
-    return [text for bit, text in REFUSAL_TEXT.items() if mask & bit]
+def refusals(mask: int, where: dict[int, list[str]] | None = None) -> list[str]:
+    """The reasons in a refusal mask, in code order; `where`: the sites a site-bound
+    reason was about, by code."""
+    where = where or {}
+    return [
+        text + (f" ({', '.join(where[bit])})" if where.get(bit) else "")
+        for bit, text in REFUSAL_TEXT.items()
+        if mask & bit
+    ]
 
 
-def refused(mask: int) -> str:
-    return f"Refused: {'; '.join(refusals(mask))}."
+def refused(mask: int, where: dict[int, list[str]] | None = None) -> str:
+    return f"Refused: {'; '.join(refusals(mask, where))}."
 
 
 ORDER_CUTS = codes.ORDER_NO_SUPPLY | codes.ORDER_NO_CASH | codes.ORDER_NO_SLOT  # what cuts an order short
