@@ -10,6 +10,7 @@ import pytest
 from game.play import decisions as dec
 from game.play import market, review, risk, views
 from game.play.session import Session
+from game.play.words.numbers import money, money_down
 from game.saves import Offer
 from game.tui.app import AgiRaceApp
 from game.tui.screens import DealsScreen
@@ -322,6 +323,10 @@ async def test_the_training_sites_and_money_screens_say_what_their_figures_are()
         t = review.round_terms(s.turn(XAI), 2e9)
         said = _review_text(pilot)
         assert f"{t.share_after:.1%}" in said and f"{t.cash_date:%d %b %Y}" in said and "walk away" in said
+        # the walk-away line in figures, from the value on its merits (not the pre-money: a
+        # play-tester read "$103B pre-money" here and "12% below the $111B" on the alert)
+        line = money_down(t.merits * (1 - t.walk_away))
+        assert f"({money(t.merits)} today, not the pre-money)" in said and f"under {line}" in said, said
         await pilot.press("n")
         await pilot.pause()
         assert s.book(XAI) == []

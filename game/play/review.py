@@ -82,6 +82,7 @@ class RoundTerms:
     walk_away: float  # the fall in value on its merits that makes investors leave
     down: bool
     runway_without: float = float("inf")  # weeks cash and credit last without it (the book's orders paid)
+    merits: float = 0.0  # the lab's value on its merits now: the walk-away line is measured from it
 
 
 def _patience(t: LabTurn, partner: str) -> float:
@@ -196,6 +197,7 @@ def round_terms(t: LabTurn, usd: float) -> RoundTerms:
         walk_away=float(p.rules.finance.round_walk_away),
         down=bool(terms.down[0, lab]),
         runway_without=runway.project(p, t.preview.world, lab, with_round=False).weeks,
+        merits=float(economy.fundamental_value(p, w)[0, lab]),
     )
 
 

@@ -24,7 +24,7 @@ def round_forecast(
     if margin < 0:
         return (
             f"Investors walk away if it closes now: the value on its merits is {fmt(value)}, "
-            f"under their {fmt(line)} line ({walk_away:.0%} below the {fmt(basis)} they agreed at)."
+            f"under their {fmt(line)} line ({walk_away:.0%} below its {fmt(basis)} when they agreed)."
         )
     return (
         f"Value on its merits {fmt(value)}, {margin:.0%} above the {fmt(line)} walk-away "

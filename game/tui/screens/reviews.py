@@ -7,6 +7,7 @@ import math
 
 from game.play import market, review
 from game.play.words import plural
+from game.play.words.numbers import money_down
 from game.tui.format import count, day, money, weeks
 
 Review = tuple[str, list[str], str, str]  # title, terms, note, the yes button's words
@@ -96,7 +97,8 @@ def round_(t: review.RoundTerms) -> Review:
         f"at {money(t.pre_money)} pre-money{down}, post-money {money(t.post_money)}",
         f"Your share goes from {t.share_before:.1%} to {t.share_after:.1%}",
         f"The cash comes on {day(t.cash_date)} (in {plural(t.cash_weeks, 'week')})",
-        f"If your value on its merits falls {t.walk_away:.0%} before then, the investors walk away",
+        f"If your value on its merits ({money(t.merits)} today, not the pre-money) falls {t.walk_away:.0%}"
+        f" before then, under {money_down(t.merits * (1 - t.walk_away))}, the investors walk away",
     ]
     if t.runway_without < t.cash_weeks:  # the lab must last until the cash comes
         terms.append(
