@@ -47,7 +47,7 @@ class TrainingScreen(FieldKeys, FormScreen):
         # booked, else today's.
         booked = decisions.last_of(book, decisions.SetSplit)
         split = booked.shares if booked is not None else v.split
-        yield Label("Compute split (%): serve keeps users; research makes FLOPs worth more")
+        yield Label("Split (%): serve earns revenue, keeps users; research makes FLOPs worth more")
         with Horizontal(classes="row split"):
             yield Label(keyed("train", "t"))
             yield number(
@@ -61,7 +61,7 @@ class TrainingScreen(FieldKeys, FormScreen):
                 "infer",
                 bounds.SHARE_PCT["infer"],
                 f"{split[1] * 100:.0f}",
-                tooltip="inference: too little and users leave",
+                tooltip="inference: your revenue, and the value on its merits a round is judged by; too little and users leave",
             )
             yield Label(keyed("research", "r"))
             yield number(
