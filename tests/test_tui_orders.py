@@ -10,8 +10,18 @@ import pytest
 from game.play import standing
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
+from game.tui.screens.dialogs import ReviewScreen
 from game.tui.screens.orders import OrdersScreen
-from tests.tui_helpers import SIZES, choose, confirm, fill, press_button, text, unseen_at_each_size
+from tests.tui_helpers import (
+    SIZES,
+    accept_review,
+    choose,
+    confirm,
+    fill,
+    press_button,
+    text,
+    unseen_at_each_size,
+)
 
 XAI = 0
 
@@ -103,6 +113,11 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
                 "sell:"
             )  # a sale's count only
             await confirm(pilot)
+            reviewed = isinstance(app.screen, ReviewScreen)  # a sale or sublet is reviewed first
+            assert reviewed == (not value.startswith("pause:")), value
+            if reviewed:
+                assert label in text(pilot, "review-title") and says in text(pilot, "review-terms")
+                await accept_review(pilot)
             assert "Added to this week's orders" in text(pilot, "message"), text(pilot, "message")
         # A site takes one order a week: a stop where a pause is booked says why, in place.
         choose(pilot, way="cancel:memphis")
@@ -137,6 +152,12 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         assert "not yet built are dropped" in preview and "Sunk" in preview and "not refunded" in preview
         assert await unseen_at_each_size(pilot, "preview", "confirm") == []
         await confirm(pilot)
+        assert isinstance(app.screen, ReviewScreen)  # stopping a build is reviewed: no takes nothing
+        await pilot.press("n")
+        await pilot.pause()
+        assert s.book(XAI) == [] and "Not added" in text(pilot, "message")
+        await confirm(pilot)
+        await accept_review(pilot)
         assert [d.kind for d in s.book(XAI)] == ["cancel_halls"]
         assert np.isfinite(s.preview(XAI).cash_after)
 

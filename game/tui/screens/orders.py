@@ -220,6 +220,26 @@ class OrdersScreen(FieldKeys, FormScreen):
     def _choice_changed(self) -> None:
         self.refresh_view()
 
+    def confirm(self) -> None:
+        """A way out that sells, sublets or drops what was paid for is reviewed first (a
+        play-tester's arrow slipped in the list and booked a sublet unasked)."""
+        from game.tui.screens.dialogs import ReviewScreen
+
+        try:
+            d = self.decision()
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        if not isinstance(d, exits.Sublet | exits.SellGpus | exits.CancelHalls):
+            self.submit(d)
+            return
+        note = "It goes in this week's orders: b cancels it until the week ends; then it is done."
+        terms = [exits.preview(self.turn, d)]
+        self.app.push_screen(
+            ReviewScreen(f"Review: {d.label(self.session.params)}", terms, note, "Add to the orders"),
+            lambda yes: self.submit(d) if yes else self.say("Not added: nothing changed."),
+        )
+
     def submit(self, decision: Decision, confirmed: bool = False) -> None:
         super().submit(decision, confirmed)
         self._reload_ways()
