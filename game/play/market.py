@@ -14,7 +14,7 @@ from game.engine import compute, deals, grid
 from game.engine.limits import MAX_ORDER_GPUS
 from game.engine.params import HOURS_PER_WEEK
 from game.engine.state import ORDER_SLOTS  # the screens read it here
-from game.play.decisions import BuildHalls, BuyGpus
+from game.play.decisions import BuildHalls, BuyGpus, OrderTurbines
 from game.play.desk import LabTurn
 from game.play.views import SiteView, site_views
 
@@ -109,6 +109,21 @@ def newer_generations(t: LabTurn, gpu: str, by_week: int) -> list[tuple[str, int
     g = p.gpu_ids.index(gpu)
     newer = [(p.gpu_ids[h], int(start[h])) for h in np.flatnonzero(p.gpu_newer_gen[g])]
     return sorted((x for x in newer if t.week < x[1] <= by_week), key=lambda x: x[1])
+
+
+def turbines_for(t: LabTurn, site: str) -> float:
+    """MW of turbines the lab's halls at `site` (built, building and in this week's book)
+    need beyond the power it has there or has on its way (grid share, turbines running,
+    pending and booked, a substation upgrade), within what the permits allow; whole MW.
+    The site's free grid is not counted: other labs' halls may take it first."""
+    r = next(x for x in site_rows(t) if x.id == site)
+    booked = sum(d.mw for d in t.book if isinstance(d, OrderTurbines) and d.site == site)
+    halls = sum(d.mw for d in t.book if isinstance(d, BuildHalls) and d.site == site)
+    power = booked
+    if r.yours is not None:
+        halls += r.yours.hall_mw + r.yours.building_mw
+        power += r.yours.power_mw + r.yours.turbines_pending_mw + r.yours.grid_coming_mw
+    return float(max(min(math.ceil(halls - power - 1e-6), math.floor(r.turbine_room_mw - booked)), 0))
 
 
 @attrs.frozen

@@ -115,6 +115,29 @@ class SitesScreen(FieldKeys, FormScreen):
         r = next(x for x in market.site_rows(self.turn) if x.id == self.value("site"))
         return self._plan(r) + self._coming(r)
 
+    def submit(self, decision: decisions.Decision, confirmed: bool = False) -> None:
+        super().submit(decision, confirmed)
+        if isinstance(decision, decisions.BuildHalls) and decision in self.session.book(self.lab):
+            self._power_next(decision)
+
+    def _power_next(self, halls: decisions.BuildHalls) -> None:
+        """Halls booked that the power on its way will not run: the form turns to turbines
+        for them, so one Enter orders them (halls, then turbines, took two passes through
+        the form at every site: a play-tester's most used keys)."""
+        need = market.turbines_for(self.turn, halls.site)
+        if need < 1:
+            return
+        with self.prevent(Select.Changed, Input.Changed):
+            self.query_one("#what", Select).value = "turbines"
+            field = self.query_one("#mw", Input)
+            rebound(field, bounds.TURBINE_MW)
+            field.value = f"{need:g}"
+        field.focus()
+        field.select_all()
+        self._update_preview()
+        added = str(self.query_one("#message", Static).render())
+        self.say(f"{added} Enter orders {mw(need)} of turbines to run them (the grid free here is not counted).")
+
     @staticmethod
     def _coming(r: market.SiteRow) -> str:
         """The power already on its way to the lab at this site."""
