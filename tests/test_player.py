@@ -774,6 +774,8 @@ async def test_the_market_form_confirms_in_place_and_its_preview_moves_on():
         assert "Buy 10,000 H100" in text(pilot, "message")
         assert not app._notifications
         assert text(pilot, "preview").startswith("Another order, after your 1 order via Dell this week: ")
+        # one delivery a week through an integrator: the order booked comes with this one
+        assert "(your other Dell orders this week with it)." in " ".join(text(pilot, "preview").split())
 
 
 async def test_the_deals_form_follows_the_partner_from_its_list_price_and_the_contracts_price():

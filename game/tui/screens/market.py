@@ -164,10 +164,13 @@ class MarketScreen(FieldKeys, FormScreen):
             if ahead
             else ""
         )
+        # A week's orders through one integrator are one delivery: the ones booked come with
+        # this one (a play-tester read 18 Aug on the market and 15 Sep in the book).
+        together = f" (your other {vendor} orders this week with it)" if ahead else ""
         return another + (
             f"{money(q.unit)} a GPU in servers: {money(q.total)} for {count(d.count)}. Needs {mw(q.mw)} "
             f"of powered halls. Lead time {weeks(q.lead_weeks)}{queue}: delivered around "
-            f"{day(q.arrive_date)}.{self._newer(d.gpu, q.arrive_week)}{short}{self._slots(d)}"
+            f"{day(q.arrive_date)}{together}.{self._newer(d.gpu, q.arrive_week)}{short}{self._slots(d)}"
         )
 
     def _newer(self, gpu: str, arrive: int) -> str:
