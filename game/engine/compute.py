@@ -260,7 +260,7 @@ def place_orders(
     ops.refuse_any(refuse, granted < req, codes.ORDER_NO_SUPPLY)
 
     unit = server_price(p, s)[:, None]  # (B, 1, V, G)
-    cost = (granted * unit).sum((-2, -1))
+    cost = ops.total2(granted * unit)
     cash = np.maximum(s.cash, 0.0)
     afford = np.where(cost > cash, cash / np.maximum(cost, 1e-9), 1.0)
     cut = np.floor(granted * afford[..., None, None]).astype(np.int64)
@@ -294,12 +294,12 @@ def place_orders(
     order_arrive[games, labs, slots] = arrive[games, labs, v]
     s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
 
-    pay("gpus", (granted * unit).sum((-2, -1)))
+    pay("gpus", ops.total2(granted * unit))
     by_lab = ops.einsum("blvg->blg", granted)  # (B, L, G)
     s.nvidia_ordered = s.nvidia_ordered + ops.einsum("blg->bg", by_lab)
     s.nvidia_requested = requested
     s.integrator_backlog = s.integrator_backlog + ops.einsum("blvg->bv", granted)
-    return by_lab, req_by_lab, ((req - granted) * unit).sum((-2, -1))
+    return by_lab, req_by_lab, ops.total2((req - granted) * unit)
 
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:

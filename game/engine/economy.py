@@ -301,7 +301,7 @@ def market(p: Params, s: State, inference_flops: np.ndarray) -> np.ndarray:
     need = s.users * m.inference_flops_per_user
     served = np.where(need > 0, ops.clip(inference_flops / np.maximum(need, 1e-9), 0.0, 1.0), 1.0)
     has_model = (s.best_model > 0) & ~s.bankrupt
-    top = np.where(has_model, s.best_model, -np.inf).max(-1, keepdims=True)
+    top = ops.most(np.where(has_model, s.best_model, -np.inf), -1, True)
     gap = np.where(has_model, s.best_model - np.where(np.isfinite(top), top, 0.0), 0.0)
     pull = p.lab_brand * np.exp(m.share_per_oom * gap) * served**m.service_exponent * has_model
     total = ops.total(pull, -1, True)
@@ -347,8 +347,8 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     if L == 1:
         return np.full_like(best, -np.inf)
     leader = best.argmax(1)[:, None] == np.arange(L)  # (B, L): the first best
-    top = best.max(1, keepdims=True)
-    second = np.where(leader, -np.inf, best).max(1, keepdims=True)
+    top = ops.most(best, 1, True)
+    second = ops.most(np.where(leader, -np.inf, best), 1, True)
     return np.where(leader, second, top)
 
 

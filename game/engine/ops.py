@@ -164,3 +164,34 @@ def anyof(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> Any:
     for w in v[2:]:
         out |= w
     return np.expand_dims(out, axis) if keepdims else out
+
+
+def _extreme(x: np.ndarray, axis: int, keepdims: bool, ufunc: np.ufunc, method: str) -> Any:
+    n = x.shape[axis]
+    # numpy's max of a float axis of 5 or more runs in SIMD lanes: of 0.0 and -0.0 it may
+    # keep the other one; up to 4 it compares one element after another, as here.
+    if n < 2 or (x.dtype.kind == "f" and n > 4) or x.dtype.kind not in "biuf":
+        return getattr(x, method)(axis, keepdims=keepdims)
+    v = _slices(x, axis)
+    out = ufunc(v[0], v[1])
+    for w in v[2:]:
+        ufunc(out, w, out=out)
+    return np.expand_dims(out, axis) if keepdims else out
+
+
+def most(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> Any:
+    """`x.max(axis, keepdims=keepdims)`, the same numbers and type."""
+    return _extreme(x, axis, keepdims, np.maximum, "max")
+
+
+def least(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> Any:
+    """`x.min(axis, keepdims=keepdims)`, the same numbers and type."""
+    return _extreme(x, axis, keepdims, np.minimum, "min")
+
+
+def total2(x: np.ndarray) -> np.ndarray:
+    """`x.sum((-2, -1))`, the same numbers and type: numpy sums a contiguous array's last
+    two axes as one."""
+    if not x.flags.c_contiguous:
+        return x.sum((-2, -1))
+    return total(x.reshape(x.shape[:-2] + (-1,)))

@@ -154,7 +154,7 @@ def _flops_price(p: Params, s: World) -> np.ndarray:
     on_sale = compute.on_sale(p, s)
     power = p.gpu_kw * p.rules.finance.reference_power_usd_per_mwh * HOURS_PER_WEEK / 1000.0
     weekly = (unit / (c.gpu_life_years * WEEKS_PER_YEAR) + power) / (p.gpu_flops * p.gpu_mfu)
-    return np.where(on_sale, weekly, np.inf).min(-1)
+    return ops.least(np.where(on_sale, weekly, np.inf))
 
 
 def _mix(
@@ -357,7 +357,7 @@ def _runs(
     running = ops.anyof(s.run_phase == RUN_PRETRAIN)
     post = p.rules.training.post_training_weeks
     since = post - s.run_post_left.astype(np.int64)  # int16 in the state: widen before the sentinel
-    in_post = np.where(s.run_phase == RUN_POST, since, NOT_SINCE).min(-1)  # weeks since it finished
+    in_post = ops.least(np.where(s.run_phase == RUN_POST, since, NOT_SINCE))  # weeks since it finished
     may = ~s.bankrupt & ~running & (in_post >= lag)
     if not np.count_nonzero(may):  # nobody could start a run this week
         return np.zeros(s.cash.shape)

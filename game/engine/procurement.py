@@ -72,7 +72,7 @@ def cannot_buy(
     c = p.catalog.ai
     wanted = budget / shop["best_unit"]
     power = np.maximum(shop["power_room"], 0.0)
-    buildable = np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks).max(-1)
+    buildable = ops.most(np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks))
     power_mw = shop["room_mw"] + buildable * (k["buy_share"] > 0)
     placeable = np.minimum(power_mw * 1000.0 / shop["best_kw"], shop["best_left"])
     return np.where(wanted >= 1.0, ops.clip(1.0 - placeable / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
@@ -183,7 +183,7 @@ def rentals(
     current = p.gpu_flops >= c.obsolete_flops_share * frontier
     value = np.where(current, p.gpu_flops * p.gpu_mfu / np.where(listed > 0, listed, np.inf), 0.0)
     pooled_value = np.where((free >= c.min_rental_gpus) & (value > 0), value, -1.0).reshape(B, -1)
-    best_value = pooled_value.max(-1)[:, None]  # (B, 1): the best on offer, for renewals
+    best_value = ops.most(pooled_value)[:, None]  # (B, 1): the best on offer, for renewals
     # A lab with no contract slot free rents by enlarging a contract it holds (an
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.

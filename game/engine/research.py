@@ -124,7 +124,7 @@ def catch_up(p: Params, s: State) -> np.ndarray:
     """Multiplier on the research of labs behind the best software in their game (B, L)."""
     r = p.rules.research
     standing = np.where(s.bankrupt, -np.inf, s.software)
-    gap = ops.clip(standing.max(-1, keepdims=True) - s.software, 0.0, r.catch_up_max_gap)
+    gap = ops.clip(ops.most(standing, -1, True) - s.software, 0.0, r.catch_up_max_gap)
     return 1.0 + r.catch_up_per_oom * gap
 
 
