@@ -143,7 +143,10 @@ def apply(
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
     if not (len(b) + len(gb)) or not np.count_nonzero(fired):  # no card fired: nothing changes
         return fired, values, lost
-    s.event_last = np.where(fired, s.week[:, None, None], s.event_last).astype(s.event_last.dtype)
+    last = s.event_last.copy()  # (the week written where a card fired: no (B, L, C) where and cast)
+    at = np.nonzero(fired)
+    last[at] = s.week[at[0]]
+    s.event_last = last
     # Effect sizes only for the games where a card fired, all in one draw: (card, game)
     # pairs grouped by card, each with its L x E lanes on the card's own stream, so a
     # game's draws never depend on the rest of the batch.
