@@ -48,7 +48,7 @@ def integrator_wait(p: Params, s: State, gpus: np.ndarray) -> np.ndarray:
 
 def turbine_room(p: Params, s: State) -> np.ndarray:
     """MW of turbines the permits at each site still allow, all labs together (B, S)."""
-    return np.maximum(p.site_turbine_max - (s.turbine_mw + s.turbine_pending).sum(1), 0.0)
+    return np.maximum(p.site_turbine_max - ops.total(s.turbine_mw + s.turbine_pending, 1), 0.0)
 
 
 def power_mw(s: State) -> np.ndarray:
@@ -192,9 +192,9 @@ def powered_gpus(p: Params, s: State) -> np.ndarray:
 def lab_flops(p: Params, s: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per lab (B, L): peak FLOP/s, MFU-weighted FLOP/s, and the number of GPUs."""
     gpus = fleet(p, s)
-    peak = (gpus * p.gpu_flops).sum(-1)
-    useful = (gpus * (p.gpu_flops * p.gpu_mfu)).sum(-1)
-    return peak, useful, gpus.sum(-1)
+    peak = ops.total(gpus * p.gpu_flops)
+    useful = ops.total(gpus * (p.gpu_flops * p.gpu_mfu))
+    return peak, useful, ops.total(gpus)
 
 
 def training_rate(
@@ -230,7 +230,7 @@ def _share(available: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def first_free_slot(free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of the first free slot on the last axis, and whether there is one."""
-    return free.argmax(-1), np.asarray(free.any(axis=-1))
+    return free.argmax(-1), np.asarray(ops.anyof(free))
 
 
 def place_orders(
@@ -260,7 +260,7 @@ def place_orders(
     ops.refuse_any(refuse, granted < req, codes.ORDER_NO_SUPPLY)
 
     unit = server_price(p, s)[:, None]  # (B, 1, V, G)
-    cost = (granted * unit).sum((-2, -1))
+    cost = ops.total2(granted * unit)
     cash = np.maximum(s.cash, 0.0)
     afford = np.where(cost > cash, cash / np.maximum(cost, 1e-9), 1.0)
     cut = np.floor(granted * afford[..., None, None]).astype(np.int64)
@@ -275,8 +275,8 @@ def place_orders(
     want = (granted > 0).reshape(B, L, V * G)
     rank = np.cumsum(want, -1) - 1
     free = s.order_count == 0  # (B, L, O)
-    put = want & (rank < free.sum(-1, keepdims=True))
-    refuse((want & ~put).any(-1), codes.ORDER_NO_SLOT)
+    put = want & (rank < ops.total(free, -1, True))
+    refuse(ops.anyof(want & ~put), codes.ORDER_NO_SLOT)
     granted = np.where(put.reshape(granted.shape), granted, 0)
     games, labs, pair = np.nonzero(put)
     # The k-th free slot of each placed order's lab (only those labs' slots are looked at).
@@ -294,12 +294,12 @@ def place_orders(
     order_arrive[games, labs, slots] = arrive[games, labs, v]
     s.order_gpu, s.order_count, s.order_arrive, s.order_vendor = order_gpu, order_count, order_arrive, order_vendor
 
-    pay("gpus", (granted * unit).sum((-2, -1)))
+    pay("gpus", ops.total2(granted * unit))
     by_lab = ops.einsum("blvg->blg", granted)  # (B, L, G)
     s.nvidia_ordered = s.nvidia_ordered + ops.einsum("blg->bg", by_lab)
     s.nvidia_requested = requested
     s.integrator_backlog = s.integrator_backlog + ops.einsum("blvg->bv", granted)
-    return by_lab, req_by_lab, ((req - granted) * unit).sum((-2, -1))
+    return by_lab, req_by_lab, ops.total2((req - granted) * unit)
 
 
 def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.ndarray) -> None:
@@ -317,15 +317,15 @@ def order_power(p: Params, s: State, a: Any, pay: Any, refuse: Any, alive: np.nd
 
 
 def _order_turbines(p: Params, s: State, turbines: np.ndarray, pay: Any, refuse: Any) -> None:
-    granted = turbines * _share(turbine_room(p, s), turbines.sum(1))[:, None, :]
-    refuse((granted < turbines - 1e-9).any(-1), codes.TURBINE_LIMIT)
+    granted = turbines * _share(turbine_room(p, s), ops.total(turbines, 1))[:, None, :]
+    refuse(ops.anyof(granted < turbines - 1e-9), codes.TURBINE_LIMIT)
     cost = granted * p.site_turbine_usd_per_mw
     cash = np.maximum(s.cash, 0.0)
-    total = cost.sum(-1)
+    total = ops.total(cost)
     afford = np.where(total > cash, cash / np.maximum(total, 1e-9), 1.0)
     refuse(afford < 1.0, codes.NO_CASH)
     granted = granted * afford[..., None]
-    pay("power_equipment", (granted * p.site_turbine_usd_per_mw).sum(-1))
+    pay("power_equipment", ops.total(granted * p.site_turbine_usd_per_mw))
     s.turbine_pending = s.turbine_pending + granted
     s.turbine_left = np.where(granted > 0, np.maximum(s.turbine_left, p.site_turbine_weeks), s.turbine_left)
 
@@ -340,7 +340,7 @@ def deliver(p: Params, s: State) -> np.ndarray:
     count = np.where(due, s.order_count, 0)
     delivered = np.zeros(s.warehouse.shape, count.dtype)
     for g in np.flatnonzero(np.bincount(s.order_gpu[due])):  # the types landing (np.unique's, in order)
-        delivered[..., g] = (count * (s.order_gpu == g)).sum(-1)
+        delivered[..., g] = ops.total(count * (s.order_gpu == g))
     s.warehouse = s.warehouse + delivered
     s.order_count = np.where(due, 0, s.order_count)
     s.order_gpu = np.where(due, 0, s.order_gpu)  # an empty slot is all zeros
@@ -393,7 +393,7 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     done = (
         np.minimum(s.hall_building, p.site_build_mw_per_week) * (~s.bankrupt)[..., None] * ~s.hall_paused
     )  # a bankrupt lab builds nothing, nor does a paused site
-    pay("halls", (done * p.site_build_usd_per_mw).sum(-1))
+    pay("halls", ops.total(done * p.site_build_usd_per_mw))
     s.hall_mw = s.hall_mw + done
     s.hall_building = s.hall_building - done
 
@@ -429,8 +429,8 @@ def build_out(p: Params, s: State, pay: Any) -> None:
     # Halls claim grid power not yet claimed; labs short at the same site share it in
     # proportion to their claims.
     want = np.maximum(s.hall_mw - s.turbine_mw - s.grid_alloc, 0.0)
-    free = np.maximum(s.grid_mw - s.grid_alloc.sum(1) - partner_site_mw(p, s), 0.0)  # (B, S)
-    s.grid_alloc = s.grid_alloc + want * _share(free, want.sum(1))[:, None, :]
+    free = np.maximum(s.grid_mw - ops.total(s.grid_alloc, 1) - partner_site_mw(p, s), 0.0)  # (B, S)
+    s.grid_alloc = s.grid_alloc + want * _share(free, ops.total(want, 1))[:, None, :]
     grid.lapse_claims(p, s, pay)
 
     s.integrator_backlog = np.maximum(s.integrator_backlog - p.integrator_capacity, 0.0)

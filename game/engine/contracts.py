@@ -147,12 +147,12 @@ def exit_contracts(p: Params, s: State, leave: np.ndarray, ledger: economy.Ledge
     if not np.count_nonzero(pick):
         return np.zeros(s.cash.shape)
     partner = np.maximum(s.contract_partner, 0)
-    paid = (exit_penalty(p, s) * pick).sum(-1)
+    paid = ops.total(exit_penalty(p, s) * pick)
     ledger.pay("exit_penalty", paid)
     P = len(p.partner_ids)
     hurt = (np.arange(P) == partner[..., None]) & pick[..., None]  # (B, L, K, P)
     s.relationship = ops.clip(
-        s.relationship - p.rules.deals.exit_relationship_penalty * hurt.any(2), -1.0, 1.0
+        s.relationship - p.rules.deals.exit_relationship_penalty * ops.anyof(hurt, 2), -1.0, 1.0
     )
     for name, empty in EMPTY_CONTRACT.items():
         setattr(s, name, np.where(pick, empty, getattr(s, name)))

@@ -122,7 +122,7 @@ def offered_investment(a: Any) -> np.ndarray:
 @memo.derived
 def site_free_mw(p: Params, s: State) -> np.ndarray:
     """Grid power at each site not held by labs or by partners' buildings (B, S)."""
-    return np.maximum(s.grid_mw - s.grid_alloc.sum(1) - compute.partner_site_mw(p, s), 0.0)
+    return np.maximum(s.grid_mw - ops.total(s.grid_alloc, 1) - compute.partner_site_mw(p, s), 0.0)
 
 
 def pools(p: Params, s: State, row: np.ndarray, gpu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -215,8 +215,8 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     own_free = ops.pick(free_all, partner)
     tied = p.partner_ties[partner, np.arange(L)[None, :]] > 0
     sources = p.partner_sources[partner]  # (B, L, P)
-    source_free = (sources * free_all).sum(-1) * tied
-    source_room = (sources * room_all).sum(-1) * tied
+    source_free = ops.total(sources * free_all) * tied
+    source_room = ops.total(sources * room_all) * tied
     unshared = np.maximum(own_free, source_free)  # before rivals' asks this week
     # Labs asking for the same pool in the same week share it in proportion to their
     # asks (a tied lab's ask to a reseller counts against the pool it resells too).
@@ -272,7 +272,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     credit_count = np.floor(np.maximum(limit - extension, 0.0) / per_gpu)
     credit_count = np.where(amend & (count == 0) & (extension <= limit), 0, credit_count)
 
-    slot_free = (s.contract_partner < 0).any(-1) | amend
+    slot_free = ops.anyof(s.contract_partner < 0) | amend
     offered = cost > 0
     counter_count = np.minimum(count, np.minimum(np.floor(available), credit_count)).astype(np.int64)
     enough = (counter_count >= np.maximum(d.min_counter_share * count, 1)) | (amend & (count == 0))
@@ -283,7 +283,7 @@ def evaluate(p: Params, s: State, a: Any) -> Answers:
     # (of the pool the deal draws on: the partner's own, or the one it resells when its
     # own cannot serve the lab)
     adds = np.where(amend & (count == 0), 0, counter_count)
-    resold = tied & sources.any(-1) & (np.minimum(own_free, own_room) < adds)
+    resold = tied & ops.anyof(sources) & (np.minimum(own_free, own_room) < adds)
     pool_partner = np.where(resold, src, partner)
     used = terms.pool_utilisation(p, s, pool_partner, gpu, adds, row)
     utilisation = np.where(at_site, 0.0, used)
@@ -363,7 +363,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     d = p.rules.deals
     B, L = s.cash.shape
     P = len(p.partner_ids)
-    asking = ((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None]).any(-1)  # (B,)
+    asking = ops.anyof((a.offer_partner >= 0) & ~s.bankrupt & ~s.done[:, None])  # (B,)
     if not np.count_nonzero(asking):
         return Answers.none((B, L))
     # Only the games with an offer are evaluated (the others' labs get the answer NONE, the

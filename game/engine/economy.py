@@ -97,14 +97,14 @@ def interest_per_week(p: Params, s: State) -> np.ndarray:
 def rent_per_week(s: State) -> np.ndarray:
     """USD a week of GPU rent (B, L)."""
     hours = np.where(contract_active(s), s.contract_count * s.contract_price, 0.0)
-    return hours.sum(-1) * HOURS_PER_WEEK
+    return ops.total(hours) * HOURS_PER_WEEK
 
 
 @memo.derived
 def electricity_per_week(p: Params, s: State) -> np.ndarray:
     grid, turbine = power_draw(p, s)
     usd = grid * p.site_power_usd_per_mwh + turbine * p.rules.finance.turbine_usd_per_mwh
-    return usd.sum(-1) * HOURS_PER_WEEK
+    return ops.total(usd) * HOURS_PER_WEEK
 
 
 @memo.derived
@@ -112,7 +112,7 @@ def building_per_week(p: Params, s: State) -> np.ndarray:
     """What the halls under construction cost this week (B, L): each site's weekly pace
     of its MW still to build, at its price (nothing at a paused site: exits.py)."""
     going = np.minimum(s.hall_building, p.site_build_mw_per_week) * ~s.hall_paused
-    return (going * p.site_build_usd_per_mw).sum(-1)
+    return ops.total(going * p.site_build_usd_per_mw)
 
 
 def running_costs(p: Params, s: State) -> np.ndarray:
@@ -238,7 +238,7 @@ def open_rounds(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> 
     if not np.count_nonzero(asked):
         return np.zeros(s.cash.shape)
     # The terms in the games where a lab asks (every value below is read where it asks).
-    rows = np.flatnonzero(asked.any(-1))
+    rows = np.flatnonzero(ops.anyof(asked))
     some = round_terms(p, s if len(rows) == len(asked) else ops.Games(s, rows))
     ready, largest, pre_money = np.zeros(asked.shape, bool), np.zeros(asked.shape), np.zeros(asked.shape)
     ready[rows], largest[rows], pre_money[rows] = some.ready, some.largest, some.pre_money
@@ -301,10 +301,10 @@ def market(p: Params, s: State, inference_flops: np.ndarray) -> np.ndarray:
     need = s.users * m.inference_flops_per_user
     served = np.where(need > 0, ops.clip(inference_flops / np.maximum(need, 1e-9), 0.0, 1.0), 1.0)
     has_model = (s.best_model > 0) & ~s.bankrupt
-    top = np.where(has_model, s.best_model, -np.inf).max(-1, keepdims=True)
+    top = ops.most(np.where(has_model, s.best_model, -np.inf), -1, True)
     gap = np.where(has_model, s.best_model - np.where(np.isfinite(top), top, 0.0), 0.0)
     pull = p.lab_brand * np.exp(m.share_per_oom * gap) * served**m.service_exponent * has_model
-    total = pull.sum(-1, keepdims=True)
+    total = ops.total(pull, -1, True)
     target = np.where(total > 0, s.market_users[:, None] * pull / np.maximum(total, 1e-300), 0.0)
     s.users = s.users + m.share_speed_per_week * (target - s.users)
     return served
@@ -347,8 +347,8 @@ def best_rival(best_model: np.ndarray) -> np.ndarray:
     if L == 1:
         return np.full_like(best, -np.inf)
     leader = best.argmax(1)[:, None] == np.arange(L)  # (B, L): the first best
-    top = best.max(1, keepdims=True)
-    second = np.where(leader, -np.inf, best).max(1, keepdims=True)
+    top = ops.most(best, 1, True)
+    second = ops.most(np.where(leader, -np.inf, best), 1, True)
     return np.where(leader, second, top)
 
 
@@ -433,4 +433,4 @@ def score_parts(p: Params, s: State) -> np.ndarray:
 
 def score(p: Params, s: State) -> np.ndarray:
     """Points per lab (B, L): the sum of its score_parts."""
-    return score_parts(p, s).sum(-1)
+    return ops.total(score_parts(p, s))

@@ -38,13 +38,13 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         "users": lambda: s.users,
         "valuation": lambda: s.valuation,
         "debt": lambda: s.debt,
-        "gpus": lambda: compute.fleet(p, s).sum(-1),
-        "turbine_mw": lambda: s.turbine_mw.sum(-1),
+        "gpus": lambda: ops.total(compute.fleet(p, s)),
+        "turbine_mw": lambda: ops.total(s.turbine_mw),
         "lead": lead,
-        "share": lambda: s.users / np.maximum(s.users.sum(1, keepdims=True), 1.0),
+        "share": lambda: s.users / np.maximum(ops.total(s.users, 1, True), 1.0),
         "runway_weeks": lambda: np.minimum(economy.runway_weeks(p, s), 1e6),
-        "runs_training": lambda: (s.run_phase == RUN_PRETRAIN).sum(-1),
-        "owned_gpus": lambda: compute.owned_gpus(s).sum(-1),
+        "runs_training": lambda: ops.total(s.run_phase == RUN_PRETRAIN),
+        "owned_gpus": lambda: ops.total(compute.owned_gpus(s)),
         "rented_gpus": lambda: ops.einsum(
             "blk->bl", np.where(compute.contract_active(s), s.contract_count, 0)
         ),
@@ -143,11 +143,14 @@ def apply(
         fired[gb[hit[n:]], :, gc[hit[n:]]] = True
     if not (len(b) + len(gb)) or not np.count_nonzero(fired):  # no card fired: nothing changes
         return fired, values, lost
-    s.event_last = np.where(fired, s.week[:, None, None], s.event_last).astype(s.event_last.dtype)
+    last = s.event_last.copy()  # (the week written where a card fired: no (B, L, C) where and cast)
+    at = np.nonzero(fired)
+    last[at] = s.week[at[0]]
+    s.event_last = last
     # Effect sizes only for the games where a card fired, all in one draw: (card, game)
     # pairs grouped by card, each with its L x E lanes on the card's own stream, so a
     # game's draws never depend on the rest of the batch.
-    card_of, game_of = np.nonzero(fired.any(1).T)
+    card_of, game_of = np.nonzero(ops.anyof(fired, 1).T)
     lanes_of = L * p.event_effects[card_of]
     first = np.cumsum(lanes_of) - lanes_of
     pair = np.repeat(np.arange(len(card_of)), lanes_of)
@@ -226,7 +229,7 @@ def _apply_lab(
             at = np.arange(before.shape[2]) == p.site_ids.index(effect.site)
             keep = np.where(at[None, None, :, None], keep, before)
         keep = np.where(fire[..., None, None], keep, before)
-        lost[rows] += (before - keep).sum(2)
+        lost[rows] += ops.total(before - keep, 2)
         s.installed = _scatter(s.installed, rows, keep)
     elif what == "turbines":
         site = p.site_ids.index(effect.site)

@@ -102,6 +102,6 @@ def _sublet(p: Params, s: State, a: Any, ledger: economy.Ledger, alive: np.ndarr
     pick = a.sublet & (s.contract_partner >= 0) & alive[..., None]
     if not np.count_nonzero(pick):
         return
-    ledger.pay("sublet", (sublet_cost(p, s) * pick).sum(-1))
+    ledger.pay("sublet", ops.total(sublet_cost(p, s) * pick))
     for name, empty in EMPTY_CONTRACT.items():
         setattr(s, name, np.where(pick, empty, getattr(s, name)))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import codes, rng
+from game.engine import codes, ops, rng
 from game.engine.params import Params
 
 State = Any
@@ -55,10 +55,10 @@ def order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: A
     idle = (s.substation_left == 0) & (s.grid_mw < p.site_grid_max - 1e-9)  # (B, S)
     cost = claim_cost(p, s.grid_mw)  # (B, S)
     can_pay = s.cash[..., None] >= cost[:, None, :]
-    refuse((want & ~can_pay).any(-1), codes.NO_CASH)
+    refuse(ops.anyof(want & ~can_pay), codes.NO_CASH)
     bidding = want & can_pay & idle[:, None, :]
     if not np.count_nonzero(bidding):  # no upgrade starts (most weeks): only the refusals
-        refuse((want & can_pay).any(-1), codes.SUBSTATION_BUSY)
+        refuse(ops.anyof(want & can_pay), codes.SUBSTATION_BUSY)
         s.grid_deposit = s.grid_deposit + 0.0  # what adding no deposit gives (a -0.0 becomes 0.0)
         return
     # The draw between bidders, only in the games with one (a game draws the same numbers
@@ -67,11 +67,11 @@ def order_substations(p: Params, s: State, want: np.ndarray, pay: Any, refuse: A
     draw = rng.uniform(rng.game_week(s)[rows], GRID_DRAW, (L, want.shape[2]))  # (n, L, S)
     payer = np.zeros(s.grid_mw.shape, np.int64)  # (B, S)
     payer[rows] = np.where(bidding[rows], draw, -1.0).argmax(1)
-    started = bidding.any(1)
+    started = ops.anyof(bidding, 1)
     start = started[:, None, :] & (np.arange(L)[None, :, None] == payer[:, None, :])
-    refuse((want & can_pay & ~start).any(-1), codes.SUBSTATION_BUSY)
+    refuse(ops.anyof(want & can_pay & ~start), codes.SUBSTATION_BUSY)
     deposit = start * claim_deposit(p, substation_gain(p, s.grid_mw))[:, None, :]
-    pay("power_equipment", (start * substation_cost(p)).sum(-1) + deposit.sum(-1))
+    pay("power_equipment", ops.total(start * substation_cost(p)) + ops.total(deposit))
     s.grid_deposit = s.grid_deposit + deposit
     s.substation_left = np.where(started, p.site_substation_weeks, s.substation_left)
     s.substation_payer = np.where(started, payer, s.substation_payer)
@@ -103,7 +103,7 @@ def lapse_claims(p: Params, s: State, pay: Any) -> np.ndarray:
     lapse = idle >= g.claim_lapse_weeks
     held = np.minimum(s.grid_deposit, claim_deposit(p, unused + pending_claim(p, s)))
     refund = np.where(lapse, 0.0, s.grid_deposit - held)
-    pay("power_equipment", -refund.sum(-1) * (~s.bankrupt))
+    pay("power_equipment", -ops.total(refund) * (~s.bankrupt))
     lapsed = np.where(lapse, unused, 0.0)
     s.grid_alloc = s.grid_alloc - lapsed
     s.grid_deposit = np.where(lapse, np.maximum(held - claim_deposit(p, unused), 0.0), held)

@@ -154,7 +154,7 @@ def _flops_price(p: Params, s: World) -> np.ndarray:
     on_sale = compute.on_sale(p, s)
     power = p.gpu_kw * p.rules.finance.reference_power_usd_per_mwh * HOURS_PER_WEEK / 1000.0
     weekly = (unit / (c.gpu_life_years * WEEKS_PER_YEAR) + power) / (p.gpu_flops * p.gpu_mfu)
-    return np.where(on_sale, weekly, np.inf).min(-1)
+    return ops.least(np.where(on_sale, weekly, np.inf))
 
 
 def _mix(
@@ -215,7 +215,7 @@ def decide(world: World, ctl: Controllers, base: Actions | None = None) -> Actio
     research_share, staff_budget = _mix(p, s, c, k, peak, infer)
     train = np.maximum(1.0 - infer - research_share, c.training_share_min)
     split = np.concatenate([train[..., None], infer[..., None], research_share[..., None]], -1)  # np.stack, fewer layers
-    split = split / split.sum(-1, keepdims=True)
+    split = split / ops.total(split, -1, True)
 
     start_flop = _runs(p, s, c, k, split, useful, n_gpus, error[..., 0], lag)
     # Compute: the style's shares of the budget; what NVIDIA cannot sell this quarter is
@@ -308,7 +308,7 @@ def _last_resorts(
             np.zeros(s.warehouse.shape, np.int64),
             np.zeros(s.contract_partner.shape, bool),
         )
-    games = dire.any(-1)
+    games = ops.anyof(dire)
     if not games.all():  # only the games with a lab in distress: the others take no way out
         rows = np.flatnonzero(games)
         some = {k: money[k][rows] for k in ("headroom", "runway", "burn")}
@@ -325,7 +325,7 @@ def _last_resorts(
     sublet &= s.contract_end > s.week[:, None, None]  # a contract ending this week has nothing to save
 
     need = np.where(dire, money["burn"] * c.distress_cover_weeks - at_hand, 0.0)
-    need = need + (cost * sublet).sum(-1)
+    need = need + ops.total(cost * sublet)
     price = exits.used_price(p, s)[:, None, :]  # (B, 1, G)
     oldest = np.argsort(p.gpu_available_week, kind="stable")
     sell = np.zeros(s.warehouse.shape, np.int64)
@@ -335,7 +335,7 @@ def _last_resorts(
         take = np.clip(need[..., None] - before, 0.0, value)
         count = np.minimum(np.ceil(take / np.maximum(price[..., oldest], 1.0)), stock[..., oldest])
         sell[..., oldest] += count.astype(np.int64)
-        need = need - (count * price[..., oldest]).sum(-1)
+        need = need - ops.total(count * price[..., oldest])
     return cancel, sell, sublet
 
 
@@ -354,10 +354,10 @@ def _runs(
     `lag` weeks ago: the style's run length on the compute the lab has now, plus (as far
     as its `foresight` goes) the GPUs it knows will arrive during the run, if it would
     beat the lab's best model."""
-    running = (s.run_phase == RUN_PRETRAIN).any(-1)
+    running = ops.anyof(s.run_phase == RUN_PRETRAIN)
     post = p.rules.training.post_training_weeks
     since = post - s.run_post_left.astype(np.int64)  # int16 in the state: widen before the sentinel
-    in_post = np.where(s.run_phase == RUN_POST, since, NOT_SINCE).min(-1)  # weeks since it finished
+    in_post = ops.least(np.where(s.run_phase == RUN_POST, since, NOT_SINCE))  # weeks since it finished
     may = ~s.bankrupt & ~running & (in_post >= lag)
     if not np.count_nonzero(may):  # nobody could start a run this week
         return np.zeros(s.cash.shape)

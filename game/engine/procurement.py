@@ -47,7 +47,7 @@ def shop(p: Params, s: World, c: Any, k: dict[str, np.ndarray]) -> dict[str, np.
     return {
         "vendor": vendor,
         "unit": unit,
-        "on_sale": buyable.any(-1),
+        "on_sale": ops.anyof(buyable),
         "best": best,
         "best_unit": unit[rows, best][:, None],  # (B, 1)
         "best_kw": p.gpu_kw[best][:, None],
@@ -72,7 +72,7 @@ def cannot_buy(
     c = p.catalog.ai
     wanted = budget / shop["best_unit"]
     power = np.maximum(shop["power_room"], 0.0)
-    buildable = np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks).max(-1)
+    buildable = ops.most(np.minimum(power, p.site_build_mw_per_week * c.hall_plan_weeks))
     power_mw = shop["room_mw"] + buildable * (k["buy_share"] > 0)
     placeable = np.minimum(power_mw * 1000.0 / shop["best_kw"], shop["best_left"])
     return np.where(wanted >= 1.0, ops.clip(1.0 - placeable / np.maximum(wanted, 1.0), 0.0, 1.0), 0.0)
@@ -107,7 +107,7 @@ def power(
     desired_mw = (shop["committed_mw"] + growth_mw) * k["power_headroom"]
     deficit = np.where(alive & (buy_budget > 0), desired_mw - shop["planned_mw"], 0.0)
     build = np.zeros(halls.shape)
-    wants = (deficit >= c.min_build_mw).any(-1)  # (B,) games where a lab would build
+    wants = ops.anyof(deficit >= c.min_build_mw)  # (B,) games where a lab would build
     if np.count_nonzero(wants):
         money = buy_budget * c.hall_budget_weeks
         if wants.all():
@@ -183,12 +183,12 @@ def rentals(
     current = p.gpu_flops >= c.obsolete_flops_share * frontier
     value = np.where(current, p.gpu_flops * p.gpu_mfu / np.where(listed > 0, listed, np.inf), 0.0)
     pooled_value = np.where((free >= c.min_rental_gpus) & (value > 0), value, -1.0).reshape(B, -1)
-    best_value = pooled_value.max(-1)[:, None]  # (B, 1): the best on offer, for renewals
+    best_value = ops.most(pooled_value)[:, None]  # (B, 1): the best on offer, for renewals
     # A lab with no contract slot free rents by enlarging a contract it holds (an
     # amendment, as a person would): it picks the best pool among those it holds a lasting
     # contract from (a partner's GPU, not a build at a site); with a slot free, the best pool.
     key = enlargeable(s, c, G)  # (B, L, K)
-    slot_free: np.ndarray = np.asarray((s.contract_partner < 0).any(-1))  # (B, L)
+    slot_free: np.ndarray = np.asarray(ops.anyof(s.contract_partner < 0))  # (B, L)
     if np.count_nonzero(slot_free) == slot_free.size:  # every lab has a slot free: every pool
         lab_value = pooled_value[:, None, :].repeat(L, 1)
     else:
@@ -245,7 +245,7 @@ def rentals(
     # A pool rental that matches a contract the lab holds (partner, GPU, no site) enlarges
     # it rather than taking a new slot.
     same = key == pick[..., None]  # (B, L, K)
-    enlarge = same.any(-1)
+    enlarge = ops.anyof(same)
     enlarge_slot = np.argmax(same, axis=-1)
     renting = alive & ((slot_free & (use_pool | use_build)) | (use_pool & enlarge))
     enlarging = renting & use_pool & enlarge
@@ -269,7 +269,7 @@ def rentals(
         r_gpu = s.contract_gpu[at].astype(np.int64)
         r_value = value[games, r_partner, r_gpu]
         worth = (r_value > 0) & (r_value >= c.renew_value_share * best_value)
-        keep = alive & ending.any(-1) & (money["runway"] > money["floor"]) & worth
+        keep = alive & ops.anyof(ending) & (money["runway"] > money["floor"]) & worth
 
     offer = {
         "offer_partner": np.where(keep, r_partner, np.where(renting, partner, -1)),

@@ -44,7 +44,7 @@ def wage(p: Params, s: State) -> np.ndarray:
     """USD a week per researcher in each game (B,): the year's wage, dearer as the labs
     hire more of the pool."""
     row = week_row(p, s)
-    hired = np.where(s.bankrupt, 0.0, _f64(s.staff)).sum(-1) / p.talent_pool[row]
+    hired = ops.total(np.where(s.bankrupt, 0.0, _f64(s.staff))) / p.talent_pool[row]
     return p.wage_week[row] * (1.0 + p.rules.talent.scarcity_premium * ops.clip(hired, 0.0, 1.0) ** 2)
 
 
@@ -85,10 +85,10 @@ def hire(p: Params, s: State, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray
     target = np.maximum(s.staff_usd_week, 0.0) / pay
     row = week_row(p, s)
     staff, ramped = _f64(s.staff), _f64(s.staff_ramped)
-    free = np.maximum(p.talent_pool[row] - np.where(s.bankrupt, 0.0, staff).sum(-1), 0.0)  # (B,)
+    free = np.maximum(p.talent_pool[row] - ops.total(np.where(s.bankrupt, 0.0, staff)), 0.0)  # (B,)
     room = np.maximum(t.max_growth_per_week * staff, t.min_hires_per_week)
     want = ops.clip(target - staff, 0.0, room) * alive
-    asked = want.sum(-1)
+    asked = ops.total(want)
     share = np.where(asked > 0, np.minimum(1.0, t.hire_share_per_week * free / np.maximum(asked, 1e-9)), 0.0)
     hired = want * share[:, None]
     laid_off = np.where(alive, layoffs(p, s, s.staff_usd_week)[0], 0.0)
@@ -124,7 +124,7 @@ def catch_up(p: Params, s: State) -> np.ndarray:
     """Multiplier on the research of labs behind the best software in their game (B, L)."""
     r = p.rules.research
     standing = np.where(s.bankrupt, -np.inf, s.software)
-    gap = ops.clip(standing.max(-1, keepdims=True) - s.software, 0.0, r.catch_up_max_gap)
+    gap = ops.clip(ops.most(standing, -1, True) - s.software, 0.0, r.catch_up_max_gap)
     return 1.0 + r.catch_up_per_oom * gap
 
 

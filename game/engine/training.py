@@ -66,7 +66,7 @@ def start_runs(p: Params, s: State, a: Any, refuse: Any, alive: np.ndarray) -> N
     if not np.count_nonzero(asked):
         return
     big_enough = flop >= p.rules.training.min_run_flop
-    refuse((asked & ~big_enough).any(-1), codes.RUN_TOO_SMALL)
+    refuse(ops.anyof(asked & ~big_enough), codes.RUN_TOO_SMALL)
     R = s.run_phase.shape[-1]
     for k in np.flatnonzero((asked & big_enough).any((0, 1))):
         want = asked[..., k] & big_enough[..., k]
@@ -99,9 +99,9 @@ def advance(
     ship = post & (left <= 0)
 
     pre = s.run_phase == RUN_PRETRAIN
-    n_active = pre.sum(-1)
+    n_active = ops.total(pre)
     rate, hours_lost = training_rate(train_useful_flops, train_gpus, p.rules.training, fault_draw)
-    sharing = n_active + p.rules.training.post_training_compute * post.sum(-1)
+    sharing = n_active + p.rules.training.post_training_compute * ops.total(post)
     share = rate / np.maximum(sharing, 1.0)
     done = np.where(pre, np.minimum(s.run_done + share[..., None], s.run_flop), s.run_done)
     finished = pre & (done >= s.run_flop)
@@ -127,7 +127,7 @@ def advance(
     released_cap = ops.pick(cap, best)
     released_planned = ops.pick(planned, best)
     released_flop = ops.pick(s.run_flop, best)
-    released = ship.any(-1)
+    released = ops.anyof(ship)
     s.best_model = np.where(released, np.maximum(s.best_model, released_cap), s.best_model)
 
     phase = np.where(finished, RUN_POST, s.run_phase)

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from game.engine import codes, compute, deals, economy, events, exits, limits, research, rng, training
+from game.engine import codes, compute, deals, economy, events, exits, limits, ops, research, rng, training
 from game.engine.actions import Actions, amount, checked
 from game.engine.params import INFER, RESEARCH, TRAIN
 from game.engine.state import (
@@ -127,9 +127,9 @@ def finished(world: World, s: Working) -> World:
 
 
 def _normalised_split(current: np.ndarray, asked: np.ndarray) -> np.ndarray:
-    keep = (asked < 0).any(-1, keepdims=True) | ~np.isfinite(asked).all(-1, keepdims=True)
+    keep = ops.anyof(asked < 0, -1, True) | ~np.isfinite(asked).all(-1, keepdims=True)
     clean = np.where(np.isfinite(asked), np.maximum(asked, 0.0), 0.0)
-    total = clean.sum(-1, keepdims=True)
+    total = ops.total(clean, -1, True)
     keep = keep | (total <= 0)
     return np.where(keep, current, clean / np.where(total > 0, total, 1.0))
 
@@ -281,15 +281,15 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     economy.mark_valuation(p, s)
 
     agi = alive & ~s.bankrupt & (s.best_model >= training.agi_threshold(p, s)[:, None])
-    any_agi = agi.any(-1)
-    human_broke = (s.bankrupt & p.human[None, :]).any(-1)
+    any_agi = ops.anyof(agi)
+    human_broke = ops.anyof(s.bankrupt & p.human[None, :])
     all_broke = s.bankrupt.all(-1)
     out_of_time = s.week >= p.last_week
     ended = ~s.done & (any_agi | human_broke | all_broke | out_of_time)
     if np.count_nonzero(ended):  # (else no game ends: the end fields stay)
         agi_winner = np.where(agi, s.best_model, -np.inf).argmax(-1)
         standing = ~s.bankrupt & (s.best_model > 0)
-        leader = np.where(standing.any(-1), np.where(standing, s.best_model, -np.inf).argmax(-1), -1)
+        leader = np.where(ops.anyof(standing), np.where(standing, s.best_model, -np.inf).argmax(-1), -1)
         broke = human_broke | all_broke
         reason = np.where(any_agi, END_AGI, np.where(broke, END_BANKRUPT, np.where(out_of_time, END_TIME, 0)))
         s.end_reason = np.where(ended, reason, s.end_reason)
