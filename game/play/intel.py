@@ -107,7 +107,8 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     elif coming:  # four sites' lines filled an 80x24 dashboard's alerts
         waits = [(c.short_name, c.unpowered_halls_mw, _power_weeks(c)) for _, c in coming]
         out.append(Alert("unpowered-coming", say.unpowered_sites(waits), "information", INFORMATIONAL, "sites"))
-    runway = risk.runway_weeks(t)
+    # after this week's orders, as the dashboard reads it (a sale booked to fix it was ignored)
+    runway = risk.runway_weeks(t, t.preview.world if t.book else None)
     if runway < RUNWAY_ALERT_WEEKS:
         out.append(
             Alert(

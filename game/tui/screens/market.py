@@ -113,7 +113,7 @@ class MarketScreen(FieldKeys, FormScreen):
         table = self.query_one("#gpus", DataTable)
         if table.row_count:  # filled on mount: a booking changes what is left
             for r in market.market_rows(self.turn):
-                table.update_cell(r.id, "left", self._left(r))
+                table.update_cell(r.id, "left", self._left(r), update_width=True)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#gpu").value = str(event.row_key.value)  # type: ignore[attr-defined]
