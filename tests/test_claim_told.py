@@ -16,17 +16,17 @@ XAI = 0
 CLAIM = 100.0  # MW
 
 
-def _claimed(idle: int) -> Session:
-    """xAI holds a 100 MW claim at Quincy, where it has no halls, unused `idle` weeks."""
+def _claimed(idle: int, claim: float = CLAIM) -> Session:
+    """xAI holds a `claim` MW claim at Quincy, where it has no halls, unused `idle` weeks."""
     s = Session.new(humans=("xai",), seed=1)
     s.autosave_every = 0
     p, w = s.params, s.world
     q = p.site_ids.index("quincy")
     alloc, grid_mw, idle_weeks, deposit = w.grid_alloc.copy(), w.grid_mw.copy(), w.grid_idle.copy(), w.grid_deposit.copy()
-    alloc[0, XAI, q] += CLAIM
-    grid_mw[0, q] += CLAIM
+    alloc[0, XAI, q] += claim
+    grid_mw[0, q] += claim
     idle_weeks[0, XAI, q] = idle
-    deposit[0, XAI, q] = float(grid.claim_deposit(p, CLAIM))
+    deposit[0, XAI, q] = float(grid.claim_deposit(p, claim))
     s.world = attrs.evolve(w, grid_alloc=alloc, grid_mw=grid_mw, grid_idle=idle_weeks, grid_deposit=deposit)
     return s
 
@@ -69,3 +69,11 @@ def test_halls_drawing_on_the_claim_end_the_alert_and_nothing_lapses():
     for _ in range(5):
         s.end_week()
     assert _warned(s) == [] and not [n for n in s.news if "claim lapsed" in n.text]
+
+
+def test_a_sliver_of_a_claim_is_no_alert():
+    """'Abilene: 1 MW of your grid claim is unused and lapses in 8 weeks' stopped a
+    play-tester's fast-forward."""
+    lapse = Session.new().params.rules.grid.claim_lapse_weeks
+    assert _warned(_claimed(lapse - 2, claim=intel.ALERT_MIN_MW - 1)) == []
+    assert _warned(_claimed(lapse - 2, claim=intel.ALERT_MIN_MW + 1))

@@ -34,10 +34,10 @@ def test_several_sites_waiting_for_power_on_its_way_are_one_line():
 
 def test_a_sliver_of_halls_without_power_is_no_alert():
     """A 1 MW overbuild raised "! Memphis: 1 MW of halls have no power", which stops
-    fast-forward; from UNPOWERED_ALERT_MW up it is an alert."""
+    fast-forward; from ALERT_MIN_MW up it is an alert."""
     s = Session.new(humans=("xai",), seed=1)
     k = s.params.site_ids.index("quincy")
-    for extra, alerted in ((intel.UNPOWERED_ALERT_MW - 1, False), (intel.UNPOWERED_ALERT_MW + 1, True)):
+    for extra, alerted in ((intel.ALERT_MIN_MW - 1, False), (intel.ALERT_MIN_MW + 1, True)):
         halls = s.world.hall_mw.copy()
         w = s.world
         halls[0, XAI, k] = float(w.grid_alloc[0, XAI, k]) + float(w.turbine_mw[0, XAI, k]) + extra

@@ -7,7 +7,7 @@ from __future__ import annotations
 import attrs
 
 from game.play.desk import LabTurn
-from game.play.intel import UNPOWERED_ALERT_MW, unpowered_alert
+from game.play.intel import ALERT_MIN_MW, unpowered_alert
 from game.play.market import market_rows
 from game.play.risk import runway_weeks
 from game.play.views import lab_view
@@ -45,7 +45,7 @@ def next_step(t: LabTurn) -> Step | None:
     if not training and "run" not in kinds:
         return Step("training", *say.plan_run())
     short = [
-        s for s in v.sites if s.unpowered_halls_mw >= UNPOWERED_ALERT_MW and unpowered_alert(s).severity != "information"
+        s for s in v.sites if s.unpowered_halls_mw >= ALERT_MIN_MW and unpowered_alert(s).severity != "information"
     ]
     coming = sum(s.turbines_pending_mw + s.grid_coming_mw - s.unpowered_halls_mw for s in v.sites)
     if short or v.warehouse_mw > max(coming, 0.0) + 1e-6:

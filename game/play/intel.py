@@ -40,7 +40,7 @@ CONTRACT_ALERT_WEEKS = 4
 RIVAL_RUN_ALERT_WEEKS = 6
 RUN_ENDING_WEEKS = 3  # weeks before your run's end that the next one should be planned
 EMPTY_HALLS_MW = 10  # powered, empty halls worth telling the player about
-UNPOWERED_ALERT_MW = 5  # halls without power worth an alert (a 1 MW overbuild stopped fast-forward)
+ALERT_MIN_MW = 5  # halls without power or an unused grid claim worth an alert (1 MW ones stopped fast-forward)
 NEW_GPU_WEEKS = 4  # weeks a GPU newly on sale is an alert (`a` stops the week it starts)
 CLAIM_ALERT_WEEKS = 8  # weeks before an unused grid claim lapses that it is an alert
 INTEL_STREAM = 900  # rng stream of the fog (the engine uses streams below 900 and 1000+)
@@ -94,7 +94,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                 )
             )
             continue
-        if site.unpowered_halls_mw >= UNPOWERED_ALERT_MW:
+        if site.unpowered_halls_mw >= ALERT_MIN_MW:
             alert = unpowered_alert(site)
             if alert.actionable:
                 out.append(alert)
@@ -232,7 +232,7 @@ def claim_alerts(t: LabTurn) -> list[Alert]:
     unused = grid.unused_claim(w)[0, lab]
     left = p.rules.grid.claim_lapse_weeks - w.grid_idle[0, lab]
     out = []
-    for s in np.flatnonzero((unused >= 1.0) & (left <= CLAIM_ALERT_WEEKS)):
+    for s in np.flatnonzero((unused >= ALERT_MIN_MW) & (left <= CLAIM_ALERT_WEEKS)):
         name = p.catalog.sites[s].name.split(",")[0]
         text = say.claim_lapsing(name, float(unused[s]), max(int(left[s]), 1))
         out.append(Alert(f"claim:{p.site_ids[s]}", text, "warning", screen="sites", hint=HINTS["build_halls"]))
