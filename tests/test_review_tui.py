@@ -129,6 +129,12 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate():
         )  # the leverage it leaves costs more
         assert f"{rate} a year" in text(pilot, "preview")
         assert await unseen_at_each_size(pilot, "preview") == []
+        # the headline names both ends: today's rate and the rate of borrowing it all (a
+        # play-tester read 8.0% there and 14.0% on the review)
+        m = views.money_view(s.turn(XAI))
+        top = review.loan_terms(s.turn(XAI), m.credit).rate
+        said = " ".join(text(pilot, "money-state").split())
+        assert f"{m.interest_rate:.1%} a year at today's leverage, {top:.1%} if you borrow it all" in said, said
         await confirm(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert await unseen_at_each_size(pilot, "yes", "no") == []

@@ -73,7 +73,10 @@ class FinanceScreen(FieldKeys, FormScreen):
             rounds = f"Investors hear your next round from {day(m.next_round)}."
         breach = " Over the covenant: lenders sweep cash each week." if m.in_breach else ""
         lenders = (
-            f"Lenders offer {money_down(m.credit)} at {m.interest_rate:.1%} a year"
+            # the rate rises with the leverage a loan leaves: today's figure alone read as the
+            # loan's (8.0% here, 14.0% on the review of borrowing it all)
+            f"Lenders offer {money_down(m.credit)}: {m.interest_rate:.1%} a year at today's leverage, "
+            f"{review.loan_terms(self.turn, m.credit).rate:.1%} if you borrow it all"
             if m.credit >= 1e6
             else "Lenders will lend no more now: more GPUs owned, or debt repaid, makes room"
         )
