@@ -164,6 +164,11 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
                     hint=HINTS["rent"],
                 )
             )
+    ahead = round_rivals(t)
+    health = risk.round_health(t)
+    if ahead and health is not None and not health.at_risk:  # (at risk, its own alert says more)
+        text = say.round_rival(ahead, health.usd, health.closes, health.margin)
+        out.append(Alert("round-rival", text, "warning", screen="finance", hint=HINTS["plan_without_round"]))
     mine = float(w.best_model[0, lab])
     for rival in rival_views(t):
         for run in rival.runs:
@@ -264,6 +269,25 @@ class RivalRun:
     @property
     def eta_text(self) -> str:
         return say.rival_eta(self.eta_low, self.eta_high)
+
+
+def round_rivals(t: LabTurn) -> list[str]:
+    """Rivals whose run may ship a better model than the lab's before its round closes:
+    a rival's release lowers the lab's value on its merits, which the investors judge
+    (a play-tester's $20B round walked away the week after OpenAI released, unwarned)."""
+    health = risk.round_health(t)
+    if health is None:
+        return []
+    post = int(t.params.rules.training.post_training_weeks)
+    mine = float(t.world.best_model[0, t.lab])
+    return [
+        r.name
+        for r in rival_views(t)
+        if any(
+            run.capability_high > mine and (run.phase == "post-training" or run.eta_low + post <= health.weeks_left + 1)
+            for run in r.runs
+        )
+    ]
 
 
 @attrs.frozen

@@ -146,6 +146,15 @@ def rival_eta(low: float, high: float) -> str:
     return f"{max(lo, 1)}-{hi} weeks"
 
 
+def round_rival(rivals: list[str], usd: float, closes: object, margin: float) -> str:
+    """Rivals' runs that may ship before the lab's round closes on `closes` (a date)."""
+    who = " and ".join(rivals)
+    return (
+        f"{who} may release before your {money(usd)} round closes on {closes:%d %b}: a better rival "
+        f"model lowers your value on its merits ({margin:.0%} above the walk-away line now)"
+    )
+
+
 def rival_run(rival: str, capability: str, post_training: bool, eta: str) -> str:
     when = "is in post-training" if post_training else f"may finish in {eta}"
     return f"{rival}'s run ({capability}) {when}"

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from game.play import decisions, review, risk, views
+from game.play import decisions, intel, review, risk, views
 from game.play.decisions import Refused
 from game.play.desk import LabTurn
+from game.play.words import alerts as say_alerts
 from game.play.words.numbers import money_down
 from game.tui import bindings, bounds
 from game.tui.format import day, money, weeks
@@ -25,6 +26,9 @@ def risk_lines(t: LabTurn) -> Content:
     if health is not None:
         mark = "$error" if health.margin < 0 else "$warning" if health.at_risk else "$success"
         lines.append(styled(f"[b]Round:[/b] [{mark}]$t[/]", t=health.forecast(money)))
+        rivals = intel.round_rivals(t)
+        if rivals:
+            lines.append(styled("[$warning]$t.[/]", t=say_alerts.round_rival(rivals, health.usd, health.closes, health.margin)))
     cov = risk.covenant_health(t)
     mark = "$error" if cov.in_breach else "$warning" if cov.at_risk else "$success"
     lines.append(styled(f"[b]Covenant:[/b] [{mark}]$t[/]", t=cov.forecast(money)))
