@@ -275,6 +275,7 @@ async def test_the_book_says_a_signed_deal_is_not_in_it():
         assert await unseen_at_each_size(pilot, "totals", restore=False) == []
 
 
+@pytest.mark.slow
 async def test_the_training_sites_and_money_screens_say_what_their_figures_are():
     """One new game at 80x24 (each figure checked at both sizes): the training preview's
     band and what a run uses, the sites table's build pace, a loan lenders would refuse

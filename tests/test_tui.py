@@ -132,6 +132,7 @@ async def test_raise_a_round_says_the_post_money():
         assert app.session.world.founder_share[0, XAI] < share
 
 
+@pytest.mark.slow
 @pytest.mark.long
 async def test_extend_a_contract_negotiate_to_a_stall_sign_a_counter_and_leave_a_contract():
     """One new game's deals screen at 120x50: contract 0 extended by an amendment; an

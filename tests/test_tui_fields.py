@@ -33,6 +33,7 @@ async def type_into(pilot, widget_id: str, typed: str) -> Input:
     return field
 
 
+@pytest.mark.slow
 async def test_fields_refuse_as_typed_and_a_good_count_clears_the_refusal():
     """One new game at 80x24 (what is seen checked at both sizes): a loan below a million
     is refused in dollars; words and fractions are refused as typed; a count over the

@@ -45,6 +45,7 @@ def with_a_contract(s: Session) -> Session:
     return s
 
 
+@pytest.mark.slow
 @pytest.mark.long
 async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
     s = with_a_contract(Session.new())

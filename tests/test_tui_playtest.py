@@ -30,6 +30,7 @@ def home(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.long
 async def test_the_deals_screen_shows_a_partners_limits_and_only_the_gpus_it_can_supply():
     """One new game's deals screen at 80x24: a partner's limits before an offer, only the
@@ -94,6 +95,7 @@ async def test_the_deals_screen_shows_a_partners_limits_and_only_the_gpus_it_can
             assert not select.expanded
 
 
+@pytest.mark.slow
 async def test_the_money_screens_answer_is_in_sight_and_esc_says_what_it_dropped():
     app = AgiRaceApp(session=Session.new())
     async with app.run_test(size=SMALL, notifications=True) as pilot:
