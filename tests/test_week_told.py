@@ -339,6 +339,23 @@ def test_the_session_keeps_each_weeks_flows_for_the_ledger_without_a_screen():
     assert [len(h.flows or ()) for h in s.history[1:]] == [s.params.n_labs] * 3
 
 
+def test_a_loaded_game_keeps_each_weeks_flows_for_the_ledger(tmp_path):
+    """After a load the ledger started again: "Flows are kept from the week this game was
+    loaded" (a play-tester's 86 weeks of money history gone); the replay that rebuilds the
+    history keeps each week's flows too, the same as the game that never stopped."""
+    from game.play import decisions as dec
+    from game.play.history import ledger
+
+    s = Session.new("2024-07-colossus", humans=("xai",), seed=1)
+    s.autosave_every = 0
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 5_000), confirmed=True)
+    for _ in range(6):
+        s.end_week()
+    back = Session.load(s.save(tmp_path / "six.toml"))
+    assert [h.flows for h in back.history] == [h.flows for h in s.history]
+    assert ledger(back.history, XAI).recorded == ledger(s.history, XAI).recorded == 6
+
+
 def test_the_week_summary_puts_what_needs_the_player_before_notes():
     """A storm that cut a play-tester's compute by a third sat under three 'standing order
     waits' notes and '... and 8 more in the news'."""

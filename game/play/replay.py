@@ -4,13 +4,14 @@ reaches exactly the saved state."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 from game.catalog import Catalog
 from game.engine import policies
 from game.engine.state import World, array_fields
-from game.play.history import HistoryPoint, history_point
+from game.play.history import HistoryPoint, history_point, record_flows
 from game.play.news import NewsItem, talk_news, week_news
 from game.play.week import play_week, talk
 from game.play.words import session as say
@@ -25,7 +26,9 @@ from game.saves import (
 )
 
 
-def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = None) -> Iterator[World]:
+def replayed(
+    save: Scenario, catalog: Catalog, news: list[NewsItem] | None = None, reports: list[Any] | None = None
+) -> Iterator[World]:
     """The worlds of a save's game week by week, from the scenario it started from to the
     save's week, its log played for the people and the AI for everyone else (the news of
     its talks and weeks appended to `news` if given, as the game said it). Raises
@@ -59,6 +62,8 @@ def replayed(save: Scenario, catalog: Catalog, news: list[NewsItem] | None = Non
         logged, covered = log_actions(world, entries)
         before = world
         world, report = play_week(world, ctl, logged, covered)
+        if reports is not None:  # (the ledger's cash flows, week by week)
+            reports.append(report)
         if news is not None:
             news.extend(week_news(params, catalog, report, params.human, world, logged, before))
         yield world
@@ -89,11 +94,17 @@ def history_of(save: Scenario, catalog: Catalog, world: World) -> tuple[list[His
     its log replayed from the scenario it started from, if that reaches exactly `world`
     (the saved state); None otherwise."""
     news: list[NewsItem] = []
+    reports: list[Any] = []
     try:
-        worlds = list(replayed(save, catalog, news)) if save.log else []
+        worlds = list(replayed(save, catalog, news, reports)) if save.log else []
     except SaveError:
         return None
     if len(worlds) < 2 or differences(worlds[-1], world):
         return None
     points = {int(w.week[0]): history_point(world.params, w) for w in worlds}
-    return list(points.values()), news
+    history: list[HistoryPoint] = []
+    played = {int(r.week[0]) + 1: r for r in reports}
+    for week, point in points.items():  # each week's flows, as the session kept them (the ledger
+        history.append(point)  # started again at a load: "flows are kept from the week ... loaded")
+        record_flows(history, played.get(week))
+    return history, news
