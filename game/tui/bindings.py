@@ -85,6 +85,7 @@ BOOK: list[BindingType] = [
 
 STANDING: list[BindingType] = [
     Binding("x,delete", "cancel_standing", "Cancel standing order", id="cancel-standing"),
+    Binding("u", "restore_standing", "Undo cancel", id="restore-standing"),
 ]
 
 FORECAST: list[BindingType] = [

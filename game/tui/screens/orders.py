@@ -164,11 +164,27 @@ class OrdersScreen(FieldKeys, FormScreen):
             self.say("x cancels the highlighted order of this table: x again to cancel it.", failed=True)
             return
         row_index = table.cursor_row
+        mine = standing.orders(self.session, self.lab)
         try:
             text = standing.cancel(self.session, self.lab, row_index)
         except Refused as err:
             self.say(str(err), failed=True)
             return
+        self._cancelled: standing.StandingOrder | None = mine[row_index]  # u sets it again (x asked nothing)
+        self.refresh_view()
+        self.say(f"{text} (u sets it again)")
+
+    def action_restore_standing(self) -> None:
+        gone = getattr(self, "_cancelled", None)
+        if gone is None:
+            self.say("No cancelled standing order to set again.", failed=True)
+            return
+        try:
+            text = standing.add(self.session, gone)
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        self._cancelled = None
         self.refresh_view()
         self.say(text)
 
