@@ -153,7 +153,18 @@ class FormScreen(GameScreen):
     @on(Select.Changed)
     def _changed(self) -> None:
         self._update_preview()
+        if getattr(self, "_held", None) == self._values():  # the form's own change: its words stay
+            return
+        self._held: tuple[tuple[str | None, str], ...] | None = None
         self.show("message", "")  # the last result no longer speaks for what the fields hold
+
+    def _values(self) -> tuple[tuple[str | None, str], ...]:
+        return tuple((w.id, str(w.value)) for w in (*self.query(Input), *self.query(Select)))
+
+    def hold_message(self) -> None:
+        """The fields as the form itself just set them: their change events, whenever they
+        arrive, leave the message that says why (it was cleared before it could be read)."""
+        self._held = self._values()
 
     def _fields_now(self) -> dict[str | None, str]:
         return {field.id: field.value for field in self.query(Input)}

@@ -134,6 +134,7 @@ class SitesScreen(FieldKeys, FormScreen):
             field.value = f"{need:g}"
         field.focus()
         field.select_all()
+        self.hold_message()
         self._update_preview()
         added = str(self.query_one("#message", Static).render())
         self.say(f"{added} Enter orders {mw(need)} of turbines to run them (the grid free here is not counted).")
