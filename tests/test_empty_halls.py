@@ -39,9 +39,8 @@ def test_halls_emptied_are_an_alert_until_gpus_on_their_way_fill_them():
     assert _empty(s) == []
 
 
-def test_with_a_fill_order_standing_the_empty_halls_are_information():
-    """`a` stopped again and again on the empty halls while a fill order stood, waiting for
-    cash or supply: the order deals with them, so the alert tells and does not stop."""
+def _filling() -> Session:
+    """Halls emptied by a sale of 40,000 H100, with a fill order of H100 via Dell set."""
     from game.play import standing
 
     s = Session.new(humans=("xai",), seed=1)
@@ -51,6 +50,13 @@ def test_with_a_fill_order_standing_the_empty_halls_are_information():
     s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)
     s.end_week()
     standing.add(s, standing.fill_order(s, XAI, "H100", "dell"))
+    return s
+
+
+def test_with_a_fill_order_standing_the_empty_halls_are_information():
+    """`a` stopped again and again on the empty halls while a fill order stood, waiting for
+    cash or supply: the order deals with them, so the alert tells and does not stop."""
+    s = _filling()
     s.news.clear()
     (alert,) = _empty(s)
     assert not alert.actionable and alert.screen == "orders"
@@ -64,13 +70,7 @@ def test_a_fill_order_that_waits_says_why_in_the_empty_halls_alert():
 
     from game.play import standing
 
-    s = Session.new(humans=("xai",), seed=1)
-    s.autosave_every = 0
-    for _ in range(8):
-        s.end_week()
-    s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)
-    s.end_week()
-    standing.add(s, standing.fill_order(s, XAI, "H100", "dell"))
+    s = _filling()
     cash = s.world.cash.copy()
     cash[0, XAI] = 1e6  # under its reserve of running costs: it waits for cash
     s.world = attrs.evolve(s.world, cash=cash)

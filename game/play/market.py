@@ -111,13 +111,18 @@ def newer_generations(t: LabTurn, gpu: str, by_week: int) -> list[tuple[str, int
     return sorted((x for x in newer if t.week < x[1] <= by_week), key=lambda x: x[1])
 
 
+def booked_turbines(t: LabTurn, site: str) -> float:
+    """MW of turbines this week's book orders at `site`."""
+    return sum(d.mw for d in t.book if isinstance(d, OrderTurbines) and d.site == site)
+
+
 def turbines_for(t: LabTurn, site: str) -> float:
     """MW of turbines the lab's halls at `site` (built, building and in this week's book)
     need beyond the power it has there or has on its way (grid share, turbines running,
     pending and booked, a substation upgrade), within what the permits allow; whole MW.
     The site's free grid is not counted: other labs' halls may take it first."""
     r = next(x for x in site_rows(t) if x.id == site)
-    booked = sum(d.mw for d in t.book if isinstance(d, OrderTurbines) and d.site == site)
+    booked = booked_turbines(t, site)
     halls = sum(d.mw for d in t.book if isinstance(d, BuildHalls) and d.site == site)
     power = booked
     if r.yours is not None:

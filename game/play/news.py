@@ -153,7 +153,6 @@ def _where(p: Params, asked: Any, lab: int, refused: int) -> dict[int, list[str]
     return {code: [names[s] for s in np.flatnonzero(at)] for code, at in bound.items() if refused & code}
 
 
-
 def _credit_news(
     p: Params, r: Report, human: np.ndarray, world: Any, asked: Any, week: int, before: Any = None
 ) -> list[NewsItem]:

@@ -314,7 +314,7 @@ def fill_room(session: Session, lab: int, gpu: str) -> int:
 def _room(t: LabTurn, gpu: str) -> int:
     p, w, lab = t.params, t.world, t.lab
     g = p.gpu_ids.index(gpu)
-    room_kw = float((compute.usable_mw(w) - compute.installed_mw(p, w))[0, lab].clip(0).sum()) * 1000.0
+    room_kw = float(market.powered_room_mw(t).sum()) * 1000.0
     waiting_kw = float(w.warehouse[0, lab] @ p.gpu_kw)
     waiting_kw += float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
     booked = sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in t.book if isinstance(d, BuyGpus))

@@ -178,7 +178,7 @@ class SitesScreen(FieldKeys, FormScreen):
             )
         plan = market.hall_plan(self.turn, r.id, amount)
         spare = max(r.yours.power_mw - r.yours.hall_mw - r.yours.building_mw, 0.0) if r.yours else 0.0
-        booked = sum(d.mw for d in self.session.book(self.lab) if isinstance(d, decisions.OrderTurbines) and d.site == r.id)
+        booked = market.booked_turbines(self.turn, r.id)
         power = f"your spare power here {mw(spare)}; " if spare >= 1 else ""
         if booked >= 1:  # (what is already on its way is said after, in "Coming to you here")
             power += f"{mw(booked)} of turbines in this week's orders; "
