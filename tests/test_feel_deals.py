@@ -35,6 +35,8 @@ async def test_a_counter_far_over_the_list_price_says_why_on_the_deals_screen():
         await confirm(pilot)
         await pilot.press("y")  # the review: send the offer
         await pilot.pause()
+        await pilot.press("n")  # the counter's review: not now, its terms stay in the form
+        await pilot.pause()
         said = text(pilot, "message")
         counter = re.search(r"at \$([\d.]+) per GPU-hour", said)
         assert counter and float(counter[1]) > 2 * listed, said  # the play-test's case: ~4x the list

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from textual.widgets import Button
 
 from game.play import decisions as dec
 from game.play import market, review, risk, views
@@ -15,7 +16,16 @@ from game.saves import Offer
 from game.tui.app import AgiRaceApp
 from game.tui.screens import DealsScreen
 from game.tui.screens.dialogs import ConfirmScreen, ReviewScreen
-from tests.tui_helpers import SIZES, choose, confirm, fill, press_button, text, unseen_at_each_size
+from tests.tui_helpers import (
+    SIZES,
+    accept_review,
+    choose,
+    confirm,
+    fill,
+    press_button,
+    text,
+    unseen_at_each_size,
+)
 
 XAI = 0
 SMALL = SIZES[0]  # each flow runs once at 80x24; what must be seen is checked at both sizes
@@ -82,7 +92,10 @@ async def test_switching_partner_starts_the_form_again_and_enter_reviews_the_off
         assert "Oracle" in text(pilot, "message") and s.rounds.get(XAI)
 
 
-async def test_a_counter_is_accepted_only_through_a_review_that_says_so():
+async def test_a_counter_is_reviewed_at_once_and_y_accepts_it():
+    """Accepting a counter took Enter (a review of the partner's own terms) and y at every
+    counter: its review comes up with the answer, the partner's words first; n leaves the
+    terms in the form, where Enter reviews them again."""
     s = Session.new()
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SMALL) as pilot:
@@ -92,17 +105,26 @@ async def test_a_counter_is_accepted_only_through_a_review_that_says_so():
         await pilot.pause()
         fill(pilot, count="10000", start="0", price="2.0")  # under its list price: a counter
         await confirm(pilot)
+        signed = int((s.world.contract_partner[0, XAI] >= 0).sum())
         await pilot.press("y")
         await pilot.pause()
-        assert "filled in" in text(pilot, "message")  # a counter
-        signed = int((s.world.contract_partner[0, XAI] >= 0).sum())
+        assert isinstance(app.screen, ReviewScreen)  # the counter's review, with the answer
+        assert "accept CoreWeave's counter" in text(pilot, "review-title")
+        said = text(pilot, "review-terms")
+        assert "We can do it at" in said and "10,000 H100" in said, said
+        assert "Accept their terms" in str(app.screen.query_one("#yes", Button).label)
+        assert await unseen_at_each_size(pilot, "review-title", "review-terms", "yes", "no") == []
+        assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed
+        await pilot.press("n")  # not now: the terms stay in the form
+        await pilot.pause()
+        assert isinstance(app.screen, DealsScreen)
+        assert "not accepted" in text(pilot, "message")
+        assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed
         app.screen.query_one("#price").focus()
-        await pilot.press("enter")  # the second enter no longer signs
+        await pilot.press("enter")  # their terms, reviewed again
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "accept CoreWeave's counter" in text(pilot, "review-title")
-        assert await unseen_at_each_size(pilot, "review-title", "review-terms", "yes", "no") == []
-        assert int((s.world.contract_partner[0, XAI] >= 0).sum()) == signed
         await pilot.press("y")
         await pilot.pause()
         assert "Deal." in text(pilot, "message")
@@ -252,12 +274,8 @@ async def test_all_of_a_partners_free_capacity():
         await confirm(pilot)
         await pilot.press("y")
         await pilot.pause()
+        await accept_review(pilot)  # taking all it has free fills its pool: it asks more, a counter
         said = text(pilot, "message")
-        if "filled in" in said:  # taking all it has free fills its pool: it asks more, a counter
-            await confirm(pilot)
-            await pilot.press("y")
-            await pilot.pause()
-            said = text(pilot, "message")
         assert "Deal." in said, said
         assert await unseen_at_each_size(pilot, "message", restore=False) == []
 

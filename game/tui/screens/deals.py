@@ -125,7 +125,10 @@ class DealsScreen(FieldKeys, FormScreen):
         """What the partner would ask for the amendment as typed (widgets/partner.py)."""
         if self.query("#amend-facts"):
             c = self._contract(self._target)
-            self.show("amend-facts", partner_facts.amendment(self.turn, c, self.text("more-gpus"), self.text("more-weeks")))
+            self.show(
+                "amend-facts",
+                partner_facts.amendment(self.turn, c, self.text("more-gpus"), self.text("more-weeks")),
+            )
             if self.focused is not None and self.focused.id in ("more-gpus", "more-weeks", "more-price"):
                 self.call_after_refresh(self.query_one("#amend-facts").scroll_visible, animate=False)
 
@@ -150,7 +153,8 @@ class DealsScreen(FieldKeys, FormScreen):
         except Refused:
             weeks = int(DEFAULTS["weeks"])
         self.show(
-            "partner-facts", partner_facts.facts(self.turn, str(partner), str(gpu), start, asked, chosen, weeks)
+            "partner-facts",
+            partner_facts.facts(self.turn, str(partner), str(gpu), start, asked, chosen, weeks),
         )
 
     def _price_from_list(self) -> None:
@@ -353,16 +357,44 @@ class DealsScreen(FieldKeys, FormScreen):
         reply = self._talk(offer)
         if reply is None:
             return
-        words = reply.words
         self._counter = None
         if reply.answer == "counter":
-            self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
             self._counter = attrs.evolve(
                 offer, count=reply.count, price=float(f"{cents_up(reply.price):.2f}")
             )
-            words += "  (their terms are filled in: review and send again to accept)"
+            self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
+            countered = self._counter
+            terms = review.rental_terms(self.turn, countered)
+            self._answered(
+                reply.words,
+                reviews.rental(terms, counter=True, heard=reply.words),
+                lambda: self._send(countered),
+            )
+            return
+        self._answered(reply.words)
+
+    def _answered(
+        self, words: str, counter: reviews.Review | None = None, accept: Callable[[], None] | None = None
+    ) -> None:
+        """The partner's answer in the message bar; a counter's terms are filled in and
+        reviewed at once: y accepts them (a second review of its own terms took Enter
+        and y more at every counter), n leaves them in the form to change."""
         self.refresh_view()  # first: the answer is scrolled into sight after the page settles
-        self.say(words)
+        if counter is None:
+            self.say(words)
+            return
+        self.say(words + "  (their terms are filled in: Enter reviews them again)")
+        self.hold_message()
+
+        def answer(yes: bool | None) -> None:
+            if yes and accept is not None:
+                accept()
+            else:
+                self.say(
+                    words + "  (not accepted: their terms are filled in to change, or Enter to review again)"
+                )
+
+        self.app.push_screen(ReviewScreen(*counter, enter_sends=False), answer)
 
     def _talk(self, offer: Offer) -> OfferReply | None:
         try:
@@ -387,16 +419,21 @@ class DealsScreen(FieldKeys, FormScreen):
         reply = self._talk(offer)
         if reply is None:
             return
-        words = reply.words
         self._counter = None
         if reply.answer == "counter":  # a counter names the amount and share it would take
             invest, share = f"{billions_down(reply.invest):g}B", f"{share_up(reply.share):.1f}"
             self.fill(invest=invest, share=share)
             usd = parse_number(invest, "investment", 0, decisions.MAX_INVEST_USD, unit="$")
-            self._counter = Offer(partner=self.investor or "", invest=usd, share=float(share) / 100.0)
-            words += "  (their terms are filled in: review and ask again to accept)"
-        self.refresh_view()  # first: the answer is scrolled into sight after the page settles
-        self.say(words)
+            countered = Offer(partner=self.investor or "", invest=usd, share=float(share) / 100.0)
+            self._counter = countered
+            terms = review.investment_terms(self.turn, countered)
+            self._answered(
+                reply.words,
+                reviews.investment(terms, counter=True, heard=reply.words),
+                lambda: self._ask(countered),
+            )
+            return
+        self._answered(reply.words)
 
     def _selected(self) -> views.ContractView | None:
         """The contract the player chose (kept when the table is refilled)."""
@@ -436,12 +473,17 @@ class DealsScreen(FieldKeys, FormScreen):
         reply = self._talk(offer)
         if reply is None:
             return
-        words = reply.words
         if reply.answer == "counter":
             self.fill(**{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"})
-            words += "  (their terms are filled in: review and propose again to accept)"
-        self.refresh_view()  # first: the answer is scrolled into sight after the page settles
-        self.say(words)
+            countered = attrs.evolve(offer, count=reply.count, price=float(f"{cents_up(reply.price):.2f}"))
+            terms = review.rental_terms(self.turn, countered)
+            self._answered(
+                reply.words,
+                reviews.rental(terms, counter=True, heard=reply.words),
+                lambda: self._propose(countered),
+            )
+            return
+        self._answered(reply.words)
 
     @on(Button.Pressed, "#exit")
     def _exit(self) -> None:

@@ -13,10 +13,16 @@ from game.tui.format import count, day, money, weeks
 Review = tuple[str, list[str], str, str]  # title, terms, note, the yes button's words
 
 
-def rental(t: review.RentalTerms, counter: bool = False) -> Review:
+def rental(t: review.RentalTerms, counter: bool = False, heard: str = "") -> Review:
+    """An offer's terms; `counter`: the partner's own terms, which the player accepts by
+    sending them back (`heard`: what the partner said, shown first)."""
     where = f"built at your site {t.site}" if t.site else "in their own datacenters"
     if t.amend:
-        title = f"Review: amend your {t.gpu} contract with {t.partner}"
+        title = (
+            f"Review: accept {t.partner}'s counter to amend your {t.gpu} contract"
+            if counter
+            else f"Review: amend your {t.gpu} contract with {t.partner}"
+        )
         terms = [
             f"+{count(t.added)} {t.gpu} for the rest of the term and +{plural(t.more_weeks, 'week')} at its "
             f"end, at ${t.offered_price:.2f} per GPU-hour for what you add",
@@ -49,10 +55,12 @@ def rental(t: review.RentalTerms, counter: bool = False) -> Review:
         f"the penalty). If it counters or stalls, the round costs 1 of its "
         f"{plural(math.ceil(t.patience), 'offer')} of patience."
     )
-    return title, terms, note, "Send the offer"
+    if heard:
+        terms.insert(0, heard)
+    return title, terms, note, "Accept their terms" if counter else "Send the offer"
 
 
-def investment(t: review.InvestmentTerms, counter: bool = False) -> Review:
+def investment(t: review.InvestmentTerms, counter: bool = False, heard: str = "") -> Review:
     title = f"Review: accept {t.partner}'s terms" if counter else f"Review: ask {t.partner} to invest"
     terms = [
         f"{money(t.usd)} comes in this week",
@@ -63,7 +71,9 @@ def investment(t: review.InvestmentTerms, counter: bool = False) -> Review:
         f"If {t.partner} accepts, the deal is signed at once and cannot be undone. If it counters, the "
         f"round costs 1 of its {plural(math.ceil(t.patience), 'offer')} of patience."
     )
-    return title, terms, note, "Ask"
+    if heard:
+        terms.insert(0, heard)
+    return title, terms, note, "Accept their terms" if counter else "Ask"
 
 
 def loan(t: review.LoanTerms) -> Review:
