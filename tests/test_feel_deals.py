@@ -7,12 +7,16 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from textual.widgets import Input
 
 from game.engine import terms
+from game.play import market
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
 from game.tui.screens import DealsScreen
 from tests.tui_helpers import choose, confirm, fill, text, unseen_at_each_size
+
+XAI = 0
 
 
 async def test_a_counter_far_over_the_list_price_says_why_on_the_deals_screen():
@@ -54,3 +58,30 @@ async def test_a_counter_far_over_the_list_price_says_why_on_the_deals_screen():
         assert abs(float(why[7]) - markup) < 0.02  # the factor the rule puts on that utilisation
         assert abs(float(why[7]) * float(why[8]) - float(counter[1])) < 0.02  # ask x factor = the counter
         assert await unseen_at_each_size(pilot, "message") == []
+
+
+async def test_at_list_price_fills_the_most_gpus_a_partner_rents_before_its_price_rises():
+    """A play-tester probed 60k, 25k, 40k and 30k GB200 at Oracle to find the most it
+    rents before its pool is past the knee: alt+k fills it in, and one GPU more costs more."""
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        await pilot.press("alt+k")
+        await pilot.pause()
+        n = int(app.screen.query_one("#count", Input).value)
+        t = s.turn(XAI)
+        assert n == market.most_at_list(t, "coreweave", "H100", s.week, 52) and n > 0
+        assert market.crowding(t, "coreweave", "H100", n, s.week, 52).factor == 1.0
+        assert market.crowding(t, "coreweave", "H100", n + 1, s.week, 52).factor > 1.0
+        assert "before its pool is full enough to ask more than its list" in text(pilot, "message")
+        assert "expect about" not in text(pilot, "preview")  # no crowding price: the list
+        assert await unseen_at_each_size(pilot, "at-list", "all-free", "count", "message") == []
+        choose(pilot, partner="oracle")  # xAI holds all the H100 Oracle rents one customer
+        await pilot.pause()
+        await pilot.press("alt+k")
+        await pilot.pause()
+        assert "Oracle has no H100 free for you then" in text(pilot, "message")

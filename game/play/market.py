@@ -226,6 +226,23 @@ def crowding(t: LabTurn, partner: str, gpu: str, count: int, start: int, weeks: 
     return Crowding(n, float(used), factor, base * factor, float(d.price_noise))
 
 
+def most_at_list(t: LabTurn, partner: str, gpu: str, start: int, weeks: int) -> int:
+    """The most GPUs of `gpu` the lab can rent from `partner`'s own pool from `start` for
+    `weeks` before the pool is past its knee and the price rises (0 if it already is, or
+    it has none free): a play-tester probed 60k, 25k, 40k and 30k to find it."""
+    most = crowding(t, partner, gpu, MAX_ORDER_GPUS, start, weeks).count
+    if most < 1 or crowding(t, partner, gpu, 1, start, weeks).factor > 1.0 + 1e-9:
+        return 0
+    lo, hi = 1, most  # at list with lo GPUs; find the most
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if crowding(t, partner, gpu, mid, start, weeks).factor > 1.0 + 1e-9:
+            hi = mid - 1
+        else:
+            lo = mid
+    return lo
+
+
 def rental_cost(count: int, price: float, weeks: int) -> float:
     """What renting `count` GPUs at `price` per GPU-hour for `weeks` weeks costs in all."""
     return count * price * HOURS_PER_WEEK * weeks

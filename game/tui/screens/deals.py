@@ -40,6 +40,7 @@ class DealsScreen(FieldKeys, FormScreen):
              "i": "invest", "v": "share", "u": "more-gpus", "w": "more-weeks", "h": "more-price"}
         ),
         preset_key("l", "all_free", "all free"),
+        preset_key("k", "at_list", "at list price"),
     ]  # fmt: skip
     ENTER = {
         "invest": "_invest", "share": "_invest", "more-gpus": "_amend", "more-weeks": "_amend", "more-price": "_amend"
@@ -59,7 +60,10 @@ class DealsScreen(FieldKeys, FormScreen):
         yield row("GPU", choice("gpu", gpus, value=self._default_gpu(self._gpu_ids)), key="g")
         yield Static("", id="partner-facts", classes="hint", markup=False)  # its limits, before an offer
         free = Button("all free (alt+l)", id="all-free", compact=True)
-        yield row("Count", number("count", bounds.OFFER_GPUS, DEFAULTS["count"]), key="c", extras=(free,))
+        listed = Button("at list price (alt+k)", id="at-list", compact=True)
+        yield row(
+            "Count", number("count", bounds.OFFER_GPUS, DEFAULTS["count"]), key="c", extras=(free, listed)
+        )
         yield row("Start in (weeks)", number("start", bounds.OFFER_START, DEFAULTS["start"]), key="s")
         yield row("Term (weeks)", number("weeks", bounds.OFFER_TERM, DEFAULTS["weeks"]), key="t")
         yield row("Price $/GPU-hour", number("price", bounds.PRICE, "2.8"), key="r")
@@ -246,6 +250,44 @@ class DealsScreen(FieldKeys, FormScreen):
             if free
             else f"{name} has no {o.gpu} free then: ask for a build at your site, or later"
         )
+
+    def action_at_list(self) -> None:
+        """Count: the most GPUs the partner rents from its own pool before it is full
+        enough to ask more than its list price."""
+        try:
+            o = self._offer()
+        except Refused as err:
+            self.say(str(err), failed=True)
+            return
+        name = self.session.catalog.partners[self.session.params.partner_ids.index(o.partner)].name
+        if o.site:
+            self.say(
+                f"A build at your site is priced by {name}'s build, not its pool: clear the site first",
+                failed=True,
+            )
+            return
+        n = market.most_at_list(self.turn, o.partner, o.gpu, o.start, o.weeks)
+        if n < 1 and review.partner_free(self.turn, o.partner, o.gpu, o.start) < 1:
+            self.say(
+                f"{name} has no {o.gpu} free for you then: ask for a build at your site, or later",
+                failed=True,
+            )
+            return
+        if n < 1:
+            self.say(
+                f"{name}'s {o.gpu} pool is past the point where its price rises: any rental costs more than its list",
+                failed=True,
+            )
+            return
+        self.fill(count=str(n))
+        self.hold_message()
+        self.say(
+            f"{count(n)} {o.gpu}: the most {name} rents you before its pool is full enough to ask more than its list"
+        )
+
+    @on(Button.Pressed, "#at-list")
+    def _at_list_pressed(self) -> None:
+        self.action_at_list()
 
     @on(Button.Pressed, "#all-free")
     def _all_free_pressed(self) -> None:
