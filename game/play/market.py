@@ -91,6 +91,58 @@ def order_quote(t: LabTurn, gpu: str, vendor: str, count: int) -> Quote:
     )
 
 
+SOONEST = "soonest"  # the market form's integrator choice that splits an order between them
+
+
+def soonest_split(t: LabTurn, gpu: str, count: int) -> tuple[tuple[str, int], ...]:
+    """`count` GPUs split between the integrators so that the last of them arrives as soon
+    as it can, the cheaper integrator taking all it can deliver by then (or all of it, if
+    one integrator alone delivers as soon): (integrator, GPUs) pairs, cheapest first. Each integrator's queue (and the lab's orders
+    through it this week, which come with it) is the engine's (compute.integrator_wait);
+    an integrator joins only where an order slot is free or the GPU is booked through it
+    already this week (each GPU type and integrator ordered takes a slot)."""
+    p, w = t.params, t.world
+    g = p.gpu_ids.index(gpu)
+    unit = compute.week_server_price(p, w)[0, :, g]
+    booked = {d.vendor for d in t.book if isinstance(d, BuyGpus) and d.gpu == gpu}
+    slots = free_order_slots(t)
+    vendors = []
+    for v in sorted(range(len(p.integrator_ids)), key=lambda v: (float(unit[v]), v)):
+        if p.integrator_ids[v] in booked:
+            vendors.append(v)
+        elif slots > 0:
+            vendors.append(v)
+            slots -= 1
+    if not vendors or count < 1:
+        return ()
+    already = {v: sum(d.count for d in t.book if isinstance(d, BuyGpus) and d.vendor == p.integrator_ids[v]) for v in vendors}  # fmt: skip
+
+    def room(v: int, weeks: int) -> int:
+        """GPUs integrator v can take on and still deliver in `weeks` (its queue's rule)."""
+        lead, cap = int(p.integrator_lead[v]), float(p.integrator_capacity[v])
+        if weeks < lead:
+            return 0
+        return max(
+            math.floor(cap * (weeks - lead + 1) - float(w.integrator_backlog[0, v]) - already[v] + 1e-6), 0
+        )
+
+    weeks = min(int(p.integrator_lead[v]) for v in vendors)
+    while sum(room(v, weeks) for v in vendors) < count and weeks < p.last_week + 1_000:
+        weeks += 1
+    alone = [v for v in vendors if room(v, weeks) >= count]
+    if alone:  # one integrator delivers it all as soon: one order, one slot
+        return ((p.integrator_ids[alone[0]], count),)
+    split, left = [], count
+    for v in vendors:
+        n = min(room(v, weeks), left)
+        if n > 0:
+            split.append((p.integrator_ids[v], n))
+            left -= n
+    if left > 0:  # past any date the game can reach: the cheapest takes the rest
+        split = [(p.integrator_ids[vendors[0]], count)]
+    return tuple(split)
+
+
 def free_order_slots(t: LabTurn) -> int:
     """Order slots the lab has free this week: those no order in flight holds, less one
     for each GPU type and integrator ordered in this week's book (each takes a slot as
@@ -292,10 +344,12 @@ def supply_for(t: LabTurn, gpu: str) -> float:
 def affordable(t: LabTurn, gpu: str, vendor: str) -> int:
     """The most GPUs of a type the cash left after this week's book and the halls being
     built pays for through an integrator (orders are paid when placed), within NVIDIA's
-    supply left this quarter."""
+    supply left this quarter (SOONEST: however the order is split)."""
     p = t.params
-    v, g = p.integrator_ids.index(vendor), p.gpu_ids.index(gpu)
-    unit = float(compute.week_server_price(p, t.world)[0, v, g])
+    g = p.gpu_ids.index(gpu)
+    price = compute.week_server_price(p, t.world)[0, :, g]
+    # split between integrators (SOONEST): at the dearer one's price, so that any split is paid
+    unit = float(price.max() if vendor == SOONEST else price[p.integrator_ids.index(vendor)])
     cash = t.preview.cash_after  # after the week's book and the halls being built
     n = math.floor(max(cash, 0.0) / unit) if unit > 0 else 0
     return int(max(min(n, supply_for(t, gpu), MAX_ORDER_GPUS), 0))

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
+from game.play.session import Confirm
 from game.play.words import plural
 from game.tui import bounds
 from game.tui.format import count, day, money, mw, weeks
@@ -42,7 +43,10 @@ class MarketScreen(FieldKeys, FormScreen):
         last_gpu, last_vendor = self._remembered().get(self.lab, ("H100", p.integrator_ids[0]))
         first = next(
             (r.id for r in rows if r.on_sale and r.id == last_gpu),
-            next((r.id for r in rows if r.on_sale and r.id == "H100"), next((r.id for r in rows if r.on_sale), rows[0].id)),
+            next(
+                (r.id for r in rows if r.on_sale and r.id == "H100"),
+                next((r.id for r in rows if r.on_sale), rows[0].id),
+            ),
         )
         yield keys_hint()
         yield row("GPU", choice("gpu", [(r.id, r.id) for r in rows], value=first), key="g")
@@ -52,7 +56,8 @@ class MarketScreen(FieldKeys, FormScreen):
         )
         yield row("Count", number("count", bounds.GPUS, "10000"), key="c", extras=presets)
         vendors = [(v.name, v.id) for v in p.catalog.integrators]
-        vendor = last_vendor if last_vendor in p.integrator_ids else p.integrator_ids[0]
+        vendors.append(("Soonest: split between them", market.SOONEST))
+        vendor = last_vendor if last_vendor in (*p.integrator_ids, market.SOONEST) else p.integrator_ids[0]
         yield row("Integrator", choice("vendor", vendors, value=vendor), key="i")
 
     def action_preset(self, which: str) -> None:
@@ -118,14 +123,64 @@ class MarketScreen(FieldKeys, FormScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#gpu").value = str(event.row_key.value)  # type: ignore[attr-defined]
 
-    def _order(self) -> decisions.BuyGpus:
+    def _orders(self) -> list[decisions.BuyGpus]:
+        """The order as the fields stand: one, or one per integrator when it is split for
+        the soonest delivery."""
         n = int(bounds.GPUS.parse(self.text("count")))
-        return decisions.BuyGpus(str(self.value("gpu")), str(self.value("vendor")), n)
+        gpu, vendor = str(self.value("gpu")), str(self.value("vendor"))
+        if vendor != market.SOONEST:
+            return [decisions.BuyGpus(gpu, vendor, n)]
+        parts = market.soonest_split(self.turn, gpu, n)
+        if not parts:
+            raise decisions.Refused(f"All {market.ORDER_SLOTS} order slots are taken by orders in flight")
+        return [decisions.BuyGpus(gpu, v, k) for v, k in parts]
+
+    def _order(self) -> decisions.BuyGpus:
+        """The order as one (a split's cheapest part stands for it where one is named)."""
+        return self._orders()[0]
 
     def decision(self) -> decisions.BuyGpus:
-        order = self._order()
-        self._remembered()[self.lab] = (order.gpu, order.vendor)
-        return order
+        orders = self._orders()
+        if len(orders) > 1:  # booked by confirm, all or none
+            raise decisions.Refused("an order split between integrators is added with Enter")
+        self._remembered()[self.lab] = (orders[0].gpu, str(self.value("vendor")))
+        return orders[0]
+
+    def confirm(self) -> None:
+        """One order, or a split's orders all or none (each its own entry in the book, so
+        b cancels either)."""
+        try:
+            orders = self._orders()
+        except decisions.Refused as err:
+            self.say(str(err), failed=True)
+            return
+        if len(orders) == 1:
+            super().confirm()
+            return
+        self._remembered()[self.lab] = (orders[0].gpu, market.SOONEST)
+        self._book_all(orders)
+
+    def _book_all(self, orders: list[decisions.BuyGpus], confirmed: bool = False) -> None:
+        from game.tui.screens.dialogs import ConfirmScreen
+
+        try:
+            said = self.session.decide_all(self.lab, orders, confirmed=confirmed)
+        except Confirm as warning:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._book_all(orders, confirmed=True)
+                else:
+                    self.say("Not added.", failed=True)
+
+            self.app.push_screen(ConfirmScreen(str(warning)), answer)
+            return
+        except decisions.Refused as err:
+            self.say(str(err), failed=True)
+            return
+        self.refresh_view()
+        self._settle()
+        self.say("Added to this week's orders (b lists them): " + "; ".join(said))
 
     def _remembered(self) -> dict[int, tuple[str, str]]:
         """lab -> the GPU and integrator of its last order through this form, kept by the
@@ -138,27 +193,31 @@ class MarketScreen(FieldKeys, FormScreen):
         return chosen
 
     def preview(self) -> str:
-        d = self._order()
-        q = market.order_quote(self.turn, d.gpu, d.vendor, d.count)
+        orders = self._orders()
+        d = orders[0]
         row_ = next(r for r in market.market_rows(self.turn) if r.id == d.gpu)
         if not row_.on_sale:
             return f"{d.gpu} goes on sale on {day(row_.on_sale_date)}."
-        queue = f" + {weeks(q.queue_weeks)} of queue" if q.queue_weeks > 0 else ""
+        n = sum(o.count for o in orders)
         left = max(market.supply_for(self.turn, d.gpu), 0.0)
         booked = " after your orders this week" if left < row_.supply_left else ""
         short = (
             f" NVIDIA has only {count(left)} left this quarter{booked}: when orders ask for more, each"
             " gets its share of what is left, so you may get fewer."
-            if d.count > left
+            if n > left
             else f" NVIDIA has {count(left)} left this quarter{booked}."
         )
+        if str(self.value("vendor")) == market.SOONEST:
+            return self._split(orders) + short + self._slots_split(orders)
+        q = market.order_quote(self.turn, d.gpu, d.vendor, d.count)
+        queue = f" + {weeks(q.queue_weeks)} of queue" if q.queue_weeks > 0 else ""
         # Orders through one integrator queue together: after one is booked, this is another.
         ahead = [
             b
             for b in self.session.book(self.lab)
             if isinstance(b, decisions.BuyGpus) and b.vendor == d.vendor
         ]
-        vendor = next(v.name for v in self.session.params.catalog.integrators if v.id == d.vendor)
+        vendor = self._vendor(d.vendor)
         another = (
             f"Another order, after your {plural(len(ahead), 'order')} via {vendor} this week: "
             if ahead
@@ -172,6 +231,36 @@ class MarketScreen(FieldKeys, FormScreen):
             f"of powered halls. Lead time {weeks(q.lead_weeks)}{queue}: delivered around "
             f"{day(q.arrive_date)}{together}.{self._newer(d.gpu, q.arrive_week)}{short}{self._slots(d)}"
         )
+
+    def _vendor(self, vendor: str) -> str:
+        return next(v.name for v in self.session.params.catalog.integrators if v.id == vendor)
+
+    def _split(self, orders: list[decisions.BuyGpus]) -> str:
+        """A split's parts, each with its date, against the best one integrator alone."""
+        t, gpu = self.turn, orders[0].gpu
+        n = sum(o.count for o in orders)
+        quotes = [market.order_quote(t, gpu, o.vendor, o.count) for o in orders]
+        parts = " and ".join(
+            f"{count(o.count)} via {self._vendor(o.vendor)} (around {day(q.arrive_date)})"
+            for o, q in zip(orders, quotes, strict=True)
+        )
+        alone = min((market.order_quote(t, gpu, v, n).arrive_week, v) for v in t.params.integrator_ids)
+        last = max(q.arrive_week for q in quotes)
+        total = sum(q.total for q in quotes)
+        head = (
+            f"Soonest: {parts}; one integrator alone, {self._vendor(alone[1])}, would deliver around "
+            f"{day(t.params.date_of(alone[0]))}."
+            if len(orders) > 1
+            else f"Soonest: all {count(n)} via {self._vendor(orders[0].vendor)}, around "
+            f"{day(quotes[0].arrive_date)} (a split would not deliver sooner)."
+        )
+        return (
+            f"{head} {money(total)} in servers for {count(n)}. Needs {mw(sum(q.mw for q in quotes))} of powered halls."
+            f"{self._newer(gpu, last)}"
+        )
+
+    def _slots_split(self, orders: list[decisions.BuyGpus]) -> str:
+        return self._slots(orders[0]) if len(orders) == 1 else ""
 
     def _newer(self, gpu: str, arrive: int) -> str:
         """A newer generation that ships before the order arrives or soon after: from
@@ -190,7 +279,9 @@ class MarketScreen(FieldKeys, FormScreen):
         """The order slots left, when few are (an order past the last is refused)."""
         t = self.turn
         free = market.free_order_slots(t)
-        again = any(isinstance(b, decisions.BuyGpus) and (b.gpu, b.vendor) == (d.gpu, d.vendor) for b in t.book)
+        again = any(
+            isinstance(b, decisions.BuyGpus) and (b.gpu, b.vendor) == (d.gpu, d.vendor) for b in t.book
+        )
         if free > 2 or again:  # another order of the same GPU and integrator this week joins it
             return ""
         if free == 0:
