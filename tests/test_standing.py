@@ -352,3 +352,62 @@ def test_a_renewal_in_a_crowded_pool_offers_its_ask_or_waits_without_spending_pa
     assert int(s.world.contract_end[0, lab, 0]) == end + 13
     price = float(said_now.text.split(" at $")[1].split(" per")[0])
     assert c.price <= price <= most
+
+
+def test_runs_back_to_back_start_a_run_each_time_one_ends_sized_by_the_compute_of_its_start(game, tmp_path):
+    """A player re-set the next run after every run (8 visits to two screens a game): runs
+    back to back stand until cancelled, each run the FLOP the training compute of its
+    start does in the weeks named, so a fleet that grows trains bigger runs."""
+    from game.play.runs import training_flops
+
+    s, lab = game
+    standing.add(s, standing.run_order(s, lab, 2e25))
+    said = standing.add(s, standing.runs_order(s, lab, 4))
+    assert "replaces the earlier one" in said  # the next run and runs back to back are one order
+    (o,) = standing.orders(s, lab)
+    assert o.kind == "runs" and o.weeks == 4
+    back = Session.load(s.save(tmp_path / "g.toml"))
+    assert standing.orders(back) == standing.orders(s)  # saved and loaded
+    started = []
+    for _ in range(40):
+        want = standing.runs_flop(s, lab, 4)
+        assert want == pytest.approx(
+            min(max(training_flops(s.params, s.world, lab) * 4, s.params.rules.training.min_run_flop), 1e30)
+        )
+        said = next_week(s)
+        booked = [d for d in s.book(lab) if isinstance(d, StartRun)]
+        if booked:
+            assert booked == [StartRun(standing.runs_flop(s, lab, 4))]
+            assert not (s.world.run_phase[0, lab] == RUN_PRETRAIN).any() and any("Start a" in t for t in said)
+            started.append(s.week)
+    assert len(started) >= 4  # one after another, the order still standing
+    assert [x.kind for x in standing.orders(s, lab)] == ["runs"]
+    with pytest.raises(Refused, match="1 to 104 weeks"):
+        standing.runs_order(s, lab, 0)
+
+
+async def test_runs_back_to_back_are_set_from_the_orders_screen():
+    from game.tui.app import AgiRaceApp
+    from game.tui.screens.orders import OrdersScreen
+    from tests.tui_helpers import choose, text, unseen_at_each_size
+
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, OrdersScreen)
+        assert not app.screen.query_one("#run-weeks").parent.display  # the next run's order: its FLOP
+        choose(pilot, **{"standing-kind": "runs"})
+        await pilot.pause()
+        assert not app.screen.query_one("#flop").parent.display
+        await pilot.press("alt+e")
+        await pilot.press(*"8")
+        await pilot.pause()
+        assert "in 8 weeks" in text(pilot, "standing-preview")
+        assert await unseen_at_each_size(pilot, "run-weeks", "standing-preview", "set-standing") == []
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Runs back to back" in text(pilot, "message")
+        (o,) = standing.orders(s, 0)
+        assert (o.kind, o.weeks) == ("runs", 8)

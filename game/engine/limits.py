@@ -21,6 +21,7 @@ MAX_TERM_WEEKS: Final = 520  # weeks: the longest term an offer names, and its f
 # weeks: a contract ends at most this far after the week (a start MAX_TERM_WEEKS away, a
 # term of MAX_TERM_WEEKS; an amendment never extends one past it)
 MAX_CONTRACT_AHEAD_WEEKS: Final = 2 * MAX_TERM_WEEKS
+MAX_RUN_WEEKS: Final = 104  # weeks: the longest run a standing order of runs back to back sizes
 
 # ------------------------------------------------------------------- GPUs
 MAX_ORDER_GPUS: Final = 10_000_000  # GPUs: one week's order through one integrator, of one type

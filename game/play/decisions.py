@@ -26,6 +26,7 @@ from game.engine.limits import (
     MAX_OFFER_GPUS,
     MAX_ORDER_GPUS,
     MAX_PRICE_USD_HOUR,
+    MAX_RUN_WEEKS,
     MAX_STAFF_USD_WEEK,
     MAX_TERM_WEEKS,
     MAX_TURBINE_MW,
@@ -38,7 +39,7 @@ from game.play.words import decisions as say
 # The limits are the one table's (game/engine/limits.py), re-exported for the forms: the
 # screens import no engine module.
 __all__ = [
-    "MAX_ACTION_USD", "MAX_BUILD_MW", "MAX_INVEST_USD", "MAX_OFFER_GPUS", "MAX_ORDER_GPUS", "MAX_PRICE_USD_HOUR", "MAX_RUN_FLOP",
+    "MAX_ACTION_USD", "MAX_BUILD_MW", "MAX_INVEST_USD", "MAX_OFFER_GPUS", "MAX_ORDER_GPUS", "MAX_PRICE_USD_HOUR", "MAX_RUN_FLOP", "MAX_RUN_WEEKS",
     "MAX_STAFF_USD_WEEK", "MAX_TERM_WEEKS", "MAX_TURBINE_MW",
     "Borrow", "BuildHalls", "BuyGpus", "Decision", "LeaveContract", "OrderTurbines", "RaiseRound", "Refused",
     "Repay", "SetSplit", "SetStaff", "StartRun", "UpgradeSubstation", "book_actions", "last_of",

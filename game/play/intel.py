@@ -53,7 +53,7 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     p, w = t.params, t.world
     out: list[Alert] = []
     training = (w.run_phase[0, lab] == RUN_PRETRAIN).any()
-    planned = any(d.kind == "run" for d in t.book) or any(r.kind == "run" for r in t.standing)
+    planned = any(d.kind == "run" for d in t.book) or any(r.kind in ("run", "runs") for r in t.standing)
     if not training and not planned and not t.over:
         out.append(Alert("no-run", say.no_run(), "error", screen="training", hint=HINTS["plan_run"]))
     elif training and not planned:

@@ -3,6 +3,9 @@ of each week, until cancelled.
 
 - `run`: start the next training run (of a FLOP budget) when no run is pretraining, that
   is when the current one ends. It fires once and is done.
+- `runs`: runs back to back: whenever no run is pretraining, start one of the FLOP the
+  lab's training compute does in `weeks` weeks at that moment (bigger as the fleet grows).
+  It stands until cancelled; it and `run` replace each other.
 - `renew`: renew a rental contract at its end, for the weeks the player names (or the term
   it had), at its partner's list price of the day, or at most the price the player names
   (an offer at that price when the list is above it: the partner may counter, and the
@@ -34,7 +37,7 @@ import attrs
 import numpy as np
 
 from game.engine import compute, economy, terms
-from game.engine.limits import MAX_PRICE_USD_HOUR, MAX_TERM_WEEKS
+from game.engine.limits import MAX_PRICE_USD_HOUR, MAX_RUN_WEEKS, MAX_TERM_WEEKS
 from game.engine.params import Params
 from game.engine.state import ORDER_SLOTS, RUN_PRETRAIN, World
 from game.engine.training import MAX_RUN_FLOP
@@ -80,7 +83,7 @@ class Session(Protocol):
 
 
 RENEW_WEEKS = 4  # a renewal is offered from this many weeks before the contract ends
-KINDS = ("run", "renew", "fill")
+KINDS = ("run", "renew", "fill", "runs")
 
 
 @attrs.frozen
@@ -100,6 +103,8 @@ class StandingOrder:
         p = session.params
         if self.kind == "run":
             return say.run_label(self.flop, booked=self.placed >= 0)  # (a run books once)
+        if self.kind == "runs":
+            return say.runs_label(self.weeks)
         if self.kind == "renew":
             name = session.catalog.partners[p.partner_ids.index(self.partner)].name
             return say.renew_label(self.contract, self.gpu, name, self.weeks, self.max_price)
@@ -136,6 +141,23 @@ def _store(session: Session, kept: list[StandingOrder]) -> None:
 
 def run_order(session: Session, lab: int, flop: float) -> StandingOrder:
     return StandingOrder(lab, "run", flop=float(flop))
+
+
+def runs_order(session: Session, lab: int, weeks: int) -> StandingOrder:
+    """Runs back to back, each sized to pretrain in `weeks` at the compute of its start."""
+    if not (isinstance(weeks, int) and 1 <= weeks <= MAX_RUN_WEEKS):
+        raise Refused(say.runs_weeks(MAX_RUN_WEEKS))
+    return StandingOrder(lab, "runs", weeks=weeks)
+
+
+def runs_flop(session: Session, lab: int, weeks: int) -> float:
+    """The FLOP of a run the lab's training compute now pretrains in `weeks`, within the
+    budgets a run may have."""
+    from game.play.runs import training_flops
+
+    p = session.params
+    flop = training_flops(p, session.world, lab) * weeks
+    return float(min(max(flop, p.rules.training.min_run_flop), MAX_RUN_FLOP))
 
 
 def renew_order(
@@ -192,6 +214,9 @@ def add(session: Session, order: StandingOrder) -> str:
         lo = p.rules.training.min_run_flop
         if not (math.isfinite(order.flop) and lo <= order.flop <= MAX_RUN_FLOP):
             raise Refused(say.run_budget(lo, MAX_RUN_FLOP))
+    elif order.kind == "runs":
+        if not 1 <= order.weeks <= MAX_RUN_WEEKS:
+            raise Refused(say.runs_weeks(MAX_RUN_WEEKS))
     elif order.kind == "fill":
         if order.gpu not in p.gpu_ids:
             raise Refused(why_not.unknown("gpu", order.gpu))
@@ -200,7 +225,10 @@ def add(session: Session, order: StandingOrder) -> str:
     elif order.kind != "renew":
         raise Refused(say.unknown_kind(order.kind))
     mine = orders(session)
-    same = [o for o in mine if o.lab == order.lab and o.kind == order.kind]
+    runs = ("run", "runs")  # the next run and runs back to back replace each other
+    same = [
+        o for o in mine if o.lab == order.lab and (o.kind == order.kind or {o.kind, order.kind} <= set(runs))
+    ]
     if order.kind == "renew":
         same = [o for o in same if o.contract == order.contract]
     _store(session, [o for o in mine if o not in same] + [order])
@@ -266,6 +294,18 @@ def _run(session: Session, o: StandingOrder) -> Fired:
     except Refused as why:
         return True, say.run_waits(str(why)), False
     return False, say.run_booked(said), False
+
+
+def _runs(session: Session, o: StandingOrder) -> Fired:
+    """Runs back to back: a run of the order's weeks whenever none is pretraining."""
+    w = session.world
+    if (w.run_phase[0, o.lab] == RUN_PRETRAIN).any() or any(d.kind == "run" for d in session.book(o.lab)):
+        return True, "", False
+    try:
+        said = session.decide(o.lab, StartRun(runs_flop(session, o.lab, o.weeks)), confirmed=True)
+    except Refused as why:
+        return True, say.run_waits(str(why)), False
+    return True, say.run_booked(said), False
 
 
 def _renew(session: Session, o: StandingOrder) -> Fired:
@@ -388,7 +428,7 @@ def _once(session: Session, o: StandingOrder, waits: str, mark: str = "") -> str
     return waits
 
 
-_FIRE = {"run": _run, "renew": _renew, "fill": _fill}
+_FIRE = {"run": _run, "renew": _renew, "fill": _fill, "runs": _runs}
 
 
 def describe(session: Session, o: StandingOrder) -> str:
@@ -397,6 +437,10 @@ def describe(session: Session, o: StandingOrder) -> str:
     if o.kind == "run":
         busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
         return say.run_preview(o.flop, busy, session.turn(lab).capability_of(o.flop))
+    if o.kind == "runs":
+        busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
+        flop = runs_flop(session, lab, o.weeks)
+        return say.runs_preview(o.weeks, flop, busy, session.turn(lab).capability_of(flop))
     if o.kind == "renew":
         end = p.date_of(int(w.contract_end[0, lab, o.contract]))
         weeks, price, listed = renewal_terms(session, o)

@@ -39,6 +39,7 @@ TURBINE_MW = Bound("megawatts", 1, decisions.MAX_TURBINE_MW, unit="MW")
 LOAN_USD = Bound("amount", 1e6, decisions.MAX_ACTION_USD, unit="$")
 RUN_AMOUNT = Bound("amount", 1, decisions.MAX_RUN_FLOP)
 RUN_FLOP = Bound("run FLOP", 1, decisions.MAX_RUN_FLOP, unit="FLOP")
+RUN_WEEKS = Bound("weeks a run", 1, decisions.MAX_RUN_WEEKS, integer=True, unit="week")
 SELL_GPUS = Bound("GPUs to sell", 1, decisions.MAX_ORDER_GPUS, integer=True, unit="GPU")
 SHARE_PCT = {k: Bound(k, 0, 100, unit="%") for k in ("train", "infer", "research")}
 STAFF_USD = Bound("people budget", 0, decisions.MAX_STAFF_USD_WEEK, unit="$")

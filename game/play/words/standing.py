@@ -16,6 +16,10 @@ def run_label(flop: float, booked: bool = False) -> str:
     return f"Next run: {flop:.2e} FLOP when the current one ends"
 
 
+def runs_label(weeks: int) -> str:
+    return f"Runs back to back, each sized to pretrain in about {plural(weeks, 'week')} when it starts"
+
+
 def renew_label(contract: int, gpu: str, partner: str, weeks: int, max_price: float) -> str:
     """`weeks` 0: the term the contract had; `max_price` 0: the list price."""
     term = plural(weeks, "week") if weeks else "its term"
@@ -52,6 +56,10 @@ def renewal_weeks(most: int) -> str:
 
 def renewal_price(most: float) -> str:
     return f"a renewal's price is at most ${most:,.0f} per GPU-hour (empty: the list price)"
+
+
+def runs_weeks(most: int) -> str:
+    return f"a run takes 1 to {most} weeks of pretraining"
 
 
 def run_budget(lo: float, hi: float) -> str:
@@ -135,6 +143,16 @@ def run_preview(flop: float, busy: bool, capability: float) -> str:
     when = "when the run in pretraining ends" if busy else "at the start of next week"
     return (
         f"Starts a {flop:.2e} FLOP run {when} (capability about {capability:.2f} at today's software), once"
+    )
+
+
+def runs_preview(weeks: int, flop: float, busy: bool, capability: float) -> str:
+    """`flop`: the run today's training compute would pretrain in `weeks`."""
+    when = "when the run in pretraining ends" if busy else "at the start of next week"
+    return (
+        f"Starts a run {when}, and another each time one ends, each the FLOP the training compute of its "
+        f"start does in {plural(weeks, 'week')}: {flop:.2e} FLOP today (capability about {capability:.2f} at "
+        "today's software; more GPUs, bigger runs). It stands until cancelled"
     )
 
 

@@ -19,7 +19,15 @@ from game.tui.widgets.standing import standing_rows
 from game.tui.widgets.table import RowTable
 
 # The keys to the form's fields (alt + the underlined letter), as every form has them
-KEYS = {"s": "standing-kind", "l": "flop", "r": "renew-weeks", "m": "renew-price", "w": "way", "g": "count"}
+KEYS = {
+    "s": "standing-kind",
+    "l": "flop",
+    "e": "run-weeks",
+    "r": "renew-weeks",
+    "m": "renew-price",
+    "w": "way",
+    "g": "count",
+}
 STANDING_CHROME = 2 + 2 + 1 + 2 + 3 + 2  # the page's padding and bar, the table's border and bar, "#"
 
 
@@ -30,7 +38,12 @@ class OrdersScreen(FieldKeys, FormScreen):
     AUTO_FOCUS = "#standing-kind"  # x cancels from the table; the fields take typing
     # Enter in a standing order's field sets the standing order; only the way out's own
     # field takes the way out (Enter in a renewal's weeks used to book the way out below)
-    ENTER = {"flop": "set_standing", "renew-weeks": "set_standing", "renew-price": "set_standing"}
+    ENTER = {
+        "flop": "set_standing",
+        "run-weeks": "set_standing",
+        "renew-weeks": "set_standing",
+        "renew-price": "set_standing",
+    }
 
     def info(self) -> ComposeResult:
         yield Static(styled("[b]Standing orders[/b] (x cancels the selected one)"))
@@ -44,6 +57,12 @@ class OrdersScreen(FieldKeys, FormScreen):
             number("flop", bounds.RUN_FLOP, "1e26"),
             "the next run's compute budget: 1e26, 3e25",
             key="l",
+        )
+        yield row(
+            "Each run (weeks)",
+            number("run-weeks", bounds.RUN_WEEKS, "13"),
+            "each run's weeks of pretraining: its FLOP is what your training compute does in them",
+            key="e",
         )
         renew = "a renewal's weeks (empty: the term the contract has now)"
         yield row(
@@ -77,7 +96,7 @@ class OrdersScreen(FieldKeys, FormScreen):
     # ------------------------------------------------------------- options
     def _standing_options(self) -> list[tuple[str, str]]:
         s, p, w, lab = self.session, self.session.params, self.session.world, self.lab
-        out = [("Next run when the current one ends", "run")]
+        out = [("Next run when the current one ends", "run"), ("Runs back to back, sized in weeks", "runs")]
         for k in range(w.contract_partner.shape[-1]):
             partner = int(w.contract_partner[0, lab, k])
             if partner >= 0:
@@ -116,6 +135,10 @@ class OrdersScreen(FieldKeys, FormScreen):
         if kind == "run":
             flop = bounds.RUN_FLOP.parse(self.text("flop"))
             return standing.run_order(self.session, self.lab, flop)
+        if kind == "runs":
+            return standing.runs_order(
+                self.session, self.lab, round(bounds.RUN_WEEKS.parse(self.text("run-weeks")))
+            )
         if kind.startswith("renew:"):
             weeks, most = self.text("renew-weeks").strip(), self.text("renew-price").strip()
             return standing.renew_order(
@@ -135,6 +158,7 @@ class OrdersScreen(FieldKeys, FormScreen):
         """Only the fields of the kind chosen: a run's budget, a renewal's terms."""
         kind = str(self.value("standing-kind"))
         self.query_one("#flop").parent.display = kind == "run"  # type: ignore[union-attr]
+        self.query_one("#run-weeks").parent.display = kind == "runs"  # type: ignore[union-attr]
         for widget_id in ("renew-weeks", "renew-price"):
             self.query_one(f"#{widget_id}").parent.display = kind.startswith("renew:")  # type: ignore[union-attr]
 
@@ -231,6 +255,7 @@ class OrdersScreen(FieldKeys, FormScreen):
     @on(Select.Changed, "#standing-kind")
     @on(Select.Changed, "#way")
     @on(Input.Changed, "#flop")
+    @on(Input.Changed, "#run-weeks")
     @on(Input.Changed, "#renew-weeks")
     @on(Input.Changed, "#renew-price")
     def _choice_changed(self) -> None:
