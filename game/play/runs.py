@@ -42,6 +42,27 @@ def run_eta_weeks(p: Params, w: World, lab: int, flop: float) -> float:
     return float(run_schedule(p, w, lab, (flop,))[-1])
 
 
+def flop_for_weeks(p: Params, w: World, lab: int, weeks: float) -> float:
+    """The FLOP of a new run that would finish pretraining in `weeks` at today's training
+    compute, shared with the runs under way as the engine shares it (run_eta_weeks's
+    inverse); 0 when nothing trains."""
+    rate = training_flops(p, w, lab)
+    if rate <= 0 or weeks <= 0:
+        return 0.0
+    going = w.run_phase[0, lab] == RUN_PRETRAIN
+    left = (w.run_flop[0, lab] - w.run_done[0, lab])[going]
+    post = w.run_post_left[0, lab][w.run_phase[0, lab] == RUN_POST].tolist()
+
+    def eta(flop: float) -> float:  # run_eta_weeks, with today's rate worked out once
+        return float(finish_weeks(np.append(left, flop), rate, post, p.rules.training.post_training_compute)[-1])
+
+    lo, hi = 0.0, rate * weeks  # alone it would do rate x weeks: sharing only slows it
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if eta(mid) <= weeks else (lo, mid)
+    return lo
+
+
 def agi_progress(p: Params, cap: float) -> float:
     """How far from GPT-4 to the AGI threshold a capability is, 0..1."""
     return float(np.clip((cap - GPT4_CAPABILITY) / (p.agi_capability - GPT4_CAPABILITY), 0.0, 1.0))

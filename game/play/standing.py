@@ -151,12 +151,12 @@ def runs_order(session: Session, lab: int, weeks: int) -> StandingOrder:
 
 
 def runs_flop(session: Session, lab: int, weeks: int) -> float:
-    """The FLOP of a run the lab's training compute now pretrains in `weeks`, within the
-    budgets a run may have."""
-    from game.play.runs import training_flops
+    """The FLOP of a run the lab's training compute now pretrains in `weeks` (beside the
+    runs under way), within the budgets a run may have."""
+    from game.play.runs import flop_for_weeks
 
     p = session.params
-    flop = training_flops(p, session.world, lab) * weeks
+    flop = flop_for_weeks(p, session.world, lab, weeks)
     return float(min(max(flop, p.rules.training.min_run_flop), MAX_RUN_FLOP))
 
 

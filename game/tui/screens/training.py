@@ -1,4 +1,5 @@
-"""Training: plan a run (by compute budget, or by model size with D = 20N), set the
+"""Training: plan a run (by compute budget, by model size with D = 20N, or by weeks of
+training at today's compute), set the
 compute split and the people budget."""
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ import math
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, Select, Static
 
 from game.play import decisions, views
 from game.play.decisions import Refused
 from game.play.runs import capability_band
+from game.play.standing import runs_flop
 from game.play.words import decisions as why_not
 from game.play.words import plural
 from game.tui import bounds
@@ -20,7 +22,11 @@ from game.tui.format import count, flop, money, weeks
 from game.tui.screens.base import FormScreen
 from game.tui.widgets.form import FieldKeys, choice, field_keys, keyed, keys_hint, number, row
 
-MODES = [("Compute budget C (FLOP)", "flop"), ("Parameters N (D = 20N, C = 6ND)", "params")]
+MODES = [
+    ("Compute budget C (FLOP)", "flop"),
+    ("Parameters N (D = 20N, C = 6ND)", "params"),
+    ("Weeks of training at today's compute", "weeks"),
+]
 
 
 class TrainingScreen(FieldKeys, FormScreen):
@@ -40,7 +46,10 @@ class TrainingScreen(FieldKeys, FormScreen):
         yield keys_hint()
         yield row("Plan by", choice("mode", MODES, value="flop"), key="l")
         yield row(
-            "Amount", number("amount", bounds.RUN_AMOUNT, "1e26"), "FLOP (1e26) or parameters (2e12)", key="a"
+            "Amount",
+            number("amount", bounds.RUN_AMOUNT, "1e26"),
+            "FLOP (1e26), parameters (2e12) or weeks (13)",
+            key="a",
         )
         book = self.session.book(self.lab)
         # The week's orders are what the form starts from: a split or budget already
@@ -127,6 +136,10 @@ class TrainingScreen(FieldKeys, FormScreen):
             from game.play.views import chinchilla_flop
 
             return chinchilla_flop(self.session.params, amount)
+        if self.value("mode") == "weeks":  # the run today's training compute does in that many weeks
+            if not 1 <= amount <= decisions.MAX_RUN_WEEKS:
+                raise Refused(f"weeks: a run takes 1 to {decisions.MAX_RUN_WEEKS} weeks of training")
+            return runs_flop(self.session, self.lab, round(amount))
         return amount
 
     def decision(self) -> decisions.StartRun:
@@ -157,6 +170,16 @@ class TrainingScreen(FieldKeys, FormScreen):
             f"A run keeps the software level it starts with: research from now on helps your next run, not this one."
             f"{shared}"
         )
+
+    MODE_AMOUNT = {"flop": "1e26", "params": "2e12", "weeks": "13"}  # a new mode's first amount
+
+    @on(Select.Changed, "#mode")
+    def _new_mode(self) -> None:
+        """Another way to plan: the amount starts at a figure of its kind (1e26 read as
+        weeks, or as parameters, was refused or absurd)."""
+        mode = str(self.value("mode"))
+        if mode in self.MODE_AMOUNT:
+            self.fill(amount=self.MODE_AMOUNT[mode])
 
     @on(Button.Pressed, "#set-split")
     def _split(self) -> None:
