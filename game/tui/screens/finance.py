@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, Static
 
 from game.play import decisions, intel, review, risk, views
 from game.play.decisions import Refused
@@ -16,7 +19,7 @@ from game.tui.format import day, money, weeks
 from game.tui.screens import reviews
 from game.tui.screens.base import FormScreen, styled
 from game.tui.screens.dialogs import ReviewScreen
-from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, row
+from game.tui.widgets.form import FieldKeys, choice, field_keys, keys_hint, number, preset_key, row
 
 
 def risk_lines(t: LabTurn) -> Content:
@@ -41,7 +44,7 @@ WHAT = [("Equity round", "raise"), ("Loan against GPUs", "borrow"), ("Repay debt
 class FinanceScreen(FieldKeys, FormScreen):
     TITLE_TEXT = "Finance: raise a round, borrow or repay"
     CONFIRM = "Review and add to this week's orders"
-    BINDINGS = field_keys({"w": "what", "a": "amount"})
+    BINDINGS = [*field_keys({"w": "what", "a": "amount"}), preset_key("x", "most", "the most")]
     SAYS_DROPPED = True
 
     def info(self) -> ComposeResult:
@@ -55,7 +58,34 @@ class FinanceScreen(FieldKeys, FormScreen):
     def fields(self) -> ComposeResult:
         yield keys_hint()
         yield row("What", choice("what", WHAT, value="raise"), key="w")
-        yield row("Amount (USD)", number("amount", bounds.LOAN_USD, "5B"), "5B, 500M, 2e9", key="a")
+        most = Button("the most (alt+x)", id="most", compact=True)
+        yield row(
+            "Amount (USD)", number("amount", bounds.LOAN_USD, "5B"), "5B, 500M, 2e9", key="a", extras=(most,)
+        )
+
+    def action_most(self) -> None:
+        """Amount: the most investors would put in, lenders would lend, or the debt to repay."""
+        v, m = views.lab_view(self.turn), views.money_view(self.turn)
+        what = self.value("what")
+        if what == "raise":
+            usd = m.largest if m.round_ready and m.closing <= 0 else 0.0
+            why, none = "the most investors would put in now", "Investors hear no round now (see above)"
+        elif what == "borrow":
+            usd, why, none = m.credit, "all lenders would lend now", "Lenders will lend no more now"
+        else:
+            usd, why, none = v.debt, "all your debt", "You have no debt"
+        if usd < 1e6:
+            self.say(none, failed=True)
+            return
+        # a limit rounded down (more is refused); a debt rounded up to the $1M (all of it goes)
+        text = money_down(usd) if what != "repay" else f"${math.ceil(usd / 1e6 - 1e-9):,}M".replace(",", "")
+        self.fill(amount=text.removeprefix("$"))
+        self.hold_message()
+        self.say(f"{text}: {why}")
+
+    @on(Button.Pressed, "#most")
+    def _most_pressed(self) -> None:
+        self.action_most()
 
     def on_mount(self) -> None:
         self.query_one("#pnl", DataTable).add_columns(
