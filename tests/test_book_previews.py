@@ -77,3 +77,15 @@ def test_pausing_saves_what_the_preview_says_and_stopping_keeps_what_is_built():
     s.decide(XAI, exits.CancelHalls("memphis"), confirmed=True)
     s.end_week()
     assert s.world.hall_building[0, XAI, site] == 0 and s.world.hall_mw[0, XAI, site] == built
+
+
+def test_a_sale_says_the_market_price_it_differs_from_and_the_credit_it_costs():
+    """A tester read $35.0k on the sell screen and $50.8k in the market for one GPU, and
+    saw the runway fall after a sale: the preview names both prices, and when lenders
+    lend more against a GPU than it fetches used, the credit the sale takes."""
+    from game.play.words import describe
+
+    said = describe.sell(1_000, 10e3, 30e3, 0, 45e3, 0.5)
+    assert "$10.0k each used" in said and "$30.0k this week, $45.0k in a server as the market lists it" in said
+    assert "lowers what they would lend by up to $15.0M" in said
+    assert "lend" not in describe.sell(1_000, 20e3, 30e3, 0, 45e3, 0.5)  # the sale brings more than it takes

@@ -101,7 +101,7 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         building = float(s.world.hall_building[0, XAI, memphis])
         ways = [
             ("pause:memphis", "Pause building halls at Memphis", "progress kept"),
-            ("sell:H100", "Sell 1,000 H100 (used)", "each; NVIDIA sells the GPU new at"),
+            ("sell:H100", "Sell 1,000 H100 (used)", "each used; NVIDIA sells the GPU new at"),
             ("sublet:3", "Sublet contract 3", "leaving instead costs"),
         ]
         for value, label, says in ways:

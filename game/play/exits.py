@@ -160,7 +160,9 @@ def preview(t: LabTurn, d: Decision) -> str:
         _, mult = compute.week_price_mult(p, w)  # a new quarter's price is the week's
         each = float(exits.used_price(p, w, mult)[0, g])
         new = float(compute.unit_price(p, w, mult)[0, g])
-        text += said.sell(d.count, each, new, d.count - int(w.warehouse[0, lab, g]))
+        server = float(compute.server_price(p, w, mult)[0, :, g].min())
+        lends = float(p.rules.finance.loan_to_value)
+        text += said.sell(d.count, each, new, d.count - int(w.warehouse[0, lab, g]), server, lends)
     elif isinstance(d, Sublet):
         k = d.slot
         cost = float(exits.sublet_cost(p, w)[0, lab, k])

@@ -103,9 +103,17 @@ def pause_halls(building_mw: float, weekly: float, resume: bool) -> str:
     )
 
 
-def sell(count: int, each: float, new: float, installed: int) -> str:
-    """`installed`: how many of them leave the halls (the warehouse's go first)."""
-    text = f": +{money(each * count)} ({money(each)} each; NVIDIA sells the GPU new at {money(new)} this week, before a vendor's server)"
+def sell(count: int, each: float, new: float, installed: int, server: float = 0.0, lends: float = 0.0) -> str:
+    """`installed`: how many of them leave the halls (the warehouse's go first); `server`:
+    a new one in a server (the market's figure); `lends`: the share of the new price
+    lenders lend against (a sale below it takes more credit than it brings cash)."""
+    in_server = f", {money(server)} in a server as the market lists it" if server > 0 else ""
+    text = f": +{money(each * count)} ({money(each)} each used; NVIDIA sells the GPU new at {money(new)} this week{in_server})"
+    if lends * new > each:
+        text += (
+            f"; lenders lend {lends:.0%} of the new price against each GPU you own, so the sale lowers "
+            f"what they would lend by up to {money(lends * new * count)}"
+        )
     if installed > 0:
         text += f"; {plural(installed, 'installed GPU')} leave your halls and stop computing"
     return text

@@ -52,14 +52,20 @@ def field_keys(keys: dict[str, str]) -> list[BindingType]:
     """alt+letter -> focus the field of that id (`FieldKeys.action_field`). Priority
     keys: a terminal sends alt+c as a printable c, which the focused field would take."""
     return [
-        Binding(f"alt+{k}", f"field('{widget_id}')", f"go to {widget_id}", show=False, priority=True)
+        Binding(_alt(k), f"field('{widget_id}')", f"go to {widget_id}", show=False, priority=True)
         for k, widget_id in keys.items()
     ]
 
 
+def _alt(key: str) -> str:
+    """alt+letter, with shift too: the label shows the letter as a capital ('People'), and
+    a tester's alt+P typed a P into the field instead."""
+    return f"alt+{key},alt+shift+{key}"
+
+
 def preset_key(key: str, action: str, description: str) -> Binding:
     """alt+letter -> a preset that fills a field (a priority key, as `field_keys`)."""
-    return Binding(f"alt+{key}", action, description, show=False, priority=True)
+    return Binding(_alt(key), action, description, show=False, priority=True)
 
 
 class FieldKeys:
