@@ -8,6 +8,7 @@ import numpy as np
 
 from game.play import decisions as dec
 from game.play import market
+from game.play.book import decide_all
 from game.play.session import Session
 from game.tui.app import AgiRaceApp
 from game.tui.screens import MarketScreen
@@ -29,7 +30,7 @@ def test_a_split_delivers_sooner_than_either_integrator_alone_and_the_engine_agr
     )  # the cheaper integrator takes all it can deliver by then
     # A small order one integrator delivers as soon takes one integrator (one order slot).
     assert len(market.soonest_split(t, "H100", 5_000)) == 1
-    s.decide_all(XAI, [dec.BuyGpus("H100", v, n) for v, n in parts], confirmed=True)
+    decide_all(s, XAI, [dec.BuyGpus("H100", v, n) for v, n in parts], confirmed=True)
     s.end_week()
     w = s.world
     held = w.order_count[0, XAI] > 0
@@ -47,7 +48,7 @@ def test_decide_all_books_all_or_none():
     before = s.book(XAI)
     too_many = [dec.BuyGpus("H100", "dell", 10_000), dec.BuyGpus("H100", "supermicro", 9_000_000)]
     try:
-        s.decide_all(XAI, too_many, confirmed=True)
+        decide_all(s, XAI, too_many, confirmed=True)
     except dec.Refused:
         pass
     else:

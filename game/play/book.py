@@ -5,6 +5,8 @@ admission rule every decision passes (game/play/session.py, Session._admit)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -119,3 +121,15 @@ def check_offer(p: Params, week: int, offer: Offer) -> None:
             raise Refused(say.offer_out_of_range(key, lo, hi))
         if key in ("count", "weeks", "start", "contract") and value != int(value):
             raise Refused(say.offer_not_whole(key))
+
+
+def decide_all(session: Any, lab: int, decisions: Sequence[Decision], confirmed: bool = False) -> list[str]:
+    """Add several decisions to a session's book for `lab`, all or none (one order split
+    between integrators): each through `Session.decide`, on top of those before it. If one
+    is refused or asks to be confirmed, the book is as it was and the error goes up."""
+    kept = session.book(lab)
+    try:
+        return [session.decide(lab, d, confirmed=confirmed) for d in decisions]
+    except BaseException:
+        session.books[lab] = kept
+        raise

@@ -11,7 +11,7 @@ What the screens show comes from game/play/views.py, read from the lab's turn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -235,17 +235,6 @@ class Session:
         if len(new_book) <= len(book):
             return say.replaces_setting(text)
         return text
-
-    def decide_all(self, lab: int, decisions: Sequence[Decision], confirmed: bool = False) -> list[str]:
-        """Add several decisions to the lab's book, all or none (one order split between
-        integrators): each after the checks `decide` makes, on top of those before it. If
-        one is refused or asks to be confirmed, the book is as it was and it raises."""
-        kept = self.book(lab)
-        try:
-            return [self.decide(lab, d, confirmed=confirmed) for d in decisions]
-        except BaseException:
-            self.books[lab] = kept
-            raise
 
     def _admit(
         self, lab: int, book: list[Decision], decision: Decision, confirmed: bool

@@ -46,6 +46,7 @@ from game.play.book import OfferReply, Preview
 from game.play.decisions import BuyGpus, Decision, Refused, StartRun
 from game.play.desk import LabTurn
 from game.play.news import NOTE, NewsItem
+from game.play.runs import flop_for_weeks
 from game.play.words import decisions as why_not
 from game.play.words import session as turn_say
 from game.play.words import standing as say
@@ -153,8 +154,6 @@ def runs_order(session: Session, lab: int, weeks: int) -> StandingOrder:
 def runs_flop(session: Session, lab: int, weeks: int) -> float:
     """The FLOP of a run the lab's training compute now pretrains in `weeks` (beside the
     runs under way), within the budgets a run may have."""
-    from game.play.runs import flop_for_weeks
-
     p = session.params
     flop = flop_for_weeks(p, session.world, lab, weeks)
     return float(min(max(flop, p.rules.training.min_run_flop), MAX_RUN_FLOP))

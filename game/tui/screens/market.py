@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
+from game.play.book import decide_all
 from game.play.session import Confirm
 from game.play.words import plural
 from game.tui import bounds
@@ -164,7 +165,7 @@ class MarketScreen(FieldKeys, FormScreen):
         from game.tui.screens.dialogs import ConfirmScreen
 
         try:
-            said = self.session.decide_all(self.lab, orders, confirmed=confirmed)
+            said = decide_all(self.session, self.lab, orders, confirmed=confirmed)
         except Confirm as warning:
 
             def answer(yes: bool | None) -> None:
