@@ -405,3 +405,30 @@ async def test_fast_forward_runs_past_an_urgent_alert_when_asked_twice():
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert s.week >= start + 2 or s.over  # not stopped by the runway alert it was asked past
+
+
+def test_the_covenant_line_says_what_a_gpu_price_cut_takes_from_the_credit():
+    """A quarter's price cut halved a tester's credit overnight with nothing said: with
+    debt, the covenant line says what GPU prices 10% lower take from the credit line,
+    and the engine's credit rule agrees."""
+    import attrs
+
+    from game.engine import economy
+    from game.play import risk
+    from game.play.decisions import Borrow, BuyGpus
+    from game.play.session import Session
+
+    s = Session.new()
+    s.decide(0, BuyGpus("H100", "dell", 20_000), confirmed=True)
+    s.end_week()
+    while not s.world.warehouse[0, 0].any() and not s.world.installed[0, 0].any():
+        s.end_week()
+    s.decide(0, Borrow(100e6), confirmed=True)
+    s.end_week()
+    h = risk.covenant_health(s.turn(0))
+    said = h.forecast()
+    assert "GPU prices 10% lower would take" in said, said
+    before = float(economy.credit_headroom(s.params, s.world)[0, 0])
+    cheaper = attrs.evolve(s.world, price_mult=s.world.price_mult * 0.9)
+    after = float(economy.credit_headroom(s.params, cheaper)[0, 0])
+    assert before - after == pytest.approx(0.1 * h.lends * h.collateral, rel=0.02)

@@ -69,6 +69,7 @@ class CovenantHealth:
     next_gen_date: dt.date | None
     leverage_after: float  # leverage once it ships (today's debt; GPUs on order delivered by then count)
     collateral_after: float = 0.0  # what the GPUs would fetch once it ships (those GPUs too)
+    lends: float = 0.0  # the share of the GPUs' value lenders lend against (loan to value)
 
     @property
     def in_breach(self) -> bool:
@@ -87,7 +88,7 @@ class CovenantHealth:
         """One line: where it stands and what would trip it."""
         return say.covenant_forecast(
             self.debt, self.collateral, self.leverage, self.trigger, self.sweep, self.in_breach,
-            self.next_gen, self.next_gen_date, self.leverage_after, fmt,
+            self.next_gen, self.next_gen_date, self.leverage_after, fmt, self.lends,
         )  # fmt: skip
 
 
@@ -146,6 +147,7 @@ def covenant_health(t: LabTurn) -> CovenantHealth:
         next_gen_date=when,
         leverage_after=debt / max(after, 1.0) if debt > 0 else 0.0,
         collateral_after=after,
+        lends=float(f.loan_to_value),
     )
 
 

@@ -43,19 +43,28 @@ def covenant_forecast(
     next_gen_date: dt.date | None,
     leverage_after: float,
     fmt: Fmt = money,
+    lends: float = 0.0,
 ) -> str:
     """One line: where the covenant stands and what would trip it (the next GPU
-    generation, shipping on `next_gen_date`, cuts the GPUs' value)."""
+    generation, shipping on `next_gen_date`, cuts the GPUs' value); with `lends` (the
+    loan-to-value share) what a 10% fall in GPU prices takes from the credit line (a
+    quarter's price cut halved a tester's credit overnight, unwarned)."""
     if debt <= 0:
         return f"no debt yet; lenders sweep cash once debt passes {trigger:.0%} of your GPUs' value."
     now = f"Debt {fmt(debt)} is {leverage:.0%} of your GPUs' {fmt(collateral)}; the covenant trips at {trigger:.0%}"
     if in_breach:
         return now + f": tripped, lenders sweep {sweep:.0%} of cash a week until it is back under."
+    cut = (
+        f" Lenders lend {lends:.0%} of the GPUs' value: GPU prices 10% lower would take "
+        f"{fmt(0.1 * lends * collateral)} of what they lend."
+        if lends > 0
+        else ""
+    )
     if next_gen_date is None:
-        return now + "."
+        return now + "." + cut
     after = "over the covenant" if leverage_after > trigger else "still under it"
     gen = next_gen or "a newer generation"  # no GPU launches the week the value is cut
-    return now + f". When {gen} ships ({day(next_gen_date)}): {leverage_after:.0%}, {after}."
+    return now + f". When {gen} ships ({day(next_gen_date)}): {leverage_after:.0%}, {after}." + cut
 
 
 def round_at_risk(usd: float, closes: dt.date, forecast: str) -> str:
