@@ -4,6 +4,7 @@ and how far a capability is from GPT-4 to AGI."""
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 
 from game.engine import compute
@@ -61,6 +62,27 @@ def flop_for_weeks(p: Params, w: World, lab: int, weeks: float) -> float:
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if eta(mid) <= weeks else (lo, mid)
     return lo
+
+
+@attrs.frozen
+class Serving:
+    """What a serving share of the compute does for the lab's users this week, by the
+    engine's market rule (economy.market and operate): the share their inference needs,
+    the share of them it serves, and the API revenue a week it brings against what
+    serving all of them would (subscriptions do not depend on it)."""
+
+    need: float  # of today's peak compute, to serve every user
+    served: float  # 0..1
+    api: float  # USD a week
+    api_full: float  # USD a week, every user served
+
+
+def serving(p: Params, w: World, lab: int, share: float) -> Serving:
+    peak = float(compute.lab_flops(p, w)[0][0, lab])
+    need = float(w.users[0, lab]) * float(p.rules.market.inference_flops_per_user)
+    served = min(peak * share / need, 1.0) if need > 0 else 1.0
+    full = float(w.users[0, lab] * p.lab_api_rate[lab] * p.api_growth[compute.week_row(p, w)][0])
+    return Serving(need / peak if peak > 0 else float("inf"), served, full * served, full)
 
 
 def agi_progress(p: Params, cap: float) -> float:

@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, Select, Static
 
 from game.play import decisions, views
 from game.play.decisions import Refused
-from game.play.runs import capability_band
+from game.play.runs import capability_band, serving
 from game.play.standing import runs_flop
 from game.play.words import decisions as why_not
 from game.play.words import plural
@@ -80,6 +80,7 @@ class TrainingScreen(FieldKeys, FormScreen):
                 tooltip="research: software efficiency grows faster",
             )
             yield Button("Set split", id="set-split", compact=True)
+        yield Static("", id="serving", classes="hint", markup=False)  # what the serve share does
         with Horizontal(classes="row"):
             yield Label(keyed("People $/week", "p"), classes="row-label")
             staff = views.people_view(self.turn).budget  # booked this week, else today's
@@ -129,6 +130,32 @@ class TrainingScreen(FieldKeys, FormScreen):
             f"hires from{hiring}. New hires take months to reach full speed; cuts pay severance.",
         )
         super().refresh_view()
+
+    def _update_preview(self) -> None:
+        super()._update_preview()
+        self._show_serving()
+
+    def _show_serving(self) -> None:
+        """What the serve share typed does for the lab's users this week (a tester cut it
+        from 40% to 30% and his round nearly walked away on the revenue it lost)."""
+        try:
+            share = bounds.SHARE_PCT["infer"].parse(self.text("infer")) / 100.0
+        except Refused:
+            return
+        t = self.turn
+        v = serving(t.params, t.world, self.lab, share)
+        users = count(views.lab_view(t).users)
+        if v.need <= 0 or v.api_full <= 0:
+            return
+        self.show(
+            "serving",
+            f"Serve {share:.0%}: your {users} users need {v.need:.0%} of your compute; it serves "
+            f"{v.served:.0%} of them: API revenue {money(v.api)}/wk of {money(v.api_full)} with all served "
+            "(subscriptions stay; users unserved drift to other labs)."
+            if v.served < 0.995
+            else f"Serve {share:.0%}: all your {users} users are served (they need {v.need:.0%} of your "
+            f"compute): API revenue {money(v.api)}/wk.",
+        )
 
     def _flop(self) -> float:
         amount = bounds.RUN_AMOUNT.parse(self.text("amount"))
