@@ -46,7 +46,7 @@ def lab_fields(p: Params, s: State, needed: set[str] | None = None) -> dict[str,
         "runs_training": lambda: ops.total(s.run_phase == RUN_PRETRAIN),
         "owned_gpus": lambda: ops.total(compute.owned_gpus(s)),
         "rented_gpus": lambda: ops.einsum(
-            "blk->bl", np.where(compute.contract_active(s), s.contract_count, 0)
+            "blk->bl", s.contract_count * compute.contract_active(s)  # (np.where(active, count, 0))
         ),
         "staff": lambda: s.staff,
         "mood": lambda: s.mood[:, None].repeat(L, 1),  # (a C method; np.broadcast_to has Python layers)
