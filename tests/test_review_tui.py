@@ -14,7 +14,7 @@ from game.play.session import Session
 from game.play.words.numbers import money, money_down
 from game.saves import Offer
 from game.tui.app import AgiRaceApp
-from game.tui.screens import DealsScreen
+from game.tui.screens import DealsScreen, MarketScreen
 from game.tui.screens.dialogs import ConfirmScreen, ReviewScreen
 from tests.tui_helpers import (
     SIZES,
@@ -236,15 +236,36 @@ async def test_presets_and_field_keys_fill_the_market_form():
         assert await unseen_at_each_size(pilot, "message", "count") == []
         vendor = app.screen.query_one("#vendor")
         before = vendor.value
-        await pilot.press("alt+i")  # a list's key opens it: an arrow and Enter choose
+        await pilot.press("alt+i", "s", "u")  # a list's key: its first letters choose, closed
+        assert app.focused is vendor and not vendor.expanded and vendor.value == "supermicro" != before
+        await pilot.press("enter")  # on to the next field
+        assert app.focused is not vendor and not vendor.expanded
+        await pilot.press("alt+i", "down")  # Down opens it, as before: an arrow and Enter choose
         await pilot.pause()
         assert vendor.expanded and app.focused in vendor.walk_children()
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert vendor.value != before and not vendor.expanded and app.focused is vendor
-        await pilot.press("alt+i", "alt+c")  # another field's key leaves an open list
+        assert vendor.value not in (before, "supermicro") and not vendor.expanded and app.focused is vendor
+        await pilot.press("down", "escape")  # Esc closes an open list; the form stays
+        await pilot.pause()
+        assert not vendor.expanded and isinstance(app.screen, MarketScreen)
+        await pilot.press("alt+i", "alt+c")  # another field's key
         await pilot.pause()
         assert app.focused is app.screen.query_one("#count") and not vendor.expanded
+
+
+async def test_keys_typed_together_act_in_the_order_typed():
+    """A tester's "s alt+s Da Enter alt+m 100 Enter" built 100 MW at Memphis: the keys
+    that Textual runs at once (a field's alt+letter, Esc, a screen's key) overtook the
+    letters on their way to the site list. Pressed here without a pause between them."""
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("s", "alt+s", "D", "a", "enter", "alt+m", "1", "2", "0", "enter", "escape", "m")
+        await pilot.press("alt+g", "h", "2", "alt+c", "3", "0", "0", "0", "alt+i", "s", "u", "enter", "enter")
+        await pilot.pause()
+        assert s.book(XAI) == [dec.BuildHalls("dallas", 120.0), dec.BuyGpus("H200", "supermicro", 3000)]
+        assert isinstance(app.screen, MarketScreen)
 
 
 async def test_fits_the_halls_counts_the_empty_powered_halls():

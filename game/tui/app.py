@@ -173,13 +173,16 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
     def on_start_game(self, message: StartGame) -> None:
         self.start(message.session)
 
-    def action_open(self, name: str) -> None:
+    async def action_open(self, name: str) -> None:
+        """A screen, mounted before the next key is handled: keys typed right after the
+        one that opens it (a player's "s alt+s Da Enter") went to it before its fields
+        were there, and were lost."""
         if name == "help":  # help is there whatever the state of the game
-            self.push_screen(HelpScreen(self.catalog.rules.score, self.keymap))
+            await self.push_screen(HelpScreen(self.catalog.rules.score, self.keymap))
             return
         if self.session is None or self.session.over or self.fast_forwarding:
             return
-        self.push_screen(SCREENS[name](self.session, self.player))
+        await self.push_screen(SCREENS[name](self.session, self.player))
 
     def _show_player(self) -> None:
         """The dashboard of the player whose turn it is (hot seat: behind a hand-over)."""

@@ -4,18 +4,57 @@ lists them from here."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+SETTLE_SECONDS = 0.5  # the longest a key waits for the keys typed before it
+
+
+async def settled(screen: Screen) -> None:
+    """Wait until the keys typed before the one being handled have been handled.
+
+    Textual hands a key to the focused widget's queue but runs a priority binding (a
+    field's alt+letter, Escape in a form, a screen's key on the dashboard) at once, so
+    keys typed together ran out of order: "alt+s Da Enter alt+m 100" moved the focus to
+    the megawatts before "Da" reached the site list. A priority action awaits this first:
+    the queues from the focused widget up to the screen, each until it has handled what
+    it holds (the keys, and what they bubble up): a few turns of the event loop with all
+    of them empty, or SETTLE_SECONDS at most."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_SECONDS
+    pumps = _focus_chain(screen)
+    quiet = 0
+    while quiet < SETTLE_ROUNDS and loop.time() < deadline:
+        pumps |= _focus_chain(screen)  # (a key may move the focus: its chain counts too)
+        quiet = 0 if any(p.message_queue_size for p in pumps) else quiet + 1
+        await asyncio.sleep(0)
+
+
+SETTLE_ROUNDS = 3  # turns of the event loop with every queue empty: what was taken is handled
+
+
+def _focus_chain(screen: Screen) -> set[Any]:
+    """The focused widget, its ancestors and the screen: where a key typed goes."""
+    chain: set[Any] = {screen}
+    node: Any = screen.focused
+    while node is not None and node is not screen:
+        chain.add(node)
+        node = node.parent
+    return chain
+
+
 APP: list[BindingType] = [
     Binding("ctrl+q", "request_quit", "Quit", id="quit-app", show=False),
 ]
 
+# The keys that open a screen are priority keys: the screen opens (and is mounted) in the
+# order the keys were typed, so "s alt+s Da" reaches the sites form (bindings.settled).
 HQ: list[BindingType] = [
     Binding("n", "app.end_week", "Week", id="end-week", tooltip="End the week (hot seat: end your turn)"),
     Binding(
@@ -28,52 +67,47 @@ HQ: list[BindingType] = [
         id="fast-forward-act",
         tooltip="Play weeks until something you can act on (an actionable alert), the game ends, or a year",
     ),
-    Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market"),
-    Binding("s", "app.open('sites')", "Sites", id="sites", tooltip="Halls, turbines, substations"),
+    Binding("m", "app.open('market')", "GPUs", id="market", tooltip="Buy GPUs: the market", priority=True),
+    Binding("s", "app.open('sites')", "Sites", id="sites", tooltip="Halls, turbines, substations", priority=True),
     Binding(
-        "d", "app.open('deals')", "Deals", id="deals", tooltip="Rent from partners; Microsoft's investment"
-    ),
-    Binding("t", "app.open('training')", "Train", id="training", tooltip="Plan runs; the compute split"),
-    Binding("c", "app.open('finance')", "Money", id="finance", tooltip="Rounds, loans, last week's P&L"),
+        "d", "app.open('deals')", "Deals", id="deals", tooltip="Rent from partners; Microsoft's investment", priority=True),
+    Binding("t", "app.open('training')", "Train", id="training", tooltip="Plan runs; the compute split", priority=True),
+    Binding("c", "app.open('finance')", "Money", id="finance", tooltip="Rounds, loans, last week's P&L", priority=True),
     Binding(
-        "b", "app.open('book')", "Orders", id="book", show=False, tooltip="This week's decisions; deliveries"
-    ),
+        "b", "app.open('book')", "Orders", id="book", show=False, tooltip="This week's decisions; deliveries", priority=True),
     Binding(
-        "r", "app.open('rivals')", "Race", id="rivals", show=False, tooltip="Rival intel and the race chart"
-    ),
+        "r", "app.open('rivals')", "Race", id="rivals", show=False, tooltip="Rival intel and the race chart", priority=True),
     Binding(
-        "o", "app.open('forecast')", "Odds", id="forecast", show=False, tooltip="Who wins from here: futures"
-    ),
-    Binding("l", "app.open('news')", "News", id="news", show=False, tooltip="The news log"),
+        "o", "app.open('forecast')", "Odds", id="forecast", show=False, tooltip="Who wins from here: futures", priority=True),
+    Binding("l", "app.open('news')", "News", id="news", show=False, tooltip="The news log", priority=True),
     Binding(
         "p",
         "app.open('orders')",
         "Standing",
         id="orders",
         show=False,
-        tooltip="Standing orders; ways out: stop or pause halls, sell GPUs, sublet",
-    ),
+        tooltip="Standing orders; ways out: stop or pause halls, sell GPUs, sublet", priority=True,),
     Binding(
         "dollar_sign,e",
         "app.open('ledger')",
         "Ledger",
         id="ledger",
         show=False,
-        tooltip="Money over the game: cash, revenue, costs by kind; the runway projection",
-    ),
+        tooltip="Money over the game: cash, revenue, costs by kind; the runway projection", priority=True,),
     Binding(
         "w", "week_summary", "Week", id="week-summary", show=False, tooltip="Show or hide the week's summary"
     ),
     Binding(
         "g", "toggle_guide", "Guide", id="guide", show=False, tooltip="Show or hide the first-game guide"
     ),
-    Binding("question_mark,h", "app.open('help')", "Help", id="help", show=False, tooltip="How to play"),
+    Binding("question_mark,h", "app.open('help')", "Help", id="help", show=False, tooltip="How to play", priority=True),
     Binding("ctrl+s", "app.save", "Save", id="save", show=False),
     Binding("q", "app.request_quit", "Quit", id="quit", show=False),
 ]
 
 FORM: list[BindingType] = [
-    Binding("escape", "back", "Back", id="back"),
+    # a priority key, so it keeps its place among the keys typed with it (bindings.settled)
+    Binding("escape", "back", "Back", id="back", priority=True),
     Binding("ctrl+s", "app.save", "Save", id="form-save", show=False),
 ]
 

@@ -15,10 +15,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from game.play.decisions import Decision, Refused
 from game.play.session import Confirm
 from game.tui import bindings
+from game.tui.bindings import settled
 from game.tui.widgets.header import GameHeader
 
 if TYPE_CHECKING:
@@ -76,7 +78,13 @@ class GameScreen(Screen):
     def refresh_view(self) -> None:
         """Show the session as it is now."""
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
+        """Esc (a priority key: bindings.FORM), after the keys typed before it."""
+        await settled(self)
+        if self is self.app.screen:  # (the keys before it may have left this screen already)
+            self.leave()
+
+    def leave(self) -> None:
         self.dismiss()
 
     def show(self, widget_id: str, content: Content | str) -> None:
@@ -184,8 +192,13 @@ class FormScreen(GameScreen):
         if isinstance(self.focused, Input):
             self.focused.select_all()
 
-    def action_back(self) -> None:
-        """Esc: back to the dashboard; what was typed and not added is said, not dropped silently."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and isinstance(self.focused, SelectOverlay):
+            return False  # Esc closes the open list (Esc is a priority key: bindings.FORM)
+        return super().check_action(action, parameters)
+
+    def leave(self) -> None:
+        """Back to the dashboard; what was typed and not added is said, not dropped silently."""
         now = self._fields_now()
         words = ""
         if (
@@ -279,7 +292,7 @@ class FormScreen(GameScreen):
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
-        self.action_back()
+        self.leave()
 
     def value(self, widget_id: str) -> object:
         return self.query_one(f"#{widget_id}").value  # type: ignore[attr-defined]

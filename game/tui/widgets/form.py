@@ -3,8 +3,10 @@ and a key per field (alt + the letter underlined in its label)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
@@ -13,10 +15,11 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
 from game.play.decisions import Refused
+from game.tui.bindings import settled
 from game.tui.bounds import Bound
 from game.tui.format import MAX_FIELD
 
-KEYS_HINT = "alt + an underlined letter goes to its field; typing replaces its number"
+KEYS_HINT = "alt + underlined letter: its field. Lists: type a choice's first letters"
 
 
 def keys_hint() -> Label:
@@ -52,8 +55,12 @@ def field_keys(keys: dict[str, str]) -> list[BindingType]:
     """alt+letter -> focus the field of that id (`FieldKeys.action_field`). Priority
     keys: a terminal sends alt+c as a printable c, which the focused field would take."""
     return [
-        Binding(_alt(k), f"field('{widget_id}')", f"go to {widget_id}", show=False, priority=True)
-        for k, widget_id in keys.items()
+        *(
+            Binding(_alt(k), f"field('{widget_id}')", f"go to {widget_id}", show=False, priority=True)
+            for k, widget_id in keys.items()
+        ),
+        # before the list's own enter (which opens it): only while a closed list has the focus
+        Binding("enter", "enter_on_list", "add", show=False, priority=True),
     ]
 
 
@@ -68,18 +75,66 @@ def preset_key(key: str, action: str, description: str) -> Binding:
     return Binding(_alt(key), action, description, show=False, priority=True)
 
 
-class FieldKeys:
-    """A form's keys to its fields and presets: mixed into a FormScreen."""
+LIST_SEARCH_SECONDS = 1.0  # letters typed on a list within this of each other make one search
 
-    def action_field(self, widget_id: str) -> None:
+
+LIST_SEARCH_SECONDS = 1.0  # letters typed on a list within this of each other make one search
+
+
+class FieldKeys:
+    """A form's keys to its fields and presets: mixed into a FormScreen.
+
+    Keys act in the order typed: alt+letter waits for the keys before it, then focuses
+    its field at once (Textual's focus() waits its turn: "alt+s Da Enter" stayed on
+    Memphis, the letters went to the field before); a list is chosen from while closed,
+    by the first letters of a choice (Down, space or a click opens it); Enter on a list
+    goes on to the next field (it reopened the list, and a substation was never booked)."""
+
+    async def action_field(self, widget_id: str) -> None:
+        await settled(self)  # type: ignore[arg-type]
         widget = self.query_one(f"#{widget_id}")  # type: ignore[attr-defined]
         if not all(node.display for node in widget.ancestors_with_self):  # a field this form hides now
             return  # (alt+r in the standing orders typed into a renewal's hidden weeks)
-        widget.focus()
+        self.set_focus(widget)  # type: ignore[attr-defined]
         if isinstance(widget, Input):
             widget.select_all()
-        elif isinstance(widget, Select):  # its list opens: arrows or its first letters, then Enter
-            widget.action_show_overlay()
+
+    def on_key(self, event: events.Key) -> None:
+        """On a closed list: letters choose the first option they begin (or, failing that,
+        contain): 'Da' Dallas, 'gb' GB200, 'su' Substation upgrade; Enter goes on."""
+        select = self.focused  # type: ignore[attr-defined]
+        if not isinstance(select, Select) or select.expanded:
+            return
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.focus_next()  # type: ignore[attr-defined]
+            return
+        if not event.is_printable or not event.character or event.character == " ":
+            return  # space opens the list, as Textual's Select has it
+        event.stop()
+        event.prevent_default()
+        now = time.monotonic()
+        last, typed = getattr(self, "_list_search", (0.0, ""))
+        typed = (typed if now - last < LIST_SEARCH_SECONDS else "") + event.character
+        value = list_match(select, typed)
+        if value is None and len(typed) > 1:  # no choice goes on so: a fresh start with this letter
+            typed = event.character
+            value = list_match(select, typed)
+        self._list_search = (now, typed)
+        if value is not None and value != select.value:
+            select.value = value
+
+
+def list_match(select: Select, typed: str) -> Any:
+    """The value of `select`'s first option with a word that begins with `typed` (any
+    case), else the first whose words contain it, else None."""
+    typed = typed.lower()
+    options = [(str(label).lower(), value) for label, value in select._options if value is not Select.NULL]
+    for label, value in options:
+        if label.startswith(typed) or any(word.startswith(typed) for word in label.split()):
+            return value
+    return next((value for label, value in options if typed in label), None)
 
 
 class Within(Validator):
