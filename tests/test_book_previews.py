@@ -9,6 +9,7 @@ import inspect
 
 import attrs
 import numpy as np
+import pytest
 
 from game.engine import compute, economy
 from game.play import exits
@@ -89,3 +90,27 @@ def test_a_sale_says_the_market_price_it_differs_from_and_the_credit_it_costs():
     assert "$10.0k each used" in said and "$30.0k this week, $45.0k in a server as the market lists it" in said
     assert "lowers what they would lend by up to $15.0M" in said
     assert "lend" not in describe.sell(1_000, 20e3, 30e3, 0, 45e3, 0.5)  # the sale brings more than it takes
+
+
+def test_an_order_that_runs_the_cash_out_before_the_round_pays_asks_first():
+    """A tester's GB200 order left 9 weeks of runway with his round's cash 11 weeks out,
+    and nothing asked (the question came only under 8 weeks): out of cash and credit
+    before a round closes, the lab is bankrupt. The save is his, in week 64."""
+    from pathlib import Path
+
+    from game.play.book import LowRunway
+    from game.play.decisions import BuyGpus
+    from game.play.session import Session
+
+    s = Session.load(Path(__file__).parent / "data" / "round-closing-week-64.toml")
+    (buy,) = [d for d in s.book(0) if isinstance(d, BuyGpus)]
+    s.cancel(0, s.book(0).index(buy))
+    big = BuyGpus("GB200", "dell", 45_000)
+    after = s.preview(0, [*s.book(0), big])
+    w = after.world
+    assert 8 <= after.runway_weeks < float(w.round_close[0, 0] - w.week[0])
+    with pytest.raises(LowRunway, match="your round's cash comes in 11 weeks"):
+        s.decide(0, big)
+    assert big not in s.book(0)
+    s.decide(0, buy)  # 30,000 leave the cash to last until it pays: no question
+    assert buy in s.book(0)

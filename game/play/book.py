@@ -49,7 +49,9 @@ def ask(p: Params, lab: int, decision: Decision, before: Preview, after: Preview
     """The questions a decision the checks admitted asks before it is booked, from the
     dry runs of the book without it and with it: raises OverCovenant when it takes the
     debt over the covenant, LowRunway when it takes the runway under RUNWAY_WARNING_WEEKS
-    (a loan is not asked: the runway counts credit, so a loan moves it by its interest)."""
+    or under the weeks until the round under way pays (a tester's order left 9 weeks with
+    the round's cash 12 weeks out, unasked; a loan is not asked: the runway counts credit,
+    so a loan moves it by its interest)."""
     f = p.rules.finance
     lev_before = float(economy.leverage(p, before.world)[0, lab])
     lev_after = float(economy.leverage(p, after.world)[0, lab])
@@ -57,12 +59,13 @@ def ask(p: Params, lab: int, decision: Decision, before: Preview, after: Preview
         raise OverCovenant(
             say.over_covenant(decision.label(p), lev_before, lev_after, f.covenant_ltv, f.covenant_sweep)
         )
-    if (
-        decision.kind != "borrow"
-        and after.runway_weeks < RUNWAY_WARNING_WEEKS
-        and after.runway_weeks < before.runway_weeks - 1e-9
-    ):
+    shorter = decision.kind != "borrow" and after.runway_weeks < before.runway_weeks - 1e-9
+    if shorter and after.runway_weeks < RUNWAY_WARNING_WEEKS:
         raise LowRunway(say.low_runway(decision.label(p), after.runway_weeks, after.cash_after))
+    w = after.world  # a round under way (or booked this week) pays when it closes: before it?
+    closes_in = float(w.round_close[0, lab] - w.week[0]) if w.round_usd[0, lab] > 0 else 0.0
+    if shorter and after.runway_weeks < closes_in:
+        raise LowRunway(say.runway_before_round(decision.label(p), after.runway_weeks, closes_in, after.cash_after))
 
 
 @attrs.frozen

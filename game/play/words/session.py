@@ -81,6 +81,14 @@ def low_runway(label: str, weeks: float, cash: float) -> str:
     return f"{label} leaves {weeks:,.1f} weeks of runway (cash {money(cash)}).{GO_AHEAD}"
 
 
+def runway_before_round(label: str, weeks: float, closes_in: float, cash: float) -> str:
+    """A decision after which the cash and credit run out before the round's cash comes."""
+    return (
+        f"{label} leaves {weeks:,.1f} weeks of runway (cash {money(cash)}), and your round's cash comes in "
+        f"{closes_in:,.0f} weeks: out of cash and credit before then, the lab is bankrupt.{GO_AHEAD}"
+    )
+
+
 def over_covenant(label: str, before: float, after: float, trigger: float, sweep: float) -> str:
     """A decision that takes the debt over the covenant (debt over the GPUs' value)."""
     return (
