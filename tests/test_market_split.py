@@ -87,3 +87,22 @@ async def test_the_market_form_books_a_split_as_one_order_per_integrator():
         n = int(app.screen.query_one("#count").value)  # type: ignore[attr-defined]
         assert n == market.affordable(s.turn(XAI), "H100", market.SOONEST) > 0
     assert np.all(s.world.cash >= 0)
+
+
+async def test_a_split_past_nvidias_supply_books_what_is_left_and_says_so():
+    """A tester's split of 163k GB200 with 23k left read $8.39B in the preview and a
+    fraction of it in the book, each part cut to its share: it books what is left."""
+    s = Session.new()
+    left = int(market.supply_for(s.turn(XAI), "H200"))
+    assert 0 < left < 100_000
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        choose(pilot, gpu="H200", vendor=market.SOONEST)
+        fill(pilot, count="100000")
+        await pilot.pause()
+        said = text(pilot, "preview")
+        assert f"NVIDIA has only {left:,} left this quarter: the split books that many, not 100k" in said
+        orders = app.screen._orders()  # type: ignore[attr-defined]
+        assert sum(o.count for o in orders) == left

@@ -70,9 +70,12 @@ class MarketScreen(FieldKeys, FormScreen):
             why = f"{count(n)} {gpu}: what your cash after this week's orders buys, within NVIDIA's supply"
             none = f"Your cash after this week's orders buys no {gpu}"
         else:
-            n = market.fits_halls(self.turn, gpu)
+            fits = market.fits_halls(self.turn, gpu)
+            n = min(fits, int(max(market.supply_for(self.turn, gpu), 0.0)))  # no more than NVIDIA has
             room = market.empty_powered_mw(self.turn)
             why = f"{count(n)} {gpu} fill the {mw(room)} of powered halls no GPU (installed, waiting or on order) will fill"
+            if n < fits:  # a tester's preset asked several times the quarter's supply
+                why = f"{count(n)} {gpu}, all NVIDIA has left this quarter: {count(fits)} would fill your {mw(room)} of empty powered halls"
             none = (
                 "Your powered halls are spoken for: the GPUs installed, waiting and on order fill them "
                 "(build halls or power first: s)"
@@ -131,6 +134,9 @@ class MarketScreen(FieldKeys, FormScreen):
         gpu, vendor = str(self.value("gpu")), str(self.value("vendor"))
         if vendor != market.SOONEST:
             return [decisions.BuyGpus(gpu, vendor, n)]
+        left = int(max(market.supply_for(self.turn, gpu), 0.0))
+        if 1 <= left < n:  # each part would get its share of what is left: booked as that much
+            n = left
         parts = market.soonest_split(self.turn, gpu, n)
         if not parts:
             raise decisions.Refused(f"All {market.ORDER_SLOTS} order slots are taken by orders in flight")
@@ -209,7 +215,13 @@ class MarketScreen(FieldKeys, FormScreen):
             else f" NVIDIA has {count(left)} left this quarter{booked}."
         )
         if str(self.value("vendor")) == market.SOONEST:
-            return self._split(orders) + short + self._slots_split(orders)
+            asked = int(bounds.GPUS.parse(self.text("count")))
+            cut = (
+                f" NVIDIA has only {count(left)} left this quarter{booked}: the split books that many, not {count(asked)}."
+                if n < asked
+                else short
+            )
+            return self._split(orders) + cut + self._slots_split(orders)
         q = market.order_quote(self.turn, d.gpu, d.vendor, d.count)
         queue = f" + {weeks(q.queue_weeks)} of queue" if q.queue_weeks > 0 else ""
         # Orders through one integrator queue together: after one is booked, this is another.
