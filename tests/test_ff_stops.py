@@ -97,3 +97,24 @@ async def test_the_summary_keeps_the_weeks_it_tells_of_as_the_dashboard_redraws(
         await pilot.pause()
         assert isinstance(app.screen, HQScreen)
         assert text(pilot, "summary") == shown
+
+
+def test_an_alert_that_doubles_over_several_weeks_stops_fast_forward():
+    """80 MW of empty halls grew to 428 MW over one 12-week `a` without stopping it: the
+    figure is compared with the one this fast-forward first saw, not only last week's."""
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    for _ in range(8):
+        s.end_week()
+    s.decide(XAI, SellGpus("H100", 30_000), confirmed=True)
+    s.end_week()
+    (alert,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
+    app = AgiRaceApp(session=s)
+    app.ff_mode = "act"
+    app.ff_ack = (s.week, frozenset(a.key for a in intel.alerts(s.turn(XAI))))  # played on past them
+    last_week = {XAI: {a.key: a.amount for a in intel.alerts(s.turn(XAI))}}
+    last_week[XAI]["empty"] = alert.amount * 0.8  # it grew a quarter in the week
+    assert app._stop_reason([], last_week, [XAI]) is None  # not doubled in the week
+    first = {XAI: dict(last_week[XAI], empty=alert.amount / 2.5)}  # but 2.5-fold since it began
+    why = app._stop_reason([], last_week, [XAI], first)
+    assert why is not None and "powered halls stand empty" in why

@@ -220,8 +220,12 @@ def empty_alert(t: LabTurn) -> Alert | None:
     most = t.params.catalog.sites[int(np.argmax(market.powered_room_mw(t)))].name.split(",")[0]
     fills = [r for r in t.standing if r.kind == "fill"]
     if fills:  # a fill order buys them as it can: told, not to act on; and why it waits, if it does
-        why = fill_now(t, fills[0].gpu, fills[0].vendor).why
-        return Alert("empty", say.empty_halls(spare, most, True, why), "information", INFORMATIONAL, "orders")
+        now = fill_now(t, fills[0].gpu, fills[0].vendor)
+        if now.count > 0:
+            return Alert("empty", say.empty_halls(spare, most, True, now.why), "information", INFORMATIONAL, "orders")
+        # it waits (the GPU not on sale yet, the cash, the slots): the player may act, and
+        # fast-forward stops when the empty MW double (a tester's 80 MW became 428 in one `a`)
+        return Alert("empty", say.empty_halls(spare, most, True, now.why), "information", screen="orders", amount=spare)
     return Alert("empty", say.empty_halls(spare, most), "information", screen="market", amount=spare)
 
 

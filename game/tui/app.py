@@ -303,6 +303,7 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
         session = self.game
         humans = self.people() or [self.player]
         played, reason = 0, ""
+        first: dict[int, dict[str, float]] = {}
         limit = ACT_LIMIT if self.ff_mode == "act" else FAST_FORWARD_LIMIT
         try:
             while not reason:
@@ -314,6 +315,10 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
                     reason = "The game is over."
                 else:
                     seen = {lab: {a.key: a.amount for a in intel.alerts(session.turn(lab))} for lab in humans}
+                    for lab in humans:  # each alert's figure when this fast-forward first saw it
+                        first.setdefault(lab, {})
+                        for key, amount in seen[lab].items():
+                            first[lab].setdefault(key, amount)
                     before = len(session.news)
                     self._before = session.snapshot()  # a crash in this week rescues the game before it
                     gone = self.agent_week_now(session)  # an agent's lab: its week, asked here
@@ -321,14 +326,22 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
                     played += 1
                     if self._autosave_due(session):  # this worker is off the UI thread already
                         self._write_save(session, session.snapshot(), autosave=True, then_quit=False)
-                    reason = gone or self._stop_reason(session.news[before:], seen, humans) or ""
+                    reason = gone or self._stop_reason(session.news[before:], seen, humans, first) or ""
         finally:
             self.fast_forwarding = False
             self.post_message(FastForwardDone(played, reason))
 
     def _stop_reason(
-        self, news: list[NewsItem], seen: dict[int, dict[str, float]], humans: list[int]
+        self,
+        news: list[NewsItem],
+        seen: dict[int, dict[str, float]],
+        humans: list[int],
+        first: dict[int, dict[str, float]] | None = None,
     ) -> str | None:
+        """Why fast-forward stops after this week, or None. `seen`: the alerts' figures as
+        the week began; `first`: as this fast-forward first saw each (an alert stops it when
+        new, or when its figure has doubled since then: 80 MW of empty halls grew to 428 MW
+        over 12 weeks, never doubling in one)."""
         session = self.game
 
         def said(lab: int | None, text: str) -> str:
@@ -351,9 +364,10 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
         for lab in humans:  # only what a player can act on stops it: not a rival's run, not an outage
             for alert in intel.alerts(session.turn(lab)):
                 acknowledged = alert.key in self.ff_ack[1]  # played on past it, knowingly
+                since = (first or seen).get(lab, seen[lab]).get(alert.key, seen[lab].get(alert.key, 0.0))
                 if alert.actionable and (
                     alert.key not in seen[lab]
-                    or alert.grew(seen[lab][alert.key])
+                    or alert.grew(since)
                     or (alert.severity == "error" and not acknowledged)
                 ):
                     return said(lab, alert.text)
