@@ -44,7 +44,7 @@ def test_an_unused_claim_is_an_alert_in_its_last_weeks_then_news_when_it_lapses(
     assert alert.actionable and alert.screen == "sites"
     assert alert.text == (
         f"Quincy: 100 MW of your grid claim is unused and lapses in {intel.CLAIM_ALERT_WEEKS} weeks, "
-        "deposit and all, unless halls draw on it"
+        "deposit and all, unless more halls draw on it"
     )
     deposit = float(s.world.grid_deposit[0, XAI, s.params.site_ids.index("quincy")])
     while _warned(s):
@@ -77,3 +77,16 @@ def test_a_sliver_of_a_claim_is_no_alert():
     lapse = Session.new().params.rules.grid.claim_lapse_weeks
     assert _warned(_claimed(lapse - 2, claim=intel.ALERT_MIN_MW - 1)) == []
     assert _warned(_claimed(lapse - 2, claim=intel.ALERT_MIN_MW + 1))
+
+
+def test_an_unused_claim_beside_halls_says_the_turbines_run_them_first():
+    """A tester read "build halls there" beside his own 60 MW of halls: his turbines ran
+    them, so the grid claim stood unused. The alert says so."""
+    lapse = Session.new().params.rules.grid.claim_lapse_weeks
+    s = _claimed(lapse - intel.CLAIM_ALERT_WEEKS)
+    q = s.params.site_ids.index("quincy")
+    halls, turbines = s.world.hall_mw.copy(), s.world.turbine_mw.copy()
+    halls[0, XAI, q], turbines[0, XAI, q] = 60.0, 60.0
+    s.world = attrs.evolve(s.world, hall_mw=halls, turbine_mw=turbines)
+    (alert,) = _warned(s)
+    assert "unused (your 60 MW of halls there run on your 60 MW of turbines first)" in alert.text, alert.text

@@ -46,3 +46,26 @@ async def test_the_most_fills_the_round_the_loan_and_the_repayment():
         await pilot.press("alt+x")
         await pilot.pause()
         assert "You have no debt" in text(pilot, "message")
+
+
+async def test_a_repayment_reads_the_debt_left_after_the_weeks_repayments():
+    """A tester read "Repay $970M of $5.97B" beside the $5.00B repayment booked already."""
+    s = Session.new()
+    s.decide(XAI, dec.BuyGpus("H100", "dell", 10000), confirmed=True)
+    s.end_week()
+    s.decide(XAI, dec.Borrow(500e6), confirmed=True)
+    s.end_week()
+    s.decide(XAI, dec.Repay(300e6), confirmed=True)
+    debt = float(s.world.debt[0, XAI])
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        choose(pilot, what="repay")
+        await pilot.pause()
+        await pilot.press("alt+x")
+        await pilot.pause()
+        left = debt - 300e6
+        assert left <= amount(pilot) < left + 1e6  # the rest, rounded up to the $1M
+        assert "left after this week's $300M repayment" in text(pilot, "preview")
+        assert "if you borrow it all after this week's orders" in text(pilot, "money-state")

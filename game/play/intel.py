@@ -243,7 +243,8 @@ def claim_alerts(t: LabTurn) -> list[Alert]:
     out = []
     for s in np.flatnonzero((unused >= ALERT_MIN_MW) & (left <= CLAIM_ALERT_WEEKS)):
         name = p.catalog.sites[s].name.split(",")[0]
-        text = say.claim_lapsing(name, float(unused[s]), max(int(left[s]), 1))
+        halls = float(w.hall_mw[0, lab, s] + w.hall_building[0, lab, s])
+        text = say.claim_lapsing(name, float(unused[s]), max(int(left[s]), 1), halls, float(w.turbine_mw[0, lab, s]))
         out.append(Alert(f"claim:{p.site_ids[s]}", text, "warning", screen="sites", hint=HINTS["build_halls"]))
     return out
 

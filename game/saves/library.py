@@ -163,7 +163,7 @@ class SaveInfo:
         if self.damaged:
             return f"{self.path.name}: damaged ({self.problem})"
         when = f"{self.date:%d %b %Y}" if self.date else "?"
-        return f"{self.lab} week {self.week} ({when}) ${self.cash / 1e9:,.1f}B · {kind} {self.written:%d %b %H:%M}"
+        return f"{self.lab} week {self.week} ({when}) ${self.cash / 1e9:,.1f}B · {kind} {self.written:%d %b %H:%M:%S}"
 
 
 @attrs.frozen

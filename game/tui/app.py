@@ -78,7 +78,7 @@ def save_label(title: str, s: SaveInfo) -> str:
     and cash in the game, and when it was written."""
     when = f"{s.date:%d %b %y}" if s.date else "?"
     kind = "auto" if s.autosave else "save"
-    return f"{title}: {s.lab} week {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M}"
+    return f"{title}: {s.lab} week {s.week}, {when}, ${s.cash / 1e9:,.1f}B · {kind} {s.written:%d %b %H:%M:%S}"
 
 
 class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):

@@ -48,11 +48,18 @@ def new_gpu(gpu: str, weeks_ago: int, pflops: float, best_before: float, older: 
     return text
 
 
-def claim_lapsing(site: str, mw: float, weeks: int) -> str:
-    """Grid the lab won at a site that no hall of its draws on, lapsing in `weeks`."""
+def claim_lapsing(site: str, mw: float, weeks: int, halls: float = 0.0, turbines: float = 0.0) -> str:
+    """Grid the lab won at a site that no hall of its draws on, lapsing in `weeks`;
+    `halls` and `turbines`: the lab's there (its turbines power its halls first, so halls
+    that turbines run leave the claim unused: a tester read "build halls" beside his own)."""
+    why = (
+        f" (your {halls:,.0f} MW of halls there run on your {turbines:,.0f} MW of turbines first)"
+        if halls > 0 and turbines > 0
+        else ""
+    )
     return (
-        f"{site}: {mw:,.0f} MW of your grid claim is unused and lapses in {plural(weeks, 'week')}, "
-        "deposit and all, unless halls draw on it"
+        f"{site}: {mw:,.0f} MW of your grid claim is unused{why} and lapses in {plural(weeks, 'week')}, "
+        "deposit and all, unless more halls draw on it"
     )
 
 

@@ -73,7 +73,10 @@ class FinanceScreen(FieldKeys, FormScreen):
         elif what == "borrow":
             usd, why, none = m.credit, "all lenders would lend now", "Lenders will lend no more now"
         else:
-            usd, why, none = v.debt, "all your debt", "You have no debt"
+            booked = sum(d.usd for d in self.session.book(self.lab) if isinstance(d, decisions.Repay))
+            usd, why, none = v.debt - booked, "all your debt", "You have no debt"
+            if booked > 0:
+                why, none = "the debt left after this week's repayment", "This week's repayment takes all your debt"
         if usd < 1e6:
             self.say(none, failed=True)
             return
@@ -110,7 +113,7 @@ class FinanceScreen(FieldKeys, FormScreen):
             # the rate rises with the leverage a loan leaves: today's figure alone read as the
             # loan's (8.0% here, 14.0% on the review of borrowing it all)
             f"Lenders offer {money_down(m.credit)}: {m.interest_rate:.1%} a year at today's leverage, "
-            f"{review.loan_terms(self.turn, m.credit).rate:.1%} if you borrow it all"
+            f"{review.loan_terms(self.turn, m.credit).rate:.1%} if you borrow it all{self._after_book()}"
             if m.credit >= 1e6
             else "Lenders will lend no more now: more GPUs owned, or debt repaid, makes room"
         )
@@ -198,4 +201,16 @@ class FinanceScreen(FieldKeys, FormScreen):
                 f"{loan.rate:.1%} a year, the rate at the leverage it leaves ({loan.leverage_after:.0%}): "
                 f"{money(loan.interest_week)} a week in interest on {money(loan.debt_after)} of debt."
             )
+        booked = sum(d.usd for d in self.session.book(self.lab) if isinstance(d, decisions.Repay))
+        if booked > 0:  # a tester read "Repay $970M of $5.97B" beside the $5.00B booked already
+            left = max(v.debt - booked, 0.0)
+            return (
+                f"Repay {money(min(amount, left))} of the {money(left)} left after this week's "
+                f"{money(booked)} repayment (debt {money(v.debt)})."
+            )
         return f"Repay {money(min(amount, v.debt))} of {money(v.debt)}."
+
+    def _after_book(self) -> str:
+        """The rate of borrowing it all is on top of this week's loans and repayments."""
+        money_moves = any(isinstance(d, decisions.Borrow | decisions.Repay) for d in self.session.book(self.lab))
+        return " after this week's orders" if money_moves else ""
