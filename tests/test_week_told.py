@@ -281,7 +281,7 @@ async def test_no_screen_shows_a_horizontal_scrollbar():
         sizes = list(SIZES)
         for name in ["dashboard"] + [n for n in SCREENS if n != "forecast"]:
             if name != "dashboard":
-                app.action_open(name)  # opened at the size the last screen ended at
+                await app.action_open(name)  # opened at the size the last screen ended at
                 await pilot.pause()
             for k, (width, height) in enumerate(sizes):  # the same screen, the terminal resized
                 if k:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import attrs
 
+from game.play.decisions import BuildHalls
 from game.play.desk import LabTurn
 from game.play.intel import ALERT_MIN_MW, unpowered_alert
-from game.play.market import market_rows
+from game.play.market import empty_powered_mw, market_rows
 from game.play.risk import runway_weeks
 from game.play.views import lab_view
 from game.play.words import guide as say
@@ -58,6 +59,9 @@ def next_step(t: LabTurn) -> Step | None:
     if not any(s.hall_mw or s.building_mw for s in v.sites) and "halls" not in kinds and not talked:
         return Step("deals", *say.compute())
     if v.on_order == 0 and "order" not in kinds:
+        building = sum(s.building_mw for s in v.sites) + sum(d.mw for d in book if isinstance(d, BuildHalls))
+        if empty_powered_mw(t) < ALERT_MIN_MW and building < ALERT_MIN_MW:  # no room for GPUs coming
+            return Step("sites", *say.halls_first())
         if t.preview.cash_after < GUIDE_ORDER_GPUS * min(r.price for r in market_rows(t) if r.on_sale):
             ready = v.next_round <= v.date  # no cash for an order: the money comes first
             return Step("finance", *say.money_for_gpus(None if ready else v.next_round))

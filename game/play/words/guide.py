@@ -56,6 +56,15 @@ def order() -> Said:
     )
 
 
+def halls_first() -> Said:
+    return (
+        "build halls, and the power to run them",
+        "your powered halls are full: GPUs ordered now would wait in the warehouse.",
+        "Every GPU needs room in a powered hall. Halls take weeks to build at a site's pace; "
+        "order the GPUs to arrive as they finish (the market's delivery date says when).",
+    )
+
+
 def money_for_gpus(next_round: dt.date | None) -> Said:
     """No cash for an order of GPUs; `next_round`: when investors will hear a round (None: now)."""
     return (
