@@ -48,3 +48,10 @@ async def test_after_halls_one_enter_orders_the_turbines_to_run_them():
         await pilot.press("enter")  # the turbines
         await pilot.pause()
         assert [(d.kind, d.mw) for d in s.book(XAI)] == [("halls", 50.0), ("turbines", 50.0)]
+        # back to halls of the same size: the next site is Down, Enter, Enter
+        assert app.screen.query_one("#what").value == "halls"
+        assert app.screen.query_one("#mw").value == "50" and app.focused is app.screen.query_one("#mw")
+        assert "Back to halls" in text(pilot, "message")
+        await pilot.press("down", "enter", "enter")  # Atlanta, after Abilene in the table
+        await pilot.pause()
+        assert [(d.kind, d.site, d.mw) for d in s.book(XAI)][2:] == [("halls", "atlanta", 50.0), ("turbines", "atlanta", 50.0)]

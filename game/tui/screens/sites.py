@@ -117,14 +117,35 @@ class SitesScreen(FieldKeys, FormScreen):
 
     def submit(self, decision: decisions.Decision, confirmed: bool = False) -> None:
         super().submit(decision, confirmed)
-        if isinstance(decision, decisions.BuildHalls) and decision in self.session.book(self.lab):
+        if decision not in self.session.book(self.lab):
+            return
+        if isinstance(decision, decisions.BuildHalls):
             self._power_next(decision)
+        elif isinstance(decision, decisions.OrderTurbines) and getattr(self, "_halls_mw", 0.0) > 0:
+            self._halls_again(self._halls_mw)
+
+    def _halls_again(self, mw_: float) -> None:
+        """After the turbines for halls just booked: back to halls of the same size, so the
+        next site takes Up or Down, Enter, Enter (each site took ten keys: a tester's most)."""
+        self._halls_mw = 0.0
+        with self.prevent(Select.Changed, Input.Changed):
+            self.query_one("#what", Select).value = "halls"
+            field = self.query_one("#mw", Input)
+            rebound(field, bounds.HALL_MW)
+            field.value = f"{mw_:g}"
+        field.focus()
+        field.select_all()
+        self.hold_message()
+        self._update_preview()
+        added = str(self.query_one("#message", Static).render())
+        self.say(f"{added} Back to halls: Up or Down picks another site, Enter builds {mw(mw_)} there.")
 
     def _power_next(self, halls: decisions.BuildHalls) -> None:
         """Halls booked that the power on its way will not run: the form turns to turbines
         for them, so one Enter orders them (halls, then turbines, took two passes through
         the form at every site: a play-tester's most used keys)."""
         need = market.turbines_for(self.turn, halls.site)
+        self._halls_mw = halls.mw if need >= 1 else 0.0  # the form comes back to them after
         if need < 1:
             return
         with self.prevent(Select.Changed, Input.Changed):
