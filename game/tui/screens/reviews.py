@@ -51,7 +51,10 @@ def rental(t: review.RentalTerms, counter: bool = False, heard: str = "") -> Rev
         f"Leaving it early costs a penalty: {money(t.exit_penalty)} if you left at once",
     ]
     note = (
-        f"If {t.partner} accepts, the contract is signed at once and cannot be undone (only left, at "
+        "Its own terms: sent back, the contract is signed at once and cannot be undone (only left, "
+        "at the penalty)."
+        if counter
+        else f"If {t.partner} accepts, the contract is signed at once and cannot be undone (only left, at "
         f"the penalty). If it counters or stalls, the round costs 1 of its "
         f"{plural(math.ceil(t.patience), 'offer')} of patience."
     )
