@@ -152,14 +152,14 @@ class ContractTalks(FormScreen):
         if reply.answer == "counter":
             self.fill(**{"more-gpus": str(reply.count), "more-price": f"{cents_up(reply.price):.2f}"})
             countered = attrs.evolve(offer, count=reply.count, price=float(f"{cents_up(reply.price):.2f}"))
-            terms = review.rental_terms(self.turn, countered)
-            self._answered(
-                reply.words,
-                reviews.rental(terms, counter=True, heard=reply.words),
-                lambda: self._propose(countered),
-            )
+            self._rental_counter(reply, countered, self._propose)
             return
         self._answered(reply.words)
+
+    def _rental_counter(self, reply: OfferReply, countered: Offer, again: Callable[[Offer], None]) -> None:
+        """A rental's (or an amendment's) counter: its review at once; yes sends it back."""
+        terms = review.rental_terms(self.turn, countered)
+        self._answered(reply.words, reviews.rental(terms, counter=True, heard=reply.words), lambda: again(countered))
 
     @on(Button.Pressed, "#exit")
     def _exit(self) -> None:

@@ -350,13 +350,7 @@ class DealsScreen(FieldKeys, ContractTalks):
                 offer, count=reply.count, price=float(f"{cents_up(reply.price):.2f}")
             )
             self.fill(count=str(reply.count), price=f"{cents_up(reply.price):.2f}")
-            countered = self._counter
-            terms = review.rental_terms(self.turn, countered)
-            self._answered(
-                reply.words,
-                reviews.rental(terms, counter=True, heard=reply.words),
-                lambda: self._send(countered),
-            )
+            self._rental_counter(reply, self._counter, self._send)
             return
         self._answered(reply.words)
 

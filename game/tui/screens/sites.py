@@ -128,17 +128,22 @@ class SitesScreen(FieldKeys, FormScreen):
         """After the turbines for halls just booked: back to halls of the same size, so the
         next site takes Up or Down, Enter, Enter (each site took ten keys: a tester's most)."""
         self._halls_mw = 0.0
+        self._turn_to("halls", mw_, f"Back to halls: Up or Down picks another site, Enter builds {mw(mw_)} there.")
+
+    def _turn_to(self, what: str, mw_: float, words: str) -> None:
+        """The form set to `what` of `mw_` MW, the focus in the megawatts, and `words` said
+        after what was just added (the fields' change events leave them: hold_message)."""
         with self.prevent(Select.Changed, Input.Changed):
-            self.query_one("#what", Select).value = "halls"
+            self.query_one("#what", Select).value = what
             field = self.query_one("#mw", Input)
-            rebound(field, bounds.HALL_MW)
+            rebound(field, bounds.TURBINE_MW if what == "turbines" else bounds.HALL_MW)
             field.value = f"{mw_:g}"
         field.focus()
         field.select_all()
         self.hold_message()
         self._update_preview()
         added = str(self.query_one("#message", Static).render())
-        self.say(f"{added} Back to halls: Up or Down picks another site, Enter builds {mw(mw_)} there.")
+        self.say(f"{added} {words}")
 
     def _power_next(self, halls: decisions.BuildHalls) -> None:
         """Halls booked that the power on its way will not run: the form turns to turbines
@@ -148,17 +153,7 @@ class SitesScreen(FieldKeys, FormScreen):
         self._halls_mw = halls.mw if need >= 1 else 0.0  # the form comes back to them after
         if need < 1:
             return
-        with self.prevent(Select.Changed, Input.Changed):
-            self.query_one("#what", Select).value = "turbines"
-            field = self.query_one("#mw", Input)
-            rebound(field, bounds.TURBINE_MW)
-            field.value = f"{need:g}"
-        field.focus()
-        field.select_all()
-        self.hold_message()
-        self._update_preview()
-        added = str(self.query_one("#message", Static).render())
-        self.say(f"{added} Enter orders {mw(need)} of turbines to run them (the grid free here is not counted).")
+        self._turn_to("turbines", need, f"Enter orders {mw(need)} of turbines to run them (the grid free here is not counted).")
 
     @staticmethod
     def _coming(r: market.SiteRow) -> str:
