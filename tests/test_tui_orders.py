@@ -71,7 +71,7 @@ async def test_set_and_cancel_a_standing_order_and_take_each_way_out():
         assert "Standing order: Fill powered halls with H100" in text(pilot, "message")
         assert [o.kind for o in standing.orders(s, XAI)] == ["fill"]
         assert await unseen_at_each_size(pilot, "message", "standing-preview", "set-standing") == []
-        app.screen.query_one("#standing-kind").focus()
+        app.screen.query_one("#set-standing").focus()  # (a list takes letters: its choices)
         await pilot.press("x")  # from the form: the table takes the focus, nothing cancelled
         await pilot.pause()
         assert [o.kind for o in standing.orders(s, XAI)] == ["fill"]

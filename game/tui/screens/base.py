@@ -249,17 +249,26 @@ class FormScreen(GameScreen):
 
     def submit(self, decision: Decision, confirmed: bool = False) -> None:
         """Hand the decision to the session; when it needs confirming, ask first."""
+        self.submit_all([decision], confirmed)
+
+    def submit_all(self, chosen: list[Decision], confirmed: bool = False) -> None:
+        """Hand decisions to the session, all or none (one order split between integrators);
+        when they need confirming, ask first (one decision asks again through `submit`,
+        which a form may extend)."""
+        from game.play.book import decide_all
         from game.tui.screens.dialogs import ConfirmScreen
 
         try:
-            text = self.session.decide(self.lab, decision, confirmed=confirmed)
+            said = decide_all(self.session, self.lab, chosen, confirmed=confirmed)
         except Confirm as warning:
 
             def answer(yes: bool | None) -> None:
-                if yes:
-                    self.submit(decision, confirmed=True)
-                else:
+                if not yes:
                     self.say("Not added.", failed=True)
+                elif len(chosen) == 1:
+                    self.submit(chosen[0], confirmed=True)
+                else:
+                    self.submit_all(chosen, confirmed=True)
 
             self.app.push_screen(ConfirmScreen(str(warning)), answer)
             return
@@ -268,7 +277,7 @@ class FormScreen(GameScreen):
             return
         self.refresh_view()
         self._settle()
-        self.say(f"Added to this week's orders (b lists them): {text}")
+        self.say("Added to this week's orders (b lists them): " + "; ".join(said))
 
     def fill(self, **values: str) -> None:
         """Put values in fields (a partner's counter) without clearing the message that

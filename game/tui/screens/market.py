@@ -7,8 +7,6 @@ from textual.app import ComposeResult
 from textual.widgets import Button, DataTable
 
 from game.play import decisions, market
-from game.play.book import decide_all
-from game.play.session import Confirm
 from game.play.words import plural
 from game.tui import bounds
 from game.tui.format import count, day, money, mw, weeks
@@ -165,29 +163,7 @@ class MarketScreen(FieldKeys, FormScreen):
             super().confirm()
             return
         self._remembered()[self.lab] = (orders[0].gpu, market.SOONEST)
-        self._book_all(orders)
-
-    def _book_all(self, orders: list[decisions.BuyGpus], confirmed: bool = False) -> None:
-        from game.tui.screens.dialogs import ConfirmScreen
-
-        try:
-            said = decide_all(self.session, self.lab, orders, confirmed=confirmed)
-        except Confirm as warning:
-
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self._book_all(orders, confirmed=True)
-                else:
-                    self.say("Not added.", failed=True)
-
-            self.app.push_screen(ConfirmScreen(str(warning)), answer)
-            return
-        except decisions.Refused as err:
-            self.say(str(err), failed=True)
-            return
-        self.refresh_view()
-        self._settle()
-        self.say("Added to this week's orders (b lists them): " + "; ".join(said))
+        self.submit_all(list(orders))
 
     def _remembered(self) -> dict[int, tuple[str, str]]:
         """lab -> the GPU and integrator of its last order through this form, kept by the
