@@ -412,3 +412,30 @@ async def test_runs_back_to_back_are_set_from_the_orders_screen():
         assert "Runs back to back" in text(pilot, "message")
         (o,) = standing.orders(s, 0)
         assert (o.kind, o.weeks) == ("runs", 8)
+
+
+def test_a_standing_round_raises_the_most_investors_offer_each_time_they_will_hear_one(tmp_path):
+    """The money screen took a tester ten visits a game, most of them to raise the most
+    investors offered: a standing round books it each time they will hear one."""
+    from game.play.decisions import RaiseRound
+    from game.play.views import money_view
+
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    lab = 0
+    standing.add(s, standing.StandingOrder(lab, "raise"))
+    assert "Raise the most investors offer" in standing.orders(s, lab)[0].label(s)
+    assert "Books a round of the most investors offer" in standing.describe(s, standing.orders(s, lab)[0])
+    back = Session.load(s.save(tmp_path / "g.toml"))
+    assert standing.orders(back) == standing.orders(s)  # saved and loaded
+    raised = []
+    for _ in range(60):
+        m = money_view(s.turn(lab))
+        said = next_week(s)
+        booked = [d for d in s.book(lab) if isinstance(d, RaiseRound)]
+        if booked:
+            m = money_view(s.turn(lab))
+            assert m.round_ready and booked == [RaiseRound(m.largest)] and any("Raising up to" in t for t in said)
+            raised.append(s.week)
+    assert len(raised) >= 2  # again after the first closed
+    assert all(b - a >= 2 for a, b in zip(raised, raised[1:], strict=False))  # never while one is under way

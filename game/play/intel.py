@@ -20,7 +20,7 @@ from game.engine.training import agi_range, capability
 from game.play import market, risk
 from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
-from game.play.standing import fill_now
+from game.play.filling import fill_now
 from game.play.views import (
     SiteView,
     agi_progress,

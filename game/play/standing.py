@@ -12,6 +12,8 @@ of each week, until cancelled.
   order tries again the next week, saying so). From RENEW_WEEKS before the end, an
   amendment goes to the partner each week until it is accepted; it stands for every later
   end too. If the contract ends (or its slot holds another contract) the order lapses.
+- `raise`: a round of the most investors offer, each time they will hear one and none is
+  under way (the money screen's `the most`, every time). It stands until cancelled.
 - `fill`: as hall MW comes online with power, order GPUs of one type through one
   integrator to fill it (MW not already taken by installed GPUs, the warehouse's and
   those on order). It stands until cancelled.
@@ -36,25 +38,27 @@ from typing import Any, Protocol
 import attrs
 import numpy as np
 
-from game.engine import compute, economy, terms
+from game.engine import compute, terms
 from game.engine.limits import MAX_PRICE_USD_HOUR, MAX_RUN_WEEKS, MAX_TERM_WEEKS
 from game.engine.params import Params
-from game.engine.state import ORDER_SLOTS, RUN_PRETRAIN, World
+from game.engine.state import RUN_PRETRAIN, World
 from game.engine.training import MAX_RUN_FLOP
 from game.play import market
 from game.play.book import OfferReply, Preview
-from game.play.decisions import BuyGpus, Decision, Refused, StartRun
+from game.play.decisions import BuyGpus, Decision, RaiseRound, Refused, StartRun
 from game.play.desk import LabTurn
+from game.play.filling import FILL_MIN_GPUS as FILL_MIN_GPUS  # the tests and screens read them here
+from game.play.filling import FILL_RESERVE_WEEKS as FILL_RESERVE_WEEKS
+from game.play.filling import FILL_SPARE_SLOTS as FILL_SPARE_SLOTS
+from game.play.filling import Fill as Fill
+from game.play.filling import fill_now as fill_now
+from game.play.filling import room as _room
 from game.play.news import NOTE, NewsItem
 from game.play.runs import flop_for_weeks
 from game.play.words import decisions as why_not
 from game.play.words import session as turn_say
 from game.play.words import standing as say
 from game.saves import Offer, Standing
-
-FILL_RESERVE_WEEKS = 12  # a fill order keeps this many weeks of running costs in cash
-FILL_MIN_GPUS = 1_000  # a fill order buys at least this many at once (it bought single GPUs)
-FILL_SPARE_SLOTS = 2  # order slots a fill order leaves for the player's own orders (it took all 8)
 
 
 class Session(Protocol):
@@ -84,7 +88,7 @@ class Session(Protocol):
 
 
 RENEW_WEEKS = 4  # a renewal is offered from this many weeks before the contract ends
-KINDS = ("run", "renew", "fill", "runs")
+KINDS = ("run", "renew", "fill", "runs", "raise")
 
 
 @attrs.frozen
@@ -106,6 +110,8 @@ class StandingOrder:
             return say.run_label(self.flop, booked=self.placed >= 0)  # (a run books once)
         if self.kind == "runs":
             return say.runs_label(self.weeks)
+        if self.kind == "raise":
+            return say.raise_label()
         if self.kind == "renew":
             name = session.catalog.partners[p.partner_ids.index(self.partner)].name
             return say.renew_label(self.contract, self.gpu, name, self.weeks, self.max_price)
@@ -213,6 +219,8 @@ def add(session: Session, order: StandingOrder) -> str:
         lo = p.rules.training.min_run_flop
         if not (math.isfinite(order.flop) and lo <= order.flop <= MAX_RUN_FLOP):
             raise Refused(say.run_budget(lo, MAX_RUN_FLOP))
+    elif order.kind == "raise":
+        pass  # the most investors offer, whatever it is then
     elif order.kind == "runs":
         if not 1 <= order.weeks <= MAX_RUN_WEEKS:
             raise Refused(say.runs_weeks(MAX_RUN_WEEKS))
@@ -307,6 +315,20 @@ def _runs(session: Session, o: StandingOrder) -> Fired:
     return True, say.run_booked(said), False
 
 
+def _raise(session: Session, o: StandingOrder) -> Fired:
+    """A round of the most investors offer, when they will hear one and none is under way."""
+    from game.play.views import money_view
+
+    m = money_view(session.turn(o.lab))
+    if not m.round_ready or m.closing > 0 or m.largest < 1e6 or any(d.kind == "raise" for d in session.book(o.lab)):
+        return True, "", False
+    try:
+        said = session.decide(o.lab, RaiseRound(m.largest), confirmed=True)
+    except Refused as why:
+        return True, say.raise_waits(str(why)), False
+    return True, say.run_booked(said), False
+
+
 def _renew(session: Session, o: StandingOrder) -> Fired:
     p, w, k = session.params, session.world, o.contract
     partner = int(w.contract_partner[0, o.lab, k])
@@ -345,60 +367,8 @@ def _renew(session: Session, o: StandingOrder) -> Fired:
 
 
 def fill_room(session: Session, lab: int, gpu: str) -> int:
-    """GPUs of `gpu` that would fill the lab's powered hall room: the MW its halls can
-    run, less what installed GPUs take and what the warehouse's and those on order will."""
+    """GPUs of `gpu` that would fill the lab's powered hall room (filling.room)."""
     return _room(session.turn(lab), gpu)
-
-
-def _room(t: LabTurn, gpu: str) -> int:
-    p, w, lab = t.params, t.world, t.lab
-    g = p.gpu_ids.index(gpu)
-    room_kw = float(market.powered_room_mw(t).sum()) * 1000.0
-    waiting_kw = float(w.warehouse[0, lab] @ p.gpu_kw)
-    waiting_kw += float((w.order_count[0, lab] * p.gpu_kw[w.order_gpu[0, lab]]).sum())
-    booked = sum(d.count * float(p.gpu_kw[p.gpu_ids.index(d.gpu)]) for d in t.book if isinstance(d, BuyGpus))
-    return max(int(math.floor((room_kw - waiting_kw - booked) / float(p.gpu_kw[g]) + 1e-9)), 0)
-
-
-@attrs.frozen
-class Fill:
-    """What a fill order would do this week: `count` GPUs to order (0: it waits, `why`),
-    of the `room` its powered halls leave, at `each` a GPU in servers."""
-
-    count: int
-    room: int
-    each: float
-    why: str = ""
-
-
-def fill_now(t: LabTurn, gpu: str, vendor: str) -> Fill:
-    """A fill order's week: as many GPUs as the room, the cash above its reserve and
-    NVIDIA's supply allow, at least FILL_MIN_GPUS; or why it waits (nothing to say when
-    the room is too small for an order). The empty-halls alert reads it too: a
-    play-tester's fill order stood still by 258 MW of empty halls, unexplained."""
-    p, w = t.params, t.world
-    want = _room(t, gpu)
-    g, v = p.gpu_ids.index(gpu), p.integrator_ids.index(vendor)
-    each = float(compute.week_server_price(p, w)[0, v, g])
-    if want < FILL_MIN_GPUS:  # the room left is too small for an order: it waits for more halls
-        return Fill(0, want, each)
-    if market.free_order_slots(t) <= FILL_SPARE_SLOTS:  # the last slots are the player's
-        return Fill(0, want, each, say.fill_spares(FILL_SPARE_SLOTS, ORDER_SLOTS))
-    # Cash kept in hand: FILL_RESERVE_WEEKS of the lab's running costs (credit does not
-    # count: a new GPU generation can cut it overnight).
-    reserve = FILL_RESERVE_WEEKS * max(float(economy.net_burn(p, w)[0, t.lab]), 0.0)
-    cash = max(t.preview.cash_after - reserve, 0.0)
-    supply = int(compute.supply_left(p, w)[0, g])
-    count = min(want, int(cash // each) if each > 0 else want, max(supply, 0))
-    if count >= FILL_MIN_GPUS:
-        return Fill(count, want, each)
-    if not compute.on_sale(p, w)[0, g]:  # no supply to speak of: it is not sold yet
-        why = why_not.not_on_sale(gpu, p.date_of(int(compute.on_sale_week(p, w)[0, g])))
-    elif cash < each * FILL_MIN_GPUS:
-        why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
-    else:
-        why = why_not.no_supply(gpu)
-    return Fill(0, want, each, why)
 
 
 def _fill(session: Session, o: StandingOrder) -> Fired:
@@ -427,7 +397,7 @@ def _once(session: Session, o: StandingOrder, waits: str, mark: str = "") -> str
     return waits
 
 
-_FIRE = {"run": _run, "renew": _renew, "fill": _fill, "runs": _runs}
+_FIRE = {"run": _run, "renew": _renew, "fill": _fill, "runs": _runs, "raise": _raise}
 
 
 def describe(session: Session, o: StandingOrder) -> str:
@@ -436,6 +406,11 @@ def describe(session: Session, o: StandingOrder) -> str:
     if o.kind == "run":
         busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
         return say.run_preview(o.flop, busy, session.turn(lab).capability_of(o.flop))
+    if o.kind == "raise":
+        from game.play.views import money_view
+
+        m = money_view(session.turn(lab))
+        return say.raise_preview(m.largest, m.pre_money, m.close_weeks, None if m.round_ready else m.next_round, m.closing > 0)
     if o.kind == "runs":
         busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
         flop = runs_flop(session, lab, o.weeks)

@@ -113,13 +113,14 @@ class LogEntry:
 
 
 # ------------------------------------------------------------------- [[standing]]
-STANDING_KINDS = ("run", "renew", "fill", "runs")
+STANDING_KINDS = ("run", "renew", "fill", "runs", "raise")
 
 
 @attrs.frozen
 class Standing:
     """A standing order of a human lab (game/play/standing.py): the next training run
-    when the current one ends (`flop`), runs back to back of `weeks` each, a contract renewed at its end (`contract` slot,
+    when the current one ends (`flop`), runs back to back of `weeks` each, a round of the
+    most investors offer each time they will hear one, a contract renewed at its end (`contract` slot,
     with its partner and GPU), or powered halls filled with a GPU as they finish (`gpu`
     through `vendor`)."""
 

@@ -20,6 +20,10 @@ def runs_label(weeks: int) -> str:
     return f"Runs back to back, each sized to pretrain in about {plural(weeks, 'week')} when it starts"
 
 
+def raise_label() -> str:
+    return "Raise the most investors offer, each time they will hear a round"
+
+
 def renew_label(contract: int, gpu: str, partner: str, weeks: int, max_price: float) -> str:
     """`weeks` 0: the term the contract had; `max_price` 0: the list price."""
     term = plural(weeks, "week") if weeks else "its term"
@@ -75,6 +79,10 @@ def news(said: str) -> str:
 def run_booked(said: str) -> str:
     """`said`: what the decision the order put in the book will do."""
     return f"{said} (in this week's orders; cancel it there)"
+
+
+def raise_waits(why: str) -> str:
+    return f"the round waits: {why}"
 
 
 def run_waits(why: str) -> str:
@@ -153,6 +161,22 @@ def runs_preview(weeks: int, flop: float, busy: bool, capability: float) -> str:
         f"Starts a run {when}, and another each time one ends, each the FLOP the training compute of its "
         f"start does in {plural(weeks, 'week')}: {flop:.2e} FLOP today (capability about {capability:.2f} at "
         "today's software; more GPUs, bigger runs). It stands until cancelled"
+    )
+
+
+def raise_preview(usd: float, pre_money: float, weeks: int, next_round: dt.date | None, closing: bool) -> str:
+    """`next_round`: when investors will hear one (None: now); `closing`: one is under way."""
+    when = (
+        "once the round under way has closed and investors will hear the next"
+        if closing
+        else f"from {day(next_round)}, when investors will hear one"
+        if next_round is not None
+        else "at the start of next week"
+    )
+    return (
+        f"Books a round of the most investors offer {when} (today: {money(usd)} at {money(pre_money)} "
+        f"pre-money, closing in {plural(weeks, 'week')}), and again after each one closes. Each round "
+        "dilutes you; it goes in the week's orders, where b cancels it. It stands until cancelled"
     )
 
 

@@ -96,7 +96,11 @@ class OrdersScreen(FieldKeys, FormScreen):
     # ------------------------------------------------------------- options
     def _standing_options(self) -> list[tuple[str, str]]:
         s, p, w, lab = self.session, self.session.params, self.session.world, self.lab
-        out = [("Next run when the current one ends", "run"), ("Runs back to back, sized in weeks", "runs")]
+        out = [
+            ("Next run when the current one ends", "run"),
+            ("Runs back to back, sized in weeks", "runs"),
+            ("Rounds: the most investors offer", "raise"),
+        ]
         for k in range(w.contract_partner.shape[-1]):
             partner = int(w.contract_partner[0, lab, k])
             if partner >= 0:
@@ -135,6 +139,8 @@ class OrdersScreen(FieldKeys, FormScreen):
         if kind == "run":
             flop = bounds.RUN_FLOP.parse(self.text("flop"))
             return standing.run_order(self.session, self.lab, flop)
+        if kind == "raise":
+            return standing.StandingOrder(self.lab, "raise")
         if kind == "runs":
             return standing.runs_order(
                 self.session, self.lab, round(bounds.RUN_WEEKS.parse(self.text("run-weeks")))
