@@ -160,11 +160,18 @@ class FormScreen(GameScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     def _changed(self) -> None:
-        self._update_preview()
+        if not getattr(self, "_preview_due", False):  # once for the changes of one refresh:
+            self._preview_due = True  # a form's fields, as they mount, redrew it 16 times
+            self.call_after_refresh(self._due_preview)
         if getattr(self, "_held", None) == self._values():  # the form's own change: its words stay
             return
         self._held: tuple[tuple[str | None, str], ...] | None = None
         self.show("message", "")  # the last result no longer speaks for what the fields hold
+
+    def _due_preview(self) -> None:
+        self._preview_due = False
+        if self.is_attached:
+            self._update_preview()
 
     def _values(self) -> tuple[tuple[str | None, str], ...]:
         return tuple((w.id, str(w.value)) for w in (*self.query(Input), *self.query(Select)))
