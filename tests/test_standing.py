@@ -345,6 +345,10 @@ def test_a_renewal_in_a_crowded_pool_offers_its_ask_or_waits_without_spending_pa
     assert float(s.world.patience[0, lab, oracle]) >= patience  # no round of talks
     assert int(s.world.contract_end[0, lab, 0]) == end
     assert next_week(s) == []  # said once, not every week
+    from game.play import intel
+
+    (ending,) = [a for a in intel.alerts(s.turn(lab)) if a.key == "contract:0"]  # and on the dashboard
+    assert "; your standing renewal waits: Oracle's pool is" in ending.text, ending.text
     most = round(c.price * 1.2, 2)  # a most over the ask: it offers the ask and renews
     standing.add(s, standing.renew_order(s, lab, 0, weeks=13, max_price=most))
     (said_now,) = standing.fire(s)

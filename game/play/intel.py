@@ -21,6 +21,7 @@ from game.play import market, risk
 from game.play.alert import INFORMATIONAL, Alert
 from game.play.desk import LabTurn
 from game.play.filling import fill_now
+from game.play.standing import renewal_waits
 from game.play.views import (
     SiteView,
     agi_progress,
@@ -155,10 +156,11 @@ def alerts(t: LabTurn) -> tuple[Alert, ...]:
     out.extend(risk.risk_alerts(t))
     for c in contracts_view(t):
         if 0 < c.weeks_left <= CONTRACT_ALERT_WEEKS:
+            renewal = renewal_waits(t, c.slot)  # a renewal that waits lapsed unnoticed
             out.append(
                 Alert(
                     f"contract:{c.slot}",
-                    say.contract_ending(c.partner, c.count, c.gpu, c.weeks_left),
+                    say.contract_ending(c.partner, c.count, c.gpu, c.weeks_left, renewal),
                     "warning",
                     screen="deals",
                     hint=HINTS["rent"],

@@ -329,6 +329,34 @@ def _raise(session: Session, o: StandingOrder) -> Fired:
     return True, say.run_booked(said), False
 
 
+def renewal_offer(t: LabTurn, o: StandingOrder, weeks: int, price: float, listed: float) -> tuple[float, str]:
+    """The price a renewal offers this week, or why it waits. A pool spoken for past its
+    knee asks more than the list: a renewal offers that much when its most allows, and
+    otherwise waits without an offer (a counter every week spent the partner's patience
+    and the renewal lapsed unnoticed). The contract-ending alert reads it too."""
+    c = market.crowding(t, o.partner, o.gpu, 0, t.week, weeks)
+    ask = math.ceil(c.price * (1 + c.swing) * 100) / 100  # the most the week's draw makes it
+    if c.factor <= 1.005 or ask <= price + 1e-9:
+        return price, ""
+    if o.max_price and ask <= o.max_price:
+        return ask, ""
+    name = t.catalog.partners[t.params.partner_ids.index(o.partner)].name
+    return price, say.renewal_dear(name, c.full, c.price, o.max_price or listed)
+
+
+def renewal_waits(t: LabTurn, slot: int) -> str:
+    """Why the lab's standing renewal of the contract in `slot` would wait this week ("":
+    it would offer, or there is none)."""
+    record = next((r for r in t.standing if r.kind == "renew" and r.contract == slot), None)
+    if record is None:
+        return ""
+    o = StandingOrder(
+        t.lab, "renew", contract=slot, partner=record.partner, gpu=record.gpu, weeks=int(record.weeks),
+        max_price=float(record.max_price),
+    )  # fmt: skip
+    return renewal_offer(t, o, *renewal_terms(t, o))[1]  # type: ignore[arg-type]
+
+
 def _renew(session: Session, o: StandingOrder) -> Fired:
     p, w, k = session.params, session.world, o.contract
     partner = int(w.contract_partner[0, o.lab, k])
@@ -342,18 +370,9 @@ def _renew(session: Session, o: StandingOrder) -> Fired:
     if end - session.week > RENEW_WEEKS:
         return True, "", False
     weeks, price, listed = renewal_terms(session, o)
-    # A pool spoken for past its knee asks more than the list: a renewal offers that much
-    # when its most allows, and otherwise waits without an offer (a counter every week
-    # spent the partner's patience and the renewal lapsed unnoticed).
-    c = market.crowding(session.turn(o.lab), o.partner, o.gpu, 0, session.week, weeks)
-    ask = math.ceil(c.price * (1 + c.swing) * 100) / 100  # the most the week's draw makes it
-    if c.factor > 1.005 and ask > price + 1e-9:
-        if o.max_price and ask <= o.max_price:
-            price = ask
-        else:
-            name = session.catalog.partners[p.partner_ids.index(o.partner)].name
-            why = say.renewal_dear(name, c.full, c.price, o.max_price or listed)
-            return True, _once(session, o, say.renewal_waits(k, why), say.renewal_waits(k, "")), True
+    price, why = renewal_offer(session.turn(o.lab), o, weeks, price, listed)
+    if why:
+        return True, _once(session, o, say.renewal_waits(k, why), say.renewal_waits(k, "")), True
     offer = Offer(partner=o.partner, gpu=o.gpu, count=0, start=session.week, weeks=weeks, price=round(price, 4),
                   contract=k)  # fmt: skip
     try:

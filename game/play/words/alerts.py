@@ -135,8 +135,10 @@ def covenant(leverage: float, trigger: float) -> str:
     return f"Debt is {leverage:.0%} of your GPUs' value, over the {trigger:.0%} covenant: lenders sweep cash each week"
 
 
-def contract_ending(partner: str, gpus: int, gpu: str, weeks: int) -> str:
-    return f"{partner}: {gpus:,} {gpu} end in {plural(weeks, 'week')}"
+def contract_ending(partner: str, gpus: int, gpu: str, weeks: int, renewal_waits: str = "") -> str:
+    """`renewal_waits`: why the standing renewal of it makes no offer ("": none, or it does)."""
+    waits = f"; your standing renewal waits: {renewal_waits}" if renewal_waits else ""
+    return f"{partner}: {gpus:,} {gpu} end in {plural(weeks, 'week')}{waits}"
 
 
 def rival_capability(low: float, high: float) -> str:
