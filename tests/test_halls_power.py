@@ -55,3 +55,30 @@ async def test_after_halls_one_enter_orders_the_turbines_to_run_them():
         await pilot.press("down", "enter", "enter")  # Atlanta, after Abilene in the table
         await pilot.pause()
         assert [(d.kind, d.site, d.mw) for d in s.book(XAI)][2:] == [("halls", "atlanta", 50.0), ("turbines", "atlanta", 50.0)]
+
+
+async def test_the_site_list_is_where_the_order_goes_whatever_the_tables_cursor_did():
+    """A tester typed 'at' (Atlanta) in the site list after moving the table's cursor to
+    Abilene: the halls went to Abilene, and Down then showed Atlanta's figures under
+    'Abilene'. The list is the one place the form reads its site."""
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("s")
+        table = app.screen.query_one("#site-table")
+        table.focus()
+        await pilot.press("down", "down")  # the table's cursor, and the list with it: Abilene
+        await pilot.pause()
+        assert app.screen.query_one("#site").value == "abilene"
+        await pilot.press("alt+s", "a", "t", "enter", "alt+m", "1", "0", "0", "enter")
+        await pilot.pause()
+        assert s.book(XAI)[0] == dec.BuildHalls("atlanta", 100.0), s.book(XAI)
+        await pilot.press("enter")  # the turbines for them
+        await pilot.press("down")  # from the megawatts: the next site in the table's order
+        await pilot.pause()
+        assert app.screen.query_one("#site").value == "quincy"
+        await pilot.press("up")  # back to Atlanta: the form as the last order left it
+        await pilot.press("escape")  # what was added is not 'not added'
+        await pilot.pause()
+        assert "Not added" not in text(pilot, "note")

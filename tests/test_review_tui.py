@@ -238,8 +238,10 @@ async def test_presets_and_field_keys_fill_the_market_form():
         before = vendor.value
         await pilot.press("alt+i", "s", "u")  # a list's key: its first letters choose, closed
         assert app.focused is vendor and not vendor.expanded and vendor.value == "supermicro" != before
-        await pilot.press("enter")  # on to the next field
-        assert app.focused is not vendor and not vendor.expanded
+        await pilot.press("enter")  # the form's last field: Enter adds the order, as in a number field
+        await pilot.pause()
+        said = text(pilot, "message")  # (the cash went on the first: refused, and why)
+        assert "via Supermicro" in said and not vendor.expanded, said
         await pilot.press("alt+i", "down")  # Down opens it, as before: an arrow and Enter choose
         await pilot.pause()
         assert vendor.expanded and app.focused in vendor.walk_children()

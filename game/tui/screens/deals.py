@@ -41,7 +41,8 @@ class DealsScreen(FieldKeys, ContractTalks):
         preset_key("k", "at_list", "at list price"),
     ]  # fmt: skip
     ENTER = {
-        "invest": "_invest", "share": "_invest", "more-gpus": "_amend", "more-weeks": "_amend", "more-price": "_amend"
+        "invest": "_invest", "share": "_invest", "more-gpus": "_amend", "more-weeks": "_amend", "more-price": "_amend",
+        "site": "confirm",  # the offer's last field (the amendment's follow it)
     }  # fmt: skip
 
     def info(self) -> ComposeResult:
@@ -68,7 +69,7 @@ class DealsScreen(FieldKeys, ContractTalks):
         sites = [(s.name.split(",")[0], s.id) for s in p.catalog.sites]
         yield row("At your site", choice("site", sites, prompt="their own datacenters"), key="a")
         invest = views.investment_terms(self.turn)
-        if invest is not None:
+        if invest is not None and invest.now:  # (not offered while it waits: the info says until when)
             # Its terms this week: the most it would put in (rounded down) for the share
             # it would ask (rounded up), so asking as filled in is accepted.
             yield Label(f"Or ask {invest.name} to invest, for a share of your revenue:")

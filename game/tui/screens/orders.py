@@ -39,6 +39,7 @@ class OrdersScreen(FieldKeys, FormScreen):
     # Enter in a standing order's field sets the standing order; only the way out's own
     # field takes the way out (Enter in a renewal's weeks used to book the way out below)
     ENTER = {
+        "standing-kind": "set_standing",  # (a list: Enter there when no field follows it)
         "flop": "set_standing",
         "run-weeks": "set_standing",
         "renew-weeks": "set_standing",

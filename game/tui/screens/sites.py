@@ -70,7 +70,11 @@ class SitesScreen(FieldKeys, FormScreen):
         self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
+        """The site list is the one place the form reads its site: the table's cursor sets
+        it only when the player moves it in the table (a cursor that followed the list,
+        late, set it back: a tester's halls went to Abilene with Atlanta typed)."""
+        if event.data_table.has_focus:
+            self.query_one("#site").value = str(event.row_key.value)  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_site":
@@ -78,9 +82,12 @@ class SitesScreen(FieldKeys, FormScreen):
         return super().check_action(action, parameters)
 
     def action_next_site(self, step: int) -> None:
-        """The next or previous site in the table (its cursor moves; the form follows)."""
-        table = self.query_one("#site-table", DataTable)
-        table.move_cursor(row=min(max(table.cursor_row + step, 0), table.row_count - 1))
+        """The next or previous site in the table's order (the list changes; the table's
+        cursor follows it)."""
+        select = self.query_one("#site", Select)
+        ids = [r.id for r in market.site_rows(self.turn)]
+        at = ids.index(str(select.value)) if select.value in ids else 0
+        select.value = ids[min(max(at + step, 0), len(ids) - 1)]
 
     @on(Select.Changed, "#site")
     def _site_chosen(self, event: Select.Changed) -> None:
@@ -144,6 +151,7 @@ class SitesScreen(FieldKeys, FormScreen):
         self._update_preview()
         added = str(self.query_one("#message", Static).render())
         self.say(f"{added} {words}")
+        self._settle()  # as the form left them: leaving says nothing was dropped (it said so)
 
     def _power_next(self, halls: decisions.BuildHalls) -> None:
         """Halls booked that the power on its way will not run: the form turns to turbines

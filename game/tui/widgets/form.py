@@ -108,15 +108,22 @@ class FieldKeys:
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            self.focus_next()  # type: ignore[attr-defined]
+            self._enter_on_list(select)
             return
-        if not event.is_printable or not event.character or event.character == " ":
-            return  # space opens the list, as Textual's Select has it
+        if event.key in ("home", "end"):  # the first or the last choice
+            event.stop()
+            values = [value for _, value in select._options if value is not Select.NULL]
+            if values:
+                select.value = values[0 if event.key == "home" else -1]
+            return
+        last, typed = getattr(self, "_list_search", (0.0, ""))
+        searching = bool(typed) and time.monotonic() - last < LIST_SEARCH_SECONDS
+        if not event.is_printable or not event.character or (event.character == " " and not searching):
+            return  # a space opens the list, as Textual's Select has it (within a search: a letter)
         event.stop()
         event.prevent_default()
         now = time.monotonic()
-        last, typed = getattr(self, "_list_search", (0.0, ""))
-        typed = (typed if now - last < LIST_SEARCH_SECONDS else "") + event.character
+        typed = (typed if searching else "") + event.character
         value = list_match(select, typed)
         if value is None and len(typed) > 1:  # no choice goes on so: a fresh start with this letter
             typed = event.character
@@ -124,6 +131,21 @@ class FieldKeys:
         self._list_search = (now, typed)
         if value is not None and value != select.value:
             select.value = value
+
+
+    def _enter_on_list(self, select: Select) -> None:
+        """Enter on a closed list: on to the next field; from the last one, what Enter does
+        in the form's fields (a tester's Enter on the market's last list went to the button,
+        then Esc, and the order was gone)."""
+        action = getattr(self, "ENTER", {}).get(select.id or "")  # the list's own, if it has one
+        chain = list(self.focus_chain)  # type: ignore[attr-defined]
+        after = chain[chain.index(select) + 1 :] if select in chain else []
+        if not action and after and isinstance(after[0], Input | Select):
+            self.set_focus(after[0])  # type: ignore[attr-defined]
+            if isinstance(after[0], Input):
+                after[0].select_all()
+            return
+        getattr(self, action)() if action else self.confirm()  # type: ignore[attr-defined]
 
 
 def list_match(select: Select, typed: str) -> Any:
