@@ -24,6 +24,7 @@ from tests.tui_helpers import (
     fill,
     press_button,
     text,
+    typed,
     unseen_at_each_size,
 )
 
@@ -263,9 +264,8 @@ async def test_keys_typed_together_act_in_the_order_typed():
     s = Session.new()
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("s", "alt+s", "D", "a", "enter", "alt+m", "1", "2", "0", "enter", "escape", "m")
-        await pilot.press("alt+g", "h", "2", "alt+c", "3", "0", "0", "0", "alt+i", "s", "u", "enter", "enter")
-        await pilot.pause()
+        await typed(pilot, "s", "alt+s", "D", "a", "enter", "alt+m", "1", "2", "0", "enter")  # one order's keys
+        await typed(pilot, "escape", "m", "alt+g", "h", "2", "alt+c", "3", "0", "0", "0", "alt+i", "s", "u", "enter")
         assert s.book(XAI) == [dec.BuildHalls("dallas", 120.0), dec.BuyGpus("H200", "supermicro", 3000)]
         assert isinstance(app.screen, MarketScreen)
 
@@ -382,3 +382,16 @@ async def test_the_training_sites_and_money_screens_say_what_their_figures_are()
         await pilot.press("y")
         await pilot.pause()
         assert [d.kind for d in s.book(XAI)] == ["raise"]
+
+
+async def test_a_preset_typed_after_a_choice_fills_for_that_choice():
+    """A tester's "alt+g h Enter alt+h" (H100, then fill the halls) filled the count for
+    the GPU chosen before: the preset ran ahead of the letters."""
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("m")
+        await typed(pilot, "alt+g", "a", "1", "enter", "alt+a")  # A100, then the most the cash buys
+        assert app.screen.query_one("#gpu").value == "A100"
+        n = market.affordable(s.turn(XAI), "A100", str(app.screen.query_one("#vendor").value))
+        assert app.screen.query_one("#count").value == str(n)

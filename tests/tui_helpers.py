@@ -79,3 +79,18 @@ async def unseen_at_each_size(pilot, *widget_ids: str, restore: bool = True) -> 
             await pilot.resize_terminal(*here)
             await pilot.pause()
     return unseen
+
+
+async def typed(pilot, *keys: str) -> None:
+    """Keys as a terminal delivers a quick typist's: all sent before any is handled (a
+    pilot's press waits for the app to be idle after each), then the app left to settle."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()

@@ -5,6 +5,7 @@ autosave cadence, the trail of keys and the game before the last key."""
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,9 @@ class Saving(App):
         self.exit()
 
 
+KEY_FLIGHT_SECONDS = 0.5  # the longest a key waits for the one typed before it
+
+
 class Rescuing(App):
     """A crash never costs a week: the game before the failing key is saved, with a report,
     and the next start offers it back."""
@@ -112,10 +116,64 @@ class Rescuing(App):
     _before: Session | None
     start: Callable[[Session], None]  # AgiRaceApp's: play this game
 
+    _in_flight: events.Key | None = None  # the last key handed to a widget, until it is done
+    _flight_since: float = 0.0
+    _waiting: deque[events.Key] | None = None  # keys typed behind one still on its way
+
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+        if isinstance(event, events.Key):
+            await self._key(event)
+            return
+        if isinstance(event, events.MouseDown) and not event.is_forwarded:
             self._note_input(event)
         await super().on_event(event)
+
+    async def _key(self, event: events.Key) -> None:
+        """Keys act in the order typed. Textual hands a key to the focused widget and takes
+        the next one at once; the first one's bindings (Enter in a field adds the order) run
+        when it comes back to the app, after keys typed later: a tester's "Enter Esc m" in
+        the sites form booked the market's order, not his halls. A key that arrives while
+        the one before is still with the widgets waits, with those behind it, in order
+        (KEY_FLIGHT_SECONDS at most)."""
+        if event.is_forwarded:  # back from the widgets: its bindings now, then it is done
+            await super().on_event(event)
+            if self._in_flight is event:
+                self._in_flight = None
+            await self._drain()
+            return
+        if self._waiting is None:
+            self._waiting = deque()
+        self._waiting.append(event)
+        await self._drain()
+
+    def _key_busy(self) -> bool:
+        """Is the key handed to a widget still on its way (not back, not taken)?"""
+        before = self._in_flight
+        return (
+            before is not None
+            and not before._stop_propagation  # (a widget that takes a key stops it: done)
+            and time.monotonic() - self._flight_since < KEY_FLIGHT_SECONDS
+        )
+
+    async def _drain(self) -> None:
+        """The waiting keys, first typed first, while none is on its way; else later."""
+        waiting = self._waiting
+        while waiting and not self._key_busy():
+            event = waiting.popleft()
+            self._in_flight = None
+            self._note_input(event)
+            await super().on_event(event)
+            if event.is_forwarded:  # handed to a widget: on its way until it is back or stopped
+                self._in_flight, self._flight_since = event, time.monotonic()
+        if waiting and not self._drain_due:  # the widgets' turn, then again
+            self._drain_due = True
+            self.set_timer(0.002, self._drain_later)
+
+    _drain_due = False
+
+    async def _drain_later(self) -> None:
+        self._drain_due = False
+        await self._drain()
 
     def _note_input(self, event: events.Key | events.MouseDown) -> None:
         """Before a key or a click does anything: keep it for a crash report, and keep the

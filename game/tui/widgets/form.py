@@ -71,8 +71,9 @@ def _alt(key: str) -> str:
 
 
 def preset_key(key: str, action: str, description: str) -> Binding:
-    """alt+letter -> a preset that fills a field (a priority key, as `field_keys`)."""
-    return Binding(_alt(key), action, description, show=False, priority=True)
+    """alt+letter -> a preset that fills a field (a priority key, as `field_keys`), run
+    after the keys typed before it (FieldKeys.action_after_keys)."""
+    return Binding(_alt(key), f"after_keys({action!r})", description, show=False, priority=True)
 
 
 LIST_SEARCH_SECONDS = 1.0  # letters typed on a list within this of each other make one search
@@ -98,6 +99,12 @@ class FieldKeys:
         self.set_focus(widget)  # type: ignore[attr-defined]
         if isinstance(widget, Input):
             widget.select_all()
+
+    async def action_after_keys(self, action: str) -> None:
+        """`action` (a preset), once the keys typed before its key are handled: a tester's
+        "alt+g h Enter alt+h" filled the count for the GPU chosen before."""
+        await settled(self)  # type: ignore[arg-type]
+        await self.run_action(action)  # type: ignore[attr-defined]
 
     def on_key(self, event: events.Key) -> None:
         """On a closed list: letters choose the first option they begin (or, failing that,
