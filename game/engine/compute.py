@@ -280,7 +280,7 @@ def place_orders(
     put = want & (rank < ops.total(free, -1, True))
     refuse(ops.anyof(want & ~put), codes.ORDER_NO_SLOT)
     granted = np.where(put.reshape(granted.shape), granted, 0)
-    games, labs, pair = np.nonzero(put)
+    games, labs, pair = ops.nonzero(put)
     # The k-th free slot of each placed order's lab (only those labs' slots are looked at).
     nth = rank[games, labs, pair] + 1
     slots = (free[games, labs] & (np.cumsum(free[games, labs], -1) == nth[:, None])).argmax(-1)
