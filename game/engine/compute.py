@@ -250,7 +250,7 @@ def place_orders(
         return none, none, np.zeros(s.cash.shape)
     selling = on_sale(p, s)  # (B, G)
     ops.refuse_any(refuse, (req > 0) & ~selling[:, None, None, :], codes.ORDER_NOT_ON_SALE)
-    req = np.where(selling[:, None, None, :], req, 0)
+    req = req * selling[:, None, None, :]  # whole numbers: np.where(selling, req, 0)
 
     # Whole-number sums through einsum: exact, and 4-5x faster than .sum in a large batch.
     req_by_lab = ops.einsum("blvg->blg", req)  # (B, L, G)
