@@ -362,12 +362,12 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     if not len(stocked):  # nothing to install: the same arrays stay
         return s.warehouse - s.warehouse
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
-    warehouse = s.warehouse.copy()
     installed = s.installed.copy()
     # Site by site, each type takes the room left (newest first): GPUs placed up to a site
     # are min(stock, what fits up to it), so a small batch does all sites at once (fewer
     # calls; a large one loops, cheaper than cumsum on a short axis): the same counts.
     if room_kw.size <= _INSTALL_AT_ONCE:
+        warehouse = s.warehouse.copy()
         for g in stocked:
             fit = np.maximum(np.floor(room_kw / p.gpu_kw[g] + 1e-9).astype(np.int64), 0)  # (B, L, S)
             upto = np.minimum(warehouse[..., g, None], np.cumsum(fit, -1))
@@ -376,14 +376,18 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
             installed[..., g] += n
             warehouse[..., g] -= upto[..., -1]
             room_kw -= n * p.gpu_kw[g]
-    else:
+    else:  # (sites and types first: each step works on contiguous (B, L) rows)
+        room_at = np.ascontiguousarray(np.moveaxis(room_kw, -1, 0))  # (S, B, L)
+        stock = np.ascontiguousarray(np.moveaxis(s.warehouse, -1, 0))  # (G, B, L): a copy
         for site in np.flatnonzero(room_kw.any((0, 1))):
+            room = room_at[site]
             for g in stocked:
-                fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
-                n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
+                fit = np.floor(room / p.gpu_kw[g] + 1e-9).astype(np.int64)
+                n = np.minimum(stock[g], np.maximum(fit, 0))
                 installed[..., site, g] += n
-                warehouse[..., g] -= n
-                room_kw[..., site] -= n * p.gpu_kw[g]
+                stock[g] -= n
+                room -= n * p.gpu_kw[g]
+        warehouse = np.ascontiguousarray(np.moveaxis(stock, 0, -1))
     moved = s.warehouse - warehouse
     if np.count_nonzero(moved):  # (else the same arrays stay, and what rules derived from them)
         s.warehouse, s.installed = warehouse, installed
