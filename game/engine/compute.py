@@ -63,11 +63,8 @@ def usable_mw(s: State) -> np.ndarray:
     return np.minimum(s.hall_mw, power_mw(s))
 
 
-# Sums over the small site and GPU axes go through np.einsum: several times faster than
-# ndarray.sum on a middle axis, and each game's sum is taken in the same order whatever
-# the batch (tests/test_determinism.py holds it to that).
-
-
+# Sums over the small site and GPU axes go through np.einsum: several times faster than ndarray.sum
+# on a middle axis, each game's sum in the same order whatever the batch (tests/test_determinism.py).
 @memo.derived
 def _installed_float(s: State) -> np.ndarray:
     return s.installed.astype(np.float64)
@@ -106,11 +103,10 @@ def ramped(p: Params, s: State) -> np.ndarray:
     """GPUs each contract delivers this week (B, L, K). A block rented from a partner's
     pool comes online over weeks, `ramp_gpus_per_week` at a time from its start (a larger
     block takes longer); a build to order at a site comes whole."""
-    since = (s.week[:, None, None] - s.contract_start + 1).astype(np.float64)
-    up = np.minimum(s.contract_count, np.floor(p.rules.deals.ramp_gpus_per_week * np.maximum(since, 0.0)))
-    # (times the mask, not np.where's 0: the same sums in rented_gpus, whose bincount adds
-    # from 0.0, and several times faster in a large batch)
-    return np.where(s.contract_site >= 0, s.contract_count, up) * contract_active(s)
+    since = s.week[:, None, None] - s.contract_start + 1  # (whole weeks: the same float multiplied)
+    up = np.floor(p.rules.deals.ramp_gpus_per_week * np.maximum(since, 0))  # >= 0 (a rate >= 1)
+    # np.where(built, count, min(count, up)) without a branch per element: a build's ramp past any count
+    return np.minimum(s.contract_count, np.maximum(up, (s.contract_site >= 0) * 1e300)) * contract_active(s)
 
 
 @memo.derived
@@ -339,15 +335,14 @@ def deliver(p: Params, s: State) -> np.ndarray:
     if not np.count_nonzero(due) and np.result_type(s.warehouse, s.order_count) == s.warehouse.dtype:
         # Nothing lands: the same arrays stay (rules derived from them stay valid).
         return np.zeros(s.warehouse.shape, s.order_count.dtype)
-    count = np.where(due, s.order_count, 0)
+    count = s.order_count * due  # (whole numbers: np.where(due, count, 0), without its branches)
     delivered = np.zeros(s.warehouse.shape, count.dtype)
     for g in np.flatnonzero(np.bincount(s.order_gpu[due])):  # the types landing (np.unique's, in order)
         delivered[..., g] = ops.total(count * (s.order_gpu == g))
     s.warehouse = s.warehouse + delivered
-    s.order_count = np.where(due, 0, s.order_count)
-    s.order_gpu = np.where(due, 0, s.order_gpu)  # an empty slot is all zeros
-    s.order_arrive = np.where(due, 0, s.order_arrive)
-    s.order_vendor = np.where(due, 0, s.order_vendor)
+    kept = ~due  # the slots emptied: all zeros (np.where(due, 0, x) as x * kept, the same type)
+    s.order_count, s.order_gpu = s.order_count * kept, s.order_gpu * kept
+    s.order_arrive, s.order_vendor = s.order_arrive * kept, s.order_vendor * kept
     return delivered
 
 
@@ -376,9 +371,8 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
             installed[..., g] += n
             warehouse[..., g] -= upto[..., -1]
             room_kw -= n * p.gpu_kw[g]
-    else:  # (sites and types first: each step works on contiguous (B, L) rows)
-        room_at = np.ascontiguousarray(np.moveaxis(room_kw, -1, 0))  # (S, B, L)
-        stock = np.ascontiguousarray(np.moveaxis(s.warehouse, -1, 0))  # (G, B, L): a copy
+    else:  # (on (S, B, L) and (G, B, L) copies: each step reads contiguous (B, L) rows)
+        room_at, stock = (np.ascontiguousarray(np.moveaxis(x, -1, 0)) for x in (room_kw, s.warehouse))
         for site in np.flatnonzero(room_kw.any((0, 1))):
             room = room_at[site]
             for g in stocked:
