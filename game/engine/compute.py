@@ -124,26 +124,27 @@ def partner_rented(p: Params, s: State) -> np.ndarray:
     """GPUs of each partner's free pool held by contracts (B, P, G), by the pool they draw
     on (`contract_source`). A contract holds capacity from signing until it ends, even
     before it starts delivering; deals built to order at a lab's site hold none."""
-    B = s.contract_partner.shape[0]
-    P, G = len(p.partner_ids), len(p.gpu_ids)
-    holds = (s.contract_partner >= 0) & (s.contract_source >= 0) & (s.week[:, None, None] < s.contract_end)
-    count = s.contract_count * holds  # whole numbers: np.where(holds, count, 0), faster
-    source = np.maximum(s.contract_source, 0)
-    idx = ((np.arange(B)[:, None, None] * P + source) * G + s.contract_gpu).ravel()
-    return np.bincount(idx, weights=count.ravel(), minlength=B * P * G).reshape(B, P, G)
+    B, L, K = s.contract_partner.shape
+    return _held(p, s, L * K).reshape(B, len(p.partner_ids), len(p.gpu_ids))
 
 
 @memo.derived
 def lab_rented(p: Params, s: State) -> np.ndarray:
     """GPUs each lab holds of each partner's pool (B, L, P, G), as `partner_rented`
     counts them: what a partner weighs against its limit for one customer."""
-    B, L, _ = s.contract_partner.shape
+    B, L, K = s.contract_partner.shape
+    return _held(p, s, K).reshape(B, L, len(p.partner_ids), len(p.gpu_ids))
+
+
+def _held(p: Params, s: State, slots: int) -> np.ndarray:
+    """The pools' GPUs held, summed by rows of `slots` contract slots (a game's or a lab's),
+    (rows * P * G): only the holding slots are added (the others would add 0.0: the same sums)."""
     P, G = len(p.partner_ids), len(p.gpu_ids)
     holds = (s.contract_partner >= 0) & (s.contract_source >= 0) & (s.week[:, None, None] < s.contract_end)
-    count = s.contract_count * holds  # whole numbers: np.where(holds, count, 0), faster
-    source = np.maximum(s.contract_source, 0)
-    idx = ((np.arange(B * L).reshape(B, L, 1) * P + source) * G + s.contract_gpu).ravel()
-    return np.bincount(idx, weights=count.ravel(), minlength=B * L * P * G).reshape(B, L, P, G)
+    at = holds.reshape(-1).nonzero()[0]
+    idx = (at // slots * P + s.contract_source.reshape(-1)[at]) * G + s.contract_gpu.reshape(-1)[at]
+    n = s.contract_count.size // max(slots, 1) * P * G
+    return np.bincount(idx, weights=s.contract_count.reshape(-1)[at], minlength=n)
 
 
 def outside_held(p: Params, capacity: np.ndarray) -> np.ndarray:
@@ -154,11 +155,10 @@ def outside_held(p: Params, capacity: np.ndarray) -> np.ndarray:
 @memo.derived
 def partner_site_mw(p: Params, s: State) -> np.ndarray:
     """Grid MW that partners' buildings hold at each site for labs' contracts (B, S)."""
-    built = (s.contract_partner >= 0) & (s.contract_site >= 0)
-    mw = s.contract_count * p.gpu_kw[s.contract_gpu] / 1000.0 * built  # (B, L, K): bincount's sums as np.where's
-    B, S = s.grid_mw.shape
-    idx = (np.arange(B)[:, None, None] * S + np.maximum(s.contract_site, 0)).ravel()
-    return np.bincount(idx, weights=mw.ravel(), minlength=B * S).reshape(B, S)
+    (B, S), (_, L, K), site = s.grid_mw.shape, s.contract_site.shape, s.contract_site.reshape(-1)
+    at = ((s.contract_partner.reshape(-1) >= 0) & (site >= 0)).nonzero()[0]  # builds only: others add 0.0
+    mw = s.contract_count.reshape(-1)[at] * p.gpu_kw.take(s.contract_gpu.reshape(-1)[at]) / 1000.0
+    return np.bincount(at // (L * K) * S + site[at], weights=mw, minlength=B * S).reshape(B, S)
 
 
 def partner_free(p: Params, s: State) -> np.ndarray:
