@@ -279,7 +279,7 @@ def place_orders(
     games, labs, pair = ops.nonzero(put)
     # The k-th free slot of each placed order's lab (only those labs' slots are looked at).
     nth = rank[games, labs, pair] + 1
-    slots = (free[games, labs] & (np.cumsum(free[games, labs], -1) == nth[:, None])).argmax(-1)
+    slots = ((at := free[games, labs]) & (np.cumsum(at, -1) == nth[:, None])).argmax(-1)
     v, g = pair // G, pair % G
     # Copies filled in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()
