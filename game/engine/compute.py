@@ -63,11 +63,8 @@ def usable_mw(s: State) -> np.ndarray:
     return np.minimum(s.hall_mw, power_mw(s))
 
 
-# Sums over the small site and GPU axes go through np.einsum: several times faster than
-# ndarray.sum on a middle axis, and each game's sum is taken in the same order whatever
-# the batch (tests/test_determinism.py holds it to that).
-
-
+# Sums over the small site and GPU axes go through np.einsum: several times faster than ndarray.sum
+# on a middle axis, each game's sum in the same order whatever the batch (tests/test_determinism.py).
 @memo.derived
 def _installed_float(s: State) -> np.ndarray:
     return s.installed.astype(np.float64)
@@ -106,11 +103,10 @@ def ramped(p: Params, s: State) -> np.ndarray:
     """GPUs each contract delivers this week (B, L, K). A block rented from a partner's
     pool comes online over weeks, `ramp_gpus_per_week` at a time from its start (a larger
     block takes longer); a build to order at a site comes whole."""
-    since = (s.week[:, None, None] - s.contract_start + 1).astype(np.float64)
-    up = np.minimum(s.contract_count, np.floor(p.rules.deals.ramp_gpus_per_week * np.maximum(since, 0.0)))
-    # (times the mask, not np.where's 0: the same sums in rented_gpus, whose bincount adds
-    # from 0.0, and several times faster in a large batch)
-    return np.where(s.contract_site >= 0, s.contract_count, up) * contract_active(s)
+    since = s.week[:, None, None] - s.contract_start + 1  # (whole weeks: the same float multiplied)
+    up = np.floor(p.rules.deals.ramp_gpus_per_week * np.maximum(since, 0))  # >= 0 (a rate >= 1)
+    # np.where(built, count, min(count, up)) without a branch per element: a build's ramp past any count
+    return np.minimum(s.contract_count, np.maximum(up, (s.contract_site >= 0) * 1e300)) * contract_active(s)
 
 
 @memo.derived
@@ -128,26 +124,27 @@ def partner_rented(p: Params, s: State) -> np.ndarray:
     """GPUs of each partner's free pool held by contracts (B, P, G), by the pool they draw
     on (`contract_source`). A contract holds capacity from signing until it ends, even
     before it starts delivering; deals built to order at a lab's site hold none."""
-    B = s.contract_partner.shape[0]
-    P, G = len(p.partner_ids), len(p.gpu_ids)
-    holds = (s.contract_partner >= 0) & (s.contract_source >= 0) & (s.week[:, None, None] < s.contract_end)
-    count = s.contract_count * holds  # whole numbers: np.where(holds, count, 0), faster
-    source = np.maximum(s.contract_source, 0)
-    idx = ((np.arange(B)[:, None, None] * P + source) * G + s.contract_gpu).ravel()
-    return np.bincount(idx, weights=count.ravel(), minlength=B * P * G).reshape(B, P, G)
+    B, L, K = s.contract_partner.shape
+    return _held(p, s, L * K).reshape(B, len(p.partner_ids), len(p.gpu_ids))
 
 
 @memo.derived
 def lab_rented(p: Params, s: State) -> np.ndarray:
     """GPUs each lab holds of each partner's pool (B, L, P, G), as `partner_rented`
     counts them: what a partner weighs against its limit for one customer."""
-    B, L, _ = s.contract_partner.shape
+    B, L, K = s.contract_partner.shape
+    return _held(p, s, K).reshape(B, L, len(p.partner_ids), len(p.gpu_ids))
+
+
+def _held(p: Params, s: State, slots: int) -> np.ndarray:
+    """The pools' GPUs held, summed by rows of `slots` contract slots (a game's or a lab's),
+    (rows * P * G): only the holding slots are added (the others would add 0.0: the same sums)."""
     P, G = len(p.partner_ids), len(p.gpu_ids)
     holds = (s.contract_partner >= 0) & (s.contract_source >= 0) & (s.week[:, None, None] < s.contract_end)
-    count = s.contract_count * holds  # whole numbers: np.where(holds, count, 0), faster
-    source = np.maximum(s.contract_source, 0)
-    idx = ((np.arange(B * L).reshape(B, L, 1) * P + source) * G + s.contract_gpu).ravel()
-    return np.bincount(idx, weights=count.ravel(), minlength=B * L * P * G).reshape(B, L, P, G)
+    at = holds.reshape(-1).nonzero()[0]
+    idx = (at // slots * P + s.contract_source.reshape(-1)[at]) * G + s.contract_gpu.reshape(-1)[at]
+    n = s.contract_count.size // max(slots, 1) * P * G
+    return np.bincount(idx, weights=s.contract_count.reshape(-1)[at], minlength=n)
 
 
 def outside_held(p: Params, capacity: np.ndarray) -> np.ndarray:
@@ -158,11 +155,10 @@ def outside_held(p: Params, capacity: np.ndarray) -> np.ndarray:
 @memo.derived
 def partner_site_mw(p: Params, s: State) -> np.ndarray:
     """Grid MW that partners' buildings hold at each site for labs' contracts (B, S)."""
-    built = (s.contract_partner >= 0) & (s.contract_site >= 0)
-    mw = s.contract_count * p.gpu_kw[s.contract_gpu] / 1000.0 * built  # (B, L, K): bincount's sums as np.where's
-    B, S = s.grid_mw.shape
-    idx = (np.arange(B)[:, None, None] * S + np.maximum(s.contract_site, 0)).ravel()
-    return np.bincount(idx, weights=mw.ravel(), minlength=B * S).reshape(B, S)
+    (B, S), (_, L, K), site = s.grid_mw.shape, s.contract_site.shape, s.contract_site.reshape(-1)
+    at = ((s.contract_partner.reshape(-1) >= 0) & (site >= 0)).nonzero()[0]  # builds only: others add 0.0
+    mw = s.contract_count.reshape(-1)[at] * p.gpu_kw.take(s.contract_gpu.reshape(-1)[at]) / 1000.0
+    return np.bincount(at // (L * K) * S + site[at], weights=mw, minlength=B * S).reshape(B, S)
 
 
 def partner_free(p: Params, s: State) -> np.ndarray:
@@ -250,7 +246,7 @@ def place_orders(
         return none, none, np.zeros(s.cash.shape)
     selling = on_sale(p, s)  # (B, G)
     ops.refuse_any(refuse, (req > 0) & ~selling[:, None, None, :], codes.ORDER_NOT_ON_SALE)
-    req = np.where(selling[:, None, None, :], req, 0)
+    req = req * selling[:, None, None, :]  # whole numbers: np.where(selling, req, 0)
 
     # Whole-number sums through einsum: exact, and 4-5x faster than .sum in a large batch.
     req_by_lab = ops.einsum("blvg->blg", req)  # (B, L, G)
@@ -280,10 +276,10 @@ def place_orders(
     put = want & (rank < ops.total(free, -1, True))
     refuse(ops.anyof(want & ~put), codes.ORDER_NO_SLOT)
     granted = np.where(put.reshape(granted.shape), granted, 0)
-    games, labs, pair = np.nonzero(put)
+    games, labs, pair = ops.nonzero(put)
     # The k-th free slot of each placed order's lab (only those labs' slots are looked at).
     nth = rank[games, labs, pair] + 1
-    slots = (free[games, labs] & (np.cumsum(free[games, labs], -1) == nth[:, None])).argmax(-1)
+    slots = ((at := free[games, labs]) & (np.cumsum(at, -1) == nth[:, None])).argmax(-1)
     v, g = pair // G, pair % G
     # Copies filled in place (the state's own arrays are never changed).
     order_gpu = s.order_gpu.copy()
@@ -339,15 +335,14 @@ def deliver(p: Params, s: State) -> np.ndarray:
     if not np.count_nonzero(due) and np.result_type(s.warehouse, s.order_count) == s.warehouse.dtype:
         # Nothing lands: the same arrays stay (rules derived from them stay valid).
         return np.zeros(s.warehouse.shape, s.order_count.dtype)
-    count = np.where(due, s.order_count, 0)
+    count = s.order_count * due  # (whole numbers: np.where(due, count, 0), without its branches)
     delivered = np.zeros(s.warehouse.shape, count.dtype)
     for g in np.flatnonzero(np.bincount(s.order_gpu[due])):  # the types landing (np.unique's, in order)
         delivered[..., g] = ops.total(count * (s.order_gpu == g))
     s.warehouse = s.warehouse + delivered
-    s.order_count = np.where(due, 0, s.order_count)
-    s.order_gpu = np.where(due, 0, s.order_gpu)  # an empty slot is all zeros
-    s.order_arrive = np.where(due, 0, s.order_arrive)
-    s.order_vendor = np.where(due, 0, s.order_vendor)
+    kept = ~due  # the slots emptied: all zeros (np.where(due, 0, x) as x * kept, the same type)
+    s.order_count, s.order_gpu = s.order_count * kept, s.order_gpu * kept
+    s.order_arrive, s.order_vendor = s.order_arrive * kept, s.order_vendor * kept
     return delivered
 
 
@@ -362,12 +357,12 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
     if not len(stocked):  # nothing to install: the same arrays stay
         return s.warehouse - s.warehouse
     room_kw = np.maximum(usable_mw(s) - installed_mw(p, s), 0.0) * 1000.0 * alive[..., None]
-    warehouse = s.warehouse.copy()
     installed = s.installed.copy()
     # Site by site, each type takes the room left (newest first): GPUs placed up to a site
     # are min(stock, what fits up to it), so a small batch does all sites at once (fewer
     # calls; a large one loops, cheaper than cumsum on a short axis): the same counts.
     if room_kw.size <= _INSTALL_AT_ONCE:
+        warehouse = s.warehouse.copy()
         for g in stocked:
             fit = np.maximum(np.floor(room_kw / p.gpu_kw[g] + 1e-9).astype(np.int64), 0)  # (B, L, S)
             upto = np.minimum(warehouse[..., g, None], np.cumsum(fit, -1))
@@ -376,14 +371,17 @@ def install(p: Params, s: State, alive: np.ndarray) -> np.ndarray:
             installed[..., g] += n
             warehouse[..., g] -= upto[..., -1]
             room_kw -= n * p.gpu_kw[g]
-    else:
+    else:  # (on (S, B, L) and (G, B, L) copies: each step reads contiguous (B, L) rows)
+        room_at, stock = (np.ascontiguousarray(np.moveaxis(x, -1, 0)) for x in (room_kw, s.warehouse))
         for site in np.flatnonzero(room_kw.any((0, 1))):
+            room = room_at[site]
             for g in stocked:
-                fit = np.floor(room_kw[..., site] / p.gpu_kw[g] + 1e-9).astype(np.int64)
-                n = np.minimum(warehouse[..., g], np.maximum(fit, 0))
+                fit = np.floor(room / p.gpu_kw[g] + 1e-9).astype(np.int64)
+                n = np.minimum(stock[g], np.maximum(fit, 0))
                 installed[..., site, g] += n
-                warehouse[..., g] -= n
-                room_kw[..., site] -= n * p.gpu_kw[g]
+                stock[g] -= n
+                room -= n * p.gpu_kw[g]
+        warehouse = np.ascontiguousarray(np.moveaxis(stock, 0, -1))
     moved = s.warehouse - warehouse
     if np.count_nonzero(moved):  # (else the same arrays stay, and what rules derived from them)
         s.warehouse, s.installed = warehouse, installed

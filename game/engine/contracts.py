@@ -76,7 +76,7 @@ def amend(s: State, ans: Any, amended: np.ndarray) -> None:
     """Apply accepted amendments (`amended` (B, L); `ans` the deals' answers): the
     contract gains `ans.count` GPUs for the rest of its term and `ans.weeks` weeks at its
     end, at `ans.price` for what they add (`amended_terms`)."""
-    games, labs = np.nonzero(amended)
+    games, labs = ops.nonzero(amended)
     slots = ans.contract[games, labs]
     at = (games, labs, slots)
     terms = amended_terms(
@@ -168,7 +168,7 @@ def slip_builds(p: Params, s: State) -> np.ndarray:
     if not np.count_nonzero(waiting):
         return waiting
     # Only the waiting builds' draws (rng.uniform_at: the numbers of the full (L, K) table).
-    games, labs, slots = np.nonzero(waiting)
+    games, labs, slots = ops.nonzero(waiting)
     u = rng.uniform_at(rng.game_week(s), rng.DEALS + 100, games, labs * K + slots)
     slip = np.zeros(waiting.shape, bool)
     slip[games, labs, slots] = u < d.slip_probability_per_week

@@ -419,7 +419,7 @@ def negotiate(p: Params, s: State, a: Any, ledger: economy.Ledger) -> Answers:
     has_source = p.partner_sources[partner].any(-1)
     source = np.where(site >= 0, -1, np.where((own_free >= ans.count) | ~has_source, partner, first_source))
     slot, has = compute.first_free_slot(s.contract_partner < 0)
-    games, labs = np.nonzero(sign & has)
+    games, labs = ops.nonzero(sign & has)
     if not len(games):
         return ans
     slots = slot[games, labs]

@@ -96,7 +96,9 @@ def interest_per_week(p: Params, s: State) -> np.ndarray:
 @memo.derived
 def rent_per_week(s: State) -> np.ndarray:
     """USD a week of GPU rent (B, L)."""
-    hours = np.where(contract_active(s), s.contract_count * s.contract_price, 0.0)
+    # (times the mask, not np.where's 0.0: a finite count times price, or a zero, summed
+    # from 0.0: the same total, several times faster in a large batch)
+    hours = s.contract_count * s.contract_price * contract_active(s)
     return ops.total(hours) * HOURS_PER_WEEK
 
 

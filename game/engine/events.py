@@ -131,8 +131,8 @@ def apply(
         return fired, values, lost
     could = ok_at_start & (s.event_last <= s.week[:, None, None] - p.event_cooldown)
     # A lab card draws on its lab's lane; a game card once per game, on lab 0's lane.
-    b, lab, c = np.nonzero(could & alive[..., None] & ~p.event_game)
-    gb, gc = np.nonzero(could[:, 0, :] & ~s.done[:, None] & p.event_game)
+    b, lab, c = ops.nonzero(could & alive[..., None] & ~p.event_game)
+    gb, gc = ops.nonzero(could[:, 0, :] & ~s.done[:, None] & p.event_game)
     if len(b) + len(gb):
         u = rng.uniform_at(
             rng.game_week(s), rng.EVENTS, np.concatenate([b, gb]), np.concatenate([lab * C + c, gc])
@@ -144,13 +144,13 @@ def apply(
     if not (len(b) + len(gb)) or not np.count_nonzero(fired):  # no card fired: nothing changes
         return fired, values, lost
     last = s.event_last.copy()  # (the week written where a card fired: no (B, L, C) where and cast)
-    at = np.nonzero(fired)
+    at = ops.nonzero(fired)
     last[at] = s.week[at[0]]
     s.event_last = last
     # Effect sizes only for the games where a card fired, all in one draw: (card, game)
     # pairs grouped by card, each with its L x E lanes on the card's own stream, so a
     # game's draws never depend on the rest of the batch.
-    card_of, game_of = np.nonzero(ops.anyof(fired, 1).T)
+    card_of, game_of = ops.nonzero(ops.anyof(fired, 1).T)
     lanes_of = L * p.event_effects[card_of]
     first = np.cumsum(lanes_of) - lanes_of
     pair = np.repeat(np.arange(len(card_of)), lanes_of)

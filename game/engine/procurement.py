@@ -292,7 +292,9 @@ def enlargeable(s: World, c: Any, G: int) -> np.ndarray:
     contract from a partner's pool (no site) that lasts past the renewal window, else -1."""
     lasting = s.contract_end > s.week[:, None, None] + c.renew_within_weeks
     pooled = (s.contract_partner >= 0) & (s.contract_site < 0) & lasting
-    return np.where(pooled, s.contract_partner.astype(np.int64) * G + s.contract_gpu, -1)
+    # (whole numbers: np.where(pooled, key, -1), exact, and several times faster in a large
+    # batch, where np.where branches on each element)
+    return (s.contract_partner.astype(np.int64) * G + s.contract_gpu + 1) * pooled - 1
 
 
 def offer_price(

@@ -262,7 +262,7 @@ def step(world: World, actions: Actions) -> tuple[World, Report]:
     economy.operate(p, s, served, ledger)
 
     # 8. contracts that end this week stop holding capacity
-    over = np.nonzero((s.contract_partner >= 0) & (s.contract_end <= s.week[:, None, None] + 1))
+    over = ops.nonzero((s.contract_partner >= 0) & (s.contract_end <= s.week[:, None, None] + 1))
     if len(over[0]):
         for name, empty in EMPTY_CONTRACT.items():  # an empty slot is all zeros, its indices -1
             field = getattr(s, name).copy()
