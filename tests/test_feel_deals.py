@@ -85,3 +85,24 @@ async def test_at_list_price_fills_the_most_gpus_a_partner_rents_before_its_pric
         await pilot.press("alt+k")
         await pilot.pause()
         assert "Oracle has no H100 free for you then" in text(pilot, "message")
+
+
+async def test_at_list_price_fills_a_price_the_partner_accepts():
+    """A tester's alt+k offer at the list's $4.38 drew a counter at $4.39 (the week's draw):
+    the preset fills the most the week's draw makes the price, and the partner accepts."""
+    s = Session.new()
+    app = AgiRaceApp(session=s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        choose(pilot, partner="coreweave")
+        await pilot.pause()
+        await pilot.press("alt+k")
+        await pilot.pause()
+        n = int(app.screen.query_one("#count", Input).value)
+        c = market.crowding(s.turn(XAI), "coreweave", "H100", n, s.week, 52)
+        price = float(app.screen.query_one("#price", Input).value)
+        assert price >= c.price * (1 + c.swing) - 1e-9 and "it accepts" in text(pilot, "message")
+        await confirm(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Deal." in text(pilot, "message"), text(pilot, "message")

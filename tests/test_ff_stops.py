@@ -46,15 +46,16 @@ async def test_fast_forward_stops_when_the_empty_halls_double():
     s.autosave_every = 0
     for _ in range(8):  # the warehouse's GPUs go into the halls as power comes
         s.end_week()
-    s.decide(XAI, SellGpus("H100", 10_000), confirmed=True)
+    s.decide(XAI, SellGpus("H100", 35_000), confirmed=True)  # 52 MW: a size that stops when doubled
     s.end_week()
     (small,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
-    s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)  # the halls it empties as the week ends
+    assert small.amount >= intel.EMPTY_GROWTH_MW
+    s.decide(XAI, SellGpus("H100", 50_000), confirmed=True)  # the halls it empties as the week ends
     app = AgiRaceApp(session=s)
     async with app.run_test(size=SIZES[0]) as pilot:
         week = s.week
         why = await _fast_forward(app, pilot)
-        assert s.week == week + 1, why  # one week: the empty halls grew 5-fold in it
+        assert s.week == week + 1, why  # one week: the empty halls more than doubled in it
         (big,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
         assert big.grew(small.amount)
         assert "powered halls stand empty" in why, why
@@ -106,9 +107,10 @@ def test_an_alert_that_doubles_over_several_weeks_stops_fast_forward():
     s.autosave_every = 0
     for _ in range(8):
         s.end_week()
-    s.decide(XAI, SellGpus("H100", 30_000), confirmed=True)
+    s.decide(XAI, SellGpus("H100", 40_000), confirmed=True)
     s.end_week()
     (alert,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
+    assert alert.amount >= intel.EMPTY_GROWTH_MW
     app = AgiRaceApp(session=s)
     app.ff_mode = "act"
     app.ff_ack = (s.week, frozenset(a.key for a in intel.alerts(s.turn(XAI))))  # played on past them
@@ -118,3 +120,16 @@ def test_an_alert_that_doubles_over_several_weeks_stops_fast_forward():
     first = {XAI: dict(last_week[XAI], empty=alert.amount / 2.5)}  # but 2.5-fold since it began
     why = app._stop_reason([], last_week, [XAI], first)
     assert why is not None and "powered halls stand empty" in why
+
+
+def test_a_few_empty_mw_doubling_do_not_stop_fast_forward():
+    """`a` stopped as 10 MW of empty halls became 20, then 40: the figure counts from
+    EMPTY_GROWTH_MW up."""
+    s = Session.new(humans=("xai",), seed=1)
+    s.autosave_every = 0
+    for _ in range(8):
+        s.end_week()
+    s.decide(XAI, SellGpus("H100", 10_000), confirmed=True)  # 15 MW
+    s.end_week()
+    (alert,) = [a for a in intel.alerts(s.turn(XAI)) if a.key == "empty"]
+    assert alert.amount == 0 and not alert.grew(1.0)

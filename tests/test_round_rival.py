@@ -47,3 +47,17 @@ async def test_the_money_screen_says_it_beside_the_rounds_health():
         said = " ".join(text(pilot, "risk").split())
         assert "OpenAI may release before your $" in said and "lowers your value on its merits" in said, said
         assert await unseen_at_each_size(pilot, "risk") == []
+
+
+def test_a_round_far_above_its_line_is_not_warned_of_rivals():
+    """`a` stopped on "xAI may release before your round closes ... (40% above the
+    walk-away line now)": a release takes a value down about 20%, not that far."""
+    import attrs
+
+    s = _raising()
+    basis = s.world.round_basis.copy()
+    basis[0, XAI] *= 0.5  # agreed at half today's value: the line far below
+    s.world = attrs.evolve(s.world, round_basis=basis)
+    health = risk.round_health(s.turn(XAI))
+    assert health is not None and health.margin > intel.ROUND_RIVAL_MARGIN
+    assert intel.round_rivals(s.turn(XAI)) == []

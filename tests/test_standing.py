@@ -443,3 +443,18 @@ def test_a_standing_round_raises_the_most_investors_offer_each_time_they_will_he
             raised.append(s.week)
     assert len(raised) >= 2  # again after the first closed
     assert all(b - a >= 2 for a, b in zip(raised, raised[1:], strict=False))  # never while one is under way
+
+
+def test_runs_back_to_back_wait_rather_than_train_a_run_no_better_than_the_best_model(game):
+    """A tester's split moved compute to serving, and his next run back to back shipped at
+    27.27 beside his 27.35: a run that would release no better waits, and says why, once."""
+    s, lab = game
+    best = s.world.best_model.copy()
+    best[0, lab] = s.turn(lab).capability_of(standing.runs_flop(s, lab, 8)) + 0.5  # beyond its runs
+    s.world = attrs.evolve(s.world, best_model=best)
+    standing.add(s, standing.runs_order(s, lab, 8))
+    told = []
+    for _ in range(30):  # (a run under way ends first)
+        told += [t for t in next_week(s) if "no better" in t]
+        assert not [d for d in s.book(lab) if isinstance(d, StartRun)]
+    assert len(told) == 1 and f"no better than your best model ({best[0, lab]:.2f})" in told[0], told  # once

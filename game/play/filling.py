@@ -43,6 +43,7 @@ class Fill:
     room: int
     each: float
     why: str = ""
+    supply: bool = False  # it waits for NVIDIA's supply: nothing the player can do about it
 
 
 def fill_now(t: LabTurn, gpu: str, vendor: str) -> Fill:
@@ -71,5 +72,5 @@ def fill_now(t: LabTurn, gpu: str, vendor: str) -> Fill:
     elif cash < each * FILL_MIN_GPUS:
         why = say.fill_keeps(reserve, FILL_RESERVE_WEEKS)
     else:
-        why = why_not.no_supply(gpu)
+        return Fill(0, want, each, why_not.no_supply(gpu), supply=True)
     return Fill(0, want, each, why)

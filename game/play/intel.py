@@ -39,6 +39,8 @@ from game.play.words.alerts import HINTS
 RUNWAY_ALERT_WEEKS = 12
 CONTRACT_ALERT_WEEKS = 4
 RIVAL_RUN_ALERT_WEEKS = 6
+ROUND_RIVAL_MARGIN = 0.25  # a round whose value can fall this share before its line: no rivals warned of
+# (a rival's release took a tester's value on its merits down about 20%)
 RUN_ENDING_WEEKS = 3  # weeks before your run's end that the next one should be planned
 EMPTY_HALLS_MW = 10  # powered, empty halls worth telling the player about
 ALERT_MIN_MW = 5  # halls without power or an unused grid claim worth an alert (1 MW ones stopped fast-forward)
@@ -223,12 +225,20 @@ def empty_alert(t: LabTurn) -> Alert | None:
     fills = [r for r in t.standing if r.kind == "fill"]
     if fills:  # a fill order buys them as it can: told, not to act on; and why it waits, if it does
         now = fill_now(t, fills[0].gpu, fills[0].vendor)
-        if now.count > 0:
+        if now.count > 0 or now.supply:  # it buys, or waits for NVIDIA: nothing to act on
             return Alert("empty", say.empty_halls(spare, most, True, now.why), "information", INFORMATIONAL, "orders")
         # it waits (the GPU not on sale yet, the cash, the slots): the player may act, and
         # fast-forward stops when the empty MW double (a tester's 80 MW became 428 in one `a`)
-        return Alert("empty", say.empty_halls(spare, most, True, now.why), "information", screen="orders", amount=spare)
-    return Alert("empty", say.empty_halls(spare, most), "information", screen="market", amount=spare)
+        return Alert("empty", say.empty_halls(spare, most, True, now.why), "information", screen="orders", amount=_grows(spare))
+    return Alert("empty", say.empty_halls(spare, most), "information", screen="market", amount=_grows(spare))
+
+
+EMPTY_GROWTH_MW = 50  # empty halls stop fast-forward when doubled from this size up (10 -> 20 MW did)
+
+
+def _grows(spare: float) -> float:
+    """The empty halls' figure for fast-forward's doubling, from EMPTY_GROWTH_MW up."""
+    return spare if spare >= EMPTY_GROWTH_MW else 0.0
 
 
 def claim_alerts(t: LabTurn) -> list[Alert]:
@@ -283,8 +293,8 @@ def round_rivals(t: LabTurn) -> list[str]:
     a rival's release lowers the lab's value on its merits, which the investors judge
     (a play-tester's $20B round walked away the week after OpenAI released, unwarned)."""
     health = risk.round_health(t)
-    if health is None:
-        return []
+    if health is None or health.margin > ROUND_RIVAL_MARGIN:  # far above the line: a release will not
+        return []  # take it there (a tester's `a` stopped on it at 40% above the line)
     post = int(t.params.rules.training.post_training_weeks)
     mine = float(t.world.best_model[0, t.lab])
     return [

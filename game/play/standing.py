@@ -308,10 +308,15 @@ def _runs(session: Session, o: StandingOrder) -> Fired:
     w = session.world
     if (w.run_phase[0, o.lab] == RUN_PRETRAIN).any() or any(d.kind == "run" for d in session.book(o.lab)):
         return True, "", False
+    flop = runs_flop(session, o.lab, o.weeks)
+    t = session.turn(o.lab)
+    if t.capability_of(flop) <= float(w.best_model[0, o.lab]):  # a tester's run shipped below his best
+        why = say.runs_no_better(flop, t.capability_of(flop), float(w.best_model[0, o.lab]))
+        return True, _once(session, o, say.run_waits(why), say.run_waits("")), False
     try:
-        said = session.decide(o.lab, StartRun(runs_flop(session, o.lab, o.weeks)), confirmed=True)
-    except Refused as why:
-        return True, say.run_waits(str(why)), False
+        said = session.decide(o.lab, StartRun(flop), confirmed=True)
+    except Refused as why_not_:
+        return True, say.run_waits(str(why_not_)), False
     return True, say.run_booked(said), False
 
 

@@ -81,6 +81,15 @@ def run_booked(said: str) -> str:
     return f"{said} (in this week's orders; cancel it there)"
 
 
+def runs_no_better(flop: float, capability: float, best: float) -> str:
+    """A run back to back that would release no better than the lab's best model."""
+    return (
+        f"a {flop:.2e} FLOP run would release at about {capability:.2f}, no better than your best model "
+        f"({best:.2f}): it starts when your training compute makes one better (more GPUs, more of the split "
+        "to training, or longer runs)"
+    )
+
+
 def raise_waits(why: str) -> str:
     return f"the round waits: {why}"
 

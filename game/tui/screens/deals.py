@@ -236,10 +236,13 @@ class DealsScreen(FieldKeys, ContractTalks):
                 failed=True,
             )
             return
-        self.fill(count=str(n))
+        c = market.crowding(self.turn, o.partner, o.gpu, n, o.start, o.weeks)
+        sure = math.ceil(c.price * (1 + c.swing) * 100) / 100  # its list, at the most the week's draw makes it
+        self.fill(count=str(n), price=f"{sure:.2f}")
         self.hold_message()
         self.say(
-            f"{count(n)} {o.gpu}: the most {name} rents you before its pool is full enough to ask more than its list"
+            f"{count(n)} {o.gpu}: the most {name} rents you before its pool is full enough to ask more than its "
+            f"list; at ${sure:.2f}/GPU-hour, its price at the most the week's draw makes it, it accepts"
         )
 
     @on(Button.Pressed, "#at-list")

@@ -161,7 +161,14 @@ class SitesScreen(FieldKeys, FormScreen):
         self._halls_mw = halls.mw if need >= 1 else 0.0  # the form comes back to them after
         if need < 1:
             return
-        self._turn_to("turbines", need, f"Enter orders {mw(need)} of turbines to run them (the grid free here is not counted).")
+        r = next(x for x in market.site_rows(self.turn) if x.id == halls.site)
+        free = (
+            f" The {mw_down(r.grid_free_mw)} of grid free here is not counted: halls take it only as they finish,"
+            " and other labs' halls may take it first."
+            if r.grid_free_mw >= 1
+            else ""
+        )  # (a tester declined them beside 300 MW free; by his halls' end it was gone)
+        self._turn_to("turbines", need, f"Enter orders {mw(need)} of turbines to run them.{free}")
 
     @staticmethod
     def _coming(r: market.SiteRow) -> str:
