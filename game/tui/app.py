@@ -19,7 +19,7 @@ from game.agents.process import AgentProcess
 from game.catalog import Catalog, default_catalog
 from game.paths import scenarios_dir
 from game.play import intel
-from game.play.news import EVENT, RAISE, RELEASE, NewsItem
+from game.play.news import NewsItem
 from game.play.session import Session
 from game.play.words import plural
 from game.saves import (
@@ -54,6 +54,7 @@ from game.tui.screens import (
 )
 from game.tui.screens.orders import OrdersScreen
 from game.tui.settings import Settings
+from game.tui.stops import stop_reason
 
 SCREENS = {
     "market": MarketScreen,
@@ -338,40 +339,8 @@ class AgiRaceApp(Settings, Saving, Rescuing, Opposing, PlayingAhead):
         humans: list[int],
         first: dict[int, dict[str, float]] | None = None,
     ) -> str | None:
-        """Why fast-forward stops after this week, or None. `seen`: the alerts' figures as
-        the week began; `first`: as this fast-forward first saw each (an alert stops it when
-        new, or when its figure has doubled since then: 80 MW of empty halls grew to 428 MW
-        over 12 weeks, never doubling in one)."""
-        session = self.game
-
-        def said(lab: int | None, text: str) -> str:
-            """The reason, or only whose it is when other players are watching (hot seat)."""
-            if lab is None or len(humans) == 1:
-                return text
-            return f"{session.lab_name(lab)} has something to look at."
-
-        for item in news:  # a round of the player's that closed (cash to spend) or walked away
-            if item.kind == RAISE and item.lab in humans:
-                return said(item.lab, item.text)
-        if self.ff_mode == "news":
-            for item in news:
-                if item.kind == RELEASE:
-                    return item.text
-                if item.kind == EVENT and (item.lab is None or item.lab in humans):
-                    return said(item.lab, item.text)
-                if item.private and item.lab in humans and item.urgent:
-                    return said(item.lab, item.text)
-        for lab in humans:  # only what a player can act on stops it: not a rival's run, not an outage
-            for alert in intel.alerts(session.turn(lab)):
-                acknowledged = alert.key in self.ff_ack[1]  # played on past it, knowingly
-                since = (first or seen).get(lab, seen[lab]).get(alert.key, seen[lab].get(alert.key, 0.0))
-                if alert.actionable and (
-                    alert.key not in seen[lab]
-                    or alert.grew(since)
-                    or (alert.severity == "error" and not acknowledged)
-                ):
-                    return said(lab, alert.text)
-        return None
+        """Why fast-forward stops after this week, or None (tui/stops.py)."""
+        return stop_reason(self.game, news, seen, humans, first, self.ff_mode, self.ff_ack[1])
 
     def on_fast_forward_done(self, message: FastForwardDone) -> None:
         session = self.game
