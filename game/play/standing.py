@@ -33,6 +33,7 @@ while it is: a decision then is refused).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import attrs
@@ -296,11 +297,16 @@ def _run(session: Session, o: StandingOrder) -> Fired:
     w = session.world
     if (w.run_phase[0, o.lab] == RUN_PRETRAIN).any():
         return True, "", False
+    return _book(session, o, StartRun(o.flop), say.run_waits, stays=False)
+
+
+def _book(session: Session, o: StandingOrder, d: Decision, waits: Callable[[str], str], stays: bool = True) -> Fired:
+    """`d` in the order's lab's book (confirmed: the order was), or why it waits."""
     try:
-        said = session.decide(o.lab, StartRun(o.flop), confirmed=True)
+        said = session.decide(o.lab, d, confirmed=True)
     except Refused as why:
-        return True, say.run_waits(str(why)), False
-    return False, say.run_booked(said), False
+        return True, waits(str(why)), False
+    return stays, say.run_booked(said), False
 
 
 def _runs(session: Session, o: StandingOrder) -> Fired:
@@ -313,11 +319,7 @@ def _runs(session: Session, o: StandingOrder) -> Fired:
     if t.capability_of(flop) <= float(w.best_model[0, o.lab]):  # a tester's run shipped below his best
         why = say.runs_no_better(flop, t.capability_of(flop), float(w.best_model[0, o.lab]))
         return True, _once(session, o, say.run_waits(why), say.run_waits("")), False
-    try:
-        said = session.decide(o.lab, StartRun(flop), confirmed=True)
-    except Refused as why_not_:
-        return True, say.run_waits(str(why_not_)), False
-    return True, say.run_booked(said), False
+    return _book(session, o, StartRun(flop), say.run_waits)
 
 
 def _raise(session: Session, o: StandingOrder) -> Fired:
@@ -327,11 +329,7 @@ def _raise(session: Session, o: StandingOrder) -> Fired:
     m = money_view(session.turn(o.lab))
     if not m.round_ready or m.closing > 0 or m.largest < 1e6 or any(d.kind == "raise" for d in session.book(o.lab)):
         return True, "", False
-    try:
-        said = session.decide(o.lab, RaiseRound(m.largest), confirmed=True)
-    except Refused as why:
-        return True, say.raise_waits(str(why)), False
-    return True, say.run_booked(said), False
+    return _book(session, o, RaiseRound(m.largest), say.raise_waits)
 
 
 def renewal_offer(t: LabTurn, o: StandingOrder, weeks: int, price: float, listed: float) -> tuple[float, str]:
