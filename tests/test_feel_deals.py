@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from textual.widgets import Input
 
 from game.engine import terms
@@ -19,6 +20,7 @@ from tests.tui_helpers import choose, confirm, fill, text, unseen_at_each_size
 XAI = 0
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_a_counter_far_over_the_list_price_says_why_on_the_deals_screen():
     s = Session.new(humans=("xai",), seed=1)
     s.autosave_every = 0

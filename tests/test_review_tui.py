@@ -42,6 +42,7 @@ def _review_text(pilot) -> str:
     return "\n".join(text(pilot, i) for i in ("review-title", "review-terms", "review-note"))
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_switching_partner_starts_the_form_again_and_enter_reviews_the_offer():
     """The form kept the last partner's price (and a counter's count); and, the form
     started again for Oracle, enter in a field reviews the offer and sends nothing (y
@@ -179,6 +180,7 @@ async def test_the_loans_preview_review_confirmation_and_book_name_one_rate():
         assert any(isinstance(d, dec.Borrow) for d in s.book(XAI))
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_an_amendment_keeps_the_contract_the_player_chose():
     """After a deal, 'amend the selected contract' silently re-targeted contract 0."""
     s = Session.new()

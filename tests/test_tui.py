@@ -59,6 +59,7 @@ async def test_new_game_order_h100_and_see_them_installed():
         assert any("GPUs installed" in n.text for n in session.news)
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_bad_input_changes_nothing_a_run_progresses_quitting_asks_and_a_save_loads_the_same(home):
     """One new game at 120x40: bad input in a form changes nothing; a planned run makes
     progress in its first week; quitting with an unsaved week asks first; and the game
@@ -270,6 +271,7 @@ async def test_how_to_play_from_the_title_explains_the_score():
         assert isinstance(app.screen, TitleScreen)
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_the_book_cancels_a_decision_then_sites_build_halls_turbines_and_a_substation():
     """One new game at 120x40: an order cancelled in the book leaves the book empty, and
     the sites screen then books turbines, a substation and halls that start building."""

@@ -50,6 +50,7 @@ def near_the_end(weeks_left: int = 3) -> Session:
     return s
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_game_over_then_new_game_starts_a_game():
     """Failure 1: from a save three weeks before the end, n six times, then New game."""
     app = AgiRaceApp(session=near_the_end())
@@ -362,6 +363,7 @@ async def test_quit_and_save_work_on_the_handover_without_showing_the_next_lab()
     assert not app.is_running
 
 
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_the_quit_dialog_and_the_palette_lead_to_the_title_screen():
     """A play-tester quit to load another save and had to start the program again."""
     from game.tui.screens import TitleScreen

@@ -148,6 +148,7 @@ async def test_fast_forward_to_act_plays_until_an_actionable_alert():
 
 
 # ----------------------------------------------------------------- the week told
+@pytest.mark.slow  # a whole flow: the long tier
 async def test_the_week_summary_stays_until_dismissed_and_the_ledger_charts_money_over_the_game():
     """The week summary stays until dismissed and no toast covers the screen; two weeks
     on, the ledger charts money over the game and the runway projection."""
