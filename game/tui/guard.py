@@ -130,11 +130,12 @@ class Rescuing(App):
 
     async def _key(self, event: events.Key) -> None:
         """Keys act in the order typed. Textual hands a key to the focused widget and takes
-        the next one at once; the first one's bindings (Enter in a field adds the order) run
-        when it comes back to the app, after keys typed later: a tester's "Enter Esc m" in
-        the sites form booked the market's order, not his halls. A key that arrives while
+        the next one at once, so a key's bindings could run after keys typed later (keys
+        typed right after a screen's or a list's key went astray). A key that arrives while
         the one before is still with the widgets waits, with those behind it, in order
-        (KEY_FLIGHT_SECONDS at most)."""
+        (KEY_FLIGHT_SECONDS at most). Left: the screen stops a key as it hands it back to
+        the app, and a key typed in that instant (an Esc a millisecond after Enter) can
+        still go first."""
         if event.is_forwarded:  # back from the widgets: its bindings now, then it is done
             await super().on_event(event)
             if self._in_flight is event:
