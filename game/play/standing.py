@@ -56,6 +56,7 @@ from game.play.filling import fill_now as fill_now
 from game.play.filling import room as _room
 from game.play.news import NOTE, NewsItem
 from game.play.runs import flop_for_weeks
+from game.play.views import money_view
 from game.play.words import decisions as why_not
 from game.play.words import session as turn_say
 from game.play.words import standing as say
@@ -191,7 +192,7 @@ def renew_order(
     )
 
 
-def renewal_terms(session: Session, o: StandingOrder) -> tuple[int, float, float]:
+def renewal_terms(session: Session | LabTurn, o: StandingOrder) -> tuple[int, float, float]:
     """A renewal's weeks, the price it offers and the partner's list price today: the list
     price unless the order's most is below it. (An order saved before renewals named their
     weeks renews for the contract's whole term so far.)"""
@@ -324,8 +325,6 @@ def _runs(session: Session, o: StandingOrder) -> Fired:
 
 def _raise(session: Session, o: StandingOrder) -> Fired:
     """A round of the most investors offer, when they will hear one and none is under way."""
-    from game.play.views import money_view
-
     m = money_view(session.turn(o.lab))
     if not m.round_ready or m.closing > 0 or m.largest < 1e6 or any(d.kind == "raise" for d in session.book(o.lab)):
         return True, "", False
@@ -357,7 +356,7 @@ def renewal_waits(t: LabTurn, slot: int) -> str:
         t.lab, "renew", contract=slot, partner=record.partner, gpu=record.gpu, weeks=int(record.weeks),
         max_price=float(record.max_price),
     )  # fmt: skip
-    return renewal_offer(t, o, *renewal_terms(t, o))[1]  # type: ignore[arg-type]
+    return renewal_offer(t, o, *renewal_terms(t, o))[1]
 
 
 def _renew(session: Session, o: StandingOrder) -> Fired:
@@ -429,8 +428,6 @@ def describe(session: Session, o: StandingOrder) -> str:
         busy = bool((w.run_phase[0, lab] == RUN_PRETRAIN).any())
         return say.run_preview(o.flop, busy, session.turn(lab).capability_of(o.flop))
     if o.kind == "raise":
-        from game.play.views import money_view
-
         m = money_view(session.turn(lab))
         return say.raise_preview(m.largest, m.pre_money, m.close_weeks, None if m.round_ready else m.next_round, m.closing > 0)
     if o.kind == "runs":
