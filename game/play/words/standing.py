@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from game.play.words.numbers import day, money, plural
+from game.play.words.numbers import day, money, money_down, plural
 
 
 # ------------------------------------------------------------------ what an order is
@@ -183,7 +183,7 @@ def raise_preview(usd: float, pre_money: float, weeks: int, next_round: dt.date 
         else "at the start of next week"
     )
     return (
-        f"Books a round of the most investors offer {when} (today: {money(usd)} at {money(pre_money)} "
+        f"Books a round of the most investors offer {when} (today: {money_down(usd)} at {money(pre_money)} "
         f"pre-money, closing in {plural(weeks, 'week')}), and again after each one closes. Each round "
         "dilutes you; it goes in the week's orders, where b cancels it. It stands until cancelled"
     )
